@@ -1,0 +1,52 @@
+# The README's commands. Each target creates .venv when it is missing and installs what it needs,
+# including Debian packages (bubblewrap for the sandbox) when run as root on a machine that lacks them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
+export SANDMLE_CACHE_DIR ?= $(CURDIR)/.cache
+PER_SEED ?= 3
+CORPUS ?= corpus
+
+.PHONY: venv system-deps test corpus bench ui lint test-docker clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# bubblewrap is the sandbox's preferred backend; install it from Debian when we can (root, apt available).
+system-deps:
+	@if ! command -v bwrap >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing bubblewrap (Debian) for the sandbox"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else \
+	    echo "bubblewrap is missing and cannot be installed here: the sandbox falls back to unshare/rlimits"; \
+	  fi; \
+	fi
+
+test: system-deps $(STAMP)
+	$(BIN)/python -m pytest -q
+
+corpus: system-deps $(STAMP)
+	$(BIN)/sandmle build --per-seed $(PER_SEED) --out $(CORPUS)
+
+bench: system-deps $(STAMP)
+	$(BIN)/sandmle bench
+
+ui: $(STAMP)
+	$(BIN)/sandmle ui
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .cache .prefect .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,4 @@
+"""Prefect deployments: the nightly corpus build and the ad-hoc regenerate-failed run. Schedules only.
+
+Installed as `sandmle.deployments`.
+"""

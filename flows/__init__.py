@@ -1,0 +1,4 @@
+"""Prefect flows that compose the stage tasks: build_corpus, regenerate_failed, validate_corpus.
+
+Installed as `sandmle.flows`; entrypoints such as `flows/build_corpus.py:build_corpus` also load from the repo root.
+"""

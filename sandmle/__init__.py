@@ -1,0 +1,8 @@
+"""sandmle: the installed namespace.
+
+`sandmle.cli` is the command line; `sandmle.tasks`, `sandmle.flows`, `sandmle.data_contracts` and
+`sandmle.deployments` are the repository's top-level folders of the same names, installed under this namespace so
+their generic names never collide with other packages. The library itself is `sandmle_core`.
+"""
+
+__version__ = "0.1.0"

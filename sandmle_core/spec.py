@@ -1,0 +1,61 @@
+"""The shared vocabulary of tasks: modality, task type and how a task is graded.
+
+`GradingSpec` is the grader's whole contract: which metric, which id column, which answer columns and which
+submission columns (in order). It travels in every environment's `config.yaml` and is all `grade_submission`,
+`grade.py` and `evaluator.py` need. The drafted environment (`TaskSpec`) embeds one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["GradingSpec", "Modality", "TaskType"]
+
+
+class Modality(StrEnum):
+    TABULAR = "tabular"
+    TEXT = "text"
+    IMAGE = "image"
+    TIME_SERIES = "time_series"
+
+
+class TaskType(StrEnum):
+    BINARY = "binary"
+    MULTICLASS = "multiclass"
+    REGRESSION = "regression"
+    ORDINAL = "ordinal"
+    MULTILABEL = "multilabel"
+    FORECASTING = "forecasting"
+
+
+class GradingSpec(BaseModel):
+    """How submissions of one task are checked and scored.
+
+    Attributes:
+        metric: a key of `sandmle_core.metrics.METRICS` (for example `auc`, `multiclass_log_loss`, `rmse`).
+        id_column: the column that keys answers and submissions; row order never matters.
+        target_columns: the answer columns of `answers.csv`, besides the id.
+        submission_columns: the columns a submission must have besides the id, in order. For a multi-class
+            probability metric these are the class labels; otherwise usually equal to `target_columns`.
+        classes: the legal labels, as strings. For probability metrics over classes they name the submission's
+            probability columns; for label metrics (accuracy, macro F1, QWK) a submitted value must be one of them.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    metric: str
+    id_column: str
+    target_columns: tuple[str, ...] = Field(min_length=1)
+    submission_columns: tuple[str, ...] = Field(min_length=1)
+    classes: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _columns_are_distinct(self) -> GradingSpec:
+        for name, cols in (("target_columns", self.target_columns), ("submission_columns", self.submission_columns)):
+            if len(set(cols)) != len(cols):
+                raise ValueError(f"{name} has duplicates: {list(cols)}")
+            if self.id_column in cols:
+                raise ValueError(f"{name} must not contain the id column {self.id_column!r}")
+        return self

@@ -1,0 +1,1 @@
+"""Deterministic data synthesis per modality (tabular SCM, text, image, time series) at any scale."""
