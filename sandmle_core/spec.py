@@ -59,3 +59,70 @@ class GradingSpec(BaseModel):
             if self.id_column in cols:
                 raise ValueError(f"{name} must not contain the id column {self.id_column!r}")
         return self
+
+
+class ColumnKind(StrEnum):
+    """What a public column holds (the feature-type mix of Task DNA is counted in these kinds)."""
+
+    NUMERIC = "numeric"
+    INTEGER = "integer"
+    CATEGORICAL = "categorical"
+    TEXT = "text"
+    DATETIME = "datetime"
+    IMAGE = "image"
+
+
+class Challenge(StrEnum):
+    """Technical difficulties a drafted environment carries, drawn from its seed's profile."""
+
+    OUTLIERS = "outliers"
+    HIGH_CARDINALITY = "high_cardinality"
+    LABEL_NOISE = "label_noise"
+    INTERACTIONS = "interactions"
+    NONLINEARITY = "nonlinearity"
+    SKEWED_TARGET = "skewed_target"
+    IRRELEVANT_FEATURES = "irrelevant_features"
+    MISSING_AT_RANDOM = "missing_at_random"
+    MISSING_NOT_AT_RANDOM = "missing_not_at_random"
+    TRAIN_TEST_SHIFT = "train_test_shift"
+    TEXT_FIELD = "text_field"
+    CLASS_IMBALANCE = "class_imbalance"
+    DISTRACTOR_TOKENS = "distractor_tokens"
+    NUISANCE_VARIATION = "nuisance_variation"
+    REGIME_CHANGE = "regime_change"
+
+
+class ColumnSpec(BaseModel):
+    """One public feature column of train.csv / test.csv (the id and the target are not columns here)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    kind: ColumnKind
+    description: str
+    unit: str | None = None
+    levels: tuple[str, ...] | None = None
+    nullable: bool = False
+
+
+class TargetSpec(BaseModel):
+    """What is predicted. `columns` are the answer columns (several for multi-label)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    columns: tuple[str, ...] = Field(min_length=1)
+    description: str
+    unit: str | None = None
+    classes: tuple[str, ...] | None = Field(default=None, description="class labels; ordered low→high if ordinal")
+    positive_class: str | None = None
+
+
+class DomainRef(BaseModel):
+    """The catalog domain an environment was moved to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    title: str
+    sector: str
+    entity: str

@@ -1,0 +1,88 @@
+"""The solution ladder: standalone scripts of rising strength per task type, and how they are configured.
+
+A ladder script reads `./public/` (train.csv, test.csv, media), writes `./submission.csv`, and uses only pandas,
+numpy, scikit-learn and pillow. It is rendered from a `LadderConfig` — which can be built from a drafted TaskSpec or
+from a real seed's TaskProfile, so the SAME ladder runs on a synthetic environment and on the real task (the fidelity
+benchmark compares the two rankings). Every script takes its rng seed from the environment variable `SANDMLE_SEED`
+(default 0): all `random_state`s use it and, when it is not 0, the script fits on a seeded 90% subsample of the
+training rows — the spread of competitor choices that the synthetic leaderboard is made of.
+
+Each modality module (`tabular`, `text`, `image`, `series`) exports `scripts(config) -> list[LadderScript]`,
+levels numbered from 0 (the uninformed prior/mean, the sample-submission strategy) upward.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from sandmle_core.spec import Modality, TaskType
+
+__all__ = ["SEED_ENV", "LadderConfig", "LadderScript", "ladder_for"]
+
+SEED_ENV = "SANDMLE_SEED"
+MetricKind = Literal["probability", "class_probabilities", "label", "value"]
+
+
+class LadderConfig(BaseModel):
+    """What a ladder script needs to know about its task.
+
+    Attributes:
+        metric_kind: what each submission column holds — "probability" (one probability per target column, binary
+            or multi-label), "class_probabilities" (one column per class), "label" (a class label) or "value".
+        feature_columns: the columns to learn from; None = every train column except the id and the targets.
+        text_column / image_column / date_column: the special column of a text, image or time-series task.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    modality: Modality
+    task_type: TaskType
+    metric: str
+    metric_kind: MetricKind
+    id_column: str
+    target_columns: tuple[str, ...]
+    submission_columns: tuple[str, ...]
+    classes: tuple[str, ...] | None = None
+    feature_columns: tuple[str, ...] | None = None
+    text_column: str | None = None
+    image_column: str | None = None
+    date_column: str | None = None
+
+
+@dataclass(frozen=True)
+class LadderScript:
+    """One rung: `level` 0 is the weakest. `source` is the whole standalone script."""
+
+    level: int
+    name: str
+    summary: str
+    source: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.level:02d}_{self.name}.py"
+
+
+_MODULES = {
+    Modality.TABULAR: "tabular",
+    Modality.TEXT: "text",
+    Modality.IMAGE: "image",
+    Modality.TIME_SERIES: "series",
+}
+
+
+def ladder_for(config: LadderConfig) -> list[LadderScript]:
+    """The ladder of a task, weakest first.
+
+    Raises:
+        ValueError: when the modality has no ladder or the ladder's levels are not 0, 1, 2, ... in order.
+    """
+    module = importlib.import_module(f"sandmle_core.ladder.{_MODULES[config.modality]}")
+    scripts = list(module.scripts(config))
+    if [s.level for s in scripts] != list(range(len(scripts))) or len(scripts) < 5:
+        raise ValueError(f"the {config.modality} ladder must have levels 0..n-1 with n >= 5")
+    return scripts
