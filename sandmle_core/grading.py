@@ -1,0 +1,207 @@
+"""Grading submissions, and rendering the self-contained grade.py and evaluator.py of an environment.
+
+`grade_submission` aligns by id (row order never matters), checks every column and value, and returns the metric
+rounded to 5 decimals, raising `InvalidSubmission` with a reason an agent can act on. The generated files embed the
+source of `sandmle_core.grader_runtime` plus a literal config, so an environment folder grades on any machine with
+pandas, numpy and scikit-learn — and agrees with sandmle exactly, because it is the same code.
+"""
+
+from __future__ import annotations
+
+import pprint
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sandmle_core import grader_runtime
+from sandmle_core.errors import InvalidSubmission
+from sandmle_core.metrics import get_metric
+from sandmle_core.spec import GradingSpec
+
+if TYPE_CHECKING:
+    from sandmle_core.leaderboard import Thresholds
+
+__all__ = [
+    "constant_submission",
+    "grade_file",
+    "grade_submission",
+    "perfect_submission",
+    "read_table",
+    "render_evaluator_py",
+    "render_grade_py",
+]
+
+
+def _config(spec: GradingSpec) -> dict:
+    return {
+        "metric": spec.metric,
+        "id_column": spec.id_column,
+        "target_columns": list(spec.target_columns),
+        "submission_columns": list(spec.submission_columns),
+        "classes": None if spec.classes is None else list(spec.classes),
+    }
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a submission or answers CSV.
+
+    Raises:
+        InvalidSubmission: when the file is missing or not a readable CSV.
+    """
+    try:
+        return pd.read_csv(path)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InvalidSubmission(f"cannot read {path}: {exc}") from exc
+
+
+def grade_submission(
+    submission: pd.DataFrame | str | Path, answers: pd.DataFrame | str | Path, spec: GradingSpec
+) -> float:
+    """Score a submission against the answers.
+
+    Args:
+        submission: the submission table (or a CSV path).
+        answers: the answers table: the id column plus `spec.target_columns` (or a CSV path).
+        spec: how the task is graded.
+
+    Returns:
+        The metric value, rounded to 5 decimals.
+
+    Raises:
+        InvalidSubmission: missing, extra or duplicate ids; missing or extra columns; NaN or non-numeric values;
+            probabilities outside [0, 1] or not summing to 1; labels that are not classes; negative values for RMSLE.
+    """
+    sub = submission if isinstance(submission, pd.DataFrame) else read_table(submission)
+    ans = answers if isinstance(answers, pd.DataFrame) else pd.read_csv(answers)
+    try:
+        return grader_runtime.score_submission(sub, ans, _config(spec))
+    except grader_runtime.SubmissionError as exc:
+        raise InvalidSubmission(str(exc)) from exc
+
+
+def grade_file(submission_path: str | Path, answers_path: str | Path, spec: GradingSpec) -> float:
+    """`grade_submission` on two CSV files."""
+    return grade_submission(read_table(submission_path), pd.read_csv(answers_path), spec)
+
+
+def perfect_submission(answers: pd.DataFrame, spec: GradingSpec) -> pd.DataFrame:
+    """The submission that reaches the metric's optimum (the gold submission)."""
+    kind = get_metric(spec.metric).kind
+    out = pd.DataFrame({spec.id_column: answers[spec.id_column]})
+    if kind == "class_probabilities":
+        truth = answers[spec.target_columns[0]].map(grader_runtime.label_text)
+        for col in spec.submission_columns:
+            out[col] = (truth == col).astype(float)
+    elif kind == "label":
+        out[spec.submission_columns[0]] = answers[spec.target_columns[0]].map(grader_runtime.label_text)
+    else:
+        for target, col in zip(spec.target_columns, spec.submission_columns, strict=True):
+            out[col] = answers[target].astype(float)
+    return out
+
+
+def constant_submission(ids: pd.DataFrame | pd.Series, spec: GradingSpec, train_targets: pd.DataFrame) -> pd.DataFrame:
+    """The uninformed submission: the training prior (class shares, majority label) or the training mean.
+
+    Args:
+        ids: the ids to predict (a frame holding the id column, or a series).
+        spec: how the task is graded.
+        train_targets: the training rows' target columns — the only thing the prior is computed from.
+    """
+    kind = get_metric(spec.metric).kind
+    id_values = ids[spec.id_column] if isinstance(ids, pd.DataFrame) else ids
+    out = pd.DataFrame({spec.id_column: id_values.to_numpy()})
+    n = len(out)
+    if kind == "class_probabilities":
+        labels = train_targets[spec.target_columns[0]].dropna().map(grader_runtime.label_text)
+        counts = np.array([(labels == c).sum() for c in spec.submission_columns], dtype=float) + 1.0
+        shares = np.round(counts / counts.sum(), 6)
+        shares[-1] = round(1.0 - shares[:-1].sum(), 6)  # exact sum of 1 after rounding
+        for col, share in zip(spec.submission_columns, shares, strict=True):
+            out[col] = np.full(n, share)
+    elif kind == "label":
+        labels = train_targets[spec.target_columns[0]].dropna().map(grader_runtime.label_text)
+        counts = labels.value_counts()
+        majority = sorted(counts[counts == counts.max()].index)[0]
+        out[spec.submission_columns[0]] = majority
+    else:
+        for target, col in zip(spec.target_columns, spec.submission_columns, strict=True):
+            out[col] = round(float(train_targets[target].astype(float).mean()), 6)
+    return out
+
+
+def _runtime_source() -> str:
+    text = Path(grader_runtime.__file__).read_text()
+    body = text.split('"""', 2)[2]  # drop the module docstring: it speaks about sandmle, not the environment
+    return body.strip() + "\n"
+
+
+def render_grade_py(spec: GradingSpec) -> str:
+    """A self-contained grade.py: `grade(submission: DataFrame, answers: DataFrame) -> float` (mle-bench contract)."""
+    config = pprint.pformat(_config(spec), sort_dicts=True, width=100)
+    return (
+        f'"""Grader of this environment (mle-bench contract), generated by sandmle.\n\n'
+        f"Metric: {spec.metric}. Needs only numpy, pandas and scikit-learn. `grade` raises InvalidSubmissionError\n"
+        f'when the submission cannot be graded.\n"""\n\n'
+        f"{_runtime_source()}\n\n"
+        f"InvalidSubmissionError = SubmissionError\n\n"
+        f"CONFIG = {config}\n\n\n"
+        "def grade(submission, answers):\n"
+        '    """Score `submission` against `answers` (both DataFrames), rounded to 5 decimals."""\n'
+        "    return score_submission(submission, answers, CONFIG)\n"
+    )
+
+
+def render_evaluator_py(
+    spec: GradingSpec, thresholds: Thresholds, answers_relpath: str = "prepared/private/answers.csv"
+) -> str:
+    """A self-contained evaluator.py: `python evaluator.py --submission_path X` prints the SandMLE JSON.
+
+    The answers are found relative to the evaluator's own file (`answers_relpath`), never in the public folder;
+    `--answers_path` overrides. An invalid submission exits with status 1 and the reason on stderr.
+    """
+    config = pprint.pformat(_config(spec), sort_dicts=True, width=100)
+    marks = pprint.pformat(
+        {
+            "is_lower_better": thresholds.lower_is_better,
+            "gold_threshold": thresholds.gold,
+            "silver_threshold": thresholds.silver,
+            "bronze_threshold": thresholds.bronze,
+            "median_threshold": thresholds.median,
+        },
+        sort_dicts=False,
+        width=100,
+    )
+    return (
+        f'"""Evaluator of this environment (SandMLE contract), generated by sandmle.\n\n'
+        f"Usage: python evaluator.py --submission_path submission.csv [--answers_path answers.csv]\n"
+        f"Prints one JSON object (score, is_lower_better and the four thresholds); exits 1 on an invalid\n"
+        f'submission with the reason on stderr. Needs only numpy, pandas and scikit-learn.\n"""\n\n'
+        f"{_runtime_source()}\n\n"
+        "import argparse\nimport json\nimport sys\nfrom pathlib import Path\n\n"
+        f"CONFIG = {config}\n\n"
+        f"THRESHOLDS = {marks}\n\n"
+        f"ANSWERS = {answers_relpath!r}\n\n\n"
+        "def main(argv=None):\n"
+        "    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])\n"
+        "    parser.add_argument('--submission_path', required=True)\n"
+        "    parser.add_argument('--answers_path', default=str(Path(__file__).resolve().parent / ANSWERS))\n"
+        "    args = parser.parse_args(argv)\n"
+        "    try:\n"
+        "        submission = pd.read_csv(args.submission_path)\n"
+        "    except Exception as exc:\n"
+        "        print(f'invalid submission: cannot read {args.submission_path}: {exc}', file=sys.stderr)\n"
+        "        return 1\n"
+        "    answers = pd.read_csv(args.answers_path)\n"
+        "    try:\n"
+        "        score = score_submission(submission, answers, CONFIG)\n"
+        "    except SubmissionError as exc:\n"
+        "        print(f'invalid submission: {exc}', file=sys.stderr)\n"
+        "        return 1\n"
+        "    print(json.dumps({'score': score, **THRESHOLDS}))\n"
+        "    return 0\n\n\n"
+        "if __name__ == '__main__':\n"
+        "    sys.exit(main())\n"
+    )

@@ -1,0 +1,232 @@
+"""The corpus' records: one failure file per environment that did not make it, and the Parquet manifest.
+
+A *slot* is one requested environment — (seed, build rng seed, index). It keeps its identity across regeneration
+attempts, while each attempt drafts a new spec (and so a new env_id). `failed/<env_id>.json` holds the last failure of
+a slot (stage, error type, message, attempts): the input of "regenerate failed". `manifest.parquet` holds one row per
+slot, the latest attempt winning, accepted or not. Writes are atomic (temp file + rename) and serialized by a lock
+file, so concurrent workers never corrupt either.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from sandmle_core.errors import EnvironmentFormatError
+from sandmle_core.layout import Corpus
+
+__all__ = [
+    "MANIFEST_SCHEMA",
+    "FailureRecord",
+    "ManifestRow",
+    "append_manifest",
+    "clear_failure",
+    "published_slots",
+    "read_failures",
+    "read_manifest",
+    "slot_key",
+    "write_failure",
+]
+
+
+def slot_key(seed_id: str, rng_seed: int, index: int) -> str:
+    """The identity of one requested environment, stable across regeneration attempts."""
+    return f"{seed_id}:{rng_seed}:{index}"
+
+
+class FailureRecord(BaseModel):
+    """Why one slot has no accepted environment (yet)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    env_id: str
+    seed_id: str
+    seed_ref: str
+    index: int
+    rng_seed: int
+    backend: str
+    stage: str
+    error_type: str
+    message: str
+    attempts: int = 1
+    history: list[dict[str, str | int]] = []
+
+    @property
+    def slot(self) -> str:
+        return slot_key(self.seed_id, self.rng_seed, self.index)
+
+
+class ManifestRow(BaseModel):
+    """One slot of the corpus as the manifest records it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slot: str
+    env_id: str
+    seed_id: str
+    index: int
+    rng_seed: int
+    attempt_rng_seed: int
+    attempts: int = 1
+    status: str  # accepted | rejected | failed | duplicate
+    stage: str | None = None
+    reason: str | None = None
+    backend: str = "offline"
+    model: str | None = None
+    modality: str | None = None
+    task_type: str | None = None
+    metric: str | None = None
+    lower_is_better: bool | None = None
+    domain: str | None = None
+    difficulty: float | None = None
+    n_train: int | None = None
+    n_test: int | None = None
+    n_features: int | None = None
+    sample_score: float | None = None
+    reference_score: float | None = None
+    oracle_score: float | None = None
+    gold: float | None = None
+    silver: float | None = None
+    bronze: float | None = None
+    median: float | None = None
+    kendall_tau: float | None = None
+    spec_hash: str | None = None
+    data_hash: str | None = None
+    schema_hash: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    cost_usd: float = 0.0
+    seconds_total: float | None = None
+    timings_json: str | None = None
+
+
+_ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+
+
+def _arrow_type(annotation: object) -> pa.DataType:
+    for py, arrow in _ARROW.items():
+        if annotation is py or annotation == py | None:
+            return arrow
+    raise TypeError(f"no Arrow type for {annotation!r}")
+
+
+MANIFEST_SCHEMA = pa.schema([(name, _arrow_type(f.annotation)) for name, f in ManifestRow.model_fields.items()])
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _atomic_write_bytes(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def read_manifest(corpus: Corpus) -> pa.Table:
+    """The manifest as an Arrow table (empty, with the schema, when there is none yet).
+
+    Raises:
+        EnvironmentFormatError: when the file exists but is not a manifest.
+    """
+    path = corpus.manifest_path
+    if not path.exists():
+        return MANIFEST_SCHEMA.empty_table()
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise EnvironmentFormatError(path, f"not a readable Parquet file: {exc}") from exc
+    missing = set(MANIFEST_SCHEMA.names) - set(table.column_names)
+    if missing:
+        raise EnvironmentFormatError(path, f"missing manifest columns {sorted(missing)}")
+    return table.select(MANIFEST_SCHEMA.names).cast(MANIFEST_SCHEMA)
+
+
+def append_manifest(corpus: Corpus, rows: Iterable[ManifestRow]) -> pa.Table:
+    """Add rows to the manifest; a row replaces an earlier row of the same slot. Returns the new manifest."""
+    new = [row.model_dump() for row in rows]
+    with _locked(corpus.manifest_path):
+        old = read_manifest(corpus).to_pylist()
+        by_slot = {row["slot"]: row for row in old}
+        by_slot.update({row["slot"]: row for row in new})
+        ordered = [by_slot[k] for k in sorted(by_slot)]
+        table = pa.Table.from_pylist(ordered, schema=MANIFEST_SCHEMA)
+        _atomic_write_bytes(corpus.manifest_path, lambda tmp: pq.write_table(table, tmp))
+    return table
+
+
+def write_failure(corpus: Corpus, record: FailureRecord) -> Path:
+    """Record (or update) the failure of one slot as `failed/<env_id>.json`; older records of the slot are removed."""
+    corpus.failed_dir.mkdir(parents=True, exist_ok=True)
+    path = corpus.failed_dir / f"{record.env_id}.json"
+    with _locked(corpus.failed_dir / ".records"):
+        for other in read_failures(corpus):
+            if other.slot == record.slot and other.env_id != record.env_id:
+                (corpus.failed_dir / f"{other.env_id}.json").unlink(missing_ok=True)
+        text = json.dumps(record.model_dump(), indent=2) + "\n"
+        _atomic_write_bytes(path, lambda tmp: Path(tmp).write_text(text))
+    return path
+
+
+def clear_failure(corpus: Corpus, seed_id: str, rng_seed: int, index: int) -> None:
+    """Forget the failure of a slot (it has now been built)."""
+    key = slot_key(seed_id, rng_seed, index)
+    with _locked(corpus.failed_dir / ".records"):
+        for record in read_failures(corpus):
+            if record.slot == key:
+                (corpus.failed_dir / f"{record.env_id}.json").unlink(missing_ok=True)
+
+
+def read_failures(corpus: Corpus) -> list[FailureRecord]:
+    """Every failure record, sorted by env_id.
+
+    Raises:
+        EnvironmentFormatError: naming a record file that is not a valid failure record.
+    """
+    if not corpus.failed_dir.is_dir():
+        return []
+    records = []
+    for path in sorted(corpus.failed_dir.glob("*.json")):
+        try:
+            records.append(FailureRecord.model_validate_json(path.read_text()))
+        except (OSError, ValidationError) as exc:
+            raise EnvironmentFormatError(path, f"not a failure record: {exc}") from exc
+    return records
+
+
+def published_slots(corpus: Corpus) -> dict[str, str]:
+    """slot → env_id of every published environment, read from the provenance in their config.yaml."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    slots: dict[str, str] = {}
+    for env_dir in corpus.environment_dirs():
+        try:
+            prov = yaml.load((env_dir / "config.yaml").read_text(), Loader=loader)["sandmle"]["provenance"]
+            slots[slot_key(prov["seed_id"], int(prov["rng_seed"]), int(prov["index"]))] = env_dir.name
+        except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
+            raise EnvironmentFormatError(env_dir / "config.yaml", f"no readable provenance: {exc}") from exc
+    return slots
