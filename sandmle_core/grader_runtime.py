@@ -143,14 +143,16 @@ def score_submission(submission, answers, config):
         for col in cols:
             _check_probabilities(numbers[col], col)
         sums = matrix.sum(axis=1)
-        off = np.abs(sums - 1.0) > 1e-6
+        off = np.abs(sums - 1.0) > 1e-4
         if off.any():
             raise SubmissionError(
                 f"class probabilities must sum to 1 in every row; {int(off.sum())} rows do not, e.g. ids "
                 f"{_examples(sub.index[off])} (sums {_examples(np.round(sums[off], 6))})"
             )
         y_true = answers[targets[0]].map(label_text).to_numpy()
-        value = skm.log_loss(y_true, matrix, labels=[str(c) for c in cols])
+        labels = [str(c) for c in cols]
+        order = np.argsort(labels)  # log_loss reads the probability columns in sorted label order
+        value = skm.log_loss(y_true, matrix[:, order], labels=[labels[i] for i in order])
         return round(float(value), 5)
     if kind == "probability":
         for col in cols:

@@ -16,6 +16,8 @@ __all__ = ["app", "main"]
 
 # Command modules, in the order their commands appear in `sandmle --help`.
 _COMMAND_MODULES: tuple[str, ...] = (
+    "grading",
+    "sandbox",
 )
 
 

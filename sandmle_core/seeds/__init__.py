@@ -1,1 +1,6 @@
 """Seed tasks: loading any mle-bench competition folder, and the bundled seed set built offline on first use."""
+
+from sandmle_core.seeds.bundled import bundled_seed_ids, get_bundled_seed, resolve_seed
+from sandmle_core.seeds.task import SeedTask, load_seed, read_table_file
+
+__all__ = ["SeedTask", "bundled_seed_ids", "get_bundled_seed", "load_seed", "read_table_file", "resolve_seed"]

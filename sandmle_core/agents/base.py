@@ -1,0 +1,193 @@
+"""The five generator roles behind one interface, and the values they pass each other.
+
+A backend (`offline`, `claude`) is a bundle of five roles:
+
+- Strategist: seed profile → TaskSpec for a slot; repairs a spec after a failed verdict.
+- Developer: TaskSpec → data files, sample submission, solution ladder, and the ladder's runs (a `LadderRun`).
+- MLOps: ladder runs → grade.py, evaluator.py, leaderboard.csv and thresholds.
+- Writer: TaskSpec → description.md (never the hidden rule, never an answer).
+- Verifier: every check of DESIGN.md → a `Verdict` with each check's figure.
+
+Roles work on a staging folder (paths in, small values out), so any of them can run in a Dask worker or be replaced
+by an LLM agent without the others noticing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sandmle_core.leaderboard import Thresholds
+
+if TYPE_CHECKING:
+    from sandmle_core.profile import TaskProfile
+    from sandmle_core.seeds import SeedTask
+    from sandmle_core.taskspec import TaskSpec
+
+__all__ = [
+    "Backend",
+    "Check",
+    "Developer",
+    "LadderRun",
+    "MLOps",
+    "Repair",
+    "RunScore",
+    "Strategist",
+    "Usage",
+    "Verdict",
+    "Verifier",
+    "Writer",
+]
+
+Repair = Literal["less_noise", "more_noise", "new_seed"]
+
+
+class Usage(BaseModel):
+    """LLM usage of one environment (all zero for the offline backend)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = None
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def add(self, other: Usage) -> Usage:
+        return Usage(
+            model=self.model or other.model,
+            calls=self.calls + other.calls,
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
+            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+            cost_usd=round(self.cost_usd + other.cost_usd, 6),
+        )
+
+
+class RunScore(BaseModel):
+    """One ladder script run with one rng seed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: int
+    name: str
+    seed: int
+    score: float | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+class LadderRun(BaseModel):
+    """Every ladder run of an environment plus the reference points the thresholds need."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    runs: list[RunScore]
+    sample_score: float
+    oracle_score: float
+    perfect_score: float
+    compute_seconds: float = Field(description="seconds spent inside the ladder scripts themselves")
+    wall_seconds: float = Field(description="seconds of the whole ladder stage, sandbox start-up included")
+
+    def level_means(self) -> dict[int, float]:
+        """Mean score per level over the seeds that produced a score."""
+        by_level: dict[int, list[float]] = {}
+        for run in self.runs:
+            if run.score is not None:
+                by_level.setdefault(run.level, []).append(run.score)
+        return {level: sum(s) / len(s) for level, s in sorted(by_level.items())}
+
+    def scores(self) -> list[float]:
+        return [r.score for r in self.runs if r.score is not None]
+
+
+class Check(BaseModel):
+    """One verifier check: its group, whether it passed, the figure it is based on, and a sentence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    group: Literal["contract", "grader", "solutions", "thresholds", "leakage", "dna", "review"]
+    passed: bool
+    figure: float | int | str | None = None
+    detail: str = ""
+    repair: Repair | None = None
+
+
+class Verdict(BaseModel):
+    """The verifier's decision on one environment, with every check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    env_id: str
+    accepted: bool
+    reason: str | None = None
+    repair: Repair | None = None
+    checks: list[Check]
+    sample_score: float | None = None
+    reference_score: float | None = None
+    oracle_score: float | None = None
+    kendall_tau: float | None = None
+    thresholds: Thresholds | None = None
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What the developer, MLOps and writer produced in a staging folder."""
+
+    staging: Path
+    ladder: LadderRun
+    thresholds: Thresholds
+    usage: Usage
+    timings: dict[str, float]
+
+
+class Strategist(Protocol):
+    def draft_spec(
+        self, seed: SeedTask, profile: TaskProfile, index: int, rng_seed: int, attempt: int = 1
+    ) -> TaskSpec: ...
+
+    def repair_spec(self, spec: TaskSpec, verdict: Verdict, attempt: int, profile: TaskProfile) -> TaskSpec: ...
+
+
+class Developer(Protocol):
+    def build_data(self, spec: TaskSpec, staging: Path) -> dict[str, Any]: ...
+
+    def run_ladder(self, spec: TaskSpec, staging: Path) -> LadderRun: ...
+
+
+class MLOps(Protocol):
+    def write_grader(self, spec: TaskSpec, staging: Path, ladder: LadderRun) -> Thresholds: ...
+
+
+class Writer(Protocol):
+    def write_description(self, spec: TaskSpec, staging: Path, thresholds: Thresholds) -> Path: ...
+
+
+class Verifier(Protocol):
+    def verify(
+        self, spec: TaskSpec, staging: Path, build: BuildResult, contracts: list[dict[str, Any]]
+    ) -> Verdict: ...
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The five roles of one backend, plus how much LLM usage the last environment cost (offline: none)."""
+
+    name: str
+    strategist: Strategist
+    developer: Developer
+    mlops: MLOps
+    writer: Writer
+    verifier: Verifier
+    model: str | None = None

@@ -1,0 +1,213 @@
+"""The verifier's grader and leakage checks: they exercise the environment's own files, not the library.
+
+Grader checks load the environment's `grade.py` and run `evaluator.py` in-process (offline environments are
+rendered by sandmle itself; the Claude backend runs its generated grader in the sandbox before this point) and feed
+them the perfect, sample, oracle, shuffled and deliberately malformed submissions. Leakage checks look for a public
+column that reproduces the target on its own and for answers or the hidden rule's numbers in description.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import re
+import runpy
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sandmle_core.agents.base import Check, LadderRun
+from sandmle_core.metrics import get_metric
+from sandmle_core.spec import ColumnKind, TaskType
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["grader_checks", "leakage_checks", "malformed_submissions"]
+
+LEAK_ACCURACY = 0.99  # one column alone reproducing the labels this well is a leak, not a signal
+LEAK_CORRELATION = 0.995
+GradeFn = Callable[[pd.DataFrame, pd.DataFrame], float]
+
+
+def malformed_submissions(sample: pd.DataFrame, spec: TaskSpec) -> dict[str, pd.DataFrame]:
+    """Submissions every grader must reject, derived from a valid one."""
+    g, kind = spec.grading, get_metric(spec.grading.metric).kind
+    first = g.submission_columns[0]
+    cases = {
+        "missing_row": sample.iloc[1:],
+        "extra_row": pd.concat([sample, sample.iloc[[0]].assign(**{g.id_column: "__not_an_id__"})]),
+        "duplicate_id": pd.concat([sample.iloc[:-1], sample.iloc[[0]]]),
+        "missing_column": sample.drop(columns=[g.submission_columns[-1]]),
+        "extra_column": sample.assign(__extra__=0.0),
+    }
+    nan = sample.copy()
+    nan[first] = nan[first].astype(object)
+    nan.iloc[0, nan.columns.get_loc(first)] = np.nan
+    cases["nan_value"] = nan
+    if kind == "class_probabilities":
+        bad = sample.copy()
+        bad.loc[bad.index[0], list(g.submission_columns)] = 0.1 / len(g.submission_columns)
+        cases["probabilities_not_summing_to_one"] = bad
+    if kind == "probability":
+        cases["probability_out_of_range"] = sample.assign(**{first: sample[first].astype(float) + 1.5})
+    if kind in ("probability", "class_probabilities", "value"):
+        text = sample.copy()
+        text[first] = text[first].astype(object)
+        text.iloc[0, text.columns.get_loc(first)] = "not-a-number"
+        cases["non_numeric_value"] = text
+    if kind == "label" and g.classes:
+        odd = sample.copy()
+        odd[first] = odd[first].astype(object)
+        odd.iloc[0, odd.columns.get_loc(first)] = "__unknown_label__"
+        cases["unknown_label"] = odd
+    return cases
+
+
+def _grade_or_error(grade: GradeFn, sub: pd.DataFrame, answers: pd.DataFrame) -> tuple[float | None, str | None]:
+    try:
+        return round(float(grade(sub.copy(), answers.copy())), 5), None
+    except Exception as exc:  # any grader exception means "invalid submission" (mle-bench contract)
+        return None, f"{type(exc).__name__}: {exc}"[:200]
+
+
+def _run_evaluator(path: Path, submission: Path) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    code = 0
+    try:
+        sys.argv = [str(path), "--submission_path", str(submission)]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            runpy.run_path(str(path), run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = argv
+    return code, out.getvalue() if code == 0 else err.getvalue()
+
+
+def grader_checks(spec: TaskSpec, staging: Path, ladder: LadderRun) -> list[Check]:
+    """Exercise grade.py and evaluator.py of a staged environment."""
+    metric = get_metric(spec.grading.metric)
+    public, private = staging / "prepared" / "public", staging / "prepared" / "private"
+    grade: GradeFn = runpy.run_path(str(staging / "grade.py"))["grade"]
+    answers = pd.read_csv(private / "answers.csv")
+    sample = pd.read_csv(public / "sample_submission.csv")
+    perfect = pd.read_csv(private / "gold_submission.csv")
+    oracle = pd.read_csv(private / "oracle_submission.csv")
+    checks: list[Check] = []
+
+    perfect_score, err = _grade_or_error(grade, perfect, answers)
+    ok = err is None and math.isclose(perfect_score, metric.optimum, abs_tol=1e-5)
+    checks.append(Check(name="perfect_reaches_optimum", group="grader", passed=ok, figure=perfect_score,
+                        detail=err or f"optimum {metric.optimum}", repair="new_seed"))
+    sample_score, err = _grade_or_error(grade, sample, answers)
+    checks.append(Check(name="sample_valid", group="grader", passed=err is None, figure=sample_score,
+                        detail=err or "", repair="new_seed"))
+    at_optimum = sample_score is not None and math.isclose(sample_score, metric.optimum, abs_tol=1e-9)
+    checks.append(Check(name="sample_uninformed", group="grader", passed=sample_score is not None and not at_optimum,
+                        figure=sample_score, detail="the sample submission must not reach the optimum (answers in it?)",
+                        repair="new_seed"))
+    oracle_score, err = _grade_or_error(grade, oracle, answers)
+    shuffled = oracle.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    shuffled_score, err2 = _grade_or_error(grade, shuffled, answers)
+    again, _ = _grade_or_error(grade, oracle, answers)
+    checks += [
+        Check(name="shuffled_rows_same_score", group="grader", passed=err is None and shuffled_score == oracle_score,
+              figure=f"{oracle_score} vs {shuffled_score}", detail=err or err2 or "rows must be aligned by id",
+              repair="new_seed"),
+        Check(name="grading_deterministic", group="grader", passed=again == oracle_score and again is not None,
+              figure=again, repair="new_seed"),
+        Check(name="library_agrees", group="grader", passed=oracle_score == round(ladder.oracle_score, 5),
+              figure=f"{oracle_score} vs {ladder.oracle_score}", repair="new_seed",
+              detail="grade.py and sandmle's grade_submission must agree to 5 decimals"),
+    ]
+    accepted = [name for name, sub in malformed_submissions(sample, spec).items()
+                if _grade_or_error(grade, sub, answers)[1] is None]
+    checks.append(Check(name="malformed_rejected", group="grader", passed=not accepted,
+                        figure=len(accepted), detail=f"accepted malformed submissions: {accepted}" if accepted else "",
+                        repair="new_seed"))
+    code, out = _run_evaluator(staging / "evaluator.py", private / "oracle_submission.csv")
+    try:
+        report = json.loads(out) if code == 0 else {}
+    except json.JSONDecodeError:
+        report = {}
+    keys = {"score", "is_lower_better", "gold_threshold", "silver_threshold", "bronze_threshold", "median_threshold"}
+    ok = set(report) == keys and report.get("score") == oracle_score
+    checks.append(Check(name="evaluator_contract", group="grader", passed=ok, figure=report.get("score"),
+                        detail="" if ok else f"exit {code}: {out[-200:]}", repair="new_seed"))
+    return checks
+
+
+def _single_feature_skill(x: pd.Series, y: pd.Series, classification: bool) -> float:
+    """How well one column alone reproduces the target (accuracy, or |Spearman| for numbers)."""
+    frame = pd.DataFrame({"x": x, "y": y}).dropna()
+    if len(frame) < 10:
+        return 0.0
+    if classification:
+        key = frame["x"].round(6) if pd.api.types.is_numeric_dtype(frame["x"]) else frame["x"].astype(str)
+        if key.nunique() <= max(20, len(frame) // 5):  # purity of value → label
+            return float(frame.groupby(key)["y"].agg(lambda s: s.value_counts().iloc[0]).sum() / len(frame))
+        if not pd.api.types.is_numeric_dtype(frame["x"]):
+            return 0.0
+        # Sorted by the column, a leaked label changes only k-1 times; a real, noisy signal changes often.
+        order = frame.sort_values("x", kind="stable")["y"].astype(str).to_numpy()
+        changes = int((order[1:] != order[:-1]).sum()) - (len(set(order)) - 1)
+        return float(1.0 - max(0, changes) / max(1, len(order) - 1))
+    if not pd.api.types.is_numeric_dtype(frame["x"]) or not pd.api.types.is_numeric_dtype(frame["y"]):
+        return 0.0
+    return float(abs(frame["x"].corr(frame["y"], method="spearman")))
+
+
+def leakage_checks(spec: TaskSpec, staging: Path) -> list[Check]:
+    """No public column reproduces the target; description.md holds no answers and none of the rule's numbers."""
+    train = pd.read_csv(staging / "prepared" / "public" / "train.csv")
+    classification = spec.task_type not in (TaskType.REGRESSION, TaskType.FORECASTING)
+    features = [c.name for c in spec.columns if c.kind not in (ColumnKind.TEXT, ColumnKind.IMAGE)]
+    extra = [c for c in train.columns if c not in {spec.grading.id_column, *spec.target.columns, *features}]
+    worst, worst_col = 0.0, None
+    for target in spec.target.columns:
+        for col in features + [c for c in extra if c in train]:
+            if col in train and spec.task_type != TaskType.FORECASTING:
+                skill = _single_feature_skill(train[col], train[target], classification)
+                if skill > worst:
+                    worst, worst_col = skill, col
+    limit = LEAK_ACCURACY if classification else LEAK_CORRELATION
+    checks = [Check(name="no_single_feature_oracle", group="leakage", passed=worst < limit, figure=round(worst, 4),
+                    detail=f"strongest single column: {worst_col}", repair="new_seed")]
+
+    description = (staging / "description.md").read_text()
+    answers = pd.read_csv(staging / "prepared" / "private" / "answers.csv").head(500)
+    lines = answers.astype(str).agg(",".join, axis=1)
+    leaked_rows = int(sum(line in description for line in lines))
+    numbers = _rule_numbers(spec)
+    found = sorted(n for n in numbers if re.search(rf"(?<![\d.]){re.escape(n)}(?!\d)", description))
+    rule_leak = len(found) >= max(3, int(0.3 * len(numbers)))
+    checks += [
+        Check(name="description_has_no_answers", group="leakage", passed=leaked_rows < 5, figure=leaked_rows,
+              detail="answer rows (id + value) quoted in description.md", repair="new_seed"),
+        Check(name="description_hides_rule", group="leakage", passed=not rule_leak, figure=len(found),
+              detail=f"numbers of the hidden rule found in description.md: {found[:6]}", repair="new_seed"),
+    ]
+    return checks
+
+
+def _rule_numbers(spec: TaskSpec) -> set[str]:
+    """The hidden rule's non-trivial numbers, as a writer would print them (3 significant decimals)."""
+    out: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+        elif isinstance(value, float) and not value.is_integer() and abs(value) >= 0.01:
+            out.add(f"{value:.3f}".rstrip("0").rstrip("."))
+
+    walk(spec.rule.model_dump(mode="json"))
+    return {n for n in out if len(n.replace("-", "").replace(".", "").lstrip("0")) >= 2}

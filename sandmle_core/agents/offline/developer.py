@@ -1,0 +1,152 @@
+"""The offline ML developer: data from the hidden rule, the sample submission, the solution ladder and its runs.
+
+The ladder runs in the sandbox — every level with rng seeds 0–3 — inside one sandboxed harness process that imports
+the heavy libraries once and forks per run (`sandmle_core.ladder.harness`). Submissions come back through the
+workspace and are graded here, on the host, against the private answers the sandbox never sees.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sandmle_core.agents.base import LadderRun, RunScore
+from sandmle_core.errors import GenerationError, InvalidSubmission
+from sandmle_core.grading import constant_submission, grade_submission, perfect_submission
+from sandmle_core.ladder import LadderScript, ladder_for
+from sandmle_core.ladder.configs import config_from_spec
+from sandmle_core.sandbox import Limits, Workspace, get_sandbox
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["LADDER_SEEDS", "OfflineDeveloper", "run_ladder_scripts"]
+
+LADDER_SEEDS = (0, 1, 2, 3)
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "sklearn.linear_model",
+    "sklearn.ensemble",
+    "sklearn.neighbors",
+    "sklearn.model_selection",
+    "sklearn.preprocessing",
+    "sklearn.impute",
+    "sklearn.pipeline",
+    "sklearn.compose",
+    "sklearn.feature_extraction.text",
+    "sklearn.naive_bayes",
+    "PIL.Image",
+)
+_MODULES = {"tabular": "tabular", "text": "text", "image": "image", "time_series": "series"}
+
+
+def run_ladder_scripts(
+    scripts: list[LadderScript],
+    public_dir: Path,
+    answers: pd.DataFrame,
+    grade: Any,
+    seeds: tuple[int, ...] = LADDER_SEEDS,
+    limits: Limits | None = None,
+    backend: str | None = None,
+) -> tuple[list[RunScore], float, float]:
+    """Run every script with every seed in one sandboxed harness; grade each submission on the host.
+
+    Args:
+        scripts: the ladder.
+        public_dir: the folder the scripts see as ./public (read-only).
+        answers: the private answers (never enter the sandbox).
+        grade: `grade(submission_df, answers_df) -> float`, raising InvalidSubmission.
+        seeds: rng seeds per script.
+        limits: sandbox limits for the whole harness.
+        backend: sandbox backend override.
+
+    Returns:
+        The runs, the seconds spent inside the scripts, and the wall seconds of the whole sandboxed run.
+
+    Raises:
+        GenerationError: when the harness itself cannot run.
+    """
+    start = time.perf_counter()
+    runs = [(s, seed) for s in scripts for seed in seeds]
+    job = {
+        "preload": list(PRELOAD),
+        "timeout": 120,
+        "runs": [{"script": f"solutions/{s.filename}", "seed": seed, "out": f"runs/{s.level:02d}-{seed}.csv"}
+                 for s, seed in runs],
+    }
+    files = {f"solutions/{s.filename}": s.source for s in scripts}
+    files["harness.py"] = (Path(__file__).parents[2] / "ladder" / "harness.py").read_text()
+    files["job.json"] = json.dumps(job)
+    limits = limits or Limits(wall_seconds=60 + 30 * len(runs), cpu_seconds=60 + 30 * len(runs), memory_mb=4096)
+    with Workspace.create(public_dir, files=files) as ws:
+        result = get_sandbox(backend).run_python("harness.py", ws, limits, args=("job.json", "runs/results.json"))
+        results_path = ws.root / "runs" / "results.json"
+        if not result.ok or not results_path.is_file():
+            raise GenerationError("ladder", f"the ladder harness stopped ({result.stopped_by}, exit "
+                                            f"{result.exit_code}): {result.stderr_tail[-800:]}")
+        report = json.loads(results_path.read_text())
+        scores: list[RunScore] = []
+        for (script, seed), run in zip(runs, report["runs"], strict=True):
+            score, error = None, run["error"]
+            if run["ok"]:
+                try:
+                    score = grade(pd.read_csv(ws.root / run["out"]), answers)
+                except (InvalidSubmission, ValueError, OSError) as exc:
+                    error = f"invalid submission: {exc}"
+            scores.append(RunScore(level=script.level, name=script.name, seed=seed, score=score,
+                                   error=None if error is None else str(error)[-500:], seconds=run["seconds"]))
+    compute = sum(r.seconds for r in scores)
+    return scores, compute, time.perf_counter() - start
+
+
+class OfflineDeveloper:
+    """Developer role of the offline backend."""
+
+    def __init__(self, sandbox_backend: str | None = None) -> None:
+        self.sandbox_backend = sandbox_backend
+
+    def build_data(self, spec: TaskSpec, staging: Path) -> dict[str, Any]:
+        """Synthesize the data, then the sample submission (the prior/mean) and the gold submission."""
+        module = importlib.import_module(f"sandmle_core.synthesis.{_MODULES[spec.modality.value]}")
+        result = module.synthesize(spec, staging)
+        train = pd.read_csv(result.public_dir / "train.csv")
+        answers = pd.read_csv(result.answers_path)
+        sample = constant_submission(answers[[spec.grading.id_column]], spec.grading, train[list(spec.target.columns)])
+        sample.to_csv(result.public_dir / "sample_submission.csv", index=False)
+        perfect_submission(answers, spec.grading).to_csv(result.private_dir / "gold_submission.csv", index=False)
+        return {"n_train": result.n_train, "n_test": result.n_test, **result.stats}
+
+    def write_solutions(self, spec: TaskSpec, staging: Path) -> list[LadderScript]:
+        scripts = ladder_for(config_from_spec(spec))
+        folder = staging / "solutions"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        for script in scripts:
+            (folder / script.filename).write_text(script.source)
+        return scripts
+
+    def run_ladder(self, spec: TaskSpec, staging: Path) -> LadderRun:
+        """Write the ladder into solutions/, run it in the sandbox, and score the reference points."""
+        start = time.perf_counter()
+        scripts = self.write_solutions(spec, staging)
+        private, public = staging / "prepared" / "private", staging / "prepared" / "public"
+        answers = pd.read_csv(private / "answers.csv")
+
+        def grade(sub: pd.DataFrame, ans: pd.DataFrame) -> float:
+            return grade_submission(sub, ans, spec.grading)
+
+        runs, compute, _ = run_ladder_scripts(scripts, public, answers, grade, backend=self.sandbox_backend)
+        return LadderRun(
+            runs=runs,
+            sample_score=grade(pd.read_csv(public / "sample_submission.csv"), answers),
+            oracle_score=grade(pd.read_csv(private / "oracle_submission.csv"), answers),
+            perfect_score=grade(pd.read_csv(private / "gold_submission.csv"), answers),
+            compute_seconds=round(compute, 6),
+            wall_seconds=round(time.perf_counter() - start, 6),
+        )

@@ -1,0 +1,37 @@
+"""The offline MLOps engineer: the grader files, the synthetic leaderboard and the medal thresholds.
+
+The leaderboard is every ladder run that produced a valid submission plus the oracle (the hidden rule's noise-free
+prediction): a population of competitors from weak to near-optimal. Thresholds follow the mle-bench rule exactly
+(`sandmle_core.leaderboard`). grade.py and evaluator.py are rendered from the one grading runtime, so they agree
+with `grade_submission` to 5 decimals and need only pandas, numpy and scikit-learn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sandmle_core.agents.base import LadderRun
+from sandmle_core.grading import render_evaluator_py, render_grade_py
+from sandmle_core.leaderboard import Thresholds, build_leaderboard, thresholds_from_leaderboard
+from sandmle_core.metrics import get_metric
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["OfflineMLOps", "leaderboard_scores"]
+
+
+def leaderboard_scores(ladder: LadderRun) -> list[float]:
+    """The scores that form the synthetic leaderboard: every valid ladder run, then the oracle."""
+    return [*ladder.scores(), ladder.oracle_score]
+
+
+class OfflineMLOps:
+    """MLOps role of the offline backend."""
+
+    def write_grader(self, spec: TaskSpec, staging: Path, ladder: LadderRun) -> Thresholds:
+        lower = get_metric(spec.grading.metric).lower_is_better
+        board = build_leaderboard(leaderboard_scores(ladder), lower_is_better=lower)
+        board.to_csv(staging / "leaderboard.csv", index=False)
+        thresholds = thresholds_from_leaderboard(board)
+        (staging / "grade.py").write_text(render_grade_py(spec.grading))
+        (staging / "evaluator.py").write_text(render_evaluator_py(spec.grading, thresholds))
+        return thresholds

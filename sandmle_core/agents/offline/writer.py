@@ -1,0 +1,120 @@
+"""The offline technical writer: description.md in Kaggle style, from the spec's public half only.
+
+It reads the domain, story, columns, target, metric and sizes — and never the hidden rule, the data's answers or
+the thresholds, so nothing secret can leak through it. The submission example is taken from the sample submission
+(an uninformed prior), never from the answers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sandmle_core.leaderboard import Thresholds
+from sandmle_core.metrics import get_metric
+from sandmle_core.spec import ColumnKind, Modality, TaskType
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["OfflineWriter", "render_description"]
+
+_KIND_WORDS = {
+    ColumnKind.NUMERIC: "number",
+    ColumnKind.INTEGER: "integer",
+    ColumnKind.CATEGORICAL: "category",
+    ColumnKind.TEXT: "free text",
+    ColumnKind.DATETIME: "date",
+    ColumnKind.IMAGE: "image path",
+}
+_TASK_WORDS = {
+    TaskType.BINARY: "a binary classification task",
+    TaskType.MULTICLASS: "a multi-class classification task",
+    TaskType.REGRESSION: "a regression task",
+    TaskType.ORDINAL: "an ordinal classification task (ordered levels)",
+    TaskType.MULTILABEL: "a multi-label classification task (several yes/no labels per row)",
+    TaskType.FORECASTING: "a time-series forecasting task",
+}
+
+
+def _column_rows(spec: TaskSpec) -> list[str]:
+    rows = [f"| `{spec.grading.id_column}` | identifier | | Unique row identifier. |"]
+    for col in spec.columns:
+        kind = _KIND_WORDS[col.kind]
+        if col.levels:
+            shown = ", ".join(f"`{v}`" for v in col.levels[:8]) + (", …" if len(col.levels) > 8 else "")
+            kind = f"{kind} ({shown})"
+        missing = " May be missing." if col.nullable else ""
+        rows.append(f"| `{col.name}` | {kind} | {col.unit or ''} | {col.description}{missing} |")
+    for target in spec.target.columns:
+        rows.append(f"| `{target}` | target (train only) | {spec.target.unit or ''} | {spec.target.description} |")
+    return rows
+
+
+def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
+    g = spec.grading
+    metric = get_metric(g.metric)
+    cols = ", ".join(f"`{c}`" for c in (g.id_column, *g.submission_columns))
+    if metric.kind == "class_probabilities":
+        what = "one column per class holding the predicted probability of that class; each row must sum to 1"
+    elif metric.kind == "probability":
+        what = "the predicted probability (between 0 and 1) that the label is positive, per label column"
+    elif metric.kind == "label":
+        what = "the predicted label, one of: " + ", ".join(f"`{c}`" for c in (g.classes or ()))
+    else:
+        what = f"the predicted value{f' in {spec.target.unit}' if spec.target.unit else ''}"
+    example = sample.head(3).to_csv(index=False).strip()
+    return (
+        f"Submit a CSV file with a header and exactly one row per id of `test.csv` (any order), with the columns "
+        f"{cols}: {what}.\n\nFor example:\n\n```\n{example}\n...\n```"
+    )
+
+
+def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
+    """The whole description.md of an environment."""
+    metric = get_metric(spec.grading.metric)
+    direction = "lower is better" if metric.lower_is_better else "higher is better"
+    files = [
+        f"- `train.csv` — {spec.n_train} rows: the id, the feature columns and the target.",
+        f"- `test.csv` — {spec.n_test} rows: the id and the feature columns, without the target.",
+        "- `sample_submission.csv` — a valid submission in the expected format (an uninformed baseline).",
+    ]
+    if spec.modality == Modality.IMAGE:
+        files.insert(2, "- `images/` — one PNG per row; the `image` column holds its path relative to the data folder.")
+    if spec.modality == Modality.TIME_SERIES:
+        files[1] = (
+            f"- `test.csv` — the next {spec.n_test} time steps after the end of `train.csv` (the forecast horizon), "
+            "with the known drivers but without the target."
+        )
+    target_text = spec.target.description
+    if spec.target.classes and spec.task_type != TaskType.MULTILABEL:
+        target_text += " Classes: " + ", ".join(f"`{c}`" for c in spec.target.classes) + "."
+    sections = [
+        f"# {spec.title}",
+        "## Overview",
+        spec.story.strip(),
+        f"Each row is one {spec.domain.entity}. This is {_TASK_WORDS[spec.task_type]}: predict "
+        f"{', '.join(f'`{t}`' for t in spec.target.columns)} for every row of `test.csv`. {target_text}",
+        "## Data",
+        "### Files",
+        "\n".join(files),
+        "### Columns",
+        "| column | type | unit | meaning |\n|---|---|---|---|\n" + "\n".join(_column_rows(spec)),
+        "## Evaluation",
+        f"Submissions are scored with **{metric.title}** ({direction}). {metric.description}",
+        f"\n```\n{metric.formula}\n```",
+        "Scores are rounded to 5 decimals. A submission with missing, duplicate or unknown ids, missing or extra "
+        "columns, or values of the wrong kind is invalid and gets no score.",
+        "## Submission format",
+        _submission_text(spec, sample_submission),
+    ]
+    return "\n\n".join(sections).rstrip() + "\n"
+
+
+class OfflineWriter:
+    """Writer role of the offline backend."""
+
+    def write_description(self, spec: TaskSpec, staging: Path, thresholds: Thresholds) -> Path:
+        sample = pd.read_csv(staging / "prepared" / "public" / "sample_submission.csv")
+        path = staging / "description.md"
+        path.write_text(render_description(spec, sample))
+        return path

@@ -1,0 +1,207 @@
+"""The catalog's schema: a domain with a story, typed feature templates with units, targets per task type, and the
+vocabularies the text, image and time-series drafters draw from.
+
+The catalog itself is data (`domains.yaml`); `load_catalog()` validates it once and rejects a broken entry with the
+domain key and the field that is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sandmle_core.spec import Modality, TaskType
+
+__all__ = [
+    "ClassTarget",
+    "Domain",
+    "FeatureTemplate",
+    "ImageVocab",
+    "MultilabelTarget",
+    "SeriesVocab",
+    "TextVocab",
+    "ValueTarget",
+    "slug",
+]
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """`Wind Farm Ops` → `wind_farm_ops`."""
+    return _SLUG.sub("_", text.lower()).strip("_")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FeatureTemplate(_Frozen):
+    """A typed feature a tabular (or series driver) column can be made from.
+
+    Attributes:
+        name: snake_case column name.
+        kind: numeric (float), integer (counts) or categorical (levels).
+        unit: physical or monetary unit, None for dimensionless.
+        low, high: the plausible range of a numeric/integer feature (synthesis maps latent values into it).
+        levels: the levels of a categorical feature.
+    """
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: Literal["numeric", "integer", "categorical"]
+    description: str
+    unit: str | None = None
+    low: float | None = None
+    high: float | None = None
+    levels: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> FeatureTemplate:
+        if self.kind == "categorical":
+            if not self.levels or len(self.levels) < 2:
+                raise ValueError(f"categorical feature {self.name!r} needs at least two levels")
+        elif self.low is None or self.high is None or not self.low < self.high:
+            raise ValueError(f"{self.kind} feature {self.name!r} needs low < high")
+        return self
+
+
+class ClassTarget(_Frozen):
+    """A class-valued target: binary (two classes, negative first), multi-class, or ordinal (ordered low → high)."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str
+    classes: tuple[str, ...] = Field(min_length=2)
+
+
+class ValueTarget(_Frozen):
+    """A real-valued regression target with its unit and plausible range."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str
+    unit: str | None = None
+    low: float
+    high: float
+
+
+class MultilabelTarget(_Frozen):
+    """Several binary labels that may apply at once (each becomes an answer column)."""
+
+    description: str
+    labels: tuple[str, ...] = Field(min_length=3)
+
+
+class TextVocab(_Frozen):
+    """What the text drafter needs: the document, the label, and topic words per class.
+
+    Attributes:
+        column: the text column's name (e.g. `note`).
+        document: what one document is (e.g. "a triage nurse's free-text note").
+        label: the target column's name; `classes` maps each class to words that signal it.
+        common: words any document may use (the background the signal hides in).
+    """
+
+    column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    document: str
+    label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label_description: str
+    classes: dict[str, tuple[str, ...]]
+    common: tuple[str, ...] = Field(min_length=20)
+
+    @model_validator(mode="after")
+    def _enough(self) -> TextVocab:
+        if len(self.classes) < 3:
+            raise ValueError("a text vocabulary needs at least three classes")
+        for name, words in self.classes.items():
+            if len(words) < 8:
+                raise ValueError(f"text class {name!r} needs at least 8 signal words, has {len(words)}")
+        return self
+
+
+class ImageVocab(_Frozen):
+    """What the image drafter needs: what an image shows and the names of the classes it can tell apart."""
+
+    subject: str
+    label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label_description: str
+    classes: tuple[str, ...] = Field(min_length=4)
+
+
+class SeriesVocab(_Frozen):
+    """What the time-series drafter needs: the forecast quantity, its unit and frequency, and exogenous drivers."""
+
+    quantity: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str
+    unit: str
+    frequency: Literal["H", "D", "W", "M"]
+    level: float = Field(gt=0)
+    drivers: tuple[FeatureTemplate, ...] = Field(min_length=2)
+
+
+class Domain(_Frozen):
+    """One domain of the catalog.
+
+    Attributes:
+        key: short slug, part of env ids.
+        story: the framing, a template with `{entity}` and `{target}` placeholders.
+        features: typed tabular features (at least 8, so schemas can differ between environments of one domain).
+    """
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    sector: str
+    entity: str
+    story: str
+    features: tuple[FeatureTemplate, ...] = ()
+    binary: tuple[ClassTarget, ...] = ()
+    multiclass: tuple[ClassTarget, ...] = ()
+    ordinal: tuple[ClassTarget, ...] = ()
+    regression: tuple[ValueTarget, ...] = ()
+    multilabel: tuple[MultilabelTarget, ...] = ()
+    text: TextVocab | None = None
+    image: ImageVocab | None = None
+    series: SeriesVocab | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Domain:
+        if self.features and len(self.features) < 8:
+            raise ValueError(f"domain {self.key!r} needs at least 8 features, has {len(self.features)}")
+        names = [f.name for f in self.features]
+        if len(set(names)) != len(names):
+            raise ValueError(f"domain {self.key!r} repeats feature names")
+        for target in self.binary:
+            if len(target.classes) != 2:
+                raise ValueError(f"binary target {target.name!r} of {self.key!r} needs exactly two classes")
+        if "{entity}" not in self.story and "{target}" not in self.story:
+            raise ValueError(f"the story of {self.key!r} uses neither {{entity}} nor {{target}}")
+        return self
+
+    def supports(self, modality: Modality, task_type: TaskType, n_classes: int | None = None) -> bool:
+        """Whether this domain can host a task of this modality and type with about `n_classes` classes."""
+        from sandmle_core.synthesis.base import class_count_range
+
+        need = class_count_range(n_classes)[0] if n_classes else 2
+        if modality == Modality.TEXT:
+            return self.text is not None and task_type == TaskType.MULTICLASS and len(self.text.classes) >= need
+        if modality == Modality.IMAGE:
+            return self.image is not None and task_type == TaskType.MULTICLASS and len(self.image.classes) >= need
+        if modality == Modality.TIME_SERIES:
+            return self.series is not None and task_type == TaskType.FORECASTING
+        if len(self.features) < 8:
+            return False
+        if task_type == TaskType.BINARY:
+            return bool(self.binary)
+        if task_type == TaskType.MULTICLASS:
+            return any(len(t.classes) >= need for t in self.multiclass)
+        if task_type == TaskType.ORDINAL:
+            return any(len(t.classes) >= need for t in self.ordinal)
+        if task_type == TaskType.REGRESSION:
+            return bool(self.regression)
+        if task_type == TaskType.MULTILABEL:
+            return bool(self.multilabel)
+        return False
+
+    def render_story(self, target: str, entity: str | None = None) -> str:
+        """The story with its placeholders filled."""
+        return self.story.replace("{entity}", entity or self.entity).replace("{target}", target)

@@ -1,0 +1,289 @@
+"""The tabular solution ladder: six standalone scripts from the training prior to a boosted ensemble.
+
+0 prior — the class shares / majority class / training mean (what the sample submission holds);
+1 one feature — the numeric column most correlated with the target, in a one-feature linear model;
+2 linear, numeric — every numeric column, median-imputed and standardized, in a (logistic) ridge model;
+3 linear, all — plus one-hot categoricals (rare levels pooled) and missing-value indicators;
+4 random forest — every column, categoricals ordinal-encoded;
+5 boosted ensemble — histogram gradient boosting averaged with the forest (log target for skewed positive values).
+
+Every script shares one prelude (read the data, split features, encode) and one epilogue (turn model outputs into
+the submission the metric wants); only the model block differs. Column names are baked in as literals.
+"""
+
+from __future__ import annotations
+
+from sandmle_core.ladder import LadderConfig, LadderScript
+
+__all__ = ["scripts"]
+
+_PRELUDE = '''"""{summary}
+
+Solution ladder level {level} ({name}) for this task. Reads ./public/, writes ./submission.csv.
+Seeded by the environment variable SANDMLE_SEED (default 0); a non-zero seed fits on a seeded 90% subsample.
+"""
+import os
+
+import numpy as np
+import pandas as pd
+
+ID = {id_column!r}
+TARGETS = {targets!r}
+SUBMISSION = {submission!r}
+CLASSES = {classes!r}
+KIND = {kind!r}          # probability | class_probabilities | label | value
+METRIC = {metric!r}
+FEATURES = {features!r}  # None = every column but the id and the targets
+SEED = int(os.environ.get("SANDMLE_SEED", "0"))
+
+train = pd.read_csv("public/train.csv")
+test = pd.read_csv("public/test.csv")
+if SEED:
+    train = train.sample(frac=0.9, random_state=SEED).reset_index(drop=True)
+features = list(FEATURES) if FEATURES else [c for c in test.columns if c != ID and c not in TARGETS]
+X, X_test = train[features], test[features]
+TREES = 60 if len(train) < 1000 else 200  # micro-scale data needs few trees; full scale gets more
+categorical = [c for c in features if not pd.api.types.is_numeric_dtype(X[c])]
+numeric = [c for c in features if c not in categorical]
+
+
+def target_matrix():
+    """Y as the model sees it: class strings, 0/1 label columns, or values."""
+    if KIND == "probability":
+        return train[list(TARGETS)].astype(float).fillna(0).astype(int)
+    if KIND == "value":
+        return train[TARGETS[0]].astype(float)
+    return train[TARGETS[0]].astype(str)
+
+
+Y = target_matrix()
+is_classifier = KIND != "value"
+
+
+def numeric_block(frame, reference):
+    values = frame[numeric].astype(float)
+    return values.fillna(reference[numeric].astype(float).median()).fillna(0.0)
+
+
+def ordinal_block(frame, reference):
+    out = pd.DataFrame(index=frame.index)
+    for c in categorical:
+        levels = {{v: i for i, v in enumerate(sorted(reference[c].dropna().astype(str).unique()))}}
+        out[c] = frame[c].astype(str).map(levels).fillna(-1)
+    return out
+
+
+def onehot_block(frame, reference, min_count=5):
+    parts = []
+    for c in categorical:
+        counts = reference[c].astype(str).value_counts()
+        keep = [v for v in counts.index if counts[v] >= min_count and v != "nan"]
+        col = frame[c].astype(str)
+        block = pd.DataFrame({{f"{{c}}={{v}}": (col == v).astype(float) for v in keep}}, index=frame.index)
+        block[f"{{c}}=other"] = (~col.isin(keep)).astype(float)
+        parts.append(block)
+    return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=frame.index)
+
+
+def missing_block(frame):
+    cols = [c for c in features if X[c].isna().any()]
+    return pd.DataFrame({{f"{{c}}_missing": frame[c].isna().astype(float) for c in cols}}, index=frame.index)
+
+'''
+
+_MODELS = {
+    "prior": (
+        "the training prior: class shares, the majority class, or the mean",
+        '''
+def fit_predict(y):
+    """The training prior for every test row."""
+    n = len(X_test)
+    if not is_classifier:
+        return np.full(n, float(y.mean()))
+    if KIND == "probability":
+        return np.full(n, float(y.mean()))
+    shares = y.value_counts(normalize=True)
+    return pd.DataFrame({c: np.full(n, shares.get(c, 0.0)) for c in sorted(shares.index)})
+''',
+    ),
+    "one_feature": (
+        "a one-feature linear model on the numeric column most correlated with the target",
+        '''
+from sklearn.linear_model import LogisticRegression, Ridge
+
+
+def best_column(y):
+    if not numeric:
+        return None
+    values = numeric_block(X, X)
+    codes = y.to_numpy() if pd.api.types.is_numeric_dtype(y) else pd.factorize(y)[0]
+    target = pd.Series(codes, index=values.index).astype(float)
+    corr = values.apply(lambda col: abs(np.corrcoef(col, target)[0, 1]) if col.std() > 0 else 0.0).fillna(0.0)
+    return corr.idxmax()
+
+
+def fit_predict(y):
+    col = best_column(y)
+    if col is None:
+        return np.full(len(X_test), float(y.mean())) if not is_classifier else None
+    A, B = numeric_block(X, X)[[col]], numeric_block(X_test, X)[[col]]
+    mu, sd = A.mean(), A.std().replace(0, 1)
+    A, B = (A - mu) / sd, (B - mu) / sd
+    if not is_classifier:
+        return Ridge(alpha=1.0).fit(A, y).predict(B)
+    model = LogisticRegression(C=1.0, max_iter=500).fit(A, y)
+    return pd.DataFrame(model.predict_proba(B), columns=[str(c) for c in model.classes_])
+''',
+    ),
+    "linear_numeric": (
+        "a regularized linear model on every numeric column (median-imputed, standardized)",
+        '''
+from sklearn.linear_model import LogisticRegression, Ridge
+
+
+def design(frame):
+    return numeric_block(frame, X)
+
+
+def fit_predict(y):
+    A, B = design(X), design(X_test)
+    if A.shape[1] == 0:
+        A, B = ordinal_block(X, X), ordinal_block(X_test, X)
+    mu, sd = A.mean(), A.std().replace(0, 1)
+    A, B = (A - mu) / sd, (B - mu) / sd
+    if not is_classifier:
+        return Ridge(alpha=3.0).fit(A, y).predict(B)
+    model = LogisticRegression(C=0.5, max_iter=1000).fit(A, y)
+    return pd.DataFrame(model.predict_proba(B), columns=[str(c) for c in model.classes_])
+''',
+    ),
+    "linear_all": (
+        "a regularized linear model on numeric columns, one-hot categoricals and missing-value indicators",
+        '''
+from sklearn.linear_model import LogisticRegression, Ridge
+
+
+def design(frame):
+    return pd.concat([numeric_block(frame, X), onehot_block(frame, X), missing_block(frame)], axis=1)
+
+
+def fit_predict(y):
+    A, B = design(X), design(X_test)
+    mu, sd = A.mean(), A.std().replace(0, 1)
+    A, B = (A - mu) / sd, (B - mu) / sd
+    if not is_classifier:
+        return Ridge(alpha=3.0).fit(A, y).predict(B)
+    model = LogisticRegression(C=0.3, max_iter=2000).fit(A, y)
+    return pd.DataFrame(model.predict_proba(B), columns=[str(c) for c in model.classes_])
+''',
+    ),
+    "random_forest": (
+        "a random forest on every column (categoricals ordinal-encoded, missing values imputed)",
+        '''
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+
+
+def design(frame):
+    return pd.concat([numeric_block(frame, X), ordinal_block(frame, X), missing_block(frame)], axis=1)
+
+
+def fit_predict(y):
+    A, B = design(X), design(X_test)
+    if not is_classifier:
+        model = RandomForestRegressor(n_estimators=TREES, min_samples_leaf=2, max_features=0.5, n_jobs=1,
+                                      random_state=SEED)
+        return model.fit(A, y).predict(B)
+    model = RandomForestClassifier(n_estimators=TREES, min_samples_leaf=2, max_features="sqrt", n_jobs=1,
+                                   random_state=SEED).fit(A, y)
+    return pd.DataFrame(model.predict_proba(B), columns=[str(c) for c in model.classes_])
+''',
+    ),
+    "boosted_ensemble": (
+        "histogram gradient boosting averaged with a random forest (log target for skewed positive values)",
+        '''
+from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoostingRegressor,
+                              RandomForestClassifier, RandomForestRegressor)
+
+
+def design(frame):
+    return pd.concat([numeric_block(frame, X), ordinal_block(frame, X), missing_block(frame)], axis=1)
+
+
+def fit_predict(y):
+    A, B = design(X), design(X_test)
+    small = len(A) < 1000
+    boost_args = dict(learning_rate=0.1, max_iter=50 if small else 300, max_leaf_nodes=8 if small else 31,
+                      min_samples_leaf=8 if small else 20, l2_regularization=1.0, random_state=SEED)
+    forest_args = dict(n_estimators=TREES, min_samples_leaf=2, n_jobs=1, random_state=SEED)
+    if not is_classifier:
+        log = bool((y > 0).all() and y.skew() > 1.0)
+        t = np.log(y) if log else y
+        boost = HistGradientBoostingRegressor(**boost_args).fit(A, t).predict(B)
+        forest = RandomForestRegressor(max_features=0.5, **forest_args).fit(A, t).predict(B)
+        blend = 0.5 * boost + 0.5 * forest
+        return np.exp(blend) if log else blend
+    boost = HistGradientBoostingClassifier(**boost_args).fit(A, y)
+    forest = RandomForestClassifier(max_features="sqrt", **forest_args).fit(A, y)
+    p = 0.5 * boost.predict_proba(B) + 0.5 * forest.predict_proba(B)
+    return pd.DataFrame(p, columns=[str(c) for c in boost.classes_])
+''',
+    ),
+}
+
+_EPILOGUE = '''
+
+def to_submission():
+    out = pd.DataFrame({ID: test[ID]})
+    if KIND == "probability":  # one probability per 0/1 target column
+        for target, col in zip(TARGETS, SUBMISSION):
+            y = Y[target]
+            if y.nunique() < 2:
+                out[col] = float(y.mean())
+                continue
+            p = fit_predict(y)
+            out[col] = np.clip(p["1"].to_numpy() if isinstance(p, pd.DataFrame) else p, 0, 1)
+        return out
+    if KIND == "value":
+        out[SUBMISSION[0]] = fit_predict(Y)
+        return out
+    p = fit_predict(Y)
+    if p is None:  # no numeric column to use: fall back to the prior
+        p = _prior(Y)
+    classes = [str(c) for c in CLASSES] if CLASSES else list(p.columns)
+    p = p.reindex(columns=classes, fill_value=0.0).to_numpy(dtype=float)
+    p = np.clip(p, 1e-4, 1.0)
+    p = p / p.sum(axis=1, keepdims=True)
+    if KIND == "class_probabilities":
+        for j, c in enumerate(SUBMISSION):
+            out[c] = p[:, j]
+        return out
+    if METRIC == "quadratic_weighted_kappa" and p.shape[1] > 2:
+        # ordinal labels: the expected class index, rounded, serves a squared-error metric best
+        index = np.clip(np.rint(p @ np.arange(p.shape[1])), 0, p.shape[1] - 1).astype(int)
+    else:
+        index = p.argmax(axis=1)
+    out[SUBMISSION[0]] = [classes[i] for i in index]
+    return out
+
+
+def _prior(y):
+    shares = y.value_counts(normalize=True)
+    return pd.DataFrame({c: np.full(len(X_test), shares.get(c, 0.0)) for c in sorted(shares.index)})
+
+
+to_submission().to_csv("submission.csv", index=False)
+'''
+
+
+def scripts(config: LadderConfig) -> list[LadderScript]:
+    """The six tabular rungs for `config`, weakest first."""
+    out = []
+    for level, (name, (summary, model)) in enumerate(_MODELS.items()):
+        prelude = _PRELUDE.format(
+            summary=summary[0].upper() + summary[1:] + ".", level=level, name=name, id_column=config.id_column,
+            targets=tuple(config.target_columns), submission=tuple(config.submission_columns),
+            classes=tuple(config.classes) if config.classes else None, kind=config.metric_kind,
+            metric=config.metric, features=tuple(config.feature_columns) if config.feature_columns else None,
+        )
+        out.append(LadderScript(level=level, name=name, summary=summary, source=prelude + model + _EPILOGUE))
+    return out

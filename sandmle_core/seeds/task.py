@@ -1,0 +1,162 @@
+"""SeedTask: any mle-bench competition folder, read as paths (cheap), with typed errors naming what is missing.
+
+Two shapes are accepted: a combined folder (`<id>/description.md`, optional `config.yaml`, `<id>/prepared/public`,
+`<id>/prepared/private`) — what sandmle writes — and mle-bench's split one, where `config.yaml` and
+`description.md` live in `mlebench/competitions/<id>/` and the data in `<data_dir>/<id>/prepared/`
+(`load_seed(competition_dir, data_dir=...)`). File names vary between competitions, so train, test, sample
+submission and answers are found by name patterns and reported when ambiguous or absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sandmle_core.errors import SeedError
+from sandmle_core.spec import GradingSpec
+
+__all__ = ["SeedTask", "load_seed", "read_table_file"]
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".csv.gz", ".zip")
+
+
+def _tables(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.lower().endswith(TABLE_SUFFIXES))
+
+
+def _pick(folder: Path, stems: tuple[str, ...], what: str, required: bool = True) -> Path | None:
+    tables = _tables(folder) if folder.is_dir() else []
+    for stem in stems:
+        for path in tables:
+            name = path.name.lower()
+            if name.split(".")[0] == stem:
+                return path
+    for stem in stems:
+        hits = [p for p in tables if stem in p.name.lower()]
+        if len(hits) == 1:
+            return hits[0]
+    if required:
+        shown = ", ".join(p.name for p in tables) or "no data files"
+        raise SeedError(folder, f"no {what} file found (looked for {'/'.join(stems)}.*; found: {shown})")
+    return None
+
+
+def read_table_file(path: Path, nrows: int | None = None) -> pd.DataFrame:
+    """Read a csv/tsv/parquet/json table.
+
+    Raises:
+        SeedError: naming the file when it cannot be read.
+    """
+    name = path.name.lower()
+    try:
+        if name.endswith(".parquet"):
+            frame = pd.read_parquet(path)
+            return frame.head(nrows) if nrows else frame
+        if name.endswith(".tsv"):
+            return pd.read_csv(path, sep="\t", nrows=nrows)
+        if name.endswith((".json", ".jsonl")):
+            return pd.read_json(path, lines=name.endswith(".jsonl"), nrows=nrows if name.endswith("l") else None)
+        return pd.read_csv(path, nrows=nrows)
+    except (OSError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise SeedError(path, f"unreadable table: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class SeedTask:
+    """A seed competition: where its files are. Reading data is explicit (`read_train()`, ...)."""
+
+    id: str
+    root: Path
+    description: str
+    config: dict[str, Any]
+    public_dir: Path
+    private_dir: Path
+    train_path: Path
+    test_path: Path
+    sample_submission_path: Path
+    answers_path: Path | None
+    grading: GradingSpec | None = None
+    hints: dict[str, Any] = field(default_factory=dict)
+
+    def read_train(self, nrows: int | None = None) -> pd.DataFrame:
+        return read_table_file(self.train_path, nrows)
+
+    def read_test(self, nrows: int | None = None) -> pd.DataFrame:
+        return read_table_file(self.test_path, nrows)
+
+    def read_sample_submission(self) -> pd.DataFrame:
+        return read_table_file(self.sample_submission_path)
+
+    def read_answers(self) -> pd.DataFrame:
+        if self.answers_path is None:
+            raise SeedError(self.private_dir, "this seed has no answers file")
+        return read_table_file(self.answers_path)
+
+
+def load_seed(path: str | Path, data_dir: str | Path | None = None) -> SeedTask:
+    """Load a seed from an mle-bench competition folder.
+
+    Args:
+        path: the competition folder (with description.md, optional config.yaml and, combined, prepared/).
+        data_dir: mle-bench's data directory when the data lives apart: `<data_dir>/<id>/prepared/`.
+
+    Returns:
+        The seed, as paths.
+
+    Raises:
+        SeedError: naming the file or folder that is missing or unreadable.
+    """
+    root = Path(path).resolve()
+    if not root.is_dir():
+        raise SeedError(root, "not a competition folder")
+    config: dict[str, Any] = {}
+    config_path = root / "config.yaml"
+    if config_path.is_file():
+        try:
+            config = yaml.safe_load(config_path.read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise SeedError(config_path, f"not valid YAML: {exc}") from exc
+        if not isinstance(config, dict):
+            raise SeedError(config_path, "must hold a mapping")
+    seed_id = str(config.get("id") or root.name)
+    description_path = root / "description.md"
+    if not description_path.is_file():
+        raise SeedError(description_path, "missing: a seed needs a description.md")
+    prepared = (Path(data_dir).resolve() / seed_id / "prepared") if data_dir else root / "prepared"
+    public, private = prepared / "public", prepared / "private"
+    if not public.is_dir():
+        raise SeedError(public, "missing: the public data folder (prepared/public/) is required")
+    answers_name = Path(str((config.get("dataset") or {}).get("answers", ""))).name
+    answers = None
+    if private.is_dir():
+        answers = (private / answers_name) if answers_name and (private / answers_name).is_file() else _pick(
+            private, ("answers", "test", "gold_submission", "solution", "private"), "answers", required=False)
+    block = config.get("sandmle") or {}
+    grading = None
+    if isinstance(block, dict) and block.get("grading"):
+        try:
+            grading = GradingSpec.model_validate(block["grading"])
+        except ValueError as exc:
+            raise SeedError(config_path, f"invalid sandmle.grading block: {exc}") from exc
+    seed = SeedTask(
+        id=seed_id,
+        root=root,
+        description=description_path.read_text(),
+        config=config,
+        public_dir=public,
+        private_dir=private,
+        train_path=_pick(public, ("train", "training"), "train"),  # type: ignore[arg-type]
+        test_path=_pick(public, ("test", "testing"), "test"),  # type: ignore[arg-type]
+        sample_submission_path=_pick(public, ("sample_submission", "samplesubmission", "sample"),
+                                     "sample submission"),  # type: ignore[arg-type]
+        answers_path=answers,
+        grading=grading,
+        hints={k: v for k, v in block.items() if k in ("modality", "task_type")} if isinstance(block, dict) else {},
+    )
+    for path in (seed.train_path, seed.test_path, seed.sample_submission_path):
+        read_table_file(path, nrows=5)  # raises a SeedError naming the file when it is not a readable table
+    return seed
