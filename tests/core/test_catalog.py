@@ -1,0 +1,173 @@
+"""The domain catalog: size and spread, completeness of every entry, hosting of the bundled seeds' tasks, distinct
+text signal words, and typed errors that name the broken domain."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sandmle_core.catalog import CATALOG_PATH, CatalogError, Domain, load_catalog, parse_catalog
+from sandmle_core.rules.text import NEGATION
+from sandmle_core.seeds.sources import SOURCES
+from sandmle_core.spec import Modality, TaskType
+from sandmle_core.synthesis.text import FILLER_WORDS
+
+CATALOG = load_catalog()
+DOMAINS = CATALOG.domains
+KEYS = [d.key for d in DOMAINS]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: the catalog is ~170 KB
+RAW_ENTRIES: list[dict] = yaml.load(CATALOG_PATH.read_text(), Loader=_LOADER)["domains"]
+
+# (modality, task type, label cardinality) of each bundled seed, as defined in sandmle_core/seeds/sources.py.
+SEED_TASKS: dict[str, tuple[Modality, TaskType, int | None]] = {
+    "breast-cancer": (Modality.TABULAR, TaskType.BINARY, 2),
+    "penguins": (Modality.TABULAR, TaskType.MULTICLASS, 3),
+    "wine": (Modality.TABULAR, TaskType.MULTICLASS, 3),
+    "anes96": (Modality.TABULAR, TaskType.ORDINAL, 7),
+    "diamonds": (Modality.TABULAR, TaskType.REGRESSION, None),
+    "movies": (Modality.TABULAR, TaskType.MULTILABEL, 7),
+    "docstrings": (Modality.TEXT, TaskType.MULTICLASS, 5),
+    "digits": (Modality.IMAGE, TaskType.MULTICLASS, 10),
+    "co2": (Modality.TIME_SERIES, TaskType.FORECASTING, None),
+}
+
+# What the text drafter accepts as a token (mirrors sandmle_core/synthesis/text.py).
+_TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _is_token(word: str) -> bool:
+    return len(word) >= 2 and word[0].isalpha() and word[0].islower() and word[-1] != "_" and set(word) <= _TOKEN_CHARS
+
+
+def _wide(domain: Domain) -> bool:
+    return any(f.kind == "categorical" and len(f.levels or ()) >= 25 for f in domain.features)
+
+
+def test_catalog_is_large_and_spread_over_sectors() -> None:
+    assert len(CATALOG) >= 40
+    assert len(CATALOG.sectors()) >= 12
+    assert sum(d.text is not None for d in DOMAINS) >= 16
+    assert sum(d.image is not None for d in DOMAINS) >= 12
+    assert sum(d.series is not None for d in DOMAINS) >= 14
+    assert sum(_wide(d) for d in DOMAINS) >= 10, "high-cardinality categoricals are needed for that challenge"
+    assert sum(any(6 <= len(t.classes) <= 8 for t in d.multiclass) for d in DOMAINS) >= 15
+    assert KEYS[0] == "hospital_triage"
+
+
+def test_no_two_domains_share_a_feature_set() -> None:
+    sets = Counter(frozenset(f.name for f in d.features) for d in DOMAINS)
+    assert max(sets.values()) == 1
+
+
+@pytest.mark.parametrize("domain", DOMAINS, ids=KEYS)
+def test_domain_is_complete(domain: Domain) -> None:
+    assert "{entity}" in domain.story and "{target}" in domain.story
+    assert len(domain.features) >= 10
+    categorical = [f for f in domain.features if f.kind == "categorical"]
+    assert sum(3 <= len(f.levels or ()) <= 8 for f in categorical) >= 2
+    for f in categorical:
+        levels = f.levels or ()
+        assert 3 <= len(levels) <= 8 or len(levels) >= 25, f.name
+        assert len(set(levels)) == len(levels), f.name
+    for f in domain.features:
+        if f.kind == "integer":
+            assert float(f.low).is_integer() and float(f.high).is_integer(), f.name
+    assert domain.binary and all(t.classes == ("0", "1") for t in domain.binary)
+    assert any(3 <= len(t.classes) <= 5 for t in domain.multiclass)
+    assert domain.ordinal and all(5 <= len(t.classes) <= 9 for t in domain.ordinal)
+    for t in (*domain.multiclass, *domain.ordinal):
+        assert len(set(t.classes)) == len(t.classes), t.name
+    assert domain.regression and all(t.unit and t.low < t.high for t in domain.regression)
+    assert domain.multilabel and all(5 <= len(t.labels) <= 8 and len(set(t.labels)) == len(t.labels)
+                                     for t in domain.multilabel)
+    if domain.image is not None:
+        assert len(domain.image.classes) == 12 and len(set(domain.image.classes)) == 12
+    if domain.series is not None:
+        assert 2 <= len(domain.series.drivers) <= 4
+        assert domain.series.quantity not in {t.name for t in domain.series.drivers}
+
+
+@pytest.mark.parametrize("domain", [d for d in DOMAINS if d.text is not None],
+                         ids=[d.key for d in DOMAINS if d.text is not None])
+def test_text_signal_words_are_distinct(domain: Domain) -> None:
+    vocab = domain.text
+    assert vocab is not None
+    assert 6 <= len(vocab.classes) <= 8
+    words = [w for ws in vocab.classes.values() for w in ws]
+    repeated = sorted(w for w, n in Counter(words).items() if n > 1)
+    assert not repeated, f"signal words shared between classes: {repeated}"
+    assert all(len(ws) >= 12 for ws in vocab.classes.values())
+    background = set(vocab.common) | set(FILLER_WORDS) | {NEGATION}
+    assert not set(words) & background, f"signal words that are also background words: {set(words) & background}"
+    assert len(set(vocab.common) - set(FILLER_WORDS)) >= 24
+    bad = [w for w in [*words, *vocab.common] if not _is_token(w)]
+    assert not bad, f"not single lowercase tokens: {bad}"
+
+
+def test_seed_task_table_covers_every_bundled_seed() -> None:
+    assert set(SEED_TASKS) == set(SOURCES)
+
+
+@pytest.mark.parametrize("seed_id", sorted(SEED_TASKS))
+def test_catalog_hosts_every_bundled_seed(seed_id: str) -> None:
+    modality, task_type, n_classes = SEED_TASKS[seed_id]
+    hosts = CATALOG.for_task(modality, task_type, n_classes)
+    assert len(hosts) >= 10, f"only {len(hosts)} domains host {seed_id}"
+    assert all(d.supports(modality, task_type, n_classes) for d in hosts)
+
+
+def test_for_task_rejects_what_no_domain_supports() -> None:
+    assert CATALOG.for_task(Modality.TEXT, TaskType.REGRESSION) == []
+    assert CATALOG.for_task(Modality.IMAGE, TaskType.MULTICLASS, 40) == []  # needs 28+ image classes
+
+
+def _broken(entry: dict) -> dict:
+    bad = copy.deepcopy(entry)
+    bad["key"] = "broken_domain"
+    return bad
+
+
+def _feature_without_range(entry: dict) -> dict:
+    bad = _broken(entry)
+    bad["features"][0] = {k: v for k, v in bad["features"][0].items() if k not in ("low", "high")}
+    return bad
+
+
+def _three_class_binary(entry: dict) -> dict:
+    bad = _broken(entry)
+    bad["binary"][0]["classes"] = ["0", "1", "2"]
+    return bad
+
+
+def _too_few_signal_words(entry: dict) -> dict:
+    bad = _broken(entry)
+    first = next(iter(bad["text"]["classes"]))
+    bad["text"]["classes"][first] = bad["text"]["classes"][first][:3]
+    return bad
+
+
+@pytest.mark.parametrize("breaker", [_feature_without_range, _three_class_binary, _too_few_signal_words])
+def test_broken_entry_names_the_domain(tmp_path: Path, breaker: Callable[[dict], dict]) -> None:
+    entries = [*copy.deepcopy(RAW_ENTRIES[:2]), breaker(RAW_ENTRIES[0])]
+    path = tmp_path / "domains.yaml"
+    path.write_text(yaml.safe_dump({"domains": entries}, sort_keys=False))
+    with pytest.raises(CatalogError, match=r"#2 \(broken_domain\)"):
+        parse_catalog(path)
+
+
+def test_repeated_keys_and_bad_files_are_catalog_errors(tmp_path: Path) -> None:
+    path = tmp_path / "domains.yaml"
+    path.write_text(yaml.safe_dump({"domains": [RAW_ENTRIES[0], RAW_ENTRIES[0]]}, sort_keys=False))
+    with pytest.raises(CatalogError, match="hospital_triage"):
+        parse_catalog(path)
+    path.write_text("domains: [unclosed")
+    with pytest.raises(CatalogError, match="cannot read"):
+        parse_catalog(path)
+    path.write_text("- just\n- a list\n")
+    with pytest.raises(CatalogError, match="domains"):
+        parse_catalog(path)
