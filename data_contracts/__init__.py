@@ -1,4 +1,26 @@
-"""great-expectations suites as Python values, one module per artifact, and one `check(df, suite)` helper.
+"""Data contracts of environments, checked with great-expectations.
 
-Installed as `sandmle.data_contracts`.
+`suites` derives each artifact's expectations from the environment's spec (no great-expectations import);
+`check` runs them (`check_environment`, `require`, `contract_checker`, `ContractViolation`); `docs` builds a Data Docs
+site (`build_data_docs`). great-expectations itself is imported on first use only (it costs seconds), and one
+ephemeral context is cached per process. Installed as `sandmle.data_contracts`.
 """
+
+from sandmle.data_contracts.check import (
+    ContractViolation,
+    check_environment,
+    contract_checker,
+    require,
+)
+from sandmle.data_contracts.docs import build_data_docs
+from sandmle.data_contracts.suites import ARTIFACTS, artifact_suites
+
+__all__ = [
+    "ARTIFACTS",
+    "ContractViolation",
+    "artifact_suites",
+    "build_data_docs",
+    "check_environment",
+    "contract_checker",
+    "require",
+]

@@ -19,6 +19,7 @@ from typing import Any
 from sandmle_core import __version__
 from sandmle_core.agents.base import Backend, BuildResult, Check, Usage, Verdict
 from sandmle_core.errors import SandmleError
+from sandmle_core.faults import maybe_fail
 from sandmle_core.layout import (
     Corpus,
     EnvironmentConfig,
@@ -55,9 +56,12 @@ DEFAULT_ATTEMPTS = 4
 def build_environment(spec: TaskSpec, staging: Path, backend: Backend) -> BuildResult:
     """Developer, MLOps and writer: everything of the environment folder except config.yaml and validation.json."""
     timings: dict[str, float] = {}
+    where = f"{spec.seed_id}:{spec.index}"
+    maybe_fail("synthesize", where)
     t = time.perf_counter()
     backend.developer.build_data(spec, staging)
     timings["synthesize"] = time.perf_counter() - t
+    maybe_fail("ladder", where)
     t = time.perf_counter()
     ladder = backend.developer.run_ladder(spec, staging)
     timings["ladder"] = time.perf_counter() - t
@@ -208,6 +212,7 @@ def generate_slot(
             verdict = backend.verifier.verify(spec, staging, build, contracts)
             timings["validate"] = timings.get("validate", 0.0) + time.perf_counter() - t
         except SandmleError as exc:
+            stage = getattr(exc, "stage", None) or stage  # a GenerationError names the exact stage that failed
             error_type, message = type(exc).__name__, str(exc)
             verdict = Verdict(env_id=spec.env_id, accepted=False, reason=f"{stage}: {message}", repair="new_seed",
                               checks=[Check(name=stage, group="solutions", passed=False, detail=message[:300])])

@@ -16,6 +16,7 @@ __all__ = ["app", "main"]
 
 # Command modules, in the order their commands appear in `sandmle --help`.
 _COMMAND_MODULES: tuple[str, ...] = (
+    "pipeline",
     "grading",
     "sandbox",
 )
@@ -28,6 +29,9 @@ def _register() -> None:
 
 def main() -> None:
     """Run the CLI."""
+    from sandmle.runtime import configure_environment
+
+    configure_environment()  # project-local PREFECT_HOME and no telemetry, before anything imports prefect
     _register()
     from sandmle_core.errors import SandmleError
 

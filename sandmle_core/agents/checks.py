@@ -8,7 +8,9 @@ column that reproduces the target on its own and for answers or the hidden rule'
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import functools
 import io
 import json
 import math
@@ -80,8 +82,11 @@ def _run_evaluator(path: Path, submission: Path) -> tuple[int, str]:
     code = 0
     try:
         sys.argv = [str(path), "--submission_path", str(submission)]
+        # The script's own `print` writes to our buffer even when the host has patched builtins.print (Prefect's
+        # log_prints does) — the evaluator's stdout is its contract.
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            runpy.run_path(str(path), run_name="__main__")
+            runpy.run_path(str(path), run_name="__main__",
+                           init_globals={"print": functools.partial(builtins.print, file=out)})
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:

@@ -141,7 +141,8 @@ class ProgrammaticVerifier:
 
     def verify(self, spec: TaskSpec, staging: Path, build: BuildResult, contracts: list[dict[str, Any]]) -> Verdict:
         checks = [
-            Check(name=f"contract:{c['artifact']}:{c['expectation']}", group="contract", passed=bool(c["success"]),
+            Check(name=f"contract:{c['artifact']}:{c['expectation']}:{c.get('column') or '*'}", group="contract",
+                  passed=bool(c["success"]),
                   figure=None if c.get("observed") is None else str(c["observed"])[:200],
                   detail=str(c.get("detail", ""))[:300], repair="new_seed")
             for c in contracts

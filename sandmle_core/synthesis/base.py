@@ -41,7 +41,8 @@ def class_count_range(seed_classes: int) -> tuple[int, int]:
 
 def stream(seed: int, *names: str | int) -> np.random.Generator:
     """An independent, named random stream derived from one integer seed (same names → same numbers)."""
-    words = [seed & (2**64 - 1)] + [int.from_bytes(hashlib.sha256(str(n).encode()).digest()[:8], "little") for n in names]
+    words = [seed & (2**64 - 1)]
+    words += [int.from_bytes(hashlib.sha256(str(n).encode()).digest()[:8], "little") for n in names]
     return np.random.default_rng(np.random.SeedSequence(words))
 
 

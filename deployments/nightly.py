@@ -1,0 +1,66 @@
+"""The deployments: a nightly corpus build on a cron schedule and an ad-hoc `regenerate-failed`.
+
+Serve them against a running Prefect server (see the README recipe):
+
+    sandmle ui                                   # or: prefect server start
+    export PREFECT_API_URL=http://127.0.0.1:4200/api
+    python -m sandmle.deployments.nightly        # serves both; Ctrl-C stops
+    prefect deployment run 'build-corpus/nightly-corpus'
+    prefect deployment run 'regenerate-failed/regenerate-failed' -p corpus=corpus-nightly
+
+Parameters can be overridden per run (`-p per_seed=10 -p backend=claude`). The schedule and defaults below are what
+a nightly build uses when nobody overrides them.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["ENTRYPOINTS", "NIGHTLY_CRON", "deployments", "serve"]
+
+NIGHTLY_CRON = os.environ.get("SANDMLE_NIGHTLY_CRON", "0 2 * * *")
+NIGHTLY_PARAMETERS = {
+    "seeds": None,  # every bundled seed
+    "out": os.environ.get("SANDMLE_NIGHTLY_CORPUS", "corpus-nightly"),
+    "per_seed": int(os.environ.get("SANDMLE_NIGHTLY_PER_SEED", "20")),
+    "backend": os.environ.get("SANDMLE_NIGHTLY_BACKEND", "offline"),
+    "rng_seed": 0,
+}
+ENTRYPOINTS = {
+    "nightly-corpus": "flows/build_corpus.py:build_corpus",
+    "regenerate-failed": "flows/regenerate_failed.py:regenerate_failed",
+    "validate-corpus": "flows/validate_corpus.py:validate_corpus",
+}
+
+
+def deployments() -> list:
+    """The runner deployments (not yet registered): the nightly build, regenerate-failed and validate-corpus."""
+    from sandmle.flows.build_corpus import build_corpus
+    from sandmle.flows.regenerate_failed import regenerate_failed
+    from sandmle.flows.validate_corpus import validate_corpus
+
+    return [
+        build_corpus.to_deployment(name="nightly-corpus", cron=NIGHTLY_CRON, parameters=NIGHTLY_PARAMETERS,
+                                   tags=["sandmle", "nightly"],
+                                   description="Nightly corpus build from the bundled seeds."),
+        regenerate_failed.to_deployment(name="regenerate-failed", parameters={"corpus": NIGHTLY_PARAMETERS["out"]},
+                                        tags=["sandmle", "ad-hoc"],
+                                        description="Re-run only the failed environments of a corpus."),
+        validate_corpus.to_deployment(name="validate-corpus", parameters={"corpus": NIGHTLY_PARAMETERS["out"]},
+                                      tags=["sandmle", "ad-hoc"],
+                                      description="Re-check every environment of a corpus."),
+    ]
+
+
+def serve() -> None:
+    """Register the deployments with the API in PREFECT_API_URL and run them when scheduled or triggered."""
+    from prefect import serve as prefect_serve
+
+    from sandmle.runtime import configure_environment
+
+    configure_environment()
+    prefect_serve(*deployments())
+
+
+if __name__ == "__main__":
+    serve()

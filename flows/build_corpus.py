@@ -1,0 +1,94 @@
+"""The corpus build: analyze seeds → draft slots → build environments on Dask → filter → manifest → summary."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.futures import as_completed
+from sandmle.flows._common import dask_runner, export_api_url, notify
+from sandmle.tasks import stages
+
+from sandmle_core.generate import DEFAULT_ATTEMPTS
+from sandmle_core.layout import Corpus
+from sandmle_core.pipeline import SlotJob
+from sandmle_core.records import ManifestRow, append_manifest
+
+__all__ = ["build_corpus", "build_environments"]
+
+
+@flow(name="build-environments")
+def build_environments(jobs: list[SlotJob], contracts: bool = True) -> list[dict[str, Any]]:
+    """Fan the slots out (one task run per environment, named by its env id, tagged with seed and modality); a slot
+    whose unit still fails after its retries is recorded in failed/ and never stops the others."""
+    logger = get_run_logger()
+    futures = {}
+    for job in jobs:
+        task = stages.build_environment.with_options(
+            task_run_name=f"build-{job.env_id}", tags=[f"seed:{job.seed_id}", f"modality:{job.modality}"])
+        futures[task.submit(job, contracts)] = job
+    rows = []
+    for future in as_completed(list(futures)):
+        job = futures[future]
+        try:
+            row = future.result()
+        except Exception as exc:  # the unit failed after its retries: record it, keep going
+            message = f"{type(exc).__name__}: {exc}"
+            logger.warning("environment %s failed after retries: %s", job.env_id, message)
+            row = stages.record_failure(job, "build", message, stages.BUILD_RETRIES + 1)
+        append_manifest(Corpus(Path(job.corpus_root)), [ManifestRow.model_validate(row)])
+        notify(row)
+        rows.append(row)
+    return rows
+
+
+@flow(name="build-corpus", log_prints=True)
+def build_corpus(
+    seeds: list[str] | None = None,
+    out: str = "corpus",
+    per_seed: int = 3,
+    backend: str = "offline",
+    rng_seed: int = 0,
+    dask_address: str | None = None,
+    workers: int | None = None,
+    max_attempts: int = DEFAULT_ATTEMPTS,
+    contracts: bool = True,
+) -> dict[str, Any]:
+    """Build (or resume) a corpus of `per_seed` environments per seed under `out`.
+
+    Args:
+        seeds: bundled seed ids or paths of mle-bench competition folders (default: every bundled seed).
+        out: the corpus folder; finished environments in it are kept and not rebuilt.
+        dask_address: an existing Dask scheduler; otherwise a LocalCluster with `workers` process workers.
+        contracts: run the great-expectations data contracts on every environment.
+
+    Returns:
+        Counts, the corpus path and the markdown summary.
+    """
+    from sandmle_core.seeds import bundled_seed_ids
+
+    start = time.perf_counter()
+    root = Path(out).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    refs = list(seeds) if seeds else bundled_seed_ids()
+    jobs: list[SlotJob] = []
+    for ref in refs:
+        seed_id, profile = stages.analyze_seed(str(ref), str(root))
+        jobs += stages.plan_slots(seed_id, str(ref), profile, per_seed, rng_seed, str(root), backend, max_attempts)
+    rows: list[dict[str, Any]] = []
+    if jobs:
+        export_api_url()
+        runner = dask_runner(workers, dask_address, root / ".work" / "dask")
+        rows = build_environments.with_options(task_runner=runner)(jobs, contracts)
+    rows, diversity = stages.filter_corpus(str(root), rows)
+    stages.write_manifest(str(root), rows)
+    wall = time.perf_counter() - start
+    summary = stages.publish_summary(rows, diversity, wall)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    return {"corpus": str(root), "slots": len(rows), "counts": counts, "diversity": diversity,
+            "wall_seconds": round(wall, 3), "summary": summary,
+            "skipped_published": per_seed * len(refs) - len(jobs)}

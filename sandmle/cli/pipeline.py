@@ -1,0 +1,194 @@
+"""`sandmle build | regenerate | validate | list | show | ui`: running the Prefect flows and reading a corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from sandmle.cli._app import app, print_json
+
+
+def _progress(total: int):
+    """A rich progress bar counting done / accepted / failed environments, fed by the flow's listener hook."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from sandmle.flows import _common
+
+    progress = Progress(TextColumn("[bold]environments"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[stats]}"), TimeElapsedColumn())
+    counts = {"accepted": 0, "failed": 0}
+    task = progress.add_task("build", total=total, stats="")
+
+    def listener(row: dict) -> None:
+        key = "accepted" if row["status"] == "accepted" else "failed"
+        counts[key] += 1
+        progress.update(task, advance=1,
+                        stats=f"[green]{counts['accepted']} accepted[/] [red]{counts['failed']} not accepted[/]")
+
+    _common.LISTENERS.append(listener)
+    return progress
+
+
+@app.command()
+def build(
+    seed: list[str] = typer.Option(None, "--seed", help="bundled seed id or competition folder (repeatable); "
+                                                         "default: every bundled seed"),
+    per_seed: int = typer.Option(3, "--per-seed", min=1, help="environments per seed"),
+    out: Path = typer.Option(Path("corpus"), "--out", help="corpus folder (resumed when it exists)"),
+    backend: str = typer.Option("offline", "--backend", help="offline | claude"),
+    rng_seed: int = typer.Option(0, "--rng-seed", help="the build's rng seed"),
+    workers: int = typer.Option(None, "--workers", min=1, help="Dask workers (default: one per core)"),
+    dask_address: str = typer.Option(None, "--dask-address", help="existing Dask scheduler, tcp://HOST:PORT"),
+    no_contracts: bool = typer.Option(False, "--no-contracts", help="skip the great-expectations stage"),
+    as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
+) -> None:
+    """Build a corpus of verified micro-environments (the `build-corpus` Prefect flow on Dask)."""
+    from sandmle.runtime import prefect_api
+
+    seeds = list(seed) if seed else None
+    from sandmle_core.seeds import bundled_seed_ids
+
+    total = per_seed * len(seeds or bundled_seed_ids())
+    with prefect_api() as url:
+        from sandmle.flows.build_corpus import build_corpus
+
+        progress = _progress(total) if not as_json else None
+        if progress:
+            progress.start()
+        try:
+            result = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
+                                  dask_address=dask_address, workers=workers, contracts=not no_contracts)
+        finally:
+            if progress:
+                progress.stop()
+    if as_json:
+        print_json({k: v for k, v in result.items() if k != "summary"})
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console()
+    console.print(Markdown(result["summary"]))
+    if result["skipped_published"]:
+        console.print(f"{result['skipped_published']} slots were already published and kept (resume).")
+    console.print(f"corpus: [bold]{result['corpus']}[/]  (API used: {url})")
+    console.print("next: `sandmle list CORPUS`, `sandmle show ENV_DIR`, `sandmle ui` for the Prefect UI")
+
+
+@app.command()
+def regenerate(
+    corpus: Path = typer.Argument(..., help="corpus folder"),
+    backend: str = typer.Option("offline", "--backend"),
+    workers: int = typer.Option(None, "--workers", min=1),
+    dask_address: str = typer.Option(None, "--dask-address"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Re-run only the failed environments of a corpus, with a fresh rng seed per attempt."""
+    from sandmle.runtime import prefect_api
+
+    with prefect_api():
+        from sandmle.flows.regenerate_failed import regenerate_failed
+
+        result = regenerate_failed(corpus=str(corpus), backend=backend, workers=workers, dask_address=dask_address)
+    if as_json:
+        print_json({k: v for k, v in result.items() if k != "summary"})
+        return
+    typer.echo(f"retried {result['retried']}, fixed {result['fixed']}, still failed {result['still_failed']}")
+
+
+@app.command()
+def validate(
+    corpus: Path = typer.Argument(..., help="corpus folder"),
+    data_docs: Path = typer.Option(None, "--data-docs", help="also build a great-expectations Data Docs site here"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Re-check every environment (hashes, contracts, graders, leakage); exit 1 when any is broken."""
+    from sandmle.runtime import prefect_api
+
+    with prefect_api():
+        from sandmle.flows.validate_corpus import validate_corpus
+
+        result = validate_corpus(corpus=str(corpus))
+    site = None
+    if data_docs is not None:
+        from sandmle.data_contracts import build_data_docs
+        from sandmle_core.layout import Corpus
+
+        site = build_data_docs(Corpus(corpus.resolve()).environment_dirs(), data_docs)
+    if as_json:
+        print_json({**result, "data_docs": str(site) if site else None})
+    else:
+        typer.echo(f"checked {result['checked']} environments, {len(result['broken'])} broken")
+        for r in result["broken"]:
+            typer.echo(f"  {r['env_id']}: " + "; ".join(r["problems"]))
+        if site:
+            typer.echo(f"data docs: {site}")
+    if result["broken"]:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_envs(
+    corpus: Path = typer.Argument(..., help="corpus folder"),
+    status: str = typer.Option(None, "--status", help="only rows with this status (accepted, failed, ...)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The corpus manifest: one row per slot."""
+    from sandmle_core.layout import Corpus
+    from sandmle_core.records import read_manifest
+
+    rows = read_manifest(Corpus(corpus)).to_pylist()
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    if as_json:
+        print_json(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{corpus} — {len(rows)} slots")
+    for col in ("env_id", "status", "modality", "task_type", "metric", "domain", "n_train", "reference_score", "gold"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*(str(r.get(c)) if r.get(c) is not None else "" for c in
+                        ("env_id", "status", "modality", "task_type", "metric", "domain", "n_train",
+                         "reference_score", "gold")))
+    Console().print(table)
+
+
+@app.command()
+def show(env_dir: Path = typer.Argument(..., help="an environment folder"),
+         as_json: bool = typer.Option(False, "--json")) -> None:
+    """One environment: task, sizes, thresholds, provenance and files."""
+    from sandmle_core.layout import read_environment
+
+    env = read_environment(env_dir)
+    block = env.config.sandmle
+    info = {"id": env.config.id, "name": env.config.name, "modality": block.modality, "task_type": block.task_type,
+            "domain": block.domain, "metric": block.grading.metric, "sizes": block.sizes,
+            "thresholds": block.thresholds.model_dump(), "provenance": block.provenance.model_dump(),
+            "files": sorted(block.hashes)}
+    if as_json:
+        print_json(info)
+        return
+    from rich.console import Console
+    from rich.pretty import Pretty
+
+    Console().print(Pretty(info))
+
+
+@app.command()
+def ui(port: int = typer.Option(4200, "--port"), host: str = typer.Option("127.0.0.1", "--host")) -> None:
+    """Start the Prefect UI and API on loopback with the project-local PREFECT_HOME (Ctrl-C stops it)."""
+    import subprocess
+    import sys
+
+    from sandmle.runtime import configure_environment
+
+    configure_environment()
+    typer.echo(f"Prefect UI: http://{host}:{port}  (PREFECT_HOME={os.environ['PREFECT_HOME']})")
+    typer.echo(f"point builds at it with: export PREFECT_API_URL=http://{host}:{port}/api")
+    prefect = Path(sys.executable).with_name("prefect")
+    raise typer.Exit(subprocess.call([str(prefect), "server", "start", "--host", host, "--port", str(port)]))

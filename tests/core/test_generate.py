@@ -1,0 +1,149 @@
+"""The offline generator end to end: seeds → verified, published, byte-reproducible environments; planted faults
+are rejected by the verifier with a reason."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sandmle_core.agents import get_backend
+from sandmle_core.agents.checks import leakage_checks
+from sandmle_core.agents.offline.strategist import OfflineStrategist
+from sandmle_core.generate import build_environment
+from sandmle_core.layout import Corpus, hash_files, read_environment
+from sandmle_core.metrics import get_metric
+from sandmle_core.pipeline import analyze_seed, build_plain, filter_corpus, plan_slots, run_slot
+from sandmle_core.profile import TaskProfile, profile_seed
+from sandmle_core.records import read_manifest
+from sandmle_core.seeds import get_bundled_seed
+from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, TaskSpec
+
+pytestmark = pytest.mark.slow
+
+TABULAR = ["breast-cancer", "penguins", "wine", "diamonds", "anes96", "movies"]
+
+
+@pytest.fixture(scope="module")
+def tabular_corpus(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus")
+    result = build_plain(TABULAR, out, per_seed=2, rng_seed=11)
+    return out, result
+
+
+def test_every_tabular_seed_yields_accepted_environments(tabular_corpus):
+    out, result = tabular_corpus
+    rows = result["rows"]
+    assert len(rows) == 2 * len(TABULAR)
+    failed = [(r["env_id"], r["reason"]) for r in rows if r["status"] != "accepted"]
+    assert not failed
+    manifest = read_manifest(Corpus(out)).to_pylist()
+    assert {r["slot"] for r in manifest} == {r["slot"] for r in rows}
+    assert "accepted" in result["summary"]
+
+
+def test_published_environments_follow_the_format_and_keep_the_dna(tabular_corpus):
+    out, _ = tabular_corpus
+    for env_dir in Corpus(out).environment_dirs():
+        env = read_environment(env_dir, verify_hashes=True)
+        block = env.config.sandmle
+        spec = TaskSpec.model_validate(block.spec)
+        seed_profile = profile_seed(get_bundled_seed(spec.seed_id))
+        assert (spec.task_type, spec.grading.metric) == (seed_profile.task_type, seed_profile.metric)
+        train = pd.read_csv(env_dir / "prepared" / "public" / "train.csv")
+        assert MIN_TRAIN_ROWS <= len(train) <= MAX_TRAIN_ROWS
+        for name in ("description.md", "grade.py", "evaluator.py", "leaderboard.csv", "validation.json"):
+            assert (env_dir / name).is_file(), name
+        assert len(list((env_dir / "solutions").glob("*.py"))) >= 5
+        assert not (env_dir / "prepared" / "public" / "answers.csv").exists()
+        t = block.thresholds
+        better = (lambda a, b: a < b) if spec.dna.lower_is_better else (lambda a, b: a > b)
+        assert better(t.gold, t.silver) and better(t.silver, t.bronze)
+        description = (env_dir / "description.md").read_text()
+        assert get_metric(spec.grading.metric).title in description
+
+
+def test_slots_of_one_seed_differ_in_domain_and_schema(tabular_corpus):
+    _, result = tabular_corpus
+    for seed in TABULAR:
+        mine = [r for r in result["rows"] if r["seed_id"] == seed]
+        assert len({r["domain"] for r in mine}) == len(mine)
+        assert len({r["schema_hash"] for r in mine}) == len(mine)
+
+
+def test_same_inputs_give_byte_identical_environments(tmp_path, tabular_corpus):
+    out, result = tabular_corpus
+    row = next(r for r in result["rows"] if r["seed_id"] == "penguins")
+    again = tmp_path / "again"
+    seed_id, profile = analyze_seed("penguins", again)
+    job = next(j for j in plan_slots(seed_id, "penguins", profile, 2, 11, again) if j.index == row["index"])
+    assert run_slot(job)["status"] == "accepted"
+    first, second = Corpus(out).env_dir(row["env_id"]), Corpus(again).env_dir(row["env_id"])
+    assert second.is_dir()
+    assert hash_files(first, exclude=()) == hash_files(second, exclude=())
+
+
+def test_resume_skips_published_slots(tabular_corpus):
+    out, _ = tabular_corpus
+    seed_id, profile = analyze_seed("wine", out)
+    assert plan_slots(seed_id, "wine", profile, 2, 11, out) == []
+    assert len(plan_slots(seed_id, "wine", profile, 3, 11, out)) == 1
+
+
+def test_near_duplicates_are_dropped(tabular_corpus, tmp_path):
+    out, result = tabular_corpus
+    rows = [r for r in result["rows"] if r["seed_id"] == "wine"]
+    twin = {**rows[0], "env_id": rows[0]["env_id"] + "-copy", "index": 9, "slot": "wine:11:9"}
+    shutil.copytree(Corpus(out).env_dir(rows[0]["env_id"]), tmp_path / "envs" / twin["env_id"])
+    shutil.copytree(Corpus(out).env_dir(rows[0]["env_id"]), tmp_path / "envs" / rows[0]["env_id"])
+    kept, diversity = filter_corpus(tmp_path, [rows[0], twin])
+    assert [r["status"] for r in kept] == ["accepted", "duplicate"]
+    assert diversity["dropped_duplicates"] == 1
+    assert not (tmp_path / "envs" / twin["env_id"]).exists()
+
+
+def _staged(tmp_path: Path, seed: str = "breast-cancer"):
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed(seed)).model_dump())
+    spec = OfflineStrategist().draft_spec(seed, profile, 0, 5)
+    backend = get_backend("offline")
+    staging = tmp_path / "staging" / spec.env_id
+    staging.mkdir(parents=True)
+    return spec, backend, staging
+
+
+def test_planted_leak_is_rejected(tmp_path):
+    spec, backend, staging = _staged(tmp_path)
+    build_environment(spec, staging, backend)
+    assert all(c.passed for c in leakage_checks(spec, staging) if c.name == "no_single_feature_oracle")
+    train_path = staging / "prepared" / "public" / "train.csv"
+    train = pd.read_csv(train_path)
+    target = spec.target.columns[0]
+    leaky = spec.columns[0].name
+    train[leaky] = train[target] * 10 + 1  # a feature that copies the answer
+    train.to_csv(train_path, index=False)
+    check = next(c for c in leakage_checks(spec, staging) if c.name == "no_single_feature_oracle")
+    assert not check.passed and leaky in check.detail
+
+
+def test_planted_signal_loss_is_rejected_with_a_repair_hint(tmp_path):
+    """Shuffle the training labels: no solution can beat the prior, so the verifier must refuse the environment."""
+    spec, backend, staging = _staged(tmp_path)
+    backend.developer.build_data(spec, staging)
+    train_path = staging / "prepared" / "public" / "train.csv"
+    train = pd.read_csv(train_path)
+    target = spec.target.columns[0]
+    train[target] = np.random.default_rng(0).permutation(train[target].to_numpy())
+    train.to_csv(train_path, index=False)
+    ladder = backend.developer.run_ladder(spec, staging)
+    thresholds = backend.mlops.write_grader(spec, staging, ladder)
+    backend.writer.write_description(spec, staging, thresholds)
+    from sandmle_core.agents.base import BuildResult, Usage
+
+    build = BuildResult(staging=staging, ladder=ladder, thresholds=thresholds, usage=Usage(), timings={})
+    verdict = backend.verifier.verify(spec, staging, build, [])
+    assert not verdict.accepted
+    failed = {c.name for c in verdict.checks if not c.passed}
+    assert failed & {"reference_beats_sample", "ladder_order_kept", "thresholds_beat_sample"}

@@ -1,0 +1,111 @@
+"""The Prefect flows for real: a local API, a 2-worker Dask LocalCluster, great-expectations contracts, planted
+faults that are retried or recorded, regeneration, validation, artifacts read back through the API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from sandmle_core.faults import FAULT_PLAN_ENV
+from sandmle_core.layout import Corpus
+from sandmle_core.records import read_failures, read_manifest
+
+pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+
+
+@pytest.fixture
+def fault_plan(tmp_path, monkeypatch):
+    def plant(*faults):
+        path = tmp_path / "faults.json"
+        path.write_text(json.dumps({"faults": list(faults)}))
+        monkeypatch.setenv(FAULT_PLAN_ENV, str(path))
+        return path
+
+    return plant
+
+
+def _flow_run_artifacts(url: str, keys: tuple[str, ...]) -> dict[str, dict]:
+    import httpx
+
+    found = {}
+    for key in keys:
+        response = httpx.post(f"{url}/artifacts/latest/filter", json={"artifacts": {"key": {"any_": [key]}}})
+        response.raise_for_status()
+        if response.json():
+            found[key] = response.json()[0]
+    return found
+
+
+def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_api, tmp_path, fault_plan):
+    from sandmle.flows.build_corpus import build_corpus
+
+    # penguins:0 fails once in synthesis (transient: Prefect retries it and it lands); breast-cancer:1 fails in every
+    # attempt of its ladder stage (a domain failure: the repair loop gives up and the failure is recorded).
+    fault_plan({"stage": "synthesize", "slot": "penguins:0", "times": 1, "error": "transient"},
+               {"stage": "ladder", "slot": "breast-cancer:1", "times": 99, "error": "generation"})
+    out = tmp_path / "corpus"
+    result = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=2, rng_seed=3, workers=2,
+                          max_attempts=2)
+    assert result["counts"] == {"accepted": 3, "failed": 1}, result["summary"]
+    corpus = Corpus(out)
+    assert len(corpus.environment_dirs()) == 3
+    failures = read_failures(corpus)
+    assert [(f.seed_id, f.index, f.stage, f.attempts) for f in failures] == [("breast-cancer", 1, "ladder", 2)]
+    assert "planned fault" in failures[0].message
+    manifest = {r["slot"]: r for r in read_manifest(corpus).to_pylist()}
+    assert manifest["penguins:3:0"]["status"] == "accepted"
+    assert manifest["breast-cancer:3:1"]["status"] == "failed"
+    # contracts ran as a stage of every accepted environment and are in its validation report
+    validation = json.loads((corpus.environment_dirs()[0] / "validation.json").read_text())
+    assert any(c["group"] == "contract" for c in validation["checks"])
+    artifacts = _flow_run_artifacts(prefect_api, ("corpus-summary", "corpus-failures"))
+    assert "3 accepted" in artifacts["corpus-summary"]["data"]
+    assert any("breast-cancer" in json.dumps(row) for row in json.loads(artifacts["corpus-failures"]["data"]))
+
+    # the task runs are named by env id and tagged with seed and modality
+    import httpx
+
+    runs = httpx.post(f"{prefect_api}/task_runs/filter",
+                      json={"task_runs": {"tags": {"all_": ["seed:penguins"]}}}).json()
+    names = {r["name"] for r in runs}
+    assert any(name.startswith("build-penguins-") for name in names)
+    assert all("modality:tabular" in r["tags"] for r in runs)
+
+    # regenerate: without the planted fault the failed slot lands, with a fresh rng seed for its new attempt
+    from sandmle.flows.regenerate_failed import regenerate_failed
+
+    fault_plan()
+    again = regenerate_failed(corpus=str(out), workers=1)
+    assert (again["retried"], again["fixed"]) == (1, 1)
+    assert read_failures(corpus) == []
+    manifest = {r["slot"]: r for r in read_manifest(corpus).to_pylist()}
+    assert manifest["breast-cancer:3:1"]["status"] == "accepted"
+    assert manifest["breast-cancer:3:1"]["attempt_rng_seed"] != 3
+    assert len(corpus.environment_dirs()) == 4
+
+    # validate: every environment passes; a tampered one is reported with what is wrong
+    from sandmle.flows.validate_corpus import validate_corpus
+
+    assert validate_corpus(corpus=str(out))["broken"] == []
+    victim = corpus.environment_dirs()[0]
+    answers = victim / "prepared" / "private" / "answers.csv"
+    answers.write_text(answers.read_text().replace("\n", "\nX", 1))
+    shutil.rmtree(victim / "solutions")
+    report = validate_corpus(corpus=str(out))
+    assert [b["env_id"] for b in report["broken"]] == [victim.name]
+    assert any("answers.csv" in p for p in report["broken"][0]["problems"])
+
+
+def test_deployment_entrypoints_load_to_flows():
+    from prefect.flows import Flow, load_flow_from_entrypoint
+
+    from sandmle.deployments.nightly import ENTRYPOINTS, NIGHTLY_CRON, deployments
+
+    for entrypoint in ENTRYPOINTS.values():
+        assert isinstance(load_flow_from_entrypoint(entrypoint), Flow)
+    built = {d.name: d for d in deployments()}
+    assert set(built) == set(ENTRYPOINTS)
+    schedule = built["nightly-corpus"].schedules[0].schedule
+    assert schedule.cron == NIGHTLY_CRON
