@@ -45,6 +45,7 @@ __all__ = [
     "SlotOutcome",
     "build_environment",
     "finalize_environment",
+    "generate_environment",
     "generate_slot",
     "manifest_row",
 ]
@@ -237,3 +238,35 @@ def generate_slot(
     write_failure(corpus, record)
     return SlotOutcome(slot, spec.env_id, "rejected" if error_type == "Rejected" else "failed", attempt, spec,
                        verdict, timings, usage, stage=stage, error_type=error_type, message=message)
+
+
+def generate_environment(
+    seed: str,
+    index: int,
+    rng_seed: int,
+    out: str | Path,
+    backend: str = "offline",
+    check_contracts: ContractChecker | None = None,
+    max_attempts: int = DEFAULT_ATTEMPTS,
+) -> SlotOutcome:
+    """One environment of a seed as plain Python (no orchestrator): draft, build, contracts, verify, publish.
+
+    Args:
+        seed: a bundled seed id or the path of an mle-bench competition folder.
+        out: the corpus folder (accepted → `out/envs/<env_id>/`, rejected → `out/failed/<env_id>.json`).
+        check_contracts: the data-contract stage (great-expectations lives outside the core; `sandmle generate`
+            passes `sandmle.data_contracts.contract_checker`). None skips it.
+
+    Returns:
+        The outcome; `outcome.verdict` is the verifier's verdict of the last attempt.
+    """
+    from sandmle_core.agents import get_backend
+    from sandmle_core.profile import profile_seed
+    from sandmle_core.seeds import resolve_seed
+
+    task = resolve_seed(seed)
+    profile = profile_seed(task)
+    corpus = Corpus(Path(out))
+    corpus.root.mkdir(parents=True, exist_ok=True)
+    return generate_slot(profile, task.id, str(seed), index, rng_seed, corpus, get_backend(backend),
+                         check_contracts or (lambda staging, spec: []), max_attempts=max_attempts)

@@ -189,8 +189,8 @@ def leakage_checks(spec: TaskSpec, staging: Path) -> list[Check]:
     lines = answers.astype(str).agg(",".join, axis=1)
     leaked_rows = int(sum(line in description for line in lines))
     numbers = _rule_numbers(spec)
-    found = sorted(n for n in numbers if re.search(rf"(?<![\d.]){re.escape(n)}(?!\d)", description))
-    rule_leak = len(found) >= max(3, int(0.3 * len(numbers)))
+    found = _rule_numbers_in(description, numbers)
+    rule_leak = len(found) >= max(3, int(0.1 * len(numbers)))
     checks += [
         Check(name="description_has_no_answers", group="leakage", passed=leaked_rows < 5, figure=leaked_rows,
               detail="answer rows (id + value) quoted in description.md", repair="new_seed"),
@@ -200,9 +200,9 @@ def leakage_checks(spec: TaskSpec, staging: Path) -> list[Check]:
     return checks
 
 
-def _rule_numbers(spec: TaskSpec) -> set[str]:
-    """The hidden rule's non-trivial numbers, as a writer would print them (3 significant decimals)."""
-    out: set[str] = set()
+def _rule_numbers(spec: TaskSpec) -> set[float]:
+    """The hidden rule's non-trivial numbers (non-integers with at least two significant digits)."""
+    out: set[float] = set()
 
     def walk(value: object) -> None:
         if isinstance(value, dict):
@@ -212,7 +212,21 @@ def _rule_numbers(spec: TaskSpec) -> set[str]:
             for v in value:
                 walk(v)
         elif isinstance(value, float) and not value.is_integer() and abs(value) >= 0.01:
-            out.add(f"{value:.3f}".rstrip("0").rstrip("."))
+            out.add(value)
 
     walk(spec.rule.model_dump(mode="json"))
-    return {n for n in out if len(n.replace("-", "").replace(".", "").lstrip("0")) >= 2}
+    return {v for v in out if len(f"{abs(v):.4f}".replace(".", "").lstrip("0").rstrip("0")) >= 2}
+
+
+_DECIMAL = re.compile(r"(?<![\d.])-?\d+\.(\d{3,})(?![\d.])")
+
+
+def _rule_numbers_in(text: str, numbers: set[float]) -> list[str]:
+    """Rule numbers a text quotes: a decimal with 3+ places that equals a rule number rounded to its places."""
+    found = []
+    for match in _DECIMAL.finditer(text):
+        places = len(match.group(1))
+        value = float(match.group(0))
+        if any(round(n, places) == value for n in numbers):
+            found.append(match.group(0))
+    return sorted(set(found))

@@ -147,3 +147,45 @@ def test_planted_signal_loss_is_rejected_with_a_repair_hint(tmp_path):
     assert not verdict.accepted
     failed = {c.name for c in verdict.checks if not c.passed}
     assert failed & {"reference_beats_sample", "ladder_order_kept", "thresholds_beat_sample"}
+
+
+@pytest.fixture
+def built(tmp_path):
+    spec, backend, staging = _staged(tmp_path)
+    build = build_environment(spec, staging, backend)
+    return spec, staging, build
+
+
+def _failed(checks) -> set[str]:
+    return {c.name for c in checks if not c.passed}
+
+
+def test_planted_grader_that_ignores_ids_is_caught(built):
+    from sandmle_core.agents.checks import grader_checks
+
+    spec, staging, build = built
+    assert not _failed(grader_checks(spec, staging, build.ladder))
+    target = spec.target.columns[0]
+    (staging / "grade.py").write_text(
+        "from sklearn.metrics import roc_auc_score\n\n\n"
+        "def grade(submission, answers):\n"
+        f"    return round(float(roc_auc_score(answers[{target!r}], submission[{target!r}])), 5)\n")
+    assert "shuffled_rows_same_score" in _failed(grader_checks(spec, staging, build.ladder))
+
+
+def test_planted_sample_submission_with_the_answers_is_caught(built):
+    from sandmle_core.agents.checks import grader_checks
+
+    spec, staging, build = built
+    answers = pd.read_csv(staging / "prepared" / "private" / "answers.csv")
+    answers.to_csv(staging / "prepared" / "public" / "sample_submission.csv", index=False)
+    assert "sample_uninformed" in _failed(grader_checks(spec, staging, build.ladder))
+
+
+def test_planted_description_with_the_hidden_rule_is_caught(built):
+    spec, staging, _ = built
+    description = staging / "description.md"
+    assert "description_hides_rule" not in _failed(leakage_checks(spec, staging))
+    # a writer that pastes the generator's model into the task text
+    description.write_text(description.read_text() + "\n## How the data was made\n" + spec.rule.model_dump_json() + "\n")
+    assert "description_hides_rule" in _failed(leakage_checks(spec, staging))

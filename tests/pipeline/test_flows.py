@@ -100,7 +100,6 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
 
 def test_deployment_entrypoints_load_to_flows():
     from prefect.flows import Flow, load_flow_from_entrypoint
-
     from sandmle.deployments.nightly import ENTRYPOINTS, NIGHTLY_CRON, deployments
 
     for entrypoint in ENTRYPOINTS.values():

@@ -1,0 +1,56 @@
+"""SIGKILL a build halfway, run it again: finished environments are kept as they are, nothing partial is published."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sandmle_core.layout import Corpus
+from sandmle_core.records import read_manifest
+
+pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+
+SANDMLE = [sys.executable, "-m", "sandmle.cli.__main__"]
+
+
+def _complete(corpus: Corpus) -> list[Path]:
+    return corpus.environment_dirs()
+
+
+def test_sigkill_then_resume(prefect_api, tmp_path):
+    out = tmp_path / "corpus"
+    args = ["build", "--seed", "breast-cancer", "--seed", "wine", "--per-seed", "3", "--out", str(out),
+            "--workers", "1", "--no-contracts", "--rng-seed", "4", "--json"]
+    env = {**os.environ, "PREFECT_API_URL": prefect_api}
+    proc = subprocess.Popen([*SANDMLE, *args], env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    corpus = Corpus(out)
+    deadline = time.monotonic() + 600
+    while len(_complete(corpus)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+    os.killpg(proc.pid, signal.SIGKILL)  # the build, its Dask cluster and its sandboxes
+    proc.wait()
+    time.sleep(1.0)
+    survivors = {p.name: (p.stat().st_ino, (p / "config.yaml").stat().st_mtime_ns) for p in _complete(corpus)}
+    assert 2 <= len(survivors) < 6
+    # envs/ never holds a partial environment: every folder there is complete
+    assert all((p / "config.yaml").is_file() for p in corpus.envs_dir.iterdir())
+
+    again = subprocess.run([*SANDMLE, *args], env=env, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr[-2000:]
+    final = _complete(corpus)
+    assert len(final) == 6
+    for name, (inode, mtime) in survivors.items():  # finished environments were not redone
+        path = corpus.env_dir(name)
+        assert (path.stat().st_ino, (path / "config.yaml").stat().st_mtime_ns) == (inode, mtime)
+    assert '"skipped_published": ' + str(len(survivors)) in again.stdout
+    assert {r["status"] for r in read_manifest(corpus).to_pylist()} == {"accepted"}
+    assert not [p for p in corpus.staging_dir.iterdir() if not p.name.startswith(".")] if corpus.staging_dir.exists(
+    ) else True
