@@ -187,5 +187,6 @@ def test_planted_description_with_the_hidden_rule_is_caught(built):
     description = staging / "description.md"
     assert "description_hides_rule" not in _failed(leakage_checks(spec, staging))
     # a writer that pastes the generator's model into the task text
-    description.write_text(description.read_text() + "\n## How the data was made\n" + spec.rule.model_dump_json() + "\n")
+    pasted = "\n## How the data was made\n" + spec.rule.model_dump_json() + "\n"
+    description.write_text(description.read_text() + pasted)
     assert "description_hides_rule" in _failed(leakage_checks(spec, staging))
