@@ -53,6 +53,7 @@ def run_ladder_scripts(
     seeds: tuple[int, ...] = LADDER_SEEDS,
     limits: Limits | None = None,
     backend: str | None = None,
+    run_timeout: float = 120.0,
 ) -> tuple[list[RunScore], float, float]:
     """Run every script with every seed in one sandboxed harness; grade each submission on the host.
 
@@ -64,6 +65,7 @@ def run_ladder_scripts(
         seeds: rng seeds per script.
         limits: sandbox limits for the whole harness.
         backend: sandbox backend override.
+        run_timeout: wall seconds allowed to each run inside the harness.
 
     Returns:
         The runs, the seconds spent inside the scripts, and the wall seconds of the whole sandboxed run.
@@ -75,14 +77,15 @@ def run_ladder_scripts(
     runs = [(s, seed) for s in scripts for seed in seeds]
     job = {
         "preload": list(PRELOAD),
-        "timeout": 120,
+        "timeout": run_timeout,
         "runs": [{"script": f"solutions/{s.filename}", "seed": seed, "out": f"runs/{s.level:02d}-{seed}.csv"}
                  for s, seed in runs],
     }
     files = {f"solutions/{s.filename}": s.source for s in scripts}
     files["harness.py"] = (Path(__file__).parents[2] / "ladder" / "harness.py").read_text()
     files["job.json"] = json.dumps(job)
-    limits = limits or Limits(wall_seconds=60 + 30 * len(runs), cpu_seconds=60 + 30 * len(runs), memory_mb=4096)
+    budget = 60 + max(30.0, run_timeout / 2) * len(runs)
+    limits = limits or Limits(wall_seconds=budget, cpu_seconds=budget, memory_mb=4096)
     with Workspace.create(public_dir, files=files) as ws:
         result = get_sandbox(backend).run_python("harness.py", ws, limits, args=("job.json", "runs/results.json"))
         results_path = ws.root / "runs" / "results.json"

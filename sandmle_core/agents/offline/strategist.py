@@ -153,8 +153,10 @@ class OfflineStrategist:
             draft.target.columns,
             classes=classes,
         )
-        story = domain.render_story(target=_target_phrase(draft.target.description, profile.task_type),
-                                    entity=domain.entity)
+        entity = domain.entity
+        if profile.modality == Modality.TIME_SERIES and domain.series is not None:
+            entity = {"H": "hour", "D": "day", "W": "week", "M": "month"}[domain.series.frequency]
+        story = domain.render_story(target=_target_phrase(draft.target.description, profile.task_type), entity=entity)
         return TaskSpec(
             seed_id=seed_id, index=index, rng_seed=seed, backend="offline", dna=dna,
             domain=DomainRef(key=domain.key, title=domain.title, sector=domain.sector, entity=domain.entity),

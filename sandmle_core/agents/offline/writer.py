@@ -85,14 +85,21 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
             f"- `test.csv` — the next {spec.n_test} time steps after the end of `train.csv` (the forecast horizon), "
             "with the known drivers but without the target."
         )
-    target_text = spec.target.description
+    described = spec.target.description.strip().rstrip(".")
+    if spec.task_type == TaskType.MULTILABEL:
+        target_text = f"Each target column is 1 when it applies ({described}), else 0."
+    else:
+        unit = f", in {spec.target.unit}" if spec.target.unit else ""
+        target_text = f"The target is {described[0].lower()}{described[1:]}{unit}."
     if spec.target.classes and spec.task_type != TaskType.MULTILABEL:
-        target_text += " Classes: " + ", ".join(f"`{c}`" for c in spec.target.classes) + "."
+        order = " (ordered from lowest to highest)" if spec.task_type == TaskType.ORDINAL else ""
+        target_text += f" Classes{order}: " + ", ".join(f"`{c}`" for c in spec.target.classes) + "."
+    row = ("one time step of the series" if spec.modality == Modality.TIME_SERIES else f"one {spec.domain.entity}")
     sections = [
         f"# {spec.title}",
         "## Overview",
         spec.story.strip(),
-        f"Each row is one {spec.domain.entity}. This is {_TASK_WORDS[spec.task_type]}: predict "
+        f"Each row is {row}. This is {_TASK_WORDS[spec.task_type]}: predict "
         f"{', '.join(f'`{t}`' for t in spec.target.columns)} for every row of `test.csv`. {target_text}",
         "## Data",
         "### Files",

@@ -1,0 +1,71 @@
+"""Every bundled seed, K = 10 environments each, built through the real flow on a 2-worker Dask cluster: yield,
+thresholds, ladder order, Task DNA and diversity of what lands."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import pytest
+
+from sandmle_core.layout import Corpus, read_environment
+from sandmle_core.metrics import get_metric
+from sandmle_core.profile import profile_seed
+from sandmle_core.records import read_manifest
+from sandmle_core.seeds import bundled_seed_ids, get_bundled_seed
+from sandmle_core.spec import TaskType
+from sandmle_core.synthesis.base import class_count_range
+from sandmle_core.taskspec import TaskSpec
+
+pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+K = 10
+
+
+@pytest.fixture(scope="module")
+def corpus(prefect_api, tmp_path_factory):
+    from sandmle.flows.build_corpus import build_corpus
+
+    out = tmp_path_factory.mktemp("k10")
+    result = build_corpus(out=str(out), per_seed=K, rng_seed=2026, workers=2)
+    return Corpus(out), result
+
+
+def test_at_least_nine_of_ten_accepted_per_seed(corpus):
+    root, result = corpus
+    rows = read_manifest(root).to_pylist()
+    by_seed = defaultdict(list)
+    for r in rows:
+        by_seed[r["seed_id"]].append(r["status"])
+    assert set(by_seed) == set(bundled_seed_ids())
+    for seed, statuses in by_seed.items():
+        assert len(statuses) == K
+        assert statuses.count("accepted") >= 9, (seed, result["summary"])
+
+
+def test_accepted_environments_meet_the_bar_and_keep_the_dna(corpus):
+    root, _ = corpus
+    profiles = {s: profile_seed(get_bundled_seed(s)) for s in bundled_seed_ids()}
+    seen = defaultdict(list)
+    for env_dir in root.environment_dirs():
+        env = read_environment(env_dir)
+        spec = TaskSpec.model_validate(env.config.sandmle.spec)
+        checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
+        for name in ("thresholds_strictly_monotone", "thresholds_beat_sample", "gold_short_of_optimum",
+                     "reference_beats_sample", "ladder_order_kept"):
+            assert checks[name]["passed"], (env_dir.name, name, checks[name])
+        assert checks["ladder_order_kept"]["figure"] is not None  # Kendall tau reported per environment
+        t, metric = env.config.sandmle.thresholds, get_metric(spec.grading.metric)
+        assert t.gold != metric.optimum
+        seed = profiles[spec.seed_id]
+        assert (spec.modality, spec.task_type, spec.grading.metric, spec.dna.lower_is_better) == (
+            seed.modality, seed.task_type, seed.metric, seed.lower_is_better)
+        if spec.task_type in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
+            low, high = class_count_range(seed.label_cardinality)
+            assert low <= len(spec.target.classes) <= high, env_dir.name
+        if spec.task_type == TaskType.MULTILABEL:
+            low, high = class_count_range(seed.label_cardinality)
+            assert 3 <= len(spec.target.columns) <= high
+        seen[spec.seed_id].append((spec.domain.key, spec.schema_signature()))
+    for seed, pairs in seen.items():  # the specs of one seed differ pairwise in domain and in schema
+        assert len({d for d, _ in pairs}) == len(pairs), seed
+        assert len({s for _, s in pairs}) == len(pairs), seed
