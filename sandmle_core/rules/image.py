@@ -1,15 +1,132 @@
-"""The hidden rule of a image environment (being written: fields are added by the image synthesis work)."""
+"""The hidden rule of an image environment: one procedural pattern per class, drawn under per-image nuisance.
+
+A class is a silhouette (`shape`, at a class size, aspect and tilt) filled with a sinusoidal texture (a class
+frequency and orientation, a random phase per image). Each image then moves the pattern around (position jitter,
+scale, rotation), relights it (background level, contrast, an illumination gradient), and corrupts it (gaussian
+noise, occluding blotches); the strength of each nuisance is a rule field set from the difficulty. Classes may share
+a silhouette and differ only in their texture, which pixel templates cannot see but orientation histograms can.
+Optional metadata columns are camera settings that modulate the nuisance (exposure → brightness, gain → noise) and
+carry only a faint class shift. Labels flip to another class with probability `label_noise` after the oracle.
+Everything is plain JSON, so the rule fits config.yaml and the spec hash.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["ImageRule"]
+__all__ = ["SHAPES", "ClassPattern", "ImageRule", "MetadataColumn"]
+
+SHAPES = (
+    "circle", "ring", "square", "cross", "triangle", "diamond", "bar", "crescent", "dots", "stripes", "checker", "blob",
+)
+"""The silhouettes a class pattern can use."""
+
+Shape = Literal[
+    "circle", "ring", "square", "cross", "triangle", "diamond", "bar", "crescent", "dots", "stripes", "checker", "blob",
+]
 
 
-class ImageRule(BaseModel):
+class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+
+class ClassPattern(_Frozen):
+    """The pattern of one class.
+
+    Attributes:
+        shape: the silhouette.
+        size: silhouette radius as a share of the image half-width.
+        aspect: x/y stretch of the silhouette.
+        tilt: silhouette orientation in degrees.
+        texture_freq: texture cycles per silhouette radius.
+        texture_angle: texture orientation in degrees, relative to the silhouette.
+        texture_amp: depth of the texture modulation (0 = flat fill, 1 = fully dark troughs).
+        intensity: foreground brightness multiplier (close to 1).
+    """
+
+    shape: Shape
+    size: float = Field(gt=0.1, lt=1.0)
+    aspect: float = Field(gt=0.3, lt=3.0)
+    tilt: float = Field(ge=-180.0, le=180.0)
+    texture_freq: float = Field(gt=0.0, le=6.0)
+    texture_angle: float = Field(ge=0.0, lt=180.0)
+    texture_amp: float = Field(ge=0.0, le=1.0)
+    intensity: float = Field(gt=0.3, le=1.5)
+
+
+class MetadataColumn(_Frozen):
+    """A public numeric capture setting: value = mean + sd * (z + class shift), rounded to `decimals`.
+
+    `effect` says which nuisance the standardized value z modulates: "brightness" scales the image, "noise" scales
+    the gaussian noise, "none" has no effect on the image.
+    """
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str
+    unit: str | None = None
+    mean: float
+    sd: float = Field(gt=0.0)
+    decimals: int = Field(ge=0, le=4)
+    effect: Literal["brightness", "noise", "none"]
+    class_shift: tuple[float, ...]
+    missing_rate: float = Field(default=0.0, ge=0.0, lt=0.5)
+
+
+class ImageRule(_Frozen):
+    """Per-class procedural patterns and the nuisance model of an image classification environment.
+
+    Attributes:
+        image_size: width = height of the square grayscale PNGs, in pixels.
+        patterns: one pattern per class, in the order of the target's classes.
+        class_weights: class prior shares, same order (sum to 1).
+        jitter: half-range of the uniform position shift, as a share of the image half-width.
+        scale_sd: sd of the log scale factor.
+        rotation_sd: sd of the rotation, in degrees.
+        background_range: (low, high) of the uniform background level in [0, 1].
+        contrast_range: (low, high) of the uniform foreground-minus-background contrast.
+        illumination: maximum amplitude of the linear illumination gradient.
+        noise_sd: sd of the per-pixel gaussian noise (scaled per image by U(0.5, 1.5)).
+        blotch_rate: expected number of occluding blotches per image (Poisson, at most 4).
+        blotch_radius: (low, high) blotch radius as a share of the image half-width.
+        label_noise: probability that a label is replaced by a uniformly drawn other class.
+        metadata: the public numeric capture-setting columns, in file order.
+    """
+
     kind: Literal["image"] = "image"
+    image_size: int = Field(default=32, ge=16, le=64)
+    patterns: tuple[ClassPattern, ...] = Field(min_length=2)
+    class_weights: tuple[float, ...]
+    jitter: float = Field(ge=0.0, le=0.5)
+    scale_sd: float = Field(ge=0.0, le=0.5)
+    rotation_sd: float = Field(ge=0.0, le=90.0)
+    background_range: tuple[float, float]
+    contrast_range: tuple[float, float]
+    illumination: float = Field(ge=0.0, le=0.5)
+    noise_sd: float = Field(ge=0.0, le=0.5)
+    blotch_rate: float = Field(ge=0.0, le=4.0)
+    blotch_radius: tuple[float, float]
+    label_noise: float = Field(ge=0.0, lt=0.5)
+    metadata: tuple[MetadataColumn, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ImageRule:
+        k = len(self.patterns)
+        if len(self.class_weights) != k:
+            raise ValueError(f"class_weights needs {k} entries, has {len(self.class_weights)}")
+        if min(self.class_weights) <= 0 or abs(sum(self.class_weights) - 1.0) > 1e-3:
+            raise ValueError(f"class_weights must be positive and sum to 1, got {self.class_weights}")
+        for name, (low, high) in (("background_range", self.background_range),
+                                  ("contrast_range", self.contrast_range), ("blotch_radius", self.blotch_radius)):
+            if not 0.0 <= low <= high <= 1.0:
+                raise ValueError(f"{name} must satisfy 0 <= low <= high <= 1, got {(low, high)}")
+        if self.background_range[1] + self.contrast_range[1] > 1.2:
+            raise ValueError("background plus contrast would saturate most foreground pixels")
+        for column in self.metadata:
+            if len(column.class_shift) != k:
+                raise ValueError(f"metadata {column.name!r} needs one class shift per class ({k})")
+        names = [c.name for c in self.metadata]
+        if len(set(names)) != len(names):
+            raise ValueError(f"repeated metadata columns: {names}")
+        return self

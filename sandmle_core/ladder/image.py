@@ -1,0 +1,282 @@
+"""The image-classification ladder: six standalone scripts, from the class prior to an ensemble on gradient features.
+
+Levels: 0 the training prior; 1 intensity statistics (+ numeric metadata) with logistic regression; 2 nearest
+neighbours on 8x8 block-averaged pixels; 3 logistic regression on standardized 16x16 pixels; 4 histograms of
+gradient orientations (HOG-like, numpy) with logistic regression; 5 a product-of-experts blend of a multi-scale HOG
+logistic regression and extra trees on every feature family. Each script holds its config as literals plus a shared
+prelude (loading, features, writing), so it runs on its own on a synthetic environment and on the real seed.
+"""
+
+from __future__ import annotations
+
+from sandmle_core.ladder import SEED_ENV, LadderConfig, LadderScript
+from sandmle_core.spec import Modality
+
+__all__ = ["scripts"]
+
+_KINDS = ("label", "class_probabilities")
+
+_PRELUDE = '''
+import os
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+SEED = int(os.environ.get(SEED_ENV, "0"))
+SIZE = 32
+
+
+def load():
+    """train and test tables; a seeded 90% subsample of the training rows when SEED is not 0."""
+    train = pd.read_csv(os.path.join("public", "train.csv"), dtype={TARGET: str})
+    test = pd.read_csv(os.path.join("public", "test.csv"))
+    train = train[train[TARGET].notna()].reset_index(drop=True)
+    if SEED != 0:
+        keep = np.sort(np.random.default_rng(SEED).permutation(len(train))[: max(1, int(round(0.9 * len(train))))])
+        train = train.iloc[keep].reset_index(drop=True)
+    return train, test
+
+
+def images(table):
+    """The table's images as floats in [0, 1], shape (n, SIZE, SIZE)."""
+    out = np.empty((len(table), SIZE, SIZE), dtype=np.float32)
+    for i, rel in enumerate(table[IMAGE].astype(str)):
+        with Image.open(os.path.join("public", rel)) as im:
+            im = im.convert("L")
+            if im.size != (SIZE, SIZE):
+                im = im.resize((SIZE, SIZE), Image.BILINEAR)
+            out[i] = np.asarray(im, dtype=np.float32) / 255.0
+    return out
+
+
+def metadata(train, test):
+    """The numeric side columns (median-imputed); empty matrices when there are none."""
+    cols = [c for c in META if c in train.columns and c in test.columns]
+    a = train[cols].apply(pd.to_numeric, errors="coerce")
+    b = test[cols].apply(pd.to_numeric, errors="coerce")
+    cols = [c for c in cols if a[c].notna().any()]
+    fill = a[cols].median()
+    return a[cols].fillna(fill).to_numpy(float), b[cols].fillna(fill).to_numpy(float)
+
+
+def pool(x, factor):
+    """Block means: (n, S, S) -> (n, S/factor * S/factor)."""
+    n, s = x.shape[0], x.shape[1] // factor
+    return x.reshape(n, s, factor, s, factor).mean(axis=(2, 4)).reshape(n, -1)
+
+
+def normalize(x):
+    """Per-image standardization, so brightness and contrast shifts do not count as differences."""
+    flat = x.reshape(len(x), -1)
+    return (flat - flat.mean(1, keepdims=True)) / (flat.std(1, keepdims=True) + 1e-6)
+
+
+def intensity(x):
+    """Position-free intensity statistics: moments, quantiles and a 16-bin histogram."""
+    flat = x.reshape(len(x), -1)
+    bins = np.minimum((flat * 16).astype(int), 15) + 16 * np.arange(len(flat))[:, None]
+    hist = np.bincount(bins.ravel(), minlength=16 * len(flat)).reshape(len(flat), 16) / flat.shape[1]
+    q = np.quantile(flat, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1).T
+    bright = (flat > flat.mean(1, keepdims=True) + flat.std(1, keepdims=True)).mean(1, keepdims=True)
+    return np.hstack([flat.mean(1, keepdims=True), flat.std(1, keepdims=True), q, hist, bright])
+
+
+def smooth(x):
+    """A 3x3 binomial blur: gradients of the blurred image follow edges and textures, not pixel noise."""
+    p = np.pad(x, ((0, 0), (1, 1), (1, 1)), mode="edge")
+    rows = 0.25 * p[:, :, :-2] + 0.5 * p[:, :, 1:-1] + 0.25 * p[:, :, 2:]
+    return 0.25 * rows[:, :-2] + 0.5 * rows[:, 1:-1] + 0.25 * rows[:, 2:]
+
+
+def orientations(x, cell, bins=9):
+    """Gradient magnitude summed per unsigned orientation bin (linear interpolation) per cell: (n, s, s, bins)."""
+    gy, gx = np.gradient(x, axis=(1, 2))
+    mag = np.hypot(gx, gy).ravel()
+    ang = (np.mod(np.arctan2(gy, gx), np.pi) / np.pi * bins).ravel()
+    low = np.floor(ang).astype(np.int64)
+    frac = ang - low
+    n, size = x.shape[0], x.shape[1]
+    s = size // cell
+    rows, cols = np.indices((size, size))
+    where = (rows // cell * s + cols // cell).ravel()
+    base = (np.arange(n)[:, None] * (s * s) + where[None, :]).ravel() * bins
+    total = n * s * s * bins
+    out = np.bincount(base + low % bins, weights=mag * (1.0 - frac), minlength=total)
+    out += np.bincount(base + (low + 1) % bins, weights=mag * frac, minlength=total)
+    return out.reshape(n, s, s, bins)
+
+
+def unit(h):
+    """Flatten per image, L2-normalize, square-root (tames the strongest edges)."""
+    h = h.reshape(len(h), -1)
+    return np.sqrt(h / (np.linalg.norm(h, axis=1, keepdims=True) + 1e-6))
+
+
+def hog(x, cell, bins=9):
+    """HOG-like descriptor: orientation histograms of cell x cell blocks, normalized per image."""
+    return unit(orientations(x, cell, bins))
+
+
+def hog_pyramid(x, bins=9):
+    """Orientation histograms on 8-pixel cells, 16-pixel cells and the whole image, each normalized."""
+    fine = orientations(x, 8, bins)
+    n, s = fine.shape[0], fine.shape[1]
+    mid = fine.reshape(n, s // 2, 2, s // 2, 2, bins).sum(axis=(2, 4))
+    return np.hstack([unit(fine), unit(mid), unit(fine.sum(axis=(1, 2)))])
+
+
+def write(test, model_classes, proba, shrink=0.0):
+    """Write submission.csv: the most probable class, or one probability column per class.
+
+    `shrink` pulls probabilities toward uniform, for models whose probabilities are overconfident."""
+    model_classes = [str(c) for c in model_classes]
+    proba = np.asarray(proba, dtype=float)
+    out = pd.DataFrame({ID: test[ID].to_numpy()})
+    if KIND == "label":
+        out[SUBMISSION[0]] = np.asarray(model_classes, dtype=object)[proba.argmax(1)]
+    else:
+        full = np.zeros((len(test), len(SUBMISSION)))
+        for j, c in enumerate(model_classes):
+            if c in SUBMISSION:
+                full[:, SUBMISSION.index(c)] = proba[:, j]
+        full = (1.0 - shrink) * full / np.maximum(full.sum(1, keepdims=True), 1e-12) + shrink / len(SUBMISSION)
+        full = np.round((full + 1e-3) / (full + 1e-3).sum(1, keepdims=True), 6)
+        top = full.argmax(1)
+        rows = np.arange(len(full))
+        full[rows, top] = 0.0
+        full[rows, top] = np.round(1.0 - full.sum(1), 6)
+        for j, c in enumerate(SUBMISSION):
+            out[c] = full[:, j]
+    out.to_csv("submission.csv", index=False)
+'''
+
+_LEVELS: tuple[tuple[str, str, str], ...] = (
+    ("prior", "the training prior: the majority class, or the class shares", '''
+train, test = load()
+labels = train[TARGET].astype(str)
+classes = list(CLASSES) if CLASSES else sorted(labels.unique())
+counts = np.array([(labels == c).sum() for c in classes], dtype=float)
+if KIND == "label":
+    proba = np.zeros(len(classes))
+    majority = sorted(c for c, n in zip(classes, counts) if n == counts.max())[0]  # ties: the first by name
+    proba[classes.index(majority)] = 1.0
+else:
+    proba = (counts + 1.0) / (counts + 1.0).sum()
+write(test, classes, np.tile(proba, (len(test), 1)))
+'''),
+    ("intensity_logreg", "intensity statistics and histogram (+ numeric metadata), logistic regression", '''
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+train, test = load()
+m_train, m_test = metadata(train, test)
+x_train = np.hstack([intensity(images(train)), m_train])
+x_test = np.hstack([intensity(images(test)), m_test])
+model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000, random_state=SEED))
+model.fit(x_train, train[TARGET].astype(str))
+write(test, model.classes_, model.predict_proba(x_test))
+'''),
+    ("knn_8x8", "k nearest neighbours on 8x8 block-averaged pixels", '''
+from sklearn.neighbors import KNeighborsClassifier
+
+train, test = load()
+x_train, x_test = pool(images(train), SIZE // 8), pool(images(test), SIZE // 8)
+model = KNeighborsClassifier(n_neighbors=min(5, len(train)), weights="distance")
+model.fit(x_train, train[TARGET].astype(str))
+write(test, model.classes_, model.predict_proba(x_test), shrink=0.2)
+'''),
+    ("pixels_16_logreg", "logistic regression on standardized 16x16 pixels", '''
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+train, test = load()
+x_train = normalize(pool(images(train), SIZE // 16).reshape(-1, 16, 16))
+x_test = normalize(pool(images(test), SIZE // 16).reshape(-1, 16, 16))
+model = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000, random_state=SEED))
+model.fit(x_train, train[TARGET].astype(str))
+write(test, model.classes_, model.predict_proba(x_test))
+'''),
+    ("hog_logreg", "gradient-orientation histograms of the blurred image on 8x8-pixel cells, logistic regression", '''
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+train, test = load()
+x_train, x_test = hog(smooth(images(train)), 8), hog(smooth(images(test)), 8)
+model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000, random_state=SEED))
+model.fit(x_train, train[TARGET].astype(str))
+write(test, model.classes_, model.predict_proba(x_test))
+'''),
+    ("ensemble", "product of logistic regression on multi-scale HOG and extra trees on HOG, pixels and intensity", '''
+from sklearn.ensemble import ExtraTreesClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+train, test = load()
+img_train, img_test = images(train), images(test)
+m_train, m_test = metadata(train, test)
+
+
+def features(x, m):
+    grads = np.hstack([hog_pyramid(smooth(x)), hog(x, 8)])
+    return grads, np.hstack([grads, normalize(pool(x, SIZE // 8).reshape(-1, 8, 8)), intensity(x), m])
+
+
+g_train, all_train = features(img_train, m_train)
+g_test, all_test = features(img_test, m_test)
+y = train[TARGET].astype(str)
+linear = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000, random_state=SEED))
+linear.fit(g_train, y)
+trees = ExtraTreesClassifier(n_estimators=100, max_features="sqrt", random_state=SEED, n_jobs=1)
+trees.fit(all_train, y)
+assert list(linear.classes_) == list(trees.classes_)
+# a product of experts: the trees' flat votes sharpen the linear model where both agree
+blend = np.exp(0.7 * np.log(linear.predict_proba(g_test) + 1e-4) + 0.6 * np.log(trees.predict_proba(all_test) + 1e-2))
+write(test, linear.classes_, blend / blend.sum(1, keepdims=True))
+'''),
+)
+
+
+def _header(config: LadderConfig, level: int, name: str, summary: str) -> str:
+    image = config.image_column or "image"
+    meta = tuple(c for c in (config.feature_columns or ()) if c not in (image, config.id_column,
+                                                                       *config.target_columns))
+    return (
+        f'"""Ladder level {level} ({name}): {summary}.\n\n'
+        f"Reads ./public/train.csv, ./public/test.csv and the images they name; writes ./submission.csv.\n"
+        f'Generated by sandmle. Seed from ${SEED_ENV} (default 0; not 0 = fit on a seeded 90% subsample)."""\n'
+        f"\nSEED_ENV = {SEED_ENV!r}\n"
+        f"ID = {config.id_column!r}\n"
+        f"TARGET = {config.target_columns[0]!r}\n"
+        f"IMAGE = {image!r}\n"
+        f"META = {meta!r}\n"
+        f"CLASSES = {tuple(config.classes) if config.classes else None!r}\n"
+        f"SUBMISSION = {tuple(config.submission_columns)!r}\n"
+        f"KIND = {config.metric_kind!r}\n"
+    )
+
+
+def scripts(config: LadderConfig) -> list[LadderScript]:
+    """The image-classification ladder of a task, weakest first.
+
+    Raises:
+        ValueError: when the config is not an image task with one target column graded on labels or class
+            probabilities.
+    """
+    if config.modality != Modality.IMAGE:
+        raise ValueError(f"the image ladder needs an image task, got {config.modality}")
+    if config.metric_kind not in _KINDS:
+        raise ValueError(f"the image ladder writes labels or class probabilities, not {config.metric_kind!r}")
+    if len(config.target_columns) != 1:
+        raise ValueError(f"the image ladder needs exactly one target column, got {list(config.target_columns)}")
+    if config.metric_kind == "label" and len(config.submission_columns) != 1:
+        raise ValueError("a label submission has exactly one column besides the id")
+    return [
+        LadderScript(level=level, name=name, summary=summary,
+                     source=_header(config, level, name, summary) + _PRELUDE + "\n" + body.lstrip("\n"))
+        for level, (name, summary, body) in enumerate(_LEVELS)
+    ]

@@ -1,0 +1,394 @@
+"""Image classification environments: procedural class patterns under per-image nuisance, as grayscale PNGs.
+
+`draft` picks the classes from the domain's image vocabulary and draws the hidden `ImageRule`: one silhouette +
+texture pattern per class (classes share silhouettes more often as difficulty grows, so texture must tell them
+apart), nuisance strengths that grow with difficulty, optional label noise, and 0–2 capture-setting metadata columns
+that modulate the nuisance but carry only a faint class shift. `synthesize` draws labels and per-image nuisance from
+named streams, renders the images in vectorized chunks with numpy and writes them with Pillow at fixed parameters
+(PNG without timestamps), so the same spec always gives byte-identical files, at any size.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from sandmle_core.errors import SpecError
+from sandmle_core.metrics import get_metric
+from sandmle_core.rules.image import SHAPES, ClassPattern, ImageRule, MetadataColumn
+from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
+from sandmle_core.synthesis.base import Draft, DraftContext, SynthesisResult, class_count_range, stream
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["draft", "render_images", "synthesize"]
+
+IMAGE_COLUMN = "image"
+ID_COLUMN = "image_id"
+IMAGE_DIR = "images"
+CHUNK = 1024  # images rendered per vectorized batch; fixed so that noise streams never depend on the data size
+MAX_BLOTCHES = 4
+
+# name, description, unit, mean, sd, decimals, effect on the image
+_METADATA: tuple[tuple[str, str, str | None, float, float, int, str], ...] = (
+    ("capture_exposure_ms", "exposure time of the capture", "ms", 20.0, 5.0, 2, "brightness"),
+    ("sensor_gain_db", "sensor gain of the capture", "dB", 12.0, 3.0, 2, "noise"),
+    ("focus_distance_cm", "focus distance of the lens at capture", "cm", 35.0, 8.0, 1, "none"),
+    ("lens_temperature_c", "lens housing temperature at capture", "degC", 24.0, 2.5, 2, "none"),
+)
+
+
+def _r(value: float, digits: int = 4) -> float:
+    return round(float(value), digits)
+
+
+def _patterns(k: int, rng: np.random.Generator, difficulty: float) -> tuple[ClassPattern, ...]:
+    """One pattern per class; classes sharing a silhouette get well-separated texture orientations/frequencies."""
+    n_shapes = int(np.clip(round(k * (0.7 - 0.25 * difficulty)), min(3, k), min(k, len(SHAPES))))
+    shapes = [SHAPES[i] for i in rng.choice(len(SHAPES), size=n_shapes, replace=False)]
+    assignment = [shapes[i % n_shapes] for i in range(k)]
+    assignment = [assignment[i] for i in rng.permutation(k)]
+    freq_grid = np.array([1.1, 1.6, 2.1, 2.6])
+    patterns: list[ClassPattern | None] = [None] * k
+    for shape in dict.fromkeys(assignment):
+        # classes sharing a silhouette share its geometry too (up to a little spread): texture tells them apart
+        members = [i for i, s in enumerate(assignment) if s == shape]
+        base_angle, size, aspect, tilt = (rng.uniform(0.0, 180.0), rng.uniform(0.45, 0.62),
+                                          np.exp(rng.uniform(-0.2, 0.2)), rng.uniform(-90.0, 90.0))
+        freqs = rng.permutation(freq_grid)
+        for j, i in enumerate(members):
+            angle = (base_angle + j * 180.0 / len(members) + rng.uniform(-6.0, 6.0)) % 180.0
+            patterns[i] = ClassPattern(
+                shape=shape,
+                size=_r(size + rng.uniform(-0.025, 0.025), 3),
+                aspect=_r(aspect * np.exp(rng.uniform(-0.04, 0.04)), 3),
+                tilt=_r(tilt + rng.uniform(-8.0, 8.0), 2),
+                texture_freq=_r(freqs[j % len(freqs)] + rng.uniform(-0.15, 0.15), 3),
+                texture_angle=_r(angle, 2) % 180.0,
+                texture_amp=_r(rng.uniform(0.5, 0.8) * (1.0 - 0.2 * difficulty), 3),
+                intensity=_r(rng.uniform(0.85, 1.0), 3),
+            )
+    return tuple(p for p in patterns if p is not None)
+
+
+def _class_weights(k: int, rng: np.random.Generator, imbalanced: bool) -> tuple[float, ...]:
+    """Near-uniform shares, or log-normal ones (each class keeping at least a quarter of the uniform share)."""
+    raw = np.exp(rng.normal(0.0, 0.7, k)) if imbalanced else rng.dirichlet(np.full(k, 60.0))
+    shares = raw / raw.sum()
+    shares = np.maximum(shares, 0.25 / k)
+    shares = np.round(shares / shares.sum(), 4)
+    shares[-1] = round(1.0 - shares[:-1].sum(), 4)
+    return tuple(float(s) for s in shares)
+
+
+def _metadata(k: int, rng: np.random.Generator, missing_rate: float) -> tuple[MetadataColumn, ...]:
+    n_meta = int(rng.choice([0, 1, 2], p=[0.2, 0.4, 0.4]))
+    picked = sorted(rng.choice(len(_METADATA), size=n_meta, replace=False)) if n_meta else []
+    out = []
+    for i in picked:
+        name, description, unit, mean, sd, decimals, effect = _METADATA[int(i)]
+        out.append(MetadataColumn(
+            name=name, description=description, unit=unit, mean=mean, sd=sd, decimals=decimals,
+            effect=effect,  # type: ignore[arg-type]
+            class_shift=tuple(_r(v, 3) for v in rng.normal(0.0, 0.12, k)),
+            missing_rate=_r(min(0.3, missing_rate), 4),
+        ))
+    return tuple(out)
+
+
+def draft(ctx: DraftContext) -> Draft:
+    """Draft the modality half of an image classification spec (see the module docstring).
+
+    Raises:
+        SpecError: when the domain has no image vocabulary, the task is not multi-class, or the vocabulary has too
+            few classes for the seed's label cardinality.
+    """
+    vocab = ctx.domain.image
+    if vocab is None:
+        raise SpecError(f"domain {ctx.domain.key!r} has no image vocabulary")
+    if ctx.dna.task_type != TaskType.MULTICLASS:
+        raise SpecError(f"image environments are multi-class, the seed is {ctx.dna.task_type}")
+    low, high = class_count_range(ctx.dna.label_cardinality or 5)
+    high = min(high, len(vocab.classes))
+    if high < low:
+        raise SpecError(f"domain {ctx.domain.key!r} has {len(vocab.classes)} image classes; the seed needs >= {low}")
+    rng, difficulty = ctx.rng, float(ctx.difficulty)
+    k = int(rng.integers(low, high + 1))
+    classes = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
+    strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
+    rule = ImageRule(
+        image_size=32,
+        patterns=_patterns(k, rng, difficulty),
+        class_weights=_class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges),
+        jitter=_r(0.06 + 0.1 * strength),
+        scale_sd=_r(0.05 + 0.07 * strength),
+        rotation_sd=_r(8.0 + 14.0 * strength, 2),
+        background_range=(0.05, _r(0.2 + 0.12 * strength)),
+        contrast_range=(_r(0.55 - 0.25 * strength), 0.8),
+        illumination=_r(0.03 + 0.12 * strength),
+        noise_sd=_r(0.05 + 0.07 * strength),
+        blotch_rate=_r(0.3 + 0.7 * strength),
+        blotch_radius=(0.08, _r(0.15 + 0.1 * strength)),
+        label_noise=_r(0.03 + 0.07 * difficulty) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
+        metadata=_metadata(k, rng, max(0.0, ctx.dna.missing_rate)),
+    )
+    size = rule.image_size
+    columns = [ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,
+                          description=f"path of the image ({vocab.subject}, {size}x{size} pixels, PNG), relative to "
+                                      f"the data folder")]
+    columns += [ColumnSpec(name=m.name, kind=ColumnKind.NUMERIC, description=m.description, unit=m.unit,
+                           nullable=m.missing_rate > 0) for m in rule.metadata]
+    target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=classes)
+    title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
+    return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title)
+
+
+# --- rendering -------------------------------------------------------------------------------------------------
+
+def _box(u: np.ndarray, v: np.ndarray, half: float) -> np.ndarray:
+    return np.maximum(np.abs(u), np.abs(v)) - half
+
+
+def _checker(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    a, b = np.mod(u + 0.9, 0.6), np.mod(v + 0.9, 0.6)
+    parity = (np.floor((u + 0.9) / 0.6) + np.floor((v + 0.9) / 0.6)) % 2
+    edge = np.minimum(np.minimum(a, 0.6 - a), np.minimum(b, 0.6 - b))
+    return np.maximum(_box(u, v, 0.9), np.where(parity == 0, -edge, edge))
+
+
+_TRIANGLE = [(np.cos(np.deg2rad(a)), np.sin(np.deg2rad(a))) for a in (90.0, 210.0, 330.0)]
+
+_SDF: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    # signed distances in silhouette units (negative inside); only their sign and scale near the edge matter
+    "circle": lambda u, v: np.hypot(u, v) - 1.0,
+    "ring": lambda u, v: np.abs(np.hypot(u, v) - 0.72) - 0.28,
+    "square": lambda u, v: _box(u, v, 0.85),
+    "cross": lambda u, v: np.minimum(np.maximum(np.abs(u) - 0.3, np.abs(v) - 1.0),
+                                     np.maximum(np.abs(u) - 1.0, np.abs(v) - 0.3)),
+    "triangle": lambda u, v: np.maximum.reduce([u * c + v * s for c, s in _TRIANGLE]) - 0.5,
+    "diamond": lambda u, v: (np.abs(u) + np.abs(v) - 1.0) * 0.7071,
+    "bar": lambda u, v: np.maximum(np.abs(u) - 1.0, np.abs(v) - 0.35),
+    "crescent": lambda u, v: np.maximum(np.hypot(u, v) - 1.0, 0.8 - np.hypot(u - 0.5, v)),
+    "dots": lambda u, v: np.hypot(np.abs(u) - 0.5, np.abs(v) - 0.5) - 0.38,
+    "stripes": lambda u, v: np.maximum(_box(u, v, 0.9), np.abs(np.mod(v + 0.9, 0.6) - 0.3) - 0.15),
+    "checker": _checker,
+    "blob": lambda u, v: np.hypot(u, v) - (0.85 + 0.2 * np.cos(3.0 * np.arctan2(v, u))),
+}
+
+
+@dataclass(frozen=True)
+class _Nuisance:
+    """Per-image nuisance draws (arrays of length n)."""
+
+    dx: np.ndarray
+    dy: np.ndarray
+    scale: np.ndarray
+    rotation: np.ndarray
+    phase: np.ndarray
+    background: np.ndarray
+    contrast: np.ndarray
+    illumination: np.ndarray
+    light_angle: np.ndarray
+    noise: np.ndarray
+    blotches: np.ndarray  # (n, MAX_BLOTCHES, 6): active, x, y, radius, value, opacity
+
+    def take(self, rows: slice) -> _Nuisance:
+        return _Nuisance(**{name: getattr(self, name)[rows] for name in self.__dataclass_fields__})
+
+
+def _draw_nuisance(rule: ImageRule, n: int, rng: np.random.Generator) -> _Nuisance:
+    count = np.minimum(rng.poisson(rule.blotch_rate, n), MAX_BLOTCHES)
+    blotches = np.stack([
+        (np.arange(MAX_BLOTCHES)[None, :] < count[:, None]).astype(float),
+        rng.uniform(-0.9, 0.9, (n, MAX_BLOTCHES)),
+        rng.uniform(-0.9, 0.9, (n, MAX_BLOTCHES)),
+        rng.uniform(*rule.blotch_radius, (n, MAX_BLOTCHES)),
+        rng.uniform(0.0, 1.0, (n, MAX_BLOTCHES)),
+        rng.uniform(0.6, 0.95, (n, MAX_BLOTCHES)),
+    ], axis=-1)
+    return _Nuisance(
+        dx=rng.uniform(-rule.jitter, rule.jitter, n),
+        dy=rng.uniform(-rule.jitter, rule.jitter, n),
+        scale=np.clip(np.exp(rng.normal(0.0, rule.scale_sd, n)), 0.6, 1.5),
+        rotation=rng.normal(0.0, rule.rotation_sd, n),
+        phase=rng.uniform(0.0, 2 * np.pi, n),
+        background=rng.uniform(*rule.background_range, n),
+        contrast=rng.uniform(*rule.contrast_range, n),
+        illumination=rng.uniform(0.0, rule.illumination, n),
+        light_angle=rng.uniform(0.0, 2 * np.pi, n),
+        noise=rule.noise_sd * rng.uniform(0.5, 1.5, n),
+        blotches=blotches,
+    )
+
+
+def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brightness: np.ndarray,
+                  noise_gain: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Render a batch of images of true classes `labels` (indices into rule.patterns) as uint8 (m, S, S)."""
+    size = rule.image_size
+    grid = ((np.arange(size) + 0.5) / size * 2.0 - 1.0).astype(np.float32)
+    gx, gy = grid[None, None, :], grid[None, :, None]
+    table = {f: np.array([getattr(p, f) for p in rule.patterns], dtype=np.float64)
+             for f in ("size", "aspect", "tilt", "texture_freq", "texture_angle", "texture_amp", "intensity")}
+    shape_of = np.array([SHAPES.index(p.shape) for p in rule.patterns])[labels]
+    col = {f: values[labels] for f, values in table.items()}
+
+    def per(a: np.ndarray) -> np.ndarray:
+        return a.astype(np.float32)[:, None, None]
+
+    theta = np.deg2rad(nuisance.rotation + col["tilt"])
+    radius = nuisance.scale * col["size"]
+    xs, ys = gx - per(nuisance.dx), gy - per(nuisance.dy)
+    cos, sin = per(np.cos(theta)), per(np.sin(theta))
+    u = (xs * cos + ys * sin) / per(radius * col["aspect"])
+    v = (ys * cos - xs * sin) / per(radius / col["aspect"])
+    distance = np.empty_like(u)
+    for index in np.unique(shape_of):
+        rows = shape_of == index
+        distance[rows] = _SDF[SHAPES[index]](u[rows], v[rows])
+    pixel = per((2.0 / size) / radius)
+    mask = np.clip(0.5 - distance / pixel, 0.0, 1.0)
+    t_angle = np.deg2rad(col["texture_angle"])
+    wave = np.sin(per(2 * np.pi * col["texture_freq"]) * (u * per(np.cos(t_angle)) + v * per(np.sin(t_angle)))
+                  + per(nuisance.phase))
+    texture = 1.0 - per(col["texture_amp"]) * (0.5 - 0.5 * wave)
+    img = per(nuisance.background) + per(nuisance.contrast * col["intensity"]) * mask * texture
+    img = img + per(nuisance.illumination) * (gx * per(np.cos(nuisance.light_angle))
+                                              + gy * per(np.sin(nuisance.light_angle)))
+    img = img * per(brightness)
+    for b in range(MAX_BLOTCHES):
+        active, bx, by, br, value, opacity = (nuisance.blotches[:, b, j] for j in range(6))
+        weight = per(active * opacity) * np.exp(-((gx - per(bx)) ** 2 + (gy - per(by)) ** 2) / per(2 * br**2))
+        img = img * (1.0 - weight) + weight * per(value)
+    img = img + rng.standard_normal(img.shape, dtype=np.float32) * per(nuisance.noise * noise_gain)
+    return np.round(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+# --- synthesis -------------------------------------------------------------------------------------------------
+
+def _draw_labels(n: int, weights: np.ndarray, minimum: int, rng: np.random.Generator) -> np.ndarray:
+    """n labels: `minimum` of every class, the rest drawn from the class shares, in random order."""
+    k = len(weights)
+    fixed = np.repeat(np.arange(k), minimum)
+    rest = rng.choice(k, size=n - len(fixed), p=weights)
+    return rng.permutation(np.concatenate([fixed, rest]))
+
+
+def _label_noise(labels: np.ndarray, rate: float, k: int, train_rows: int, minimum: int,
+                 rng: np.random.Generator) -> np.ndarray:
+    """Flip labels to a uniformly drawn other class; never let a class fall below `minimum` in the train rows."""
+    flip = rng.random(len(labels)) < rate
+    noisy = np.where(flip, (labels + rng.integers(1, max(2, k), len(labels))) % k, labels)
+    train, truth = noisy[:train_rows], labels[:train_rows]  # `train` is a view: edits land in `noisy`
+    for _ in range(k):
+        short = np.flatnonzero(np.bincount(train, minlength=k) < minimum)
+        if not len(short):
+            break
+        for c in short:  # undo the flips out of a class that fell short (which may leave another one short)
+            train[truth == c] = c
+    return noisy
+
+
+def _oracle(spec: TaskSpec, ids: list[str], truth: np.ndarray, classes: tuple[str, ...], rate: float) -> pd.DataFrame:
+    g = spec.grading
+    kind = get_metric(g.metric).kind
+    out = pd.DataFrame({g.id_column: ids})
+    if kind == "label":
+        out[g.submission_columns[0]] = [classes[int(i)] for i in truth]
+    elif kind == "class_probabilities":
+        eps = max(rate, 1e-3)  # the Bayes posterior under label noise (a hair of doubt without it)
+        k = len(classes)
+        other = round(eps / (k - 1), 6)
+        top = round(1.0 - other * (k - 1), 6)
+        for col in g.submission_columns:
+            out[col] = np.where(np.array([classes[int(i)] for i in truth]) == col, top, other)
+    else:
+        raise SpecError(f"an image classification environment cannot be graded with {g.metric} ({kind})")
+    return out
+
+
+def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
+               n_test: int | None = None) -> SynthesisResult:
+    """Write train/test CSVs, the PNGs, the answers and the oracle submission of an image spec under `out_dir`.
+
+    Raises:
+        SpecError: when the spec is not an image spec or its classes do not match the rule.
+    """
+    rule = spec.rule
+    if not isinstance(rule, ImageRule):
+        raise SpecError(f"synthesis.image needs an image rule, the spec has a {rule.kind} rule")
+    classes = tuple(spec.target.classes or ())
+    if len(classes) != len(rule.patterns):
+        raise SpecError(f"the rule has {len(rule.patterns)} class patterns, the target {len(classes)} classes")
+    n_train = spec.n_train if n_train is None else int(n_train)
+    n_test = spec.n_test if n_test is None else int(n_test)
+    k, n = len(classes), n_train + n_test
+    if n_train < 2 * k or n_test < 1:
+        raise SpecError(f"{n_train} train / {n_test} test rows are too few for {k} classes")
+    seed = spec.rng_seed
+    weights = np.array(rule.class_weights) / sum(rule.class_weights)
+    rng = stream(seed, "synth", "labels")
+    minimum = max(2, min(5, n_train // (2 * k)))
+    truth = np.concatenate([_draw_labels(n_train, weights, minimum, rng),
+                            _draw_labels(n_test, weights, 1 if n_test >= 2 * k else 0, rng)])
+    width = max(5, len(str(n - 1)))
+    ids = [f"img{i:0{width}d}" for i in stream(seed, "synth", "ids").permutation(n)]
+    nuisance = _draw_nuisance(rule, n, stream(seed, "synth", "nuisance"))
+    meta_rng = stream(seed, "synth", "metadata")
+    brightness, noise_gain = np.ones(n), np.ones(n)
+    meta_values: dict[str, np.ndarray] = {}
+    for m in rule.metadata:
+        z = np.clip(meta_rng.standard_normal(n), -2.5, 2.5)
+        if m.effect == "brightness":
+            brightness = np.exp(0.18 * z)
+        elif m.effect == "noise":
+            noise_gain = np.exp(0.3 * z)
+        values = np.round(m.mean + m.sd * (z + np.array(m.class_shift)[truth]), m.decimals)
+        values[meta_rng.random(n) < m.missing_rate] = np.nan
+        meta_values[m.name] = values
+    noisy = _label_noise(truth, rule.label_noise, k, n_train, minimum, stream(seed, "synth", "label-noise"))
+
+    public, private = out_dir / "prepared" / "public", out_dir / "prepared" / "private"
+    image_dir = public / IMAGE_DIR
+    if image_dir.exists():
+        shutil.rmtree(image_dir)  # stale images of an earlier, larger run must not linger
+    image_dir.mkdir(parents=True)
+    private.mkdir(parents=True, exist_ok=True)
+    for chunk, start in enumerate(range(0, n, CHUNK)):
+        rows = slice(start, min(n, start + CHUNK))
+        pixels = render_images(rule, truth[rows], nuisance.take(rows), brightness[rows], noise_gain[rows],
+                               stream(seed, "synth", "pixels", chunk))
+        for image_id, array in zip(ids[rows], pixels, strict=True):
+            Image.fromarray(array).save(image_dir / f"{image_id}.png", format="PNG", optimize=False,
+                                        compress_level=6)
+
+    g, target = spec.grading, spec.target.columns[0]
+    frame = pd.DataFrame({g.id_column: ids, IMAGE_COLUMN: [f"{IMAGE_DIR}/{i}.png" for i in ids]})
+    for name, values in meta_values.items():
+        frame[name] = values
+    frame[target] = [classes[int(i)] for i in noisy]
+    frame["_truth"] = truth
+    train = frame.iloc[:n_train].sort_values(g.id_column, kind="stable")
+    test = frame.iloc[n_train:].sort_values(g.id_column, kind="stable")
+    train.drop(columns=["_truth"]).to_csv(public / "train.csv", index=False)
+    test.drop(columns=[target, "_truth"]).to_csv(public / "test.csv", index=False)
+    test[[g.id_column, target]].to_csv(private / "answers.csv", index=False)
+    oracle = _oracle(spec, test[g.id_column].tolist(), test["_truth"].to_numpy(), classes, rule.label_noise)
+    oracle.to_csv(private / "oracle_submission.csv", index=False)
+
+    def counts(part: pd.DataFrame) -> dict[str, int]:
+        return {c: int((part[target] == c).sum()) for c in classes}
+
+    stats = {
+        "n_classes": k,
+        "image_size": rule.image_size,
+        "train_class_counts": counts(train),
+        "test_class_counts": counts(test),
+        "label_noise_share": round(float((noisy != truth).mean()), 4),
+        "metadata_columns": [m.name for m in rule.metadata],
+    }
+    return SynthesisResult(public_dir=public, private_dir=private, n_train=n_train, n_test=n_test, stats=stats)
