@@ -20,6 +20,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "generation",
     "grading",
     "sandbox",
+    "export",
     "bench",
 )
 

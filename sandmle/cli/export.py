@@ -1,0 +1,63 @@
+"""`sandmle export CORPUS --layout sandmle|mlebench|tasks OUT` and `sandmle serve-grader CORPUS...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from sandmle.cli._app import app, print_json
+
+
+@app.command()
+def export(
+    corpus: Path = typer.Argument(..., help="a corpus folder (holds envs/)"),
+    out: Path = typer.Argument(..., help="the folder to create (a .parquet file for --layout tasks)"),
+    layout: str = typer.Option(..., "--layout", help="sandmle | mlebench | tasks"),
+    data_dir: Path | None = typer.Option(None, help="mlebench only: the data directory (default OUT/data)"),
+    force: bool = typer.Option(False, "--force", help="replace OUT when it exists"),
+) -> None:
+    """Export the accepted environments for SandMLE's training code, mle-bench, or as a Parquet task table."""
+    from rich.console import Console
+
+    from sandmle_core.exports import LAYOUTS, export_corpus
+
+    if layout not in LAYOUTS:
+        raise typer.BadParameter(f"choose one of {', '.join(LAYOUTS)}", param_hint="--layout")
+    result = export_corpus(corpus, layout, out, data_dir=data_dir, force=force)
+    for warning in result.warnings:
+        Console(stderr=True).print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    print_json(result.to_json())
+
+
+@app.command("serve-grader")
+def serve_grader(
+    sources: list[Path] = typer.Argument(..., help="corpora, environment folders or folders of environments"),
+    port: int = typer.Option(8765, help="TCP port (0 = any free port; the URL is printed)"),
+    host: str = typer.Option("127.0.0.1", help="a loopback address: the server never listens beyond the machine"),
+    max_loaded: int = typer.Option(256, help="environments kept in memory at once (least recently used evicted)"),
+    preload: bool = typer.Option(False, "--preload", help="load every environment before serving"),
+) -> None:
+    """Serve the warm grader on loopback: POST /grade {env_id, submission_csv}; GET /health, /envs, /envs/<id>."""
+    import sys
+
+    from sandmle_core.service import GradingService
+    from sandmle_core.service_http import GradingHTTPServer
+
+    service = GradingService(sources, max_loaded=max_loaded)
+    if preload:
+        service.preload()
+    try:
+        server = GradingHTTPServer(service, port=port, host=host)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--host") from exc
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc}", param_hint="--port") from exc
+    print_json({"url": server.url, "environments": len(service), "preloaded": preload})
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
