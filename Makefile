@@ -48,5 +48,10 @@ ui: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Opt-in: the real docker sandbox backend, against a private daemon started (and stopped) for the run.
+# Root only; installs Debian's docker.io when dockerd is missing. Prints container start-up figures.
+test-docker: $(STAMP)
+	SANDMLE_TEST_PYTHON=$(CURDIR)/$(BIN)/python bash scripts/test-docker.sh
+
 clean:
 	rm -rf $(VENV) .cache .prefect .pytest_cache .ruff_cache *.egg-info

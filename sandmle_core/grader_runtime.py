@@ -62,18 +62,28 @@ def _aligned(submission, answers, config):
     extra = [c for c in submission.columns if c not in expected]
     if extra:
         raise SubmissionError(f"unexpected columns: {extra} (expected {expected})")
-    sub_ids = submission[id_col].map(label_text)
-    dup = sub_ids[sub_ids.duplicated()]
-    if len(dup):
-        raise SubmissionError(f"duplicate ids in column {id_col!r}: {_examples(dup.unique())}")
-    ans_ids = answers[id_col].map(label_text)
-    absent = ans_ids[~ans_ids.isin(set(sub_ids))]
-    if len(absent):
+    # plain Python lists, sets and a position map: several times faster than pandas' isin/loc on text ids
+    sub_ids = [label_text(v) for v in submission[id_col].tolist()]
+    position = {}
+    dup = []
+    for i, key in enumerate(sub_ids):
+        if key in position:
+            dup.append(key)
+        position[key] = i
+    if dup:
+        raise SubmissionError(f"duplicate ids in column {id_col!r}: {_examples(pd.unique(pd.Series(dup)))}")
+    ans_ids = [label_text(v) for v in answers[id_col].tolist()]
+    known = set(ans_ids)
+    absent = [key for key in ans_ids if key not in position]
+    if absent:
         raise SubmissionError(f"{len(absent)} ids of the test set are missing, e.g. {_examples(absent)}")
-    unknown = sub_ids[~sub_ids.isin(set(ans_ids))]
-    if len(unknown):
+    unknown = [key for key in sub_ids if key not in known]
+    if unknown:
         raise SubmissionError(f"{len(unknown)} ids are not in the test set, e.g. {_examples(unknown)}")
-    return submission.assign(**{id_col: sub_ids}).set_index(id_col).loc[ans_ids.to_numpy()]
+    order = [position[key] for key in ans_ids]
+    aligned = submission.iloc[order].drop(columns=[id_col])
+    aligned.index = pd.Index(ans_ids, name=id_col)
+    return aligned
 
 
 def _numbers(frame, columns):

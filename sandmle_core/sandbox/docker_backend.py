@@ -8,6 +8,7 @@ the limits and workspace, unit-tested everywhere; running needs a Docker engine 
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,22 @@ from sandmle_core.sandbox.process import INSIDE, child_env, python_paths
 
 __all__ = ["DockerSandbox", "container_options"]
 
+_SIGXCPU = 24
+
+
+def _watch_output(container: Any, limit: int, flooded: threading.Event) -> None:
+    """Count the container's output as it streams; kill the container once it exceeds `limit` bytes."""
+    total = 0
+    try:
+        for chunk in container.logs(stream=True, follow=True, stdout=True, stderr=True):
+            total += len(chunk)
+            if total > limit:
+                flooded.set()
+                container.kill()
+                return
+    except Exception:  # the container went away while we were reading: nothing more to count
+        return
+
 
 def container_options(workspace: Workspace, limits: Limits, image: str, env: dict[str, str]) -> dict[str, Any]:
     """Keyword arguments for `docker.containers.create` enforcing `limits`."""
@@ -25,6 +42,10 @@ def container_options(workspace: Workspace, limits: Limits, image: str, env: dic
     volumes = {str(workspace.root): {"bind": INSIDE, "mode": "rw"}}
     if workspace.public_source is not None:
         volumes[str(workspace.public_source)] = {"bind": f"{INSIDE}/public", "mode": "ro"}
+    else:  # no data to show: an empty, read-only public/ all the same (as the process backends do)
+        empty = workspace.root / "public"
+        empty.mkdir(exist_ok=True)
+        volumes[str(empty)] = {"bind": f"{INSIDE}/public", "mode": "ro"}
     for tree in trees:
         volumes[tree] = {"bind": tree, "mode": "ro"}
     size = limits.file_size_mb * 2**20
@@ -50,6 +71,8 @@ def container_options(workspace: Workspace, limits: Limits, image: str, env: dic
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges"],
         "detach": True,
+        # a real init as PID 1: the script then gets SIGXCPU at the soft CPU limit (PID 1 ignores it)
+        "init": True,
     }
 
 
@@ -87,22 +110,29 @@ class DockerSandbox:
         stopped = StopReason.NONE
         try:
             container.start()
+            flooded = threading.Event()
+            watcher = threading.Thread(target=_watch_output, args=(container, limits.output_bytes, flooded),
+                                       daemon=True)
+            watcher.start()
             try:
                 status = container.wait(timeout=limits.wall_seconds)
                 code = int(status.get("StatusCode", 1))
             except Exception:  # requests' ReadTimeout: the wall limit passed
                 container.kill()
                 stopped, code = StopReason.TIMEOUT, 137
+            watcher.join(timeout=5)
+            if flooded.is_set():
+                stopped = StopReason.OUTPUT
             wall = time.perf_counter() - start
             state = container.attrs if stopped != StopReason.NONE else client.api.inspect_container(container.id)
             if state.get("State", {}).get("OOMKilled"):
                 stopped = StopReason.MEMORY
+            elif stopped == StopReason.NONE and code == 128 + _SIGXCPU:
+                stopped = StopReason.TIMEOUT  # the CPU-time limit
             elif stopped == StopReason.NONE and code > 128:
                 stopped = StopReason.SIGNAL
             out = container.logs(stdout=True, stderr=False)[-limits.tail_bytes:].decode("utf-8", "replace")
             err = container.logs(stdout=False, stderr=True)[-limits.tail_bytes:].decode("utf-8", "replace")
-            if len(out) + len(err) > limits.output_bytes:
-                stopped = StopReason.OUTPUT
         finally:
             container.remove(force=True)
         after = workspace.snapshot()
