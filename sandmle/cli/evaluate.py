@@ -1,0 +1,51 @@
+"""`sandmle eval CORPUS_OR_MLEBENCH_DIR --agent ladder:<level>|ladder:top|claude --limit N [--json]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import typer
+
+from sandmle.cli._app import app, print_json
+
+
+@app.command("eval")
+def eval_command(
+    path: Path = typer.Argument(..., help="a corpus, an environment or mle-bench competition folder, or a folder of "
+                                          "them"),
+    agent: str = typer.Option("ladder:top", "--agent", help="ladder:<level>, ladder:top, claude or claude:<model>"),
+    limit: int | None = typer.Option(None, "--limit", help="evaluate at most N tasks (sorted by id)"),
+    as_json: bool = typer.Option(False, "--json", help="print the JSON report instead of Markdown"),
+    report_dir: Path | None = typer.Option(None, "--report-dir", help="also write report.json and report.md here"),
+    seed: int = typer.Option(0, help="exported to the sandbox as SANDMLE_SEED"),
+    backend: str | None = typer.Option(None, help="force a sandbox backend"),
+    workers: int = typer.Option(1, help="episodes run in parallel"),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="mle-bench data directory (<id>/prepared/...)"),
+    step_timeout: float = typer.Option(300.0, help="wall-clock limit of one step, seconds"),
+    memory_mb: int = typer.Option(4096, help="memory limit of one step"),
+    reward: str = typer.Option("dense", help="dense (SandMLE) or sparse"),
+    max_turns: int = typer.Option(20, help="turn limit of a claude episode"),
+) -> None:
+    """Run an agent over environments in sandboxes: valid-submission rate, medals, above-median, HumanRank, reward."""
+    from sandmle_core.evaluate import EvaluationError, evaluate
+    from sandmle_core.sandbox import Limits
+
+    if reward not in ("dense", "sparse"):
+        raise EvaluationError(f"--reward must be dense or sparse, not {reward!r}")
+    kind: Literal["dense", "sparse"] = "dense" if reward == "dense" else "sparse"
+    limits = Limits(wall_seconds=step_timeout, cpu_seconds=step_timeout, memory_mb=memory_mb)
+    report = evaluate(path, agent, limit=limit, seed=seed, sandbox=backend, limits=limits, reward=kind,
+                      workers=workers, data_dir=data_dir, max_turns=max_turns)
+    data = report.model_dump(mode="json")
+    markdown = report.to_markdown()
+    if report_dir is not None:
+        import json
+
+        report_dir.mkdir(parents=True, exist_ok=True)
+        (report_dir / "report.json").write_text(json.dumps(data, indent=2) + "\n")
+        (report_dir / "report.md").write_text(markdown)
+    if as_json:
+        print_json(data)
+    else:
+        typer.echo(markdown, nl=False)

@@ -1,0 +1,7 @@
+"""Framework adapters for `sandmle_core.gym.MLEEnvironment`: Gymnasium (`gymnasium_env`) and SkyRL-Gym (`skyrl_env`).
+
+They live outside `sandmle_core` because they import optional frameworks (`pip install sandmle[rl]`); import the
+submodule you need. rLLM and verl need no adapter module: docs/rl.md shows the few lines that plug the environment in.
+"""
+
+__all__: list[str] = []
