@@ -1,0 +1,188 @@
+"""The Claude developer: the data from the rule, and a solution ladder the model writes and debugs by running it.
+
+`build_data` synthesizes the data exactly like the offline developer (the spec's rule is one of sandmle's rule
+models, calibrated by the strategist) and binds the transcript to the environment. `run_ladder` asks the model for
+5-8 standalone ladder scripts (it sees the public spec and the first training rows, never the rule or the
+answers), runs every script with every ladder seed in one sandboxed harness, grades the submissions on the host,
+and applies the verifier's own solution and threshold checks. A crash, a timeout, an invalid submission or a
+failed check goes back to the model — the stderr tail, the failing figure — for at most `code_rounds` repair rounds.
+Failures the scripts cannot fix (the data is trivially perfect, gold reaches the optimum) end the rounds early:
+the verifier then asks the strategist for more noise. The last ladder is returned either way; the verifier, not
+the developer, decides.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sandmle_core.agents.base import BuildResult, Check, LadderRun, RunScore, Usage
+from sandmle_core.agents.claude.prompts import developer_prompt
+from sandmle_core.agents.claude.schemas import LadderProposal
+from sandmle_core.agents.claude.session import AgentSession, Conversation
+from sandmle_core.agents.offline.developer import PRELOAD, OfflineDeveloper
+from sandmle_core.agents.offline.mlops import leaderboard_scores
+from sandmle_core.agents.verifier import solution_checks, threshold_checks
+from sandmle_core.errors import GenerationError, InvalidSubmission
+from sandmle_core.grading import grade_submission
+from sandmle_core.ladder import LadderScript, ladder_for
+from sandmle_core.ladder.configs import config_from_spec
+from sandmle_core.leaderboard import build_leaderboard, thresholds_from_leaderboard
+from sandmle_core.metrics import get_metric
+from sandmle_core.sandbox import Limits, Workspace, get_sandbox
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["SCRIPT_FIXABLE", "ClaudeDeveloper", "run_scripts"]
+
+LADDER_SEEDS = (0, 1, 2, 3)
+# Checks a better ladder can fix; the others (trivially perfect data, gold at the optimum) are the data's fault.
+SCRIPT_FIXABLE = frozenset({"ladder_runs_valid", "ladder_order_kept", "reference_beats_sample",
+                            "thresholds_strictly_monotone", "thresholds_beat_sample"})
+_HARNESS = Path(__file__).resolve().parents[2] / "ladder" / "harness.py"
+
+
+def run_scripts(scripts: list[LadderScript], public_dir: Path, answers: pd.DataFrame, spec: TaskSpec,
+                per_run_timeout: float, backend: str | None) -> tuple[list[RunScore], dict[int, str], float]:
+    """Run every script with every ladder seed in one sandboxed harness; grade on the host.
+
+    Returns:
+        The runs, the fullest error text per level (for feedback), and the seconds spent inside the scripts.
+
+    Raises:
+        GenerationError: when the sandboxed harness itself cannot run.
+    """
+    runs = [(s, seed) for s in scripts for seed in LADDER_SEEDS]
+    job = {"preload": list(PRELOAD), "timeout": per_run_timeout,
+           "runs": [{"script": f"solutions/{s.filename}", "seed": seed, "out": f"runs/{s.level:02d}-{seed}.csv"}
+                    for s, seed in runs]}
+    files = {f"solutions/{s.filename}": s.source for s in scripts}
+    files["harness.py"] = _HARNESS.read_text()
+    files["job.json"] = json.dumps(job)
+    budget = 60 + (per_run_timeout + 5) * len(runs)
+    limits = Limits(wall_seconds=budget, cpu_seconds=budget, memory_mb=4096)
+    errors: dict[int, str] = {}
+    with Workspace.create(public_dir, files=files) as ws:
+        result = get_sandbox(backend).run_python("harness.py", ws, limits, args=("job.json", "runs/results.json"))
+        path = ws.root / "runs" / "results.json"
+        if not result.ok or not path.is_file():
+            raise GenerationError("ladder", f"the ladder harness stopped ({result.stopped_by}, exit "
+                                            f"{result.exit_code}): {result.stderr_tail[-800:]}")
+        report = json.loads(path.read_text())
+        scores: list[RunScore] = []
+        for (script, seed), run in zip(runs, report["runs"], strict=True):
+            score, error = None, run["error"]
+            if run["ok"]:
+                try:
+                    score = grade_submission(pd.read_csv(ws.root / run["out"]), answers, spec.grading)
+                except (InvalidSubmission, ValueError, OSError) as exc:
+                    error = f"invalid submission: {exc}"
+            if error is not None and script.level not in errors:
+                errors[script.level] = f"{error}"[-2500:]
+            scores.append(RunScore(level=script.level, name=script.name, seed=seed, score=score,
+                                   error=None if error is None else str(error)[-500:], seconds=run["seconds"]))
+    return scores, errors, sum(r.seconds for r in scores)
+
+
+def _feedback(scripts: list[LadderScript], errors: dict[int, str], failed: list[Check], ladder: LadderRun,
+              spec: TaskSpec) -> str:
+    metric = get_metric(spec.grading.metric)
+    lines = ["Your ladder ran in the sandbox and needs repair."]
+    for level, error in sorted(errors.items()):
+        name = next(s.name for s in scripts if s.level == level)
+        lines.append(f"\n## level {level} ({name}) failed — stderr / traceback tail:\n```\n{error}\n```")
+    if failed:
+        lines.append("\n## failed checks")
+        lines += [f"- {c.name}: figure {c.figure} — {c.detail}" for c in failed]
+    means = {k: round(v, 5) for k, v in ladder.level_means().items()}
+    lines.append(f"\nMetric {metric.name} ({'lower' if metric.lower_is_better else 'higher'} is better). Mean score "
+                 f"per level: {means}; sample submission {ladder.sample_score:.5f}; metric optimum {metric.optimum}.")
+    lines.append("Call `submit_ladder` again with the whole corrected ladder (every script, not only the changed "
+                 "ones).")
+    return "\n".join(lines)
+
+
+class ClaudeDeveloper:
+    """Developer role of the Claude backend (see the module docstring)."""
+
+    def __init__(self, session: AgentSession, sandbox_backend: str | None = None) -> None:
+        self.session = session
+        self.sandbox_backend = sandbox_backend
+        self._data = OfflineDeveloper(sandbox_backend=sandbox_backend)
+
+    @property
+    def last_usage(self) -> Usage:
+        """The API usage since the previous read: read once per build by `generate.build_environment`, it covers the
+        strategist's draft or repair, the developer, MLOps and writer calls of that build, and a carried-over
+        review of a rejected previous attempt."""
+        return self.session.take_usage()
+
+    def build_data(self, spec: TaskSpec, staging: Path) -> dict[str, Any]:
+        """The data, sample and gold submissions (as offline), and the transcript bound to this environment."""
+        self.session.transcript.bind(staging, spec.env_id)
+        return self._data.build_data(spec, staging)
+
+    def run_ladder(self, spec: TaskSpec, staging: Path) -> LadderRun:
+        """Ask for the ladder, run it, repair it from the sandbox's feedback; write the last one to solutions/.
+
+        Raises:
+            AgentGaveUp, LLMUnavailable, LLMRequestRejected: the model could not deliver a valid ladder.
+            GenerationError: the sandbox itself failed.
+        """
+        start = time.perf_counter()
+        cfg = self.session.config
+        private, public = staging / "prepared" / "private", staging / "prepared" / "public"
+        answers = pd.read_csv(private / "answers.csv")
+        config = config_from_spec(spec)
+        head = pd.read_csv(public / "train.csv").head(5).to_csv(index=False).strip()
+        level0 = ladder_for(config)[0].source
+        conv = Conversation.start("developer", "ladder", "submit_ladder", developer_prompt(spec, config, head, level0))
+
+        def grade(path: Path) -> float:
+            return grade_submission(pd.read_csv(path), answers, spec.grading)
+
+        sample, oracle, perfect = (grade(public / "sample_submission.csv"), grade(private / "oracle_submission.csv"),
+                                   grade(private / "gold_submission.csv"))
+        rounds = 0
+        while True:
+            proposal = self.session.ask(conv, LadderProposal.model_validate)
+            scripts = [LadderScript(level=s.level, name=s.name, summary=s.summary, source=s.source)
+                       for s in proposal.scripts]
+            runs, errors, seconds = run_scripts(scripts, public, answers, spec, cfg.script_timeout,
+                                                self.sandbox_backend)
+            ladder = LadderRun(runs=runs, sample_score=sample, oracle_score=oracle, perfect_score=perfect,
+                               compute_seconds=round(seconds, 6), wall_seconds=0.0)
+            failed = self._failed_checks(spec, staging, ladder)
+            fixable = [c for c in failed if c.name in SCRIPT_FIXABLE]
+            self.session.transcript.write({
+                "role": "developer", "stage": "ladder", "round": conv.rounds, "executed": {
+                    "level_means": {k: round(v, 5) for k, v in ladder.level_means().items()},
+                    "errors": {k: v[-300:] for k, v in errors.items()},
+                    "failed_checks": [f"{c.name}: {c.figure}" for c in failed]}})
+            if not fixable or rounds >= cfg.code_rounds:
+                break
+            rounds += 1
+            conv.rounds += 1
+            conv.feedback(_feedback(scripts, errors, fixable, ladder, spec))
+        folder = staging / "solutions"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        for script in scripts:
+            (folder / script.filename).write_text(script.source)
+        return ladder.model_copy(update={"wall_seconds": round(time.perf_counter() - start, 6)})
+
+    @staticmethod
+    def _failed_checks(spec: TaskSpec, staging: Path, ladder: LadderRun) -> list[Check]:
+        """The verifier's solution and threshold checks on this ladder (the same code, the same bar)."""
+        lower = get_metric(spec.grading.metric).lower_is_better
+        thresholds = thresholds_from_leaderboard(build_leaderboard(leaderboard_scores(ladder), lower_is_better=lower))
+        build = BuildResult(staging, ladder, thresholds, Usage(), {})
+        checks, _, _ = solution_checks(spec, build)
+        if ladder.scores():
+            checks += threshold_checks(spec, build)
+        return [c for c in checks if not c.passed]

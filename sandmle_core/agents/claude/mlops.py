@@ -1,0 +1,56 @@
+"""The Claude MLOps engineer: sandmle's deterministic grader, and the model's explanation of the metric.
+
+The metric, its direction and the thresholds are fixed (the seed's metric family; the mle-bench medal rule on the
+ladder's leaderboard), and grade.py / evaluator.py are rendered from the one grading runtime the verifier checks
+against — an LLM-written grader could only be worse at agreeing with it to 5 decimals. What the model adds is the
+explanation of what the metric rewards in this task's terms; the writer puts it under "Evaluation". The note must
+not quote a threshold (the verifier's leakage checks cover the rest of description.md).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sandmle_core.agents.base import LadderRun
+from sandmle_core.agents.claude.prompts import metric_prompt
+from sandmle_core.agents.claude.schemas import MetricNote
+from sandmle_core.agents.claude.session import AgentSession, Conversation
+from sandmle_core.agents.offline.mlops import OfflineMLOps
+from sandmle_core.leaderboard import Thresholds
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["ClaudeMLOps"]
+
+
+def _quoted(value: float, text: str) -> bool:
+    shown = {f"{value:.5f}".rstrip("0").rstrip("."), f"{value:.4f}".rstrip("0").rstrip("."),
+             f"{value:.3f}".rstrip("0").rstrip(".")}
+    return any(len(s.replace("-", "").replace(".", "").lstrip("0")) >= 2
+               and re.search(rf"(?<![\d.]){re.escape(s)}(?!\d)", text) for s in shown)
+
+
+class ClaudeMLOps:
+    """MLOps role of the Claude backend (see the module docstring)."""
+
+    def __init__(self, session: AgentSession) -> None:
+        self.session = session
+        self._offline = OfflineMLOps()
+
+    def write_grader(self, spec: TaskSpec, staging: Path, ladder: LadderRun) -> Thresholds:
+        """grade.py, evaluator.py, leaderboard.csv and thresholds (as offline), then the model's metric note."""
+        thresholds = self._offline.write_grader(spec, staging, ladder)
+        means = {k: round(v, 5) for k, v in ladder.level_means().items()}
+        conv = Conversation.start("mlops", "grader", "explain_metric", metric_prompt(spec, means, ladder.sample_score))
+        secret = (thresholds.gold, thresholds.silver, thresholds.bronze, thresholds.median)
+
+        def validate(data: dict) -> MetricNote:
+            note = MetricNote.model_validate(data)
+            leaked = [v for v in secret if _quoted(v, note.explanation)]
+            if leaked:
+                raise ValueError(f"the explanation quotes leaderboard thresholds {leaked}: describe, do not quote")
+            return note
+
+        note = self.session.ask(conv, validate)
+        self.session.notes.setdefault(spec.env_id, {})["metric_note"] = note.explanation
+        return thresholds

@@ -1,0 +1,73 @@
+"""The Claude verifier: every programmatic check first, then an LLM review on top — never instead.
+
+The review runs only when the programmatic verdict accepts (a rejected environment is rejected anyway; reviewing it
+would only spend tokens). The model sees the hidden rule in words, the ladder's figures and description.md, and
+answers two questions, each becoming a `review` check: does the description leak the rule, and is the task
+meaningful? A failed review check asks for a new seed; the Claude strategist then asks the model for a corrected
+proposal with the review's reasons.
+
+Usage: the review happens after `generate.build_environment` read the build's usage. When the environment is
+accepted, the review's cost is added to `build.usage` in place, so config.yaml counts it; when it is rejected, the
+cost stays in the session's ledger and is counted with the next attempt's build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sandmle_core.agents.base import BuildResult, Check, Usage, Verdict
+from sandmle_core.agents.claude.prompts import review_prompt
+from sandmle_core.agents.claude.schemas import Review
+from sandmle_core.agents.claude.session import AgentSession, Conversation
+from sandmle_core.agents.verifier import ProgrammaticVerifier, decide
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["ClaudeVerifier", "review_checks"]
+
+
+def review_checks(review: Review) -> list[Check]:
+    """The review's two answers as verifier checks."""
+    return [
+        Check(name="review_no_rule_leak", group="review", passed=not review.rule_leak,
+              figure=review.leak_evidence[:200] or None, repair="new_seed",
+              detail="LLM review: the description must not reveal the hidden rule"
+              + (f" ({review.leak_evidence[:200]})" if review.rule_leak and review.leak_evidence else "")),
+        Check(name="review_task_meaningful", group="review", passed=review.meaningful, figure=None,
+              repair="new_seed", detail=f"LLM review: {review.reason[:300]}"),
+    ]
+
+
+def _absorb(target: Usage, extra: Usage) -> None:
+    """Add `extra` into `target` in place (BuildResult is frozen; its Usage is the environment's running account)."""
+    total = target.add(extra)
+    for name in Usage.model_fields:
+        setattr(target, name, getattr(total, name))
+
+
+class ClaudeVerifier:
+    """Verifier role of the Claude backend (see the module docstring)."""
+
+    def __init__(self, session: AgentSession) -> None:
+        self.session = session
+        self.programmatic = ProgrammaticVerifier()
+
+    def verify(self, spec: TaskSpec, staging: Path, build: BuildResult, contracts: list[dict[str, Any]]) -> Verdict:
+        verdict = self.programmatic.verify(spec, staging, build, contracts)
+        if not verdict.accepted or not self.session.config.review:
+            return verdict
+        means = {k: round(v, 5) for k, v in build.ladder.level_means().items()}
+        figures = {"metric": spec.grading.metric, "level_means": means, "sample": build.ladder.sample_score,
+                   "oracle": build.ladder.oracle_score, "kendall_tau": verdict.kendall_tau,
+                   "thresholds": build.thresholds.model_dump(mode="json")}
+        description = (staging / "description.md").read_text()
+        conv = Conversation.start("verifier", "validate", "review_environment",
+                                  review_prompt(spec, description, figures))
+        review = self.session.ask(conv, Review.model_validate)
+        checks = verdict.checks + review_checks(review)
+        final = decide(spec.env_id, checks, sample_score=verdict.sample_score,
+                       reference_score=verdict.reference_score, oracle_score=verdict.oracle_score,
+                       kendall_tau=verdict.kendall_tau, thresholds=verdict.thresholds)
+        if final.accepted:
+            _absorb(build.usage, self.session.take_usage())
+        return final
