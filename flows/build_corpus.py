@@ -69,6 +69,10 @@ def build_corpus(
     """
     from sandmle_core.seeds import bundled_seed_ids
 
+    if backend == "claude":  # a missing key stops the build before any work
+        from sandmle_core.agents.claude import require_api_key
+
+        require_api_key()
     start = time.perf_counter()
     root = Path(out).resolve()
     root.mkdir(parents=True, exist_ok=True)

@@ -192,7 +192,16 @@ def generate_slot(
     if slot in done:
         return SlotOutcome(slot, done[slot], "cached", attempt, None, None, timings, usage)
     t = time.perf_counter()
-    spec = backend.strategist.draft_spec(seed_id, profile, index, rng_seed, attempt=attempt)
+    try:
+        spec = backend.strategist.draft_spec(seed_id, profile, index, rng_seed, attempt=attempt)
+    except SandmleError as exc:  # e.g. the LLM strategist is unavailable: record the slot, keep the build going
+        stage = getattr(exc, "stage", None) or "draft"
+        env_id = f"{seed_id}-slot{index:03d}"
+        write_failure(corpus, FailureRecord(env_id=env_id, seed_id=seed_id, seed_ref=seed_ref, index=index,
+                                            rng_seed=rng_seed, backend=backend.name, stage=stage,
+                                            error_type=type(exc).__name__, message=str(exc), attempts=attempt))
+        return SlotOutcome(slot, env_id, "failed", attempt, None, None, timings, usage, stage=stage,
+                           error_type=type(exc).__name__, message=str(exc))
     timings["draft"] = time.perf_counter() - t
     verdict: Verdict | None = None
     stage, error_type, message = "validate", "", ""
@@ -200,10 +209,10 @@ def generate_slot(
         if corpus.is_published(spec.env_id):
             return SlotOutcome(slot, spec.env_id, "cached", attempt, spec, None, timings, usage)
         staging = corpus.fresh_staging(spec.env_id)
+        build = None
         try:
             stage = "build"
             build = build_environment(spec, staging, backend)
-            usage = usage.add(build.usage)
             for k, v in build.timings.items():
                 timings[k] = timings.get(k, 0.0) + v
             stage, t = "contracts", time.perf_counter()
@@ -217,6 +226,8 @@ def generate_slot(
             error_type, message = type(exc).__name__, str(exc)
             verdict = Verdict(env_id=spec.env_id, accepted=False, reason=f"{stage}: {message}", repair="new_seed",
                               checks=[Check(name=stage, group="solutions", passed=False, detail=message[:300])])
+        if build is not None:  # after verify: an LLM review adds its own calls to the build's usage
+            usage = usage.add(build.usage)
         if verdict.accepted:
             t = time.perf_counter()
             finalize_environment(spec, build, verdict, rng_seed, attempt, backend)
@@ -230,7 +241,12 @@ def generate_slot(
         if attempt - first_attempt + 1 >= max_attempts:
             break
         attempt += 1
-        spec = backend.strategist.repair_spec(spec, verdict, attempt, profile, rng_seed)
+        try:
+            spec = backend.strategist.repair_spec(spec, verdict, attempt, profile, rng_seed)
+        except SandmleError as exc:
+            stage = getattr(exc, "stage", None) or "draft"
+            error_type, message = type(exc).__name__, str(exc)
+            break
         error_type, message = "", ""
     record = FailureRecord(env_id=spec.env_id, seed_id=seed_id, seed_ref=seed_ref, index=index, rng_seed=rng_seed,
                            backend=backend.name, stage=stage, error_type=error_type, message=message,

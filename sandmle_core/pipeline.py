@@ -190,6 +190,10 @@ def summarize(rows: list[dict[str, Any]], diversity: dict[str, Any], wall_second
         f"- yield: {status.get('accepted', 0) / drafted:.1%}" if drafted else "- yield: n/a",
         f"- wall time: {wall_seconds:.1f} s ({60 * len(accepted) / max(wall_seconds, 1e-9):.1f} accepted per minute)",
         f"- diversity: {diversity.get('distinct_domains', 0)} domains, {diversity.get('distinct_schemas', 0)} schemas",
+        f"- LLM usage: {sum(r.get('input_tokens') or 0 for r in rows):,} input / "
+        f"{sum(r.get('output_tokens') or 0 for r in rows):,} output / "
+        f"{sum(r.get('cache_read_tokens') or 0 for r in rows):,} cache-read tokens, "
+        f"${sum(r.get('cost_usd') or 0.0 for r in rows):.2f}",
         "",
         "| group | value | accepted | total |",
         "|---|---|---|---|",

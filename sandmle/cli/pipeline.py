@@ -47,6 +47,10 @@ def build(
     """Build a corpus of verified micro-environments (the `build-corpus` Prefect flow on Dask)."""
     from sandmle.runtime import prefect_api
 
+    if backend == "claude":  # fail before starting anything when the key is missing
+        from sandmle_core.agents.claude import require_api_key
+
+        require_api_key()
     seeds = list(seed) if seed else None
     from sandmle_core.seeds import bundled_seed_ids
 

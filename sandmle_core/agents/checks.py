@@ -218,7 +218,7 @@ def _rule_numbers(spec: TaskSpec) -> set[float]:
     return {v for v in out if len(f"{abs(v):.4f}".replace(".", "").lstrip("0").rstrip("0")) >= 2}
 
 
-_DECIMAL = re.compile(r"(?<![\d.])-?\d+\.(\d{3,})(?![\d.])")
+_DECIMAL = re.compile(r"(?<![\d.])-?\d+\.(\d{3,})(?!\d|\.\d)")  # "0.3362." at a sentence end counts
 
 
 def _rule_numbers_in(text: str, numbers: set[float]) -> list[str]:

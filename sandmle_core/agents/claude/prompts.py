@@ -94,7 +94,7 @@ the submission columns, in any row order; probabilities in [0, 1], class-probabi
 script fits on `train.sample(frac=0.9, random_state=SEED)` — the spread of competitors on the leaderboard.
 - Robust to missing values (impute), unseen categorical levels in test, constant columns and tiny classes. A run \
 must finish in a few seconds on 200 rows.
-- The ladder must be ordered (Kendall tau between level and score >= 0.33, aim for >= 0.8), the best level must \
+- The ladder must be ordered (Kendall tau between level and score >= 0.5, aim for >= 0.8), the best level must \
 beat the sample submission clearly, and the medal thresholds derived from all runs must be strictly monotone.
 
 ## Rules for the description (writer) and the review (verifier)
