@@ -89,6 +89,18 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     from sandmle.flows.validate_corpus import validate_corpus
 
     assert validate_corpus(corpus=str(out))["broken"] == []
+    # the CLI path, with a great-expectations Data Docs site
+    from typer.testing import CliRunner
+
+    from sandmle.cli import _register
+    from sandmle.cli._app import app
+
+    _register()
+    docs = tmp_path / "docs"
+    cli = CliRunner().invoke(app, ["validate", str(out), "--data-docs", str(docs), "--json"])
+    assert cli.exit_code == 0, cli.output
+    site = json.loads(cli.output)["data_docs"]
+    assert site and site.endswith("index.html") and (docs / "index.html").is_file()
     victim = corpus.environment_dirs()[0]
     answers = victim / "prepared" / "private" / "answers.csv"
     answers.write_text(answers.read_text().replace("\n", "\nX", 1))

@@ -1,0 +1,295 @@
+"""Text modality: drafting from a catalog domain, deterministic synthesis, the exact oracle, and the ladder (on a
+synthetic environment and on the real `docstrings` seed)."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+from scipy.stats import kendalltau
+
+from sandmle_core.catalog import load_catalog
+from sandmle_core.errors import SpecError
+from sandmle_core.grading import constant_submission, grade_submission
+from sandmle_core.ladder import LadderConfig, LadderScript, ladder_for
+from sandmle_core.ladder.configs import config_from_spec
+from sandmle_core.ladder.text import scripts
+from sandmle_core.metrics import get_metric
+from sandmle_core.rules.text import NEGATION, TextRule
+from sandmle_core.spec import Challenge, DomainRef, GradingSpec, Modality, TaskType
+from sandmle_core.synthesis import text
+from sandmle_core.synthesis.base import DraftContext, class_count_range, stream
+from sandmle_core.taskspec import SeedDNA, TaskSpec
+
+DOCSTRING_CLASSES = ("numpy", "pandas", "scipy", "sklearn", "matplotlib")
+
+
+def _dna(metric: str = "macro_f1", task_type: TaskType = TaskType.MULTICLASS) -> SeedDNA:
+    return SeedDNA(seed_id="docstrings", modality=Modality.TEXT, task_type=task_type, metric=metric,
+                   lower_is_better=get_metric(metric).lower_is_better, label_cardinality=5, min_class_share=0.1383,
+                   feature_mix={"text": 1})
+
+
+def _context(difficulty: float, seed: int = 7, challenges: tuple[Challenge, ...] = (), metric: str = "macro_f1",
+             domain=None, task_type: TaskType = TaskType.MULTICLASS) -> DraftContext:
+    return DraftContext(dna=_dna(metric, task_type), profile=None,  # type: ignore[arg-type]
+                        domain=domain or load_catalog().get("hospital_triage"),
+                        rng=stream(seed, "docstrings", 0, "draft"), difficulty=difficulty, challenges=challenges,
+                        n_train=150, n_test=300)
+
+
+def _spec(difficulty: float, seed: int = 7, challenges: tuple[Challenge, ...] = (), metric: str = "macro_f1",
+          n_train: int = 150, n_test: int = 300) -> TaskSpec:
+    """A TaskSpec built the way the offline strategist's draft_spec builds one."""
+    ctx = _context(difficulty, seed, challenges, metric)
+    draft = text.draft(ctx)
+    classes = draft.target.classes
+    grading = GradingSpec(
+        metric=metric, id_column=draft.id_column, target_columns=draft.target.columns,
+        submission_columns=tuple(classes) if get_metric(metric).kind == "class_probabilities" and classes
+        else draft.target.columns,
+        classes=classes,
+    )
+    domain = ctx.domain
+    return TaskSpec(
+        seed_id="docstrings", index=0, rng_seed=seed, dna=ctx.dna,
+        domain=DomainRef(key=domain.key, title=domain.title, sector=domain.sector, entity=domain.entity),
+        title=draft.title, story=domain.render_story(target=", ".join(draft.target.columns)),
+        modality=Modality.TEXT, task_type=TaskType.MULTICLASS, grading=grading, columns=draft.columns,
+        target=draft.target, n_train=n_train, n_test=n_test, difficulty=difficulty, challenges=challenges,
+        rule=draft.rule,
+    )
+
+
+def _run_ladder(ladder: list[LadderScript], public: Path, answers: Path, grading: GradingSpec, work: Path,
+                levels: tuple[int, ...] | None = None, seed: int = 0) -> dict[int, float]:
+    """Run scripts as standalone subprocesses (cwd with a `public` symlink) and grade each submission."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "public").symlink_to(public.resolve())
+    env = {**os.environ, "SANDMLE_SEED": str(seed), "OMP_NUM_THREADS": "1"}
+    scores = {}
+    for script in ladder:
+        if levels is not None and script.level not in levels:
+            continue
+        (work / script.filename).write_text(script.source)
+        (work / "submission.csv").unlink(missing_ok=True)
+        done = subprocess.run([sys.executable, script.filename], cwd=work, env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, f"level {script.level} failed:\n{done.stderr[-2000:]}"
+        scores[script.level] = grade_submission(work / "submission.csv", answers, grading)
+    return scores
+
+
+# ---------------------------------------------------------------- rule and draft
+
+
+def test_rule_rejects_inconsistent_values() -> None:
+    spec = _spec(0.5)
+    good = spec.rule.model_dump()
+    with pytest.raises(ValidationError, match="priors"):
+        TextRule(**{**good, "priors": {c: 0.5 for c in spec.rule.classes}})
+    with pytest.raises(ValidationError, match="negation token"):
+        TextRule(**{**good, "common": (*spec.rule.common, NEGATION)})
+    with pytest.raises(ValidationError, match="exactly the classes"):
+        TextRule(**{**good, "length_bias": {"other": 0.5}})
+    with pytest.raises(ValidationError, match="too little room"):
+        TextRule(**{**good, "signal_rate": 0.6, "negation_rate": 0.35})
+
+
+def test_draft_follows_dna_domain_and_difficulty() -> None:
+    easy, hard = text.draft(_context(0.1)), text.draft(_context(0.9))
+    vocab = load_catalog().get("hospital_triage").text
+    low, high = class_count_range(5)
+    for d in (easy, hard):
+        rule = d.rule
+        assert isinstance(rule, TextRule) and rule.kind == "text"
+        assert low <= len(d.target.classes) <= min(high, len(vocab.classes))
+        assert d.target.classes == rule.classes and set(rule.classes) <= set(vocab.classes)
+        assert d.columns[0].name == vocab.column and d.columns[0].kind == "text"
+        assert d.target.columns == (vocab.label,)
+        assert rule.distractor_rate == 0 and rule.label_noise == 0 and rule.test_length_scale == 1.0
+        for word, pair in rule.confusers.items():
+            assert all(word in rule.signal[c] for c in pair)
+        assert len(rule.model_dump_json()) < 4000
+    assert hard.rule.signal_rate < easy.rule.signal_rate
+    assert hard.rule.vague_share > easy.rule.vague_share and hard.rule.negation_rate > easy.rule.negation_rate
+    assert text.draft(_context(0.1)) == easy  # same rng seed, same draft
+
+    tough = text.draft(_context(0.7, challenges=(Challenge.DISTRACTOR_TOKENS, Challenge.LABEL_NOISE,
+                                                 Challenge.TRAIN_TEST_SHIFT, Challenge.CLASS_IMBALANCE)))
+    assert tough.rule.distractor_rate > 0 and tough.rule.label_noise > 0 and tough.rule.test_length_scale < 1
+    assert min(tough.rule.priors.values()) < 0.6 / len(tough.rule.classes)
+
+
+def test_draft_rejects_unsupported_inputs() -> None:
+    triage = load_catalog().get("hospital_triage")
+    with pytest.raises(SpecError, match="no text vocabulary"):
+        text.draft(_context(0.5, domain=triage.model_copy(update={"text": None})))
+    with pytest.raises(SpecError, match="multi-class"):
+        text.draft(_context(0.5, task_type=TaskType.BINARY))
+    with pytest.raises(SpecError, match="does not grade"):
+        text.draft(_context(0.5, metric="rmse"))
+
+
+# ---------------------------------------------------------------- synthesis
+
+
+def test_synthesis_is_deterministic_and_well_formed(tmp_path: Path) -> None:
+    spec = _spec(0.5, challenges=(Challenge.LABEL_NOISE,))
+    first = text.synthesize(spec, tmp_path / "a")
+    second = text.synthesize(spec, tmp_path / "b")
+    files = ["public/train.csv", "public/test.csv", "private/answers.csv", "private/oracle_submission.csv"]
+    for name in files:
+        assert (tmp_path / "a" / "prepared" / name).read_bytes() == (tmp_path / "b" / "prepared" / name).read_bytes()
+    assert first.n_train == spec.n_train and second.n_test == spec.n_test
+
+    train = pd.read_csv(first.public_dir / "train.csv")
+    test = pd.read_csv(first.public_dir / "test.csv")
+    answers = pd.read_csv(first.answers_path)
+    features = [c.name for c in spec.columns]
+    assert list(train.columns) == ["id", *features, *spec.target.columns]
+    assert list(test.columns) == ["id", *features]
+    assert len(train) == spec.n_train and set(answers["id"]) == set(test["id"])
+    assert not set(train["id"]) & set(test["id"])
+    assert set(train[spec.target.columns[0]]) <= set(spec.rule.classes)
+    note = train[spec.columns[0].name]
+    assert note.str.len().min() > 20 and note.str.endswith(".").all() and note.nunique() == len(note)
+    assert first.stats["label_flips_train"] > 0
+
+    oracle = grade_submission(first.oracle_path, first.answers_path, spec.grading)
+    prior = grade_submission(constant_submission(test, spec.grading, train), answers, spec.grading)
+    assert oracle > prior + 0.3
+
+    # the training rows do not depend on the test size; any size works
+    bigger = text.synthesize(spec, tmp_path / "c", n_test=500)
+    assert (bigger.public_dir / "train.csv").read_bytes() == (first.public_dir / "train.csv").read_bytes()
+    assert len(pd.read_csv(bigger.answers_path)) == 500
+    with pytest.raises(SpecError, match="at least 1"):
+        text.synthesize(spec, tmp_path / "d", n_train=0)
+
+
+def test_synthesis_of_50000_documents_is_fast(tmp_path: Path) -> None:
+    spec = _spec(0.4, challenges=(Challenge.DISTRACTOR_TOKENS,))
+    start = time.perf_counter()
+    result = text.synthesize(spec, tmp_path, n_train=50_000, n_test=2_000)
+    assert time.perf_counter() - start < 30
+    assert len(pd.read_csv(result.public_dir / "train.csv")) == 50_000
+
+
+def _reference_posterior(rule: TextRule, document: str, scale: float) -> np.ndarray:
+    """The rule's class posterior of one document, recomputed unit by unit from the documented semantics."""
+    tokens = document.lower().replace(".", "").split()
+    units, i = [], 0
+    while i < len(tokens):
+        step = 2 if tokens[i] == NEGATION else 1
+        units.append(" ".join(tokens[i:i + step]))
+        i += step
+    classes = list(rule.classes)
+    share = {c: {w: x / sum(rule.signal[c].values()) for w, x in rule.signal[c].items()} for c in classes}
+
+    def others(c: str, w: str) -> float:
+        return sum(share[o].get(w, 0.0) for o in classes if o != c) / (len(classes) - 1)
+
+    zipf = np.array([1.0 / (r + 1) ** rule.common_zipf for r in range(len(rule.common))])
+    common = dict(zip(rule.common, zipf / zipf.sum(), strict=True))
+    d, g, r = rule.distractor_rate, rule.negation_rate, rule.repeat_rate
+    low = max(1, round(rule.length_range[0] * scale))
+    high = max(low + 1, round(rule.length_range[1] * scale))
+    n = len(units)
+    log_post = []
+    for c in classes:
+        kinds = []
+        vague = rule.signal_rate * rule.vague_scale
+        for weight, s in ((1 - rule.vague_share, rule.signal_rate), (rule.vague_share, vague)):
+            total = math.log(weight) if weight > 0 else -math.inf
+            for t, u in enumerate(units):
+                if u.startswith(NEGATION + " "):
+                    p = g * others(c, u.split()[1])
+                elif u in common:
+                    p = (1 - s - d - g) * common[u]
+                else:
+                    p = s * share[c].get(u, 0.0) + d * others(c, u)
+                like = p if t == 0 else (1 - r) * p + r * units[:t].count(u) / t
+                total += math.log(like) if like > 0 else -math.inf
+            kinds.append(total)
+        q = rule.length_bias[c]
+        mixed = np.logaddexp(*kinds)
+        log_post.append(mixed + (n - low) * math.log(q) + (high - n) * math.log(1 - q) + math.log(rule.priors[c]))
+    log_post = np.array(log_post) - max(log_post)
+    return np.exp(log_post) / np.exp(log_post).sum()
+
+
+def test_oracle_is_the_exact_posterior_of_the_rule(tmp_path: Path) -> None:
+    spec = _spec(0.6, challenges=(Challenge.DISTRACTOR_TOKENS, Challenge.TRAIN_TEST_SHIFT),
+                 metric="multiclass_log_loss", n_test=40)
+    result = text.synthesize(spec, tmp_path)
+    test = pd.read_csv(result.public_dir / "test.csv")
+    oracle = pd.read_csv(result.oracle_path).set_index("id")
+    classes = list(spec.rule.classes)
+    assert list(oracle.columns) == classes
+    assert np.allclose(oracle.sum(axis=1), 1.0, atol=1e-6)
+    for doc_id, document in zip(test["id"], test[spec.columns[0].name], strict=True):
+        expected = _reference_posterior(spec.rule, document, spec.rule.test_length_scale)
+        expected = np.maximum(expected, 1e-6) / np.maximum(expected, 1e-6).sum()
+        assert np.allclose(oracle.loc[doc_id, classes].to_numpy(dtype=float), expected, atol=2e-6), doc_id
+
+
+# ---------------------------------------------------------------- ladder
+
+
+def test_ladder_rejects_configs_it_cannot_serve() -> None:
+    base = {"modality": Modality.TEXT, "task_type": TaskType.MULTICLASS, "metric": "rmse", "metric_kind": "value",
+            "id_column": "id", "target_columns": ("y",), "submission_columns": ("y",), "text_column": "text"}
+    with pytest.raises(SpecError, match="metric kinds"):
+        scripts(LadderConfig(**base))
+    with pytest.raises(SpecError, match="text_column"):
+        scripts(LadderConfig(**{**base, "metric": "accuracy", "metric_kind": "label", "text_column": None}))
+
+
+def test_ladder_rises_on_a_synthetic_environment(tmp_path: Path) -> None:
+    spec = _spec(0.5, seed=11, challenges=(Challenge.LABEL_NOISE,))
+    result = text.synthesize(spec, tmp_path / "env")
+    ladder = ladder_for(config_from_spec(spec))
+    assert [s.level for s in ladder] == [0, 1, 2, 3, 4, 5]
+    for script in ladder:
+        for column in (spec.columns[0].name, spec.target.columns[0]):
+            assert repr(column) in script.source  # column names are baked in as literals
+    scores = _run_ladder(ladder, result.public_dir, result.answers_path, spec.grading, tmp_path / "run")
+    levels = sorted(scores)
+    tau = kendalltau(levels, [scores[k] for k in levels]).statistic
+    top = scores[levels[-1]]
+    assert top > scores[0] + 0.3 and top > scores[1] + 0.15
+    assert tau >= 0.6, scores
+    assert grade_submission(result.oracle_path, result.answers_path, spec.grading) >= top
+
+
+def test_ladder_serves_class_probabilities_and_subsamples(tmp_path: Path) -> None:
+    spec = _spec(0.3, seed=5, metric="multiclass_log_loss")
+    result = text.synthesize(spec, tmp_path / "env")
+    ladder = ladder_for(config_from_spec(spec))
+    scores = _run_ladder(ladder, result.public_dir, result.answers_path, spec.grading, tmp_path / "run",
+                         levels=(0, 3), seed=1)
+    assert scores[3] < scores[0] - 0.2  # log loss: lower is better
+
+
+@pytest.mark.slow
+def test_ladder_runs_on_the_real_docstrings_seed(tmp_path: Path) -> None:
+    from sandmle_core.seeds.bundled import get_bundled_seed
+
+    seed = get_bundled_seed("docstrings")
+    config = LadderConfig(modality=Modality.TEXT, task_type=TaskType.MULTICLASS, metric="macro_f1", metric_kind="label",
+                          id_column="id", target_columns=("library",), submission_columns=("library",),
+                          classes=DOCSTRING_CLASSES, feature_columns=("text",), text_column="text")
+    grading = GradingSpec(metric="macro_f1", id_column="id", target_columns=("library",),
+                          submission_columns=("library",), classes=DOCSTRING_CLASSES)
+    scores = _run_ladder(scripts(config), seed.public_dir, seed.answers_path, grading, tmp_path, levels=(0, 1, 5))
+    assert scores[0] < scores[1] < scores[5]
+    assert scores[5] > scores[1] + 0.3 and scores[5] > 0.85
