@@ -40,6 +40,7 @@ PRELOAD = (
     "sklearn.compose",
     "sklearn.feature_extraction.text",
     "sklearn.naive_bayes",
+    "sklearn.calibration",
     "PIL.Image",
 )
 _MODULES = {"tabular": "tabular", "text": "text", "image": "image", "time_series": "series"}

@@ -1,0 +1,396 @@
+"""Text classification environments: draft a per-class token model from a catalog domain, then sample documents.
+
+The hidden rule (`TextRule`) is a class-conditional model over token units — own signal words, confuser words shared
+by two classes, distractor words of other classes, negated words ("no <word>") and class-neutral common words —
+with Polya-urn word repetition, a share of vague documents, class priors, a class-dependent document length and
+label noise. Every unit's probability given the class and the earlier units is known in closed form, so the exact
+posterior of a document is a sum of per-unit log-probabilities (mixed over the two document kinds): the oracle is
+the Bayes-optimal prediction under the rule before label noise. Sampling and scoring are vectorised over all units
+of all documents (one loop over positions for the copies), so 50,000 documents take a few seconds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sandmle_core.errors import SpecError
+from sandmle_core.metrics import get_metric
+from sandmle_core.rules.text import NEGATION, TextRule
+from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, Modality, TargetSpec, TaskType
+from sandmle_core.synthesis.base import Draft, DraftContext, SynthesisResult, class_count_range, stream
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["FILLER_WORDS", "draft", "synthesize"]
+
+FILLER_WORDS = ("the", "and", "with", "was", "of", "at", "in", "for", "to", "on", "after", "then", "some", "this")
+"""Class-neutral function words mixed into every domain's common words, so sentences read less like lists."""
+
+_TOKEN = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]$")
+_MAX_COMMON = 40
+_PROB_DECIMALS = 6
+_SUPPORTED_KINDS = ("label", "class_probabilities")
+
+
+def _valid_words(words: tuple[str, ...] | list[str], banned: set[str]) -> list[str]:
+    """Words usable as tokens (lowercase, 2+ word characters), in order, without repeats or banned words."""
+    out: list[str] = []
+    for w in words:
+        if _TOKEN.match(w) and w != NEGATION and w not in banned and w not in out:
+            out.append(w)
+    return out
+
+
+def _priors(ctx: DraftContext, k: int) -> list[float]:
+    """Class shares: mildly uneven, or clearly imbalanced (geometric) under the class-imbalance challenge."""
+    rng = ctx.rng
+    if Challenge.CLASS_IMBALANCE in ctx.challenges:
+        seed_min = ctx.dna.min_class_share
+        target = seed_min if seed_min and seed_min < 0.6 / k else float(rng.uniform(0.25, 0.45)) / k
+        target = float(np.clip(target, 0.2 / k, 0.6 / k))
+        lo, hi = 1e-3, 1.0  # ratio r of a geometric series whose smallest share is `target`
+        for _ in range(60):
+            r = (lo + hi) / 2
+            shares = r ** np.arange(k)
+            if shares[-1] / shares.sum() < target:
+                lo = r
+            else:
+                hi = r
+        raw = (hi ** np.arange(k))[rng.permutation(k)]
+    else:
+        raw = np.exp(rng.normal(0.0, 0.25, size=k))
+    shares = np.round(raw / raw.sum(), 4)
+    shares[-1] = round(1.0 - float(shares[:-1].sum()), 4)
+    return [float(s) for s in shares]
+
+
+def draft(ctx: DraftContext) -> Draft:
+    """Draft a text classification environment from the domain's text vocabulary.
+
+    Raises:
+        SpecError: when the domain has no text vocabulary, too few classes, or the task type is not multi-class.
+    """
+    vocab = ctx.domain.text
+    if vocab is None:
+        raise SpecError(f"domain {ctx.domain.key!r} has no text vocabulary")
+    if ctx.dna.task_type != TaskType.MULTICLASS:
+        raise SpecError(f"text environments are multi-class; the seed is {ctx.dna.task_type}")
+    if get_metric(ctx.dna.metric).kind not in _SUPPORTED_KINDS:
+        raise SpecError(f"metric {ctx.dna.metric!r} does not grade class labels or class probabilities")
+    rng, difficulty = ctx.rng, float(ctx.difficulty)
+    names = list(vocab.classes)
+    low, high = class_count_range(ctx.dna.label_cardinality or len(names))
+    high = min(high, len(names))
+    if low > high:
+        raise SpecError(f"domain {ctx.domain.key!r} has {len(names)} text classes, the seed needs at least {low}")
+    k = int(rng.integers(low, high + 1))
+    picked = sorted(int(i) for i in rng.choice(len(names), size=k, replace=False))
+    classes = [names[i] for i in picked]
+
+    all_signal = {w for words in vocab.classes.values() for w in words}
+    common = _valid_words(list(vocab.common) + list(FILLER_WORDS), all_signal)
+    common = [common[i] for i in rng.permutation(len(common))][:_MAX_COMMON]
+
+    # own signal words: a weighted subset of each class's words (a word claimed by one class is not reused)
+    taken: set[str] = set(common)
+    signal: dict[str, dict[str, float]] = {}
+    for cls in classes:
+        avail = _valid_words(vocab.classes[cls], taken)
+        if len(avail) < 4:
+            raise SpecError(f"text class {cls!r} of {ctx.domain.key!r} has fewer than 4 usable signal words")
+        m = int(rng.integers(min(6, len(avail)), min(10, len(avail)) + 1))
+        chosen = [avail[i] for i in sorted(rng.choice(len(avail), size=m, replace=False))]
+        weights = np.round(np.maximum(rng.lognormal(0.0, 0.5, size=m), 0.05), 3)
+        signal[cls] = {w: float(x) for w, x in zip(chosen, weights, strict=True)}
+        taken |= set(chosen)
+
+    # confusers: unused vocabulary words that signal two classes at once
+    pool = sorted(set(_valid_words(sorted(all_signal), taken)))
+    confusers: dict[str, tuple[str, str]] = {}
+    n_conf = min(len(pool), round(1 + 2 * difficulty) + int(rng.integers(0, 2)))
+    for i in sorted(rng.choice(len(pool), size=n_conf, replace=False)) if n_conf else []:
+        a, b = sorted(int(j) for j in rng.choice(k, size=2, replace=False))
+        weight = round(float(rng.uniform(0.6, 1.3)), 3)
+        confusers[pool[i]] = (classes[a], classes[b])
+        signal[classes[a]][pool[i]] = weight
+        signal[classes[b]][pool[i]] = weight
+
+    length_low = int(rng.integers(10, 17))
+    length_high = length_low + round(36 - 10 * difficulty) + int(rng.integers(-4, 5))
+    bias = np.round(rng.uniform(0.42, 0.58, size=k), 3)
+    signal_rate = round(0.17 - 0.04 * difficulty + float(rng.uniform(-0.01, 0.01)), 3)
+    repeat_rate = round(0.3 + 0.1 * difficulty + float(rng.uniform(-0.03, 0.03)), 3)
+    negation = round(0.07 + 0.02 * difficulty + float(rng.uniform(-0.005, 0.005)), 3)
+    vague_share = round(0.08 + 0.15 * difficulty + float(rng.uniform(0.0, 0.03)), 3)
+    distractor = 0.0
+    if Challenge.DISTRACTOR_TOKENS in ctx.challenges:
+        distractor = round(0.02 + 0.03 * difficulty + float(rng.uniform(0.0, 0.01)), 3)
+    noise = 0.0
+    if Challenge.LABEL_NOISE in ctx.challenges:
+        noise = round(0.03 + 0.09 * difficulty + float(rng.uniform(0.0, 0.02)), 3)
+    shift = 1.0
+    if Challenge.TRAIN_TEST_SHIFT in ctx.challenges:
+        shift = round(float(rng.uniform(0.7, 0.85)), 3)
+    side = f"{vocab.column}_word_count" if rng.random() < 0.5 else None
+
+    rule = TextRule(
+        classes=tuple(classes),
+        priors=dict(zip(classes, _priors(ctx, k), strict=True)),
+        signal=signal,
+        confusers=confusers,
+        common=tuple(common),
+        common_zipf=round(float(rng.uniform(0.6, 1.1)), 3),
+        length_range=(length_low, length_high),
+        length_bias={c: float(q) for c, q in zip(classes, bias, strict=True)},
+        signal_rate=signal_rate,
+        distractor_rate=distractor,
+        negation_rate=negation,
+        repeat_rate=repeat_rate,
+        vague_share=vague_share,
+        vague_scale=0.2,
+        label_noise=noise,
+        test_length_scale=shift,
+        sentence_range=(int(rng.integers(4, 7)), int(rng.integers(8, 13))),
+        side_column=side,
+    )
+    columns = [ColumnSpec(name=vocab.column, kind=ColumnKind.TEXT, description=vocab.document)]
+    if side:
+        columns.append(ColumnSpec(name=side, kind=ColumnKind.INTEGER, unit="words",
+                                  description=f"number of words in the {vocab.column.replace('_', ' ')}"))
+    target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=tuple(classes))
+    title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ')} from the {vocab.column.replace('_', ' ')}"
+    return Draft(id_column="id", columns=tuple(columns), target=target, rule=rule, title=title)
+
+
+class _Model:
+    """The rule as arrays: unit strings and, per document kind (specific, vague), the class × unit probabilities."""
+
+    def __init__(self, rule: TextRule) -> None:
+        k = len(rule.classes)
+        words = sorted({w for c in rule.classes for w in rule.signal[c]})
+        index = {w: i for i, w in enumerate(words)}
+        pi = np.zeros((k, len(words)))
+        for i, cls in enumerate(rule.classes):
+            for w in sorted(rule.signal[cls]):
+                pi[i, index[w]] = rule.signal[cls][w]
+        pi /= pi.sum(axis=1, keepdims=True)
+        others = (pi.sum(axis=0, keepdims=True) - pi) / max(1, k - 1)  # mean signal distribution of the others
+        zipf = 1.0 / np.arange(1, len(rule.common) + 1) ** rule.common_zipf
+        zipf /= zipf.sum()
+        d, g = rule.distractor_rate, rule.negation_rate
+        self.prob = []
+        for s in (rule.signal_rate, rule.signal_rate * rule.vague_scale):
+            self.prob.append(np.concatenate([np.tile((1.0 - s - d - g) * zipf, (k, 1)), s * pi + d * others,
+                                             g * others], axis=1))
+        self.texts = list(rule.common) + words + [f"{NEGATION} {w}" for w in words]
+        self.n_words = np.array([1] * (len(rule.common) + len(words)) + [2] * len(words))
+        self.cdf = [np.cumsum(p, axis=1) for p in self.prob]
+        for cdf in self.cdf:
+            cdf[:, -1] = 1.0
+        with np.errstate(divide="ignore"):
+            self.log_prob = [np.log(p) for p in self.prob]
+            self.log_kind = np.log(np.array([1.0 - rule.vague_share, rule.vague_share]))
+        self.log_prior = np.log(np.array([rule.priors[c] for c in rule.classes]))
+        self.bias = np.array([rule.length_bias[c] for c in rule.classes])
+
+
+def _draw_units(model: _Model, rule: TextRule, y: np.ndarray, vague: np.ndarray, lengths: np.ndarray,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token units of every document, flat in document order: fresh draws, or (at rate repeat_rate) a copy of a
+    uniformly chosen earlier unit of the same document. Returns the units, their document and their position."""
+    n, k = len(y), len(model.bias)
+    doc = np.repeat(np.arange(n), lengths)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    pos = np.arange(len(doc)) - starts[doc]
+    draws = rng.random(len(doc))
+    units = np.empty(len(doc), dtype=np.int64)
+    group = (y * 2 + vague)[doc]
+    for c in range(k):
+        for v in (0, 1):
+            mask = group == c * 2 + v
+            units[mask] = np.searchsorted(model.cdf[v][c], draws[mask], side="right")
+    units = np.minimum(units, len(model.texts) - 1)
+    copy = (rng.random(len(doc)) < rule.repeat_rate) & (pos > 0)
+    source = starts[doc] + np.floor(rng.random(len(doc)) * pos).astype(np.int64)
+    if rule.repeat_rate > 0:  # resolve copies position by position: a source is always an earlier unit
+        order = np.argsort(pos, kind="stable")
+        sorted_pos = pos[order]
+        bounds = np.searchsorted(sorted_pos, np.arange(int(lengths.max(initial=1)) + 1))
+        for t in range(1, len(bounds) - 1):
+            at = order[bounds[t]:bounds[t + 1]]
+            at = at[copy[at]]
+            units[at] = units[source[at]]
+    return units, doc, pos
+
+
+def _earlier_counts(units: np.ndarray, doc: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """For every unit, how often the same unit occurred earlier in the same document."""
+    order = np.lexsort((pos, units, doc))
+    same = np.zeros(len(order), dtype=bool)
+    same[1:] = (doc[order][1:] == doc[order][:-1]) & (units[order][1:] == units[order][:-1])
+    first = np.where(~same, np.arange(len(order)), 0)
+    np.maximum.accumulate(first, out=first)
+    counts = np.empty(len(order), dtype=np.int64)
+    counts[order] = np.arange(len(order)) - first
+    return counts
+
+
+def _log_posterior(model: _Model, rule: TextRule, units: np.ndarray, doc: np.ndarray, pos: np.ndarray,
+                   lengths: np.ndarray, low: int, high: int) -> np.ndarray:
+    """The exact class posterior of every document under the rule (before label noise).
+
+    Each unit's likelihood is (1 - r) p(unit | class, kind) + r * (earlier count of the unit) / position, the
+    document's is the product over its units mixed over the two document kinds (specific, vague), times the binomial
+    length term and the class prior.
+    """
+    n, k, r = len(lengths), len(model.bias), rule.repeat_rate
+    earlier = _earlier_counts(units, doc, pos) if r > 0 else np.zeros(len(units))
+    copy_term = np.where(pos > 0, r * earlier / np.maximum(pos, 1), 0.0)
+    fresh_share = np.where(pos > 0, 1.0 - r, 1.0)
+    log_post = np.full((n, k), -np.inf)
+    with np.errstate(divide="ignore"):
+        for v in (0, 1):
+            if np.isinf(model.log_kind[v]):
+                continue
+            part = np.empty((n, k))
+            for c in range(k):
+                like = np.log(fresh_share * model.prob[v][c, units] + copy_term)
+                part[:, c] = np.bincount(doc, weights=like, minlength=n)
+            log_post = np.logaddexp(log_post, part + model.log_kind[v])
+    log_post += (lengths - low)[:, None] * np.log(model.bias)[None, :]
+    log_post += (high - lengths)[:, None] * np.log(1.0 - model.bias)[None, :]
+    log_post += model.log_prior[None, :]
+    log_post -= log_post.max(axis=1, keepdims=True)
+    post = np.exp(log_post)
+    return post / post.sum(axis=1, keepdims=True)
+
+
+def _layout(model: _Model, rule: TextRule, units: np.ndarray, lengths: np.ndarray,
+            rng: np.random.Generator) -> list[str]:
+    """Documents as text: sentences of sentence_range units, capitalised, each ending with a full stop."""
+    n = len(lengths)
+    s_low, s_high = rule.sentence_range
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    per_doc = int(lengths.max(initial=1) // s_low) + 2
+    cum = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1)
+    inside = cum < lengths[:, None]
+    ends = np.zeros(len(units), dtype=bool)
+    ends[(starts[:, None] + cum - 1)[inside]] = True
+    ends[starts + lengths - 1] = True
+    begins = np.zeros(len(units), dtype=bool)
+    begins[starts] = True
+    begins[1:] |= ends[:-1]
+    texts = np.array(model.texts, dtype=object)
+    capital = np.array([t[:1].upper() + t[1:] for t in model.texts], dtype=object)
+    tokens = np.where(begins, capital[units], texts[units])
+    tokens[ends] = tokens[ends] + "."
+    tok = tokens.tolist()
+    bounds = np.concatenate([starts, [len(units)]]).tolist()
+    return [" ".join(tok[bounds[i]:bounds[i + 1]]) for i in range(n)]
+
+
+def _sample(rule: TextRule, model: _Model, n: int, rng: np.random.Generator, scale: float) -> dict[str, np.ndarray]:
+    """Sample `n` documents: true labels, the rule's posterior, noisy labels, texts and word counts."""
+    k = len(rule.classes)
+    low = max(1, round(rule.length_range[0] * scale))
+    high = max(low + 1, round(rule.length_range[1] * scale))
+    priors = np.array([rule.priors[c] for c in rule.classes])
+    y = rng.choice(k, size=n, p=priors / priors.sum())
+    lengths = low + rng.binomial(high - low, model.bias[y])
+    vague = (rng.random(n) < rule.vague_share).astype(np.int64)
+    units, doc, pos = _draw_units(model, rule, y, vague, lengths, rng)
+    post = _log_posterior(model, rule, units, doc, pos, lengths, low, high)
+    flip = rng.random(n) < rule.label_noise
+    noisy = np.where(flip, (y + rng.integers(1, k, size=n)) % k, y)
+    documents = _layout(model, rule, units, lengths, rng)
+    words = np.bincount(doc, weights=model.n_words[units], minlength=n).astype(np.int64)
+    return {"y": y, "noisy": noisy, "post": post, "documents": np.array(documents, dtype=object), "words": words,
+            "flipped": flip}
+
+
+def _oracle(spec: TaskSpec, ids: np.ndarray, post: np.ndarray, kind: str) -> pd.DataFrame:
+    """The rule's noise-free best prediction in submission format."""
+    classes = list(spec.rule.classes)
+    out = pd.DataFrame({spec.grading.id_column: ids})
+    if kind == "label":
+        out[spec.grading.submission_columns[0]] = np.array(classes, dtype=object)[post.argmax(axis=1)]
+        return out
+    p = np.maximum(post, 1e-6)
+    p = np.round(p / p.sum(axis=1, keepdims=True), _PROB_DECIMALS)
+    top = p.argmax(axis=1)
+    rows = np.arange(len(p))
+    p[rows, top] = 0.0
+    p[rows, top] = np.round(1.0 - p.sum(axis=1), _PROB_DECIMALS)
+    for col in spec.grading.submission_columns:
+        if col not in classes:
+            raise SpecError(f"submission column {col!r} is not a class of the rule {classes}")
+        out[col] = p[:, classes.index(col)]
+    return out
+
+
+def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
+               n_test: int | None = None) -> SynthesisResult:
+    """Write train/test documents, the answers and the oracle submission of a text environment.
+
+    Raises:
+        SpecError: when the spec is not a text spec, its grading does not match the rule, or a size is below 1.
+    """
+    rule = spec.rule
+    if spec.modality != Modality.TEXT or not isinstance(rule, TextRule):
+        raise SpecError(f"synthesis.text needs a text spec with a text rule, got {spec.modality}/{rule.kind}")
+    kind = get_metric(spec.grading.metric).kind
+    if kind not in _SUPPORTED_KINDS:
+        raise SpecError(f"metric {spec.grading.metric!r} (kind {kind}) is not supported for text environments")
+    n_train = spec.n_train if n_train is None else int(n_train)
+    n_test = spec.n_test if n_test is None else int(n_test)
+    if n_train < 1 or n_test < 1:
+        raise SpecError(f"sizes must be at least 1, got n_train={n_train}, n_test={n_test}")
+    text_cols = spec.columns_of(ColumnKind.TEXT)
+    if len(text_cols) != 1:
+        raise SpecError(f"a text spec needs exactly one text column, has {[c.name for c in text_cols]}")
+    text_col, target, id_col = text_cols[0].name, spec.target.columns[0], spec.grading.id_column
+    side = [c.name for c in spec.columns if c.kind != ColumnKind.TEXT]
+    if side != ([rule.side_column] if rule.side_column else []):
+        raise SpecError(f"side columns {side} do not match the rule's {rule.side_column!r}")
+
+    public = Path(out_dir) / "prepared" / "public"
+    private = Path(out_dir) / "prepared" / "private"
+    public.mkdir(parents=True, exist_ok=True)
+    private.mkdir(parents=True, exist_ok=True)
+    model = _Model(rule)
+    train = _sample(rule, model, n_train, stream(spec.rng_seed, "synth", "text", "train"), 1.0)
+    test = _sample(rule, model, n_test, stream(spec.rng_seed, "synth", "text", "test"), rule.test_length_scale)
+    classes = np.array(rule.classes, dtype=object)
+    train_ids = np.arange(n_train)
+    test_ids = np.arange(n_train, n_train + n_test)
+
+    def frame(ids: np.ndarray, part: dict[str, np.ndarray]) -> pd.DataFrame:
+        table = pd.DataFrame({id_col: ids, text_col: part["documents"]})
+        if side:
+            table[side[0]] = part["words"]
+        return table
+
+    train_df = frame(train_ids, train)
+    train_df[target] = classes[train["noisy"]]
+    csv = {"index": False, "lineterminator": "\n"}
+    train_df.to_csv(public / "train.csv", **csv)
+    frame(test_ids, test).to_csv(public / "test.csv", **csv)
+    pd.DataFrame({id_col: test_ids, target: classes[test["noisy"]]}).to_csv(private / "answers.csv", **csv)
+    _oracle(spec, test_ids, test["post"], kind).to_csv(private / "oracle_submission.csv", **csv)
+
+    oracle_hits = float(np.mean(test["post"].argmax(axis=1) == test["noisy"]))
+    stats = {
+        "classes": list(rule.classes),
+        "train_class_counts": {c: int((train["noisy"] == i).sum()) for i, c in enumerate(rule.classes)},
+        "test_class_counts": {c: int((test["noisy"] == i).sum()) for i, c in enumerate(rule.classes)},
+        "mean_words_train": round(float(train["words"].mean()), 3),
+        "mean_words_test": round(float(test["words"].mean()), 3),
+        "label_flips_train": int(train["flipped"].sum()),
+        "label_flips_test": int(test["flipped"].sum()),
+        "oracle_accuracy_test": round(oracle_hits, 4),
+        "vocabulary_units": len(model.texts),
+    }
+    return SynthesisResult(public_dir=public, private_dir=private, n_train=n_train, n_test=n_test, stats=stats)
