@@ -402,7 +402,18 @@ def render_report(results: dict[str, Any]) -> str:
                   "overhead ms |", "|---|---|---|---|"]
         lines += [f"| {k} | {v['bare_ms']} | {v['sandbox_ms']} | {v['overhead_ms']} |" for k, v in sb.items()]
         gr = results.get("grading", {})
-        lines += ["", "Grading: " + json.dumps({k: v for k, v in gr.items() if not isinstance(v, list | dict)}), ""]
+        if "warm_in_process_ms" in gr:
+            lines += ["", f"Grading latency over {gr['environments']} environments and {gr['submissions']} "
+                      "submissions (goal: warm p50 <= 10 ms, cold <= 1.5 s):", "",
+                      "| path | p50 ms | p99 ms |", "|---|---|---|"]
+            for key, label in (("warm_in_process_ms", "warm service, in process"),
+                               ("warm_http_ms", "warm service, loopback HTTP"),
+                               ("cold_evaluator_ms", "cold `python evaluator.py`")):
+                lines.append(f"| {label} | {gr[key]['p50']} | {gr[key]['p99']} |")
+            lines += ["", f"Warm vs cold at p50: {gr['speedup_p50']}x; service and evaluator scores agree: "
+                      f"{gr['scores_agree']}.", ""]
+        elif gr:
+            lines += ["", "Grading: " + json.dumps({k: v for k, v in gr.items() if not isinstance(v, list | dict)}), ""]
     q = results.get("quality")
     if q:
         lines += ["## 4. Corpus quality", "",
