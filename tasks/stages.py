@@ -25,7 +25,6 @@ from sandmle_core.records import ManifestRow, append_manifest
 __all__ = [
     "analyze_seed",
     "build_environment",
-    "check_contracts",
     "filter_corpus",
     "plan_slots",
     "publish_summary",
@@ -75,13 +74,6 @@ def _build_key(context: Any, parameters: dict[str, Any]) -> str:
 def build_environment(job: SlotJob, contracts: bool = True) -> dict[str, Any]:
     """One environment end to end; returns its manifest row (status accepted / rejected / failed)."""
     return pipeline.run_slot(job, contract_checker() if contracts else None)
-
-
-@task(name="check-contracts", task_run_name="contracts-{env_dir.name}")
-def check_contracts(env_dir: Path) -> list[dict[str, Any]]:
-    from sandmle.data_contracts import check_environment
-
-    return check_environment(env_dir)
 
 
 @task(name="validate-environment", task_run_name="validate-{env_dir.name}", retries=1, log_prints=False)

@@ -17,6 +17,7 @@ import math
 import re
 import runpy
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,7 +77,17 @@ def _grade_or_error(grade: GradeFn, sub: pd.DataFrame, answers: pd.DataFrame) ->
         return None, f"{type(exc).__name__}: {exc}"[:200]
 
 
+_EVALUATOR_LOCK = threading.Lock()
+
+
 def _run_evaluator(path: Path, submission: Path) -> tuple[int, str]:
+    """Run an environment's evaluator.py in this process as its CLI would (argv, stdout), one at a time: sys.argv
+    and the redirected streams are process-wide, and validations run in threads."""
+    with _EVALUATOR_LOCK:
+        return _run_evaluator_locked(path, submission)
+
+
+def _run_evaluator_locked(path: Path, submission: Path) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     argv = sys.argv
     code = 0
