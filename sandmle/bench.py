@@ -18,6 +18,7 @@ Sections:
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import importlib.metadata
 import json
 import os
@@ -89,14 +90,13 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
     from sandmle_core.ladder.configs import config_from_profile, config_from_spec
     from sandmle_core.profile import profile_seed
     from sandmle_core.seeds import get_bundled_seed
-    from sandmle_core.synthesis import base as synthesis_base  # noqa: F401 - the modality modules import it
 
     pairs = []
     for seed_id in dict.fromkeys((*seeds, *real_seeds)):
         seed = get_bundled_seed(seed_id)
         profile = profile_seed(seed)
         spec = OfflineStrategist().draft_spec(seed_id, profile, 0, 20261125)
-        module = __import__(f"sandmle_core.synthesis.{_modality_module(spec.modality.value)}", fromlist=["x"])
+        module = importlib.import_module(f"sandmle_core.synthesis.{_modality_module(spec.modality.value)}")
         micro_dir, full_dir = work / f"{seed_id}-micro", work / f"{seed_id}-full"
         module.synthesize(spec, micro_dir)
         n_train, n_test = (int(v * full_scale) for v in FULL_ROWS[spec.modality.value])
@@ -205,7 +205,6 @@ def bench_quality(corpus: Path, plain_rows: list[dict[str, Any]]) -> dict[str, A
     rows = read_manifest(Corpus(corpus)).to_pylist() or plain_rows
     accepted = [r for r in rows if r["status"] == "accepted"]
     monotone = beats = 0
-    taus = []
     for env_dir in Corpus(corpus).environment_dirs():
         checks = {c["name"]: c["passed"] for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
         monotone += bool(checks.get("thresholds_strictly_monotone") and checks.get("thresholds_beat_sample"))
@@ -450,8 +449,6 @@ def render_report(results: dict[str, Any]) -> str:
 def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ("micro", "throughput", "sandbox",
                                                                                   "quality")) -> Path:
     """Run the benchmark; write results.json, report.md and plots under `out_root/<date>/`; return that folder."""
-    from sandmle_core.synthesis import base  # noqa: F401
-
     out = out_root / dt.date.today().isoformat()
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="sandmle-bench-"))
@@ -487,10 +484,6 @@ def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = (
 
 def _modality_ready(seed_id: str) -> bool:
     """A seed's modality has a synthesizer and a ladder in this build."""
-    import importlib
-
-    from sandmle_core.seeds.sources import SOURCES  # noqa: F401
-
     modality = {"docstrings": "text", "digits": "image", "co2": "series"}.get(seed_id, "tabular")
     try:
         synth = importlib.import_module(f"sandmle_core.synthesis.{modality}")

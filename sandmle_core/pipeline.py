@@ -12,7 +12,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -255,10 +255,6 @@ def build_plain(seed_refs: Iterable[str], out: str | Path, per_seed: int, rng_se
     append_manifest(corpus, [ManifestRow.model_validate(r) for r in rows])
     wall = time.perf_counter() - start
     return {"rows": rows, "diversity": diversity, "wall_seconds": wall, "summary": summarize(rows, diversity, wall)}
-
-
-def job_dict(job: SlotJob) -> dict[str, Any]:
-    return asdict(job)
 
 
 def validate_environment(env_dir: str | Path, check_contracts: ContractChecker | None = None) -> dict[str, Any]:

@@ -13,7 +13,6 @@ the developer, decides.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from pathlib import Path
@@ -25,67 +24,44 @@ from sandmle_core.agents.base import BuildResult, Check, LadderRun, RunScore, Us
 from sandmle_core.agents.claude.prompts import developer_prompt
 from sandmle_core.agents.claude.schemas import LadderProposal
 from sandmle_core.agents.claude.session import AgentSession, Conversation
-from sandmle_core.agents.offline.developer import PRELOAD, OfflineDeveloper
+from sandmle_core.agents.offline.developer import LADDER_SEEDS, OfflineDeveloper, run_ladder_scripts
 from sandmle_core.agents.offline.mlops import leaderboard_scores
 from sandmle_core.agents.verifier import solution_checks, threshold_checks
-from sandmle_core.errors import GenerationError, InvalidSubmission
 from sandmle_core.grading import grade_submission
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.leaderboard import build_leaderboard, thresholds_from_leaderboard
 from sandmle_core.metrics import get_metric
-from sandmle_core.sandbox import Limits, Workspace, get_sandbox
+from sandmle_core.sandbox import Limits
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["SCRIPT_FIXABLE", "ClaudeDeveloper", "run_scripts"]
 
-LADDER_SEEDS = (0, 1, 2, 3)
 # Checks a better ladder can fix; the others (trivially perfect data, gold at the optimum) are the data's fault.
 SCRIPT_FIXABLE = frozenset({"ladder_runs_valid", "ladder_order_kept", "reference_beats_sample",
                             "thresholds_strictly_monotone", "thresholds_beat_sample"})
-_HARNESS = Path(__file__).resolve().parents[2] / "ladder" / "harness.py"
-
-
 def run_scripts(scripts: list[LadderScript], public_dir: Path, answers: pd.DataFrame, spec: TaskSpec,
                 per_run_timeout: float, backend: str | None) -> tuple[list[RunScore], dict[int, str], float]:
-    """Run every script with every ladder seed in one sandboxed harness; grade on the host.
+    """Run every script with every ladder seed in one sandboxed harness (the offline developer's runner); grade on
+    the host.
 
     Returns:
-        The runs, the fullest error text per level (for feedback), and the seconds spent inside the scripts.
+        The runs, the first error text per level (a long tail, for the model's feedback), and the seconds spent
+        inside the scripts.
 
     Raises:
         GenerationError: when the sandboxed harness itself cannot run.
     """
-    runs = [(s, seed) for s in scripts for seed in LADDER_SEEDS]
-    job = {"preload": list(PRELOAD), "timeout": per_run_timeout,
-           "runs": [{"script": f"solutions/{s.filename}", "seed": seed, "out": f"runs/{s.level:02d}-{seed}.csv"}
-                    for s, seed in runs]}
-    files = {f"solutions/{s.filename}": s.source for s in scripts}
-    files["harness.py"] = _HARNESS.read_text()
-    files["job.json"] = json.dumps(job)
-    budget = 60 + (per_run_timeout + 5) * len(runs)
-    limits = Limits(wall_seconds=budget, cpu_seconds=budget, memory_mb=4096)
+    budget = 60 + (per_run_timeout + 5) * len(scripts) * len(LADDER_SEEDS)
+    scores, compute, _ = run_ladder_scripts(
+        scripts, public_dir, answers, lambda sub, ans: grade_submission(sub, ans, spec.grading),
+        limits=Limits(wall_seconds=budget, cpu_seconds=budget, memory_mb=4096), backend=backend,
+        run_timeout=per_run_timeout, error_tail=2500)
     errors: dict[int, str] = {}
-    with Workspace.create(public_dir, files=files) as ws:
-        result = get_sandbox(backend).run_python("harness.py", ws, limits, args=("job.json", "runs/results.json"))
-        path = ws.root / "runs" / "results.json"
-        if not result.ok or not path.is_file():
-            raise GenerationError("ladder", f"the ladder harness stopped ({result.stopped_by}, exit "
-                                            f"{result.exit_code}): {result.stderr_tail[-800:]}")
-        report = json.loads(path.read_text())
-        scores: list[RunScore] = []
-        for (script, seed), run in zip(runs, report["runs"], strict=True):
-            score, error = None, run["error"]
-            if run["ok"]:
-                try:
-                    score = grade_submission(pd.read_csv(ws.root / run["out"]), answers, spec.grading)
-                except (InvalidSubmission, ValueError, OSError) as exc:
-                    error = f"invalid submission: {exc}"
-            if error is not None and script.level not in errors:
-                errors[script.level] = f"{error}"[-2500:]
-            scores.append(RunScore(level=script.level, name=script.name, seed=seed, score=score,
-                                   error=None if error is None else str(error)[-500:], seconds=run["seconds"]))
-    return scores, errors, sum(r.seconds for r in scores)
+    for run in scores:
+        if run.error is not None and run.level not in errors:
+            errors[run.level] = run.error
+    return scores, errors, compute
 
 
 def _feedback(scripts: list[LadderScript], errors: dict[int, str], failed: list[Check], ladder: LadderRun,

@@ -55,6 +55,7 @@ def run_ladder_scripts(
     limits: Limits | None = None,
     backend: str | None = None,
     run_timeout: float = 120.0,
+    error_tail: int = 500,
 ) -> tuple[list[RunScore], float, float]:
     """Run every script with every seed in one sandboxed harness; grade each submission on the host.
 
@@ -67,6 +68,7 @@ def run_ladder_scripts(
         limits: sandbox limits for the whole harness.
         backend: sandbox backend override.
         run_timeout: wall seconds allowed to each run inside the harness.
+        error_tail: characters of each failed run's error text kept (the Claude developer feeds them back).
 
     Returns:
         The runs, the seconds spent inside the scripts, and the wall seconds of the whole sandboxed run.
@@ -103,7 +105,8 @@ def run_ladder_scripts(
                 except (InvalidSubmission, ValueError, OSError) as exc:
                     error = f"invalid submission: {exc}"
             scores.append(RunScore(level=script.level, name=script.name, seed=seed, score=score,
-                                   error=None if error is None else str(error)[-500:], seconds=run["seconds"]))
+                                   error=None if error is None else str(error)[-error_tail:],
+                                   seconds=run["seconds"]))
     compute = sum(r.seconds for r in scores)
     return scores, compute, time.perf_counter() - start
 
