@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 
+from sandmle_core.errors import SandboxError
 from sandmle_core.sandbox.base import Limits
 from sandmle_core.sandbox.process import INSIDE, ProcessSandbox, python_paths
 from sandmle_core.sandbox.workspace import Workspace
@@ -39,7 +40,7 @@ class BwrapSandbox(ProcessSandbox):
 
     def __init__(self, binary: str | None = None, python: str | None = None) -> None:
         super().__init__(python)
-        self.binary = binary or shutil.which("bwrap") or "bwrap"
+        self.binary = binary or shutil.which("bwrap")
 
     def mounts(self, workspace: Workspace) -> list[list[str]]:
         """The mount operations, parents before children (each a bwrap option with its arguments)."""
@@ -64,6 +65,8 @@ class BwrapSandbox(ProcessSandbox):
         return [args for _, args in ops]
 
     def wrap(self, argv: list[str], workspace: Workspace, limits: Limits, env: dict[str, str]) -> list[str]:
+        if self.binary is None:
+            raise SandboxError("bubblewrap (bwrap) is not installed or not on PATH")
         cmd = [self.binary, "--unshare-all", "--unshare-user", "--disable-userns",
                "--uid", str(UID_INSIDE), "--gid", str(UID_INSIDE), "--cap-drop", "ALL",
                "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]

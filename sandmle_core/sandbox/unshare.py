@@ -24,8 +24,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from sandmle_core.errors import SandboxError
 from sandmle_core.sandbox.base import Limits
-from sandmle_core.sandbox.host import sandbox_ids
+from sandmle_core.sandbox.host import is_root, sandbox_ids
 from sandmle_core.sandbox.process import ProcessSandbox, python_paths
 from sandmle_core.sandbox.workspace import Workspace
 
@@ -52,7 +53,7 @@ class UnshareSandbox(ProcessSandbox):
 
     def __init__(self, binary: str | None = None, python: str | None = None) -> None:
         super().__init__(python)
-        self.binary = binary or shutil.which("unshare") or "unshare"
+        self.binary = binary or shutil.which("unshare")
 
     def runs_as(self) -> tuple[int, int]:
         return sandbox_ids()
@@ -82,6 +83,10 @@ class UnshareSandbox(ProcessSandbox):
         return [op for _, op in ops]
 
     def wrap(self, argv: list[str], workspace: Workspace, limits: Limits, env: dict[str, str]) -> list[str]:
+        if self.binary is None:
+            raise SandboxError("unshare (util-linux) is not installed or not on PATH")
+        if not is_root():
+            raise SandboxError("the unshare backend needs root (its namespaces and mounts need CAP_SYS_ADMIN)")
         uid, gid = sandbox_ids()
         config = {"ops": self.plan(workspace), "writable": [str(workspace.root), "/tmp", "/dev/shm"],
                   "uid": uid, "gid": gid, "cwd": str(workspace.root), "argv": argv, "env": env}
