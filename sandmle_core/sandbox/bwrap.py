@@ -15,8 +15,10 @@ bwrap itself is started with an EMPTY environment: `/proc/1/environ` inside show
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import subprocess
 
 from sandmle_core.errors import SandboxError
 from sandmle_core.sandbox.base import Limits
@@ -27,6 +29,16 @@ __all__ = ["ETC_FILES", "BwrapSandbox"]
 
 ETC_FILES = ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf")
 UID_INSIDE = 65534
+
+
+@functools.cache
+def _supports(binary: str, option: str) -> bool:
+    """Whether this bwrap knows `option` (--disable-userns arrived in 0.8.0; Ubuntu 22.04 ships 0.6)."""
+    try:
+        text = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=10, env={}).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return option in text
 
 
 def _depth(path: str) -> int:
@@ -41,6 +53,9 @@ class BwrapSandbox(ProcessSandbox):
     def __init__(self, binary: str | None = None, python: str | None = None) -> None:
         super().__init__(python)
         self.binary = binary or shutil.which("bwrap")
+        if self.binary and not _supports(self.binary, "--disable-userns"):
+            self.notes = ["bwrap older than 0.8.0: the sandbox may create nested user namespaces (its mounts stay "
+                          "locked read-only, but the kernel surface is larger); install bubblewrap >= 0.8.0"]
 
     def mounts(self, workspace: Workspace) -> list[list[str]]:
         """The mount operations, parents before children (each a bwrap option with its arguments)."""
@@ -67,9 +82,11 @@ class BwrapSandbox(ProcessSandbox):
     def wrap(self, argv: list[str], workspace: Workspace, limits: Limits, env: dict[str, str]) -> list[str]:
         if self.binary is None:
             raise SandboxError("bubblewrap (bwrap) is not installed or not on PATH")
-        cmd = [self.binary, "--unshare-all", "--unshare-user", "--disable-userns",
-               "--uid", str(UID_INSIDE), "--gid", str(UID_INSIDE), "--cap-drop", "ALL",
-               "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
+        cmd = [self.binary, "--unshare-all", "--unshare-user"]
+        if _supports(self.binary, "--disable-userns"):
+            cmd.append("--disable-userns")
+        cmd += ["--uid", str(UID_INSIDE), "--gid", str(UID_INSIDE), "--cap-drop", "ALL",
+                "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
         for op in self.mounts(workspace):
             cmd += op
         cmd += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", INSIDE]

@@ -72,6 +72,7 @@ class ProcessSandbox:
     name = "base"
 
     def __init__(self, python: str | None = None) -> None:
+        self.notes: list[str] = []  # warnings of this backend beyond the isolation it lacks
         self.python = python or sys.executable
         self.isolation = backend_isolation(self.name, root=is_root(), cgroups=cgroup_support() is not None)
 
@@ -102,7 +103,8 @@ class ProcessSandbox:
         self.prepare(workspace)
         full_env = child_env(env, self.home(workspace))
         return execute(self.wrap(list(argv), workspace, limits, full_env), workspace, limits, self.name,
-                       self.process_env(full_env, workspace), self.isolation, demote=self.demote())
+                       self.process_env(full_env, workspace), self.isolation, demote=self.demote(),
+                       notes=self.notes)
 
     def run_python(
         self,

@@ -136,11 +136,12 @@ def execute(
     isolation: Isolation,
     demote: tuple[int, int] | None = None,
     use_cgroup: bool = True,
+    notes: list[str] | None = None,
 ) -> RunResult:
     """Run `argv` (already wrapped by the backend) and classify how it ended."""
     cgroup = CgroupRun.create(limits.memory_mb, limits.max_processes) if use_cgroup else None
     isolation = _final_isolation(isolation, cgroup, workspace)
-    warnings = describe(isolation)
+    warnings = [*describe(isolation), *(notes or [])]
     before = workspace.snapshot()
     out, err = _Tail(limits.tail_bytes), _Tail(limits.tail_bytes)
     flags = {"output": False, "timeout": False, "disk": False}
