@@ -70,6 +70,7 @@ class Workspace:
         self.disk_mb = disk_mb
         self.bounded = bounded
         self.keep = keep
+        self.owner: tuple[int, int] | None = None  # who the writable parts belong to (root hands them over)
         self._public_copied = False
 
     @classmethod
@@ -119,8 +120,12 @@ class Workspace:
         path = (self.root / rel).resolve()
         if self.root not in path.parents or (self.root / "public") in [path, *path.parents]:
             raise SandboxError(f"{rel}: files must stay inside the workspace and outside public/")
+        new_dirs = [p for p in reversed(path.parents) if self.root in p.parents and not p.exists()]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.encode() if isinstance(content, str) else content)
+        if self.owner is not None and is_root():  # keep the tree the sandboxed uid's own, as hand_over left it
+            for made in (*new_dirs, path):
+                os.chown(made, *self.owner, follow_symlinks=False)
         return path
 
     def materialize_public(self) -> None:
@@ -129,7 +134,11 @@ class Workspace:
             return
         target = self.root / "public"
         shutil.rmtree(target)
-        shutil.copytree(self.public_source, target)  # the environment's own data: links in it are followed
+        try:
+            shutil.copytree(self.public_source, target)  # the environment's own data: links in it are followed
+        except OSError as exc:  # shutil.Error is an OSError too
+            raise SandboxError(f"cannot copy {self.public_source} into the workspace (bound to {self.disk_mb} MiB, "
+                               f"SANDMLE_WORKSPACE_MB): {str(exc)[:300]}") from exc
         for dirpath, dirnames, filenames in os.walk(target):
             for name in filenames:
                 os.chmod(os.path.join(dirpath, name), stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
@@ -139,8 +148,12 @@ class Workspace:
         self._public_copied = True
 
     def hand_over(self, uid: int, gid: int) -> None:
-        """Make the writable parts (not public/) belong to `uid`, who runs the next program (root only)."""
-        if not is_root():
+        """Make the writable parts (not public/) belong to `uid`, who runs the next program (root only).
+
+        Walks the tree only when the owner changes: files a run creates are its uid's already, and `write` gives
+        the host's files to the current owner.
+        """
+        if not is_root() or self.owner == (uid, gid):
             return
         for top in (self.root, self.scratch, self.shm):
             os.chown(top, uid, gid)
@@ -152,6 +165,7 @@ class Workspace:
                         os.chown(name, uid, gid, dir_fd=dirfd, follow_symlinks=False)
                     except OSError:
                         continue
+        self.owner = (uid, gid)
 
     def used_bytes(self) -> int:
         """Bytes the workspace occupies now (its tmpfs usage, or the sum over its files)."""

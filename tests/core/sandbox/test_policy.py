@@ -155,3 +155,17 @@ def test_disk_and_memory_stops_are_told_apart(backend: str) -> None:
             r = box.run_python(code, ws, limits)
             assert r.stopped_by == expected, (code, limits, r.stopped_by, r.stderr_tail[-300:])
             assert ws.used_bytes() <= disk * 2**20 and not r.ok
+
+
+@ROOT_CGROUPS
+def test_an_unbounded_workspace_is_watched_and_says_so() -> None:
+    """Without a tmpfs (sandmle not root, or no CAP_SYS_ADMIN) a polling watchdog bounds the workspace, and every
+    result says the disk is not isolated. Simulated here by a watchdog bound far below the tmpfs's size."""
+    slow_fill = "import time\nf = open('big.bin', 'wb')\nfor _ in range(800):\n    f.write(b'x' * 2**20)\n" \
+                "    time.sleep(0.002)\n"
+    with Workspace.create(disk_mb=1024) as ws:
+        ws.bounded, ws.disk_mb = False, 24
+        r = make_sandbox("bwrap").run_python(slow_fill, ws, Limits(memory_mb=2048, file_size_mb=4096,
+                                                                   wall_seconds=120))
+        assert r.stopped_by == StopReason.DISK and ws.used_bytes() < 800 * 2**20, (r.stopped_by, r.stderr_tail)
+    assert "disk" in r.isolation.missing and any("watchdog" in w for w in r.warnings)
