@@ -43,12 +43,11 @@ def doctor(
 
     console = Console()
     table = Table(title=f"sandbox backends (cgroups: {cgroup_support() or 'none'})")
-    for col in ("backend", "works", "strict ok", "isolates", "does NOT isolate", "start-up ms", "detail"):
-        table.add_column(col)
+    for col in ("backend", "works", "strict ok", "does NOT isolate", "start-up ms", "detail"):
+        table.add_column(col, overflow="fold")
     for s in statuses:
-        table.add_row(s.name, "yes" if s.works else "no", "yes" if s.strict_ok else "no", ", ".join(s.isolates),
-                      ", ".join(s.missing) or "-", "" if s.startup_ms is None else f"{s.startup_ms:.0f}",
-                      s.detail[:120])
+        table.add_row(s.name, "yes" if s.works else "no", "yes" if s.strict_ok else "no", ", ".join(s.missing) or "-",
+                      "" if s.startup_ms is None else f"{s.startup_ms:.0f}", s.detail[:300])
     console.print(table)
     console.print(f"strict policy (run-solution, eval, RL environment, Claude code): {choice['strict']}",
                   highlight=False, soft_wrap=True)
