@@ -169,3 +169,12 @@ def test_an_unbounded_workspace_is_watched_and_says_so() -> None:
                                                                    wall_seconds=120))
         assert r.stopped_by == StopReason.DISK and ws.used_bytes() < 800 * 2**20, (r.stopped_by, r.stderr_tail)
     assert "disk" in r.isolation.missing and any("watchdog" in w for w in r.warnings)
+
+
+def test_bwrap_allows_no_nested_user_namespace() -> None:
+    """--disable-userns: no way to a namespace where the program would hold capabilities again."""
+    code = ("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+            "rc = libc.unshare(0x10000000)\nprint(rc, os.strerror(ctypes.get_errno()))\n")
+    with Workspace.create() as ws:
+        r = make_sandbox("bwrap").run_python(code, ws, FAST)
+    assert r.ok and r.stdout_tail.startswith("-1 "), r.stdout_tail
