@@ -127,6 +127,24 @@ def _classify(flags: dict[str, bool], status: int, code: int, cpu: float, limits
     return StopReason.SIGNAL if signalled else StopReason.NONE
 
 
+def _wait(pid: int, deadline: float, workspace: Workspace, flags: dict[str, bool],
+          kill: Callable[[], None]) -> tuple[int, int, resource.struct_rusage]:
+    """wait4 the child until the wall deadline; meanwhile watch a workspace that has no tmpfs bound."""
+    waited: dict[str, tuple[int, int, resource.struct_rusage]] = {}
+    waiter = threading.Thread(target=lambda: waited.update(status=os.wait4(pid, 0)), daemon=True)
+    waiter.start()
+    while waiter.is_alive() and time.perf_counter() < deadline:
+        waiter.join(min(WATCH_SECONDS, max(0.0, deadline - time.perf_counter())))
+        if not workspace.bounded and waiter.is_alive() and workspace.used_bytes() > workspace.disk_mb * 2**20:
+            flags["disk"] = True
+            kill()
+    if waiter.is_alive():
+        flags["timeout"] = True
+        kill()
+        waiter.join()
+    return waited["status"]
+
+
 def execute(
     argv: list[str],
     workspace: Workspace,
@@ -175,24 +193,11 @@ def execute(
                for s, t in ((proc.stdout, out), (proc.stderr, err))]
     for r in readers:
         r.start()
-    waited: dict[str, object] = {}
-    waiter = threading.Thread(target=lambda: waited.update(status=os.wait4(proc.pid, 0)), daemon=True)
-    waiter.start()
-    deadline = start + limits.wall_seconds
-    while waiter.is_alive() and time.perf_counter() < deadline:
-        waiter.join(min(WATCH_SECONDS, max(0.0, deadline - time.perf_counter())))
-        if not workspace.bounded and waiter.is_alive() and workspace.used_bytes() > workspace.disk_mb * 2**20:
-            flags["disk"] = True
-            kill()
-    if waiter.is_alive():
-        flags["timeout"] = True
-        kill()
-        waiter.join()
+    _, status, usage = _wait(proc.pid, start + limits.wall_seconds, workspace, flags, kill)
     wall = time.perf_counter() - start
     kill()  # whatever the main process left behind (daemons, forks) goes too
     for r in readers:
         r.join(timeout=5)
-    _, status, usage = waited["status"]  # type: ignore[misc]
     proc.returncode = os.waitstatus_to_exitcode(status)
     code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
     cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
