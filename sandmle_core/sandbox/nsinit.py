@@ -1,7 +1,8 @@
 """PID 1 of the unshare backend: build the mount view as root, run the program unprivileged, exit with its status.
 
-Run by `unshare --mount --pid --fork --net --ipc --uts --cgroup` as `python -I -S nsinit.py CONFIG_JSON` — a script,
-standard library only, never imported by sandmle. In its fresh mount namespace it:
+Run by `unshare --mount --pid --fork --net --ipc --uts --cgroup` as `python -I -S nsinit.py CONFIG.json` — a script,
+standard library only, never imported by sandmle. The config file (root-only, outside anything the program can see —
+a command line would be readable in /proc/1/cmdline) is read and deleted first. In its fresh mount namespace it:
 
 1. opens every bind source first (O_PATH), so later tmpfs mounts cannot hide them;
 2. applies the planned operations in order, parents first: a tmpfs over each hidden top-level folder (/root,
@@ -149,7 +150,9 @@ def run(cfg):
 
 
 def main():
-    cfg = json.loads(sys.argv[1])
+    with open(sys.argv[1]) as fh:
+        cfg = json.load(fh)
+    os.unlink(sys.argv[1])
     try:
         mount(None, "/", None, MS_REC | MS_PRIVATE)
         apply(cfg["ops"])

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from sandmle_core.errors import SandboxError
@@ -90,6 +91,9 @@ class UnshareSandbox(ProcessSandbox):
         uid, gid = sandbox_ids()
         config = {"ops": self.plan(workspace), "writable": [str(workspace.root), "/tmp", "/dev/shm"],
                   "uid": uid, "gid": gid, "cwd": str(workspace.root), "argv": argv, "env": env}
-        init = [os.path.realpath(sys.executable), "-I", "-S", str(NSINIT), json.dumps(config)]
+        fd, path = tempfile.mkstemp(prefix="nsinit-", suffix=".json", dir=workspace.top)  # 0600, not bound inside
+        with os.fdopen(fd, "w") as fh:
+            json.dump(config, fh)
+        init = [os.path.realpath(sys.executable), "-I", "-S", str(NSINIT), path]
         return [self.binary, "--mount", "--propagation", "private", "--pid", "--fork", "--net", "--ipc", "--uts",
                 "--cgroup", "--kill-child", "--", *init]
