@@ -22,15 +22,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-# bubblewrap is the sandbox's preferred backend; install it from Debian when we can (root, apt available).
+# bubblewrap is the sandbox's isolating backend (the strict policy needs it, or docker); install it from Debian when
+# we can (root, apt available).
 system-deps:
 	@if ! command -v bwrap >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing bubblewrap (Debian) for the sandbox"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
 	  else \
-	    echo "bubblewrap is missing and cannot be installed here: the sandbox falls back to unshare/rlimits"; \
+	    echo "bubblewrap is missing and cannot be installed here: untrusted code is refused (strict sandbox policy)"; \
+	    echo "unless you accept a weaker backend with SANDMLE_ALLOW_WEAK_SANDBOX=1 (see README, The sandbox)"; \
 	  fi; \
+	elif ! bwrap --help 2>&1 | grep -q -- --disable-userns; then \
+	  echo "bubblewrap $$(bwrap --version | cut -d' ' -f2) is older than 0.8.0: upgrade it for --disable-userns"; \
 	fi
 
 test: system-deps $(STAMP)

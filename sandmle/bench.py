@@ -73,7 +73,7 @@ def _run_ladder(config, public: Path, answers: pd.DataFrame, grading, repeats: i
     from sandmle_core.grading import grade_submission
     from sandmle_core.ladder import ladder_for
 
-    runs, _, wall = run_ladder_scripts(ladder_for(config), public, answers,
+    runs, _, wall, _ = run_ladder_scripts(ladder_for(config), public, answers,
                                        lambda s, a: grade_submission(s, a, grading), seeds=(0,) * repeats,
                                        run_timeout=timeout)
     return runs, wall

@@ -38,6 +38,7 @@ from sandmle_core.records import (
     slot_key,
     write_failure,
 )
+from sandmle_core.sandbox.base import Isolation
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = [
@@ -131,6 +132,7 @@ class SlotOutcome:
     stage: str | None = None
     error_type: str | None = None
     message: str | None = None
+    sandbox: Isolation | None = None  # where the ladder ran, and what that sandbox did not isolate
 
 
 def manifest_row(outcome: SlotOutcome, base_rng_seed: int, backend: str) -> ManifestRow:
@@ -157,6 +159,8 @@ def manifest_row(outcome: SlotOutcome, base_rng_seed: int, backend: str) -> Mani
         cache_read_tokens=outcome.usage.cache_read_tokens, cache_write_tokens=outcome.usage.cache_write_tokens,
         cost_usd=outcome.usage.cost_usd, seconds_total=round(sum(outcome.timings.values()), 4),
         timings_json=json.dumps({k: round(v, 4) for k, v in sorted(outcome.timings.items())}),
+        sandbox_backend=outcome.sandbox.backend if outcome.sandbox else None,
+        sandbox_missing=",".join(outcome.sandbox.missing) if outcome.sandbox else None,
     )
 
 
@@ -204,6 +208,7 @@ def generate_slot(
                            error_type=type(exc).__name__, message=str(exc))
     timings["draft"] = time.perf_counter() - t
     verdict: Verdict | None = None
+    sandbox: Isolation | None = None
     stage, error_type, message = "validate", "", ""
     while True:
         if corpus.is_published(spec.env_id):
@@ -228,13 +233,15 @@ def generate_slot(
                               checks=[Check(name=stage, group="solutions", passed=False, detail=message[:300])])
         if build is not None:  # after verify: an LLM review adds its own calls to the build's usage
             usage = usage.add(build.usage)
+            sandbox = build.ladder.sandbox
         if verdict.accepted:
             t = time.perf_counter()
             finalize_environment(spec, build, verdict, rng_seed, attempt, backend)
             publish_environment(corpus, staging)
             clear_failure(corpus, seed_id, rng_seed, index)
             timings["publish"] = time.perf_counter() - t
-            return SlotOutcome(slot, spec.env_id, "accepted", attempt, spec, verdict, timings, usage)
+            return SlotOutcome(slot, spec.env_id, "accepted", attempt, spec, verdict, timings, usage,
+                               sandbox=build.ladder.sandbox)
         shutil.rmtree(staging, ignore_errors=True)
         if error_type == "":
             error_type, message = "Rejected", verdict.reason or "rejected"
@@ -253,7 +260,7 @@ def generate_slot(
                            attempts=attempt)
     write_failure(corpus, record)
     return SlotOutcome(slot, spec.env_id, "rejected" if error_type == "Rejected" else "failed", attempt, spec,
-                       verdict, timings, usage, stage=stage, error_type=error_type, message=message)
+                       verdict, timings, usage, stage=stage, error_type=error_type, message=message, sandbox=sandbox)
 
 
 def generate_environment(

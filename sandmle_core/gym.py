@@ -408,7 +408,7 @@ class MLEEnvironment:
     @cached_property
     def sandbox(self) -> Sandbox:
         arg = self._sandbox_arg
-        return get_sandbox(arg) if arg is None or isinstance(arg, str) else arg
+        return get_sandbox(arg, policy="strict") if arg is None or isinstance(arg, str) else arg
 
     @property
     def env_id(self) -> str:

@@ -176,6 +176,17 @@ def filter_corpus(corpus_root: str | Path, rows: list[dict[str, Any]]) -> tuple[
     return out, diversity
 
 
+def _sandbox_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """Where the ladders ran; a loud line for every sandbox that did not isolate everything."""
+    used = Counter((r.get("sandbox_backend"), r.get("sandbox_missing") or "") for r in rows if r.get("sandbox_backend"))
+    lines = ["- sandbox: " + (", ".join(f"{b} ({n} slots)" for (b, _), n in sorted(used.items())) or "n/a")]
+    for (backend, missing), n in sorted(used.items()):
+        if missing:
+            lines.append(f"- **WARNING: {n} slots ran their ladder on the {backend} sandbox, which does not isolate "
+                         f"{missing.replace(',', ', ')}**")
+    return lines
+
+
 def summarize(rows: list[dict[str, Any]], diversity: dict[str, Any], wall_seconds: float) -> str:
     """The build's markdown summary: counts per seed / modality / metric, yield, failure reasons, stage timings."""
     status = Counter(r["status"] for r in rows)
@@ -194,6 +205,7 @@ def summarize(rows: list[dict[str, Any]], diversity: dict[str, Any], wall_second
         f"{sum(r.get('output_tokens') or 0 for r in rows):,} output / "
         f"{sum(r.get('cache_read_tokens') or 0 for r in rows):,} cache-read tokens, "
         f"${sum(r.get('cost_usd') or 0.0 for r in rows):.2f}",
+        *_sandbox_lines(rows),
         "",
         "| group | value | accepted | total |",
         "|---|---|---|---|",

@@ -109,6 +109,8 @@ class ManifestRow(BaseModel):
     cost_usd: float = 0.0
     seconds_total: float | None = None
     timings_json: str | None = None
+    sandbox_backend: str | None = None  # the sandbox the ladder ran in (bwrap, unshare, rlimit, docker)
+    sandbox_missing: str | None = None  # comma-separated isolation it lacked ("" = none)
 
 
 _ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
@@ -122,6 +124,7 @@ def _arrow_type(annotation: object) -> pa.DataType:
 
 
 MANIFEST_SCHEMA = pa.schema([(name, _arrow_type(f.annotation)) for name, f in ManifestRow.model_fields.items()])
+_ADDED_LATER = frozenset({"sandbox_backend", "sandbox_missing"})
 
 
 @contextmanager
@@ -160,6 +163,9 @@ def read_manifest(corpus: Corpus) -> pa.Table:
     except (OSError, pa.ArrowException) as exc:
         raise EnvironmentFormatError(path, f"not a readable Parquet file: {exc}") from exc
     missing = set(MANIFEST_SCHEMA.names) - set(table.column_names)
+    for name in sorted(missing & _ADDED_LATER):  # manifests written before a column existed stay readable
+        table = table.append_column(name, pa.nulls(table.num_rows, MANIFEST_SCHEMA.field(name).type))
+    missing -= _ADDED_LATER
     if missing:
         raise EnvironmentFormatError(path, f"missing manifest columns {sorted(missing)}")
     return table.select(MANIFEST_SCHEMA.names).cast(MANIFEST_SCHEMA)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from sandmle_core.leaderboard import Thresholds
+from sandmle_core.sandbox.base import Isolation
 
 if TYPE_CHECKING:
     from sandmle_core.profile import TaskProfile
@@ -94,6 +95,7 @@ class LadderRun(BaseModel):
     perfect_score: float
     compute_seconds: float = Field(description="seconds spent inside the ladder scripts themselves")
     wall_seconds: float = Field(description="seconds of the whole ladder stage, sandbox start-up included")
+    sandbox: Isolation | None = Field(default=None, description="the sandbox the ladder ran in, and what it missed")
 
     def level_means(self) -> dict[int, float]:
         """Mean score per level over the seeds that produced a score."""

@@ -1,9 +1,12 @@
 """The sandbox: run untrusted code (solutions, generated code, agent actions) under isolation and limits.
 
-Every piece of code sandmle did not write itself at build time runs here. `get_sandbox()` picks the strongest
-backend that works on this machine — bubblewrap, then unshare, then plain rlimits (which warns that it does not
-isolate) — unless one is forced by argument or `SANDMLE_SANDBOX`; docker is used only when asked for.
-`available_backends()` says what each backend isolates and whether it works here (`sandmle doctor`).
+Every piece of code sandmle did not write itself at build time runs here, and is treated as an adversary.
+`get_sandbox(policy=...)` picks the strongest backend that works on this machine — bubblewrap, then unshare, then
+plain rlimits — unless one is forced by argument or `SANDMLE_SANDBOX` (docker only when asked for), and then lets
+the policy decide (`policy.py`): `strict` (the default) refuses anything without filesystem isolation unless the user
+accepted it knowingly (`SANDMLE_ALLOW_WEAK_SANDBOX=1`, `--allow-weak-sandbox`); `permissive` runs it. Either way
+every `RunResult.isolation` names the backend and what it does not isolate. `available_backends()` probes each
+backend with a real run (`sandmle doctor`).
 """
 
 from __future__ import annotations
@@ -16,47 +19,53 @@ import time
 from dataclasses import dataclass
 
 from sandmle_core.errors import SandboxError
-from sandmle_core.sandbox.base import Limits, RunResult, Sandbox, StopReason, Workspace
+from sandmle_core.sandbox.base import Isolation, Limits, RunResult, Sandbox, StopReason, Workspace
+from sandmle_core.sandbox.bwrap import BwrapSandbox
 from sandmle_core.sandbox.cgroups import cgroup_support
 from sandmle_core.sandbox.docker_backend import DockerSandbox
-from sandmle_core.sandbox.process import BwrapSandbox, RlimitSandbox, UnshareSandbox
+from sandmle_core.sandbox.host import is_root
+from sandmle_core.sandbox.policy import ISOLATION, STRICT_REQUIRES, Policy, admit, backend_isolation
+from sandmle_core.sandbox.process import RlimitSandbox
+from sandmle_core.sandbox.unshare import UnshareSandbox
 from sandmle_core.settings import get_settings
 
 __all__ = [
     "BACKENDS",
+    "ISOLATION",
+    "STRICT_REQUIRES",
     "BackendStatus",
+    "Isolation",
     "Limits",
+    "Policy",
     "RunResult",
     "Sandbox",
     "StopReason",
     "Workspace",
     "available_backends",
     "get_sandbox",
+    "make_sandbox",
     "measure_startup",
 ]
 
 BACKENDS = ("bwrap", "unshare", "rlimit", "docker")
 _AUTO_ORDER = ("bwrap", "unshare", "rlimit")
-_ISOLATES = {
-    "bwrap": ("network", "pid", "ipc", "filesystem", "environment"),
-    "unshare": ("network", "pid", "ipc", "environment"),
-    "rlimit": ("environment",),
-    "docker": ("network", "pid", "ipc", "filesystem", "environment", "memory", "processes"),
-}
 
 
 @dataclass(frozen=True)
 class BackendStatus:
-    """Whether a backend works here, what it isolates, and its measured start-up."""
+    """Whether a backend works here, what it isolates and what not, and its measured start-up."""
 
     name: str
     works: bool
     isolates: tuple[str, ...]
+    missing: tuple[str, ...]
+    strict_ok: bool
     detail: str
     startup_ms: float | None = None
 
 
-def _make(name: str) -> Sandbox:
+def make_sandbox(name: str) -> Sandbox:
+    """A backend by name, without any policy check (its results say `policy: unchecked`)."""
     if name == "bwrap":
         return BwrapSandbox()
     if name == "unshare":
@@ -69,24 +78,28 @@ def _make(name: str) -> Sandbox:
 
 
 def _probe(name: str) -> BackendStatus:
+    iso = backend_isolation(name, root=is_root(), cgroups=cgroup_support() is not None)
+    facts = (tuple(iso.isolates), tuple(iso.missing), not any(k in iso.missing for k in STRICT_REQUIRES))
     limits = Limits(wall_seconds=30, cpu_seconds=30, memory_mb=512)
-    limited = tuple(_ISOLATES[name]) + (("memory", "processes") if cgroup_support() and name != "docker" else ())
     try:
-        sandbox = _make(name)
-        with Workspace.create() as ws:
+        sandbox = make_sandbox(name)
+        problem = sandbox.unreachable() if isinstance(sandbox, RlimitSandbox) else None
+        if problem:
+            return BackendStatus(name, False, *facts, problem)
+        with Workspace.create(disk_mb=64) as ws:
             start = time.perf_counter()
             result = sandbox.run_python("import sys; print('ok')", ws, limits)
             ms = (time.perf_counter() - start) * 1000
     except SandboxError as exc:
-        return BackendStatus(name, False, (), str(exc))
+        return BackendStatus(name, False, *facts, str(exc))
     works = result.ok and result.stdout_tail.strip() == "ok"
     detail = "works" if works else f"exit {result.exit_code}: {result.stderr_tail.strip()[-200:]}"
-    return BackendStatus(name, works, limited if works else (), detail, round(ms, 1) if works else None)
+    return BackendStatus(name, works, *facts, detail, round(ms, 1) if works else None)
 
 
 @functools.cache
-def _works(name: str) -> bool:
-    return _probe(name).works
+def _status(name: str) -> BackendStatus:
+    return _probe(name)
 
 
 def available_backends(include_docker: bool = True) -> list[BackendStatus]:
@@ -95,30 +108,46 @@ def available_backends(include_docker: bool = True) -> list[BackendStatus]:
     return [_probe(n) for n in names]
 
 
-def get_sandbox(backend: str | None = None) -> Sandbox:
-    """The sandbox to use: `backend`, else `SANDMLE_SANDBOX`, else the strongest process backend that works.
+def get_sandbox(backend: str | None = None, *, policy: str | Policy = Policy.STRICT,
+                allow_weak: bool | None = None) -> Sandbox:
+    """The sandbox to use: `backend`, else `SANDMLE_SANDBOX`, else the strongest process backend that works —
+    admitted by `policy`.
+
+    Args:
+        backend: force a backend (bwrap, unshare, rlimit, docker).
+        policy: `strict` (untrusted code: refuses a backend without filesystem isolation) or `permissive`
+            (sandmle's own scripts: runs on the strongest that works, and says what is missing).
+        allow_weak: under `strict`, accept a weaker backend knowingly; None reads `SANDMLE_ALLOW_WEAK_SANDBOX`.
 
     Raises:
-        SandboxError: when the requested backend is unknown or does not work here.
+        SandboxError: the backend is unknown or does not work here, or the policy refuses it (the message says
+            how to get an isolating backend).
     """
-    name = backend or get_settings().sandbox_backend
+    settings = get_settings()
+    policy = Policy(policy)
+    allow = settings.allow_weak_sandbox if allow_weak is None else allow_weak
+    name = backend or settings.sandbox_backend
     if name and name not in BACKENDS:
         raise SandboxError(f"unknown sandbox backend {name!r}; choose one of {', '.join(BACKENDS)}")
     if name:
-        if name != "docker" and not _works(name):
-            raise SandboxError(f"the {name} sandbox backend does not work here: {_probe(name).detail}")
-        return _make(name)
-    for candidate in _AUTO_ORDER:
-        if _works(candidate):
-            return _make(candidate)
-    raise SandboxError("no sandbox backend works on this machine (not even plain rlimits)")
+        if name != "docker" and not _status(name).works:
+            raise SandboxError(f"the {name} sandbox backend does not work here: {_status(name).detail}")
+    else:
+        name = next((n for n in _AUTO_ORDER if _status(n).works), None)
+        if name is None:
+            raise SandboxError("no sandbox backend works on this machine (not even plain rlimits): "
+                               + "; ".join(f"{n}: {_status(n).detail}" for n in _AUTO_ORDER))
+    sandbox = make_sandbox(name)
+    strong = None if name in ("bwrap", "docker") else _status("bwrap").detail
+    sandbox.isolation = admit(sandbox.isolation, policy, allow, strong)
+    return sandbox
 
 
 def measure_startup(backend: str, runs: int = 20) -> dict[str, float]:
     """Median start-up of `python -c pass` bare and in the sandbox, in milliseconds (for the benchmark)."""
     limits = Limits(wall_seconds=30, cpu_seconds=30)
     bare, boxed = [], []
-    sandbox = _make(backend)
+    sandbox = make_sandbox(backend)
     with Workspace.create() as ws:
         for _ in range(runs):
             t = time.perf_counter()

@@ -1,30 +1,28 @@
-"""The sandbox's values: limits, the typed result of a run, and the workspace a run happens in.
+"""The sandbox's values: limits, the typed result of a run with the isolation it ran under, the backend protocol.
 
-A workspace is a fresh host directory. Inside the sandbox it is the working directory (writable) and holds
-`public/` — the environment's `prepared/public`, exposed read-only — plus whatever files the caller placed there
-(a solution script, a harness). Nothing else of the host is reachable on the isolating backends. A workspace can be
-reused across runs (an RL episode runs many steps in one), and cleans itself up when closed.
+A result never hides how weak its sandbox was: `RunResult.isolation` names the backend, the policy it was chosen
+under, what it isolates and what it does not (see `policy.ISOLATION` for the vocabulary), and `warnings` says the
+same in sentences. The workspace a run happens in lives in `workspace.py`.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import stat
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sandmle_core.errors import SandboxError
+from sandmle_core.sandbox.workspace import Workspace
 
-__all__ = ["Limits", "RunResult", "Sandbox", "StopReason", "Workspace"]
+__all__ = ["Isolation", "Limits", "RunResult", "Sandbox", "StopReason", "Workspace"]
 
 
 class Limits(BaseModel):
-    """What one run may use. Memory and processes are enforced by cgroups where available (else rlimits)."""
+    """What one run may use. Memory and processes are enforced by cgroups where available (else rlimits).
+
+    The disk a run may fill is a property of its workspace (`Workspace.create(disk_mb=...)`), which outlives runs.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -41,9 +39,26 @@ class StopReason(StrEnum):
     NONE = "none"
     TIMEOUT = "timeout"
     MEMORY = "memory"
+    DISK = "disk"
     OUTPUT = "output"
     PROCESSES = "processes"
     SIGNAL = "signal"
+
+
+class Isolation(BaseModel):
+    """What the sandbox of a run isolated: the backend, the policy that admitted it, and the isolation lists."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: str
+    policy: str = Field(description="strict | permissive | unchecked (a backend built directly, not by policy)")
+    weak_allowed: bool = Field(default=False, description="strict policy, weaker backend accepted knowingly")
+    isolates: list[str]
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
 
 class RunResult(BaseModel):
@@ -60,6 +75,7 @@ class RunResult(BaseModel):
     files_written: list[str]
     stopped_by: StopReason
     backend: str
+    isolation: Isolation
     warnings: list[str] = []
 
     @property
@@ -67,100 +83,11 @@ class RunResult(BaseModel):
         return self.exit_code == 0 and self.stopped_by == StopReason.NONE
 
 
-class Workspace:
-    """A fresh directory for sandboxed runs: `public/` (read-only inside) + a writable working directory.
-
-    Use as a context manager, or call `close()`; `keep=True` leaves the directory for inspection.
-    """
-
-    def __init__(self, root: Path, public_source: Path | None, keep: bool = False) -> None:
-        self.root = root
-        self.public_source = public_source
-        self.keep = keep
-        self._public_copied = False
-
-    @classmethod
-    def create(
-        cls,
-        public_dir: str | Path | None = None,
-        files: dict[str, str | bytes] | None = None,
-        base_dir: str | Path | None = None,
-        keep: bool = False,
-    ) -> Workspace:
-        """Make a workspace exposing `public_dir` as ./public and holding `files` (relative path → content).
-
-        Raises:
-            SandboxError: when `public_dir` is not a directory or a file path leaves the workspace.
-        """
-        source = None if public_dir is None else Path(public_dir).resolve()
-        if source is not None and not source.is_dir():
-            raise SandboxError(f"{source}: the public data folder does not exist")
-        root = Path(tempfile.mkdtemp(prefix="sandmle-ws-", dir=base_dir)).resolve()
-        (root / "public").mkdir()
-        ws = cls(root, source, keep)
-        for rel, content in (files or {}).items():
-            ws.write(rel, content)
-        return ws
-
-    def write(self, rel: str, content: str | bytes) -> Path:
-        """Place a file in the workspace (not under public/)."""
-        path = (self.root / rel).resolve()
-        if self.root not in path.parents or (self.root / "public") in [path, *path.parents]:
-            raise SandboxError(f"{rel}: files must stay inside the workspace and outside public/")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode() if isinstance(content, str) else content)
-        return path
-
-    def materialize_public(self) -> None:
-        """Copy the public data into ./public and make it read-only (for backends that cannot bind-mount)."""
-        if self._public_copied or self.public_source is None:
-            return
-        target = self.root / "public"
-        shutil.rmtree(target)
-        shutil.copytree(self.public_source, target)
-        for dirpath, dirnames, filenames in os.walk(target):
-            for name in filenames:
-                os.chmod(os.path.join(dirpath, name), stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            for name in dirnames:
-                os.chmod(os.path.join(dirpath, name), 0o555)
-        os.chmod(target, 0o555)
-        self._public_copied = True
-
-    def snapshot(self) -> dict[str, tuple[int, int]]:
-        """(size, mtime_ns) of every file outside public/, keyed by relative path."""
-        out: dict[str, tuple[int, int]] = {}
-        for dirpath, dirnames, filenames in os.walk(self.root):
-            if Path(dirpath) == self.root and "public" in dirnames:
-                dirnames.remove("public")
-            for name in filenames:
-                path = Path(dirpath) / name
-                try:
-                    st = path.lstat()
-                except OSError:
-                    continue
-                out[path.relative_to(self.root).as_posix()] = (st.st_size, st.st_mtime_ns)
-        return out
-
-    def close(self) -> None:
-        if self.keep or not self.root.exists():
-            return
-        for dirpath, dirnames, _ in os.walk(self.root):  # undo read-only copies so they can be removed
-            for name in dirnames:
-                os.chmod(os.path.join(dirpath, name), 0o755)
-        os.chmod(self.root, 0o755)
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 class Sandbox(Protocol):
     """Runs code in a workspace under limits."""
 
     name: str
+    isolation: Isolation
 
     def run_command(
         self, argv: list[str], workspace: Workspace, limits: Limits, env: dict[str, str] | None = None

@@ -1,9 +1,13 @@
-"""Per-run control groups: the memory and process limits rlimits cannot give, and honest measurements.
+"""Per-run control groups: the memory and process limits rlimits cannot give, honest measurements, a sure kill.
 
 `RLIMIT_NPROC` does nothing for root and `RLIMIT_AS` breaks numpy's large virtual reservations, so a run gets its
-own cgroup: `pids.max` bounds a fork bomb, the memory limit makes the kernel kill on overuse (and say so), and the
-group's counters give peak memory and CPU time of every process in the run. Both cgroup v2 (unified) and v1
-(separate pids/memory/cpuacct hierarchies) are supported; `CgroupRun.create` returns None where neither is writable.
+own cgroup: `pids.max` bounds a fork bomb, the memory limit makes the kernel kill on overuse (its `oom_kill`
+counter says so — `failcnt` does not: page cache reclaim raises it too), and the group's counters give peak memory,
+CPU time and how much of the memory was tmpfs files (`shmem`: a full workspace, not a memory hog). Killing goes
+through `cgroup.kill` (v2) or the freezer (v1: freeze, kill every task, thaw), so a fork bomb cannot outrun it and
+no daemon outlives its run. Groups are named `sandmle-<pid>-<start>-<random>` after their owner; `leaked_groups()`
+finds those whose owner is gone (killed before it could remove them). Both cgroup v2 and v1 are supported;
+`CgroupRun.create` returns None where neither is writable.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ import time
 import uuid
 from pathlib import Path
 
-__all__ = ["CgroupRun", "cgroup_support"]
+from sandmle_core.sandbox.host import owner_alive, owner_tag
+
+__all__ = ["CgroupRun", "cgroup_support", "leaked_groups", "remove_group"]
 
 ROOT = Path("/sys/fs/cgroup")
+V1_CONTROLLERS = ("pids", "memory", "cpuacct")
 
 
 def _writable_dir(path: Path) -> bool:
@@ -32,8 +39,12 @@ def _v2_root() -> Path | None:
 
 
 def _v1_roots() -> dict[str, Path] | None:
-    roots = {name: ROOT / name for name in ("pids", "memory", "cpuacct")}
-    return roots if all(_writable_dir(p) for p in roots.values()) else None
+    roots = {name: ROOT / name for name in V1_CONTROLLERS}
+    if not all(_writable_dir(p) for p in roots.values()):
+        return None
+    if _writable_dir(ROOT / "freezer"):
+        roots["freezer"] = ROOT / "freezer"
+    return roots
 
 
 def cgroup_support() -> str | None:
@@ -52,6 +63,14 @@ def _read(path: Path, default: str = "") -> str:
         return default
 
 
+def _stat_value(text: str, key: str) -> int:
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name == key and value.strip().isdigit():
+            return int(value)
+    return 0
+
+
 class CgroupRun:
     """The cgroup(s) of one run. Create, let the child `attach_self()` before exec, read counters, `remove()`."""
 
@@ -61,7 +80,11 @@ class CgroupRun:
 
     @classmethod
     def create(cls, memory_mb: int, max_processes: int) -> CgroupRun | None:
-        name = f"sandmle-{os.getpid()}-{uuid.uuid4().hex[:10]}"
+        from sandmle_core.sandbox.cleanup import clean_leaks_once
+
+        clean_leaks_once()
+        name = f"sandmle-{owner_tag()}-{uuid.uuid4().hex[:10]}"
+        limit = str(memory_mb * 1024 * 1024)
         try:
             root = _v2_root()
             if root is not None:
@@ -72,7 +95,7 @@ class CgroupRun:
                         pass
                 path = root / name
                 path.mkdir()
-                (path / "memory.max").write_text(str(memory_mb * 1024 * 1024))
+                (path / "memory.max").write_text(limit)
                 if (path / "memory.swap.max").exists():
                     (path / "memory.swap.max").write_text("0")
                 (path / "pids.max").write_text(str(max_processes))
@@ -81,12 +104,18 @@ class CgroupRun:
             if roots is None:
                 return None
             dirs = {k: v / name for k, v in roots.items()}
-            for path in dirs.values():
+            run = cls("v1", {})
+            for key, path in dirs.items():
                 path.mkdir()
-            (dirs["memory"] / "memory.limit_in_bytes").write_text(str(memory_mb * 1024 * 1024))
+                run.dirs[key] = path
+            (dirs["memory"] / "memory.limit_in_bytes").write_text(limit)
+            if (dirs["memory"] / "memory.memsw.limit_in_bytes").exists():  # no swapping past the limit either
+                (dirs["memory"] / "memory.memsw.limit_in_bytes").write_text(limit)
             (dirs["pids"] / "pids.max").write_text(str(max_processes))
-            return cls("v1", dirs)
+            return run
         except OSError:
+            if "run" in locals():
+                run.remove()
             return None
 
     def attach_self(self) -> None:
@@ -99,61 +128,95 @@ class CgroupRun:
         return self.dirs["all"] if self.version == "v2" else self.dirs[controller]
 
     def peak_memory_mb(self) -> float | None:
-        if self.version == "v2":
-            text = _read(self._dir("memory") / "memory.peak")
-        else:
-            text = _read(self._dir("memory") / "memory.max_usage_in_bytes")
+        name = "memory.peak" if self.version == "v2" else "memory.max_usage_in_bytes"
+        text = _read(self._dir("memory") / name)
         return round(int(text) / 2**20, 2) if text.strip() else None
+
+    def shmem_mb(self) -> float:
+        """tmpfs / shared memory pages charged to the run: files it wrote to its workspace, /tmp or /dev/shm."""
+        return round(_stat_value(_read(self._dir("memory") / "memory.stat"), "shmem") / 2**20, 2)
 
     def cpu_seconds(self) -> float | None:
         if self.version == "v2":
-            for line in _read(self._dir("cpu") / "cpu.stat").splitlines():
-                if line.startswith("usage_usec"):
-                    return int(line.split()[1]) / 1e6
-            return None
+            usec = _stat_value(_read(self._dir("cpu") / "cpu.stat"), "usage_usec")
+            return usec / 1e6 if usec else None
         text = _read(self._dir("cpuacct") / "cpuacct.usage")
         return int(text) / 1e9 if text.strip() else None
 
     def oom_killed(self) -> bool:
         if self.version == "v2":
-            events = _read(self._dir("memory") / "memory.events")
-            return any(line.startswith("oom_kill ") and int(line.split()[1]) > 0 for line in events.splitlines())
-        control = _read(self._dir("memory") / "memory.oom_control")
-        if any(line.startswith("oom_kill ") and int(line.split()[1]) > 0 for line in control.splitlines()):
-            return True
-        return int(_read(self._dir("memory") / "memory.failcnt", "0") or 0) > 0
+            return _stat_value(_read(self._dir("memory") / "memory.events"), "oom_kill") > 0
+        return _stat_value(_read(self._dir("memory") / "memory.oom_control"), "oom_kill") > 0
 
     def hit_process_limit(self) -> bool:
-        events = _read(self._dir("pids") / "pids.events")
-        return any(line.startswith("max ") and int(line.split()[1]) > 0 for line in events.splitlines())
+        return _stat_value(_read(self._dir("pids") / "pids.events"), "max") > 0
 
     def kill_all(self) -> None:
-        """SIGKILL every process left in the group (a fork bomb's children included)."""
-        if self.version == "v2" and (self.dirs["all"] / "cgroup.kill").exists():
-            try:
-                (self.dirs["all"] / "cgroup.kill").write_text("1")
-                return
-            except OSError:
-                pass
-        for _ in range(50):
-            pids = [int(p) for p in _read(self._dir("pids") / "cgroup.procs").split()]
-            if not pids:
-                return
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.01)
+        """SIGKILL every process left in the group (a fork bomb's children and daemons included)."""
+        kill_group(self.dirs)
 
     def remove(self) -> None:
-        self.kill_all()
-        for path in self.dirs.values():
-            for _ in range(100):
-                try:
-                    path.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.01)
+        remove_group(self.dirs)
+
+
+def _tasks(path: Path) -> list[int]:
+    return [int(p) for p in _read(path / "cgroup.procs").split()]
+
+
+def kill_group(dirs: dict[str, Path]) -> None:
+    """Kill every task of a run's groups: cgroup.kill (v2), else freeze → kill → thaw (v1), else kill in rounds."""
+    if "all" in dirs and (dirs["all"] / "cgroup.kill").exists():
+        try:
+            (dirs["all"] / "cgroup.kill").write_text("1")
+            return
+        except OSError:
+            pass
+    tasks_dir = dirs.get("all") or dirs.get("pids") or next(iter(dirs.values()))
+    freezer = dirs.get("freezer")
+    for _ in range(200):
+        pids = _tasks(tasks_dir)
+        if not pids:
+            break
+        frozen = False
+        if freezer is not None:
+            try:
+                (freezer / "freezer.state").write_text("FROZEN")
+                frozen = True
+            except OSError:
+                frozen = False
+        for pid in _tasks(tasks_dir):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if frozen:
+            (freezer / "freezer.state").write_text("THAWED")  # the killed tasks die as they thaw
+        time.sleep(0.005)
+
+
+def remove_group(dirs: dict[str, Path]) -> None:
+    """Kill what is left and delete the group's directories."""
+    kill_group(dirs)
+    for path in dirs.values():
+        for _ in range(200):
+            try:
+                path.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.01)
+
+
+def leaked_groups() -> list[dict[str, Path]]:
+    """The groups of runs whose owning process is gone (killed before it could remove them), per controller."""
+    mounts = [ROOT] if _v2_root() is not None else [ROOT / c for c in (*V1_CONTROLLERS, "freezer")]
+    found: dict[str, dict[str, Path]] = {}
+    for mount in mounts:
+        if not mount.is_dir():
+            continue
+        key = "all" if mount == ROOT else mount.name
+        for child in mount.glob("sandmle-*"):
+            if child.is_dir() and not owner_alive(child.name[len("sandmle-"):]):
+                found.setdefault(child.name, {})[key] = child
+    return list(found.values())

@@ -15,6 +15,8 @@ from typing import Any
 
 from sandmle_core.errors import SandboxError
 from sandmle_core.sandbox.base import Limits, RunResult, StopReason, Workspace
+from sandmle_core.sandbox.host import is_root
+from sandmle_core.sandbox.policy import backend_isolation, describe
 from sandmle_core.sandbox.process import INSIDE, child_env, python_paths
 
 __all__ = ["DockerSandbox", "container_options"]
@@ -84,6 +86,8 @@ class DockerSandbox:
     def __init__(self, image: str, client: Any | None = None) -> None:
         self.image = image
         self._client = client
+        # the engine enforces memory and pids itself; the workspace is a tmpfs when sandmle is root
+        self.isolation = backend_isolation("docker", root=is_root(), cgroups=True)
 
     def client(self) -> Any:
         if self._client is None:
@@ -139,8 +143,9 @@ class DockerSandbox:
         return RunResult(exit_code=code, stdout_tail=out, stderr_tail=err, wall_seconds=round(wall, 6),
                          cpu_seconds=0.0, peak_memory_mb=0.0,
                          files_written=sorted(k for k, v in after.items() if before.get(k) != v),
-                         stopped_by=stopped, backend=self.name,
-                         warnings=["docker backend: CPU time and peak memory are not measured"])
+                         stopped_by=stopped, backend=self.name, isolation=self.isolation,
+                         warnings=[*describe(self.isolation), "docker backend: CPU time and peak memory are not "
+                                                              "measured"])
 
     def run_python(
         self,

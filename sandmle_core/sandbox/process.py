@@ -1,37 +1,49 @@
-"""Process backends: bubblewrap (full isolation), unshare (namespaces, no private filesystem), rlimit (limits only).
+"""What the process backends share — the interpreter and its trees, the child's environment — and `rlimit`.
 
-bwrap builds a new root from read-only binds of the system libraries, the Python interpreter and its
-site-packages, a tmpfs for /tmp, the workspace (writable) and the public data (read-only) — nothing else of the host
-exists inside: not the project, not the corpus, not an environment's private answers. It unshares the network, pid,
-ipc, uts and cgroup namespaces and dies with its parent. `unshare` gives the same namespaces but sees the host
-filesystem (the public data is a read-only copy); `rlimit` only limits, and says loudly what it does not isolate.
+Each backend turns a command into the argv that starts it isolated (`wrap`), says which environment the started
+process gets (bubblewrap and unshare start with an EMPTY environment: `/proc/1/environ` inside shows nothing of the
+caller), and which host uid the sandboxed code runs as (the workspace is handed over to it before each run).
+`rlimit` isolates nothing but limits; as root it at least drops the child to an unprivileged uid, so it cannot read
+root-only files, signal the caller or write a cgroup — and it refuses to run when that uid cannot reach the
+interpreter (e.g. a pyenv under a 0700 /root) instead of running as root.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
-from sandmle_core.sandbox.base import Limits, RunResult, Workspace
+from sandmle_core.sandbox.base import Limits, RunResult
+from sandmle_core.sandbox.cgroups import cgroup_support
+from sandmle_core.sandbox.host import is_root, reachable_by, sandbox_ids
+from sandmle_core.sandbox.policy import backend_isolation
 from sandmle_core.sandbox.runner import execute
+from sandmle_core.sandbox.workspace import Workspace
 
-__all__ = ["BwrapSandbox", "RlimitSandbox", "UnshareSandbox", "child_env", "python_paths"]
+__all__ = ["INSIDE", "ProcessSandbox", "RlimitSandbox", "child_env", "python_paths"]
 
 INSIDE = "/workspace"
 
 
 def python_paths() -> tuple[str, list[str]]:
-    """The interpreter to run (this process's, as seen through its venv) and the trees it needs, read-only."""
+    """The interpreter to run (this process's, as seen through its venv) and the trees it needs, read-only.
+
+    Every tree is resolved (symlinks followed: a venv's `bin/python` pointing into pyenv or conda), and nested
+    trees are dropped, so each is bound once.
+    """
     exe = sys.executable
-    trees = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
+    trees = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix),
+             os.path.dirname(os.path.realpath(exe)), os.path.dirname(exe)}
     for entry in sys.path:
         if entry and "site-packages" in entry and os.path.isdir(entry):
-            real = os.path.realpath(entry)
-            if not any(real.startswith(t + os.sep) for t in trees):
-                trees.add(real)
-    return exe, sorted(trees)
+            trees.add(os.path.realpath(entry))
+    ordered = sorted(trees, key=lambda t: (t.count(os.sep), t))
+    kept: list[str] = []
+    for tree in ordered:
+        if not any(tree == k or tree.startswith(k.rstrip(os.sep) + os.sep) for k in kept):
+            kept.append(tree)
+    return exe, sorted(kept)
 
 
 def child_env(extra: dict[str, str] | None, home: str) -> dict[str, str]:
@@ -39,6 +51,7 @@ def child_env(extra: dict[str, str] | None, home: str) -> dict[str, str]:
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
+        "TMPDIR": "/tmp",
         "LANG": "C.UTF-8",
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -53,25 +66,45 @@ def child_env(extra: dict[str, str] | None, home: str) -> dict[str, str]:
     return env
 
 
-class _ProcessSandbox:
+class ProcessSandbox:
+    """The shared run logic; subclasses say how to wrap a command and as whom it runs."""
+
     name = "base"
-    mounts_public = False
+
+    def __init__(self, python: str | None = None) -> None:
+        self.notes: list[str] = []  # warnings of this backend beyond the isolation it lacks
+        self.python = python or sys.executable
+        self.isolation = backend_isolation(self.name, root=is_root(), cgroups=cgroup_support() is not None)
 
     def wrap(self, argv: list[str], workspace: Workspace, limits: Limits, env: dict[str, str]) -> list[str]:
         raise NotImplementedError
 
-    def warnings(self) -> list[str]:
-        return []
+    def home(self, workspace: Workspace) -> str:
+        return "/tmp"
+
+    def process_env(self, env: dict[str, str], workspace: Workspace) -> dict[str, str]:
+        """The environment of the process sandmle starts: empty for the namespace backends (they set the child's)."""
+        return {}
+
+    def runs_as(self) -> tuple[int, int]:
+        """The host uid/gid the sandboxed program has (its workspace is handed over to it)."""
+        return os.getuid(), os.getgid()
+
+    def demote(self) -> tuple[int, int] | None:
+        """uid/gid the started process switches to before exec (None: stay)."""
+        return None
+
+    def prepare(self, workspace: Workspace) -> None:
+        workspace.hand_over(*self.runs_as())
 
     def run_command(
         self, argv: list[str], workspace: Workspace, limits: Limits, env: dict[str, str] | None = None
     ) -> RunResult:
-        if not self.mounts_public:
-            workspace.materialize_public()
-        home = "/tmp" if self.mounts_public else str(workspace.root)
-        full_env = child_env(env, home)
+        self.prepare(workspace)
+        full_env = child_env(env, self.home(workspace))
         return execute(self.wrap(list(argv), workspace, limits, full_env), workspace, limits, self.name,
-                       None if self.mounts_public else full_env, warnings=self.warnings())
+                       self.process_env(full_env, workspace), self.isolation, demote=self.demote(),
+                       notes=self.notes)
 
     def run_python(
         self,
@@ -82,74 +115,47 @@ class _ProcessSandbox:
         env: dict[str, str] | None = None,
     ) -> RunResult:
         """Run a Python file of the workspace (a relative path) or a code string."""
-        exe, _ = python_paths()
         script = str(script)
         if script.endswith(".py") and "\n" not in script:
-            argv = [exe, script, *args]
+            argv = [self.python, script, *args]
         else:
-            argv = [exe, "-c", script, *args]
+            argv = [self.python, "-c", script, *args]
         return self.run_command(argv, workspace, limits, env)
 
 
-class BwrapSandbox(_ProcessSandbox):
-    """bubblewrap: private root filesystem and namespaces."""
-
-    name = "bwrap"
-    mounts_public = True
-
-    def __init__(self, binary: str | None = None) -> None:
-        self.binary = binary or shutil.which("bwrap") or "bwrap"
-
-    def wrap(self, argv: list[str], workspace: Workspace, limits: Limits, env: dict[str, str]) -> list[str]:
-        cmd = [self.binary, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
-        cmd += ["--ro-bind", "/usr", "/usr"]
-        for link in ("lib", "lib64", "bin", "sbin"):
-            target = os.path.realpath(f"/{link}")
-            if os.path.islink(f"/{link}"):
-                cmd += ["--symlink", os.path.relpath(target, "/"), f"/{link}"]
-            elif os.path.isdir(f"/{link}"):
-                cmd += ["--ro-bind", f"/{link}", f"/{link}"]
-        for etc in ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf"):
-            cmd += ["--ro-bind-try", f"/etc/{etc}", f"/etc/{etc}"]
-        _, trees = python_paths()
-        for tree in trees:
-            cmd += ["--ro-bind", tree, tree]
-        venv_bin = os.path.dirname(sys.executable)
-        if not any(venv_bin.startswith(t + os.sep) for t in trees):
-            cmd += ["--ro-bind", venv_bin, venv_bin]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-        cmd += ["--bind", str(workspace.root), INSIDE]
-        public = workspace.public_source or workspace.root / "public"
-        cmd += ["--ro-bind", str(public), f"{INSIDE}/public"]
-        cmd += ["--chdir", INSIDE]
-        for key, value in sorted(env.items()):
-            cmd += ["--setenv", key, value]
-        return [*cmd, "--", *argv]
-
-
-class UnshareSandbox(_ProcessSandbox):
-    """util-linux unshare: network/pid/ipc/uts namespaces; the host filesystem stays visible."""
-
-    name = "unshare"
-
-    def __init__(self, binary: str | None = None) -> None:
-        self.binary = binary or shutil.which("unshare") or "unshare"
-
-    def warnings(self) -> list[str]:
-        return ["unshare backend: the host filesystem is visible (read-only copy of public/ only)"]
-
-    def wrap(self, argv: list[str], workspace: Workspace, limits: Limits, env: dict[str, str]) -> list[str]:
-        return [self.binary, "--net", "--pid", "--fork", "--ipc", "--uts", "--kill-child", "--", *argv]
-
-
-class RlimitSandbox(_ProcessSandbox):
-    """No isolation at all — only resource limits. For machines where nothing better works."""
+class RlimitSandbox(ProcessSandbox):
+    """No isolation — only resource limits (and, as root, an unprivileged uid). For machines where nothing better
+    works, and only when a policy lets it run."""
 
     name = "rlimit"
 
-    def warnings(self) -> list[str]:
-        return ["rlimit backend: NOT ISOLATED — network, other processes and the whole host filesystem are "
-                "reachable; only time, memory, output, file size and process limits apply"]
+    def home(self, workspace: Workspace) -> str:
+        return str(workspace.root)
+
+    def process_env(self, env: dict[str, str], workspace: Workspace) -> dict[str, str]:
+        return {**env, "TMPDIR": str(workspace.scratch)}
+
+    def runs_as(self) -> tuple[int, int]:
+        return sandbox_ids() if is_root() else (os.getuid(), os.getgid())
+
+    def demote(self) -> tuple[int, int] | None:
+        return sandbox_ids() if is_root() else None
+
+    def unreachable(self) -> str | None:
+        """Why the unprivileged uid cannot run the interpreter (root only), or None."""
+        if not is_root():
+            return None
+        uid, gid = sandbox_ids()
+        for path in (self.python, *python_paths()[1]):
+            problem = reachable_by(path, uid, gid)
+            if problem:
+                return (f"as root the rlimit backend runs code as uid {uid}, which cannot reach {path} ({problem}): "
+                        f"put the interpreter where others can read it, or use bwrap")
+        return None
+
+    def prepare(self, workspace: Workspace) -> None:
+        workspace.materialize_public()
+        super().prepare(workspace)
 
     def wrap(self, argv: list[str], workspace: Workspace, limits: Limits, env: dict[str, str]) -> list[str]:
         return argv

@@ -1,14 +1,17 @@
 """Running one process under limits and measuring it — shared by every process backend.
 
 The child is started in its own session (so a timeout kills the whole tree), with rlimits for CPU time, file size
-and core dumps, inside a per-run cgroup for memory and process count when the machine has one. stdout and stderr are
-drained by two threads into tail buffers; past the output limit the run is stopped. The result says why a run
-stopped, as a type, and never raises for anything the program did.
+and core dumps, inside a per-run cgroup for memory and process count when the machine has one; it gets no new
+privileges (setuid binaries do not elevate), dies with the thread that started it, and — for backends that ask —
+switches to an unprivileged uid before exec. stdout and stderr are drained by two threads into tail buffers; past
+the output limit the run is stopped. A workspace without a tmpfs bound is watched instead. The result says why a
+run stopped, as a type, and what its sandbox did not isolate; it never raises for anything the program did.
 """
 
 from __future__ import annotations
 
 import collections
+import ctypes
 import os
 import resource
 import signal
@@ -17,10 +20,16 @@ import threading
 import time
 from collections.abc import Callable
 
-from sandmle_core.sandbox.base import Limits, RunResult, StopReason, Workspace
+from sandmle_core.sandbox.base import Isolation, Limits, RunResult, StopReason
 from sandmle_core.sandbox.cgroups import CgroupRun
+from sandmle_core.sandbox.policy import describe
+from sandmle_core.sandbox.workspace import Workspace
 
 __all__ = ["execute"]
+
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
+_libc = ctypes.CDLL(None, use_errno=True)
+WATCH_SECONDS = 0.2
 
 
 class _Tail:
@@ -50,22 +59,8 @@ def _drain(stream, tail: _Tail, over: Callable[[], None]) -> None:
     stream.close()
 
 
-def execute(
-    argv: list[str],
-    workspace: Workspace,
-    limits: Limits,
-    backend: str,
-    env: dict[str, str] | None,
-    use_cgroup: bool = True,
-    warnings: list[str] | None = None,
-) -> RunResult:
-    """Run `argv` (already wrapped by the backend) and classify how it ended."""
-    warnings = list(warnings or [])
-    cgroup = CgroupRun.create(limits.memory_mb, limits.max_processes) if use_cgroup else None
-    if use_cgroup and cgroup is None:
-        warnings.append("no writable cgroup: memory is bounded by RLIMIT_AS and processes are not bounded")
-
-    def preexec() -> None:
+def _preexec(limits: Limits, cgroup: CgroupRun | None, demote: tuple[int, int] | None) -> Callable[[], None]:
+    def run() -> None:
         cpu = int(limits.cpu_seconds + 0.999)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         size = limits.file_size_mb * 2**20
@@ -77,22 +72,109 @@ def execute(
             mem = limits.memory_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
             resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+        if demote is not None:
+            uid, gid = demote
+            for cap in range(64):  # an empty bounding set: no exec can bring a capability back
+                if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+                    break
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(uid, uid, uid)  # from root to a plain uid: every capability goes too
+        _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # after setresuid, which clears it
 
+    return run
+
+
+def _final_isolation(isolation: Isolation, cgroup: CgroupRun | None, workspace: Workspace) -> Isolation:
+    """The isolation the run really had: without a cgroup or a tmpfs, the limits they give are missing."""
+    lost = set()
+    if cgroup is None:
+        lost |= {"memory", "processes"} | ({"daemons"} if isolation.backend == "rlimit" else set())
+    if not workspace.bounded:
+        lost.add("disk")
+    lost &= set(isolation.isolates)
+    if not lost:
+        return isolation
+    return isolation.model_copy(update={"isolates": [k for k in isolation.isolates if k not in lost],
+                                        "missing": [k for k in (*isolation.isolates, *isolation.missing)
+                                                    if k in lost or k in isolation.missing]})
+
+
+def _classify(flags: dict[str, bool], status: int, code: int, cpu: float, limits: Limits, cgroup: CgroupRun | None,
+              workspace: Workspace, err_text: str) -> StopReason:
+    signalled = os.WIFSIGNALED(status) or code > 128
+    sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else code - 128 if code > 128 else 0
+    oom = procs_hit = False
+    shmem = 0.0
+    if cgroup is not None:
+        oom, procs_hit, shmem = cgroup.oom_killed(), cgroup.hit_process_limit(), cgroup.shmem_mb()
+    failed = code != 0
+    if flags["output"]:
+        return StopReason.OUTPUT
+    if procs_hit and (failed or flags["timeout"]):
+        return StopReason.PROCESSES
+    if flags["disk"] or sig == signal.SIGXFSZ:
+        return StopReason.DISK
+    if flags["timeout"] or sig == signal.SIGXCPU or (failed and cpu >= limits.cpu_seconds):
+        return StopReason.TIMEOUT
+    if oom and (signalled or failed):  # files in a tmpfs are memory too: which one filled the limit?
+        return StopReason.DISK if shmem >= limits.memory_mb / 2 else StopReason.MEMORY
+    if failed and (workspace.is_full() or workspace.largest_file() >= limits.file_size_mb * 2**20):
+        return StopReason.DISK  # ENOSPC, or EFBIG at the file-size limit (Python ignores SIGXFSZ)
+    if cgroup is None and failed and "MemoryError" in err_text:
+        return StopReason.MEMORY
+    return StopReason.SIGNAL if signalled else StopReason.NONE
+
+
+def _wait(pid: int, deadline: float, workspace: Workspace, flags: dict[str, bool],
+          kill: Callable[[], None]) -> tuple[int, int, resource.struct_rusage]:
+    """wait4 the child until the wall deadline; meanwhile watch a workspace that has no tmpfs bound."""
+    waited: dict[str, tuple[int, int, resource.struct_rusage]] = {}
+    waiter = threading.Thread(target=lambda: waited.update(status=os.wait4(pid, 0)), daemon=True)
+    waiter.start()
+    while waiter.is_alive() and time.perf_counter() < deadline:
+        waiter.join(min(WATCH_SECONDS, max(0.0, deadline - time.perf_counter())))
+        if not workspace.bounded and waiter.is_alive() and workspace.used_bytes() > workspace.disk_mb * 2**20:
+            flags["disk"] = True
+            kill()
+    if waiter.is_alive():
+        flags["timeout"] = True
+        kill()
+        waiter.join()
+    return waited["status"]
+
+
+def execute(
+    argv: list[str],
+    workspace: Workspace,
+    limits: Limits,
+    backend: str,
+    env: dict[str, str] | None,
+    isolation: Isolation,
+    demote: tuple[int, int] | None = None,
+    use_cgroup: bool = True,
+    notes: list[str] | None = None,
+) -> RunResult:
+    """Run `argv` (already wrapped by the backend) and classify how it ended."""
+    cgroup = CgroupRun.create(limits.memory_mb, limits.max_processes) if use_cgroup else None
+    isolation = _final_isolation(isolation, cgroup, workspace)
+    warnings = [*describe(isolation), *(notes or [])]
     before = workspace.snapshot()
     out, err = _Tail(limits.tail_bytes), _Tail(limits.tail_bytes)
-    flags = {"output": False, "timeout": False}
+    flags = {"output": False, "timeout": False, "disk": False}
     start = time.perf_counter()
     try:
         proc = subprocess.Popen(
             argv, cwd=workspace.root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, preexec_fn=preexec, start_new_session=True,
+            stderr=subprocess.PIPE, preexec_fn=_preexec(limits, cgroup, demote), start_new_session=True,
         )
-    except OSError as exc:
+    except (OSError, subprocess.SubprocessError) as exc:
         if cgroup is not None:
             cgroup.remove()
         return RunResult(exit_code=127, stdout_tail="", stderr_tail=f"cannot start: {exc}", wall_seconds=0.0,
                          cpu_seconds=0.0, peak_memory_mb=0.0, files_written=[], stopped_by=StopReason.NONE,
-                         backend=backend, warnings=warnings)
+                         backend=backend, isolation=isolation, warnings=warnings)
 
     def kill() -> None:
         try:
@@ -111,51 +193,23 @@ def execute(
                for s, t in ((proc.stdout, out), (proc.stderr, err))]
     for r in readers:
         r.start()
-    waited: dict[str, object] = {}
-
-    def wait() -> None:
-        waited["status"] = os.wait4(proc.pid, 0)
-
-    waiter = threading.Thread(target=wait, daemon=True)
-    waiter.start()
-    waiter.join(limits.wall_seconds)
-    if waiter.is_alive():
-        flags["timeout"] = True
-        kill()
-        waiter.join()
+    _, status, usage = _wait(proc.pid, start + limits.wall_seconds, workspace, flags, kill)
     wall = time.perf_counter() - start
     kill()  # whatever the main process left behind (daemons, forks) goes too
     for r in readers:
         r.join(timeout=5)
-    _, status, usage = waited["status"]  # type: ignore[misc]
     proc.returncode = os.waitstatus_to_exitcode(status)
     code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-    cpu = usage.ru_utime + usage.ru_stime
-    peak = usage.ru_maxrss / 1024
-    oom = procs_hit = False
+    cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
     if cgroup is not None:
-        cpu = cgroup.cpu_seconds() or cpu
-        peak = cgroup.peak_memory_mb() or peak
-        oom, procs_hit = cgroup.oom_killed(), cgroup.hit_process_limit()
+        cpu, peak = cgroup.cpu_seconds() or cpu, cgroup.peak_memory_mb() or peak
+    stopped = _classify(flags, status, code, cpu, limits, cgroup, workspace, err.text())
+    if cgroup is not None:
         cgroup.remove()
-    signalled = os.WIFSIGNALED(status) or code > 128
-    sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else code - 128 if code > 128 else 0
-    if flags["output"]:
-        stopped = StopReason.OUTPUT
-    elif procs_hit and (code != 0 or flags["timeout"]):
-        stopped = StopReason.PROCESSES
-    elif flags["timeout"] or sig == signal.SIGXCPU or (code != 0 and cpu >= limits.cpu_seconds):
-        stopped = StopReason.TIMEOUT
-    elif (oom and (signalled or code != 0)) or (cgroup is None and code != 0 and "MemoryError" in err.text()):
-        stopped = StopReason.MEMORY
-    elif signalled:
-        stopped = StopReason.SIGNAL
-    else:
-        stopped = StopReason.NONE
     after = workspace.snapshot()
     written = sorted(k for k, v in after.items() if before.get(k) != v)
     return RunResult(
         exit_code=code, stdout_tail=out.text(), stderr_tail=err.text(), wall_seconds=round(wall, 6),
         cpu_seconds=round(cpu, 6), peak_memory_mb=round(peak, 2), files_written=written, stopped_by=stopped,
-        backend=backend, warnings=warnings,
+        backend=backend, isolation=isolation, warnings=warnings,
     )

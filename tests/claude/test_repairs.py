@@ -71,7 +71,9 @@ def test_a_truncated_reply_is_asked_again_with_a_larger_budget(claude_env, breas
 @pytest.fixture
 def staged(claude_env, breast_cancer, tmp_path):
     """A staging folder holding the data of a PROPOSAL spec, and the backend that built it."""
-    backend = get_backend("claude", script_timeout=1.0)
+    # 5 s per script run: the hanging script (60 s) still times out, and the good ladder's ensembles finish even on a
+    # loaded 2-core machine (at 1 s they timed out there, on main too)
+    backend = get_backend("claude", script_timeout=5.0)
     spec = _spec(breast_cancer)
     staging = Corpus(tmp_path / "corpus").fresh_staging(spec.env_id)
     backend.developer.build_data(spec, staging)

@@ -4,6 +4,7 @@ seeds, profile, and the one-line typed error for bad input."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -61,6 +62,30 @@ def test_run_solution_in_the_sandbox(generated):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["valid"] and report["timings"]["stopped_by"] == "none"
+    assert report["sandbox"]["backend"] == "bwrap" and report["sandbox"]["policy"] == "strict"
+
+
+def test_run_solution_refuses_a_weak_sandbox_unless_accepted(generated, tmp_path):
+    """No bubblewrap on PATH (only unshare): one error line saying how to get it, exit 2 — or, with
+    --allow-weak-sandbox, a run whose result names the backend and what it does not isolate."""
+    out, rows = generated
+    env_dir = out / "envs" / rows[0]["env_id"]
+    top = sorted((env_dir / "solutions").glob("*.py"))[0]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "unshare").symlink_to("/usr/bin/unshare")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SANDMLE_ALLOW")} | {"PATH": str(bin_dir)}
+    cmd = [sys.executable, "-m", "sandmle.cli", "run-solution", str(env_dir), str(top)]
+    refused = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert refused.returncode == 2 and refused.stdout == "", refused.stderr
+    line = " ".join(refused.stderr.split())
+    assert line.startswith("error: strict sandbox policy") and "apt-get install bubblewrap" in line
+    assert "--allow-weak-sandbox" in line and "Traceback" not in line
+    accepted = subprocess.run([*cmd, "--allow-weak-sandbox"], capture_output=True, text=True, env=env)
+    report = json.loads(accepted.stdout)
+    assert accepted.returncode in (0, 1) and report["sandbox"]["backend"] == "unshare"
+    assert report["sandbox"]["weak_allowed"] and "filesystem" in report["sandbox"]["missing"]
+    assert any("does not isolate" in w for w in report["sandbox"]["warnings"])
 
 
 def test_seeds_profile_doctor():
@@ -70,7 +95,7 @@ def test_seeds_profile_doctor():
     assert json.loads(profile.output)["task_type"] == "ordinal"
     doctor = runner.invoke(app, ["doctor", "--json"])
     data = json.loads(doctor.output)
-    assert any(b["name"] == "rlimit" and b["works"] for b in data["backends"])
+    assert data["strict"] == "bwrap" and any(b["name"] == "bwrap" and b["works"] for b in data["backends"])
 
 
 def test_bad_input_gets_one_clear_line_and_exit_2(tmp_path):

@@ -43,6 +43,8 @@ def test_every_tabular_seed_yields_accepted_environments(tabular_corpus):
     manifest = read_manifest(Corpus(out)).to_pylist()
     assert {r["slot"] for r in manifest} == {r["slot"] for r in rows}
     assert "accepted" in result["summary"]
+    assert {r["sandbox_backend"] for r in manifest} == {"bwrap"}  # where the ladders ran, in the manifest
+    assert f"- sandbox: bwrap ({len(TABULAR)} slots)" in result["summary"]
 
 
 def test_published_environments_follow_the_format_and_keep_the_dna(tabular_corpus):

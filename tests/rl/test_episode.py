@@ -123,3 +123,16 @@ def test_mlebench_layout_with_a_separate_data_dir(tmp_path):
         end = env.step({"tool": "submit"})
     assert end.info["valid"] and end.info["medals_available"] and not end.info["any_medal"]
     assert end.info["human_rank"] == 0.1  # the prior's AUC of 0.5 ties only the last entry
+
+
+def test_the_rl_environment_asks_for_the_strict_sandbox(env_dir, monkeypatch):
+    """An RL policy is untrusted code: a weaker backend is refused, or accepted knowingly and announced."""
+    from sandmle_core.errors import SandboxError
+
+    monkeypatch.delenv("SANDMLE_ALLOW_WEAK_SANDBOX", raising=False)
+    with pytest.raises(SandboxError, match="strict sandbox policy"):
+        _ = MLEEnvironment(env_dir, "unshare").sandbox
+    monkeypatch.setenv("SANDMLE_ALLOW_WEAK_SANDBOX", "1")
+    env = MLEEnvironment(env_dir, "unshare")
+    assert env.sandbox.isolation.weak_allowed and "filesystem" in env.sandbox.isolation.missing
+    assert MLEEnvironment(env_dir).sandbox.isolation.policy == "strict"

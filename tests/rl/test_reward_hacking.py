@@ -4,6 +4,7 @@ linked submissions are not graded, and the sample submission earns no medal."""
 from __future__ import annotations
 
 import os
+import shutil
 
 import pandas as pd
 import pytest
@@ -75,7 +76,11 @@ def test_linked_submissions_are_not_graded(isolated, env_dir):
     scored = env.step({"tool": "score"}).observation
     assert scored["result"] is None and "not a link" in scored["error"]
     os.unlink(env.workspace_root / "submission.csv")
-    os.link(gold, env.workspace_root / "submission.csv")  # what a weaker backend could let an agent do
+    # what a weaker backend could let an agent do; a workspace is a tmpfs of its own (as root), so the link is made
+    # to a copy inside it: the grader sees the same thing, a submission with two names
+    inside = env.workspace_root / "gold_copy.csv"
+    shutil.copyfile(gold, inside)
+    os.link(inside, env.workspace_root / "submission.csv")
     end = env.step({"tool": "submit"})
     assert not end.info["valid"] and "hard link" in end.info["reason"] and end.reward == pytest.approx(0.1)
 

@@ -32,7 +32,7 @@ from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.leaderboard import build_leaderboard, thresholds_from_leaderboard
 from sandmle_core.metrics import get_metric
-from sandmle_core.sandbox import Limits
+from sandmle_core.sandbox import Isolation, Limits
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["SCRIPT_FIXABLE", "ClaudeDeveloper", "run_scripts"]
@@ -41,27 +41,28 @@ __all__ = ["SCRIPT_FIXABLE", "ClaudeDeveloper", "run_scripts"]
 SCRIPT_FIXABLE = frozenset({"ladder_runs_valid", "ladder_order_kept", "reference_beats_sample",
                             "thresholds_strictly_monotone", "thresholds_beat_sample"})
 def run_scripts(scripts: list[LadderScript], public_dir: Path, answers: pd.DataFrame, spec: TaskSpec,
-                per_run_timeout: float, backend: str | None) -> tuple[list[RunScore], dict[int, str], float]:
+                per_run_timeout: float, backend: str | None
+                ) -> tuple[list[RunScore], dict[int, str], float, Isolation]:
     """Run every script with every ladder seed in one sandboxed harness (the offline developer's runner); grade on
     the host.
 
     Returns:
-        The runs, the first error text per level (a long tail, for the model's feedback), and the seconds spent
-        inside the scripts.
+        The runs, the first error text per level (a long tail, for the model's feedback), the seconds spent
+        inside the scripts, and the isolation they ran under (generated code: the strict sandbox policy).
 
     Raises:
         GenerationError: when the sandboxed harness itself cannot run.
     """
     budget = 60 + (per_run_timeout + 5) * len(scripts) * len(LADDER_SEEDS)
-    scores, compute, _ = run_ladder_scripts(
+    scores, compute, _, isolation = run_ladder_scripts(
         scripts, public_dir, answers, lambda sub, ans: grade_submission(sub, ans, spec.grading),
         limits=Limits(wall_seconds=budget, cpu_seconds=budget, memory_mb=4096), backend=backend,
-        run_timeout=per_run_timeout, error_tail=2500)
+        run_timeout=per_run_timeout, error_tail=2500, policy="strict")
     errors: dict[int, str] = {}
     for run in scores:
         if run.error is not None and run.level not in errors:
             errors[run.level] = run.error
-    return scores, errors, compute
+    return scores, errors, compute, isolation
 
 
 def _feedback(scripts: list[LadderScript], errors: dict[int, str], failed: list[Check], ladder: LadderRun,
@@ -128,10 +129,10 @@ class ClaudeDeveloper:
             proposal = self.session.ask(conv, LadderProposal.model_validate)
             scripts = [LadderScript(level=s.level, name=s.name, summary=s.summary, source=s.source)
                        for s in proposal.scripts]
-            runs, errors, seconds = run_scripts(scripts, public, answers, spec, cfg.script_timeout,
-                                                self.sandbox_backend)
+            runs, errors, seconds, isolation = run_scripts(scripts, public, answers, spec, cfg.script_timeout,
+                                                           self.sandbox_backend)
             ladder = LadderRun(runs=runs, sample_score=sample, oracle_score=oracle, perfect_score=perfect,
-                               compute_seconds=round(seconds, 6), wall_seconds=0.0)
+                               compute_seconds=round(seconds, 6), wall_seconds=0.0, sandbox=isolation)
             failed = self._failed_checks(spec, staging, ladder)
             fixable = [c for c in failed if c.name in SCRIPT_FIXABLE]
             self.session.transcript.write({

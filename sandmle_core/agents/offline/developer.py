@@ -21,7 +21,7 @@ from sandmle_core.errors import GenerationError, InvalidSubmission
 from sandmle_core.grading import constant_submission, grade_submission, perfect_submission
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
-from sandmle_core.sandbox import Limits, Workspace, get_sandbox
+from sandmle_core.sandbox import Isolation, Limits, Workspace, get_sandbox
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["LADDER_SEEDS", "OfflineDeveloper", "run_ladder_scripts"]
@@ -56,7 +56,8 @@ def run_ladder_scripts(
     backend: str | None = None,
     run_timeout: float = 120.0,
     error_tail: int = 500,
-) -> tuple[list[RunScore], float, float]:
+    policy: str = "permissive",
+) -> tuple[list[RunScore], float, float, Isolation]:
     """Run every script with every seed in one sandboxed harness; grade each submission on the host.
 
     Args:
@@ -69,12 +70,15 @@ def run_ladder_scripts(
         backend: sandbox backend override.
         run_timeout: wall seconds allowed to each run inside the harness.
         error_tail: characters of each failed run's error text kept (the Claude developer feeds them back).
+        policy: the sandbox policy — `permissive` for sandmle's own scripts, `strict` for generated code.
 
     Returns:
-        The runs, the seconds spent inside the scripts, and the wall seconds of the whole sandboxed run.
+        The runs, the seconds spent inside the scripts, the wall seconds of the whole sandboxed run, and the
+        isolation the scripts ran under.
 
     Raises:
         GenerationError: when the harness itself cannot run.
+        SandboxError: when the policy refuses every backend that works here.
     """
     start = time.perf_counter()
     runs = [(s, seed) for s in scripts for seed in seeds]
@@ -90,7 +94,8 @@ def run_ladder_scripts(
     budget = 60 + max(30.0, run_timeout / 2) * len(runs)
     limits = limits or Limits(wall_seconds=budget, cpu_seconds=budget, memory_mb=4096)
     with Workspace.create(public_dir, files=files) as ws:
-        result = get_sandbox(backend).run_python("harness.py", ws, limits, args=("job.json", "runs/results.json"))
+        sandbox = get_sandbox(backend, policy=policy)
+        result = sandbox.run_python("harness.py", ws, limits, args=("job.json", "runs/results.json"))
         results_path = ws.root / "runs" / "results.json"
         if not result.ok or not results_path.is_file():
             raise GenerationError("ladder", f"the ladder harness stopped ({result.stopped_by}, exit "
@@ -108,7 +113,7 @@ def run_ladder_scripts(
                                    error=None if error is None else str(error)[-error_tail:],
                                    seconds=run["seconds"]))
     compute = sum(r.seconds for r in scores)
-    return scores, compute, time.perf_counter() - start
+    return scores, compute, time.perf_counter() - start, result.isolation
 
 
 class OfflineDeveloper:
@@ -148,7 +153,8 @@ class OfflineDeveloper:
         def grade(sub: pd.DataFrame, ans: pd.DataFrame) -> float:
             return grade_submission(sub, ans, spec.grading)
 
-        runs, compute, _ = run_ladder_scripts(scripts, public, answers, grade, backend=self.sandbox_backend)
+        runs, compute, _, isolation = run_ladder_scripts(scripts, public, answers, grade, backend=self.sandbox_backend,
+                                                         policy="permissive")
         return LadderRun(
             runs=runs,
             sample_score=grade(pd.read_csv(public / "sample_submission.csv"), answers),
@@ -156,4 +162,5 @@ class OfflineDeveloper:
             perfect_score=grade(pd.read_csv(private / "gold_submission.csv"), answers),
             compute_seconds=round(compute, 6),
             wall_seconds=round(time.perf_counter() - start, 6),
+            sandbox=isolation,
         )

@@ -163,18 +163,36 @@ def test_concurrent_runs_do_not_see_each_other(sandbox) -> None:
 def test_doctor_lists_every_backend() -> None:
     statuses = {s.name: s for s in available_backends()}
     assert set(statuses) == {"bwrap", "unshare", "rlimit", "docker"}
-    assert statuses["bwrap"].works and "filesystem" in statuses["bwrap"].isolates
-    assert statuses["rlimit"].works
+    assert statuses["bwrap"].works and statuses["bwrap"].strict_ok and "filesystem" in statuses["bwrap"].isolates
+    assert not statuses["unshare"].strict_ok and "filesystem" in statuses["unshare"].missing
+    rlimit = statuses["rlimit"]
+    assert not rlimit.strict_ok
+    # as root rlimit runs code as an unprivileged uid; where that uid cannot reach the interpreter it says so
+    assert rlimit.works or "cannot reach" in rlimit.detail, rlimit.detail
+
+
+def _weak(name: str):
+    """A weaker backend as a permissive policy admits it; rlimit with an interpreter its unprivileged uid reaches."""
+    if name == "unshare":
+        return get_sandbox("unshare", policy="permissive")
+    from sandmle_core.sandbox.host import reachable_by, sandbox_ids
+    from sandmle_core.sandbox.process import RlimitSandbox, python_paths
+
+    uid, gid = sandbox_ids()
+    exe = next((e for e in (python_paths()[0], "/usr/bin/python3") if reachable_by(e, uid, gid) is None), None)
+    if exe is None:
+        pytest.skip(f"no interpreter uid {uid} can reach")
+    return RlimitSandbox(python=exe)
 
 
 @pytest.mark.parametrize("name", ["unshare", "rlimit"])
 def test_fallback_backends_still_limit(name: str) -> None:
-    sandbox = get_sandbox(name)
+    sandbox = _weak(name)
     with Workspace.create() as ws:
         r = sandbox.run_python("while True: pass", ws, Limits(wall_seconds=1.5))
-        assert r.stopped_by == StopReason.TIMEOUT and r.warnings
+        assert r.stopped_by == StopReason.TIMEOUT and r.warnings and r.isolation.missing
         ok = sandbox.run_python("print(open('public/../x.txt','w').write('a'))", ws, FAST)
-        assert ok.ok
+        assert ok.ok, ok.stderr_tail
 
 
 def test_unknown_backend_and_bad_workspace_are_typed_errors(tmp_path: Path) -> None:
