@@ -6,9 +6,12 @@ Every knob has a default that works on a fresh machine; the Makefile exports pro
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from sandmle_core.errors import SandmleError
 
 __all__ = ["Settings", "get_settings"]
 
@@ -21,11 +24,18 @@ class Settings:
         cache_dir: where bundled seeds are built and third-party dataset caches are unpacked.
         sandbox_backend: force a sandbox backend (`bwrap`, `unshare`, `rlimit`, `docker`); None = choose automatically.
         docker_image: image used by the docker sandbox backend.
+        submission_floor_mb: the submission size cap never goes below this (`SANDMLE_SUBMISSION_FLOOR_MB`).
+        submission_answers_factor: the cap is this many times the answers file's size when that is larger
+            (`SANDMLE_SUBMISSION_FACTOR`); 0 makes the floor a fixed cap.
+        grader_token: bearer token of the grading service (`SANDMLE_GRADER_TOKEN`); None = no token.
     """
 
     cache_dir: Path
     sandbox_backend: str | None = None
     docker_image: str = "sandmle-python:local"
+    submission_floor_mb: float = 8.0
+    submission_answers_factor: float = 20.0
+    grader_token: str | None = None
 
     @property
     def seeds_dir(self) -> Path:
@@ -44,4 +54,20 @@ def get_settings() -> Settings:
         cache_dir=cache_dir.resolve(),
         sandbox_backend=os.environ.get("SANDMLE_SANDBOX") or None,
         docker_image=os.environ.get("SANDMLE_DOCKER_IMAGE", "sandmle-python:local"),
+        submission_floor_mb=_positive("SANDMLE_SUBMISSION_FLOOR_MB", 8.0),
+        submission_answers_factor=_positive("SANDMLE_SUBMISSION_FACTOR", 20.0, allow_zero=True),
+        grader_token=os.environ.get("SANDMLE_GRADER_TOKEN") or None,
     )
+
+
+def _positive(var: str, default: float, allow_zero: bool = False) -> float:
+    raw = os.environ.get(var)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SandmleError(f"{var}={raw!r}: expected a number") from None
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise SandmleError(f"{var}={raw!r}: expected a {'non-negative' if allow_zero else 'positive'} number")
+    return value

@@ -73,7 +73,7 @@ def test_linked_submissions_are_not_graded(isolated, env_dir):
     link = env.step({"tool": "bash", "command": f"ln -s {gold} submission.csv && ls -l submission.csv"})
     assert link.observation["exit_code"] == 0  # a dangling link inside the sandbox, pointing at the host's answers
     scored = env.step({"tool": "score"}).observation
-    assert scored["result"] is None and "not a link" in scored["error"]
+    assert scored["result"] is None and "symbolic link" in scored["error"]
     os.unlink(env.workspace_root / "submission.csv")
     os.link(gold, env.workspace_root / "submission.csv")  # what a weaker backend could let an agent do
     end = env.step({"tool": "submit"})

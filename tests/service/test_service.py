@@ -16,7 +16,8 @@ import pytest
 from sandmle_core.errors import EnvironmentFormatError, InvalidSubmission, SandmleError
 from sandmle_core.layout import read_environment
 from sandmle_core.leaderboard import human_rank, medals
-from sandmle_core.service import GradingService, UnknownEnvironment, bench_grading, discover_environments
+from sandmle_core.service import GradingService, UnknownEnvironment, discover_environments
+from sandmle_core.service_bench import bench_grading
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,7 @@ TEXT_CASES = {
     "garbage text": ("garbage ,,, ;;\n\x01 !!! ??\n", "missing columns"),
     "empty text": ("", "cannot read"),
     "not UTF-8": (b"\xff\xfe\x00\x81garbage", "not UTF-8"),
-    "missing file": (Path("/nonexistent/submission.csv"), "no submission file"),
+    "missing file": (Path("/nonexistent/submission.csv"), "no such file"),
 }
 
 
