@@ -71,3 +71,28 @@ def test_the_cap_follows_the_answers_unless_given(env_dir, monkeypatch) -> None:
     answers = (env_dir / "prepared" / "private" / "answers.csv").stat().st_size
     assert MLEEnvironment(env_dir).max_submission_bytes == max(8 << 20, 20 * answers)
     assert MLEEnvironment(env_dir, max_submission_mb=1).max_submission_bytes == 1 << 20
+
+
+def test_ladder_runs_that_leave_a_link_are_not_graded(env_dir) -> None:
+    """The ladder runner (offline and Claude developers) grades files written in the sandbox with the safe reader."""
+    import pandas as pd
+
+    from sandmle_core.agents.offline.developer import run_ladder_scripts
+    from sandmle_core.grading import grade_submission
+    from sandmle_core.ladder import LadderScript
+    from sandmle_core.layout import read_environment
+
+    env = read_environment(env_dir)
+    copy_sample = "import os, shutil\nshutil.copy('public/sample_submission.csv', 'real.csv')\n"
+    scripts = [LadderScript(level=0, name="sample", summary="the sample", source=copy_sample + "os.rename("
+                            "'real.csv', 'submission.csv')\n"),
+               LadderScript(level=1, name="link", summary="a symbolic link",
+                            source=copy_sample + "os.symlink('real.csv', 'submission.csv')\n"),
+               LadderScript(level=2, name="hardlink", summary="a hard link",
+                            source=copy_sample + "os.link('real.csv', 'submission.csv')\n")]
+    runs, _, _ = run_ladder_scripts(scripts, env.public_dir, pd.read_csv(env.answers_path),
+                                    lambda sub, ans: grade_submission(sub, ans, env.grading), seeds=(0,))
+    sample, link, hardlink = runs
+    assert sample.score == 0.5 and sample.error is None
+    assert link.score is None and "symbolic link" in link.error
+    assert hardlink.score is None and "hard link" in hardlink.error
