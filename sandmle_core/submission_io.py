@@ -78,7 +78,7 @@ def _walk(path: str | os.PathLike, root: str | os.PathLike | None, what: str) ->
                     problem = "is a symbolic link (links are not followed)" if link else "is not a directory"
                     raise SubmissionRefused(f"{what}: the folder {where} on its path {problem}") from None
                 if exc.errno == errno.ENOENT:
-                    raise SubmissionRefused(f"no such file: {what} (no folder {where})") from None
+                    raise SubmissionRefused(f"cannot read {what}: no such file (no folder {where})") from None
                 raise SubmissionRefused(f"{what}: cannot open the folder {where} ({exc.strerror})") from None
             os.close(fd)
             fd = nxt
@@ -113,7 +113,7 @@ def read_regular_file(path: str | os.PathLike, max_bytes: int, root: str | os.Pa
         try:
             before = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         except FileNotFoundError:
-            raise SubmissionRefused(f"no such file: {what}") from None
+            raise SubmissionRefused(f"cannot read {what}: no such file") from None
         kind = _kind(before.st_mode)
         if kind is not None:
             raise SubmissionRefused(f"{what} is {kind}")

@@ -175,3 +175,19 @@ def test_eval_reports_the_good_environments_and_refuses_the_tampered_one(env_dir
     episodes = {e["env_id"]: e for e in json.loads(out)["episodes"]}
     assert episodes[copy.name]["error_type"] == "TamperedEnvironment" and episodes[copy.name]["score"] is None
     assert episodes[other.name]["error"] is None and episodes[other.name]["valid"] is True
+
+
+def test_validate_checks_the_data_hash(env_dir, tmp_path) -> None:
+    """config.yaml edited so its data_hash no longer agrees with its per-file hashes: validate reports it."""
+    import yaml
+
+    from sandmle_core.pipeline import validate_environment
+
+    copy = tmp_path / env_dir.name
+    shutil.copytree(env_dir, copy)
+    assert validate_environment(copy)["ok"] is True
+    config = yaml.safe_load((copy / "config.yaml").read_text())
+    config["sandmle"]["data_hash"] = "0" * 64
+    (copy / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    result = validate_environment(copy)
+    assert result["ok"] is False and "data_hash" in result["problems"][0] and "config.yaml" in result["problems"][0]

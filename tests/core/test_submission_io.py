@@ -214,3 +214,39 @@ def test_the_cap_follows_the_answers_and_the_settings(monkeypatch) -> None:
 
     with pytest.raises(SandmleError, match="SANDMLE_SUBMISSION_FACTOR"):
         submission_cap(1)
+
+
+def test_the_generated_evaluator_reads_submissions_safely(tmp_path: Path) -> None:
+    """A trainer runs `python evaluator.py --submission_path X` on the host against a file an agent wrote."""
+    import subprocess
+    import sys
+
+    from sandmle_core.grading import perfect_submission, render_evaluator_py
+    from sandmle_core.leaderboard import Thresholds
+    from tests.core.grading_cases import case
+
+    answers, spec, _ = case("auc")
+    env = tmp_path / "env"
+    (env / "prepared" / "private").mkdir(parents=True)
+    answers.to_csv(env / "prepared" / "private" / "answers.csv", index=False)
+    gold = env / "prepared" / "private" / "gold_submission.csv"
+    perfect_submission(answers, spec).to_csv(gold, index=False)
+    marks = Thresholds(gold=0.9, silver=0.8, bronze=0.7, median=0.6, lower_is_better=False, n_entries=25)
+    (env / "evaluator.py").write_text(render_evaluator_py(spec, marks))
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    planted = {"symlink": "symbolic link", "hardlink": "single link", "fifo": "not a regular file",
+               "sparse": "larger than", "plain": None}
+    (ws / "symlink").symlink_to(gold)
+    os.link(gold, ws / "hardlink")
+    os.mkfifo(ws / "fifo")
+    with open(ws / "sparse", "wb") as fh:
+        fh.truncate(2 << 30)
+    (ws / "plain").write_bytes(gold.read_bytes())
+    for name, reason in planted.items():
+        run = subprocess.run([sys.executable, str(env / "evaluator.py"), "--submission_path", str(ws / name)],
+                             capture_output=True, text=True, timeout=300)  # a hang fails instead of blocking
+        if reason is None:
+            assert run.returncode == 0 and '"score": 1.0' in run.stdout, run.stderr
+        else:
+            assert run.returncode == 1 and reason in run.stderr and run.stdout == "", (name, run.stderr)
