@@ -29,7 +29,7 @@ from sandmle_core.errors import EnvironmentFormatError, SubmissionRefused, Tampe
 from sandmle_core.layout import Environment, data_digest
 from sandmle_core.submission_io import read_regular_file
 
-__all__ = ["GRADING_FILES", "GradingInputs", "load_grading_inputs", "verify_grading_files"]
+__all__ = ["GRADING_FILES", "GradingInputs", "forget_verified", "load_grading_inputs", "verify_grading_files"]
 
 ANSWERS = "prepared/private/answers.csv"
 LEADERBOARD = "leaderboard.csv"
@@ -48,6 +48,12 @@ class GradingInputs:
     answers: pd.DataFrame
     answers_bytes: int
     leaderboard: tuple[float, ...]
+
+
+def forget_verified() -> None:
+    """Drop every remembered match (the next check re-reads and re-hashes; for benchmarks and tests)."""
+    with _lock:
+        _verified.clear()
 
 
 def _key(path: Path) -> tuple | None:

@@ -35,7 +35,7 @@ def _summary_ms(seconds: list[float]) -> dict[str, float | int]:
 
 
 def bench_grading(corpus_dir: str | Path, repeats: int = 200, cold_repeats: int = 3,
-                  max_envs: int | None = None) -> dict[str, Any]:
+                  max_envs: int | None = None, concurrent_clients: int = 200) -> dict[str, Any]:
     """Latency of one grade: warm in process, warm over loopback HTTP, and cold `python evaluator.py`.
 
     Each environment's gold submission and sample submission (CSV text, parsed on every grade as a trainer would
@@ -43,9 +43,13 @@ def bench_grading(corpus_dir: str | Path, repeats: int = 200, cold_repeats: int 
     in a fresh interpreter (`cold_repeats` per environment, on the gold submission) and must print the same score
     as the service. Not a test: figures depend on the machine.
 
+    Then `concurrent_clients` clients at once over HTTP (`bench_concurrency`, 0 = skipped) and the cost of the
+    hash check before grading (`bench_verification`).
+
     Returns:
         {"environments", "submissions", "load_ms", "warm_in_process_ms", "warm_http_ms", "cold_evaluator_ms",
-         "speedup_p50", "scores_agree", "goals"}: each latency block holds n, p50, p90, p99, mean and max.
+         "speedup_p50", "scores_agree", "concurrency", "verification", "goals"}: each latency block holds n, p50,
+         p90, p99, mean and max.
 
     Raises:
         EnvironmentFormatError: the corpus holds no environment, or one is broken.
@@ -108,6 +112,8 @@ def bench_grading(corpus_dir: str | Path, repeats: int = 200, cold_repeats: int 
         "cold_evaluator_ms": cold_block,
         "speedup_p50": round(cold_block["p50"] / warm_p50, 1) if cold and warm_p50 else None,
         "scores_agree": agree,
+        "concurrency": bench_concurrency(service, clients=concurrent_clients) if concurrent_clients else None,
+        "verification": bench_verification(service, repeats=max(10, repeats // 4)),
         "goals": {"warm_p50_at_most_10_ms": warm_p50 <= 10.0,
                   "cold_p50_at_most_1500_ms": bool(cold) and cold_block["p50"] <= 1500.0},
     }
@@ -169,18 +175,19 @@ def bench_concurrency(service: GradingService, clients: int = 200, grades_per_cl
 
 
 def bench_verification(service: GradingService, repeats: int = 50) -> dict[str, Any]:
-    """What checking an environment's hashes costs: cold (`load_grading_inputs`: every grading file read and
-    hashed) and cached (`verify_grading_files` on unchanged files: stat calls only), per environment."""
-    from sandmle_core.integrity import _verified, load_grading_inputs, verify_grading_files
+    """What checking an environment's hashes costs, per environment: cold (`verify_grading_files` after
+    `forget_verified`: the four grading files read and hashed), cached (unchanged files: stat calls only), and a
+    whole `load_grading_inputs` (hashes checked, answers and leaderboard parsed from the hashed bytes)."""
+    from sandmle_core.integrity import forget_verified, load_grading_inputs, verify_grading_files
 
-    cold, cached = [], []
+    cold, cached, load = [], [], []
     for i in range(repeats):
         env = service.environment(service.env_ids[i % len(service.env_ids)])
-        _verified.clear()
-        start = time.perf_counter()
-        load_grading_inputs(env)
-        cold.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        verify_grading_files(env)
-        cached.append(time.perf_counter() - start)
-    return {"load_and_verify_ms": _summary_ms(cold), "cached_verify_ms": _summary_ms(cached)}
+        forget_verified()
+        for bucket, check in ((cold, verify_grading_files), (cached, verify_grading_files),
+                              (load, load_grading_inputs)):
+            start = time.perf_counter()
+            check(env)
+            bucket.append(time.perf_counter() - start)
+    return {"verify_cold_ms": _summary_ms(cold), "verify_cached_ms": _summary_ms(cached),
+            "load_and_verify_ms": _summary_ms(load)}
