@@ -88,19 +88,7 @@ def bench_grading(corpus_dir: str | Path, repeats: int = 200, cold_repeats: int 
                 over_http.append(time.perf_counter() - start)
         finally:
             client.close()
-    cold, agree = [], True
-    for env_id in env_ids:
-        env = service.environment(env_id)
-        gold = env.private_dir / "gold_submission.csv"
-        if not gold.is_file():
-            continue
-        expected = service.grade_report(env_id, gold).score
-        for _ in range(cold_repeats):
-            start = time.perf_counter()
-            run = subprocess.run([sys.executable, "evaluator.py", "--submission_path", str(gold)], cwd=env.root,
-                                 capture_output=True, text=True, timeout=120)
-            cold.append(time.perf_counter() - start)
-            agree = agree and run.returncode == 0 and json.loads(run.stdout)["score"] == expected
+    cold, agree = _cold_runs(service, env_ids, cold_repeats)
     warm_p50 = _summary_ms(in_process)["p50"]
     cold_block = _summary_ms(cold)
     return {
@@ -117,6 +105,24 @@ def bench_grading(corpus_dir: str | Path, repeats: int = 200, cold_repeats: int 
         "goals": {"warm_p50_at_most_10_ms": warm_p50 <= 10.0,
                   "cold_p50_at_most_1500_ms": bool(cold) and cold_block["p50"] <= 1500.0},
     }
+
+
+def _cold_runs(service: GradingService, env_ids: list[str], repeats: int) -> tuple[list[float], bool]:
+    """`python evaluator.py` on each environment's gold submission: seconds per run, and whether every score agreed."""
+    cold, agree = [], True
+    for env_id in env_ids:
+        env = service.environment(env_id)
+        gold = env.private_dir / "gold_submission.csv"
+        if not gold.is_file():
+            continue
+        expected = service.grade_report(env_id, gold).score
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run = subprocess.run([sys.executable, "evaluator.py", "--submission_path", str(gold)], cwd=env.root,
+                                 capture_output=True, text=True, timeout=120)
+            cold.append(time.perf_counter() - start)
+            agree = agree and run.returncode == 0 and json.loads(run.stdout)["score"] == expected
+    return cold, agree
 
 
 def bench_concurrency(service: GradingService, clients: int = 200, grades_per_client: int = 3,

@@ -77,7 +77,11 @@ REASONS = {"symlink to gold": "symbolic link", "symlink to /dev/zero": "symbolic
 def test_grade_refuses_unsafe_submission_files(env_dir: Path, tmp_path: Path, kind: str, capsys, monkeypatch) -> None:
     monkeypatch.delenv("SANDMLE_SUBMISSION_FLOOR_MB", raising=False)
     path = _plant(kind, env_dir, tmp_path)
-    code, out, err = _cli(["grade", env_dir, path], capsys, monkeypatch)
+    try:
+        code, out, err = _cli(["grade", env_dir, path], capsys, monkeypatch)
+    finally:
+        if kind == "hard link to gold":  # the shared corpus' gold file must get its single link back
+            path.unlink()
     line = _one_error_line(err)
     assert code == 2 and out == "" and REASONS[kind] in line and str(path) in line, line
 
