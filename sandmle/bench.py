@@ -191,7 +191,7 @@ def bench_sandbox(runs: int) -> dict[str, Any]:
 def bench_grading(corpus: Path, repeats: int) -> dict[str, Any]:
     """Section 3b: warm grading service vs cold evaluator.py (the service module's own benchmark)."""
     try:
-        from sandmle_core.service import bench_grading as measure
+        from sandmle_core.service_bench import bench_grading as measure
     except ImportError as exc:
         return {"skipped": f"grading service not available: {exc}"}
     return measure(corpus, repeats)

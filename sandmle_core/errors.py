@@ -17,6 +17,8 @@ __all__ = [
     "SandmleError",
     "SeedError",
     "SpecError",
+    "SubmissionRefused",
+    "TamperedEnvironment",
 ]
 
 
@@ -48,6 +50,10 @@ class ProfileError(_PathProblem):
     """The Task DNA of a seed cannot be extracted (for example, no target column can be found)."""
 
 
+class TamperedEnvironment(EnvironmentFormatError):
+    """A file that grading reads no longer matches the hash config.yaml recorded when the environment was built."""
+
+
 class InvalidSubmission(SandmleError):
     """A submission cannot be graded. `reason` says what is wrong in words an agent can act on."""
 
@@ -57,6 +63,14 @@ class InvalidSubmission(SandmleError):
 
     def __reduce__(self):
         return (type(self), (self.reason,))
+
+
+class SubmissionRefused(InvalidSubmission):
+    """The submission file was not even read: missing, a link, a FIFO, a device, a directory, or over the size cap.
+
+    Where the submission path is the user's own input (`sandmle grade`) this is bad input (exit 2); where an agent
+    wrote the file (run-solution, the RL environment) it is an invalid submission like any other.
+    """
 
 
 class SpecError(SandmleError):

@@ -155,6 +155,7 @@ class EpisodeRecord(BaseModel):
     compute_seconds: float = 0.0
     wall_seconds: float = 0.0
     error: str | None = None
+    error_type: str | None = None
     stderr_tail: str | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
@@ -439,7 +440,7 @@ def evaluate(
             return claude.run_episode(task_dir, seed=seed, sandbox=sandbox, limits=limits, reward=reward,
                                       data_dir=data_dir)
         except SandmleError as exc:  # a broken task or a missing ladder level: reported, not fatal
-            return EpisodeRecord(env_id=task_dir.name, agent=spec.label, error=str(exc))
+            return EpisodeRecord(env_id=task_dir.name, agent=spec.label, error=str(exc), error_type=type(exc).__name__)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         records = list(pool.map(one, tasks))

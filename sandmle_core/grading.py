@@ -45,15 +45,14 @@ def _config(spec: GradingSpec) -> dict:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a submission or answers CSV.
+    """Read a submission CSV with the safe reader (`sandmle_core.submission_io`: no link, a plain file, size cap).
 
     Raises:
-        InvalidSubmission: when the file is missing or not a readable CSV.
+        InvalidSubmission: when the file is refused, missing or not a readable CSV.
     """
-    try:
-        return pd.read_csv(path)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InvalidSubmission(f"cannot read {path}: {exc}") from exc
+    from sandmle_core.submission_io import read_submission_file, submission_cap
+
+    return read_submission_file(path, submission_cap(None))
 
 
 def grade_submission(
@@ -154,13 +153,39 @@ def render_grade_py(spec: GradingSpec) -> str:
     )
 
 
+_SAFE_READ = '''def read_submission(path, answers_path):
+    """The submission as a table, read safely: an agent may have written it. No symbolic link, a regular file with
+    one link (a hard link may be the private answers), at most max(8 MB, 20 x the answers' size); a FIFO never
+    blocks (it is refused before it is opened)."""
+    import io
+    import os
+    import stat
+
+    cap = max(8 * 2**20, 20 * os.path.getsize(answers_path))
+    kind = os.lstat(path).st_mode
+    if not stat.S_ISREG(kind):
+        raise ValueError("is a symbolic link" if stat.S_ISLNK(kind) else "is not a regular file")
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY), "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+            raise ValueError("is not a regular file with a single link")
+        if st.st_size > cap:
+            raise ValueError(f"is larger than {cap} bytes")
+        data = fh.read(cap + 1)
+    if len(data) > cap:
+        raise ValueError(f"is larger than {cap} bytes")
+    return pd.read_csv(io.BytesIO(data))'''
+
+
 def render_evaluator_py(
     spec: GradingSpec, thresholds: Thresholds, answers_relpath: str = "prepared/private/answers.csv"
 ) -> str:
     """A self-contained evaluator.py: `python evaluator.py --submission_path X` prints the SandMLE JSON.
 
     The answers are found relative to the evaluator's own file (`answers_relpath`), never in the public folder;
-    `--answers_path` overrides. An invalid submission exits with status 1 and the reason on stderr.
+    `--answers_path` overrides. The submission is read as sandmle reads it (no link, a plain file, a size cap), since
+    a trainer runs this file on the host against a file an agent wrote. An invalid submission exits with status 1
+    and the reason on stderr.
     """
     config = pprint.pformat(_config(spec), sort_dicts=True, width=100)
     marks = pprint.pformat(
@@ -184,13 +209,14 @@ def render_evaluator_py(
         f"CONFIG = {config}\n\n"
         f"THRESHOLDS = {marks}\n\n"
         f"ANSWERS = {answers_relpath!r}\n\n\n"
+        f"{_SAFE_READ}\n\n"
         "def main(argv=None):\n"
         "    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])\n"
         "    parser.add_argument('--submission_path', required=True)\n"
         "    parser.add_argument('--answers_path', default=str(Path(__file__).resolve().parent / ANSWERS))\n"
         "    args = parser.parse_args(argv)\n"
         "    try:\n"
-        "        submission = pd.read_csv(args.submission_path)\n"
+        "        submission = read_submission(args.submission_path, args.answers_path)\n"
         "    except Exception as exc:\n"
         "        print(f'invalid submission: cannot read {args.submission_path}: {exc}', file=sys.stderr)\n"
         "        return 1\n"

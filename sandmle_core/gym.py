@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import io
 import json
 import os
 import re
-import stat
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,8 +33,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from sandmle_core.errors import EnvironmentFormatError, InvalidSubmission, SandboxError, SandmleError
+from sandmle_core.integrity import load_grading_inputs, verify_grading_files
+from sandmle_core.layout import Environment
 from sandmle_core.leaderboard import MedalResult, Thresholds, dense_reward, human_rank, medals, sparse_reward
 from sandmle_core.sandbox import Limits, RunResult, Sandbox, Workspace, get_sandbox
+from sandmle_core.submission_io import read_submission_file, submission_cap
 
 __all__ = [
     "ACTION_FORMAT",
@@ -169,14 +170,24 @@ class Task:
     thresholds: Thresholds | None = None
     leaderboard: tuple[float, ...] | None = None
     solutions_dir: Path | None = None
+    env: Environment | None = field(default=None, repr=False)
     _answers: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def answers(self) -> pd.DataFrame:
-        """The private answers, read once (they never enter a workspace)."""
+        """The private answers, read once (they never enter a workspace); a sandmle environment's are verified."""
         if self._answers is None:
             self._answers = pd.read_csv(self.answers_path)
         return self._answers
+
+    def verify(self) -> None:
+        """Check a sandmle environment's grading files against config.yaml (cached by file identity: cheap).
+
+        Raises:
+            TamperedEnvironment: naming the file that changed since the environment was built.
+        """
+        if self.env is not None:
+            verify_grading_files(self.env)
 
     def grade(self, submission: pd.DataFrame) -> float:
         """Score a submission (rounded to 5 decimals).
@@ -191,6 +202,13 @@ class Task:
         except Exception as exc:  # mle-bench convention: any exception of a competition's grader = invalid
             raise InvalidSubmission(exc.reason if isinstance(exc, InvalidSubmission) else
                                     f"{type(exc).__name__}: {exc}") from exc
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _load_grade_function(path: Path) -> Callable[[pd.DataFrame, pd.DataFrame], float]:
@@ -291,11 +309,13 @@ def load_task(path: str | Path, data_dir: str | Path | None = None) -> Task:
         from sandmle_core.layout import read_environment
 
         env = read_environment(root)
+        inputs = load_grading_inputs(env)  # hashes verified; answers and leaderboard parsed from the hashed bytes
         spec = env.grading
         return Task(task_id=env.env_id, kind="sandmle", root=root, description=env.description_path.read_text(),
                     public_dir=env.public_dir, answers_path=env.answers_path,
                     grader=lambda sub, ans: grade_submission(sub, ans, spec), thresholds=env.thresholds,
-                    leaderboard=tuple(env.leaderboard_scores()), solutions_dir=env.solutions_dir)
+                    leaderboard=inputs.leaderboard, solutions_dir=env.solutions_dir, env=env,
+                    _answers=inputs.answers)
     return _mlebench_task(root, config if isinstance(config, dict) else {}, Path(data_dir).resolve() if data_dir
                           else None)
 
@@ -367,7 +387,8 @@ class MLEEnvironment:
         reward: "dense" (SandMLE's default) or "sparse" (0.9 for gold only); both add 0.1 × the format rate.
         max_output_chars: how much of stdout and of stderr a step returns (the tail).
         max_score_calls: how many times the score tool may be used (None = unlimited).
-        max_submission_mb: larger submission files are not graded.
+        max_submission_mb: larger submission files are not graded (None = `submission_cap` of the answers' size:
+            max(8 MB, 20 × answers) by default).
         data_dir: mle-bench data directory for competitions whose data lives apart.
     """
 
@@ -382,7 +403,7 @@ class MLEEnvironment:
         reward: Literal["dense", "sparse"] = "dense",
         max_output_chars: int = 4000,
         max_score_calls: int | None = None,
-        max_submission_mb: float = 64.0,
+        max_submission_mb: float | None = None,
         data_dir: str | Path | None = None,
     ) -> None:
         if reward not in ("dense", "sparse"):
@@ -397,7 +418,8 @@ class MLEEnvironment:
         self.reward_kind = reward
         self.max_output_chars = max_output_chars
         self.max_score_calls = max_score_calls
-        self.max_submission_bytes = int(max_submission_mb * 2**20)
+        self.max_submission_bytes = (int(max_submission_mb * 2**20) if max_submission_mb is not None
+                                     else submission_cap(_size(self.task.answers_path)))
         self._ws: Workspace | None = None
         self._done = True
         self._seed = 0
@@ -440,6 +462,7 @@ class MLEEnvironment:
             seed: exported to every step as SANDMLE_SEED (ladder scripts and agents may use it); default 0.
         """
         self.close()
+        self.task.verify()  # once per episode: a corpus an earlier run wrote into is refused, not graded
         self._ws = Workspace.create(self.task.public_dir)
         self._done = False
         self._seed = int(seed or 0)
@@ -549,28 +572,9 @@ class MLEEnvironment:
         return StepResult(obs, final["reward"], end == "submit", end != "submit", {**info, **final})
 
     def _read_submission(self) -> pd.DataFrame:
-        """./submission.csv, read without following links, only when it is a plain file of the workspace."""
+        """./submission.csv through the safe reader: a plain file of the workspace, no link, under the size cap."""
         assert self._ws is not None
-        path = self._ws.root / SUBMISSION
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except FileNotFoundError:
-            raise InvalidSubmission(f"no {SUBMISSION} in the working directory") from None
-        except OSError as exc:
-            raise InvalidSubmission(f"{SUBMISSION} must be a regular file, not a link ({exc.strerror})") from None
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise InvalidSubmission(f"{SUBMISSION} must be a regular file")
-            if st.st_nlink > 1:
-                raise InvalidSubmission(f"{SUBMISSION} must not be a hard link to another file")
-            if st.st_size > self.max_submission_bytes:
-                raise InvalidSubmission(f"{SUBMISSION} is larger than {self.max_submission_bytes} bytes")
-            data = fh.read(self.max_submission_bytes + 1)
-        try:
-            return pd.read_csv(io.BytesIO(data))
-        except (ValueError, pd.errors.ParserError) as exc:
-            raise InvalidSubmission(f"cannot read {SUBMISSION} as CSV: {exc}") from None
+        return read_submission_file(SUBMISSION, self.max_submission_bytes, root=self._ws.root, what=SUBMISSION)
 
     def _grade(self) -> tuple[float | None, str | None]:
         try:

@@ -38,6 +38,7 @@ __all__ = [
     "GraderRef",
     "Provenance",
     "SandmleBlock",
+    "data_digest",
     "hash_files",
     "make_env_id",
     "publish_environment",
@@ -163,6 +164,11 @@ def hash_files(root: Path, exclude: tuple[str, ...] = (CONFIG,)) -> dict[str, st
     return hashes
 
 
+def data_digest(prepared_hashes: dict[str, str]) -> str:
+    """config.yaml's `data_hash`: sha256 of the JSON of every prepared/ file's hash (keys relative to prepared/)."""
+    return hashlib.sha256(json.dumps(prepared_hashes, sort_keys=True).encode()).hexdigest()
+
+
 def write_config(env_dir: Path, config: EnvironmentConfig) -> Path:
     """Write config.yaml deterministically (key order as declared, no timestamps)."""
     path = env_dir / CONFIG
@@ -263,7 +269,8 @@ def read_environment(env_dir: str | Path, verify_hashes: bool = False) -> Enviro
 
     Args:
         env_dir: the environment folder.
-        verify_hashes: also recompute every file's sha256 and compare with config.yaml (slower).
+        verify_hashes: also recompute every file's sha256 and compare with config.yaml's hashes and `data_hash`
+            (slower: reads every file).
 
     Returns:
         The environment.
@@ -289,6 +296,10 @@ def read_environment(env_dir: str | Path, verify_hashes: bool = False) -> Enviro
             if actual.get(rel) != expected.get(rel):
                 what = "missing" if rel not in actual else "not listed" if rel not in expected else "changed"
                 raise EnvironmentFormatError(root / rel, f"{what} since the environment was built (hash mismatch)")
+        prepared = {rel.removeprefix("prepared/"): h for rel, h in actual.items() if rel.startswith("prepared/")}
+        if data_digest(prepared) != config.sandmle.data_hash:
+            raise EnvironmentFormatError(root / CONFIG, "data_hash does not match the files under prepared/ "
+                                                        "(changed since the environment was built)")
     return env
 
 

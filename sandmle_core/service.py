@@ -6,21 +6,21 @@ thresholds and leaderboard in memory (loaded on first use, least-recently-used o
 grades with the very same code as the environment's own grader (`sandmle_core.grading.grade_submission`), so the
 two agree to the last digit. It is safe to share between threads (the HTTP server in `service_http` does).
 
+Each environment is verified when it is loaded: its answers, leaderboard and graders must match config.yaml's hashes
+(`sandmle_core.integrity`), and the answers are parsed from the bytes that were hashed; a tampered environment is a
+typed `TamperedEnvironment` (the HTTP server answers 409) and is never graded. A submission given as a path is read
+by the one safe reader (`sandmle_core.submission_io`: no links, regular files only, size cap).
+
 Failure tiers follow mle-bench's grader wrapper: an invalid submission (unreadable CSV, missing ids, wrong columns,
 NaN, ...) is a normal outcome — a report with `valid=false` and the reason; any other exception raised while grading
 a submission also yields an invalid report, but is logged with its traceback as a grader error; an unknown
 environment id is a typed `UnknownEnvironment`; a broken environment folder an `EnvironmentFormatError`.
-`bench_grading` measures warm (in process and over loopback HTTP) against cold (`python evaluator.py`) latency.
 """
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import os
-import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -34,14 +34,15 @@ import pandas as pd
 
 from sandmle_core.errors import EnvironmentFormatError, InvalidSubmission, SandmleError
 from sandmle_core.grading import grade_submission
+from sandmle_core.integrity import load_grading_inputs
 from sandmle_core.layout import Corpus, Environment, read_environment
 from sandmle_core.leaderboard import GradeReport, make_grade_report
+from sandmle_core.submission_io import parse_submission, read_submission_file, submission_cap
 
 __all__ = [
     "GradingService",
     "Submission",
     "UnknownEnvironment",
-    "bench_grading",
     "discover_environments",
     "read_submission",
 ]
@@ -101,33 +102,26 @@ def discover_environments(sources: str | Path | Iterable[str | Path]) -> dict[st
     return dict(sorted(found.items()))
 
 
-def read_submission(submission: Submission) -> pd.DataFrame:
-    """A submission as a table, read exactly as the environment's evaluator.py reads its file (`pd.read_csv`).
+def read_submission(submission: Submission, max_bytes: int | None = None) -> pd.DataFrame:
+    """A submission as a table: CSV text is parsed as the environment's evaluator.py parses its file; a path is read
+    by the safe reader (`read_submission_file`).
+
+    Args:
+        submission: a DataFrame, CSV text (`str` or UTF-8 `bytes`), or a path (`os.PathLike`).
+        max_bytes: the size cap of a file (default: `submission_cap` with no answers size, i.e. the floor).
 
     Raises:
-        InvalidSubmission: the text or file is not a readable CSV (or the file does not exist).
+        InvalidSubmission: the text or file is not a readable CSV; `SubmissionRefused` when the file is missing, a
+            link, a FIFO, a device, a directory, hard-linked or over the cap.
         TypeError: `submission` is none of the accepted kinds (a caller's bug, not a bad submission).
     """
     if isinstance(submission, pd.DataFrame):
         return submission
-    if isinstance(submission, bytes | bytearray):
-        try:
-            source: Any = io.StringIO(bytes(submission).decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise InvalidSubmission(f"the submission is not UTF-8 text: {exc}") from exc
-        what = "the submission"
-    elif isinstance(submission, str):
-        source, what = io.StringIO(submission), "the submission"
-    elif isinstance(submission, os.PathLike):
-        source, what = Path(submission), str(submission)
-    else:
-        raise TypeError(f"a submission is a DataFrame, CSV text or a path, not {type(submission).__name__}")
-    try:
-        return pd.read_csv(source)
-    except FileNotFoundError as exc:
-        raise InvalidSubmission(f"no submission file at {what}") from exc
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InvalidSubmission(f"cannot read {what} as CSV: {type(exc).__name__}: {exc}") from exc
+    if isinstance(submission, bytes | bytearray | str):
+        return parse_submission(bytes(submission) if isinstance(submission, bytearray) else submission)
+    if isinstance(submission, os.PathLike):
+        return read_submission_file(submission, submission_cap(None) if max_bytes is None else max_bytes)
+    raise TypeError(f"a submission is a DataFrame, CSV text or a path, not {type(submission).__name__}")
 
 
 @dataclass(frozen=True)
@@ -138,6 +132,7 @@ class _Warm:
     answers: pd.DataFrame
     leaderboard: tuple[float, ...]
     load_seconds: float
+    submission_cap: int
 
 
 class GradingService:
@@ -187,12 +182,9 @@ class GradingService:
         if env.env_id != env_id:
             raise EnvironmentFormatError(env.root / "config.yaml", f"declares id {env.env_id!r}, but the folder is "
                                                                    f"named {env_id!r}")
-        try:
-            answers = pd.read_csv(env.answers_path)
-        except (OSError, ValueError, pd.errors.ParserError) as exc:
-            raise EnvironmentFormatError(env.answers_path, f"unreadable answers: {exc}") from exc
-        board = tuple(env.leaderboard_scores())
-        return _Warm(env=env, answers=answers, leaderboard=board, load_seconds=time.perf_counter() - start)
+        inputs = load_grading_inputs(env)  # TamperedEnvironment when a grading file changed since the build
+        return _Warm(env=env, answers=inputs.answers, leaderboard=inputs.leaderboard,
+                     load_seconds=time.perf_counter() - start, submission_cap=submission_cap(inputs.answers_bytes))
 
     def _get(self, env_id: str) -> _Warm:
         with self._lock:
@@ -238,6 +230,7 @@ class GradingService:
 
         Raises:
             UnknownEnvironment: no environment of that id.
+            TamperedEnvironment: a grading file of the environment differs from config.yaml's hashes.
             EnvironmentFormatError: the environment's folder is broken.
         """
         return self._grade(env_id, submission, format_rate)[0]
@@ -246,7 +239,7 @@ class GradingService:
         warm = self._get(env_id)
         score, reason, grader_error = None, None, False
         try:
-            frame = read_submission(submission)
+            frame = read_submission(submission, warm.submission_cap)
         except InvalidSubmission as exc:
             reason = exc.reason
         else:
@@ -308,94 +301,3 @@ class GradingService:
             return {"status": "ok", "environments": len(self._dirs), "loaded": len(self._warm),
                     "max_loaded": self._max_loaded, **self._counts,
                     "uptime_seconds": round(time.monotonic() - self._started, 3)}
-
-
-def _summary_ms(seconds: list[float]) -> dict[str, float | int]:
-    ms = sorted(1000 * s for s in seconds)
-    if not ms:
-        return {"n": 0}
-
-    def pct(q: float) -> float:
-        return round(ms[min(len(ms) - 1, max(0, round(q * (len(ms) - 1))))], 3)
-
-    return {"n": len(ms), "p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "mean": round(statistics.fmean(ms), 3),
-            "max": round(ms[-1], 3)}
-
-
-def bench_grading(corpus_dir: str | Path, repeats: int = 200, cold_repeats: int = 3,
-                  max_envs: int | None = None) -> dict[str, Any]:
-    """Latency of one grade: warm in process, warm over loopback HTTP, and cold `python evaluator.py`.
-
-    Each environment's gold submission and sample submission (CSV text, parsed on every grade as a trainer would
-    send it) are graded round-robin `repeats` times per path. Cold runs start the environment's own evaluator.py
-    in a fresh interpreter (`cold_repeats` per environment, on the gold submission) and must print the same score
-    as the service. Not a test: figures depend on the machine.
-
-    Returns:
-        {"environments", "submissions", "load_ms", "warm_in_process_ms", "warm_http_ms", "cold_evaluator_ms",
-         "speedup_p50", "scores_agree", "goals"}: each latency block holds n, p50, p90, p99, mean and max.
-
-    Raises:
-        EnvironmentFormatError: the corpus holds no environment, or one is broken.
-    """
-    from sandmle_core.service_http import GraderClient, serving
-
-    service = GradingService(corpus_dir)
-    env_ids = service.env_ids[:max_envs] if max_envs else service.env_ids
-    if not env_ids:
-        raise EnvironmentFormatError(Path(corpus_dir), "holds no environment to benchmark")
-    loads = []
-    cases: list[tuple[str, str]] = []
-    for env_id in env_ids:
-        warm = service._get(env_id)
-        loads.append(warm.load_seconds)
-        for path in (warm.env.private_dir / "gold_submission.csv", warm.env.sample_submission_path):
-            if path.is_file():
-                cases.append((env_id, path.read_text()))
-    for env_id, text in cases:  # first touch of every code path, outside the timings
-        service.grade(env_id, text)
-    in_process = []
-    for i in range(repeats):
-        env_id, text = cases[i % len(cases)]
-        start = time.perf_counter()
-        service.grade(env_id, text)
-        in_process.append(time.perf_counter() - start)
-    over_http = []
-    with serving(service) as server:
-        client = GraderClient(server.url)
-        try:
-            client.grade(*cases[0])
-            for i in range(repeats):
-                env_id, text = cases[i % len(cases)]
-                start = time.perf_counter()
-                client.grade(env_id, text)
-                over_http.append(time.perf_counter() - start)
-        finally:
-            client.close()
-    cold, agree = [], True
-    for env_id in env_ids:
-        env = service.environment(env_id)
-        gold = env.private_dir / "gold_submission.csv"
-        if not gold.is_file():
-            continue
-        expected = service.grade_report(env_id, gold).score
-        for _ in range(cold_repeats):
-            start = time.perf_counter()
-            run = subprocess.run([sys.executable, "evaluator.py", "--submission_path", str(gold)], cwd=env.root,
-                                 capture_output=True, text=True, timeout=120)
-            cold.append(time.perf_counter() - start)
-            agree = agree and run.returncode == 0 and json.loads(run.stdout)["score"] == expected
-    warm_p50 = _summary_ms(in_process)["p50"]
-    cold_block = _summary_ms(cold)
-    return {
-        "environments": len(env_ids),
-        "submissions": len(cases),
-        "load_ms": _summary_ms(loads),
-        "warm_in_process_ms": _summary_ms(in_process),
-        "warm_http_ms": _summary_ms(over_http),
-        "cold_evaluator_ms": cold_block,
-        "speedup_p50": round(cold_block["p50"] / warm_p50, 1) if cold and warm_p50 else None,
-        "scores_agree": agree,
-        "goals": {"warm_p50_at_most_10_ms": warm_p50 <= 10.0,
-                  "cold_p50_at_most_1500_ms": bool(cold) and cold_block["p50"] <= 1500.0},
-    }

@@ -6,9 +6,12 @@ Every knob has a default that works on a fresh machine; the Makefile exports pro
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from sandmle_core.errors import SandmleError
 
 __all__ = ["Settings", "get_settings"]
 
@@ -25,6 +28,10 @@ class Settings:
             policy applies (`SANDMLE_ALLOW_WEAK_SANDBOX=1`); every result then names what is not isolated.
         sandbox_uid: the unprivileged uid (and gid) sandboxed code runs as when sandmle runs as root.
         workspace_mb: size bound of a sandbox workspace (its files and its /tmp), in MiB.
+        submission_floor_mb: the submission size cap never goes below this (`SANDMLE_SUBMISSION_FLOOR_MB`).
+        submission_answers_factor: the cap is this many times the answers file's size when that is larger
+            (`SANDMLE_SUBMISSION_FACTOR`); 0 makes the floor a fixed cap.
+        grader_token: bearer token of the grading service (`SANDMLE_GRADER_TOKEN`); None = no token.
     """
 
     cache_dir: Path
@@ -33,6 +40,9 @@ class Settings:
     allow_weak_sandbox: bool = False
     sandbox_uid: int = 65534
     workspace_mb: int = 2048
+    submission_floor_mb: float = 8.0
+    submission_answers_factor: float = 20.0
+    grader_token: str | None = None
 
     @property
     def seeds_dir(self) -> Path:
@@ -65,4 +75,20 @@ def get_settings() -> Settings:
         allow_weak_sandbox=os.environ.get("SANDMLE_ALLOW_WEAK_SANDBOX", "").strip().lower() in ("1", "true", "yes"),
         sandbox_uid=_int_env("SANDMLE_SANDBOX_UID", 65534, minimum=1),
         workspace_mb=_int_env("SANDMLE_WORKSPACE_MB", 2048, minimum=16),
+        submission_floor_mb=_positive("SANDMLE_SUBMISSION_FLOOR_MB", 8.0),
+        submission_answers_factor=_positive("SANDMLE_SUBMISSION_FACTOR", 20.0, allow_zero=True),
+        grader_token=os.environ.get("SANDMLE_GRADER_TOKEN") or None,
     )
+
+
+def _positive(var: str, default: float, allow_zero: bool = False) -> float:
+    raw = os.environ.get(var)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SandmleError(f"{var}={raw!r}: expected a number") from None
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise SandmleError(f"{var}={raw!r}: expected a {'non-negative' if allow_zero else 'positive'} number")
+    return value

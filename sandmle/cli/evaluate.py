@@ -49,3 +49,8 @@ def eval_command(
         print_json(data)
     else:
         typer.echo(markdown, nl=False)
+    tampered = [r for r in report.episodes if r.error_type == "TamperedEnvironment"]
+    if tampered:  # the report above still holds every other environment's episode; one line per refused one
+        for record in tampered:
+            typer.echo(f"error: {record.error}", err=True)
+        raise typer.Exit(2)

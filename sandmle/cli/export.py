@@ -34,26 +34,39 @@ def export(
 def serve_grader(
     sources: list[Path] = typer.Argument(..., help="corpora, environment folders or folders of environments"),
     port: int = typer.Option(8765, help="TCP port (0 = any free port; the URL is printed)"),
-    host: str = typer.Option("127.0.0.1", help="a loopback address: the server never listens beyond the machine"),
+    host: str = typer.Option("127.0.0.1", help="address to bind: loopback, or any address together with a token"),
+    token: str | None = typer.Option(None, "--token", help="bearer token every request must carry (default: "
+                                                           "$SANDMLE_GRADER_TOKEN); required beyond loopback"),
     max_loaded: int = typer.Option(256, help="environments kept in memory at once (least recently used evicted)"),
-    preload: bool = typer.Option(False, "--preload", help="load every environment before serving"),
+    preload: bool = typer.Option(False, "--preload", help="load (and verify) every environment before serving"),
+    workers: int | None = typer.Option(None, help="threads that parse and grade (default 4 per core)"),
+    request_timeout: float = typer.Option(10.0, help="seconds a request head may take once started (slow clients "
+                                                     "are answered 408 and dropped)"),
 ) -> None:
-    """Serve the warm grader on loopback: POST /grade {env_id, submission_csv}; GET /health, /envs, /envs/<id>."""
+    """Serve the warm grader: POST /grade {env_id, submission_csv}; GET /health, /envs, /envs/<id>."""
+    import dataclasses
     import sys
 
     from sandmle_core.service import GradingService
-    from sandmle_core.service_http import GradingHTTPServer
+    from sandmle_core.service_http import GradingHTTPServer, ServerLimits
+    from sandmle_core.settings import get_settings
 
+    token = token or get_settings().grader_token
+    if (workers is not None and workers < 1) or request_timeout <= 0:
+        raise typer.BadParameter("--workers must be at least 1 and --request-timeout positive")
+    limits = dataclasses.replace(ServerLimits(), request_timeout=request_timeout,
+                                 **({"workers": workers} if workers else {}))
     service = GradingService(sources, max_loaded=max_loaded)
     if preload:
         service.preload()
     try:
-        server = GradingHTTPServer(service, port=port, host=host)
+        server = GradingHTTPServer(service, port=port, host=host, token=token, limits=limits)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--host") from exc
     except OSError as exc:
         raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc}", param_hint="--port") from exc
-    print_json({"url": server.url, "environments": len(service), "preloaded": preload})
+    print_json({"url": server.url, "environments": len(service), "preloaded": preload, "token": bool(token),
+                "workers": limits.workers})
     sys.stdout.flush()
     try:
         server.serve_forever()

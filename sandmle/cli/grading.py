@@ -1,4 +1,9 @@
-"""`sandmle grade ENV_DIR SUBMISSION`: score, validity, thresholds, medals, HumanRank and reward as JSON."""
+"""`sandmle grade ENV_DIR SUBMISSION`: score, validity, thresholds, medals, HumanRank and reward as JSON.
+
+Before anything is graded the environment's grading files are checked against config.yaml's hashes (a tampered
+answers.csv, grade.py or leaderboard.csv is one `error:` line, exit 2), and the submission is read by the one safe
+reader: a link, FIFO, device, directory, hard-linked or oversized file is refused without being read.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,42 @@ import typer
 from sandmle.cli._app import app
 
 
-def grade_report_json(env_dir: Path, submission: Path, format_rate: float, timings: dict | None = None) -> tuple[dict,
-                                                                                                                 bool]:
-    """The grade report of one submission file against an environment (shared by grade and run-solution)."""
-    from sandmle_core.errors import InvalidSubmission
-    from sandmle_core.grading import grade_submission, read_table
+def grade_report_json(env_dir: Path, submission: Path, format_rate: float, timings: dict | None = None, *,
+                      root: Path | None = None, refusal_is_error: bool = True) -> tuple[dict, bool]:
+    """The grade report of one submission file against an environment (shared by grade and run-solution).
+
+    Args:
+        env_dir: the environment folder; its grading files are verified first.
+        submission: the submission file (relative to `root` when given).
+        format_rate: share of well-formed agent turns, for the reward's format term.
+        timings: extra figures to attach (run-solution's run).
+        root: the workspace the submission must lie in (no link on the way out of it).
+        refusal_is_error: a refused file (link, FIFO, device, ...) raises instead of grading as invalid.
+
+    Raises:
+        TamperedEnvironment: a grading file differs from config.yaml's hashes.
+        SubmissionRefused: only with `refusal_is_error`.
+    """
+    from sandmle_core.errors import InvalidSubmission, SubmissionRefused
+    from sandmle_core.grading import grade_submission
+    from sandmle_core.integrity import load_grading_inputs
     from sandmle_core.layout import read_environment
     from sandmle_core.leaderboard import make_grade_report
+    from sandmle_core.submission_io import read_submission_file, submission_cap
 
     env = read_environment(env_dir)
+    inputs = load_grading_inputs(env)
     try:
-        score, reason = grade_submission(read_table(submission), env.answers_path, env.grading), None
+        frame = read_submission_file(submission, submission_cap(inputs.answers_bytes), root=root,
+                                     what=f"the submission {submission}")
+        score, reason = grade_submission(frame, inputs.answers, env.grading), None
+    except SubmissionRefused as exc:
+        if refusal_is_error:
+            raise
+        score, reason = None, exc.reason
     except InvalidSubmission as exc:
         score, reason = None, exc.reason
-    report = make_grade_report(score, reason, env.leaderboard_scores(), env.thresholds, format_rate=format_rate)
+    report = make_grade_report(score, reason, list(inputs.leaderboard), env.thresholds, format_rate=format_rate)
     data = {"env_id": env.env_id, "metric": env.grading.metric, **report.model_dump(mode="json")}
     if timings:
         data["timings"] = timings
@@ -32,7 +59,7 @@ def grade_report_json(env_dir: Path, submission: Path, format_rate: float, timin
 @app.command()
 def grade(
     env_dir: Path = typer.Argument(..., help="an environment folder"),
-    submission: Path = typer.Argument(..., help="a submission CSV"),
+    submission: Path = typer.Argument(..., help="a submission CSV (a plain file: links, FIFOs, devices are refused)"),
     format_rate: float = typer.Option(1.0, help="share of well-formed agent turns, for the reward's format term"),
 ) -> None:
     """Grade a submission: score, validity (with the reason), thresholds, medals, HumanRank and reward."""

@@ -68,12 +68,16 @@ def run_solution(
                                             help="accept a backend without filesystem isolation (unshare, rlimit)"),
 ) -> None:
     """Run a solution in the sandbox against the environment's public data, then grade what it wrote."""
+    import os
+
     from sandmle.cli.grading import grade_report_json
     from sandmle_core.errors import SandboxError
+    from sandmle_core.integrity import verify_grading_files
     from sandmle_core.layout import read_environment
     from sandmle_core.sandbox import Limits, Workspace, get_sandbox
 
     env = read_environment(env_dir)
+    verify_grading_files(env)  # a tampered environment is refused before anything runs (and checked again to grade)
     if not script.is_file():
         raise SandboxError(f"{script}: no such solution script")
     limits = Limits(wall_seconds=timeout, cpu_seconds=timeout, memory_mb=memory_mb)
@@ -85,11 +89,12 @@ def run_solution(
                    "stopped_by": str(result.stopped_by), "exit_code": result.exit_code}
         isolation = {**result.isolation.model_dump(), "warnings": result.warnings}
         submission = ws.root / "submission.csv"
-        if not result.ok or not submission.is_file():
+        if not result.ok or not os.path.lexists(submission):  # links and FIFOs are the reader's to refuse
             print_json({"env_id": env.env_id, "valid": False, "reason": "the solution did not write submission.csv"
                         if result.ok else f"the solution failed ({result.stopped_by}, exit {result.exit_code})",
                         "stderr_tail": result.stderr_tail[-2000:], "timings": timings, "sandbox": isolation})
             raise typer.Exit(1)
-        data, valid = grade_report_json(env.root, submission, 1.0, timings)
+        data, valid = grade_report_json(env.root, Path("submission.csv"), 1.0, timings, root=ws.root,
+                                        refusal_is_error=False)
     print_json({**data, "sandbox": isolation})
     raise typer.Exit(0 if valid else 1)

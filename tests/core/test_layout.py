@@ -15,6 +15,7 @@ from sandmle_core.layout import (
     EnvironmentConfig,
     Provenance,
     SandmleBlock,
+    data_digest,
     hash_files,
     make_env_id,
     publish_environment,
@@ -52,7 +53,8 @@ def write_env(folder: Path, env_id: str = "toy-retail-0123abcd") -> Path:
         thresholds=Thresholds(gold=0.9, silver=0.9, bronze=0.9, median=0.7, lower_is_better=False, n_entries=3),
         sizes={"train": 2, "test": 2},
         provenance=Provenance(seed_id="toy", index=0, rng_seed=1, backend="offline", sandmle_version="0"),
-        spec_hash="0123abcd" * 8, data_hash="ff" * 32, hashes=hash_files(folder), spec={"title": "Toy"},
+        spec_hash="0123abcd" * 8, data_hash=data_digest(hash_files(folder / "prepared", exclude=())),
+        hashes=hash_files(folder), spec={"title": "Toy"},
     )
     write_config(folder, EnvironmentConfig.for_environment(env_id, "Toy", block))
     return folder
@@ -87,6 +89,11 @@ def _break(kind: str, root: Path) -> str:
     if kind == "answers in public":
         shutil.copy(root / "prepared" / "private" / "answers.csv", root / "prepared" / "public" / "answers.csv")
         return "public"
+    if kind == "edited data_hash":  # per-file hashes intact, but the data hash no longer agrees with them
+        data = yaml.safe_load((root / "config.yaml").read_text())
+        data["sandmle"]["data_hash"] = "0" * 64
+        (root / "config.yaml").write_text(yaml.safe_dump(data))
+        return "config.yaml"
     if kind == "changed file":
         (root / "prepared" / "public" / "train.csv").write_text("id,x,y\n1,0.1,1\n")
         return "train.csv"
@@ -94,7 +101,7 @@ def _break(kind: str, root: Path) -> str:
 
 
 @pytest.mark.parametrize("kind", ["no config", "bad yaml", "bad field", "no answers", "answers in public",
-                                  "changed file"])
+                                  "edited data_hash", "changed file"])
 def test_broken_folder_names_the_file(tmp_path: Path, kind: str) -> None:
     root = write_env(tmp_path / "e")
     name = _break(kind, root)

@@ -74,7 +74,7 @@ def test_linked_submissions_are_not_graded(isolated, env_dir):
     link = env.step({"tool": "bash", "command": f"ln -s {gold} submission.csv && ls -l submission.csv"})
     assert link.observation["exit_code"] == 0  # a dangling link inside the sandbox, pointing at the host's answers
     scored = env.step({"tool": "score"}).observation
-    assert scored["result"] is None and "not a link" in scored["error"]
+    assert scored["result"] is None and "symbolic link" in scored["error"]
     os.unlink(env.workspace_root / "submission.csv")
     # what a weaker backend could let an agent do; a workspace is a tmpfs of its own (as root), so the link is made
     # to a copy inside it: the grader sees the same thing, a submission with two names

@@ -16,7 +16,8 @@ import pytest
 from sandmle_core.errors import EnvironmentFormatError, InvalidSubmission, SandmleError
 from sandmle_core.layout import read_environment
 from sandmle_core.leaderboard import human_rank, medals
-from sandmle_core.service import GradingService, UnknownEnvironment, bench_grading, discover_environments
+from sandmle_core.service import GradingService, UnknownEnvironment, discover_environments
+from sandmle_core.service_bench import bench_grading
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,7 @@ TEXT_CASES = {
     "garbage text": ("garbage ,,, ;;\n\x01 !!! ??\n", "missing columns"),
     "empty text": ("", "cannot read"),
     "not UTF-8": (b"\xff\xfe\x00\x81garbage", "not UTF-8"),
-    "missing file": (Path("/nonexistent/submission.csv"), "no submission file"),
+    "missing file": (Path("/nonexistent/submission.csv"), "no such file"),
 }
 
 
@@ -217,9 +218,11 @@ def test_a_broken_environment_is_a_format_error(tiny_corpus: Path, tmp_path: Pat
 
 
 def test_bench_grading_reports_warm_and_cold_latencies(tiny_corpus: Path) -> None:
-    result = bench_grading(tiny_corpus, repeats=6, cold_repeats=1, max_envs=1)
+    result = bench_grading(tiny_corpus, repeats=6, cold_repeats=1, max_envs=1, concurrent_clients=8)
     assert result["environments"] == 1 and result["submissions"] == 2 and result["scores_agree"] is True
     for block in ("warm_in_process_ms", "warm_http_ms"):
         assert result[block]["n"] == 6 and 0 < result[block]["p50"] <= result[block]["p99"]
     assert result["cold_evaluator_ms"]["n"] == 1 and result["speedup_p50"] > 0
     assert set(result["goals"]) == {"warm_p50_at_most_10_ms", "cold_p50_at_most_1500_ms"}
+    assert result["concurrency"]["ok"] == 24 and result["concurrency"]["connection_errors"] == {}
+    assert result["verification"]["verify_cached_ms"]["n"] == 10

@@ -22,11 +22,13 @@ from sandmle_core.grading import constant_submission, grade_submission, perfect_
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.sandbox import Isolation, Limits, Workspace, get_sandbox
+from sandmle_core.submission_io import read_submission_file
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["LADDER_SEEDS", "OfflineDeveloper", "run_ladder_scripts"]
 
 LADDER_SEEDS = (0, 1, 2, 3)
+_LADDER_CAP = 256 * 2**20  # full-scale bench submissions included; what matters here is no link, no path out
 PRELOAD = (
     "numpy",
     "pandas",
@@ -106,7 +108,8 @@ def run_ladder_scripts(
             score, error = None, run["error"]
             if run["ok"]:
                 try:
-                    score = grade(pd.read_csv(ws.root / run["out"]), answers)
+                    # the path comes back from inside the sandbox: the safe reader keeps it in the workspace
+                    score = grade(read_submission_file(run["out"], _LADDER_CAP, root=ws.root), answers)
                 except (InvalidSubmission, ValueError, OSError) as exc:
                     error = f"invalid submission: {exc}"
             scores.append(RunScore(level=script.level, name=script.name, seed=seed, score=score,
