@@ -90,7 +90,7 @@ def test_ladder_runs_that_leave_a_link_are_not_graded(env_dir) -> None:
                             source=copy_sample + "os.symlink('real.csv', 'submission.csv')\n"),
                LadderScript(level=2, name="hardlink", summary="a hard link",
                             source=copy_sample + "os.link('real.csv', 'submission.csv')\n")]
-    runs, _, _ = run_ladder_scripts(scripts, env.public_dir, pd.read_csv(env.answers_path),
+    runs, _, _, _ = run_ladder_scripts(scripts, env.public_dir, pd.read_csv(env.answers_path),
                                     lambda sub, ans: grade_submission(sub, ans, env.grading), seeds=(0,))
     sample, link, hardlink = runs
     assert sample.score == 0.5 and sample.error is None
