@@ -25,7 +25,7 @@ def _noisy_text(rng: np.random.Generator, text: str) -> str:
     return " ".join(words)
 
 
-def _ranking_case(metric: str, ids: list[str], rng: np.random.Generator) -> tuple[pd.DataFrame, GradingSpec, pd.DataFrame]:
+def _ranking_case(metric: str, ids: list[str], rng: np.random.Generator) -> tuple:
     graded = metric.startswith("ndcg@")
     truth, ranked = [], []
     for _ in ids:
