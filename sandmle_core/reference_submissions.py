@@ -44,9 +44,9 @@ def perfect_submission(answers: pd.DataFrame, spec: GradingSpec) -> pd.DataFrame
     if kind == "class_probabilities":
         truth = runtime.truth_matrix(answers, _config(spec))
         truth = truth / truth.sum(axis=1, keepdims=True)
-        for i, name in enumerate(spec.submission_columns):
-            out[name] = truth[:, i]
-    elif kind == "label":
+        shares = pd.DataFrame(truth, columns=list(spec.submission_columns), index=out.index)
+        return pd.concat([out, shares], axis=1)  # one concat: many class columns one by one fragment the frame
+    if kind == "label":
         convert = runtime.free_text if spec.classes is None else runtime.label_text
         out[col] = answers[target].map(convert)
     elif kind in ("label_set", "text"):
@@ -108,9 +108,9 @@ def constant_submission(ids: pd.DataFrame | pd.Series, spec: GradingSpec, train_
     n = len(out)
     target, col = spec.target_columns[0], spec.submission_columns[0]
     if kind == "class_probabilities":
-        for name, share in zip(spec.submission_columns, _class_shares(spec, train_targets), strict=True):
-            out[name] = np.full(n, share)
-    elif kind == "label" and spec.classes is not None:
+        shares = np.tile(_class_shares(spec, train_targets), (n, 1))
+        return pd.concat([out, pd.DataFrame(shares, columns=list(spec.submission_columns))], axis=1)
+    if kind == "label" and spec.classes is not None:
         out[col] = _most_frequent(train_targets[target].dropna().map(runtime.label_text))
     elif kind in ("label", "label_set", "text"):
         out[col] = _most_frequent(train_targets[target].map(runtime.free_text))
