@@ -122,3 +122,13 @@ def cell_items(value, col, row_id, allow_empty):
 def check_probabilities(values, col):
     if ((values < 0) | (values > 1)).any():
         raise SubmissionError(f"column {col!r} holds probabilities outside [0, 1]")
+
+
+def check_lengths(sequences, ids, col, truths):
+    """Refuse a prediction far longer than every answer: edit distance costs len(a) * len(b) per row, so one huge
+    cell would stall the grader. The bound, max(1000, 10 x the longest answer), is far above any useful prediction."""
+    limit = max(1000, 10 * max((len(t) for t in truths), default=0))
+    for row_id, sequence in zip(ids, sequences, strict=True):
+        if len(sequence) > limit:
+            raise SubmissionError(f"column {col!r} at id {row_id}: a prediction of length {len(sequence)} is longer "
+                                  f"than any answer needs (at most {limit})")

@@ -20,6 +20,7 @@ from sandmle_core.grader_checks import (  # the renderers drop this block: grade
     SubmissionError,
     align_submission,
     cell_items,
+    check_lengths,
     check_probabilities,
     examples,
     free_text,
@@ -204,14 +205,17 @@ def _score_text(metric, sub, answers, config):
         truth = [free_text(v) for v in answers[target].tolist()]
         predicted = [free_text(v) for v in sub[col].tolist()]
         if metric == "levenshtein":
+            check_lengths(predicted, sub.index, col, truth)
             values.append(np.mean([levenshtein(a, b) for a, b in zip(truth, predicted, strict=True)]))
         elif metric == "word_jaccard":
             values.append(np.mean([word_jaccard(a, b) for a, b in zip(truth, predicted, strict=True)]))
         else:
-            tokens = sum(len(a.split()) for a in truth)
+            truth_tokens, predicted_tokens = [a.split() for a in truth], [b.split() for b in predicted]
+            tokens = sum(len(a) for a in truth_tokens)
             if tokens == 0:
                 raise ValueError("normalized Levenshtein needs answers with at least one token")
-            total = sum(levenshtein(a.split(), b.split()) for a, b in zip(truth, predicted, strict=True))
+            check_lengths(predicted_tokens, sub.index, col, truth_tokens)
+            total = sum(levenshtein(a, b) for a, b in zip(truth_tokens, predicted_tokens, strict=True))
             values.append(total / tokens)
     return np.mean(values)
 

@@ -36,7 +36,8 @@ class GradingSpec(BaseModel):
     Attributes:
         metric: a key of `sandmle_core.metrics.METRICS` (for example `auc`, `multiclass_log_loss`, `rmse`).
         id_column: the column that keys answers and submissions; row order never matters.
-        target_columns: the answer columns of `answers.csv`, besides the id.
+        target_columns: the answer columns that are scored, besides the id. The answers may hold more columns
+            (mle-bench's ranzcr keeps 11 label columns and scores 9): only these are read.
         submission_columns: the columns a submission must have besides the id, in order. For a multi-class
             probability metric these are the class labels; otherwise usually equal to `target_columns`.
         classes: the legal labels, as strings. For probability metrics over classes they name the submission's

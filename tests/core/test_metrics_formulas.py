@@ -280,3 +280,15 @@ def test_passthrough_columns_are_allowed_but_never_required_or_scored() -> None:
     with pytest.raises(ValueError, match="passthrough"):
         GradingSpec(metric="auc", id_column="i", target_columns=("y",), submission_columns=("y",),
                     passthrough_columns=("y",))
+
+
+@pytest.mark.parametrize("metric", ["levenshtein", "normalized_levenshtein"])
+def test_a_huge_prediction_cannot_stall_the_edit_distance(metric: str) -> None:
+    """Edit distance is quadratic: a 2-million-character cell is refused before any distance is computed."""
+    answers = pd.DataFrame({"id": ["a", "b"], "v": ["short answer", "x"]})
+    huge = "w " * 1_000_000
+    sub = pd.DataFrame({"id": ["a", "b"], "v": ["short answer", huge]})
+    with pytest.raises(InvalidSubmission, match="longer than any answer needs"):
+        grade_submission(sub, answers, _spec(metric, ("v",)))
+    ok = sub.assign(v=["short answer", "y " * 400])
+    assert grade_submission(ok, answers, _spec(metric, ("v",))) > 0
