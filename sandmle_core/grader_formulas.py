@@ -87,8 +87,10 @@ def set_micro_f1(truth_sets, predicted_sets):
 
 def pearson(x, y):
     """Pearson's r; 0.0 when either side is constant (no linear relation can be measured, never NaN)."""
-    x = np.asarray(x, dtype=float) - np.mean(x)
-    y = np.asarray(y, dtype=float) - np.mean(y)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x = x / max(float(np.max(np.abs(x))), 1e-300)  # scaled first: huge values (1e300) must not overflow to NaN
+    y = y / max(float(np.max(np.abs(y))), 1e-300)
+    x, y = x - np.mean(x), y - np.mean(y)
     norm = math.sqrt(float(np.dot(x, x)) * float(np.dot(y, y)))
     if norm == 0.0:
         return 0.0

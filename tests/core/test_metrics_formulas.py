@@ -191,6 +191,9 @@ def test_correlations_ignore_scale_and_monotone_transforms() -> None:
     assert grade_submission(monotone, answers, spearman) == grade_submission(sub, answers, spearman)
     constant = sub.assign(y=1.0)
     assert grade_submission(constant, answers, spec) == 0.0  # undefined correlation scores 0, never NaN
+    huge = sub.assign(y=sub["y"] * 1e300)  # an adversary's extreme values neither overflow nor change r
+    assert grade_submission(huge, answers, spec) == grade_submission(sub, answers, spec)
+    assert grade_submission(huge, answers, spearman) == grade_submission(sub, answers, spearman)
 
 
 def test_ids_align_across_types() -> None:
