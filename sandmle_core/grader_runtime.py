@@ -1,180 +1,228 @@
-"""The grading runtime: metric functions and submission checks, written once, used everywhere.
+"""The grading runtime: the metric table and one scorer per submission kind, written once, used everywhere.
 
 This module is the single source of truth for scoring. sandmle imports it (`sandmle_core.metrics`,
-`sandmle_core.grading`), and the renderers copy its source text verbatim into each environment's `grade.py` and
-`evaluator.py`, so those files need only numpy, pandas and scikit-learn and agree with sandmle to the last digit.
-It must therefore import nothing but the standard library, numpy, pandas and scikit-learn
-(tests/core/test_grading.py checks it).
+`sandmle_core.grading`), and the renderers copy its source text verbatim — after the sources of
+`sandmle_core.grader_formulas` and `sandmle_core.grader_checks`, whose import blocks below they drop — into each
+environment's `grade.py` and `evaluator.py`, so those files need only numpy, pandas and scikit-learn and agree with
+sandmle to the last digit. The three modules therefore import nothing but the standard library, numpy, pandas,
+scikit-learn and each other (tests/core/test_grading.py checks it).
 
-A grading config is a plain dict: metric, id_column, target_columns, submission_columns, classes.
+A grading config is a plain dict: metric, id_column, target_columns, submission_columns, classes, and optionally
+passthrough_columns (columns a submission may carry without being scored, like the Date of mle-bench's insults).
 """
 
 import math
 
 import numpy as np
-import pandas as pd
 from sklearn import metrics as skm
 
-
-class SubmissionError(Exception):
-    """The submission cannot be graded; the message says why."""
-
+from sandmle_core.grader_checks import (  # the renderers drop this block: grade.py embeds the source
+    SubmissionError,
+    align_submission,
+    cell_items,
+    check_lengths,
+    check_probabilities,
+    examples,
+    free_text,
+    label_column,
+    label_text,
+    numeric_columns,
+)
+from sandmle_core.grader_formulas import (  # the renderers drop this block too
+    LOG_MAE_FLOOR,
+    average_precision_at_k,
+    kl_divergence,
+    levenshtein,
+    log_mae,
+    ndcg_at_k,
+    pearson,
+    set_micro_f1,
+    spearman,
+    word_jaccard,
+)
 
 # name: (lower_is_better, optimum, kind) — kind = what each submission column holds.
 METRIC_TABLE = {
     "auc": (False, 1.0, "probability"),
     "mean_column_auc": (False, 1.0, "probability"),
+    "lrap": (False, 1.0, "probability"),
     "binary_log_loss": (True, 0.0, "probability"),
     "multiclass_log_loss": (True, 0.0, "class_probabilities"),
+    "kl_divergence": (True, 0.0, "class_probabilities"),
     "accuracy": (False, 1.0, "label"),
+    "error_rate": (True, 0.0, "label"),
     "macro_f1": (False, 1.0, "label"),
+    "mcc": (False, 1.0, "label"),
     "quadratic_weighted_kappa": (False, 1.0, "label"),
+    "micro_f1": (False, 1.0, "label_set"),
+    "map@5": (False, 1.0, "ranked_list"),
+    "map@12": (False, 1.0, "ranked_list"),
+    "ndcg@10": (False, 1.0, "ranked_list"),
+    "levenshtein": (True, 0.0, "text"),
+    "normalized_levenshtein": (True, 0.0, "text"),
+    "word_jaccard": (False, 1.0, "text"),
     "rmse": (True, 0.0, "value"),
     "rmsle": (True, 0.0, "value"),
     "mean_column_rmsle": (True, 0.0, "value"),
     "mae": (True, 0.0, "value"),
+    "log_mae": (True, round(math.log(LOG_MAE_FLOOR), 5), "value"),
+    "pearson": (False, 1.0, "value"),
+    "spearman": (False, 1.0, "value"),
 }
+RANKING_FAMILIES = ("map", "ndcg")  # `map@K` / `ndcg@K` exist for every K in 1..1000, not only the listed ones
+UNSCORED = -1  # an answer of -1 marks a row that an AUC metric does not score (Kaggle's jigsaw test labels)
 
 
-def label_text(value):
-    """A label as text, so 1, 1.0 and "1" compare equal."""
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return str(int(value))
-    return str(value)
-
-
-def _examples(values, limit=3):
-    shown = [label_text(v) for v in list(values)[:limit]]
-    return ", ".join(shown) + (", ..." if len(values) > limit else "")
-
-
-def _aligned(submission, answers, config):
-    """Check ids and columns; return the submission reindexed to the answers' id order."""
-    if not isinstance(submission, pd.DataFrame):
-        raise SubmissionError(f"the submission must be a table, got {type(submission).__name__}")
-    id_col = config["id_column"]
-    expected = [id_col, *config["submission_columns"]]
-    missing = [c for c in expected if c not in submission.columns]
-    if missing:
-        raise SubmissionError(f"missing columns: {missing} (expected {expected})")
-    extra = [c for c in submission.columns if c not in expected]
-    if extra:
-        raise SubmissionError(f"unexpected columns: {extra} (expected {expected})")
-    # plain Python lists, sets and a position map: several times faster than pandas' isin/loc on text ids
-    sub_ids = [label_text(v) for v in submission[id_col].tolist()]
-    position = {}
-    dup = []
-    for i, key in enumerate(sub_ids):
-        if key in position:
-            dup.append(key)
-        position[key] = i
-    if dup:
-        raise SubmissionError(f"duplicate ids in column {id_col!r}: {_examples(pd.unique(pd.Series(dup)))}")
-    ans_ids = [label_text(v) for v in answers[id_col].tolist()]
-    known = set(ans_ids)
-    absent = [key for key in ans_ids if key not in position]
-    if absent:
-        raise SubmissionError(f"{len(absent)} ids of the test set are missing, e.g. {_examples(absent)}")
-    unknown = [key for key in sub_ids if key not in known]
-    if unknown:
-        raise SubmissionError(f"{len(unknown)} ids are not in the test set, e.g. {_examples(unknown)}")
-    order = [position[key] for key in ans_ids]
-    aligned = submission.iloc[order].drop(columns=[id_col])
-    aligned.index = pd.Index(ans_ids, name=id_col)
-    return aligned
-
-
-def _numbers(frame, columns):
-    out = {}
-    for col in columns:
-        raw = frame[col]
-        if raw.isna().any():
-            raise SubmissionError(f"column {col!r} has missing (NaN) values at ids {_examples(raw[raw.isna()].index)}")
-        num = pd.to_numeric(raw, errors="coerce")
-        bad = num.isna() | ~np.isfinite(num.astype(float))
-        if bad.any():
-            raise SubmissionError(f"column {col!r} has non-numeric values at ids {_examples(raw[bad].index)}")
-        out[col] = num.astype(float).to_numpy()
-    return out
-
-
-def _labels(frame, col, classes):
-    raw = frame[col]
-    if raw.isna().any():
-        raise SubmissionError(f"column {col!r} has missing (NaN) values at ids {_examples(raw[raw.isna()].index)}")
-    text = raw.map(label_text)
-    if classes is not None:
-        bad = ~text.isin(set(classes))
-        if bad.any():
-            raise SubmissionError(
-                f"column {col!r} has values that are not one of the classes {list(classes)}: "
-                f"{_examples(text[bad].unique())}"
-            )
-    return text.to_numpy()
-
-
-def _check_probabilities(values, col):
-    if ((values < 0) | (values > 1)).any():
-        raise SubmissionError(f"column {col!r} holds probabilities outside [0, 1]")
-
-
-def score_submission(submission, answers, config):
-    """Validate a submission against the answers and return the metric, rounded to 5 decimals.
+def metric_entry(name):
+    """(lower_is_better, optimum, kind) of a metric name; `map@K` and `ndcg@K` take any K in 1..1000.
 
     Raises:
-        SubmissionError: when the submission is invalid (the message says what and where).
+        ValueError: for an unknown name.
     """
-    metric = config["metric"]
-    if metric not in METRIC_TABLE:
-        raise ValueError(f"unknown metric {metric!r}; known: {sorted(METRIC_TABLE)}")
-    kind = METRIC_TABLE[metric][2]
-    sub = _aligned(submission, answers, config)
-    targets = list(config["target_columns"])
-    classes = config.get("classes")
-    cols = list(config["submission_columns"])
-    if kind == "label":
-        y_true = answers[targets[0]].map(label_text).to_numpy()
-        y_pred = _labels(sub, cols[0], classes)
-        if metric == "accuracy":
-            value = skm.accuracy_score(y_true, y_pred)
-        elif metric == "macro_f1":
-            labels = list(classes) if classes else sorted(set(y_true))
-            value = skm.f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0.0)
+    if name in METRIC_TABLE:
+        return METRIC_TABLE[name]
+    family, sep, k = str(name).partition("@")
+    if sep and family in RANKING_FAMILIES and k.isdigit() and str(int(k)) == k and 1 <= int(k) <= 1000:
+        return (False, 1.0, "ranked_list")
+    raise ValueError(f"unknown metric {name!r}; known: {sorted(METRIC_TABLE)} and map@K / ndcg@K")
+
+
+def _score_probability(metric, sub, answers, config):
+    targets, cols = list(config["target_columns"]), list(config["submission_columns"])
+    numbers = numeric_columns(sub, cols)
+    for col in cols:
+        check_probabilities(numbers[col], col)
+    if metric == "lrap":
+        truth = answers[targets].astype(float).to_numpy()
+        return skm.label_ranking_average_precision_score(truth, np.column_stack([numbers[c] for c in cols]))
+    values = []
+    for target, col in zip(targets, cols, strict=False):
+        y_true = answers[target].astype(float).to_numpy()
+        if metric == "binary_log_loss":
+            values.append(skm.log_loss(y_true, numbers[col], labels=[0.0, 1.0]))
         else:
-            labels = list(classes) if classes else sorted(set(y_true) | set(y_pred), key=_ordinal_key)
-            value = skm.cohen_kappa_score(y_true, y_pred, labels=labels, weights="quadratic")
-            value = 0.0 if math.isnan(value) else value
-        return round(float(value), 5)
-    numbers = _numbers(sub, cols)
-    if kind == "class_probabilities":
-        matrix = np.column_stack([numbers[c] for c in cols])
-        for col in cols:
-            _check_probabilities(numbers[col], col)
-        sums = matrix.sum(axis=1)
-        off = np.abs(sums - 1.0) > 1e-4
-        if off.any():
-            raise SubmissionError(
-                f"class probabilities must sum to 1 in every row; {int(off.sum())} rows do not, e.g. ids "
-                f"{_examples(sub.index[off])} (sums {_examples(np.round(sums[off], 6))})"
-            )
-        y_true = answers[targets[0]].map(label_text).to_numpy()
-        labels = [str(c) for c in cols]
-        order = np.argsort(labels)  # log_loss reads the probability columns in sorted label order
-        value = skm.log_loss(y_true, matrix[:, order], labels=[labels[i] for i in order])
-        return round(float(value), 5)
-    if kind == "probability":
-        for col in cols:
-            _check_probabilities(numbers[col], col)
-        values = []
-        for target, col in zip(targets, cols, strict=False):
-            y_true = answers[target].astype(float).to_numpy()
-            if metric == "binary_log_loss":
-                values.append(skm.log_loss(y_true, numbers[col], labels=[0.0, 1.0]))
-            else:
-                values.append(skm.roc_auc_score(y_true, numbers[col]))
-        return round(float(np.mean(values)), 5)
+            scored = y_true != UNSCORED
+            values.append(skm.roc_auc_score(y_true[scored], numbers[col][scored]))
+    return np.mean(values)
+
+
+def truth_matrix(answers, config):
+    """The answers as one row of class weights per id, in submission column order (labels become one-hot rows)."""
+    targets, cols = list(config["target_columns"]), [str(c) for c in config["submission_columns"]]
+    if len(cols) > 1 and set(targets) == set(cols):  # one answer column per class (mle-bench's one-hot answers)
+        return answers[cols].astype(float).to_numpy()
+    labels = answers[targets[0]].map(label_text).to_numpy()
+    matrix = (labels[:, None] == np.array(cols)[None, :]).astype(float)
+    if (matrix.sum(axis=1) == 0).any():
+        raise ValueError(f"answers hold labels that are not submission columns {cols}")
+    return matrix
+
+
+def _score_class_probabilities(metric, sub, answers, config):
+    cols = list(config["submission_columns"])
+    numbers = numeric_columns(sub, cols)
+    matrix = np.column_stack([numbers[c] for c in cols])
+    for col in cols:
+        check_probabilities(numbers[col], col)
+    sums = matrix.sum(axis=1)
+    off = np.abs(sums - 1.0) > 1e-4
+    if off.any():
+        raise SubmissionError(
+            f"class probabilities must sum to 1 in every row; {int(off.sum())} rows do not, e.g. ids "
+            f"{examples(sub.index[off])} (sums {examples(np.round(sums[off], 6))})"
+        )
+    truth = truth_matrix(answers, config)
+    if metric == "kl_divergence":
+        totals = truth.sum(axis=1)
+        if (truth < 0).any() or (totals <= 0).any():
+            raise ValueError("KL divergence answers need non-negative class weights with a positive sum per row")
+        return kl_divergence(truth / totals[:, None], matrix)
+    if not np.isin(truth, (0.0, 1.0)).all() or (truth.sum(axis=1) != 1).any():
+        raise ValueError("multi-class log loss answers must be one label per row (one-hot rows)")
+    return skm.log_loss(truth.argmax(axis=1), matrix, labels=list(range(len(cols))))
+
+
+def _score_label(metric, sub, answers, config):
+    target, col = config["target_columns"][0], config["submission_columns"][0]
+    classes = config.get("classes")
+    if metric == "accuracy" and classes is None:  # free text (text normalization): exact match, no class set
+        y_true = np.array([free_text(v) for v in answers[target].tolist()], dtype=object)
+        y_pred = np.array([free_text(v) for v in sub[col].tolist()], dtype=object)
+        return float(np.mean(y_true == y_pred))
+    y_true = answers[target].map(label_text).to_numpy()
+    y_pred = label_column(sub, col, classes)
+    if metric in ("accuracy", "error_rate"):
+        value = skm.accuracy_score(y_true, y_pred)
+        return 1.0 - value if metric == "error_rate" else value
+    if metric == "macro_f1":
+        labels = list(classes) if classes else sorted(set(y_true))
+        return skm.f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0.0)
+    if metric == "mcc":
+        return skm.matthews_corrcoef(y_true, y_pred)
+    labels = list(classes) if classes else sorted(set(y_true) | set(y_pred), key=_ordinal_key)
+    value = skm.cohen_kappa_score(y_true, y_pred, labels=labels, weights="quadratic")
+    return 0.0 if math.isnan(value) else value
+
+
+def _score_label_set(metric, sub, answers, config):
+    target, col = config["target_columns"][0], config["submission_columns"][0]
+    classes = config.get("classes")
+    truth = [set(cell_items(v, target, i, True)) for i, v in zip(sub.index, answers[target].tolist(), strict=True)]
+    predicted = [set(cell_items(v, col, i, True)) for i, v in zip(sub.index, sub[col].tolist(), strict=True)]
+    if classes is not None:
+        unknown = sorted(set().union(*predicted) - set(classes)) if predicted else []
+        if unknown:
+            raise SubmissionError(f"column {col!r} has labels that are not one of the classes {list(classes)}: "
+                                  f"{examples(unknown)}")
+    return set_micro_f1(truth, predicted)
+
+
+def _score_ranked_list(metric, sub, answers, config):
+    target, col = config["target_columns"][0], config["submission_columns"][0]
+    family, k = metric.split("@")[0], int(metric.split("@")[1])
+    scores = []
+    for row_id, truth, ranked in zip(sub.index, answers[target].tolist(), sub[col].tolist(), strict=True):
+        predicted = cell_items(ranked, col, row_id, False)
+        relevant = cell_items(truth, target, row_id, True)
+        if family == "map":
+            if relevant:  # a row with nothing to find is not scored (it could only score 0)
+                scores.append(average_precision_at_k(set(relevant), predicted, k))
+            continue
+        gains = {}
+        for token in relevant:
+            item, _, gain = token.rpartition(":") if ":" in token else (token, "", "1")
+            gains[item] = float(gain)
+        if any(g > 0 for g in gains.values()):
+            scores.append(ndcg_at_k(gains, predicted, k))
+    if not scores:
+        raise ValueError("no answer row has a relevant item: the ranking metric is undefined")
+    return np.mean(scores)
+
+
+def _score_text(metric, sub, answers, config):
+    values = []
+    for target, col in zip(config["target_columns"], config["submission_columns"], strict=False):
+        truth = [free_text(v) for v in answers[target].tolist()]
+        predicted = [free_text(v) for v in sub[col].tolist()]
+        if metric == "levenshtein":
+            check_lengths(predicted, sub.index, col, truth)
+            values.append(np.mean([levenshtein(a, b) for a, b in zip(truth, predicted, strict=True)]))
+        elif metric == "word_jaccard":
+            values.append(np.mean([word_jaccard(a, b) for a, b in zip(truth, predicted, strict=True)]))
+        else:
+            truth_tokens, predicted_tokens = [a.split() for a in truth], [b.split() for b in predicted]
+            tokens = sum(len(a) for a in truth_tokens)
+            if tokens == 0:
+                raise ValueError("normalized Levenshtein needs answers with at least one token")
+            check_lengths(predicted_tokens, sub.index, col, truth_tokens)
+            total = sum(levenshtein(a, b) for a, b in zip(truth_tokens, predicted_tokens, strict=True))
+            values.append(total / tokens)
+    return np.mean(values)
+
+
+def _score_value(metric, sub, answers, config):
+    targets, cols = list(config["target_columns"]), list(config["submission_columns"])
+    numbers = numeric_columns(sub, cols)
     values = []
     for target, col in zip(targets, cols, strict=False):
         y_true = answers[target].astype(float).to_numpy()
@@ -185,9 +233,39 @@ def score_submission(submission, answers, config):
             values.append(skm.root_mean_squared_log_error(y_true, y_pred))
         elif metric == "rmse":
             values.append(skm.root_mean_squared_error(y_true, y_pred))
+        elif metric == "log_mae":
+            values.append(log_mae(y_true, y_pred))
+        elif metric == "pearson":
+            values.append(pearson(y_true, y_pred))
+        elif metric == "spearman":
+            values.append(spearman(y_true, y_pred))
         else:
             values.append(skm.mean_absolute_error(y_true, y_pred))
-    return round(float(np.mean(values)), 5)
+    return np.mean(values)
+
+
+SCORERS = {
+    "probability": _score_probability,
+    "class_probabilities": _score_class_probabilities,
+    "label": _score_label,
+    "label_set": _score_label_set,
+    "ranked_list": _score_ranked_list,
+    "text": _score_text,
+    "value": _score_value,
+}
+
+
+def score_submission(submission, answers, config):
+    """Validate a submission against the answers and return the metric, rounded to 5 decimals.
+
+    Raises:
+        SubmissionError: when the submission is invalid (the message says what and where).
+        ValueError: when the metric is unknown or the answers themselves cannot be scored (a bug, not the agent's).
+    """
+    metric = config["metric"]
+    kind = metric_entry(metric)[2]
+    sub = align_submission(submission, answers, config)
+    return round(float(SCORERS[kind](metric, sub, answers, config)), 5)
 
 
 def _ordinal_key(label):

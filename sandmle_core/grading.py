@@ -2,22 +2,23 @@
 
 `grade_submission` aligns by id (row order never matters), checks every column and value, and returns the metric
 rounded to 5 decimals, raising `InvalidSubmission` with a reason an agent can act on. The generated files embed the
-source of `sandmle_core.grader_runtime` plus a literal config, so an environment folder grades on any machine with
-pandas, numpy and scikit-learn — and agrees with sandmle exactly, because it is the same code.
+source of the grading runtime (`sandmle_core.grader_formulas`, `grader_checks`, `grader_runtime`) plus a literal
+config, so an environment folder grades on any machine with pandas, numpy and scikit-learn — and agrees with
+sandmle exactly, because it is the same code. The reference submissions live in `sandmle_core.reference_submissions`.
 """
 
 from __future__ import annotations
 
+import ast
 import pprint
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
-from sandmle_core import grader_runtime
+from sandmle_core import grader_checks, grader_formulas, grader_runtime
 from sandmle_core.errors import InvalidSubmission
-from sandmle_core.metrics import get_metric
+from sandmle_core.reference_submissions import constant_submission, perfect_submission
 from sandmle_core.spec import GradingSpec
 
 if TYPE_CHECKING:
@@ -35,13 +36,16 @@ __all__ = [
 
 
 def _config(spec: GradingSpec) -> dict:
-    return {
+    config = {
         "metric": spec.metric,
         "id_column": spec.id_column,
         "target_columns": list(spec.target_columns),
         "submission_columns": list(spec.submission_columns),
         "classes": None if spec.classes is None else list(spec.classes),
     }
+    if spec.passthrough_columns:  # only when set: the grade.py of every other environment stays byte-identical
+        config["passthrough_columns"] = list(spec.passthrough_columns)
+    return config
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -85,56 +89,22 @@ def grade_file(submission_path: str | Path, answers_path: str | Path, spec: Grad
     return grade_submission(read_table(submission_path), pd.read_csv(answers_path), spec)
 
 
-def perfect_submission(answers: pd.DataFrame, spec: GradingSpec) -> pd.DataFrame:
-    """The submission that reaches the metric's optimum (the gold submission)."""
-    kind = get_metric(spec.metric).kind
-    out = pd.DataFrame({spec.id_column: answers[spec.id_column]})
-    if kind == "class_probabilities":
-        truth = answers[spec.target_columns[0]].map(grader_runtime.label_text)
-        for col in spec.submission_columns:
-            out[col] = (truth == col).astype(float)
-    elif kind == "label":
-        out[spec.submission_columns[0]] = answers[spec.target_columns[0]].map(grader_runtime.label_text)
-    else:
-        for target, col in zip(spec.target_columns, spec.submission_columns, strict=True):
-            out[col] = answers[target].astype(float)
-    return out
-
-
-def constant_submission(ids: pd.DataFrame | pd.Series, spec: GradingSpec, train_targets: pd.DataFrame) -> pd.DataFrame:
-    """The uninformed submission: the training prior (class shares, majority label) or the training mean.
-
-    Args:
-        ids: the ids to predict (a frame holding the id column, or a series).
-        spec: how the task is graded.
-        train_targets: the training rows' target columns — the only thing the prior is computed from.
-    """
-    kind = get_metric(spec.metric).kind
-    id_values = ids[spec.id_column] if isinstance(ids, pd.DataFrame) else ids
-    out = pd.DataFrame({spec.id_column: id_values.to_numpy()})
-    n = len(out)
-    if kind == "class_probabilities":
-        labels = train_targets[spec.target_columns[0]].dropna().map(grader_runtime.label_text)
-        counts = np.array([(labels == c).sum() for c in spec.submission_columns], dtype=float) + 1.0
-        shares = np.round(counts / counts.sum(), 6)
-        shares[-1] = round(1.0 - shares[:-1].sum(), 6)  # exact sum of 1 after rounding
-        for col, share in zip(spec.submission_columns, shares, strict=True):
-            out[col] = np.full(n, share)
-    elif kind == "label":
-        labels = train_targets[spec.target_columns[0]].dropna().map(grader_runtime.label_text)
-        counts = labels.value_counts()
-        majority = sorted(counts[counts == counts.max()].index)[0]
-        out[spec.submission_columns[0]] = majority
-    else:
-        for target, col in zip(spec.target_columns, spec.submission_columns, strict=True):
-            out[col] = round(float(train_targets[target].astype(float).mean()), 6)
-    return out
-
-
 def _runtime_source() -> str:
-    text = Path(grader_runtime.__file__).read_text()
-    body = text.split('"""', 2)[2]  # drop the module docstring: it speaks about sandmle, not the environment
-    return body.strip() + "\n"
+    """The formulas, checks and runtime sources as one module body, without their docstrings (they speak about
+    sandmle, not the environment) and without their imports of each other (the names are all in one file now)."""
+    parts = []
+    for module in (grader_formulas, grader_checks, grader_runtime):
+        text = Path(module.__file__).read_text()
+        body = ast.parse(text).body
+        drop: set[int] = set()
+        for i, node in enumerate(body):
+            docstring = i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            internal = isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sandmle_core")
+            if docstring or internal:
+                drop.update(range(node.lineno - 1, node.end_lineno or node.lineno))
+        lines = text.splitlines()
+        parts.append("\n".join(line for n, line in enumerate(lines) if n not in drop).strip())
+    return "\n\n\n".join(parts) + "\n"
 
 
 def render_grade_py(spec: GradingSpec) -> str:

@@ -36,11 +36,15 @@ class GradingSpec(BaseModel):
     Attributes:
         metric: a key of `sandmle_core.metrics.METRICS` (for example `auc`, `multiclass_log_loss`, `rmse`).
         id_column: the column that keys answers and submissions; row order never matters.
-        target_columns: the answer columns of `answers.csv`, besides the id.
+        target_columns: the answer columns that are scored, besides the id. The answers may hold more columns
+            (mle-bench's ranzcr keeps 11 label columns and scores 9): only these are read.
         submission_columns: the columns a submission must have besides the id, in order. For a multi-class
             probability metric these are the class labels; otherwise usually equal to `target_columns`.
         classes: the legal labels, as strings. For probability metrics over classes they name the submission's
             probability columns; for label metrics (accuracy, macro F1, QWK) a submitted value must be one of them.
+        passthrough_columns: columns a submission may carry besides the id and the submission columns without
+            being scored or required (mle-bench's insults submission keeps a Date column). Left out of the
+            spec's serialised form when empty, so specs without it keep their content hash.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -50,14 +54,18 @@ class GradingSpec(BaseModel):
     target_columns: tuple[str, ...] = Field(min_length=1)
     submission_columns: tuple[str, ...] = Field(min_length=1)
     classes: tuple[str, ...] | None = None
+    passthrough_columns: tuple[str, ...] = Field(default=(), exclude_if=lambda cols: not cols)
 
     @model_validator(mode="after")
     def _columns_are_distinct(self) -> GradingSpec:
-        for name, cols in (("target_columns", self.target_columns), ("submission_columns", self.submission_columns)):
+        for name, cols in (("target_columns", self.target_columns), ("submission_columns", self.submission_columns),
+                           ("passthrough_columns", self.passthrough_columns)):
             if len(set(cols)) != len(cols):
                 raise ValueError(f"{name} has duplicates: {list(cols)}")
             if self.id_column in cols:
                 raise ValueError(f"{name} must not contain the id column {self.id_column!r}")
+        if set(self.passthrough_columns) & set(self.submission_columns):
+            raise ValueError("passthrough_columns must not repeat submission_columns")
         return self
 
 
