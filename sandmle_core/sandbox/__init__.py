@@ -4,6 +4,9 @@ Every piece of code sandmle did not write itself at build time runs here. `get_s
 backend that works on this machine — bubblewrap, then unshare, then plain rlimits (which warns that it does not
 isolate) — unless one is forced by argument or `SANDMLE_SANDBOX`; docker is used only when asked for.
 `available_backends()` says what each backend isolates and whether it works here (`sandmle doctor`).
+
+Imports: the standard library, `errors` and `settings` (the docker SDK in its docker backend); nothing of the build
+or consume wings, which both use it.
 """
 
 from __future__ import annotations

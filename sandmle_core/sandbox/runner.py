@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from sandmle_core.sandbox.base import Limits, RunResult, StopReason, Workspace
 from sandmle_core.sandbox.cgroups import CgroupRun
@@ -50,6 +51,65 @@ def _drain(stream, tail: _Tail, over: Callable[[], None]) -> None:
     stream.close()
 
 
+def _preexec(limits: Limits, cgroup: CgroupRun | None):
+    """The child's set-up before exec: rlimits, and the per-run cgroup when there is one."""
+
+    def preexec() -> None:
+        cpu = int(limits.cpu_seconds + 0.999)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        size = limits.file_size_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if cgroup is not None:
+            cgroup.attach_self()
+        else:
+            mem = limits.memory_mb * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+
+    return preexec
+
+
+def _stop_reason(status: int, code: int, cpu: float, flags: dict[str, bool], procs_hit: bool, oom: bool,
+                 memory_error: bool, limits: Limits) -> StopReason:
+    """Why a run ended: what the runner itself stopped, or the limit the kernel enforced (or none)."""
+    signalled = os.WIFSIGNALED(status) or code > 128
+    sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else code - 128 if code > 128 else 0
+    if flags["output"]:
+        return StopReason.OUTPUT
+    if procs_hit and (code != 0 or flags["timeout"]):
+        return StopReason.PROCESSES
+    if flags["timeout"] or sig == signal.SIGXCPU or (code != 0 and cpu >= limits.cpu_seconds):
+        return StopReason.TIMEOUT
+    if (oom and (signalled or code != 0)) or (memory_error and code != 0):
+        return StopReason.MEMORY
+    if signalled:
+        return StopReason.SIGNAL
+    return StopReason.NONE
+
+
+def _wait4(pid: int, timeout: float, on_timeout: Callable[[], None]) -> tuple[int, Any, bool]:
+    """Wait for the process (its status and rusage); past `timeout` seconds call `on_timeout` and keep waiting.
+
+    Returns:
+        (wait status, resource usage, whether the timeout was hit).
+    """
+    waited: dict[str, Any] = {}
+
+    def wait() -> None:
+        waited["status"] = os.wait4(pid, 0)
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout)
+    timed_out = waiter.is_alive()
+    if timed_out:
+        on_timeout()
+        waiter.join()
+    _, status, usage = waited["status"]
+    return status, usage, timed_out
+
+
 def execute(
     argv: list[str],
     workspace: Workspace,
@@ -65,19 +125,7 @@ def execute(
     if use_cgroup and cgroup is None:
         warnings.append("no writable cgroup: memory is bounded by RLIMIT_AS and processes are not bounded")
 
-    def preexec() -> None:
-        cpu = int(limits.cpu_seconds + 0.999)
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        size = limits.file_size_mb * 2**20
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if cgroup is not None:
-            cgroup.attach_self()
-        else:
-            mem = limits.memory_mb * 2**20
-            resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-            resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
-
+    preexec = _preexec(limits, cgroup)
     before = workspace.snapshot()
     out, err = _Tail(limits.tail_bytes), _Tail(limits.tail_bytes)
     flags = {"output": False, "timeout": False}
@@ -111,23 +159,11 @@ def execute(
                for s, t in ((proc.stdout, out), (proc.stderr, err))]
     for r in readers:
         r.start()
-    waited: dict[str, object] = {}
-
-    def wait() -> None:
-        waited["status"] = os.wait4(proc.pid, 0)
-
-    waiter = threading.Thread(target=wait, daemon=True)
-    waiter.start()
-    waiter.join(limits.wall_seconds)
-    if waiter.is_alive():
-        flags["timeout"] = True
-        kill()
-        waiter.join()
+    status, usage, flags["timeout"] = _wait4(proc.pid, limits.wall_seconds, kill)
     wall = time.perf_counter() - start
     kill()  # whatever the main process left behind (daemons, forks) goes too
     for r in readers:
         r.join(timeout=5)
-    _, status, usage = waited["status"]  # type: ignore[misc]
     proc.returncode = os.waitstatus_to_exitcode(status)
     code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
     cpu = usage.ru_utime + usage.ru_stime
@@ -138,20 +174,8 @@ def execute(
         peak = cgroup.peak_memory_mb() or peak
         oom, procs_hit = cgroup.oom_killed(), cgroup.hit_process_limit()
         cgroup.remove()
-    signalled = os.WIFSIGNALED(status) or code > 128
-    sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else code - 128 if code > 128 else 0
-    if flags["output"]:
-        stopped = StopReason.OUTPUT
-    elif procs_hit and (code != 0 or flags["timeout"]):
-        stopped = StopReason.PROCESSES
-    elif flags["timeout"] or sig == signal.SIGXCPU or (code != 0 and cpu >= limits.cpu_seconds):
-        stopped = StopReason.TIMEOUT
-    elif (oom and (signalled or code != 0)) or (cgroup is None and code != 0 and "MemoryError" in err.text()):
-        stopped = StopReason.MEMORY
-    elif signalled:
-        stopped = StopReason.SIGNAL
-    else:
-        stopped = StopReason.NONE
+    stopped = _stop_reason(status, code, cpu, flags, procs_hit, oom, cgroup is None and "MemoryError" in err.text(),
+                           limits)
     after = workspace.snapshot()
     written = sorted(k for k, v in after.items() if before.get(k) != v)
     return RunResult(

@@ -24,11 +24,14 @@ from sandmle_core.errors import SpecError
 from sandmle_core.grading import constant_submission, grade_submission
 from sandmle_core.ladder import LadderConfig, LadderScript
 from sandmle_core.ladder.configs import config_from_spec
-from sandmle_core.ladder.series import scripts
-from sandmle_core.rules.series import SeasonalTerm, SeriesRule
+from sandmle_core.modalities import domains_for
+from sandmle_core.modalities.base import DraftContext
+from sandmle_core.modalities.time_series.drafter import draft
+from sandmle_core.modalities.time_series.ladder import scripts
+from sandmle_core.modalities.time_series.rule import SeasonalTerm, SeriesRule
+from sandmle_core.modalities.time_series.synthesizer import synthesize
+from sandmle_core.slots import stream
 from sandmle_core.spec import Challenge, ColumnKind, DomainRef, GradingSpec, Modality, TaskType
-from sandmle_core.synthesis.base import DraftContext, stream
-from sandmle_core.synthesis.series import draft, synthesize
 from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, SeedDNA, TaskSpec
 
 DNA = SeedDNA(seed_id="co2", modality=Modality.TIME_SERIES, task_type=TaskType.FORECASTING, metric="mae",
@@ -104,7 +107,7 @@ def _tau(scores: list[float]) -> float:
 
 
 def test_draft_follows_the_domain_vocabulary_and_is_reproducible() -> None:
-    domains = load_catalog().for_task(Modality.TIME_SERIES, TaskType.FORECASTING)
+    domains = domains_for(load_catalog(), Modality.TIME_SERIES, TaskType.FORECASTING)
     assert domains
     for domain in domains:
         vocab = domain.series

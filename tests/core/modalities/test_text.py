@@ -21,12 +21,13 @@ from sandmle_core.errors import SpecError
 from sandmle_core.grading import constant_submission, grade_submission
 from sandmle_core.ladder import LadderConfig, LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
-from sandmle_core.ladder.text import scripts
 from sandmle_core.metrics import get_metric
-from sandmle_core.rules.text import NEGATION, TextRule
+from sandmle_core.modalities.base import DraftContext, class_count_range
+from sandmle_core.modalities.text import KIT as text
+from sandmle_core.modalities.text.ladder import scripts
+from sandmle_core.modalities.text.rule import NEGATION, TextRule
+from sandmle_core.slots import stream
 from sandmle_core.spec import Challenge, DomainRef, GradingSpec, Modality, TaskType
-from sandmle_core.synthesis import text
-from sandmle_core.synthesis.base import DraftContext, class_count_range, stream
 from sandmle_core.taskspec import SeedDNA, TaskSpec
 
 DOCSTRING_CLASSES = ("numpy", "pandas", "scipy", "sklearn", "matplotlib")

@@ -21,13 +21,15 @@ from sandmle_core.errors import SpecError
 from sandmle_core.grading import grade_submission
 from sandmle_core.ladder import SEED_ENV, LadderConfig
 from sandmle_core.ladder.configs import config_from_spec
-from sandmle_core.ladder.image import scripts
 from sandmle_core.metrics import get_metric
-from sandmle_core.rules.image import ImageRule
+from sandmle_core.modalities.base import DraftContext, class_count_range
+from sandmle_core.modalities.image.drafter import draft
+from sandmle_core.modalities.image.ladder import scripts
+from sandmle_core.modalities.image.rule import ImageRule
+from sandmle_core.modalities.image.synthesizer import synthesize
 from sandmle_core.seeds.bundled import get_bundled_seed
+from sandmle_core.slots import stream
 from sandmle_core.spec import Challenge, ColumnKind, DomainRef, GradingSpec, Modality, TaskType
-from sandmle_core.synthesis.base import DraftContext, class_count_range, stream
-from sandmle_core.synthesis.image import draft, synthesize
 from sandmle_core.taskspec import SeedDNA, TaskSpec
 
 HARNESS = Path(__file__).resolve().parents[3] / "sandmle_core" / "ladder" / "harness.py"
