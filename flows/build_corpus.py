@@ -36,7 +36,7 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
     futures = {}
     for job in jobs:
         task = stages.build_environment.with_options(
-            task_run_name=job.key.run_name, tags=[f"seed:{job.seed_id}", f"modality:{job.modality.value}"])
+            task_run_name=job.key.run_name, tags=[f"seed:{job.key.seed_id}", f"modality:{job.profile.modality.value}"])
         futures[task.submit(job, contracts)] = job
     for future in as_completed(list(futures)):
         job = futures[future]
@@ -44,7 +44,7 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
             row = future.result()
         except Exception as exc:  # the unit failed after its retries: record it, keep going
             message = f"{type(exc).__name__}: {exc}"
-            logger.warning("slot %s failed after retries: %s", job.slot, message)
+            logger.warning("slot %s failed after retries: %s", job.key, message)
             row = stages.record_failure(job, "build", message, stages.BUILD_RETRIES + 1)
         writer.add(row)
     stages.write_manifest(writer)

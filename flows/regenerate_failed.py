@@ -40,7 +40,7 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
         export_api_url()
         rows = build_environments.with_options(task_runner=dask_runner(workers, dask_address, root / ".work" / "dask"))(
             jobs, str(root), contracts)
-        rows = [r for r in rows if r.slot in {job.slot for job in jobs}]  # the regenerated slots only
+        rows = [r for r in rows if r.slot in {str(job.key) for job in jobs}]  # the regenerated slots only
     summary = stages.publish_summary(rows, count_diversity(rows), time.perf_counter() - start)
     fixed = sum(r.status == "accepted" for r in rows)
     return {"corpus": str(root), "retried": len(jobs), "fixed": fixed, "still_failed": len(jobs) - fixed,

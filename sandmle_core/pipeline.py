@@ -27,7 +27,6 @@ from sandmle_core.records import FailureRecord, ManifestRow, ManifestWriter, rea
 from sandmle_core.recovery import unrecorded_rows
 from sandmle_core.seeds import resolve_seed
 from sandmle_core.slots import SlotKey
-from sandmle_core.spec import Modality
 
 __all__ = [
     "SlotJob",
@@ -87,18 +86,6 @@ class SlotJob:
     max_attempts: int = DEFAULT_ATTEMPTS
     first_attempt: int = 1
     failed_env_id: str | None = None
-
-    @property
-    def slot(self) -> str:
-        return str(self.key)
-
-    @property
-    def seed_id(self) -> str:
-        return self.key.seed_id
-
-    @property
-    def modality(self) -> Modality:
-        return self.profile.modality
 
 
 def plan_slots(seed_ref: str, profile: TaskProfile, per_seed: int, rng_seed: int, corpus_root: str | Path,

@@ -78,8 +78,8 @@ def plan_slots(seed_ref: str, profile_path: str, per_seed: int, rng_seed: int, c
 def _build_key(context: Any, parameters: dict[str, Any]) -> str:
     """A rerun reuses a slot's finished result unless the slot has been published (or unpublished) since."""
     job: SlotJob = parameters["job"]
-    published = published_slots(Corpus(Path(job.corpus_root))).get(job.slot)
-    return (f"build:{job.corpus_root}:{job.slot}:{job.backend}:{job.first_attempt}:{job.max_attempts}:"
+    published = published_slots(Corpus(Path(job.corpus_root))).get(str(job.key))
+    return (f"build:{job.corpus_root}:{job.key}:{job.backend}:{job.first_attempt}:{job.max_attempts}:"
             f"{parameters.get('contracts')}:{published}")
 
 

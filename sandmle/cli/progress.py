@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["BuildProgress", "count_slots", "progress_tag"]
 
@@ -24,14 +23,12 @@ def progress_tag() -> str:
     return f"sandmle-run:{uuid.uuid4().hex[:12]}"
 
 
-@dataclass(frozen=True)
-class SlotCounts:
+class SlotCounts(NamedTuple):
+    """Slot task runs of one build in a final state, and how many of them were accepted."""
+
     done: int
     accepted: int
-
-    @property
-    def not_accepted(self) -> int:
-        return self.done - self.accepted
+    not_accepted: int
 
 
 def _count(client: Any, tag: str, state: dict[str, Any]) -> int:
@@ -50,7 +47,7 @@ def count_slots(tag: str) -> SlotCounts:
     with get_client(sync_client=True) as client:
         done = _count(client, tag, {"type": {"any_": _FINAL}})
         accepted = _count(client, tag, {"type": {"any_": ["COMPLETED"]}, "name": {"any_": [ACCEPTED_STATE]}})
-    return SlotCounts(done=done, accepted=accepted)
+    return SlotCounts(done=done, accepted=accepted, not_accepted=done - accepted)
 
 
 class BuildProgress:

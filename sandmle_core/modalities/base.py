@@ -13,17 +13,17 @@ A kit bundles everything sandmle knows about one modality:
 - sizes (test rows), the optional challenges the strategist may add, which catalog domains can host it, and the
   profile detector that recognises a seed of this modality from its column kinds.
 
-Imports: numpy, pandas (for type hints), pydantic, and sandmle_core's vocabulary (`spec`, `slots`, `envfolder`);
-rule modules import only pydantic. Heavy parts (drafter, synthesizer, ladder) are imported when first used.
+A kit is declarative: its package's `__init__` names the functions of its own modules. Imports: numpy, pydantic,
+and sandmle_core's vocabulary (`spec`, `envfolder`); rule modules import only pydantic; no module of a modality
+package imports `taskspec`, the agents or the pipeline at run time (they import the registry, which imports these).
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel
@@ -85,24 +85,29 @@ class SynthesisResult:
     n_test: int
     stats: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def public_dir(self) -> Path:
-        return self.folder.public
 
-    @property
-    def private_dir(self) -> Path:
-        return self.folder.private
-
-    @property
-    def answers_path(self) -> Path:
-        return self.folder.answers
-
-    @property
-    def oracle_path(self) -> Path:
-        return self.folder.oracle_submission
+def _no_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
+    return {}
 
 
-class ModalityKit(ABC):
+def _no_challenges(profile: TaskProfile) -> list[Challenge]:
+    return []
+
+
+def _domain_entity(domain: Domain) -> str:
+    return domain.entity
+
+
+def _one_entity(spec: TaskSpec) -> str:
+    return f"one {spec.domain.entity}"
+
+
+def _same_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    return files
+
+
+@dataclass(frozen=True)
+class ModalityKit:
     """Everything sandmle knows about one modality (see the module docstring). One instance per package.
 
     Attributes:
@@ -110,68 +115,44 @@ class ModalityKit(ABC):
         rule_model: the hidden rule's pydantic model; its `kind` literal tells it apart in `TaskSpec.rule`.
         test_rows: (low, high) of the test rows the strategist draws.
         extra_challenges: the challenges the strategist may add beyond the seed's own, by difficulty.
+        detects: the profile detector — whether a seed whose public columns have these kinds is of this modality.
+        hosts: whether a catalog domain can host a task of this modality and type with at least that many classes.
+        draft: the modality half of a spec (columns, target, hidden rule, title) from a `DraftContext`.
+        synthesize: `synthesize(spec, folder, *, n_train=None, n_test=None)` writes the data files of a spec.
+        ladder: the solution ladder of a `LadderConfig`, level 0 (the uninformed prior) first.
         ladder_column: the LadderConfig field naming this modality's special column and the column kind it takes
             (text, image, date), or None.
         task_type: the one task type a seed of this modality always has (forecasting), or None.
+        profile_details: modality figures for the profile's `details` (text column and length, date step, ...).
+        seed_challenges: challenges the seed's own profile calls for beyond the shared ones.
+        row_entity: what one row is, for the story ("patient", or "week" for a weekly series).
+        row_noun: what one row of train.csv is, for description.md.
+        data_files: the description's list of data files, adjusted for this modality (media folders, horizons).
     """
 
-    modality: ClassVar[Modality]
-    rule_model: ClassVar[type[BaseModel]]
-    test_rows: ClassVar[tuple[int, int]]
-    extra_challenges: ClassVar[tuple[Challenge, ...]]
-    ladder_column: ClassVar[tuple[str, ColumnKind] | None] = None
-    task_type: ClassVar[TaskType | None] = None
+    modality: Modality
+    rule_model: type[BaseModel]
+    test_rows: tuple[int, int]
+    extra_challenges: tuple[Challenge, ...]
+    detects: Callable[[Sequence[str]], bool]
+    hosts: Callable[[Domain, TaskType, int], bool]
+    draft: Callable[[DraftContext], Draft]
+    synthesize: Callable[..., SynthesisResult]
+    ladder: Callable[[LadderConfig], list[LadderScript]]
+    ladder_column: tuple[str, ColumnKind] | None = None
+    task_type: TaskType | None = None
+    profile_details: Callable[[pd.DataFrame, Sequence[FeatureProfile], int], dict[str, Any]] = _no_details
+    seed_challenges: Callable[[TaskProfile], list[Challenge]] = _no_challenges
+    row_entity: Callable[[Domain], str] = _domain_entity
+    row_noun: Callable[[TaskSpec], str] = _one_entity
+    data_files: Callable[[TaskSpec, list[str]], list[str]] = _same_files
 
     @property
     def rule_kind(self) -> str:
         """The `kind` literal of the rule model."""
         return str(self.rule_model.model_fields["kind"].default)
 
-    # --- seed side ---------------------------------------------------------------------------------------------
-
-    @abstractmethod
-    def detects(self, kinds: Sequence[str]) -> bool:
-        """The profile detector: whether a seed whose public columns have these kinds is of this modality."""
-
-    def profile_details(self, train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
-        """Modality figures for the profile's `details` (the text column and its length, the date step, ...)."""
-        return {}
-
-    def seed_challenges(self, profile: TaskProfile) -> list[Challenge]:
-        """Challenges the seed's own profile calls for beyond the shared ones (missingness, imbalance, ...)."""
-        return []
-
-    # --- drafting ----------------------------------------------------------------------------------------------
-
-    @abstractmethod
-    def hosts(self, domain: Domain, task_type: TaskType, min_classes: int) -> bool:
-        """Whether a catalog domain can host a task of this modality and type with at least `min_classes`."""
-
-    def row_entity(self, domain: Domain) -> str:
-        """What one row is, for the story ("patient", or "week" for a weekly series)."""
-        return domain.entity
-
-    @abstractmethod
-    def draft(self, ctx: DraftContext) -> Draft:
-        """The modality half of a spec (columns, target, hidden rule, title)."""
-
-    # --- building ----------------------------------------------------------------------------------------------
-
-    @abstractmethod
-    def synthesize(self, spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None = None,
-                   n_test: int | None = None) -> SynthesisResult:
-        """Write the data files of `spec` under `folder` (see the module docstring)."""
-
-    @abstractmethod
-    def ladder(self, config: LadderConfig) -> list[LadderScript]:
-        """The solution ladder, level 0 (the uninformed prior) first."""
-
-    # --- describing --------------------------------------------------------------------------------------------
-
-    def row_noun(self, spec: TaskSpec) -> str:
-        """What one row of train.csv is, for description.md."""
-        return f"one {spec.domain.entity}"
-
-    def data_files(self, spec: TaskSpec, files: list[str]) -> list[str]:
-        """The description's list of data files, adjusted for this modality (media folders, horizons)."""
-        return files
+    @classmethod
+    def assemble(cls, drafter: ModuleType, synthesizer: ModuleType, ladder: ModuleType, **declared: Any) -> ModalityKit:
+        """The kit of a package whose `drafter.draft`, `synthesizer.synthesize` and `ladder.scripts` do the work."""
+        return cls(draft=drafter.draft, synthesize=synthesizer.synthesize, ladder=ladder.scripts, **declared)

@@ -52,14 +52,14 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     tag = progress_tag()
     with tags(tag):  # what `sandmle build` does, so that its progress bar can follow the build through the API
         result = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=2, rng_seed=3, workers=2,
-                              max_attempts=2)
+                              max_attempts=3)
     assert result["counts"] == {"accepted": 3, "failed": 1}, result["summary"]
     counts = count_slots(tag)  # the progress bar's figures, read back from Prefect's task-run states
     assert (counts.done, counts.accepted, counts.not_accepted) == (4, 3, 1)
     corpus = Corpus(out)
     assert len(corpus.environment_dirs()) == 3
     failures = read_failures(corpus)
-    assert [(f.seed_id, f.index, f.stage, f.attempts) for f in failures] == [("breast-cancer", 1, "ladder", 2)]
+    assert [(f.seed_id, f.index, f.stage, f.attempts) for f in failures] == [("breast-cancer", 1, "ladder", 3)]
     assert "planned fault" in failures[0].message
     manifest = {r["slot"]: r for r in read_manifest(corpus).to_pylist()}
     assert manifest["penguins:3:0"]["status"] == "accepted"

@@ -12,11 +12,13 @@ import numpy as np
 
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import ID_COLUMN, IMAGE_COLUMN
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
-__all__ = ["draft"]
+__all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft"]
+
+IMAGE_COLUMN = "image"
+ID_COLUMN = "image_id"
 
 # name, description, unit, mean, sd, decimals, effect on the image
 _METADATA: tuple[tuple[str, str, str | None, float, float, int, str], ...] = (

@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,12 +21,16 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import SynthesisResult
-from sandmle_core.modalities.image import IMAGE_COLUMN, IMAGE_DIR
+from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
 from sandmle_core.modalities.image.rule import SHAPES, ImageRule
 from sandmle_core.slots import SlotStreams
-from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["render_images", "synthesize"]
+if TYPE_CHECKING:
+    from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["IMAGE_DIR", "render_images", "synthesize"]
+
+IMAGE_DIR = "images"
 
 CHUNK = 1024  # images rendered per vectorized batch; fixed so that noise streams never depend on the data size
 MAX_BLOTCHES = 4

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,9 @@ from sandmle_core.modalities.tabular.rule import FeatureRule, TabularRule
 from sandmle_core.modalities.tabular.sampling import evaluate, round4, sample_clean, sigmoid, softmax
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import TaskType
-from sandmle_core.taskspec import TaskSpec
+
+if TYPE_CHECKING:
+    from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["synthesize"]
 

@@ -10,6 +10,7 @@ streams (`SlotStreams`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,9 @@ from sandmle_core.modalities.text.drafter import SUPPORTED_KINDS
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import ColumnKind, Modality
-from sandmle_core.taskspec import TaskSpec
+
+if TYPE_CHECKING:
+    from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["synthesize"]
 

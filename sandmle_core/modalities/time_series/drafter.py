@@ -14,14 +14,16 @@ import numpy as np
 
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import Draft, DraftContext
-from sandmle_core.modalities.time_series import DATE_COLUMN, ID_COLUMN
 from sandmle_core.modalities.time_series.rule import DriverEffect, SeasonalTerm, SeriesRule
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec
 
 if TYPE_CHECKING:
     from sandmle_core.catalog.schema import FeatureTemplate
 
-__all__ = ["draft"]
+__all__ = ["DATE_COLUMN", "ID_COLUMN", "draft"]
+
+DATE_COLUMN = "date"
+ID_COLUMN = "id"
 
 _FREQ_WORD = {"H": "hourly", "D": "daily", "W": "weekly", "M": "monthly"}
 _PERIODS = {"daily": 1.0, "weekly": 7.0, "yearly": 365.2425}

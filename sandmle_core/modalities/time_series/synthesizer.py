@@ -9,6 +9,7 @@ from the slot's streams (`SlotStreams`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,10 +17,12 @@ import pandas as pd
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
-from sandmle_core.modalities.time_series import DATE_COLUMN
+from sandmle_core.modalities.time_series.drafter import DATE_COLUMN
 from sandmle_core.modalities.time_series.rule import DriverEffect, SeasonalTerm, SeriesRule
 from sandmle_core.slots import SlotStreams
-from sandmle_core.taskspec import TaskSpec
+
+if TYPE_CHECKING:
+    from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["synthesize"]
 
