@@ -36,7 +36,8 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
     futures = {}
     for job in jobs:
         task = stages.build_environment.with_options(
-            task_run_name=job.key.run_name, tags=[f"seed:{job.key.seed_id}", f"modality:{job.profile.modality.value}"])
+            task_run_name=job.key.run_name,
+            tags=[stages.SLOT_TAG, f"seed:{job.key.seed_id}", f"modality:{job.profile.modality.value}"])
         futures[task.submit(job, contracts)] = job
     for future in as_completed(list(futures)):
         job = futures[future]

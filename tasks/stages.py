@@ -34,6 +34,7 @@ __all__ = [
     "ACCEPTED_STATE",
     "BUILD_RETRIES",
     "NOT_ACCEPTED_STATE",
+    "SLOT_TAG",
     "analyze_seed",
     "build_environment",
     "plan_slots",
@@ -48,6 +49,8 @@ __all__ = [
 BUILD_RETRIES = 2
 ACCEPTED_STATE = "Accepted"
 NOT_ACCEPTED_STATE = "Not accepted"
+SLOT_TAG = "sandmle-slot"
+"""The tag of every slot task run (a subflow's wrapper task run, say `build-environments-…`, never has it)."""
 
 
 def contract_checker():

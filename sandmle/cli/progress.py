@@ -1,8 +1,8 @@
 """The build's progress bar, fed by Prefect itself: the final states of the build's task runs, read from the API.
 
 `sandmle build` tags its flow run with a tag of its own (`prefect.tags`, which every task run created inside the flow
-inherits, on Dask workers too) and a background thread counts, every second, the task runs with that tag whose name
-starts with `build-` and whose state is final: named `Accepted`, or anything else (not accepted, cached from an
+inherits, on Dask workers too) and a background thread counts, every second, the slot task runs (tagged
+`sandmle-slot`) with that tag whose state is final: named `Accepted`, or anything else (not accepted, cached from an
 earlier run, or failed after its retries). No callback, no module-global hook: what the bar shows is what the
 Prefect UI shows.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 import threading
 import uuid
 from typing import Any, NamedTuple
+
+from sandmle.tasks.stages import ACCEPTED_STATE, SLOT_TAG
 
 __all__ = ["BuildProgress", "count_slots", "progress_tag"]
 
@@ -32,7 +34,7 @@ class SlotCounts(NamedTuple):
 
 
 def _count(client: Any, tag: str, state: dict[str, Any]) -> int:
-    body = {"task_runs": {"tags": {"all_": [tag]}, "name": {"like_": "build-"}, "state": state}}
+    body = {"task_runs": {"tags": {"all_": [tag, SLOT_TAG]}, "state": state}}
     response = client.request("POST", "/task_runs/count", json=body)
     response.raise_for_status()
     return int(response.json())
@@ -41,8 +43,6 @@ def _count(client: Any, tag: str, state: dict[str, Any]) -> int:
 def count_slots(tag: str) -> SlotCounts:
     """How many slot task runs of the tagged build have finished, and how many of those were accepted."""
     from prefect.client.orchestration import get_client
-
-    from sandmle.tasks.stages import ACCEPTED_STATE
 
     with get_client(sync_client=True) as client:
         done = _count(client, tag, {"type": {"any_": _FINAL}})

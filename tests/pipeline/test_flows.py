@@ -127,13 +127,13 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
 
 
 def _slot_task_runs(tag: str) -> list:
-    """The build's slot task runs (named `build-...`), read through the Prefect client."""
+    """The build's slot task runs, read through the Prefect client."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName, TaskRunFilterTags
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterTags
+    from sandmle.tasks.stages import SLOT_TAG
 
     with get_client(sync_client=True) as client:
-        return client.read_task_runs(task_run_filter=TaskRunFilter(tags=TaskRunFilterTags(all_=[tag]),
-                                                                   name=TaskRunFilterName(like_="build-")))
+        return client.read_task_runs(task_run_filter=TaskRunFilter(tags=TaskRunFilterTags(all_=[tag, SLOT_TAG])))
 
 
 def test_deployment_entrypoints_load_to_flows():
