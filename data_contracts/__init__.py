@@ -4,6 +4,9 @@
 `check` runs them (`check_environment`, `require`, `contract_checker`, `ContractViolation`); `docs` builds a Data Docs
 site (`build_data_docs`). great-expectations itself is imported on first use only (it costs seconds), and one
 ephemeral context is cached per process. Installed as `sandmle.data_contracts`.
+
+Imports: great-expectations, pandas, the environment's spec (`sandmle_core.taskspec`) and the format wing of
+`sandmle_core` (`envfolder`, `layout`, `metrics`, `grader_runtime`); never the generators, the tasks or the flows.
 """
 
 from sandmle.data_contracts.check import (

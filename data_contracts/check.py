@@ -26,6 +26,7 @@ from sandmle.data_contracts.suites import (
     prepare_frame,
 )
 
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError, SandmleError
 from sandmle_core.layout import read_environment
 from sandmle_core.taskspec import TaskSpec
@@ -105,7 +106,7 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
         frames[artifact] = None if raw is None else prepare_frame(raw, spec, artifact)
     id_col = spec.grading.id_column
     suites = artifact_suites(spec, train_ids=_ids(frames[TRAIN], id_col), test_ids=_ids(frames[TEST], id_col),
-                             media=media_files(root / "prepared" / "public"))
+                             media=media_files(EnvFolder(root).public))
     return [ArtifactCheck(a, frames[a], problems[a], suites[a]) for a in ARTIFACTS]
 
 

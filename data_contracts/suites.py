@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grader_runtime import label_text
 from sandmle_core.metrics import get_metric
 from sandmle_core.spec import ColumnKind, ColumnSpec, TaskType
@@ -38,10 +39,12 @@ __all__ = [
     "prepare_frame",
 ]
 
-TRAIN = "prepared/public/train.csv"
-TEST = "prepared/public/test.csv"
-SAMPLE_SUBMISSION = "prepared/public/sample_submission.csv"
-ANSWERS = "prepared/private/answers.csv"
+# The artifacts, named by their path relative to the environment folder (as reports and check names show them).
+_FOLDER = EnvFolder(Path("."))
+TRAIN = _FOLDER.relpath(_FOLDER.train)
+TEST = _FOLDER.relpath(_FOLDER.test)
+SAMPLE_SUBMISSION = _FOLDER.relpath(_FOLDER.sample_submission)
+ANSWERS = _FOLDER.relpath(_FOLDER.answers)
 ARTIFACTS: tuple[str, ...] = (TRAIN, TEST, SAMPLE_SUBMISSION, ANSWERS)
 
 # |x| above this is not a plausible value of any column (and it excludes inf): the fallback range of numeric columns

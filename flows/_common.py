@@ -1,21 +1,15 @@
-"""What the flows share: the Dask task runner for a build, the API URL its workers need, and progress listeners."""
+"""What the flows share: the Dask task runner for a build and the API URL its workers need.
+
+Progress reaches a caller through Prefect itself — the task runs' names and final states (see `tasks/stages.py`) —
+never through callbacks registered here.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-__all__ = ["LISTENERS", "dask_runner", "export_api_url", "notify"]
-
-LISTENERS: list[Callable[[dict[str, Any]], None]] = []
-"""Callbacks run in the flow's process for every finished environment (the CLI's progress bar registers one)."""
-
-
-def notify(row: dict[str, Any]) -> None:
-    for listener in list(LISTENERS):
-        listener(row)
+__all__ = ["dask_runner", "export_api_url"]
 
 
 def export_api_url() -> str | None:

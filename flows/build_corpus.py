@@ -1,4 +1,7 @@
-"""The corpus build: analyze seeds → draft slots → build environments on Dask → filter → manifest → summary."""
+"""The corpus build: analyze seeds → plan slots → build each slot on Dask (publish or record) → manifest → summary.
+
+Imports: prefect, `sandmle.tasks` and `sandmle_core` (flows compose tasks; they hold no build logic of their own).
+"""
 
 from __future__ import annotations
 
@@ -8,40 +11,45 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.futures import as_completed
-from sandmle.flows._common import dask_runner, export_api_url, notify
+from sandmle.flows._common import dask_runner, export_api_url
 from sandmle.tasks import stages
 
 from sandmle_core.generate import DEFAULT_ATTEMPTS
 from sandmle_core.layout import Corpus
-from sandmle_core.pipeline import SlotJob
-from sandmle_core.records import ManifestRow, append_manifest
+from sandmle_core.pipeline import SlotJob, count_diversity
+from sandmle_core.records import ManifestRow, ManifestWriter
+from sandmle_core.recovery import unrecorded_rows
 
 __all__ = ["build_corpus", "build_environments"]
 
 
 @flow(name="build-environments")
-def build_environments(jobs: list[SlotJob], contracts: bool = True) -> list[dict[str, Any]]:
-    """Fan the slots out (one task run per environment, named by its env id, tagged with seed and modality); a slot
-    whose unit still fails after its retries is recorded in failed/ and never stops the others."""
+def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = True) -> list[ManifestRow]:
+    """Fan the slots out — one task run per slot, named by its slot key, tagged with seed and modality — and write
+    each finished slot's row through the flow's one manifest writer. A slot whose unit still fails after its retries
+    is recorded in failed/ and never stops the others. Environments that a killed build published but never recorded
+    get their rows first."""
     logger = get_run_logger()
+    corpus = Corpus(Path(corpus_root))
+    writer = ManifestWriter(corpus)
+    writer.add(*unrecorded_rows(corpus))
     futures = {}
     for job in jobs:
         task = stages.build_environment.with_options(
-            task_run_name=f"build-{job.env_id}", tags=[f"seed:{job.seed_id}", f"modality:{job.modality}"])
+            task_run_name=job.key.run_name,
+            tags=[stages.SLOT_TAG, f"seed:{job.key.seed_id}", f"modality:{job.profile.modality.value}"])
         futures[task.submit(job, contracts)] = job
-    rows = []
     for future in as_completed(list(futures)):
         job = futures[future]
         try:
             row = future.result()
         except Exception as exc:  # the unit failed after its retries: record it, keep going
             message = f"{type(exc).__name__}: {exc}"
-            logger.warning("environment %s failed after retries: %s", job.env_id, message)
+            logger.warning("slot %s failed after retries: %s", job.key, message)
             row = stages.record_failure(job, "build", message, stages.BUILD_RETRIES + 1)
-        append_manifest(Corpus(Path(job.corpus_root)), [ManifestRow.model_validate(row)])
-        notify(row)
-        rows.append(row)
-    return rows
+        writer.add(row)
+    stages.write_manifest(writer)
+    return writer.rows
 
 
 @flow(name="build-corpus", log_prints=True)
@@ -79,20 +87,20 @@ def build_corpus(
     refs = list(seeds) if seeds else bundled_seed_ids()
     jobs: list[SlotJob] = []
     for ref in refs:
-        seed_id, profile = stages.analyze_seed(str(ref), str(root))
-        jobs += stages.plan_slots(seed_id, str(ref), profile, per_seed, rng_seed, str(root), backend, max_attempts)
-    rows: list[dict[str, Any]] = []
+        _, profile = stages.analyze_seed(str(ref), str(root))
+        jobs += stages.plan_slots(str(ref), profile, per_seed, rng_seed, str(root), backend, max_attempts)
+    fan_out = build_environments  # without slots to build, no Dask cluster is started for the manifest's sake
     if jobs:
         export_api_url()
         runner = dask_runner(workers, dask_address, root / ".work" / "dask")
-        rows = build_environments.with_options(task_runner=runner)(jobs, contracts)
-    rows, diversity = stages.filter_corpus(str(root), rows)
-    stages.write_manifest(str(root), rows)
+        fan_out = build_environments.with_options(task_runner=runner)
+    rows = fan_out(jobs, str(root), contracts)
+    diversity = count_diversity(rows)
     wall = time.perf_counter() - start
     summary = stages.publish_summary(rows, diversity, wall)
     counts: dict[str, int] = {}
     for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
+        counts[row.status] = counts.get(row.status, 0) + 1
     return {"corpus": str(root), "slots": len(rows), "counts": counts, "diversity": diversity,
             "wall_seconds": round(wall, 3), "summary": summary,
             "skipped_published": per_seed * len(refs) - len(jobs)}

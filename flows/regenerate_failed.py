@@ -1,4 +1,7 @@
-"""Regenerate only the failed environments of a corpus, with a fresh rng seed per attempt."""
+"""Regenerate only the failed environments of a corpus, with a fresh rng seed per attempt.
+
+Imports: prefect, `sandmle.tasks`, `sandmle.flows` (the shared fan-out) and `sandmle_core`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from sandmle.flows.build_corpus import build_environments
 from sandmle.tasks import stages
 
 from sandmle_core.generate import DEFAULT_ATTEMPTS
-from sandmle_core.pipeline import regeneration_jobs
+from sandmle_core.pipeline import count_diversity, failed_seed_refs, read_profile, regeneration_jobs
+from sandmle_core.records import ManifestRow
 
 __all__ = ["regenerate_failed"]
 
@@ -22,18 +26,22 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
                       workers: int | None = None, max_attempts: int = DEFAULT_ATTEMPTS,
                       contracts: bool = True) -> dict[str, Any]:
     """Re-run every slot with a failure record; attempts continue from the recorded count, so each retry drafts with
-    a new rng seed. A slot that lands has its failure record removed."""
+    a new rng seed. A slot that lands has its failure record removed. Seeds are profiled by the `analyze-seed` task
+    (cached across runs)."""
     start = time.perf_counter()
     root = Path(corpus).resolve()
-    jobs = regeneration_jobs(root, backend, max_attempts=max_attempts)
-    rows: list[dict[str, Any]] = []
+    profiles = {}
+    for ref in failed_seed_refs(root):
+        _, path = stages.analyze_seed(ref, str(root))
+        profiles[ref] = read_profile(path)
+    jobs = regeneration_jobs(root, profiles, backend, max_attempts=max_attempts)
+    rows: list[ManifestRow] = []
     if jobs:
         export_api_url()
         rows = build_environments.with_options(task_runner=dask_runner(workers, dask_address, root / ".work" / "dask"))(
-            jobs, contracts)
-    rows, diversity = stages.filter_corpus(str(root), rows)
-    stages.write_manifest(str(root), rows)
-    summary = stages.publish_summary(rows, diversity, time.perf_counter() - start)
-    fixed = sum(r["status"] == "accepted" for r in rows)
+            jobs, str(root), contracts)
+        rows = [r for r in rows if r.slot in {str(job.key) for job in jobs}]  # the regenerated slots only
+    summary = stages.publish_summary(rows, count_diversity(rows), time.perf_counter() - start)
+    fixed = sum(r.status == "accepted" for r in rows)
     return {"corpus": str(root), "retried": len(jobs), "fixed": fixed, "still_failed": len(jobs) - fixed,
             "summary": summary}

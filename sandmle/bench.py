@@ -18,7 +18,6 @@ Sections:
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import importlib.metadata
 import json
 import os
@@ -31,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from sandmle.bench_report import plots, render_report
 
 __all__ = ["run_bench"]
 
@@ -87,7 +88,9 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
     `seeds` get a synthetic spec synthesized at micro and at full scale; `real_seeds` (the real tables with at least
     20,000 rows) also run the ladder on the real task, compared with the micro environment drafted from them."""
     from sandmle_core.agents.offline.strategist import OfflineStrategist
+    from sandmle_core.envfolder import EnvFolder
     from sandmle_core.ladder.configs import config_from_profile, config_from_spec
+    from sandmle_core.modalities import get_kit
     from sandmle_core.profile import profile_seed
     from sandmle_core.seeds import get_bundled_seed
 
@@ -96,18 +99,16 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
         seed = get_bundled_seed(seed_id)
         profile = profile_seed(seed)
         spec = OfflineStrategist().draft_spec(seed_id, profile, 0, 20261125)
-        module = importlib.import_module(f"sandmle_core.synthesis.{_modality_module(spec.modality.value)}")
-        micro_dir, full_dir = work / f"{seed_id}-micro", work / f"{seed_id}-full"
-        module.synthesize(spec, micro_dir)
+        kit = get_kit(spec.modality)
+        micro_dir, full_dir = EnvFolder(work / f"{seed_id}-micro"), EnvFolder(work / f"{seed_id}-full")
+        kit.synthesize(spec, micro_dir)
         n_train, n_test = (int(v * full_scale) for v in FULL_ROWS[spec.modality.value])
         config = config_from_spec(spec)
         lower = spec.dna.lower_is_better
-        micro_runs, _ = _run_ladder(config, micro_dir / "prepared/public",
-                                    pd.read_csv(micro_dir / "prepared/private/answers.csv"), spec.grading, repeats)
+        micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
         if seed_id in seeds:
-            module.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
-            full_runs, _ = _run_ladder(config, full_dir / "prepared/public",
-                                       pd.read_csv(full_dir / "prepared/private/answers.csv"), spec.grading,
+            kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
+            full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading,
                                        full_repeats)
             pairs.append(_pair(f"{seed_id} (synthetic spec)", "synthetic", spec.n_train, n_train,
                                _level_stats(micro_runs, lower), _level_stats(full_runs, lower)))
@@ -116,16 +117,12 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
                                        profile.grading, real_repeats)
             pairs.append(_pair(f"{seed_id} (real task vs its micro environment)", "real", spec.n_train,
                                profile.n_train, _level_stats(micro_runs, lower), _level_stats(real_runs, lower)))
-        shutil.rmtree(full_dir, ignore_errors=True)
+        shutil.rmtree(full_dir.root, ignore_errors=True)
     ratios = [lv["time_ratio"] for p in pairs for lv in p["levels"].values() if lv["time_ratio"]]
     totals = [p["total_ratio"] for p in pairs]
     return {"pairs": pairs, "median_level_ratio": statistics.median(ratios) if ratios else None,
             "median_total_ratio": statistics.median(totals) if totals else None, "repeats": repeats,
             "full_repeats": full_repeats, "real_repeats": real_repeats}
-
-
-def _modality_module(modality: str) -> str:
-    return {"tabular": "tabular", "text": "text", "image": "image", "time_series": "series"}[modality]
 
 
 def _pair(name: str, kind: str, micro_rows: int, full_rows: int, micro: dict, full: dict) -> dict[str, Any]:
@@ -154,7 +151,7 @@ def bench_throughput(work: Path, seeds: tuple[str, ...], per_seed: int, workers:
     start = time.perf_counter()
     plain = build_plain(seeds, work / "plain", per_seed, rng_seed=rng_seed, check_contracts=contract_checker)
     plain_wall = time.perf_counter() - start
-    accepted = sum(r["status"] == "accepted" for r in plain["rows"])
+    accepted = sum(r.status == "accepted" for r in plain["rows"])
     out["plain"] = {"wall_seconds": round(plain_wall, 2), "accepted": accepted,
                     "per_minute": round(60 * accepted / plain_wall, 2)}
     with prefect_api():
@@ -202,7 +199,7 @@ def bench_quality(corpus: Path, plain_rows: list[dict[str, Any]]) -> dict[str, A
     from sandmle_core.layout import Corpus
     from sandmle_core.records import read_manifest
 
-    rows = read_manifest(Corpus(corpus)).to_pylist() or plain_rows
+    rows = read_manifest(Corpus(corpus)).to_pylist() or [r.model_dump() for r in plain_rows]
     accepted = [r for r in rows if r["status"] == "accepted"]
     monotone = beats = 0
     for env_dir in Corpus(corpus).environment_dirs():
@@ -289,170 +286,13 @@ def bench_fidelity(corpus: Path, seeds: tuple[str, ...], max_real_rows: int) -> 
             "median_rho": round(statistics.median(rhos), 4) if rhos else None}
 
 
-def plots(results: dict[str, Any], out: Path) -> list[str]:
-    """PNG plots: time ratio per pair (log), throughput vs workers, scores per ladder level, fidelity per seed."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    files = []
-    micro = results.get("micro_vs_full", {}).get("pairs", [])
-    if micro:
-        fig, ax = plt.subplots(figsize=(8, 4))
-        ax.barh([p["name"] for p in micro], [p["total_ratio"] or 0 for p in micro])
-        ax.set_xscale("log")
-        ax.axvline(13.7, color="gray", linestyle="--", label="paper: 13.7x")
-        ax.axvline(20, color="green", linestyle=":", label="goal: 20x")
-        ax.set_xlabel("full-scale / micro-scale ladder execution time (log)")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(out / "time_ratio.png", dpi=110)
-        files.append("time_ratio.png")
-        plt.close(fig)
-    tp = results.get("throughput", {})
-    points = [(0, tp["plain"]["per_minute"])] if "plain" in tp else []
-    points += [(int(k.split("_")[1]), v["per_minute"]) for k, v in tp.items() if k.startswith("workers_")]
-    if points:
-        fig, ax = plt.subplots(figsize=(5, 4))
-        ax.bar([("plain loop" if w == 0 else f"{w} worker{'s' if w > 1 else ''}") for w, _ in points],
-               [v for _, v in points])
-        ax.set_ylabel("accepted environments per minute")
-        fig.tight_layout()
-        fig.savefig(out / "throughput.png", dpi=110)
-        files.append("throughput.png")
-        plt.close(fig)
-    fid = results.get("fidelity", {}).get("per_seed", {})
-    if fid:
-        fig, ax = plt.subplots(figsize=(7, 4))
-        names = list(fid)
-        ax.bar(names, [fid[n]["spearman_rho"] or 0 for n in names])
-        ax.axhline(0.8, color="green", linestyle=":", label="goal 0.8")
-        ax.set_ylabel("Spearman rho, ladder ranking real vs synthetic")
-        ax.tick_params(axis="x", rotation=45)
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(out / "fidelity.png", dpi=110)
-        files.append("fidelity.png")
-        plt.close(fig)
-        fig, axes = plt.subplots(1, len(names), figsize=(2.2 * len(names), 3), squeeze=False)
-        for ax, name in zip(axes[0], names, strict=True):
-            ax.plot(fid[name]["levels"], fid[name]["synthetic_mean_scores"], "o-", label="synthetic")
-            ax.plot(fid[name]["levels"], fid[name]["real_scores"], "s--", label="real")
-            ax.set_title(name, fontsize=8)
-            ax.set_xlabel("ladder level", fontsize=7)
-        axes[0][0].legend(fontsize=6)
-        fig.tight_layout()
-        fig.savefig(out / "ladder_scores.png", dpi=110)
-        files.append("ladder_scores.png")
-        plt.close(fig)
-    return files
-
-
-def _fmt(value: Any, spec: str = ".2f") -> str:
-    return "n/a" if value is None else format(value, spec)
-
-
-def render_report(results: dict[str, Any]) -> str:
-    m = results["machine"]
-    lines = [f"# sandmle benchmark — {m['date'][:10]}", "",
-             f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}; "
-             + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v), "",
-             "All figures are medians of repeated runs in this one run; ratios compare runs made side by side.", ""]
-    mf = results.get("micro_vs_full")
-    if mf:
-        lines += ["## 1. Micro vs full execution", "",
-                  f"Median total-ladder time ratio **{_fmt(mf['median_total_ratio'], '.1f')}x**, median per-level "
-                  f"ratio {_fmt(mf['median_level_ratio'], '.1f')}x (goal >= 20x; the paper: 13.7x). "
-                  f"Medians of {mf['repeats']} runs at micro scale, {mf.get('full_repeats', 1)} at full synthetic "
-                  f"scale, {mf.get('real_repeats', 1)} on the real tables (a full real ladder takes minutes).", "",
-                  "| pair | micro rows | full rows | micro s | full s | ratio |", "|---|---|---|---|---|---|"]
-        for p in mf["pairs"]:
-            lines.append(f"| {p['name']} | {p['micro_rows']} | {p['full_rows']} | {p['micro_total_seconds']:.2f} | "
-                         f"{p['full_total_seconds']:.2f} | {_fmt(p['total_ratio'], '.1f')}x |")
-        lines += ["", "Per level (time ratio; score micro → full):", "",
-                  "| pair | " + " | ".join(f"L{i}" for i in range(6)) + " |", "|---|" + "---|" * 6]
-        for p in mf["pairs"]:
-            cells = []
-            for i in range(6):
-                lv = p["levels"].get(i) or p["levels"].get(str(i))
-                cells.append("" if not lv else f"{_fmt(lv['time_ratio'], '.1f')}x; {_fmt(lv['micro_score'], '.3f')}"
-                                               f" → {_fmt(lv['full_score'], '.3f')}")
-            lines.append(f"| {p['name']} | " + " | ".join(cells) + " |")
-        lines.append("")
-    tp = results.get("throughput")
-    if tp:
-        lines += ["## 2. Build throughput and orchestration overhead", "",
-                  f"{tp['environments']} environment slots over {len(tp['seeds'])} seeds, offline backend, "
-                  "contracts on.",
-                  "", "| run | wall s | accepted | accepted / min |", "|---|---|---|---|",
-                  f"| plain loop (no Prefect, no Dask) | {tp['plain']['wall_seconds']} | {tp['plain']['accepted']} | "
-                  f"{tp['plain']['per_minute']} |"]
-        for k in sorted(k for k in tp if k.startswith("workers_")):
-            v = tp[k]
-            lines.append(f"| Prefect flow, {k.split('_')[1]} Dask worker(s) | {v['wall_seconds']} | {v['accepted']} | "
-                         f"{v['per_minute']} |")
-        overhead = 100 * tp.get("overhead_vs_plain", 0)
-        lines += ["", f"Orchestration overhead (1 worker vs plain loop): {_fmt(overhead, '.1f')}%"
-                  f" (goal <= 10%). 2 workers vs 1: {_fmt(tp.get('speedup_2_vs_1'), '.2f')}x (goal >= 1.8x).", ""]
-    sb = results.get("sandbox")
-    if sb:
-        lines += ["## 3. Sandbox start-up and grading latency", "", "| backend | bare python ms | sandboxed ms | "
-                  "overhead ms |", "|---|---|---|---|"]
-        lines += [f"| {k} | {v['bare_ms']} | {v['sandbox_ms']} | {v['overhead_ms']} |" for k, v in sb.items()]
-        gr = results.get("grading", {})
-        if "warm_in_process_ms" in gr:
-            lines += ["", f"Grading latency over {gr['environments']} environments and {gr['submissions']} "
-                      "submissions (goal: warm p50 <= 10 ms, cold <= 1.5 s):", "",
-                      "| path | p50 ms | p99 ms |", "|---|---|---|"]
-            for key, label in (("warm_in_process_ms", "warm service, in process"),
-                               ("warm_http_ms", "warm service, loopback HTTP"),
-                               ("cold_evaluator_ms", "cold `python evaluator.py`")):
-                lines.append(f"| {label} | {gr[key]['p50']} | {gr[key]['p99']} |")
-            lines += ["", f"Warm vs cold at p50: {gr['speedup_p50']}x; service and evaluator scores agree: "
-                      f"{gr['scores_agree']}.", ""]
-        elif gr:
-            lines += ["", "Grading: " + json.dumps({k: v for k, v in gr.items() if not isinstance(v, list | dict)}), ""]
-    q = results.get("quality")
-    if q:
-        lines += ["## 4. Corpus quality", "",
-                  f"- yield {q['accepted']}/{q['slots']} = **{100 * q['yield']:.1f}%** (goal >= 90%)",
-                  f"- monotone thresholds that beat the sample: {100 * q['monotone_thresholds_share']:.1f}%; "
-                  f"reference beats sample: {100 * q['reference_beats_sample_share']:.1f}%",
-                  f"- mean ladder Kendall tau **{_fmt(q['mean_kendall_tau'], '.3f')}** (goal >= 0.8)",
-                  f"- near-duplicate rate {100 * q['near_duplicate_rate']:.1f}%",
-                  "", "| seed | accepted | domains | schemas | metric families |", "|---|---|---|---|---|"]
-        lines += [f"| {s} | {v['accepted']} | {v['domains']} | {v['schemas']} | {v['metrics']} |"
-                  for s, v in q["per_seed"].items()]
-        if q.get("per_modality_seconds"):
-            lines += ["", "Seconds per accepted environment (one Dask worker = one core; ladder included; goal for "
-                      "tabular <= 2 s with the ladder >= 90% of it):", "",
-                      "| modality | environments | median s / env | median ladder share |", "|---|---|---|---|"]
-            lines += [f"| {m} | {v['environments']} | {v['median_seconds_per_env']} | "
-                      f"{100 * v['median_ladder_share']:.0f}% |" for m, v in q["per_modality_seconds"].items()]
-        if q["failure_reasons"]:
-            lines += ["", "Failure reasons: " + "; ".join(f"{k} ({v})" for k, v in q["failure_reasons"].items())]
-        lines.append("")
-    fd = results.get("fidelity")
-    if fd:
-        lines += [f"Fidelity to the real task: mean Spearman rho **{_fmt(fd['mean_rho'], '.3f')}**, median "
-                  f"{_fmt(fd['median_rho'], '.3f')} (goal >= 0.8).", "",
-                  "| seed | rho | real scores by level | synthetic mean scores by level |", "|---|---|---|---|"]
-        lines += [f"| {s} | {_fmt(v['spearman_rho'], '.3f')} | {v['real_scores']} | {v['synthetic_mean_scores']} |"
-                  for s, v in fd["per_seed"].items()]
-        lines.append("")
-    for png in results.get("plots", []):
-        lines.append(f"![{png}]({png})")
-    return "\n".join(lines) + "\n"
-
-
 def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ("micro", "throughput", "sandbox",
                                                                                   "quality")) -> Path:
     """Run the benchmark; write results.json, report.md and plots under `out_root/<date>/`; return that folder."""
     out = out_root / dt.date.today().isoformat()
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="sandmle-bench-"))
-    available = tuple(s for s in ALL_SEEDS if _modality_ready(s))
+    available = ALL_SEEDS  # every bundled seed's modality is registered (sandmle_core.modalities)
     results: dict[str, Any] = {"machine": machine_facts(), "quick": quick, "seeds": list(available)}
     try:
         if "micro" in sections:
@@ -480,14 +320,3 @@ def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = (
     (out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     (out / "report.md").write_text(render_report(results))
     return out
-
-
-def _modality_ready(seed_id: str) -> bool:
-    """A seed's modality has a synthesizer and a ladder in this build."""
-    modality = {"docstrings": "text", "digits": "image", "co2": "series"}.get(seed_id, "tabular")
-    try:
-        synth = importlib.import_module(f"sandmle_core.synthesis.{modality}")
-        ladder = importlib.import_module(f"sandmle_core.ladder.{modality}")
-    except ImportError:
-        return False
-    return hasattr(synth, "synthesize") and hasattr(synth, "draft") and hasattr(ladder, "scripts")

@@ -5,16 +5,22 @@ real Dask worker processes. A plan is a JSON file named by `SANDMLE_FAULT_PLAN`:
 
     {"faults": [{"stage": "synthesize", "slot": "penguins:0", "times": 2, "error": "transient"}]}
 
-`error` is `transient` (an OSError: the kind of failure Prefect retries) or `generation` (a GenerationError: a domain
-failure the repair loop and the failure record handle). `slot` is `<seed id>:<index>` or `*`. `times` bounds how often
-the fault fires across all processes; firings are counted by files beside the plan. Without the variable nothing
-happens (one environment lookup).
+`error` is `transient` (an OSError: the kind of failure Prefect retries), `generation` (a GenerationError: a domain
+failure the repair loop and the failure record handle) or `crash` (the process kills itself with SIGKILL, as a power
+cut or the OOM killer would: no cleanup runs). `slot` is `<seed id>:<index>` or `*`. `times` bounds how often the
+fault fires across all processes; firings are counted by files beside the plan. Without the variable nothing happens
+(one environment lookup).
+
+Stages: `synthesize` and `ladder` (inside a slot's build), `publish` (a finished, finalized staging folder, just
+before the near-duplicate check and the rename into `envs/`) and `publish-index` (just after the rename, before the
+corpus' index of published environments is updated).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 
 from sandmle_core.errors import GenerationError
@@ -45,6 +51,9 @@ def maybe_fail(stage: str, slot: str) -> None:
                 continue
             handle.write("x")
         message = f"planned fault #{i} in stage {stage} for slot {slot} (firing {fired + 1})"
-        if fault.get("error", "transient") == "generation":
+        kind = fault.get("error", "transient")
+        if kind == "crash":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if kind == "generation":
             raise GenerationError(stage, message)
         raise OSError(message)

@@ -3,7 +3,9 @@
 An environment is a folder `<corpus>/envs/<env_id>/` holding `config.yaml` (mle-bench keys plus a `sandmle:` block),
 `description.md`, `grade.py`, `evaluator.py`, `leaderboard.csv`, `prepared/public/`, `prepared/private/`,
 `solutions/` and `validation.json`. This module writes and reads that folder, names it from a content hash, publishes
-it atomically out of `<corpus>/.staging/` (failure records and the manifest live in `sandmle_core.records`).
+it atomically out of `<corpus>/.staging/` (failure records and the manifest live in `sandmle_core.records`; the
+near-duplicate check before publishing in `sandmle_core.publish`). The paths inside one folder, staged or published,
+are spelled once, by `EnvFolder` (`sandmle_core.envfolder`, re-exported here).
 Paths inside config.yaml follow mle-bench: relative to the folder that holds the environments (`<corpus>/envs/`),
 so that folder doubles as an mle-bench data directory.
 
@@ -25,6 +27,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.spec import GradingSpec
@@ -33,6 +36,7 @@ __all__ = [
     "REQUIRED_FILES",
     "Corpus",
     "DatasetPaths",
+    "EnvFolder",
     "Environment",
     "EnvironmentConfig",
     "GraderRef",
@@ -183,6 +187,11 @@ class Environment:
 
     root: Path
     config: EnvironmentConfig
+
+    @property
+    def folder(self) -> EnvFolder:
+        """The folder's paths (the same object the build uses for staging folders)."""
+        return EnvFolder(self.root)
 
     @property
     def env_id(self) -> str:
@@ -345,8 +354,16 @@ class Corpus:
         path.mkdir(parents=True)
         return path
 
+    def env_folder(self, env_id: str) -> EnvFolder:
+        """The published folder of `env_id` (whether it exists or not)."""
+        return EnvFolder(self.env_dir(env_id))
 
-def publish_environment(corpus: Corpus, staged: Path) -> Path:
+    def staging_folder(self, env_id: str) -> EnvFolder:
+        """A fresh, empty staging folder for `env_id`."""
+        return EnvFolder(self.fresh_staging(env_id))
+
+
+def publish_environment(corpus: Corpus, staged: EnvFolder | Path) -> Path:
     """Move a finished environment from `.staging/` into `envs/` atomically.
 
     A reader sees either no environment or the whole one: the folder is renamed in one step on the same file system.
@@ -355,7 +372,7 @@ def publish_environment(corpus: Corpus, staged: Path) -> Path:
     Raises:
         EnvironmentFormatError: when `staged` is not inside the corpus' staging folder or lacks a config.
     """
-    staged = staged.resolve()
+    staged = Path(staged).resolve()
     if staged.parent != corpus.staging_dir.resolve():
         raise EnvironmentFormatError(staged, f"can only publish from {corpus.staging_dir}")
     if not (staged / CONFIG).is_file():

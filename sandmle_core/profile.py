@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from sandmle_core.errors import SeedError
 from sandmle_core.metrics import METRICS
+from sandmle_core.modalities import detect_modality, get_kit
 from sandmle_core.seeds.task import SeedTask
 from sandmle_core.spec import GradingSpec, Modality, TaskType
 
@@ -143,8 +143,9 @@ def _infer_grading(seed: SeedTask, train: pd.DataFrame) -> GradingSpec:
 
 
 def _task_type(grading: GradingSpec, train: pd.DataFrame, modality: Modality) -> TaskType:
-    if modality == Modality.TIME_SERIES:
-        return TaskType.FORECASTING
+    fixed = get_kit(modality).task_type  # a modality with one task type (forecasting)
+    if fixed is not None:
+        return fixed
     if len(grading.target_columns) > 1:
         return TaskType.MULTILABEL
     if grading.metric == "quadratic_weighted_kappa":
@@ -176,16 +177,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
                      for c in train.columns if c not in grading.target_columns)
     kinds = [f.kind for f in features if f.kind != "id"]
     hinted = seed.hints.get("modality")
-    if hinted:
-        modality = Modality(hinted)
-    elif "image" in kinds:
-        modality = Modality.IMAGE
-    elif "text" in kinds and len(kinds) <= 2:
-        modality = Modality.TEXT
-    elif "datetime" in kinds and len(kinds) <= 4:
-        modality = Modality.TIME_SERIES
-    else:
-        modality = Modality.TABULAR
+    modality = Modality(hinted) if hinted else detect_modality(kinds)
     task_type = TaskType(seed.hints["task_type"]) if seed.hints.get("task_type") else _task_type(
         grading, train, modality)
     target = train[list(grading.target_columns)]
@@ -204,21 +196,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     mix: dict[str, int] = {}
     for f in public:
         mix[f.kind] = mix.get(f.kind, 0) + 1
-    details: dict[str, Any] = {}
-    if modality == Modality.TEXT:
-        col = next(f.name for f in public if f.kind == "text")
-        words = train[col].astype(str).str.split().str.len()
-        details = {"text_column": col, "median_words": float(np.median(words))}
-    elif modality == Modality.TIME_SERIES:
-        col = next((f.name for f in public if f.kind == "datetime"), None)
-        if col:
-            dates = pd.to_datetime(train[col], errors="coerce").dropna().sort_values()
-            step = dates.diff().median()
-            details = {"date_column": col, "step_days": round(step / pd.Timedelta(days=1), 4),
-                       "horizon": n_test}
-    elif modality == Modality.IMAGE:
-        col = next((f.name for f in public if f.kind == "image"), None)
-        details = {"image_column": col}
+    details = get_kit(modality).profile_details(train, public, n_test)
     return TaskProfile(
         seed_id=seed.id, modality=modality, task_type=task_type, grading=grading, metric=grading.metric,
         lower_is_better=METRICS[grading.metric].lower_is_better, n_train=len(train), n_test=n_test,

@@ -28,9 +28,9 @@ __all__ = [
     "MANIFEST_SCHEMA",
     "FailureRecord",
     "ManifestRow",
+    "ManifestWriter",
     "append_manifest",
     "clear_failure",
-    "published_slots",
     "read_failures",
     "read_manifest",
     "slot_key",
@@ -184,6 +184,35 @@ def append_manifest(corpus: Corpus, rows: Iterable[ManifestRow]) -> pa.Table:
     return table
 
 
+class ManifestWriter:
+    """The one writer of a corpus' manifest during a flow (or a plain build).
+
+    Every row goes through `add` as its slot finishes, so a killed build keeps the rows of the slots it finished;
+    `close` writes what is left and returns the manifest's path. Rows stay typed from the slot to the Parquet file.
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.rows: list[ManifestRow] = []
+        self._pending: list[ManifestRow] = []
+
+    def add(self, *rows: ManifestRow) -> None:
+        """Record finished slots (a row replaces an earlier row of the same slot in the file)."""
+        self.rows += rows
+        self._pending += rows
+        self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            append_manifest(self.corpus, self._pending)
+            self._pending = []
+
+    def close(self) -> Path:
+        """Write anything not written yet; the manifest's path."""
+        self.flush()
+        return self.corpus.manifest_path
+
+
 def write_failure(corpus: Corpus, record: FailureRecord) -> Path:
     """Record (or update) the failure of one slot as `failed/<env_id>.json`; older records of the slot are removed."""
     corpus.failed_dir.mkdir(parents=True, exist_ok=True)
@@ -221,18 +250,3 @@ def read_failures(corpus: Corpus) -> list[FailureRecord]:
         except (OSError, ValidationError) as exc:
             raise EnvironmentFormatError(path, f"not a failure record: {exc}") from exc
     return records
-
-
-def published_slots(corpus: Corpus) -> dict[str, str]:
-    """slot → env_id of every published environment, read from the provenance in their config.yaml."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    slots: dict[str, str] = {}
-    for env_dir in corpus.environment_dirs():
-        try:
-            prov = yaml.load((env_dir / "config.yaml").read_text(), Loader=loader)["sandmle"]["provenance"]
-            slots[slot_key(prov["seed_id"], int(prov["rng_seed"]), int(prov["index"]))] = env_dir.name
-        except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
-            raise EnvironmentFormatError(env_dir / "config.yaml", f"no readable provenance: {exc}") from exc
-    return slots

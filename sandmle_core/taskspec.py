@@ -3,7 +3,7 @@
 The strategist writes it, the developer synthesizes data from it, the writer describes it (without the rule), the
 verifier checks the result against it. It is a frozen, JSON-serializable value with a content hash: the same spec
 always yields the same environment, and the hash names the environment folder. The vocabulary it uses lives in
-`sandmle_core.spec`; the per-modality hidden rules in `sandmle_core.rules`.
+`sandmle_core.spec`; its hidden rule is one of the registered modalities' rule models (`sandmle_core.modalities.Rule`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sandmle_core.rules import Rule
+from sandmle_core.modalities import Rule, get_kit
 from sandmle_core.spec import (
     Challenge,
     ColumnKind,
@@ -97,8 +97,9 @@ class TaskSpec(BaseModel):
             raise ValueError(f"target columns {sorted(clash)} also appear as features")
         if tuple(self.grading.target_columns) != tuple(self.target.columns):
             raise ValueError("grading.target_columns must equal target.columns")
-        if self.rule.kind != _RULE_KIND[self.modality]:
-            raise ValueError(f"a {self.modality} spec needs a {_RULE_KIND[self.modality]} rule, got {self.rule.kind}")
+        kind = get_kit(self.modality).rule_kind
+        if self.rule.kind != kind:
+            raise ValueError(f"a {self.modality} spec needs a {kind} rule, got {self.rule.kind}")
         return self
 
     def canonical_json(self) -> str:
@@ -125,10 +126,3 @@ class TaskSpec(BaseModel):
         """The feature columns of the given kinds, in order."""
         return [c for c in self.columns if c.kind in kinds]
 
-
-_RULE_KIND = {
-    Modality.TABULAR: "tabular",
-    Modality.TEXT: "text",
-    Modality.IMAGE: "image",
-    Modality.TIME_SERIES: "series",
-}

@@ -1,9 +1,14 @@
 """One thin Prefect task per stage of a corpus build. Each calls one function of `sandmle_core.pipeline`.
 
-Units are coarse on purpose: `build_environment` is one environment end to end (draft → synthesize → ladder in the
-sandbox → graders → contracts → verify → publish or record), because a Dask submission through prefect-dask costs
-130–250 ms while an environment takes a second or two; finer tasks would spend the build on orchestration.
-Arguments and results are small (paths, SlotJobs, manifest rows as dicts) — never DataFrames.
+Units are coarse on purpose: `build_environment` is one slot end to end (draft → synthesize → ladder in the sandbox →
+graders → contracts → verify → publish or record), because a Dask submission through prefect-dask costs 130–250 ms
+while an environment takes a second or two; finer tasks would spend the build on orchestration. A slot's task run is
+named after its stable slot key (`build-<seed>-<rng seed>-<index>`), whatever env id its spec ends up with; the env id
+it published is in its result (a `ManifestRow`) and its final state: named `Accepted` or `Not accepted`, with
+`<status> <env id>` as the message (Prefect 3 cannot add tags to a task run once it has started). Arguments and
+results are small (paths, SlotJobs, typed rows) — never DataFrames.
+
+Imports: prefect and sandmle_core (never flows).
 """
 
 from __future__ import annotations
@@ -14,18 +19,24 @@ from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import INPUTS, TASK_SOURCE
+from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
+from prefect.states import Completed, State
 from prefect.tasks import exponential_backoff
 
 from sandmle_core import pipeline
 from sandmle_core.layout import Corpus
 from sandmle_core.pipeline import SlotJob
-from sandmle_core.records import ManifestRow, append_manifest
+from sandmle_core.publish import published_slots
+from sandmle_core.recheck import validate_environment as recheck_environment
+from sandmle_core.records import ManifestRow, ManifestWriter
 
 __all__ = [
+    "ACCEPTED_STATE",
+    "BUILD_RETRIES",
+    "NOT_ACCEPTED_STATE",
+    "SLOT_TAG",
     "analyze_seed",
     "build_environment",
-    "filter_corpus",
     "plan_slots",
     "publish_summary",
     "record_failure",
@@ -36,6 +47,10 @@ __all__ = [
 # Transient failures (I/O, a busy machine) are retried with exponential backoff; domain failures are handled inside
 # the unit by the repair loop and never reach Prefect as exceptions.
 BUILD_RETRIES = 2
+ACCEPTED_STATE = "Accepted"
+NOT_ACCEPTED_STATE = "Not accepted"
+SLOT_TAG = "sandmle-slot"
+"""The tag of every slot task run (a subflow's wrapper task run, say `build-environments-…`, never has it)."""
 
 
 def contract_checker():
@@ -55,58 +70,56 @@ def analyze_seed(seed_ref: str, corpus_root: str) -> tuple[str, str]:
     return seed_id, str(path)
 
 
-@task(name="draft-specs", task_run_name="draft-{seed_id}")
-def plan_slots(seed_id: str, seed_ref: str, profile_path: str, per_seed: int, rng_seed: int, corpus_root: str,
-               backend: str, max_attempts: int) -> list[SlotJob]:
-    """Draft the first-attempt spec of every slot not yet published; each job is named by its env id."""
-    return pipeline.plan_slots(seed_id, seed_ref, Path(profile_path), per_seed, rng_seed, corpus_root, backend,
-                               max_attempts=max_attempts)
+@task(name="plan-slots", task_run_name="plan-{seed_ref}")
+def plan_slots(seed_ref: str, profile_path: str, per_seed: int, rng_seed: int, corpus_root: str, backend: str,
+               max_attempts: int) -> list[SlotJob]:
+    """The slots of a seed not yet published, each carrying the seed's profile (read here, once)."""
+    return pipeline.plan_slots(seed_ref, pipeline.read_profile(profile_path), per_seed, rng_seed, corpus_root,
+                               backend, max_attempts=max_attempts)
 
 
 def _build_key(context: Any, parameters: dict[str, Any]) -> str:
+    """A rerun reuses a slot's finished result unless the slot has been published (or unpublished) since."""
     job: SlotJob = parameters["job"]
-    published = Corpus(Path(job.corpus_root)).is_published(job.env_id)
-    return f"build:{job.corpus_root}:{job.env_id}:{job.first_attempt}:{job.max_attempts}:{published}"
+    published = published_slots(Corpus(Path(job.corpus_root))).get(str(job.key))
+    return (f"build:{job.corpus_root}:{job.key}:{job.backend}:{job.first_attempt}:{job.max_attempts}:"
+            f"{parameters.get('contracts')}:{published}")
 
 
 @task(name="build-environment", retries=BUILD_RETRIES, retry_delay_seconds=exponential_backoff(2),
       retry_jitter_factor=0.5, cache_key_fn=_build_key, persist_result=True, log_prints=False)
-def build_environment(job: SlotJob, contracts: bool = True) -> dict[str, Any]:
-    """One environment end to end; returns its manifest row (status accepted / rejected / failed)."""
-    return pipeline.run_slot(job, contract_checker() if contracts else None)
+def build_environment(job: SlotJob, contracts: bool = True) -> State:
+    """One slot end to end; its result is the slot's manifest row (accepted / duplicate / rejected / failed)."""
+    row = pipeline.run_slot(job, contract_checker() if contracts else None)
+    name = ACCEPTED_STATE if row.status == "accepted" else NOT_ACCEPTED_STATE
+    return Completed(data=row, name=name, message=f"{row.status} {row.env_id}")
 
 
 @task(name="validate-environment", task_run_name="validate-{env_dir.name}", retries=1, log_prints=False)
 def validate_environment(env_dir: Path, contracts: bool = True) -> dict[str, Any]:
-    return pipeline.validate_environment(env_dir, contract_checker() if contracts else None)
+    return recheck_environment(env_dir, contract_checker() if contracts else None)
 
 
-@task(name="record-failure", task_run_name="record-failure-{job.env_id}")
-def record_failure(job: SlotJob, stage: str, message: str, attempts: int) -> dict[str, Any]:
-    """A unit that crashed after its retries: write failed/<env_id>.json and the manifest row."""
+@task(name="record-failure", task_run_name="record-failure-{job.key.seed_id}-{job.key.rng_seed}-{job.key.index}")
+def record_failure(job: SlotJob, stage: str, message: str, attempts: int) -> ManifestRow:
+    """A unit that crashed after its retries: write failed/<env_id>.json and return the slot's manifest row."""
     return pipeline.failure_row(job, stage, message, attempts)
 
 
-@task(name="filter-corpus")
-def filter_corpus(corpus_root: str, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    return pipeline.filter_corpus(corpus_root, rows)
-
-
-@task(name="write-manifest")
-def write_manifest(corpus_root: str, rows: list[dict[str, Any]]) -> str:
-    corpus = Corpus(Path(corpus_root))
-    append_manifest(corpus, [ManifestRow.model_validate(r) for r in rows])
-    return str(corpus.manifest_path)
+@task(name="write-manifest", cache_policy=NO_CACHE)
+def write_manifest(writer: ManifestWriter) -> str:
+    """Close the flow's one manifest writer (every row went through it as its slot finished)."""
+    return str(writer.close())
 
 
 @task(name="publish-summary")
-def publish_summary(rows: list[dict[str, Any]], diversity: dict[str, Any], wall_seconds: float) -> str:
+def publish_summary(rows: list[ManifestRow], diversity: dict[str, Any], wall_seconds: float) -> str:
     """Prefect artifacts: the markdown summary and a table of failures."""
     summary = pipeline.summarize(rows, diversity, wall_seconds)
     create_markdown_artifact(key="corpus-summary", markdown=summary, description="sandmle corpus build")
-    failures = [{"env_id": r["env_id"], "seed": r["seed_id"], "status": r["status"], "stage": r.get("stage") or "",
-                 "reason": (r.get("reason") or "")[:200], "attempts": r.get("attempts", 1)}
-                for r in rows if r["status"] not in ("accepted",)]
+    failures = [{"env_id": r.env_id, "seed": r.seed_id, "status": r.status, "stage": r.stage or "",
+                 "reason": (r.reason or "")[:200], "attempts": r.attempts}
+                for r in rows if r.status != "accepted"]
     if failures:
         create_table_artifact(key="corpus-failures", table=failures, description="environments that did not land")
     return summary

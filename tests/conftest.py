@@ -23,5 +23,5 @@ def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.getbasetemp() / "tiny-corpus"
     result = build_plain(["breast-cancer", "penguins"], root, per_seed=1, rng_seed=5)
-    assert [r["status"] for r in result["rows"]] == ["accepted", "accepted"], result["summary"]
+    assert [r.status for r in result["rows"]] == ["accepted", "accepted"], result["summary"]
     return root

@@ -3,6 +3,8 @@
 Each command lives in its own module (one per area) and registers itself on the shared typer app when imported.
 An expected failure (`SandmleError`) prints one clear line naming what was wrong and exits with status 2; anything
 else is a bug and shows its traceback.
+
+Imports: typer and rich at module level; `sandmle_core`, `sandmle.flows` and the rest inside command bodies.
 """
 
 from __future__ import annotations

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import typer
 
 from sandmle.cli._app import app, print_json
-
-
-def _progress(total: int):
-    """A rich progress bar counting done / accepted / failed environments, fed by the flow's listener hook."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from sandmle.flows import _common
-
-    progress = Progress(TextColumn("[bold]environments"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[stats]}"), TimeElapsedColumn())
-    counts = {"accepted": 0, "failed": 0}
-    task = progress.add_task("build", total=total, stats="")
-
-    def listener(row: dict) -> None:
-        key = "accepted" if row["status"] == "accepted" else "failed"
-        counts[key] += 1
-        progress.update(task, advance=1,
-                        stats=f"[green]{counts['accepted']} accepted[/] [red]{counts['failed']} not accepted[/]")
-
-    _common.LISTENERS.append(listener)
-    return progress
 
 
 @app.command()
@@ -56,17 +36,15 @@ def build(
 
     total = per_seed * len(seeds or bundled_seed_ids())
     with prefect_api() as url:
+        from prefect import tags
+
+        from sandmle.cli.progress import BuildProgress, progress_tag
         from sandmle.flows.build_corpus import build_corpus
 
-        progress = _progress(total) if not as_json else None
-        if progress:
-            progress.start()
-        try:
+        tag = progress_tag()
+        with tags(tag), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
             result = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
                                   dask_address=dask_address, workers=workers, contracts=not no_contracts)
-        finally:
-            if progress:
-                progress.stop()
     if as_json:
         print_json({k: v for k, v in result.items() if k != "summary"})
         return

@@ -3,6 +3,9 @@
 `get_backend("offline")` needs nothing but this machine; `get_backend("claude")` needs ANTHROPIC_API_KEY (or an
 explicit client) and runs the same roles as LLM agents. Both return a `Backend` — five role objects — so the
 generation stages never branch on which one they got.
+
+Imports: the format wing, `taskspec`, `profile`, `catalog`, `modalities`, `ladder`, `slots`, the sandbox; never
+`generate`, `pipeline` or anything orchestrated. The claude backend alone imports the anthropic SDK.
 """
 
 from __future__ import annotations

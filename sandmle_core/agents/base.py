@@ -8,8 +8,8 @@ A backend (`offline`, `claude`) is a bundle of five roles:
 - Writer: TaskSpec → description.md (never the hidden rule, never an answer).
 - Verifier: every check of DESIGN.md → a `Verdict` with each check's figure.
 
-Roles work on a staging folder (paths in, small values out), so any of them can run in a Dask worker or be replaced
-by an LLM agent without the others noticing.
+Roles work on a staging folder (an `EnvFolder`: paths in, small values out), so any of them can run in a Dask worker
+or be replaced by an LLM agent without the others noticing.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from sandmle_core.leaderboard import Thresholds
 from sandmle_core.sandbox.base import Isolation
 
 if TYPE_CHECKING:
+    from sandmle_core.envfolder import EnvFolder
     from sandmle_core.profile import TaskProfile
-    from sandmle_core.seeds import SeedTask
     from sandmle_core.taskspec import TaskSpec
 
 __all__ = [
@@ -147,7 +147,7 @@ class Verdict(BaseModel):
 class BuildResult:
     """What the developer, MLOps and writer produced in a staging folder."""
 
-    staging: Path
+    staging: EnvFolder
     ladder: LadderRun
     thresholds: Thresholds
     usage: Usage
@@ -156,29 +156,31 @@ class BuildResult:
 
 class Strategist(Protocol):
     def draft_spec(
-        self, seed: SeedTask, profile: TaskProfile, index: int, rng_seed: int, attempt: int = 1
+        self, seed_id: str, profile: TaskProfile, index: int, rng_seed: int, attempt: int = 1,
+        difficulty: float | None = None,
     ) -> TaskSpec: ...
 
-    def repair_spec(self, spec: TaskSpec, verdict: Verdict, attempt: int, profile: TaskProfile) -> TaskSpec: ...
+    def repair_spec(self, spec: TaskSpec, verdict: Verdict, attempt: int, profile: TaskProfile,
+                    base_rng_seed: int) -> TaskSpec: ...
 
 
 class Developer(Protocol):
-    def build_data(self, spec: TaskSpec, staging: Path) -> dict[str, Any]: ...
+    def build_data(self, spec: TaskSpec, staging: EnvFolder | Path) -> dict[str, Any]: ...
 
-    def run_ladder(self, spec: TaskSpec, staging: Path) -> LadderRun: ...
+    def run_ladder(self, spec: TaskSpec, staging: EnvFolder | Path) -> LadderRun: ...
 
 
 class MLOps(Protocol):
-    def write_grader(self, spec: TaskSpec, staging: Path, ladder: LadderRun) -> Thresholds: ...
+    def write_grader(self, spec: TaskSpec, staging: EnvFolder | Path, ladder: LadderRun) -> Thresholds: ...
 
 
 class Writer(Protocol):
-    def write_description(self, spec: TaskSpec, staging: Path, thresholds: Thresholds) -> Path: ...
+    def write_description(self, spec: TaskSpec, staging: EnvFolder | Path, thresholds: Thresholds) -> Path: ...
 
 
 class Verifier(Protocol):
     def verify(
-        self, spec: TaskSpec, staging: Path, build: BuildResult, contracts: list[dict[str, Any]]
+        self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult, contracts: list[dict[str, Any]]
     ) -> Verdict: ...
 
 

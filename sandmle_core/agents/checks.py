@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sandmle_core.agents.base import Check, LadderRun
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.metrics import get_metric
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
@@ -105,15 +106,15 @@ def _run_evaluator_locked(path: Path, submission: Path) -> tuple[int, str]:
     return code, out.getvalue() if code == 0 else err.getvalue()
 
 
-def grader_checks(spec: TaskSpec, staging: Path, ladder: LadderRun) -> list[Check]:
+def grader_checks(spec: TaskSpec, staging: EnvFolder | Path, ladder: LadderRun) -> list[Check]:
     """Exercise grade.py and evaluator.py of a staged environment."""
     metric = get_metric(spec.grading.metric)
-    public, private = staging / "prepared" / "public", staging / "prepared" / "private"
-    grade: GradeFn = runpy.run_path(str(staging / "grade.py"))["grade"]
-    answers = pd.read_csv(private / "answers.csv")
-    sample = pd.read_csv(public / "sample_submission.csv")
-    perfect = pd.read_csv(private / "gold_submission.csv")
-    oracle = pd.read_csv(private / "oracle_submission.csv")
+    folder = EnvFolder.of(staging)
+    grade: GradeFn = runpy.run_path(str(folder.grader))["grade"]
+    answers = pd.read_csv(folder.answers)
+    sample = pd.read_csv(folder.sample_submission)
+    perfect = pd.read_csv(folder.gold_submission)
+    oracle = pd.read_csv(folder.oracle_submission)
     checks: list[Check] = []
 
     perfect_score, err = _grade_or_error(grade, perfect, answers)
@@ -146,7 +147,7 @@ def grader_checks(spec: TaskSpec, staging: Path, ladder: LadderRun) -> list[Chec
     checks.append(Check(name="malformed_rejected", group="grader", passed=not accepted,
                         figure=len(accepted), detail=f"accepted malformed submissions: {accepted}" if accepted else "",
                         repair="new_seed"))
-    code, out = _run_evaluator(staging / "evaluator.py", private / "oracle_submission.csv")
+    code, out = _run_evaluator(folder.evaluator, folder.oracle_submission)
     try:
         report = json.loads(out) if code == 0 else {}
     except json.JSONDecodeError:
@@ -178,9 +179,10 @@ def _single_feature_skill(x: pd.Series, y: pd.Series, classification: bool) -> f
     return float(abs(frame["x"].corr(frame["y"], method="spearman")))
 
 
-def leakage_checks(spec: TaskSpec, staging: Path) -> list[Check]:
+def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """No public column reproduces the target; description.md holds no answers and none of the rule's numbers."""
-    train = pd.read_csv(staging / "prepared" / "public" / "train.csv")
+    folder = EnvFolder.of(staging)
+    train = pd.read_csv(folder.train)
     classification = spec.task_type not in (TaskType.REGRESSION, TaskType.FORECASTING)
     features = [c.name for c in spec.columns if c.kind not in (ColumnKind.TEXT, ColumnKind.IMAGE)]
     extra = [c for c in train.columns if c not in {spec.grading.id_column, *spec.target.columns, *features}]
@@ -195,8 +197,8 @@ def leakage_checks(spec: TaskSpec, staging: Path) -> list[Check]:
     checks = [Check(name="no_single_feature_oracle", group="leakage", passed=worst < limit, figure=round(worst, 4),
                     detail=f"strongest single column: {worst_col}", repair="new_seed")]
 
-    description = (staging / "description.md").read_text()
-    answers = pd.read_csv(staging / "prepared" / "private" / "answers.csv").head(500)
+    description = folder.description.read_text()
+    answers = pd.read_csv(folder.answers).head(500)
     lines = answers.astype(str).agg(",".join, axis=1)
     leaked_rows = int(sum(line in description for line in lines))
     numbers = _rule_numbers(spec)

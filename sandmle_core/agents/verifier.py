@@ -18,8 +18,9 @@ from scipy.stats import kendalltau
 
 from sandmle_core.agents.base import BuildResult, Check, Repair, Verdict
 from sandmle_core.agents.checks import grader_checks, leakage_checks
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.metrics import get_metric
-from sandmle_core.synthesis.base import class_count_range
+from sandmle_core.modalities.base import class_count_range
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["MIN_KENDALL_TAU", "MIN_REFERENCE_GAIN", "ProgrammaticVerifier", "normalized_gain"]
@@ -99,7 +100,7 @@ def threshold_checks(spec: TaskSpec, build: BuildResult) -> list[Check]:
     ]
 
 
-def dna_checks(spec: TaskSpec, staging: Path) -> list[Check]:
+def dna_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """The environment keeps its seed's Task DNA."""
     dna = spec.dna
     same = (
@@ -112,7 +113,7 @@ def dna_checks(spec: TaskSpec, staging: Path) -> list[Check]:
                     figure=f"{spec.modality}/{spec.task_type}/{spec.grading.metric}",
                     detail=f"seed: {dna.modality}/{dna.task_type}/{dna.metric}", repair="new_seed")]
     if dna.label_cardinality and spec.task_type not in ("regression", "forecasting"):
-        answers = pd.read_csv(staging / "prepared" / "private" / "answers.csv")
+        answers = pd.read_csv(EnvFolder.of(staging).answers)
         k = len(spec.target.columns) if spec.task_type == "multilabel" else int(
             answers[spec.target.columns[0]].nunique())
         low, high = class_count_range(dna.label_cardinality)
@@ -139,7 +140,8 @@ def decide(env_id: str, checks: list[Check], **figures: Any) -> Verdict:
 class ProgrammaticVerifier:
     """The verifier role: programmatic checks only (the Claude backend adds an LLM review on top)."""
 
-    def verify(self, spec: TaskSpec, staging: Path, build: BuildResult, contracts: list[dict[str, Any]]) -> Verdict:
+    def verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
+               contracts: list[dict[str, Any]]) -> Verdict:
         checks = [
             Check(name=f"contract:{c['artifact']}:{c['expectation']}:{c.get('column') or '*'}", group="contract",
                   passed=bool(c["success"]),

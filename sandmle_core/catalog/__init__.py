@@ -1,7 +1,9 @@
 """The domain catalog: new domains, stories and typed, unit-carrying feature names for drafted environments.
 
-`load_catalog()` reads and validates `domains.yaml` (bundled with the package) once per process. A strategist asks
-`catalog.for_task(modality, task_type, n_classes)` for the domains that can host a seed's task, in catalog order.
+`load_catalog()` reads and validates `domains.yaml` (bundled with the package) once per process. Which domains can host
+a seed's task is decided by the modality kits (`sandmle_core.modalities.domains_for(catalog, modality, ...)`).
+
+Imports: pyyaml, pydantic, `sandmle_core.errors` — never the modalities or the generators.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from pydantic import ValidationError
 
 from sandmle_core.catalog.schema import Domain, slug
 from sandmle_core.errors import SandmleError
-from sandmle_core.spec import Modality, TaskType
 
 __all__ = ["CATALOG_PATH", "Catalog", "CatalogError", "Domain", "load_catalog", "slug"]
 
@@ -39,10 +40,6 @@ class Catalog:
             if domain.key == key:
                 return domain
         raise KeyError(f"no catalog domain {key!r}")
-
-    def for_task(self, modality: Modality, task_type: TaskType, n_classes: int | None = None) -> list[Domain]:
-        """The domains that can host a task of this modality, type and (about) this many classes."""
-        return [d for d in self.domains if d.supports(modality, task_type, n_classes)]
 
     def sectors(self) -> Counter[str]:
         return Counter(d.sector for d in self.domains)

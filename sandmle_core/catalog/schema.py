@@ -2,7 +2,10 @@
 vocabularies the text, image and time-series drafters draw from.
 
 The catalog itself is data (`domains.yaml`); `load_catalog()` validates it once and rejects a broken entry with the
-domain key and the field that is wrong.
+domain key and the field that is wrong. Which domains can host which task is the modality kits' call
+(`sandmle_core.modalities.domains_for`): the data catalog never reaches up into the generators.
+
+Imports: pydantic only.
 """
 
 from __future__ import annotations
@@ -11,8 +14,6 @@ import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from sandmle_core.spec import Modality, TaskType
 
 __all__ = [
     "ClassTarget",
@@ -176,31 +177,6 @@ class Domain(_Frozen):
         if "{entity}" not in self.story and "{target}" not in self.story:
             raise ValueError(f"the story of {self.key!r} uses neither {{entity}} nor {{target}}")
         return self
-
-    def supports(self, modality: Modality, task_type: TaskType, n_classes: int | None = None) -> bool:
-        """Whether this domain can host a task of this modality and type with about `n_classes` classes."""
-        from sandmle_core.synthesis.base import class_count_range
-
-        need = class_count_range(n_classes)[0] if n_classes else 2
-        if modality == Modality.TEXT:
-            return self.text is not None and task_type == TaskType.MULTICLASS and len(self.text.classes) >= need
-        if modality == Modality.IMAGE:
-            return self.image is not None and task_type == TaskType.MULTICLASS and len(self.image.classes) >= need
-        if modality == Modality.TIME_SERIES:
-            return self.series is not None and task_type == TaskType.FORECASTING
-        if len(self.features) < 8:
-            return False
-        if task_type == TaskType.BINARY:
-            return bool(self.binary)
-        if task_type == TaskType.MULTICLASS:
-            return any(len(t.classes) >= need for t in self.multiclass)
-        if task_type == TaskType.ORDINAL:
-            return any(len(t.classes) >= need for t in self.ordinal)
-        if task_type == TaskType.REGRESSION:
-            return bool(self.regression)
-        if task_type == TaskType.MULTILABEL:
-            return bool(self.multilabel)
-        return False
 
     def render_story(self, target: str, entity: str | None = None) -> str:
         """The story with its placeholders filled."""

@@ -7,13 +7,15 @@ benchmark compares the two rankings). Every script takes its rng seed from the e
 (default 0): all `random_state`s use it and, when it is not 0, the script fits on a seeded 90% subsample of the
 training rows — the spread of competitor choices that the synthetic leaderboard is made of.
 
-Each modality module (`tabular`, `text`, `image`, `series`) exports `scripts(config) -> list[LadderScript]`,
-levels numbered from 0 (the uninformed prior/mean, the sample-submission strategy) upward.
+Each modality package writes its own ladder (`ModalityKit.ladder`, in `sandmle_core.modalities.<name>.ladder`), levels
+numbered from 0 (the uninformed prior/mean, the sample-submission strategy) upward; this package holds only what the
+ladders share: the config, the script value, `ladder_for`, and the sandboxed harness that runs them.
+
+Imports: pydantic and the shared vocabulary; `ladder_for` and `configs` look the modality up in the registry.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -67,22 +69,15 @@ class LadderScript:
         return f"{self.level:02d}_{self.name}.py"
 
 
-_MODULES = {
-    Modality.TABULAR: "tabular",
-    Modality.TEXT: "text",
-    Modality.IMAGE: "image",
-    Modality.TIME_SERIES: "series",
-}
-
-
 def ladder_for(config: LadderConfig) -> list[LadderScript]:
     """The ladder of a task, weakest first.
 
     Raises:
         ValueError: when the modality has no ladder or the ladder's levels are not 0, 1, 2, ... in order.
     """
-    module = importlib.import_module(f"sandmle_core.ladder.{_MODULES[config.modality]}")
-    scripts = list(module.scripts(config))
+    from sandmle_core.modalities import get_kit
+
+    scripts = list(get_kit(config.modality).ladder(config))
     if [s.level for s in scripts] != list(range(len(scripts))) or len(scripts) < 5:
         raise ValueError(f"the {config.modality} ladder must have levels 0..n-1 with n >= 5")
     return scripts

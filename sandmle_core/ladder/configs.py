@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from sandmle_core.ladder import LadderConfig
 from sandmle_core.metrics import get_metric
-from sandmle_core.spec import ColumnKind, GradingSpec, Modality, TaskType
+from sandmle_core.modalities import get_kit
+from sandmle_core.spec import GradingSpec, Modality, TaskType
 
 if TYPE_CHECKING:
     from sandmle_core.profile import TaskProfile
@@ -42,30 +43,22 @@ def _config(
 
 def config_from_spec(spec: TaskSpec) -> LadderConfig:
     """The ladder config of a drafted environment."""
-
-    def first(kind: ColumnKind) -> str | None:
+    special: dict[str, str | None] = {}
+    column = get_kit(spec.modality).ladder_column
+    if column is not None:
+        field, kind = column
         cols = spec.columns_of(kind)
-        return cols[0].name if cols else None
-
-    special = {
-        "text_column": first(ColumnKind.TEXT) if spec.modality == Modality.TEXT else None,
-        "image_column": first(ColumnKind.IMAGE) if spec.modality == Modality.IMAGE else None,
-        "date_column": first(ColumnKind.DATETIME) if spec.modality == Modality.TIME_SERIES else None,
-    }
+        special[field] = cols[0].name if cols else None
     return _config(spec.modality, spec.task_type, spec.grading, tuple(c.name for c in spec.columns), special)
 
 
 def config_from_profile(profile: TaskProfile) -> LadderConfig:
     """The ladder config of a real seed task, from its Task DNA."""
-
-    def first(kind: str) -> str | None:
-        names = [f.name for f in profile.features if str(f.kind) == kind]
-        return names[0] if names else None
-
-    special = {
-        "text_column": first("text") if profile.modality == Modality.TEXT else None,
-        "image_column": first("image") if profile.modality == Modality.IMAGE else None,
-        "date_column": first("datetime") if profile.modality == Modality.TIME_SERIES else None,
-    }
+    special: dict[str, str | None] = {}
+    column = get_kit(profile.modality).ladder_column
+    if column is not None:
+        field, kind = column
+        names = [f.name for f in profile.features if str(f.kind) == kind.value]
+        special[field] = names[0] if names else None
     features = tuple(f.name for f in profile.features if str(f.kind) != "id")
     return _config(profile.modality, profile.task_type, profile.grading, features, special)

@@ -7,6 +7,9 @@ the policy decide (`policy.py`): `strict` (the default) refuses anything without
 accepted it knowingly (`SANDMLE_ALLOW_WEAK_SANDBOX=1`, `--allow-weak-sandbox`); `permissive` runs it. Either way
 every `RunResult.isolation` names the backend and what it does not isolate. `available_backends()` probes each
 backend with a real run (`sandmle doctor`).
+
+Imports: the standard library, `errors` and `settings` (the docker SDK in its docker backend); nothing of the build
+or consume wings, which both use it.
 """
 
 from __future__ import annotations

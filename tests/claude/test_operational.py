@@ -17,7 +17,8 @@ from sandmle_core.agents.claude.pricing import call_cost, parse_prices, price_fo
 from sandmle_core.agents.claude.schemas import MetricNote
 from sandmle_core.agents.claude.session import Conversation
 from sandmle_core.layout import Corpus
-from sandmle_core.pipeline import SlotJob, analyze_seed, run_slot
+from sandmle_core.pipeline import SlotJob, analyze_seed, read_profile, run_slot
+from sandmle_core.slots import SlotKey
 from tests.claude.fake_anthropic import Reply, error_reply, rate_limited, tool_reply
 from tests.claude.replies import PROPOSAL, metric_reply
 
@@ -59,9 +60,9 @@ def test_no_key_is_a_clear_error_before_any_work(claude_env, tmp_path, monkeypat
     with pytest.raises(MissingAPIKey, match="ANTHROPIC_API_KEY"):
         get_backend("claude")
     corpus = tmp_path / "corpus"
-    seed_id, profile = analyze_seed(SEED, corpus)
+    seed_id, path = analyze_seed(SEED, corpus)
     with pytest.raises(MissingAPIKey, match="ANTHROPIC_API_KEY"):
-        run_slot(SlotJob(seed_id, SEED, str(profile), 0, 3, str(corpus), backend="claude"))
+        run_slot(SlotJob(SlotKey(seed_id, 3, 0), SEED, read_profile(path), str(corpus), backend="claude"))
     assert claude_env.requests == []
     assert not Corpus(corpus).staging_dir.exists() and not Corpus(corpus).failed_dir.exists()
 

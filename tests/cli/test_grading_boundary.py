@@ -185,7 +185,7 @@ def test_validate_checks_the_data_hash(env_dir, tmp_path) -> None:
     """config.yaml edited so its data_hash no longer agrees with its per-file hashes: validate reports it."""
     import yaml
 
-    from sandmle_core.pipeline import validate_environment
+    from sandmle_core.recheck import validate_environment
 
     copy = tmp_path / env_dir.name
     shutil.copytree(env_dir, copy)

@@ -27,6 +27,7 @@ from sandmle_core.generate import generate_slot
 from sandmle_core.layout import Corpus, read_environment
 from sandmle_core.profile import profile_seed
 from sandmle_core.seeds import get_bundled_seed
+from sandmle_core.slots import SlotKey
 from sandmle_core.spec import ColumnKind
 from sandmle_core.taskspec import TaskSpec
 
@@ -42,7 +43,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One accepted penguins environment, generated with the real contract checker injected."""
     corpus = Corpus(tmp_path_factory.mktemp("contracts-corpus"))
     profile = profile_seed(get_bundled_seed("penguins"))
-    outcome = generate_slot(profile, "penguins", "penguins", 0, 7, corpus, get_backend("offline"), contract_checker)
+    outcome = generate_slot(profile, SlotKey("penguins", 7, 0), "penguins", corpus, get_backend("offline"),
+                            contract_checker)
     assert outcome.status == "accepted", outcome.message
     return corpus.env_dir(outcome.env_id)
 

@@ -12,10 +12,12 @@ import pytest
 import yaml
 
 from sandmle_core.catalog import CATALOG_PATH, CatalogError, Domain, load_catalog, parse_catalog
-from sandmle_core.rules.text import NEGATION
+from sandmle_core.modalities import domains_for, get_kit
+from sandmle_core.modalities.base import class_count_range
+from sandmle_core.modalities.text.drafter import FILLER_WORDS
+from sandmle_core.modalities.text.rule import NEGATION
 from sandmle_core.seeds.sources import SOURCES
 from sandmle_core.spec import Modality, TaskType
-from sandmle_core.synthesis.text import FILLER_WORDS
 
 CATALOG = load_catalog()
 DOMAINS = CATALOG.domains
@@ -36,7 +38,7 @@ SEED_TASKS: dict[str, tuple[Modality, TaskType, int | None]] = {
     "co2": (Modality.TIME_SERIES, TaskType.FORECASTING, None),
 }
 
-# What the text drafter accepts as a token (mirrors sandmle_core/synthesis/text.py).
+# What the text drafter accepts as a token (mirrors sandmle_core/modalities/text/drafter.py).
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
@@ -116,14 +118,15 @@ def test_seed_task_table_covers_every_bundled_seed() -> None:
 @pytest.mark.parametrize("seed_id", sorted(SEED_TASKS))
 def test_catalog_hosts_every_bundled_seed(seed_id: str) -> None:
     modality, task_type, n_classes = SEED_TASKS[seed_id]
-    hosts = CATALOG.for_task(modality, task_type, n_classes)
+    hosts = domains_for(CATALOG, modality, task_type, n_classes)
     assert len(hosts) >= 10, f"only {len(hosts)} domains host {seed_id}"
-    assert all(d.supports(modality, task_type, n_classes) for d in hosts)
+    need = class_count_range(n_classes)[0] if n_classes else 2
+    assert all(get_kit(modality).hosts(d, task_type, need) for d in hosts)
 
 
-def test_for_task_rejects_what_no_domain_supports() -> None:
-    assert CATALOG.for_task(Modality.TEXT, TaskType.REGRESSION) == []
-    assert CATALOG.for_task(Modality.IMAGE, TaskType.MULTICLASS, 40) == []  # needs 28+ image classes
+def test_no_domain_hosts_what_no_kit_supports() -> None:
+    assert domains_for(CATALOG, Modality.TEXT, TaskType.REGRESSION) == []
+    assert domains_for(CATALOG, Modality.IMAGE, TaskType.MULTICLASS, 40) == []  # needs 28+ image classes
 
 
 def _broken(entry: dict) -> dict:

@@ -3,7 +3,6 @@ are rejected by the verifier with a reason."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,7 @@ from sandmle_core.agents.offline.strategist import OfflineStrategist
 from sandmle_core.generate import build_environment
 from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.metrics import get_metric
-from sandmle_core.pipeline import analyze_seed, build_plain, filter_corpus, plan_slots, run_slot
+from sandmle_core.pipeline import analyze_seed, build_plain, plan_slots, read_profile, run_slot
 from sandmle_core.profile import TaskProfile, profile_seed
 from sandmle_core.records import read_manifest
 from sandmle_core.seeds import get_bundled_seed
@@ -38,10 +37,11 @@ def test_every_tabular_seed_yields_accepted_environments(tabular_corpus):
     out, result = tabular_corpus
     rows = result["rows"]
     assert len(rows) == len(TABULAR)
-    failed = [(r["env_id"], r["reason"]) for r in rows if r["status"] != "accepted"]
+    failed = [(r.env_id, r.reason) for r in rows if r.status != "accepted"]
     assert not failed
     manifest = read_manifest(Corpus(out)).to_pylist()
-    assert {r["slot"] for r in manifest} == {r["slot"] for r in rows}
+    assert {r["slot"] for r in manifest} == {r.slot for r in rows}
+    assert all(r.data_hash and r.spec_hash and r.schema_hash for r in rows)
     assert "accepted" in result["summary"]
     assert {r["sandbox_backend"] for r in manifest} == {"bwrap"}  # where the ladders ran, in the manifest
     assert f"- sandbox: bwrap ({len(TABULAR)} slots)" in result["summary"]
@@ -70,33 +70,24 @@ def test_published_environments_follow_the_format_and_keep_the_dna(tabular_corpu
 
 def test_same_inputs_give_byte_identical_environments(tmp_path, tabular_corpus):
     out, result = tabular_corpus
-    row = next(r for r in result["rows"] if r["seed_id"] == "penguins")
+    row = next(r for r in result["rows"] if r.seed_id == "penguins")
     again = tmp_path / "again"
-    seed_id, profile = analyze_seed("penguins", again)
-    job = next(j for j in plan_slots(seed_id, "penguins", profile, 1, 11, again) if j.index == row["index"])
-    assert run_slot(job)["status"] == "accepted"
-    first, second = Corpus(out).env_dir(row["env_id"]), Corpus(again).env_dir(row["env_id"])
+    _, profile = analyze_seed("penguins", again)
+    job = next(j for j in plan_slots("penguins", read_profile(profile), 1, 11, again) if j.key.index == row.index)
+    assert run_slot(job).status == "accepted"
+    first, second = Corpus(out).env_dir(row.env_id), Corpus(again).env_dir(row.env_id)
     assert second.is_dir()
     assert hash_files(first, exclude=()) == hash_files(second, exclude=())
 
 
 def test_resume_skips_published_slots(tabular_corpus):
     out, _ = tabular_corpus
-    seed_id, profile = analyze_seed("wine", out)
-    assert plan_slots(seed_id, "wine", profile, 1, 11, out) == []
-    assert [j.index for j in plan_slots(seed_id, "wine", profile, 3, 11, out)] == [1, 2]
-
-
-def test_near_duplicates_are_dropped(tabular_corpus, tmp_path):
-    out, result = tabular_corpus
-    rows = [r for r in result["rows"] if r["seed_id"] == "wine"]
-    twin = {**rows[0], "env_id": rows[0]["env_id"] + "-copy", "index": 9, "slot": "wine:11:9"}
-    shutil.copytree(Corpus(out).env_dir(rows[0]["env_id"]), tmp_path / "envs" / twin["env_id"])
-    shutil.copytree(Corpus(out).env_dir(rows[0]["env_id"]), tmp_path / "envs" / rows[0]["env_id"])
-    kept, diversity = filter_corpus(tmp_path, [rows[0], twin])
-    assert [r["status"] for r in kept] == ["accepted", "duplicate"]
-    assert diversity["dropped_duplicates"] == 1
-    assert not (tmp_path / "envs" / twin["env_id"]).exists()
+    _, path = analyze_seed("wine", out)
+    profile = read_profile(path)
+    assert plan_slots("wine", profile, 1, 11, out) == []
+    jobs = plan_slots("wine", profile, 3, 11, out)
+    assert [j.key.index for j in jobs] == [1, 2]
+    assert [j.key.run_name for j in jobs] == ["build-wine-11-1", "build-wine-11-2"]
 
 
 def _staged(tmp_path: Path, seed: str = "breast-cancer"):

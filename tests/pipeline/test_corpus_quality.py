@@ -10,11 +10,11 @@ import pytest
 
 from sandmle_core.layout import Corpus, read_environment
 from sandmle_core.metrics import get_metric
+from sandmle_core.modalities.base import class_count_range
 from sandmle_core.profile import profile_seed
 from sandmle_core.records import read_manifest
 from sandmle_core.seeds import bundled_seed_ids, get_bundled_seed
 from sandmle_core.spec import TaskType
-from sandmle_core.synthesis.base import class_count_range
 from sandmle_core.taskspec import TaskSpec
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]

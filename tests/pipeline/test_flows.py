@@ -7,10 +7,13 @@ import json
 import shutil
 
 import pytest
+from prefect import tags
 
+from sandmle.cli.progress import count_slots, progress_tag
 from sandmle_core.faults import FAULT_PLAN_ENV
-from sandmle_core.layout import Corpus
-from sandmle_core.records import read_failures, read_manifest
+from sandmle_core.layout import Corpus, read_config
+from sandmle_core.records import ManifestRow, read_failures, read_manifest
+from sandmle_core.slots import SlotKey
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
@@ -46,13 +49,17 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     fault_plan({"stage": "synthesize", "slot": "penguins:0", "times": 1, "error": "transient"},
                {"stage": "ladder", "slot": "breast-cancer:1", "times": 99, "error": "generation"})
     out = tmp_path / "corpus"
-    result = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=2, rng_seed=3, workers=2,
-                          max_attempts=2)
+    tag = progress_tag()
+    with tags(tag):  # what `sandmle build` does, so that its progress bar can follow the build through the API
+        result = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=2, rng_seed=3, workers=2,
+                              max_attempts=3)
     assert result["counts"] == {"accepted": 3, "failed": 1}, result["summary"]
+    counts = count_slots(tag)  # the progress bar's figures, read back from Prefect's task-run states
+    assert (counts.done, counts.accepted, counts.not_accepted) == (4, 3, 1)
     corpus = Corpus(out)
     assert len(corpus.environment_dirs()) == 3
     failures = read_failures(corpus)
-    assert [(f.seed_id, f.index, f.stage, f.attempts) for f in failures] == [("breast-cancer", 1, "ladder", 2)]
+    assert [(f.seed_id, f.index, f.stage, f.attempts) for f in failures] == [("breast-cancer", 1, "ladder", 3)]
     assert "planned fault" in failures[0].message
     manifest = {r["slot"]: r for r in read_manifest(corpus).to_pylist()}
     assert manifest["penguins:3:0"]["status"] == "accepted"
@@ -64,14 +71,23 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     assert "3 accepted" in artifacts["corpus-summary"]["data"]
     assert any("breast-cancer" in json.dumps(row) for row in json.loads(artifacts["corpus-failures"]["data"]))
 
-    # the task runs are named by env id and tagged with seed and modality
-    import httpx
-
-    runs = httpx.post(f"{prefect_api}/task_runs/filter",
-                      json={"task_runs": {"tags": {"all_": ["seed:penguins"]}}}).json()
-    names = {r["name"] for r in runs}
-    assert any(name.startswith("build-penguins-") for name in names)
-    assert all("modality:tabular" in r["tags"] for r in runs)
+    # every slot's task run is named by its slot key, tagged with seed and modality; its result names the env id
+    runs = _slot_task_runs(tag)
+    assert sorted(r.name for r in runs) == sorted(f"build-{s}-3-{i}" for s in ("breast-cancer", "penguins")
+                                                  for i in (0, 1))
+    published = {p.name for p in corpus.environment_dirs()}
+    for run in runs:
+        assert {f"seed:{run.name.split('-3-')[0][len('build-'):]}", "modality:tabular"} <= set(run.tags)
+        row = run.state.result()
+        assert isinstance(row, ManifestRow)
+        assert run.name == SlotKey.parse(row.slot).run_name
+        assert run.state.message == f"{row.status} {row.env_id}"
+        if row.status == "accepted":
+            assert run.state.name == "Accepted" and row.env_id in published
+            prov = read_config(corpus.env_dir(row.env_id)).sandmle.provenance
+            assert f"{prov.seed_id}:{prov.rng_seed}:{prov.index}" == row.slot
+        else:
+            assert run.state.name == "Not accepted" and row.env_id not in published
 
     # regenerate: without the planted fault the failed slot lands, with a fresh rng seed for its new attempt
     from sandmle.flows.regenerate_failed import regenerate_failed
@@ -108,6 +124,16 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     report = validate_corpus(corpus=str(out))
     assert [b["env_id"] for b in report["broken"]] == [victim.name]
     assert any("answers.csv" in p for p in report["broken"][0]["problems"])
+
+
+def _slot_task_runs(tag: str) -> list:
+    """The build's slot task runs, read through the Prefect client."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterTags
+    from sandmle.tasks.stages import SLOT_TAG
+
+    with get_client(sync_client=True) as client:
+        return client.read_task_runs(task_run_filter=TaskRunFilter(tags=TaskRunFilterTags(all_=[tag, SLOT_TAG])))
 
 
 def test_deployment_entrypoints_load_to_flows():

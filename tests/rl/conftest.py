@@ -13,7 +13,7 @@ def rl_corpus(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("rl-corpus")
     result = build_plain(["breast-cancer"], out, per_seed=1, rng_seed=5)
-    accepted = [r for r in result["rows"] if r["status"] == "accepted"]
+    accepted = [r for r in result["rows"] if r.status == "accepted"]
     assert len(accepted) == 1, result["summary"]
     return out
 

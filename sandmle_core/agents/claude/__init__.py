@@ -12,6 +12,8 @@ top of it. What each role does, and what stays sandmle's deterministic code, is 
 
 Everything an environment is accepted on is the same verifier and the same data contracts as offline environments.
 Settings come from options or environment variables (`config.py`); costs use the price table in `pricing.py`.
+
+Imports: the anthropic SDK, the offline backend (which it builds on), and what `sandmle_core.agents` may import.
 """
 
 from __future__ import annotations

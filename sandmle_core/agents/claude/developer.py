@@ -27,6 +27,7 @@ from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.offline.developer import LADDER_SEEDS, OfflineDeveloper, run_ladder_scripts
 from sandmle_core.agents.offline.mlops import leaderboard_scores
 from sandmle_core.agents.verifier import solution_checks, threshold_checks
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import grade_submission
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
@@ -98,12 +99,12 @@ class ClaudeDeveloper:
         review of a rejected previous attempt."""
         return self.session.take_usage()
 
-    def build_data(self, spec: TaskSpec, staging: Path) -> dict[str, Any]:
+    def build_data(self, spec: TaskSpec, staging: EnvFolder | Path) -> dict[str, Any]:
         """The data, sample and gold submissions (as offline), and the transcript bound to this environment."""
         self.session.transcript.bind(staging, spec.env_id)
         return self._data.build_data(spec, staging)
 
-    def run_ladder(self, spec: TaskSpec, staging: Path) -> LadderRun:
+    def run_ladder(self, spec: TaskSpec, staging: EnvFolder | Path) -> LadderRun:
         """Ask for the ladder, run it, repair it from the sandbox's feedback; write the last one to solutions/.
 
         Raises:
@@ -112,18 +113,19 @@ class ClaudeDeveloper:
         """
         start = time.perf_counter()
         cfg = self.session.config
-        private, public = staging / "prepared" / "private", staging / "prepared" / "public"
-        answers = pd.read_csv(private / "answers.csv")
+        staging = EnvFolder.of(staging)
+        public = staging.public
+        answers = pd.read_csv(staging.answers)
         config = config_from_spec(spec)
-        head = pd.read_csv(public / "train.csv").head(5).to_csv(index=False).strip()
+        head = pd.read_csv(staging.train).head(5).to_csv(index=False).strip()
         level0 = ladder_for(config)[0].source
         conv = Conversation.start("developer", "ladder", "submit_ladder", developer_prompt(spec, config, head, level0))
 
         def grade(path: Path) -> float:
             return grade_submission(pd.read_csv(path), answers, spec.grading)
 
-        sample, oracle, perfect = (grade(public / "sample_submission.csv"), grade(private / "oracle_submission.csv"),
-                                   grade(private / "gold_submission.csv"))
+        sample, oracle, perfect = (grade(staging.sample_submission), grade(staging.oracle_submission),
+                                   grade(staging.gold_submission))
         rounds = 0
         while True:
             proposal = self.session.ask(conv, LadderProposal.model_validate)
@@ -145,7 +147,7 @@ class ClaudeDeveloper:
             rounds += 1
             conv.rounds += 1
             conv.feedback(_feedback(scripts, errors, fixable, ladder, spec))
-        folder = staging / "solutions"
+        folder = staging.solutions
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir()
@@ -154,7 +156,7 @@ class ClaudeDeveloper:
         return ladder.model_copy(update={"wall_seconds": round(time.perf_counter() - start, 6)})
 
     @staticmethod
-    def _failed_checks(spec: TaskSpec, staging: Path, ladder: LadderRun) -> list[Check]:
+    def _failed_checks(spec: TaskSpec, staging: EnvFolder, ladder: LadderRun) -> list[Check]:
         """The verifier's solution and threshold checks on this ladder (the same code, the same bar)."""
         lower = get_metric(spec.grading.metric).lower_is_better
         thresholds = thresholds_from_leaderboard(build_leaderboard(leaderboard_scores(ladder), lower_is_better=lower))

@@ -17,6 +17,7 @@ from sandmle_core.agents.claude.prompts import metric_prompt
 from sandmle_core.agents.claude.schemas import MetricNote
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.offline.mlops import OfflineMLOps
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.taskspec import TaskSpec
 
@@ -37,7 +38,7 @@ class ClaudeMLOps:
         self.session = session
         self._offline = OfflineMLOps()
 
-    def write_grader(self, spec: TaskSpec, staging: Path, ladder: LadderRun) -> Thresholds:
+    def write_grader(self, spec: TaskSpec, staging: EnvFolder | Path, ladder: LadderRun) -> Thresholds:
         """grade.py, evaluator.py, leaderboard.csv and thresholds (as offline), then the model's metric note."""
         thresholds = self._offline.write_grader(spec, staging, ladder)
         means = {k: round(v, 5) for k, v in ladder.level_means().items()}

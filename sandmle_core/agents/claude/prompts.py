@@ -15,7 +15,7 @@ from typing import Any
 
 from sandmle_core.ladder import LadderConfig
 from sandmle_core.metrics import get_metric
-from sandmle_core.rules import TabularRule
+from sandmle_core.modalities.tabular.rule import TabularRule
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = [

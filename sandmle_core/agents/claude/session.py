@@ -50,6 +50,7 @@ from sandmle_core.agents.claude.limiter import FileSemaphore
 from sandmle_core.agents.claude.pricing import call_cost
 from sandmle_core.agents.claude.prompts import SYSTEM_PROMPT
 from sandmle_core.agents.claude.schemas import tool_definitions, validation_feedback
+from sandmle_core.envfolder import EnvFolder
 
 __all__ = ["AgentSession", "Conversation", "Transcript", "transcript_folder"]
 
@@ -57,7 +58,7 @@ T = TypeVar("T")
 _REDACTED = "[redacted]"
 
 
-def transcript_folder(staging: Path) -> Path:
+def transcript_folder(staging: EnvFolder | Path) -> Path:
     """`<corpus>/transcripts` for a staging folder `<corpus>/.staging/<env_id>`, else `<parent>/transcripts`."""
     staging = Path(staging).resolve()
     if staging.parent.name == ".staging":
@@ -86,7 +87,7 @@ class Transcript:
             self.context = {k: v for k, v in context.items() if v is not None}
             self._path = None
 
-    def bind(self, staging: Path, env_id: str) -> Path:
+    def bind(self, staging: EnvFolder | Path, env_id: str) -> Path:
         """Send buffered and future lines to the transcript of `env_id` beside the corpus of `staging`."""
         folder = self._fixed or transcript_folder(staging)
         folder.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from sandmle_core.agents.claude.prompts import review_prompt
 from sandmle_core.agents.claude.schemas import Review
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.verifier import ProgrammaticVerifier, decide
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["ClaudeVerifier", "review_checks"]
@@ -52,7 +53,8 @@ class ClaudeVerifier:
         self.session = session
         self.programmatic = ProgrammaticVerifier()
 
-    def verify(self, spec: TaskSpec, staging: Path, build: BuildResult, contracts: list[dict[str, Any]]) -> Verdict:
+    def verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
+               contracts: list[dict[str, Any]]) -> Verdict:
         verdict = self.programmatic.verify(spec, staging, build, contracts)
         if not verdict.accepted or not self.session.config.review:
             return verdict
@@ -60,7 +62,7 @@ class ClaudeVerifier:
         figures = {"metric": spec.grading.metric, "level_means": means, "sample": build.ladder.sample_score,
                    "oracle": build.ladder.oracle_score, "kendall_tau": verdict.kendall_tau,
                    "thresholds": build.thresholds.model_dump(mode="json")}
-        description = (staging / "description.md").read_text()
+        description = EnvFolder.of(staging).description.read_text()
         conv = Conversation.start("verifier", "validate", "review_environment",
                                   review_prompt(spec, description, figures))
         review = self.session.ask(conv, Review.model_validate)

@@ -18,6 +18,7 @@ from sandmle_core.agents.claude.prompts import writer_prompt
 from sandmle_core.agents.claude.schemas import OverviewProposal
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.offline.writer import render_description
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.taskspec import TaskSpec
 
@@ -41,10 +42,11 @@ class ClaudeWriter:
     def __init__(self, session: AgentSession) -> None:
         self.session = session
 
-    def write_description(self, spec: TaskSpec, staging: Path, thresholds: Thresholds) -> Path:
-        sample = pd.read_csv(staging / "prepared" / "public" / "sample_submission.csv")
+    def write_description(self, spec: TaskSpec, staging: EnvFolder | Path, thresholds: Thresholds) -> Path:
+        staging = EnvFolder.of(staging)
+        sample = pd.read_csv(staging.sample_submission)
         note = self.session.notes.get(spec.env_id, {}).get("metric_note")
-        path = staging / "description.md"
+        path = staging.description
         conv = Conversation.start("writer", "description", "write_overview", writer_prompt(spec, note))
 
         def validate(data: dict) -> OverviewProposal:

@@ -7,7 +7,6 @@ workspace and are graded here, on the host, against the private answers the sand
 
 from __future__ import annotations
 
-import importlib
 import json
 import shutil
 import time
@@ -17,10 +16,12 @@ from typing import Any
 import pandas as pd
 
 from sandmle_core.agents.base import LadderRun, RunScore
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import GenerationError, InvalidSubmission
 from sandmle_core.grading import constant_submission, grade_submission, perfect_submission
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
+from sandmle_core.modalities import get_kit
 from sandmle_core.sandbox import Isolation, Limits, Workspace, get_sandbox
 from sandmle_core.submission_io import read_submission_file
 from sandmle_core.taskspec import TaskSpec
@@ -45,7 +46,6 @@ PRELOAD = (
     "sklearn.calibration",
     "PIL.Image",
 )
-_MODULES = {"tabular": "tabular", "text": "text", "image": "image", "time_series": "series"}
 
 
 def run_ladder_scripts(
@@ -125,20 +125,20 @@ class OfflineDeveloper:
     def __init__(self, sandbox_backend: str | None = None) -> None:
         self.sandbox_backend = sandbox_backend
 
-    def build_data(self, spec: TaskSpec, staging: Path) -> dict[str, Any]:
+    def build_data(self, spec: TaskSpec, staging: EnvFolder | Path) -> dict[str, Any]:
         """Synthesize the data, then the sample submission (the prior/mean) and the gold submission."""
-        module = importlib.import_module(f"sandmle_core.synthesis.{_MODULES[spec.modality.value]}")
-        result = module.synthesize(spec, staging)
-        train = pd.read_csv(result.public_dir / "train.csv")
-        answers = pd.read_csv(result.answers_path)
+        folder = EnvFolder.of(staging)
+        result = get_kit(spec.modality).synthesize(spec, folder)
+        train = pd.read_csv(folder.train)
+        answers = pd.read_csv(folder.answers)
         sample = constant_submission(answers[[spec.grading.id_column]], spec.grading, train[list(spec.target.columns)])
-        sample.to_csv(result.public_dir / "sample_submission.csv", index=False)
-        perfect_submission(answers, spec.grading).to_csv(result.private_dir / "gold_submission.csv", index=False)
+        sample.to_csv(folder.sample_submission, index=False)
+        perfect_submission(answers, spec.grading).to_csv(folder.gold_submission, index=False)
         return {"n_train": result.n_train, "n_test": result.n_test, **result.stats}
 
-    def write_solutions(self, spec: TaskSpec, staging: Path) -> list[LadderScript]:
+    def write_solutions(self, spec: TaskSpec, staging: EnvFolder | Path) -> list[LadderScript]:
         scripts = ladder_for(config_from_spec(spec))
-        folder = staging / "solutions"
+        folder = EnvFolder.of(staging).solutions
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir()
@@ -146,23 +146,23 @@ class OfflineDeveloper:
             (folder / script.filename).write_text(script.source)
         return scripts
 
-    def run_ladder(self, spec: TaskSpec, staging: Path) -> LadderRun:
+    def run_ladder(self, spec: TaskSpec, staging: EnvFolder | Path) -> LadderRun:
         """Write the ladder into solutions/, run it in the sandbox, and score the reference points."""
         start = time.perf_counter()
-        scripts = self.write_solutions(spec, staging)
-        private, public = staging / "prepared" / "private", staging / "prepared" / "public"
-        answers = pd.read_csv(private / "answers.csv")
+        folder = EnvFolder.of(staging)
+        scripts = self.write_solutions(spec, folder)
+        answers = pd.read_csv(folder.answers)
 
         def grade(sub: pd.DataFrame, ans: pd.DataFrame) -> float:
             return grade_submission(sub, ans, spec.grading)
 
-        runs, compute, _, isolation = run_ladder_scripts(scripts, public, answers, grade, backend=self.sandbox_backend,
-                                                         policy="permissive")
+        runs, compute, _, isolation = run_ladder_scripts(scripts, folder.public, answers, grade,
+                                                         backend=self.sandbox_backend, policy="permissive")
         return LadderRun(
             runs=runs,
-            sample_score=grade(pd.read_csv(public / "sample_submission.csv"), answers),
-            oracle_score=grade(pd.read_csv(private / "oracle_submission.csv"), answers),
-            perfect_score=grade(pd.read_csv(private / "gold_submission.csv"), answers),
+            sample_score=grade(pd.read_csv(folder.sample_submission), answers),
+            oracle_score=grade(pd.read_csv(folder.oracle_submission), answers),
+            perfect_score=grade(pd.read_csv(folder.gold_submission), answers),
             compute_seconds=round(compute, 6),
             wall_seconds=round(time.perf_counter() - start, 6),
             sandbox=isolation,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sandmle_core.agents.base import LadderRun
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import render_evaluator_py, render_grade_py
 from sandmle_core.leaderboard import Thresholds, build_leaderboard, thresholds_from_leaderboard
 from sandmle_core.metrics import get_metric
@@ -27,11 +28,12 @@ def leaderboard_scores(ladder: LadderRun) -> list[float]:
 class OfflineMLOps:
     """MLOps role of the offline backend."""
 
-    def write_grader(self, spec: TaskSpec, staging: Path, ladder: LadderRun) -> Thresholds:
+    def write_grader(self, spec: TaskSpec, staging: EnvFolder | Path, ladder: LadderRun) -> Thresholds:
+        folder = EnvFolder.of(staging)
         lower = get_metric(spec.grading.metric).lower_is_better
         board = build_leaderboard(leaderboard_scores(ladder), lower_is_better=lower)
-        board.to_csv(staging / "leaderboard.csv", index=False)
+        board.to_csv(folder.leaderboard, index=False)
         thresholds = thresholds_from_leaderboard(board)
-        (staging / "grade.py").write_text(render_grade_py(spec.grading))
-        (staging / "evaluator.py").write_text(render_evaluator_py(spec.grading, thresholds))
+        folder.grader.write_text(render_grade_py(spec.grading))
+        folder.evaluator.write_text(render_evaluator_py(spec.grading, thresholds))
         return thresholds

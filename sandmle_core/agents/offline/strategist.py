@@ -2,16 +2,13 @@
 
 The common half lives here — which catalog domain hosts the slot, how hard it is, which technical challenges the
 seed's profile calls for, how big the data is, how it is graded — and the modality half (columns, target, hidden
-rule) is delegated to `sandmle_core.synthesis.<modality>.draft`. Everything is drawn from named rng streams of the
-slot, so a slot is reproducible on its own: the same (seed, rng seed, index, attempt) always gives the same spec.
-The domain depends only on (seed, rng seed, index), so repairs keep a slot in its domain and the K slots of a seed
-take K different domains.
+rule) is delegated to the modality's kit (`sandmle_core.modalities`). Everything is drawn from the slot's named
+streams (`SlotStreams`), so a slot is reproducible on its own: the same (seed, rng seed, index, attempt) always gives
+the same spec. The domain depends only on (seed, rng seed, index), so repairs keep a slot in its domain and the K
+slots of a seed take K different domains (the seed's domain order is the one stream its slots share on purpose).
 """
 
 from __future__ import annotations
-
-import hashlib
-import importlib
 
 import numpy as np
 
@@ -19,34 +16,16 @@ from sandmle_core.agents.base import Verdict
 from sandmle_core.catalog import load_catalog
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
+from sandmle_core.modalities import domains_for, get_kit
+from sandmle_core.modalities.base import DraftContext
 from sandmle_core.profile import TaskProfile
-from sandmle_core.spec import Challenge, DomainRef, GradingSpec, Modality, TaskType
-from sandmle_core.synthesis.base import DraftContext, stream
+from sandmle_core.slots import SlotKey, attempt_seed, stream
+from sandmle_core.spec import Challenge, DomainRef, GradingSpec, TaskType
 from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, SeedDNA, TaskSpec
 
 __all__ = ["OfflineStrategist", "attempt_seed", "seed_dna"]
 
-_SYNTHESIS = {
-    Modality.TABULAR: "tabular",
-    Modality.TEXT: "text",
-    Modality.IMAGE: "image",
-    Modality.TIME_SERIES: "series",
-}
-_TEST_ROWS = {
-    Modality.TABULAR: (150, 400),
-    Modality.TEXT: (150, 400),
-    Modality.IMAGE: (100, 250),
-    Modality.TIME_SERIES: (20, 60),
-}
 _REPAIR_STEP = 0.25
-
-
-def attempt_seed(rng_seed: int, attempt: int) -> int:
-    """The rng seed of a slot's attempt: the build's seed first, then a fresh, reproducible one per retry."""
-    if attempt <= 1:
-        return rng_seed
-    digest = hashlib.sha256(f"{rng_seed}:attempt:{attempt}".encode()).digest()
-    return int.from_bytes(digest[:8], "little") >> 1
 
 
 def seed_dna(profile: TaskProfile, seed_id: str) -> SeedDNA:
@@ -80,16 +59,9 @@ def _challenges(profile: TaskProfile, rng: np.random.Generator, difficulty: floa
         own.append(Challenge.OUTLIERS)
     if profile.task_type in (TaskType.REGRESSION, TaskType.FORECASTING) and abs(profile.target_skewness or 0) > 1:
         own.append(Challenge.SKEWED_TARGET)
-    if any(str(f.kind) == "text" for f in profile.features) and profile.modality == Modality.TABULAR:
-        own.append(Challenge.TEXT_FIELD)
-    optional = {
-        Modality.TABULAR: [Challenge.INTERACTIONS, Challenge.NONLINEARITY, Challenge.IRRELEVANT_FEATURES,
-                           Challenge.LABEL_NOISE, Challenge.OUTLIERS, Challenge.TRAIN_TEST_SHIFT],
-        Modality.TEXT: [Challenge.DISTRACTOR_TOKENS, Challenge.LABEL_NOISE, Challenge.TRAIN_TEST_SHIFT],
-        Modality.IMAGE: [Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE],
-        Modality.TIME_SERIES: [Challenge.REGIME_CHANGE, Challenge.OUTLIERS, Challenge.NONLINEARITY],
-    }[profile.modality]
-    extra = [c for c in optional if rng.random() < 0.25 + 0.5 * difficulty]
+    kit = get_kit(profile.modality)
+    own += kit.seed_challenges(profile)
+    extra = [c for c in kit.extra_challenges if rng.random() < 0.25 + 0.5 * difficulty]
     return tuple(dict.fromkeys(own + extra))  # ordered, without repeats
 
 
@@ -120,27 +92,27 @@ class OfflineStrategist:
         Raises:
             SpecError: when no catalog domain can host the seed's task.
         """
+        kit = get_kit(profile.modality)
         n_classes = profile.label_cardinality if profile.task_type != TaskType.REGRESSION else None
-        domains = load_catalog().for_task(profile.modality, profile.task_type, n_classes)
+        domains = domains_for(load_catalog(), profile.modality, profile.task_type, n_classes)
         if not domains:
             raise SpecError(f"no catalog domain hosts a {profile.modality} {profile.task_type} task")
-        order = stream(rng_seed, seed_id, "domain-order").permutation(len(domains))
+        order = stream(rng_seed, seed_id, "domain-order").permutation(len(domains))  # shared by the seed's slots
         domain = domains[int(order[index % len(domains)])]
-        seed = attempt_seed(rng_seed, attempt)
-        rng = stream(seed, seed_id, index, "strategist")
+        streams = SlotKey(seed_id, rng_seed, index).streams(attempt)
+        rng = streams("strategist")
         if difficulty is None:
             difficulty = 0.15 + 0.7 * ((index * 0.6180339887 + 0.1 * rng.random()) % 1.0)
         difficulty = round(float(np.clip(difficulty, 0.0, 1.0)), 4)
         challenges = _challenges(profile, rng, difficulty)
         jitter = int(rng.integers(-25, 26))
         n_train = int(np.clip(round(190 - 110 * difficulty) + jitter, MIN_TRAIN_ROWS, MAX_TRAIN_ROWS))
-        low, high = _TEST_ROWS[profile.modality]
+        low, high = kit.test_rows
         n_test = int(rng.integers(low, high + 1))
         dna = seed_dna(profile, seed_id)
-        module = importlib.import_module(f"sandmle_core.synthesis.{_SYNTHESIS[profile.modality]}")
-        draft = module.draft(
-            DraftContext(dna=dna, profile=profile, domain=domain, rng=stream(seed, seed_id, index, "draft"),
-                         difficulty=difficulty, challenges=challenges, n_train=n_train, n_test=n_test)
+        draft = kit.draft(
+            DraftContext(dna=dna, profile=profile, domain=domain, rng=streams("draft"), difficulty=difficulty,
+                         challenges=challenges, n_train=n_train, n_test=n_test)
         )
         metric = get_metric(dna.metric)
         classified = profile.task_type in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL)
@@ -153,12 +125,10 @@ class OfflineStrategist:
             draft.target.columns,
             classes=classes,
         )
-        entity = domain.entity
-        if profile.modality == Modality.TIME_SERIES and domain.series is not None:
-            entity = {"H": "hour", "D": "day", "W": "week", "M": "month"}[domain.series.frequency]
-        story = domain.render_story(target=_target_phrase(draft.target.description, profile.task_type), entity=entity)
+        story = domain.render_story(target=_target_phrase(draft.target.description, profile.task_type),
+                                    entity=kit.row_entity(domain))
         return TaskSpec(
-            seed_id=seed_id, index=index, rng_seed=seed, backend="offline", dna=dna,
+            seed_id=seed_id, index=index, rng_seed=streams.attempt_seed, backend="offline", dna=dna,
             domain=DomainRef(key=domain.key, title=domain.title, sector=domain.sector, entity=domain.entity),
             title=draft.title, story=story, modality=profile.modality, task_type=profile.task_type,
             grading=grading, columns=draft.columns, target=draft.target, n_train=n_train, n_test=n_test,

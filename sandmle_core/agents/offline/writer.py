@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.metrics import get_metric
-from sandmle_core.spec import ColumnKind, Modality, TaskType
+from sandmle_core.modalities import get_kit
+from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["OfflineWriter", "render_description"]
@@ -78,13 +80,8 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         f"- `test.csv` — {spec.n_test} rows: the id and the feature columns, without the target.",
         "- `sample_submission.csv` — a valid submission in the expected format (an uninformed baseline).",
     ]
-    if spec.modality == Modality.IMAGE:
-        files.insert(2, "- `images/` — one PNG per row; the `image` column holds its path relative to the data folder.")
-    if spec.modality == Modality.TIME_SERIES:
-        files[1] = (
-            f"- `test.csv` — the next {spec.n_test} time steps after the end of `train.csv` (the forecast horizon), "
-            "with the known drivers but without the target."
-        )
+    kit = get_kit(spec.modality)
+    files = kit.data_files(spec, files)
     described = spec.target.description.strip().rstrip(".")
     if spec.task_type == TaskType.MULTILABEL:
         target_text = f"Each target column is 1 when it applies ({described}), else 0."
@@ -94,7 +91,7 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
     if spec.target.classes and spec.task_type != TaskType.MULTILABEL:
         order = " (ordered from lowest to highest)" if spec.task_type == TaskType.ORDINAL else ""
         target_text += f" Classes{order}: " + ", ".join(f"`{c}`" for c in spec.target.classes) + "."
-    row = ("one time step of the series" if spec.modality == Modality.TIME_SERIES else f"one {spec.domain.entity}")
+    row = kit.row_noun(spec)
     sections = [
         f"# {spec.title}",
         "## Overview",
@@ -120,8 +117,8 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
 class OfflineWriter:
     """Writer role of the offline backend."""
 
-    def write_description(self, spec: TaskSpec, staging: Path, thresholds: Thresholds) -> Path:
-        sample = pd.read_csv(staging / "prepared" / "public" / "sample_submission.csv")
-        path = staging / "description.md"
-        path.write_text(render_description(spec, sample))
-        return path
+    def write_description(self, spec: TaskSpec, staging: EnvFolder | Path, thresholds: Thresholds) -> Path:
+        folder = EnvFolder.of(staging)
+        sample = pd.read_csv(folder.sample_submission)
+        folder.description.write_text(render_description(spec, sample))
+        return folder.description

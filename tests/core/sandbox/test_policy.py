@@ -119,15 +119,17 @@ def test_ladder_runner_policy(tmp_path: Path, monkeypatch) -> None:
 
 def test_manifest_and_summary_carry_the_sandbox(tmp_path: Path) -> None:
     from sandmle_core.agents.base import Usage
-    from sandmle_core.generate import SlotOutcome, manifest_row
     from sandmle_core.layout import Corpus
+    from sandmle_core.outcomes import SlotOutcome, manifest_row
     from sandmle_core.pipeline import summarize
     from sandmle_core.records import MANIFEST_SCHEMA, read_manifest
+    from sandmle_core.slots import SlotKey
 
     weak = Isolation(backend="unshare", policy="permissive", isolates=["network"], missing=["filesystem"])
-    row = manifest_row(SlotOutcome("s:1:0", "s-x", "failed", 1, None, None, {}, Usage(), sandbox=weak), 1, "offline")
+    row = manifest_row(SlotOutcome(SlotKey("s", 1, 0), "s-x", "failed", 1, None, None, {}, Usage(), sandbox=weak),
+                       "offline")
     assert row.sandbox_backend == "unshare" and row.sandbox_missing == "filesystem"
-    summary = summarize([row.model_dump()], {}, 1.0)
+    summary = summarize([row], {}, 1.0)
     assert "- sandbox: unshare (1 slots)" in summary and "WARNING" in summary and "isolate filesystem" in summary
     # a manifest written before these columns existed stays readable
     corpus = Corpus(tmp_path)

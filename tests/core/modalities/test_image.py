@@ -21,13 +21,15 @@ from sandmle_core.errors import SpecError
 from sandmle_core.grading import grade_submission
 from sandmle_core.ladder import SEED_ENV, LadderConfig
 from sandmle_core.ladder.configs import config_from_spec
-from sandmle_core.ladder.image import scripts
 from sandmle_core.metrics import get_metric
-from sandmle_core.rules.image import ImageRule
+from sandmle_core.modalities.base import DraftContext, class_count_range
+from sandmle_core.modalities.image.drafter import draft
+from sandmle_core.modalities.image.ladder import scripts
+from sandmle_core.modalities.image.rule import ImageRule
+from sandmle_core.modalities.image.synthesizer import synthesize
 from sandmle_core.seeds.bundled import get_bundled_seed
+from sandmle_core.slots import stream
 from sandmle_core.spec import Challenge, ColumnKind, DomainRef, GradingSpec, Modality, TaskType
-from sandmle_core.synthesis.base import DraftContext, class_count_range, stream
-from sandmle_core.synthesis.image import draft, synthesize
 from sandmle_core.taskspec import SeedDNA, TaskSpec
 
 HARNESS = Path(__file__).resolve().parents[3] / "sandmle_core" / "ladder" / "harness.py"
@@ -115,8 +117,8 @@ def run_ladders(cases: dict[str, LadderCase], root: Path) -> None:
 
 def synthetic_case(spec: TaskSpec, out: Path, **options: object) -> LadderCase:
     result = synthesize(spec, out)
-    return LadderCase(config=config_from_spec(spec), public=result.public_dir,
-                      answers=pd.read_csv(result.answers_path), grading=spec.grading, **options)  # type: ignore[arg-type]
+    return LadderCase(config=config_from_spec(spec), public=result.folder.public,
+                      answers=pd.read_csv(result.folder.answers), grading=spec.grading, **options)  # type: ignore[arg-type]
 
 
 SYNTHETIC = {  # name: (rng seed, difficulty, challenges)
@@ -205,20 +207,20 @@ def test_synthesis_is_byte_reproducible_and_well_formed(tmp_path):
     assert first.stats == second.stats
 
     g, target = spec.grading, spec.target.columns[0]
-    train = pd.read_csv(first.public_dir / "train.csv")
-    test = pd.read_csv(first.public_dir / "test.csv")
-    answers = pd.read_csv(first.answers_path)
+    train = pd.read_csv(first.folder.public / "train.csv")
+    test = pd.read_csv(first.folder.public / "test.csv")
+    answers = pd.read_csv(first.folder.answers)
     assert list(train.columns) == [g.id_column, *(c.name for c in spec.columns), target]
     assert list(test.columns) == [g.id_column, *(c.name for c in spec.columns)]
     assert len(train) == spec.n_train and len(test) == spec.n_test
     assert set(train[g.id_column]).isdisjoint(test[g.id_column]) and set(answers[g.id_column]) == set(test[g.id_column])
     assert set(train[target]) == set(spec.target.classes)  # every class present in train
     for rel in pd.concat([train["image"], test["image"]]).head(40):
-        with Image.open(first.public_dir / rel) as im:
+        with Image.open(first.folder.public / rel) as im:
             assert (im.format, im.mode, im.size) == ("PNG", "L", (32, 32))
     # the same spec at another size is still deterministic and starts from scratch
     small = synthesize(spec, tmp_path / "a", n_train=60, n_test=30)
-    assert len(list((small.public_dir / "images").iterdir())) == 90
+    assert len(list((small.folder.public / "images").iterdir())) == 90
 
 
 def test_oracle_is_the_true_class_before_label_noise(tmp_path):
@@ -227,8 +229,8 @@ def test_oracle_is_the_true_class_before_label_noise(tmp_path):
     scores = {}
     for name, spec in (("clean", clean), ("noisy", noisy)):
         result = synthesize(spec, tmp_path / name, n_train=200, n_test=800)
-        answers = pd.read_csv(result.answers_path)
-        scores[name] = grade_submission(pd.read_csv(result.oracle_path), answers, spec.grading)
+        answers = pd.read_csv(result.folder.answers)
+        scores[name] = grade_submission(pd.read_csv(result.folder.oracle_submission), answers, spec.grading)
     assert scores["clean"] == 1.0
     assert abs((1.0 - scores["noisy"]) - noisy.rule.label_noise) < 0.03
 
@@ -236,9 +238,9 @@ def test_oracle_is_the_true_class_before_label_noise(tmp_path):
 def test_class_probability_oracle_is_a_valid_submission(tmp_path):
     spec = make_spec(13, 0.4, (Challenge.LABEL_NOISE,), metric="multiclass_log_loss")
     result = synthesize(spec, tmp_path)
-    oracle = pd.read_csv(result.oracle_path)
+    oracle = pd.read_csv(result.folder.oracle_submission)
     assert list(oracle.columns) == [spec.grading.id_column, *spec.target.classes]
-    score = grade_submission(oracle, pd.read_csv(result.answers_path), spec.grading)
+    score = grade_submission(oracle, pd.read_csv(result.folder.answers), spec.grading)
     assert 0.0 < score < 1.0
 
 
@@ -247,7 +249,7 @@ def test_metadata_carries_little_class_signal(tmp_path):
 
     spec = next(s for s in (make_spec(seed, 0.5) for seed in range(20, 40)) if len(s.rule.metadata) == 2)
     result = synthesize(spec, tmp_path, n_train=3000, n_test=20)
-    train = pd.read_csv(result.public_dir / "train.csv")
+    train = pd.read_csv(result.folder.public / "train.csv")
     target = spec.target.columns[0]
     prior = train[target].value_counts(normalize=True).max()
     for meta in spec.rule.metadata:
@@ -266,7 +268,7 @@ def test_fifty_thousand_images_are_feasible(tmp_path):
     start = time.perf_counter()
     result = synthesize(spec, tmp_path, n_train=1600, n_test=400)
     per_image = (time.perf_counter() - start) / 2000
-    assert len(list((result.public_dir / "images").iterdir())) == 2000
+    assert len(list((result.folder.public / "images").iterdir())) == 2000
     assert per_image < 0.003, f"{per_image * 1000:.2f} ms per image"
 
 

@@ -21,12 +21,13 @@ from sandmle_core.errors import SpecError
 from sandmle_core.grading import constant_submission, grade_submission
 from sandmle_core.ladder import LadderConfig, LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
-from sandmle_core.ladder.text import scripts
 from sandmle_core.metrics import get_metric
-from sandmle_core.rules.text import NEGATION, TextRule
+from sandmle_core.modalities.base import DraftContext, class_count_range
+from sandmle_core.modalities.text import KIT as text
+from sandmle_core.modalities.text.ladder import scripts
+from sandmle_core.modalities.text.rule import NEGATION, TextRule
+from sandmle_core.slots import stream
 from sandmle_core.spec import Challenge, DomainRef, GradingSpec, Modality, TaskType
-from sandmle_core.synthesis import text
-from sandmle_core.synthesis.base import DraftContext, class_count_range, stream
 from sandmle_core.taskspec import SeedDNA, TaskSpec
 
 DOCSTRING_CLASSES = ("numpy", "pandas", "scipy", "sklearn", "matplotlib")
@@ -151,9 +152,9 @@ def test_synthesis_is_deterministic_and_well_formed(tmp_path: Path) -> None:
         assert (tmp_path / "a" / "prepared" / name).read_bytes() == (tmp_path / "b" / "prepared" / name).read_bytes()
     assert first.n_train == spec.n_train and second.n_test == spec.n_test
 
-    train = pd.read_csv(first.public_dir / "train.csv")
-    test = pd.read_csv(first.public_dir / "test.csv")
-    answers = pd.read_csv(first.answers_path)
+    train = pd.read_csv(first.folder.public / "train.csv")
+    test = pd.read_csv(first.folder.public / "test.csv")
+    answers = pd.read_csv(first.folder.answers)
     features = [c.name for c in spec.columns]
     assert list(train.columns) == ["id", *features, *spec.target.columns]
     assert list(test.columns) == ["id", *features]
@@ -164,14 +165,14 @@ def test_synthesis_is_deterministic_and_well_formed(tmp_path: Path) -> None:
     assert note.str.len().min() > 20 and note.str.endswith(".").all() and note.nunique() == len(note)
     assert first.stats["label_flips_train"] > 0
 
-    oracle = grade_submission(first.oracle_path, first.answers_path, spec.grading)
+    oracle = grade_submission(first.folder.oracle_submission, first.folder.answers, spec.grading)
     prior = grade_submission(constant_submission(test, spec.grading, train), answers, spec.grading)
     assert oracle > prior + 0.3
 
     # the training rows do not depend on the test size; any size works
     bigger = text.synthesize(spec, tmp_path / "c", n_test=500)
-    assert (bigger.public_dir / "train.csv").read_bytes() == (first.public_dir / "train.csv").read_bytes()
-    assert len(pd.read_csv(bigger.answers_path)) == 500
+    assert (bigger.folder.public / "train.csv").read_bytes() == (first.folder.public / "train.csv").read_bytes()
+    assert len(pd.read_csv(bigger.folder.answers)) == 500
     with pytest.raises(SpecError, match="at least 1"):
         text.synthesize(spec, tmp_path / "d", n_train=0)
 
@@ -181,7 +182,7 @@ def test_synthesis_of_50000_documents_is_fast(tmp_path: Path) -> None:
     start = time.perf_counter()
     result = text.synthesize(spec, tmp_path, n_train=50_000, n_test=2_000)
     assert time.perf_counter() - start < 30
-    assert len(pd.read_csv(result.public_dir / "train.csv")) == 50_000
+    assert len(pd.read_csv(result.folder.public / "train.csv")) == 50_000
 
 
 def _reference_posterior(rule: TextRule, document: str, scale: float) -> np.ndarray:
@@ -231,8 +232,8 @@ def test_oracle_is_the_exact_posterior_of_the_rule(tmp_path: Path) -> None:
     spec = _spec(0.6, challenges=(Challenge.DISTRACTOR_TOKENS, Challenge.TRAIN_TEST_SHIFT),
                  metric="multiclass_log_loss", n_test=40)
     result = text.synthesize(spec, tmp_path)
-    test = pd.read_csv(result.public_dir / "test.csv")
-    oracle = pd.read_csv(result.oracle_path).set_index("id")
+    test = pd.read_csv(result.folder.public / "test.csv")
+    oracle = pd.read_csv(result.folder.oracle_submission).set_index("id")
     classes = list(spec.rule.classes)
     assert list(oracle.columns) == classes
     assert np.allclose(oracle.sum(axis=1), 1.0, atol=1e-6)
@@ -262,20 +263,20 @@ def test_ladder_rises_on_a_synthetic_environment(tmp_path: Path) -> None:
     for script in ladder:
         for column in (spec.columns[0].name, spec.target.columns[0]):
             assert repr(column) in script.source  # column names are baked in as literals
-    scores = _run_ladder(ladder, result.public_dir, result.answers_path, spec.grading, tmp_path / "run")
+    scores = _run_ladder(ladder, result.folder.public, result.folder.answers, spec.grading, tmp_path / "run")
     levels = sorted(scores)
     tau = kendalltau(levels, [scores[k] for k in levels]).statistic
     top = scores[levels[-1]]
     assert top > scores[0] + 0.3 and top > scores[1] + 0.15
     assert tau >= 0.6, scores
-    assert grade_submission(result.oracle_path, result.answers_path, spec.grading) >= top
+    assert grade_submission(result.folder.oracle_submission, result.folder.answers, spec.grading) >= top
 
 
 def test_ladder_serves_class_probabilities_and_subsamples(tmp_path: Path) -> None:
     spec = _spec(0.3, seed=5, metric="multiclass_log_loss")
     result = text.synthesize(spec, tmp_path / "env")
     ladder = ladder_for(config_from_spec(spec))
-    scores = _run_ladder(ladder, result.public_dir, result.answers_path, spec.grading, tmp_path / "run",
+    scores = _run_ladder(ladder, result.folder.public, result.folder.answers, spec.grading, tmp_path / "run",
                          levels=(0, 3), seed=1)
     assert scores[3] < scores[0] - 0.2  # log loss: lower is better
 

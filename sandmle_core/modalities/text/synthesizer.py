@@ -1,168 +1,35 @@
-"""Text classification environments: draft a per-class token model from a catalog domain, then sample documents.
+"""Synthesizing a text environment: documents sampled from the token model, and their exact posterior (the oracle).
 
-The hidden rule (`TextRule`) is a class-conditional model over token units — own signal words, confuser words shared
-by two classes, distractor words of other classes, negated words ("no <word>") and class-neutral common words —
-with Polya-urn word repetition, a share of vague documents, class priors, a class-dependent document length and
-label noise. Every unit's probability given the class and the earlier units is known in closed form, so the exact
-posterior of a document is a sum of per-unit log-probabilities (mixed over the two document kinds): the oracle is
-the Bayes-optimal prediction under the rule before label noise. Sampling and scoring are vectorised over all units
-of all documents (one loop over positions for the copies), so 50,000 documents take a few seconds.
+Every unit's probability given the class and the earlier units is known in closed form, so the exact posterior of a
+document is a sum of per-unit log-probabilities (mixed over the two document kinds): the oracle is the Bayes-optimal
+prediction under the rule before label noise. Sampling and scoring are vectorised over all units of all documents
+(one loop over positions for the copies), so 50,000 documents take a few seconds. Every draw comes from the slot's
+streams (`SlotStreams`).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
-from sandmle_core.rules.text import NEGATION, TextRule
-from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, Modality, TargetSpec, TaskType
-from sandmle_core.synthesis.base import Draft, DraftContext, SynthesisResult, class_count_range, stream
-from sandmle_core.taskspec import TaskSpec
+from sandmle_core.modalities.base import SynthesisResult
+from sandmle_core.modalities.text.drafter import SUPPORTED_KINDS
+from sandmle_core.modalities.text.rule import NEGATION, TextRule
+from sandmle_core.slots import SlotStreams
+from sandmle_core.spec import ColumnKind, Modality
 
-__all__ = ["FILLER_WORDS", "draft", "synthesize"]
+if TYPE_CHECKING:
+    from sandmle_core.taskspec import TaskSpec
 
-FILLER_WORDS = ("the", "and", "with", "was", "of", "at", "in", "for", "to", "on", "after", "then", "some", "this")
-"""Class-neutral function words mixed into every domain's common words, so sentences read less like lists."""
+__all__ = ["synthesize"]
 
-_TOKEN = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]$")
-_MAX_COMMON = 40
 _PROB_DECIMALS = 6
-_SUPPORTED_KINDS = ("label", "class_probabilities")
-
-
-def _valid_words(words: tuple[str, ...] | list[str], banned: set[str]) -> list[str]:
-    """Words usable as tokens (lowercase, 2+ word characters), in order, without repeats or banned words."""
-    out: list[str] = []
-    for w in words:
-        if _TOKEN.match(w) and w != NEGATION and w not in banned and w not in out:
-            out.append(w)
-    return out
-
-
-def _priors(ctx: DraftContext, k: int) -> list[float]:
-    """Class shares: mildly uneven, or clearly imbalanced (geometric) under the class-imbalance challenge."""
-    rng = ctx.rng
-    if Challenge.CLASS_IMBALANCE in ctx.challenges:
-        seed_min = ctx.dna.min_class_share
-        target = seed_min if seed_min and seed_min < 0.6 / k else float(rng.uniform(0.25, 0.45)) / k
-        target = float(np.clip(target, 0.2 / k, 0.6 / k))
-        lo, hi = 1e-3, 1.0  # ratio r of a geometric series whose smallest share is `target`
-        for _ in range(60):
-            r = (lo + hi) / 2
-            shares = r ** np.arange(k)
-            if shares[-1] / shares.sum() < target:
-                lo = r
-            else:
-                hi = r
-        raw = (hi ** np.arange(k))[rng.permutation(k)]
-    else:
-        raw = np.exp(rng.normal(0.0, 0.25, size=k))
-    shares = np.round(raw / raw.sum(), 4)
-    shares[-1] = round(1.0 - float(shares[:-1].sum()), 4)
-    return [float(s) for s in shares]
-
-
-def draft(ctx: DraftContext) -> Draft:
-    """Draft a text classification environment from the domain's text vocabulary.
-
-    Raises:
-        SpecError: when the domain has no text vocabulary, too few classes, or the task type is not multi-class.
-    """
-    vocab = ctx.domain.text
-    if vocab is None:
-        raise SpecError(f"domain {ctx.domain.key!r} has no text vocabulary")
-    if ctx.dna.task_type != TaskType.MULTICLASS:
-        raise SpecError(f"text environments are multi-class; the seed is {ctx.dna.task_type}")
-    if get_metric(ctx.dna.metric).kind not in _SUPPORTED_KINDS:
-        raise SpecError(f"metric {ctx.dna.metric!r} does not grade class labels or class probabilities")
-    rng, difficulty = ctx.rng, float(ctx.difficulty)
-    names = list(vocab.classes)
-    low, high = class_count_range(ctx.dna.label_cardinality or len(names))
-    high = min(high, len(names))
-    if low > high:
-        raise SpecError(f"domain {ctx.domain.key!r} has {len(names)} text classes, the seed needs at least {low}")
-    k = int(rng.integers(low, high + 1))
-    picked = sorted(int(i) for i in rng.choice(len(names), size=k, replace=False))
-    classes = [names[i] for i in picked]
-
-    all_signal = {w for words in vocab.classes.values() for w in words}
-    common = _valid_words(list(vocab.common) + list(FILLER_WORDS), all_signal)
-    common = [common[i] for i in rng.permutation(len(common))][:_MAX_COMMON]
-
-    # own signal words: a weighted subset of each class's words (a word claimed by one class is not reused)
-    taken: set[str] = set(common)
-    signal: dict[str, dict[str, float]] = {}
-    for cls in classes:
-        avail = _valid_words(vocab.classes[cls], taken)
-        if len(avail) < 4:
-            raise SpecError(f"text class {cls!r} of {ctx.domain.key!r} has fewer than 4 usable signal words")
-        m = int(rng.integers(min(6, len(avail)), min(10, len(avail)) + 1))
-        chosen = [avail[i] for i in sorted(rng.choice(len(avail), size=m, replace=False))]
-        weights = np.round(np.maximum(rng.lognormal(0.0, 0.5, size=m), 0.05), 3)
-        signal[cls] = {w: float(x) for w, x in zip(chosen, weights, strict=True)}
-        taken |= set(chosen)
-
-    # confusers: unused vocabulary words that signal two classes at once
-    pool = sorted(set(_valid_words(sorted(all_signal), taken)))
-    confusers: dict[str, tuple[str, str]] = {}
-    n_conf = min(len(pool), round(1 + 2 * difficulty) + int(rng.integers(0, 2)))
-    for i in sorted(rng.choice(len(pool), size=n_conf, replace=False)) if n_conf else []:
-        a, b = sorted(int(j) for j in rng.choice(k, size=2, replace=False))
-        weight = round(float(rng.uniform(0.6, 1.3)), 3)
-        confusers[pool[i]] = (classes[a], classes[b])
-        signal[classes[a]][pool[i]] = weight
-        signal[classes[b]][pool[i]] = weight
-
-    length_low = int(rng.integers(10, 17))
-    length_high = length_low + round(36 - 10 * difficulty) + int(rng.integers(-4, 5))
-    bias = np.round(rng.uniform(0.42, 0.58, size=k), 3)
-    signal_rate = round(0.17 - 0.04 * difficulty + float(rng.uniform(-0.01, 0.01)), 3)
-    repeat_rate = round(0.3 + 0.1 * difficulty + float(rng.uniform(-0.03, 0.03)), 3)
-    negation = round(0.07 + 0.02 * difficulty + float(rng.uniform(-0.005, 0.005)), 3)
-    vague_share = round(0.08 + 0.15 * difficulty + float(rng.uniform(0.0, 0.03)), 3)
-    distractor = 0.0
-    if Challenge.DISTRACTOR_TOKENS in ctx.challenges:
-        distractor = round(0.02 + 0.03 * difficulty + float(rng.uniform(0.0, 0.01)), 3)
-    noise = 0.0
-    if Challenge.LABEL_NOISE in ctx.challenges:
-        noise = round(0.03 + 0.09 * difficulty + float(rng.uniform(0.0, 0.02)), 3)
-    shift = 1.0
-    if Challenge.TRAIN_TEST_SHIFT in ctx.challenges:
-        shift = round(float(rng.uniform(0.7, 0.85)), 3)
-    side = f"{vocab.column}_word_count" if rng.random() < 0.5 else None
-
-    rule = TextRule(
-        classes=tuple(classes),
-        priors=dict(zip(classes, _priors(ctx, k), strict=True)),
-        signal=signal,
-        confusers=confusers,
-        common=tuple(common),
-        common_zipf=round(float(rng.uniform(0.6, 1.1)), 3),
-        length_range=(length_low, length_high),
-        length_bias={c: float(q) for c, q in zip(classes, bias, strict=True)},
-        signal_rate=signal_rate,
-        distractor_rate=distractor,
-        negation_rate=negation,
-        repeat_rate=repeat_rate,
-        vague_share=vague_share,
-        vague_scale=0.2,
-        label_noise=noise,
-        test_length_scale=shift,
-        sentence_range=(int(rng.integers(4, 7)), int(rng.integers(8, 13))),
-        side_column=side,
-    )
-    columns = [ColumnSpec(name=vocab.column, kind=ColumnKind.TEXT, description=vocab.document)]
-    if side:
-        columns.append(ColumnSpec(name=side, kind=ColumnKind.INTEGER, unit="words",
-                                  description=f"number of words in the {vocab.column.replace('_', ' ')}"))
-    target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=tuple(classes))
-    title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ')} from the {vocab.column.replace('_', ' ')}"
-    return Draft(id_column="id", columns=tuple(columns), target=target, rule=rule, title=title)
 
 
 class _Model:
@@ -331,7 +198,7 @@ def _oracle(spec: TaskSpec, ids: np.ndarray, post: np.ndarray, kind: str) -> pd.
     return out
 
 
-def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
+def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None = None,
                n_test: int | None = None) -> SynthesisResult:
     """Write train/test documents, the answers and the oracle submission of a text environment.
 
@@ -340,9 +207,9 @@ def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
     """
     rule = spec.rule
     if spec.modality != Modality.TEXT or not isinstance(rule, TextRule):
-        raise SpecError(f"synthesis.text needs a text spec with a text rule, got {spec.modality}/{rule.kind}")
+        raise SpecError(f"the text synthesizer needs a text spec with a text rule, got {spec.modality}/{rule.kind}")
     kind = get_metric(spec.grading.metric).kind
-    if kind not in _SUPPORTED_KINDS:
+    if kind not in SUPPORTED_KINDS:
         raise SpecError(f"metric {spec.grading.metric!r} (kind {kind}) is not supported for text environments")
     n_train = spec.n_train if n_train is None else int(n_train)
     n_test = spec.n_test if n_test is None else int(n_test)
@@ -356,13 +223,12 @@ def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
     if side != ([rule.side_column] if rule.side_column else []):
         raise SpecError(f"side columns {side} do not match the rule's {rule.side_column!r}")
 
-    public = Path(out_dir) / "prepared" / "public"
-    private = Path(out_dir) / "prepared" / "private"
-    public.mkdir(parents=True, exist_ok=True)
-    private.mkdir(parents=True, exist_ok=True)
+    folder = EnvFolder.of(folder)
+    folder.make_data_dirs()
+    streams = SlotStreams.of(spec)
     model = _Model(rule)
-    train = _sample(rule, model, n_train, stream(spec.rng_seed, "synth", "text", "train"), 1.0)
-    test = _sample(rule, model, n_test, stream(spec.rng_seed, "synth", "text", "test"), rule.test_length_scale)
+    train = _sample(rule, model, n_train, streams("synth", "text", "train"), 1.0)
+    test = _sample(rule, model, n_test, streams("synth", "text", "test"), rule.test_length_scale)
     classes = np.array(rule.classes, dtype=object)
     train_ids = np.arange(n_train)
     test_ids = np.arange(n_train, n_train + n_test)
@@ -376,10 +242,10 @@ def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
     train_df = frame(train_ids, train)
     train_df[target] = classes[train["noisy"]]
     csv = {"index": False, "lineterminator": "\n"}
-    train_df.to_csv(public / "train.csv", **csv)
-    frame(test_ids, test).to_csv(public / "test.csv", **csv)
-    pd.DataFrame({id_col: test_ids, target: classes[test["noisy"]]}).to_csv(private / "answers.csv", **csv)
-    _oracle(spec, test_ids, test["post"], kind).to_csv(private / "oracle_submission.csv", **csv)
+    train_df.to_csv(folder.train, **csv)
+    frame(test_ids, test).to_csv(folder.test, **csv)
+    pd.DataFrame({id_col: test_ids, target: classes[test["noisy"]]}).to_csv(folder.answers, **csv)
+    _oracle(spec, test_ids, test["post"], kind).to_csv(folder.oracle_submission, **csv)
 
     oracle_hits = float(np.mean(test["post"].argmax(axis=1) == test["noisy"]))
     stats = {
@@ -393,4 +259,4 @@ def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
         "oracle_accuracy_test": round(oracle_hits, 4),
         "vocabulary_units": len(model.texts),
     }
-    return SynthesisResult(public_dir=public, private_dir=private, n_train=n_train, n_test=n_test, stats=stats)
+    return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)

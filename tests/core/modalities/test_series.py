@@ -24,11 +24,14 @@ from sandmle_core.errors import SpecError
 from sandmle_core.grading import constant_submission, grade_submission
 from sandmle_core.ladder import LadderConfig, LadderScript
 from sandmle_core.ladder.configs import config_from_spec
-from sandmle_core.ladder.series import scripts
-from sandmle_core.rules.series import SeasonalTerm, SeriesRule
+from sandmle_core.modalities import domains_for
+from sandmle_core.modalities.base import DraftContext
+from sandmle_core.modalities.time_series.drafter import draft
+from sandmle_core.modalities.time_series.ladder import scripts
+from sandmle_core.modalities.time_series.rule import SeasonalTerm, SeriesRule
+from sandmle_core.modalities.time_series.synthesizer import synthesize
+from sandmle_core.slots import stream
 from sandmle_core.spec import Challenge, ColumnKind, DomainRef, GradingSpec, Modality, TaskType
-from sandmle_core.synthesis.base import DraftContext, stream
-from sandmle_core.synthesis.series import draft, synthesize
 from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, SeedDNA, TaskSpec
 
 DNA = SeedDNA(seed_id="co2", modality=Modality.TIME_SERIES, task_type=TaskType.FORECASTING, metric="mae",
@@ -104,7 +107,7 @@ def _tau(scores: list[float]) -> float:
 
 
 def test_draft_follows_the_domain_vocabulary_and_is_reproducible() -> None:
-    domains = load_catalog().for_task(Modality.TIME_SERIES, TaskType.FORECASTING)
+    domains = domains_for(load_catalog(), Modality.TIME_SERIES, TaskType.FORECASTING)
     assert domains
     for domain in domains:
         vocab = domain.series
@@ -164,10 +167,10 @@ def test_synthesis_is_byte_identical_and_well_formed(tmp_path: Path) -> None:
         assert (tmp_path / "a" / "prepared" / rel).read_bytes() == (tmp_path / "b" / "prepared" / rel).read_bytes()
     assert first.stats == second.stats
     target = spec.target.columns[0]
-    train = pd.read_csv(first.public_dir / "train.csv")
-    test = pd.read_csv(first.public_dir / "test.csv")
-    answers = pd.read_csv(first.answers_path)
-    oracle = pd.read_csv(first.oracle_path)
+    train = pd.read_csv(first.folder.public / "train.csv")
+    test = pd.read_csv(first.folder.public / "test.csv")
+    answers = pd.read_csv(first.folder.answers)
+    oracle = pd.read_csv(first.folder.oracle_submission)
     features = [c.name for c in spec.columns]
     assert list(train.columns) == ["id", *features, target]
     assert list(test.columns) == ["id", *features]
@@ -191,8 +194,8 @@ def test_oracle_is_the_noise_free_value(tmp_path: Path) -> None:
     result = synthesize(spec, tmp_path, n_test=20_000)
     rule = spec.rule
     assert isinstance(rule, SeriesRule) and rule.outlier_rate == 0
-    answers = pd.read_csv(result.answers_path)
-    mae = grade_submission(pd.read_csv(result.oracle_path), answers, spec.grading)
+    answers = pd.read_csv(result.folder.answers)
+    mae = grade_submission(pd.read_csv(result.folder.oracle_submission), answers, spec.grading)
     expected = rule.level * rule.noise_scale * np.sqrt(2 / np.pi)
     assert 0.9 * expected < mae < 1.1 * expected
 
@@ -201,15 +204,15 @@ def test_oracle_is_the_noise_free_value(tmp_path: Path) -> None:
 def test_any_frequency_at_full_scale(tmp_path: Path, frequency: str) -> None:
     spec = _spec(4, 0.4, (Challenge.OUTLIERS,), domain=_domain(frequency, rich=True))
     result = synthesize(spec, tmp_path, n_train=50_000, n_test=300)
-    train = pd.read_csv(result.public_dir / "train.csv")
-    test = pd.read_csv(result.public_dir / "test.csv")
+    train = pd.read_csv(result.folder.public / "train.csv")
+    test = pd.read_csv(result.folder.public / "test.csv")
     assert (len(train), len(test)) == (50_000, 300) == (result.n_train, result.n_test)
     stamps = np.array(pd.concat([train["date"], test["date"]]).astype(str), dtype="datetime64[s]")
     assert (np.diff(stamps) > np.timedelta64(0, "s")).all()
     assert stamps[0] >= np.datetime64("1800-01-01") and str(stamps[-1]) <= "9999"
     if frequency == "M":
         assert train["date"].str.endswith("-01").all()
-    assert (pd.read_csv(result.answers_path)[spec.target.columns[0]] >= 0).all()
+    assert (pd.read_csv(result.folder.answers)[spec.target.columns[0]] >= 0).all()
 
 
 @pytest.mark.parametrize(("seed", "difficulty", "challenges"), [
@@ -223,10 +226,10 @@ def test_ladder_on_synthetic_environments(tmp_path: Path, seed: int, difficulty:
     result = synthesize(spec, tmp_path / "env")
     ladder = scripts(config_from_spec(spec))
     assert [s.level for s in ladder] == list(range(6))
-    subs = _run_ladder(ladder, result.public_dir, tmp_path / "run", seeds=(0, 1))
-    answers = pd.read_csv(result.answers_path)
+    subs = _run_ladder(ladder, result.folder.public, tmp_path / "run", seeds=(0, 1))
+    answers = pd.read_csv(result.folder.answers)
     scores = _scores(subs, answers, spec.grading)
-    oracle = grade_submission(pd.read_csv(result.oracle_path), answers, spec.grading)
+    oracle = grade_submission(pd.read_csv(result.folder.oracle_submission), answers, spec.grading)
     print(f"synthetic d={difficulty}: levels {scores}, oracle {oracle}")
     assert scores[-1] < 0.7 * scores[0]
     assert _tau(scores) >= MIN_KENDALL_TAU

@@ -1,11 +1,8 @@
-"""Image classification environments: procedural class patterns under per-image nuisance, as grayscale PNGs.
+"""Synthesizing an image environment: labels and per-image nuisance drawn, images rendered, tables written.
 
-`draft` picks the classes from the domain's image vocabulary and draws the hidden `ImageRule`: one silhouette +
-texture pattern per class (classes share silhouettes more often as difficulty grows, so texture must tell them
-apart), nuisance strengths that grow with difficulty, optional label noise, and 0–2 capture-setting metadata columns
-that modulate the nuisance but carry only a faint class shift. `synthesize` draws labels and per-image nuisance from
-named streams, renders the images in vectorized chunks with numpy and writes them with Pillow at fixed parameters
-(PNG without timestamps), so the same spec always gives byte-identical files, at any size.
+`synthesize` draws labels and per-image nuisance from the slot's streams (`SlotStreams`), renders the images in
+vectorized chunks with numpy and writes them with Pillow at fixed parameters (PNG without timestamps), so the same
+spec always gives byte-identical files, at any size.
 """
 
 from __future__ import annotations
@@ -14,139 +11,29 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from PIL import Image
 
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
-from sandmle_core.rules.image import SHAPES, ClassPattern, ImageRule, MetadataColumn
-from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
-from sandmle_core.synthesis.base import Draft, DraftContext, SynthesisResult, class_count_range, stream
-from sandmle_core.taskspec import TaskSpec
+from sandmle_core.modalities.base import SynthesisResult
+from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
+from sandmle_core.modalities.image.rule import SHAPES, ImageRule
+from sandmle_core.slots import SlotStreams
 
-__all__ = ["draft", "render_images", "synthesize"]
+if TYPE_CHECKING:
+    from sandmle_core.taskspec import TaskSpec
 
-IMAGE_COLUMN = "image"
-ID_COLUMN = "image_id"
+__all__ = ["IMAGE_DIR", "render_images", "synthesize"]
+
 IMAGE_DIR = "images"
+
 CHUNK = 1024  # images rendered per vectorized batch; fixed so that noise streams never depend on the data size
 MAX_BLOTCHES = 4
-
-# name, description, unit, mean, sd, decimals, effect on the image
-_METADATA: tuple[tuple[str, str, str | None, float, float, int, str], ...] = (
-    ("capture_exposure_ms", "exposure time of the capture", "ms", 20.0, 5.0, 2, "brightness"),
-    ("sensor_gain_db", "sensor gain of the capture", "dB", 12.0, 3.0, 2, "noise"),
-    ("focus_distance_cm", "focus distance of the lens at capture", "cm", 35.0, 8.0, 1, "none"),
-    ("lens_temperature_c", "lens housing temperature at capture", "degC", 24.0, 2.5, 2, "none"),
-)
-
-
-def _r(value: float, digits: int = 4) -> float:
-    return round(float(value), digits)
-
-
-def _patterns(k: int, rng: np.random.Generator, difficulty: float) -> tuple[ClassPattern, ...]:
-    """One pattern per class; classes sharing a silhouette get well-separated texture orientations/frequencies."""
-    n_shapes = int(np.clip(round(k * (0.7 - 0.25 * difficulty)), min(3, k), min(k, len(SHAPES))))
-    shapes = [SHAPES[i] for i in rng.choice(len(SHAPES), size=n_shapes, replace=False)]
-    assignment = [shapes[i % n_shapes] for i in range(k)]
-    assignment = [assignment[i] for i in rng.permutation(k)]
-    freq_grid = np.array([1.1, 1.6, 2.1, 2.6])
-    patterns: list[ClassPattern | None] = [None] * k
-    for shape in dict.fromkeys(assignment):
-        # classes sharing a silhouette share its geometry too (up to a little spread): texture tells them apart
-        members = [i for i, s in enumerate(assignment) if s == shape]
-        base_angle, size, aspect, tilt = (rng.uniform(0.0, 180.0), rng.uniform(0.45, 0.62),
-                                          np.exp(rng.uniform(-0.2, 0.2)), rng.uniform(-90.0, 90.0))
-        freqs = rng.permutation(freq_grid)
-        for j, i in enumerate(members):
-            angle = (base_angle + j * 180.0 / len(members) + rng.uniform(-6.0, 6.0)) % 180.0
-            patterns[i] = ClassPattern(
-                shape=shape,
-                size=_r(size + rng.uniform(-0.025, 0.025), 3),
-                aspect=_r(aspect * np.exp(rng.uniform(-0.04, 0.04)), 3),
-                tilt=_r(tilt + rng.uniform(-8.0, 8.0), 2),
-                texture_freq=_r(freqs[j % len(freqs)] + rng.uniform(-0.15, 0.15), 3),
-                texture_angle=_r(angle, 2) % 180.0,
-                texture_amp=_r(rng.uniform(0.5, 0.8) * (1.0 - 0.2 * difficulty), 3),
-                intensity=_r(rng.uniform(0.85, 1.0), 3),
-            )
-    return tuple(p for p in patterns if p is not None)
-
-
-def _class_weights(k: int, rng: np.random.Generator, imbalanced: bool) -> tuple[float, ...]:
-    """Near-uniform shares, or log-normal ones (each class keeping at least a quarter of the uniform share)."""
-    raw = np.exp(rng.normal(0.0, 0.7, k)) if imbalanced else rng.dirichlet(np.full(k, 60.0))
-    shares = raw / raw.sum()
-    shares = np.maximum(shares, 0.25 / k)
-    shares = np.round(shares / shares.sum(), 4)
-    shares[-1] = round(1.0 - shares[:-1].sum(), 4)
-    return tuple(float(s) for s in shares)
-
-
-def _metadata(k: int, rng: np.random.Generator, missing_rate: float) -> tuple[MetadataColumn, ...]:
-    n_meta = int(rng.choice([0, 1, 2], p=[0.2, 0.4, 0.4]))
-    picked = sorted(rng.choice(len(_METADATA), size=n_meta, replace=False)) if n_meta else []
-    out = []
-    for i in picked:
-        name, description, unit, mean, sd, decimals, effect = _METADATA[int(i)]
-        out.append(MetadataColumn(
-            name=name, description=description, unit=unit, mean=mean, sd=sd, decimals=decimals,
-            effect=effect,  # type: ignore[arg-type]
-            class_shift=tuple(_r(v, 3) for v in rng.normal(0.0, 0.12, k)),
-            missing_rate=_r(min(0.3, missing_rate), 4),
-        ))
-    return tuple(out)
-
-
-def draft(ctx: DraftContext) -> Draft:
-    """Draft the modality half of an image classification spec (see the module docstring).
-
-    Raises:
-        SpecError: when the domain has no image vocabulary, the task is not multi-class, or the vocabulary has too
-            few classes for the seed's label cardinality.
-    """
-    vocab = ctx.domain.image
-    if vocab is None:
-        raise SpecError(f"domain {ctx.domain.key!r} has no image vocabulary")
-    if ctx.dna.task_type != TaskType.MULTICLASS:
-        raise SpecError(f"image environments are multi-class, the seed is {ctx.dna.task_type}")
-    low, high = class_count_range(ctx.dna.label_cardinality or 5)
-    high = min(high, len(vocab.classes))
-    if high < low:
-        raise SpecError(f"domain {ctx.domain.key!r} has {len(vocab.classes)} image classes; the seed needs >= {low}")
-    rng, difficulty = ctx.rng, float(ctx.difficulty)
-    k = int(rng.integers(low, high + 1))
-    classes = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
-    strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
-    rule = ImageRule(
-        image_size=32,
-        patterns=_patterns(k, rng, difficulty),
-        class_weights=_class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges),
-        jitter=_r(0.06 + 0.1 * strength),
-        scale_sd=_r(0.05 + 0.07 * strength),
-        rotation_sd=_r(8.0 + 14.0 * strength, 2),
-        background_range=(0.05, _r(0.2 + 0.12 * strength)),
-        contrast_range=(_r(0.55 - 0.25 * strength), 0.8),
-        illumination=_r(0.03 + 0.12 * strength),
-        noise_sd=_r(0.05 + 0.07 * strength),
-        blotch_rate=_r(0.3 + 0.7 * strength),
-        blotch_radius=(0.08, _r(0.15 + 0.1 * strength)),
-        label_noise=_r(0.03 + 0.07 * difficulty) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
-        metadata=_metadata(k, rng, max(0.0, ctx.dna.missing_rate)),
-    )
-    size = rule.image_size
-    columns = [ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,
-                          description=f"path of the image ({vocab.subject}, {size}x{size} pixels, PNG), relative to "
-                                      f"the data folder")]
-    columns += [ColumnSpec(name=m.name, kind=ColumnKind.NUMERIC, description=m.description, unit=m.unit,
-                           nullable=m.missing_rate > 0) for m in rule.metadata]
-    target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=classes)
-    title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
-    return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title)
-
 
 # --- rendering -------------------------------------------------------------------------------------------------
 
@@ -311,16 +198,50 @@ def _oracle(spec: TaskSpec, ids: list[str], truth: np.ndarray, classes: tuple[st
     return out
 
 
-def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
+def _metadata_values(rule: ImageRule, truth: np.ndarray, rng: np.random.Generator
+                     ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """The metadata columns' values, and the per-image brightness and noise gains they drive."""
+    n = len(truth)
+    brightness, noise_gain = np.ones(n), np.ones(n)
+    values_of: dict[str, np.ndarray] = {}
+    for m in rule.metadata:
+        z = np.clip(rng.standard_normal(n), -2.5, 2.5)
+        if m.effect == "brightness":
+            brightness = np.exp(0.18 * z)
+        elif m.effect == "noise":
+            noise_gain = np.exp(0.3 * z)
+        values = np.round(m.mean + m.sd * (z + np.array(m.class_shift)[truth]), m.decimals)
+        values[rng.random(n) < m.missing_rate] = np.nan
+        values_of[m.name] = values
+    return values_of, brightness, noise_gain
+
+
+def _write_images(rule: ImageRule, truth: np.ndarray, ids: list[str], streams: SlotStreams, image_dir: Path,
+                  brightness: np.ndarray, noise_gain: np.ndarray) -> None:
+    n = len(truth)
+    nuisance = _draw_nuisance(rule, n, streams("synth", "nuisance"))
+    if image_dir.exists():
+        shutil.rmtree(image_dir)  # stale images of an earlier, larger run must not linger
+    image_dir.mkdir(parents=True)
+    for chunk, start in enumerate(range(0, n, CHUNK)):
+        rows = slice(start, min(n, start + CHUNK))
+        pixels = render_images(rule, truth[rows], nuisance.take(rows), brightness[rows], noise_gain[rows],
+                               streams("synth", "pixels", chunk))
+        for image_id, array in zip(ids[rows], pixels, strict=True):
+            Image.fromarray(array).save(image_dir / f"{image_id}.png", format="PNG", optimize=False,
+                                        compress_level=6)
+
+
+def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None = None,
                n_test: int | None = None) -> SynthesisResult:
-    """Write train/test CSVs, the PNGs, the answers and the oracle submission of an image spec under `out_dir`.
+    """Write train/test CSVs, the PNGs, the answers and the oracle submission of an image spec under `folder`.
 
     Raises:
         SpecError: when the spec is not an image spec or its classes do not match the rule.
     """
     rule = spec.rule
     if not isinstance(rule, ImageRule):
-        raise SpecError(f"synthesis.image needs an image rule, the spec has a {rule.kind} rule")
+        raise SpecError(f"the image synthesizer needs an image rule, the spec has a {rule.kind} rule")
     classes = tuple(spec.target.classes or ())
     if len(classes) != len(rule.patterns):
         raise SpecError(f"the rule has {len(rule.patterns)} class patterns, the target {len(classes)} classes")
@@ -329,42 +250,19 @@ def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
     k, n = len(classes), n_train + n_test
     if n_train < 2 * k or n_test < 1:
         raise SpecError(f"{n_train} train / {n_test} test rows are too few for {k} classes")
-    seed = spec.rng_seed
+    streams = SlotStreams.of(spec)
     weights = np.array(rule.class_weights) / sum(rule.class_weights)
-    rng = stream(seed, "synth", "labels")
+    rng = streams("synth", "labels")
     minimum = max(2, min(5, n_train // (2 * k)))
     truth = np.concatenate([_draw_labels(n_train, weights, minimum, rng),
                             _draw_labels(n_test, weights, 1 if n_test >= 2 * k else 0, rng)])
     width = max(5, len(str(n - 1)))
-    ids = [f"img{i:0{width}d}" for i in stream(seed, "synth", "ids").permutation(n)]
-    nuisance = _draw_nuisance(rule, n, stream(seed, "synth", "nuisance"))
-    meta_rng = stream(seed, "synth", "metadata")
-    brightness, noise_gain = np.ones(n), np.ones(n)
-    meta_values: dict[str, np.ndarray] = {}
-    for m in rule.metadata:
-        z = np.clip(meta_rng.standard_normal(n), -2.5, 2.5)
-        if m.effect == "brightness":
-            brightness = np.exp(0.18 * z)
-        elif m.effect == "noise":
-            noise_gain = np.exp(0.3 * z)
-        values = np.round(m.mean + m.sd * (z + np.array(m.class_shift)[truth]), m.decimals)
-        values[meta_rng.random(n) < m.missing_rate] = np.nan
-        meta_values[m.name] = values
-    noisy = _label_noise(truth, rule.label_noise, k, n_train, minimum, stream(seed, "synth", "label-noise"))
-
-    public, private = out_dir / "prepared" / "public", out_dir / "prepared" / "private"
-    image_dir = public / IMAGE_DIR
-    if image_dir.exists():
-        shutil.rmtree(image_dir)  # stale images of an earlier, larger run must not linger
-    image_dir.mkdir(parents=True)
-    private.mkdir(parents=True, exist_ok=True)
-    for chunk, start in enumerate(range(0, n, CHUNK)):
-        rows = slice(start, min(n, start + CHUNK))
-        pixels = render_images(rule, truth[rows], nuisance.take(rows), brightness[rows], noise_gain[rows],
-                               stream(seed, "synth", "pixels", chunk))
-        for image_id, array in zip(ids[rows], pixels, strict=True):
-            Image.fromarray(array).save(image_dir / f"{image_id}.png", format="PNG", optimize=False,
-                                        compress_level=6)
+    ids = [f"img{i:0{width}d}" for i in streams("synth", "ids").permutation(n)]
+    meta_values, brightness, noise_gain = _metadata_values(rule, truth, streams("synth", "metadata"))
+    noisy = _label_noise(truth, rule.label_noise, k, n_train, minimum, streams("synth", "label-noise"))
+    folder = EnvFolder.of(folder)
+    folder.make_data_dirs()
+    _write_images(rule, truth, ids, streams, folder.public / IMAGE_DIR, brightness, noise_gain)
 
     g, target = spec.grading, spec.target.columns[0]
     frame = pd.DataFrame({g.id_column: ids, IMAGE_COLUMN: [f"{IMAGE_DIR}/{i}.png" for i in ids]})
@@ -374,11 +272,11 @@ def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
     frame["_truth"] = truth
     train = frame.iloc[:n_train].sort_values(g.id_column, kind="stable")
     test = frame.iloc[n_train:].sort_values(g.id_column, kind="stable")
-    train.drop(columns=["_truth"]).to_csv(public / "train.csv", index=False)
-    test.drop(columns=[target, "_truth"]).to_csv(public / "test.csv", index=False)
-    test[[g.id_column, target]].to_csv(private / "answers.csv", index=False)
+    train.drop(columns=["_truth"]).to_csv(folder.train, index=False)
+    test.drop(columns=[target, "_truth"]).to_csv(folder.test, index=False)
+    test[[g.id_column, target]].to_csv(folder.answers, index=False)
     oracle = _oracle(spec, test[g.id_column].tolist(), test["_truth"].to_numpy(), classes, rule.label_noise)
-    oracle.to_csv(private / "oracle_submission.csv", index=False)
+    oracle.to_csv(folder.oracle_submission, index=False)
 
     def counts(part: pd.DataFrame) -> dict[str, int]:
         return {c: int((part[target] == c).sum()) for c in classes}
@@ -391,4 +289,4 @@ def synthesize(spec: TaskSpec, out_dir: Path, *, n_train: int | None = None,
         "label_noise_share": round(float((noisy != truth).mean()), 4),
         "metadata_columns": [m.name for m in rule.metadata],
     }
-    return SynthesisResult(public_dir=public, private_dir=private, n_train=n_train, n_test=n_test, stats=stats)
+    return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)

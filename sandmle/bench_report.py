@@ -1,0 +1,184 @@
+"""The benchmark's report: PNG plots and report.md from the results `sandmle.bench` measured.
+
+Imports: matplotlib (when plotting) and the standard library; nothing of the build.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["plots", "render_report"]
+
+
+def plots(results: dict[str, Any], out: Path) -> list[str]:
+    """PNG plots: time ratio per pair (log), throughput vs workers, scores per ladder level, fidelity per seed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    files = []
+    micro = results.get("micro_vs_full", {}).get("pairs", [])
+    if micro:
+        fig, ax = plt.subplots(figsize=(8, 4))
+        ax.barh([p["name"] for p in micro], [p["total_ratio"] or 0 for p in micro])
+        ax.set_xscale("log")
+        ax.axvline(13.7, color="gray", linestyle="--", label="paper: 13.7x")
+        ax.axvline(20, color="green", linestyle=":", label="goal: 20x")
+        ax.set_xlabel("full-scale / micro-scale ladder execution time (log)")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out / "time_ratio.png", dpi=110)
+        files.append("time_ratio.png")
+        plt.close(fig)
+    tp = results.get("throughput", {})
+    points = [(0, tp["plain"]["per_minute"])] if "plain" in tp else []
+    points += [(int(k.split("_")[1]), v["per_minute"]) for k, v in tp.items() if k.startswith("workers_")]
+    if points:
+        fig, ax = plt.subplots(figsize=(5, 4))
+        ax.bar([("plain loop" if w == 0 else f"{w} worker{'s' if w > 1 else ''}") for w, _ in points],
+               [v for _, v in points])
+        ax.set_ylabel("accepted environments per minute")
+        fig.tight_layout()
+        fig.savefig(out / "throughput.png", dpi=110)
+        files.append("throughput.png")
+        plt.close(fig)
+    fid = results.get("fidelity", {}).get("per_seed", {})
+    if fid:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        names = list(fid)
+        ax.bar(names, [fid[n]["spearman_rho"] or 0 for n in names])
+        ax.axhline(0.8, color="green", linestyle=":", label="goal 0.8")
+        ax.set_ylabel("Spearman rho, ladder ranking real vs synthetic")
+        ax.tick_params(axis="x", rotation=45)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out / "fidelity.png", dpi=110)
+        files.append("fidelity.png")
+        plt.close(fig)
+        fig, axes = plt.subplots(1, len(names), figsize=(2.2 * len(names), 3), squeeze=False)
+        for ax, name in zip(axes[0], names, strict=True):
+            ax.plot(fid[name]["levels"], fid[name]["synthetic_mean_scores"], "o-", label="synthetic")
+            ax.plot(fid[name]["levels"], fid[name]["real_scores"], "s--", label="real")
+            ax.set_title(name, fontsize=8)
+            ax.set_xlabel("ladder level", fontsize=7)
+        axes[0][0].legend(fontsize=6)
+        fig.tight_layout()
+        fig.savefig(out / "ladder_scores.png", dpi=110)
+        files.append("ladder_scores.png")
+        plt.close(fig)
+    return files
+
+
+def _fmt(value: Any, spec: str = ".2f") -> str:
+    return "n/a" if value is None else format(value, spec)
+
+
+def _micro_lines(mf: dict[str, Any]) -> list[str]:
+    lines = ["## 1. Micro vs full execution", "",
+             f"Median total-ladder time ratio **{_fmt(mf['median_total_ratio'], '.1f')}x**, median per-level "
+             f"ratio {_fmt(mf['median_level_ratio'], '.1f')}x (goal >= 20x; the paper: 13.7x). "
+             f"Medians of {mf['repeats']} runs at micro scale, {mf.get('full_repeats', 1)} at full synthetic "
+             f"scale, {mf.get('real_repeats', 1)} on the real tables (a full real ladder takes minutes).", "",
+             "| pair | micro rows | full rows | micro s | full s | ratio |", "|---|---|---|---|---|---|"]
+    for p in mf["pairs"]:
+        lines.append(f"| {p['name']} | {p['micro_rows']} | {p['full_rows']} | {p['micro_total_seconds']:.2f} | "
+                     f"{p['full_total_seconds']:.2f} | {_fmt(p['total_ratio'], '.1f')}x |")
+    lines += ["", "Per level (time ratio; score micro → full):", "",
+              "| pair | " + " | ".join(f"L{i}" for i in range(6)) + " |", "|---|" + "---|" * 6]
+    for p in mf["pairs"]:
+        cells = []
+        for i in range(6):
+            lv = p["levels"].get(i) or p["levels"].get(str(i))
+            cells.append("" if not lv else f"{_fmt(lv['time_ratio'], '.1f')}x; {_fmt(lv['micro_score'], '.3f')}"
+                                           f" → {_fmt(lv['full_score'], '.3f')}")
+        lines.append(f"| {p['name']} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _throughput_lines(tp: dict[str, Any]) -> list[str]:
+    lines = ["## 2. Build throughput and orchestration overhead", "",
+             f"{tp['environments']} environment slots over {len(tp['seeds'])} seeds, offline backend, contracts on.",
+             "", "| run | wall s | accepted | accepted / min |", "|---|---|---|---|",
+             f"| plain loop (no Prefect, no Dask) | {tp['plain']['wall_seconds']} | {tp['plain']['accepted']} | "
+             f"{tp['plain']['per_minute']} |"]
+    for k in sorted(k for k in tp if k.startswith("workers_")):
+        v = tp[k]
+        lines.append(f"| Prefect flow, {k.split('_')[1]} Dask worker(s) | {v['wall_seconds']} | {v['accepted']} | "
+                     f"{v['per_minute']} |")
+    overhead = 100 * tp.get("overhead_vs_plain", 0)
+    return [*lines, "", f"Orchestration overhead (1 worker vs plain loop): {_fmt(overhead, '.1f')}% (goal <= 10%). "
+            f"2 workers vs 1: {_fmt(tp.get('speedup_2_vs_1'), '.2f')}x (goal >= 1.8x).", ""]
+
+
+def _sandbox_lines(sb: dict[str, Any], gr: dict[str, Any]) -> list[str]:
+    lines = ["## 3. Sandbox start-up and grading latency", "", "| backend | bare python ms | sandboxed ms | "
+             "overhead ms |", "|---|---|---|---|"]
+    lines += [f"| {k} | {v['bare_ms']} | {v['sandbox_ms']} | {v['overhead_ms']} |" for k, v in sb.items()]
+    if "warm_in_process_ms" in gr:
+        lines += ["", f"Grading latency over {gr['environments']} environments and {gr['submissions']} "
+                  "submissions (goal: warm p50 <= 10 ms, cold <= 1.5 s):", "", "| path | p50 ms | p99 ms |",
+                  "|---|---|---|"]
+        for key, label in (("warm_in_process_ms", "warm service, in process"),
+                           ("warm_http_ms", "warm service, loopback HTTP"),
+                           ("cold_evaluator_ms", "cold `python evaluator.py`")):
+            lines.append(f"| {label} | {gr[key]['p50']} | {gr[key]['p99']} |")
+        lines += ["", f"Warm vs cold at p50: {gr['speedup_p50']}x; service and evaluator scores agree: "
+                  f"{gr['scores_agree']}.", ""]
+    elif gr:
+        lines += ["", "Grading: " + json.dumps({k: v for k, v in gr.items() if not isinstance(v, list | dict)}), ""]
+    return lines
+
+
+def _quality_lines(q: dict[str, Any]) -> list[str]:
+    lines = ["## 4. Corpus quality", "",
+             f"- yield {q['accepted']}/{q['slots']} = **{100 * q['yield']:.1f}%** (goal >= 90%)",
+             f"- monotone thresholds that beat the sample: {100 * q['monotone_thresholds_share']:.1f}%; "
+             f"reference beats sample: {100 * q['reference_beats_sample_share']:.1f}%",
+             f"- mean ladder Kendall tau **{_fmt(q['mean_kendall_tau'], '.3f')}** (goal >= 0.8)",
+             f"- near-duplicate rate {100 * q['near_duplicate_rate']:.1f}%",
+             "", "| seed | accepted | domains | schemas | metric families |", "|---|---|---|---|---|"]
+    lines += [f"| {s} | {v['accepted']} | {v['domains']} | {v['schemas']} | {v['metrics']} |"
+              for s, v in q["per_seed"].items()]
+    if q.get("per_modality_seconds"):
+        lines += ["", "Seconds per accepted environment (one Dask worker = one core; ladder included; goal for "
+                  "tabular <= 2 s with the ladder >= 90% of it):", "",
+                  "| modality | environments | median s / env | median ladder share |", "|---|---|---|---|"]
+        lines += [f"| {m} | {v['environments']} | {v['median_seconds_per_env']} | "
+                  f"{100 * v['median_ladder_share']:.0f}% |" for m, v in q["per_modality_seconds"].items()]
+    if q["failure_reasons"]:
+        lines += ["", "Failure reasons: " + "; ".join(f"{k} ({v})" for k, v in q["failure_reasons"].items())]
+    return [*lines, ""]
+
+
+def _fidelity_lines(fd: dict[str, Any]) -> list[str]:
+    lines = [f"Fidelity to the real task: mean Spearman rho **{_fmt(fd['mean_rho'], '.3f')}**, median "
+             f"{_fmt(fd['median_rho'], '.3f')} (goal >= 0.8).", "",
+             "| seed | rho | real scores by level | synthetic mean scores by level |", "|---|---|---|---|"]
+    lines += [f"| {s} | {_fmt(v['spearman_rho'], '.3f')} | {v['real_scores']} | {v['synthetic_mean_scores']} |"
+              for s, v in fd["per_seed"].items()]
+    return [*lines, ""]
+
+
+def render_report(results: dict[str, Any]) -> str:
+    """report.md: the machine, then one section per benchmark that ran, then the plots."""
+    m = results["machine"]
+    lines = [f"# sandmle benchmark — {m['date'][:10]}", "",
+             f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}; "
+             + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v), "",
+             "All figures are medians of repeated runs in this one run; ratios compare runs made side by side.", ""]
+    if results.get("micro_vs_full"):
+        lines += _micro_lines(results["micro_vs_full"])
+    if results.get("throughput"):
+        lines += _throughput_lines(results["throughput"])
+    if results.get("sandbox"):
+        lines += _sandbox_lines(results["sandbox"], results.get("grading", {}))
+    if results.get("quality"):
+        lines += _quality_lines(results["quality"])
+    if results.get("fidelity"):
+        lines += _fidelity_lines(results["fidelity"])
+    for png in results.get("plots", []):
+        lines.append(f"![{png}]({png})")
+    return "\n".join(lines) + "\n"

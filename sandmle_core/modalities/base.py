@@ -1,0 +1,158 @@
+"""The contract every modality package meets: one `ModalityKit`, and the values its drafter and synthesizer pass.
+
+A kit bundles everything sandmle knows about one modality:
+
+- the hidden-rule model (a pydantic model whose `kind` literal discriminates `TaskSpec.rule`);
+- `draft(ctx: DraftContext) -> Draft` — the modality half of the offline strategist: public columns with meaningful
+  names and units from the catalog domain, the target, and a hidden rule drawn from `ctx.rng`;
+- `synthesize(spec, folder, *, n_train=None, n_test=None) -> SynthesisResult` — the developer's data step: writes
+  `prepared/public/{train,test}.csv` (+ media), `prepared/private/answers.csv` and
+  `prepared/private/oracle_submission.csv` (the rule's noise-free prediction in submission format), every draw from
+  the slot's `SlotStreams`, at the spec's micro size or at any size asked for;
+- `ladder(config)` — the solution scripts, weakest first;
+- sizes (test rows), the optional challenges the strategist may add, which catalog domains can host it, and the
+  profile detector that recognises a seed of this modality from its column kinds.
+
+A kit is declarative: its package's `__init__` names the functions of its own modules. Imports: numpy, pydantic,
+and sandmle_core's vocabulary (`spec`, `envfolder`); rule modules import only pydantic; no module of a modality
+package imports `taskspec`, the agents or the pipeline at run time (they import the registry, which imports these).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, Modality, TargetSpec, TaskType
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sandmle_core.catalog.schema import Domain
+    from sandmle_core.ladder import LadderConfig, LadderScript
+    from sandmle_core.profile import FeatureProfile, TaskProfile
+    from sandmle_core.taskspec import SeedDNA, TaskSpec
+
+__all__ = ["Draft", "DraftContext", "ModalityKit", "SynthesisResult", "class_count_range"]
+
+
+def class_count_range(seed_classes: int) -> tuple[int, int]:
+    """Label cardinality a drafted spec may use, "in a range around the seed's" (binary stays binary)."""
+    if seed_classes <= 2:
+        return (2, 2)
+    low = max(3, round(seed_classes * 0.7))
+    high = max(low, round(seed_classes * 1.3))
+    return (low, min(high, max(seed_classes, 12)))
+
+
+@dataclass(frozen=True)
+class DraftContext:
+    """Everything a modality drafter may use. All randomness must come from `rng`."""
+
+    dna: SeedDNA
+    profile: TaskProfile
+    domain: Domain
+    rng: np.random.Generator
+    difficulty: float
+    challenges: tuple[Challenge, ...]
+    n_train: int
+    n_test: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The modality half of a TaskSpec; the strategist adds domain, story, sizes and grading."""
+
+    id_column: str
+    columns: tuple[ColumnSpec, ...]
+    target: TargetSpec
+    rule: BaseModel
+    title: str
+
+
+@dataclass(frozen=True)
+class SynthesisResult:
+    """What synthesis wrote, and where; `stats` holds figures for validation.json (class counts, ...)."""
+
+    folder: EnvFolder
+    n_train: int
+    n_test: int
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _no_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
+    return {}
+
+
+def _no_challenges(profile: TaskProfile) -> list[Challenge]:
+    return []
+
+
+def _domain_entity(domain: Domain) -> str:
+    return domain.entity
+
+
+def _one_entity(spec: TaskSpec) -> str:
+    return f"one {spec.domain.entity}"
+
+
+def _same_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    return files
+
+
+@dataclass(frozen=True)
+class ModalityKit:
+    """Everything sandmle knows about one modality (see the module docstring). One instance per package.
+
+    Attributes:
+        modality: the modality this kit generates.
+        rule_model: the hidden rule's pydantic model; its `kind` literal tells it apart in `TaskSpec.rule`.
+        test_rows: (low, high) of the test rows the strategist draws.
+        extra_challenges: the challenges the strategist may add beyond the seed's own, by difficulty.
+        detects: the profile detector — whether a seed whose public columns have these kinds is of this modality.
+        hosts: whether a catalog domain can host a task of this modality and type with at least that many classes.
+        draft: the modality half of a spec (columns, target, hidden rule, title) from a `DraftContext`.
+        synthesize: `synthesize(spec, folder, *, n_train=None, n_test=None)` writes the data files of a spec.
+        ladder: the solution ladder of a `LadderConfig`, level 0 (the uninformed prior) first.
+        ladder_column: the LadderConfig field naming this modality's special column and the column kind it takes
+            (text, image, date), or None.
+        task_type: the one task type a seed of this modality always has (forecasting), or None.
+        profile_details: modality figures for the profile's `details` (text column and length, date step, ...).
+        seed_challenges: challenges the seed's own profile calls for beyond the shared ones.
+        row_entity: what one row is, for the story ("patient", or "week" for a weekly series).
+        row_noun: what one row of train.csv is, for description.md.
+        data_files: the description's list of data files, adjusted for this modality (media folders, horizons).
+    """
+
+    modality: Modality
+    rule_model: type[BaseModel]
+    test_rows: tuple[int, int]
+    extra_challenges: tuple[Challenge, ...]
+    detects: Callable[[Sequence[str]], bool]
+    hosts: Callable[[Domain, TaskType, int], bool]
+    draft: Callable[[DraftContext], Draft]
+    synthesize: Callable[..., SynthesisResult]
+    ladder: Callable[[LadderConfig], list[LadderScript]]
+    ladder_column: tuple[str, ColumnKind] | None = None
+    task_type: TaskType | None = None
+    profile_details: Callable[[pd.DataFrame, Sequence[FeatureProfile], int], dict[str, Any]] = _no_details
+    seed_challenges: Callable[[TaskProfile], list[Challenge]] = _no_challenges
+    row_entity: Callable[[Domain], str] = _domain_entity
+    row_noun: Callable[[TaskSpec], str] = _one_entity
+    data_files: Callable[[TaskSpec, list[str]], list[str]] = _same_files
+
+    @property
+    def rule_kind(self) -> str:
+        """The `kind` literal of the rule model."""
+        return str(self.rule_model.model_fields["kind"].default)
+
+    @classmethod
+    def assemble(cls, drafter: ModuleType, synthesizer: ModuleType, ladder: ModuleType, **declared: Any) -> ModalityKit:
+        """The kit of a package whose `drafter.draft`, `synthesizer.synthesize` and `ladder.scripts` do the work."""
+        return cls(draft=drafter.draft, synthesize=synthesizer.synthesize, ladder=ladder.scripts, **declared)

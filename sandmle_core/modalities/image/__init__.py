@@ -1,0 +1,53 @@
+"""The image modality: multi-class classification of procedural grayscale PNGs (plus capture-setting metadata).
+
+`rule` holds the hidden per-class patterns and nuisance model (`ImageRule`), `drafter` draws it from a domain's
+image vocabulary, `synthesizer` renders the images and writes the tables, `ladder` writes the solution scripts.
+`KIT` is what the registry sees.
+
+Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sandmle_core.modalities.base import ModalityKit
+from sandmle_core.modalities.image import drafter, ladder, synthesizer
+from sandmle_core.modalities.image.drafter import ID_COLUMN, IMAGE_COLUMN
+from sandmle_core.modalities.image.rule import ImageRule
+from sandmle_core.modalities.image.synthesizer import IMAGE_DIR
+from sandmle_core.spec import Challenge, ColumnKind, Modality, TaskType
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sandmle_core.catalog.schema import Domain
+    from sandmle_core.profile import FeatureProfile
+    from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["ID_COLUMN", "IMAGE_COLUMN", "IMAGE_DIR", "KIT"]
+
+
+def _detects(kinds: Sequence[str]) -> bool:
+    return "image" in kinds
+
+
+def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
+    return domain.image is not None and task_type == TaskType.MULTICLASS and len(domain.image.classes) >= min_classes
+
+
+def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
+    return {"image_column": next((f.name for f in public if f.kind == "image"), None)}
+
+
+def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    line = (f"- `{IMAGE_DIR}/` — one PNG per row; the `{IMAGE_COLUMN}` column holds its path relative to the data "
+            "folder.")
+    return [*files[:2], line, *files[2:]]
+
+
+KIT = ModalityKit.assemble(
+    drafter, synthesizer, ladder, modality=Modality.IMAGE, rule_model=ImageRule, test_rows=(100, 250),
+    extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
+    ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files)

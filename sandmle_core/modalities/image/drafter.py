@@ -1,0 +1,134 @@
+"""Drafting an image environment: classes from a domain's image vocabulary, and the hidden per-class patterns.
+
+`draft` picks the classes and draws the hidden `ImageRule`: one silhouette + texture pattern per class (classes share
+silhouettes more often as difficulty grows, so texture must tell them apart), nuisance strengths that grow with
+difficulty, optional label noise, and 0–2 capture-setting metadata columns that modulate the nuisance but carry only
+a faint class shift. Every number comes from the slot's draft rng.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sandmle_core.errors import SpecError
+from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
+from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
+from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
+
+__all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft"]
+
+IMAGE_COLUMN = "image"
+ID_COLUMN = "image_id"
+
+# name, description, unit, mean, sd, decimals, effect on the image
+_METADATA: tuple[tuple[str, str, str | None, float, float, int, str], ...] = (
+    ("capture_exposure_ms", "exposure time of the capture", "ms", 20.0, 5.0, 2, "brightness"),
+    ("sensor_gain_db", "sensor gain of the capture", "dB", 12.0, 3.0, 2, "noise"),
+    ("focus_distance_cm", "focus distance of the lens at capture", "cm", 35.0, 8.0, 1, "none"),
+    ("lens_temperature_c", "lens housing temperature at capture", "degC", 24.0, 2.5, 2, "none"),
+)
+
+
+def _r(value: float, digits: int = 4) -> float:
+    return round(float(value), digits)
+
+
+def _patterns(k: int, rng: np.random.Generator, difficulty: float) -> tuple[ClassPattern, ...]:
+    """One pattern per class; classes sharing a silhouette get well-separated texture orientations/frequencies."""
+    n_shapes = int(np.clip(round(k * (0.7 - 0.25 * difficulty)), min(3, k), min(k, len(SHAPES))))
+    shapes = [SHAPES[i] for i in rng.choice(len(SHAPES), size=n_shapes, replace=False)]
+    assignment = [shapes[i % n_shapes] for i in range(k)]
+    assignment = [assignment[i] for i in rng.permutation(k)]
+    freq_grid = np.array([1.1, 1.6, 2.1, 2.6])
+    patterns: list[ClassPattern | None] = [None] * k
+    for shape in dict.fromkeys(assignment):
+        # classes sharing a silhouette share its geometry too (up to a little spread): texture tells them apart
+        members = [i for i, s in enumerate(assignment) if s == shape]
+        base_angle, size, aspect, tilt = (rng.uniform(0.0, 180.0), rng.uniform(0.45, 0.62),
+                                          np.exp(rng.uniform(-0.2, 0.2)), rng.uniform(-90.0, 90.0))
+        freqs = rng.permutation(freq_grid)
+        for j, i in enumerate(members):
+            angle = (base_angle + j * 180.0 / len(members) + rng.uniform(-6.0, 6.0)) % 180.0
+            patterns[i] = ClassPattern(
+                shape=shape,
+                size=_r(size + rng.uniform(-0.025, 0.025), 3),
+                aspect=_r(aspect * np.exp(rng.uniform(-0.04, 0.04)), 3),
+                tilt=_r(tilt + rng.uniform(-8.0, 8.0), 2),
+                texture_freq=_r(freqs[j % len(freqs)] + rng.uniform(-0.15, 0.15), 3),
+                texture_angle=_r(angle, 2) % 180.0,
+                texture_amp=_r(rng.uniform(0.5, 0.8) * (1.0 - 0.2 * difficulty), 3),
+                intensity=_r(rng.uniform(0.85, 1.0), 3),
+            )
+    return tuple(p for p in patterns if p is not None)
+
+
+def _class_weights(k: int, rng: np.random.Generator, imbalanced: bool) -> tuple[float, ...]:
+    """Near-uniform shares, or log-normal ones (each class keeping at least a quarter of the uniform share)."""
+    raw = np.exp(rng.normal(0.0, 0.7, k)) if imbalanced else rng.dirichlet(np.full(k, 60.0))
+    shares = raw / raw.sum()
+    shares = np.maximum(shares, 0.25 / k)
+    shares = np.round(shares / shares.sum(), 4)
+    shares[-1] = round(1.0 - shares[:-1].sum(), 4)
+    return tuple(float(s) for s in shares)
+
+
+def _metadata(k: int, rng: np.random.Generator, missing_rate: float) -> tuple[MetadataColumn, ...]:
+    n_meta = int(rng.choice([0, 1, 2], p=[0.2, 0.4, 0.4]))
+    picked = sorted(rng.choice(len(_METADATA), size=n_meta, replace=False)) if n_meta else []
+    out = []
+    for i in picked:
+        name, description, unit, mean, sd, decimals, effect = _METADATA[int(i)]
+        out.append(MetadataColumn(
+            name=name, description=description, unit=unit, mean=mean, sd=sd, decimals=decimals,
+            effect=effect,  # type: ignore[arg-type]
+            class_shift=tuple(_r(v, 3) for v in rng.normal(0.0, 0.12, k)),
+            missing_rate=_r(min(0.3, missing_rate), 4),
+        ))
+    return tuple(out)
+
+
+def draft(ctx: DraftContext) -> Draft:
+    """Draft the modality half of an image classification spec (see the module docstring).
+
+    Raises:
+        SpecError: when the domain has no image vocabulary, the task is not multi-class, or the vocabulary has too
+            few classes for the seed's label cardinality.
+    """
+    vocab = ctx.domain.image
+    if vocab is None:
+        raise SpecError(f"domain {ctx.domain.key!r} has no image vocabulary")
+    if ctx.dna.task_type != TaskType.MULTICLASS:
+        raise SpecError(f"image environments are multi-class, the seed is {ctx.dna.task_type}")
+    low, high = class_count_range(ctx.dna.label_cardinality or 5)
+    high = min(high, len(vocab.classes))
+    if high < low:
+        raise SpecError(f"domain {ctx.domain.key!r} has {len(vocab.classes)} image classes; the seed needs >= {low}")
+    rng, difficulty = ctx.rng, float(ctx.difficulty)
+    k = int(rng.integers(low, high + 1))
+    classes = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
+    strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
+    rule = ImageRule(
+        image_size=32,
+        patterns=_patterns(k, rng, difficulty),
+        class_weights=_class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges),
+        jitter=_r(0.06 + 0.1 * strength),
+        scale_sd=_r(0.05 + 0.07 * strength),
+        rotation_sd=_r(8.0 + 14.0 * strength, 2),
+        background_range=(0.05, _r(0.2 + 0.12 * strength)),
+        contrast_range=(_r(0.55 - 0.25 * strength), 0.8),
+        illumination=_r(0.03 + 0.12 * strength),
+        noise_sd=_r(0.05 + 0.07 * strength),
+        blotch_rate=_r(0.3 + 0.7 * strength),
+        blotch_radius=(0.08, _r(0.15 + 0.1 * strength)),
+        label_noise=_r(0.03 + 0.07 * difficulty) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
+        metadata=_metadata(k, rng, max(0.0, ctx.dna.missing_rate)),
+    )
+    size = rule.image_size
+    columns = [ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,
+                          description=f"path of the image ({vocab.subject}, {size}x{size} pixels, PNG), relative to "
+                                      f"the data folder")]
+    columns += [ColumnSpec(name=m.name, kind=ColumnKind.NUMERIC, description=m.description, unit=m.unit,
+                           nullable=m.missing_rate > 0) for m in rule.metadata]
+    target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=classes)
+    title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
+    return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title)

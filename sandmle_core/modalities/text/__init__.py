@@ -1,0 +1,48 @@
+"""The text modality: multi-class document classification from a per-class token model.
+
+`rule` holds the hidden token model (`TextRule`), `drafter` draws it from a domain's text vocabulary,
+`synthesizer` samples documents and scores them exactly under the rule (the oracle), `ladder` writes the solution
+scripts. `KIT` is what the registry sees.
+
+Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sandmle_core.modalities.base import ModalityKit
+from sandmle_core.modalities.text import drafter, ladder, synthesizer
+from sandmle_core.modalities.text.rule import TextRule
+from sandmle_core.spec import Challenge, ColumnKind, Modality, TaskType
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sandmle_core.catalog.schema import Domain
+    from sandmle_core.profile import FeatureProfile
+
+__all__ = ["KIT"]
+
+
+def _detects(kinds: Sequence[str]) -> bool:
+    return "text" in kinds and len(kinds) <= 2  # a document, with at most one side column
+
+
+def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
+    return domain.text is not None and task_type == TaskType.MULTICLASS and len(domain.text.classes) >= min_classes
+
+
+def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
+    col = next(f.name for f in public if f.kind == "text")
+    words = train[col].astype(str).str.split().str.len()
+    return {"text_column": col, "median_words": float(np.median(words))}
+
+
+KIT = ModalityKit.assemble(
+    drafter, synthesizer, ladder, modality=Modality.TEXT, rule_model=TextRule, test_rows=(150, 400),
+    extra_challenges=(Challenge.DISTRACTOR_TOKENS, Challenge.LABEL_NOISE, Challenge.TRAIN_TEST_SHIFT),
+    detects=_detects, hosts=_hosts, ladder_column=("text_column", ColumnKind.TEXT), profile_details=_profile_details)

@@ -1,1 +1,0 @@
-"""Deterministic data synthesis per modality (tabular SCM, text, image, time series) at any scale."""

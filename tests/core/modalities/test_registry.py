@@ -1,0 +1,104 @@
+"""The modality registry: one kit per modality, everything else looks modalities up there, and a new modality is one
+package plus one registration (the TaskSpec's rule union is built from the registry by pydantic)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Literal, NoReturn
+
+import pytest
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from sandmle_core.errors import SpecError
+from sandmle_core.modalities import KITS, ModalityKit, Rule, detect_modality, get_kit, rule_union
+from sandmle_core.spec import Modality, TaskType
+
+CORE = Path(__file__).resolve().parents[3] / "sandmle_core"
+
+
+def test_every_modality_has_exactly_one_kit() -> None:
+    assert sorted(k.modality for k in KITS) == sorted(Modality)
+    assert len({k.rule_kind for k in KITS}) == len(KITS)
+    assert {m: get_kit(m).modality for m in Modality} == {m: m for m in Modality}
+    with pytest.raises(SpecError, match="no modality package registers 'audio'"):
+        get_kit("audio")
+
+
+def test_the_rule_union_is_the_registry() -> None:
+    mapping = TypeAdapter(Rule).json_schema()["discriminator"]["mapping"]
+    assert set(mapping) == {k.rule_kind for k in KITS}
+    assert all(mapping[k.rule_kind].endswith(k.rule_model.__name__) for k in KITS)
+
+
+class _AudioRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["audio"] = "audio"
+    sample_rate: int
+
+
+def _not_here(*args: object, **kwargs: object) -> NoReturn:
+    raise NotImplementedError("a real modality package implements this")
+
+
+AUDIO_KIT = ModalityKit(modality="audio", rule_model=_AudioRule, test_rows=(50, 100),  # type: ignore[arg-type]
+                        extra_challenges=(), detects=lambda kinds: "audio" in kinds, hosts=_not_here,
+                        draft=_not_here, synthesize=_not_here, ladder=_not_here)
+"""What a new modality package registers (its drafter, synthesizer and ladder are not needed for the union)."""
+
+
+def test_registering_one_more_kit_extends_the_rule_union_cleanly() -> None:
+    union = TypeAdapter(rule_union((*KITS, AUDIO_KIT)))
+    assert union.validate_python({"kind": "audio", "sample_rate": 16000}) == _AudioRule(sample_rate=16000)
+    with pytest.raises(ValidationError, match="sample_rate"):
+        union.validate_python({"kind": "audio"})
+    with pytest.raises(ValidationError):
+        TypeAdapter(Rule).validate_python({"kind": "audio", "sample_rate": 16000})  # not registered here
+    with pytest.raises(ValueError, match="distinct modalities"):
+        rule_union((*KITS, KITS[0]))
+
+
+@pytest.mark.parametrize(("kinds", "modality"), [
+    (["image", "numeric"], Modality.IMAGE),
+    (["text"], Modality.TEXT),
+    (["text", "integer"], Modality.TEXT),
+    (["datetime", "numeric"], Modality.TIME_SERIES),
+    (["numeric", "categorical", "text"], Modality.TABULAR),
+    (["datetime"] + ["numeric"] * 6, Modality.TABULAR),
+])
+def test_profile_detection_asks_the_kits_in_registry_order(kinds: list[str], modality: Modality) -> None:
+    assert detect_modality(kinds) == modality
+
+
+def test_only_forecasting_has_a_fixed_task_type() -> None:
+    assert {k.modality: k.task_type for k in KITS if k.task_type} == {Modality.TIME_SERIES: TaskType.FORECASTING}
+
+
+def _imports(package: Path) -> set[str]:
+    found: set[str] = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_data_catalog_never_reaches_up_into_the_generators() -> None:
+    reached = {m for m in _imports(CORE / "catalog") if m.startswith("sandmle_core.")}
+    assert reached <= {"sandmle_core.catalog.schema", "sandmle_core.errors"}, reached
+
+
+def test_no_other_per_modality_maps_remain() -> None:
+    """Outside the modality packages, nothing names a modality (bundled seeds declare theirs: that is data)."""
+    offenders = []
+    for path in sorted(CORE.rglob("*.py")):
+        rel = path.relative_to(CORE).as_posix()
+        if rel.startswith("modalities/") or rel == "seeds/sources.py":
+            continue
+        text = path.read_text()
+        offenders += [f"{rel}: {m}" for m in ("Modality.TABULAR", "Modality.TEXT", "Modality.IMAGE",
+                                               "Modality.TIME_SERIES") if m in text]
+    assert not offenders, offenders
