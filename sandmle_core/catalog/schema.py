@@ -16,10 +16,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "AudioVocab",
     "ClassTarget",
     "Domain",
     "FeatureTemplate",
-    "AudioVocab",
     "ImageVocab",
     "MultilabelTarget",
     "SeriesVocab",

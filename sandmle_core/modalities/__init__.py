@@ -1,7 +1,7 @@
 """The modality registry: one `ModalityKit` per modality package, and everything derived from the set of them.
 
-Each modality lives in one package here (`tabular/`, `text/`, `image/`, `time_series/`, `audio/`): its hidden-rule model,
-drafter, synthesizer, solution ladder, sizes, challenges, catalog fit and profile detector, exposed as one `KIT`.
+Each modality lives in one package here (`tabular/`, `text/`, `image/`, `time_series/`, `audio/`): its hidden-rule
+model, drafter, synthesizer, solution ladder, sizes, challenges, catalog fit and profile detector, exposed as one `KIT`.
 Everything else — the TaskSpec's rule union, the offline strategist and developer, `ladder_for`, the writer, the
 profile's modality detection, the catalog's domain choice, the benchmark — looks modalities up here and keeps no
 per-modality map of its own. Adding a modality = naming it in `spec.Modality`, adding one package with a `KIT`, and

@@ -38,7 +38,7 @@ LEVEL = 0.05  # full-scale share of a unit-RMS noise floor at 0 dB gain: loud ev
 
 def event_wave(event: SoundEvent, rate: int, pitch: float, rng: np.random.Generator) -> np.ndarray:
     """One event as samples (unit RMS over its length, tapered ends); `pitch` scales its frequencies."""
-    n = max(1, int(round(event.duration * rate)))
+    n = max(1, round(event.duration * rate))
     if event.kind == "none":
         return np.zeros(n)
     t = np.arange(n) / rate
@@ -80,7 +80,7 @@ def _place(clip: np.ndarray, part: np.ndarray, rng: np.random.Generator, scale: 
 def render_clips(rule: AudioRule, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Render clips of true classes `labels` (indices into rule.events) as int16 samples (m, rate * seconds)."""
     m, rate = len(labels), rule.sample_rate
-    n_samples = int(round(rule.clip_seconds * rate))
+    n_samples = round(rule.clip_seconds * rate)
     colours = rng.choice(3, size=m, p=np.array(rule.noise_colours) / sum(rule.noise_colours)).astype(float)
     clips = _noise(colours, n_samples, rng)
     snr = rng.uniform(*rule.snr_db, m)
