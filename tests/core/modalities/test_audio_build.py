@@ -38,7 +38,7 @@ def corpus(tmp_path_factory):
 
 
 def _accepted(out: Path) -> list[Path]:
-    rows = read_manifest(out).to_pylist()
+    rows = read_manifest(Corpus(out)).to_pylist()
     return [Corpus(out).env_dir(r["env_id"]) for r in rows if r["status"] == "accepted"]
 
 
@@ -48,7 +48,7 @@ def _failed(checks) -> set[str]:
 
 def test_audio_environments_are_accepted_with_sound_thresholds(corpus):
     out, _ = corpus
-    rows = read_manifest(out).to_pylist()
+    rows = read_manifest(Corpus(out)).to_pylist()
     assert len(rows) == K and sum(r["status"] == "accepted" for r in rows) >= K - 1, rows
     for env_dir in _accepted(out):
         env = read_environment(env_dir)
@@ -68,7 +68,7 @@ def test_audio_environments_are_accepted_with_sound_thresholds(corpus):
 def test_rebuild_is_byte_identical(corpus, tmp_path):
     out, _ = corpus
     first = _accepted(out)[0]
-    row = next(r for r in read_manifest(out).to_pylist() if r["status"] == "accepted")
+    row = next(r for r in read_manifest(Corpus(out)).to_pylist() if r["status"] == "accepted")
     again = tmp_path / "again"
     _, profile = analyze_seed(SEED, again)
     job = next(j for j in plan_slots(SEED, read_profile(profile), K, RNG, again) if j.key.index == row["index"])
