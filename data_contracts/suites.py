@@ -113,7 +113,7 @@ def artifact_suites(
         spec: the environment's spec (its public contract and grading).
         train_ids, test_ids: the ids of train.csv and test.csv as text, or None when that file could not be read
             (the cross-file expectations are then left out; the unreadable file is reported on its own).
-        media: the media files of the public folder (relative paths), which image columns must point to.
+        media: the media files of the public folder (relative paths), which image and audio columns must point to.
 
     Returns:
         artifact (relative path) → its expectations, in a fixed order.
@@ -191,7 +191,7 @@ def _feature(spec: TaskSpec, col: ColumnSpec, media: list[str]) -> list[Expect]:
                           "non-empty text"))
     elif col.kind == ColumnKind.DATETIME:
         out.append(Expect("ExpectColumnValuesToBeDateutilParseable", {"column": col.name}, "a parseable date"))
-    elif col.kind == ColumnKind.IMAGE:
+    elif col.kind in (ColumnKind.IMAGE, ColumnKind.AUDIO):
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": col.name, "value_set": media},
                           "a path to a media file of the public folder"))
     return out

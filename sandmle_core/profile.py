@@ -23,6 +23,7 @@ from sandmle_core.spec import GradingSpec, Modality, TaskType
 __all__ = ["FeatureProfile", "TaskProfile", "profile_seed"]
 
 _MEDIA = re.compile(r"\.(?:png|jpe?g|gif|bmp|tiff?|webp)$", re.I)
+_AUDIO = re.compile(r"\.(?:wav|aiff?|flac|mp3|ogg)$", re.I)
 _GRADER_ALIASES = {
     "roc_auc": "auc", "auc-roc": "auc", "log_loss": "multiclass_log_loss", "logloss": "multiclass_log_loss",
     "f1_macro": "macro_f1", "qwk": "quadratic_weighted_kappa", "kappa": "quadratic_weighted_kappa",
@@ -36,7 +37,7 @@ class FeatureProfile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
-    kind: str  # numeric | integer | categorical | text | datetime | image | id
+    kind: str  # numeric | integer | categorical | text | datetime | image | audio | id
     dtype: str
     cardinality: int
     missing_rate: float
@@ -89,6 +90,8 @@ def _kind(series: pd.Series, name: str, id_column: str) -> str:
     text = values.astype(str)
     if text.str.contains(_MEDIA).mean() > 0.9:
         return "image"
+    if text.str.contains(_AUDIO).mean() > 0.9:
+        return "audio"
     if "date" in name.lower() or "time" in name.lower():
         parsed = pd.to_datetime(text, errors="coerce", format="mixed")
         if parsed.notna().mean() > 0.9:

@@ -19,6 +19,7 @@ class Modality(StrEnum):
     TEXT = "text"
     IMAGE = "image"
     TIME_SERIES = "time_series"
+    AUDIO = "audio"
 
 
 class TaskType(StrEnum):
@@ -78,6 +79,7 @@ class ColumnKind(StrEnum):
     TEXT = "text"
     DATETIME = "datetime"
     IMAGE = "image"
+    AUDIO = "audio"
 
 
 class Challenge(StrEnum):

@@ -184,7 +184,7 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     folder = EnvFolder.of(staging)
     train = pd.read_csv(folder.train)
     classification = spec.task_type not in (TaskType.REGRESSION, TaskType.FORECASTING)
-    features = [c.name for c in spec.columns if c.kind not in (ColumnKind.TEXT, ColumnKind.IMAGE)]
+    features = [c.name for c in spec.columns if c.kind not in (ColumnKind.TEXT, ColumnKind.IMAGE, ColumnKind.AUDIO)]
     extra = [c for c in train.columns if c not in {spec.grading.id_column, *spec.target.columns, *features}]
     worst, worst_col = 0.0, None
     for target in spec.target.columns:
@@ -196,6 +196,8 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     limit = LEAK_ACCURACY if classification else LEAK_CORRELATION
     checks = [Check(name="no_single_feature_oracle", group="leakage", passed=worst < limit, figure=round(worst, 4),
                     detail=f"strongest single column: {worst_col}", repair="new_seed")]
+    if classification and spec.task_type != TaskType.FORECASTING:
+        checks.append(_media_file_check(spec, folder, train))
 
     description = folder.description.read_text()
     answers = pd.read_csv(folder.answers).head(500)
@@ -211,6 +213,27 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
               detail=f"numbers of the hidden rule found in description.md: {found[:6]}", repair="new_seed"),
     ]
     return checks
+
+
+def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame) -> Check:
+    """Media files (images, audio clips) must not name, size or length their label: the path with the row's id taken
+    out, and the file's size in bytes, must not reproduce the target (an agent reads both without opening a file)."""
+    id_col = spec.grading.id_column
+    worst, worst_what = 0.0, None
+    for col in (c.name for c in spec.columns if c.kind in (ColumnKind.IMAGE, ColumnKind.AUDIO) and c.name in train):
+        paths = train[col].astype(str)
+        residue = pd.Series([p.replace(str(i), "") for p, i in zip(paths, train[id_col], strict=True)])
+        sizes = pd.Series([(folder.public / p).stat().st_size if (folder.public / p).is_file() else np.nan
+                           for p in paths])
+        for what, values in ((f"{col} file name", residue), (f"{col} file size", sizes)):
+            if values.nunique() < 2:
+                continue  # one name pattern or one size for every file says nothing
+            for target in spec.target.columns:
+                skill = _single_feature_skill(values, train[target].reset_index(drop=True), True)
+                if skill > worst:
+                    worst, worst_what = skill, what
+    return Check(name="media_files_hide_label", group="leakage", passed=worst < LEAK_ACCURACY,
+                 figure=round(worst, 4), detail=f"strongest media file property: {worst_what}", repair="new_seed")
 
 
 def _rule_numbers(spec: TaskSpec) -> set[float]:

@@ -1,5 +1,5 @@
 """The catalog's schema: a domain with a story, typed feature templates with units, targets per task type, and the
-vocabularies the text, image and time-series drafters draw from.
+vocabularies the text, image, audio and time-series drafters draw from.
 
 The catalog itself is data (`domains.yaml`); `load_catalog()` validates it once and rejects a broken entry with the
 domain key and the field that is wrong. Which domains can host which task is the modality kits' call
@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "AudioVocab",
     "ClassTarget",
     "Domain",
     "FeatureTemplate",
@@ -129,6 +130,18 @@ class ImageVocab(_Frozen):
     classes: tuple[str, ...] = Field(min_length=4)
 
 
+class AudioVocab(_Frozen):
+    """What the audio drafter needs: what a clip records, the sound classes it can tell apart, and the one sound a
+    detection (binary) task asks about."""
+
+    subject: str
+    label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label_description: str
+    classes: tuple[str, ...] = Field(min_length=4)
+    detect: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    detect_description: str
+
+
 class SeriesVocab(_Frozen):
     """What the time-series drafter needs: the forecast quantity, its unit and frequency, and exogenous drivers."""
 
@@ -162,6 +175,7 @@ class Domain(_Frozen):
     multilabel: tuple[MultilabelTarget, ...] = ()
     text: TextVocab | None = None
     image: ImageVocab | None = None
+    audio: AudioVocab | None = None
     series: SeriesVocab | None = None
 
     @model_validator(mode="after")

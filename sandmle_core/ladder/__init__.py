@@ -36,7 +36,8 @@ class LadderConfig(BaseModel):
         metric_kind: what each submission column holds — "probability" (one probability per target column, binary
             or multi-label), "class_probabilities" (one column per class), "label" (a class label) or "value".
         feature_columns: the columns to learn from; None = every train column except the id and the targets.
-        text_column / image_column / date_column: the special column of a text, image or time-series task.
+        text_column / image_column / date_column / audio_column: the special column of a text, image,
+            time-series or audio task.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -53,6 +54,7 @@ class LadderConfig(BaseModel):
     text_column: str | None = None
     image_column: str | None = None
     date_column: str | None = None
+    audio_column: str | None = None
 
 
 @dataclass(frozen=True)

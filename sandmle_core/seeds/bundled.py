@@ -55,7 +55,7 @@ def _description(source: SeedSource, train: pd.DataFrame, test: pd.DataFrame) ->
              f"- `test.csv` — {len(test)} rows without the target.",
              "- `sample_submission.csv` — a valid submission in the expected format."]
     if source.media:
-        files.append("- `images/` — the PNG files referenced by the `image` column.")
+        files.append(source.media_line)
     cols = ", ".join(f"`{c}`" for c in (g.id_column, *g.submission_columns))
     return "\n\n".join([
         f"# {source.name}",

@@ -43,6 +43,7 @@ class SeedSource:
     test_share: float = 0.25
     chronological: bool = False
     media: dict[str, bytes] = field(default_factory=dict)
+    media_line: str = "- `images/` — the PNG files referenced by the `image` column."
 
 
 def _with_ids(frame: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
@@ -291,6 +292,63 @@ def co2(cache: Path) -> SeedSource:
     )
 
 
+def _upcall(rng: np.random.Generator, calls: bool) -> np.ndarray:
+    """Two seconds at 2 kHz of hydrophone noise (brown-tilted, with a ship's tonal hum on some clips), plus a right
+    whale up-call (a 0.6–1.0 s glide from ~80 to ~200 Hz with a second harmonic) when `calls`."""
+    rate, n = 2000, 4000
+    t = np.arange(n) / rate
+    white = rng.standard_normal(n)
+    brown = np.cumsum(white)
+    brown = (brown - np.convolve(brown, np.ones(201) / 201, mode="same")) / 12.0
+    x = 0.6 * white + brown
+    if rng.random() < 0.3:  # a passing ship: a steady low tone with a slow beat
+        x += rng.uniform(0.5, 2.0) * np.sin(2 * np.pi * rng.uniform(40, 140) * t) * (1 + 0.3 * np.sin(t * 3))
+    if calls:
+        length = rng.uniform(0.6, 1.0)
+        onset = rng.uniform(0.05, 1.95 - length)
+        inside = (t >= onset) & (t < onset + length)
+        local = np.clip(t - onset, 0, length)
+        f_start, f_end = rng.uniform(70, 100), rng.uniform(160, 230)
+        phase = 2 * np.pi * (f_start * local + (f_end - f_start) * local**2 / (2 * length))
+        shape = np.sin(np.pi * local / length) * inside
+        x += 10 ** (rng.uniform(-6, 6) / 20) * np.sqrt(2) * shape * (np.sin(phase) + 0.4 * np.sin(2 * phase))
+    x *= 0.05 * 10 ** (rng.uniform(-6, 6) / 20)
+    return np.round(np.clip(x, -1, 1) * 32767).astype("<i2")
+
+
+def whale_calls(cache: Path) -> SeedSource:
+    import wave
+
+    rng = np.random.default_rng(SPLIT_SEED)
+    n = 480
+    calls = rng.random(n) < 0.3
+    frame = _with_ids(pd.DataFrame({"right_whale": calls.astype(int)}), prefix="clip")
+    media = {}
+    for clip_id, label in zip(frame["id"], frame["right_whale"], strict=True):
+        buf = io.BytesIO()
+        with wave.open(buf, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(2000)
+            out.writeframes(_upcall(rng, label == 1).tobytes())
+        media[f"clips/{clip_id}.wav"] = buf.getvalue()
+    frame = pd.DataFrame({"id": frame["id"], "clip": [f"clips/{i}.wav" for i in frame["id"]],
+                          "right_whale": frame["right_whale"]})
+    return SeedSource(
+        "whale-calls", "Right Whale Up-call Detection", Modality.AUDIO, TaskType.BINARY,
+        GradingSpec(metric="auc", id_column="id", target_columns=("right_whale",),
+                    submission_columns=("right_whale",)),
+        frame, "Detect North Atlantic right whale up-calls in two-second hydrophone clips (the shape of mle-bench's "
+        "ICML 2013 whale challenge, with the label in a table).",
+        {"clip": "path of the 2-second mono 16-bit WAV (2000 samples/s), relative to the data folder",
+         "right_whale": "1 if the clip holds a right whale up-call"},
+        "SYNTHETIC: no real audio ships with the installed packages, so these clips are generated offline by a "
+        "fixed generator (hydrophone noise, ship tones, up-calls) that is independent of sandmle's audio synthesizer",
+        test_share=0.25, media=media,
+        media_line="- `clips/` — the WAV files referenced by the `clip` column.",
+    )
+
+
 SOURCES: dict[str, Callable[[Path], SeedSource]] = {
     "breast-cancer": breast_cancer,
     "penguins": penguins,
@@ -301,4 +359,5 @@ SOURCES: dict[str, Callable[[Path], SeedSource]] = {
     "docstrings": docstrings,
     "digits": digits,
     "co2": co2,
+    "whale-calls": whale_calls,
 }

@@ -23,6 +23,7 @@ EXPECTED = {
     "docstrings": (Modality.TEXT, TaskType.MULTICLASS, "macro_f1", 5),
     "digits": (Modality.IMAGE, TaskType.MULTICLASS, "accuracy", 10),
     "co2": (Modality.TIME_SERIES, TaskType.FORECASTING, "mae", None),
+    "whale-calls": (Modality.AUDIO, TaskType.BINARY, "auc", 2),
 }
 
 

@@ -27,6 +27,7 @@ _KIND_WORDS = {
     ColumnKind.TEXT: "free text",
     ColumnKind.DATETIME: "date",
     ColumnKind.IMAGE: "image path",
+    ColumnKind.AUDIO: "audio clip path",
 }
 _TASK_WORDS = {
     TaskType.BINARY: "a binary classification task",

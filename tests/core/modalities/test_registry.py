@@ -21,8 +21,8 @@ def test_every_modality_has_exactly_one_kit() -> None:
     assert sorted(k.modality for k in KITS) == sorted(Modality)
     assert len({k.rule_kind for k in KITS}) == len(KITS)
     assert {m: get_kit(m).modality for m in Modality} == {m: m for m in Modality}
-    with pytest.raises(SpecError, match="no modality package registers 'audio'"):
-        get_kit("audio")
+    with pytest.raises(SpecError, match="no modality package registers 'point_cloud'"):
+        get_kit("point_cloud")
 
 
 def test_the_rule_union_is_the_registry() -> None:
@@ -31,36 +31,38 @@ def test_the_rule_union_is_the_registry() -> None:
     assert all(mapping[k.rule_kind].endswith(k.rule_model.__name__) for k in KITS)
 
 
-class _AudioRule(BaseModel):
+class _PointCloudRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["audio"] = "audio"
-    sample_rate: int
+    kind: Literal["point_cloud"] = "point_cloud"
+    points: int
 
 
 def _not_here(*args: object, **kwargs: object) -> NoReturn:
     raise NotImplementedError("a real modality package implements this")
 
 
-AUDIO_KIT = ModalityKit(modality="audio", rule_model=_AudioRule, test_rows=(50, 100),  # type: ignore[arg-type]
-                        extra_challenges=(), detects=lambda kinds: "audio" in kinds, hosts=_not_here,
+POINT_KIT = ModalityKit(modality="point_cloud", rule_model=_PointCloudRule, test_rows=(50, 100),  # type: ignore[arg-type]
+                        extra_challenges=(), detects=lambda kinds: "points" in kinds, hosts=_not_here,
                         draft=_not_here, synthesize=_not_here, ladder=_not_here)
 """What a new modality package registers (its drafter, synthesizer and ladder are not needed for the union)."""
 
 
 def test_registering_one_more_kit_extends_the_rule_union_cleanly() -> None:
-    union = TypeAdapter(rule_union((*KITS, AUDIO_KIT)))
-    assert union.validate_python({"kind": "audio", "sample_rate": 16000}) == _AudioRule(sample_rate=16000)
-    with pytest.raises(ValidationError, match="sample_rate"):
-        union.validate_python({"kind": "audio"})
+    union = TypeAdapter(rule_union((*KITS, POINT_KIT)))
+    assert union.validate_python({"kind": "point_cloud", "points": 2048}) == _PointCloudRule(points=2048)
+    with pytest.raises(ValidationError, match="points"):
+        union.validate_python({"kind": "point_cloud"})
     with pytest.raises(ValidationError):
-        TypeAdapter(Rule).validate_python({"kind": "audio", "sample_rate": 16000})  # not registered here
+        TypeAdapter(Rule).validate_python({"kind": "point_cloud", "points": 2048})  # not registered here
     with pytest.raises(ValueError, match="distinct modalities"):
         rule_union((*KITS, KITS[0]))
 
 
 @pytest.mark.parametrize(("kinds", "modality"), [
     (["image", "numeric"], Modality.IMAGE),
+    (["audio"], Modality.AUDIO),
+    (["audio", "numeric"], Modality.AUDIO),
     (["text"], Modality.TEXT),
     (["text", "integer"], Modality.TEXT),
     (["datetime", "numeric"], Modality.TIME_SERIES),

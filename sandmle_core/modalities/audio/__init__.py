@@ -1,0 +1,81 @@
+"""The audio modality: detection (binary) and multi-class classification of synthetic WAV clips.
+
+`rule` holds the hidden per-class sound events and nuisance model (`AudioRule`), `drafter` draws it from a domain's
+audio vocabulary, `synthesizer` renders the clips and writes the tables, `ladder` writes the solution scripts.
+`KIT` is what the registry sees; `has_audio_files` is the folder-level detector for seeds whose audio is not named
+by a table column (mle-bench's mlsp-2013-birds keeps its WAVs under essential_data/, the whale challenge in zips).
+
+Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sandmle_core.modalities.audio import drafter, ladder, synthesizer
+from sandmle_core.modalities.audio.drafter import AUDIO_COLUMN, ID_COLUMN
+from sandmle_core.modalities.audio.rule import AudioRule
+from sandmle_core.modalities.audio.synthesizer import AUDIO_DIR
+from sandmle_core.modalities.base import ModalityKit
+from sandmle_core.spec import Challenge, ColumnKind, Modality, TaskType
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sandmle_core.catalog.schema import Domain
+    from sandmle_core.profile import FeatureProfile
+    from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["AUDIO_COLUMN", "AUDIO_DIR", "AUDIO_SUFFIXES", "ID_COLUMN", "KIT", "has_audio_files"]
+
+AUDIO_SUFFIXES = (".wav", ".aif", ".aiff", ".flac", ".mp3", ".ogg")
+
+
+def has_audio_files(public: Path, at_least: int = 2) -> bool:
+    """Whether a seed's public folder holds audio clips, loose or inside its zip archives (names only are read)."""
+    found = 0
+    for path in sorted(public.rglob("*")):
+        if path.is_file() and path.suffix.lower() in AUDIO_SUFFIXES:
+            found += 1
+        elif path.is_file() and path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                found += sum(Path(n).suffix.lower() in AUDIO_SUFFIXES for n in archive.namelist())
+        if found >= at_least:
+            return True
+    return False
+
+
+def _detects(kinds: Sequence[str]) -> bool:
+    return "audio" in kinds
+
+
+def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
+    if domain.audio is None:
+        return False
+    if task_type == TaskType.BINARY:
+        return True
+    return task_type == TaskType.MULTICLASS and len(domain.audio.classes) >= min_classes
+
+
+def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
+    return {"audio_column": next((f.name for f in public if f.kind == "audio"), None)}
+
+
+def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    line = (f"- `{AUDIO_DIR}/` — one mono 16-bit WAV clip per row; the `{AUDIO_COLUMN}` column holds its path "
+            "relative to the data folder.")
+    return [*files[:2], line, *files[2:]]
+
+
+def _row_noun(spec: TaskSpec) -> str:
+    return "one audio clip"
+
+
+KIT = ModalityKit.assemble(
+    drafter, synthesizer, ladder, modality=Modality.AUDIO, rule_model=AudioRule, test_rows=(100, 250),
+    extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
+    ladder_column=("audio_column", ColumnKind.AUDIO), profile_details=_profile_details, data_files=_data_files,
+    row_noun=_row_noun)

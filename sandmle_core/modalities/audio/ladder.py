@@ -1,0 +1,266 @@
+"""The audio-classification ladder: six standalone scripts, from the class prior to an ensemble on spectrogram patches.
+
+Levels: 0 the training prior; 1 clip energy statistics (RMS, peak, crest factor, zero crossings, frame-energy spread)
+with logistic regression; 2 time-averaged log power in 24 spectral bands with logistic regression; 3 spectrogram
+patch features (per band: peak over the noise floor, spread, onset strength, modulation) with extra trees; 4 a
+gradient-boosting model on every feature family, its learning rate and depth tuned by cross-validation; 5 a blend of
+a linear model on patch features, the trees and the boosted model. Each script holds its config as literals plus a
+shared prelude (loading WAVs with the standard library, features, writing), and uses numpy, pandas and scikit-learn
+only, so it runs on its own on a synthetic environment and on a real seed.
+"""
+
+from __future__ import annotations
+
+from sandmle_core.ladder import SEED_ENV, LadderConfig, LadderScript
+from sandmle_core.spec import Modality
+
+__all__ = ["scripts"]
+
+_KINDS = ("label", "class_probabilities", "probability")
+
+_PRELUDE = '''
+import os
+import wave
+
+import numpy as np
+import pandas as pd
+
+SEED = int(os.environ.get(SEED_ENV, "0"))
+FRAME, HOP, BANDS = 256, 128, 24
+
+
+def load():
+    """train and test tables; a seeded 90% subsample of the training rows when SEED is not 0."""
+    train = pd.read_csv(os.path.join("public", "train.csv"), dtype={TARGET: str})
+    test = pd.read_csv(os.path.join("public", "test.csv"))
+    train = train[train[TARGET].notna()].reset_index(drop=True)
+    if SEED != 0:
+        keep = np.sort(np.random.default_rng(SEED).permutation(len(train))[: max(1, int(round(0.9 * len(train))))])
+        train = train.iloc[keep].reset_index(drop=True)
+    return train, test
+
+
+def read(rel):
+    """One clip as floats in [-1, 1] (mono: channels averaged) and its sample rate."""
+    with wave.open(os.path.join("public", rel), "rb") as clip:
+        rate, width, channels = clip.getframerate(), clip.getsampwidth(), clip.getnchannels()
+        raw = clip.readframes(clip.getnframes())
+    dtype = {1: np.uint8, 2: "<i2", 4: "<i4"}[width]
+    x = np.frombuffer(raw, dtype=dtype).astype(np.float64)
+    x = (x - 128.0) / 128.0 if width == 1 else x / float(2 ** (8 * width - 1))
+    return x.reshape(-1, channels).mean(1), rate
+
+
+def clips(table):
+    """Every clip of the table, cut or zero-padded to the length of the first one: (n, samples), rate."""
+    out, length, rate = [], None, None
+    for rel in table[AUDIO].astype(str):
+        x, r = read(rel)
+        length, rate = length or len(x), rate or r
+        out.append(np.pad(x[:length], (0, max(0, length - len(x)))))
+    return np.stack(out), rate
+
+
+def energy(x):
+    """Clip-level loudness statistics: RMS, peak, crest factor, zero-crossing rate, frame-energy spread."""
+    n = x.shape[1] // FRAME
+    frames = np.sqrt((x[:, : n * FRAME].reshape(len(x), n, FRAME) ** 2).mean(2) + 1e-12)
+    rms = np.sqrt((x ** 2).mean(1) + 1e-12)
+    peak = np.abs(x).max(1) + 1e-9
+    zcr = (np.diff(np.sign(x), axis=1) != 0).mean(1)
+    q = np.quantile(np.log(frames), [0.1, 0.5, 0.9], axis=1).T
+    return np.column_stack([np.log(rms), np.log(peak), np.log(peak / rms), zcr, q, q[:, 2] - q[:, 0],
+                            np.log(frames).std(1), (np.abs(x) > 0.99).mean(1)])
+
+
+def spectrogram(x, rate):
+    """Log power in BANDS log-spaced bands per frame: (n, frames, BANDS)."""
+    n = 1 + (x.shape[1] - FRAME) // HOP
+    idx = np.arange(FRAME)[None, :] + HOP * np.arange(n)[:, None]
+    power = np.abs(np.fft.rfft(x[:, idx] * np.hanning(FRAME), axis=2)) ** 2
+    freqs = np.fft.rfftfreq(FRAME, 1.0 / rate)
+    edges = np.geomspace(80.0, rate / 2, BANDS + 1)
+    which = np.clip(np.searchsorted(edges, freqs) - 1, 0, BANDS - 1)
+    bands = np.stack([power[:, :, which == b].sum(2) if (which == b).any() else power[:, :, 0] * 0
+                      for b in range(BANDS)], axis=2)
+    return np.log(bands + 1e-10)
+
+
+def band_levels(spec):
+    """Time-averaged band levels, relative to the clip's mean level (a gain change shifts every band alike)."""
+    levels = spec.mean(1)
+    return levels - levels.mean(1, keepdims=True)
+
+
+def patches(spec):
+    """Per band: peak and 75th percentile over the band's noise floor (median over time), spread over time, onset
+    strength, the strongest frame's spectral shape, and the energy at slow and fast temporal modulation."""
+    floor = np.median(spec, axis=1, keepdims=True)
+    lifted = spec - floor
+    peak = lifted.max(1)
+    upper = np.quantile(lifted, 0.75, axis=1)
+    onset = np.maximum(np.diff(spec, axis=1), 0).mean(1)
+    loudest = spec[np.arange(len(spec)), spec.sum(2).argmax(1)]
+    shape = loudest - loudest.mean(1, keepdims=True)
+    mod = np.abs(np.fft.rfft(lifted - lifted.mean(1, keepdims=True), axis=1))
+    cut = max(2, mod.shape[1] // 4)
+    slow, fast = mod[:, 1:cut].mean(1), mod[:, cut:].mean(1)
+    return np.hstack([peak, upper, spec.std(1), onset, shape, np.log(slow + 1e-6), np.log(fast + 1e-6)])
+
+
+def features(table):
+    """(energy, band levels, patch features) of a table's clips."""
+    x, rate = clips(table)
+    spec = spectrogram(x, rate)
+    return energy(x), band_levels(spec), patches(spec)
+
+
+def write(test, model_classes, proba):
+    """Write submission.csv: the most probable class, the positive class's probability, or one column per class."""
+    model_classes = [str(c) for c in model_classes]
+    proba = np.asarray(proba, dtype=float)
+    out = pd.DataFrame({ID: test[ID].to_numpy()})
+    if KIND == "label":
+        out[SUBMISSION[0]] = np.asarray(model_classes, dtype=object)[proba.argmax(1)]
+    elif KIND == "probability":
+        column = model_classes.index(POSITIVE) if POSITIVE in model_classes else None
+        out[SUBMISSION[0]] = np.round(proba[:, column] if column is not None else np.zeros(len(test)), 6)
+    else:
+        full = np.zeros((len(test), len(SUBMISSION)))
+        for j, c in enumerate(model_classes):
+            if c in SUBMISSION:
+                full[:, SUBMISSION.index(c)] = proba[:, j]
+        full = np.round((full + 1e-3) / (full + 1e-3).sum(1, keepdims=True), 6)
+        top = full.argmax(1)
+        rows = np.arange(len(full))
+        full[rows, top] = 0.0
+        full[rows, top] = np.round(1.0 - full.sum(1), 6)
+        for j, c in enumerate(SUBMISSION):
+            out[c] = full[:, j]
+    out.to_csv("submission.csv", index=False)
+'''
+
+_LINEAR = '''
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+'''
+
+_LEVELS: tuple[tuple[str, str, str], ...] = (
+    ("prior", "the training prior: the majority class, or the class shares", '''
+train, test = load()
+labels = train[TARGET].astype(str)
+classes = list(CLASSES) if CLASSES else sorted(labels.unique())
+counts = np.array([(labels == c).sum() for c in classes], dtype=float)
+if KIND == "label":
+    proba = np.zeros(len(classes))
+    majority = sorted(c for c, n in zip(classes, counts) if n == counts.max())[0]  # ties: the first by name
+    proba[classes.index(majority)] = 1.0
+else:
+    proba = (counts + 1.0) / (counts + 1.0).sum()
+write(test, classes, np.tile(proba, (len(test), 1)))
+'''),
+    ("energy_logreg", "clip energy statistics, logistic regression", _LINEAR + '''
+train, test = load()
+x_train, x_test = energy(clips(train)[0]), energy(clips(test)[0])
+model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000, random_state=SEED))
+model.fit(x_train, train[TARGET].astype(str))
+write(test, model.classes_, model.predict_proba(x_test))
+'''),
+    ("bands_logreg", "time-averaged log power in 24 spectral bands, logistic regression", _LINEAR + '''
+train, test = load()
+x_train, x_test = features(train)[1], features(test)[1]
+model = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000, random_state=SEED))
+model.fit(x_train, train[TARGET].astype(str))
+write(test, model.classes_, model.predict_proba(x_test))
+'''),
+    ("patches_trees", "spectrogram patch features (peak over the noise floor, spread, onsets, modulation), extra "
+     "trees", '''
+from sklearn.ensemble import ExtraTreesClassifier
+
+train, test = load()
+x_train, x_test = features(train)[2], features(test)[2]
+model = ExtraTreesClassifier(n_estimators=300, max_features="sqrt", min_samples_leaf=2, random_state=SEED, n_jobs=1)
+model.fit(x_train, train[TARGET].astype(str))
+write(test, model.classes_, model.predict_proba(x_test))
+'''),
+    ("tuned_gbm", "gradient boosting on every feature family, learning rate and depth picked on a 25% holdout", '''
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import log_loss
+from sklearn.model_selection import train_test_split
+
+train, test = load()
+x_train, x_test = np.hstack(features(train)), np.hstack(features(test))
+y = train[TARGET].astype(str).to_numpy()
+fit_x, hold_x, fit_y, hold_y = train_test_split(x_train, y, test_size=0.25, stratify=y, random_state=SEED)
+best, best_loss = None, np.inf
+for rate, depth in ((0.1, 2), (0.2, 3)):
+    model = HistGradientBoostingClassifier(max_iter=60, learning_rate=rate, max_depth=depth, min_samples_leaf=4,
+                                           l2_regularization=1.0, random_state=SEED).fit(fit_x, fit_y)
+    loss = log_loss(hold_y, model.predict_proba(hold_x), labels=model.classes_)
+    if loss < best_loss:
+        best, best_loss = (rate, depth), loss
+model = HistGradientBoostingClassifier(max_iter=60, learning_rate=best[0], max_depth=best[1], min_samples_leaf=4,
+                                       l2_regularization=1.0, random_state=SEED).fit(x_train, y)
+write(test, model.classes_, model.predict_proba(x_test))
+'''),
+    ("ensemble", "a blend of logistic regression on patch features, extra trees and gradient boosting", _LINEAR + '''
+from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier
+
+train, test = load()
+e_train, b_train, p_train = features(train)
+e_test, b_test, p_test = features(test)
+a_train, a_test = np.hstack([e_train, b_train, p_train]), np.hstack([e_test, b_test, p_test])
+y = train[TARGET].astype(str)
+linear = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000, random_state=SEED))
+linear.fit(p_train, y)
+trees = ExtraTreesClassifier(n_estimators=300, max_features="sqrt", min_samples_leaf=2, random_state=SEED, n_jobs=1)
+trees.fit(a_train, y)
+boosted = HistGradientBoostingClassifier(max_iter=60, learning_rate=0.15, max_depth=3, min_samples_leaf=4,
+                                         l2_regularization=1.0, random_state=SEED)
+boosted.fit(a_train, y)
+assert list(linear.classes_) == list(trees.classes_) == list(boosted.classes_)
+blend = (0.4 * linear.predict_proba(p_test) + 0.4 * trees.predict_proba(a_test)
+         + 0.2 * boosted.predict_proba(a_test))
+write(test, linear.classes_, blend)
+'''),
+)
+
+
+def _header(config: LadderConfig, level: int, name: str, summary: str) -> str:
+    positive = "1" if not config.classes or "1" in config.classes else str(config.classes[-1])
+    return (
+        f'"""Ladder level {level} ({name}): {summary}.\n\n'
+        f"Reads ./public/train.csv, ./public/test.csv and the WAV clips they name; writes ./submission.csv.\n"
+        f'Generated by sandmle. Seed from ${SEED_ENV} (default 0; not 0 = fit on a seeded 90% subsample)."""\n'
+        f"\nSEED_ENV = {SEED_ENV!r}\n"
+        f"ID = {config.id_column!r}\n"
+        f"TARGET = {config.target_columns[0]!r}\n"
+        f"AUDIO = {config.audio_column or 'clip'!r}\n"
+        f"CLASSES = {tuple(config.classes) if config.classes else None!r}\n"
+        f"POSITIVE = {positive!r}\n"
+        f"SUBMISSION = {tuple(config.submission_columns)!r}\n"
+        f"KIND = {config.metric_kind!r}\n"
+    )
+
+
+def scripts(config: LadderConfig) -> list[LadderScript]:
+    """The audio-classification ladder of a task, weakest first.
+
+    Raises:
+        ValueError: when the config is not an audio task with one target column graded on labels, the positive
+            class's probability or class probabilities.
+    """
+    if config.modality != Modality.AUDIO:
+        raise ValueError(f"the audio ladder needs an audio task, got {config.modality}")
+    if config.metric_kind not in _KINDS:
+        raise ValueError(f"the audio ladder writes labels or probabilities, not {config.metric_kind!r}")
+    if len(config.target_columns) != 1:
+        raise ValueError(f"the audio ladder needs exactly one target column, got {list(config.target_columns)}")
+    if config.metric_kind in ("label", "probability") and len(config.submission_columns) != 1:
+        raise ValueError("a label or probability submission has exactly one column besides the id")
+    return [
+        LadderScript(level=level, name=name, summary=summary,
+                     source=_header(config, level, name, summary) + _PRELUDE + "\n" + body.lstrip("\n"))
+        for level, (name, summary, body) in enumerate(_LEVELS)
+    ]
