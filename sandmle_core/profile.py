@@ -19,6 +19,7 @@ from sandmle_core.errors import SeedError, UnsupportedSeed
 from sandmle_core.metrics import METRICS
 from sandmle_core.modalities import detect_modality, get_kit
 from sandmle_core.profiling import TaskDNA, read_dna, read_table
+from sandmle_core.profiling.verdict import hosting_problem
 from sandmle_core.seeds.task import SeedTask
 from sandmle_core.spec import GradingSpec, Modality, TaskType
 
@@ -185,6 +186,14 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     else:
         values = pd.to_numeric(target.iloc[:, 0], errors="coerce").dropna()
         skew = round(float(values.skew()), 4) if len(values) > 2 else None
+    problem = hosting_problem(modality.value, task_type.value, cardinality)
+    if dna is not None and task_type == TaskType.MULTICLASS and METRICS[grading.metric].kind not in (
+            "label", "class_probabilities"):
+        problem = (f"unsupported submission shape: a multiclass task scored by {grading.metric} over "
+                   f"{len(grading.submission_columns)} per-class columns; generated multiclass tasks are scored on "
+                   "a label or on class probabilities, which would change the submission")
+    if problem:  # refused here, with its real cause, rather than at every slot's draft
+        raise UnsupportedSeed(seed.root, problem)
     public = [f for f in features if f.kind != "id"]
     mix: dict[str, int] = {}
     for f in public:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sandmle_core.errors import SpecError
 from sandmle_core.spec import TaskType
 
-__all__ = ["support_verdict"]
+__all__ = ["hosting_problem", "support_verdict"]
 
 
 def support_verdict(modality: str, task_type: str) -> tuple[bool, str | None]:
@@ -30,3 +30,28 @@ def support_verdict(modality: str, task_type: str) -> tuple[bool, str | None]:
     if kit.task_type is not None and kit.task_type.value != task_type:
         return False, f"unsupported task type: {task_type} — the {modality} family generates {kit.task_type} only"
     return True, None
+
+
+def hosting_problem(modality: str, task_type: str, n_classes: int | None) -> str | None:
+    """Why no catalog domain can host this task — the real cause — or None when some domain can.
+
+    The causes, in order: the modality's generator drafts other task types only (image binary, text multilabel), or
+    it drafts this type but no domain has enough classes (the message names the largest class count on offer).
+    """
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities import domains_for, get_kit
+    from sandmle_core.modalities.base import class_count_range
+
+    catalog = load_catalog()
+    kind = TaskType(task_type)
+    if domains_for(catalog, modality, kind, n_classes if kind != TaskType.REGRESSION else None):
+        return None
+    kit = get_kit(modality)
+    hosted = [t.value for t in TaskType if any(kit.hosts(d, t, 2) for d in catalog.domains)]
+    if task_type not in hosted:
+        return (f"unsupported task type for the {modality} family: {task_type} — its generator drafts "
+                f"{', '.join(hosted) or 'nothing'} only; generating another task type would change the task")
+    need = class_count_range(n_classes or 2)[0]
+    largest = max((n for n in range(2, 1001) if any(kit.hosts(d, kind, n) for d in catalog.domains)), default=0)
+    return (f"unsupported class count: a {modality} {task_type} seed with {n_classes} classes needs a catalog domain "
+            f"with at least {need} classes; the largest the catalog offers is {largest}")
