@@ -17,6 +17,7 @@ REFUSED = "the-icml-2013-whale-challenge-right-whale-redux"
 
 def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_path):
     from sandmle.flows.build_corpus import build_corpus
+    from sandmle.flows.regenerate_failed import regenerate_failed
 
     for comp_id in (*BUILT, REFUSED):
         paths = write_competition(comp_id, tmp_path / "mlebench", "split")
@@ -37,3 +38,7 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
     for comp_id, block in built.items():  # the DNA is kept: same modality, task type and metric
         assert block["modality"] == EXPECTED[comp_id].modality
         assert block["grading"]["metric"] == EXPECTED[comp_id].metric
+    # regenerate leaves a still-unsupported seed's records alone and says why, instead of crashing
+    again = regenerate_failed(corpus=str(out), contracts=False)
+    assert again["retried"] == 0 and list(again["unsupported_seeds"].values())[0].startswith("unsupported modality")
+    assert REFUSED in {f.seed_id for f in read_failures(corpus)}
