@@ -14,6 +14,7 @@ from sandmle.flows._common import dask_runner, export_api_url
 from sandmle.flows.build_corpus import build_environments
 from sandmle.tasks import stages
 
+from sandmle_core.errors import UnsupportedSeed
 from sandmle_core.generate import DEFAULT_ATTEMPTS
 from sandmle_core.pipeline import count_diversity, failed_seed_refs, read_profile, regeneration_jobs
 from sandmle_core.records import ManifestRow
@@ -31,8 +32,13 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
     start = time.perf_counter()
     root = Path(corpus).resolve()
     profiles = {}
+    unsupported: dict[str, str] = {}
     for ref in failed_seed_refs(root):
-        _, path = stages.analyze_seed(ref, str(root))
+        try:
+            _, path = stages.analyze_seed(ref, str(root))
+        except UnsupportedSeed as exc:  # still unsupported: its failure records stay, the others are retried
+            unsupported[ref] = exc.problem
+            continue
         profiles[ref] = read_profile(path)
     jobs = regeneration_jobs(root, profiles, backend, max_attempts=max_attempts)
     rows: list[ManifestRow] = []
@@ -44,4 +50,4 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
     summary = stages.publish_summary(rows, count_diversity(rows), time.perf_counter() - start)
     fixed = sum(r.status == "accepted" for r in rows)
     return {"corpus": str(root), "retried": len(jobs), "fixed": fixed, "still_failed": len(jobs) - fixed,
-            "summary": summary}
+            "summary": summary, "unsupported_seeds": unsupported}

@@ -46,6 +46,11 @@ class SeedError(_PathProblem):
     """A seed competition folder is missing a file or holds one that cannot be read."""
 
 
+class UnsupportedSeed(SeedError):
+    """A seed read correctly whose Task DNA no registered generator family can keep (a typed outcome, not a crash):
+    the build records its slots in failed/ with this reason and goes on with the other seeds."""
+
+
 class ProfileError(_PathProblem):
     """The Task DNA of a seed cannot be extracted (for example, no target column can be found)."""
 

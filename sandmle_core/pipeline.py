@@ -203,11 +203,13 @@ def regeneration_jobs(corpus_root: str | Path, profiles: Mapping[str, TaskProfil
     """One job per failure record: the same slot, continuing the attempt count (fresh rng seed per attempt).
 
     Args:
-        profiles: seed reference → profile, for every reference `failed_seed_refs` names.
+        profiles: seed reference → profile; a reference left out (a seed still unsupported) keeps its records.
     """
     corpus = Corpus(Path(corpus_root))
     jobs = []
     for record in read_failures(corpus):
+        if record.seed_ref not in profiles:
+            continue
         key = SlotKey(record.seed_id, record.rng_seed, record.index)
         jobs.append(SlotJob(key, record.seed_ref, profiles[record.seed_ref], str(corpus.root),
                             backend or record.backend, sandbox_backend, max_attempts,

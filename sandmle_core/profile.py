@@ -3,7 +3,8 @@
 The profile records what a solution has to cope with — modality, task type, metric and direction, label cardinality
 and class balance, missingness, the feature-type mix, skewed or high-cardinality features — read from the seed's
 files. A seed whose config.yaml carries a `sandmle.grading` block (every bundled seed) is graded exactly as declared;
-for any other mle-bench folder the grading contract is inferred from the sample submission and the grader name.
+for any other mle-bench folder the Task DNA is read by `sandmle_core.profiling` (grader name to metric through
+`mlebench_graders`, never a guess) and a DNA no generator family keeps raises `UnsupportedSeed` with the reason.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from sandmle_core.errors import SeedError
+from sandmle_core.errors import SeedError, UnsupportedSeed
 from sandmle_core.metrics import METRICS
 from sandmle_core.modalities import detect_modality, get_kit
+from sandmle_core.profiling import TaskDNA, read_dna, read_table
+from sandmle_core.profiling.verdict import hosting_problem
 from sandmle_core.seeds.task import SeedTask
 from sandmle_core.spec import GradingSpec, Modality, TaskType
 
@@ -24,11 +27,6 @@ __all__ = ["FeatureProfile", "TaskProfile", "profile_seed"]
 
 _MEDIA = re.compile(r"\.(?:png|jpe?g|gif|bmp|tiff?|webp)$", re.I)
 _AUDIO = re.compile(r"\.(?:wav|aiff?|flac|mp3|ogg)$", re.I)
-_GRADER_ALIASES = {
-    "roc_auc": "auc", "auc-roc": "auc", "log_loss": "multiclass_log_loss", "logloss": "multiclass_log_loss",
-    "f1_macro": "macro_f1", "qwk": "quadratic_weighted_kappa", "kappa": "quadratic_weighted_kappa",
-    "rmse": "rmse", "rmsle": "rmsle", "mae": "mae", "accuracy": "accuracy",
-}
 
 
 class FeatureProfile(BaseModel):
@@ -115,34 +113,23 @@ def _feature(series: pd.Series, name: str, id_column: str) -> FeatureProfile:
                           missing_rate=round(float(series.isna().mean()), 4), skewness=skew, outlier_share=outliers)
 
 
-def _infer_grading(seed: SeedTask, train: pd.DataFrame) -> GradingSpec:
-    sample = seed.read_sample_submission()
-    if sample.shape[1] < 2:
-        raise SeedError(seed.sample_submission_path, "a sample submission needs an id column and at least one more")
-    id_column = str(sample.columns[0])
-    if id_column not in train.columns:
-        raise SeedError(seed.train_path, f"has no column {id_column!r} (the sample submission's first column)")
-    submission = tuple(str(c) for c in sample.columns[1:])
-    grader = str((seed.config.get("grader") or {}).get("name", "")).lower().replace(" ", "_")
-    metric = grader if grader in METRICS else _GRADER_ALIASES.get(grader)
-    targets = tuple(c for c in submission if c in train.columns)
-    if targets:
-        classes = None
-        if metric is None:
-            y = train[targets[0]]
-            metric = "rmse" if pd.api.types.is_float_dtype(y) and y.nunique() > 20 else "accuracy"
-        if METRICS[metric].kind == "label":
-            classes = tuple(sorted(train[targets[0]].dropna().astype(str).unique()))
-        return GradingSpec(metric=metric, id_column=id_column, target_columns=targets, submission_columns=submission,
-                           classes=classes)
-    # One probability column per class: the target is the one train column whose values are those classes.
-    for col in train.columns:
-        values = set(train[col].dropna().astype(str).unique())
-        if values and values <= set(submission):
-            return GradingSpec(metric=metric or "multiclass_log_loss", id_column=id_column, target_columns=(col,),
-                               submission_columns=submission, classes=submission)
-    raise SeedError(seed.sample_submission_path, f"cannot tell which train columns the submission columns "
-                                                 f"{list(submission)} predict")
+def _dna_grading(seed: SeedTask, max_rows: int) -> tuple[pd.DataFrame, GradingSpec, TaskDNA, int]:
+    """An mle-bench seed without a grading block: its Task DNA (refused when unsupported) and its train table."""
+    dna = read_dna(seed.id, seed.public_dir, seed.private_dir, seed.config, seed.description)
+    if not dna.supported:
+        raise UnsupportedSeed(seed.root, dna.reason or "unsupported")
+    if not dna.files.get("train"):
+        raise UnsupportedSeed(seed.public_dir, f"unsupported labels: no label table; the {dna.modality} "
+                                               f"{dna.task_type} task keeps its labels in media file names, "
+                                               "which no generator family reads yet")
+    train = read_table(seed.public_dir / dna.files["train"], nrows=max_rows)
+    if dna.label_column:  # answers one column per class: profile the label column
+        train = train.rename(columns={dna.label_column: "__label__"})
+    assert dna.metric is not None
+    grading = GradingSpec(metric=dna.metric, id_column=dna.id_column, target_columns=dna.target_columns,
+                          submission_columns=dna.submission_columns, classes=dna.classes,
+                          passthrough_columns=dna.passthrough_columns)
+    return train, grading, dna, dna.n_test
 
 
 def _task_type(grading: GradingSpec, train: pd.DataFrame, modality: Modality) -> TaskType:
@@ -168,38 +155,62 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
         max_rows: rows of train.csv read at most (profiles of huge seeds use the first rows).
 
     Raises:
+        UnsupportedSeed: the seed was read, but no registered generator family keeps its Task DNA (the reason says
+            which modality, task type or metric).
         SeedError: naming the file when the task cannot be read or its grading cannot be told.
     """
-    train = seed.read_train(nrows=max_rows)
-    n_test = len(seed.read_test())
-    grading = seed.grading or _infer_grading(seed, train)
-    missing = [c for c in (grading.id_column, *grading.target_columns) if c not in train.columns]
+    dna = None
+    if seed.grading is not None:  # a bundled seed: graded as its config declares
+        train, grading = seed.read_train(nrows=max_rows), seed.grading
+        n_test = len(seed.read_test())
+    else:
+        train, grading, dna, n_test = _dna_grading(seed, max_rows)
+    labels = ("__label__",) if dna and dna.label_column else grading.target_columns
+    missing = [c for c in labels if c not in train.columns]
     if missing:
-        raise SeedError(seed.train_path, f"missing column(s) {missing} named by the grading contract")
-    features = tuple(_feature(train[c], str(c), grading.id_column)
-                     for c in train.columns if c not in grading.target_columns)
+        raise SeedError(seed.train_path or seed.public_dir, f"missing column(s) {missing} named by the grading "
+                                                            "contract")
+    skip = {*labels, *(dna.train_only_columns if dna else ())}
+    features = tuple(_feature(train[c], str(c), grading.id_column) for c in train.columns if c not in skip)
     kinds = [f.kind for f in features if f.kind != "id"]
-    hinted = seed.hints.get("modality")
+    hinted = seed.hints.get("modality") or (dna.modality if dna else None)
     modality = Modality(hinted) if hinted else detect_modality(kinds)
-    task_type = TaskType(seed.hints["task_type"]) if seed.hints.get("task_type") else _task_type(
-        grading, train, modality)
-    target = train[list(grading.target_columns)]
+    hinted_type = seed.hints.get("task_type") or (dna.task_type if dna else None)
+    task_type = TaskType(hinted_type) if hinted_type else _task_type(grading, train, modality)
+    target = train[list(labels)]
     balance = cardinality = skew = None
-    if task_type in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
+    one_hot = len(labels) > 1  # one answer column per class or label (plant pathology, jigsaw)
+    if one_hot or task_type == TaskType.MULTILABEL:
+        cardinality = len(grading.target_columns)
+        balance = {c: round(float(pd.to_numeric(target[c], errors="coerce").mean()), 4) for c in target.columns}
+    elif task_type in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
         counts = target.iloc[:, 0].astype(str).value_counts(normalize=True).sort_index()
         balance = {str(k): round(float(v), 4) for k, v in counts.items()}
         cardinality = len(balance)
-    elif task_type == TaskType.MULTILABEL:
-        cardinality = len(grading.target_columns)
-        balance = {c: round(float(pd.to_numeric(target[c], errors="coerce").mean()), 4) for c in target.columns}
     else:
         values = pd.to_numeric(target.iloc[:, 0], errors="coerce").dropna()
         skew = round(float(values.skew()), 4) if len(values) > 2 else None
+    problem = hosting_problem(modality.value, task_type.value, cardinality)
+    if dna is not None and task_type == TaskType.MULTICLASS and METRICS[grading.metric].kind not in (
+            "label", "class_probabilities"):
+        problem = (f"unsupported submission shape: a multiclass task scored by {grading.metric} over "
+                   f"{len(grading.submission_columns)} per-class columns; generated multiclass tasks are scored on "
+                   "a label or on class probabilities, which would change the submission")
+    if problem:  # refused here, with its real cause, rather than at every slot's draft
+        raise UnsupportedSeed(seed.root, problem)
     public = [f for f in features if f.kind != "id"]
     mix: dict[str, int] = {}
     for f in public:
         mix[f.kind] = mix.get(f.kind, 0) + 1
-    details = get_kit(modality).profile_details(train, public, n_test)
+    kit = get_kit(modality)
+    if dna is not None and kit.ladder_column and kit.ladder_column[1].value not in {"image", *kinds}:
+        need = kit.ladder_column[1].value
+        raise UnsupportedSeed(seed.root, f"unsupported input: the {modality} family needs a public {need} column; "
+                                         f"this seed has none besides its id ({grading.id_column!r}), which no "
+                                         "generator family keeps as the input itself")
+    details = kit.profile_details(train, public, n_test)
+    if dna is not None:
+        details = {**details, "dna": dna.model_dump(mode="json", exclude={"files"}), "files": dna.files}
     return TaskProfile(
         seed_id=seed.id, modality=modality, task_type=task_type, grading=grading, metric=grading.metric,
         lower_is_better=METRICS[grading.metric].lower_is_better, n_train=len(train), n_test=n_test,

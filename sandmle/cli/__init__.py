@@ -19,6 +19,7 @@ __all__ = ["app", "main"]
 # Command modules, in the order their commands appear in `sandmle --help`.
 _COMMAND_MODULES: tuple[str, ...] = (
     "pipeline",
+    "seeds",
     "generation",
     "grading",
     "sandbox",

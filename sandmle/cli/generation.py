@@ -1,4 +1,4 @@
-"""`sandmle seeds`, `sandmle profile SEED` and `sandmle generate SEED --count K` (plain loop, no orchestration)."""
+"""`sandmle profile SEED` and `sandmle generate SEED --count K` (plain loop, no orchestration)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,6 @@ from pathlib import Path
 import typer
 
 from sandmle.cli._app import app, print_json
-
-
-@app.command()
-def seeds(as_json: bool = typer.Option(False, "--json")) -> None:
-    """The bundled seed tasks (built offline into the cache on first use)."""
-    from sandmle_core.seeds.sources import SOURCES
-
-    rows = [{"id": key, "builder": fn.__name__} for key, fn in SOURCES.items()]
-    if as_json:
-        print_json(rows)
-        return
-    for row in rows:
-        typer.echo(row["id"])
 
 
 @app.command()

@@ -13,8 +13,14 @@ from sandmle.cli._app import app, print_json
 
 @app.command()
 def build(
-    seed: list[str] = typer.Option(None, "--seed", help="bundled seed id or competition folder (repeatable); "
+    seed: list[str] = typer.Option(None, "--seed", help="bundled seed id, competition folder, or (with "
+                                                         "--mlebench-root) mle-bench competition id (repeatable); "
                                                          "default: every bundled seed"),
+    data_dir: Path = typer.Option(None, "--data-dir", help="mle-bench's data root (<id>/prepared/): the split "
+                                                           "layout"),
+    mlebench_root: Path = typer.Option(None, "--mlebench-root", help="the mle-bench repository: --seed/--seed-set "
+                                                                     "name competition ids"),
+    seed_set: Path = typer.Option(None, "--seed-set", help="a file of competition ids, one per line"),
     per_seed: int = typer.Option(3, "--per-seed", min=1, help="environments per seed"),
     out: Path = typer.Option(Path("corpus"), "--out", help="corpus folder (resumed when it exists)"),
     backend: str = typer.Option("offline", "--backend", help="offline | claude"),
@@ -31,8 +37,9 @@ def build(
         from sandmle_core.agents.claude import require_api_key
 
         require_api_key()
-    seeds = list(seed) if seed else None
-    from sandmle_core.seeds import bundled_seed_ids
+    from sandmle_core.seeds import bundled_seed_ids, seed_refs
+
+    seeds = seed_refs(list(seed) if seed else None, data_dir, mlebench_root, seed_set)  # bad input: exit 2 now
 
     total = per_seed * len(seeds or bundled_seed_ids())
     with prefect_api() as url:
@@ -47,6 +54,7 @@ def build(
                                   dask_address=dask_address, workers=workers, contracts=not no_contracts)
     if as_json:
         print_json({k: v for k, v in result.items() if k != "summary"})
+        _exit_if_unsupported(result)
         return
     from rich.console import Console
     from rich.markdown import Markdown
@@ -57,6 +65,17 @@ def build(
         console.print(f"{result['skipped_published']} slots were already published and kept (resume).")
     console.print(f"corpus: [bold]{result['corpus']}[/]  (API used: {url})")
     console.print("next: `sandmle list CORPUS`, `sandmle show ENV_DIR`, `sandmle ui` for the Prefect UI")
+    for seed_id, reason in result.get("unsupported_seeds", {}).items():
+        console.print(f"[bold yellow]unsupported seed[/] {seed_id}: {reason}", highlight=False, soft_wrap=True)
+    _exit_if_unsupported(result)
+
+
+def _exit_if_unsupported(result: dict) -> None:
+    """Exit 3 when some seeds were refused as unsupported: the build did not do all it was asked."""
+    if result.get("unsupported_seeds"):
+        from sandmle_core.refusals import UNSUPPORTED_EXIT
+
+        raise typer.Exit(UNSUPPORTED_EXIT)
 
 
 @app.command()

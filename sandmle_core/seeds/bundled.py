@@ -138,11 +138,18 @@ def get_bundled_seed(seed_id: str) -> SeedTask:
 
 
 def resolve_seed(ref: str | Path) -> SeedTask:
-    """A bundled seed id, or the path of any mle-bench competition folder."""
-    text = str(ref)
-    if text in SOURCES:
+    """A bundled seed id, the path of a combined competition folder, or a split reference
+    (`COMPETITION_DIR --data-dir DATA_DIR`, see `seeds.refs`).
+
+    Raises:
+        SeedError: naming what does not exist.
+    """
+    from sandmle_core.seeds.refs import split_seed_ref
+
+    text, data_dir = split_seed_ref(str(ref))
+    if text in SOURCES and data_dir is None:
         return get_bundled_seed(text)
     path = Path(text)
     if path.exists():
-        return load_seed(path)
+        return load_seed(path, data_dir=data_dir)
     raise SeedError(path, f"neither a bundled seed ({', '.join(SOURCES)}) nor a competition folder")

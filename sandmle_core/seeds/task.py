@@ -9,6 +9,7 @@ submission and answers are found by name patterns and reported when ambiguous or
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,28 @@ import pandas as pd
 import yaml
 
 from sandmle_core.errors import SeedError
+from sandmle_core.profiling.inventory import is_table, read_table
 from sandmle_core.spec import GradingSpec
 
-__all__ = ["SeedTask", "load_seed", "read_table_file"]
+__all__ = ["SeedTask", "load_seed", "normalize_seed_id", "read_table_file"]
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".csv.gz", ".zip")
+
+
+def normalize_seed_id(name: str) -> str:
+    """A competition id as the seed id of environment ids: lowercase words joined by `-` (`my_comp.V2` →
+    `my-comp-v2`).
+
+    Raises:
+        SeedError: when nothing of the name is left (no letter or digit).
+    """
+    clean = re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-")
+    if not clean:
+        raise SeedError(name, "cannot form a seed id from this name (it has no letters or digits)")
+    return clean
 
 
 def _tables(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.lower().endswith(TABLE_SUFFIXES))
+    return sorted(p for p in folder.iterdir() if p.is_file() and is_table(p.name))
 
 
 def _pick(folder: Path, stems: tuple[str, ...], what: str, required: bool = True) -> Path | None:
@@ -46,23 +60,12 @@ def _pick(folder: Path, stems: tuple[str, ...], what: str, required: bool = True
 
 
 def read_table_file(path: Path, nrows: int | None = None) -> pd.DataFrame:
-    """Read a csv/tsv/parquet/json table.
+    """Read a csv/tsv/parquet/json/zipped-csv table (a zip of media is never read as a table).
 
     Raises:
         SeedError: naming the file when it cannot be read.
     """
-    name = path.name.lower()
-    try:
-        if name.endswith(".parquet"):
-            frame = pd.read_parquet(path)
-            return frame.head(nrows) if nrows else frame
-        if name.endswith(".tsv"):
-            return pd.read_csv(path, sep="\t", nrows=nrows)
-        if name.endswith((".json", ".jsonl")):
-            return pd.read_json(path, lines=name.endswith(".jsonl"), nrows=nrows if name.endswith("l") else None)
-        return pd.read_csv(path, nrows=nrows)
-    except (OSError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise SeedError(path, f"unreadable table: {exc}") from exc
+    return read_table(path, nrows)
 
 
 @dataclass(frozen=True)
@@ -75,21 +78,26 @@ class SeedTask:
     config: dict[str, Any]
     public_dir: Path
     private_dir: Path
-    train_path: Path
-    test_path: Path
-    sample_submission_path: Path
+    train_path: Path | None
+    test_path: Path | None
+    sample_submission_path: Path | None
     answers_path: Path | None
     grading: GradingSpec | None = None
     hints: dict[str, Any] = field(default_factory=dict)
 
+    def _need(self, path: Path | None, what: str) -> Path:
+        if path is None:
+            raise SeedError(self.public_dir, f"no {what} table (mle-bench seeds are read through their Task DNA)")
+        return path
+
     def read_train(self, nrows: int | None = None) -> pd.DataFrame:
-        return read_table_file(self.train_path, nrows)
+        return read_table_file(self._need(self.train_path, "train"), nrows)
 
     def read_test(self, nrows: int | None = None) -> pd.DataFrame:
-        return read_table_file(self.test_path, nrows)
+        return read_table_file(self._need(self.test_path, "test"), nrows)
 
     def read_sample_submission(self) -> pd.DataFrame:
-        return read_table_file(self.sample_submission_path)
+        return read_table_file(self._need(self.sample_submission_path, "sample submission"))
 
     def read_answers(self) -> pd.DataFrame:
         if self.answers_path is None:
@@ -122,11 +130,12 @@ def load_seed(path: str | Path, data_dir: str | Path | None = None) -> SeedTask:
             raise SeedError(config_path, f"not valid YAML: {exc}") from exc
         if not isinstance(config, dict):
             raise SeedError(config_path, "must hold a mapping")
-    seed_id = str(config.get("id") or root.name)
+    raw_id = str(config.get("id") or root.name)
+    seed_id = normalize_seed_id(raw_id)
     description_path = root / "description.md"
     if not description_path.is_file():
         raise SeedError(description_path, "missing: a seed needs a description.md")
-    prepared = (Path(data_dir).resolve() / seed_id / "prepared") if data_dir else root / "prepared"
+    prepared = (Path(data_dir).resolve() / raw_id / "prepared") if data_dir else root / "prepared"
     public, private = prepared / "public", prepared / "private"
     if not public.is_dir():
         raise SeedError(public, "missing: the public data folder (prepared/public/) is required")
@@ -149,14 +158,17 @@ def load_seed(path: str | Path, data_dir: str | Path | None = None) -> SeedTask:
         config=config,
         public_dir=public,
         private_dir=private,
-        train_path=_pick(public, ("train", "training"), "train"),  # type: ignore[arg-type]
-        test_path=_pick(public, ("test", "testing"), "test"),  # type: ignore[arg-type]
+        # A bundled seed (with its grading block) has all three; an mle-bench folder may have none of these
+        # names (labels.csv, zips of media): its files are found by the profile's inventory instead.
+        train_path=_pick(public, ("train", "training"), "train", required=grading is not None),
+        test_path=_pick(public, ("test", "testing"), "test", required=grading is not None),
         sample_submission_path=_pick(public, ("sample_submission", "samplesubmission", "sample"),
-                                     "sample submission"),  # type: ignore[arg-type]
+                                     "sample submission", required=grading is not None),
         answers_path=answers,
         grading=grading,
         hints={k: v for k, v in block.items() if k in ("modality", "task_type")} if isinstance(block, dict) else {},
     )
-    for path in (seed.train_path, seed.test_path, seed.sample_submission_path):
-        read_table_file(path, nrows=5)  # raises a SeedError naming the file when it is not a readable table
+    for table in (seed.train_path, seed.test_path, seed.sample_submission_path):
+        if table is not None:
+            read_table_file(table, nrows=5)  # raises a SeedError naming the file when it is not a readable table
     return seed
