@@ -43,7 +43,7 @@ def test_seeds_check_prints_dna_and_verdict(tmp_path):
     assert result.exit_code == 0, result.output
     spooky, birds = json.loads(result.output)
     assert spooky["generated"] and spooky["dna"]["metric"] == "multiclass_log_loss"
-    assert not birds["generated"] and birds["verdict"].startswith("unsupported modality: audio")
+    assert not birds["generated"] and birds["verdict"].startswith("unsupported") and "audio" in birds["verdict"]
     by_root = runner.invoke(app, ["seeds", "check", "mlsp-2013-birds", "--mlebench-root", str(tmp_path),
                                   "--data-dir", str(paths["data"]), "--json"])
     # --mlebench-root looks ids up in <root>/mlebench/competitions/: this fixture root has none

@@ -26,7 +26,7 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
     out = tmp_path / "corpus"
     result = build_corpus(seeds=refs, out=str(out), per_seed=1, rng_seed=5, workers=1, contracts=False)
     assert set(result["unsupported_seeds"]) == {REFUSED}
-    assert result["unsupported_seeds"][REFUSED].startswith("unsupported modality: audio")
+    assert result["unsupported_seeds"][REFUSED].startswith("unsupported ")
     corpus = Corpus(out)
     failures = {f.seed_id: f for f in read_failures(corpus)}
     assert failures[REFUSED].error_type == "UnsupportedSeed" and failures[REFUSED].stage == "profile"
@@ -40,5 +40,5 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
         assert block["grading"]["metric"] == EXPECTED[comp_id].metric
     # regenerate leaves a still-unsupported seed's records alone and says why, instead of crashing
     again = regenerate_failed(corpus=str(out), contracts=False)
-    assert again["retried"] == 0 and list(again["unsupported_seeds"].values())[0].startswith("unsupported modality")
+    assert again["retried"] == 0 and next(iter(again["unsupported_seeds"].values())).startswith("unsupported ")
     assert REFUSED in {f.seed_id for f in read_failures(corpus)}
