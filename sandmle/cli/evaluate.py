@@ -28,7 +28,7 @@ def eval_command(
     max_turns: int = typer.Option(20, help="turn limit of a claude episode"),
 ) -> None:
     """Run an agent over environments in sandboxes: valid-submission rate, medals, above-median, HumanRank, reward."""
-    from sandmle_core.evaluate import EvaluationError, evaluate
+    from sandmle_core.consume.evaluate import EvaluationError, evaluate
     from sandmle_core.sandbox import Limits
 
     if reward not in ("dense", "sparse"):

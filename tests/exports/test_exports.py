@@ -19,8 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from sandmle_core.errors import EnvironmentFormatError
-from sandmle_core.exports import (
+from sandmle_core.consume.exports import (
     ANSWERS_EXPOSED_WARNING,
     ExportError,
     accepted_environments,
@@ -29,10 +28,11 @@ from sandmle_core.exports import (
     export_sandmle,
     export_tasks,
 )
+from sandmle_core.consume.service import GradingService
+from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.layout import Corpus, read_environment
 from sandmle_core.records import ManifestRow, append_manifest, read_manifest
 from sandmle_core.seeds import load_seed
-from sandmle_core.service import GradingService
 
 
 @pytest.fixture(scope="module")

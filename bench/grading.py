@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sandmle_core.consume.service import GradingService
 from sandmle_core.errors import EnvironmentFormatError
-from sandmle_core.service import GradingService
 
 __all__ = ["bench_concurrency", "bench_grading", "bench_verification"]
 
@@ -54,7 +54,7 @@ def bench_grading(corpus_dir: str | Path, repeats: int = 200, cold_repeats: int 
     Raises:
         EnvironmentFormatError: the corpus holds no environment, or one is broken.
     """
-    from sandmle_core.service_http import GraderClient, serving
+    from sandmle_core.consume.service_http import GraderClient, serving
 
     service = GradingService(corpus_dir)
     env_ids = service.env_ids[:max_envs] if max_envs else service.env_ids
@@ -135,7 +135,7 @@ def bench_concurrency(service: GradingService, clients: int = 200, grades_per_cl
         {"clients", "grades", "ok", "wrong_scores", "connection_errors": {type: n}, "latency_ms": {...},
          "wall_seconds", "server": the server's counters}.
     """
-    from sandmle_core.service_http import GraderClient, serving
+    from sandmle_core.consume.service_http import GraderClient, serving
 
     cases = []
     for env_id in service.env_ids:

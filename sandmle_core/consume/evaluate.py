@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from sandmle_core.consume.gym import TOOLS, Action, MLEEnvironment, Task, render_observation
 from sandmle_core.errors import EnvironmentFormatError, SandmleError
-from sandmle_core.gym import TOOLS, Action, MLEEnvironment, Task, render_observation
 from sandmle_core.sandbox import Limits
 
 __all__ = [
