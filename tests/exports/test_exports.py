@@ -22,12 +22,12 @@ import yaml
 from sandmle_core.consume.exports import (
     ANSWERS_EXPOSED_WARNING,
     ExportError,
-    accepted_environments,
     export_corpus,
     export_mlebench,
     export_sandmle,
     export_tasks,
 )
+from sandmle_core.consume.registry import accepted_environments
 from sandmle_core.consume.service import GradingService
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.layout import Corpus, read_environment
