@@ -6,9 +6,12 @@ overall, the valid-submission rate, medal rates, the above-median rate, HumanRan
 are computed over the tasks that have a leaderboard (a plain competition folder without one reports them as n/a).
 
 Agents: `ladder:<level>` (or `ladder:top`) replays the task's ladder solution as a scripted agent — one `python`
-action running the script, then `submit`. An environment's ladder is its `solutions/NN_name.py`; a competition folder
-without `solutions/` gets the ladder rendered from its profiled Task DNA, the same scripts sandmle would validate it
-with. `claude` is a ReAct loop over the same environment API through the anthropic SDK (`sandmle_core.react`).
+action running the script, then `submit` (`episodes`). An environment's ladder is its `solutions/NN_name.py`; a
+competition folder without `solutions/` gets the ladder the caller's renderer makes from its profiled Task DNA (the
+`sandmle eval` command passes the build wing's). `claude` is a ReAct loop over the same environment API through the
+anthropic SDK (`claude_agent`). Tasks are found by the one environment registry (`registry.discover`).
+
+Imports: the format wing (sandbox, errors) and the consume wing's registry, gym, episodes and claude agent.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The layering of the code, read from its imports: every direction the architecture forbids fails here.
 
 Wings of `sandmle_core`: *format* (what an environment is) ← *build* (what makes environments) and *format* ←
-*consume* (what uses them). So: format ↛ build/consume, consume ↛ build, and no module of sandmle_core imports the
+*consume* (what uses them). So: format ↛ build/consume, consume ↛ build, build ↛ consume, and no module of sandmle_core imports the
 orchestration side (`sandmle.flows/tasks/data_contracts/deployments/cli`, the benchmark) or the orchestration and
 validation stacks (prefect, dask, great-expectations); Prefect tasks never import flows. Imports are read from the
 source with `ast`: `import`, `from ... import` (relative ones resolved), and `importlib.import_module` / `__import__`
@@ -109,6 +109,8 @@ def violations(module: str, targets: set[str]) -> list[str]:
             rule = f"format ↛ {theirs}"
         elif mine == "consume" and theirs == "build":
             rule = "consume ↛ build"
+        elif mine == "build" and theirs == "consume":
+            rule = "build ↛ consume"
         elif module.startswith("sandmle.tasks") and target.startswith("sandmle.flows"):
             rule = "tasks ↛ flows"
         if rule:
@@ -141,6 +143,7 @@ def test_every_allow_listed_dynamic_import_still_exists() -> None:
     ("sandmle_core.consume.gym", "import importlib\nimportlib.import_module('sandmle_core.pipeline')",
      "consume ↛ build"),
     ("sandmle_core.grading", "from sandmle_core import generate", "format ↛ build"),
+    ("sandmle_core.pipeline", "from sandmle_core.consume.registry import discover", "build ↛ consume"),
     ("sandmle_core.layout", "from .consume.service import GradingService", "format ↛ consume"),
     ("sandmle_core.records", "__import__('sandmle.flows.build_corpus')", "core ↛ the orchestration side"),
     ("sandmle_core.metrics", "from sandmle.data_contracts import contract_checker", "core ↛ the orchestration side"),
