@@ -2,10 +2,11 @@
 
 Wings of `sandmle_core`: *format* (what an environment is) ← *build* (what makes environments) and *format* ←
 *consume* (what uses them). So: format ↛ build/consume, consume ↛ build, build ↛ consume, and no module of
-sandmle_core imports the orchestration side (`sandmle.flows/tasks/data_contracts/deployments/cli`, the benchmark) or the orchestration and
-validation stacks (prefect, dask, great-expectations); Prefect tasks never import flows. Imports are read from the
-source with `ast`: `import`, `from ... import` (relative ones resolved), and `importlib.import_module` / `__import__`
-calls. A dynamic import whose target cannot be read statically fails unless it is allow-listed below with a reason.
+sandmle_core imports the orchestration side (`sandmle.flows/tasks/data_contracts/deployments/cli`), the benchmark,
+or the orchestration and validation stacks (prefect, dask, great-expectations); Prefect tasks never import flows.
+Imports are read from the source with `ast`: `import`, `from ... import` (relative ones resolved), and
+`importlib.import_module` / `__import__` calls. A dynamic import whose target cannot be read statically fails unless
+it is allow-listed below with a reason.
 """
 
 from __future__ import annotations
