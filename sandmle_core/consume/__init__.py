@@ -3,10 +3,10 @@
 - `registry`: the one environment registry — discover sandmle environment folders and mle-bench competition folders
   under a path (an environment, a corpus, or a folder of them) and load them as `Task`s.
 - `tasks`: the task loader (`Task`, `load_task`): a folder's public data, grader, answers and leaderboard.
-- `report`: the one `grade_report(env, submission)` shared by the CLI, the service, the gym and evaluation, and the
-  one evaluator-JSON contract (`evaluator_json`).
+- `report`: the one `grade_report(task, submission)` shared by the CLI, the service, the gym and evaluation (the
+  evaluator-JSON contract they print is `grading.evaluator_json`, in the format wing, next to evaluator.py's renderer).
 - `gym`: `MLEEnvironment`, an episode of sandboxed tool calls ending in a graded submission; `actions` parses them.
-- `evaluate` / `agents_eval`: run a ladder level or Claude over many tasks and summarize.
+- `evaluate`, `episodes`, `claude_agent`: run a ladder level or Claude over many tasks and summarize.
 - `service`, `service_http`, `service_client`, `http_wire`: the warm grading service, in process and over HTTP.
 - `exports`: the corpus as SandMLE, mle-bench or task-table layouts.
 

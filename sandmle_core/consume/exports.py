@@ -63,7 +63,7 @@ ANSWERS_EXPOSED_WARNING = (
     "evaluator.py, where an agent can read them: use it only with a training harness that keeps the agent out "
     "of that folder, never for evaluation"
 )
-_ENV_ANSWERS_LINE = "ANSWERS = 'prepared/private/answers.csv'"
+_ENV_ANSWERS_LINE = f"ANSWERS = {EnvFolder(Path()).answers.as_posix()!r}"  # as render_evaluator_py writes it
 _RUNTIME_ERROR_LINE = "class SubmissionError(Exception):"
 _MLEBENCH_ERROR_BASE = '''# mle-bench logs its InvalidSubmissionError as an invalid submission, others as grader bugs.
 try:
