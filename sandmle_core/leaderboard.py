@@ -156,7 +156,7 @@ class GradeReport(BaseModel):
     score: float | None
     valid: bool
     reason: str | None
-    thresholds: Thresholds
+    thresholds: Thresholds | None  # None: a competition without a leaderboard (no medals, rank 0)
     medals: MedalResult
     any_medal: bool
     human_rank: float
@@ -171,11 +171,15 @@ def make_grade_report(
     score: float | None,
     reason: str | None,
     leaderboard_scores: Sequence[float],
-    thresholds: Thresholds,
+    thresholds: Thresholds | None,
     format_rate: float = 1.0,
 ) -> GradeReport:
-    """Bundle a graded (or invalid, `score=None` with a reason) submission with its tier, rank and reward."""
-    tier = medals(score, thresholds)
+    """Bundle a graded (or invalid, `score=None` with a reason) submission with its tier, rank and reward.
+
+    Without thresholds (an mle-bench competition that ships no leaderboard) no tier is reached and the rank is 0.
+    """
+    no_tier = MedalResult(gold=False, silver=False, bronze=False, above_median=False)
+    tier = medals(score, thresholds) if thresholds is not None else no_tier
     valid = score is not None
     return GradeReport(
         score=score,
@@ -184,7 +188,8 @@ def make_grade_report(
         thresholds=thresholds,
         medals=tier,
         any_medal=tier.any_medal,
-        human_rank=human_rank(score, leaderboard_scores, thresholds.lower_is_better),
+        human_rank=(human_rank(score, leaderboard_scores, thresholds.lower_is_better) if thresholds is not None
+                    else 0.0),
         reward=dense_reward(valid, tier, format_rate),
         sparse_reward=sparse_reward(valid, tier, format_rate),
     )

@@ -1,7 +1,7 @@
 """The corpus build without an orchestrator: analyze seeds, plan slots, run one slot, count diversity, summarize.
 
-Prefect tasks (`tasks/`) and flows (`flows/`) call exactly these functions; `build_plain` chains them in a plain loop,
-which is what the benchmark compares the orchestrated build against. Paths — never DataFrames — cross the stage
+Prefect tasks (`tasks/`) and flows (`flows/`) call exactly these functions; the benchmark's `sandmle.bench.plain`
+chains them in a plain loop to measure what orchestration costs. Paths — never DataFrames — cross the stage
 boundaries: a seed's profile is written once as JSON under `<corpus>/.work/profiles/` and read once per seed into a
 typed `TaskProfile` that travels inside each `SlotJob`; a slot's result is a typed `ManifestRow`, written by the
 flow's one `ManifestWriter`. Planning drafts nothing: a slot is named by its `SlotKey`, and its spec is drafted once,
@@ -11,9 +11,8 @@ inside the slot.
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,15 +22,13 @@ from sandmle_core.generate import DEFAULT_ATTEMPTS, ContractChecker, generate_sl
 from sandmle_core.layout import Corpus
 from sandmle_core.profile import TaskProfile, profile_seed
 from sandmle_core.publish import published_slots
-from sandmle_core.records import FailureRecord, ManifestRow, ManifestWriter, read_failures, write_failure
-from sandmle_core.recovery import unrecorded_rows
+from sandmle_core.records import FailureRecord, ManifestRow, read_failures, write_failure
 from sandmle_core.seeds import resolve_seed
 from sandmle_core.slots import SlotKey
 
 __all__ = [
     "SlotJob",
     "analyze_seed",
-    "build_plain",
     "count_diversity",
     "failed_seed_refs",
     "failure_row",
@@ -215,26 +212,3 @@ def regeneration_jobs(corpus_root: str | Path, profiles: Mapping[str, TaskProfil
                             backend or record.backend, sandbox_backend, max_attempts,
                             first_attempt=record.attempts + 1, failed_env_id=record.env_id))
     return jobs
-
-
-def build_plain(seed_refs: Iterable[str], out: str | Path, per_seed: int, rng_seed: int = 0,
-                backend: str = "offline", check_contracts: ContractChecker | None = None) -> dict[str, Any]:
-    """The whole build in one process without an orchestrator (the benchmark's baseline).
-
-    Returns:
-        {"rows": [ManifestRow, ...], "diversity", "wall_seconds", "summary"}.
-    """
-    start = time.perf_counter()
-    corpus = Corpus(Path(out))
-    corpus.root.mkdir(parents=True, exist_ok=True)
-    writer = ManifestWriter(corpus)
-    writer.add(*unrecorded_rows(corpus))  # environments a killed build published but never recorded
-    for ref in seed_refs:
-        _, path = analyze_seed(ref, corpus.root)
-        for job in plan_slots(ref, read_profile(path), per_seed, rng_seed, corpus.root, backend):
-            writer.add(run_slot(job, check_contracts))  # per slot: a killed build keeps its rows
-    writer.close()
-    diversity = count_diversity(writer.rows)
-    wall = time.perf_counter() - start
-    return {"rows": writer.rows, "diversity": diversity, "wall_seconds": wall,
-            "summary": summarize(writer.rows, diversity, wall)}

@@ -183,7 +183,8 @@ if [ "$STARTUP_RUNS" -gt 0 ]; then
 import json
 import sys
 
-from sandmle_core.sandbox import Limits, Workspace, get_sandbox, measure_startup
+from sandmle.bench.startup import measure_startup
+from sandmle_core.sandbox import Limits, Workspace, get_sandbox
 
 runs = int(sys.argv[1])
 figures = {}

@@ -19,7 +19,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny real corpus (two accepted environments: AUC and multi-class log loss), built once per session and
     shared by the service and export tests."""
-    from sandmle_core.pipeline import build_plain
+    from sandmle.bench.plain import build_plain
 
     root = tmp_path_factory.getbasetemp() / "tiny-corpus"
     result = build_plain(["breast-cancer", "penguins"], root, per_seed=1, rng_seed=5)

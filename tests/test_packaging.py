@@ -13,6 +13,7 @@ ROOTS = {
     "flows": "sandmle.flows",
     "data_contracts": "sandmle.data_contracts",
     "deployments": "sandmle.deployments",
+    "bench": "sandmle.bench",
 }
 
 

@@ -16,7 +16,7 @@ def bench(
     section: list[str] = typer.Option(None, "--section", help="micro | throughput | sandbox | quality (repeatable)"),
 ) -> None:
     """Measure micro-vs-full speed-up, build throughput and overhead, sandbox/grading latency and corpus quality."""
-    from sandmle.bench import run_bench
+    from sandmle.bench.run import run_bench
 
     folder = run_bench(out, quick=quick, sections=tuple(section) if section else
                        ("micro", "throughput", "sandbox", "quality"))

@@ -10,6 +10,18 @@ import typer
 from sandmle.cli._app import app, print_json
 
 
+def render_seed_ladder(root: Path, data_dir: str | Path | None) -> list[tuple[str, str]]:
+    """The solution ladder of a competition that ships no solutions/, rendered from its profile (the build wing's
+    seed loader, profiler and ladder; the consume wing's evaluation gets it passed in)."""
+    from sandmle_core.ladder import ladder_for
+    from sandmle_core.ladder.configs import config_from_profile
+    from sandmle_core.profile import profile_seed
+    from sandmle_core.seeds import load_seed
+
+    profile = profile_seed(load_seed(root, data_dir))
+    return [(s.filename, s.source) for s in ladder_for(config_from_profile(profile))]
+
+
 @app.command("eval")
 def eval_command(
     path: Path = typer.Argument(..., help="a corpus, an environment or mle-bench competition folder, or a folder of "
@@ -28,7 +40,7 @@ def eval_command(
     max_turns: int = typer.Option(20, help="turn limit of a claude episode"),
 ) -> None:
     """Run an agent over environments in sandboxes: valid-submission rate, medals, above-median, HumanRank, reward."""
-    from sandmle_core.evaluate import EvaluationError, evaluate
+    from sandmle_core.consume.evaluate import EvaluationError, evaluate
     from sandmle_core.sandbox import Limits
 
     if reward not in ("dense", "sparse"):
@@ -36,7 +48,7 @@ def eval_command(
     kind: Literal["dense", "sparse"] = "dense" if reward == "dense" else "sparse"
     limits = Limits(wall_seconds=step_timeout, cpu_seconds=step_timeout, memory_mb=memory_mb)
     report = evaluate(path, agent, limit=limit, seed=seed, sandbox=backend, limits=limits, reward=kind,
-                      workers=workers, data_dir=data_dir, max_turns=max_turns)
+                      workers=workers, data_dir=data_dir, max_turns=max_turns, render_ladder=render_seed_ladder)
     data = report.model_dump(mode="json")
     markdown = report.to_markdown()
     if report_dir is not None:

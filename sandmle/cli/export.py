@@ -20,7 +20,7 @@ def export(
     """Export the accepted environments for SandMLE's training code, mle-bench, or as a Parquet task table."""
     from rich.console import Console
 
-    from sandmle_core.exports import LAYOUTS, export_corpus
+    from sandmle_core.consume.exports import LAYOUTS, export_corpus
 
     if layout not in LAYOUTS:
         raise typer.BadParameter(f"choose one of {', '.join(LAYOUTS)}", param_hint="--layout")
@@ -47,8 +47,8 @@ def serve_grader(
     import dataclasses
     import sys
 
-    from sandmle_core.service import GradingService
-    from sandmle_core.service_http import GradingHTTPServer, ServerLimits
+    from sandmle_core.consume.service import GradingService
+    from sandmle_core.consume.service_http import GradingHTTPServer, ServerLimits
     from sandmle_core.settings import get_settings
 
     token = token or get_settings().grader_token

@@ -30,26 +30,13 @@ def grade_report_json(env_dir: Path, submission: Path, format_rate: float, timin
         TamperedEnvironment: a grading file differs from config.yaml's hashes.
         SubmissionRefused: only with `refusal_is_error`.
     """
-    from sandmle_core.errors import InvalidSubmission, SubmissionRefused
-    from sandmle_core.grading import grade_submission
-    from sandmle_core.integrity import load_grading_inputs
+    from sandmle_core.consume.registry import load
+    from sandmle_core.consume.report import grade_report
     from sandmle_core.layout import read_environment
-    from sandmle_core.leaderboard import make_grade_report
-    from sandmle_core.submission_io import read_submission_file, submission_cap
 
-    env = read_environment(env_dir)
-    inputs = load_grading_inputs(env)
-    try:
-        frame = read_submission_file(submission, submission_cap(inputs.answers_bytes), root=root,
-                                     what=f"the submission {submission}")
-        score, reason = grade_submission(frame, inputs.answers, env.grading), None
-    except SubmissionRefused as exc:
-        if refusal_is_error:
-            raise
-        score, reason = None, exc.reason
-    except InvalidSubmission as exc:
-        score, reason = None, exc.reason
-    report = make_grade_report(score, reason, list(inputs.leaderboard), env.thresholds, format_rate=format_rate)
+    env = read_environment(env_dir)  # a folder that is not a sandmle environment fails here, saying what is wrong
+    task = load(env_dir)  # hashes verified: TamperedEnvironment before anything is graded
+    report = grade_report(task, Path(submission), format_rate, root=root, refusal_is_error=refusal_is_error)
     data = {"env_id": env.env_id, "metric": env.grading.metric, **report.model_dump(mode="json")}
     if timings:
         data["timings"] = timings

@@ -1,11 +1,11 @@
 """Gymnasium adapter: `MLEEnvironment` as a `gymnasium.Env` with text observations and text actions.
 
-Observations are the rendered text of `sandmle_core.gym.render_observation`; actions are text in the format of
-`sandmle_core.gym.ACTION_FORMAT` (a JSON action, or tags such as `<python>...</python>` and `<submit/>`). Both spaces
-are `gymnasium.spaces.Text` over a printable charset (ASCII, Latin, Greek, Cyrillic, punctuation, arrows, maths, box
-drawing); characters outside it are shown as "?" and observations longer than `max_observation_chars` keep their end.
-`terminated` is true after `submit`; `truncated` after the turn limit or the compute budget. The reward is 0 until the
-episode ends; `info` then holds the score, medals, above-median, HumanRank and both rewards.
+Observations are the rendered text of `sandmle_core.consume.gym.render_observation`; actions are text in the format
+of `sandmle_core.consume.gym.ACTION_FORMAT` (a JSON action, or tags such as `<python>...</python>` and `<submit/>`).
+Both spaces are `gymnasium.spaces.Text` over a printable charset (ASCII, Latin, Greek, Cyrillic, punctuation, arrows,
+maths, box drawing); characters outside it are shown as "?" and observations longer than `max_observation_chars`
+keep their end. `terminated` is true after `submit`; `truncated` after the turn limit or the compute budget. The
+reward is 0 until the episode ends; `info` then holds the score, medals, above-median, HumanRank and both rewards.
 
 Register the id `sandmle/MLE-v0` with `register()`, then `gymnasium.make("sandmle/MLE-v0", env_dir=...)`.
 """
@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import gymnasium
 from gymnasium import spaces
 
-from sandmle_core.gym import MLEEnvironment, render_observation
+from sandmle_core.consume.gym import MLEEnvironment, render_observation
 
 __all__ = ["ENV_ID", "SandmleGymEnv", "register", "text_charset"]
 

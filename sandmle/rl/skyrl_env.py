@@ -17,8 +17,8 @@ from typing import Any
 
 from skyrl_gym.envs.base_text_env import BaseTextEnv, BaseTextEnvStepOutput, ConversationType
 
+from sandmle_core.consume.gym import MLEEnvironment, render_observation
 from sandmle_core.errors import EnvironmentFormatError
-from sandmle_core.gym import MLEEnvironment, render_observation
 
 __all__ = ["ENV_ID", "SandmleSkyRLEnv", "register"]
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from sandmle_core.agents.base import Check, LadderRun
 from sandmle_core.envfolder import EnvFolder
+from sandmle_core.grading import EVALUATOR_KEYS
 from sandmle_core.metrics import get_metric
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
@@ -152,8 +153,7 @@ def grader_checks(spec: TaskSpec, staging: EnvFolder | Path, ladder: LadderRun) 
         report = json.loads(out) if code == 0 else {}
     except json.JSONDecodeError:
         report = {}
-    keys = {"score", "is_lower_better", "gold_threshold", "silver_threshold", "bronze_threshold", "median_threshold"}
-    ok = set(report) == keys and report.get("score") == oracle_score
+    ok = set(report) == set(EVALUATOR_KEYS) and report.get("score") == oracle_score
     checks.append(Check(name="evaluator_contract", group="grader", passed=ok, figure=report.get("score"),
                         detail="" if ok else f"exit {code}: {out[-200:]}", repair="new_seed"))
     return checks

@@ -15,9 +15,6 @@ or consume wings, which both use it.
 from __future__ import annotations
 
 import functools
-import statistics
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 
@@ -47,7 +44,6 @@ __all__ = [
     "available_backends",
     "get_sandbox",
     "make_sandbox",
-    "measure_startup",
 ]
 
 BACKENDS = ("bwrap", "unshare", "rlimit", "docker")
@@ -144,20 +140,3 @@ def get_sandbox(backend: str | None = None, *, policy: str | Policy = Policy.STR
     strong = None if name in ("bwrap", "docker") else _status("bwrap").detail
     sandbox.isolation = admit(sandbox.isolation, policy, allow, strong)
     return sandbox
-
-
-def measure_startup(backend: str, runs: int = 20) -> dict[str, float]:
-    """Median start-up of `python -c pass` bare and in the sandbox, in milliseconds (for the benchmark)."""
-    limits = Limits(wall_seconds=30, cpu_seconds=30)
-    bare, boxed = [], []
-    sandbox = make_sandbox(backend)
-    with Workspace.create() as ws:
-        for _ in range(runs):
-            t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "pass"], check=True)
-            bare.append((time.perf_counter() - t) * 1000)
-            t = time.perf_counter()
-            sandbox.run_python("pass", ws, limits)
-            boxed.append((time.perf_counter() - t) * 1000)
-    b, s = statistics.median(bare), statistics.median(boxed)
-    return {"bare_ms": round(b, 2), "sandbox_ms": round(s, 2), "overhead_ms": round(s - b, 2), "runs": runs}

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sandmle.bench.plain import build_plain
 
 from sandmle_core.agents import get_backend
 from sandmle_core.agents.checks import leakage_checks
@@ -15,7 +16,7 @@ from sandmle_core.agents.offline.strategist import OfflineStrategist
 from sandmle_core.generate import build_environment
 from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.metrics import get_metric
-from sandmle_core.pipeline import analyze_seed, build_plain, plan_slots, read_profile, run_slot
+from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
 from sandmle_core.profile import TaskProfile, profile_seed
 from sandmle_core.records import read_manifest
 from sandmle_core.seeds import get_bundled_seed

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import sandmle.cli.export  # noqa: F401 - registers `export` and `serve-grader` on the shared app
 from sandmle.cli._app import app
-from sandmle_core.exports import ANSWERS_EXPOSED_WARNING, ExportError
+from sandmle_core.consume.exports import ANSWERS_EXPOSED_WARNING, ExportError
 
 runner = CliRunner()
 

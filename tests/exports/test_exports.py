@@ -19,20 +19,20 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from sandmle_core.errors import EnvironmentFormatError
-from sandmle_core.exports import (
+from sandmle_core.consume.exports import (
     ANSWERS_EXPOSED_WARNING,
     ExportError,
-    accepted_environments,
     export_corpus,
     export_mlebench,
     export_sandmle,
     export_tasks,
 )
+from sandmle_core.consume.registry import accepted_environments
+from sandmle_core.consume.service import GradingService
+from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.layout import Corpus, read_environment
 from sandmle_core.records import ManifestRow, append_manifest, read_manifest
 from sandmle_core.seeds import load_seed
-from sandmle_core.service import GradingService
 
 
 @pytest.fixture(scope="module")

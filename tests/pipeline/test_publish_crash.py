@@ -46,7 +46,7 @@ def _twin_rng_seeds() -> tuple[int, int]:
 
 
 def _build(out: Path, per_seed: int, rng_seed: int, plan: Path | None = None) -> subprocess.CompletedProcess:
-    code = ("import sys; from sandmle_core.pipeline import build_plain; "
+    code = ("import sys; from sandmle.bench.plain import build_plain; "
             f"build_plain([{SEED!r}], sys.argv[1], per_seed={per_seed}, rng_seed={rng_seed})")
     env = {k: v for k, v in os.environ.items() if k != FAULT_PLAN_ENV}
     if plan is not None:

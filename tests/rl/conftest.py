@@ -9,7 +9,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def rl_corpus(tmp_path_factory) -> Path:
-    from sandmle_core.pipeline import build_plain
+    from sandmle.bench.plain import build_plain
 
     out = tmp_path_factory.mktemp("rl-corpus")
     result = build_plain(["breast-cancer"], out, per_seed=1, rng_seed=5)
@@ -27,7 +27,7 @@ def env_dir(rl_corpus) -> Path:
 @pytest.fixture()
 def isolated(env_dir):
     """The environment on the default sandbox; tests of isolation need a backend that hides the host filesystem."""
-    from sandmle_core.gym import MLEEnvironment
+    from sandmle_core.consume.gym import MLEEnvironment
 
     env = MLEEnvironment(env_dir)
     if env.sandbox.name not in ("bwrap", "docker"):

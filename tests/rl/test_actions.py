@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandmle_core.gym import Action, ActionError, parse_action
+from sandmle_core.consume.gym import Action, ActionError, parse_action
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from sandmle_core.gym import EpisodeError, MLEEnvironment, render_observation
+from sandmle_core.consume.gym import EpisodeError, MLEEnvironment, render_observation
 from sandmle_core.sandbox import Limits
 
 pytestmark = pytest.mark.slow

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 import sandmle.cli.evaluate  # noqa: F401  (registers `eval` until the lead adds it to the CLI's module list)
 from sandmle.cli import _register
 from sandmle.cli._app import app
+from sandmle_core.consume.evaluate import EvaluationError, evaluate, parse_agent
 from sandmle_core.errors import EnvironmentFormatError
-from sandmle_core.evaluate import EvaluationError, evaluate, parse_agent
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

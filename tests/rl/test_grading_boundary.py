@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from sandmle_core.consume.gym import MLEEnvironment
 from sandmle_core.errors import TamperedEnvironment
-from sandmle_core.gym import MLEEnvironment
 
 pytestmark = pytest.mark.slow
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sandmle_core.service import GradingService, UnknownEnvironment
-from sandmle_core.service_http import GraderClient, GraderHTTPError, GradingHTTPServer, serving
+from sandmle_core.consume.service import GradingService, UnknownEnvironment
+from sandmle_core.consume.service_http import GraderClient, GraderHTTPError, GradingHTTPServer, serving
 
 
 @pytest.fixture(scope="module")

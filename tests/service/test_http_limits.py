@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from sandmle.bench.grading import bench_concurrency
 
-from sandmle_core.service import GradingService
-from sandmle_core.service_bench import bench_concurrency
-from sandmle_core.service_http import GraderClient, GraderHTTPError, GradingHTTPServer, ServerLimits, serving
+from sandmle_core.consume.service import GradingService
+from sandmle_core.consume.service_http import GraderClient, GraderHTTPError, GradingHTTPServer, ServerLimits, serving
 
 pytestmark = pytest.mark.slow
 WAIT = 120.0  # a socket timeout, never a timing assertion: it turns a hang into a failure

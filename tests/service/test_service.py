@@ -12,12 +12,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sandmle.bench.grading import bench_grading
 
+from sandmle_core.consume.registry import discover as discover_environments
+from sandmle_core.consume.service import GradingService, UnknownEnvironment
 from sandmle_core.errors import EnvironmentFormatError, InvalidSubmission, SandmleError
 from sandmle_core.layout import read_environment
 from sandmle_core.leaderboard import human_rank, medals
-from sandmle_core.service import GradingService, UnknownEnvironment, discover_environments
-from sandmle_core.service_bench import bench_grading
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +189,7 @@ def test_concurrent_grades_load_each_environment_once(tiny_corpus: Path) -> None
 
 def test_a_grader_exception_makes_the_submission_invalid_and_is_counted(service: GradingService, monkeypatch,
                                                                         caplog) -> None:
-    import sandmle_core.service as module
+    import sandmle_core.consume.tasks as module  # the loaded task grades through this name
 
     def broken(*args, **kwargs):
         raise RuntimeError("metric exploded")

@@ -30,8 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from sandmle.bench_report import plots, render_report
+from sandmle.bench.report import plots, render_report
 
 __all__ = ["run_bench"]
 
@@ -144,9 +143,10 @@ def _pair(name: str, kind: str, micro_rows: int, full_rows: int, micro: dict, fu
 def bench_throughput(work: Path, seeds: tuple[str, ...], per_seed: int, workers: tuple[int, ...],
                      rng_seed: int = 7) -> dict[str, Any]:
     """Section 2: plain loop vs the Prefect flow on Dask with 1 and 2 workers, on the same slots."""
+    from sandmle.bench.plain import build_plain
     from sandmle.data_contracts import contract_checker
+
     from sandmle.runtime import prefect_api
-    from sandmle_core.pipeline import build_plain
 
     out: dict[str, Any] = {"environments": per_seed * len(seeds), "seeds": list(seeds)}
     start = time.perf_counter()
@@ -177,7 +177,9 @@ def bench_throughput(work: Path, seeds: tuple[str, ...], per_seed: int, workers:
 
 def bench_sandbox(runs: int) -> dict[str, Any]:
     """Section 3a: start-up overhead per working sandbox backend."""
-    from sandmle_core.sandbox import available_backends, measure_startup
+    from sandmle.bench.startup import measure_startup
+
+    from sandmle_core.sandbox import available_backends
 
     out = {}
     for status in available_backends():
@@ -189,7 +191,7 @@ def bench_sandbox(runs: int) -> dict[str, Any]:
 def bench_grading(corpus: Path, repeats: int) -> dict[str, Any]:
     """Section 3b: warm grading service vs cold evaluator.py (the service module's own benchmark)."""
     try:
-        from sandmle_core.service_bench import bench_grading as measure
+        from sandmle.bench.grading import bench_grading as measure
     except ImportError as exc:
         return {"skipped": f"grading service not available: {exc}"}
     return measure(corpus, repeats)

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sandmle_core.consume.service import GradingService
 from sandmle_core.errors import EnvironmentFormatError
-from sandmle_core.service import GradingService
 
 __all__ = ["bench_concurrency", "bench_grading", "bench_verification"]
 
@@ -54,7 +54,7 @@ def bench_grading(corpus_dir: str | Path, repeats: int = 200, cold_repeats: int 
     Raises:
         EnvironmentFormatError: the corpus holds no environment, or one is broken.
     """
-    from sandmle_core.service_http import GraderClient, serving
+    from sandmle_core.consume.service_http import GraderClient, serving
 
     service = GradingService(corpus_dir)
     env_ids = service.env_ids[:max_envs] if max_envs else service.env_ids
@@ -63,9 +63,10 @@ def bench_grading(corpus_dir: str | Path, repeats: int = 200, cold_repeats: int 
     loads = []
     cases: list[tuple[str, str]] = []
     for env_id in env_ids:
-        warm = service._get(env_id)
-        loads.append(warm.load_seconds)
-        for path in (warm.env.private_dir / "gold_submission.csv", warm.env.sample_submission_path):
+        start = time.perf_counter()
+        env = service.environment(env_id)  # the first touch loads and verifies it: the cold load
+        loads.append(time.perf_counter() - start)
+        for path in (env.folder.gold_submission, env.sample_submission_path):
             if path.is_file():
                 cases.append((env_id, path.read_text()))
     for env_id, text in cases:  # first touch of every code path, outside the timings
@@ -135,7 +136,7 @@ def bench_concurrency(service: GradingService, clients: int = 200, grades_per_cl
         {"clients", "grades", "ok", "wrong_scores", "connection_errors": {type: n}, "latency_ms": {...},
          "wall_seconds", "server": the server's counters}.
     """
-    from sandmle_core.service_http import GraderClient, serving
+    from sandmle_core.consume.service_http import GraderClient, serving
 
     cases = []
     for env_id in service.env_ids:

@@ -1,4 +1,4 @@
-"""The benchmark's report: PNG plots and report.md from the results `sandmle.bench` measured.
+"""The benchmark's report: PNG plots and report.md from the results `sandmle.bench.run` measured.
 
 Imports: matplotlib (when plotting) and the standard library; nothing of the build.
 """

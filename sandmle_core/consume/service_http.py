@@ -34,8 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from sandmle_core.errors import EnvironmentFormatError, TamperedEnvironment
-from sandmle_core.http_wire import (
+from sandmle_core.consume.http_wire import (
     MAX_HEAD_BYTES,
     HTTPProblem,
     RequestHead,
@@ -44,8 +43,9 @@ from sandmle_core.http_wire import (
     parse_json_object,
     render_response,
 )
-from sandmle_core.service import GradingService, UnknownEnvironment
-from sandmle_core.service_client import GraderClient, GraderHTTPError
+from sandmle_core.consume.service import GradingService, UnknownEnvironment
+from sandmle_core.consume.service_client import GraderClient, GraderHTTPError
+from sandmle_core.errors import EnvironmentFormatError, TamperedEnvironment
 
 __all__ = ["DEFAULT_PORT", "GraderClient", "GraderHTTPError", "GradingHTTPServer", "ServerLimits", "serving"]
 

@@ -11,8 +11,8 @@ import json
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from sandmle_core.consume.service import UnknownEnvironment
 from sandmle_core.errors import SandmleError
-from sandmle_core.service import UnknownEnvironment
 
 __all__ = ["GraderClient", "GraderHTTPError"]
 

@@ -37,10 +37,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from sandmle_core.errors import EnvironmentFormatError, SandmleError
+from sandmle_core.consume.registry import accepted_environments
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.errors import SandmleError
 from sandmle_core.grading import render_evaluator_py
-from sandmle_core.layout import Corpus, Environment, read_environment
-from sandmle_core.records import read_manifest
+from sandmle_core.layout import Environment
 
 __all__ = [
     "ANSWERS_EXPOSED_WARNING",
@@ -48,7 +49,6 @@ __all__ = [
     "TASKS_SCHEMA",
     "ExportError",
     "ExportResult",
-    "accepted_environments",
     "export_corpus",
     "export_mlebench",
     "export_sandmle",
@@ -63,7 +63,7 @@ ANSWERS_EXPOSED_WARNING = (
     "evaluator.py, where an agent can read them: use it only with a training harness that keeps the agent out "
     "of that folder, never for evaluation"
 )
-_ENV_ANSWERS_LINE = "ANSWERS = 'prepared/private/answers.csv'"
+_ENV_ANSWERS_LINE = f"ANSWERS = {EnvFolder(Path()).answers.as_posix()!r}"  # as render_evaluator_py writes it
 _RUNTIME_ERROR_LINE = "class SubmissionError(Exception):"
 _MLEBENCH_ERROR_BASE = '''# mle-bench logs its InvalidSubmissionError as an invalid submission, others as grader bugs.
 try:
@@ -108,33 +108,6 @@ class ExportResult:
         return {"layout": self.layout, "out": str(self.out), "environments": len(self.env_ids),
                 "data_dir": None if self.data_dir is None else str(self.data_dir), "env_ids": self.env_ids,
                 "warnings": self.warnings}
-
-
-def accepted_environments(corpus_root: str | Path) -> list[Environment]:
-    """The corpus' accepted environments, sorted by id.
-
-    Published folders count unless the manifest gives their id another status or their validation report says
-    they were not accepted.
-
-    Raises:
-        EnvironmentFormatError: the folder is not a corpus, or an environment in it is broken.
-    """
-    corpus = Corpus(Path(corpus_root))
-    if not corpus.envs_dir.is_dir():
-        raise EnvironmentFormatError(corpus.root, "not a corpus (no envs/ folder)")
-    manifest = read_manifest(corpus).select(["env_id", "status"]).to_pylist()
-    status = {row["env_id"]: row["status"] for row in manifest}
-    envs = []
-    for env_dir in corpus.environment_dirs():
-        env = read_environment(env_dir)
-        if status.get(env.env_id, "accepted") != "accepted":
-            log.info("skipping %s: the manifest marks it %s", env.env_id, status[env.env_id])
-            continue
-        if env.validation_path.is_file() and not env.read_validation().get("accepted", True):
-            log.info("skipping %s: its validation report did not accept it", env.env_id)
-            continue
-        envs.append(env)
-    return envs
 
 
 def _check_free(out: Path, force: bool) -> None:
@@ -201,7 +174,7 @@ def export_sandmle(corpus_root: str | Path, out: str | Path, force: bool = False
 
     def write(tmp: Path) -> None:
         for env in envs:
-            public = tmp / env.env_id / "prepared" / "public"
+            public = EnvFolder(tmp / env.env_id).public
             shutil.copytree(env.public_dir, public)
             shutil.copyfile(env.description_path, public / "description.md")
             (public / "evaluator.py").write_text(_sandmle_evaluator(env))
@@ -232,10 +205,11 @@ def _checksums(folder: Path) -> dict[str, str]:
 
 def _mlebench_config(env: Environment) -> dict[str, Any]:
     cid = env.env_id
-    dataset = {"answers": f"{cid}/prepared/private/answers.csv",
-               "sample_submission": f"{cid}/prepared/public/sample_submission.csv"}
-    if (env.private_dir / "gold_submission.csv").is_file():
-        dataset["gold_submission"] = f"{cid}/prepared/private/gold_submission.csv"
+    # mle-bench names data files relative to its data directory, which holds one EnvFolder-shaped folder per id
+    rel = EnvFolder(Path(cid))
+    dataset = {"answers": rel.answers.as_posix(), "sample_submission": rel.sample_submission.as_posix()}
+    if env.folder.gold_submission.is_file():
+        dataset["gold_submission"] = rel.gold_submission.as_posix()
     return {
         "id": cid,
         "name": env.config.name,
@@ -271,10 +245,10 @@ def export_mlebench(corpus_root: str | Path, out: str | Path, data_dir: str | Pa
 
     def write_data(root: Path) -> None:
         for env in envs:
-            prepared = root / env.env_id / "prepared"
-            shutil.copytree(env.public_dir, prepared / "public")
-            shutil.copytree(env.private_dir, prepared / "private")
-            shutil.copyfile(env.description_path, prepared / "public" / "description.md")  # as `mlebench prepare`
+            out = EnvFolder(root / env.env_id)
+            shutil.copytree(env.public_dir, out.public)
+            shutil.copytree(env.private_dir, out.private)
+            shutil.copyfile(env.description_path, out.public / "description.md")  # as `mlebench prepare`
 
     def write(tmp: Path) -> None:
         competitions = tmp / "mlebench" / "competitions"
@@ -339,6 +313,7 @@ TASKS_SCHEMA = pa.schema([
 
 def _task_row(env: Environment) -> dict[str, Any]:
     block, t, root = env.config.sandmle, env.thresholds, env.root.resolve()
+    folder = EnvFolder(root)
     spec = block.spec
     return {
         "id": env.env_id, "name": env.config.name, "description": env.description_path.read_text(),
@@ -350,12 +325,10 @@ def _task_row(env: Environment) -> dict[str, Any]:
         "bronze_threshold": t.bronze, "median_threshold": t.median, "leaderboard_entries": t.n_entries,
         "id_column": env.grading.id_column, "submission_columns": list(env.grading.submission_columns),
         "n_train": block.sizes.get("train"), "n_test": block.sizes.get("test"),
-        "env_dir": str(root), "description_path": str(root / "description.md"),
-        "public_dir": str(root / "prepared" / "public"),
-        "sample_submission_path": str(root / "prepared" / "public" / "sample_submission.csv"),
-        "evaluator_path": str(root / "evaluator.py"), "grade_path": str(root / "grade.py"),
-        "leaderboard_path": str(root / "leaderboard.csv"),
-        "answers_path": str(root / "prepared" / "private" / "answers.csv"),
+        "env_dir": str(root), "description_path": str(folder.description),
+        "public_dir": str(folder.public), "sample_submission_path": str(folder.sample_submission),
+        "evaluator_path": str(folder.evaluator), "grade_path": str(folder.grader),
+        "leaderboard_path": str(folder.leaderboard), "answers_path": str(folder.answers),
         "spec_hash": block.spec_hash, "data_hash": block.data_hash,
     }
 
