@@ -11,6 +11,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.futures import as_completed
+from prefect.states import Completed, Failed
 from sandmle.flows._common import dask_runner, export_api_url
 from sandmle.tasks import stages
 
@@ -20,7 +21,7 @@ from sandmle_core.pipeline import SlotJob, count_diversity
 from sandmle_core.records import ManifestRow, ManifestWriter
 from sandmle_core.recovery import unrecorded_rows
 
-__all__ = ["build_corpus", "build_environments"]
+__all__ = ["build_corpus", "build_environments", "finish", "flow_result", "slot_row"]
 
 
 @flow(name="build-environments")
@@ -41,15 +42,48 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
         futures[task.submit(job, contracts)] = job
     for future in as_completed(list(futures)):
         job = futures[future]
-        try:
-            row = future.result()
-        except Exception as exc:  # the unit failed after its retries: record it, keep going
-            message = f"{type(exc).__name__}: {exc}"
+        row = slot_row(future)
+        if row is None:  # the unit raised in every one of its retries: record it, keep going
+            message = _error_text(future)
             logger.warning("slot %s failed after retries: %s", job.key, message)
             row = stages.record_failure(job, "build", message, stages.BUILD_RETRIES + 1)
+        elif row.status != "accepted":
+            logger.warning("slot %s not accepted: %s (%s)", job.key, row.status, (row.reason or "")[:200])
+        else:
+            logger.info("slot %s accepted as %s", job.key, row.env_id)
         writer.add(row)
     stages.write_manifest(writer)
     return writer.rows
+
+
+def slot_row(future: Any) -> ManifestRow | None:
+    """The slot's row from its final state — a Failed slot still carries its row — or None when the unit raised."""
+    future.wait()
+    data = future.state.result(raise_on_failure=False)
+    return data if isinstance(data, ManifestRow) else None
+
+
+def _error_text(future: Any) -> str:
+    data = future.state.result(raise_on_failure=False)
+    return f"{type(data).__name__}: {data}" if isinstance(data, BaseException) else str(future.state.message)
+
+
+def flow_result(state: Any) -> dict[str, Any]:
+    """The result dict of a build/regenerate flow run's final state, whether it ended Completed or Failed."""
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, BaseException):  # the flow itself crashed: that is a bug, show it
+        raise data
+    return data
+
+
+def finish(result: dict[str, Any], failed: int, unsupported: list[str] | None = None) -> Any:
+    """The flow's final state by the documented rule: Failed when any slot of this run failed (after its attempts
+    and retries) or any seed was unsupported, Completed otherwise; the result dict is the state's data either way."""
+    if failed or unsupported:
+        what = [f"{failed} slot(s) failed"] if failed else []
+        what += [f"unsupported seed(s): {', '.join(unsupported)}"] if unsupported else []
+        return Failed(data=result, message="; ".join(what))
+    return Completed(data=result)
 
 
 @flow(name="build-corpus", log_prints=True)
@@ -73,7 +107,8 @@ def build_corpus(
         contracts: run the great-expectations data contracts on every environment.
 
     Returns:
-        Counts, the corpus path and the markdown summary.
+        A Completed or Failed state (the rule is `finish`'s) whose data is the counts, the corpus path and the
+        markdown summary; call with `return_state=True` and read it with `flow_result`.
     """
     from sandmle_core.seeds import bundled_seed_ids
 
@@ -101,6 +136,7 @@ def build_corpus(
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
-    return {"corpus": str(root), "slots": len(rows), "counts": counts, "diversity": diversity,
-            "wall_seconds": round(wall, 3), "summary": summary,
-            "skipped_published": per_seed * len(refs) - len(jobs)}
+    result = {"corpus": str(root), "slots": len(rows), "counts": counts, "diversity": diversity,
+              "wall_seconds": round(wall, 3), "summary": summary,
+              "skipped_published": per_seed * len(refs) - len(jobs)}
+    return finish(result, sum(counts.get(s, 0) for s in stages.FAILED_STATUSES), result.get("unsupported"))

@@ -11,7 +11,7 @@ from typing import Any
 
 from prefect import flow
 from sandmle.flows._common import dask_runner, export_api_url
-from sandmle.flows.build_corpus import build_environments
+from sandmle.flows.build_corpus import build_environments, finish
 from sandmle.tasks import stages
 
 from sandmle_core.generate import DEFAULT_ATTEMPTS
@@ -27,7 +27,7 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
                       contracts: bool = True) -> dict[str, Any]:
     """Re-run every slot with a failure record; attempts continue from the recorded count, so each retry drafts with
     a new rng seed. A slot that lands has its failure record removed. Seeds are profiled by the `analyze-seed` task
-    (cached across runs)."""
+    (cached across runs). The run ends Failed when a retried slot failed again (see `build_corpus.finish`)."""
     start = time.perf_counter()
     root = Path(corpus).resolve()
     profiles = {}
@@ -43,5 +43,7 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
         rows = [r for r in rows if r.slot in {str(job.key) for job in jobs}]  # the regenerated slots only
     summary = stages.publish_summary(rows, count_diversity(rows), time.perf_counter() - start)
     fixed = sum(r.status == "accepted" for r in rows)
-    return {"corpus": str(root), "retried": len(jobs), "fixed": fixed, "still_failed": len(jobs) - fixed,
-            "summary": summary}
+    still = sum(r.status in stages.FAILED_STATUSES for r in rows)
+    result = {"corpus": str(root), "retried": len(jobs), "fixed": fixed, "still_failed": len(jobs) - fixed,
+              "summary": summary}
+    return finish(result, still)

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from sandmle.cli._app import app, print_json
+from sandmle.cli.checks import BackendChoice, check_corpus, check_seeds, check_writable_dir
 
 
 @app.command()
@@ -17,16 +18,22 @@ def build(
                                                          "default: every bundled seed"),
     per_seed: int = typer.Option(3, "--per-seed", min=1, help="environments per seed"),
     out: Path = typer.Option(Path("corpus"), "--out", help="corpus folder (resumed when it exists)"),
-    backend: str = typer.Option("offline", "--backend", help="offline | claude"),
+    backend: BackendChoice = typer.Option(BackendChoice.offline, "--backend", help="generation backend"),
     rng_seed: int = typer.Option(0, "--rng-seed", help="the build's rng seed"),
     workers: int = typer.Option(None, "--workers", min=1, help="Dask workers (default: one per core)"),
     dask_address: str = typer.Option(None, "--dask-address", help="existing Dask scheduler, tcp://HOST:PORT"),
     no_contracts: bool = typer.Option(False, "--no-contracts", help="skip the great-expectations stage"),
     as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
 ) -> None:
-    """Build a corpus of verified micro-environments (the `build-corpus` Prefect flow on Dask)."""
+    """Build a corpus of verified micro-environments (the `build-corpus` Prefect flow on Dask).
+
+    Exit status: 0 every slot landed (or was withheld as a near-duplicate); 1 some slot failed or a seed was
+    unsupported (the rest of the corpus is built and kept); 2 bad input, refused before anything starts."""
     from sandmle.runtime import prefect_api
 
+    backend = BackendChoice(backend).value
+    check_seeds(list(seed) if seed else None)
+    out = check_writable_dir(out, "--out")
     if backend == "claude":  # fail before starting anything when the key is missing
         from sandmle_core.agents.claude import require_api_key
 
@@ -39,14 +46,17 @@ def build(
         from prefect import tags
 
         from sandmle.cli.progress import BuildProgress, progress_tag
-        from sandmle.flows.build_corpus import build_corpus
+        from sandmle.flows.build_corpus import build_corpus, flow_result
 
         tag = progress_tag()
         with tags(tag), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
-            result = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
-                                  dask_address=dask_address, workers=workers, contracts=not no_contracts)
+            state = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
+                                 dask_address=dask_address, workers=workers, contracts=not no_contracts,
+                                 return_state=True)
+        result = flow_result(state)
     if as_json:
-        print_json({k: v for k, v in result.items() if k != "summary"})
+        print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
+        _exit_for(state)
         return
     from rich.console import Console
     from rich.markdown import Markdown
@@ -57,27 +67,43 @@ def build(
         console.print(f"{result['skipped_published']} slots were already published and kept (resume).")
     console.print(f"corpus: [bold]{result['corpus']}[/]  (API used: {url})")
     console.print("next: `sandmle list CORPUS`, `sandmle show ENV_DIR`, `sandmle ui` for the Prefect UI")
+    _exit_for(state)
+
+
+def _exit_for(state) -> None:
+    """Exit 1, with one line saying why, when the flow run ended Failed (its rule: a slot failed, a seed was
+    unsupported); the corpus and its artifacts are already written."""
+    if state.is_failed():
+        typer.echo(f"error: the flow run ended {state.name}: {state.message}", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()
 def regenerate(
     corpus: Path = typer.Argument(..., help="corpus folder"),
-    backend: str = typer.Option("offline", "--backend"),
+    backend: BackendChoice = typer.Option(BackendChoice.offline, "--backend"),
     workers: int = typer.Option(None, "--workers", min=1),
     dask_address: str = typer.Option(None, "--dask-address"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Re-run only the failed environments of a corpus, with a fresh rng seed per attempt."""
+    """Re-run only the failed environments of a corpus, with a fresh rng seed per attempt (exit 1 when some still
+    fail, 2 for a path that is not a corpus — nothing is created there)."""
     from sandmle.runtime import prefect_api
 
+    root = check_corpus(corpus)
+    check_writable_dir(root, "CORPUS")
     with prefect_api():
+        from sandmle.flows.build_corpus import flow_result
         from sandmle.flows.regenerate_failed import regenerate_failed
 
-        result = regenerate_failed(corpus=str(corpus), backend=backend, workers=workers, dask_address=dask_address)
+        state = regenerate_failed(corpus=str(root), backend=BackendChoice(backend).value, workers=workers,
+                                  dask_address=dask_address, return_state=True)
+        result = flow_result(state)
     if as_json:
-        print_json({k: v for k, v in result.items() if k != "summary"})
-        return
-    typer.echo(f"retried {result['retried']}, fixed {result['fixed']}, still failed {result['still_failed']}")
+        print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
+    else:
+        typer.echo(f"retried {result['retried']}, fixed {result['fixed']}, still failed {result['still_failed']}")
+    _exit_for(state)
 
 
 @app.command()
@@ -86,13 +112,17 @@ def validate(
     data_docs: Path = typer.Option(None, "--data-docs", help="also build a great-expectations Data Docs site here"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Re-check every environment (hashes, contracts, graders, leakage); exit 1 when any is broken."""
+    """Re-check every environment (hashes, contracts, graders, leakage); exit 1 when any is broken, 2 when CORPUS is
+    not a corpus."""
     from sandmle.runtime import prefect_api
 
+    root = check_corpus(corpus)
+    if data_docs is not None:
+        check_writable_dir(data_docs, "--data-docs")
     with prefect_api():
         from sandmle.flows.validate_corpus import validate_corpus
 
-        result = validate_corpus(corpus=str(corpus))
+        result = validate_corpus(corpus=str(root))
     site = None
     if data_docs is not None:
         from sandmle.data_contracts import build_data_docs
@@ -121,7 +151,7 @@ def list_envs(
     from sandmle_core.layout import Corpus
     from sandmle_core.records import read_manifest
 
-    rows = read_manifest(Corpus(corpus)).to_pylist()
+    rows = read_manifest(Corpus(check_corpus(corpus))).to_pylist()
     if status:
         rows = [r for r in rows if r["status"] == status]
     if as_json:

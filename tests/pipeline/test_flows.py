@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from prefect import tags
+from sandmle.flows.build_corpus import flow_result
 
 from sandmle.cli.progress import count_slots, progress_tag
 from sandmle_core.faults import FAULT_PLAN_ENV
@@ -51,8 +52,11 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     out = tmp_path / "corpus"
     tag = progress_tag()
     with tags(tag):  # what `sandmle build` does, so that its progress bar can follow the build through the API
-        result = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=2, rng_seed=3, workers=2,
-                              max_attempts=3)
+        state = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=2, rng_seed=3, workers=2,
+                             max_attempts=3, return_state=True)
+    # the documented rule: a slot that failed ends the flow run Failed, after the others finished and published
+    assert state.is_failed() and state.message == "1 slot(s) failed", (state.name, state.message)
+    result = flow_result(state)
     assert result["counts"] == {"accepted": 3, "failed": 1}, result["summary"]
     counts = count_slots(tag)  # the progress bar's figures, read back from Prefect's task-run states
     assert (counts.done, counts.accepted, counts.not_accepted) == (4, 3, 1)
@@ -78,7 +82,7 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     published = {p.name for p in corpus.environment_dirs()}
     for run in runs:
         assert {f"seed:{run.name.split('-3-')[0][len('build-'):]}", "modality:tabular"} <= set(run.tags)
-        row = run.state.result()
+        row = run.state.result(raise_on_failure=False)
         assert isinstance(row, ManifestRow)
         assert run.name == SlotKey.parse(row.slot).run_name
         assert run.state.message == f"{row.status} {row.env_id}"
@@ -86,14 +90,17 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
             assert run.state.name == "Accepted" and row.env_id in published
             prov = read_config(corpus.env_dir(row.env_id)).sandmle.provenance
             assert f"{prov.seed_id}:{prov.rng_seed}:{prov.index}" == row.slot
-        else:
-            assert run.state.name == "Not accepted" and row.env_id not in published
+        else:  # the failed slot is a Failed task run in the API — red in the UI — still carrying its row
+            assert run.state.type.value == "FAILED" and run.state.name == "Failed" and row.env_id not in published
+            assert run.run_count == 1  # a returned failure is not retried by Prefect: the repair loop already was
 
     # regenerate: without the planted fault the failed slot lands, with a fresh rng seed for its new attempt
     from sandmle.flows.regenerate_failed import regenerate_failed
 
     fault_plan()
-    again = regenerate_failed(corpus=str(out), workers=1)
+    again_state = regenerate_failed(corpus=str(out), workers=1, return_state=True)
+    assert again_state.is_completed()
+    again = flow_result(again_state)
     assert (again["retried"], again["fixed"]) == (1, 1)
     assert read_failures(corpus) == []
     manifest = {r["slot"]: r for r in read_manifest(corpus).to_pylist()}
