@@ -15,11 +15,13 @@ from prefect.states import Completed, Failed
 from sandmle.flows._common import dask_runner, export_api_url
 from sandmle.tasks import stages
 
+from sandmle_core.build_lock import build_lock
 from sandmle_core.generate import DEFAULT_ATTEMPTS
 from sandmle_core.layout import Corpus
 from sandmle_core.pipeline import SlotJob, count_diversity
 from sandmle_core.records import ManifestRow, ManifestWriter
 from sandmle_core.recovery import unrecorded_rows
+from sandmle_core.sandbox.cleanup import clean_leaks
 
 __all__ = ["build_corpus", "build_environments", "finish", "flow_result", "slot_row"]
 
@@ -86,7 +88,21 @@ def finish(result: dict[str, Any], failed: int, unsupported: list[str] | None = 
     return Completed(data=result)
 
 
-@flow(name="build-corpus", log_prints=True)
+def default_build_id() -> str:
+    """The flow run's scheduled start (UTC, to the second): the same in the run's name and in its body."""
+    from prefect.runtime import flow_run
+
+    return flow_run.scheduled_start_time.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _build_run_name() -> str:
+    from prefect.runtime import flow_run
+
+    params = flow_run.parameters
+    return f"build-{stages.corpus_slug(params.get('out') or 'corpus')}-{params.get('build_id') or default_build_id()}"
+
+
+@flow(name="build-corpus", flow_run_name=_build_run_name, log_prints=True)
 def build_corpus(
     seeds: list[str] | None = None,
     out: str = "corpus",
@@ -97,6 +113,7 @@ def build_corpus(
     workers: int | None = None,
     max_attempts: int = DEFAULT_ATTEMPTS,
     contracts: bool = True,
+    build_id: str | None = None,
 ) -> dict[str, Any]:
     """Build (or resume) a corpus of `per_seed` environments per seed under `out`.
 
@@ -105,6 +122,7 @@ def build_corpus(
         out: the corpus folder; finished environments in it are kept and not rebuilt.
         dask_address: an existing Dask scheduler; otherwise a LocalCluster with `workers` process workers.
         contracts: run the great-expectations data contracts on every environment.
+        build_id: names the flow run `build-<corpus>-<build id>` (default: the run's scheduled start, UTC).
 
     Returns:
         A Completed or Failed state (the rule is `finish`'s) whose data is the counts, the corpus path and the
@@ -116,10 +134,29 @@ def build_corpus(
         from sandmle_core.agents.claude import require_api_key
 
         require_api_key()
+    logger = get_run_logger()
     start = time.perf_counter()
     root = Path(out).resolve()
     root.mkdir(parents=True, exist_ok=True)
     refs = list(seeds) if seeds else bundled_seed_ids()
+    with build_lock(root):  # a second build into the same corpus refuses at once (CorpusBusy) and says who holds it
+        try:
+            removed = clean_leaks()  # sandbox workspaces and cgroups whose owning process is gone
+        except OSError as exc:  # cleaning is a courtesy: say so, never stop the build for it
+            logger.warning("could not clean leftovers of killed runs: %s", exc)
+            removed = {"workspaces": [], "cgroups": []}
+        if removed["workspaces"] or removed["cgroups"]:
+            logger.info("removed leftovers of killed runs: %s", removed)
+        return _build(logger, start, root, refs, per_seed, backend, rng_seed, dask_address, workers, max_attempts,
+                      contracts, build_id)
+
+
+def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int, backend: str, rng_seed: int,
+           dask_address: str | None, workers: int | None, max_attempts: int, contracts: bool,
+           build_id: str | None) -> Any:
+    """The body of `build_corpus`, run under the corpus' build lock."""
+    logger.info("build %s into %s: %d seed(s), %d per seed, backend %s, rng seed %d", build_id or default_build_id(),
+                root, len(refs), per_seed, backend, rng_seed)
     jobs: list[SlotJob] = []
     for ref in refs:
         _, profile = stages.analyze_seed(str(ref), str(root))
@@ -129,10 +166,15 @@ def build_corpus(
         export_api_url()
         runner = dask_runner(workers, dask_address, root / ".work" / "dask")
         fan_out = build_environments.with_options(task_runner=runner)
+    logger.info("planned %d slot(s) of %d seed(s); %d already published", len(jobs), len(refs),
+                per_seed * len(refs) - len(jobs))
     rows = fan_out(jobs, str(root), contracts)
     diversity = count_diversity(rows)
     wall = time.perf_counter() - start
-    summary = stages.publish_summary(rows, diversity, wall)
+    logger.info("built %d slot(s) in %.1f s; writing the summary, report.md and report.json", len(rows), wall)
+    summary = stages.publish_summary(rows, diversity, wall, str(root),
+                                     {"flow": "build-corpus", "build_id": build_id or default_build_id(),
+                                      "rng_seed": rng_seed, "backend": backend, "wall_seconds": round(wall, 3)})
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1

@@ -41,7 +41,9 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
         rows = build_environments.with_options(task_runner=dask_runner(workers, dask_address, root / ".work" / "dask"))(
             jobs, str(root), contracts)
         rows = [r for r in rows if r.slot in {str(job.key) for job in jobs}]  # the regenerated slots only
-    summary = stages.publish_summary(rows, count_diversity(rows), time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    summary = stages.publish_summary(rows, count_diversity(rows), wall, str(root),
+                                     {"flow": "regenerate-failed", "backend": backend, "wall_seconds": round(wall, 3)})
     fixed = sum(r.status == "accepted" for r in rows)
     still = sum(r.status in stages.FAILED_STATUSES for r in rows)
     result = {"corpus": str(root), "retried": len(jobs), "fixed": fixed, "still_failed": len(jobs) - fixed,

@@ -214,13 +214,19 @@ class ManifestWriter:
 
 
 def write_failure(corpus: Corpus, record: FailureRecord) -> Path:
-    """Record (or update) the failure of one slot as `failed/<env_id>.json`; older records of the slot are removed."""
+    """Record (or update) the failure of one slot as `failed/<env_id>.json`; older records of the slot are removed,
+    their attempt history kept in front of the new record's (so a slot regenerated twice lists every attempt)."""
     corpus.failed_dir.mkdir(parents=True, exist_ok=True)
     path = corpus.failed_dir / f"{record.env_id}.json"
     with _locked(corpus.failed_dir / ".records"):
+        earlier: list[dict[str, str | int]] = []
         for other in read_failures(corpus):
-            if other.slot == record.slot and other.env_id != record.env_id:
-                (corpus.failed_dir / f"{other.env_id}.json").unlink(missing_ok=True)
+            if other.slot == record.slot:
+                earlier += [h for h in other.history if h not in earlier]
+                if other.env_id != record.env_id:
+                    (corpus.failed_dir / f"{other.env_id}.json").unlink(missing_ok=True)
+        newer = [h for h in record.history if h not in earlier]
+        record = record.model_copy(update={"history": earlier + newer})
         text = json.dumps(record.model_dump(), indent=2) + "\n"
         _atomic_write_bytes(path, lambda tmp: Path(tmp).write_text(text))
     return path

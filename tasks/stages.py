@@ -41,6 +41,7 @@ __all__ = [
     "SLOT_TAG",
     "analyze_seed",
     "build_environment",
+    "corpus_slug",
     "plan_slots",
     "publish_summary",
     "record_failure",
@@ -57,6 +58,13 @@ FAILED_STATUSES = frozenset({"failed", "rejected"})
 """Slot statuses that end the slot's task run Failed: the slot has no environment and a failure record."""
 SLOT_TAG = "sandmle-slot"
 """The tag of every slot task run (a subflow's wrapper task run, say `build-environments-…`, never has it)."""
+
+
+def corpus_slug(corpus_root: str | Path) -> str:
+    """The corpus folder's name as Prefect accepts it in artifact keys and run names (lowercase, digits, dashes)."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", Path(corpus_root).name.lower()).strip("-") or "corpus"
 
 
 def contract_checker():
@@ -128,13 +136,23 @@ def write_manifest(writer: ManifestWriter) -> str:
 
 
 @task(name="publish-summary")
-def publish_summary(rows: list[ManifestRow], diversity: dict[str, Any], wall_seconds: float) -> str:
-    """Prefect artifacts: the markdown summary and a table of failures."""
-    summary = pipeline.summarize(rows, diversity, wall_seconds)
-    create_markdown_artifact(key="corpus-summary", markdown=summary, description="sandmle corpus build")
+def publish_summary(rows: list[ManifestRow], diversity: dict[str, Any], wall_seconds: float, corpus_root: str,
+                    run: dict[str, Any]) -> str:
+    """Prefect artifacts keyed by corpus (`corpus-summary-<corpus>`, `corpus-failures-<corpus>`): this run's summary
+    followed by the corpus totals, and a table of this run's failures; the same report goes into the corpus as
+    report.md + report.json."""
+    from sandmle_core.report import corpus_totals, totals_markdown, write_report
+
+    corpus = Corpus(Path(corpus_root))
+    summary = pipeline.summarize(rows, diversity, wall_seconds) + totals_markdown(corpus_totals(corpus))
+    write_report(corpus, rows, summary, run)
+    slug = corpus_slug(corpus_root)
+    create_markdown_artifact(key=f"corpus-summary-{slug}", markdown=summary,
+                             description=f"sandmle corpus build of {corpus_root}")
     failures = [{"env_id": r.env_id, "seed": r.seed_id, "status": r.status, "stage": r.stage or "",
                  "reason": (r.reason or "")[:200], "attempts": r.attempts}
                 for r in rows if r.status != "accepted"]
     if failures:
-        create_table_artifact(key="corpus-failures", table=failures, description="environments that did not land")
+        create_table_artifact(key=f"corpus-failures-{slug}", table=failures,
+                              description=f"environments of {corpus_root} that did not land in this run")
     return summary

@@ -23,6 +23,8 @@ def build(
     workers: int = typer.Option(None, "--workers", min=1, help="Dask workers (default: one per core)"),
     dask_address: str = typer.Option(None, "--dask-address", help="existing Dask scheduler, tcp://HOST:PORT"),
     no_contracts: bool = typer.Option(False, "--no-contracts", help="skip the great-expectations stage"),
+    build_id: str = typer.Option(None, "--build-id", help="names the flow run build-<corpus>-<build id> "
+                                                          "(default: its start time, UTC)"),
     as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
 ) -> None:
     """Build a corpus of verified micro-environments (the `build-corpus` Prefect flow on Dask).
@@ -34,6 +36,9 @@ def build(
     backend = BackendChoice(backend).value
     check_seeds(list(seed) if seed else None)
     out = check_writable_dir(out, "--out")
+    from sandmle_core.build_lock import check_unlocked
+
+    check_unlocked(out)
     if backend == "claude":  # fail before starting anything when the key is missing
         from sandmle_core.agents.claude import require_api_key
 
@@ -49,10 +54,13 @@ def build(
         from sandmle.flows.build_corpus import build_corpus, flow_result
 
         tag = progress_tag()
-        with tags(tag), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
+        from sandmle.tasks.stages import corpus_slug
+
+        run_tags = [f"corpus:{corpus_slug(out)}", f"backend:{backend}", "seeds:" + ",".join(seeds or ["bundled"])[:100]]
+        with tags(tag, *run_tags), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
             state = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
                                  dask_address=dask_address, workers=workers, contracts=not no_contracts,
-                                 return_state=True)
+                                 build_id=build_id, return_state=True)
         result = flow_result(state)
     if as_json:
         print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})

@@ -3,6 +3,7 @@ imported (a mistyped seed id must not cost a Prefect API start-up). Every case o
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,19 @@ def test_version_and_regenerate_on_a_missing_path_create_nothing(place):
     result = _sandmle("--version", cwd=place)
     assert result.returncode == 0 and result.stdout.startswith("sandmle ")
     assert not (place / "missing").exists()
+
+
+def test_a_second_build_into_a_locked_corpus_refuses_and_says_so(place):
+    from sandmle_core.build_lock import CorpusBusy, build_lock, check_unlocked
+
+    corpus = place / "corpus"
+    with build_lock(corpus):  # what a running build holds for its whole flow run
+        result = _sandmle("build", "--seed", "wine", "--out", "corpus", cwd=place)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("error: ") and "another build is running into this corpus" in result.stderr
+        assert f"pid {os.getpid()}" in result.stderr
+        assert result.stdout.strip().splitlines()[-1] == "PREFECT_IMPORTED=False"
+        with pytest.raises(CorpusBusy), build_lock(corpus):
+            pass
+    check_unlocked(corpus)  # released with its holder
+    assert sorted(p.name for p in corpus.iterdir()) == [".build.lock"]

@@ -71,9 +71,18 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     # contracts ran as a stage of every accepted environment and are in its validation report
     validation = json.loads((corpus.environment_dirs()[0] / "validation.json").read_text())
     assert any(c["group"] == "contract" for c in validation["checks"])
-    artifacts = _flow_run_artifacts(prefect_api, ("corpus-summary", "corpus-failures"))
-    assert "3 accepted" in artifacts["corpus-summary"]["data"]
-    assert any("breast-cancer" in json.dumps(row) for row in json.loads(artifacts["corpus-failures"]["data"]))
+    artifacts = _flow_run_artifacts(prefect_api, ("corpus-summary-corpus", "corpus-failures-corpus"))
+    assert "3 accepted" in artifacts["corpus-summary-corpus"]["data"]
+    assert any("breast-cancer" in json.dumps(r) for r in json.loads(artifacts["corpus-failures-corpus"]["data"]))
+    # the failure record lists every attempt; report.md/report.json are in the corpus
+    assert [h["attempt"] for h in failures[0].history] == [1, 2, 3]
+    report = json.loads((out / "report.json").read_text())
+    assert report["corpus"]["accepted"] == 3 and report["corpus"]["status"] == {"accepted": 3, "failed": 1}
+    assert (out / "report.md").read_text().startswith("# sandmle corpus build")
+    # the UI has something to show: the flow run is named build-<corpus>-<build id> and its INFO logs are in the API
+    flow_run = _read_flow_run(state.state_details.flow_run_id)
+    assert flow_run.name.startswith("build-corpus-") and flow_run.state.type.value == "FAILED"
+    assert any("planned 4 slot(s) of 2 seed(s)" in m for m in _flow_run_logs(flow_run.id))
 
     # every slot's task run is named by its slot key, tagged with seed and modality; its result names the env id
     runs = _slot_task_runs(tag)
@@ -131,6 +140,22 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     report = validate_corpus(corpus=str(out))
     assert [b["env_id"] for b in report["broken"]] == [victim.name]
     assert any("answers.csv" in p for p in report["broken"][0]["problems"])
+
+
+def _read_flow_run(flow_run_id):
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(flow_run_id)
+
+
+def _flow_run_logs(flow_run_id) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+    return [log.message for log in logs]
 
 
 def _slot_task_runs(tag: str) -> list:
