@@ -27,11 +27,12 @@ __all__ = ["build_corpus", "build_environments", "finish", "flow_result", "slot_
 
 
 @flow(name="build-environments")
-def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = True) -> list[ManifestRow]:
+def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = True,
+                       build_id: str | None = None) -> list[ManifestRow]:
     """Fan the slots out — one task run per slot, named by its slot key, tagged with seed and modality — and write
     each finished slot's row through the flow's one manifest writer. A slot whose unit still fails after its retries
     is recorded in failed/ and never stops the others. Environments that a killed build published but never recorded
-    get their rows first."""
+    get their rows first. Every row this run writes carries `build_id`."""
     logger = get_run_logger()
     corpus = Corpus(Path(corpus_root))
     writer = ManifestWriter(corpus)
@@ -53,7 +54,7 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
             logger.warning("slot %s not accepted: %s (%s)", job.key, row.status, (row.reason or "")[:200])
         else:
             logger.info("slot %s accepted as %s", job.key, row.env_id)
-        writer.add(row)
+        writer.add(row.model_copy(update={"build_id": build_id}) if build_id else row)
     stages.write_manifest(writer)
     return writer.rows
 
@@ -108,7 +109,7 @@ def build_corpus(
     out: str = "corpus",
     per_seed: int = 3,
     backend: str = "offline",
-    rng_seed: int = 0,
+    rng_seed: int | None = 0,
     dask_address: str | None = None,
     workers: int | None = None,
     max_attempts: int = DEFAULT_ATTEMPTS,
@@ -122,7 +123,10 @@ def build_corpus(
         out: the corpus folder; finished environments in it are kept and not rebuilt.
         dask_address: an existing Dask scheduler; otherwise a LocalCluster with `workers` process workers.
         contracts: run the great-expectations data contracts on every environment.
-        build_id: names the flow run `build-<corpus>-<build id>` (default: the run's scheduled start, UTC).
+        rng_seed: the build's rng seed; None derives it from the run's scheduled date (YYYYMMDD), so that each
+            night of a schedule plans new slots and the corpus grows by `per_seed` per seed.
+        build_id: names the flow run `build-<corpus>-<build id>` and is written into every manifest row of the run
+            (default: the run's scheduled start, UTC).
 
     Returns:
         A Completed or Failed state (the rule is `finish`'s) whose data is the counts, the corpus path and the
@@ -139,6 +143,11 @@ def build_corpus(
     root = Path(out).resolve()
     root.mkdir(parents=True, exist_ok=True)
     refs = list(seeds) if seeds else bundled_seed_ids()
+    if rng_seed is None:
+        from prefect.runtime import flow_run
+
+        rng_seed = int(flow_run.scheduled_start_time.strftime("%Y%m%d"))
+    build_id = build_id or default_build_id()
     with build_lock(root):  # a second build into the same corpus refuses at once (CorpusBusy) and says who holds it
         try:
             removed = clean_leaks()  # sandbox workspaces and cgroups whose owning process is gone
@@ -168,7 +177,7 @@ def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int
         fan_out = build_environments.with_options(task_runner=runner)
     logger.info("planned %d slot(s) of %d seed(s); %d already published", len(jobs), len(refs),
                 per_seed * len(refs) - len(jobs))
-    rows = fan_out(jobs, str(root), contracts)
+    rows = fan_out(jobs, str(root), contracts, build_id)
     diversity = count_diversity(rows)
     wall = time.perf_counter() - start
     logger.info("built %d slot(s) in %.1f s; writing the summary, report.md and report.json", len(rows), wall)

@@ -19,7 +19,7 @@ from typing import Any
 from sandmle_core.layout import Corpus
 from sandmle_core.records import ManifestRow, read_failures, read_manifest
 
-__all__ = ["corpus_totals", "totals_markdown", "write_report"]
+__all__ = ["corpus_totals", "diff_corpora", "totals_markdown", "write_report"]
 
 
 def corpus_totals(corpus: Corpus) -> dict[str, Any]:
@@ -75,3 +75,21 @@ def write_report(corpus: Corpus, run_rows: Sequence[ManifestRow], summary: str, 
         os.chmod(tmp, 0o644)
         tmp.replace(corpus.root / name)
     return corpus.root / "report.json"
+
+
+def diff_corpora(old: Corpus, new: Corpus) -> dict[str, list[dict[str, Any]]]:
+    """What `new` added, dropped or changed relative to `old`, by slot, from their manifests (two nightlies).
+
+    Returns:
+        {"added": rows of slots only in `new`, "dropped": rows of slots only in `old`, "changed": slots in both whose
+        env id or status differs, as {"slot", "old_env_id", "new_env_id", "old_status", "new_status"}}.
+    """
+    a = {r["slot"]: r for r in read_manifest(old).to_pylist()}
+    b = {r["slot"]: r for r in read_manifest(new).to_pylist()}
+    keep = ("slot", "env_id", "status", "seed_id", "modality")
+    changed = [{"slot": s, "old_env_id": a[s]["env_id"], "new_env_id": b[s]["env_id"], "old_status": a[s]["status"],
+                "new_status": b[s]["status"]}
+               for s in sorted(a.keys() & b.keys())
+               if (a[s]["env_id"], a[s]["status"]) != (b[s]["env_id"], b[s]["status"])]
+    return {"added": [{k: b[s][k] for k in keep} for s in sorted(b.keys() - a.keys())],
+            "dropped": [{k: a[s][k] for k in keep} for s in sorted(a.keys() - b.keys())], "changed": changed}

@@ -212,3 +212,26 @@ def ui(port: int = typer.Option(4200, "--port"), host: str = typer.Option("127.0
     typer.echo(f"point builds at it with: export PREFECT_API_URL=http://{host}:{port}/api")
     prefect = Path(sys.executable).with_name("prefect")
     raise typer.Exit(subprocess.call([str(prefect), "server", "start", "--host", host, "--port", str(port)]))
+
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., help="the earlier corpus (say, last night's copy)"),
+    new: Path = typer.Argument(..., help="the later corpus"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """What NEW added, dropped or changed relative to OLD, slot by slot (from their manifests)."""
+    from sandmle_core.layout import Corpus
+    from sandmle_core.report import diff_corpora
+
+    result = diff_corpora(Corpus(check_corpus(old)), Corpus(check_corpus(new)))
+    if as_json:
+        print_json(result)
+        return
+    for kind, sign in (("added", "+"), ("dropped", "-")):
+        for row in result[kind]:
+            typer.echo(f"{sign} {row['slot']}  {row['env_id']}  {row['status']}")
+    for row in result["changed"]:
+        typer.echo(f"~ {row['slot']}  {row['old_env_id']} ({row['old_status']}) -> {row['new_env_id']} "
+                   f"({row['new_status']})")
+    typer.echo(f"{len(result['added'])} added, {len(result['dropped'])} dropped, {len(result['changed'])} changed")

@@ -47,3 +47,30 @@ def test_the_report_of_a_resumed_run_counts_the_whole_corpus(tmp_path):
     assert (tmp_path / "report.md").read_text().startswith("# sandmle corpus build")
     assert (tmp_path / "report.json").stat().st_mode & 0o040  # group-readable
     assert corpus_totals(corpus)["reference_score_median"] == 0.8
+
+
+def test_diff_lists_what_a_night_added_dropped_and_changed(tmp_path):
+    from sandmle_core.report import diff_corpora
+
+    night1, night2 = Corpus(tmp_path / "n1"), Corpus(tmp_path / "n2")
+    w = ManifestWriter(night1)
+    w.add(_row(0, "accepted"), _row(1, "failed"), _row(5, "accepted"))
+    w.close()
+    w = ManifestWriter(night2)
+    w.add(_row(0, "accepted"), _row(1, "accepted"), _row(2, "accepted"), _row(3, "accepted"))
+    w.close()
+    result = diff_corpora(night1, night2)
+    assert [r["slot"] for r in result["added"]] == ["wine:7:2", "wine:7:3"]
+    assert [r["slot"] for r in result["dropped"]] == ["wine:7:5"]
+    assert result["changed"] == [{"slot": "wine:7:1", "old_env_id": "wine-1", "new_env_id": "wine-1",
+                                  "old_status": "failed", "new_status": "accepted"}]
+    from typer.testing import CliRunner
+
+    from sandmle.cli import _register
+    from sandmle.cli._app import app
+
+    _register()
+    out = CliRunner().invoke(app, ["diff", str(night1.root), str(night2.root)])
+    assert out.exit_code == 0 and "2 added, 1 dropped, 1 changed" in out.output and "+ wine:7:2" in out.output
+    missing = CliRunner().invoke(app, ["diff", str(tmp_path / "nope"), str(night2.root)])
+    assert missing.exit_code != 0

@@ -178,3 +178,7 @@ def test_deployment_entrypoints_load_to_flows():
     assert set(built) == set(ENTRYPOINTS)
     schedule = built["nightly-corpus"].schedules[0].schedule
     assert schedule.cron == NIGHTLY_CRON
+    # each night derives its rng seed from its date (so it plans new slots) and writes into an absolute path
+    nightly = built["nightly-corpus"].parameters
+    assert nightly["rng_seed"] is None and nightly["out"].startswith("/")
+    assert built["regenerate-failed"].parameters["corpus"] == nightly["out"]
