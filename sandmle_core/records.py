@@ -144,6 +144,7 @@ def _atomic_write_bytes(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600: the corpus' readers (a trainer, a group) must read it too
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -45,7 +45,8 @@ def test_the_report_of_a_resumed_run_counts_the_whole_corpus(tmp_path):
     assert data["corpus"]["accepted"] == 2 and data["corpus"]["status"] == {"accepted": 2, "failed": 1}
     assert data["corpus"]["modality"] == {"tabular": 2} and data["corpus"]["yield"] == round(2 / 3, 4)
     assert (tmp_path / "report.md").read_text().startswith("# sandmle corpus build")
-    assert (tmp_path / "report.json").stat().st_mode & 0o040  # group-readable
+    assert (tmp_path / "report.json").stat().st_mode & 0o040  # group-readable, and so is the manifest
+    assert corpus.manifest_path.stat().st_mode & 0o777 == 0o644
     assert corpus_totals(corpus)["reference_score_median"] == 0.8
 
 
