@@ -156,12 +156,12 @@ def bench_throughput(work: Path, seeds: tuple[str, ...], per_seed: int, workers:
     out["plain"] = {"wall_seconds": round(plain_wall, 2), "accepted": accepted,
                     "per_minute": round(60 * accepted / plain_wall, 2)}
     with prefect_api():
-        from sandmle.flows.build_corpus import build_corpus
+        from sandmle.flows.build_corpus import build_corpus, flow_result
 
         for n in workers:
             start = time.perf_counter()
-            result = build_corpus(seeds=list(seeds), out=str(work / f"flow-{n}"), per_seed=per_seed,
-                                  rng_seed=rng_seed, workers=n)
+            result = flow_result(build_corpus(seeds=list(seeds), out=str(work / f"flow-{n}"), per_seed=per_seed,
+                                              rng_seed=rng_seed, workers=n, return_state=True))
             wall = time.perf_counter() - start
             accepted = result["counts"].get("accepted", 0)
             out[f"workers_{n}"] = {"wall_seconds": round(wall, 2), "flow_seconds": result["wall_seconds"],

@@ -24,7 +24,7 @@ NIGHTLY_PARAMETERS = {
     "out": os.environ.get("SANDMLE_NIGHTLY_CORPUS", "corpus-nightly"),
     "per_seed": int(os.environ.get("SANDMLE_NIGHTLY_PER_SEED", "20")),
     "backend": os.environ.get("SANDMLE_NIGHTLY_BACKEND", "offline"),
-    "rng_seed": 0,
+    "rng_seed": None,  # derived from each night's date: every night plans new slots, so the corpus grows
 }
 ENTRYPOINTS = {
     "nightly-corpus": "flows/build_corpus.py:build_corpus",
@@ -35,18 +35,23 @@ ENTRYPOINTS = {
 
 def deployments() -> list:
     """The runner deployments (not yet registered): the nightly build, regenerate-failed and validate-corpus."""
+    from pathlib import Path
+
     from sandmle.flows.build_corpus import build_corpus
     from sandmle.flows.regenerate_failed import regenerate_failed
     from sandmle.flows.validate_corpus import validate_corpus
 
+    # Paths are resolved now, at deploy time: a run must not depend on the folder its worker happens to start in.
+    corpus = str(Path(NIGHTLY_PARAMETERS["out"]).expanduser().resolve())
+    parameters = {**NIGHTLY_PARAMETERS, "out": corpus}
     return [
-        build_corpus.to_deployment(name="nightly-corpus", cron=NIGHTLY_CRON, parameters=NIGHTLY_PARAMETERS,
+        build_corpus.to_deployment(name="nightly-corpus", cron=NIGHTLY_CRON, parameters=parameters,
                                    tags=["sandmle", "nightly"],
                                    description="Nightly corpus build from the bundled seeds."),
-        regenerate_failed.to_deployment(name="regenerate-failed", parameters={"corpus": NIGHTLY_PARAMETERS["out"]},
+        regenerate_failed.to_deployment(name="regenerate-failed", parameters={"corpus": corpus},
                                         tags=["sandmle", "ad-hoc"],
                                         description="Re-run only the failed environments of a corpus."),
-        validate_corpus.to_deployment(name="validate-corpus", parameters={"corpus": NIGHTLY_PARAMETERS["out"]},
+        validate_corpus.to_deployment(name="validate-corpus", parameters={"corpus": corpus},
                                       tags=["sandmle", "ad-hoc"],
                                       description="Re-check every environment of a corpus."),
     ]

@@ -11,9 +11,11 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.futures import as_completed
+from prefect.states import Completed, Failed
 from sandmle.flows._common import dask_runner, export_api_url
 from sandmle.tasks import stages
 
+from sandmle_core.build_lock import build_lock
 from sandmle_core.errors import UnsupportedSeed
 from sandmle_core.generate import DEFAULT_ATTEMPTS
 from sandmle_core.layout import Corpus
@@ -21,23 +23,25 @@ from sandmle_core.pipeline import SlotJob, count_diversity
 from sandmle_core.records import ManifestRow, ManifestWriter
 from sandmle_core.recovery import unrecorded_rows
 from sandmle_core.refusals import unsupported_rows
+from sandmle_core.sandbox.cleanup import clean_leaks
 from sandmle_core.seeds import resolve_seed
 
-__all__ = ["build_corpus", "build_environments"]
+__all__ = ["build_corpus", "build_environments", "finish", "flow_result", "slot_row"]
 
 
 @flow(name="build-environments")
 def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = True,
-                       refused: list[ManifestRow] | None = None) -> list[ManifestRow]:
+                       build_id: str | None = None, refused: list[ManifestRow] | None = None) -> list[ManifestRow]:
     """Fan the slots out — one task run per slot, named by its slot key, tagged with seed and modality — and write
     each finished slot's row through the flow's one manifest writer. A slot whose unit still fails after its retries
     is recorded in failed/ and never stops the others. Environments that a killed build published but never recorded
-    get their rows first."""
+    get their rows first. Every row this run writes carries `build_id`."""
     logger = get_run_logger()
     corpus = Corpus(Path(corpus_root))
     writer = ManifestWriter(corpus)
     writer.add(*unrecorded_rows(corpus))
-    writer.add(*(refused or []))  # slots of unsupported seeds, already recorded in failed/
+    stamp = {"build_id": build_id} if build_id else {}
+    writer.add(*(r.model_copy(update=stamp) for r in refused or []))  # slots of unsupported seeds, already in failed/
     futures = {}
     for job in jobs:
         task = stages.build_environment.with_options(
@@ -46,28 +50,76 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
         futures[task.submit(job, contracts)] = job
     for future in as_completed(list(futures)):
         job = futures[future]
-        try:
-            row = future.result()
-        except Exception as exc:  # the unit failed after its retries: record it, keep going
-            message = f"{type(exc).__name__}: {exc}"
+        row = slot_row(future)
+        if row is None:  # the unit raised in every one of its retries: record it, keep going
+            message = _error_text(future)
             logger.warning("slot %s failed after retries: %s", job.key, message)
             row = stages.record_failure(job, "build", message, stages.BUILD_RETRIES + 1)
-        writer.add(row)
+        elif row.status != "accepted":
+            logger.warning("slot %s not accepted: %s (%s)", job.key, row.status, (row.reason or "")[:200])
+        else:
+            logger.info("slot %s accepted as %s", job.key, row.env_id)
+        writer.add(row.model_copy(update={"build_id": build_id}) if build_id else row)
     stages.write_manifest(writer)
     return writer.rows
 
 
-@flow(name="build-corpus", log_prints=True)
+def slot_row(future: Any) -> ManifestRow | None:
+    """The slot's row from its final state — a Failed slot still carries its row — or None when the unit raised."""
+    future.wait()
+    data = future.state.result(raise_on_failure=False)
+    return data if isinstance(data, ManifestRow) else None
+
+
+def _error_text(future: Any) -> str:
+    data = future.state.result(raise_on_failure=False)
+    return f"{type(data).__name__}: {data}" if isinstance(data, BaseException) else str(future.state.message)
+
+
+def flow_result(state: Any) -> dict[str, Any]:
+    """The result dict of a build/regenerate flow run's final state, whether it ended Completed or Failed."""
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, BaseException):  # the flow itself crashed: that is a bug, show it
+        raise data
+    return data
+
+
+def finish(result: dict[str, Any], failed: int, unsupported: list[str] | None = None) -> Any:
+    """The flow's final state by the documented rule: Failed when any slot of this run failed (after its attempts
+    and retries) or any seed was unsupported, Completed otherwise; the result dict is the state's data either way."""
+    if failed or unsupported:
+        what = [f"{failed} slot(s) failed"] if failed else []
+        what += [f"unsupported seed(s): {', '.join(unsupported)}"] if unsupported else []
+        return Failed(data=result, message="; ".join(what))
+    return Completed(data=result)
+
+
+def default_build_id() -> str:
+    """The flow run's scheduled start (UTC, to the second): the same in the run's name and in its body."""
+    from prefect.runtime import flow_run
+
+    return flow_run.scheduled_start_time.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _build_run_name() -> str:
+    from prefect.runtime import flow_run
+
+    params = flow_run.parameters
+    return f"build-{stages.corpus_slug(params.get('out') or 'corpus')}-{params.get('build_id') or default_build_id()}"
+
+
+@flow(name="build-corpus", flow_run_name=_build_run_name, log_prints=True)
 def build_corpus(
     seeds: list[str] | None = None,
     out: str = "corpus",
     per_seed: int = 3,
     backend: str = "offline",
-    rng_seed: int = 0,
+    rng_seed: int | None = 0,
     dask_address: str | None = None,
     workers: int | None = None,
     max_attempts: int = DEFAULT_ATTEMPTS,
     contracts: bool = True,
+    build_id: str | None = None,
 ) -> dict[str, Any]:
     """Build (or resume) a corpus of `per_seed` environments per seed under `out`.
 
@@ -76,10 +128,14 @@ def build_corpus(
         out: the corpus folder; finished environments in it are kept and not rebuilt.
         dask_address: an existing Dask scheduler; otherwise a LocalCluster with `workers` process workers.
         contracts: run the great-expectations data contracts on every environment.
+        rng_seed: the build's rng seed; None derives it from the run's scheduled date (YYYYMMDD), so that each
+            night of a schedule plans new slots and the corpus grows by `per_seed` per seed.
+        build_id: names the flow run `build-<corpus>-<build id>` and is written into every manifest row of the run
+            (default: the run's scheduled start, UTC).
 
     Returns:
-        Counts, the corpus path, the markdown summary and `unsupported_seeds` (seed id → reason) — the seeds whose
-        Task DNA no generator family keeps; their slots are in failed/ with that reason.
+        A Completed or Failed state (the rule is `finish`'s) whose data is the counts, the corpus path and the
+        markdown summary; call with `return_state=True` and read it with `flow_result`.
     """
     from sandmle_core.seeds import bundled_seed_ids
 
@@ -87,10 +143,34 @@ def build_corpus(
         from sandmle_core.agents.claude import require_api_key
 
         require_api_key()
+    logger = get_run_logger()
     start = time.perf_counter()
     root = Path(out).resolve()
     root.mkdir(parents=True, exist_ok=True)
     refs = list(seeds) if seeds else bundled_seed_ids()
+    if rng_seed is None:
+        from prefect.runtime import flow_run
+
+        rng_seed = int(flow_run.scheduled_start_time.strftime("%Y%m%d"))
+    build_id = build_id or default_build_id()
+    with build_lock(root):  # a second build into the same corpus refuses at once (CorpusBusy) and says who holds it
+        try:
+            removed = clean_leaks()  # sandbox workspaces and cgroups whose owning process is gone
+        except OSError as exc:  # cleaning is a courtesy: say so, never stop the build for it
+            logger.warning("could not clean leftovers of killed runs: %s", exc)
+            removed = {"workspaces": [], "cgroups": []}
+        if removed["workspaces"] or removed["cgroups"]:
+            logger.info("removed leftovers of killed runs: %s", removed)
+        return _build(logger, start, root, refs, per_seed, backend, rng_seed, dask_address, workers, max_attempts,
+                      contracts, build_id)
+
+
+def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int, backend: str, rng_seed: int,
+           dask_address: str | None, workers: int | None, max_attempts: int, contracts: bool,
+           build_id: str | None) -> Any:
+    """The body of `build_corpus`, run under the corpus' build lock."""
+    logger.info("build %s into %s: %d seed(s), %d per seed, backend %s, rng seed %d", build_id or default_build_id(),
+                root, len(refs), per_seed, backend, rng_seed)
     jobs: list[SlotJob] = []
     refused: list[ManifestRow] = []
     unsupported: dict[str, str] = {}
@@ -100,7 +180,7 @@ def build_corpus(
         except UnsupportedSeed as exc:  # a typed outcome: record its slots, go on with the other seeds
             seed_id = resolve_seed(str(ref)).id
             unsupported[seed_id] = exc.problem
-            get_run_logger().warning("seed %s is unsupported: %s", seed_id, exc.problem)
+            logger.warning("seed %s is unsupported: %s", seed_id, exc.problem)
             refused += unsupported_rows(seed_id, str(ref), exc.problem, per_seed, rng_seed, root, backend)
             continue
         jobs += stages.plan_slots(str(ref), profile, per_seed, rng_seed, str(root), backend, max_attempts)
@@ -109,14 +189,21 @@ def build_corpus(
         export_api_url()
         runner = dask_runner(workers, dask_address, root / ".work" / "dask")
         fan_out = build_environments.with_options(task_runner=runner)
-    rows = fan_out(jobs, str(root), contracts, refused)
+    logger.info("planned %d slot(s) of %d seed(s); %d already published", len(jobs), len(refs),
+                per_seed * (len(refs) - len(unsupported)) - len(jobs))
+    rows = fan_out(jobs, str(root), contracts, build_id, refused)
     diversity = count_diversity(rows)
     wall = time.perf_counter() - start
-    summary = stages.publish_summary(rows, diversity, wall)
+    logger.info("built %d slot(s) in %.1f s; writing the summary, report.md and report.json", len(rows), wall)
+    summary = stages.publish_summary(rows, diversity, wall, str(root),
+                                     {"flow": "build-corpus", "build_id": build_id or default_build_id(),
+                                      "rng_seed": rng_seed, "backend": backend, "wall_seconds": round(wall, 3)})
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
-    return {"corpus": str(root), "slots": len(rows), "counts": counts, "diversity": diversity,
-            "wall_seconds": round(wall, 3), "summary": summary,
-            "skipped_published": per_seed * (len(refs) - len(unsupported)) - len(jobs),
-            "unsupported_seeds": unsupported}
+    result = {"corpus": str(root), "slots": len(rows), "counts": counts, "diversity": diversity,
+              "wall_seconds": round(wall, 3), "summary": summary,
+              "skipped_published": per_seed * (len(refs) - len(unsupported)) - len(jobs),
+              "unsupported_seeds": unsupported}
+    failed = sum(counts.get(s, 0) for s in stages.FAILED_STATUSES) - len(refused)  # refusals are told apart
+    return finish(result, failed, sorted(unsupported))

@@ -11,7 +11,7 @@ from typing import Any
 
 from prefect import flow
 from sandmle.flows._common import dask_runner, export_api_url
-from sandmle.flows.build_corpus import build_environments
+from sandmle.flows.build_corpus import build_environments, finish
 from sandmle.tasks import stages
 
 from sandmle_core.errors import UnsupportedSeed
@@ -28,7 +28,7 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
                       contracts: bool = True) -> dict[str, Any]:
     """Re-run every slot with a failure record; attempts continue from the recorded count, so each retry drafts with
     a new rng seed. A slot that lands has its failure record removed. Seeds are profiled by the `analyze-seed` task
-    (cached across runs)."""
+    (cached across runs). The run ends Failed when a retried slot failed again (see `build_corpus.finish`)."""
     start = time.perf_counter()
     root = Path(corpus).resolve()
     profiles = {}
@@ -47,7 +47,11 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
         rows = build_environments.with_options(task_runner=dask_runner(workers, dask_address, root / ".work" / "dask"))(
             jobs, str(root), contracts)
         rows = [r for r in rows if r.slot in {str(job.key) for job in jobs}]  # the regenerated slots only
-    summary = stages.publish_summary(rows, count_diversity(rows), time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    summary = stages.publish_summary(rows, count_diversity(rows), wall, str(root),
+                                     {"flow": "regenerate-failed", "backend": backend, "wall_seconds": round(wall, 3)})
     fixed = sum(r.status == "accepted" for r in rows)
-    return {"corpus": str(root), "retried": len(jobs), "fixed": fixed, "still_failed": len(jobs) - fixed,
-            "summary": summary, "unsupported_seeds": unsupported}
+    still = sum(r.status in stages.FAILED_STATUSES for r in rows)
+    result = {"corpus": str(root), "retried": len(jobs), "fixed": fixed, "still_failed": len(jobs) - fixed,
+              "summary": summary, "unsupported_seeds": unsupported}
+    return finish(result, still, sorted(unsupported))

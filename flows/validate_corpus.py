@@ -21,6 +21,6 @@ def validate_corpus(corpus: str = "corpus", contracts: bool = True) -> dict[str,
     reports = [f.result() for f in futures]
     broken = [r for r in reports if not r["ok"]]
     if broken:
-        create_table_artifact(key="broken-environments", table=[
+        create_table_artifact(key=f"broken-environments-{stages.corpus_slug(root.root)}", table=[
             {"env_id": r["env_id"], "problems": "; ".join(r["problems"])[:500]} for r in broken])
     return {"corpus": str(root.root), "checked": len(reports), "broken": broken}

@@ -21,7 +21,10 @@ def configure_environment(project_dir: Path | None = None) -> None:
     os.environ.setdefault("PREFECT_HOME", str(base / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # INFO reaches the API (the UI's logs tab) while the terminal's console handler stays at WARNING: a quiet CLI
+    # and a build whose stages can be followed in the UI.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     os.environ.setdefault("DASK_DISTRIBUTED__WORKER__DAEMON", "False")
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 

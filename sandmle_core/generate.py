@@ -178,12 +178,18 @@ def _land(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, at
                        message=f"near-duplicate of {publication.twin_of}", sandbox=build.ladder.sandbox)
 
 
-def _give_up(key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend, outcome: SlotOutcome) -> SlotOutcome:
-    """Record a slot that ran out of attempts (or could not be drafted) in failed/<env_id>.json."""
+def _give_up(key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend, history: list[dict[str, str | int]],
+             outcome: SlotOutcome) -> SlotOutcome:
+    """Record a slot that ran out of attempts (or could not be drafted) in failed/<env_id>.json, with the history
+    of every attempt (`write_failure` keeps the attempts of earlier builds and regenerations in front)."""
+    last = {"attempt": outcome.attempts, "env_id": outcome.env_id, "stage": outcome.stage or "validate",
+            "error_type": outcome.error_type or "Error", "message": (outcome.message or "")[:300]}
+    if not history or history[-1]["attempt"] != outcome.attempts:
+        history = [*history, last]
     write_failure(corpus, FailureRecord(env_id=outcome.env_id, seed_id=key.seed_id, seed_ref=seed_ref,
                                         index=key.index, rng_seed=key.rng_seed, backend=backend.name,
                                         stage=outcome.stage or "validate", error_type=outcome.error_type or "Error",
-                                        message=outcome.message or "", attempts=outcome.attempts))
+                                        message=outcome.message or "", attempts=outcome.attempts, history=history))
     return outcome
 
 
@@ -211,6 +217,7 @@ def generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Cor
     """
     ledger = _Ledger(usage=Usage(model=backend.model))
     attempt = first_attempt
+    history: list[dict[str, str | int]] = []  # one entry per failed attempt, kept in the failure record
     done = published_slots(corpus) if published is None else published
     if str(key) in done:
         return _cached(key, done[str(key)], attempt, corpus, ledger)
@@ -218,7 +225,7 @@ def generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Cor
     try:
         spec = backend.strategist.draft_spec(key.seed_id, profile, key.index, key.rng_seed, attempt=attempt)
     except SandmleError as exc:  # e.g. the LLM strategist is unavailable: record the slot, keep the build going
-        return _give_up(key, seed_ref, corpus, backend, SlotOutcome(
+        return _give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
             key, f"{key.seed_id}-slot{key.index:03d}", "failed", attempt, None, None, ledger.timings, ledger.usage,
             stage=getattr(exc, "stage", None) or "draft", error_type=type(exc).__name__, message=str(exc)))
     ledger.time("draft", t)
@@ -231,8 +238,11 @@ def generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Cor
         if verdict.accepted and tried.build is not None:
             return _land(spec, tried.build, verdict, key, attempt, corpus, backend, ledger)
         shutil.rmtree(staging.root, ignore_errors=True)
+        history.append({"attempt": attempt, "env_id": spec.env_id, "stage": tried.stage or "validate",
+                        "error_type": tried.error_type or "Rejected",
+                        "message": (tried.message or verdict.reason or "rejected")[:300]})
         if attempt - first_attempt + 1 >= max_attempts:
-            return _give_up(key, seed_ref, corpus, backend, SlotOutcome(
+            return _give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
                 key, spec.env_id, "failed" if tried.error_type else "rejected", attempt, spec, verdict,
                 ledger.timings, ledger.usage, stage=tried.stage, error_type=tried.error_type or "Rejected",
                 message=tried.message or verdict.reason or "rejected", sandbox=tried.sandbox))
@@ -240,7 +250,7 @@ def generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Cor
         try:
             spec = backend.strategist.repair_spec(spec, verdict, attempt, profile, key.rng_seed)
         except SandmleError as exc:
-            return _give_up(key, seed_ref, corpus, backend, SlotOutcome(
+            return _give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
                 key, spec.env_id, "failed", attempt, spec, verdict, ledger.timings, ledger.usage,
                 stage=getattr(exc, "stage", None) or "draft", error_type=type(exc).__name__, message=str(exc)))
 

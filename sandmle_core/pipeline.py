@@ -114,7 +114,9 @@ def failure_row(job: SlotJob, stage: str, error: BaseException | str, attempts: 
     env_id = job.failed_env_id or f"{key.seed_id}-slot{key.index:03d}"
     write_failure(corpus, FailureRecord(env_id=env_id, seed_id=key.seed_id, seed_ref=job.seed_ref, index=key.index,
                                         rng_seed=key.rng_seed, backend=job.backend, stage=stage,
-                                        error_type=error_type, message=message, attempts=attempts))
+                                        error_type=error_type, message=message, attempts=attempts,
+                                        history=[{"attempt": attempts, "env_id": env_id, "stage": stage,
+                                                  "error_type": error_type, "message": message[:300]}]))
     return ManifestRow(slot=str(key), env_id=env_id, seed_id=key.seed_id, index=key.index, rng_seed=key.rng_seed,
                        attempt_rng_seed=key.rng_seed, attempts=attempts, status="failed", stage=stage,
                        reason=f"{error_type}: {message}"[:500], backend=job.backend)

@@ -111,6 +111,7 @@ class ManifestRow(BaseModel):
     timings_json: str | None = None
     sandbox_backend: str | None = None  # the sandbox the ladder ran in (bwrap, unshare, rlimit, docker)
     sandbox_missing: str | None = None  # comma-separated isolation it lacked ("" = none)
+    build_id: str | None = None  # the build (flow run) that wrote the row: which night added the slot
 
 
 _ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
@@ -124,7 +125,7 @@ def _arrow_type(annotation: object) -> pa.DataType:
 
 
 MANIFEST_SCHEMA = pa.schema([(name, _arrow_type(f.annotation)) for name, f in ManifestRow.model_fields.items()])
-_ADDED_LATER = frozenset({"sandbox_backend", "sandbox_missing"})
+_ADDED_LATER = frozenset({"sandbox_backend", "sandbox_missing", "build_id"})
 
 
 @contextmanager
@@ -143,6 +144,7 @@ def _atomic_write_bytes(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600: the corpus' readers (a trainer, a group) must read it too
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -214,13 +216,19 @@ class ManifestWriter:
 
 
 def write_failure(corpus: Corpus, record: FailureRecord) -> Path:
-    """Record (or update) the failure of one slot as `failed/<env_id>.json`; older records of the slot are removed."""
+    """Record (or update) the failure of one slot as `failed/<env_id>.json`; older records of the slot are removed,
+    their attempt history kept in front of the new record's (so a slot regenerated twice lists every attempt)."""
     corpus.failed_dir.mkdir(parents=True, exist_ok=True)
     path = corpus.failed_dir / f"{record.env_id}.json"
     with _locked(corpus.failed_dir / ".records"):
+        earlier: list[dict[str, str | int]] = []
         for other in read_failures(corpus):
-            if other.slot == record.slot and other.env_id != record.env_id:
-                (corpus.failed_dir / f"{other.env_id}.json").unlink(missing_ok=True)
+            if other.slot == record.slot:
+                earlier += [h for h in other.history if h not in earlier]
+                if other.env_id != record.env_id:
+                    (corpus.failed_dir / f"{other.env_id}.json").unlink(missing_ok=True)
+        newer = [h for h in record.history if h not in earlier]
+        record = record.model_copy(update={"history": earlier + newer})
         text = json.dumps(record.model_dump(), indent=2) + "\n"
         _atomic_write_bytes(path, lambda tmp: Path(tmp).write_text(text))
     return path

@@ -4,8 +4,11 @@ Units are coarse on purpose: `build_environment` is one slot end to end (draft �
 graders → contracts → verify → publish or record), because a Dask submission through prefect-dask costs 130–250 ms
 while an environment takes a second or two; finer tasks would spend the build on orchestration. A slot's task run is
 named after its stable slot key (`build-<seed>-<rng seed>-<index>`), whatever env id its spec ends up with; the env id
-it published is in its result (a `ManifestRow`) and its final state: named `Accepted` or `Not accepted`, with
-`<status> <env id>` as the message (Prefect 3 cannot add tags to a task run once it has started). Arguments and
+it published is in its result (a `ManifestRow`) and its final state, with `<status> <env id>` as the message
+(Prefect 3 cannot add tags to a task run once it has started): `Completed` named `Accepted`; `Completed` named
+`Not accepted` for a near-duplicate withheld on purpose; and `Failed` for a slot that ran out of attempts (status
+`failed` or `rejected`, recorded in failed/) — the row is still the state's data, and a returned failure is never
+retried by Prefect (the repair loop already spent the slot's attempts), only an exception is. Arguments and
 results are small (paths, SlotJobs, typed rows) — never DataFrames.
 
 Imports: prefect and sandmle_core (never flows).
@@ -20,7 +23,7 @@ from typing import Any
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
-from prefect.states import Completed, State
+from prefect.states import Completed, Failed, State
 from prefect.tasks import exponential_backoff
 
 from sandmle_core import pipeline
@@ -33,10 +36,12 @@ from sandmle_core.records import ManifestRow, ManifestWriter
 __all__ = [
     "ACCEPTED_STATE",
     "BUILD_RETRIES",
+    "FAILED_STATUSES",
     "NOT_ACCEPTED_STATE",
     "SLOT_TAG",
     "analyze_seed",
     "build_environment",
+    "corpus_slug",
     "plan_slots",
     "publish_summary",
     "record_failure",
@@ -49,8 +54,17 @@ __all__ = [
 BUILD_RETRIES = 2
 ACCEPTED_STATE = "Accepted"
 NOT_ACCEPTED_STATE = "Not accepted"
+FAILED_STATUSES = frozenset({"failed", "rejected"})
+"""Slot statuses that end the slot's task run Failed: the slot has no environment and a failure record."""
 SLOT_TAG = "sandmle-slot"
 """The tag of every slot task run (a subflow's wrapper task run, say `build-environments-…`, never has it)."""
+
+
+def corpus_slug(corpus_root: str | Path) -> str:
+    """The corpus folder's name as Prefect accepts it in artifact keys and run names (lowercase, digits, dashes)."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", Path(corpus_root).name.lower()).strip("-") or "corpus"
 
 
 def contract_checker():
@@ -86,13 +100,22 @@ def _build_key(context: Any, parameters: dict[str, Any]) -> str:
             f"{parameters.get('contracts')}:{published}")
 
 
+def _retry_exceptions_only(task: Any, task_run: Any, state: State) -> bool:
+    """Retry a unit that raised (transient I/O, a busy machine); never one that returned its slot's failure."""
+    return not isinstance(state.data, ManifestRow)
+
+
 @task(name="build-environment", retries=BUILD_RETRIES, retry_delay_seconds=exponential_backoff(2),
-      retry_jitter_factor=0.5, cache_key_fn=_build_key, persist_result=True, log_prints=False)
+      retry_jitter_factor=0.5, retry_condition_fn=_retry_exceptions_only, cache_key_fn=_build_key,
+      persist_result=True, log_prints=False)
 def build_environment(job: SlotJob, contracts: bool = True) -> State:
     """One slot end to end; its result is the slot's manifest row (accepted / duplicate / rejected / failed)."""
     row = pipeline.run_slot(job, contract_checker() if contracts else None)
+    message = f"{row.status} {row.env_id}"
+    if row.status in FAILED_STATUSES:
+        return Failed(data=row, message=message)
     name = ACCEPTED_STATE if row.status == "accepted" else NOT_ACCEPTED_STATE
-    return Completed(data=row, name=name, message=f"{row.status} {row.env_id}")
+    return Completed(data=row, name=name, message=message)
 
 
 @task(name="validate-environment", task_run_name="validate-{env_dir.name}", retries=1, log_prints=False)
@@ -113,13 +136,23 @@ def write_manifest(writer: ManifestWriter) -> str:
 
 
 @task(name="publish-summary")
-def publish_summary(rows: list[ManifestRow], diversity: dict[str, Any], wall_seconds: float) -> str:
-    """Prefect artifacts: the markdown summary and a table of failures."""
-    summary = pipeline.summarize(rows, diversity, wall_seconds)
-    create_markdown_artifact(key="corpus-summary", markdown=summary, description="sandmle corpus build")
+def publish_summary(rows: list[ManifestRow], diversity: dict[str, Any], wall_seconds: float, corpus_root: str,
+                    run: dict[str, Any]) -> str:
+    """Prefect artifacts keyed by corpus (`corpus-summary-<corpus>`, `corpus-failures-<corpus>`): this run's summary
+    followed by the corpus totals, and a table of this run's failures; the same report goes into the corpus as
+    report.md + report.json."""
+    from sandmle_core.report import corpus_totals, totals_markdown, write_report
+
+    corpus = Corpus(Path(corpus_root))
+    summary = pipeline.summarize(rows, diversity, wall_seconds) + totals_markdown(corpus_totals(corpus))
+    write_report(corpus, rows, summary, run)
+    slug = corpus_slug(corpus_root)
+    create_markdown_artifact(key=f"corpus-summary-{slug}", markdown=summary,
+                             description=f"sandmle corpus build of {corpus_root}")
     failures = [{"env_id": r.env_id, "seed": r.seed_id, "status": r.status, "stage": r.stage or "",
                  "reason": (r.reason or "")[:200], "attempts": r.attempts}
                 for r in rows if r.status != "accepted"]
     if failures:
-        create_table_artifact(key="corpus-failures", table=failures, description="environments that did not land")
+        create_table_artifact(key=f"corpus-failures-{slug}", table=failures,
+                              description=f"environments of {corpus_root} that did not land in this run")
     return summary

@@ -1,8 +1,10 @@
 """Entry point of the `sandmle` console script.
 
 Each command lives in its own module (one per area) and registers itself on the shared typer app when imported.
-An expected failure (`SandmleError`) prints one clear line naming what was wrong and exits with status 2; anything
-else is a bug and shows its traceback.
+Exit statuses (documented in the README): 0 success; 1 the command ran but something it built or checked failed
+(a failed slot, an unsupported seed, a broken environment); 2 bad input — an expected failure (`SandmleError`) or a
+usage error (unknown option, a value outside its choices) — printed as ONE `error:` line naming what was wrong and
+where, before anything starts; anything else is a bug and shows its traceback.
 
 Imports: typer and rich at module level; `sandmle_core`, `sandmle.flows` and the rest inside command bodies.
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import importlib
 import sys
+
+import typer
 
 from sandmle.cli._app import app
 
@@ -40,12 +44,32 @@ def main() -> None:
 
     configure_environment()  # project-local PREFECT_HOME and no telemetry, before anything imports prefect
     _register()
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer 0.29 vendors click
+
     from sandmle_core.errors import SandmleError
 
     try:
-        app()
+        code = app(standalone_mode=False)
     except SandmleError as exc:
-        from rich.console import Console
-
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        _error_line(str(exc))
         sys.exit(2)
+    except NoArgsIsHelpError as exc:  # bare `sandmle` (or a group without its command): the help, as usual
+        exc.show()
+        sys.exit(2)
+    except UsageError as exc:  # typer's boxed usage panel is many lines; an operator greps for `error:`
+        where = f" (in `sandmle {exc.ctx.info_name}`)" if exc.ctx and exc.ctx.parent else ""
+        _error_line(exc.format_message() + where)
+        sys.exit(2)
+    except ClickException as exc:
+        _error_line(exc.format_message())
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _error_line("aborted")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _error_line(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[bold red]error:[/] {' '.join(message.split())}", highlight=False, soft_wrap=True)

@@ -21,6 +21,20 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"sandmle {version('sandmle')}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                       help="print the version and exit")) -> None:
+    """sandmle — an environment factory for training MLE agents with on-policy RL."""
+
+
 def print_json(value: Any) -> None:
     """Print a JSON value on stdout (machine-readable output of a command)."""
     sys.stdout.write(json.dumps(value, indent=2, sort_keys=False, default=str) + "\n")

@@ -40,9 +40,13 @@ def eval_command(
     max_turns: int = typer.Option(20, help="turn limit of a claude episode"),
 ) -> None:
     """Run an agent over environments in sandboxes: valid-submission rate, medals, above-median, HumanRank, reward."""
-    from sandmle_core.consume.evaluate import EvaluationError, evaluate
+    from sandmle.cli.checks import InputError
+    from sandmle_core.consume.evaluate import EvaluationError, evaluate, parse_agent
     from sandmle_core.sandbox import Limits
 
+    if not path.exists():
+        raise InputError(f"{path}: no such corpus, environment or competition folder")
+    parse_agent(agent)  # a malformed --agent is refused before any sandbox starts
     if reward not in ("dense", "sparse"):
         raise EvaluationError(f"--reward must be dense or sparse, not {reward!r}")
     kind: Literal["dense", "sparse"] = "dense" if reward == "dense" else "sparse"
@@ -61,8 +65,10 @@ def eval_command(
         print_json(data)
     else:
         typer.echo(markdown, nl=False)
-    tampered = [r for r in report.episodes if r.error_type == "TamperedEnvironment"]
-    if tampered:  # the report above still holds every other environment's episode; one line per refused one
-        for record in tampered:
+    # The report above still holds every other environment's episode; one line per refused one. A tampered
+    # environment or an agent the harness cannot run as asked (`ladder:9` on a 4-level ladder) is bad input: exit 2.
+    refused = [r for r in report.episodes if r.error_type in ("TamperedEnvironment", "EvaluationError")]
+    if refused:
+        for record in refused:
             typer.echo(f"error: {record.error}", err=True)
         raise typer.Exit(2)

@@ -20,10 +20,13 @@ def export(
     """Export the accepted environments for SandMLE's training code, mle-bench, or as a Parquet task table."""
     from rich.console import Console
 
+    from sandmle.cli.checks import check_corpus, check_writable_dir
     from sandmle_core.consume.exports import LAYOUTS, export_corpus
 
     if layout not in LAYOUTS:
         raise typer.BadParameter(f"choose one of {', '.join(LAYOUTS)}", param_hint="--layout")
+    corpus = check_corpus(corpus)
+    check_writable_dir(out.parent if layout == "tasks" else out, "OUT")
     result = export_corpus(corpus, layout, out, data_dir=data_dir, force=force)
     for warning in result.warnings:
         Console(stderr=True).print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from sandmle.cli._app import app, print_json
+from sandmle.cli.checks import BackendChoice, check_corpus, check_seeds, check_writable_dir
 
 
 @app.command()
@@ -23,16 +24,27 @@ def build(
     seed_set: Path = typer.Option(None, "--seed-set", help="a file of competition ids, one per line"),
     per_seed: int = typer.Option(3, "--per-seed", min=1, help="environments per seed"),
     out: Path = typer.Option(Path("corpus"), "--out", help="corpus folder (resumed when it exists)"),
-    backend: str = typer.Option("offline", "--backend", help="offline | claude"),
+    backend: BackendChoice = typer.Option(BackendChoice.offline, "--backend", help="generation backend"),
     rng_seed: int = typer.Option(0, "--rng-seed", help="the build's rng seed"),
     workers: int = typer.Option(None, "--workers", min=1, help="Dask workers (default: one per core)"),
     dask_address: str = typer.Option(None, "--dask-address", help="existing Dask scheduler, tcp://HOST:PORT"),
     no_contracts: bool = typer.Option(False, "--no-contracts", help="skip the great-expectations stage"),
+    build_id: str = typer.Option(None, "--build-id", help="names the flow run build-<corpus>-<build id> "
+                                                          "(default: its start time, UTC)"),
     as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
 ) -> None:
-    """Build a corpus of verified micro-environments (the `build-corpus` Prefect flow on Dask)."""
+    """Build a corpus of verified micro-environments (the `build-corpus` Prefect flow on Dask).
+
+    Exit status: 0 every slot landed (or was withheld as a near-duplicate); 1 some slot failed or a seed was
+    unsupported (the rest of the corpus is built and kept); 2 bad input, refused before anything starts."""
     from sandmle.runtime import prefect_api
 
+    backend = BackendChoice(backend).value
+    check_seeds(list(seed) if seed else None)
+    out = check_writable_dir(out, "--out")
+    from sandmle_core.build_lock import check_unlocked
+
+    check_unlocked(out)
     if backend == "claude":  # fail before starting anything when the key is missing
         from sandmle_core.agents.claude import require_api_key
 
@@ -46,15 +58,20 @@ def build(
         from prefect import tags
 
         from sandmle.cli.progress import BuildProgress, progress_tag
-        from sandmle.flows.build_corpus import build_corpus
+        from sandmle.flows.build_corpus import build_corpus, flow_result
 
         tag = progress_tag()
-        with tags(tag), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
-            result = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
-                                  dask_address=dask_address, workers=workers, contracts=not no_contracts)
+        from sandmle.tasks.stages import corpus_slug
+
+        run_tags = [f"corpus:{corpus_slug(out)}", f"backend:{backend}", "seeds:" + ",".join(seeds or ["bundled"])[:100]]
+        with tags(tag, *run_tags), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
+            state = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
+                                 dask_address=dask_address, workers=workers, contracts=not no_contracts,
+                                 build_id=build_id, return_state=True)
+        result = flow_result(state)
     if as_json:
-        print_json({k: v for k, v in result.items() if k != "summary"})
-        _exit_if_unsupported(result)
+        print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
+        _exit_for(state, result)
         return
     from rich.console import Console
     from rich.markdown import Markdown
@@ -67,36 +84,46 @@ def build(
     console.print("next: `sandmle list CORPUS`, `sandmle show ENV_DIR`, `sandmle ui` for the Prefect UI")
     for seed_id, reason in result.get("unsupported_seeds", {}).items():
         console.print(f"[bold yellow]unsupported seed[/] {seed_id}: {reason}", highlight=False, soft_wrap=True)
-    _exit_if_unsupported(result)
+    _exit_for(state, result)
 
 
-def _exit_if_unsupported(result: dict) -> None:
-    """Exit 3 when some seeds were refused as unsupported: the build did not do all it was asked."""
-    if result.get("unsupported_seeds"):
+def _exit_for(state, result: dict) -> None:
+    """When the flow run ended Failed (its rule: a slot failed, a seed was unsupported), one line saying why and a
+    non-zero exit: 3 when seeds were refused as unsupported, 1 when slots failed; the corpus and its artifacts are
+    already written either way."""
+    if state.is_failed():
         from sandmle_core.refusals import UNSUPPORTED_EXIT
 
-        raise typer.Exit(UNSUPPORTED_EXIT)
+        typer.echo(f"error: the flow run ended {state.name}: {state.message}", err=True)
+        raise typer.Exit(UNSUPPORTED_EXIT if result.get("unsupported_seeds") else 1)
 
 
 @app.command()
 def regenerate(
     corpus: Path = typer.Argument(..., help="corpus folder"),
-    backend: str = typer.Option("offline", "--backend"),
+    backend: BackendChoice = typer.Option(BackendChoice.offline, "--backend"),
     workers: int = typer.Option(None, "--workers", min=1),
     dask_address: str = typer.Option(None, "--dask-address"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Re-run only the failed environments of a corpus, with a fresh rng seed per attempt."""
+    """Re-run only the failed environments of a corpus, with a fresh rng seed per attempt (exit 1 when some still
+    fail, 2 for a path that is not a corpus — nothing is created there)."""
     from sandmle.runtime import prefect_api
 
+    root = check_corpus(corpus)
+    check_writable_dir(root, "CORPUS")
     with prefect_api():
+        from sandmle.flows.build_corpus import flow_result
         from sandmle.flows.regenerate_failed import regenerate_failed
 
-        result = regenerate_failed(corpus=str(corpus), backend=backend, workers=workers, dask_address=dask_address)
+        state = regenerate_failed(corpus=str(root), backend=BackendChoice(backend).value, workers=workers,
+                                  dask_address=dask_address, return_state=True)
+        result = flow_result(state)
     if as_json:
-        print_json({k: v for k, v in result.items() if k != "summary"})
-        return
-    typer.echo(f"retried {result['retried']}, fixed {result['fixed']}, still failed {result['still_failed']}")
+        print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
+    else:
+        typer.echo(f"retried {result['retried']}, fixed {result['fixed']}, still failed {result['still_failed']}")
+    _exit_for(state, result)
 
 
 @app.command()
@@ -105,13 +132,17 @@ def validate(
     data_docs: Path = typer.Option(None, "--data-docs", help="also build a great-expectations Data Docs site here"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Re-check every environment (hashes, contracts, graders, leakage); exit 1 when any is broken."""
+    """Re-check every environment (hashes, contracts, graders, leakage); exit 1 when any is broken, 2 when CORPUS is
+    not a corpus."""
     from sandmle.runtime import prefect_api
 
+    root = check_corpus(corpus)
+    if data_docs is not None:
+        check_writable_dir(data_docs, "--data-docs")
     with prefect_api():
         from sandmle.flows.validate_corpus import validate_corpus
 
-        result = validate_corpus(corpus=str(corpus))
+        result = validate_corpus(corpus=str(root))
     site = None
     if data_docs is not None:
         from sandmle.data_contracts import build_data_docs
@@ -140,7 +171,7 @@ def list_envs(
     from sandmle_core.layout import Corpus
     from sandmle_core.records import read_manifest
 
-    rows = read_manifest(Corpus(corpus)).to_pylist()
+    rows = read_manifest(Corpus(check_corpus(corpus))).to_pylist()
     if status:
         rows = [r for r in rows if r["status"] == status]
     if as_json:
@@ -193,3 +224,26 @@ def ui(port: int = typer.Option(4200, "--port"), host: str = typer.Option("127.0
     typer.echo(f"point builds at it with: export PREFECT_API_URL=http://{host}:{port}/api")
     prefect = Path(sys.executable).with_name("prefect")
     raise typer.Exit(subprocess.call([str(prefect), "server", "start", "--host", host, "--port", str(port)]))
+
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., help="the earlier corpus (say, last night's copy)"),
+    new: Path = typer.Argument(..., help="the later corpus"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """What NEW added, dropped or changed relative to OLD, slot by slot (from their manifests)."""
+    from sandmle_core.layout import Corpus
+    from sandmle_core.report import diff_corpora
+
+    result = diff_corpora(Corpus(check_corpus(old)), Corpus(check_corpus(new)))
+    if as_json:
+        print_json(result)
+        return
+    for kind, sign in (("added", "+"), ("dropped", "-")):
+        for row in result[kind]:
+            typer.echo(f"{sign} {row['slot']}  {row['env_id']}  {row['status']}")
+    for row in result["changed"]:
+        typer.echo(f"~ {row['slot']}  {row['old_env_id']} ({row['old_status']}) -> {row['new_env_id']} "
+                   f"({row['new_status']})")
+    typer.echo(f"{len(result['added'])} added, {len(result['dropped'])} dropped, {len(result['changed'])} changed")

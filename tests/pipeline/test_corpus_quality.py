@@ -26,11 +26,12 @@ K = 10
 
 @pytest.fixture(scope="module")
 def corpus(prefect_api, tmp_path_factory):
-    from sandmle.flows.build_corpus import build_corpus
+    from sandmle.flows.build_corpus import build_corpus, flow_result
 
     out = tmp_path_factory.mktemp("k10")
     # contracts are exercised by tests/contracts and the other flow tests; here they would only add GX time
-    result = build_corpus(out=str(out), per_seed=K, rng_seed=2026, workers=2, contracts=False)
+    result = flow_result(build_corpus(out=str(out), per_seed=K, rng_seed=2026, workers=2, contracts=False,
+                                      return_state=True))
     return Corpus(out), result
 
 

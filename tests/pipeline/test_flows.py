@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from prefect import tags
+from sandmle.flows.build_corpus import flow_result
 
 from sandmle.cli.progress import count_slots, progress_tag
 from sandmle_core.faults import FAULT_PLAN_ENV
@@ -51,8 +52,11 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     out = tmp_path / "corpus"
     tag = progress_tag()
     with tags(tag):  # what `sandmle build` does, so that its progress bar can follow the build through the API
-        result = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=2, rng_seed=3, workers=2,
-                              max_attempts=3)
+        state = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=2, rng_seed=3, workers=2,
+                             max_attempts=3, return_state=True)
+    # the documented rule: a slot that failed ends the flow run Failed, after the others finished and published
+    assert state.is_failed() and state.message == "1 slot(s) failed", (state.name, state.message)
+    result = flow_result(state)
     assert result["counts"] == {"accepted": 3, "failed": 1}, result["summary"]
     counts = count_slots(tag)  # the progress bar's figures, read back from Prefect's task-run states
     assert (counts.done, counts.accepted, counts.not_accepted) == (4, 3, 1)
@@ -67,9 +71,18 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     # contracts ran as a stage of every accepted environment and are in its validation report
     validation = json.loads((corpus.environment_dirs()[0] / "validation.json").read_text())
     assert any(c["group"] == "contract" for c in validation["checks"])
-    artifacts = _flow_run_artifacts(prefect_api, ("corpus-summary", "corpus-failures"))
-    assert "3 accepted" in artifacts["corpus-summary"]["data"]
-    assert any("breast-cancer" in json.dumps(row) for row in json.loads(artifacts["corpus-failures"]["data"]))
+    artifacts = _flow_run_artifacts(prefect_api, ("corpus-summary-corpus", "corpus-failures-corpus"))
+    assert "3 accepted" in artifacts["corpus-summary-corpus"]["data"]
+    assert any("breast-cancer" in json.dumps(r) for r in json.loads(artifacts["corpus-failures-corpus"]["data"]))
+    # the failure record lists every attempt; report.md/report.json are in the corpus
+    assert [h["attempt"] for h in failures[0].history] == [1, 2, 3]
+    report = json.loads((out / "report.json").read_text())
+    assert report["corpus"]["accepted"] == 3 and report["corpus"]["status"] == {"accepted": 3, "failed": 1}
+    assert (out / "report.md").read_text().startswith("# sandmle corpus build")
+    # the UI has something to show: the flow run is named build-<corpus>-<build id> and its INFO logs are in the API
+    flow_run = _read_flow_run(state.state_details.flow_run_id)
+    assert flow_run.name.startswith("build-corpus-") and flow_run.state.type.value == "FAILED"
+    assert any("planned 4 slot(s) of 2 seed(s)" in m for m in _flow_run_logs(flow_run.id))
 
     # every slot's task run is named by its slot key, tagged with seed and modality; its result names the env id
     runs = _slot_task_runs(tag)
@@ -78,7 +91,7 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     published = {p.name for p in corpus.environment_dirs()}
     for run in runs:
         assert {f"seed:{run.name.split('-3-')[0][len('build-'):]}", "modality:tabular"} <= set(run.tags)
-        row = run.state.result()
+        row = run.state.result(raise_on_failure=False)
         assert isinstance(row, ManifestRow)
         assert run.name == SlotKey.parse(row.slot).run_name
         assert run.state.message == f"{row.status} {row.env_id}"
@@ -86,14 +99,17 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
             assert run.state.name == "Accepted" and row.env_id in published
             prov = read_config(corpus.env_dir(row.env_id)).sandmle.provenance
             assert f"{prov.seed_id}:{prov.rng_seed}:{prov.index}" == row.slot
-        else:
-            assert run.state.name == "Not accepted" and row.env_id not in published
+        else:  # the failed slot is a Failed task run in the API — red in the UI — still carrying its row
+            assert run.state.type.value == "FAILED" and run.state.name == "Failed" and row.env_id not in published
+            assert run.run_count == 1  # a returned failure is not retried by Prefect: the repair loop already was
 
     # regenerate: without the planted fault the failed slot lands, with a fresh rng seed for its new attempt
     from sandmle.flows.regenerate_failed import regenerate_failed
 
     fault_plan()
-    again = regenerate_failed(corpus=str(out), workers=1)
+    again_state = regenerate_failed(corpus=str(out), workers=1, return_state=True)
+    assert again_state.is_completed()
+    again = flow_result(again_state)
     assert (again["retried"], again["fixed"]) == (1, 1)
     assert read_failures(corpus) == []
     manifest = {r["slot"]: r for r in read_manifest(corpus).to_pylist()}
@@ -126,6 +142,22 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     assert any("answers.csv" in p for p in report["broken"][0]["problems"])
 
 
+def _read_flow_run(flow_run_id):
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(flow_run_id)
+
+
+def _flow_run_logs(flow_run_id) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+    return [log.message for log in logs]
+
+
 def _slot_task_runs(tag: str) -> list:
     """The build's slot task runs, read through the Prefect client."""
     from prefect.client.orchestration import get_client
@@ -146,3 +178,7 @@ def test_deployment_entrypoints_load_to_flows():
     assert set(built) == set(ENTRYPOINTS)
     schedule = built["nightly-corpus"].schedules[0].schedule
     assert schedule.cron == NIGHTLY_CRON
+    # each night derives its rng seed from its date (so it plans new slots) and writes into an absolute path
+    nightly = built["nightly-corpus"].parameters
+    assert nightly["rng_seed"] is None and nightly["out"].startswith("/")
+    assert built["regenerate-failed"].parameters["corpus"] == nightly["out"]
