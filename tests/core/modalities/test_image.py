@@ -261,15 +261,11 @@ def test_metadata_carries_little_class_signal(tmp_path):
         assert binned < prior + 0.08, (meta.name, binned, prior)
 
 
-def test_fifty_thousand_images_are_feasible(tmp_path):
-    import time
-
+def test_thousands_of_images_are_written(tmp_path):
+    # the speed of full-scale synthesis is a benchmark figure (`make bench`, micro-vs-full), never a timed test
     spec = make_spec(14, 0.7, (Challenge.NUISANCE_VARIATION,))
-    start = time.perf_counter()
     result = synthesize(spec, tmp_path, n_train=1600, n_test=400)
-    per_image = (time.perf_counter() - start) / 2000
     assert len(list((result.folder.public / "images").iterdir())) == 2000
-    assert per_image < 0.003, f"{per_image * 1000:.2f} ms per image"
 
 
 # --- ladder --------------------------------------------------------------------------------------------------------

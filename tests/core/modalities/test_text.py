@@ -7,7 +7,6 @@ import math
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -177,11 +176,10 @@ def test_synthesis_is_deterministic_and_well_formed(tmp_path: Path) -> None:
         text.synthesize(spec, tmp_path / "d", n_train=0)
 
 
-def test_synthesis_of_50000_documents_is_fast(tmp_path: Path) -> None:
+def test_synthesis_of_50000_documents(tmp_path: Path) -> None:
+    # how fast is a benchmark figure (`make bench`, micro-vs-full), never a timed test
     spec = _spec(0.4, challenges=(Challenge.DISTRACTOR_TOKENS,))
-    start = time.perf_counter()
     result = text.synthesize(spec, tmp_path, n_train=50_000, n_test=2_000)
-    assert time.perf_counter() - start < 30
     assert len(pd.read_csv(result.folder.public / "train.csv")) == 50_000
 
 
