@@ -12,6 +12,7 @@ only, so it runs on its own on a synthetic environment and on a real seed.
 from __future__ import annotations
 
 from sandmle_core.ladder import SEED_ENV, LadderConfig, LadderScript
+from sandmle_core.modalities.classes import LOAD_SNIPPET, PRIOR_LEVEL
 from sandmle_core.spec import Modality
 
 __all__ = ["scripts"]
@@ -29,16 +30,7 @@ SEED = int(os.environ.get(SEED_ENV, "0"))
 FRAME, HOP, BANDS = 256, 128, 24
 
 
-def load():
-    """train and test tables; a seeded 90% subsample of the training rows when SEED is not 0."""
-    train = pd.read_csv(os.path.join("public", "train.csv"), dtype={TARGET: str})
-    test = pd.read_csv(os.path.join("public", "test.csv"))
-    train = train[train[TARGET].notna()].reset_index(drop=True)
-    if SEED != 0:
-        keep = np.sort(np.random.default_rng(SEED).permutation(len(train))[: max(1, int(round(0.9 * len(train))))])
-        train = train.iloc[keep].reset_index(drop=True)
-    return train, test
-
+''' + LOAD_SNIPPET + '''
 
 def read(rel):
     """One clip as floats in [-1, 1] (mono: channels averaged) and its sample rate."""
@@ -147,19 +139,7 @@ from sklearn.preprocessing import StandardScaler
 '''
 
 _LEVELS: tuple[tuple[str, str, str], ...] = (
-    ("prior", "the training prior: the majority class, or the class shares", '''
-train, test = load()
-labels = train[TARGET].astype(str)
-classes = list(CLASSES) if CLASSES else sorted(labels.unique())
-counts = np.array([(labels == c).sum() for c in classes], dtype=float)
-if KIND == "label":
-    proba = np.zeros(len(classes))
-    majority = sorted(c for c, n in zip(classes, counts) if n == counts.max())[0]  # ties: the first by name
-    proba[classes.index(majority)] = 1.0
-else:
-    proba = (counts + 1.0) / (counts + 1.0).sum()
-write(test, classes, np.tile(proba, (len(test), 1)))
-'''),
+    PRIOR_LEVEL,
     ("energy_logreg", "clip energy statistics, logistic regression", _LINEAR + '''
 train, test = load()
 x_train, x_test = energy(clips(train)[0]), energy(clips(test)[0])

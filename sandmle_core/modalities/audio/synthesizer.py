@@ -19,10 +19,10 @@ import pandas as pd
 
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
-from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.audio.drafter import AUDIO_COLUMN
 from sandmle_core.modalities.audio.rule import AudioRule, SoundEvent
 from sandmle_core.modalities.base import SynthesisResult
+from sandmle_core.modalities.classes import oracle_submission, plan_classes
 from sandmle_core.slots import SlotStreams
 
 if TYPE_CHECKING:
@@ -108,44 +108,6 @@ def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
         out.writeframes(samples.astype("<i2").tobytes())
 
 
-def _draw_labels(n: int, weights: np.ndarray, minimum: int, rng: np.random.Generator) -> np.ndarray:
-    """n labels: `minimum` of every class, the rest drawn from the class shares, in random order."""
-    fixed = np.repeat(np.arange(len(weights)), minimum)
-    rest = rng.choice(len(weights), size=n - len(fixed), p=weights)
-    return rng.permutation(np.concatenate([fixed, rest]))
-
-
-def _label_noise(labels: np.ndarray, rate: float, k: int, train_rows: int, minimum: int,
-                 rng: np.random.Generator) -> np.ndarray:
-    """Flip labels to a uniformly drawn other class; never let a class fall below `minimum` in the train rows."""
-    flip = rng.random(len(labels)) < rate
-    noisy = np.where(flip, (labels + rng.integers(1, max(2, k), len(labels))) % k, labels)
-    train, truth = noisy[:train_rows], labels[:train_rows]  # a view: edits land in `noisy`
-    for c in np.flatnonzero(np.bincount(train, minlength=k) < minimum):
-        train[truth == c] = c  # undo the flips out of a class that fell short
-    return noisy
-
-
-def _oracle(spec: TaskSpec, ids: list[str], truth: np.ndarray, classes: tuple[str, ...], rate: float) -> pd.DataFrame:
-    """The rule's noise-free prediction: the true class, or the Bayes posterior under the label noise."""
-    g = spec.grading
-    kind = get_metric(g.metric).kind
-    out = pd.DataFrame({g.id_column: ids})
-    eps = max(rate, 1e-3)
-    names = np.array([classes[int(i)] for i in truth])
-    if kind == "label":
-        out[g.submission_columns[0]] = names
-    elif kind == "probability" and len(classes) == 2:
-        out[g.submission_columns[0]] = np.where(truth == 1, 1.0 - eps, eps).round(6)
-    elif kind == "class_probabilities":
-        other = round(eps / (len(classes) - 1), 6)
-        for col in g.submission_columns:
-            out[col] = np.where(names == col, round(1.0 - other * (len(classes) - 1), 6), other)
-    else:
-        raise SpecError(f"an audio classification environment cannot be graded with {g.metric} ({kind})")
-    return out
-
-
 def _write_clips(rule: AudioRule, truth: np.ndarray, ids: list[str], streams: SlotStreams, clip_dir: Path) -> None:
     if clip_dir.exists():
         shutil.rmtree(clip_dir)  # stale clips of an earlier, larger run must not linger
@@ -168,23 +130,9 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     rule = spec.rule
     if not isinstance(rule, AudioRule):
         raise SpecError(f"the audio synthesizer needs an audio rule, the spec has a {rule.kind} rule")
-    classes = tuple(spec.target.classes or ())
-    if len(classes) != len(rule.events):
-        raise SpecError(f"the rule has {len(rule.events)} class events, the target {len(classes)} classes")
-    n_train = spec.n_train if n_train is None else int(n_train)
-    n_test = spec.n_test if n_test is None else int(n_test)
-    k, n = len(classes), n_train + n_test
-    if n_train < 2 * k or n_test < 1:
-        raise SpecError(f"{n_train} train / {n_test} test rows are too few for {k} classes")
-    streams = SlotStreams.of(spec)
-    weights = np.array(rule.class_weights) / sum(rule.class_weights)
-    rng = streams("synth", "labels")
-    minimum = max(2, min(5, n_train // (2 * k)))
-    truth = np.concatenate([_draw_labels(n_train, weights, minimum, rng),
-                            _draw_labels(n_test, weights, 1 if n_test >= 2 * k else 0, rng)])
-    width = max(5, len(str(n - 1)))
-    ids = [f"clip{i:0{width}d}" for i in streams("synth", "ids").permutation(n)]
-    noisy = _label_noise(truth, rule.label_noise, k, n_train, minimum, streams("synth", "label-noise"))
+    plan = plan_classes(spec, len(rule.events), rule.class_weights, rule.label_noise, "clip", n_train, n_test)
+    classes, n_train, n_test, k = plan.classes, plan.n_train, plan.n_test, len(plan.classes)
+    truth, noisy, ids, streams = plan.truth, plan.noisy, plan.ids, plan.streams
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
     _write_clips(rule, truth, ids, streams, folder.public / AUDIO_DIR)
@@ -197,7 +145,7 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     train.drop(columns=["_truth"]).to_csv(folder.train, index=False)
     test.drop(columns=[target, "_truth"]).to_csv(folder.test, index=False)
     test[[g.id_column, target]].to_csv(folder.answers, index=False)
-    _oracle(spec, test[g.id_column].tolist(), test["_truth"].to_numpy(), classes,
+    oracle_submission(spec, test[g.id_column].tolist(), test["_truth"].to_numpy(), classes,
             rule.label_noise).to_csv(folder.oracle_submission, index=False)
     stats = {
         "n_classes": k,

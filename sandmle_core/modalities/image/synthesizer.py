@@ -19,8 +19,8 @@ from PIL import Image
 
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
-from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import SynthesisResult
+from sandmle_core.modalities.classes import oracle_submission, plan_classes
 from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
 from sandmle_core.modalities.image.rule import SHAPES, ImageRule
 from sandmle_core.slots import SlotStreams
@@ -157,46 +157,6 @@ def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brig
 
 # --- synthesis -------------------------------------------------------------------------------------------------
 
-def _draw_labels(n: int, weights: np.ndarray, minimum: int, rng: np.random.Generator) -> np.ndarray:
-    """n labels: `minimum` of every class, the rest drawn from the class shares, in random order."""
-    k = len(weights)
-    fixed = np.repeat(np.arange(k), minimum)
-    rest = rng.choice(k, size=n - len(fixed), p=weights)
-    return rng.permutation(np.concatenate([fixed, rest]))
-
-
-def _label_noise(labels: np.ndarray, rate: float, k: int, train_rows: int, minimum: int,
-                 rng: np.random.Generator) -> np.ndarray:
-    """Flip labels to a uniformly drawn other class; never let a class fall below `minimum` in the train rows."""
-    flip = rng.random(len(labels)) < rate
-    noisy = np.where(flip, (labels + rng.integers(1, max(2, k), len(labels))) % k, labels)
-    train, truth = noisy[:train_rows], labels[:train_rows]  # `train` is a view: edits land in `noisy`
-    for _ in range(k):
-        short = np.flatnonzero(np.bincount(train, minlength=k) < minimum)
-        if not len(short):
-            break
-        for c in short:  # undo the flips out of a class that fell short (which may leave another one short)
-            train[truth == c] = c
-    return noisy
-
-
-def _oracle(spec: TaskSpec, ids: list[str], truth: np.ndarray, classes: tuple[str, ...], rate: float) -> pd.DataFrame:
-    g = spec.grading
-    kind = get_metric(g.metric).kind
-    out = pd.DataFrame({g.id_column: ids})
-    if kind == "label":
-        out[g.submission_columns[0]] = [classes[int(i)] for i in truth]
-    elif kind == "class_probabilities":
-        eps = max(rate, 1e-3)  # the Bayes posterior under label noise (a hair of doubt without it)
-        k = len(classes)
-        other = round(eps / (k - 1), 6)
-        top = round(1.0 - other * (k - 1), 6)
-        for col in g.submission_columns:
-            out[col] = np.where(np.array([classes[int(i)] for i in truth]) == col, top, other)
-    else:
-        raise SpecError(f"an image classification environment cannot be graded with {g.metric} ({kind})")
-    return out
-
 
 def _metadata_values(rule: ImageRule, truth: np.ndarray, rng: np.random.Generator
                      ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
@@ -242,24 +202,10 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     rule = spec.rule
     if not isinstance(rule, ImageRule):
         raise SpecError(f"the image synthesizer needs an image rule, the spec has a {rule.kind} rule")
-    classes = tuple(spec.target.classes or ())
-    if len(classes) != len(rule.patterns):
-        raise SpecError(f"the rule has {len(rule.patterns)} class patterns, the target {len(classes)} classes")
-    n_train = spec.n_train if n_train is None else int(n_train)
-    n_test = spec.n_test if n_test is None else int(n_test)
-    k, n = len(classes), n_train + n_test
-    if n_train < 2 * k or n_test < 1:
-        raise SpecError(f"{n_train} train / {n_test} test rows are too few for {k} classes")
-    streams = SlotStreams.of(spec)
-    weights = np.array(rule.class_weights) / sum(rule.class_weights)
-    rng = streams("synth", "labels")
-    minimum = max(2, min(5, n_train // (2 * k)))
-    truth = np.concatenate([_draw_labels(n_train, weights, minimum, rng),
-                            _draw_labels(n_test, weights, 1 if n_test >= 2 * k else 0, rng)])
-    width = max(5, len(str(n - 1)))
-    ids = [f"img{i:0{width}d}" for i in streams("synth", "ids").permutation(n)]
+    plan = plan_classes(spec, len(rule.patterns), rule.class_weights, rule.label_noise, "img", n_train, n_test)
+    classes, n_train, n_test, k = plan.classes, plan.n_train, plan.n_test, len(plan.classes)
+    truth, noisy, ids, streams = plan.truth, plan.noisy, plan.ids, plan.streams
     meta_values, brightness, noise_gain = _metadata_values(rule, truth, streams("synth", "metadata"))
-    noisy = _label_noise(truth, rule.label_noise, k, n_train, minimum, streams("synth", "label-noise"))
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
     _write_images(rule, truth, ids, streams, folder.public / IMAGE_DIR, brightness, noise_gain)
@@ -275,7 +221,7 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     train.drop(columns=["_truth"]).to_csv(folder.train, index=False)
     test.drop(columns=[target, "_truth"]).to_csv(folder.test, index=False)
     test[[g.id_column, target]].to_csv(folder.answers, index=False)
-    oracle = _oracle(spec, test[g.id_column].tolist(), test["_truth"].to_numpy(), classes, rule.label_noise)
+    oracle = oracle_submission(spec, test[g.id_column].tolist(), test["_truth"].to_numpy(), classes, rule.label_noise)
     oracle.to_csv(folder.oracle_submission, index=False)
 
     def counts(part: pd.DataFrame) -> dict[str, int]:
