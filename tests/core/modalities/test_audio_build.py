@@ -14,15 +14,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from sandmle.bench.plain import build_plain
 
 from sandmle_core.agents.base import LadderRun
 from sandmle_core.agents.checks import grader_checks, leakage_checks
+from sandmle_core.consume.exports import export_mlebench, export_sandmle
 from sandmle_core.envfolder import EnvFolder
-from sandmle_core.exports import export_mlebench, export_sandmle
 from sandmle_core.grading import grade_submission
 from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.metrics import get_metric
-from sandmle_core.pipeline import analyze_seed, build_plain, plan_slots, read_profile, run_slot
+from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
 from sandmle_core.records import read_manifest
 from sandmle_core.taskspec import TaskSpec
 
