@@ -35,12 +35,17 @@ def build(
 ) -> None:
     """Build a corpus of verified micro-environments (the `build-corpus` Prefect flow on Dask).
 
-    Exit status: 0 every slot landed (or was withheld as a near-duplicate); 1 some slot failed or a seed was
-    unsupported (the rest of the corpus is built and kept); 2 bad input, refused before anything starts."""
+    Exit status: 0 every slot landed (or was withheld as a near-duplicate); 1 some slot failed (the rest of the
+    corpus is built and kept); 3 some seed was unsupported (the other seeds are built); 2 bad input, refused before
+    anything starts."""
     from sandmle.runtime import prefect_api
 
     backend = BackendChoice(backend).value
-    check_seeds(list(seed) if seed else None)
+    from sandmle_core.seeds import bundled_seed_ids, seed_refs
+
+    if mlebench_root is None and data_dir is None:  # plain --seed values: bundled ids or combined folders
+        check_seeds(list(seed) if seed else None)
+    seeds = seed_refs(list(seed) if seed else None, data_dir, mlebench_root, seed_set)  # bad input: exit 2 now
     out = check_writable_dir(out, "--out")
     from sandmle_core.build_lock import check_unlocked
 
@@ -49,10 +54,6 @@ def build(
         from sandmle_core.agents.claude import require_api_key
 
         require_api_key()
-    from sandmle_core.seeds import bundled_seed_ids, seed_refs
-
-    seeds = seed_refs(list(seed) if seed else None, data_dir, mlebench_root, seed_set)  # bad input: exit 2 now
-
     total = per_seed * len(seeds or bundled_seed_ids())
     with prefect_api() as url:
         from prefect import tags
