@@ -16,7 +16,7 @@ REFUSED = "the-icml-2013-whale-challenge-right-whale-redux"
 
 
 def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_path):
-    from sandmle.flows.build_corpus import build_corpus
+    from sandmle.flows.build_corpus import build_corpus, flow_result
     from sandmle.flows.regenerate_failed import regenerate_failed
 
     for comp_id in (*BUILT, REFUSED):
@@ -24,7 +24,11 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
     refs = seed_refs([str(tmp_path / "mlebench" / "competitions" / c) for c in (*BUILT, REFUSED)],
                      data_dir=paths["data"])
     out = tmp_path / "corpus"
-    result = build_corpus(seeds=refs, out=str(out), per_seed=1, rng_seed=5, workers=1, contracts=False)
+    state = build_corpus(seeds=refs, out=str(out), per_seed=1, rng_seed=5, workers=1, contracts=False,
+                         return_state=True)
+    # the run ends Failed (a seed was refused) but keeps what it built, and its result says which seed and why
+    assert state.is_failed() and "unsupported seed(s): " + REFUSED in state.message
+    result = flow_result(state)
     assert set(result["unsupported_seeds"]) == {REFUSED}
     assert result["unsupported_seeds"][REFUSED].startswith("unsupported ")
     corpus = Corpus(out)
@@ -39,6 +43,8 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
         assert block["modality"] == EXPECTED[comp_id].modality
         assert block["grading"]["metric"] == EXPECTED[comp_id].metric
     # regenerate leaves a still-unsupported seed's records alone and says why, instead of crashing
-    again = regenerate_failed(corpus=str(out), contracts=False)
+    again_state = regenerate_failed(corpus=str(out), contracts=False, return_state=True)
+    assert again_state.is_failed()  # the refused seed is still unsupported: the run says so
+    again = flow_result(again_state)
     assert again["retried"] == 0 and next(iter(again["unsupported_seeds"].values())).startswith("unsupported ")
     assert REFUSED in {f.seed_id for f in read_failures(corpus)}
