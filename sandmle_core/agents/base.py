@@ -115,7 +115,7 @@ class Check(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
-    group: Literal["contract", "grader", "solutions", "thresholds", "leakage", "dna", "review"]
+    group: Literal["contract", "grader", "solutions", "thresholds", "leakage", "dna", "realism", "review"]
     passed: bool
     figure: float | int | str | None = None
     detail: str = ""

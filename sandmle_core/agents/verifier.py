@@ -2,7 +2,8 @@
 
 Checks are grouped as data contracts (run by great-expectations in `data_contracts/`; their results are passed in —
 this module never re-implements a contract rule), grader (the environment's OWN grade.py and evaluator.py, exercised
-with perfect, sample, shuffled and malformed submissions), solutions (the ladder), thresholds, leakage and Task DNA.
+with perfect, sample, shuffled and malformed submissions), solutions (the ladder), thresholds, leakage, Task DNA
+and realism (`realism.py`: declared ranges and class vocabularies hold).
 A failed check carries the repair the strategist should try: less noise when the task is not learnable enough, more
 noise when it is trivially perfect, another rng seed when the data itself is wrong.
 """
@@ -18,6 +19,7 @@ from scipy.stats import kendalltau
 
 from sandmle_core.agents.base import BuildResult, Check, Repair, Verdict
 from sandmle_core.agents.checks import grader_checks, leakage_checks
+from sandmle_core.agents.realism import realism_checks
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import class_count_range
@@ -152,6 +154,7 @@ class ProgrammaticVerifier:
         checks += grader_checks(spec, staging, build.ladder)
         sol, tau, reference = solution_checks(spec, build)
         checks += sol + threshold_checks(spec, build) + leakage_checks(spec, staging) + dna_checks(spec, staging)
+        checks += realism_checks(spec, staging)
         return decide(
             spec.env_id, checks,
             sample_score=build.ladder.sample_score, reference_score=reference,

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from sandmle.cli import main
+from tests.fixtures.hostile_files import plant
 
 pytestmark = pytest.mark.slow
 
@@ -40,29 +41,7 @@ def _one_error_line(err: str) -> str:
 
 
 def _plant(kind: str, env_dir: Path, where: Path) -> Path:
-    gold = env_dir / "prepared" / "private" / "gold_submission.csv"
-    path = where / "submission.csv"
-    if kind == "symlink to gold":
-        path.symlink_to(gold)
-    elif kind == "symlink to /dev/zero":
-        path.symlink_to("/dev/zero")
-    elif kind == "hard link to gold":
-        os.link(gold, path)
-    elif kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "directory":
-        path.mkdir()
-    elif kind == "device":
-        return Path("/dev/zero")
-    elif kind == "sparse 2 GB":
-        with open(path, "wb") as fh:
-            fh.truncate(2 << 30)
-    elif kind == "linked parent folder":
-        (where / "out").symlink_to(gold.parent)
-        return where / "out" / "gold_submission.csv"
-    else:
-        raise AssertionError(kind)
-    return path
+    return plant(kind, where, env_dir / "prepared" / "private" / "gold_submission.csv")
 
 
 KINDS = ["symlink to gold", "symlink to /dev/zero", "hard link to gold", "fifo", "directory", "device", "sparse 2 GB",

@@ -5,7 +5,6 @@ sparse 2 GB files, paths leaving the workspace — each refused with its reason,
 from __future__ import annotations
 
 import os
-import socket
 import stat
 import threading
 import tracemalloc
@@ -16,6 +15,7 @@ import pytest
 
 from sandmle_core.errors import InvalidSubmission, SubmissionRefused
 from sandmle_core.submission_io import parse_submission, read_regular_file, read_submission_file, submission_cap
+from tests.fixtures.hostile_files import plant
 
 CAP = 1 << 20
 GOLD = "id,y\n1,0\n2,1\n"
@@ -33,40 +33,8 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _plant(kind: str, private: Path, ws: Path) -> str:
-    """Make ws/<name> the attack `kind`; returns the name to read (relative to the workspace)."""
-    gold = private / "gold_submission.csv"
-    target = ws / "submission.csv"
-    if kind == "symlink to gold":
-        target.symlink_to(gold)
-    elif kind == "relative symlink to gold":
-        target.symlink_to(os.path.relpath(gold, ws))
-    elif kind == "symlink to /dev/zero":
-        target.symlink_to("/dev/zero")
-    elif kind == "dangling symlink":
-        target.symlink_to(ws / "nothing.csv")
-    elif kind == "hard link to gold":
-        os.link(gold, target)
-    elif kind == "fifo without writer":
-        os.mkfifo(target)
-    elif kind == "directory":
-        target.mkdir()
-    elif kind == "socket":
-        sock = socket.socket(socket.AF_UNIX)
-        sock.bind(str(target))
-        sock.close()
-    elif kind == "oversized":
-        target.write_bytes(b"id,y\n" + b"1,0\n" * (CAP // 4))
-    elif kind == "sparse 2 GB one line":
-        with open(target, "wb") as fh:
-            fh.truncate(2 << 30)  # a hole: costs no disk
-    elif kind == "linked parent folder":
-        (ws / "out").symlink_to(private)
-        return "out/gold_submission.csv"
-    elif kind == "missing":
-        pass
-    else:
-        raise AssertionError(kind)
-    return "submission.csv"
+    """Make the attack `kind` in the workspace; returns the name to read (relative to the workspace)."""
+    return str(plant(kind, ws, private / "gold_submission.csv", oversize=CAP).relative_to(ws))
 
 
 ATTACKS = [
@@ -75,11 +43,11 @@ ATTACKS = [
     ("symlink to /dev/zero", "symbolic link"),
     ("dangling symlink", "symbolic link"),
     ("hard link to gold", "2 hard links"),
-    ("fifo without writer", "FIFO"),
+    ("fifo", "FIFO"),
     ("directory", "directory"),
     ("socket", "socket"),
     ("oversized", "larger than 1 MB"),
-    ("sparse 2 GB one line", "larger than 1 MB (2147483648 bytes"),
+    ("sparse 2 GB", "larger than 1 MB (2147483648 bytes"),
     ("linked parent folder", "folder out on its path is a symbolic link"),
     ("missing", "no such file"),
 ]

@@ -4,7 +4,6 @@ directory — are invalid submissions with their reason, and the episode never h
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from sandmle_core.consume.gym import MLEEnvironment
 from sandmle_core.errors import TamperedEnvironment
+from tests.fixtures.hostile_files import plant
 
 pytestmark = pytest.mark.slow
 
@@ -40,25 +40,13 @@ def test_tampering_between_episodes_is_caught_at_reset(env_dir, tmp_path) -> Non
             env.reset()
 
 
-def _plant(kind: str, ws: Path) -> None:
-    path = ws / "submission.csv"
-    if kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "/dev/zero link":
-        path.symlink_to("/dev/zero")
-    elif kind == "sparse 2 GB":
-        with open(path, "wb") as fh:
-            fh.truncate(2 << 30)
-    elif kind == "directory":
-        path.mkdir()
-
-
-@pytest.mark.parametrize(("kind", "reason"), [("fifo", "FIFO"), ("/dev/zero link", "symbolic link"),
+@pytest.mark.parametrize(("kind", "reason"), [("fifo", "FIFO"), ("symlink to /dev/zero", "symbolic link"),
                                               ("sparse 2 GB", "larger than"), ("directory", "directory")])
 def test_unsafe_submission_files_are_invalid_and_never_block(env_dir, kind: str, reason: str) -> None:
     with MLEEnvironment(env_dir) as env:
         env.reset()
-        _plant(kind, env.workspace_root)  # what an agent on a weaker backend, or a harness bug, could leave
+        # what an agent on a weaker backend, or a harness bug, could leave
+        plant(kind, env.workspace_root, env_dir / "prepared" / "private" / "gold_submission.csv")
         scored = env.step({"tool": "score"}).observation
         assert scored["result"] is None and reason in scored["error"]
         end = env.step({"tool": "submit"})

@@ -159,7 +159,8 @@ class ClaudeDeveloper:
     def _failed_checks(spec: TaskSpec, staging: EnvFolder, ladder: LadderRun) -> list[Check]:
         """The verifier's solution and threshold checks on this ladder (the same code, the same bar)."""
         lower = get_metric(spec.grading.metric).lower_is_better
-        thresholds = thresholds_from_leaderboard(build_leaderboard(leaderboard_scores(ladder), lower_is_better=lower))
+        board = build_leaderboard(leaderboard_scores(ladder, lower), lower_is_better=lower)
+        thresholds = thresholds_from_leaderboard(board)
         build = BuildResult(staging, ladder, thresholds, Usage(), {})
         checks, _, _ = solution_checks(spec, build)
         if ladder.scores():

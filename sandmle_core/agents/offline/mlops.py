@@ -1,9 +1,10 @@
 """The offline MLOps engineer: the grader files, the synthetic leaderboard and the medal thresholds.
 
-The leaderboard is every ladder run that produced a valid submission plus the oracle (the hidden rule's noise-free
-prediction): a population of competitors from weak to near-optimal. Thresholds follow the mle-bench rule exactly
-(`sandmle_core.leaderboard`). grade.py and evaluator.py are rendered from the one grading runtime, so they agree
-with `grade_submission` to 5 decimals and need only pandas, numpy and scikit-learn.
+The leaderboard is a population of competitors fitted to the ladder (`sandmle_core.population`): per level, entries
+spread over that level's runs' mean and spread, plus the oracle (the hidden rule's noise-free prediction) — from weak
+to near-optimal, with gold above the best level's mean rather than at its single luckiest run. Thresholds follow
+the mle-bench rule exactly (`sandmle_core.leaderboard`). grade.py and evaluator.py are rendered from the one grading
+runtime, so they agree with `grade_submission` to 5 decimals and need only pandas, numpy and scikit-learn.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import render_evaluator_py, render_grade_py
 from sandmle_core.leaderboard import Thresholds, build_leaderboard, thresholds_from_leaderboard
 from sandmle_core.metrics import get_metric
+from sandmle_core.population import level_populations, population_scores
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["OfflineMLOps", "leaderboard_scores"]
 
 
-def leaderboard_scores(ladder: LadderRun) -> list[float]:
-    """The scores that form the synthetic leaderboard: every valid ladder run, then the oracle."""
-    return [*ladder.scores(), ladder.oracle_score]
+def leaderboard_scores(ladder: LadderRun, lower_is_better: bool) -> list[float]:
+    """The scores that form the synthetic leaderboard: each level's fitted population, then the oracle."""
+    levels = level_populations((r.level, r.score) for r in ladder.runs)
+    return population_scores(levels, ladder.oracle_score, ladder.perfect_score, lower_is_better)
 
 
 class OfflineMLOps:
@@ -31,7 +34,7 @@ class OfflineMLOps:
     def write_grader(self, spec: TaskSpec, staging: EnvFolder | Path, ladder: LadderRun) -> Thresholds:
         folder = EnvFolder.of(staging)
         lower = get_metric(spec.grading.metric).lower_is_better
-        board = build_leaderboard(leaderboard_scores(ladder), lower_is_better=lower)
+        board = build_leaderboard(leaderboard_scores(ladder, lower), lower_is_better=lower)
         board.to_csv(folder.leaderboard, index=False)
         thresholds = thresholds_from_leaderboard(board)
         folder.grader.write_text(render_grade_py(spec.grading))

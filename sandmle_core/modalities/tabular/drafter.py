@@ -93,7 +93,8 @@ def _target(ctx: DraftContext) -> tuple[str, TargetSpec, int]:
     t = fitting[int(rng.integers(len(fitting)))]
     k = int(np.clip(rng.integers(low, high + 1), 2, len(t.classes)))
     if task == TaskType.ORDINAL:
-        classes = tuple(t.classes[:k])
+        # Spread over the whole scale, ends kept: a target described as "1 (beginner) to 7 (elite)" keeps 1 and 7.
+        classes = tuple(t.classes[int(i)] for i in np.unique(np.rint(np.linspace(0, len(t.classes) - 1, k))))
     elif task == TaskType.BINARY:
         classes = ("0", "1")
     else:

@@ -30,7 +30,8 @@ class FeatureRule(_Frozen):
         level_loadings: for a categorical, one latent-weight vector per level (the level is the argmax of
             `level_loadings · z + Gumbel noise * level_noise`).
         missing: share of missing values; missing_mode `mar` (at random) or `mnar` (high values go missing).
-        outlier_share: share of rows whose value is pushed far outside the range.
+        outlier_share: share of rows whose value lands in the top of [low, high], far above the bulk (which then
+            fills the range's lower part); every value stays inside the declared range.
     """
 
     name: str

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["synthesize"]
 
+BULK_SHARE = 0.4  # the part of a declared range the bulk of an outlier-bearing column fills
+OUTLIER_FLOOR = 0.7  # outliers land in [low + 0.7 span, high]
+
 
 def _observe(f: FeatureRule, u: np.ndarray, rng: np.random.Generator) -> pd.Series:
     """Clean standardized values → what the agent sees (units, rounding, outliers, missing values)."""
@@ -43,8 +46,12 @@ def _observe(f: FeatureRule, u: np.ndarray, rng: np.random.Generator) -> pd.Seri
             x = (f.low + f.high) / 2 + span / 6 * u
         x = np.clip(x, f.low, f.high)
         if f.outlier_share > 0:
+            # The declared range is what the column can physically take (a tilt of 276 degrees or a 417 % share
+            # cannot be), so outliers stay inside it: the bulk is squeezed into the range's lower part and the
+            # outliers land in its top, several bulk widths away.
+            x = f.low + (x - f.low) * BULK_SHARE
             hit = rng.random(n) < f.outlier_share
-            x = np.where(hit, f.high + span * rng.uniform(1.0, 4.0, n), x)
+            x = np.where(hit, f.low + span * rng.uniform(OUTLIER_FLOOR, 1.0, n), x)
         x = np.round(x, f.decimals)
         series = pd.Series(x.astype(np.int64) if f.kind == "integer" else x)
         score = u
@@ -75,6 +82,7 @@ def _outputs(spec: TaskSpec, rule: TabularRule, signal: np.ndarray, rng: np.rand
             mid, half = (rule.target_low + rule.target_high) / 2, (rule.target_high - rule.target_low) / 6
             value, oracle = mid + half * y_noisy, mid + half * y_clean
         d = rule.target_decimals
+        value = np.clip(value, rule.target_low, rule.target_high)  # a measured value stays in its declared range
         return {spec.target.columns[0]: np.round(value, d)}, {spec.target.columns[0]: np.round(oracle, d + 2)}
     if task in (TaskType.BINARY, TaskType.MULTILABEL):
         p = sigmoid(rule.slope * signal + np.asarray(rule.bias))

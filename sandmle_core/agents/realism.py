@@ -1,0 +1,82 @@
+"""Realism checks: what an environment promises about its data is true of the data.
+
+An agent reasons from the description and the catalog's units: a `panel_tilt_deg` of 276 or a percentage of 417, or
+a target described as "1 (beginner) to 7 (elite)" whose answers hold 1…5, teaches it to distrust what it reads. These
+checks hold every rule-declared range (features and a regression target) against the public and private values, and
+the class vocabulary the description shows against the labels the answers hold.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from sandmle_core.agents.base import Check
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.spec import TaskType
+from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["class_vocabulary_check", "declared_range_check", "realism_checks"]
+
+# A scale in words: "1 (beginner) to 7 (elite)", "from 0 to 4", "1–5".
+_SCALE = re.compile(r"(?<![\d.])(\d+)(?:\s*\([^)]*\))?\s*(?:to|–|-)\s*(\d+)(?![\d.])")
+
+
+def _declared_ranges(spec: TaskSpec) -> dict[str, tuple[float, float]]:
+    """Column → (low, high) the hidden rule declares: numeric features, and a regression target."""
+    ranges: dict[str, tuple[float, float]] = {}
+    for f in getattr(spec.rule, "features", ()) or ():
+        if getattr(f, "kind", None) in ("numeric", "integer") and hasattr(f, "low") and hasattr(f, "high"):
+            ranges[f.name] = (float(f.low), float(f.high))
+    if spec.task_type == TaskType.REGRESSION and hasattr(spec.rule, "target_low"):
+        ranges[spec.target.columns[0]] = (float(spec.rule.target_low), float(spec.rule.target_high))
+    return ranges
+
+
+def declared_range_check(spec: TaskSpec, folder: EnvFolder) -> Check:
+    """Every value of a range-declared column, in train, test and the answers, lies within [low, high]."""
+    ranges = _declared_ranges(spec)
+    outside, worst = 0, None
+    for path in (folder.train, folder.test, folder.answers):
+        table = pd.read_csv(path, usecols=lambda c: c in ranges)
+        for col in table.columns:
+            low, high = ranges[col]
+            values = pd.to_numeric(table[col], errors="coerce").dropna()
+            slack = 1e-9 * max(1.0, abs(low), abs(high))
+            bad = values[(values < low - slack) | (values > high + slack)]
+            if len(bad):
+                outside += len(bad)
+                worst = worst or f"{col} = {bad.iloc[0]} in {Path(path).name}, declared {low:g}–{high:g}"
+    return Check(name="values_in_declared_range", group="realism", passed=outside == 0, figure=outside,
+                 detail=worst or f"{len(ranges)} range-declared columns", repair="new_seed")
+
+
+def class_vocabulary_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:
+    """The classes the description lists are the labels the data holds, and a numeric scale the target's wording
+    names ("1 (beginner) to 7 (elite)") has both ends among the classes. None for tasks without a class list."""
+    classes = spec.target.classes
+    if not classes or spec.task_type not in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
+        return None
+    target = spec.target.columns[0]
+    held: set[str] = set()
+    for path in (folder.train, folder.answers):
+        table = pd.read_csv(path, usecols=[target], dtype=str)
+        held |= set(table[target].dropna())
+    problems = [f"class {c!r} is in no label" for c in classes if c not in held]
+    problems += [f"label {v!r} is not a listed class" for v in sorted(held - set(classes))]
+    if all(c.lstrip("-").isdigit() for c in classes):
+        named = {end for m in _SCALE.finditer(spec.target.description or "") for end in m.groups()}
+        problems += [f"the target's scale names {n}, which is no class" for n in sorted(named - set(classes))]
+    return Check(name="class_vocabulary_matches_answers", group="realism", passed=not problems,
+                 figure=len(problems), detail="; ".join(problems[:3]) or f"{len(classes)} classes, all held",
+                 repair="new_seed")
+
+
+def realism_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
+    """The realism group of the verifier (see the module docstring)."""
+    folder = EnvFolder.of(staging)
+    checks = [declared_range_check(spec, folder)]
+    vocabulary = class_vocabulary_check(spec, folder)
+    return checks + ([vocabulary] if vocabulary else [])

@@ -1,0 +1,93 @@
+"""Realism checks on real drafts: declared ranges and class vocabularies hold for what the offline backend writes,
+outlier challenges included, and planted violations (a 417 % share, a label the description does not list, a scale
+"1 to 7" over classes 1…5) are caught with the column named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sandmle_core.agents import get_backend
+from sandmle_core.agents.offline.strategist import OfflineStrategist
+from sandmle_core.agents.realism import class_vocabulary_check, declared_range_check, realism_checks
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.profile import TaskProfile, profile_seed
+from sandmle_core.seeds import get_bundled_seed
+from sandmle_core.spec import TaskType
+
+TABULAR = ["breast-cancer", "penguins", "wine", "diamonds", "anes96", "movies"]
+
+
+def _data(tmp_path: Path, seed: str, slot: int):
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed(seed)).model_dump())
+    spec = OfflineStrategist().draft_spec(seed, profile, slot, 5)
+    staging = tmp_path / spec.env_id
+    staging.mkdir(parents=True)
+    get_backend("offline").developer.build_data(spec, staging)
+    return spec, EnvFolder.of(staging)
+
+
+def test_drafted_tabular_data_keeps_its_declared_ranges_and_classes(tmp_path: Path) -> None:
+    with_outliers = 0
+    for seed in TABULAR:
+        for slot in range(6):
+            spec, folder = _data(tmp_path, seed, slot)
+            with_outliers += any(f.outlier_share > 0 for f in spec.rule.features)
+            failed = [(c.name, c.detail) for c in realism_checks(spec, folder) if not c.passed]
+            assert not failed, (spec.env_id, failed)
+    assert with_outliers >= 3  # the claim covers the outlier challenge, not only clean columns
+
+
+def test_outliers_stay_far_from_the_bulk_inside_the_range(tmp_path: Path) -> None:
+    for seed in TABULAR:
+        for slot in range(12):
+            spec, folder = _data(tmp_path, seed, slot)
+            rules = [f for f in spec.rule.features if f.outlier_share > 0 and f.kind == "numeric"]
+            if rules:
+                f = rules[0]
+                x = pd.read_csv(folder.train)[f.name].dropna()
+                span = f.high - f.low
+                bulk, far = x[x <= f.low + 0.4 * span + 1e-9], x[x >= f.low + 0.7 * span - 1e-9]
+                assert len(bulk) > 0.8 * len(x) and len(far) >= 1 and len(bulk) + len(far) == len(x)
+                return
+    pytest.fail("no numeric feature with outliers in 72 drafts")
+
+
+def test_a_value_outside_its_declared_range_is_caught(tmp_path: Path) -> None:
+    spec, folder = _data(tmp_path, "diamonds", 0)
+    f = next(f for f in spec.rule.features if f.kind == "numeric")
+    train = pd.read_csv(folder.train)
+    train.loc[3, f.name] = f.high + 4 * (f.high - f.low)  # what the old outlier model wrote
+    train.to_csv(folder.train, index=False)
+    check = declared_range_check(spec, folder)
+    assert not check.passed and check.figure == 1 and f.name in check.detail and "train.csv" in check.detail
+
+
+def test_a_regression_target_outside_its_range_is_caught(tmp_path: Path) -> None:
+    spec, folder = _data(tmp_path, "diamonds", 0)
+    assert spec.task_type == TaskType.REGRESSION
+    target = spec.target.columns[0]
+    answers = pd.read_csv(folder.answers)
+    answers.loc[0, target] = spec.rule.target_high * 3
+    answers.to_csv(folder.answers, index=False)
+    check = declared_range_check(spec, folder)
+    assert not check.passed and target in check.detail and "answers.csv" in check.detail
+
+
+def test_class_vocabulary_faults_are_caught(tmp_path: Path) -> None:
+    spec, folder = _data(tmp_path, "penguins", 0)
+    target = spec.target.columns[0]
+    assert class_vocabulary_check(spec, folder).passed
+    train = pd.read_csv(folder.train, dtype={target: str})
+    train.loc[0, target] = "an unlisted class"
+    train.to_csv(folder.train, index=False)
+    check = class_vocabulary_check(spec, folder)
+    assert not check.passed and "'an unlisted class' is not a listed class" in check.detail
+    numeric = spec.model_copy(update={"target": spec.target.model_copy(update={
+        "classes": ("1", "2", "3"), "description": "fitness level, 1 (beginner) to 7 (elite)"})})
+    pd.DataFrame({spec.grading.id_column: [1, 2, 3], target: ["1", "2", "3"]}).to_csv(folder.train, index=False)
+    pd.DataFrame({spec.grading.id_column: [4], target: ["2"]}).to_csv(folder.answers, index=False)
+    check = class_vocabulary_check(numeric, folder)
+    assert not check.passed and "scale names 7, which is no class" in check.detail
