@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sandmle_core.errors import SandmleError
 
-__all__ = ["BackendChoice", "InputError", "check_corpus", "check_seeds", "check_writable_dir"]
+__all__ = ["BackendChoice", "InputError", "check_corpus", "check_seed_files", "check_seeds", "check_writable_dir"]
 
 
 class InputError(SandmleError):
@@ -45,6 +45,24 @@ def check_seeds(refs: list[str] | None) -> None:
             continue
         where = "a file, not a competition folder" if path.exists() else "no such bundled seed or folder"
         raise InputError(f"--seed {ref!r}: {where} (bundled seeds: {', '.join(SOURCES)}; see `sandmle seeds`)")
+
+
+def check_seed_files(refs: list[str] | None) -> None:
+    """Read every competition folder among the seed references (description.md, config.yaml, the first rows of the
+    tables): a broken seed file is bad input, refused before Prefect starts. Bundled ids are sandmle's own.
+
+    Raises:
+        SeedError: naming the seed file that cannot be read.
+    """
+    from sandmle_core.seeds import load_seed
+    from sandmle_core.seeds.refs import split_seed_ref
+    from sandmle_core.seeds.sources import SOURCES
+
+    for ref in refs or []:
+        folder, data_dir = split_seed_ref(ref)
+        if folder in SOURCES and data_dir is None:
+            continue
+        load_seed(folder, data_dir=data_dir)
 
 
 def check_corpus(path: Path) -> Path:

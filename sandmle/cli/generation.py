@@ -10,12 +10,19 @@ from sandmle.cli._app import app, print_json
 
 
 @app.command()
-def profile(seed: str = typer.Argument(..., help="bundled seed id or competition folder")) -> None:
+def profile(
+    seed: str = typer.Argument(..., help="bundled seed id, competition folder, or (with --mlebench-root) an "
+                                         "mle-bench competition id"),
+    data_dir: Path = typer.Option(None, "--data-dir", help="mle-bench's data root (the split layout)"),
+    mlebench_root: Path = typer.Option(None, "--mlebench-root", help="the mle-bench repository"),
+) -> None:
     """A seed's Task DNA: modality, task type, metric, label cardinality, class balance, feature mix, ..."""
     from sandmle_core.profile import profile_seed
-    from sandmle_core.seeds import resolve_seed
+    from sandmle_core.seeds import resolve_seed, seed_refs
 
-    print_json(profile_seed(resolve_seed(seed)).model_dump(mode="json"))
+    # the same seed options as `build` and `seeds check`: a split competition needs --data-dir to find its data
+    refs = seed_refs([seed], data_dir, mlebench_root)
+    print_json(profile_seed(resolve_seed(refs[0] if refs else seed)).model_dump(mode="json"))
 
 
 @app.command()

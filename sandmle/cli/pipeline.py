@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from sandmle.cli._app import app, print_json
-from sandmle.cli.checks import BackendChoice, check_corpus, check_seeds, check_writable_dir
+from sandmle.cli.checks import BackendChoice, check_corpus, check_seed_files, check_seeds, check_writable_dir
 
 
 @app.command()
@@ -46,6 +46,7 @@ def build(
     if mlebench_root is None and data_dir is None:  # plain --seed values: bundled ids or combined folders
         check_seeds(list(seed) if seed else None)
     seeds = seed_refs(list(seed) if seed else None, data_dir, mlebench_root, seed_set)  # bad input: exit 2 now
+    check_seed_files(seeds)  # a broken description.md, config.yaml or table: exit 2 before Prefect starts
     out = check_writable_dir(out, "--out")
     from sandmle_core.build_lock import check_unlocked
 

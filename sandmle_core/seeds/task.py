@@ -68,6 +68,45 @@ def read_table_file(path: Path, nrows: int | None = None) -> pd.DataFrame:
     return read_table(path, nrows)
 
 
+def _read_text(path: Path) -> str:
+    """A seed's text file (description.md, config.yaml), which must be UTF-8.
+
+    Raises:
+        SeedError: naming the file when it cannot be read or is not UTF-8 text.
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SeedError(path, f"not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise SeedError(path, f"cannot be read: {exc.strerror or exc}") from exc
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    """A seed's config.yaml: a mapping whose `grader` names the metric (mle-bench) or with a `sandmle.grading` block.
+
+    A truncated file is often still valid YAML (it just ends early), so the keys a seed is graded by are checked
+    here rather than found missing later as an "unsupported metric".
+
+    Raises:
+        SeedError: naming the file and what is wrong with it.
+    """
+    try:
+        config = yaml.safe_load(_read_text(path))
+    except yaml.YAMLError as exc:
+        raise SeedError(path, f"not valid YAML: {exc}") from exc
+    if not isinstance(config, dict):
+        raise SeedError(path, "must hold a mapping (id, grader, dataset, ...); is it empty or truncated?")
+    for key in ("grader", "dataset", "sandmle"):
+        if config.get(key) is not None and not isinstance(config[key], dict):
+            raise SeedError(path, f"`{key}` must be a mapping, got {type(config[key]).__name__}")
+    block = config.get("sandmle") or {}
+    grader = config.get("grader") or {}
+    if not block.get("grading") and not str(grader.get("name") or "").strip():
+        raise SeedError(path, "names no grader (grader.name) and has no sandmle.grading block: is it truncated?")
+    return config
+
+
 @dataclass(frozen=True)
 class SeedTask:
     """A seed competition: where its files are. Reading data is explicit (`read_train()`, ...)."""
@@ -121,15 +160,8 @@ def load_seed(path: str | Path, data_dir: str | Path | None = None) -> SeedTask:
     root = Path(path).resolve()
     if not root.is_dir():
         raise SeedError(root, "not a competition folder")
-    config: dict[str, Any] = {}
     config_path = root / "config.yaml"
-    if config_path.is_file():
-        try:
-            config = yaml.safe_load(config_path.read_text()) or {}
-        except yaml.YAMLError as exc:
-            raise SeedError(config_path, f"not valid YAML: {exc}") from exc
-        if not isinstance(config, dict):
-            raise SeedError(config_path, "must hold a mapping")
+    config = _read_config(config_path) if config_path.is_file() else {}
     raw_id = str(config.get("id") or root.name)
     seed_id = normalize_seed_id(raw_id)
     description_path = root / "description.md"
@@ -154,7 +186,7 @@ def load_seed(path: str | Path, data_dir: str | Path | None = None) -> SeedTask:
     seed = SeedTask(
         id=seed_id,
         root=root,
-        description=description_path.read_text(),
+        description=_read_text(description_path),
         config=config,
         public_dir=public,
         private_dir=private,
@@ -169,6 +201,6 @@ def load_seed(path: str | Path, data_dir: str | Path | None = None) -> SeedTask:
         hints={k: v for k, v in block.items() if k in ("modality", "task_type")} if isinstance(block, dict) else {},
     )
     for table in (seed.train_path, seed.test_path, seed.sample_submission_path):
-        if table is not None:
-            read_table_file(table, nrows=5)  # raises a SeedError naming the file when it is not a readable table
+        if table is not None and read_table_file(table, nrows=5).empty:  # unreadable: a SeedError naming the file
+            raise SeedError(table, "has a header but no rows")
     return seed

@@ -89,8 +89,13 @@ def _outputs(spec: TaskSpec, rule: TabularRule, signal: np.ndarray, rng: np.rand
         y = (rng.random(p.shape) < p).astype(np.int64)
         flip = rng.random(p.shape) < rule.label_noise
         y = np.where(flip, 1 - y, y)
-        return ({c: y[:, j] for j, c in enumerate(spec.target.columns)},
-                {c: np.round(p[:, j], 6) for j, c in enumerate(spec.target.columns)})
+        truth = {c: y[:, j] for j, c in enumerate(spec.target.columns)}
+        if task == TaskType.BINARY and get_metric(spec.grading.metric).kind == "label":
+            # a label metric (accuracy, F1) scores the class itself: the Bayes label is the likelier class (symmetric
+            # label noise leaves it unchanged); a probability here is "not one of the classes"
+            # (the labels are written as 0/1, the binary target's classes "0" and "1")
+            return truth, {spec.grading.submission_columns[0]: np.where(p[:, 0] >= 0.5, "1", "0")}
+        return truth, {c: np.round(p[:, j], 6) for j, c in enumerate(spec.target.columns)}
     assert classes is not None
     k = len(classes)
     if task == TaskType.ORDINAL:

@@ -1,4 +1,4 @@
-"""The text modality: multi-class document classification from a per-class token model.
+"""The text modality: multi-class or binary document classification from a per-class token model.
 
 `rule` holds the hidden token model (`TextRule`), `drafter` draws it from a domain's text vocabulary,
 `synthesizer` samples documents and scores them exactly under the rule (the oracle), `ladder` writes the solution
@@ -33,7 +33,11 @@ def _detects(kinds: Sequence[str]) -> bool:
 
 
 def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
-    return domain.text is not None and task_type == TaskType.MULTICLASS and len(domain.text.classes) >= min_classes
+    if domain.text is None:
+        return False
+    if task_type == TaskType.BINARY:  # two of the domain's text classes, as negative and positive
+        return len(domain.text.classes) >= 2
+    return task_type == TaskType.MULTICLASS and len(domain.text.classes) >= min_classes
 
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:

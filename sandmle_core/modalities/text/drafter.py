@@ -25,8 +25,11 @@ __all__ = ["FILLER_WORDS", "SUPPORTED_KINDS", "draft"]
 FILLER_WORDS = ("the", "and", "with", "was", "of", "at", "in", "for", "to", "on", "after", "then", "some", "this")
 """Class-neutral function words mixed into every domain's common words, so sentences read less like lists."""
 
-SUPPORTED_KINDS = ("label", "class_probabilities")
-"""The metric kinds a text environment can be graded with."""
+SUPPORTED_KINDS = ("label", "class_probabilities", "probability")
+"""The metric kinds a text environment can be graded with ("probability": the positive class of a binary task)."""
+
+BINARY_CLASSES = ("0", "1")
+"""A binary text task's labels: 1 when the document belongs to the positive vocabulary class, else 0."""
 
 _TOKEN = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]$")
 _MAX_COMMON = 40
@@ -69,15 +72,21 @@ def _vocabulary(ctx: DraftContext) -> TextVocab:
     vocab = ctx.domain.text
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no text vocabulary")
-    if ctx.dna.task_type != TaskType.MULTICLASS:
-        raise SpecError(f"text environments are multi-class; the seed is {ctx.dna.task_type}")
-    if get_metric(ctx.dna.metric).kind not in SUPPORTED_KINDS:
-        raise SpecError(f"metric {ctx.dna.metric!r} does not grade class labels or class probabilities")
+    if ctx.dna.task_type not in (TaskType.MULTICLASS, TaskType.BINARY):
+        raise SpecError(f"text environments are multi-class or binary; the seed is {ctx.dna.task_type}")
+    kind = get_metric(ctx.dna.metric).kind
+    allowed = ("label", "probability") if ctx.dna.task_type == TaskType.BINARY else ("label", "class_probabilities")
+    if kind not in allowed:
+        raise SpecError(f"metric {ctx.dna.metric!r} ({kind}) does not grade a {ctx.dna.task_type} text task")
     return vocab
 
 
 def _classes(ctx: DraftContext, vocab: TextVocab) -> list[str]:
     names = list(vocab.classes)
+    if ctx.dna.task_type == TaskType.BINARY:  # the negative and the positive class, in that order
+        if len(names) < 2:
+            raise SpecError(f"domain {ctx.domain.key!r} has fewer than 2 text classes")
+        return [names[int(i)] for i in ctx.rng.choice(len(names), size=2, replace=False)]
     low, high = class_count_range(ctx.dna.label_cardinality or len(names))
     high = min(high, len(names))
     if low > high:
@@ -164,18 +173,39 @@ def _rule(ctx: DraftContext, vocab: TextVocab, classes: list[str]) -> TextRule:
     )
 
 
+def _as_binary(rule: TextRule) -> TextRule:
+    """The rule with its two vocabulary classes renamed 0 (negative) and 1 (positive): the same token model."""
+    rename = dict(zip(rule.classes, BINARY_CLASSES, strict=True))
+    return rule.model_copy(update={
+        "classes": BINARY_CLASSES,
+        "priors": {rename[c]: v for c, v in rule.priors.items()},
+        "signal": {rename[c]: v for c, v in rule.signal.items()},
+        "confusers": {w: (rename[a], rename[b]) for w, (a, b) in rule.confusers.items()},
+        "length_bias": {rename[c]: v for c, v in rule.length_bias.items()},
+    })
+
+
 def draft(ctx: DraftContext) -> Draft:
     """Draft a text classification environment from the domain's text vocabulary.
 
     Raises:
-        SpecError: when the domain has no text vocabulary, too few classes, or the task type is not multi-class.
+        SpecError: when the domain has no text vocabulary or too few classes, the task type is neither multi-class
+            nor binary, or the metric grades neither a label nor (binary) the positive probability.
     """
     vocab = _vocabulary(ctx)
-    rule = _rule(ctx, vocab, _classes(ctx, vocab))
+    classes = _classes(ctx, vocab)
+    rule = _rule(ctx, vocab, classes)
     columns = [ColumnSpec(name=vocab.column, kind=ColumnKind.TEXT, description=vocab.document)]
     if rule.side_column:
         columns.append(ColumnSpec(name=rule.side_column, kind=ColumnKind.INTEGER, unit="words",
                                   description=f"number of words in the {vocab.column.replace('_', ' ')}"))
-    target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=rule.classes)
-    title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ')} from the {vocab.column.replace('_', ' ')}"
+    label, described = vocab.label, vocab.label_description
+    if ctx.dna.task_type == TaskType.BINARY:
+        rule = _as_binary(rule)
+        positive = classes[1]
+        label = f"is_{re.sub(r'[^a-z0-9]+', '_', positive.lower()).strip('_')}"
+        described = f"1 when the {vocab.label.replace('_', ' ')} is {positive!r}, 0 when it is {classes[0]!r}"
+    target = TargetSpec(columns=(label,), description=described, classes=rule.classes,
+                        positive_class="1" if ctx.dna.task_type == TaskType.BINARY else None)
+    title = f"{ctx.domain.title}: {label.replace('_', ' ')} from the {vocab.column.replace('_', ' ')}"
     return Draft(id_column="id", columns=tuple(columns), target=target, rule=rule, title=title)

@@ -5,7 +5,8 @@ regression, 2 word counts + multinomial naive Bayes, 3 TF-IDF unigrams + logisti
 bigrams + logistic regression with C tuned by a small cross-validation, 5 a soft vote of that model and a character
 2-5-gram TF-IDF logistic regression. Every script is rendered from the LadderConfig with its
 column names as literals, shares one prelude (reading, seeded subsampling, writing the submission) and supports
-metric kinds "label" (argmax class) and "class_probabilities" (one probability column per class); class weights are
+metric kinds "label" (argmax class), "class_probabilities" (one probability column per class) and, for binary
+tasks labelled 0/1, "probability" (the positive class's probability); class weights are
 balanced and CV scores macro F1 when the metric is macro F1.
 """
 
@@ -16,7 +17,7 @@ from sandmle_core.ladder import SEED_ENV, LadderConfig, LadderScript
 
 __all__ = ["scripts"]
 
-_KINDS = ("label", "class_probabilities")
+_KINDS = ("label", "class_probabilities", "probability")
 
 _PRELUDE = '''"""{summary}
 
@@ -77,7 +78,9 @@ def write(proba, model_classes):
     """Write submission.csv from a probability matrix whose columns are `model_classes`."""
     full = aligned(model_classes, proba)
     out = pd.DataFrame({{ID: test[ID]}})
-    if KIND == "class_probabilities":
+    if KIND == "probability":  # binary: the probability of the positive class "1"
+        out[SUBMISSION[0]] = np.clip(full[:, labels.index("1")], 0.0, 1.0) if "1" in labels else 0.0
+    elif KIND == "class_probabilities":
         full = np.clip(full, 1e-4, None)
         full = full / full.sum(axis=1, keepdims=True)
         for col in SUBMISSION:
@@ -102,7 +105,7 @@ def balance():
 
 def scoring():
     """The sklearn scorer closest to the task metric."""
-    return {{"macro_f1": "f1_macro", "accuracy": "accuracy"}}.get(METRIC, "neg_log_loss")
+    return {{"macro_f1": "f1_macro", "accuracy": "accuracy", "auc": "roc_auc"}}.get(METRIC, "neg_log_loss")
 
 
 def tuned_logreg(features, grid=(0.5, 4.0, 32.0)):

@@ -185,6 +185,9 @@ def _oracle(spec: TaskSpec, ids: np.ndarray, post: np.ndarray, kind: str) -> pd.
     if kind == "label":
         out[spec.grading.submission_columns[0]] = np.array(classes, dtype=object)[post.argmax(axis=1)]
         return out
+    if kind == "probability":  # binary: the posterior of the positive class "1"
+        out[spec.grading.submission_columns[0]] = np.round(post[:, classes.index("1")], _PROB_DECIMALS)
+        return out
     p = np.maximum(post, 1e-6)
     p = np.round(p / p.sum(axis=1, keepdims=True), _PROB_DECIMALS)
     top = p.argmax(axis=1)
