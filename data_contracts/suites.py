@@ -125,7 +125,9 @@ def artifact_suites(
     features = [e for c in spec.columns for e in _feature(spec, c, media)]
     targets = [e for t in spec.target.columns for e in _target(spec, t)]
 
-    train = [*_layout([id_col, *[c.name for c in spec.columns], *spec.target.columns], "id, the features, the targets"),
+    train_only = list(getattr(spec.rule, "train_only_columns", ()))  # seq2seq's `class`: train.csv only
+    train = [*_layout([id_col, *[c.name for c in spec.columns], *spec.target.columns, *train_only],
+                      "id, the features, the targets" + (", the train-only columns" if train_only else "")),
              Expect("ExpectTableRowCountToBeBetween", {"min_value": MIN_TRAIN_ROWS, "max_value": MAX_TRAIN_ROWS},
                     f"micro scale: {MIN_TRAIN_ROWS}–{MAX_TRAIN_ROWS} training rows"),
              Expect("ExpectTableRowCountToEqual", {"value": spec.n_train}, "as many rows as the spec's n_train"),
