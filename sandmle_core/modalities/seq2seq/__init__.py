@@ -35,7 +35,7 @@ def _detects(kinds: Sequence[str]) -> bool:
 
 
 def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
-    return domain.text is not None and task_type == TaskType.TRANSDUCTION
+    return (domain.speech is not None or domain.text is not None) and task_type == TaskType.TRANSDUCTION
 
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
@@ -47,6 +47,10 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
     return {"token_column": col, "language": "ru" if cyrillic > 0.2 else "en"}
 
 
+def _row_entity(domain: Domain) -> str:
+    return "written token"
+
+
 def _row_noun(spec: TaskSpec) -> str:
     return "one token of a sentence"
 
@@ -54,11 +58,12 @@ def _row_noun(spec: TaskSpec) -> str:
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     note = ("- `class` (train.csv only) — the token's semiotic class (PLAIN, PUNCT, CARDINAL, DATE, ...), given for "
             "training; test.csv does not have it. `id` is `<sentence_id>_<token_id>`; sentences are whole, tokens "
-            "in order.")
+            "in order. Scoring is token accuracy: the share of test tokens whose predicted `after` equals the "
+            "expected spoken form exactly.")
     return [*files[:2], note, *files[2:]]
 
 
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.SEQ2SEQ, rule_model=Seq2SeqRule, test_rows=(150, 400),
     extra_challenges=(Challenge.LABEL_NOISE,), detects=_detects, hosts=_hosts, task_type=TaskType.TRANSDUCTION,
-    profile_details=_profile_details, row_noun=_row_noun, data_files=_data_files)
+    profile_details=_profile_details, row_entity=_row_entity, row_noun=_row_noun, data_files=_data_files)

@@ -1,7 +1,8 @@
 """Drafting a text-normalization environment: a sentence grammar and verbalizer conventions for a catalog domain.
 
 The language follows the seed (the profile's `language` detail: Russian when the seed's `before` tokens are mostly
-Cyrillic); English plain words come from the domain's text vocabulary, so a triage domain writes triage sentences.
+Cyrillic); English plain words come from the domain's speech vocabulary (speech synthesis, voice assistants,
+subtitles, audiobooks) or else its text vocabulary, so a triage domain writes triage sentences.
 Difficulty is the knob: it raises the share of semiotic tokens, of rare formats and of context-dependent numbers,
 and the label noise. Every number is drawn from the slot's draft rng in a fixed order.
 """
@@ -40,10 +41,13 @@ def _plain_words(ctx: DraftContext, language: str) -> tuple[str, ...]:
     if language == "ru":
         words = list(RU_PLAIN)
     else:
-        vocab = ctx.domain.text
-        if vocab is None:
-            raise SpecError(f"domain {ctx.domain.key!r} has no text vocabulary to write sentences from")
-        pool = [*vocab.common, *(w for ws in vocab.classes.values() for w in ws)]
+        speech, vocab = ctx.domain.speech, ctx.domain.text
+        if speech is not None:
+            pool = list(speech.words)
+        elif vocab is not None:
+            pool = [*vocab.common, *(w for ws in vocab.classes.values() for w in ws)]
+        else:
+            raise SpecError(f"domain {ctx.domain.key!r} has no speech or text vocabulary to write sentences from")
         words = [w for w in dict.fromkeys([*_FILLER, *pool]) if _WORD.match(w) and w not in EN_CONTEXT]
     order = ctx.rng.permutation(len(words))
     return tuple(words[i] for i in sorted(order[: max(10, int(len(words) * 0.8))]))

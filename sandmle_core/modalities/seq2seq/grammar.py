@@ -232,6 +232,6 @@ def sentence(rule: Seq2SeqRule, rng: np.random.Generator) -> list[tuple[str, str
     out = []
     for cls, before, spoken in rows:
         oracle = spoken or before
-        noisy = cls not in ("PLAIN", "PUNCT") and rng.random() < rule.label_noise
+        noisy = rng.random() < rule.label_noise and any(c.isdigit() for c in before)  # a digit reading exists
         out.append((cls, before, _noisy(before, rule, o) if noisy else oracle, oracle))
     return out

@@ -9,7 +9,7 @@ ambiguous number whose reading depends on its context: in English a four-digit n
 "until" is read as a year (nineteen ninety nine), elsewhere as a cardinal; in Russian a four-digit number followed
 by "году" is read as a prepositional ordinal year (девяносто девятом), elsewhere as a cardinal. The verbalizer's
 conventions (`use_and`, `british`, `zero`) differ between environments, so a solution learns them from the training
-pairs. With probability `label_noise` the recorded spoken form of a semiotic token is read digit by digit instead
+pairs. With probability `label_noise` the recorded spoken form of a token with digits is read digit by digit instead
 (annotation noise, applied after the oracle is computed). Everything is plain JSON so the rule fits the spec hash.
 """
 
@@ -41,7 +41,7 @@ class Seq2SeqRule(BaseModel):
         ambiguous_share: probability that a slot holds a context-dependent number (year or cardinal reading).
         sentence_range: (min, max) tokens per sentence, the final full stop included.
         use_and, british, zero: the verbalizer's conventions (English only; Russian ignores them).
-        label_noise: probability that a semiotic token's recorded form is read digit by digit.
+        label_noise: probability that a token with digits is recorded read digit by digit.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -171,3 +171,13 @@ def test_ladder_climbs(tmp_path, language):
         scores.append(grade_submission(sub, answers, spec.grading))
     assert kendalltau(range(6), scores).statistic >= 0.8, scores
     assert scores[-1] > scores[0] + 0.1 and scores[-1] > 0.9, scores
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_no_spoken_form_is_empty_or_read_as_missing(tmp_path, language):
+    """Label noise reads a token's digits: a token without digits keeps its form, so no `after` is ever empty (an
+    empty answer would be read back as a missing value by the verifier and by agents)."""
+    spec = make_spec(31, 0.9, language, (Challenge.LABEL_NOISE,))
+    result = synthesize(spec, tmp_path, n_train=200, n_test=3000)
+    for path in (result.folder.train, result.folder.answers):
+        assert pd.read_csv(path)["after"].notna().all(), path.name
