@@ -87,7 +87,7 @@ def test_russian_cardinals_agreement_and_ordinals():
 def test_draft_keeps_the_dna_and_round_trips(language, rng_seed, difficulty):
     spec = make_spec(rng_seed, difficulty, language, (Challenge.LABEL_NOISE,))
     rule = spec.rule
-    assert isinstance(rule, Seq2SeqRule) and rule.language == language and rule.label_noise > 0
+    assert isinstance(rule, Seq2SeqRule) and rule.language == language and rule.label_noise >= 0.08
     assert [c.name for c in spec.columns] == ["sentence_id", "token_id", "before"]
     assert spec.grading.id_column == "id" and spec.target.columns == ("after",) and spec.target.classes is None
     assert TaskSpec.model_validate_json(spec.model_dump_json()) == spec
@@ -140,13 +140,16 @@ def test_ambiguous_numbers_read_by_their_context(tmp_path):
     assert years and cardinals  # the same kind of token has two readings: the context decides
 
 
-def test_oracle_scores_one_without_noise_and_below_with_it(tmp_path):
-    for challenges, expect_perfect in (((), True), ((Challenge.LABEL_NOISE,), False)):
+def test_oracle_is_short_of_perfect_by_the_annotation_noise(tmp_path):
+    scores = []
+    for challenges in ((), (Challenge.LABEL_NOISE,)):
         spec = make_spec(14, 0.6, challenges=challenges)
-        result = synthesize(spec, tmp_path / str(expect_perfect), n_test=2000)
+        result = synthesize(spec, tmp_path / str(len(challenges)), n_test=2000)
         score = grade_submission(pd.read_csv(result.folder.oracle_submission, dtype=str, keep_default_na=False),
                                  pd.read_csv(result.folder.answers, dtype=str, keep_default_na=False), spec.grading)
-        assert (score == 1.0) == expect_perfect and score > 0.95
+        assert 0.95 < score < 1.0 and score == result.stats["oracle_accuracy_test"], (challenges, score)
+        scores.append(score)
+    assert scores[1] < scores[0]  # the label-noise challenge adds noise
 
 
 # --- the ladder ----------------------------------------------------------------------------------------------------
