@@ -210,9 +210,15 @@ def _target(spec: TaskSpec, name: str) -> list[Expect]:
                           "one of the target's classes"))
     elif spec.task_type in (TaskType.BINARY, TaskType.MULTILABEL):
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": ["0", "1"]}, "0 or 1"))
+    elif spec.task_type == TaskType.TRANSDUCTION:  # a rewritten text (a token's spoken form)
+        out.append(_free_text(name))
     else:
         out += _numeric(name, -FINITE_LIMIT, FINITE_LIMIT, NUMERIC_DTYPES, "a finite number")
     return out
+
+
+def _free_text(name: str) -> Expect:
+    return Expect("ExpectColumnValueLengthsToBeBetween", {"column": name, "min_value": 1}, "non-empty text")
 
 
 def _submitted(spec: TaskSpec, name: str) -> list[Expect]:
@@ -220,6 +226,8 @@ def _submitted(spec: TaskSpec, name: str) -> list[Expect]:
     out = [_not_null(name)]
     if kind in ("probability", "class_probabilities"):
         out += _numeric(name, 0.0, 1.0, NUMERIC_DTYPES, "a probability in [0, 1]")
+    elif kind == "label" and spec.task_type == TaskType.TRANSDUCTION:
+        out.append(_free_text(name))
     elif kind == "label":
         classes = list(spec.grading.classes or spec.target.classes or ())
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": classes},

@@ -12,8 +12,8 @@ import shutil
 import pandas as pd
 import pytest
 from sandmle.bench.plain import build_plain
+from sandmle.data_contracts.suites import TEST, TRAIN
 
-from data_contracts.suites import TEST, TRAIN, artifact_suites
 from sandmle_core.agents.base import LadderRun
 from sandmle_core.agents.checks import grader_checks
 from sandmle_core.envfolder import EnvFolder
@@ -65,15 +65,24 @@ def test_environments_are_accepted_and_keep_the_dna(corpus):
         assert "token accuracy" in (env_dir / "description.md").read_text()
 
 
-def test_the_contract_proves_class_absent_from_test(corpus):
+def test_the_contract_proves_class_absent_from_test(corpus, tmp_path):
+    """great-expectations on the real files: the built environment passes its contract (train.csv carries the
+    train-only `class` after the target); a test.csv that leaks `class` fails it."""
+    from sandmle.data_contracts.check import check_environment
+
     _, out = corpus
     env_dir = _accepted(out)[0][0]
-    spec = TaskSpec.model_validate(read_environment(env_dir).config.sandmle.spec)
-    suites = artifact_suites(spec, None, None, [])
-    layouts = {name: next(e.kwargs["column_list"] for e in exp if e.kind == "ExpectTableColumnsToMatchOrderedList")
-               for name, exp in suites.items()}
-    assert layouts[TRAIN] == ["id", "sentence_id", "token_id", "before", "after", "class"]
-    assert layouts[TEST] == ["id", "sentence_id", "token_id", "before"]
+    failures = [r for r in check_environment(env_dir) if not r["success"]]
+    assert not failures, failures[:3]
+    staging = tmp_path / env_dir.name
+    shutil.copytree(env_dir, staging)
+    public = staging / "prepared" / "public"
+    train = pd.read_csv(public / "train.csv", dtype=str, keep_default_na=False)
+    test = pd.read_csv(public / "test.csv", dtype=str, keep_default_na=False)
+    test.assign(**{"class": "PLAIN"}).to_csv(public / "test.csv", index=False)
+    failed = {(r["artifact"], r["expectation"]) for r in check_environment(staging) if not r["success"]}
+    assert (TEST, "ExpectTableColumnsToMatchOrderedList") in failed, failed
+    assert list(train.columns)[-1] == "class" and not any(a == TRAIN for a, _ in failed), failed
 
 
 def test_rebuild_is_byte_identical(corpus, tmp_path):
