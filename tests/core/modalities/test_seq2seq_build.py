@@ -81,7 +81,7 @@ def test_the_contract_proves_class_absent_from_test(corpus, tmp_path):
     test = pd.read_csv(public / "test.csv", dtype=str, keep_default_na=False)
     test.assign(**{"class": "PLAIN"}).to_csv(public / "test.csv", index=False)
     failed = {(r["artifact"], r["expectation"]) for r in check_environment(staging) if not r["success"]}
-    assert (TEST, "ExpectTableColumnsToMatchOrderedList") in failed, failed
+    assert (TEST, "expect_table_columns_to_match_ordered_list") in failed, failed
     assert list(train.columns)[-1] == "class" and not any(a == TRAIN for a, _ in failed), failed
 
 
