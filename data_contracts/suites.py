@@ -125,7 +125,9 @@ def artifact_suites(
     features = [e for c in spec.columns for e in _feature(spec, c, media)]
     targets = [e for t in spec.target.columns for e in _target(spec, t)]
 
-    train = [*_layout([id_col, *[c.name for c in spec.columns], *spec.target.columns], "id, the features, the targets"),
+    train_only = list(getattr(spec.rule, "train_only_columns", ()))  # seq2seq's `class`: train.csv only
+    train = [*_layout([id_col, *[c.name for c in spec.columns], *spec.target.columns, *train_only],
+                      "id, the features, the targets" + (", the train-only columns" if train_only else "")),
              Expect("ExpectTableRowCountToBeBetween", {"min_value": MIN_TRAIN_ROWS, "max_value": MAX_TRAIN_ROWS},
                     f"micro scale: {MIN_TRAIN_ROWS}–{MAX_TRAIN_ROWS} training rows"),
              Expect("ExpectTableRowCountToEqual", {"value": spec.n_train}, "as many rows as the spec's n_train"),
@@ -208,9 +210,15 @@ def _target(spec: TaskSpec, name: str) -> list[Expect]:
                           "one of the target's classes"))
     elif spec.task_type in (TaskType.BINARY, TaskType.MULTILABEL):
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": ["0", "1"]}, "0 or 1"))
+    elif spec.task_type == TaskType.TRANSDUCTION:  # a rewritten text (a token's spoken form)
+        out.append(_free_text(name))
     else:
         out += _numeric(name, -FINITE_LIMIT, FINITE_LIMIT, NUMERIC_DTYPES, "a finite number")
     return out
+
+
+def _free_text(name: str) -> Expect:
+    return Expect("ExpectColumnValueLengthsToBeBetween", {"column": name, "min_value": 1}, "non-empty text")
 
 
 def _submitted(spec: TaskSpec, name: str) -> list[Expect]:
@@ -218,6 +226,8 @@ def _submitted(spec: TaskSpec, name: str) -> list[Expect]:
     out = [_not_null(name)]
     if kind in ("probability", "class_probabilities"):
         out += _numeric(name, 0.0, 1.0, NUMERIC_DTYPES, "a probability in [0, 1]")
+    elif kind == "label" and spec.task_type == TaskType.TRANSDUCTION:
+        out.append(_free_text(name))
     elif kind == "label":
         classes = list(spec.grading.classes or spec.target.classes or ())
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": classes},

@@ -20,6 +20,7 @@ class Modality(StrEnum):
     IMAGE = "image"
     TIME_SERIES = "time_series"
     AUDIO = "audio"
+    SEQ2SEQ = "sequence-to-sequence"
 
 
 class TaskType(StrEnum):
@@ -29,6 +30,7 @@ class TaskType(StrEnum):
     ORDINAL = "ordinal"
     MULTILABEL = "multilabel"
     FORECASTING = "forecasting"
+    TRANSDUCTION = "token transduction"  # sequence-to-sequence: one rewritten text per token row
 
 
 class GradingSpec(BaseModel):

@@ -49,10 +49,11 @@ def malformed_submissions(sample: pd.DataFrame, spec: TaskSpec) -> dict[str, pd.
         "missing_column": sample.drop(columns=[g.submission_columns[-1]]),
         "extra_column": sample.assign(__extra__=0.0),
     }
-    nan = sample.copy()
-    nan[first] = nan[first].astype(object)
-    nan.iloc[0, nan.columns.get_loc(first)] = np.nan
-    cases["nan_value"] = nan
+    if not (kind == "label" and not g.classes):  # free text (text normalization): an empty cell is the empty text
+        nan = sample.copy()
+        nan[first] = nan[first].astype(object)
+        nan.iloc[0, nan.columns.get_loc(first)] = np.nan
+        cases["nan_value"] = nan
     if kind == "class_probabilities":
         bad = sample.copy()
         bad.loc[bad.index[0], list(g.submission_columns)] = 0.1 / len(g.submission_columns)

@@ -1,5 +1,5 @@
 """The catalog's schema: a domain with a story, typed feature templates with units, targets per task type, and the
-vocabularies the text, image, audio and time-series drafters draw from.
+vocabularies the text, image, audio, speech (text normalization) and time-series drafters draw from.
 
 The catalog itself is data (`domains.yaml`); `load_catalog()` validates it once and rejects a broken entry with the
 domain key and the field that is wrong. Which domains can host which task is the modality kits' call
@@ -23,6 +23,7 @@ __all__ = [
     "ImageVocab",
     "MultilabelTarget",
     "SeriesVocab",
+    "SpeechVocab",
     "TextVocab",
     "ValueTarget",
     "slug",
@@ -142,6 +143,14 @@ class AudioVocab(_Frozen):
     detect_description: str
 
 
+class SpeechVocab(_Frozen):
+    """What the sequence-to-sequence (text normalization) drafter needs: what a sentence is and the plain words its
+    sentences are written with (numbers, dates, money ... are the grammar's; these are the words around them)."""
+
+    sentence: str
+    words: tuple[str, ...] = Field(min_length=20)
+
+
 class SeriesVocab(_Frozen):
     """What the time-series drafter needs: the forecast quantity, its unit and frequency, and exogenous drivers."""
 
@@ -176,6 +185,7 @@ class Domain(_Frozen):
     text: TextVocab | None = None
     image: ImageVocab | None = None
     audio: AudioVocab | None = None
+    speech: SpeechVocab | None = None
     series: SeriesVocab | None = None
 
     @model_validator(mode="after")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field
 
 from sandmle_core.errors import SpecError
-from sandmle_core.modalities import audio, image, tabular, text, time_series
+from sandmle_core.modalities import audio, image, seq2seq, tabular, text, time_series
 from sandmle_core.modalities.base import ModalityKit, class_count_range
 from sandmle_core.spec import Modality, TaskType
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KITS", "ModalityKit", "Rule", "detect_modality", "domains_for", "get_kit", "rule_union"]
 
-KITS: tuple[ModalityKit, ...] = (audio.KIT, image.KIT, text.KIT, time_series.KIT, tabular.KIT)
+KITS: tuple[ModalityKit, ...] = (audio.KIT, image.KIT, text.KIT, time_series.KIT, seq2seq.KIT, tabular.KIT)
 """Every registered modality, in detection order: the first kit whose detector accepts a seed's column kinds
 claims the seed; tabular, which accepts every seed, is the fallback and comes last."""
 

@@ -36,6 +36,7 @@ _TASK_WORDS = {
     TaskType.ORDINAL: "an ordinal classification task (ordered levels)",
     TaskType.MULTILABEL: "a multi-label classification task (several yes/no labels per row)",
     TaskType.FORECASTING: "a time-series forecasting task",
+    TaskType.TRANSDUCTION: "a sequence-to-sequence task (text normalization: each written token's spoken form)",
 }
 
 
