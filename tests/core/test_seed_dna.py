@@ -52,8 +52,9 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
         assert profile.metric == want.metric
         kept.append(comp_id)
     # every multimodal, image-to-image and sequence-to-sequence seed is refused (no kit registers them yet); the audio
-    # kit exists, but both audio fixtures keep their labels in file names, which it does not read yet
-    assert not {c for c in kept if EXPECTED[c].modality not in ("image", "text", "tabular")}
+    # kit reads the whale challenge's labels from its clip names; mlsp-2013-birds' flattened multi-label is refused
+    assert not {c for c in kept if EXPECTED[c].modality not in ("image", "text", "tabular", "audio")}
+    assert "the-icml-2013-whale-challenge-right-whale-redux" in kept and "mlsp-2013-birds" in refused
     assert {"dog-breed-identification", "spooky-author-identification", "tabular-playground-series-dec-2021",
             "tabular-playground-series-may-2022", "new-york-city-taxi-fare-prediction"} <= set(kept), (kept, refused)
 
