@@ -86,8 +86,19 @@ def _row_noun(spec: TaskSpec) -> str:
     return "one audio clip"
 
 
+def _story(domain: Domain) -> str:
+    """The domain's audio framing (who records what, and why), or one built from what its clips record: never the
+    tabular story, whose "from sensor logs and records" would describe inputs the task does not have."""
+    vocab = domain.audio
+    if vocab is not None and vocab.story:
+        return vocab.story
+    subject = vocab.subject if vocab is not None else "a short recording"
+    return (f"Each {{entity}} comes with {subject}. The task is to tell {{target}} from the recording alone, "
+            "as a listener would, despite background noise and overlapping sounds.")
+
+
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.AUDIO, rule_model=AudioRule, test_rows=(100, 250),
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
     ladder_column=("audio_column", ColumnKind.AUDIO), profile_details=_profile_details, data_files=_data_files,
-    row_noun=_row_noun)
+    row_noun=_row_noun, story_template=_story)

@@ -162,3 +162,23 @@ def test_whale_fixture_profiles_from_its_file_names_and_birds_is_refused_with_it
     assert whale.details["file_format"] == "aiff" and whale.details["labels_in_names"] is True
     with pytest.raises(UnsupportedSeed, match="multilabel"):
         profile_seed(seeds["mlsp-2013-birds"])
+
+
+def test_audio_stories_talk_about_recordings_not_records():
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.catalog.schema import AudioVocab
+    from sandmle_core.modalities import get_kit
+
+    kit, target = get_kit("audio"), "whether the recording holds a wheeze"
+    domains = [d for d in load_catalog().domains if d.audio is not None]
+    assert len(domains) >= 10
+    for domain in domains:
+        story = domain.render_story(target, kit.row_entity(domain), kit.story_template(domain))
+        assert target in story and story != domain.render_story(target, kit.row_entity(domain)), domain.key
+        assert any(w in story.lower() for w in ("record", "clip", "microphone", "hydrophone")), story
+        for tabular in ("scada", "logs", "data", "report", "telemetry"):  # the tabular stories' inputs
+            assert tabular not in story.lower(), (domain.key, story)
+    bare = domains[0].model_copy(update={"audio": domains[0].audio.model_copy(update={"story": None})})
+    assert domains[0].audio.subject in kit.story_template(bare)  # no story of its own: framed by its clips
+    with pytest.raises(ValueError, match="target"):
+        AudioVocab(**{**domains[0].audio.model_dump(), "story": "A plant records machines."})
