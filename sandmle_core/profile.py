@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict
 from sandmle_core.errors import SeedError, UnsupportedSeed
 from sandmle_core.metrics import METRICS
 from sandmle_core.modalities import detect_modality, get_kit
+from sandmle_core.modalities.classes import labels_from_names
 from sandmle_core.profiling import TaskDNA, read_dna, read_table
+from sandmle_core.profiling.inventory import take_inventory
 from sandmle_core.profiling.verdict import hosting_problem
 from sandmle_core.seeds.task import SeedTask
 from sandmle_core.spec import GradingSpec, Modality, TaskType
@@ -119,10 +121,9 @@ def _dna_grading(seed: SeedTask, max_rows: int) -> tuple[pd.DataFrame, GradingSp
     if not dna.supported:
         raise UnsupportedSeed(seed.root, dna.reason or "unsupported")
     if not dna.files.get("train"):
-        raise UnsupportedSeed(seed.public_dir, f"unsupported labels: no label table; the {dna.modality} "
-                                               f"{dna.task_type} task keeps its labels in media file names, "
-                                               "which no generator family reads yet")
-    train = read_table(seed.public_dir / dna.files["train"], nrows=max_rows)
+        train = _train_from_names(seed, dna)
+    else:
+        train = read_table(seed.public_dir / dna.files["train"], nrows=max_rows)
     if dna.label_column:  # answers one column per class: profile the label column
         train = train.rename(columns={dna.label_column: "__label__"})
     assert dna.metric is not None
@@ -130,6 +131,35 @@ def _dna_grading(seed: SeedTask, max_rows: int) -> tuple[pd.DataFrame, GradingSp
                           submission_columns=dna.submission_columns, classes=dna.classes,
                           passthrough_columns=dna.passthrough_columns)
     return train, grading, dna, dna.n_test
+
+
+def _train_from_names(seed: SeedTask, dna: TaskDNA) -> pd.DataFrame:
+    """The label table of an audio seed that has none: its training clips' names end in their label (the whale
+    challenge's `..._TRAIN7_1.aif`). One row per training clip: the file name as the id, its path, the label.
+
+    Raises:
+        UnsupportedSeed: when the seed is not a one-target audio classification or its names carry no label.
+    """
+    named = None
+    if dna.modality == "audio" and dna.task_type in ("binary", "multiclass") and len(dna.target_columns) == 1:
+        inventory = take_inventory(seed.public_dir)
+        named = labels_from_names([p for p in inventory.media.get("audio", []) if "train" in p.lower()])
+    if named is None and dna.modality != "audio":
+        raise UnsupportedSeed(seed.public_dir, f"unsupported labels: no label table; the {dna.modality} "
+                                               f"{dna.task_type} task keeps its labels in media file names, "
+                                               "which no generator family reads yet")
+    if named is None and dna.task_type not in ("binary", "multiclass"):
+        raise UnsupportedSeed(seed.public_dir, f"unsupported task type for the audio family: {dna.task_type} "
+                                               "without a label table (labels in auxiliary files, as "
+                                               "mlsp-2013-birds' flattened rows); it generates binary and "
+                                               "multi-class tasks only")
+    if named is None:
+        raise UnsupportedSeed(seed.public_dir, "unsupported labels: no label table, and the training clips' names "
+                                               "carry no label (`<name>_<label>.<ext>`)")
+    train = pd.DataFrame({dna.id_column: named["name"], "clip_file": named["path"].str.split("!").str[-1],
+                          dna.target_columns[0]: named["label"]})
+    train.attrs["labels_in_names"] = True  # the audio kit's profile details keep it for the drafter
+    return train
 
 
 def _task_type(grading: GradingSpec, train: pd.DataFrame, modality: Modality) -> TaskType:

@@ -218,21 +218,33 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
 
 def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame) -> Check:
     """Media files (images, audio clips) must not name, size or length their label: the path with the row's id taken
-    out, and the file's size in bytes, must not reproduce the target (an agent reads both without opening a file)."""
+    out, and the file's size in bytes, must not reproduce the target (an agent reads both without opening a file).
+
+    Test files are checked against the hidden answers: a test name that gives its answer away is the leak that pays.
+    Training files are checked too, unless the rule declares that training names carry their label on purpose
+    (`label_in_name`, the whale challenge's `..._1.aif`), which then says nothing an agent could not read in train.csv.
+    """
     id_col = spec.grading.id_column
+    sets = [] if getattr(spec.rule, "label_in_name", False) else [("", train)]
+    if folder.test.is_file() and folder.answers.is_file():
+        answers = pd.read_csv(folder.answers)
+        test = pd.read_csv(folder.test).drop(columns=[c for c in spec.target.columns], errors="ignore")
+        sets.append(("test ", test.merge(answers, on=id_col, how="inner")))
     worst, worst_what = 0.0, None
-    for col in (c.name for c in spec.columns if c.kind in (ColumnKind.IMAGE, ColumnKind.AUDIO) and c.name in train):
-        paths = train[col].astype(str)
-        residue = pd.Series([p.replace(str(i), "") for p, i in zip(paths, train[id_col], strict=True)])
-        sizes = pd.Series([(folder.public / p).stat().st_size if (folder.public / p).is_file() else np.nan
-                           for p in paths])
-        for what, values in ((f"{col} file name", residue), (f"{col} file size", sizes)):
-            if values.nunique() < 2:
-                continue  # one name pattern or one size for every file says nothing
-            for target in spec.target.columns:
-                skill = _single_feature_skill(values, train[target].reset_index(drop=True), True)
-                if skill > worst:
-                    worst, worst_what = skill, what
+    for where, frame in sets:
+        for col in (c.name for c in spec.columns if c.kind in (ColumnKind.IMAGE, ColumnKind.AUDIO)
+                    and c.name in frame):
+            paths = frame[col].astype(str)
+            residue = pd.Series([p.replace(str(i), "") for p, i in zip(paths, frame[id_col], strict=True)])
+            sizes = pd.Series([(folder.public / p).stat().st_size if (folder.public / p).is_file() else np.nan
+                               for p in paths])
+            for what, values in ((f"{where}{col} file name", residue), (f"{where}{col} file size", sizes)):
+                if values.nunique() < 2:
+                    continue  # one name pattern or one size for every file says nothing
+                for target in (t for t in spec.target.columns if t in frame):
+                    skill = _single_feature_skill(values, frame[target].reset_index(drop=True), True)
+                    if skill > worst:
+                        worst, worst_what = skill, what
     return Check(name="media_files_hide_label", group="leakage", passed=worst < LEAK_ACCURACY,
                  figure=round(worst, 4), detail=f"strongest media file property: {worst_what}", repair="new_seed")
 

@@ -141,6 +141,13 @@ class AudioVocab(_Frozen):
     classes: tuple[str, ...] = Field(min_length=4)
     detect: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     detect_description: str
+    story: str | None = None  # the framing of an audio task (who records what, and why), with `{target}`
+
+    @model_validator(mode="after")
+    def _story_names_target(self) -> AudioVocab:
+        if self.story is not None and "{target}" not in self.story:
+            raise ValueError("an audio story must say what is told from the recording: it needs {target}")
+        return self
 
 
 class SpeechVocab(_Frozen):
@@ -202,6 +209,7 @@ class Domain(_Frozen):
             raise ValueError(f"the story of {self.key!r} uses neither {{entity}} nor {{target}}")
         return self
 
-    def render_story(self, target: str, entity: str | None = None) -> str:
-        """The story with its placeholders filled."""
-        return self.story.replace("{entity}", entity or self.entity).replace("{target}", target)
+    def render_story(self, target: str, entity: str | None = None, template: str | None = None) -> str:
+        """The story (or another `template`, e.g. a modality's own framing) with its placeholders filled."""
+        story = template or self.story
+        return story.replace("{entity}", entity or self.entity).replace("{target}", target)

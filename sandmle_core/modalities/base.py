@@ -106,6 +106,10 @@ def _same_files(spec: TaskSpec, files: list[str]) -> list[str]:
     return files
 
 
+def _domain_story(domain: Domain) -> str:
+    return domain.story
+
+
 @dataclass(frozen=True)
 class ModalityKit:
     """Everything sandmle knows about one modality (see the module docstring). One instance per package.
@@ -128,6 +132,8 @@ class ModalityKit:
         row_entity: what one row is, for the story ("patient", or "week" for a weekly series).
         row_noun: what one row of train.csv is, for description.md.
         data_files: the description's list of data files, adjusted for this modality (media folders, horizons).
+        story_template: the story template of a domain for this modality (`{target}`, `{entity}` placeholders):
+            the domain's own by default; a modality whose inputs are not records (audio) frames the task itself.
     """
 
     modality: Modality
@@ -146,6 +152,7 @@ class ModalityKit:
     row_entity: Callable[[Domain], str] = _domain_entity
     row_noun: Callable[[TaskSpec], str] = _one_entity
     data_files: Callable[[TaskSpec, list[str]], list[str]] = _same_files
+    story_template: Callable[[Domain], str] = _domain_story
 
     @property
     def rule_kind(self) -> str:

@@ -24,8 +24,8 @@ from sandmle_core.slots import SlotStreams
 if TYPE_CHECKING:
     from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["LOAD_SNIPPET", "PRIOR_LEVEL", "ClassPlan", "draw_labels", "label_noise", "oracle_submission",
-           "plan_classes"]
+__all__ = ["LOAD_SNIPPET", "PRIOR_LEVEL", "ClassPlan", "draw_labels", "label_noise", "labels_from_names",
+           "name_with_label", "oracle_submission", "plan_classes"]
 
 # the ladder scripts' reader of the public tables (a seeded 90% subsample per ladder seed); the script's harness
 # defines TARGET and SEED, and imports os, numpy and pandas
@@ -151,3 +151,32 @@ def oracle_submission(spec: TaskSpec, ids: list[str], truth: np.ndarray, classes
         raise SpecError(f"a {spec.modality.value} classification environment cannot be graded with {g.metric} "
                         f"({kind})")
     return out
+
+
+def name_with_label(stem: str, label: str) -> str:
+    """`<stem>_<label>`: a training file name that carries its label at the end, as the whale challenge's clips do
+    (`..._TRAIN7_1.aif`). Characters other than letters, digits, `-` and `.` in the label become `-`."""
+    safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in str(label))
+    return f"{stem}_{safe}"
+
+
+def labels_from_names(paths: list[str], max_classes: int = 20) -> pd.DataFrame | None:
+    """The labels training media carry in their file names (`<stem>_<label>.<ext>`), or None when they carry none.
+
+    Args:
+        paths: the training files (relative paths or `archive.zip!member` names).
+        max_classes: more distinct name endings than this are ids or timestamps, not labels.
+
+    Returns:
+        A frame with `name` (the file name), `path` (as given) and `label` (the text after the last `_`), sorted
+        by path; None when a name has no `_`, or the endings take fewer than 2 or more than `max_classes` values.
+    """
+    names = [p.split("!")[-1].rsplit("/", 1)[-1] for p in paths]
+    stems = [n.rsplit(".", 1)[0] for n in names]
+    if not stems or any("_" not in s for s in stems):
+        return None
+    labels = [s.rsplit("_", 1)[1] for s in stems]
+    if not 2 <= len(set(labels)) <= max_classes or any(not lab for lab in labels):
+        return None
+    frame = pd.DataFrame({"name": names, "path": list(paths), "label": labels})
+    return frame.sort_values("path", kind="stable").reset_index(drop=True)

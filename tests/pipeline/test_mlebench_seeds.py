@@ -3,6 +3,7 @@ their DNA; an unsupported one is recorded in failed/ with its reason, the build 
 
 from __future__ import annotations
 
+import pandas as pd
 import yaml
 
 from sandmle_core.layout import Corpus
@@ -10,11 +11,12 @@ from sandmle_core.records import read_failures
 from sandmle_core.seeds import seed_refs
 from tests.fixtures.mlebench import EXPECTED, write_competition
 
+WHALE = "the-icml-2013-whale-challenge-right-whale-redux"
 BUILT = ("tabular-playground-series-may-2022", "text-normalization-challenge-english-language",
-         "text-normalization-challenge-russian-language")
+         "text-normalization-challenge-russian-language", WHALE)
 # spooky (text) and dog breeds (image, 120 classes) build too: kept out of the suite for time (see README "Seeds");
 # the profile test checks they are profiled for generation
-REFUSED = "the-icml-2013-whale-challenge-right-whale-redux"
+REFUSED = "mlsp-2013-birds"
 
 
 def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_path):
@@ -26,7 +28,7 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
     refs = seed_refs([str(tmp_path / "mlebench" / "competitions" / c) for c in (*BUILT, REFUSED)],
                      data_dir=paths["data"])
     out = tmp_path / "corpus"
-    state = build_corpus(seeds=refs, out=str(out), per_seed=1, rng_seed=5, workers=1, contracts=False,
+    state = build_corpus(seeds=refs, out=str(out), per_seed=1, rng_seed=5, workers=2, contracts=False,
                          return_state=True)
     # the run ends Failed (a seed was refused) but keeps what it built, and its result says which seed and why
     assert state.is_failed() and "unsupported seed(s): " + REFUSED in state.message
@@ -40,6 +42,13 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
     for env in corpus.environment_dirs():
         config = yaml.safe_load((env / "config.yaml").read_text())
         built[config["sandmle"]["provenance"]["seed_id"]] = config["sandmle"]
+        if config["sandmle"]["provenance"]["seed_id"] == WHALE:  # AIFF clips, training names ending in the label
+            public = env / "prepared" / "public"
+            train, test = pd.read_csv(public / "train.csv", dtype=str), pd.read_csv(public / "test.csv", dtype=str)
+            target = config["sandmle"]["spec"]["target"]["columns"][0]
+            assert all(p.endswith(f"_{y}.aif") for p, y in zip(train["clip"], train[target], strict=True))
+            assert all(p == f"clips/{i}.aif" for p, i in zip(test["clip"], test["clip_id"], strict=True))
+            assert (public / test["clip"].iloc[0]).read_bytes()[8:12] == b"AIFF"
     assert set(built) == set(BUILT), (result["counts"], {k: v.message[:200] for k, v in failures.items()})
     for comp_id, block in built.items():  # the DNA is kept: same modality, task type and metric
         assert block["modality"] == EXPECTED[comp_id].modality

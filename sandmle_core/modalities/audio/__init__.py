@@ -61,12 +61,24 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
 
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
-    return {"audio_column": next((f.name for f in public if f.kind == "audio"), None)}
+    """The audio column, the clips' container (most are .aif/.aiff: "aiff") and whether the training clips' names
+    carry their label (a seed without a label table, as the whale challenge), for the drafter to keep both."""
+    column = next((f.name for f in public if f.kind == "audio"), None)
+    suffixes = train[column].astype(str).str.lower().str.rsplit(".", n=1).str[-1] if column in train else None
+    aiff = suffixes is not None and bool(suffixes.isin(["aif", "aiff"]).mean() > 0.5)
+    return {"audio_column": column, "file_format": "aiff" if aiff else "wav",
+            "labels_in_names": bool(train.attrs.get("labels_in_names", False))}
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
-    line = (f"- `{AUDIO_DIR}/` — one mono 16-bit WAV clip per row; the `{AUDIO_COLUMN}` column holds its path "
+    rule = spec.rule
+    aiff = isinstance(rule, AudioRule) and rule.file_format == "aiff"
+    container = "mono 16-bit big-endian AIFF (`.aif`)" if aiff else "mono 16-bit WAV"
+    line = (f"- `{AUDIO_DIR}/` — one {container} clip per row; the `{AUDIO_COLUMN}` column holds its path "
             "relative to the data folder.")
+    if isinstance(rule, AudioRule) and rule.label_in_name:
+        line += (" As in the original competition, a training clip's file name ends in its label "
+                 "(`clip00042_1.aif`); test clips are named by their id only.")
     return [*files[:2], line, *files[2:]]
 
 
@@ -74,8 +86,19 @@ def _row_noun(spec: TaskSpec) -> str:
     return "one audio clip"
 
 
+def _story(domain: Domain) -> str:
+    """The domain's audio framing (who records what, and why), or one built from what its clips record: never the
+    tabular story, whose "from sensor logs and records" would describe inputs the task does not have."""
+    vocab = domain.audio
+    if vocab is not None and vocab.story:
+        return vocab.story
+    subject = vocab.subject if vocab is not None else "a short recording"
+    return (f"Each {{entity}} comes with {subject}. The task is to tell {{target}} from the recording alone, "
+            "as a listener would, despite background noise and overlapping sounds.")
+
+
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.AUDIO, rule_model=AudioRule, test_rows=(100, 250),
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
     ladder_column=("audio_column", ColumnKind.AUDIO), profile_details=_profile_details, data_files=_data_files,
-    row_noun=_row_noun)
+    row_noun=_row_noun, story_template=_story)

@@ -140,11 +140,18 @@ def draft(ctx: DraftContext) -> Draft:
         target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=classes)
         events = _class_events(k, rng, difficulty)
         title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
+    # the seed's container and naming are part of what a solution copes with: an AIFF seed gets AIFF clips, a seed
+    # whose training clips carry the label in their names gets such names (read after every rng draw: no shift)
+    details = getattr(ctx.profile, "details", None) or {}
+    file_format = "aiff" if details.get("file_format") == "aiff" else "wav"
     rule = AudioRule(sample_rate=SAMPLE_RATE, clip_seconds=1.0, events=events,
                      class_weights=_class_weights(len(classes), rng, imbalanced, task == TaskType.BINARY),
                      **_nuisance(rng, strength, difficulty, Challenge.LABEL_NOISE in ctx.challenges,
-                                 task == TaskType.MULTICLASS))  # type: ignore[arg-type]
+                                 task == TaskType.MULTICLASS),  # type: ignore[arg-type]
+                     file_format=file_format, label_in_name=bool(details.get("labels_in_names", False)))
+    container = "mono 16-bit big-endian AIFF" if file_format == "aiff" else "mono 16-bit WAV"
+    named = "; a training clip's name ends in its label, `_<label>`" if rule.label_in_name else ""
     columns = (ColumnSpec(name=AUDIO_COLUMN, kind=ColumnKind.AUDIO,
-                          description=f"path of the clip ({vocab.subject}; mono 16-bit WAV, {SAMPLE_RATE} samples/s, "
-                                      f"1 s), relative to the data folder"),)
+                          description=f"path of the clip ({vocab.subject}; {container}, {SAMPLE_RATE} samples/s, "
+                                      f"1 s), relative to the data folder{named}"),)
     return Draft(id_column=ID_COLUMN, columns=columns, target=target, rule=rule, title=title)

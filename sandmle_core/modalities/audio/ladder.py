@@ -1,17 +1,21 @@
 """The audio-classification ladder: six standalone scripts, from the class prior to an ensemble on spectrogram patches.
 
 Levels: 0 the training prior; 1 clip energy statistics (RMS, peak, crest factor, zero crossings, frame-energy spread)
-with logistic regression; 2 time-averaged log power in 24 spectral bands with logistic regression; 3 spectrogram
-patch features (per band: peak over the noise floor, spread, onset strength, modulation) with extra trees; 4 a
-gradient-boosting model on every feature family, its learning rate and depth tuned by cross-validation; 5 a blend of
-a linear model on patch features, the trees and the boosted model. Each script holds its config as literals plus a
-shared prelude (loading WAVs with the standard library, features, writing), and uses numpy, pandas and scikit-learn
-only, so it runs on its own on a synthetic environment and on a real seed.
+and the coarse spectral balance (power shares of 4 broad bands) with logistic regression; 2 time-averaged log power
+in 12 spectral bands with logistic regression; 3 spectrogram patch features (per band: peak over the noise floor,
+spread, onset strength, modulation) and the 24 band levels with extra trees; 4 a gradient-boosting model on every
+feature family, its learning rate and depth tuned on a holdout; 5 a blend of a linear model on the 24 band levels,
+extra trees and gradient boosting, the blend weights picked on a holdout (so the top level is not dragged down by
+its weakest member). Each level sees more than the one below it, which keeps the ladder ordered (Kendall tau).
+Each script holds its config as literals plus a shared prelude (loading WAVs with the standard library and AIFFs
+with `struct`, features, writing), and uses numpy, pandas and scikit-learn only, so it runs on its own on a
+synthetic environment and on a real seed.
 """
 
 from __future__ import annotations
 
 from sandmle_core.ladder import SEED_ENV, LadderConfig, LadderScript
+from sandmle_core.modalities.audio.aiff import AIFF_READER
 from sandmle_core.modalities.classes import LOAD_SNIPPET, PRIOR_LEVEL
 from sandmle_core.spec import Modality
 
@@ -32,8 +36,13 @@ FRAME, HOP, BANDS = 256, 128, 24
 
 ''' + LOAD_SNIPPET + '''
 
+''' + AIFF_READER + '''
+
 def read(rel):
-    """One clip as floats in [-1, 1] (mono: channels averaged) and its sample rate."""
+    """One clip (WAV or AIFF) as floats in [-1, 1] (mono: channels averaged) and its sample rate."""
+    if rel.lower().endswith((".aif", ".aiff")):
+        with open(os.path.join("public", rel), "rb") as clip:
+            return read_aiff(clip.read())
     with wave.open(os.path.join("public", rel), "rb") as clip:
         rate, width, channels = clip.getframerate(), clip.getsampwidth(), clip.getnchannels()
         raw = clip.readframes(clip.getnframes())
@@ -63,6 +72,15 @@ def energy(x):
     q = np.quantile(np.log(frames), [0.1, 0.5, 0.9], axis=1).T
     return np.column_stack([np.log(rms), np.log(peak), np.log(peak / rms), zcr, q, q[:, 2] - q[:, 0],
                             np.log(frames).std(1), (np.abs(x) > 0.99).mean(1)])
+
+
+def balance(x, rate):
+    """The clip's coarse spectral balance, blind to gain: log share of its power in four broad bands."""
+    power = np.abs(np.fft.rfft(x, axis=1)) ** 2
+    freqs = np.fft.rfftfreq(x.shape[1], 1.0 / rate)
+    edges = (80.0, 250.0, 600.0, 1200.0, rate / 2 + 1)
+    bands = np.stack([power[:, (freqs >= lo) & (freqs < hi)].sum(1) for lo, hi in zip(edges[:-1], edges[1:])], 1)
+    return np.log((bands + 1e-12) / (bands.sum(1, keepdims=True) + 1e-12))
 
 
 def spectrogram(x, rate):
@@ -140,26 +158,29 @@ from sklearn.preprocessing import StandardScaler
 
 _LEVELS: tuple[tuple[str, str, str], ...] = (
     PRIOR_LEVEL,
-    ("energy_logreg", "clip energy statistics, logistic regression", _LINEAR + '''
+    ("energy_logreg", "clip energy statistics and the coarse spectral balance (4 bands), logistic regression",
+     _LINEAR + '''
 train, test = load()
-x_train, x_test = energy(clips(train)[0]), energy(clips(test)[0])
+(a, rate), (b, _) = clips(train), clips(test)
+x_train, x_test = np.hstack([energy(a), balance(a, rate)]), np.hstack([energy(b), balance(b, rate)])
 model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000, random_state=SEED))
 model.fit(x_train, train[TARGET].astype(str))
 write(test, model.classes_, model.predict_proba(x_test))
 '''),
-    ("bands_logreg", "time-averaged log power in 24 spectral bands, logistic regression", _LINEAR + '''
+    ("bands_logreg", "time-averaged log power in 12 spectral bands (pairs of the 24), logistic regression",
+     _LINEAR + '''
 train, test = load()
-x_train, x_test = features(train)[1], features(test)[1]
+x_train, x_test = (features(t)[1].reshape(len(t), BANDS // 2, 2).mean(2) for t in (train, test))
 model = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000, random_state=SEED))
 model.fit(x_train, train[TARGET].astype(str))
 write(test, model.classes_, model.predict_proba(x_test))
 '''),
-    ("patches_trees", "spectrogram patch features (peak over the noise floor, spread, onsets, modulation), extra "
-     "trees", '''
+    ("patches_trees", "spectrogram patch features (peak over the noise floor, spread, onsets, modulation) and band "
+     "levels, extra trees", '''
 from sklearn.ensemble import ExtraTreesClassifier
 
 train, test = load()
-x_train, x_test = features(train)[2], features(test)[2]
+x_train, x_test = np.hstack(features(train)[1:]), np.hstack(features(test)[1:])
 model = ExtraTreesClassifier(n_estimators=300, max_features="sqrt", min_samples_leaf=2, random_state=SEED, n_jobs=1)
 model.fit(x_train, train[TARGET].astype(str))
 write(test, model.classes_, model.predict_proba(x_test))
@@ -184,25 +205,47 @@ model = HistGradientBoostingClassifier(max_iter=60, learning_rate=best[0], max_d
                                        l2_regularization=1.0, random_state=SEED).fit(x_train, y)
 write(test, model.classes_, model.predict_proba(x_test))
 '''),
-    ("ensemble", "a blend of logistic regression on patch features, extra trees and gradient boosting", _LINEAR + '''
+    ("ensemble", "a blend of logistic regression, extra trees and gradient boosting on every feature family, its "
+     "weights picked on a 25% holdout", '''
 from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+GRID = ((0.0, 0.5, 0.5), (0.2, 0.4, 0.4), (0.4, 0.3, 0.3), (0.6, 0.2, 0.2), (0.0, 0.7, 0.3), (0.0, 0.3, 0.7))
+
+
+def members(x, y):
+    """The blend's members fitted on (x, y): a linear model on the 24 band levels, extra trees and gradient boosting
+    on every feature family."""
+    linear = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000, random_state=SEED))
+    linear.fit(x[:, N_ENERGY:N_ENERGY + BANDS], y)
+    trees = ExtraTreesClassifier(n_estimators=400, max_features="sqrt", min_samples_leaf=1, random_state=SEED,
+                                 n_jobs=1).fit(x, y)
+    boosted = HistGradientBoostingClassifier(max_iter=80, learning_rate=0.1, max_depth=3, min_samples_leaf=4,
+                                             l2_regularization=1.0, random_state=SEED).fit(x, y)
+    assert list(linear.classes_) == list(trees.classes_) == list(boosted.classes_)
+    return linear, trees, boosted
+
+
+def blend(models, weights, x):
+    parts = (x[:, N_ENERGY:N_ENERGY + BANDS], x, x)
+    return sum(w * m.predict_proba(p) for w, m, p in zip(weights, models, parts))
+
 
 train, test = load()
-e_train, b_train, p_train = features(train)
-e_test, b_test, p_test = features(test)
-a_train, a_test = np.hstack([e_train, b_train, p_train]), np.hstack([e_test, b_test, p_test])
-y = train[TARGET].astype(str)
-linear = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000, random_state=SEED))
-linear.fit(p_train, y)
-trees = ExtraTreesClassifier(n_estimators=300, max_features="sqrt", min_samples_leaf=2, random_state=SEED, n_jobs=1)
-trees.fit(a_train, y)
-boosted = HistGradientBoostingClassifier(max_iter=60, learning_rate=0.15, max_depth=3, min_samples_leaf=4,
-                                         l2_regularization=1.0, random_state=SEED)
-boosted.fit(a_train, y)
-assert list(linear.classes_) == list(trees.classes_) == list(boosted.classes_)
-blend = (0.4 * linear.predict_proba(p_test) + 0.4 * trees.predict_proba(a_test)
-         + 0.2 * boosted.predict_proba(a_test))
-write(test, linear.classes_, blend)
+x_train, x_test = np.hstack(features(train)), np.hstack(features(test))
+N_ENERGY = energy(np.zeros((1, 4 * FRAME))).shape[1]  # the columns before the band levels
+y = train[TARGET].astype(str).to_numpy()
+# weights picked on a holdout (trees and boosting always weigh most: the linear model alone is level 2's), then
+# every member is refit on all the training rows
+fit_x, hold_x, fit_y, hold_y = train_test_split(x_train, y, test_size=0.25, stratify=y, random_state=SEED)
+held = members(fit_x, fit_y)
+losses = [log_loss(hold_y, np.clip(blend(held, w, hold_x), 1e-6, 1.0), labels=held[0].classes_) for w in GRID]
+final = members(x_train, y)
+write(test, final[0].classes_, blend(final, GRID[int(np.argmin(losses))], x_test))
 '''),
 )
 
@@ -211,7 +254,7 @@ def _header(config: LadderConfig, level: int, name: str, summary: str) -> str:
     positive = "1" if not config.classes or "1" in config.classes else str(config.classes[-1])
     return (
         f'"""Ladder level {level} ({name}): {summary}.\n\n'
-        f"Reads ./public/train.csv, ./public/test.csv and the WAV clips they name; writes ./submission.csv.\n"
+        f"Reads ./public/train.csv, ./public/test.csv and the WAV or AIFF clips they name; writes ./submission.csv.\n"
         f'Generated by sandmle. Seed from ${SEED_ENV} (default 0; not 0 = fit on a seeded 90% subsample)."""\n'
         f"\nSEED_ENV = {SEED_ENV!r}\n"
         f"ID = {config.id_column!r}\n"

@@ -6,7 +6,9 @@ train or a long sweep, at class frequencies, duration and rates; the "none" even
 nuisance whose strength is a rule field set from the difficulty: background noise of a random colour (white, pink,
 brown) at a drawn signal-to-noise ratio, overlapping distractor events from a pool shared by every class (so they
 carry no label), a random recording gain and occasional clipping. Labels flip to another class with probability
-`label_noise` after the oracle. Everything is plain JSON, so the rule fits config.yaml and the spec hash.
+`label_noise` after the oracle. The clips are WAV or AIFF files, and training clips may carry their (published)
+label in the file name as the right-whale challenge's do. Everything is plain JSON, so the rule fits config.yaml
+and the spec hash.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ class AudioRule(_Frozen):
         gain_db: (low, high) of the uniform recording gain, dB.
         clip_rate: share of clips recorded too hot and hard-clipped.
         label_noise: probability that a label is replaced by a uniformly drawn other class.
+        file_format: the clips' container: mono 16-bit "wav", or "aiff" (big-endian) as the whale challenge ships.
+        label_in_name: training clips are named `<id>_<label>.<ext>` as the whale challenge names them (test clips
+            `<id>.<ext>`, no label); the label stays in train.csv too.
     """
 
     kind: Literal["audio"] = "audio"
@@ -81,6 +86,8 @@ class AudioRule(_Frozen):
     gain_db: tuple[float, float]
     clip_rate: float = Field(ge=0.0, le=0.5)
     label_noise: float = Field(ge=0.0, lt=0.5)
+    file_format: Literal["wav", "aiff"] = "wav"
+    label_in_name: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> AudioRule:

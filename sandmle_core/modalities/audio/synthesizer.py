@@ -2,9 +2,11 @@
 
 `synthesize` draws labels and per-clip nuisance from the slot's streams (`SlotStreams`), renders each clip with numpy
 (the class event at a random onset and pitch, coloured background noise, overlapping distractors, gain, clipping) and
-writes it as a mono 16-bit WAV with the standard library's `wave` (no timestamps), so the same spec always gives
-byte-identical files, at any size. Every clip has the same length, so neither file size nor duration says anything
-about the label; file names are the shuffled clip ids.
+writes it as a mono 16-bit WAV with the standard library's `wave` or as an AIFF (`aiff.py`; no timestamps either
+way), so the same spec always gives byte-identical files, at any size. Every clip has the same length, so neither
+file size nor duration says anything about the label; file names are the shuffled clip ids, and with the rule's
+`label_in_name` a training clip's name also ends in its published label (`clip00042_1.aif`), as mle-bench's whale
+challenge ships them; test names never carry one.
 """
 
 from __future__ import annotations
@@ -19,16 +21,17 @@ import pandas as pd
 
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
+from sandmle_core.modalities.audio.aiff import write_aiff
 from sandmle_core.modalities.audio.drafter import AUDIO_COLUMN
 from sandmle_core.modalities.audio.rule import AudioRule, SoundEvent
 from sandmle_core.modalities.base import SynthesisResult
-from sandmle_core.modalities.classes import oracle_submission, plan_classes
+from sandmle_core.modalities.classes import name_with_label, oracle_submission, plan_classes
 from sandmle_core.slots import SlotStreams
 
 if TYPE_CHECKING:
     from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["AUDIO_DIR", "event_wave", "render_clips", "synthesize", "write_wav"]
+__all__ = ["AUDIO_DIR", "clip_paths", "event_wave", "render_clips", "synthesize", "write_wav"]
 
 AUDIO_DIR = "clips"
 CHUNK = 512  # clips rendered per batch; fixed so that noise streams never depend on the data size
@@ -108,15 +111,28 @@ def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
         out.writeframes(samples.astype("<i2").tobytes())
 
 
-def _write_clips(rule: AudioRule, truth: np.ndarray, ids: list[str], streams: SlotStreams, clip_dir: Path) -> None:
+def clip_paths(rule: AudioRule, ids: list[str], published: list[str], n_train: int) -> list[str]:
+    """Each clip's path relative to the data folder: `clips/<id>.wav`, or `.aif`; with `label_in_name` a training
+    clip is `clips/<id>_<label>.<ext>` (its published label, as the whale challenge names them)."""
+    ext = ".aif" if rule.file_format == "aiff" else ".wav"
+    stems = [name_with_label(i, label) if rule.label_in_name and row < n_train else i
+             for row, (i, label) in enumerate(zip(ids, published, strict=True))]
+    return [f"{AUDIO_DIR}/{stem}{ext}" for stem in stems]
+
+
+def _write_clips(rule: AudioRule, truth: np.ndarray, paths: list[str], streams: SlotStreams, public: Path) -> None:
+    clip_dir = public / AUDIO_DIR
     if clip_dir.exists():
         shutil.rmtree(clip_dir)  # stale clips of an earlier, larger run must not linger
     clip_dir.mkdir(parents=True)
     for chunk, start in enumerate(range(0, len(truth), CHUNK)):
         rows = slice(start, min(len(truth), start + CHUNK))
         samples = render_clips(rule, truth[rows], streams("synth", "clips", chunk))
-        for clip_id, clip in zip(ids[rows], samples, strict=True):
-            write_wav(clip_dir / f"{clip_id}.wav", clip, rule.sample_rate)
+        for rel, clip in zip(paths[rows], samples, strict=True):
+            if rule.file_format == "aiff":
+                write_aiff(public / rel, clip, rule.sample_rate)
+            else:
+                write_wav(public / rel, clip, rule.sample_rate)
 
 
 def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None = None,
@@ -135,11 +151,12 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     truth, noisy, ids, streams = plan.truth, plan.noisy, plan.ids, plan.streams
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
-    _write_clips(rule, truth, ids, streams, folder.public / AUDIO_DIR)
+    published = [classes[int(i)] for i in noisy]
+    paths = clip_paths(rule, ids, published, n_train)
+    _write_clips(rule, truth, paths, streams, folder.public)
 
     g, target = spec.grading, spec.target.columns[0]
-    frame = pd.DataFrame({g.id_column: ids, AUDIO_COLUMN: [f"{AUDIO_DIR}/{i}.wav" for i in ids],
-                          target: [classes[int(i)] for i in noisy], "_truth": truth})
+    frame = pd.DataFrame({g.id_column: ids, AUDIO_COLUMN: paths, target: published, "_truth": truth})
     train = frame.iloc[:n_train].sort_values(g.id_column, kind="stable")
     test = frame.iloc[n_train:].sort_values(g.id_column, kind="stable")
     train.drop(columns=["_truth"]).to_csv(folder.train, index=False)
@@ -154,5 +171,7 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
         "train_class_counts": {c: int((train[target] == c).sum()) for c in classes},
         "test_class_counts": {c: int((test[target] == c).sum()) for c in classes},
         "label_noise_share": round(float((noisy != truth).mean()), 4),
+        "file_format": rule.file_format,
+        "label_in_name": rule.label_in_name,
     }
     return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)
