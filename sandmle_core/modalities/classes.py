@@ -24,8 +24,8 @@ from sandmle_core.slots import SlotStreams
 if TYPE_CHECKING:
     from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["LOAD_SNIPPET", "PRIOR_LEVEL", "ClassPlan", "draw_labels", "label_noise", "oracle_submission",
-           "plan_classes"]
+__all__ = ["LOAD_SNIPPET", "PRIOR_LEVEL", "ClassPlan", "draw_labels", "label_file_name", "label_from_file_name",
+           "label_noise", "oracle_submission", "plan_classes"]
 
 # the ladder scripts' reader of the public tables (a seeded 90% subsample per ladder seed); the script's harness
 # defines TARGET and SEED, and imports os, numpy and pandas
@@ -151,3 +151,28 @@ def oracle_submission(spec: TaskSpec, ids: list[str], truth: np.ndarray, classes
         raise SpecError(f"a {spec.modality.value} classification environment cannot be graded with {g.metric} "
                         f"({kind})")
     return out
+
+
+def label_file_name(label: str, file_id: str, suffix: str) -> str:
+    """The name of a training file that carries its label, mle-bench style (`cat.12.jpg`, `whale_1.aiff` likewise).
+
+    Only training files may be named this way: test files keep a label-free name, or the name is the answer.
+
+    Args:
+        label: the file's class, a name without dots or path separators.
+        file_id: the file's label-free id (unique within the folder).
+        suffix: the extension with its dot (`.png`, `.wav`).
+
+    Raises:
+        SpecError: when the label or id would make the name ambiguous (a dot or a path separator).
+    """
+    for what, part in (("label", label), ("file id", file_id)):
+        if not part or any(c in part for c in "./\\"):
+            raise SpecError(f"a {what} in a file name must be non-empty without '.', '/' or '\\', got {part!r}")
+    return f"{label}.{file_id}{suffix}"
+
+
+def label_from_file_name(name: str, classes: tuple[str, ...]) -> str | None:
+    """The label a `label_file_name` name carries (its text before the first dot), or None when it names no class."""
+    head = name.rsplit("/", 1)[-1].split(".", 1)[0]
+    return head if head in classes else None
