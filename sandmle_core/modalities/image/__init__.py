@@ -1,4 +1,5 @@
-"""The image modality: multi-class classification of procedural grayscale PNGs (plus capture-setting metadata).
+"""The image modality: multi-class and binary (detection) classification of procedural grayscale PNGs (plus
+capture-setting metadata).
 
 `rule` holds the hidden per-class patterns and nuisance model (`ImageRule`), `drafter` draws it from a domain's
 image vocabulary, `synthesizer` renders the images and writes the tables, `ladder` writes the solution scripts.
@@ -34,7 +35,11 @@ def _detects(kinds: Sequence[str]) -> bool:
 
 
 def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
-    return domain.image is not None and task_type == TaskType.MULTICLASS and len(domain.image.classes) >= min_classes
+    if domain.image is None:
+        return False
+    if task_type == TaskType.BINARY:  # a detection task: one vocabulary class against a look-alike other
+        return True
+    return task_type == TaskType.MULTICLASS and len(domain.image.classes) >= min_classes
 
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:

@@ -8,12 +8,17 @@ a faint class shift. Every number comes from the slot's draft rng.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
+
+if TYPE_CHECKING:
+    from sandmle_core.catalog.schema import Domain, ImageVocab
 
 __all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft"]
 
@@ -87,25 +92,49 @@ def _metadata(k: int, rng: np.random.Generator, missing_rate: float) -> tuple[Me
     return tuple(out)
 
 
+def _multiclass_target(domain: Domain, vocab: ImageVocab, cardinality: int | None,
+                       rng: np.random.Generator) -> tuple[int, tuple[str, ...], TargetSpec, str]:
+    low, high = class_count_range(cardinality or 5)
+    high = min(high, len(vocab.classes))
+    if high < low:
+        raise SpecError(f"domain {domain.key!r} has {len(vocab.classes)} image classes; the seed needs >= {low}")
+    k = int(rng.integers(low, high + 1))
+    classes = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
+    target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=classes)
+    return k, classes, target, f"{domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
+
+
+def _binary_target(domain_title: str, vocab: ImageVocab,
+                   rng: np.random.Generator) -> tuple[int, tuple[str, ...], TargetSpec, str]:
+    """A detection task: does the image show one class of the vocabulary (1) or a look-alike other class (0)?
+
+    The classes are "0" and "1" (pattern 0 renders the look-alike, pattern 1 the detected class), so the target
+    column and the submission keep a binary seed's shape: one 0/1 label, one probability per row."""
+    negative, positive = (vocab.classes[int(i)] for i in rng.choice(len(vocab.classes), size=2, replace=False))
+    target = TargetSpec(columns=(f"is_{positive}",), classes=("0", "1"), positive_class="1",
+                        description=f"1 when the image ({vocab.subject}) shows {positive.replace('_', ' ')}, 0 when "
+                                    f"it shows something else (mostly {negative.replace('_', ' ')})")
+    return 2, ("0", "1"), target, f"{domain_title}: {positive.replace('_', ' ').title()} Detection"
+
+
 def draft(ctx: DraftContext) -> Draft:
     """Draft the modality half of an image classification spec (see the module docstring).
 
     Raises:
-        SpecError: when the domain has no image vocabulary, the task is not multi-class, or the vocabulary has too
-            few classes for the seed's label cardinality.
+        SpecError: when the domain has no image vocabulary, the task is neither binary nor multi-class, or the
+            vocabulary has too few classes for the seed's label cardinality.
     """
     vocab = ctx.domain.image
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no image vocabulary")
-    if ctx.dna.task_type != TaskType.MULTICLASS:
-        raise SpecError(f"image environments are multi-class, the seed is {ctx.dna.task_type}")
-    low, high = class_count_range(ctx.dna.label_cardinality or 5)
-    high = min(high, len(vocab.classes))
-    if high < low:
-        raise SpecError(f"domain {ctx.domain.key!r} has {len(vocab.classes)} image classes; the seed needs >= {low}")
+    task = ctx.dna.task_type
+    if task not in (TaskType.BINARY, TaskType.MULTICLASS):
+        raise SpecError(f"image environments are binary or multi-class, the seed is {task}")
     rng, difficulty = ctx.rng, float(ctx.difficulty)
-    k = int(rng.integers(low, high + 1))
-    classes = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
+    if task == TaskType.BINARY:
+        k, _, target, title = _binary_target(ctx.domain.title, vocab, rng)
+    else:
+        k, _, target, title = _multiclass_target(ctx.domain, vocab, ctx.dna.label_cardinality, rng)
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
     rule = ImageRule(
         image_size=32,
@@ -129,6 +158,4 @@ def draft(ctx: DraftContext) -> Draft:
                                       f"the data folder")]
     columns += [ColumnSpec(name=m.name, kind=ColumnKind.NUMERIC, description=m.description, unit=m.unit,
                            nullable=m.missing_rate > 0) for m in rule.metadata]
-    target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=classes)
-    title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
     return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title)

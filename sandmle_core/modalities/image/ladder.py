@@ -15,7 +15,7 @@ from sandmle_core.spec import Modality
 
 __all__ = ["scripts"]
 
-_KINDS = ("label", "class_probabilities")
+_KINDS = ("label", "class_probabilities", "probability")
 
 _PRELUDE = '''
 import os
@@ -119,7 +119,7 @@ def hog_pyramid(x, bins=9):
 
 
 def write(test, model_classes, proba, shrink=0.0):
-    """Write submission.csv: the most probable class, or one probability column per class.
+    """Write submission.csv: the most probable class, the positive class's probability, or one column per class.
 
     `shrink` pulls probabilities toward uniform, for models whose probabilities are overconfident."""
     model_classes = [str(c) for c in model_classes]
@@ -127,6 +127,9 @@ def write(test, model_classes, proba, shrink=0.0):
     out = pd.DataFrame({ID: test[ID].to_numpy()})
     if KIND == "label":
         out[SUBMISSION[0]] = np.asarray(model_classes, dtype=object)[proba.argmax(1)]
+    elif KIND == "probability":  # binary: the positive class's probability, kept off 0 and 1 for the log loss
+        p = proba[:, model_classes.index(POSITIVE)] if POSITIVE in model_classes else np.zeros(len(test))
+        out[SUBMISSION[0]] = np.round(np.clip((1.0 - shrink) * p + shrink / 2.0, 1e-3, 1.0 - 1e-3), 6)
     else:
         full = np.zeros((len(test), len(SUBMISSION)))
         for j, c in enumerate(model_classes):
@@ -223,6 +226,7 @@ write(test, linear.classes_, blend / blend.sum(1, keepdims=True))
 
 def _header(config: LadderConfig, level: int, name: str, summary: str) -> str:
     image = config.image_column or "image"
+    positive = "1" if not config.classes or "1" in config.classes else str(config.classes[-1])
     meta = tuple(c for c in (config.feature_columns or ()) if c not in (image, config.id_column,
                                                                        *config.target_columns))
     return (
@@ -237,6 +241,7 @@ def _header(config: LadderConfig, level: int, name: str, summary: str) -> str:
         f"CLASSES = {tuple(config.classes) if config.classes else None!r}\n"
         f"SUBMISSION = {tuple(config.submission_columns)!r}\n"
         f"KIND = {config.metric_kind!r}\n"
+        f"POSITIVE = {positive!r}\n"
     )
 
 
@@ -244,8 +249,8 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
     """The image-classification ladder of a task, weakest first.
 
     Raises:
-        ValueError: when the config is not an image task with one target column graded on labels or class
-            probabilities.
+        ValueError: when the config is not an image task with one target column graded on labels, the positive
+            class's probability or class probabilities.
     """
     if config.modality != Modality.IMAGE:
         raise ValueError(f"the image ladder needs an image task, got {config.modality}")
@@ -253,8 +258,8 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
         raise ValueError(f"the image ladder writes labels or class probabilities, not {config.metric_kind!r}")
     if len(config.target_columns) != 1:
         raise ValueError(f"the image ladder needs exactly one target column, got {list(config.target_columns)}")
-    if config.metric_kind == "label" and len(config.submission_columns) != 1:
-        raise ValueError("a label submission has exactly one column besides the id")
+    if config.metric_kind in ("label", "probability") and len(config.submission_columns) != 1:
+        raise ValueError("a label or probability submission has exactly one column besides the id")
     return [
         LadderScript(level=level, name=name, summary=summary,
                      source=_header(config, level, name, summary) + _PRELUDE + "\n" + body.lstrip("\n"))

@@ -42,9 +42,11 @@ RUN_ENV = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "M
 
 
 def make_spec(rng_seed: int, difficulty: float, challenges: tuple[Challenge, ...] = (), metric: str = "accuracy",
-              n_train: int | None = None, n_test: int = 200) -> TaskSpec:
+              n_train: int | None = None, n_test: int = 200, task_type: TaskType = TaskType.MULTICLASS) -> TaskSpec:
     """Draft a spec the way the offline strategist assembles one (profile=None: drafters must not use it)."""
     dna = DIGITS_DNA.model_copy(update={"metric": metric, "lower_is_better": get_metric(metric).lower_is_better})
+    if task_type == TaskType.BINARY:
+        dna = dna.model_copy(update={"task_type": task_type, "label_cardinality": 2, "min_class_share": 0.4})
     n_train = n_train or int(np.clip(round(190 - 110 * difficulty), 50, 200))
     ctx = DraftContext(dna=dna, profile=None, domain=DOMAIN, rng=stream(rng_seed, "digits", 0, "draft"),  # type: ignore[arg-type]
                        difficulty=difficulty, challenges=challenges, n_train=n_train, n_test=n_test)
@@ -58,7 +60,7 @@ def make_spec(rng_seed: int, difficulty: float, challenges: tuple[Challenge, ...
         seed_id="digits", index=0, rng_seed=rng_seed, dna=dna,
         domain=DomainRef(key=DOMAIN.key, title=DOMAIN.title, sector=DOMAIN.sector, entity=DOMAIN.entity),
         title=d.title, story=DOMAIN.render_story(target=", ".join(d.target.columns)), modality=Modality.IMAGE,
-        task_type=TaskType.MULTICLASS, grading=grading, columns=d.columns, target=d.target, n_train=n_train,
+        task_type=task_type, grading=grading, columns=d.columns, target=d.target, n_train=n_train,
         n_test=n_test, difficulty=difficulty, challenges=challenges, rule=d.rule)
 
 
@@ -127,6 +129,11 @@ SYNTHETIC = {  # name: (rng seed, difficulty, challenges)
     "hard": (23, 0.85, (Challenge.NUISANCE_VARIATION,)),
 }
 
+BINARY = {  # name: (rng seed, difficulty, metric) of a detection (binary) environment
+    "binary_auc": (31, 0.5, "auc"),
+    "binary_log_loss": (32, 0.3, "binary_log_loss"),
+}
+
 
 @pytest.fixture(scope="module")
 def ladders(tmp_path_factory) -> dict[str, LadderCase]:
@@ -134,6 +141,9 @@ def ladders(tmp_path_factory) -> dict[str, LadderCase]:
     cases = {name: synthetic_case(make_spec(*args), root / "envs" / name) for name, args in SYNTHETIC.items()}
     cases["probabilities"] = synthetic_case(make_spec(24, 0.4, metric="multiclass_log_loss"),
                                             root / "envs" / "probabilities", levels=(0, 2, 4, 5))
+    for name, (rng_seed, difficulty, metric) in BINARY.items():
+        cases[name] = synthetic_case(make_spec(rng_seed, difficulty, (Challenge.LABEL_NOISE,), metric=metric,
+                                               task_type=TaskType.BINARY), root / "envs" / name)
     cases["seeded"] = synthetic_case(make_spec(25, 0.3), root / "envs" / "seeded", levels=(4,), seeds=(0, 3))
     seed = get_bundled_seed("digits")
     config = LadderConfig(modality=Modality.IMAGE, task_type=TaskType.MULTICLASS, metric="accuracy",
@@ -184,9 +194,9 @@ def test_draft_rejects_what_it_cannot_host():
                        challenges=(), n_train=100, n_test=100)
     with pytest.raises(SpecError, match="no image vocabulary"):
         draft(ctx)
-    binary = DIGITS_DNA.model_copy(update={"task_type": TaskType.BINARY, "label_cardinality": 2})
-    with pytest.raises(SpecError, match="multi-class"):
-        draft(DraftContext(dna=binary, profile=None, domain=DOMAIN, rng=stream(0, "x"), difficulty=0.5,  # type: ignore[arg-type]
+    multilabel = DIGITS_DNA.model_copy(update={"task_type": TaskType.MULTILABEL})
+    with pytest.raises(SpecError, match="binary or multi-class"):
+        draft(DraftContext(dna=multilabel, profile=None, domain=DOMAIN, rng=stream(0, "x"), difficulty=0.5,  # type: ignore[arg-type]
                            challenges=(), n_train=100, n_test=100))
     many = DIGITS_DNA.model_copy(update={"label_cardinality": 30})
     with pytest.raises(SpecError, match="image classes"):
@@ -311,3 +321,44 @@ def test_ladder_climbs_on_the_real_digits_seed(ladders):
     assert len(scores) >= 5
     assert scores[0] < 0.2 and scores[-1] > 0.9, scores
     assert tau(scores) >= 0.5, scores
+
+
+# --- binary (detection) ----------------------------------------------------------------------------------------------
+
+def test_binary_draft_keeps_a_binary_seeds_shape(tmp_path):
+    spec = make_spec(33, 0.5, (Challenge.LABEL_NOISE,), metric="auc", task_type=TaskType.BINARY)
+    assert spec.target.classes == ("0", "1") and spec.target.positive_class == "1"
+    (column,) = spec.target.columns
+    assert column.startswith("is_") and column[3:] in DOMAIN.image.classes
+    assert column[3:] in spec.title.lower().replace(" ", "_")
+    assert len(spec.rule.patterns) == 2 and spec.grading.submission_columns == (column,)
+    assert TaskSpec.model_validate_json(spec.model_dump_json()) == spec
+    result = synthesize(spec, tmp_path / "a")
+    again = synthesize(spec, tmp_path / "b")
+    for name in ("train", "test", "answers", "oracle_submission"):
+        assert getattr(result.folder, name).read_bytes() == getattr(again.folder, name).read_bytes(), name
+    assert result.stats == again.stats
+    train = pd.read_csv(result.folder.public / "train.csv")
+    assert set(train[column].astype(str)) == {"0", "1"}
+    oracle = pd.read_csv(result.folder.oracle_submission)
+    assert list(oracle.columns) == [spec.grading.id_column, column] and oracle[column].between(0, 1).all()
+    assert grade_submission(oracle, pd.read_csv(result.folder.answers), spec.grading) > 0.85
+
+
+# measured on slot 31 (AUC): [0.5, 0.677, 0.926, 0.917, 0.942, 0.936], tau 0.73 — knn on 8x8 pixels beats the
+# 16x16 logistic regression and the ensemble trails HOG: the ladder's binary order is not fixed yet (issue 14)
+_AUC_ORDER_OPEN = pytest.mark.xfail(strict=True, reason="binary AUC ladder order tau 0.73 < 0.8 (issue 14, open)")
+
+
+@pytest.mark.parametrize("name", [pytest.param("binary_auc", marks=_AUC_ORDER_OPEN), "binary_log_loss"])
+def test_ladder_climbs_on_binary_environments(ladders, name):
+    case = ladders[name]
+    scores = list(case.scores().values())
+    lower = get_metric(case.grading.metric).lower_is_better
+    ordered = [-s for s in scores] if lower else scores
+    assert len(scores) == 6 and list(case.submissions[5, 0].columns) == [case.config.id_column,
+                                                                          *case.config.submission_columns]
+    assert ordered[-1] > ordered[0] + 0.15, scores
+    assert tau(ordered) >= 0.8, scores
+    if not lower:
+        assert abs(scores[0] - 0.5) < 1e-9 and scores[-1] < 0.995, scores  # the prior ranks nothing; not perfect
