@@ -8,6 +8,10 @@ Serve them against a running Prefect server (see the README recipe):
     prefect deployment run 'build-corpus/nightly-corpus'
     prefect deployment run 'regenerate-failed/regenerate-failed' -p corpus=corpus-nightly
 
+A nightly that ends with failed slots triggers `regenerate-failed/regenerate-failed` on its corpus by itself (the
+build flow's on_failure hook, `flows/build_corpus.py:regenerate_after_failures`). For a work pool instead of `serve`,
+see `deployments/prefect.yaml`.
+
 Parameters can be overridden per run (`-p per_seed=10 -p backend=claude`). The schedule and defaults below are what
 a nightly build uses when nobody overrides them.
 """
@@ -33,22 +37,31 @@ ENTRYPOINTS = {
 }
 
 
-def deployments() -> list:
-    """The runner deployments (not yet registered): the nightly build, regenerate-failed and validate-corpus."""
+def deployments(**overrides) -> list:
+    """The runner deployments (not yet registered): the nightly build, regenerate-failed and validate-corpus.
+
+    Args:
+        overrides: nightly parameters that replace `NIGHTLY_PARAMETERS` (e.g. `out`, `seeds`, `per_seed`).
+
+    Returns:
+        `RunnerDeployment`s; `serve` runs them, `.apply()` registers one without serving it.
+    """
     from pathlib import Path
 
-    from sandmle.flows.build_corpus import build_corpus
+    from sandmle.flows.build_corpus import REGENERATE_DEPLOYMENT, build_corpus
     from sandmle.flows.regenerate_failed import regenerate_failed
     from sandmle.flows.validate_corpus import validate_corpus
 
     # Paths are resolved now, at deploy time: a run must not depend on the folder its worker happens to start in.
-    corpus = str(Path(NIGHTLY_PARAMETERS["out"]).expanduser().resolve())
-    parameters = {**NIGHTLY_PARAMETERS, "out": corpus}
+    nightly = {**NIGHTLY_PARAMETERS, **overrides}
+    corpus = str(Path(nightly["out"]).expanduser().resolve())
+    parameters = {**nightly, "out": corpus}
+    regenerate_name = REGENERATE_DEPLOYMENT.split("/")[1]  # the name the nightly's on_failure hook triggers
     return [
         build_corpus.to_deployment(name="nightly-corpus", cron=NIGHTLY_CRON, parameters=parameters,
                                    tags=["sandmle", "nightly"],
                                    description="Nightly corpus build from the bundled seeds."),
-        regenerate_failed.to_deployment(name="regenerate-failed", parameters={"corpus": corpus},
+        regenerate_failed.to_deployment(name=regenerate_name, parameters={"corpus": corpus},
                                         tags=["sandmle", "ad-hoc"],
                                         description="Re-run only the failed environments of a corpus."),
         validate_corpus.to_deployment(name="validate-corpus", parameters={"corpus": corpus},

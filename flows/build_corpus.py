@@ -26,7 +26,11 @@ from sandmle_core.refusals import unsupported_rows
 from sandmle_core.sandbox.cleanup import clean_leaks
 from sandmle_core.seeds import resolve_seed
 
-__all__ = ["build_corpus", "build_environments", "finish", "flow_result", "slot_row"]
+__all__ = ["REGENERATE_DEPLOYMENT", "build_corpus", "build_environments", "finish", "flow_result",
+           "regenerate_after_failures", "slot_row"]
+
+# The deployment a failed nightly triggers (deployments/nightly.py and prefect.yaml register it under this name).
+REGENERATE_DEPLOYMENT = "regenerate-failed/regenerate-failed"
 
 
 @flow(name="build-environments")
@@ -108,7 +112,33 @@ def _build_run_name() -> str:
     return f"build-{stages.corpus_slug(params.get('out') or 'corpus')}-{params.get('build_id') or default_build_id()}"
 
 
-@flow(name="build-corpus", flow_run_name=_build_run_name, log_prints=True)
+def regenerate_after_failures(flow: Any, flow_run: Any, state: Any) -> None:
+    """The build's on_failure hook: a scheduled build (a run of a deployment, e.g. the nightly) that ended with failed
+    slots triggers a run of the regenerate-failed deployment on the same corpus, tagged with the build's run id.
+
+    Runs started by the CLI or by hand have no deployment: their operator runs `sandmle regenerate` (the exit code
+    and the failure records say when). A build that failed only because a seed is unsupported triggers nothing:
+    regenerating cannot fix an unsupported seed."""
+    from prefect.deployments import run_deployment
+    from prefect.logging import get_logger
+
+    logger = get_logger("sandmle.hooks")
+    if flow_run.deployment_id is None:
+        return
+    data = state.result(raise_on_failure=False)
+    if not isinstance(data, dict) or "slot(s) failed" not in (state.message or ""):
+        return
+    params = flow_run.parameters
+    run = run_deployment(REGENERATE_DEPLOYMENT, timeout=0, as_subflow=False,
+                         parameters={"corpus": data["corpus"], "backend": params.get("backend", "offline"),
+                                     "workers": params.get("workers"), "max_attempts": params.get(
+                                         "max_attempts", DEFAULT_ATTEMPTS)},
+                         tags=["sandmle", "after-failed-build", f"build-run:{flow_run.id}"])
+    logger.info("build %s ended with failures (%s): triggered %s as flow run %s", flow_run.name, state.message,
+                REGENERATE_DEPLOYMENT, run.name)
+
+
+@flow(name="build-corpus", flow_run_name=_build_run_name, log_prints=True, on_failure=[regenerate_after_failures])
 def build_corpus(
     seeds: list[str] | None = None,
     out: str = "corpus",

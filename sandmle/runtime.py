@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["configure_environment", "prefect_api"]
+__all__ = ["configure_environment", "flush_to_api", "prefect_api"]
 
 
 def configure_environment(project_dir: Path | None = None) -> None:
@@ -47,5 +47,28 @@ def prefect_api() -> Iterator[str]:
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
             yield server.api_url
     finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        server.stop()
+        try:
+            flush_to_api()
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
+            server.stop()
+
+
+def flush_to_api(timeout: float = 60.0) -> None:
+    """Deliver the logs and events still queued for the API, while it is up.
+
+    Prefect sends run logs (and events) from background queue services in batches, and drains them only at
+    interpreter exit. With the API server this process started, exit comes after the server stopped: the last batch
+    (a flow run's closing lines) then fails with "--- Error logging to API --- All connection attempts failed" on
+    stderr, and the UI misses those lines. Draining here, before `server.stop()`, sends them.
+    """
+    import sys
+
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        _, pending = service.drain_all(timeout=timeout, at_exit=False)
+        if pending:  # announced, never silent: the UI will miss some of this run's logs or events
+            sys.stderr.write(f"warning: {service.__name__} could not deliver everything to the Prefect API "
+                             f"within {timeout:.0f} s\n")

@@ -66,7 +66,8 @@ def eval_command(
     else:
         typer.echo(markdown, nl=False)
     # The report above still holds every other environment's episode; one line per refused one. A tampered
-    # environment or an agent the harness cannot run as asked (`ladder:9` on a 4-level ladder) is bad input: exit 2.
+    # environment or one the harness cannot run (no ladder at all) is bad input: exit 2. A ladder level that some
+    # environment lacks (`ladder:9` on a 6-level ladder) never gets here: `evaluate` refuses it before any episode.
     refused = [r for r in report.episodes if r.error_type in ("TamperedEnvironment", "EvaluationError")]
     if refused:
         for record in refused:

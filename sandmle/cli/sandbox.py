@@ -18,8 +18,11 @@ from sandmle.cli._app import app, print_json
 def doctor(
     as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
     clean: bool = typer.Option(False, "--clean", help="remove cgroups and workspaces left by killed runs"),
+    services: bool = typer.Option(True, "--services/--no-services",
+                                  help="also check the Prefect API, a Dask LocalCluster and great-expectations"),
 ) -> None:
-    """Which sandbox backends work here, what each isolates and misses, which one each policy picks."""
+    """Which sandbox backends work here, what each isolates and misses, which one each policy picks; then the Prefect
+    API, Dask and great-expectations, each checked for real (exit 1 when one of them fails)."""
     from sandmle_core.errors import SandboxError
     from sandmle_core.sandbox import available_backends, get_sandbox
     from sandmle_core.sandbox.cgroups import cgroup_support
@@ -33,10 +36,15 @@ def doctor(
             choice[policy] = get_sandbox(policy=policy, allow_weak=False).name
         except SandboxError as exc:
             choice[policy] = f"refused: {exc}"
+    from sandmle.cli.services import run_checks
+
+    checked = run_checks() if services else []
     if as_json:
         print_json({"strict": choice["strict"], "permissive": choice["permissive"], "cgroups": cgroup_support(),
                     "backends": [s.__dict__ | {"isolates": list(s.isolates), "missing": list(s.missing)}
-                                 for s in statuses], "cleaned": cleaned})
+                                 for s in statuses], "cleaned": cleaned,
+                    "services": [c.__dict__ for c in checked]})
+        _exit_for_services(checked)
         return
     from rich.console import Console
     from rich.table import Table
@@ -55,6 +63,16 @@ def doctor(
     if cleaned is not None:
         console.print(f"cleaned: {len(cleaned['workspaces'])} workspaces, {len(cleaned['cgroups'])} cgroup folders "
                       "of killed runs", highlight=False)
+    for c in checked:
+        mark = "[green]ok[/]" if c.ok else "[bold red]FAILED[/]"
+        console.print(f"{c.name}: {mark} {c.detail} ({c.seconds:.1f} s)", highlight=False, soft_wrap=True)
+    _exit_for_services(checked)
+
+
+def _exit_for_services(checked: list) -> None:
+    """Exit 1 (the command ran, something it checked failed) when a service check failed."""
+    if any(not c.ok for c in checked):
+        raise typer.Exit(1)
 
 
 @app.command("run-solution")

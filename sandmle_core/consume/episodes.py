@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from sandmle_core.consume.gym import Action, MLEEnvironment, Task
+from sandmle_core.consume.tasks import load_task
 from sandmle_core.errors import SandmleError
 from sandmle_core.sandbox import Limits
 
@@ -95,6 +96,29 @@ def ladder_scripts(task: Task, data_dir: str | Path | None = None,
         return render(task.root, data_dir)
     except (SandmleError, ValueError, KeyError) as exc:
         raise EvaluationError(f"{task.root}: no solutions/ and no ladder can be rendered: {exc}") from exc
+
+
+def check_ladder_level(task_dirs: list[Path], level: int | None, data_dir: str | Path | None = None,
+                       render: LadderRenderer | None = None) -> None:
+    """Refuse `ladder:<level>` before any episode runs when a task's ladder lacks that level (or it has no ladder):
+    a sandbox per task for an agent that cannot be run as asked would be wasted work.
+
+    Raises:
+        EvaluationError: naming the first task(s) without that level and the levels they have.
+    """
+    if level is None:  # `ladder:top` exists on every ladder that exists at all; episodes report a missing one
+        return
+    short = []
+    for task_dir in task_dirs:
+        try:
+            count = len(ladder_scripts(load_task(task_dir, data_dir), data_dir, render))
+        except SandmleError:  # a broken task or one without a ladder: its episode reports it, the others run
+            continue
+        if level >= count:
+            short.append(f"{Path(task_dir).name} (levels 0..{count - 1})")
+    if short:
+        more = f" and {len(short) - 3} more" if len(short) > 3 else ""
+        raise EvaluationError(f"--agent ladder:{level}: no such ladder level in {', '.join(short[:3])}{more}")
 
 
 class EpisodeRecord(BaseModel):

@@ -29,6 +29,7 @@ from sandmle_core.consume.episodes import (
     EpisodeRecord,
     EvaluationError,
     LadderRenderer,
+    check_ladder_level,
     ladder_scripts,
     parse_agent,
     run_ladder_episode,
@@ -191,6 +192,8 @@ def evaluate(
     if limit is not None and limit < 1:
         raise EvaluationError("--limit must be at least 1")
     tasks = list(discover(path).values())[:limit]
+    if spec.kind == "ladder":  # a level some ladder lacks is bad input: refused before any sandbox starts
+        check_ladder_level(tasks, spec.level, data_dir, render_ladder)
     claude = ClaudeAgent(model=spec.model, client=client, max_turns=max_turns) if spec.kind == "claude" else None
 
     def one(task_dir: Path) -> EpisodeRecord:

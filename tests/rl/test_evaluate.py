@@ -61,11 +61,23 @@ def test_bad_agents_missing_levels_and_empty_folders(rl_corpus, tmp_path):
         parse_agent("ladder:best")
     with pytest.raises(EvaluationError, match="choose"):
         parse_agent("gpt")
-    report = evaluate(rl_corpus, "ladder:42")
-    assert report.summary.n_errors == 1 and "levels 0..5" in report.episodes[0].error
-    assert report.summary.valid_rate is None
+    with pytest.raises(EvaluationError, match=r"no such ladder level in .* \(levels 0\.\.5\)"):
+        evaluate(rl_corpus, "ladder:42")  # refused before any episode runs
     with pytest.raises(EnvironmentFormatError, match="holds no environment"):
         evaluate(tmp_path, "ladder:0")
+
+
+def test_eval_with_a_missing_ladder_level_is_refused_before_running(rl_corpus, tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "sandmle.cli", "eval", str(rl_corpus), "--agent", "ladder:9",
+                             "--report-dir", str(tmp_path / "report")], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --agent ladder:9: no such ladder level in "), result.stderr
+    assert "(levels 0..5)" in lines[0]
+    assert result.stdout == "" and not (tmp_path / "report").exists()  # no episode ran, no report was written
 
 
 def _message(idx: int, content: list[dict]) -> dict:

@@ -76,7 +76,7 @@ def test_doctor_cleans_and_shows_bwrap_working() -> None:
 
     _register()
     left = _killed_leftovers()
-    result = CliRunner().invoke(app, ["doctor", "--clean", "--json"])
+    result = CliRunner().invoke(app, ["doctor", "--clean", "--json", "--no-services"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert left["top"] in data["cleaned"]["workspaces"] and not os.path.exists(left["top"])
