@@ -145,9 +145,11 @@ def _quality_lines(q: dict[str, Any]) -> list[str]:
     if q.get("per_modality_seconds"):
         lines += ["", "Seconds per accepted environment (one Dask worker = one core; ladder included; goal for "
                   "tabular <= 2 s with the ladder >= 90% of it):", "",
-                  "| modality | environments | median s / env | median ladder share |", "|---|---|---|---|"]
+                  "| modality | environments | median s / env | median ladder share | env s / ladder compute s |",
+                  "|---|---|---|---|---|"]
         lines += [f"| {m} | {v['environments']} | {v['median_seconds_per_env']} | "
-                  f"{100 * v['median_ladder_share']:.0f}% |" for m, v in q["per_modality_seconds"].items()]
+                  f"{100 * v['median_ladder_share']:.0f}% | {_fmt(v.get('median_env_over_compute'))} |"
+                  for m, v in q["per_modality_seconds"].items()]
     if q["failure_reasons"]:
         lines += ["", "Failure reasons: " + "; ".join(f"{k} ({v})" for k, v in q["failure_reasons"].items())]
     return [*lines, ""]
@@ -162,6 +164,28 @@ def _fidelity_lines(fd: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _goal_lines(goals: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Goals (issue 19)", "", "| goal | this run | target | pass |", "|---|---|---|---|"]
+    verdict = {True: "pass", False: "**FAIL**", None: "not measured"}
+    lines += [f"| {g['goal']} | {_fmt(g['value'], '.3g')} | {g['target']} | {verdict[g['pass']]} |" for g in goals]
+    return [*lines, ""]
+
+
+def _profile_lines(prof: dict[str, Any]) -> list[str]:
+    lines = ["## 5. Where one environment's time goes (one slot per modality, cProfile on the host)", "",
+             "`ladder` is the sandboxed harness's wall time (sandbox start, imports, scripts); `ladder_compute` the "
+             "seconds inside the scripts.", "", "| seed | modality | status | wall s | stage timings s | "
+             "wall / ladder compute |", "|---|---|---|---|---|---|"]
+    lines += [f"| {s} | {v['modality']} | {v['status']} | {v['wall_seconds']} | "
+              + ", ".join(f"{k} {t:.2f}" for k, t in v["timings"].items())
+              + f" | {_fmt(v['env_over_compute'])} |" for s, v in prof.items()]
+    for seed, v in prof.items():
+        lines += ["", f"Top {len(v['top'])} by cumulative time, {seed}:", "", "| function | calls | tottime s | "
+                  "cumtime s |", "|---|---|---|---|"]
+        lines += [f"| `{r['function']}` | {r['calls']} | {r['tottime']} | {r['cumtime']} |" for r in v["top"]]
+    return [*lines, ""]
+
+
 def render_report(results: dict[str, Any]) -> str:
     """report.md: the machine, then one section per benchmark that ran, then the plots."""
     m = results["machine"]
@@ -169,6 +193,8 @@ def render_report(results: dict[str, Any]) -> str:
              f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}; "
              + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v), "",
              "All figures are medians of repeated runs in this one run; ratios compare runs made side by side.", ""]
+    if results.get("goals"):
+        lines += _goal_lines(results["goals"])
     if results.get("micro_vs_full"):
         lines += _micro_lines(results["micro_vs_full"])
     if results.get("throughput"):
@@ -179,6 +205,8 @@ def render_report(results: dict[str, Any]) -> str:
         lines += _quality_lines(results["quality"])
     if results.get("fidelity"):
         lines += _fidelity_lines(results["fidelity"])
+    if results.get("profile"):
+        lines += _profile_lines(results["profile"])
     for png in results.get("plots", []):
         lines.append(f"![{png}]({png})")
     return "\n".join(lines) + "\n"

@@ -167,6 +167,15 @@ def bench_throughput(work: Path, seeds: tuple[str, ...], per_seed: int, workers:
             out[f"workers_{n}"] = {"wall_seconds": round(wall, 2), "flow_seconds": result["wall_seconds"],
                                    "accepted": accepted, "per_minute": round(60 * accepted / wall, 2),
                                    "corpus": result["corpus"]}
+        tabular = tuple(s for s in seeds if s in TABULAR_SEEDS)
+        if tabular and 2 in workers:  # issue 19's tabular goal: the same flow on the tabular seeds alone
+            start = time.perf_counter()
+            result = flow_result(build_corpus(seeds=list(tabular), out=str(work / "flow-tabular-2"),
+                                              per_seed=per_seed, rng_seed=rng_seed, workers=2, return_state=True))
+            wall = time.perf_counter() - start
+            accepted = result["counts"].get("accepted", 0)
+            out["tabular_workers_2"] = {"wall_seconds": round(wall, 2), "accepted": accepted,
+                                        "per_minute": round(60 * accepted / wall, 2), "seeds": list(tabular)}
     if "workers_1" in out:
         out["overhead_vs_plain"] = round(out["workers_1"]["wall_seconds"] / plain_wall - 1, 4)
     if "workers_1" in out and "workers_2" in out:
@@ -224,12 +233,17 @@ def bench_quality(corpus: Path, plain_rows: list[dict[str, Any]]) -> dict[str, A
     per_modality = {}
     for modality in sorted({r["modality"] for r in accepted if r["modality"]}):
         mine = [r for r in accepted if r["modality"] == modality and r.get("seconds_total")]
-        shares = [json.loads(r["timings_json"]).get("ladder", 0.0) / r["seconds_total"] for r in mine]
+        timings = [json.loads(r["timings_json"] or "{}") for r in mine]
+        shares = [t.get("ladder", 0.0) / r["seconds_total"] for t, r in zip(timings, mine, strict=True)]
+        # time per environment over the compute its ladder scripts need (issue 19: <= 1.1)
+        ratios = [r["seconds_total"] / t["ladder_compute"] for t, r in zip(timings, mine, strict=True)
+                  if t.get("ladder_compute")]
         if mine:
             per_modality[modality] = {
                 "environments": len(mine),
                 "median_seconds_per_env": round(statistics.median(r["seconds_total"] for r in mine), 3),
-                "median_ladder_share": round(statistics.median(shares), 3)}
+                "median_ladder_share": round(statistics.median(shares), 3),
+                "median_env_over_compute": round(statistics.median(ratios), 3) if ratios else None}
     n = max(1, len(accepted))
     return {"per_modality_seconds": per_modality, "slots": len(rows), "accepted": len(accepted),
             "yield": round(len(accepted) / max(1, len(rows)), 4),
@@ -289,8 +303,27 @@ def bench_fidelity(corpus: Path, seeds: tuple[str, ...], max_real_rows: int) -> 
             "median_rho": round(statistics.median(rhos), 4) if rhos else None}
 
 
+def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 19's goals against this run's figures: one row each, `pass` None when the run did not measure it."""
+    tp = results.get("throughput", {})
+    rows = [("accepted envs / min, whole bundled mix, 2 workers", tp.get("workers_2", {}).get("per_minute"),
+             ">=", 30.0),
+            ("accepted envs / min, tabular seeds, 2 workers", tp.get("tabular_workers_2", {}).get("per_minute"),
+             ">=", 60.0),
+            ("orchestration overhead, 1 worker vs plain loop", tp.get("overhead_vs_plain"), "<=", 0.10),
+            ("Dask speed-up, 2 workers vs 1", tp.get("speedup_2_vs_1"), ">=", 1.8)]
+    per_modality = results.get("quality", {}).get("per_modality_seconds", {})
+    rows += [(f"time per env / ladder compute, {m}", v.get("median_env_over_compute"), "<=", 1.1)
+             for m, v in per_modality.items()]
+    out = []
+    for name, value, op, goal in rows:
+        ok = None if value is None else (value >= goal if op == ">=" else value <= goal)
+        out.append({"goal": name, "value": value, "target": f"{op} {goal}", "pass": ok})
+    return out
+
+
 def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ("micro", "throughput", "sandbox",
-                                                                                  "quality")) -> Path:
+                                                                                  "quality", "profile")) -> Path:
     """Run the benchmark; write results.json, report.md and plots under `out_root/<date>/`; return that folder."""
     out = out_root / dt.date.today().isoformat()
     out.mkdir(parents=True, exist_ok=True)
@@ -317,6 +350,11 @@ def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = (
         if "quality" in sections and corpus is not None:
             results["quality"] = bench_quality(corpus, plain_rows)
             results["fidelity"] = bench_fidelity(corpus, available, max_real_rows=2_000 if quick else 5_000)
+        if "profile" in sections:
+            from sandmle.bench.hotspots import profile_builds
+
+            results["profile"] = profile_builds(work / "profile")
+        results["goals"] = goal_rows(results)
         results["plots"] = plots(results, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)

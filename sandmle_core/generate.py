@@ -62,6 +62,8 @@ def build_environment(spec: TaskSpec, staging: EnvFolder | Path, backend: Backen
     t = time.perf_counter()
     ladder = backend.developer.run_ladder(spec, staging)
     timings["ladder"] = time.perf_counter() - t
+    # the seconds inside the scripts themselves: what `ladder` minus this costs is sandbox start, imports and I/O
+    timings["ladder_compute"] = ladder.compute_seconds
     t = time.perf_counter()
     thresholds = backend.mlops.write_grader(spec, staging, ladder)
     backend.writer.write_description(spec, staging, thresholds)
