@@ -155,6 +155,23 @@ def _quality_lines(q: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _medal_lines(md: dict[str, Any]) -> list[str]:
+    if not md.get("environments"):
+        return []
+    lines = ["## Medal stability (fresh ladder seeds)", "",
+             f"Every environment's ladder re-run with seeds {md.get('fresh_seeds', '4-7')}; the share of the first "
+             f"run's ladder submissions whose tier is unchanged (goal >= {md['goal']:.0%} in every environment).", "",
+             "| leaderboard | median agreement | worst | environments meeting the goal |", "|---|---|---|---|",
+             f"| population (shipped) | {md['median_agreement']:.3f} | {md['min_agreement']:.3f} | "
+             f"{100 * md['share_meeting_goal']:.0f}% |",
+             f"| raw ladder runs (before) | {md['median_agreement_raw_board']:.3f} | "
+             f"{md.get('min_agreement_raw_board', float('nan')):.3f} | "
+             f"{100 * md['share_meeting_goal_raw_board']:.0f}% |",
+             "", f"Gold above the best level's mean in {100 * md['gold_beyond_best_mean_share']:.0f}% of environments.",
+             ""]
+    return lines
+
+
 def _fidelity_lines(fd: dict[str, Any]) -> list[str]:
     lines = [f"Fidelity to the real task: mean Spearman rho **{_fmt(fd['mean_rho'], '.3f')}**, median "
              f"{_fmt(fd['median_rho'], '.3f')} (goal >= 0.8).", "",
@@ -205,6 +222,8 @@ def render_report(results: dict[str, Any]) -> str:
         lines += _quality_lines(results["quality"])
     if results.get("fidelity"):
         lines += _fidelity_lines(results["fidelity"])
+    if results.get("medals"):
+        lines += _medal_lines(results["medals"])
     if results.get("profile"):
         lines += _profile_lines(results["profile"])
     for png in results.get("plots", []):

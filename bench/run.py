@@ -13,6 +13,9 @@ Sections:
 3. sandbox start-up per backend vs bare `python -c pass`; grading latency (warm service vs cold evaluator.py).
 4. corpus quality — yield, thresholds, ladder Kendall tau, diversity, near-duplicates, and fidelity: the Spearman
    correlation between the ladder's ranking on each real seed and on its synthetic environments.
+5. medal stability — every environment's ladder re-run with fresh seeds: how often each ladder submission keeps its
+   medal under the population leaderboard, beside the raw-run leaderboard (`medals.py`).
+6. profile — one slot per modality under cProfile (`hotspots.py`).
 """
 
 from __future__ import annotations
@@ -315,6 +318,9 @@ def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     per_modality = results.get("quality", {}).get("per_modality_seconds", {})
     rows += [(f"time per env / ladder compute, {m}", v.get("median_env_over_compute"), "<=", 1.1)
              for m, v in per_modality.items()]
+    medal = results.get("medals", {})
+    rows.append(("medal agreement under fresh ladder seeds, worst environment (issue 16)", medal.get("min_agreement"),
+                 ">=", 0.9))
     out = []
     for name, value, op, goal in rows:
         ok = None if value is None else (value >= goal if op == ">=" else value <= goal)
@@ -322,8 +328,10 @@ def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ("micro", "throughput", "sandbox",
-                                                                                  "quality", "profile")) -> Path:
+ALL_SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile")
+
+
+def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ALL_SECTIONS) -> Path:
     """Run the benchmark; write results.json, report.md and plots under `out_root/<date>/`; return that folder."""
     out = out_root / dt.date.today().isoformat()
     out.mkdir(parents=True, exist_ok=True)
@@ -350,6 +358,10 @@ def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = (
         if "quality" in sections and corpus is not None:
             results["quality"] = bench_quality(corpus, plain_rows)
             results["fidelity"] = bench_fidelity(corpus, available, max_real_rows=2_000 if quick else 5_000)
+        if "medals" in sections and corpus is not None:
+            from sandmle.bench.medals import bench_medals
+
+            results["medals"] = bench_medals(corpus, limit=10 if quick else None)
         if "profile" in sections:
             from sandmle.bench.hotspots import profile_builds
 
