@@ -20,6 +20,7 @@ class Modality(StrEnum):
     IMAGE = "image"
     TIME_SERIES = "time_series"
     AUDIO = "audio"
+    IMAGE_TO_IMAGE = "image-to-image"
 
 
 class TaskType(StrEnum):
@@ -29,6 +30,7 @@ class TaskType(StrEnum):
     ORDINAL = "ordinal"
     MULTILABEL = "multilabel"
     FORECASTING = "forecasting"
+    PER_PIXEL = "per-pixel regression"  # image-to-image reconstruction: one graded row per pixel of a test image
 
 
 class GradingSpec(BaseModel):

@@ -22,6 +22,7 @@ __all__ = [
     "FeatureTemplate",
     "ImageVocab",
     "MultilabelTarget",
+    "PageVocab",
     "SeriesVocab",
     "TextVocab",
     "ValueTarget",
@@ -142,6 +143,14 @@ class AudioVocab(_Frozen):
     detect_description: str
 
 
+class PageVocab(_Frozen):
+    """What the image-to-image drafter needs: the documents a scan shows, their page layouts, and printed words."""
+
+    subject: str
+    layouts: tuple[Literal["letter", "form", "table", "receipt"], ...] = Field(min_length=1)
+    words: tuple[str, ...] = Field(min_length=12)
+
+
 class SeriesVocab(_Frozen):
     """What the time-series drafter needs: the forecast quantity, its unit and frequency, and exogenous drivers."""
 
@@ -176,6 +185,7 @@ class Domain(_Frozen):
     text: TextVocab | None = None
     image: ImageVocab | None = None
     audio: AudioVocab | None = None
+    pages: PageVocab | None = None
     series: SeriesVocab | None = None
 
     @model_validator(mode="after")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -128,6 +129,10 @@ class ModalityKit:
         row_entity: what one row is, for the story ("patient", or "week" for a weekly series).
         row_noun: what one row of train.csv is, for description.md.
         data_files: the description's list of data files, adjusted for this modality (media folders, horizons).
+        prior_submission: the sample submission of a staged folder, when the training targets are not a column
+            the shared prior can average (per-pixel targets in image files); None = the shared prior.
+        seed_train: a real seed's training table read from its media folders, for a seed that ships no label
+            table (paired dirty/clean folders); None = such a seed is refused.
     """
 
     modality: Modality
@@ -146,6 +151,8 @@ class ModalityKit:
     row_entity: Callable[[Domain], str] = _domain_entity
     row_noun: Callable[[TaskSpec], str] = _one_entity
     data_files: Callable[[TaskSpec, list[str]], list[str]] = _same_files
+    prior_submission: Callable[[TaskSpec, EnvFolder], pd.DataFrame] | None = None
+    seed_train: Callable[[Path], pd.DataFrame | None] | None = None
 
     @property
     def rule_kind(self) -> str:
