@@ -74,7 +74,8 @@ def test_profile_detection_asks_the_kits_in_registry_order(kinds: list[str], mod
 
 
 def test_only_forecasting_has_a_fixed_task_type() -> None:
-    assert {k.modality: k.task_type for k in KITS if k.task_type} == {Modality.TIME_SERIES: TaskType.FORECASTING}
+    assert {k.modality: k.task_type for k in KITS if k.task_type} == {Modality.TIME_SERIES: TaskType.FORECASTING,
+                                                                      Modality.IMAGE_TO_IMAGE: TaskType.PER_PIXEL}
 
 
 def _imports(package: Path) -> set[str]:
