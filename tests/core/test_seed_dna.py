@@ -55,7 +55,8 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
     # but both audio fixtures keep their labels in file names, which it does not read yet; the image-to-image kit
     # reads denoising's paired train/ and train_cleaned/ folders as its training table
     assert not {c for c in kept if EXPECTED[c].modality not in ("image", "text", "tabular", "image-to-image")}
-    assert {"denoising-dirty-documents", "dog-breed-identification", "spooky-author-identification", "tabular-playground-series-dec-2021",
+    assert {"denoising-dirty-documents", "dog-breed-identification", "spooky-author-identification",
+            "tabular-playground-series-dec-2021",
             "tabular-playground-series-may-2022", "new-york-city-taxi-fare-prediction"} <= set(kept), (kept, refused)
 
 

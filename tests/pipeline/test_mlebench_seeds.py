@@ -10,7 +10,8 @@ from sandmle_core.records import read_failures
 from sandmle_core.seeds import seed_refs
 from tests.fixtures.mlebench import EXPECTED, write_competition
 
-BUILT = ("tabular-playground-series-may-2022",)  # spooky (text) and dog breeds (image, 120 classes) build too: kept
+BUILT = ("tabular-playground-series-may-2022", "denoising-dirty-documents")
+# tabular and image-to-image; spooky (text) and dog breeds (image, 120 classes) build too: kept
 # out of the suite for time (see README "Seeds"); the profile test checks they are profiled for generation
 REFUSED = "the-icml-2013-whale-challenge-right-whale-redux"
 
