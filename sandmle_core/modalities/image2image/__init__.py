@@ -37,6 +37,11 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
     return domain.pages is not None and task_type == TaskType.PER_PIXEL
 
 
+def _row_entity(domain: Domain) -> str:
+    subject = domain.pages.subject if domain.pages is not None else domain.entity
+    return subject.split(" ", 1)[1] if subject.split(" ", 1)[0] in ("a", "an") else subject
+
+
 def _row_noun(spec: TaskSpec) -> str:
     return "one scanned page (its pixels are graded one by one)"
 
@@ -73,5 +78,5 @@ def seed_train(public_dir: Path) -> pd.DataFrame | None:
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.IMAGE_TO_IMAGE, rule_model=PageRule, test_rows=(20, 28),
     extra_challenges=(Challenge.NUISANCE_VARIATION,), detects=_detects, hosts=_hosts,
-    ladder_column=("image_column", ColumnKind.IMAGE), task_type=TaskType.PER_PIXEL, row_noun=_row_noun,
-    data_files=_data_files, prior_submission=synthesizer.prior_submission, seed_train=seed_train)
+    ladder_column=("image_column", ColumnKind.IMAGE), task_type=TaskType.PER_PIXEL, row_entity=_row_entity,
+    row_noun=_row_noun, data_files=_data_files, prior_submission=synthesizer.prior_submission, seed_train=seed_train)

@@ -69,7 +69,7 @@ def draft(ctx: DraftContext) -> Draft:
                           description=f"path of the dirty scan ({vocab.subject}, {size}, grayscale PNG), relative "
                                       "to the data folder"),)
     target = TargetSpec(columns=(VALUE_COLUMN,),
-                        description="the clean page: in train.csv the path of its clean version (train_cleaned/), "
-                                    "whose pixel grey levels (0 = black ink, 1 = white paper) are the targets")
+                        description="the clean version of the scanned page, pixel by pixel (grey levels, 0 = black "
+                                    "ink, 1 = white paper; train.csv names each training page's clean PNG)")
     title = f"{ctx.domain.title}: Cleaning Scanned {vocab.subject.split()[-1].title()}s"
     return Draft(id_column=ID_COLUMN, columns=columns, target=target, rule=rule, title=title)
