@@ -128,6 +128,55 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
             "full_repeats": full_repeats, "real_repeats": real_repeats}
 
 
+IMAGE2IMAGE_FULL_PAGES = (2_000, 200)  # full scale of the image-to-image family: 200 test pages ~ 1M pixel rows
+
+
+def image2image_spec(n_train: int = 150, n_test: int = 24, difficulty: float = 0.5):
+    """A drafted image-to-image spec (no bundled seed of this family: drafted from the denoising DNA directly)."""
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities.base import DraftContext
+    from sandmle_core.modalities.image2image.drafter import draft
+    from sandmle_core.slots import stream
+    from sandmle_core.spec import DomainRef, GradingSpec, Modality, TaskType
+    from sandmle_core.taskspec import SeedDNA, TaskSpec
+
+    domain = load_catalog().get("motor_claims")
+    dna = SeedDNA(seed_id="denoising-dirty-documents", modality=Modality.IMAGE_TO_IMAGE,
+                  task_type=TaskType.PER_PIXEL, metric="rmse", lower_is_better=True, label_cardinality=None,
+                  min_class_share=None, missing_rate=0.0, feature_mix={"image": 1})
+    d = draft(DraftContext(dna=dna, profile=None, domain=domain, rng=stream(20261125, dna.seed_id, 0, "draft"),  # type: ignore[arg-type]
+                           difficulty=difficulty, challenges=(), n_train=n_train, n_test=n_test))
+    return TaskSpec(
+        seed_id=dna.seed_id, index=0, rng_seed=20261125, dna=dna,
+        domain=DomainRef(key=domain.key, title=domain.title, sector=domain.sector, entity=domain.entity),
+        title=d.title, story=domain.render_story(target="the clean page"), modality=Modality.IMAGE_TO_IMAGE,
+        task_type=TaskType.PER_PIXEL, grading=GradingSpec(metric="rmse", id_column=d.id_column,
+                                                          target_columns=d.target.columns,
+                                                          submission_columns=d.target.columns),
+        columns=d.columns, target=d.target, n_train=n_train, n_test=n_test, difficulty=difficulty, challenges=(),
+        rule=d.rule)
+
+
+def bench_image2image(work: Path, repeats: int, full_scale: float = 1.0, full_repeats: int = 2) -> dict[str, Any]:
+    """The image-to-image family's micro-vs-full pair (same spec, micro pages vs `IMAGE2IMAGE_FULL_PAGES`)."""
+    from sandmle_core.envfolder import EnvFolder
+    from sandmle_core.ladder.configs import config_from_spec
+    from sandmle_core.modalities import get_kit
+
+    spec = image2image_spec()
+    kit = get_kit(spec.modality)
+    micro_dir, full_dir = EnvFolder(work / "image2image-micro"), EnvFolder(work / "image2image-full")
+    kit.synthesize(spec, micro_dir)
+    n_train, n_test = (max(1, int(v * full_scale)) for v in IMAGE2IMAGE_FULL_PAGES)
+    kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
+    config = config_from_spec(spec)
+    micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
+    full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading, full_repeats)
+    shutil.rmtree(full_dir.root, ignore_errors=True)
+    return _pair("image-to-image (synthetic spec, pages)", "synthetic", spec.n_train, n_train,
+                 _level_stats(micro_runs, True), _level_stats(full_runs, True))
+
+
 def _pair(name: str, kind: str, micro_rows: int, full_rows: int, micro: dict, full: dict) -> dict[str, Any]:
     levels = {}
     for level in sorted(set(micro) & set(full)):
@@ -345,6 +394,9 @@ def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = A
             results["micro_vs_full"] = bench_micro_vs_full(
                 work / "micro", repeats=3 if quick else 5, seeds=synthetic[:2] if quick else synthetic,
                 full_scale=0.1 if quick else 1.0, full_repeats=1 if quick else 2, real_seeds=() if quick else large)
+            results["micro_vs_full"]["pairs"].append(bench_image2image(
+                work / "micro", repeats=3 if quick else 5, full_scale=0.1 if quick else 1.0,
+                full_repeats=1 if quick else 2))
         corpus = None
         if "throughput" in sections:
             tp = bench_throughput(work / "throughput", available, per_seed=1 if quick else 6, workers=(1, 2))

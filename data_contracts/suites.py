@@ -12,6 +12,7 @@ through the grader's `label_text`, so 1, 1.0 and "1" are the same label here as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +125,9 @@ def artifact_suites(
     id_col = spec.grading.id_column
     features = [e for c in spec.columns for e in _feature(spec, c, media)]
     targets = [e for t in spec.target.columns for e in _target(spec, t)]
+    if spec.task_type == TaskType.PER_PIXEL:
+        targets += [Expect("ExpectColumnValuesToBeInSet", {"column": t, "value_set": media},
+                           "the path of a clean page of the public folder") for t in spec.target.columns]
 
     train_only = list(getattr(spec.rule, "train_only_columns", ()))  # seq2seq's `class`: train.csv only
     train = [*_layout([id_col, *[c.name for c in spec.columns], *spec.target.columns, *train_only],
@@ -148,7 +152,25 @@ def artifact_suites(
     answers = [*_layout([id_col, *spec.target.columns], "id and the target columns"),
                Expect("ExpectTableRowCountToEqual", {"value": spec.n_test}, "one row per test row"),
                *_ids(id_col), *_covers_test_ids(id_col, test_set), *targets]
+    if spec.task_type == TaskType.PER_PIXEL:
+        return {TRAIN: train, TEST: test, **_per_pixel(spec, test_set)}
     return {TRAIN: train, TEST: test, SAMPLE_SUBMISSION: sample, ANSWERS: answers}
+
+
+def _per_pixel(spec: TaskSpec, test_ids: list[str] | None) -> dict[str, list[Expect]]:
+    """Sample submission and answers of an image-to-image task: one row per pixel of every test page, id
+    `<page id>_<row>_<col>` of a test page, value a grey level in [0, 1]."""
+    id_col, value = spec.grading.id_column, spec.target.columns[0]
+    pixels = int(getattr(spec.rule, "height", 0)) * int(getattr(spec.rule, "width", 0))
+    rows = [*_ids(id_col), Expect("ExpectTableRowCountToEqual", {"value": spec.n_test * pixels},
+                                  "one row per pixel of every test page")]
+    if test_ids is not None:
+        pages = "|".join(re.escape(i) for i in test_ids)
+        rows.append(Expect("ExpectColumnValuesToMatchRegex", {"column": id_col, "regex": rf"^(?:{pages})_\d+_\d+$"},
+                           "ids are <test page id>_<row>_<col>"))
+    grey = _numeric(value, 0.0, 1.0, NUMERIC_DTYPES, "a grey level in [0, 1]")
+    return {SAMPLE_SUBMISSION: [*_layout([id_col, value], "id and the value"), *rows, _not_null(value), *grey],
+            ANSWERS: [*_layout([id_col, value], "id and the value"), *rows, _not_null(value), *grey]}
 
 
 def _layout(columns: list[str], what: str) -> list[Expect]:
@@ -205,7 +227,10 @@ def _labelled_target(spec: TaskSpec) -> bool:
 
 def _target(spec: TaskSpec, name: str) -> list[Expect]:
     out = [_not_null(name)]
-    if spec.target.classes:
+    if spec.task_type == TaskType.PER_PIXEL:  # train.csv names each page's clean version
+        out.append(Expect("ExpectColumnValueLengthsToBeBetween", {"column": name, "min_value": 1},
+                          "the path of the clean page"))
+    elif spec.target.classes:
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": list(spec.target.classes)},
                           "one of the target's classes"))
     elif spec.task_type in (TaskType.BINARY, TaskType.MULTILABEL):

@@ -120,6 +120,15 @@ def _dna_grading(seed: SeedTask, max_rows: int) -> tuple[pd.DataFrame, GradingSp
     dna = read_dna(seed.id, seed.public_dir, seed.private_dir, seed.config, seed.description)
     if not dna.supported:
         raise UnsupportedSeed(seed.root, dna.reason or "unsupported")
+    paired = get_kit(dna.modality).seed_train if not dna.files.get("train") else None
+    if paired is not None:  # no label table, but the kit reads its pages as one (image-to-image)
+        table = paired(seed.public_dir)
+        if table is None:
+            raise UnsupportedSeed(seed.public_dir, f"unsupported layout: the {dna.modality} seed has no paired "
+                                                   "train/ and train_cleaned/ folders to learn from")
+        grading = GradingSpec(metric=dna.metric, id_column=dna.id_column, target_columns=dna.target_columns,
+                              submission_columns=dna.submission_columns)
+        return table.rename(columns={"id": dna.id_column, "value": dna.target_columns[0]}), grading, dna, dna.n_test
     if not dna.files.get("train"):
         train = _train_from_names(seed, dna)
     else:

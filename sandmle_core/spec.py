@@ -21,6 +21,7 @@ class Modality(StrEnum):
     TIME_SERIES = "time_series"
     AUDIO = "audio"
     SEQ2SEQ = "sequence-to-sequence"
+    IMAGE_TO_IMAGE = "image-to-image"
 
 
 class TaskType(StrEnum):
@@ -31,6 +32,7 @@ class TaskType(StrEnum):
     MULTILABEL = "multilabel"
     FORECASTING = "forecasting"
     TRANSDUCTION = "token transduction"  # sequence-to-sequence: one rewritten text per token row
+    PER_PIXEL = "per-pixel regression"  # image-to-image reconstruction: one graded row per pixel of a test image
 
 
 class GradingSpec(BaseModel):

@@ -22,6 +22,7 @@ __all__ = [
     "FeatureTemplate",
     "ImageVocab",
     "MultilabelTarget",
+    "PageVocab",
     "SeriesVocab",
     "SpeechVocab",
     "TextVocab",
@@ -158,6 +159,14 @@ class SpeechVocab(_Frozen):
     words: tuple[str, ...] = Field(min_length=20)
 
 
+class PageVocab(_Frozen):
+    """What the image-to-image drafter needs: the documents a scan shows, their page layouts, and printed words."""
+
+    subject: str
+    layouts: tuple[Literal["letter", "form", "table", "receipt"], ...] = Field(min_length=1)
+    words: tuple[str, ...] = Field(min_length=12)
+
+
 class SeriesVocab(_Frozen):
     """What the time-series drafter needs: the forecast quantity, its unit and frequency, and exogenous drivers."""
 
@@ -193,6 +202,7 @@ class Domain(_Frozen):
     image: ImageVocab | None = None
     audio: AudioVocab | None = None
     speech: SpeechVocab | None = None
+    pages: PageVocab | None = None
     series: SeriesVocab | None = None
 
     @model_validator(mode="after")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +135,10 @@ class ModalityKit:
         data_files: the description's list of data files, adjusted for this modality (media folders, horizons).
         story_template: the story template of a domain for this modality (`{target}`, `{entity}` placeholders):
             the domain's own by default; a modality whose inputs are not records (audio) frames the task itself.
+        prior_submission: the sample submission of a staged folder, when the training targets are not a column
+            the shared prior can average (per-pixel targets in image files); None = the shared prior.
+        seed_train: a real seed's training table read from its media folders, for a seed that ships no label
+            table (paired dirty/clean folders); None = such a seed is refused.
     """
 
     modality: Modality
@@ -153,6 +158,8 @@ class ModalityKit:
     row_noun: Callable[[TaskSpec], str] = _one_entity
     data_files: Callable[[TaskSpec, list[str]], list[str]] = _same_files
     story_template: Callable[[Domain], str] = _domain_story
+    prior_submission: Callable[[TaskSpec, EnvFolder], pd.DataFrame] | None = None
+    seed_train: Callable[[Path], pd.DataFrame | None] | None = None
 
     @property
     def rule_kind(self) -> str:

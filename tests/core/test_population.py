@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sandmle_core.leaderboard import build_leaderboard, thresholds_from_leaderboard, threshold_positions
+from sandmle_core.leaderboard import build_leaderboard, threshold_positions, thresholds_from_leaderboard
 from sandmle_core.population import (
     PER_LEVEL,
     level_populations,

@@ -128,10 +128,15 @@ class OfflineDeveloper:
     def build_data(self, spec: TaskSpec, staging: EnvFolder | Path) -> dict[str, Any]:
         """Synthesize the data, then the sample submission (the prior/mean) and the gold submission."""
         folder = EnvFolder.of(staging)
-        result = get_kit(spec.modality).synthesize(spec, folder)
-        train = pd.read_csv(folder.train)
+        kit = get_kit(spec.modality)
+        result = kit.synthesize(spec, folder)
         answers = pd.read_csv(folder.answers)
-        sample = constant_submission(answers[[spec.grading.id_column]], spec.grading, train[list(spec.target.columns)])
+        if kit.prior_submission is not None:  # targets in image files (per-pixel): the kit computes the prior
+            sample = kit.prior_submission(spec, folder)
+        else:
+            train = pd.read_csv(folder.train)
+            sample = constant_submission(answers[[spec.grading.id_column]], spec.grading,
+                                         train[list(spec.target.columns)])
         sample.to_csv(folder.sample_submission, index=False)
         perfect_submission(answers, spec.grading).to_csv(folder.gold_submission, index=False)
         return {"n_train": result.n_train, "n_test": result.n_test, **result.stats}

@@ -37,6 +37,7 @@ _TASK_WORDS = {
     TaskType.MULTILABEL: "a multi-label classification task (several yes/no labels per row)",
     TaskType.FORECASTING: "a time-series forecasting task",
     TaskType.TRANSDUCTION: "a sequence-to-sequence task (text normalization: each written token's spoken form)",
+    TaskType.PER_PIXEL: "an image-to-image reconstruction task graded per pixel",
 }
 
 
@@ -67,8 +68,13 @@ def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
     else:
         what = f"the predicted value{f' in {spec.target.unit}' if spec.target.unit else ''}"
     example = sample.head(3).to_csv(index=False).strip()
+    rows = "one row per id of `test.csv`"
+    if spec.task_type == TaskType.PER_PIXEL:
+        rows = ("one row per pixel of every test page, id `<page id>_<row>_<column>` with rows and columns "
+                "counted from 1")
+        what = "the cleaned grey level of that pixel, between 0 (black) and 1 (white)"
     return (
-        f"Submit a CSV file with a header and exactly one row per id of `test.csv` (any order), with the columns "
+        f"Submit a CSV file with a header and exactly {rows} (any order), with the columns "
         f"{cols}: {what}.\n\nFor example:\n\n```\n{example}\n...\n```"
     )
 

@@ -1,0 +1,91 @@
+"""Image-to-image environments built end to end from the denoising-dirty-documents fixture: accepted with monotone
+thresholds that beat the sample, a byte-identical rebuild, and planted faults (the clean targets in the public
+folder, a grader that ignores ids) rejected. K=1 here to keep the suite short (a slot takes minutes on a loaded
+machine); the K=2 figure is in the README."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from sandmle.bench.plain import build_plain
+
+from sandmle_core.agents.base import LadderRun
+from sandmle_core.agents.checks import grader_checks
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.grading import grade_submission
+from sandmle_core.layout import Corpus, hash_files, read_environment
+from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
+from sandmle_core.records import read_manifest
+from sandmle_core.seeds import seed_refs
+from sandmle_core.taskspec import TaskSpec
+from tests.fixtures.mlebench import write_competition
+
+pytestmark = pytest.mark.slow
+COMP, K, RNG = "denoising-dirty-documents", 1, 7
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("img2img")
+    paths = write_competition(COMP, root / "mlebench", "split")
+    refs = seed_refs([str(paths["competition"])], data_dir=paths["data"])
+    build_plain(refs, root / "corpus", per_seed=K, rng_seed=RNG)
+    return root / "corpus", refs[0]
+
+
+def _accepted(out):
+    rows = read_manifest(Corpus(out)).to_pylist()
+    return rows, [Corpus(out).env_dir(r["env_id"]) for r in rows if r["status"] == "accepted"]
+
+
+def test_environments_are_accepted_and_keep_the_denoising_dna(built):
+    out, _ = built
+    rows, accepted = _accepted(out)
+    assert len(rows) == K and len(accepted) == K, rows  # the README has K=2: 2 of 2 accepted
+    for env_dir in accepted:
+        config = yaml.safe_load((env_dir / "config.yaml").read_text())["sandmle"]
+        assert (config["modality"], config["task_type"], config["grading"]["metric"]) == (
+            "image-to-image", "per-pixel regression", "rmse")
+        checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
+        for name in ("thresholds_strictly_monotone", "thresholds_beat_sample", "gold_short_of_optimum",
+                     "ladder_order_kept"):
+            assert checks[name]["passed"], (env_dir.name, name, checks[name])
+        public = env_dir / "prepared" / "public"
+        assert {p.name for p in public.iterdir()} >= {"train", "train_cleaned", "test", "sample_submission.csv"}
+        assert "<page id>_<row>_<column>" in (env_dir / "description.md").read_text()
+
+
+def test_rebuild_is_byte_identical(built, tmp_path):
+    out, ref = built
+    rows, accepted = _accepted(out)
+    row = next(r for r in rows if r["status"] == "accepted")
+    again = tmp_path / "again"
+    _, profile = analyze_seed(ref, again)
+    job = next(j for j in plan_slots(ref, read_profile(profile), K, RNG, again) if j.key.index == row["index"])
+    assert run_slot(job).status == "accepted"
+    assert hash_files(accepted[0], exclude=()) == hash_files(Corpus(again).env_dir(row["env_id"]), exclude=())
+
+
+def test_clean_targets_in_public_and_a_grader_ignoring_ids_are_rejected(built, tmp_path):
+    out, _ = built
+    env_dir = _accepted(out)[1][0]
+    staging = tmp_path / env_dir.name
+    shutil.copytree(env_dir, staging)
+    spec = TaskSpec.model_validate(read_environment(staging).config.sandmle.spec)
+    folder = EnvFolder(staging)
+    answers = pd.read_csv(folder.answers)
+    oracle = grade_submission(pd.read_csv(folder.oracle_submission), answers, spec.grading)
+    ladder = LadderRun(runs=[], sample_score=0.3, oracle_score=oracle, perfect_score=0.0, compute_seconds=0.0,
+                       wall_seconds=0.0)
+    assert not [c.name for c in grader_checks(spec, staging, ladder) if not c.passed]
+    answers.to_csv(folder.sample_submission, index=False)  # the clean test pixels published as the sample
+    (staging / "grade.py").write_text(
+        "import numpy as np\n\n\ndef grade(submission, answers):\n"
+        "    return round(float(np.sqrt(np.mean((submission['value'].to_numpy() - answers['value'].to_numpy()) ** 2)))"
+        ", 5)\n")
+    failed = {c.name for c in grader_checks(spec, staging, ladder) if not c.passed}
+    assert {"sample_uninformed", "shuffled_rows_same_score"} <= failed, failed
