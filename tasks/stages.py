@@ -39,6 +39,7 @@ __all__ = [
     "FAILED_STATUSES",
     "NOT_ACCEPTED_STATE",
     "SLOT_TAG",
+    "VALIDATE_TAG",
     "analyze_seed",
     "build_environment",
     "corpus_slug",
@@ -58,6 +59,8 @@ FAILED_STATUSES = frozenset({"failed", "rejected"})
 """Slot statuses that end the slot's task run Failed: the slot has no environment and a failure record."""
 SLOT_TAG = "sandmle-slot"
 """The tag of every slot task run (a subflow's wrapper task run, say `build-environments-…`, never has it)."""
+VALIDATE_TAG = "sandmle-validate"
+"""The tag of every `validate-environment` task run (what `sandmle validate`'s progress bar counts)."""
 
 
 def corpus_slug(corpus_root: str | Path) -> str:
@@ -118,7 +121,8 @@ def build_environment(job: SlotJob, contracts: bool = True) -> State:
     return Completed(data=row, name=name, message=message)
 
 
-@task(name="validate-environment", task_run_name="validate-{env_dir.name}", retries=1, log_prints=False)
+@task(name="validate-environment", task_run_name="validate-{env_dir.name}", retries=1, log_prints=False,
+      tags=[VALIDATE_TAG])
 def validate_environment(env_dir: Path, contracts: bool = True) -> dict[str, Any]:
     return recheck_environment(env_dir, contract_checker() if contracts else None)
 

@@ -51,8 +51,13 @@ def eval_command(
         raise EvaluationError(f"--reward must be dense or sparse, not {reward!r}")
     kind: Literal["dense", "sparse"] = "dense" if reward == "dense" else "sparse"
     limits = Limits(wall_seconds=step_timeout, cpu_seconds=step_timeout, memory_mb=memory_mb)
-    report = evaluate(path, agent, limit=limit, seed=seed, sandbox=backend, limits=limits, reward=kind,
-                      workers=workers, data_dir=data_dir, max_turns=max_turns, render_ladder=render_seed_ladder)
+    from sandmle.cli.progress import item_progress
+    from sandmle_core.consume.registry import discover
+
+    with item_progress("episodes", lambda: len(list(discover(path))[:limit])) as advance:
+        report = evaluate(path, agent, limit=limit, seed=seed, sandbox=backend, limits=limits, reward=kind,
+                          workers=workers, data_dir=data_dir, max_turns=max_turns, render_ladder=render_seed_ladder,
+                          on_episode=lambda record: advance(record.env_id))
     data = report.model_dump(mode="json")
     markdown = report.to_markdown()
     if report_dir is not None:

@@ -27,7 +27,11 @@ def export(
         raise typer.BadParameter(f"choose one of {', '.join(LAYOUTS)}", param_hint="--layout")
     corpus = check_corpus(corpus)
     check_writable_dir(out.parent if layout == "tasks" else out, "OUT")
-    result = export_corpus(corpus, layout, out, data_dir=data_dir, force=force)
+    from sandmle.cli.progress import item_progress
+    from sandmle_core.consume.exports import accepted_environments
+
+    with item_progress("environments", lambda: len(accepted_environments(corpus))) as advance:
+        result = export_corpus(corpus, layout, out, data_dir=data_dir, force=force, on_env=advance)
     for warning in result.warnings:
         Console(stderr=True).print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     print_json(result.to_json())

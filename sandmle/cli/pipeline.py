@@ -115,11 +115,18 @@ def regenerate(
     root = check_corpus(corpus)
     check_writable_dir(root, "CORPUS")
     with prefect_api():
+        from prefect import tags
+
+        from sandmle.cli.progress import BuildProgress, progress_tag
         from sandmle.flows.build_corpus import flow_result
         from sandmle.flows.regenerate_failed import regenerate_failed
+        from sandmle_core.layout import Corpus
+        from sandmle_core.records import read_failures
 
-        state = regenerate_failed(corpus=str(root), backend=BackendChoice(backend).value, workers=workers,
-                                  dask_address=dask_address, return_state=True)
+        tag, total = progress_tag(), len(read_failures(Corpus(root)))
+        with tags(tag), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
+            state = regenerate_failed(corpus=str(root), backend=BackendChoice(backend).value, workers=workers,
+                                      dask_address=dask_address, return_state=True)
         result = flow_result(state)
     if as_json:
         print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
@@ -142,9 +149,17 @@ def validate(
     if data_docs is not None:
         check_writable_dir(data_docs, "--data-docs")
     with prefect_api():
-        from sandmle.flows.validate_corpus import validate_corpus
+        from prefect import tags
 
-        result = validate_corpus(corpus=str(root))
+        from sandmle.cli.progress import BuildProgress, progress_tag
+        from sandmle.flows.validate_corpus import validate_corpus
+        from sandmle.tasks.stages import VALIDATE_TAG
+        from sandmle_core.layout import Corpus
+
+        tag, total = progress_tag(), len(Corpus(root).environment_dirs())
+        progress = BuildProgress(tag, total, item_tag=VALIDATE_TAG, accepted=False)
+        with tags(tag), progress if not as_json else contextlib.nullcontext():
+            result = validate_corpus(corpus=str(root))
     site = None
     if data_docs is not None:
         from sandmle.data_contracts import build_data_docs

@@ -4,18 +4,25 @@
 inherits, on Dask workers too) and a background thread counts, every second, the slot task runs (tagged
 `sandmle-slot`) with that tag whose state is final: named `Accepted`, or anything else (not accepted, cached from an
 earlier run, or failed after its retries). No callback, no module-global hook: what the bar shows is what the
-Prefect UI shows.
+Prefect UI shows. `sandmle regenerate` uses the same bar; `sandmle validate` counts its `validate-environment` task
+runs (tagged `sandmle-validate`) the same way.
+
+`item_progress` is the plain bar of the commands that run in this process (`eval` counts episodes, `export`
+environments): a callback advances it. It draws on stderr and only when stderr is a terminal, so pipes, CI logs and
+`--json` output stay exactly as they were.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from sandmle.tasks.stages import ACCEPTED_STATE, SLOT_TAG
 
-__all__ = ["BuildProgress", "count_slots", "progress_tag"]
+__all__ = ["BuildProgress", "count_slots", "item_progress", "progress_tag"]
 
 _FINAL = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]
 
@@ -33,31 +40,43 @@ class SlotCounts(NamedTuple):
     not_accepted: int
 
 
-def _count(client: Any, tag: str, state: dict[str, Any]) -> int:
-    body = {"task_runs": {"tags": {"all_": [tag, SLOT_TAG]}, "state": state}}
+def _count(client: Any, tag: str, state: dict[str, Any], item_tag: str = SLOT_TAG) -> int:
+    body = {"task_runs": {"tags": {"all_": [tag, item_tag]}, "state": state}}
     response = client.request("POST", "/task_runs/count", json=body)
     response.raise_for_status()
     return int(response.json())
 
 
-def count_slots(tag: str) -> SlotCounts:
-    """How many slot task runs of the tagged build have finished, and how many of those were accepted."""
+def count_slots(tag: str, item_tag: str = SLOT_TAG) -> SlotCounts:
+    """How many task runs of the tagged run (slots by default) have finished, and how many of those were accepted."""
     from prefect.client.orchestration import get_client
 
     with get_client(sync_client=True) as client:
-        done = _count(client, tag, {"type": {"any_": _FINAL}})
-        accepted = _count(client, tag, {"type": {"any_": ["COMPLETED"]}, "name": {"any_": [ACCEPTED_STATE]}})
+        done = _count(client, tag, {"type": {"any_": _FINAL}}, item_tag)
+        accepted = _count(client, tag, {"type": {"any_": ["COMPLETED"]}, "name": {"any_": [ACCEPTED_STATE]}},
+                          item_tag)
     return SlotCounts(done=done, accepted=accepted, not_accepted=done - accepted)
 
 
 class BuildProgress:
-    """A rich progress bar that polls `count_slots` in a daemon thread until stopped."""
+    """A rich progress bar that polls `count_slots` in a daemon thread until stopped.
 
-    def __init__(self, tag: str, total: int, interval: float = 1.0) -> None:
+    Args:
+        tag: the run's own tag (`progress_tag`).
+        total: how many items the run has.
+        interval: seconds between polls.
+        item_tag: the tag of the counted task runs (slots; `VALIDATE_TAG` for validate).
+        accepted: show the accepted / not accepted split (slots); otherwise the count only.
+    """
+
+    def __init__(self, tag: str, total: int, interval: float = 1.0, item_tag: str = SLOT_TAG,
+                 accepted: bool = True) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.tag = tag
         self.interval = interval
+        self.item_tag = item_tag
+        self.accepted = accepted
         self.progress = Progress(TextColumn("[bold]environments"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[stats]}"), TimeElapsedColumn())
         self.task = self.progress.add_task("build", total=total, stats="")
@@ -65,9 +84,10 @@ class BuildProgress:
         self._thread = threading.Thread(target=self._run, name="sandmle-progress", daemon=True)
 
     def _refresh(self) -> None:
-        counts = count_slots(self.tag)
-        self.progress.update(self.task, completed=counts.done,
-                             stats=f"[green]{counts.accepted} accepted[/] [red]{counts.not_accepted} not accepted[/]")
+        counts = count_slots(self.tag, self.item_tag)
+        stats = (f"[green]{counts.accepted} accepted[/] [red]{counts.not_accepted} not accepted[/]" if self.accepted
+                 else "")
+        self.progress.update(self.task, completed=counts.done, stats=stats)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -89,3 +109,25 @@ class BuildProgress:
         except Exception as exc:  # the summary printed next is the authoritative count
             self.progress.update(self.task, stats=f"[yellow]progress unavailable: {type(exc).__name__}[/]")
         self.progress.stop()
+
+
+@contextmanager
+def item_progress(label: str, count: Callable[[], int]) -> Iterator[Callable[[str], None]]:
+    """A bar on stderr counting finished items; yields `advance(item_name)` (thread-safe).
+
+    Drawn only when stderr is a terminal and there is something to count (`count()` is called only then): elsewhere
+    `advance` does nothing and nothing is counted.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    total = count() if console.is_terminal else 0
+    if total <= 0:
+        yield lambda _item: None
+        return
+    progress = Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[last]}"), TimeElapsedColumn(), console=console)
+    task = progress.add_task(label, total=total, last="")
+    with progress:
+        yield lambda item: progress.update(task, advance=1, last=str(item)[:48])

@@ -168,6 +168,7 @@ def evaluate(
     max_turns: int = 20,
     client: Any = None,
     render_ladder: LadderRenderer | None = None,
+    on_episode: Callable[[EpisodeRecord], None] | None = None,
 ) -> EvalReport:
     """Run `agent` on the first `limit` tasks under `path` and report.
 
@@ -184,6 +185,7 @@ def evaluate(
         max_turns: turn limit of a claude episode.
         client: an `anthropic.Anthropic` client for the claude agent (default: built from the environment).
         render_ladder: renders a ladder for a competition without solutions/ (the CLI passes the build wing's).
+        on_episode: called with each finished episode's record, from the worker thread that ran it (progress).
 
     Raises:
         EvaluationError / EnvironmentFormatError: for a bad agent or a path without tasks.
@@ -207,6 +209,12 @@ def evaluate(
         except SandmleError as exc:  # a broken task or a missing ladder level: reported, not fatal
             return EpisodeRecord(env_id=task_dir.name, agent=spec.label, error=str(exc), error_type=type(exc).__name__)
 
+    def reported(task_dir: Path) -> EpisodeRecord:
+        record = one(task_dir)
+        if on_episode is not None:
+            on_episode(record)
+        return record
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        records = list(pool.map(one, tasks))
+        records = list(pool.map(reported, tasks))
     return EvalReport(agent=spec.label, source=str(path), seed=seed, episodes=records, summary=summarize(records))

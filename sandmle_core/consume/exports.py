@@ -140,6 +140,11 @@ def _write_atomically(out: Path, force: bool, write: Callable[[Path], None]) -> 
         _remove(tmp)
 
 
+def _done(on_env: Callable[[str], None] | None, env_id: str) -> None:
+    if on_env is not None:
+        on_env(env_id)
+
+
 def _require(envs: list[Environment], corpus_root: str | Path) -> list[Environment]:
     if not envs:
         raise ExportError(f"{corpus_root}: the corpus has no accepted environment to export")
@@ -156,7 +161,7 @@ def _sandmle_evaluator(env: Environment) -> str:
 
 
 def export_sandmle(corpus_root: str | Path, out: str | Path, force: bool = False,
-                   sample_seed: int = 0) -> ExportResult:
+                   sample_seed: int = 0, on_env: Callable[[str], None] | None = None) -> ExportResult:
     """Write SandMLE's task layout (answers in the public folder: see `ANSWERS_EXPOSED_WARNING`).
 
     Args:
@@ -164,6 +169,7 @@ def export_sandmle(corpus_root: str | Path, out: str | Path, force: bool = False
         out: the folder to create (SandMLE's `SANDMLE_SYN_DATA_ROOT`).
         force: replace `out` when it exists.
         sample_seed: seed of the 64-task sample list.
+        on_env: called with each environment's id once it is written (progress).
 
     Raises:
         ExportError: `out` exists, or the corpus has no accepted environment.
@@ -179,6 +185,7 @@ def export_sandmle(corpus_root: str | Path, out: str | Path, force: bool = False
             shutil.copyfile(env.description_path, public / "description.md")
             (public / "evaluator.py").write_text(_sandmle_evaluator(env))
             shutil.copyfile(env.answers_path, public / "answer.csv")
+            _done(on_env, env.env_id)
         (tmp / "ok_competitions_sanity.json").write_text(json.dumps(ids, indent=2) + "\n")
         sample = sorted(random.Random(sample_seed).sample(ids, min(64, len(ids))))
         (tmp / "ok_competitions_sanity_random_64.json").write_text(json.dumps(sample, indent=2) + "\n")
@@ -225,7 +232,7 @@ def _mlebench_config(env: Environment) -> dict[str, Any]:
 
 
 def export_mlebench(corpus_root: str | Path, out: str | Path, data_dir: str | Path | None = None,
-                    force: bool = False) -> ExportResult:
+                    force: bool = False, on_env: Callable[[str], None] | None = None) -> ExportResult:
     """Write the corpus as mle-bench competitions (registry files + prepared data).
 
     Args:
@@ -234,6 +241,7 @@ def export_mlebench(corpus_root: str | Path, out: str | Path, data_dir: str | Pa
         data_dir: mle-bench's data directory for `<id>/prepared/{public,private}`; default `<out>/data`.
             When given, it must not exist yet (or be empty) unless `force`.
         force: replace `out` (and `data_dir`) when they exist.
+        on_env: called with each competition's id once its registry files are written (progress).
 
     Raises:
         ExportError: an output exists, or the corpus has no accepted environment.
@@ -263,6 +271,7 @@ def export_mlebench(corpus_root: str | Path, out: str | Path, data_dir: str | Pa
             shutil.copyfile(env.leaderboard_path, comp / "leaderboard.csv")
             checksums = {"public": _checksums(env.public_dir), "private": _checksums(env.private_dir)}
             (comp / "checksums.yaml").write_text(yaml.safe_dump(checksums, sort_keys=True))
+            _done(on_env, env.env_id)
         if not separate:
             write_data(tmp / "data")
 
@@ -333,7 +342,8 @@ def _task_row(env: Environment) -> dict[str, Any]:
     }
 
 
-def export_tasks(corpus_root: str | Path, out: str | Path, force: bool = False) -> ExportResult:
+def export_tasks(corpus_root: str | Path, out: str | Path, force: bool = False,
+                 on_env: Callable[[str], None] | None = None) -> ExportResult:
     """Write one Parquet row per accepted environment (`TASKS_SCHEMA`), sorted by id, with absolute paths.
 
     Raises:
@@ -341,14 +351,18 @@ def export_tasks(corpus_root: str | Path, out: str | Path, force: bool = False) 
         EnvironmentFormatError: an environment is broken.
     """
     envs = _require(accepted_environments(corpus_root), corpus_root)
-    table = pa.Table.from_pylist([_task_row(env) for env in envs], schema=TASKS_SCHEMA)
+    rows = []
+    for env in envs:
+        rows.append(_task_row(env))
+        _done(on_env, env.env_id)
+    table = pa.Table.from_pylist(rows, schema=TASKS_SCHEMA)
     target = Path(out)
     _write_atomically(target, force, lambda tmp: pq.write_table(table, tmp))
     return ExportResult("tasks", target, [env.env_id for env in envs])
 
 
 def export_corpus(corpus_root: str | Path, layout: str, out: str | Path, data_dir: str | Path | None = None,
-                  force: bool = False) -> ExportResult:
+                  force: bool = False, on_env: Callable[[str], None] | None = None) -> ExportResult:
     """Export a corpus in one of `LAYOUTS` (see the module docstring).
 
     Raises:
@@ -361,7 +375,7 @@ def export_corpus(corpus_root: str | Path, layout: str, out: str | Path, data_di
     if data_dir is not None and layout != "mlebench":
         raise ExportError("a data directory applies to the mlebench layout only")
     if layout == "sandmle":
-        return export_sandmle(corpus_root, out, force=force)
+        return export_sandmle(corpus_root, out, force=force, on_env=on_env)
     if layout == "mlebench":
-        return export_mlebench(corpus_root, out, data_dir=data_dir, force=force)
-    return export_tasks(corpus_root, out, force=force)
+        return export_mlebench(corpus_root, out, data_dir=data_dir, force=force, on_env=on_env)
+    return export_tasks(corpus_root, out, force=force, on_env=on_env)
