@@ -1,8 +1,7 @@
 """`sandmle bench`: the speed-up, throughput, sandbox/grading and quality figures, measured side by side in one run.
 
-Every section repeats its measurement and reports medians and ratios; the report states the machine it ran on.
-Output: `bench/results/<date>/results.json`, `report.md` and PNG plots. Nothing here is asserted: the benchmark
-measures, the README quotes it.
+Every section repeats its measurement and reports medians and ratios. Output: `bench/results/<date>/results.json`,
+`report.md` (goals table from `goals.py`) and PNG plots. Nothing is asserted: the benchmark measures.
 
 Sections:
 1. micro vs full — the same solution ladder on full-scale data (the real seeds with >= 20,000 rows, and synthetic
@@ -13,18 +12,13 @@ Sections:
 3. sandbox start-up per backend vs bare `python -c pass`; grading latency (warm service vs cold evaluator.py).
 4. corpus quality — yield, thresholds, ladder Kendall tau, diversity, near-duplicates, and fidelity: the Spearman
    correlation between the ladder's ranking on each real seed and on its synthetic environments.
-5. medal stability — every environment's ladder re-run with fresh seeds: how often each ladder submission keeps its
-   medal under the population leaderboard, beside the raw-run leaderboard (`medals.py`).
-6. profile — one slot per modality under cProfile (`hotspots.py`).
+5. medal stability under fresh ladder seeds (`medals.py`); 6. one slot per modality under cProfile (`hotspots.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 import json
-import os
-import platform
 import shutil
 import statistics
 import tempfile
@@ -33,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sandmle.bench.goals import goal_rows, machine_facts
 from sandmle.bench.report import plots, render_report
 
 __all__ = ["run_bench"]
@@ -45,21 +40,6 @@ LARGE_SEED_ROWS = 20_000
 # one synthetic spec per task family at full scale (movies' 7-label full-scale ladder alone would take ~10 minutes)
 MICRO_FULL_SEEDS = ("breast-cancer", "penguins", "wine", "diamonds", "anes96", "docstrings", "digits", "co2",
                     "whale-calls")
-
-
-def machine_facts() -> dict[str, Any]:
-    versions = {}
-    for pkg in ("numpy", "pandas", "scikit-learn", "prefect", "dask", "distributed", "great-expectations"):
-        try:
-            versions[pkg] = importlib.metadata.version(pkg)
-        except importlib.metadata.PackageNotFoundError:
-            versions[pkg] = None
-    try:
-        mem_gib = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    except (ValueError, OSError):
-        mem_gib = None
-    return {"cores": os.cpu_count(), "memory_gib": mem_gib, "python": platform.python_version(),
-            "platform": platform.platform(), "versions": versions, "date": dt.datetime.now(dt.UTC).isoformat()}
 
 
 def _level_stats(runs, lower_is_better: bool) -> dict[int, dict[str, float | None]]:
@@ -353,28 +333,6 @@ def bench_fidelity(corpus: Path, seeds: tuple[str, ...], max_real_rows: int) -> 
     rhos = [v["spearman_rho"] for v in out.values() if v["spearman_rho"] is not None]
     return {"per_seed": out, "mean_rho": round(statistics.fmean(rhos), 4) if rhos else None,
             "median_rho": round(statistics.median(rhos), 4) if rhos else None}
-
-
-def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Issue 19's goals against this run's figures: one row each, `pass` None when the run did not measure it."""
-    tp = results.get("throughput", {})
-    rows = [("accepted envs / min, whole bundled mix, 2 workers", tp.get("workers_2", {}).get("per_minute"),
-             ">=", 30.0),
-            ("accepted envs / min, tabular seeds, 2 workers", tp.get("tabular_workers_2", {}).get("per_minute"),
-             ">=", 60.0),
-            ("orchestration overhead, 1 worker vs plain loop", tp.get("overhead_vs_plain"), "<=", 0.10),
-            ("Dask speed-up, 2 workers vs 1", tp.get("speedup_2_vs_1"), ">=", 1.8)]
-    per_modality = results.get("quality", {}).get("per_modality_seconds", {})
-    rows += [(f"time per env / ladder compute, {m}", v.get("median_env_over_compute"), "<=", 1.1)
-             for m, v in per_modality.items()]
-    medal = results.get("medals", {})
-    rows.append(("medal agreement under fresh ladder seeds, worst environment (issue 16)", medal.get("min_agreement"),
-                 ">=", 0.9))
-    out = []
-    for name, value, op, goal in rows:
-        ok = None if value is None else (value >= goal if op == ">=" else value <= goal)
-        out.append({"goal": name, "value": value, "target": f"{op} {goal}", "pass": ok})
-    return out
 
 
 ALL_SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile")

@@ -1,0 +1,52 @@
+"""The machine a benchmark ran on, and the goals table: each goal of issues 16 and 19 against this run's figure,
+pass / FAIL / not measured.
+
+A goal whose figure the run did not measure is never reported as passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import os
+import platform
+from typing import Any
+
+__all__ = ["goal_rows", "machine_facts"]
+
+
+def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 19's goals against this run's figures: one row each, `pass` None when the run did not measure it."""
+    tp = results.get("throughput", {})
+    rows = [("accepted envs / min, whole bundled mix, 2 workers", tp.get("workers_2", {}).get("per_minute"),
+             ">=", 30.0),
+            ("accepted envs / min, tabular seeds, 2 workers", tp.get("tabular_workers_2", {}).get("per_minute"),
+             ">=", 60.0),
+            ("orchestration overhead, 1 worker vs plain loop", tp.get("overhead_vs_plain"), "<=", 0.10),
+            ("Dask speed-up, 2 workers vs 1", tp.get("speedup_2_vs_1"), ">=", 1.8)]
+    per_modality = results.get("quality", {}).get("per_modality_seconds", {})
+    rows += [(f"time per env / ladder compute, {m}", v.get("median_env_over_compute"), "<=", 1.1)
+             for m, v in per_modality.items()]
+    medal = results.get("medals", {})
+    rows.append(("medal agreement under fresh ladder seeds, worst environment (issue 16)", medal.get("min_agreement"),
+                 ">=", 0.9))
+    out = []
+    for name, value, op, goal in rows:
+        ok = None if value is None else (value >= goal if op == ">=" else value <= goal)
+        out.append({"goal": name, "value": value, "target": f"{op} {goal}", "pass": ok})
+    return out
+
+
+def machine_facts() -> dict[str, Any]:
+    versions = {}
+    for pkg in ("numpy", "pandas", "scikit-learn", "prefect", "dask", "distributed", "great-expectations"):
+        try:
+            versions[pkg] = importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            versions[pkg] = None
+    try:
+        mem_gib = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
+        mem_gib = None
+    return {"cores": os.cpu_count(), "memory_gib": mem_gib, "python": platform.python_version(),
+            "platform": platform.platform(), "versions": versions, "date": dt.datetime.now(dt.UTC).isoformat()}
