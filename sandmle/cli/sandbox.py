@@ -18,11 +18,13 @@ from sandmle.cli._app import app, print_json
 def doctor(
     as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
     clean: bool = typer.Option(False, "--clean", help="remove cgroups and workspaces left by killed runs"),
-    services: bool = typer.Option(True, "--services/--no-services",
-                                  help="also check the Prefect API, a Dask LocalCluster and great-expectations"),
+    services: bool = typer.Option(False, "--services/--no-services",
+                                  help="also check the Prefect API, a Dask LocalCluster and great-expectations "
+                                       "(~30 s; exit 1 when one fails)"),
 ) -> None:
-    """Which sandbox backends work here, what each isolates and misses, which one each policy picks; then the Prefect
-    API, Dask and great-expectations, each checked for real (exit 1 when one of them fails)."""
+    """Which sandbox backends work here, what each isolates and misses, which one each policy picks (about a second).
+    With --services, also the Prefect API, Dask and great-expectations, each checked for real (exit 1 when one of
+    them fails). The sandbox verdict never waits for, or depends on, those services."""
     from sandmle_core.errors import SandboxError
     from sandmle_core.sandbox import available_backends, get_sandbox
     from sandmle_core.sandbox.cgroups import cgroup_support
@@ -43,7 +45,7 @@ def doctor(
         print_json({"strict": choice["strict"], "permissive": choice["permissive"], "cgroups": cgroup_support(),
                     "backends": [s.__dict__ | {"isolates": list(s.isolates), "missing": list(s.missing)}
                                  for s in statuses], "cleaned": cleaned,
-                    "services": [c.__dict__ for c in checked]})
+                    "services": [c.__dict__ for c in checked], "services_checked": services})
         _exit_for_services(checked)
         return
     from rich.console import Console
@@ -66,6 +68,9 @@ def doctor(
     for c in checked:
         mark = "[green]ok[/]" if c.ok else "[bold red]FAILED[/]"
         console.print(f"{c.name}: {mark} {c.detail} ({c.seconds:.1f} s)", highlight=False, soft_wrap=True)
+    if not services:
+        console.print("services: not checked (`sandmle doctor --services` checks the Prefect API, a Dask "
+                      "LocalCluster and great-expectations)", highlight=False, soft_wrap=True)
     _exit_for_services(checked)
 
 
