@@ -23,9 +23,9 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import grade_submission
 from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.metrics import get_metric
-from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
 from sandmle_core.records import read_manifest
 from sandmle_core.taskspec import TaskSpec
+from tests.fixtures.rebuild import first_accepted, rebuild_slot
 
 pytestmark = pytest.mark.slow
 SEED, K, RNG = "whale-calls", 3, 31
@@ -68,13 +68,9 @@ def test_audio_environments_are_accepted_with_sound_thresholds(corpus):
 
 def test_rebuild_is_byte_identical(corpus, tmp_path):
     out, _ = corpus
-    first = _accepted(out)[0]
-    row = next(r for r in read_manifest(Corpus(out)).to_pylist() if r["status"] == "accepted")
-    again = tmp_path / "again"
-    _, profile = analyze_seed(SEED, again)
-    job = next(j for j in plan_slots(SEED, read_profile(profile), K, RNG, again) if j.key.index == row["index"])
-    assert run_slot(job).status == "accepted"
-    assert hash_files(first, exclude=()) == hash_files(Corpus(again).env_dir(row["env_id"]), exclude=())
+    row, first = first_accepted(out)
+    again = rebuild_slot(SEED, K, RNG, row["index"], row["env_id"], tmp_path / "again")
+    assert hash_files(first, exclude=()) == hash_files(again, exclude=())
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from sandmle_core.agents.checks import grader_checks
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import grade_submission
 from sandmle_core.layout import Corpus, hash_files, read_environment
-from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
 from sandmle_core.records import read_manifest
 from sandmle_core.seeds import seed_refs
 from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.mlebench import write_competition
+from tests.fixtures.rebuild import first_accepted, rebuild_slot
 
 pytestmark = pytest.mark.slow
 COMP, K, RNG = "denoising-dirty-documents", 1, 7
@@ -61,13 +61,9 @@ def test_environments_are_accepted_and_keep_the_denoising_dna(built):
 
 def test_rebuild_is_byte_identical(built, tmp_path):
     out, ref = built
-    rows, accepted = _accepted(out)
-    row = next(r for r in rows if r["status"] == "accepted")
-    again = tmp_path / "again"
-    _, profile = analyze_seed(ref, again)
-    job = next(j for j in plan_slots(ref, read_profile(profile), K, RNG, again) if j.key.index == row["index"])
-    assert run_slot(job).status == "accepted"
-    assert hash_files(accepted[0], exclude=()) == hash_files(Corpus(again).env_dir(row["env_id"]), exclude=())
+    row, first = first_accepted(out)
+    again = rebuild_slot(ref, K, RNG, row["index"], row["env_id"], tmp_path / "again")
+    assert hash_files(first, exclude=()) == hash_files(again, exclude=())
 
 
 def test_clean_targets_in_public_and_a_grader_ignoring_ids_are_rejected(built, tmp_path):

@@ -19,11 +19,11 @@ from sandmle_core.agents.checks import grader_checks
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import grade_submission
 from sandmle_core.layout import Corpus, hash_files, read_environment
-from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
 from sandmle_core.records import read_manifest
 from sandmle_core.seeds import seed_refs
 from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.mlebench import write_competition
+from tests.fixtures.rebuild import first_accepted, rebuild_slot
 
 pytestmark = pytest.mark.slow
 COMP, K, RNG = "text-normalization-challenge-english-language", 2, 5
@@ -87,13 +87,9 @@ def test_the_contract_proves_class_absent_from_test(corpus, tmp_path):
 
 def test_rebuild_is_byte_identical(corpus, tmp_path):
     ref, out = corpus
-    first = _accepted(out)[0][0]
-    row = next(r for r in read_manifest(Corpus(out)).to_pylist() if r["status"] == "accepted")
-    again = tmp_path / "again"
-    _, profile = analyze_seed(ref, again)
-    job = next(j for j in plan_slots(ref, read_profile(profile), K, RNG, again) if j.key.index == row["index"])
-    assert run_slot(job).status == "accepted"
-    assert hash_files(first, exclude=()) == hash_files(Corpus(again).env_dir(row["env_id"]), exclude=())
+    row, first = first_accepted(out)
+    again = rebuild_slot(ref, K, RNG, row["index"], row["env_id"], tmp_path / "again")
+    assert hash_files(first, exclude=()) == hash_files(again, exclude=())
 
 
 def test_planted_answers_in_public_and_grader_ignoring_ids_are_rejected(corpus, tmp_path):
