@@ -47,10 +47,13 @@ __all__ = [
     "make_env_id",
     "publish_environment",
     "read_environment",
+    "spec_digest",
     "write_config",
 ]
 
 CONFIG = "config.yaml"
+# libyaml's safe loader reads a config ~8x faster than the pure-Python one (same documents, same safety)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED_FILES: tuple[str, ...] = (
     CONFIG,
     "description.md",
@@ -255,22 +258,38 @@ class Environment:
         return [float(s) for s in scores]
 
 
+def spec_digest(spec: dict[str, Any]) -> str:
+    """sha256 of a spec dict's key-sorted compact JSON: `TaskSpec.spec_hash()` of the spec it was dumped from."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
 def read_config(env_dir: Path) -> EnvironmentConfig:
-    """Parse and validate `config.yaml` of one environment folder."""
+    """Parse and validate `config.yaml` of one environment folder.
+
+    config.yaml is the one file its own `hashes` cannot cover, so its `sandmle.spec` block (the last, and the
+    largest) is checked against `sandmle.spec_hash`: a file cut short inside the spec still parses as YAML, and
+    would otherwise be read as a smaller spec.
+    """
     path = env_dir / CONFIG
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError as exc:
         raise EnvironmentFormatError(path, "missing: every environment needs a config.yaml") from exc
+    except UnicodeDecodeError as exc:
+        raise EnvironmentFormatError(path, f"not UTF-8 text (byte {exc.start})") from exc
     except (OSError, yaml.YAMLError) as exc:
         raise EnvironmentFormatError(path, f"not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise EnvironmentFormatError(path, f"must hold a mapping, found {type(raw).__name__}")
     try:
-        return EnvironmentConfig.model_validate(raw)
+        config = EnvironmentConfig.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
         raise EnvironmentFormatError(path, f"invalid config ({problems})") from exc
+    if spec_digest(config.sandmle.spec) != config.sandmle.spec_hash:
+        raise EnvironmentFormatError(path, "sandmle.spec does not match sandmle.spec_hash: the file was cut short "
+                                           "or edited after the build")
+    return config
 
 
 def read_environment(env_dir: str | Path, verify_hashes: bool = False) -> Environment:

@@ -182,29 +182,44 @@ def validate(
 def list_envs(
     corpus: Path = typer.Argument(..., help="corpus folder"),
     status: str = typer.Option(None, "--status", help="only rows with this status (accepted, failed, ...)"),
+    check: bool = typer.Option(False, "--check", help="also read every listed environment's config.yaml (about "
+                                                      "25 ms each) and show what is missing or broken; exit 1 if any"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """The corpus manifest: one row per slot."""
-    from sandmle_core.layout import Corpus
+    """The corpus manifest: one row per slot (with --check, each accepted environment's folder is read too)."""
+    from sandmle_core.errors import EnvironmentFormatError
+    from sandmle_core.layout import Corpus, read_config
     from sandmle_core.records import read_manifest
 
-    rows = read_manifest(Corpus(check_corpus(corpus))).to_pylist()
+    store = Corpus(check_corpus(corpus))
+    rows = read_manifest(store).to_pylist()
     if status:
         rows = [r for r in rows if r["status"] == status]
+    columns = ["env_id", "status", "modality", "task_type", "metric", "domain", "n_train", "reference_score", "gold"]
+    if check:
+        columns.append("problem")
+        for r in rows:
+            r["problem"] = None
+            if r["status"] == "accepted" and r.get("env_id"):
+                try:
+                    read_config(store.env_dir(r["env_id"]))
+                except EnvironmentFormatError as exc:
+                    r["problem"] = str(exc)
+    broken = sum(bool(r.get("problem")) for r in rows)
     if as_json:
         print_json(rows)
-        return
-    from rich.console import Console
-    from rich.table import Table
+    else:
+        from rich.console import Console
+        from rich.table import Table
 
-    table = Table(title=f"{corpus} — {len(rows)} slots")
-    for col in ("env_id", "status", "modality", "task_type", "metric", "domain", "n_train", "reference_score", "gold"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(*(str(r.get(c)) if r.get(c) is not None else "" for c in
-                        ("env_id", "status", "modality", "task_type", "metric", "domain", "n_train",
-                         "reference_score", "gold")))
-    Console().print(table)
+        table = Table(title=f"{corpus} — {len(rows)} slots" + (f", {broken} broken" if check else ""))
+        for col in columns:
+            table.add_column(col)
+        for r in rows:
+            table.add_row(*(str(r.get(c)) if r.get(c) is not None else "" for c in columns))
+        Console().print(table)
+    if broken:
+        raise typer.Exit(1)
 
 
 @app.command()

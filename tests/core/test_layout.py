@@ -20,6 +20,7 @@ from sandmle_core.layout import (
     make_env_id,
     publish_environment,
     read_environment,
+    spec_digest,
     write_config,
 )
 from sandmle_core.leaderboard import Thresholds
@@ -35,6 +36,7 @@ from sandmle_core.records import (
 from sandmle_core.spec import GradingSpec
 
 GRADING = GradingSpec(metric="auc", id_column="id", target_columns=("y",), submission_columns=("y",))
+SPEC = {"title": "Toy", "columns": ["x", "z"]}
 
 
 def write_env(folder: Path, env_id: str = "toy-retail-0123abcd") -> Path:
@@ -53,8 +55,8 @@ def write_env(folder: Path, env_id: str = "toy-retail-0123abcd") -> Path:
         thresholds=Thresholds(gold=0.9, silver=0.9, bronze=0.9, median=0.7, lower_is_better=False, n_entries=3),
         sizes={"train": 2, "test": 2},
         provenance=Provenance(seed_id="toy", index=0, rng_seed=1, backend="offline", sandmle_version="0"),
-        spec_hash="0123abcd" * 8, data_hash=data_digest(hash_files(folder / "prepared", exclude=())),
-        hashes=hash_files(folder), spec={"title": "Toy"},
+        spec_hash=spec_digest(SPEC), data_hash=data_digest(hash_files(folder / "prepared", exclude=())),
+        hashes=hash_files(folder), spec=SPEC,
     )
     write_config(folder, EnvironmentConfig.for_environment(env_id, "Toy", block))
     return folder
@@ -94,6 +96,15 @@ def _break(kind: str, root: Path) -> str:
         data["sandmle"]["data_hash"] = "0" * 64
         (root / "config.yaml").write_text(yaml.safe_dump(data))
         return "config.yaml"
+    if kind == "cut short in the spec":  # still valid YAML: the spec just lost its last column
+        text = (root / "config.yaml").read_text()
+        (root / "config.yaml").write_text(text[:text.index("    - z")])
+        return "config.yaml"
+    if kind == "edited spec":
+        data = yaml.safe_load((root / "config.yaml").read_text())
+        data["sandmle"]["spec"]["title"] = "Other"
+        (root / "config.yaml").write_text(yaml.safe_dump(data))
+        return "config.yaml"
     if kind == "changed file":
         (root / "prepared" / "public" / "train.csv").write_text("id,x,y\n1,0.1,1\n")
         return "train.csv"
@@ -101,7 +112,7 @@ def _break(kind: str, root: Path) -> str:
 
 
 @pytest.mark.parametrize("kind", ["no config", "bad yaml", "bad field", "no answers", "answers in public",
-                                  "edited data_hash", "changed file"])
+                                  "edited data_hash", "cut short in the spec", "edited spec", "changed file"])
 def test_broken_folder_names_the_file(tmp_path: Path, kind: str) -> None:
     root = write_env(tmp_path / "e")
     name = _break(kind, root)
