@@ -118,22 +118,30 @@ def regenerate_after_failures(flow: Any, flow_run: Any, state: Any) -> None:
 
     Runs started by the CLI or by hand have no deployment: their operator runs `sandmle regenerate` (the exit code
     and the failure records say when). A build that failed only because a seed is unsupported triggers nothing:
-    regenerating cannot fix an unsupported seed."""
+    regenerating cannot fix an unsupported seed. When the regenerate-failed deployment is not registered (a work
+    pool that deployed only the nightly), the run's log in the UI says so and names the command to run instead."""
     from prefect.deployments import run_deployment
-    from prefect.logging import get_logger
+    from prefect.exceptions import ObjectNotFound
+    from prefect.logging.loggers import flow_run_logger
 
-    logger = get_logger("sandmle.hooks")
     if flow_run.deployment_id is None:
         return
     data = state.result(raise_on_failure=False)
     if not isinstance(data, dict) or "slot(s) failed" not in (state.message or ""):
         return
+    logger = flow_run_logger(flow_run=flow_run, flow=flow)  # reaches the run's log in the UI, unlike a plain logger
     params = flow_run.parameters
-    run = run_deployment(REGENERATE_DEPLOYMENT, timeout=0, as_subflow=False,
-                         parameters={"corpus": data["corpus"], "backend": params.get("backend", "offline"),
-                                     "workers": params.get("workers"), "max_attempts": params.get(
-                                         "max_attempts", DEFAULT_ATTEMPTS)},
-                         tags=["sandmle", "after-failed-build", f"build-run:{flow_run.id}"])
+    try:
+        run = run_deployment(REGENERATE_DEPLOYMENT, timeout=0, as_subflow=False,
+                             parameters={"corpus": data["corpus"], "backend": params.get("backend", "offline"),
+                                         "workers": params.get("workers"), "max_attempts": params.get(
+                                             "max_attempts", DEFAULT_ATTEMPTS)},
+                             tags=["sandmle", "after-failed-build", f"build-run:{flow_run.id}"])
+    except ObjectNotFound:
+        logger.error("build %s ended with failures (%s), but the %s deployment is not registered: nothing was "
+                     "triggered; run `sandmle regenerate %s`, or deploy deployments/nightly.py (it registers both)",
+                     flow_run.name, state.message, REGENERATE_DEPLOYMENT, data["corpus"])
+        return
     logger.info("build %s ended with failures (%s): triggered %s as flow run %s", flow_run.name, state.message,
                 REGENERATE_DEPLOYMENT, run.name)
 

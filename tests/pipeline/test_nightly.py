@@ -86,3 +86,39 @@ def test_two_nights_grow_the_corpus_and_a_failed_night_triggers_regenerate(prefe
     assert added == {"breast-cancer:20261130:0"}
     assert "+ breast-cancer:20261130:0" in result.output and result.output.rstrip().endswith(
         "1 added, 0 dropped, 0 changed")
+
+
+def test_a_failed_night_without_the_regenerate_deployment_says_so_in_its_log(prefect_api, tmp_path, monkeypatch):
+    """A work pool that deployed only the nightly: the hook triggers nothing and the night's log in the API names
+    the missing deployment and the command to run instead (no traceback from the hook)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.exceptions import ObjectNotFound
+    from prefect.logging.handlers import APILogWorker
+    from sandmle.deployments.nightly import deployments
+    from sandmle.flows.build_corpus import REGENERATE_DEPLOYMENT
+
+    from sandmle_core.faults import FAULT_PLAN_ENV
+
+    out = tmp_path / "corpus-alone"
+    (nightly,) = [d for d in deployments(out=str(out), seeds=["breast-cancer"], per_seed=1, workers=1,
+                                         max_attempts=1) if d.name == "nightly-corpus"]
+    nightly.apply()
+    with get_client(sync_client=True) as client:  # the other test of this file may have registered it
+        try:
+            client.delete_deployment(client.read_deployment_by_name(REGENERATE_DEPLOYMENT).id)
+        except ObjectNotFound:
+            pass
+    plan = tmp_path / "faults.json"
+    plan.write_text(json.dumps({"faults": [{"stage": "ladder", "slot": "breast-cancer:0", "times": 99,
+                                            "error": "generation"}]}))
+    monkeypatch.setenv(FAULT_PLAN_ENV, str(plan))
+
+    night, state = _night(28)
+    assert state.is_failed() and state.message == "1 slot(s) failed", state.message
+    assert _runs_tagged(f"build-run:{night.id}") == []
+    APILogWorker.drain_all(timeout=60)  # the hook's log line is sent by a background worker: wait for it
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[night.id])))
+    said = [log.message for log in logs if "is not registered" in log.message]
+    assert len(said) == 1 and f"sandmle regenerate {out.resolve()}" in said[0], [log.message for log in logs][-5:]
