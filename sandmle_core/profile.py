@@ -143,11 +143,13 @@ def _dna_grading(seed: SeedTask, max_rows: int) -> tuple[pd.DataFrame, GradingSp
 
 
 def _train_from_names(seed: SeedTask, dna: TaskDNA) -> pd.DataFrame:
-    """The label table of an audio seed that has none: its training clips' names end in their label (the whale
-    challenge's `..._TRAIN7_1.aif`). One row per training clip: the file name as the id, its path, the label.
+    """The label table of an audio or image seed that has none: its training files' names carry their label (the
+    whale challenge's `..._TRAIN7_1.aif`, dogs vs. cats' `cat.0.jpg`). One row per training file: the file name as
+    the id, its path, the label.
 
     Raises:
-        UnsupportedSeed: when the seed is not a one-target audio classification or its names carry no label.
+        UnsupportedSeed: when the seed is not a one-target audio or image classification or its names carry no
+            label.
     """
     named = None
     if dna.modality == "audio" and dna.task_type in ("binary", "multiclass") and len(dna.target_columns) == 1:
@@ -155,6 +157,10 @@ def _train_from_names(seed: SeedTask, dna: TaskDNA) -> pd.DataFrame:
         named = labels_from_names([p for p in inventory.media.get("audio", []) if "train" in p.lower()])
     if dna.modality == "image" and dna.task_type in ("binary", "multiclass") and len(dna.target_columns) == 1:
         named = _image_labels_from_names(seed)
+    if named is None and dna.modality == "image" and dna.task_type in ("binary", "multiclass"):
+        raise UnsupportedSeed(seed.public_dir, "unsupported labels: no label table, and the training images' names "
+                                               "carry no label (`<label>.<number>.<ext>` or `<name>_<label>.<ext>`, "
+                                               "2 to 20 labels)")
     if named is None and dna.modality != "audio":
         raise UnsupportedSeed(seed.public_dir, f"unsupported labels: no label table; the {dna.modality} "
                                                f"{dna.task_type} task keeps its labels in media file names, "

@@ -100,3 +100,21 @@ def test_rebuild_is_byte_identical(built, tmp_path):
     assert run_slot(job).status == "accepted"
     first = Corpus(root / "corpus").env_dir(row["env_id"])
     assert hash_files(first, exclude=()) == hash_files(Corpus(again).env_dir(row["env_id"]), exclude=())
+
+
+def test_training_photos_without_labels_in_their_names_are_refused_with_the_reason(tmp_path):
+    import zipfile
+
+    from sandmle_core.errors import UnsupportedSeed
+    from sandmle_core.profile import profile_seed
+    from sandmle_core.seeds import load_seed
+
+    paths = write_competition(COMP, tmp_path, "combined")
+    archive = paths["public"] / "train.zip"
+    with zipfile.ZipFile(archive) as old:
+        members = {n: old.read(n) for n in old.namelist()}
+    with zipfile.ZipFile(archive, "w") as new:  # the photos renamed by a running number: the labels are gone
+        for k, data in enumerate(members.values()):
+            new.writestr(f"train/{k}.jpg", data)
+    with pytest.raises(UnsupportedSeed, match="training images' names carry no label"):
+        profile_seed(load_seed(paths["competition"]))
