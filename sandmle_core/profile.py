@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from sandmle_core.errors import SeedError, UnsupportedSeed
 from sandmle_core.metrics import METRICS
 from sandmle_core.modalities import detect_modality, get_kit
-from sandmle_core.modalities.classes import labels_from_names
+from sandmle_core.modalities.classes import labels_from_names, labels_from_prefixes
 from sandmle_core.profiling import TaskDNA, read_dna, read_table
 from sandmle_core.profiling.inventory import take_inventory
 from sandmle_core.profiling.verdict import hosting_problem
@@ -143,16 +143,24 @@ def _dna_grading(seed: SeedTask, max_rows: int) -> tuple[pd.DataFrame, GradingSp
 
 
 def _train_from_names(seed: SeedTask, dna: TaskDNA) -> pd.DataFrame:
-    """The label table of an audio seed that has none: its training clips' names end in their label (the whale
-    challenge's `..._TRAIN7_1.aif`). One row per training clip: the file name as the id, its path, the label.
+    """The label table of an audio or image seed that has none: its training files' names carry their label (the
+    whale challenge's `..._TRAIN7_1.aif`, dogs vs. cats' `cat.0.jpg`). One row per training file: the file name as
+    the id, its path, the label.
 
     Raises:
-        UnsupportedSeed: when the seed is not a one-target audio classification or its names carry no label.
+        UnsupportedSeed: when the seed is not a one-target audio or image classification or its names carry no
+            label.
     """
     named = None
     if dna.modality == "audio" and dna.task_type in ("binary", "multiclass") and len(dna.target_columns) == 1:
         inventory = take_inventory(seed.public_dir)
         named = labels_from_names([p for p in inventory.media.get("audio", []) if "train" in p.lower()])
+    if dna.modality == "image" and dna.task_type in ("binary", "multiclass") and len(dna.target_columns) == 1:
+        named = _image_labels_from_names(seed)
+    if named is None and dna.modality == "image" and dna.task_type in ("binary", "multiclass"):
+        raise UnsupportedSeed(seed.public_dir, "unsupported labels: no label table, and the training images' names "
+                                               "carry no label (`<label>.<number>.<ext>` or `<name>_<label>.<ext>`, "
+                                               "2 to 20 labels)")
     if named is None and dna.modality != "audio":
         raise UnsupportedSeed(seed.public_dir, f"unsupported labels: no label table; the {dna.modality} "
                                                f"{dna.task_type} task keeps its labels in media file names, "
@@ -165,10 +173,18 @@ def _train_from_names(seed: SeedTask, dna: TaskDNA) -> pd.DataFrame:
     if named is None:
         raise UnsupportedSeed(seed.public_dir, "unsupported labels: no label table, and the training clips' names "
                                                "carry no label (`<name>_<label>.<ext>`)")
-    train = pd.DataFrame({dna.id_column: named["name"], "clip_file": named["path"].str.split("!").str[-1],
+    media = "image_file" if dna.modality == "image" else "clip_file"
+    train = pd.DataFrame({dna.id_column: named["name"], media: named["path"].str.split("!").str[-1],
                           dna.target_columns[0]: named["label"]})
-    train.attrs["labels_in_names"] = True  # the audio kit's profile details keep it for the drafter
+    train.attrs["labels_in_names"] = True  # the audio and image kits' profile details keep it for the drafter
     return train
+
+
+def _image_labels_from_names(seed: SeedTask) -> pd.DataFrame | None:
+    """The labels of an image seed's training photos read from their names: `<name>_<label>.<ext>` or, as dogs vs.
+    cats names them, `<label>.<number>.<ext>`; None when the names carry none."""
+    images = [p for p in take_inventory(seed.public_dir).media.get("image", []) if "train" in p.lower()]
+    return labels_from_names(images) if labels_from_names(images) is not None else labels_from_prefixes(images)
 
 
 def _task_type(grading: GradingSpec, train: pd.DataFrame, modality: Modality) -> TaskType:

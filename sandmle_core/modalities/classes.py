@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["LOAD_SNIPPET", "PRIOR_LEVEL", "ClassPlan", "draw_labels", "label_noise", "labels_from_names",
-           "name_with_label", "oracle_submission", "plan_classes"]
+           "labels_from_prefixes", "name_with_label", "oracle_submission", "plan_classes"]
 
 # the ladder scripts' reader of the public tables (a seeded 90% subsample per ladder seed); the script's harness
 # defines TARGET and SEED, and imports os, numpy and pandas
@@ -177,6 +177,25 @@ def labels_from_names(paths: list[str], max_classes: int = 20) -> pd.DataFrame |
         return None
     labels = [s.rsplit("_", 1)[1] for s in stems]
     if not 2 <= len(set(labels)) <= max_classes or any(not lab for lab in labels):
+        return None
+    frame = pd.DataFrame({"name": names, "path": list(paths), "label": labels})
+    return frame.sort_values("path", kind="stable").reset_index(drop=True)
+
+
+def labels_from_prefixes(paths: list[str], max_classes: int = 20) -> pd.DataFrame | None:
+    """The labels training media carry at the front of their file names (`<label>.<number>.<ext>`, as dogs vs. cats
+    names its photos `cat.0.jpg`, `dog.1.jpg`), or None when they carry none.
+
+    Returns:
+        The same frame as `labels_from_names` (`name`, `path`, `label`, sorted by path); None when a name is not
+        `<label>.<number>.<ext>`, or the labels take fewer than 2 or more than `max_classes` values.
+    """
+    names = [p.split("!")[-1].rsplit("/", 1)[-1] for p in paths]
+    parts = [n.split(".") for n in names]
+    if not parts or any(len(p) != 3 or not p[0] or not p[1].isdigit() for p in parts):
+        return None
+    labels = [p[0] for p in parts]
+    if not 2 <= len(set(labels)) <= max_classes:
         return None
     frame = pd.DataFrame({"name": names, "path": list(paths), "label": labels})
     return frame.sort_values("path", kind="stable").reset_index(drop=True)

@@ -63,7 +63,9 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
             "text-normalization-challenge-english-language", "text-normalization-challenge-russian-language",
             "denoising-dirty-documents",
             # binary image seeds with a probability column: the image kit drafts detection tasks
-            "aerial-cactus-identification", "histopathologic-cancer-detection"} <= set(kept), (kept, refused)
+            "aerial-cactus-identification", "histopathologic-cancer-detection",
+            # labels in the training photos' names (cat.0.jpg): the image kit reads them
+            "dogs-vs-cats-redux-kernels-edition"} <= set(kept), (kept, refused)
 
 
 def test_leaks_and_roles_are_recorded(tmp_path):

@@ -12,8 +12,9 @@ from sandmle_core.seeds import seed_refs
 from tests.fixtures.mlebench import EXPECTED, write_competition
 
 WHALE = "the-icml-2013-whale-challenge-right-whale-redux"
+DOGS_VS_CATS = "dogs-vs-cats-redux-kernels-edition"
 BUILT = ("tabular-playground-series-may-2022", "text-normalization-challenge-english-language",
-         "text-normalization-challenge-russian-language", WHALE)
+         "text-normalization-challenge-russian-language", WHALE, DOGS_VS_CATS)
 # spooky (text), dog breeds (image, 120 classes) and aerial cactus build too: kept out of the suite for time (see
 # README "Seeds"); the profile test checks they are profiled for generation. Denoising (image-to-image) builds through
 # the same pipeline in tests/core/modalities/test_image2image_build.py.
@@ -50,6 +51,12 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
             assert all(p.endswith(f"_{y}.aif") for p, y in zip(train["clip"], train[target], strict=True))
             assert all(p == f"clips/{i}.aif" for p, i in zip(test["clip"], test["clip_id"], strict=True))
             assert (public / test["clip"].iloc[0]).read_bytes()[8:12] == b"AIFF"
+        if config["sandmle"]["provenance"]["seed_id"] == DOGS_VS_CATS:  # training image names end in the label
+            public = env / "prepared" / "public"
+            train, test = pd.read_csv(public / "train.csv", dtype=str), pd.read_csv(public / "test.csv", dtype=str)
+            target = config["sandmle"]["spec"]["target"]["columns"][0]
+            assert all(p.endswith(f"_{y}.png") for p, y in zip(train["image"], train[target], strict=True))
+            assert all(p == f"images/{i}.png" for p, i in zip(test["image"], test["image_id"], strict=True))
     assert set(built) == set(BUILT), (result["counts"], {k: v.message[:200] for k, v in failures.items()})
     for comp_id, block in built.items():  # the DNA is kept: same modality, task type and metric
         assert block["modality"] == EXPECTED[comp_id].modality

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sandmle_core.modalities.base import ModalityKit
-from sandmle_core.modalities.image import drafter, ladder, synthesizer
+from sandmle_core.modalities.image import drafter, ladder, story, synthesizer
 from sandmle_core.modalities.image.drafter import ID_COLUMN, IMAGE_COLUMN
 from sandmle_core.modalities.image.rule import ImageRule
 from sandmle_core.modalities.image.synthesizer import IMAGE_DIR
@@ -43,16 +43,21 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
 
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
-    return {"image_column": next((f.name for f in public if f.kind == "image"), None)}
+    return {"image_column": next((f.name for f in public if f.kind == "image"), None),
+            "labels_in_names": bool(train.attrs.get("labels_in_names", False))}
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     line = (f"- `{IMAGE_DIR}/` — one PNG per row; the `{IMAGE_COLUMN}` column holds its path relative to the data "
             "folder.")
+    if isinstance(spec.rule, ImageRule) and spec.rule.label_in_name:
+        line += (" As in the original competition, a training image's file name ends in its label "
+                 "(`img00042_1.png`); test images are named by their id only.")
     return [*files[:2], line, *files[2:]]
 
 
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.IMAGE, rule_model=ImageRule, test_rows=(100, 250),
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
-    ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files)
+    ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files,
+    row_noun=story.row_noun, story_template=story.story)

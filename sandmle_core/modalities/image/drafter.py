@@ -151,11 +151,15 @@ def draft(ctx: DraftContext) -> Draft:
         blotch_radius=(0.08, _r(0.15 + 0.1 * strength)),
         label_noise=_r(0.03 + 0.07 * difficulty) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
         metadata=_metadata(k, rng, max(0.0, ctx.dna.missing_rate)),
+        # a seed whose training photos carry their label in their names gets such names (read after every draw)
+        label_in_name=bool((getattr(ctx.profile, "details", None) or {}).get("labels_in_names", False)),
     )
     size = rule.image_size
     columns = [ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,
                           description=f"path of the image ({vocab.subject}, {size}x{size} pixels, PNG), relative to "
-                                      f"the data folder")]
+                                      f"the data folder"
+                                      + ("; a training image's name ends in its label, `_<label>`"
+                                         if rule.label_in_name else ""))]
     columns += [ColumnSpec(name=m.name, kind=ColumnKind.NUMERIC, description=m.description, unit=m.unit,
                            nullable=m.missing_rate > 0) for m in rule.metadata]
     return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title)

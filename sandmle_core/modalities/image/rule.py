@@ -92,6 +92,8 @@ class ImageRule(_Frozen):
         blotch_radius: (low, high) blotch radius as a share of the image half-width.
         label_noise: probability that a label is replaced by a uniformly drawn other class.
         metadata: the public numeric capture-setting columns, in file order.
+        label_in_name: training images are named `<id>_<label>.png`, as dogs vs. cats ships its labels in file
+            names (test images are named by their id only).
     """
 
     kind: Literal["image"] = "image"
@@ -109,6 +111,7 @@ class ImageRule(_Frozen):
     blotch_radius: tuple[float, float]
     label_noise: float = Field(ge=0.0, lt=0.5)
     metadata: tuple[MetadataColumn, ...] = ()
+    label_in_name: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> ImageRule:

@@ -20,7 +20,7 @@ from PIL import Image
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
-from sandmle_core.modalities.classes import oracle_submission, plan_classes
+from sandmle_core.modalities.classes import name_with_label, oracle_submission, plan_classes
 from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
 from sandmle_core.modalities.image.rule import SHAPES, ImageRule
 from sandmle_core.slots import SlotStreams
@@ -28,7 +28,7 @@ from sandmle_core.slots import SlotStreams
 if TYPE_CHECKING:
     from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["IMAGE_DIR", "render_images", "synthesize"]
+__all__ = ["IMAGE_DIR", "image_paths", "render_images", "synthesize"]
 
 IMAGE_DIR = "images"
 
@@ -176,6 +176,13 @@ def _metadata_values(rule: ImageRule, truth: np.ndarray, rng: np.random.Generato
     return values_of, brightness, noise_gain
 
 
+def image_paths(rule: ImageRule, ids: list[str], published: list[str], n_train: int) -> list[str]:
+    """Each image's path relative to the data folder: `images/<id>.png`; with `label_in_name` a training image is
+    `images/<id>_<label>.png` (its published label, as dogs vs. cats names its photos); test names never carry one."""
+    return [f"{IMAGE_DIR}/{name_with_label(i, label) if rule.label_in_name and row < n_train else i}.png"
+            for row, (i, label) in enumerate(zip(ids, published, strict=True))]
+
+
 def _write_images(rule: ImageRule, truth: np.ndarray, ids: list[str], streams: SlotStreams, image_dir: Path,
                   brightness: np.ndarray, noise_gain: np.ndarray) -> None:
     n = len(truth)
@@ -187,8 +194,8 @@ def _write_images(rule: ImageRule, truth: np.ndarray, ids: list[str], streams: S
         rows = slice(start, min(n, start + CHUNK))
         pixels = render_images(rule, truth[rows], nuisance.take(rows), brightness[rows], noise_gain[rows],
                                streams("synth", "pixels", chunk))
-        for image_id, array in zip(ids[rows], pixels, strict=True):
-            Image.fromarray(array).save(image_dir / f"{image_id}.png", format="PNG", optimize=False,
+        for rel, array in zip(ids[rows], pixels, strict=True):
+            Image.fromarray(array).save(image_dir.parent / rel, format="PNG", optimize=False,
                                         compress_level=6)
 
 
@@ -208,10 +215,11 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     meta_values, brightness, noise_gain = _metadata_values(rule, truth, streams("synth", "metadata"))
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
-    _write_images(rule, truth, ids, streams, folder.public / IMAGE_DIR, brightness, noise_gain)
+    paths = image_paths(rule, ids, [classes[int(i)] for i in noisy], n_train)
+    _write_images(rule, truth, paths, streams, folder.public / IMAGE_DIR, brightness, noise_gain)
 
     g, target = spec.grading, spec.target.columns[0]
-    frame = pd.DataFrame({g.id_column: ids, IMAGE_COLUMN: [f"{IMAGE_DIR}/{i}.png" for i in ids]})
+    frame = pd.DataFrame({g.id_column: ids, IMAGE_COLUMN: paths})
     for name, values in meta_values.items():
         frame[name] = values
     frame[target] = [classes[int(i)] for i in noisy]
@@ -234,5 +242,6 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
         "test_class_counts": counts(test),
         "label_noise_share": round(float((noisy != truth).mean()), 4),
         "metadata_columns": [m.name for m in rule.metadata],
+        "label_in_name": rule.label_in_name,
     }
     return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)

@@ -1,0 +1,32 @@
+"""How an image environment's description frames its task: the rows are images, and the story says so.
+
+A domain's own story is written for its tabular records ("from dispatch and truck telemetry"); told of an image task
+it would describe inputs the task does not have. `story` frames the task by what the domain's images show instead,
+and `row_noun` calls a row what it is.
+
+Imports: the shared vocabulary only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sandmle_core.catalog.schema import Domain
+    from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["row_noun", "story"]
+
+
+def row_noun(spec: TaskSpec) -> str:
+    """One row of train.csv: one image (and its capture metadata)."""
+    return "one image"
+
+
+def story(domain: Domain) -> str:
+    """The story template (`{entity}`, `{target}` placeholders) of an image task in this domain: who photographs
+    what, and what is to be told from the picture."""
+    subject = domain.image.subject if domain.image is not None else "a photograph"
+    return (f"Each {{entity}} comes with {subject}. The label to predict ({{target}}) is read from the image alone, "
+            "as a trained inspector would, despite uneven lighting, shifted framing, sensor noise and smudges on the "
+            "lens.")
