@@ -226,6 +226,10 @@ def render_report(results: dict[str, Any]) -> str:
         lines += _medal_lines(results["medals"])
     if results.get("profile"):
         lines += _profile_lines(results["profile"])
+    if results.get("acceptance"):
+        from sandmle.bench.acceptance import acceptance_lines
+
+        lines += acceptance_lines(results["acceptance"])
     for png in results.get("plots", []):
         lines.append(f"![{png}]({png})")
     return "\n".join(lines) + "\n"

@@ -13,6 +13,8 @@ Sections:
 4. corpus quality — yield, thresholds, ladder Kendall tau, diversity, near-duplicates, and fidelity: the Spearman
    correlation between the ladder's ranking on each real seed and on its synthetic environments.
 5. medal stability under fresh ladder seeds (`medals.py`); 6. one slot per modality under cProfile (`hotspots.py`).
+7. acceptance — K slots per generator family on its bundled or fixture seed, accepted/K and ladder tau
+   (`acceptance.py`; K=10, 2 with --quick).
 """
 
 from __future__ import annotations
@@ -335,7 +337,7 @@ def bench_fidelity(corpus: Path, seeds: tuple[str, ...], max_real_rows: int) -> 
             "median_rho": round(statistics.median(rhos), 4) if rhos else None}
 
 
-ALL_SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile")
+ALL_SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile", "acceptance")
 
 
 def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ALL_SECTIONS) -> Path:
@@ -376,6 +378,10 @@ def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = A
             from sandmle.bench.hotspots import profile_builds
 
             results["profile"] = profile_builds(work / "profile")
+        if "acceptance" in sections:  # issue 14: K slots per family (bench/acceptance.py)
+            from sandmle.bench.acceptance import bench_acceptance
+
+            results["acceptance"] = bench_acceptance(work / "acceptance", k=2 if quick else 10)
         results["goals"] = goal_rows(results)
         results["plots"] = plots(results, out)
     finally:

@@ -8,7 +8,7 @@ import typer
 
 from sandmle.cli._app import app
 
-SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile")
+SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile", "acceptance")
 
 
 @app.command()
