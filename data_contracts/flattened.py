@@ -64,8 +64,8 @@ def flattened_suites(spec: TaskSpec, train_ids: list[str] | None, test_ids: list
     target, value = spec.target.columns[0], spec.grading.submission_columns[0]
     features = [e for c in spec.columns for e in _feature(spec, c, media)]
     rows_train, rows_test = spec.n_train * k, spec.n_test * k
-    species_ids = Expect("ExpectColumnValuesToMatchRegex", {"column": id_col, "regex": r"^\d*\d\d$"},
-                         "ids are rec_id * 100 + species")
+    species_ids = Expect("ExpectColumnValuesToMatchRegex", {"column": id_col, "regex": r"^\d+$"},
+                         "ids are whole numbers (rec_id * 100 + species)")
     train = [*_layout([id_col, *[c.name for c in spec.columns], target], "id, the recording, the answer"),
              Expect("ExpectTableRowCountToEqual", {"value": rows_train}, "one row per training recording and species"),
              *_ids(id_col), species_ids, *features, _not_null(target), _binary(target)]
