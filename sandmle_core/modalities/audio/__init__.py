@@ -57,8 +57,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
         return False
     if task_type == TaskType.BINARY:
         return True
-    if task_type == TaskType.MULTILABEL:  # species of a flattened mlsp task: every vocabulary class, >= 6 of them
-        return len(domain.audio.classes) >= min(min_classes, 6)
+    if task_type == TaskType.MULTILABEL:  # mlsp's shape names species (species_list.txt): a vocabulary of species
+        return domain.audio.label == "species" and len(domain.audio.classes) >= min(min_classes, 6)
     return task_type == TaskType.MULTICLASS and len(domain.audio.classes) >= min_classes
 
 

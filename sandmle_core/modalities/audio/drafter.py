@@ -125,8 +125,8 @@ def _draft_multilabel(ctx: DraftContext) -> Draft:
     grading = getattr(ctx.profile, "grading", None)  # the seed's own id and answer column (mlsp: Id, Probability)
     target_name = grading.target_columns[0] if grading is not None else "Probability"
     id_column = grading.id_column if grading is not None else "Id"
-    target = TargetSpec(columns=(target_name,), description=f"1 if the {vocab.label.replace('_', ' ')} of the row's "
-                        "species is heard in the recording (one row per recording and species)")
+    target = TargetSpec(columns=(target_name,), description="1 if the row's species is heard calling in the "
+                        "recording (one row per recording and species)")
     columns = (ColumnSpec(name=AUDIO_COLUMN, kind=ColumnKind.AUDIO,
                           description=f"path of the recording ({vocab.subject}, stretched to 2 s; mono 16-bit WAV, "
                                       f"{SAMPLE_RATE} samples/s), relative to the data folder; the same for the "

@@ -106,3 +106,32 @@ def test_contracts_hold_and_planted_faults_are_rejected(built, tmp_path):
         else:
             (public / LABEL_FILE).write_text((public / LABEL_FILE).read_text() + "x17,3\n")
             assert ("rec_labels_test_hidden.txt", "file_is_readable_csv") in _failed(check_environment(copy, spec))
+
+
+@pytest.mark.slow
+def test_the_ladder_is_ordered_on_a_small_slot(profile, tmp_path):
+    """The six levels run as standalone scripts on a 50-recording slot and score in order (Kendall tau >= 0.8)."""
+    import subprocess
+    import sys
+
+    from scipy.stats import kendalltau
+    from sklearn.metrics import roc_auc_score
+
+    from sandmle_core.ladder import ladder_for
+    from sandmle_core.ladder.configs import config_from_spec
+
+    spec = OfflineStrategist().draft_spec(profile.seed_id, profile, 0, 5).model_copy(update={"n_train": 50,
+                                                                                            "n_test": 40})
+    OfflineDeveloper().build_data(spec, tmp_path)
+    prepared = tmp_path / "prepared"
+    answers = pd.read_csv(prepared / "private" / "answers.csv")
+    scores = []
+    for script in ladder_for(config_from_spec(spec)):
+        (prepared / "level.py").write_text(script.source)
+        run = subprocess.run([sys.executable, "level.py"], cwd=prepared, capture_output=True, text=True)
+        assert run.returncode == 0, (script.name, run.stderr[-800:])
+        sub = pd.read_csv(prepared / "submission.csv").merge(answers, on="Id", suffixes=("_p", ""))
+        assert len(sub) == len(answers)
+        scores.append(roc_auc_score(sub["Probability"], sub["Probability_p"]))
+    tau = kendalltau(range(len(scores)), scores).statistic
+    assert tau >= 0.8 and scores[-1] > scores[0] + 0.1, [round(s, 4) for s in scores]
