@@ -118,7 +118,7 @@ from sklearn.ensemble import ExtraTreesClassifier
 
 a, y, b, test, test_recs = prepared()
 x_train, x_test = np.hstack(a[1:]), np.hstack(b[1:])
-make = lambda: ExtraTreesClassifier(n_estimators=200, max_features="sqrt", min_samples_leaf=2, random_state=SEED,
+make = lambda: ExtraTreesClassifier(n_estimators=100, max_features="sqrt", min_samples_leaf=2, random_state=SEED,
                                     n_jobs=1)
 write_flat(test, test_recs, one_vs_rest(make, x_train, y, x_test))
 '''),
@@ -127,7 +127,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 a, y, b, test, test_recs = prepared()
 x_train, x_test = np.hstack(a), np.hstack(b)
-make = lambda: HistGradientBoostingClassifier(max_iter=80, learning_rate=0.1, max_depth=3, min_samples_leaf=4,
+make = lambda: HistGradientBoostingClassifier(max_iter=50, learning_rate=0.1, max_depth=3, min_samples_leaf=4,
                                               l2_regularization=1.0, random_state=SEED)
 write_flat(test, test_recs, one_vs_rest(make, x_train, y, x_test))
 '''),
@@ -142,9 +142,9 @@ GRID = ((0.0, 0.5, 0.5), (0.2, 0.4, 0.4), (0.0, 0.7, 0.3), (0.0, 0.3, 0.7), (0.4
 def members(x, y, x_out):
     """Each family's per-species probabilities for x_out, fitted on (x, y)."""
     bands = slice(N_ENERGY, N_ENERGY + BANDS)
-    trees = lambda: ExtraTreesClassifier(n_estimators=300, max_features="sqrt", min_samples_leaf=1,
+    trees = lambda: ExtraTreesClassifier(n_estimators=150, max_features="sqrt", min_samples_leaf=1,
                                          random_state=SEED, n_jobs=1)
-    boosted = lambda: HistGradientBoostingClassifier(max_iter=80, learning_rate=0.1, max_depth=3,
+    boosted = lambda: HistGradientBoostingClassifier(max_iter=50, learning_rate=0.1, max_depth=3,
                                                      min_samples_leaf=4, l2_regularization=1.0, random_state=SEED)
     return (one_vs_rest(linear(0.05), x[:, bands], y, x_out[:, bands]), one_vs_rest(trees, x, y, x_out),
             one_vs_rest(boosted, x, y, x_out))

@@ -111,6 +111,7 @@ def test_contracts_hold_and_planted_faults_are_rejected(built, tmp_path):
 @pytest.mark.slow
 def test_the_ladder_is_ordered_on_a_small_slot(profile, tmp_path):
     """The six levels run as standalone scripts on a 50-recording slot and score in order (Kendall tau >= 0.8)."""
+    import os
     import subprocess
     import sys
 
@@ -128,7 +129,8 @@ def test_the_ladder_is_ordered_on_a_small_slot(profile, tmp_path):
     scores = []
     for script in ladder_for(config_from_spec(spec)):
         (prepared / "level.py").write_text(script.source)
-        run = subprocess.run([sys.executable, "level.py"], cwd=prepared, capture_output=True, text=True)
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}  # one thread, as the sandbox
+        run = subprocess.run([sys.executable, "level.py"], cwd=prepared, capture_output=True, text=True, env=env)
         assert run.returncode == 0, (script.name, run.stderr[-800:])
         sub = pd.read_csv(prepared / "submission.csv").merge(answers, on="Id", suffixes=("_p", ""))
         assert len(sub) == len(answers)
