@@ -107,7 +107,22 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
     id_col = spec.grading.id_column
     suites = artifact_suites(spec, train_ids=_ids(frames[TRAIN], id_col), test_ids=_ids(frames[TEST], id_col),
                              media=media_files(EnvFolder(root).public))
-    return [ArtifactCheck(a, frames[a], problems[a], suites[a]) for a in ARTIFACTS]
+    extra = [a for a in suites if a not in ARTIFACTS]  # a seed's own files (mlsp's essential_data/*.txt)
+    for artifact in extra:
+        frames[artifact], problems[artifact] = _read_extra(root / artifact)
+    return [ArtifactCheck(a, frames[a], problems[a], suites[a]) for a in (*ARTIFACTS, *extra)]
+
+
+def _read_extra(path: Path) -> tuple[pd.DataFrame | None, str | None]:
+    """A seed-shaped text artifact: mlsp's ragged label file through its own reader, the others as CSV."""
+    if path.name != "rec_labels_test_hidden.txt" or not path.is_file():
+        return _read(path)
+    from sandmle_core.modalities.audio.multilabel import read_label_file
+
+    try:
+        return read_label_file(path), None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return None, f"not a readable label file: {exc}"
 
 
 def check_environment(env_dir: Path, spec: TaskSpec | None = None) -> list[dict[str, Any]]:

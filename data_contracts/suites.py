@@ -122,6 +122,10 @@ def artifact_suites(
     media = sorted(media)
     train_set = None if train_ids is None else sorted(set(train_ids))
     test_set = None if test_ids is None else sorted(set(test_ids))
+    if float(getattr(spec.rule, "species_calls", 0.0) or 0.0) > 0:  # mlsp's flattened multi-label audio
+        from sandmle.data_contracts.flattened import flattened_suites
+
+        return flattened_suites(spec, train_set, test_set, media)
     id_col = spec.grading.id_column
     features = [e for c in spec.columns for e in _feature(spec, c, media)]
     targets = [e for t in spec.target.columns for e in _target(spec, t)]

@@ -152,6 +152,12 @@ def _train_from_names(seed: SeedTask, dna: TaskDNA) -> pd.DataFrame:
             label.
     """
     named = None
+    if dna.modality == "audio" and dna.task_type == "multilabel" and len(dna.target_columns) == 1:
+        from sandmle_core.modalities.audio.multilabel import seed_train  # mlsp-2013-birds: labels in essential_data
+
+        flat = seed_train(seed.public_dir, dna.id_column, dna.target_columns[0])
+        if flat is not None:
+            return flat
     if dna.modality == "audio" and dna.task_type in ("binary", "multiclass") and len(dna.target_columns) == 1:
         inventory = take_inventory(seed.public_dir)
         named = labels_from_names([p for p in inventory.media.get("audio", []) if "train" in p.lower()])
@@ -236,7 +242,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     balance = cardinality = skew = None
     one_hot = len(labels) > 1  # one answer column per class or label (plant pathology, jigsaw)
     if one_hot or task_type == TaskType.MULTILABEL:
-        cardinality = len(grading.target_columns)
+        cardinality = int(train.attrs.get("flattened_labels") or len(grading.target_columns))
         balance = {c: round(float(pd.to_numeric(target[c], errors="coerce").mean()), 4) for c in target.columns}
     elif task_type in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
         counts = target.iloc[:, 0].astype(str).value_counts(normalize=True).sort_index()

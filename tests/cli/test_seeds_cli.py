@@ -35,15 +35,16 @@ def test_seeds_lists_modality_task_metric_rows():
 
 
 def test_seeds_check_prints_dna_and_verdict(tmp_path):
-    for comp in ("spooky-author-identification", "mlsp-2013-birds"):
+    for comp in ("spooky-author-identification", "nomad2018-predict-transparent-conductors"):
         paths = write_competition(comp, tmp_path, "split")
     comps = tmp_path / "competitions"
     result = runner.invoke(app, ["seeds", "check", str(comps / "spooky-author-identification"),
-                                 str(comps / "mlsp-2013-birds"), "--data-dir", str(paths["data"]), "--json"])
+                                 str(comps / "nomad2018-predict-transparent-conductors"), "--data-dir",
+                                 str(paths["data"]), "--json"])
     assert result.exit_code == 0, result.output
-    spooky, birds = json.loads(result.output)
+    spooky, nomad = json.loads(result.output)
     assert spooky["generated"] and spooky["dna"]["metric"] == "multiclass_log_loss"
-    assert not birds["generated"] and birds["verdict"].startswith("unsupported") and "audio" in birds["verdict"]
+    assert not nomad["generated"] and nomad["verdict"].startswith("unsupported")  # multi-target regression
     by_root = runner.invoke(app, ["seeds", "check", "mlsp-2013-birds", "--mlebench-root", str(tmp_path),
                                   "--data-dir", str(paths["data"]), "--json"])
     # --mlebench-root looks ids up in <root>/mlebench/competitions/: this fixture root has none

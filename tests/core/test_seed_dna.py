@@ -52,12 +52,13 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
         assert profile.metric == want.metric
         kept.append(comp_id)
     # every multimodal seed is refused (no kit registers them yet); the audio kit reads the whale challenge's labels
-    # from its clip names (mlsp-2013-birds' flattened multi-label is refused); both text-normalization seeds are kept
+    # from its clip names and mlsp-2013-birds' species from its essential_data files (flattened multi-label); both
+    # text-normalization seeds are kept
     # by the sequence-to-sequence kit; the image-to-image kit reads denoising's paired train/ and train_cleaned/
     # folders as its training table
     assert not {c for c in kept if EXPECTED[c].modality not in ("image", "text", "tabular", "audio",
                                                                  "sequence-to-sequence", "image-to-image")}
-    assert "the-icml-2013-whale-challenge-right-whale-redux" in kept and "mlsp-2013-birds" in refused
+    assert "the-icml-2013-whale-challenge-right-whale-redux" in kept and "mlsp-2013-birds" in kept
     assert {"dog-breed-identification", "spooky-author-identification", "tabular-playground-series-dec-2021",
             "tabular-playground-series-may-2022", "new-york-city-taxi-fare-prediction",
             "text-normalization-challenge-english-language", "text-normalization-challenge-russian-language",

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sandmle_core.modalities.audio import drafter, ladder, synthesizer
+from sandmle_core.modalities.audio import drafter, ladder, multilabel, synthesizer
 from sandmle_core.modalities.audio.drafter import AUDIO_COLUMN, ID_COLUMN
 from sandmle_core.modalities.audio.rule import AudioRule
 from sandmle_core.modalities.audio.synthesizer import AUDIO_DIR
@@ -57,6 +57,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
         return False
     if task_type == TaskType.BINARY:
         return True
+    if task_type == TaskType.MULTILABEL:  # mlsp's shape names species (species_list.txt): a vocabulary of species
+        return domain.audio.label == "species" and len(domain.audio.classes) >= min(min_classes, 6)
     return task_type == TaskType.MULTICLASS and len(domain.audio.classes) >= min_classes
 
 
@@ -72,6 +74,8 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     rule = spec.rule
+    if isinstance(rule, AudioRule) and rule.species_calls > 0:
+        return _multilabel_files(spec, rule)
     aiff = isinstance(rule, AudioRule) and rule.file_format == "aiff"
     container = "mono 16-bit big-endian AIFF (`.aif`)" if aiff else "mono 16-bit WAV"
     line = (f"- `{AUDIO_DIR}/` — one {container} clip per row; the `{AUDIO_COLUMN}` column holds its path "
@@ -82,7 +86,29 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     return [*files[:2], line, *files[2:]]
 
 
+def _multilabel_files(spec: TaskSpec, rule: AudioRule) -> list[str]:
+    """The files of an mlsp-shaped task: the recordings and mle-bench's essential_data files, and the flattened
+    tables (one row per recording and species, `Id = rec_id * 100 + species`)."""
+    k, target = len(rule.species), spec.target.columns[0]
+    return [
+        f"- `train.csv` — {spec.n_train * k} rows, one per (training recording, species) pair: "
+        f"`{spec.grading.id_column}` (= rec_id * 100 + species class_id), `{AUDIO_COLUMN}` (the recording's path) "
+        f"and `{target}` (1 when the species is heard).",
+        f"- `test.csv` — {spec.n_test * k} rows, one per (test recording, species) pair: the id and the recording.",
+        f"- `{multilabel.WAV_DIR}/` — one mono 16-bit WAV recording each ({spec.n_train + spec.n_test} in all).",
+        f"- `{multilabel.ESSENTIAL}/CVfolds_2.txt` — rec_id,fold: 0 = training recording, 1 = test recording.",
+        f"- `{multilabel.ESSENTIAL}/rec_id2filename.txt` — rec_id,filename of every recording (without `.wav`).",
+        f"- `{multilabel.LABEL_FILE}` — rec_id followed by the class ids of the species heard in a training "
+        "recording (none listed = no species); `?` for a test recording.",
+        f"- `{multilabel.ESSENTIAL}/species_list.txt` — class_id,code,species of the {k} species.",
+        "- `sample_submission.csv` — a valid submission in the expected format (an uninformed baseline): "
+        f"`{spec.grading.id_column},{spec.grading.submission_columns[0]}` for every row of test.csv.",
+    ]
+
+
 def _row_noun(spec: TaskSpec) -> str:
+    if isinstance(spec.rule, AudioRule) and spec.rule.species_calls > 0:
+        return "one (recording, species) pair: does that species call in that recording"
     return "one audio clip"
 
 

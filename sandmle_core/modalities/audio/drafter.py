@@ -106,6 +106,35 @@ def _nuisance(rng: np.random.Generator, strength: float, difficulty: float, labe
     }
 
 
+def _draft_multilabel(ctx: DraftContext) -> Draft:
+    """Several species calling in one recording, as mle-bench's mlsp-2013-birds: every vocabulary class is a species
+    with its own call (shapes shared more often when hard, then told apart by pitch or rate), heard independently
+    about `species_calls` times per recording in 2-second clips; the submission keeps the seed's flattened rows."""
+    vocab = ctx.domain.audio
+    assert vocab is not None
+    rng, difficulty = ctx.rng, float(ctx.difficulty)
+    strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
+    k = int(rng.integers(min(6, len(vocab.classes)), len(vocab.classes) + 1))
+    species = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
+    events = _class_events(k, rng, difficulty)
+    weights = _class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges, False)
+    nuisance = _nuisance(rng, strength, difficulty, Challenge.LABEL_NOISE in ctx.challenges, True)
+    calls = _r(rng.uniform(1.2, 2.2))
+    rule = AudioRule(sample_rate=SAMPLE_RATE, clip_seconds=2.0, events=events, class_weights=weights,
+                     **nuisance, species_calls=calls, species=species)  # type: ignore[arg-type]
+    grading = getattr(ctx.profile, "grading", None)  # the seed's own id and answer column (mlsp: Id, Probability)
+    target_name = grading.target_columns[0] if grading is not None else "Probability"
+    id_column = grading.id_column if grading is not None else "Id"
+    target = TargetSpec(columns=(target_name,), description="1 if the row's species is heard calling in the "
+                        "recording (one row per recording and species)")
+    columns = (ColumnSpec(name=AUDIO_COLUMN, kind=ColumnKind.AUDIO,
+                          description=f"path of the recording ({vocab.subject}, stretched to 2 s; mono 16-bit WAV, "
+                                      f"{SAMPLE_RATE} samples/s), relative to the data folder; the same for the "
+                                      "rows of one recording"),)
+    title = f"{ctx.domain.title}: Multi-Label {vocab.label.replace('_', ' ').title()} Tagging"
+    return Draft(id_column=id_column, columns=columns, target=target, rule=rule, title=title)
+
+
 def draft(ctx: DraftContext) -> Draft:
     """Draft the modality half of an audio classification spec (see the module docstring).
 
@@ -117,8 +146,10 @@ def draft(ctx: DraftContext) -> Draft:
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no audio vocabulary")
     task = ctx.dna.task_type
+    if task == TaskType.MULTILABEL:
+        return _draft_multilabel(ctx)
     if task not in (TaskType.BINARY, TaskType.MULTICLASS):
-        raise SpecError(f"audio environments are binary or multi-class, the seed is {task}")
+        raise SpecError(f"audio environments are binary, multi-class or multi-label, the seed is {task}")
     rng, difficulty = ctx.rng, float(ctx.difficulty)
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
     imbalanced = Challenge.CLASS_IMBALANCE in ctx.challenges

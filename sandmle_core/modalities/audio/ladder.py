@@ -17,7 +17,7 @@ from __future__ import annotations
 from sandmle_core.ladder import SEED_ENV, LadderConfig, LadderScript
 from sandmle_core.modalities.audio.aiff import AIFF_READER
 from sandmle_core.modalities.classes import LOAD_SNIPPET, PRIOR_LEVEL
-from sandmle_core.spec import Modality
+from sandmle_core.spec import Modality, TaskType
 
 __all__ = ["scripts"]
 
@@ -276,6 +276,10 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
     """
     if config.modality != Modality.AUDIO:
         raise ValueError(f"the audio ladder needs an audio task, got {config.modality}")
+    if config.task_type == TaskType.MULTILABEL:  # flattened (recording, species) rows, as mlsp-2013-birds
+        from sandmle_core.modalities.audio.ladder_multilabel import scripts as multilabel_scripts
+
+        return multilabel_scripts(config)
     if config.metric_kind not in _KINDS:
         raise ValueError(f"the audio ladder writes labels or probabilities, not {config.metric_kind!r}")
     if len(config.target_columns) != 1:

@@ -70,6 +70,9 @@ class AudioRule(_Frozen):
         file_format: the clips' container: mono 16-bit "wav", or "aiff" (big-endian) as the whale challenge ships.
         label_in_name: training clips are named `<id>_<label>.<ext>` as the whale challenge names them (test clips
             `<id>.<ext>`, no label); the label stays in train.csv too.
+        species_calls: 0 for a one-class-per-clip task; above 0 a multi-label task in mle-bench's mlsp-2013-birds
+            shape (`multilabel.py`): every class is a species whose call is heard in a clip independently, about
+            this many species per clip, and `class_weights` are the species' relative prevalences.
     """
 
     kind: Literal["audio"] = "audio"
@@ -88,6 +91,8 @@ class AudioRule(_Frozen):
     label_noise: float = Field(ge=0.0, lt=0.5)
     file_format: Literal["wav", "aiff"] = "wav"
     label_in_name: bool = False
+    species_calls: float = Field(default=0.0, ge=0.0, le=4.0)
+    species: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> AudioRule:

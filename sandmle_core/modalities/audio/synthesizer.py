@@ -146,6 +146,10 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     rule = spec.rule
     if not isinstance(rule, AudioRule):
         raise SpecError(f"the audio synthesizer needs an audio rule, the spec has a {rule.kind} rule")
+    if rule.species_calls > 0:  # several species per recording, in mlsp-2013-birds' files and flattened rows
+        from sandmle_core.modalities.audio.multilabel import synthesize_multilabel
+
+        return synthesize_multilabel(spec, folder, n_train=n_train, n_test=n_test)
     plan = plan_classes(spec, len(rule.events), rule.class_weights, rule.label_noise, "clip", n_train, n_test)
     classes, n_train, n_test, k = plan.classes, plan.n_train, plan.n_test, len(plan.classes)
     truth, noisy, ids, streams = plan.truth, plan.noisy, plan.ids, plan.streams

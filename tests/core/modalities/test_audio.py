@@ -110,7 +110,7 @@ def test_draft_rejects_what_it_cannot_host():
     with pytest.raises(SpecError, match="no audio vocabulary"):
         draft(ctx)
     ordinal = DNA[TaskType.MULTICLASS].model_copy(update={"task_type": TaskType.ORDINAL})
-    with pytest.raises(SpecError, match="binary or multi-class"):
+    with pytest.raises(SpecError, match="binary, multi-class or multi-label"):
         draft(DraftContext(dna=ordinal, profile=None, domain=DOMAIN, rng=stream(0, "x"), difficulty=0.5,  # type: ignore[arg-type]
                            challenges=(), n_train=100, n_test=100))
 
