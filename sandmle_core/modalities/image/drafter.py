@@ -14,6 +14,7 @@ import numpy as np
 
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
+from sandmle_core.modalities.image import ordinal
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
@@ -128,17 +129,22 @@ def draft(ctx: DraftContext) -> Draft:
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no image vocabulary")
     task = ctx.dna.task_type
-    if task not in (TaskType.BINARY, TaskType.MULTICLASS):
-        raise SpecError(f"image environments are binary or multi-class, the seed is {task}")
+    if task not in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
+        raise SpecError(f"image environments are binary or multi-class (or ordinal grades), the seed is {task}")
     rng, difficulty = ctx.rng, float(ctx.difficulty)
-    if task == TaskType.BINARY:
+    lesions = None
+    if task == TaskType.ORDINAL:  # one shared pattern; the grade lives in the lesions (see ordinal.py)
+        k = ordinal.grade_count(ctx.dna.label_cardinality)
+        _, target, title = ordinal.draft_target(ctx.domain.title, vocab, k)
+        lesions = ordinal.draft_lesions(k, rng, difficulty)
+    elif task == TaskType.BINARY:
         k, _, target, title = _binary_target(ctx.domain.title, vocab, rng)
     else:
         k, _, target, title = _multiclass_target(ctx.domain, vocab, ctx.dna.label_cardinality, rng)
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
     rule = ImageRule(
         image_size=32,
-        patterns=_patterns(k, rng, difficulty),
+        patterns=_patterns(k, rng, difficulty) if lesions is None else _patterns(1, rng, difficulty) * k,
         class_weights=_class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges),
         jitter=_r(0.06 + 0.1 * strength),
         scale_sd=_r(0.05 + 0.07 * strength),
@@ -151,6 +157,7 @@ def draft(ctx: DraftContext) -> Draft:
         blotch_radius=(0.08, _r(0.15 + 0.1 * strength)),
         label_noise=_r(0.03 + 0.07 * difficulty) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
         metadata=_metadata(k, rng, max(0.0, ctx.dna.missing_rate)),
+        lesions=lesions,
     )
     size = rule.image_size
     columns = [ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,

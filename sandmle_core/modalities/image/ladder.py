@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sandmle_core.ladder import SEED_ENV, LadderConfig, LadderScript
 from sandmle_core.modalities.classes import LOAD_SNIPPET, PRIOR_LEVEL
-from sandmle_core.spec import Modality
+from sandmle_core.spec import Modality, TaskType
 
 __all__ = ["scripts"]
 
@@ -254,6 +254,10 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
     """
     if config.modality != Modality.IMAGE:
         raise ValueError(f"the image ladder needs an image task, got {config.modality}")
+    if config.task_type == TaskType.ORDINAL and config.metric_kind == "label":  # grades: regression rungs on top
+        from sandmle_core.modalities.image import ordinal_ladder  # it imports this module's prelude
+
+        return ordinal_ladder.scripts(config)
     if config.metric_kind not in _KINDS:
         raise ValueError(f"the image ladder writes labels or class probabilities, not {config.metric_kind!r}")
     if len(config.target_columns) != 1:

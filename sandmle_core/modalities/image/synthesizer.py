@@ -22,6 +22,7 @@ from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.classes import oracle_submission, plan_classes
 from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
+from sandmle_core.modalities.image.ordinal import add_lesions
 from sandmle_core.modalities.image.rule import SHAPES, ImageRule
 from sandmle_core.slots import SlotStreams
 
@@ -187,6 +188,8 @@ def _write_images(rule: ImageRule, truth: np.ndarray, ids: list[str], streams: S
         rows = slice(start, min(n, start + CHUNK))
         pixels = render_images(rule, truth[rows], nuisance.take(rows), brightness[rows], noise_gain[rows],
                                streams("synth", "pixels", chunk))
+        if rule.lesions is not None:  # an ordinal task: the grade's lesions, from their own stream
+            pixels = add_lesions(pixels, truth[rows], rule.lesions, streams("synth", "lesions", chunk))
         for image_id, array in zip(ids[rows], pixels, strict=True):
             Image.fromarray(array).save(image_dir / f"{image_id}.png", format="PNG", optimize=False,
                                         compress_level=6)
