@@ -54,7 +54,21 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     return [*files[:2], line, *files[2:]]
 
 
+def _story(domain: Domain) -> str:
+    """A story about the images: never the domain's tabular story, whose sensor logs and records would describe
+    inputs an image task does not have."""
+    subject = domain.image.subject if domain.image is not None else "an image"
+    return (f"Each {{entity}} comes with {subject}. The task is to tell {{target}} from the image (and its capture "
+            "settings, when given), as an inspector looking at it would, despite changes of lighting, position, "
+            "scale and occluding smudges.")
+
+
+def _row_noun(spec: TaskSpec) -> str:
+    return "one image"
+
+
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.IMAGE, rule_model=ImageRule, test_rows=(100, 250),
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
-    ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files)
+    ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files,
+    story_template=_story, row_noun=_row_noun)

@@ -32,12 +32,12 @@ def grade_count(seed_classes: int | None) -> int:
 
 def draft_target(domain_title: str, vocab: ImageVocab, k: int) -> tuple[tuple[str, ...], TargetSpec, str]:
     """The grade target: classes "0".."k-1" (integer grades, as aptos' `diagnosis`), ordered from none to worst."""
-    subject = vocab.label.replace("_", " ")
     classes = tuple(str(g) for g in range(k))
+    # the description names the scale's ends, not the lesions: how a grade shows in the image is the hidden rule
     target = TargetSpec(columns=("severity_grade",), classes=classes,
-                        description=f"the severity grade of the image ({vocab.subject}), from 0 (no findings) to "
-                                    f"{k - 1} (most severe): the more and larger the spots, the higher the grade")
-    return classes, target, f"{domain_title}: {subject.title()} Severity Grading"
+                        description=f"the severity grade of the findings visible in the image ({vocab.subject}), "
+                                    f"from 0 (no findings) to {k - 1} (most severe)")
+    return classes, target, f"{domain_title}: Image Severity Grading"
 
 
 def draft_lesions(k: int, rng: np.random.Generator, difficulty: float) -> LesionRule:

@@ -12,6 +12,7 @@ Everything is plain JSON, so the rule fits config.yaml and the spec hash.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -92,7 +93,7 @@ class LesionRule(_Frozen):
 
     @model_validator(mode="after")
     def _ordered(self) -> LesionRule:
-        if any(b <= a for a, b in zip(self.mean_counts, self.mean_counts[1:])) or self.mean_counts[0] < 0:
+        if any(b <= a for a, b in pairwise(self.mean_counts)) or self.mean_counts[0] < 0:
             raise ValueError(f"mean_counts must grow with the grade from >= 0, got {self.mean_counts}")
         return self
 

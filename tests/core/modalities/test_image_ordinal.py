@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ def test_grades_share_one_pattern_and_lesions_grow_with_the_grade():
     assert easy.target.classes == ("0", "1", "2", "3", "4") and "grade" in easy.target.columns[0]
     assert len(set(easy.rule.patterns)) == 1  # the grade is in the lesions only
     lesions = easy.rule.lesions
-    assert all(b > a for a, b in zip(lesions.mean_counts, lesions.mean_counts[1:]))
+    assert all(b > a for a, b in pairwise(lesions.mean_counts))
     assert hard.rule.lesions.count_spread > lesions.count_spread  # the noise knob follows the difficulty
     with pytest.raises(ValidationError, match="grow with the grade"):
         LesionRule(mean_counts=(1.0, 3.0, 2.0), count_spread=0.2, radius=0.07, depth=0.4, bright_share=0.0)
@@ -57,7 +58,7 @@ def test_grades_share_one_pattern_and_lesions_grow_with_the_grade():
     blank = np.full((len(grades), 32, 32), 200, dtype=np.uint8)
     dark = (add_lesions(blank, grades, lesions.model_copy(update={"bright_share": 0.0}), stream(3, "l")) < 180)
     per_grade = [float(dark[grades == g].mean()) for g in range(5)]
-    assert all(b > a for a, b in zip(per_grade, per_grade[1:])), per_grade
+    assert all(b > a for a, b in pairwise(per_grade)), per_grade
     again = add_lesions(blank, grades, lesions.model_copy(update={"bright_share": 0.0}), stream(3, "l"))
     assert np.array_equal(again < 180, dark)
 
@@ -90,6 +91,7 @@ def test_the_aptos_slot_is_accepted_with_its_ladder_order(built):
     assert (public / train["image"].iloc[0]).read_bytes()[:4] == b"\x89PNG"
     description = (env_dir / "description.md").read_text()
     assert "images/" in description and "grade" in description and "quadratic weighted kappa" in description
+    assert "from the image" in description and "Each row is one image" in description  # a story about images
     checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
     assert checks["ladder_order_kept"]["passed"] and checks["thresholds_strictly_monotone"]["passed"]
 
