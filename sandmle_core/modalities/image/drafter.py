@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sandmle_core.errors import SpecError
+from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import ordinal
+from sandmle_core.modalities.image import onehot, ordinal
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
@@ -140,7 +141,9 @@ def draft(ctx: DraftContext) -> Draft:
     elif task == TaskType.BINARY:
         k, _, target, title = _binary_target(ctx.domain.title, vocab, rng)
     else:
-        k, _, target, title = _multiclass_target(ctx.domain, vocab, ctx.dna.label_cardinality, rng)
+        k, classes, target, title = _multiclass_target(ctx.domain, vocab, ctx.dna.label_cardinality, rng)
+        if get_metric(ctx.dna.metric).kind == "probability":  # plant pathology: one 0/1 column per class
+            target = onehot.one_hot_target(classes, target.description or vocab.label_description)
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
     rule = ImageRule(
         image_size=32,

@@ -258,6 +258,10 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
         from sandmle_core.modalities.image import ordinal_ladder  # it imports this module's prelude
 
         return ordinal_ladder.scripts(config)
+    if config.metric_kind == "probability" and len(config.target_columns) > 1:  # one 0/1 column per class
+        from sandmle_core.modalities.image import onehot
+
+        return onehot.scripts(config)
     if config.metric_kind not in _KINDS:
         raise ValueError(f"the image ladder writes labels or class probabilities, not {config.metric_kind!r}")
     if len(config.target_columns) != 1:
