@@ -14,7 +14,7 @@ from tests.fixtures.mlebench import EXPECTED, write_competition
 WHALE = "the-icml-2013-whale-challenge-right-whale-redux"
 BUILT = ("tabular-playground-series-may-2022", "text-normalization-challenge-english-language",
          "text-normalization-challenge-russian-language", WHALE)
-BUILT += ("aptos2019-blindness-detection",)  # image ordinal grades (quadratic weighted kappa)
+BUILT += ("aptos2019-blindness-detection", "plant-pathology-2020-fgvc7")  # image grades (QWK), one-hot (column AUC)
 # spooky (text), dog breeds (image, 120 classes) and aerial cactus build too: kept out of the suite for time (see
 # README "Seeds"); the profile test checks they are profiled for generation. Denoising (image-to-image) builds through
 # the same pipeline in tests/core/modalities/test_image2image_build.py.
