@@ -241,6 +241,9 @@ def _target(spec: TaskSpec, name: str) -> list[Expect]:
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": ["0", "1"]}, "0 or 1"))
     elif spec.task_type == TaskType.TRANSDUCTION:  # a rewritten text (a token's spoken form)
         out.append(_free_text(name))
+    elif spec.task_type == TaskType.MULTICLASS and len(spec.target.columns) > 1:  # one 0/1 column per class
+        out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": [0, 1]},
+                          "0 or 1 (one column per class)"))
     else:
         out += _numeric(name, -FINITE_LIMIT, FINITE_LIMIT, NUMERIC_DTYPES, "a finite number")
     return out

@@ -116,7 +116,8 @@ def dna_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
                     detail=f"seed: {dna.modality}/{dna.task_type}/{dna.metric}", repair="new_seed")]
     if dna.label_cardinality and spec.task_type not in ("regression", "forecasting"):
         answers = pd.read_csv(EnvFolder.of(staging).answers)
-        k = len(spec.target.columns) if spec.task_type == "multilabel" else int(
+        one_column_per_class = spec.task_type == "multilabel" or len(spec.target.columns) > 1  # or one-hot
+        k = len(spec.target.columns) if one_column_per_class else int(
             answers[spec.target.columns[0]].nunique())
         low, high = class_count_range(dna.label_cardinality)
         checks.append(Check(name="label_cardinality_in_range", group="dna", passed=low <= k <= high, figure=k,

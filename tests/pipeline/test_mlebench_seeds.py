@@ -15,6 +15,7 @@ WHALE = "the-icml-2013-whale-challenge-right-whale-redux"
 DOGS_VS_CATS = "dogs-vs-cats-redux-kernels-edition"
 BUILT = ("tabular-playground-series-may-2022", "text-normalization-challenge-english-language",
          "text-normalization-challenge-russian-language", WHALE, DOGS_VS_CATS)
+BUILT += ("aptos2019-blindness-detection", "plant-pathology-2020-fgvc7")  # image grades (QWK), one-hot (column AUC)
 # spooky (text), dog breeds (image, 120 classes) and aerial cactus build too: kept out of the suite for time (see
 # README "Seeds"); the profile test checks they are profiled for generation. Denoising (image-to-image) builds through
 # the same pipeline in tests/core/modalities/test_image2image_build.py.

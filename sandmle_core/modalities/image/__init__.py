@@ -1,9 +1,10 @@
-"""The image modality: multi-class and binary (detection) classification of procedural grayscale PNGs (plus
-capture-setting metadata).
+"""The image modality: multi-class (one label column, or one 0/1 column per class), binary (detection) and ordinal
+(graded) classification of procedural grayscale PNGs (plus capture-setting metadata).
 
 `rule` holds the hidden per-class patterns and nuisance model (`ImageRule`), `drafter` draws it from a domain's
-image vocabulary, `synthesizer` renders the images and writes the tables, `ladder` writes the solution scripts.
-`KIT` is what the registry sees.
+image vocabulary, `synthesizer` renders the images and writes the tables, `ladder` writes the solution scripts;
+`ordinal`/`ordinal_ladder` add graded lesions, `onehot` the one-column-per-class tables, `story` the description's
+framing. `KIT` is what the registry sees.
 
 Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
 """
@@ -38,6 +39,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
     if domain.image is None:
         return False
     if task_type == TaskType.BINARY:  # a detection task: one vocabulary class against a look-alike other
+        return True
+    if task_type == TaskType.ORDINAL:  # grades 0..K-1 drawn as lesions: any image vocabulary hosts them
         return True
     return task_type == TaskType.MULTICLASS and len(domain.image.classes) >= min_classes
 

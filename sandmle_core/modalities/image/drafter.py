@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sandmle_core.errors import SpecError
+from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
+from sandmle_core.modalities.image import onehot, ordinal
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
@@ -141,17 +143,26 @@ def draft(ctx: DraftContext) -> Draft:
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no image vocabulary")
     task = ctx.dna.task_type
-    if task not in (TaskType.BINARY, TaskType.MULTICLASS):
-        raise SpecError(f"image environments are binary or multi-class, the seed is {task}")
+    if task not in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
+        raise SpecError(f"image environments are binary or multi-class (or ordinal grades), the seed is {task}")
     rng, difficulty = ctx.rng, float(ctx.difficulty)
-    if task == TaskType.BINARY:
+    lesions = None
+    if task == TaskType.ORDINAL:  # one shared pattern; the grade lives in the lesions (see ordinal.py)
+        k = ordinal.grade_count(ctx.dna.label_cardinality)
+        _, target, title = ordinal.draft_target(ctx.domain.title, vocab, k)
+        lesions = ordinal.draft_lesions(k, rng, difficulty)
+    elif task == TaskType.BINARY:
         k, _, target, title = _binary_target(ctx.domain.title, vocab, rng)
     else:
-        k, _, target, title = _multiclass_target(ctx.domain, vocab, ctx.dna.label_cardinality, rng)
+        k, classes, target, title = _multiclass_target(ctx.domain, vocab, ctx.dna.label_cardinality, rng)
+        if get_metric(ctx.dna.metric).kind == "probability":  # plant pathology: one 0/1 column per class
+            target = onehot.one_hot_target(classes, target.description or vocab.label_description)
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
     rule = ImageRule(
         image_size=32,
-        patterns=_detection_patterns(rng, difficulty) if task == TaskType.BINARY else _patterns(k, rng, difficulty),
+        patterns=(_patterns(1, rng, difficulty) * k if lesions is not None  # graded: one pattern, lesions differ
+                  else _detection_patterns(rng, difficulty) if task == TaskType.BINARY
+                  else _patterns(k, rng, difficulty)),
         class_weights=_class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges),
         jitter=_r(0.06 + 0.1 * strength),
         scale_sd=_r(0.05 + 0.07 * strength),
@@ -164,6 +175,7 @@ def draft(ctx: DraftContext) -> Draft:
         blotch_radius=(0.08, _r(0.15 + 0.1 * strength)),
         label_noise=_r(0.03 + 0.07 * difficulty) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
         metadata=_metadata(k, rng, max(0.0, ctx.dna.missing_rate)),
+        lesions=lesions,
         # a seed whose training photos carry their label in their names gets such names (read after every draw)
         label_in_name=bool((getattr(ctx.profile, "details", None) or {}).get("labels_in_names", False)),
     )

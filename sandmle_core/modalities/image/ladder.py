@@ -276,6 +276,14 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
     """
     if config.modality != Modality.IMAGE:
         raise ValueError(f"the image ladder needs an image task, got {config.modality}")
+    if config.task_type == TaskType.ORDINAL and config.metric_kind == "label":  # grades: regression rungs on top
+        from sandmle_core.modalities.image import ordinal_ladder  # it imports this module's prelude
+
+        return ordinal_ladder.scripts(config)
+    if config.metric_kind == "probability" and len(config.target_columns) > 1:  # one 0/1 column per class
+        from sandmle_core.modalities.image import onehot
+
+        return onehot.scripts(config)
     if config.metric_kind not in _KINDS:
         raise ValueError(f"the image ladder writes labels or class probabilities, not {config.metric_kind!r}")
     if len(config.target_columns) != 1:

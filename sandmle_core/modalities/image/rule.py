@@ -12,11 +12,12 @@ Everything is plain JSON, so the rule fits config.yaml and the spec hash.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["SHAPES", "ClassPattern", "ImageRule", "MetadataColumn"]
+__all__ = ["SHAPES", "ClassPattern", "ImageRule", "LesionRule", "MetadataColumn"]
 
 SHAPES = (
     "circle", "ring", "square", "cross", "triangle", "diamond", "bar", "crescent", "dots", "stripes", "checker", "blob",
@@ -74,6 +75,29 @@ class MetadataColumn(_Frozen):
     missing_rate: float = Field(default=0.0, ge=0.0, lt=0.5)
 
 
+class LesionRule(_Frozen):
+    """The lesions of an ordinal (graded) image task: more and larger spots at a higher grade.
+
+    An image of grade g carries Poisson(mean_counts[g] * exp(count_spread * z - count_spread**2 / 2)) spots (z
+    standard normal, at most `max_count`), dark or bright (`bright_share`), of radius `radius` * (1 + 0.15 g) *
+    U(0.8, 1.2) inside the central disc. `count_spread` is the noise knob: the wider it is, the more adjacent grades
+    overlap.
+    """
+
+    mean_counts: tuple[float, ...] = Field(min_length=2)
+    count_spread: float = Field(ge=0.0, le=1.5)
+    radius: float = Field(gt=0.01, le=0.2)
+    depth: float = Field(gt=0.05, le=0.8)
+    bright_share: float = Field(ge=0.0, le=1.0)
+    max_count: int = Field(default=16, ge=1, le=32)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LesionRule:
+        if any(b <= a for a, b in pairwise(self.mean_counts)) or self.mean_counts[0] < 0:
+            raise ValueError(f"mean_counts must grow with the grade from >= 0, got {self.mean_counts}")
+        return self
+
+
 class ImageRule(_Frozen):
     """Per-class procedural patterns and the nuisance model of an image classification environment.
 
@@ -92,6 +116,7 @@ class ImageRule(_Frozen):
         blotch_radius: (low, high) blotch radius as a share of the image half-width.
         label_noise: probability that a label is replaced by a uniformly drawn other class.
         metadata: the public numeric capture-setting columns, in file order.
+        lesions: an ordinal task's grade lesions (every grade shares one pattern; the lesions tell them apart).
         label_in_name: training images are named `<id>_<label>.png`, as dogs vs. cats ships its labels in file
             names (test images are named by their id only).
     """
@@ -111,6 +136,7 @@ class ImageRule(_Frozen):
     blotch_radius: tuple[float, float]
     label_noise: float = Field(ge=0.0, lt=0.5)
     metadata: tuple[MetadataColumn, ...] = ()
+    lesions: LesionRule | None = None
     label_in_name: bool = False
 
     @model_validator(mode="after")
@@ -129,6 +155,8 @@ class ImageRule(_Frozen):
         for column in self.metadata:
             if len(column.class_shift) != k:
                 raise ValueError(f"metadata {column.name!r} needs one class shift per class ({k})")
+        if self.lesions is not None and len(self.lesions.mean_counts) != k:
+            raise ValueError(f"lesions need one mean count per grade ({k})")
         names = [c.name for c in self.metadata]
         if len(set(names)) != len(names):
             raise ValueError(f"repeated metadata columns: {names}")

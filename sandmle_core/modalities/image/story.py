@@ -27,6 +27,6 @@ def story(domain: Domain) -> str:
     """The story template (`{entity}`, `{target}` placeholders) of an image task in this domain: who photographs
     what, and what is to be told from the picture."""
     subject = domain.image.subject if domain.image is not None else "a photograph"
-    return (f"Each {{entity}} comes with {subject}. The label to predict ({{target}}) is read from the image alone, "
-            "as a trained inspector would, despite uneven lighting, shifted framing, sensor noise and smudges on the "
-            "lens.")
+    return (f"Each {{entity}} comes with {subject}. The task is to tell {{target}} from the image (and its capture "
+            "settings, when given), as an inspector looking at it would, despite uneven lighting, shifted framing, "
+            "sensor noise and smudges on the lens.")

@@ -21,7 +21,9 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.classes import name_with_label, oracle_submission, plan_classes
+from sandmle_core.modalities.image import onehot
 from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
+from sandmle_core.modalities.image.ordinal import add_lesions
 from sandmle_core.modalities.image.rule import SHAPES, ImageRule
 from sandmle_core.slots import SlotStreams
 
@@ -194,6 +196,8 @@ def _write_images(rule: ImageRule, truth: np.ndarray, ids: list[str], streams: S
         rows = slice(start, min(n, start + CHUNK))
         pixels = render_images(rule, truth[rows], nuisance.take(rows), brightness[rows], noise_gain[rows],
                                streams("synth", "pixels", chunk))
+        if rule.lesions is not None:  # an ordinal task: the grade's lesions, from their own stream
+            pixels = add_lesions(pixels, truth[rows], rule.lesions, streams("synth", "lesions", chunk))
         for rel, array in zip(ids[rows], pixels, strict=True):
             Image.fromarray(array).save(image_dir.parent / rel, format="PNG", optimize=False,
                                         compress_level=6)
@@ -209,7 +213,9 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     rule = spec.rule
     if not isinstance(rule, ImageRule):
         raise SpecError(f"the image synthesizer needs an image rule, the spec has a {rule.kind} rule")
-    plan = plan_classes(spec, len(rule.patterns), rule.class_weights, rule.label_noise, "img", n_train, n_test)
+    one_hot = len(spec.target.columns) > 1  # one 0/1 column per class (plant pathology)
+    plan = plan_classes(onehot.planning_spec(spec) if one_hot else spec, len(rule.patterns), rule.class_weights,
+                        rule.label_noise, "img", n_train, n_test)
     classes, n_train, n_test, k = plan.classes, plan.n_train, plan.n_test, len(plan.classes)
     truth, noisy, ids, streams = plan.truth, plan.noisy, plan.ids, plan.streams
     meta_values, brightness, noise_gain = _metadata_values(rule, truth, streams("synth", "metadata"))
@@ -226,11 +232,15 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     frame["_truth"] = truth
     train = frame.iloc[:n_train].sort_values(g.id_column, kind="stable")
     test = frame.iloc[n_train:].sort_values(g.id_column, kind="stable")
-    train.drop(columns=["_truth"]).to_csv(folder.train, index=False)
-    test.drop(columns=[target, "_truth"]).to_csv(folder.test, index=False)
-    test[[g.id_column, target]].to_csv(folder.answers, index=False)
-    oracle = oracle_submission(spec, test[g.id_column].tolist(), test["_truth"].to_numpy(), classes, rule.label_noise)
-    oracle.to_csv(folder.oracle_submission, index=False)
+    if one_hot:
+        onehot.write_tables(spec, folder, train, test, target, classes, rule.label_noise)
+    else:
+        train.drop(columns=["_truth"]).to_csv(folder.train, index=False)
+        test.drop(columns=[target, "_truth"]).to_csv(folder.test, index=False)
+        test[[g.id_column, target]].to_csv(folder.answers, index=False)
+        oracle = oracle_submission(spec, test[g.id_column].tolist(), test["_truth"].to_numpy(), classes,
+                                   rule.label_noise)
+        oracle.to_csv(folder.oracle_submission, index=False)
 
     def counts(part: pd.DataFrame) -> dict[str, int]:
         return {c: int((part[target] == c).sum()) for c in classes}
