@@ -32,24 +32,9 @@ from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.spec import GradingSpec
 
-__all__ = [
-    "REQUIRED_FILES",
-    "Corpus",
-    "DatasetPaths",
-    "EnvFolder",
-    "Environment",
-    "EnvironmentConfig",
-    "GraderRef",
-    "Provenance",
-    "SandmleBlock",
-    "data_digest",
-    "hash_files",
-    "make_env_id",
-    "publish_environment",
-    "read_environment",
-    "spec_digest",
-    "write_config",
-]
+__all__ = ["REQUIRED_FILES", "Corpus", "DatasetPaths", "EnvFolder", "Environment", "EnvironmentConfig", "GraderRef",
+    "Provenance", "SandmleBlock", "data_digest", "hash_files", "make_env_id", "publish_environment",
+    "read_environment", "spec_digest", "write_config"]
 
 CONFIG = "config.yaml"
 # libyaml's safe loader reads a config ~8x faster than the pure-Python one (same documents, same safety)
