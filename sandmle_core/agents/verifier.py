@@ -22,6 +22,7 @@ from sandmle_core.agents.checks import grader_checks, leakage_checks
 from sandmle_core.agents.realism import realism_checks
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.metrics import get_metric
+from sandmle_core.modalities import get_kit
 from sandmle_core.modalities.base import class_count_range
 from sandmle_core.taskspec import TaskSpec
 
@@ -117,8 +118,8 @@ def dna_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     if dna.label_cardinality and spec.task_type not in ("regression", "forecasting"):
         answers = pd.read_csv(EnvFolder.of(staging).answers)
         one_column_per_class = spec.task_type == "multilabel" or len(spec.target.columns) > 1  # or one-hot
-        k = len(spec.target.columns) if one_column_per_class else int(
-            answers[spec.target.columns[0]].nunique())
+        k = get_kit(spec.modality).label_count(spec) or (len(spec.target.columns) if one_column_per_class else int(
+            answers[spec.target.columns[0]].nunique()))
         low, high = class_count_range(dna.label_cardinality)
         checks.append(Check(name="label_cardinality_in_range", group="dna", passed=low <= k <= high, figure=k,
                             detail=f"seed has {dna.label_cardinality}; allowed {low}–{high}", repair="new_seed"))

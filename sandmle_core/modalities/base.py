@@ -111,6 +111,10 @@ def _domain_story(domain: Domain) -> str:
     return domain.story
 
 
+def _counted_from_answers(spec: TaskSpec) -> int | None:
+    return None
+
+
 @dataclass(frozen=True)
 class ModalityKit:
     """Everything sandmle knows about one modality (see the module docstring). One instance per package.
@@ -139,6 +143,8 @@ class ModalityKit:
             the shared prior can average (per-pixel targets in image files); None = the shared prior.
         seed_train: a real seed's training table read from its media folders, for a seed that ships no label
             table (paired dirty/clean folders); None = such a seed is refused.
+        label_count: how many labels a spec tells apart when neither its answers' values nor its target columns
+            say (flattened multi-label rows: one answer column, one row per item and label); None = count those.
     """
 
     modality: Modality
@@ -160,6 +166,7 @@ class ModalityKit:
     story_template: Callable[[Domain], str] = _domain_story
     prior_submission: Callable[[TaskSpec, EnvFolder], pd.DataFrame] | None = None
     seed_train: Callable[[Path], pd.DataFrame | None] | None = None
+    label_count: Callable[[TaskSpec], int | None] = _counted_from_answers
 
     @property
     def rule_kind(self) -> str:

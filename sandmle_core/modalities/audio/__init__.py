@@ -58,7 +58,7 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
     if task_type == TaskType.BINARY:
         return True
     if task_type == TaskType.MULTILABEL:  # mlsp's shape names species (species_list.txt): a vocabulary of species
-        return domain.audio.label == "species" and len(domain.audio.classes) >= min(min_classes, 6)
+        return domain.audio.label == "species" and len(domain.audio.classes) >= min_classes
     return task_type == TaskType.MULTICLASS and len(domain.audio.classes) >= min_classes
 
 
@@ -123,8 +123,15 @@ def _story(domain: Domain) -> str:
             "as a listener would, despite background noise and overlapping sounds.")
 
 
+def _species_count(spec: TaskSpec) -> int | None:
+    """A flattened multi-label task (one `Probability` column, a row per recording and species) tells apart its
+    species; other audio tasks are counted from their answers."""
+    rule = spec.rule
+    return len(rule.species) if isinstance(rule, AudioRule) and rule.species_calls > 0 else None
+
+
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.AUDIO, rule_model=AudioRule, test_rows=(100, 250),
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
     ladder_column=("audio_column", ColumnKind.AUDIO), profile_details=_profile_details, data_files=_data_files,
-    row_noun=_row_noun, story_template=_story)
+    row_noun=_row_noun, story_template=_story, label_count=_species_count)

@@ -114,7 +114,11 @@ def _draft_multilabel(ctx: DraftContext) -> Draft:
     assert vocab is not None
     rng, difficulty = ctx.rng, float(ctx.difficulty)
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
-    k = int(rng.integers(min(6, len(vocab.classes)), len(vocab.classes) + 1))
+    low, high = class_count_range(ctx.dna.label_cardinality or 6)  # as many species as the seed's, give or take
+    high = min(high, len(vocab.classes))
+    if high < low:
+        raise SpecError(f"domain {ctx.domain.key!r} has {len(vocab.classes)} species; the seed needs >= {low}")
+    k = int(rng.integers(low, high + 1))
     species = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
     events = _class_events(k, rng, difficulty)
     weights = _class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges, False)
