@@ -149,7 +149,7 @@ def draft(ctx: DraftContext) -> Draft:
     lesions = None
     if task == TaskType.ORDINAL:  # one shared pattern; the grade lives in the lesions (see ordinal.py)
         k = ordinal.grade_count(ctx.dna.label_cardinality)
-        _, target, title = ordinal.draft_target(ctx.domain.title, vocab, k)
+        _, target, title = ordinal.draft_target(ctx.domain.title, k)
         lesions = ordinal.draft_lesions(k, rng, difficulty)
     elif task == TaskType.BINARY:
         k, _, target, title = _binary_target(ctx.domain.title, vocab, rng)

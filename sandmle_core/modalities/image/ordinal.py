@@ -12,15 +12,10 @@ Imports: numpy and the image rule and spec models.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sandmle_core.modalities.image.rule import LesionRule
 from sandmle_core.spec import TargetSpec
-
-if TYPE_CHECKING:
-    from sandmle_core.catalog.schema import ImageVocab
 
 __all__ = ["add_lesions", "draft_lesions", "draft_target", "grade_count"]
 
@@ -30,13 +25,13 @@ def grade_count(seed_classes: int | None) -> int:
     return int(np.clip(seed_classes or 5, 3, 7))
 
 
-def draft_target(domain_title: str, vocab: ImageVocab, k: int) -> tuple[tuple[str, ...], TargetSpec, str]:
+def draft_target(domain_title: str, k: int) -> tuple[tuple[str, ...], TargetSpec, str]:
     """The grade target: classes "0".."k-1" (integer grades, as aptos' `diagnosis`), ordered from none to worst."""
     classes = tuple(str(g) for g in range(k))
     # the description names the scale's ends, not the lesions: how a grade shows in the image is the hidden rule
     target = TargetSpec(columns=("severity_grade",), classes=classes,
-                        description=f"the severity grade of the findings visible in the image ({vocab.subject}), "
-                                    f"from 0 (no findings) to {k - 1} (most severe)")
+                        description=f"the severity grade of the findings visible in the image, from 0 (no findings) "
+                                    f"to {k - 1} (most severe)")
     return classes, target, f"{domain_title}: Image Severity Grading"
 
 

@@ -27,6 +27,8 @@ def story(domain: Domain) -> str:
     """The story template (`{entity}`, `{target}` placeholders) of an image task in this domain: who photographs
     what, and what is to be told from the picture."""
     subject = domain.image.subject if domain.image is not None else "a photograph"
-    return (f"Each {{entity}} comes with {subject}. The task is to tell {{target}} from the image (and its capture "
-            "settings, when given), as an inspector looking at it would, despite uneven lighting, shifted framing, "
-            "sensor noise and smudges on the lens.")
+    # the image comes first: a target description may end in a scale ("from 0 (...) to 4 (...)"), and a second
+    # "from" after it reads as a machine's sentence
+    return (f"Each {{entity}} comes with {subject}. From the image (and its capture settings, when given) the task is "
+            "to tell {target}, as an inspector looking at it would, despite uneven lighting, shifted framing, sensor "
+            "noise and smudges on the lens.")
