@@ -252,7 +252,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
         values = pd.to_numeric(target.iloc[:, 0], errors="coerce").dropna()
         skew = round(float(values.skew()), 4) if len(values) > 2 else None
     problem = hosting_problem(modality.value, task_type.value, cardinality)
-    one_hot_image = modality == Modality.IMAGE and one_hot and METRICS[grading.metric].kind == "probability"
+    one_hot_image = get_kit(modality).one_hot_classes and one_hot and METRICS[grading.metric].kind == "probability"
     if dna is not None and task_type == TaskType.MULTICLASS and not one_hot_image and METRICS[
             grading.metric].kind not in ("label", "class_probabilities"):
         problem = (f"unsupported submission shape: a multiclass task scored by {grading.metric} over "

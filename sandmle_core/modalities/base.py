@@ -143,6 +143,8 @@ class ModalityKit:
             the shared prior can average (per-pixel targets in image files); None = the shared prior.
         seed_train: a real seed's training table read from its media folders, for a seed that ships no label
             table (paired dirty/clean folders); None = such a seed is refused.
+        one_hot_classes: whether the kit writes a multiclass target as one 0/1 column per class (plant pathology's
+            shape, scored per column), so such seeds are kept.
         label_count: how many labels a spec tells apart when neither its answers' values nor its target columns
             say (flattened multi-label rows: one answer column, one row per item and label); None = count those.
     """
@@ -167,6 +169,7 @@ class ModalityKit:
     prior_submission: Callable[[TaskSpec, EnvFolder], pd.DataFrame] | None = None
     seed_train: Callable[[Path], pd.DataFrame | None] | None = None
     label_count: Callable[[TaskSpec], int | None] = _counted_from_answers
+    one_hot_classes: bool = False
 
     @property
     def rule_kind(self) -> str:
