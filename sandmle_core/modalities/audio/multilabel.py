@@ -75,7 +75,14 @@ def _presence(rule: AudioRule, n_train: int, n: int, rng: np.random.Generator) -
 def render_recordings(rule: AudioRule, present: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Render recordings (int16, (m, rate * seconds)) in which every present species calls once at its own onset,
     level and pitch (calls overlap), over noise and label-free distractors."""
-    from sandmle_core.modalities.audio.synthesizer import LEVEL, MAX_DISTRACTORS, _noise, _place, event_wave
+    from sandmle_core.modalities.audio.synthesizer import (
+        MAX_DISTRACTORS,
+        _noise,
+        _place,
+        add_distractors,
+        event_wave,
+        to_int16,
+    )
 
     m, rate = len(present), rule.sample_rate
     n_samples = round(rule.clip_seconds * rate)
@@ -90,12 +97,8 @@ def render_recordings(rule: AudioRule, present: np.ndarray, rng: np.random.Gener
             pitch = float(np.exp(rng.normal(0.0, rule.pitch_sd)))
             level = 10 ** (rng.uniform(*rule.snr_db) / 20)
             _place(clips[i], event_wave(rule.events[int(s)], rate, pitch, rng), rng, level)
-        for _ in range(int(count[i])):
-            distractor = rule.distractors[int(rng.integers(len(rule.distractors)))]
-            level = 10 ** (rng.uniform(*rule.distractor_db) / 20)
-            _place(clips[i], event_wave(distractor, rate, float(np.exp(rng.normal(0, 0.05))), rng), rng, level)
-    clips *= (LEVEL * 10 ** (gain / 20) * np.where(hot, drive, 1.0))[:, None]
-    return np.round(np.clip(clips, -1.0, 1.0) * 32767).astype(np.int16)
+        add_distractors(clips[i], rule, int(count[i]), rng)
+    return to_int16(clips, gain, hot, drive)
 
 
 def _file_names(n: int, rng: np.random.Generator) -> list[str]:

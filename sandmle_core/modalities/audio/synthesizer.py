@@ -80,6 +80,20 @@ def _place(clip: np.ndarray, part: np.ndarray, rng: np.random.Generator, scale: 
     clip[onset:onset + len(part)] += scale * part
 
 
+def add_distractors(clip: np.ndarray, rule: AudioRule, count: int, rng: np.random.Generator) -> None:
+    """Add `count` label-free distractor events to one clip, each at its own level and onset."""
+    for _ in range(count):
+        distractor = rule.distractors[int(rng.integers(len(rule.distractors)))]
+        level = 10 ** (rng.uniform(*rule.distractor_db) / 20)
+        _place(clip, event_wave(distractor, rule.sample_rate, float(np.exp(rng.normal(0, 0.05))), rng), rng, level)
+
+
+def to_int16(clips: np.ndarray, gain: np.ndarray, hot: np.ndarray, drive: np.ndarray) -> np.ndarray:
+    """Apply each clip's gain (and overdrive where `hot`), clip to [-1, 1] and quantise to 16-bit samples."""
+    clips *= (LEVEL * 10 ** (gain / 20) * np.where(hot, drive, 1.0))[:, None]
+    return np.round(np.clip(clips, -1.0, 1.0) * 32767).astype(np.int16)
+
+
 def render_clips(rule: AudioRule, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Render clips of true classes `labels` (indices into rule.events) as int16 samples (m, rate * seconds)."""
     m, rate = len(labels), rule.sample_rate
@@ -94,12 +108,8 @@ def render_clips(rule: AudioRule, labels: np.ndarray, rng: np.random.Generator) 
     for i in range(m):
         pitch = float(np.exp(rng.normal(0.0, rule.pitch_sd)))
         _place(clips[i], event_wave(rule.events[int(labels[i])], rate, pitch, rng), rng, 10 ** (snr[i] / 20))
-        for _ in range(int(count[i])):
-            distractor = rule.distractors[int(rng.integers(len(rule.distractors)))]
-            level = 10 ** (rng.uniform(*rule.distractor_db) / 20)
-            _place(clips[i], event_wave(distractor, rate, float(np.exp(rng.normal(0, 0.05))), rng), rng, level)
-    clips *= (LEVEL * 10 ** (gain / 20) * np.where(hot, drive, 1.0))[:, None]
-    return np.round(np.clip(clips, -1.0, 1.0) * 32767).astype(np.int16)
+        add_distractors(clips[i], rule, int(count[i]), rng)
+    return to_int16(clips, gain, hot, drive)
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:

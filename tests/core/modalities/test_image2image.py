@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
+from sandmle.data_contracts import check_environment
 
-from data_contracts.check import check_environment
 from sandmle_core.catalog import load_catalog
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import InvalidSubmission, SpecError, UnsupportedSeed

@@ -6,12 +6,11 @@ exactly one 1, its GX contracts met and planted faults rejected, and a byte-iden
 from __future__ import annotations
 
 import json
-import shutil
 
 import pandas as pd
 import pytest
+from sandmle.data_contracts import check_environment
 
-from data_contracts.check import check_environment
 from sandmle_core.agents.base import LadderRun
 from sandmle_core.agents.checks import grader_checks
 from sandmle_core.envfolder import EnvFolder
@@ -21,6 +20,7 @@ from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_sl
 from sandmle_core.seeds import seed_refs
 from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.mlebench import write_competition
+from tests.fixtures.rebuild import clean_copy
 
 pytestmark = pytest.mark.slow
 PLANT = "plant-pathology-2020-fgvc7"
@@ -67,11 +67,7 @@ def test_the_plant_slot_is_accepted_with_one_hot_tables(built):
 
 def test_contracts_hold_and_planted_faults_are_rejected(built, tmp_path):
     _, out, result = built
-    env_dir = Corpus(out).env_dir(result.env_id)
-    failed = [r for r in check_environment(env_dir) if not r["success"]]
-    assert not failed, failed
-    copy = tmp_path / env_dir.name
-    shutil.copytree(env_dir, copy)
+    copy = clean_copy(out, result.env_id, tmp_path)
     spec = TaskSpec.model_validate(read_environment(copy).config.sandmle.spec)
     folder = EnvFolder(copy)
     answers = pd.read_csv(folder.answers)

@@ -6,7 +6,6 @@ GX contracts met and a planted fault rejected, and a byte-identical rebuild."""
 from __future__ import annotations
 
 import json
-import shutil
 from itertools import pairwise
 
 import numpy as np
@@ -14,8 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 from pydantic import ValidationError
+from sandmle.data_contracts import check_environment
 
-from data_contracts.check import check_environment
 from sandmle_core.catalog import load_catalog
 from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.modalities.base import DraftContext
@@ -28,6 +27,7 @@ from sandmle_core.slots import stream
 from sandmle_core.spec import Modality, TaskType
 from sandmle_core.taskspec import SeedDNA, TaskSpec
 from tests.fixtures.mlebench import write_competition
+from tests.fixtures.rebuild import clean_copy
 
 pytestmark = pytest.mark.slow
 APTOS = "aptos2019-blindness-detection"
@@ -98,11 +98,7 @@ def test_the_aptos_slot_is_accepted_with_its_ladder_order(built):
 
 def test_contracts_hold_and_a_planted_grade_out_of_range_is_rejected(built, tmp_path):
     _, out, result = built
-    env_dir = Corpus(out).env_dir(result.env_id)
-    failed = [r for r in check_environment(env_dir) if not r["success"]]
-    assert not failed, failed
-    copy = tmp_path / env_dir.name
-    shutil.copytree(env_dir, copy)
+    copy = clean_copy(out, result.env_id, tmp_path)
     spec = yaml.safe_load((copy / "config.yaml").read_text())["sandmle"]["spec"]
     answers_path = copy / "prepared" / "private" / "answers.csv"
     answers = pd.read_csv(answers_path)
