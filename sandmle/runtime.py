@@ -41,7 +41,7 @@ def prefect_api() -> Iterator[str]:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     server = SubprocessASGIServer()
-    server.start(timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    _start(server, int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
     os.environ["PREFECT_API_URL"] = server.api_url
     try:
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
@@ -52,6 +52,43 @@ def prefect_api() -> Iterator[str]:
         finally:
             os.environ.pop("PREFECT_API_URL", None)
             server.stop()
+
+
+def _start(server, timeout: int) -> None:
+    """Start the API server and wait until its /health answers, within `timeout` seconds.
+
+    Prefect's own wait asks /health with httpx's default 5 s read timeout and gives up on the first slow answer: on a
+    loaded 2-core machine the booting server (database migrations) can take longer than that to answer, and the run
+    died with `httpx.ReadTimeout` although the server was coming up. The server process is left running then; this
+    keeps asking, with a patient client, until the deadline.
+
+    Raises:
+        RuntimeError: the server did not answer /health with 200 within `timeout` (the process is stopped).
+    """
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    try:
+        server.start(timeout=timeout)
+        return
+    except httpx.TimeoutException:
+        pass
+    except RuntimeError as exc:  # prefect's own deadline: its process may still be running
+        server.stop()
+        raise RuntimeError(f"the local Prefect API server did not answer /health within {timeout} s") from exc
+    with httpx.Client(timeout=30.0) as client:
+        while time.monotonic() < deadline and server.server_process.poll() is None:
+            try:
+                if client.get(f"{server.api_url}/health").status_code == 200:
+                    server.running = True  # prefect's start() marked it not running when its wait gave up
+                    return
+            except (httpx.TimeoutException, httpx.ConnectError):
+                pass
+            time.sleep(0.5)
+    server.stop()
+    raise RuntimeError(f"the local Prefect API server did not answer /health within {timeout} s")
 
 
 def flush_to_api(timeout: float = 60.0) -> None:

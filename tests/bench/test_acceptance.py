@@ -15,11 +15,29 @@ def test_one_slot_of_a_cheap_family_builds_and_is_judged(tmp_path) -> None:
     assert row["measured"] and row["k"] == 1 and row["seed"].startswith(str(tmp_path))  # the fixture competition
     assert row["accepted"] == 1, row["failure_reasons"]
     assert row["monotone"] == row["beats_sample"] == 1 and row["min_tau"] is not None
+    assert row["rebuild_identical"] is True  # the slot built again from scratch: every file the same
     assert row["pass"] is (row["mean_tau"] >= 0.8)
     goals = {g["goal"]: g for g in goal_rows({"acceptance": result})}
     assert goals["K=1 builds accepted, seq2seq (issue 14)"]["value"] == 1.0
     lines = "\n".join(acceptance_lines(result))
-    assert "| seq2seq | text-normalization-challenge-english-language | 1/1 |" in lines
+    assert "| seq2seq | text-normalization-challenge-english-language | 1/1 |" in lines and "| yes |" in lines
+
+
+def test_a_rebuild_that_differs_is_caught(tmp_path) -> None:
+    import shutil
+
+    from sandmle_core.layout import Corpus
+
+    (row,) = bench_acceptance(tmp_path, k=1, families=("seq2seq",), rng_seed=3)["families"]
+    assert row["rebuild_identical"] is True
+    work = tmp_path / "seq2seq"
+    shutil.rmtree(work / "rebuild")
+    (env_dir,) = Corpus(work / "corpus").environment_dirs()
+    with (env_dir / "description.md").open("a") as fh:  # the first build's folder differs by one byte
+        fh.write(" ")
+    assert acceptance._rebuild_identical(row["seed"], work, 1, 3) is False
+    assert "| NO |" in "\n".join(acceptance_lines({"k": 1, "goal": "g", "families": [{**row,
+                                                   "rebuild_identical": False, "pass": False}]}))
 
 
 def test_a_family_whose_seed_cannot_be_prepared_is_not_measured(tmp_path, monkeypatch) -> None:
