@@ -40,9 +40,7 @@ class Metric:
 _TEXT: dict[str, tuple[str, str, str]] = {
     "auc": (
         "area under the ROC curve (AUC)",
-        "Submit the probability that each row is positive; the ranking of rows is what counts. A multi-label task "
-        "flattened to one row per (item, label) pair, like mle-bench's mlsp-2013-birds, is graded the same way: "
-        "that is the micro-averaged AUC.",
+        "Submit the probability that each row is positive; the ranking of rows is what counts.",
         "AUC = P(score(positive row) > score(negative row)), ties counting 1/2",
     ),
     "mean_column_auc": (

@@ -91,3 +91,16 @@ def test_class_vocabulary_faults_are_caught(tmp_path: Path) -> None:
     pd.DataFrame({spec.grading.id_column: [4], target: ["2"]}).to_csv(folder.answers, index=False)
     check = class_vocabulary_check(numeric, folder)
     assert not check.passed and "scale names 7, which is no class" in check.detail
+
+
+@pytest.mark.parametrize(("description", "phrase"), [
+    ("1 if the loan defaulted", "whether the loan defaulted"),
+    ("1 when the image shows schist, 0 when it shows something else (mostly quartzite)",
+     "whether the image shows schist"),
+    ("1 when the alert category is 'phishing', 0 when it is 'malware'", "whether the alert category is 'phishing'"),
+    ("The rock type in the core", "the rock type in the core"),
+])
+def test_a_binary_target_reads_as_whether_in_the_story(description, phrase):
+    from sandmle_core.agents.offline.strategist import _target_phrase
+
+    assert _target_phrase(description, TaskType.BINARY) == phrase  # never "the task is to tell 1 when ..."

@@ -66,10 +66,13 @@ def _challenges(profile: TaskProfile, rng: np.random.Generator, difficulty: floa
 
 
 def _target_phrase(description: str, task_type: TaskType) -> str:
-    """A target's description as a phrase for the story: "1 if the loan defaulted" → "whether the loan defaulted"."""
+    """A target's description as a phrase for the story: "1 if the loan defaulted" → "whether the loan defaulted";
+    "1 when the image shows schist, 0 when ..." → "whether the image shows schist" (the story says what is told,
+    the columns table keeps what 0 means)."""
     text = description.strip().rstrip(".")
-    if text.lower().startswith("1 if "):
-        return "whether " + text[5:]
+    for prefix in ("1 if ", "1 when "):
+        if text.lower().startswith(prefix):
+            return "whether " + text[len(prefix):].split(", 0 ")[0]
     if task_type == TaskType.MULTILABEL:
         return "which " + text + " apply"
     return text[0].lower() + text[1:]

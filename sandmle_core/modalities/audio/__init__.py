@@ -93,7 +93,8 @@ def _multilabel_files(spec: TaskSpec, rule: AudioRule) -> list[str]:
     return [
         f"- `train.csv` — {spec.n_train * k} rows, one per (training recording, species) pair: "
         f"`{spec.grading.id_column}` (= rec_id * 100 + species class_id), `{AUDIO_COLUMN}` (the recording's path) "
-        f"and `{target}` (1 when the species is heard).",
+        f"and `{target}` (1 when the species is heard). All rows are ranked together when the AUC is computed "
+        "(micro-averaged over recordings and species), not species by species.",
         f"- `test.csv` — {spec.n_test * k} rows, one per (test recording, species) pair: the id and the recording.",
         f"- `{multilabel.WAV_DIR}/` — one mono 16-bit WAV recording each ({spec.n_train + spec.n_test} in all).",
         f"- `{multilabel.ESSENTIAL}/CVfolds_2.txt` — rec_id,fold: 0 = training recording, 1 = test recording.",

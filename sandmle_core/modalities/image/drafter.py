@@ -127,7 +127,7 @@ def _binary_target(domain_title: str, vocab: ImageVocab,
     column and the submission keep a binary seed's shape: one 0/1 label, one probability per row."""
     negative, positive = (vocab.classes[int(i)] for i in rng.choice(len(vocab.classes), size=2, replace=False))
     target = TargetSpec(columns=(f"is_{positive}",), classes=("0", "1"), positive_class="1",
-                        description=f"1 when the image ({vocab.subject}) shows {positive.replace('_', ' ')}, 0 when "
+                        description=f"1 when the image shows {positive.replace('_', ' ')}, 0 when "
                                     f"it shows something else (mostly {negative.replace('_', ' ')})")
     return 2, ("0", "1"), target, f"{domain_title}: {positive.replace('_', ' ').title()} Detection"
 

@@ -27,8 +27,9 @@ def story(domain: Domain) -> str:
     """The story template (`{entity}`, `{target}` placeholders) of an image task in this domain: who photographs
     what, and what is to be told from the picture."""
     subject = domain.image.subject if domain.image is not None else "a photograph"
-    # the image comes first: a target description may end in a scale ("from 0 (...) to 4 (...)"), and a second
-    # "from" after it reads as a machine's sentence
-    return (f"Each {{entity}} comes with {subject}. From the image (and its capture settings, when given) the task is "
+    # the image is the row: the domain's tabular entity ("haul truck cycle") would promise a record the task does
+    # not have. The image comes first: a target description may end in a scale ("from 0 (...) to 4 (...)"), and a
+    # second "from" after it reads as a machine's sentence
+    return (f"Each image is {subject}. From the image (and its capture settings, when given) the task is "
             "to tell {target}, as an inspector looking at it would, despite uneven lighting, shifted framing, sensor "
             "noise and smudges on the lens.")

@@ -64,6 +64,7 @@ def test_audio_environments_are_accepted_with_sound_thresholds(corpus):
         assert len(list((env_dir / "prepared" / "public" / "clips").glob("*.wav"))) == spec.n_train + spec.n_test
         description = (env_dir / "description.md").read_text()
         assert "clips/" in description and "WAV" in description
+        assert "flattened" not in description and "species" not in description  # the mlsp wording stays in mlsp
 
 
 def test_rebuild_is_byte_identical(corpus, tmp_path):
