@@ -6,7 +6,9 @@ Every section repeats its measurement and reports medians and ratios. Output: `b
 Sections:
 1. micro vs full — the same solution ladder on full-scale data (the real seeds with >= 20,000 rows, and synthetic
    specs synthesized at full scale) and on micro-scale data (the same spec at its micro size; for a real seed, its
-   micro environments): execution-time ratio and score gap per level.
+   micro environments): execution-time ratio and score gap per level. The families without a bundled seed
+   (image-to-image, sequence-to-sequence, the image shapes beyond one label, multi-label audio) add one pair each
+   (`bench_image2image`, `shapes.py`), outside the section's medians.
 2. build throughput — accepted environments per minute with 1 and 2 Dask workers, and the orchestration overhead of
    the Prefect flow against the same core calls in a plain loop.
 3. sandbox start-up per backend vs bare `python -c pass`; grading latency (warm service vs cold evaluator.py).
@@ -357,6 +359,11 @@ def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = A
             results["micro_vs_full"]["pairs"].append(bench_image2image(
                 work / "micro", repeats=3 if quick else 5, full_scale=0.1 if quick else 1.0,
                 full_repeats=1 if quick else 2))
+            from sandmle.bench.shapes import bench_fixture_pairs  # the families without a bundled seed
+
+            results["micro_vs_full"]["pairs"] += bench_fixture_pairs(
+                work / "shapes", repeats=3 if quick else 5, full_scale=0.1 if quick else 1.0,
+                full_repeats=1 if quick else 2)
         corpus = None
         if "throughput" in sections:
             tp = bench_throughput(work / "throughput", available, per_seed=1 if quick else 6, workers=(1, 2))

@@ -49,3 +49,21 @@ def test_one_profiled_slot_reports_ladder_compute_and_hotspots(tmp_path) -> None
     assert len(prof["top"]) == 5 and prof["top"][0]["cumtime"] >= prof["top"][-1]["cumtime"]
     report = render_report({"machine": machine_facts(), "profile": {"breast-cancer": prof}})
     assert "## 5. Where one environment's time goes" in report and "Top 5 by cumulative time" in report
+
+
+def test_a_fixture_family_gets_its_micro_vs_full_pair_and_goal_row(tmp_path) -> None:
+    import pytest
+    from sandmle.bench.shapes import bench_fixture_pairs
+
+    competition = "text-normalization-challenge-english-language"
+    # full_scale 0.02 of 50,000 + 10,000 tokens: a pair that runs in seconds, the same code as the full one
+    (pair,) = bench_fixture_pairs(tmp_path, repeats=1, full_scale=0.02, full_repeats=1, competitions=(competition,))
+    assert pair["name"].startswith(competition) and "sequence-to-sequence" in pair["name"]
+    assert pair["full_rows"] == 1_000 and pair["micro_rows"] < pair["full_rows"]
+    assert set(pair["levels"]) == set(range(6)) and pair["total_ratio"] > 0
+    assert all(lv["micro_score"] is not None and lv["full_score"] is not None for lv in pair["levels"].values())
+    rows = {g["goal"]: g for g in goal_rows({"micro_vs_full": {"pairs": [pair]}})}
+    goal = rows[f"micro vs full ladder time, {pair['name']}"]
+    assert goal["value"] == pair["total_ratio"] and goal["pass"] is (pair["total_ratio"] >= 20)
+    with pytest.raises(ValueError, match="no full size"):
+        bench_fixture_pairs(tmp_path, repeats=1, competitions=("nomad2018-predict-transparent-conductors",))
