@@ -14,6 +14,7 @@ from sandmle_core.layout import Corpus
 from sandmle_core.records import read_failures
 from sandmle_core.seeds import seed_refs
 from tests.fixtures.mlebench import EXPECTED, write_competition
+from tests.fixtures.shape_checks import assert_exports_hold, assert_grader_ignoring_ids_is_rejected
 
 WHALE = "the-icml-2013-whale-challenge-right-whale-redux"
 DOGS_VS_CATS = "dogs-vs-cats-redux-kernels-edition"
@@ -72,7 +73,10 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
     for comp_id, block in built.items():  # the DNA is kept: same modality, task type and metric
         assert block["modality"] == EXPECTED[comp_id].modality
         assert block["grading"]["metric"] == EXPECTED[comp_id].metric
-    if not refused:
+    if not refused:  # every new shape: a grader ignoring ids is rejected, and both exports hold
+        for env in corpus.environment_dirs():
+            assert_grader_ignoring_ids_is_rejected(env, tmp_path / "planted")
+        assert_exports_hold(out, list(corpus.environment_dirs()), tmp_path / "exports")
         return
     # regenerate leaves a still-unsupported seed's records alone and says why, instead of crashing
     again_state = regenerate_failed(corpus=str(out), contracts=False, return_state=True)

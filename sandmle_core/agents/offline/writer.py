@@ -91,7 +91,9 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
     kit = get_kit(spec.modality)
     files = kit.data_files(spec, files)
     described = spec.target.description.strip().rstrip(".")
-    if spec.task_type == TaskType.MULTILABEL:
+    if spec.task_type == TaskType.MULTILABEL and len(spec.target.columns) == 1:  # flattened: a row per label
+        target_text = f"`{spec.target.columns[0]}` is {described[0].lower()}{described[1:]}, else 0."
+    elif spec.task_type == TaskType.MULTILABEL:
         target_text = f"Each target column is 1 when it applies ({described}), else 0."
     else:
         unit = f", in {spec.target.unit}" if spec.target.unit else ""
@@ -100,11 +102,14 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         order = " (ordered from lowest to highest)" if spec.task_type == TaskType.ORDINAL else ""
         target_text += f" Classes{order}: " + ", ".join(f"`{c}`" for c in spec.target.classes) + "."
     row = kit.row_noun(spec)
+    task_words = _TASK_WORDS[spec.task_type]
+    if spec.task_type == TaskType.MULTILABEL and len(spec.target.columns) == 1:
+        task_words = "a multi-label classification task, flattened to one yes/no label per row"
     sections = [
         f"# {spec.title}",
         "## Overview",
         spec.story.strip(),
-        f"Each row is {row}. This is {_TASK_WORDS[spec.task_type]}: predict "
+        f"Each row is {row}. This is {task_words}: predict "
         f"{', '.join(f'`{t}`' for t in spec.target.columns)} for every row of `test.csv`. {target_text}",
         "## Data",
         "### Files",

@@ -137,3 +137,13 @@ def test_the_ladder_is_ordered_on_a_small_slot(profile, tmp_path):
         scores.append(roc_auc_score(sub["Probability"], sub["Probability_p"]))
     tau = kendalltau(range(len(scores)), scores).statistic
     assert tau >= 0.8 and scores[-1] > scores[0] + 0.1, [round(s, 4) for s in scores]
+
+
+def test_the_description_says_one_label_per_flattened_row(built):
+    from sandmle_core.agents.offline.writer import render_description
+
+    spec, staging = built
+    text = render_description(spec, pd.read_csv(staging / "prepared" / "public" / "sample_submission.csv"))
+    assert "flattened to one yes/no label per row" in text and "several yes/no labels per row" not in text
+    assert "`Probability` is 1 if the row's species is heard" in text and "Each target column" not in text
+    assert "micro-averaged over recordings and species" in text
