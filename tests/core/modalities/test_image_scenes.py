@@ -1,6 +1,7 @@
 """Image scenes: the domain picks the ground the class patterns are drawn on, so the image environments of one build
 look apart (pixel statistics between environments far above those between two halves of one), no two images of one
-environment are near-duplicates, a planted duplicate is caught, and the scene keeps synthesis byte-reproducible."""
+environment are near-duplicates, a planted duplicate is caught (by the check and by the verifier's realism group),
+and the scene keeps synthesis byte-reproducible."""
 
 from __future__ import annotations
 
@@ -9,13 +10,20 @@ import io
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
 import tests.core.modalities.test_image as base
+from sandmle_core.agents import get_backend
+from sandmle_core.agents.offline.strategist import OfflineStrategist
+from sandmle_core.agents.realism import distinct_images_check, realism_checks
 from sandmle_core.catalog import load_catalog
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.modalities.image import scenes, variety
 from sandmle_core.modalities.image.synthesizer import synthesize
+from sandmle_core.profile import TaskProfile, profile_seed
+from sandmle_core.seeds import get_bundled_seed
 from sandmle_core.taskspec import TaskSpec
 
 CATALOG = load_catalog()
@@ -97,3 +105,20 @@ def test_scenes_keep_synthesis_byte_reproducible_and_slots_apart(tmp_path, monke
     assert digest(first) == digest(again)
     other = spec_in("wildlife_monitoring", 8, monkeypatch)
     assert other.rule.scene != spec.rule.scene
+
+
+def test_the_verifier_rejects_a_test_image_copied_from_training(tmp_path):
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed("digits")).model_dump())
+    spec = OfflineStrategist().draft_spec("digits", profile, 0, 5)
+    staging = tmp_path / spec.env_id
+    staging.mkdir()
+    get_backend("offline").developer.build_data(spec, staging)
+    folder = EnvFolder.of(staging)
+    check = distinct_images_check(spec, folder)
+    assert check is not None and check.passed, check
+    assert "images_are_distinct" in {c.name for c in realism_checks(spec, folder)}
+    train, test = pd.read_csv(folder.train), pd.read_csv(folder.test)
+    copied = folder.public / test["image"].iloc[0]
+    copied.write_bytes((folder.public / train["image"].iloc[0]).read_bytes())
+    check = distinct_images_check(spec, folder)
+    assert not check.passed and check.figure == 1 and copied.name in check.detail, check
