@@ -15,10 +15,11 @@ import pandas as pd
 
 from sandmle_core.agents.base import Check
 from sandmle_core.envfolder import EnvFolder
-from sandmle_core.spec import TaskType
+from sandmle_core.modalities.image.variety import DUPLICATE_DISTANCE, near_duplicates
+from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["class_vocabulary_check", "declared_range_check", "realism_checks"]
+__all__ = ["class_vocabulary_check", "declared_range_check", "distinct_images_check", "realism_checks"]
 
 # A scale in words: "1 (beginner) to 7 (elite)", "from 0 to 4", "1–5".
 _SCALE = re.compile(r"(?<![\d.])(\d+)(?:\s*\([^)]*\))?\s*(?:to|–|-)\s*(\d+)(?![\d.])")
@@ -74,9 +75,35 @@ def class_vocabulary_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:
                  repair="new_seed")
 
 
+MAX_COMPARED_IMAGES = 3000  # pairwise thumbnails of 3000 images take ~0.3 s; a full-scale build checks a sample
+
+
+def distinct_images_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:
+    """No two images the tables name are near-duplicates (`modalities.image.variety`): a test image copied from a
+    training image is an answer lookup, and a renderer that ignores its nuisance teaches nothing. None when the
+    environment has no image column; above MAX_COMPARED_IMAGES an evenly spaced sample is compared, and the detail
+    says so."""
+    columns = {c.name for c in spec.columns if c.kind == ColumnKind.IMAGE}
+    if not columns:
+        return None
+    names: set[str] = set()
+    for table in (folder.train, folder.test):
+        frame = pd.read_csv(table, usecols=lambda c: c in columns, dtype=str)
+        names |= {str(v) for col in frame.columns for v in frame[col].dropna()}
+    paths = sorted(folder.public / n for n in names if (folder.public / n).is_file())
+    step = max(1, -(-len(paths) // MAX_COMPARED_IMAGES))
+    pairs = near_duplicates(paths[::step])
+    sampled = f" (every {step}th of {len(paths)} images compared)" if step > 1 else ""
+    first = (f"; closest: {pairs[0][0].name} and {pairs[0][1].name} at {pairs[0][2]}" if pairs else "")
+    return Check(name="images_are_distinct", group="realism", passed=not pairs, figure=len(pairs),
+                 detail=f"image pairs within thumbnail distance {DUPLICATE_DISTANCE}{sampled}{first}",
+                 repair="new_seed")
+
+
 def realism_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """The realism group of the verifier (see the module docstring)."""
     folder = EnvFolder.of(staging)
     checks = [declared_range_check(spec, folder)]
     vocabulary = class_vocabulary_check(spec, folder)
-    return checks + ([vocabulary] if vocabulary else [])
+    images = distinct_images_check(spec, folder)
+    return checks + ([vocabulary] if vocabulary else []) + ([images] if images else [])

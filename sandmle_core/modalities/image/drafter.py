@@ -15,7 +15,7 @@ import numpy as np
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import onehot, ordinal
+from sandmle_core.modalities.image import onehot, ordinal, scenes
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
@@ -178,6 +178,8 @@ def draft(ctx: DraftContext) -> Draft:
         lesions=lesions,
         # a seed whose training photos carry their label in their names gets such names (read after every draw)
         label_in_name=bool((getattr(ctx.profile, "details", None) or {}).get("labels_in_names", False)),
+        # the domain's ground (cells, leaf, terrain, ...), drawn last so every earlier draw stays as it was
+        scene=scenes.draft_scene(vocab.subject, rng, strength, graded=lesions is not None),
     )
     size = rule.image_size
     columns = [ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,

@@ -17,6 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sandmle_core.modalities.image.scenes import SceneRule
+
 __all__ = ["SHAPES", "ClassPattern", "ImageRule", "LesionRule", "MetadataColumn"]
 
 SHAPES = (
@@ -119,6 +121,8 @@ class ImageRule(_Frozen):
         lesions: an ordinal task's grade lesions (every grade shares one pattern; the lesions tell them apart).
         label_in_name: training images are named `<id>_<label>.png`, as dogs vs. cats ships its labels in file
             names (test images are named by their id only).
+        scene: the class-independent ground the patterns are drawn on (`scenes`); None = the plain ground of
+            specs drafted before scenes existed.
     """
 
     kind: Literal["image"] = "image"
@@ -138,6 +142,7 @@ class ImageRule(_Frozen):
     metadata: tuple[MetadataColumn, ...] = ()
     lesions: LesionRule | None = None
     label_in_name: bool = False
+    scene: SceneRule | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ImageRule:

@@ -21,7 +21,7 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.classes import name_with_label, oracle_submission, plan_classes
-from sandmle_core.modalities.image import onehot
+from sandmle_core.modalities.image import onehot, scenes
 from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
 from sandmle_core.modalities.image.ordinal import add_lesions
 from sandmle_core.modalities.image.rule import SHAPES, ImageRule
@@ -116,8 +116,10 @@ def _draw_nuisance(rule: ImageRule, n: int, rng: np.random.Generator) -> _Nuisan
 
 
 def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brightness: np.ndarray,
-                  noise_gain: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Render a batch of images of true classes `labels` (indices into rule.patterns) as uint8 (m, S, S)."""
+                  noise_gain: np.ndarray, rng: np.random.Generator,
+                  scene: scenes.SceneLayer | None = None) -> np.ndarray:
+    """Render a batch of images of true classes `labels` (indices into rule.patterns) as uint8 (m, S, S), on the
+    batch's scene layer when the rule has one (damped under the silhouette, so the pattern keeps its contrast)."""
     size = rule.image_size
     grid = ((np.arange(size) + 0.5) / size * 2.0 - 1.0).astype(np.float32)
     gx, gy = grid[None, None, :], grid[None, :, None]
@@ -146,6 +148,8 @@ def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brig
                   + per(nuisance.phase))
     texture = 1.0 - per(col["texture_amp"]) * (0.5 - 0.5 * wave)
     img = per(nuisance.background) + per(nuisance.contrast * col["intensity"]) * mask * texture
+    if scene is not None and rule.scene is not None:
+        img = img + scene.field * (1.0 - rule.scene.cover * mask)
     img = img + per(nuisance.illumination) * (gx * per(np.cos(nuisance.light_angle))
                                               + gy * per(np.sin(nuisance.light_angle)))
     img = img * per(brightness)
@@ -153,6 +157,8 @@ def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brig
         active, bx, by, br, value, opacity = (nuisance.blotches[:, b, j] for j in range(6))
         weight = per(active * opacity) * np.exp(-((gx - per(bx)) ** 2 + (gy - per(by)) ** 2) / per(2 * br**2))
         img = img * (1.0 - weight) + weight * per(value)
+    if scene is not None:
+        img = scenes.blur(img, scene.blur)
     img = img + rng.standard_normal(img.shape, dtype=np.float32) * per(nuisance.noise * noise_gain)
     return np.round(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8)
 
@@ -194,8 +200,10 @@ def _write_images(rule: ImageRule, truth: np.ndarray, ids: list[str], streams: S
     image_dir.mkdir(parents=True)
     for chunk, start in enumerate(range(0, n, CHUNK)):
         rows = slice(start, min(n, start + CHUNK))
+        layer = (None if rule.scene is None else  # the scene's own stream: pixel noise draws stay as they were
+                 scenes.draw(rule.scene, len(truth[rows]), rule.image_size, streams("synth", "scene", chunk)))
         pixels = render_images(rule, truth[rows], nuisance.take(rows), brightness[rows], noise_gain[rows],
-                               streams("synth", "pixels", chunk))
+                               streams("synth", "pixels", chunk), layer)
         if rule.lesions is not None:  # an ordinal task: the grade's lesions, from their own stream
             pixels = add_lesions(pixels, truth[rows], rule.lesions, streams("synth", "lesions", chunk))
         for rel, array in zip(ids[rows], pixels, strict=True):

@@ -1,0 +1,124 @@
+"""Image scenes: the domain picks the ground the class patterns are drawn on, so the image environments of one build
+look apart (pixel statistics between environments far above those between two halves of one), no two images of one
+environment are near-duplicates, a planted duplicate is caught (by the check and by the verifier's realism group),
+and the scene keeps synthesis byte-reproducible."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+import tests.core.modalities.test_image as base
+from sandmle_core.agents import get_backend
+from sandmle_core.agents.offline.strategist import OfflineStrategist
+from sandmle_core.agents.realism import distinct_images_check, realism_checks
+from sandmle_core.catalog import load_catalog
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.modalities.image import scenes, variety
+from sandmle_core.modalities.image.synthesizer import synthesize
+from sandmle_core.profile import TaskProfile, profile_seed
+from sandmle_core.seeds import get_bundled_seed
+from sandmle_core.taskspec import TaskSpec
+
+CATALOG = load_catalog()
+DOMAINS = ("crop_yield", "solar_pv", "outpatient_noshow")  # leaf, panel grid, dermatoscope disc
+
+
+def spec_in(domain: str, rng_seed: int, monkeypatch: pytest.MonkeyPatch) -> TaskSpec:
+    """A 100 + 100 image spec drafted in `domain` (the base test module drafts in its DOMAIN)."""
+    monkeypatch.setattr(base, "DOMAIN", CATALOG.get(domain))
+    return base.make_spec(rng_seed, 0.5, n_train=100, n_test=100)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, list]:
+    root = tmp_path_factory.mktemp("scenes")
+    out = {}
+    with pytest.MonkeyPatch.context() as mp:
+        for n, domain in enumerate(DOMAINS):
+            result = synthesize(spec_in(domain, 40 + n, mp), root / domain)
+            out[domain] = variety.image_files(result.folder.public)
+    return out
+
+
+def test_the_subject_picks_the_scene_and_a_graded_task_gets_no_cell_blobs():
+    rng = np.random.default_rng(0)
+    picked = {key: scenes.style_for(CATALOG.get(key).image.subject, rng) for key in
+              ("crop_yield", "solar_pv", "outpatient_noshow", "river_quality", "wildlife_monitoring",
+               "cnc_maintenance", "ecommerce_returns")}
+    assert picked == {"crop_yield": "leaf", "solar_pv": "grid", "outpatient_noshow": "disc",
+                      "river_quality": "tissue", "wildlife_monitoring": "terrain", "cnc_maintenance": "streaks",
+                      "ecommerce_returns": "object"}
+    assert scenes.style_for("a microscope thumbnail", rng, graded=True) == "disc"
+    # every style renders a finite, standardized layer
+    for style in scenes.STYLES:
+        rule = scenes.SceneRule(style=style, strength=0.1, feature_scale=0.2, angle=30.0, rotation_sd=10.0,
+                                cover=0.8, blur_max=0.3)
+        layer = scenes.draw(rule, 3, 32, np.random.default_rng(1))
+        assert layer.field.shape == (3, 32, 32) and np.isfinite(layer.field).all()
+        assert np.allclose(layer.field.std(axis=(1, 2)), 0.1, rtol=0.01)
+
+
+def test_environments_of_different_domains_look_apart(built):
+    halves = {d: variety.signature_distance(variety.signature(f[::2]), variety.signature(f[1::2]))
+              for d, f in built.items()}
+    whole = {d: variety.signature(f) for d, f in built.items()}
+    between = {(a, b): variety.signature_distance(whole[a], whole[b]) for a, b in itertools.combinations(DOMAINS, 2)}
+    assert min(between.values()) > 2.0 * max(halves.values()), (between, halves)
+
+
+def test_no_two_images_of_an_environment_are_near_duplicates(built):
+    for domain, files in built.items():
+        assert variety.near_duplicates(files) == [], domain
+
+
+def test_a_planted_duplicate_is_caught(built, tmp_path):
+    files = built["solar_pv"][:40]
+    with Image.open(files[0]) as im:
+        pixels = np.asarray(im, dtype=np.float64)
+    noisy = np.clip(pixels + np.random.default_rng(3).normal(0.0, 8.0, pixels.shape), 0, 255).astype(np.uint8)
+    Image.fromarray(noisy).save(tmp_path / "copy.png")
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(pixels * 0.8 + 20, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=75)
+    (tmp_path / "dim.jpg").write_bytes(buffer.getvalue())
+    found = variety.near_duplicates([*files, tmp_path / "copy.png", tmp_path / "dim.jpg"])
+    assert {frozenset((a.name, b.name)) for a, b, _ in found} == {
+        frozenset((files[0].name, "copy.png")), frozenset((files[0].name, "dim.jpg")),
+        frozenset(("copy.png", "dim.jpg"))}
+
+
+def test_scenes_keep_synthesis_byte_reproducible_and_slots_apart(tmp_path, monkeypatch):
+    def digest(folder) -> str:
+        return hashlib.sha256(b"".join(p.read_bytes() for p in variety.image_files(folder))).hexdigest()
+
+    spec = spec_in("wildlife_monitoring", 7, monkeypatch)
+    assert spec.rule.scene is not None and spec.rule.scene.style == "terrain"
+    assert spec.model_validate_json(spec.model_dump_json()) == spec  # the scene round-trips with the rule
+    first = synthesize(spec, tmp_path / "a").folder.public
+    again = synthesize(spec_in("wildlife_monitoring", 7, monkeypatch), tmp_path / "b").folder.public
+    assert digest(first) == digest(again)
+    other = spec_in("wildlife_monitoring", 8, monkeypatch)
+    assert other.rule.scene != spec.rule.scene
+
+
+def test_the_verifier_rejects_a_test_image_copied_from_training(tmp_path):
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed("digits")).model_dump())
+    spec = OfflineStrategist().draft_spec("digits", profile, 0, 5)
+    staging = tmp_path / spec.env_id
+    staging.mkdir()
+    get_backend("offline").developer.build_data(spec, staging)
+    folder = EnvFolder.of(staging)
+    check = distinct_images_check(spec, folder)
+    assert check is not None and check.passed, check
+    assert "images_are_distinct" in {c.name for c in realism_checks(spec, folder)}
+    train, test = pd.read_csv(folder.train), pd.read_csv(folder.test)
+    copied = folder.public / test["image"].iloc[0]
+    copied.write_bytes((folder.public / train["image"].iloc[0]).read_bytes())
+    check = distinct_images_check(spec, folder)
+    assert not check.passed and check.figure == 1 and copied.name in check.detail, check
