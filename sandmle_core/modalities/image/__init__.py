@@ -42,6 +42,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
         return True
     if task_type == TaskType.ORDINAL:  # grades 0..K-1 drawn as lesions: any image vocabulary hosts them
         return True
+    if task_type == TaskType.MULTILABEL:  # ranzcr: the vocabulary's classes as independent findings
+        return len(domain.image.classes) >= min_classes
     return task_type == TaskType.MULTICLASS and len(domain.image.classes) >= min_classes
 
 
