@@ -185,7 +185,7 @@ def _plan(rule: ImageRule, cues: CueRule, n_train: int, n_test: int, noise: floa
 
 def _patients(n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
     """Each row's patient (about 1.6 images per patient, drawn without looking at the labels) and their ids."""
-    n_patients = max(2, int(round(n / 1.6)))
+    n_patients = max(2, round(n / 1.6))
     who = rng.integers(0, n_patients, n)
     names = [f"{v:09x}" for v in rng.choice(16**9, size=n_patients, replace=False)]
     return who, names

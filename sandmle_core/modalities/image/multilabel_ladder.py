@@ -104,7 +104,8 @@ train, test = load()
 img_train, img_test = smooth(images(train)), smooth(images(test))
 y = labels(train)
 cue_train, cue_test = hog(img_train, SIZE // 4), hog(img_test, SIZE // 4)
-linear = per_label(lambda: make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000, random_state=SEED)),
+linear = per_label(lambda: make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000,
+                                                                             random_state=SEED)),
                    cue_train, y, cue_test)
 rich_train = np.hstack([hog_pyramid(img_train), cue_train, intensity(img_train)])
 rich_test = np.hstack([hog_pyramid(img_test), cue_test, intensity(img_test)])
