@@ -75,6 +75,7 @@ class Draft:
     target: TargetSpec
     rule: BaseModel
     title: str
+    scored_columns: tuple[str, ...] | None = None  # the target columns graded, when not all (ranzcr scores 9 of 11)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ BUILT = ("tabular-playground-series-may-2022", "text-normalization-challenge-eng
 # labels in photo names (binary log loss), image grades (QWK), one-hot classes (column-wise AUC), and flattened
 # multi-label audio (mlsp: a row per recording and species, micro AUC)
 BUILT_MEDIA = (DOGS_VS_CATS, "aptos2019-blindness-detection", "plant-pathology-2020-fgvc7", "mlsp-2013-birds")
+RANZCR = "ranzcr-clip-catheter-line-classification"
+BUILT_MEDIA += (RANZCR,)  # multi-label image findings: 2 label columns kept out of scoring, as ranzcr's 9 of 11
 # spooky (text), dog breeds (image, 120 classes) and aerial cactus build too: kept out of the suite for time (see
 # README "Seeds"); the profile test checks they are profiled for generation. Denoising (image-to-image) builds through
 # the same pipeline in tests/core/modalities/test_image2image_build.py.
@@ -69,6 +71,12 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
             target = config["sandmle"]["spec"]["target"]["columns"][0]
             assert all(p.endswith(f"_{y}.png") for p, y in zip(train["image"], train[target], strict=True))
             assert all(p == f"images/{i}.png" for p, i in zip(test["image"], test["image_id"], strict=True))
+        if config["sandmle"]["provenance"]["seed_id"] == RANZCR:  # a scored subset, PatientID in train.csv only
+            spec = config["sandmle"]["spec"]
+            assert spec["grading"]["target_columns"] == spec["target"]["columns"][:-2]
+            public = env / "prepared" / "public"
+            assert "PatientID" in pd.read_csv(public / "train.csv").columns
+            assert "PatientID" not in pd.read_csv(public / "test.csv").columns
     assert set(built) == set(expected), (result["counts"], {k: v.message[:200] for k, v in failures.items()})
     for comp_id, block in built.items():  # the DNA is kept: same modality, task type and metric
         assert block["modality"] == EXPECTED[comp_id].modality

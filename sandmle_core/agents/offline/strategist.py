@@ -123,9 +123,9 @@ class OfflineStrategist:
         grading = GradingSpec(
             metric=dna.metric,
             id_column=draft.id_column,
-            target_columns=draft.target.columns,
+            target_columns=draft.scored_columns or draft.target.columns,
             submission_columns=tuple(classes) if metric.kind == "class_probabilities" and classes else
-            draft.target.columns,
+            draft.scored_columns or draft.target.columns,
             classes=classes,
         )
         story = domain.render_story(target=_target_phrase(draft.target.description, profile.task_type),

@@ -42,6 +42,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
         return True
     if task_type == TaskType.ORDINAL:  # grades 0..K-1 drawn as lesions: any image vocabulary hosts them
         return True
+    if task_type == TaskType.MULTILABEL:  # ranzcr: the vocabulary's classes as independent findings
+        return len(domain.image.classes) >= min_classes
     return task_type == TaskType.MULTICLASS and len(domain.image.classes) >= min_classes
 
 
@@ -53,6 +55,13 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     line = (f"- `{IMAGE_DIR}/` — one PNG per row; the `{IMAGE_COLUMN}` column holds its path relative to the data "
             "folder.")
+    if isinstance(spec.rule, ImageRule) and spec.rule.cues is not None:  # ranzcr: train-only columns, unscored labels
+        unscored = [c for c in spec.target.columns if c not in spec.grading.target_columns]
+        line += (f" `train.csv` also holds `{spec.rule.cues.group_column}`, the patient an image was taken of (one "
+                 "patient may have several images; test images' patients are not given).")
+        if unscored:
+            line += (" The label columns " + ", ".join(f"`{c}`" for c in unscored) + " are in `train.csv` but are "
+                     "neither scored nor submitted.")
     if isinstance(spec.rule, ImageRule) and spec.rule.label_in_name:
         line += (" As in the original competition, a training image's file name ends in its label "
                  "(`img00042_1.png`); test images are named by their id only.")

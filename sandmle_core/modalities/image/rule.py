@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sandmle_core.modalities.image.scenes import SceneRule
 
-__all__ = ["SHAPES", "ClassPattern", "ImageRule", "LesionRule", "MetadataColumn"]
+__all__ = ["SHAPES", "ClassPattern", "CueRule", "ImageRule", "LesionRule", "MetadataColumn"]
 
 SHAPES = (
     "circle", "ring", "square", "cross", "triangle", "diamond", "bar", "crescent", "dots", "stripes", "checker", "blob",
@@ -100,6 +100,37 @@ class LesionRule(_Frozen):
         return self
 
 
+class CueRule(_Frozen):
+    """The labels of a multi-label image task (ranzcr's shape): each label is an independent tube-like curve.
+
+    Label j, when present, draws a bright curve from near `anchors[j]` at `angles[j]` degrees, bent by `bends[j]`
+    (signed, in half-widths), `length` long and `width` thick, at `contrast` times U(0.7, 1.3); the anchor moves by
+    up to `jitter`. `faint_share` is the noise knob: that share of present curves is drawn at 5-25% of their
+    contrast, nearly invisible, so the label is a noisy function of the image. Images of one patient
+    (`group_column`, a train-only column) share their framing and background.
+    """
+
+    prevalence: tuple[float, ...] = Field(min_length=2)
+    anchors: tuple[tuple[float, float], ...]
+    angles: tuple[float, ...]
+    bends: tuple[float, ...]
+    length: float = Field(gt=0.2, le=1.6)
+    width: float = Field(gt=0.01, le=0.2)
+    contrast: float = Field(gt=0.05, le=0.8)
+    jitter: float = Field(ge=0.0, le=0.4)
+    faint_share: float = Field(ge=0.0, lt=0.8)
+    group_column: str = "PatientID"
+
+    @model_validator(mode="after")
+    def _one_per_label(self) -> CueRule:
+        k = len(self.prevalence)
+        if any(len(v) != k for v in (self.anchors, self.angles, self.bends)):
+            raise ValueError(f"anchors, angles and bends need one entry per label ({k})")
+        if not all(0.0 < p < 1.0 for p in self.prevalence):
+            raise ValueError(f"prevalences must lie in (0, 1), got {self.prevalence}")
+        return self
+
+
 class ImageRule(_Frozen):
     """Per-class procedural patterns and the nuisance model of an image classification environment.
 
@@ -123,6 +154,8 @@ class ImageRule(_Frozen):
             names (test images are named by their id only).
         scene: the class-independent ground the patterns are drawn on (`scenes`); None = the plain ground of
             specs drafted before scenes existed.
+        cues: a multi-label task's label curves (every image renders one shared pattern; the curves carry the
+            labels). Left out of the serialised rule when None, so other image specs keep their content hash.
     """
 
     kind: Literal["image"] = "image"
@@ -143,6 +176,12 @@ class ImageRule(_Frozen):
     lesions: LesionRule | None = None
     label_in_name: bool = False
     scene: SceneRule | None = None
+    cues: CueRule | None = Field(default=None, exclude_if=lambda cues: cues is None)
+
+    @property
+    def train_only_columns(self) -> tuple[str, ...]:
+        """Columns of train.csv only (the contracts read them): a multi-label task's patient group."""
+        return (self.cues.group_column,) if self.cues is not None else ()
 
     @model_validator(mode="after")
     def _consistent(self) -> ImageRule:

@@ -194,7 +194,8 @@ def test_draft_rejects_what_it_cannot_host():
                        challenges=(), n_train=100, n_test=100)
     with pytest.raises(SpecError, match="no image vocabulary"):
         draft(ctx)
-    multilabel = DIGITS_DNA.model_copy(update={"task_type": TaskType.MULTILABEL})
+    # a regression seed (multi-label ones draft findings: tests/core/modalities/test_image_multilabel.py)
+    multilabel = DIGITS_DNA.model_copy(update={"task_type": TaskType.REGRESSION})
     with pytest.raises(SpecError, match="binary or multi-class"):
         draft(DraftContext(dna=multilabel, profile=None, domain=DOMAIN, rng=stream(0, "x"), difficulty=0.5,  # type: ignore[arg-type]
                            challenges=(), n_train=100, n_test=100))

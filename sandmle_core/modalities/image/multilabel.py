@@ -1,0 +1,270 @@
+"""Multi-label image tasks (ranzcr-clip-catheter-line-classification's shape): several 0/1 findings per image,
+each told by its own tube-like curve, scored by mean column-wise ROC AUC over a subset of the label columns.
+
+Every image renders one shared pattern (the "anatomy", under the usual nuisance); each label, when present, adds
+a bright curve of its own anchor, orientation and bend (`CueRule`). Labels are independent Bernoulli draws; the
+noise knob `faint_share` (drafted from the difficulty, so the verifier's repairs move it) draws some present curves
+nearly invisible. As in ranzcr, train.csv also holds a train-only patient group column (`PatientID`: images of one
+patient share framing and background; patients are drawn independently of the labels, so the column leaks none),
+and the last labels are in train.csv and the answers but not scored nor submitted (mle-bench's ranzcr grader
+scores 9 of its 11 columns). `draft_target` and `draft_cues` are the drafter's half, `synthesize_multilabel` the
+synthesizer's.
+
+Imports: numpy, pandas, Pillow-free helpers of the image synthesizer, and the spec models.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.errors import SpecError
+from sandmle_core.modalities.base import SynthesisResult, class_count_range
+from sandmle_core.modalities.image.rule import CueRule, ImageRule
+from sandmle_core.slots import SlotStreams
+from sandmle_core.spec import TargetSpec
+
+if TYPE_CHECKING:
+    from sandmle_core.catalog.schema import ImageVocab
+    from sandmle_core.modalities.base import Draft, DraftContext
+    from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["add_cues", "draft", "draft_cues", "draft_target", "synthesize_multilabel"]
+
+_SAMPLES = 24  # points along a curve; closer than a pixel at the largest length
+
+
+def draft_target(vocab: ImageVocab, cardinality: int | None, n_targets: int,
+                 rng: np.random.Generator) -> tuple[TargetSpec, tuple[str, ...]]:
+    """The labels (vocabulary classes as findings, in vocabulary order) and the scored ones.
+
+    As many labels as the seed has (within its class-count range), and as many unscored trailing labels as the
+    seed keeps out of its submission (ranzcr: 11 labels, 9 scored), at least 3 scored.
+
+    Raises:
+        SpecError: when the vocabulary has too few classes.
+    """
+    low, high = class_count_range(cardinality or 5)
+    high = min(high, len(vocab.classes))
+    if high < low:
+        raise SpecError(f"the image vocabulary has {len(vocab.classes)} classes; the seed needs >= {low} labels")
+    k = int(rng.integers(low, high + 1))
+    labels = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
+    unscored = max(0, (cardinality or k) - n_targets) if n_targets else 0
+    unscored = min(unscored, k - 3)
+    # a noun phrase: the story asks "which ... apply", the column table repeats it per label
+    target = TargetSpec(columns=labels, description=f"{vocab.label.replace('_', ' ')} findings visible in the image "
+                                                    "(several can show at once)")
+    return target, labels[: k - unscored]
+
+
+def draft_cues(k: int, rng: np.random.Generator, difficulty: float) -> CueRule:
+    """One curve per label: anchors spread over the image, orientations 180/k apart (shuffled), and a faint share
+    that grows with the difficulty."""
+    angles = (np.arange(k) * 180.0 / k + rng.uniform(0.0, 180.0 / k) + rng.uniform(-4.0, 4.0, k)) % 180.0
+    return CueRule(
+        prevalence=tuple(round(float(p), 3) for p in rng.uniform(0.15, 0.45, k)),
+        anchors=tuple((round(float(x), 3), round(float(y), 3)) for x, y in rng.uniform(-0.45, 0.45, (k, 2))),
+        angles=tuple(round(float(a), 2) for a in rng.permutation(angles)),
+        bends=tuple(round(float(b), 3) for b in rng.uniform(-0.35, 0.35, k)),
+        length=round(float(rng.uniform(0.8, 1.1)), 3),
+        width=round(float(rng.uniform(0.045, 0.06)), 4),
+        contrast=round(float(rng.uniform(0.3, 0.42)), 4),
+        jitter=round(0.08 + 0.12 * float(difficulty), 4),
+        faint_share=round(0.05 + 0.3 * float(difficulty), 4),
+    )
+
+
+def draft(ctx: DraftContext) -> Draft:
+    """The modality half of a multi-label image spec: labels, scored labels, one shared pattern under the usual
+    nuisance (no metadata), and the label curves. The id column keeps the seed's name (ranzcr: StudyInstanceUID).
+
+    Raises:
+        SpecError: when the domain has no image vocabulary or too few classes for the seed's labels.
+    """
+    from sandmle_core.modalities.base import Draft
+    from sandmle_core.modalities.image import drafter
+    from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec
+
+    vocab = ctx.domain.image
+    if vocab is None:
+        raise SpecError(f"domain {ctx.domain.key!r} has no image vocabulary")
+    rng, difficulty = ctx.rng, float(ctx.difficulty)
+    grading = getattr(ctx.profile, "grading", None)  # the seed's scored columns (ranzcr: 9 of its 11 labels)
+    scored_in_seed = len(grading.target_columns) if grading is not None else 0
+    # the seed's labels, scored or not (its profile counts the scored ones; its DNA every label column)
+    seed_dna = (getattr(ctx.profile, "details", None) or {}).get("dna") or {}
+    target, scored = draft_target(vocab, seed_dna.get("n_classes") or ctx.dna.label_cardinality, scored_in_seed, rng)
+    strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
+    pattern = drafter._patterns(1, rng, difficulty)[0]
+    rule = ImageRule(
+        image_size=32, patterns=(pattern, pattern), class_weights=(0.5, 0.5),
+        jitter=round(0.04 + 0.06 * strength, 4), scale_sd=round(0.04 + 0.04 * strength, 4),
+        rotation_sd=round(4.0 + 6.0 * strength, 2), background_range=(0.05, round(0.2 + 0.1 * strength, 4)),
+        contrast_range=(0.3, 0.45), illumination=round(0.03 + 0.1 * strength, 4),
+        noise_sd=round(0.04 + 0.05 * strength, 4), blotch_rate=round(0.2 + 0.5 * strength, 4),
+        blotch_radius=(0.08, round(0.12 + 0.08 * strength, 4)),
+        label_noise=round(0.02 + 0.04 * difficulty, 4) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
+        cues=draft_cues(len(target.columns), rng, difficulty),
+    )
+    column = ColumnSpec(name=drafter.IMAGE_COLUMN, kind=ColumnKind.IMAGE,
+                        description=f"path of the image ({vocab.subject}, 32x32 pixels, PNG), relative to the data "
+                                    "folder")
+    title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Findings"
+    id_column = grading.id_column if grading is not None else drafter.ID_COLUMN
+    return Draft(id_column=id_column, columns=(column,), target=target, rule=rule,
+                 title=title, scored_columns=scored)
+
+
+def add_cues(pixels: np.ndarray, present: np.ndarray, cues: CueRule, rng: np.random.Generator) -> np.ndarray:
+    """Draw each image's present label curves onto a batch of rendered uint8 images (m, S, S); returns uint8.
+
+    Args:
+        pixels: the rendered images.
+        present: (m, k) 0/1, the true labels.
+        cues: the rule's curves.
+        rng: the batch's own stream (its draws do not depend on the pixel values).
+    """
+    m, size, k = pixels.shape[0], pixels.shape[1], present.shape[1]
+    grid = (np.arange(size) + 0.5) / size * 2.0 - 1.0
+    shift = rng.uniform(-cues.jitter, cues.jitter, (m, k, 2))
+    gain = cues.contrast * rng.uniform(0.7, 1.3, (m, k))
+    gain = np.where(rng.random((m, k)) < cues.faint_share, gain * rng.uniform(0.05, 0.25, (m, k)), gain)
+    turn = rng.normal(0.0, 6.0, (m, k))
+    t = np.linspace(0.0, 1.0, _SAMPLES)
+    img = pixels.astype(np.float64) / 255.0
+    for j in range(k):
+        rows = np.flatnonzero(present[:, j])
+        if not len(rows):
+            continue
+        theta = np.deg2rad(cues.angles[j] + turn[rows, j])[:, None]
+        direction = np.stack([np.cos(theta), np.sin(theta)], axis=-1)  # (r, 1, 2)
+        normal = np.stack([-np.sin(theta), np.cos(theta)], axis=-1)
+        start = np.asarray(cues.anchors[j])[None, None, :] + shift[rows, j][:, None, :]
+        curve = (start + cues.length * t[None, :, None] * direction
+                 + cues.bends[j] * (4.0 * t * (1.0 - t))[None, :, None] * normal)  # (r, T, 2)
+        dx = grid[None, None, None, :] - curve[:, :, 0][:, :, None, None]
+        dy = grid[None, None, :, None] - curve[:, :, 1][:, :, None, None]
+        d2 = (dx**2 + dy**2).min(axis=1)  # (r, S, S)
+        img[rows] += gain[rows, j][:, None, None] * np.exp(-d2 / (2.0 * cues.width**2))
+    return np.round(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
+def _balanced(y: np.ndarray, minimum: int, rng: np.random.Generator) -> np.ndarray:
+    """Make every column hold at least `minimum` ones and zeros (flipping randomly chosen rows)."""
+    y = y.copy()
+    for j in range(y.shape[1]):
+        for value in (1, 0):
+            short = minimum - int((y[:, j] == value).sum())
+            if short > 0:
+                y[rng.choice(np.flatnonzero(y[:, j] != value), size=short, replace=False), j] = value
+    return y
+
+
+def _plan(rule: ImageRule, cues: CueRule, n_train: int, n_test: int, noise: float, streams: SlotStreams
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """True and published labels, (n, k) each, train rows first; every column keeps both values in both parts."""
+    rng = streams("synth", "labels")
+    k = len(cues.prevalence)
+    minimum_train, minimum_test = max(2, min(5, n_train // 10)), 1 if n_test >= 4 else 0
+    draw = (rng.random((n_train + n_test, k)) < np.asarray(cues.prevalence)).astype(int)
+    truth = np.vstack([_balanced(draw[:n_train], minimum_train, rng), _balanced(draw[n_train:], minimum_test, rng)])
+    flip = streams("synth", "label-noise").random(truth.shape) < noise
+    noisy = np.where(flip, 1 - truth, truth)
+    for part, minimum in ((slice(0, n_train), minimum_train), (slice(n_train, None), minimum_test)):
+        for j in range(k):  # a column whose flips left it one-valued keeps its true labels
+            if min((noisy[part, j] == 1).sum(), (noisy[part, j] == 0).sum()) < minimum:
+                noisy[part, j] = truth[part, j]
+    return truth, noisy
+
+
+def _patients(n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
+    """Each row's patient (about 1.6 images per patient, drawn without looking at the labels) and their ids."""
+    n_patients = max(2, round(n / 1.6))
+    who = rng.integers(0, n_patients, n)
+    names = [f"{v:09x}" for v in rng.choice(16**9, size=n_patients, replace=False)]
+    return who, names
+
+
+def synthesize_multilabel(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None = None,
+                          n_test: int | None = None) -> SynthesisResult:
+    """Write train/test CSVs, the PNGs, the answers (every label) and the oracle of a multi-label image spec.
+
+    Raises:
+        SpecError: when the rule has no curves or the labels do not match the target.
+    """
+    from sandmle_core.modalities.image import synthesizer as base
+
+    rule = spec.rule
+    if not isinstance(rule, ImageRule) or rule.cues is None:
+        raise SpecError("a multi-label image spec needs an image rule with label curves")
+    cues, labels = rule.cues, spec.target.columns
+    if len(labels) != len(cues.prevalence):
+        raise SpecError(f"the rule draws {len(cues.prevalence)} label curves, the target has {len(labels)} columns")
+    n_train = spec.n_train if n_train is None else int(n_train)
+    n_test = spec.n_test if n_test is None else int(n_test)
+    n, streams = n_train + n_test, SlotStreams.of(spec)
+    truth, noisy = _plan(rule, cues, n_train, n_test, rule.label_noise, streams)
+    who, patient_ids = _patients(n, streams("synth", "patients"))
+    ids = [f"1.2.826.0.1.3680043.8.498.{v}" for v in streams("synth", "ids").choice(10**12, size=n, replace=False)]
+    paths = [f"{base.IMAGE_DIR}/{i}.png" for i in ids]
+    folder = EnvFolder.of(folder)
+    folder.make_data_dirs()
+    _write(rule, cues, truth, who, paths, streams, folder.public / base.IMAGE_DIR)
+
+    g = spec.grading
+    frame = pd.DataFrame({g.id_column: ids, base.IMAGE_COLUMN: paths})
+    published = pd.DataFrame(noisy, columns=list(labels))
+    train = pd.concat([frame, published], axis=1).iloc[:n_train]
+    train[cues.group_column] = [patient_ids[int(p)] for p in who[:n_train]]
+    train.sort_values(g.id_column, kind="stable").to_csv(folder.train, index=False)
+    test = pd.concat([frame, published], axis=1).iloc[n_train:].sort_values(g.id_column, kind="stable")
+    test[[g.id_column, base.IMAGE_COLUMN]].to_csv(folder.test, index=False)
+    test[[g.id_column, *labels]].to_csv(folder.answers, index=False)
+    eps = max(rule.label_noise, 1e-3)
+    order = test.index.to_numpy()
+    oracle = pd.DataFrame({g.id_column: test[g.id_column].to_numpy()})
+    for j, c in enumerate(labels):
+        if c in g.submission_columns:
+            oracle[c] = np.where(truth[order, j] == 1, 1.0 - eps, eps).round(6)
+    oracle.to_csv(folder.oracle_submission, index=False)
+    stats = {
+        "n_labels": len(labels), "scored_labels": list(g.target_columns), "image_size": rule.image_size,
+        "train_label_counts": {c: int(noisy[:n_train, j].sum()) for j, c in enumerate(labels)},
+        "test_label_counts": {c: int(noisy[n_train:, j].sum()) for j, c in enumerate(labels)},
+        "label_noise_share": round(float((noisy != truth).mean()), 4), "patients": len(set(who[:n_train].tolist())),
+    }
+    return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)
+
+
+def _write(rule: ImageRule, cues: CueRule, truth: np.ndarray, who: np.ndarray, paths: list[str],
+           streams: SlotStreams, image_dir: Path) -> None:
+    """Render and save every image: the shared pattern under nuisance (framing and background per patient), then
+    the present labels' curves."""
+    import shutil
+
+    from PIL import Image
+
+    from sandmle_core.modalities.image import synthesizer as base
+
+    n = len(truth)
+    nuisance = base._draw_nuisance(rule, n, streams("synth", "nuisance"))
+    patient = base._draw_nuisance(rule, int(who.max()) + 1, streams("synth", "patient-nuisance"))
+    nuisance = dataclasses.replace(nuisance, dx=patient.dx[who], dy=patient.dy[who],
+                                   background=patient.background[who], scale=patient.scale[who])
+    if image_dir.exists():
+        shutil.rmtree(image_dir)
+    image_dir.mkdir(parents=True)
+    zeros, ones = np.zeros(n, dtype=int), np.ones(n)
+    for chunk, start in enumerate(range(0, n, base.CHUNK)):
+        rows = slice(start, min(n, start + base.CHUNK))
+        pixels = base.render_images(rule, zeros[rows], nuisance.take(rows), ones[rows], ones[rows],
+                                    streams("synth", "pixels", chunk))
+        pixels = add_cues(pixels, truth[rows], cues, streams("synth", "cues", chunk))
+        for rel, array in zip(paths[rows], pixels, strict=True):
+            Image.fromarray(array).save(image_dir.parent / rel, format="PNG", optimize=False, compress_level=6)

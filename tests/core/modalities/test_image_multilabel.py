@@ -1,0 +1,128 @@
+"""Multi-label image environments (ranzcr-clip-catheter-line-classification's shape): independent 0/1 findings per
+image, each told by its own curve, a train-only PatientID, and a scored subset of the labels (mle-bench's ranzcr
+grader scores 9 of its 11 columns). One slot is built end to end from the lite fixture (K=1): accepted with the
+ladder's order kept (Kendall tau >= 0.8), the scored subset and train-only columns kept, its GX contracts met and
+planted faults (labels in the public test table, test image names that carry a label) rejected. The byte-identical
+check re-synthesizes the accepted spec and compares every data file (a second full slot build would double the
+test's time)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sandmle.data_contracts import check_environment
+
+from sandmle_core.agents.checks import leakage_checks
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.layout import Corpus, hash_files, read_environment
+from sandmle_core.modalities.image.synthesizer import synthesize
+from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
+from sandmle_core.seeds import seed_refs
+from sandmle_core.taskspec import TaskSpec
+from tests.fixtures.mlebench import write_competition
+from tests.fixtures.rebuild import clean_copy
+
+pytestmark = pytest.mark.slow
+RANZCR = "ranzcr-clip-catheter-line-classification"
+RNG = 5
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ranzcr")
+    paths = write_competition(RANZCR, root / "mlebench", "split")
+    ref = seed_refs([str(root / "mlebench" / "competitions" / RANZCR)], data_dir=paths["data"])[0]
+    out = root / "corpus"
+    seed_id, profile = analyze_seed(ref, out)
+    result = run_slot(plan_slots(seed_id, read_profile(profile), 1, RNG, out)[0])
+    return out, result
+
+
+def _spec(env_dir) -> TaskSpec:
+    return TaskSpec.model_validate(read_environment(env_dir).config.sandmle.spec)
+
+
+def test_the_ranzcr_slot_is_accepted_with_a_scored_subset(built):
+    out, result = built
+    assert result.status == "accepted", result
+    assert (result.modality, result.task_type, result.metric) == ("image", "multilabel", "mean_column_auc")
+    assert result.kendall_tau >= 0.8, result
+    env_dir = Corpus(out).env_dir(result.env_id)
+    spec = _spec(env_dir)
+    labels, scored = list(spec.target.columns), list(spec.grading.target_columns)
+    assert 8 <= len(labels) <= 12 and scored == labels[:-2]  # as ranzcr: the last 2 labels are not scored
+    assert list(spec.grading.submission_columns) == scored and spec.grading.id_column == "StudyInstanceUID"
+    t = env_dir / "prepared"
+    train, test = pd.read_csv(t / "public" / "train.csv"), pd.read_csv(t / "public" / "test.csv")
+    assert list(train.columns) == ["StudyInstanceUID", "image", *labels, "PatientID"]
+    assert list(test.columns) == ["StudyInstanceUID", "image"]
+    assert all(p == f"images/{i}.png" for p, i in zip(test["image"], test["StudyInstanceUID"], strict=True))
+    assert set(train[labels].stack().unique()) == {0, 1} and (train[labels].sum() >= 2).all()
+    assert (train[labels].sum(axis=1) >= 2).any()  # several findings per image happen
+    answers = pd.read_csv(t / "private" / "answers.csv")
+    assert list(answers.columns) == ["StudyInstanceUID", *labels]  # every label, as mle-bench's answers
+    assert list(pd.read_csv(t / "public" / "sample_submission.csv").columns) == ["StudyInstanceUID", *scored]
+    description = (env_dir / "description.md").read_text()
+    assert "`PatientID`" in description and f"`{labels[-1]}`" in description and "neither scored" in description
+    assert "findings visible in the image" in description
+    checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
+    assert checks["ladder_order_kept"]["passed"] and checks["label_cardinality_in_range"]["passed"]
+    th = read_environment(env_dir).config.sandmle.thresholds
+    assert 1.0 > th.gold > th.silver > th.bronze > result.sample_score
+
+
+def test_patients_group_images_without_leaking_labels(built):
+    out, result = built
+    env_dir = Corpus(out).env_dir(result.env_id)
+    spec = _spec(env_dir)
+    train = pd.read_csv(env_dir / "prepared" / "public" / "train.csv", dtype={"PatientID": str})
+    sizes = train["PatientID"].value_counts()
+    assert sizes.max() >= 2 and len(sizes) < len(train)  # a patient may have several images
+    # a patient's other images say nothing of a label: agreement within patients is what chance gives
+    labels = list(spec.target.columns)
+    y = train[labels].to_numpy()
+    pairs = [(i, j) for rows in train.groupby("PatientID").indices.values() for i in rows for j in rows if i < j]
+    within = np.mean([(y[i] == y[j]).mean() for i, j in pairs])
+    share = y.mean(axis=0)
+    chance = float(np.mean(share**2 + (1 - share) ** 2))
+    assert abs(within - chance) < 0.1, (within, chance)
+    checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
+    assert checks["no_single_feature_oracle"]["passed"], checks["no_single_feature_oracle"]
+
+
+def test_contracts_hold_and_planted_faults_are_rejected(built, tmp_path):
+    out, result = built
+    copy = clean_copy(out, result.env_id, tmp_path)  # every contract met on the built environment
+    spec = _spec(copy)
+    folder = EnvFolder(copy)
+    test, answers = pd.read_csv(folder.test), pd.read_csv(folder.answers)
+    label = spec.grading.target_columns[0]
+    # labels in the public test table
+    test.merge(answers[[spec.grading.id_column, label]]).to_csv(folder.test, index=False)
+    failed = {(r["artifact"], r["expectation"].lower().replace("_", "")) for r in check_environment(copy)
+              if not r["success"]}
+    assert any(a.endswith("test.csv") and e == "expecttablecolumnstomatchorderedlist" for a, e in failed), failed
+    # test images whose names carry a label
+    leaky = test.merge(answers[[spec.grading.id_column, label]])
+    for i, row in leaky.iterrows():
+        new = row["image"].replace(".png", f"_{row[label]}.png")
+        (folder.public / row["image"]).rename(folder.public / new)
+        leaky.loc[i, "image"] = new
+    leaky.drop(columns=[label]).to_csv(folder.test, index=False)
+    checks = {c.name: c for c in leakage_checks(spec, copy)}
+    assert not checks["media_files_hide_label"].passed, checks["media_files_hide_label"]
+
+
+def test_the_data_rebuild_byte_identical(built, tmp_path):
+    out, result = built
+    env_dir = Corpus(out).env_dir(result.env_id)
+    again = tmp_path / "again"
+    synthesize(_spec(env_dir), again)
+    for part in ("public", "private"):
+        built_hashes = hash_files(env_dir / "prepared" / part, exclude=())
+        rebuilt = hash_files(again / "prepared" / part, exclude=())
+        assert {k: v for k, v in built_hashes.items() if k in rebuilt} == rebuilt, part
+        assert "train.csv" in rebuilt or "answers.csv" in rebuilt
