@@ -35,6 +35,7 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "image_ordinal": (None, "aptos2019-blindness-detection"),
     "image_onehot": (None, "plant-pathology-2020-fgvc7"),
     "image_names": (None, "dogs-vs-cats-redux-kernels-edition"),
+    "image_multilabel": (None, "ranzcr-clip-catheter-line-classification"),
     "audio_multilabel": (None, "mlsp-2013-birds"),
 }
 ACCEPT_SHARE = 0.9

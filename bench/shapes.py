@@ -26,6 +26,7 @@ FULL_SIZES: dict[str, tuple[int, int]] = {
     "aptos2019-blindness-detection": (20_000, 4_000),
     "plant-pathology-2020-fgvc7": (20_000, 4_000),
     "dogs-vs-cats-redux-kernels-edition": (20_000, 4_000),
+    "ranzcr-clip-catheter-line-classification": (20_000, 4_000),
     "mlsp-2013-birds": (5_000, 1_000),
 }
 
