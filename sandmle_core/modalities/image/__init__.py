@@ -63,4 +63,5 @@ KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.IMAGE, rule_model=ImageRule, test_rows=(100, 250),
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
     ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files,
-    row_noun=story.row_noun, story_template=story.story, one_hot_classes=True)
+    row_noun=story.row_noun, story_template=story.story, one_hot_classes=True,
+    keeps=(("image+tabular", "binary"),))

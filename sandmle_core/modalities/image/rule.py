@@ -17,6 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sandmle_core.modalities.image.metadata_rule import SpotRule
+
 __all__ = ["SHAPES", "ClassPattern", "ImageRule", "LesionRule", "MetadataColumn"]
 
 SHAPES = (
@@ -119,6 +121,8 @@ class ImageRule(_Frozen):
         lesions: an ordinal task's grade lesions (every grade shares one pattern; the lesions tell them apart).
         label_in_name: training images are named `<id>_<label>.png`, as dogs vs. cats ships its labels in file
             names (test images are named by their id only).
+        spots: an image + metadata task's spot rule (siim-isic's shape, metadata.py); its JPEGs, tables and label
+            come from it alone, the class patterns and nuisance fields above are then unused placeholders.
     """
 
     kind: Literal["image"] = "image"
@@ -138,6 +142,12 @@ class ImageRule(_Frozen):
     metadata: tuple[MetadataColumn, ...] = ()
     lesions: LesionRule | None = None
     label_in_name: bool = False
+    spots: SpotRule | None = None
+
+    @property
+    def train_only_columns(self) -> tuple[str, ...]:
+        """train.csv's label-restating columns, which test.csv must never carry (an image + metadata task's)."""
+        return ("diagnosis", "benign_malignant") if self.spots is not None else ()
 
     @model_validator(mode="after")
     def _consistent(self) -> ImageRule:
