@@ -51,6 +51,10 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    if isinstance(spec.rule, ImageRule) and spec.rule.spots is not None:  # image + metadata (siim-isic's layout)
+        from sandmle_core.modalities.image.metadata import metadata_files
+
+        return metadata_files(spec, files)
     line = (f"- `{IMAGE_DIR}/` — one PNG per row; the `{IMAGE_COLUMN}` column holds its path relative to the data "
             "folder.")
     if isinstance(spec.rule, ImageRule) and spec.rule.label_in_name:

@@ -32,7 +32,7 @@ from sandmle_core.spec import ColumnKind, ColumnSpec, TargetSpec
 if TYPE_CHECKING:
     from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["ID_COLUMN", "JPEG_DIR", "SITES", "TRAIN_ONLY", "draft", "is_metadata_seed", "synthesize"]
+__all__ = ["ID_COLUMN", "JPEG_DIR", "SITES", "TRAIN_ONLY", "draft", "is_metadata_seed", "metadata_files", "synthesize"]
 
 ID_COLUMN = "image_name"
 TARGET = "target"
@@ -47,6 +47,19 @@ def is_metadata_seed(profile: Any) -> bool:
     """Whether a seed's profile records an image + tabular Task DNA (images and a metadata table)."""
     dna = (getattr(profile, "details", None) or {}).get("dna") or {}
     return dna.get("modality") == "image+tabular"
+
+
+def metadata_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    """The description's data files: the photographs' folders, what the metadata holds, and the train-only columns."""
+    size = spec.rule.spots.image_size if getattr(spec.rule, "spots", None) is not None else 48
+    meta = ", ".join(f"`{c.name}`" for c in spec.columns)
+    lines = [f"- `{JPEG_DIR}/train/` and `{JPEG_DIR}/test/` — one colour JPEG ({size}x{size} pixels) per row, named "
+             f"`<{ID_COLUMN}>.jpg`: a close-up photograph of one spot.",
+             f"- The metadata of each photograph ({meta}) is in train.csv and test.csv. Several photographs come from "
+             "one source (`source_id`); a source's photographs are all in train or all in test.",
+             f"- {', '.join(f'`{c}`' for c in TRAIN_ONLY)} are in train.csv only: they restate the label and are "
+             "not available for the test photographs."]
+    return [*files[:2], *lines, *files[2:]]
 
 
 def _intercept(rule: dict[str, Any], prevalence: float, rng: np.random.Generator) -> float:
@@ -76,9 +89,9 @@ def draft(ctx: DraftContext) -> Draft:
     rng, difficulty = ctx.rng, float(ctx.difficulty)
     positive = vocab.classes[int(rng.integers(0, len(vocab.classes)))].replace("_", " ")
     fields: dict[str, Any] = {
-        "w_border": round(float(rng.uniform(1.8, 2.2)), 4), "w_colour": round(float(rng.uniform(1.1, 1.4)), 4),
-        "w_age": round(float(rng.uniform(0.55, 0.75)), 4),
-        "site_effects": tuple(round(float(v), 4) for v in rng.normal(0.0, 0.35, len(SITES))),
+        "w_border": round(float(rng.uniform(1.8, 2.2)), 4), "w_colour": round(float(rng.uniform(1.5, 1.8)), 4),
+        "w_age": round(float(rng.uniform(0.9, 1.1)), 4),
+        "site_effects": tuple(round(float(v), 4) for v in rng.normal(0.0, 0.5, len(SITES))),
         "device_effect": round(float(rng.uniform(-0.25, 0.25)), 4), "source_sd": round(float(rng.uniform(0.3, 0.6)), 4),
         "temperature": round(0.55 + 0.9 * difficulty, 4),  # the noise knob: the verifier's repair moves it
     }

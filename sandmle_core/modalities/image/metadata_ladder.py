@@ -2,11 +2,12 @@
 metadata table, from the class prior to an ensemble of image cues and metadata.
 
 Levels: 0 the training prior; 1 the metadata alone (age, one-hot categories) with logistic regression; 2 colour
-intensity statistics of the image with logistic regression; 3 lesion cue features — the spot segmented by an Otsu
+statistics of the whole image with logistic regression; 3 lesion cue features — the spot segmented by an Otsu
 threshold, its border irregularity (radial spread of the outline, compactness, lobes) and its colour spread inside —
-with logistic regression; 4 extra trees on cues, intensity statistics and metadata; 5 an ensemble: the rank average of a
-logistic regression on cues + metadata and the level-4 trees. Images are read from `jpeg/<train|test>/<id>.jpg`
-(numpy, scikit-learn and Pillow only), so a script runs on a synthetic environment and on the real seed alike.
+with logistic regression; 4 a random forest on the metadata and a cross-fitted cue score (the level-3 model's
+log-odds, out of fold on the training rows); 5 an ensemble: the rank average of a logistic regression on cues +
+metadata and the level-4 forest. Images are read from `jpeg/<train|test>/<id>.jpg` (numpy, scikit-learn and Pillow
+only), so a script runs on a synthetic environment and on the real seed alike.
 """
 
 from __future__ import annotations
@@ -63,10 +64,11 @@ def metadata(train, test):
 
 
 def intensity(x):
-    """Per-channel means, spreads and dark-tail quantiles of the whole image (no segmentation)."""
+    """Whole-image colour statistics (no segmentation): channel means, spreads and dark tails, and the spread of the
+    channel differences (a second pigment shows there)."""
     flat = x.reshape(len(x), -1, 3)
-    q = np.quantile(flat, [0.02, 0.1, 0.25, 0.5], axis=1).transpose(1, 0, 2).reshape(len(x), -1)
-    return np.hstack([flat.mean(1), flat.std(1), q])
+    diffs = np.stack([flat[..., 0] - flat[..., 1], flat[..., 1] - flat[..., 2], flat[..., 0] - flat[..., 2]], 2)
+    return np.hstack([flat.mean(1), flat.std(1), np.quantile(flat, 0.02, axis=1), diffs.std(1)])
 
 
 def otsu(grey):
@@ -168,10 +170,11 @@ def cue_score(c_train, y, c_test):
 
 
 def trees(x_train, y, x_test):
-    """Extra trees' two-column probabilities on the test rows."""
-    from sklearn.ensemble import ExtraTreesClassifier
+    """A random forest's two-column probabilities on the test rows (large leaves: few rows, few positives)."""
+    from sklearn.ensemble import RandomForestClassifier
 
-    model = ExtraTreesClassifier(n_estimators=300, min_samples_leaf=4, max_features=0.6, random_state=SEED, n_jobs=1)
+    model = RandomForestClassifier(n_estimators=300, min_samples_leaf=6, max_features=None, random_state=SEED,
+                                   n_jobs=1)
     model.fit(x_train, y)
     return model.classes_, model.predict_proba(x_test)
 '''
@@ -183,7 +186,7 @@ train, test = load()
 m_train, m_test = metadata(train, test)
 write(test, *logistic(m_train, train[TARGET].astype(str), m_test))
 '''),
-    ("intensity_logreg", "colour intensity statistics and a grey histogram of the image, logistic regression", '''
+    ("intensity_logreg", "colour intensity statistics of the whole image, logistic regression", '''
 train, test = load()
 x_train, x_test = intensity(images(train, "train")), intensity(images(test, "test"))
 write(test, *logistic(x_train, train[TARGET].astype(str), x_test, c=0.05))
@@ -193,7 +196,7 @@ train, test = load()
 x_train, x_test = cues(images(train, "train")), cues(images(test, "test"))
 write(test, *logistic(x_train, train[TARGET].astype(str), x_test))
 '''),
-    ("cues_meta_trees", "extra trees on the metadata and a cross-fitted cue score of the image", '''
+    ("cues_meta_trees", "a random forest on the metadata and a cross-fitted cue score of the image", '''
 train, test = load()
 m_train, m_test = metadata(train, test)
 y = train[TARGET].astype(str)

@@ -77,7 +77,8 @@ def render_spots(border: np.ndarray, colour: np.ndarray, size: int, rng: np.rand
                                                                     + gy * np.sin(ang)[:, None, None]))
     img = tone[:, None, None, :] * texture[..., None] * (1 - mask[..., None]) + spot * mask[..., None]
     light, light_angle = rng.uniform(0.0, 0.12, m), rng.uniform(0.0, 2 * np.pi, m)
-    gradient = light[:, None, None] * (gx * np.cos(light_angle)[:, None, None] + gy * np.sin(light_angle)[:, None, None])
+    cos, sin = np.cos(light_angle)[:, None, None], np.sin(light_angle)[:, None, None]
+    gradient = light[:, None, None] * (gx * cos + gy * sin)
     img = img * (1.0 + gradient[..., None])
     hairs = np.minimum(rng.poisson(0.8, m), MAX_HAIRS)
     for h in range(MAX_HAIRS):  # thin dark lines crossing the frame: occlusion with no label
