@@ -89,10 +89,10 @@ def draft(ctx: DraftContext) -> Draft:
     rng, difficulty = ctx.rng, float(ctx.difficulty)
     positive = vocab.classes[int(rng.integers(0, len(vocab.classes)))].replace("_", " ")
     fields: dict[str, Any] = {
-        "w_border": round(float(rng.uniform(1.8, 2.2)), 4), "w_colour": round(float(rng.uniform(1.5, 1.8)), 4),
-        "w_age": round(float(rng.uniform(0.9, 1.1)), 4),
-        "site_effects": tuple(round(float(v), 4) for v in rng.normal(0.0, 0.5, len(SITES))),
-        "device_effect": round(float(rng.uniform(-0.25, 0.25)), 4), "source_sd": round(float(rng.uniform(0.3, 0.6)), 4),
+        "w_border": round(float(rng.uniform(1.8, 2.2)), 4), "w_colour": round(float(rng.uniform(1.7, 2.0)), 4),
+        "w_age": round(float(rng.uniform(1.1, 1.3)), 4),
+        "site_effects": tuple(round(float(v), 4) for v in rng.normal(0.0, 0.6, len(SITES))),
+        "device_effect": round(float(rng.uniform(-0.25, 0.25)), 4), "source_sd": round(float(rng.uniform(0.2, 0.4)), 4),
         "temperature": round(0.55 + 0.9 * difficulty, 4),  # the noise knob: the verifier's repair moves it
     }
     spots = SpotRule(intercept=_intercept(fields, float(rng.uniform(0.14, 0.2)), rng), **fields)
