@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from sandmle.data_contracts import check_environment
 
+from sandmle_core.agents.checks import leakage_checks
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
@@ -83,6 +84,10 @@ def test_a_label_leaked_into_public_test_is_rejected(built, tmp_path, leak):
     failed = {(r["artifact"], r["expectation"].lower().replace("_", "")) for r in check_environment(copy)
               if not r["success"]}
     assert any(a.endswith("test.csv") and e == "expecttablecolumnstomatchorderedlist" for a, e in failed), failed
+    if leak == "diagnosis":  # in test.csv, the train-only column is a single-column oracle again
+        spec = TaskSpec.model_validate(read_environment(copy).config.sandmle.spec)
+        oracle = next(c for c in leakage_checks(spec, folder) if c.name == "no_single_feature_oracle")
+        assert not oracle.passed and "diagnosis" in oracle.detail, oracle
 
 
 @pytest.mark.slow
