@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from sandmle_core.errors import SeedError, UnsupportedSeed
 from sandmle_core.metrics import METRICS
-from sandmle_core.modalities import detect_modality, get_kit
+from sandmle_core.modalities import detect_modality, get_kit, keeping_kit
 from sandmle_core.modalities.classes import labels_from_names, labels_from_prefixes
 from sandmle_core.profiling import TaskDNA, read_dna, read_table
 from sandmle_core.profiling.inventory import take_inventory
@@ -120,7 +120,7 @@ def _dna_grading(seed: SeedTask, max_rows: int) -> tuple[pd.DataFrame, GradingSp
     dna = read_dna(seed.id, seed.public_dir, seed.private_dir, seed.config, seed.description)
     if not dna.supported:
         raise UnsupportedSeed(seed.root, dna.reason or "unsupported")
-    paired = get_kit(dna.modality).seed_train if not dna.files.get("train") else None
+    paired = get_kit(_kept(dna.modality, dna.task_type)).seed_train if not dna.files.get("train") else None
     if paired is not None:  # no label table, but the kit reads its pages as one (image-to-image)
         table = paired(seed.public_dir)
         if table is None:
@@ -140,6 +140,12 @@ def _dna_grading(seed: SeedTask, max_rows: int) -> tuple[pd.DataFrame, GradingSp
                           submission_columns=dna.submission_columns, classes=dna.classes,
                           passthrough_columns=dna.passthrough_columns)
     return train, grading, dna, dna.n_test
+
+
+def _kept(modality: str, task_type: str | None) -> str:
+    """The registered modality that generates a DNA modality (`image+tabular` binary → image), else itself."""
+    kit = keeping_kit(modality, task_type)
+    return kit.modality.value if kit is not None else modality
 
 
 def _train_from_names(seed: SeedTask, dna: TaskDNA) -> pd.DataFrame:
@@ -235,7 +241,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     features = tuple(_feature(train[c], str(c), grading.id_column) for c in train.columns if c not in skip)
     kinds = [f.kind for f in features if f.kind != "id"]
     hinted = seed.hints.get("modality") or (dna.modality if dna else None)
-    modality = Modality(hinted) if hinted else detect_modality(kinds)
+    modality = Modality(_kept(hinted, dna.task_type if dna else None)) if hinted else detect_modality(kinds)
     hinted_type = seed.hints.get("task_type") or (dna.task_type if dna else None)
     task_type = TaskType(hinted_type) if hinted_type else _task_type(grading, train, modality)
     target = train[list(labels)]

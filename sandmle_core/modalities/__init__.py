@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from sandmle_core.catalog import Catalog
     from sandmle_core.catalog.schema import Domain
 
-__all__ = ["KITS", "ModalityKit", "Rule", "detect_modality", "domains_for", "get_kit", "rule_union"]
+__all__ = ["KITS", "ModalityKit", "Rule", "detect_modality", "domains_for", "get_kit", "keeping_kit", "rule_union"]
 
 KITS: tuple[ModalityKit, ...] = (audio.KIT, image.KIT, image2image.KIT, text.KIT, time_series.KIT, seq2seq.KIT,
                                   tabular.KIT)
@@ -68,6 +68,16 @@ def get_kit(modality: Modality | str) -> ModalityKit:
     except (KeyError, ValueError):
         known = ", ".join(kit.modality.value for kit in KITS)
         raise SpecError(f"no modality package registers {modality!r} (registered: {known})") from None
+
+
+def keeping_kit(dna_modality: str, task_type: str | None = None) -> ModalityKit | None:
+    """The kit that generates a Task DNA modality: its own kit, or the kit that `keeps` it (an image kit keeps
+    `image+tabular` binary seeds), for this task type when one is given; None when no kit does."""
+    try:
+        return _BY_MODALITY[Modality(dna_modality)]
+    except ValueError:
+        return next((kit for kit in KITS for m, t in kit.keeps
+                     if m == dna_modality and (task_type is None or t == task_type)), None)
 
 
 def detect_modality(kinds: Sequence[str]) -> Modality:

@@ -146,6 +146,8 @@ class ModalityKit:
             table (paired dirty/clean folders); None = such a seed is refused.
         one_hot_classes: whether the kit writes a multiclass target as one 0/1 column per class (plant pathology's
             shape, scored per column), so such seeds are kept.
+        keeps: (Task DNA modality, task type) pairs beyond its own modality that this kit generates without
+            changing them (the image kit: `image+tabular` binary, images with a metadata table).
         label_count: how many labels a spec tells apart when neither its answers' values nor its target columns
             say (flattened multi-label rows: one answer column, one row per item and label); None = count those.
     """
@@ -171,6 +173,7 @@ class ModalityKit:
     seed_train: Callable[[Path], pd.DataFrame | None] | None = None
     label_count: Callable[[TaskSpec], int | None] = _counted_from_answers
     one_hot_classes: bool = False
+    keeps: tuple[tuple[str, str], ...] = ()
 
     @property
     def rule_kind(self) -> str:

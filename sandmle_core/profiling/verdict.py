@@ -15,9 +15,12 @@ __all__ = ["hosting_problem", "support_verdict"]
 
 def support_verdict(modality: str, task_type: str) -> tuple[bool, str | None]:
     """(True, None) when a registered generator family keeps this DNA, else (False, why not)."""
-    from sandmle_core.modalities import KITS, get_kit
+    from sandmle_core.modalities import KITS, get_kit, keeping_kit
 
     registered = ", ".join(kit.modality.value for kit in KITS)
+    keeper = keeping_kit(modality, task_type)
+    if keeper is not None and keeper.modality.value != modality:  # kept whole by a kit (image + metadata table)
+        modality = keeper.modality.value
     try:
         kit = get_kit(modality)
     except SpecError:

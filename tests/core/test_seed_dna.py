@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sandmle_core.errors import SeedError, UnsupportedSeed
+from sandmle_core.modalities import keeping_kit
 from sandmle_core.profile import profile_seed
 from sandmle_core.profiling import read_dna
 from sandmle_core.seeds import load_seed
@@ -47,17 +48,22 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
             assert ": unsupported " in str(exc), (comp_id, str(exc))
             refused.append(comp_id)
             continue
-        assert profile.modality.value == want.modality, comp_id
+        # the kit that keeps the DNA's modality (image+tabular binary: the image kit, its metadata recorded)
+        assert profile.modality.value == keeping_kit(want.modality, want.task_type).modality.value, comp_id
+        assert profile.details.get("dna", {}).get("modality", want.modality) == want.modality, comp_id
         assert profile.grading.target_columns == want.target_columns
         assert profile.metric == want.metric
         kept.append(comp_id)
-    # every multimodal seed is refused (no kit registers them yet); the audio kit reads the whale challenge's labels
+    # every other multimodal seed is refused (no kit registers them yet); the audio kit reads the whale challenge's
+    # labels
     # from its clip names and mlsp-2013-birds' species from its essential_data files (flattened multi-label); both
     # text-normalization seeds are kept
     # by the sequence-to-sequence kit; the image-to-image kit reads denoising's paired train/ and train_cleaned/
     # folders as its training table
     assert not {c for c in kept if EXPECTED[c].modality not in ("image", "text", "tabular", "audio",
-                                                                 "sequence-to-sequence", "image-to-image")}
+                                                                 "sequence-to-sequence", "image-to-image")} - {
+        "siim-isic-melanoma-classification"}  # image + metadata table, binary: the image kit keeps both
+    assert "siim-isic-melanoma-classification" in kept and "leaf-classification" in refused
     assert "the-icml-2013-whale-challenge-right-whale-redux" in kept and "mlsp-2013-birds" in kept
     assert {"dog-breed-identification", "spooky-author-identification", "tabular-playground-series-dec-2021",
             "tabular-playground-series-may-2022", "new-york-city-taxi-fare-prediction",

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from sandmle_core.layout import Corpus
+from sandmle_core.modalities import keeping_kit
 from sandmle_core.records import read_failures
 from sandmle_core.seeds import seed_refs
 from tests.fixtures.mlebench import EXPECTED, write_competition
@@ -22,7 +23,8 @@ BUILT = ("tabular-playground-series-may-2022", "text-normalization-challenge-eng
          "text-normalization-challenge-russian-language", WHALE)
 # labels in photo names (binary log loss), image grades (QWK), one-hot classes (column-wise AUC), and flattened
 # multi-label audio (mlsp: a row per recording and species, micro AUC)
-BUILT_MEDIA = (DOGS_VS_CATS, "aptos2019-blindness-detection", "plant-pathology-2020-fgvc7", "mlsp-2013-birds")
+BUILT_MEDIA = (DOGS_VS_CATS, "aptos2019-blindness-detection", "plant-pathology-2020-fgvc7", "mlsp-2013-birds",
+               "siim-isic-melanoma-classification")  # + images with a metadata table (ROC AUC, rare positives)
 RANZCR = "ranzcr-clip-catheter-line-classification"
 BUILT_MEDIA += (RANZCR,)  # multi-label image findings: 2 label columns kept out of scoring, as ranzcr's 9 of 11
 # spooky (text), dog breeds (image, 120 classes) and aerial cactus build too: kept out of the suite for time (see
@@ -78,8 +80,9 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
             assert "PatientID" in pd.read_csv(public / "train.csv").columns
             assert "PatientID" not in pd.read_csv(public / "test.csv").columns
     assert set(built) == set(expected), (result["counts"], {k: v.message[:200] for k, v in failures.items()})
-    for comp_id, block in built.items():  # the DNA is kept: same modality, task type and metric
-        assert block["modality"] == EXPECTED[comp_id].modality
+    for comp_id, block in built.items():  # the DNA is kept: same modality (or the kit keeping it), type and metric
+        want = EXPECTED[comp_id]
+        assert block["modality"] == keeping_kit(want.modality, want.task_type).modality.value
         assert block["grading"]["metric"] == EXPECTED[comp_id].metric
     if not refused:  # every new shape: a grader ignoring ids is rejected, and both exports hold
         for env in corpus.environment_dirs():

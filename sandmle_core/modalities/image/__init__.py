@@ -53,6 +53,10 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    if isinstance(spec.rule, ImageRule) and spec.rule.spots is not None:  # image + metadata (siim-isic's layout)
+        from sandmle_core.modalities.image.metadata import metadata_files
+
+        return metadata_files(spec, files)
     line = (f"- `{IMAGE_DIR}/` — one PNG per row; the `{IMAGE_COLUMN}` column holds its path relative to the data "
             "folder.")
     if isinstance(spec.rule, ImageRule) and spec.rule.cues is not None:  # ranzcr: train-only columns, unscored labels
@@ -72,4 +76,5 @@ KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.IMAGE, rule_model=ImageRule, test_rows=(100, 250),
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
     ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files,
-    row_noun=story.row_noun, story_template=story.story, one_hot_classes=True)
+    row_noun=story.row_noun, story_template=story.story, one_hot_classes=True,
+    keeps=(("image+tabular", "binary"),))

@@ -15,7 +15,7 @@ import numpy as np
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import multilabel, onehot, ordinal, scenes
+from sandmle_core.modalities.image import metadata, multilabel, onehot, ordinal, scenes
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
@@ -145,6 +145,8 @@ def draft(ctx: DraftContext) -> Draft:
     task = ctx.dna.task_type
     if task == TaskType.MULTILABEL:  # ranzcr: independent findings, each its own curve (see multilabel.py)
         return multilabel.draft(ctx)
+    if task == TaskType.BINARY and metadata.is_metadata_seed(ctx.profile):  # images + a metadata table (siim-isic)
+        return metadata.draft(ctx)
     if task not in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
         raise SpecError(f"image environments are binary or multi-class (or ordinal grades, multi-label findings), "
                         f"the seed is {task}")

@@ -284,6 +284,10 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
         from sandmle_core.modalities.image import multilabel_ladder
 
         return multilabel_ladder.scripts(config)
+    if config.image_column is None and config.task_type == TaskType.BINARY:  # images named by id + metadata
+        from sandmle_core.modalities.image import metadata_ladder
+
+        return metadata_ladder.scripts(config)
     if config.metric_kind == "probability" and len(config.target_columns) > 1:  # one 0/1 column per class
         from sandmle_core.modalities.image import onehot
 

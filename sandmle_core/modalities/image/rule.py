@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sandmle_core.modalities.image.metadata_rule import SpotRule
 from sandmle_core.modalities.image.scenes import SceneRule
 
 __all__ = ["SHAPES", "ClassPattern", "CueRule", "ImageRule", "LesionRule", "MetadataColumn"]
@@ -156,6 +157,8 @@ class ImageRule(_Frozen):
             specs drafted before scenes existed.
         cues: a multi-label task's label curves (every image renders one shared pattern; the curves carry the
             labels). Left out of the serialised rule when None, so other image specs keep their content hash.
+        spots: an image + metadata task's spot rule (siim-isic's shape, metadata.py); its JPEGs, tables and label
+            come from it alone, the class patterns and nuisance fields above are then unused placeholders.
     """
 
     kind: Literal["image"] = "image"
@@ -177,11 +180,15 @@ class ImageRule(_Frozen):
     label_in_name: bool = False
     scene: SceneRule | None = None
     cues: CueRule | None = Field(default=None, exclude_if=lambda cues: cues is None)
+    spots: SpotRule | None = None
 
     @property
     def train_only_columns(self) -> tuple[str, ...]:
-        """Columns of train.csv only (the contracts read them): a multi-label task's patient group."""
-        return (self.cues.group_column,) if self.cues is not None else ()
+        """Columns of train.csv only (the contracts read them; test.csv must never carry them): a multi-label task's
+        patient group, an image + metadata task's label-restating columns."""
+        if self.cues is not None:
+            return (self.cues.group_column,)
+        return ("diagnosis", "benign_malignant") if self.spots is not None else ()
 
     @model_validator(mode="after")
     def _consistent(self) -> ImageRule:

@@ -19,8 +19,9 @@ __all__ = ["row_noun", "story"]
 
 
 def row_noun(spec: TaskSpec) -> str:
-    """One row of train.csv: one image (and its capture metadata)."""
-    return "one image"
+    """One row of train.csv: one image (and its capture metadata, or its source's metadata record)."""
+    spots = getattr(spec.rule, "spots", None)
+    return "one photograph and its metadata record" if spots is not None else "one image"
 
 
 def story(domain: Domain) -> str:

@@ -225,6 +225,10 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
         from sandmle_core.modalities.image.multilabel import synthesize_multilabel
 
         return synthesize_multilabel(spec, folder, n_train=n_train, n_test=n_test)
+    if rule.spots is not None:  # image + metadata (siim-isic): its own tables and JPEGs
+        from sandmle_core.modalities.image import metadata
+
+        return metadata.synthesize(spec, folder, n_train=n_train, n_test=n_test)
     one_hot = len(spec.target.columns) > 1  # one 0/1 column per class (plant pathology)
     plan = plan_classes(onehot.planning_spec(spec) if one_hot else spec, len(rule.patterns), rule.class_weights,
                         rule.label_noise, "img", n_train, n_test)

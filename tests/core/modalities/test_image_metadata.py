@@ -1,0 +1,97 @@
+"""Image + metadata environments (siim-isic-melanoma-classification's shape): colour photographs named by their id in
+`jpeg/train/` and `jpeg/test/`, a metadata table beside them, a rare positive class submitted as `image_name,target`
+and scored by ROC AUC. One slot is built end to end from the lite fixture (K=1): accepted with the ladder's order
+kept (Kendall tau >= 0.8), sources never split between train and test, the label-restating train-only columns kept
+out of test.csv, the GX contracts met, planted leaks rejected, and a byte-identical rebuild."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from sandmle.data_contracts import check_environment
+
+from sandmle_core.agents.checks import leakage_checks
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.layout import Corpus, hash_files, read_environment
+from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
+from sandmle_core.profiling.verdict import support_verdict
+from sandmle_core.seeds import seed_refs
+from sandmle_core.taskspec import TaskSpec
+from tests.fixtures.mlebench import write_competition
+from tests.fixtures.rebuild import clean_copy, rebuild_slot
+
+SIIM = "siim-isic-melanoma-classification"
+RNG = 5
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("siim")
+    paths = write_competition(SIIM, root / "mlebench", "split")
+    ref = seed_refs([str(root / "mlebench" / "competitions" / SIIM)], data_dir=paths["data"])[0]
+    out = root / "corpus"
+    seed_id, profile = analyze_seed(ref, out)
+    result = run_slot(plan_slots(seed_id, read_profile(profile), 1, RNG, out)[0])
+    return ref, out, result
+
+
+def test_only_binary_image_plus_table_seeds_are_kept():
+    assert support_verdict("image+tabular", "binary") == (True, None)
+    kept, why = support_verdict("image+tabular", "multiclass")  # leaf-classification: still refused, with its reason
+    assert not kept and why.startswith("unsupported modality: image+tabular")
+
+
+@pytest.mark.slow
+def test_the_siim_slot_is_accepted_with_images_and_metadata(built):
+    _, out, result = built
+    assert result.status == "accepted", result
+    assert (result.modality, result.task_type, result.metric) == ("image", "binary", "auc")
+    assert result.kendall_tau >= 0.8, result
+    env_dir = Corpus(out).env_dir(result.env_id)
+    spec = TaskSpec.model_validate(read_environment(env_dir).config.sandmle.spec)
+    assert spec.grading.id_column == "image_name" and spec.grading.submission_columns == ("target",)
+    public = env_dir / "prepared" / "public"
+    train, test = pd.read_csv(public / "train.csv"), pd.read_csv(public / "test.csv")
+    meta = [c.name for c in spec.columns]
+    assert list(test.columns) == ["image_name", *meta]
+    assert list(train.columns) == ["image_name", *meta, "target", "diagnosis", "benign_malignant"]
+    assert 0 < train["target"].mean() < 0.35  # positives are rare
+    assert not set(train["source_id"]) & set(test["source_id"])  # a source's images all sit on one side
+    assert train["source_id"].nunique() < len(train)  # several images per source
+    for part, table in (("train", train), ("test", test)):
+        names = {p.stem for p in (public / "jpeg" / part).glob("*.jpg")}
+        assert names == set(table["image_name"]), part
+    assert (public / "jpeg" / "test" / f"{test['image_name'].iloc[0]}.jpg").read_bytes()[:2] == b"\xff\xd8"
+    assert list(pd.read_csv(public / "sample_submission.csv").columns) == ["image_name", "target"]
+    description = (env_dir / "description.md").read_text().lower()
+    assert "jpeg/train/" in description and "source_age" in description and "train.csv only" in description
+    checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
+    assert checks["ladder_order_kept"]["passed"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("leak", ["target", "diagnosis"])
+def test_a_label_leaked_into_public_test_is_rejected(built, tmp_path, leak):
+    _, out, result = built
+    copy = clean_copy(out, result.env_id, tmp_path)
+    folder = EnvFolder(copy)
+    test = pd.read_csv(folder.test)
+    source = pd.read_csv(folder.answers) if leak == "target" else pd.read_csv(folder.train)
+    test[leak] = source[leak].iloc[0]  # the planted fault: a label column in the public test table
+    test.to_csv(folder.test, index=False)
+    failed = {(r["artifact"], r["expectation"].lower().replace("_", "")) for r in check_environment(copy)
+              if not r["success"]}
+    assert any(a.endswith("test.csv") and e == "expecttablecolumnstomatchorderedlist" for a, e in failed), failed
+    if leak == "diagnosis":  # in test.csv, the train-only column is a single-column oracle again
+        spec = TaskSpec.model_validate(read_environment(copy).config.sandmle.spec)
+        oracle = next(c for c in leakage_checks(spec, folder) if c.name == "no_single_feature_oracle")
+        assert not oracle.passed and "diagnosis" in oracle.detail, oracle
+
+
+@pytest.mark.slow
+def test_the_slot_rebuilds_byte_identical(built, tmp_path):
+    ref, out, result = built
+    again = rebuild_slot(ref, 1, RNG, 0, result.env_id, tmp_path / "again")
+    assert hash_files(Corpus(out).env_dir(result.env_id), exclude=()) == hash_files(again, exclude=())
