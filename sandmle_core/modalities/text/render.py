@@ -140,6 +140,8 @@ def _sentence(signal: list[str], negated: list[str], again: list[str], context: 
         return body
     phrase = ", ".join(context) if u[0] < 0.3 else " ".join(context)
     place = _pick(_CONTEXT_PLACES, u[3])
+    if ":" in body and ":" in place:  # one colon per sentence ("Seen: X" already has one)
+        place = "{S} ({c})"
     if place.startswith("{C}"):  # the context phrase opens the sentence
         body = body[:1].lower() + body[1:]
     return place.format(C=_capital(phrase), c=phrase, S=body)
@@ -194,6 +196,10 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
                 else:
                     signal.append(word)
                 seen.add(unit)
+            aside = not (signal or negated or again) and 0 < len(context) < _MAX_CONTEXT
+            if aside and sentences and not sentences[-1].endswith(")."):  # a word or two of context: an aside
+                sentences[-1] = f"{sentences[-1][:-1]} ({' '.join(context)})."
+                continue
             sentence = _sentence(signal, negated, again, context, sentence_u[d][min(s, per_doc - 1)])
             if sentence:
                 sentences.append(sentence + ".")
