@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 
-__all__ = ["FUNCTION_WORDS", "render_documents", "triple_repeats"]
+__all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "Voice", "render_documents", "triple_repeats", "voice_for"]
 
 FUNCTION_WORDS = frozenset(FILLER_WORDS) | frozenset((
     "a", "an", "any", "also", "around", "as", "been", "but", "by", "can", "could", "do", "does", "from", "had", "has",
@@ -40,28 +41,65 @@ FUNCTION_WORDS = frozenset(FILLER_WORDS) | frozenset((
 # unit kinds
 _FUNCTION, _CONTEXT, _SIGNAL, _NEGATED = 0, 1, 2, 3
 
-_TEMPLATES_ONE = (
-    "{L} noted", "Reported {L}", "{L} reported", "{L} observed", "Signs of {L}", "Mentions {L}", "{L} flagged",
-    "Seen: {L}", "{L} at {T}", "{L} logged at {T}", "{N} separate reports of {L}", "Noticed {L}", "Main issue: {L}",
-    "{L} came up", "Looked into {L}",
+@dataclass(frozen=True)
+class Voice:
+    """The sentence templates of one kind of document.
+
+    Attributes:
+        name: "note" (notes, log entries, summaries, write-ups, listings) or "message" (messages, posts, reviews,
+            complaints, tickets: written in the first person).
+        one: templates of a sentence's main clause; {L} lists its signal words, {T} is a time of day, {N} a small
+            number.
+        many: templates that need two or more signal words: {A} the first, {R} the others as a list.
+        negated: a negated word, always with its cue ("no", "not", "without", "never", "ruled out") next to it.
+        again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
+        places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
+    """
+
+    name: str
+    one: tuple[str, ...]
+    many: tuple[str, ...]
+    negated: tuple[str, ...]
+    again: tuple[str, ...]
+    again_negated: tuple[str, ...]
+    places: tuple[str, ...]
+
+
+NOTE = Voice(
+    name="note",
+    one=("{L} noted", "Reported {L}", "{L} reported", "{L} observed", "Signs of {L}", "Mentions {L}", "{L} flagged",
+         "Seen: {L}", "{L} at {T}", "{L} logged at {T}", "{N} separate reports of {L}", "Noticed {L}",
+         "Main issue: {L}", "{L} came up", "Looked into {L}"),
+    many=("Noticed {A} after {R}", "{A} first, then {R}", "{A} was reported along with {R}", "{A}, followed by {R}",
+          "{R} noted, {A} flagged", "Started with {A}; {R} followed"),
+    negated=("no {X}", "not {X}", "without {X}", "{X} ruled out", "no {X} seen", "{X} not present"),
+    again=("{X} again", "{X} once more", "{X} seen again", "{X} mentioned again", "more {X}"),
+    again_negated=("still no {X}", "no {X} again", "again no {X}"),
+    places=("{C}: {S}", "{S} ({c})", "{C} - {S}"),
 )
-"""Templates of a sentence's main clause; {L} lists its signal words, {T} is a time of day, {N} a small number."""
 
-_TEMPLATES_MANY = (
-    "Noticed {A} after {R}", "{A} first, then {R}", "{A} was reported along with {R}", "{A}, followed by {R}",
-    "{R} noted, {A} flagged", "Started with {A}; {R} followed",
+MESSAGE = Voice(
+    name="message",
+    one=("Writing about {L}", "Question about {L}", "My problem is {L}", "There is an issue with {L}",
+         "It is about {L}", "Regarding {L}", "I noticed {L}", "Since {T} there has been {L}", "This is about {L}",
+         "{N} times now: {L}", "Please help with {L}", "I want to report {L}", "Mainly {L}"),
+    many=("First {A}, then {R}", "I noticed {A} and then {R}", "{A}, and also {R}", "{A}, plus {R}",
+          "It started with {A}, now {R}"),
+    negated=("no {X}", "not {X}", "without {X}", "no {X} though", "never {X}"),
+    again=("{X} again", "again {X}", "{X} once more", "{X}, as I said", "more {X}"),
+    again_negated=("still no {X}", "no {X} again", "again no {X}"),
+    places=("{C} - {S}", "{S} ({c})", "{C}. {S}"),
 )
-"""Templates that need two or more signal words: {A} the first, {R} the others as a list."""
 
-_NEGATED_FORMS = ("no {X}", "not {X}", "without {X}", "{X} ruled out", "no {X} seen", "{X} not present")
-"""A negated word, always with its cue next to it."""
+_MESSAGE_WORDS = ("message", "chat", "complaint", "post", "review", "ticket", "comment", "contact", "email")
+"""Words of a document's description that make it a message (first person) rather than a note."""
 
-_AGAIN_FORMS = ("{X} again", "{X} once more", "{X} seen again", "{X} mentioned again", "more {X}")
-_AGAIN_NEGATED_FORMS = ("still no {X}", "no {X} again", "again no {X}")
-"""A re-mention of a word (or a negated word) already written earlier in the document."""
 
-_CONTEXT_PLACES = ("{C}: {S}", "{S} ({c})", "{C} - {S}")
-"""Where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest."""
+def voice_for(document: str) -> Voice:
+    """The voice of a domain's documents, from the description of its text column ("a message a patient sends ...")."""
+    words = set(re.findall(r"[a-z]+", document.lower()))
+    return MESSAGE if words & set(_MESSAGE_WORDS) else NOTE
+
 
 _MAX_CONTEXT = 3
 """At most this many distinct context words per sentence (more would read as a list again; they carry no signal)."""
@@ -119,13 +157,14 @@ def _no_triples(text: str) -> str:
     return " ".join(out)
 
 
-def _sentence(signal: list[str], negated: list[str], again: list[str], context: list[str], u: list[float]) -> str:
+def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[str], context: list[str],
+              u: list[float]) -> str:
     """One sentence from its parts and four uniforms: the main clause from a template, negations and re-mentions
     as trailing clauses, the context words placed around it. Returns "" when there is nothing to say."""
     clauses = []
     if signal:
         many = len(signal) >= 2 and u[0] < 0.4
-        template = _pick(_TEMPLATES_MANY if many else _TEMPLATES_ONE, u[1])
+        template = _pick(voice.many if many else voice.one, u[1])
         time = f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}"
         clauses.append(template.format(L=_listing(signal), A=signal[0], R=_listing(signal[1:]) if many else "",
                                        T=time, N=2 + int(u[2] * 4)))
@@ -139,16 +178,16 @@ def _sentence(signal: list[str], negated: list[str], again: list[str], context: 
     if not context:
         return body
     phrase = ", ".join(context) if u[0] < 0.3 else " ".join(context)
-    place = _pick(_CONTEXT_PLACES, u[3])
+    place = _pick(voice.places, u[3])
     if ":" in body and ":" in place:  # one colon per sentence ("Seen: X" already has one)
         place = "{S} ({c})"
-    if place.startswith("{C}"):  # the context phrase opens the sentence
-        body = body[:1].lower() + body[1:]
+    if place.startswith("{C} ") or place.startswith("{C}:"):  # the context phrase opens the sentence
+        body = body[:1].lower() + body[1:] if not body.startswith("I ") else body
     return place.format(C=_capital(phrase), c=phrase, S=body)
 
 
 def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, lengths: np.ndarray,
-                     sentence_range: tuple[int, int], rng: np.random.Generator) -> list[str]:
+                     sentence_range: tuple[int, int], rng: np.random.Generator, voice: Voice = NOTE) -> list[str]:
     """The documents of a sample as text.
 
     Args:
@@ -158,6 +197,7 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
         lengths: units per document.
         sentence_range: (min, max) units per sentence.
         rng: the render stream; it is the only source of the choices made here.
+        voice: the templates (`voice_for` the text column's description).
     """
     n = len(lengths)
     kinds = _unit_kinds(texts, n_common)
@@ -189,18 +229,20 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
                         context.append(word)
                     continue
                 if unit in seen:
-                    forms = _AGAIN_NEGATED_FORMS if kind == _NEGATED else _AGAIN_FORMS
+                    forms = voice.again_negated if kind == _NEGATED else voice.again
                     again.append(_pick(forms, unit_u[i]).format(X=word))
                 elif kind == _NEGATED:
-                    negated.append(_pick(_NEGATED_FORMS, unit_u[i]).format(X=word))
+                    negated.append(_pick(voice.negated, unit_u[i]).format(X=word))
                 else:
                     signal.append(word)
                 seen.add(unit)
-            aside = not (signal or negated or again) and 0 < len(context) < _MAX_CONTEXT
-            if aside and sentences and not sentences[-1].endswith(")."):  # a word or two of context: an aside
-                sentences[-1] = f"{sentences[-1][:-1]} ({' '.join(context)})."
+            if not (signal or negated or again) and 0 < len(context) < _MAX_CONTEXT and sentences:
+                last = sentences[-1]  # a word or two of context: an aside to the last sentence
+                aside = ", ".join(w for w in context if w not in last.lower())
+                if aside:
+                    sentences[-1] = f"{last[:-2]}, {aside})." if last.endswith(").") else f"{last[:-1]} ({aside})."
                 continue
-            sentence = _sentence(signal, negated, again, context, sentence_u[d][min(s, per_doc - 1)])
+            sentence = _sentence(voice, signal, negated, again, context, sentence_u[d][min(s, per_doc - 1)])
             if sentence:
                 sentences.append(sentence + ".")
         documents.append(_no_triples(" ".join(sentences) if sentences else _EMPTY + "."))

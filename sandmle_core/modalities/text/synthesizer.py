@@ -21,7 +21,7 @@ from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.text.drafter import SUPPORTED_KINDS
-from sandmle_core.modalities.text.render import render_documents
+from sandmle_core.modalities.text.render import NOTE, Voice, render_documents, voice_for
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import ColumnKind, Modality
@@ -137,11 +137,11 @@ def _log_posterior(model: _Model, rule: TextRule, units: np.ndarray, doc: np.nda
 
 
 def _sample(rule: TextRule, model: _Model, n: int, rng: np.random.Generator, scale: float,
-            render_rng: np.random.Generator) -> dict[str, np.ndarray]:
+            render_rng: np.random.Generator, voice: Voice = NOTE) -> dict[str, np.ndarray]:
     """Sample `n` documents: true labels, the rule's posterior, noisy labels, the units, texts and word counts.
 
-    The units come from `rng`, their rendering as text from `render_rng` alone: how a document reads never changes
-    which units it holds or what the oracle says about it.
+    The units come from `rng`, their rendering as text (in `voice`) from `render_rng` alone: how a document reads
+    never changes which units it holds or what the oracle says about it.
     """
     k = len(rule.classes)
     low = max(1, round(rule.length_range[0] * scale))
@@ -154,7 +154,8 @@ def _sample(rule: TextRule, model: _Model, n: int, rng: np.random.Generator, sca
     post = _log_posterior(model, rule, units, doc, pos, lengths, low, high)
     flip = rng.random(n) < rule.label_noise
     noisy = np.where(flip, (y + rng.integers(1, k, size=n)) % k, y)
-    documents = render_documents(model.texts, len(rule.common), units, lengths, rule.sentence_range, render_rng)
+    documents = render_documents(model.texts, len(rule.common), units, lengths, rule.sentence_range, render_rng,
+                                 voice)
     words = np.array([len(text.split()) for text in documents], dtype=np.int64)
     return {"y": y, "noisy": noisy, "post": post, "documents": np.array(documents, dtype=object), "words": words,
             "flipped": flip, "units": units, "doc": doc}
@@ -212,9 +213,11 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     folder.make_data_dirs()
     streams = SlotStreams.of(spec)
     model = _Model(rule)
-    train = _sample(rule, model, n_train, streams("synth", "text", "train"), 1.0, streams("text-render", "train"))
+    voice = voice_for(text_cols[0].description or "")
+    train = _sample(rule, model, n_train, streams("synth", "text", "train"), 1.0, streams("text-render", "train"),
+                    voice)
     test = _sample(rule, model, n_test, streams("synth", "text", "test"), rule.test_length_scale,
-                   streams("text-render", "test"))
+                   streams("text-render", "test"), voice)
     classes = np.array(rule.classes, dtype=object)
     train_ids = np.arange(n_train)
     test_ids = np.arange(n_train, n_train + n_test)

@@ -26,7 +26,7 @@ from sandmle_core.modalities.base import DraftContext, class_count_range
 from sandmle_core.modalities.text import KIT as text
 from sandmle_core.modalities.text import synthesizer
 from sandmle_core.modalities.text.ladder import scripts
-from sandmle_core.modalities.text.render import triple_repeats
+from sandmle_core.modalities.text.render import triple_repeats, voice_for
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
 from sandmle_core.slots import SlotStreams, stream
 from sandmle_core.spec import Challenge, DomainRef, GradingSpec, Modality, TaskType
@@ -230,7 +230,7 @@ def _test_units(spec: TaskSpec, n_test: int) -> tuple[list[list[str]], list[str]
     streams = SlotStreams.of(spec)
     model = synthesizer._Model(spec.rule)
     part = synthesizer._sample(spec.rule, model, n_test, streams("synth", "text", "test"), spec.rule.test_length_scale,
-                               streams("text-render", "test"))
+                               streams("text-render", "test"), voice_for(spec.columns[0].description))
     units: list[list[str]] = [[] for _ in range(n_test)]
     for unit, doc in zip(part["units"].tolist(), part["doc"].tolist(), strict=True):
         units[doc].append(model.texts[unit])
@@ -257,7 +257,7 @@ def test_oracle_is_the_exact_posterior_of_the_rule(tmp_path: Path) -> None:
 def test_documents_show_every_signal_word_and_negation(tmp_path: Path) -> None:
     spec = _spec(0.6, challenges=(Challenge.DISTRACTOR_TOKENS,), n_test=60)
     units, documents = _test_units(spec, 60)
-    cues = ("no {X}", "not {X}", "without {X}", "{X} ruled out", "{X} not present")
+    cues = ("no {X}", "not {X}", "without {X}", "never {X}", "{X} ruled out", "{X} not present")
     for doc_units, document in zip(units, documents, strict=True):
         lowered = f" {document.lower()} "
         for unit in doc_units:
@@ -305,6 +305,13 @@ def test_public_text_reads_as_words_in_every_domain(tmp_path: Path, difficulty: 
         checked += 1
     assert checked >= 10
     assert triple_repeats("Wheeze wheeze, WHEEZE noted.") == 1 and triple_repeats("no cough, no fever") == 0
+
+
+def test_voice_follows_the_kind_of_document() -> None:
+    catalog = load_catalog()
+    voices = {key: voice_for(catalog.get(key).text.document).name for key in TEXT_DOMAINS}
+    assert voices["outpatient_noshow"] == voices["hotel_bookings"] == voices["card_fraud"] == "message"
+    assert voices["hospital_triage"] == voices["cnc_maintenance"] == voices["cyber_security"] == "note"
 
 
 # ---------------------------------------------------------------- ladder
