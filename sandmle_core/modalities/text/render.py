@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -108,6 +108,19 @@ _EMPTY = "Nothing further to add"
 """The sentence of a document whose units are all function words."""
 
 _WORD = re.compile(r"[a-z0-9']+")
+
+
+def _clear_of(voice: Voice, vocabulary: set[str]) -> Voice:
+    """The voice without the templates whose own words are (parts of) signal words of the rule: a template must not
+    add a class's word to every document ("I want to report X" where "report" signals test results). A slot whose
+    templates all collide keeps them all."""
+
+    def keep(templates: tuple[str, ...]) -> tuple[str, ...]:
+        clear = tuple(t for t in templates if not set(_WORD.findall(re.sub(r"\{\w\}", " ", t).lower())) & vocabulary)
+        return clear or templates
+
+    return replace(voice, one=keep(voice.one), many=keep(voice.many), negated=keep(voice.negated),
+                   again=keep(voice.again), again_negated=keep(voice.again_negated), places=keep(voice.places))
 
 
 def triple_repeats(text: str) -> int:
@@ -201,6 +214,7 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     """
     n = len(lengths)
     kinds = _unit_kinds(texts, n_common)
+    voice = _clear_of(voice, {part for t in texts[n_common:] if " " not in t for part in t.split("_")})
     shown = [t.split(" ", 1)[-1].replace("_", " ") for t in texts]  # the word of a unit (without its "no")
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2

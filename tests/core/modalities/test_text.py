@@ -24,9 +24,9 @@ from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import DraftContext, class_count_range
 from sandmle_core.modalities.text import KIT as text
-from sandmle_core.modalities.text import synthesizer
+from sandmle_core.modalities.text import render, synthesizer
 from sandmle_core.modalities.text.ladder import scripts
-from sandmle_core.modalities.text.render import triple_repeats, voice_for
+from sandmle_core.modalities.text.render import MESSAGE, triple_repeats, voice_for
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
 from sandmle_core.slots import SlotStreams, stream
 from sandmle_core.spec import Challenge, DomainRef, GradingSpec, Modality, TaskType
@@ -312,6 +312,9 @@ def test_voice_follows_the_kind_of_document() -> None:
     voices = {key: voice_for(catalog.get(key).text.document).name for key in TEXT_DOMAINS}
     assert voices["outpatient_noshow"] == voices["hotel_bookings"] == voices["card_fraud"] == "message"
     assert voices["hospital_triage"] == voices["cnc_maintenance"] == voices["cyber_security"] == "note"
+    # a template never brings a signal word of the rule ("report" signals test results in the patient portal)
+    clear = render._clear_of(MESSAGE, {"report", "no", "not"})
+    assert "I want to report {L}" not in clear.one and set(clear.negated) == {"without {X}", "never {X}"}
 
 
 # ---------------------------------------------------------------- ladder
