@@ -251,11 +251,14 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
                     signal.append(word)
                 seen.add(unit)
             if not (signal or negated or again) and 0 < len(context) < _MAX_CONTEXT and sentences:
-                last = sentences[-1]  # a word or two of context: an aside to the last sentence
-                aside = ", ".join(w for w in context if w not in last.lower())
-                if aside:
-                    sentences[-1] = f"{last[:-2]}, {aside})." if last.endswith(").") else f"{last[:-1]} ({aside})."
-                continue
+                last = sentences[-1]  # a word or two of context: an aside to the last sentence, if it stays short
+                fresh = [w for w in context if w not in last.lower()]
+                held = last[last.rfind("(") + 1:-2].split() if last.endswith(").") else []
+                if len(held) + len(fresh) <= _MAX_CONTEXT + 1:
+                    if fresh:
+                        aside = ", ".join(fresh)
+                        sentences[-1] = f"{last[:-2]}, {aside})." if held else f"{last[:-1]} ({aside})."
+                    continue
             sentence = _sentence(voice, signal, negated, again, context, sentence_u[d][min(s, per_doc - 1)])
             if sentence:
                 sentences.append(sentence + ".")
