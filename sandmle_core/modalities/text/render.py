@@ -51,7 +51,9 @@ class Voice:
         one: templates of a sentence's main clause; {L} lists its signal words, {T} is a time of day, {N} a small
             number.
         many: templates that need two or more signal words: {A} the first, {R} the others as a list.
-        negated: a negated word, always with its cue ("no", "not", "without", "never", "ruled out") next to it.
+        negated: a negated word, always with its cue ("no", "not", "without", "never", "ruled out") next to it;
+            "no" comes first in half of them (listed twice), so a word bigram can still learn the negation from a
+            few hundred documents.
         again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
         places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
     """
@@ -72,7 +74,7 @@ NOTE = Voice(
          "Main issue: {L}", "{L} came up", "Looked into {L}"),
     many=("Noticed {A} after {R}", "{A} first, then {R}", "{A} was reported along with {R}", "{A}, followed by {R}",
           "{R} noted, {A} flagged", "Started with {A}; {R} followed"),
-    negated=("no {X}", "not {X}", "without {X}", "{X} ruled out", "no {X} seen", "{X} not present"),
+    negated=("no {X}", "no {X}", "no {X} seen", "no {X} seen", "not {X}", "without {X}", "{X} ruled out"),
     again=("{X} again", "{X} once more", "{X} seen again", "{X} mentioned again", "more {X}"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     places=("{C}: {S}", "{S} ({c})", "{C} - {S}"),
@@ -85,7 +87,7 @@ MESSAGE = Voice(
          "{N} times now: {L}", "Please help with {L}", "I want to report {L}", "Mainly {L}"),
     many=("First {A}, then {R}", "I noticed {A} and then {R}", "{A}, and also {R}", "{A}, plus {R}",
           "It started with {A}, now {R}"),
-    negated=("no {X}", "not {X}", "without {X}", "no {X} though", "never {X}"),
+    negated=("no {X}", "no {X}", "no {X} though", "no {X} though", "not {X}", "without {X}", "never {X}"),
     again=("{X} again", "again {X}", "{X} once more", "{X}, as I said", "more {X}"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     places=("{C} - {S}", "{S} ({c})", "{C}. {S}"),
