@@ -52,7 +52,7 @@ class Voice:
             number.
         many: templates that need two or more signal words: {A} the first, {R} the others as a list.
         negated: a negated word, always with its cue ("no", "not", "without", "never", "ruled out") next to it;
-            "no" comes first in half of them (listed twice), so a word bigram can still learn the negation from a
+            four in seven start with "no" (listed twice), so a word bigram can still learn the negation from a
             few hundred documents.
         again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
         places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
@@ -118,11 +118,16 @@ def _clear_of(voice: Voice, vocabulary: set[str]) -> Voice:
     templates all collide keeps them all."""
 
     def keep(templates: tuple[str, ...]) -> tuple[str, ...]:
-        clear = tuple(t for t in templates if not set(_WORD.findall(re.sub(r"\{\w\}", " ", t).lower())) & vocabulary)
+        clear = tuple(t for t in templates if not _template_words((t,)) & vocabulary)
         return clear or templates
 
     return replace(voice, one=keep(voice.one), many=keep(voice.many), negated=keep(voice.negated),
                    again=keep(voice.again), again_negated=keep(voice.again_negated), places=keep(voice.places))
+
+
+def _template_words(templates: Sequence[str]) -> set[str]:
+    """The words templates write themselves (their slots left out)."""
+    return {w for t in templates for w in _WORD.findall(re.sub(r"\{\w\}", " ", t).lower())}
 
 
 def triple_repeats(text: str) -> int:
@@ -149,6 +154,23 @@ def _listing(items: list[str]) -> str:
 
 def _pick(options: Sequence[str], u: float) -> str:
     return options[min(int(u * len(options)), len(options) - 1)]
+
+
+def _last_word(text: str) -> str:
+    words = _WORD.findall(text.lower())
+    return words[-1] if words else ""
+
+
+def _form(options: Sequence[str], u: float, word: str, before: str) -> str:
+    """The option picked by `u`, written for `word` — or the next one that does not start with the word `before`
+    ends with ("no fracture again, again no fracture", "knee. Knee again" read as stutters)."""
+    start = min(int(u * len(options)), len(options) - 1)
+    last = _last_word(before)
+    for k in range(len(options)):
+        text = options[(start + k) % len(options)].format(X=word)
+        if _WORD.findall(text.lower())[:1] != [last]:
+            return text
+    return options[start].format(X=word)
 
 
 def _capital(text: str) -> str:
@@ -217,6 +239,8 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     n = len(lengths)
     kinds = _unit_kinds(texts, n_common)
     voice = _clear_of(voice, {part for t in texts[n_common:] if " " not in t for part in t.split("_")})
+    own_words = _template_words((*voice.one, *voice.many, *voice.negated, *voice.again, *voice.again_negated,
+                                 *voice.places))
     shown = [t.split(" ", 1)[-1].replace("_", " ") for t in texts]  # the word of a unit (without its "no")
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2
@@ -240,18 +264,21 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
                 unit, kind, word = flat[i], kinds[flat[i]], shown[flat[i]]
                 if kind == _FUNCTION:
                     continue
-                if kind == _CONTEXT:
-                    if word not in context and len(context) < _MAX_CONTEXT:
+                if kind == _CONTEXT:  # a word the templates use themselves ("again", "noted") would double up
+                    if word not in context and word not in own_words and len(context) < _MAX_CONTEXT:
                         context.append(word)
                     continue
+                before = (again or negated or signal or sentences or [""])[-1]
                 if unit in seen:
                     forms = voice.again_negated if kind == _NEGATED else voice.again
-                    again.append(_pick(forms, unit_u[i]).format(X=word))
+                    again.append(_form(forms, unit_u[i], word, before))
                 elif kind == _NEGATED:
-                    negated.append(_pick(voice.negated, unit_u[i]).format(X=word))
+                    negated.append(_form(voice.negated, unit_u[i], word, before))
                 else:
                     signal.append(word)
                 seen.add(unit)
+            if sentences and context:  # not "... (alert). Alert: ..."
+                context = [w for w in context if w != _last_word(sentences[-1])]
             if not (signal or negated or again) and 0 < len(context) < _MAX_CONTEXT and sentences:
                 last = sentences[-1]  # a word or two of context: an aside to the last sentence, if it stays short
                 fresh = [w for w in context if w not in last.lower()]
