@@ -3,6 +3,7 @@ synthetic environment and on the real `docstrings` seed)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -302,6 +303,8 @@ def test_public_text_reads_as_words_in_every_domain(tmp_path: Path, difficulty: 
             words = documents.str.lower().str.findall(r"[a-z]+")
             share = words.map(lambda w: sum(x in {"the", "of", "from", "by"} for x in w) / max(1, len(w))).mean()
             assert share < 0.02, (key, share)  # function-word units are absorbed, not printed as salad
+            doubled = words.map(lambda w: any(a == b for a, b in itertools.pairwise(w))).mean()
+            assert doubled < 0.03, (key, doubled)  # not even "knee. Knee again" (words only: "15:15" is a time)
         checked += 1
     assert checked >= 10
     assert triple_repeats("Wheeze wheeze, WHEEZE noted.") == 1 and triple_repeats("no cough, no fever") == 0
