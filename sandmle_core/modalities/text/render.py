@@ -75,7 +75,8 @@ NOTE = Voice(
     many=("Noticed {A} after {R}", "{A} first, then {R}", "{A} was reported along with {R}", "{A}, followed by {R}",
           "{R} noted, {A} flagged", "Started with {A}; {R} followed"),
     negated=("no {X}", "no {X}", "no {X} seen", "no {X} seen", "not {X}", "without {X}", "{X} ruled out"),
-    again=("{X} again", "{X} once more", "{X} seen again", "{X} mentioned again", "more {X}"),
+    again=("{X} again", "{X} once more", "{X} seen again", "{X} mentioned again", "more {X}", "again {X}",
+           "further {X}"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     places=("{C}: {S}", "{S} ({c})", "{C} - {S}"),
 )
