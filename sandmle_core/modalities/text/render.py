@@ -13,9 +13,13 @@ from a template with slots:
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
   common words are kept as a short context phrase ("Patient, yesterday: ..."), at most three per sentence.
 
-Vocabulary keys read as words (underscores become spaces) and no word is ever repeated three or more times in a row.
-Every choice comes from the rng handed in (the synthesizer's own "text-render" stream), so the unit draws, the oracle
-and the files stay deterministic.
+The templates come in two voices, picked from the description of the text column: notes (triage notes, log entries,
+alert summaries, listings) and first-person messages (portal messages, chats, posts, reviews, tickets). A template
+whose own words are part of the rule's signal vocabulary is left out, so wording never adds a class's word to every
+document. Vocabulary keys read as words (underscores become spaces); no word is repeated three or more times in a
+row, and a clause never starts with the word the text before it ends with ("knee. Knee again"). Every choice comes
+from the rng handed in (the synthesizer's own "text-render" stream), so the unit draws, the oracle and the files stay
+deterministic.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ FUNCTION_WORDS = frozenset(FILLER_WORDS) | frozenset((
 
 # unit kinds
 _FUNCTION, _CONTEXT, _SIGNAL, _NEGATED = 0, 1, 2, 3
+
 
 @dataclass(frozen=True)
 class Voice:
@@ -269,10 +274,10 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
                     if word not in context and word not in own_words and len(context) < _MAX_CONTEXT:
                         context.append(word)
                     continue
-                before = (again or negated or signal or sentences or [""])[-1]
+                before = (negated or signal or sentences or [""])[-1]  # the text the new item will follow
                 if unit in seen:
                     forms = voice.again_negated if kind == _NEGATED else voice.again
-                    again.append(_form(forms, unit_u[i], word, before))
+                    again.append(_form(forms, unit_u[i], word, again[-1] if again else before))
                 elif kind == _NEGATED:
                     negated.append(_form(voice.negated, unit_u[i], word, before))
                 else:
