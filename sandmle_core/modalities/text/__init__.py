@@ -1,8 +1,8 @@
 """The text modality: multi-class or binary document classification from a per-class token model.
 
 `rule` holds the hidden token model (`TextRule`), `drafter` draws it from a domain's text vocabulary,
-`synthesizer` samples documents and scores them exactly under the rule (the oracle), `ladder` writes the solution
-scripts. `KIT` is what the registry sees.
+`synthesizer` samples documents and scores them exactly under the rule (the oracle), `render` writes a document's
+units as sentences from templates, `ladder` writes the solution scripts. `KIT` is what the registry sees.
 
 Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
 """
