@@ -143,12 +143,17 @@ class AudioVocab(_Frozen):
     detect: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     detect_description: str
     story: str | None = None  # the framing of an audio task (who records what, and why), with `{target}`
+    title: str | None = None  # the title's first half when the domain's title names another medium ("Camera-Trap")
 
     @model_validator(mode="after")
     def _story_names_target(self) -> AudioVocab:
         if self.story is not None and "{target}" not in self.story:
             raise ValueError("an audio story must say what is told from the recording: it needs {target}")
         return self
+
+
+# A domain story: "A retail bank wants to predict {target} for each {entity} from ..., so that <purpose>."
+_FRAMING = re.compile(r"^(?P<org>An? .+?) wants to \w+ \{target\}.*?, so that (?P<purpose>.+?)\.?$")
 
 
 class SpeechVocab(_Frozen):
@@ -217,7 +222,20 @@ class Domain(_Frozen):
                 raise ValueError(f"binary target {target.name!r} of {self.key!r} needs exactly two classes")
         if "{entity}" not in self.story and "{target}" not in self.story:
             raise ValueError(f"the story of {self.key!r} uses neither {{entity}} nor {{target}}")
+        if _FRAMING.match(self.story.strip()) is None:
+            raise ValueError(f"the story of {self.key!r} must read 'A/An <organisation> wants to <verb> "
+                             "{target} ..., so that <purpose>.': other modalities build their framing from those parts")
         return self
+
+    @property
+    def organisation(self) -> str:
+        """Who wants the prediction, as the story names it ("A retail bank")."""
+        return _FRAMING.match(self.story.strip()).group("org")  # type: ignore[union-attr]
+
+    @property
+    def purpose(self) -> str:
+        """What the prediction is for, the clause after "so that" without its full stop."""
+        return _FRAMING.match(self.story.strip()).group("purpose")  # type: ignore[union-attr]
 
     def render_story(self, target: str, entity: str | None = None, template: str | None = None) -> str:
         """The story (or another `template`, e.g. a modality's own framing) with its placeholders filled."""

@@ -20,6 +20,7 @@ package imports `taskspec`, the agents or the pipeline at run time (they import 
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,32 @@ def _same_files(spec: TaskSpec, files: list[str]) -> list[str]:
 
 def _domain_story(domain: Domain) -> str:
     return domain.story
+
+
+def framing_variant(domain: Domain, n: int) -> int:
+    """Which of a modality's `n` overview structures a domain uses: fixed per domain (a stable hash of its key), so
+    one build does not read every overview off one template and the same inputs give the same text."""
+    return zlib.crc32(domain.key.encode()) % n
+
+
+def lower_first(text: str) -> str:
+    """"A retail bank" → "a retail bank", for an organisation named mid-sentence."""
+    return text[:1].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_SMALL_WORDS = frozenset({"a", "an", "the", "per", "at", "by", "of", "on", "in", "to", "across", "and", "or", "for",
+                          "than", "from", "with", "within", "its"})
+
+
+def headline(text: str) -> str:
+    """Title case for a title built from a description: "emergency arrivals per day" → "Emergency Arrivals per Day";
+    short function words stay lower case, words that carry capitals or digits (PM2.5, 10%) stay as written."""
+    return " ".join(w if (any(c.isupper() or c.isdigit() for c in w) or (i and w in _SMALL_WORDS)) else w.capitalize()
+                    for i, w in enumerate(text.split()))
 
 
 def _counted_from_answers(spec: TaskSpec) -> int | None:

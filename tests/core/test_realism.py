@@ -99,8 +99,50 @@ def test_class_vocabulary_faults_are_caught(tmp_path: Path) -> None:
      "whether the image shows schist"),
     ("1 when the alert category is 'phishing', 0 when it is 'malware'", "whether the alert category is 'phishing'"),
     ("The rock type in the core", "the rock type in the core"),
+    ("coach-assessed fitness level, 1 (beginner) to 7 (elite)", "coach-assessed fitness level"),
 ])
 def test_a_binary_target_reads_as_whether_in_the_story(description, phrase):
     from sandmle_core.agents.offline.strategist import _target_phrase
 
     assert _target_phrase(description, TaskType.BINARY) == phrase  # never "the task is to tell 1 when ..."
+
+
+def test_a_multilabel_target_reads_as_a_set_of_yes_no_labels():
+    from sandmle_core.agents.offline.strategist import _target_phrase
+
+    assert _target_phrase("tests ordered during the visit", TaskType.MULTILABEL) == \
+        "the set of tests ordered during the visit (each label yes or no)"
+
+
+def _hosted(kit, domain) -> bool:
+    return any(kit.hosts(domain, task, 2) for task in TaskType)
+
+
+@pytest.mark.parametrize("modality", ["text", "sequence-to-sequence", "image-to-image", "time_series", "audio",
+                                      "image"])
+def test_every_non_tabular_story_describes_the_inputs_it_ships(modality):
+    """Issue 16: "an alert summary described as identity and network logs". For every catalog domain a modality can
+    host, its story names what that modality's rows are (the document, the sentence, the scan, the clip, the image,
+    the series' own history) and never carries the tabular story's "from <records>" clause or per-entity framing."""
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities import get_kit
+
+    kit = get_kit(modality)
+    inputs = {"text": lambda d: d.text.document,
+              "sequence-to-sequence": lambda d: d.speech.sentence if d.speech else d.text.document,
+              "image-to-image": lambda d: d.pages.subject, "time_series": lambda d: "the series' ",
+              "audio": lambda d: "recording" if "recording" in (d.audio.story or "") else "clip",
+              "image": lambda d: "image"}[modality]
+    stories = {}
+    for domain in load_catalog().domains:
+        if not _hosted(kit, domain):
+            continue
+        story = domain.render_story("TARGET", kit.row_entity(domain), kit.story_template(domain))
+        tabular = domain.render_story("TARGET")
+        tabular_clause = tabular.split("TARGET", 1)[1].split(", so that")[0]  # " for each <entity> from <records>"
+        assert tabular_clause.strip() not in story, (domain.key, story)
+        assert inputs(domain) in story, (domain.key, story)
+        assert "TARGET" in story and "{" not in story, (domain.key, story)
+        stories[domain.key] = story
+    assert len(stories) >= 3, f"too few {modality} domains to judge"
+    assert len(set(stories.values())) == len(stories), "two domains tell the same story"

@@ -10,6 +10,8 @@ slots of a seed take K different domains (the seed's domain order is the one str
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from sandmle_core.agents.base import Verdict
@@ -74,7 +76,9 @@ def _target_phrase(description: str, task_type: TaskType) -> str:
         if text.lower().startswith(prefix):
             return "whether " + text[len(prefix):].split(", 0 ")[0]
     if task_type == TaskType.MULTILABEL:
-        return "which " + text + " apply"
+        text = text[4:] if text.lower().startswith("the ") else text
+        return f"the set of {text[0].lower() + text[1:]} (each label yes or no)"
+    text = re.split(r", (?=\d)", text)[0]  # "fitness level, 1 (beginner) to 7 (elite)": the scale is in the columns
     return text[0].lower() + text[1:]
 
 

@@ -135,7 +135,7 @@ def _draft_multilabel(ctx: DraftContext) -> Draft:
                           description=f"path of the recording ({vocab.subject}, stretched to 2 s; mono 16-bit WAV, "
                                       f"{SAMPLE_RATE} samples/s), relative to the data folder; the same for the "
                                       "rows of one recording"),)
-    title = f"{ctx.domain.title}: Multi-Label {vocab.label.replace('_', ' ').title()} Tagging"
+    title = f"{vocab.title or ctx.domain.title}: Multi-Label {vocab.label.replace('_', ' ').title()} Tagging"
     return Draft(id_column=id_column, columns=columns, target=target, rule=rule, title=title)
 
 
@@ -163,7 +163,7 @@ def draft(ctx: DraftContext) -> Draft:
                             positive_class="1")
         silent = SoundEvent(kind="none", f0=0.0, f1=0.0, duration=0.0, rate=0.0, depth=0.0, harmonics=1)
         events = (silent, draw_event(str(rng.choice(EVENT_KINDS)), rng))
-        title = f"{ctx.domain.title}: {vocab.detect.replace('_', ' ').title()} Detection"
+        title = f"{vocab.title or ctx.domain.title}: {vocab.detect.replace('_', ' ').title()} Detection"
     else:
         low, high = class_count_range(ctx.dna.label_cardinality or 5)
         high = min(high, len(vocab.classes))
@@ -174,7 +174,7 @@ def draft(ctx: DraftContext) -> Draft:
         classes = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
         target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=classes)
         events = _class_events(k, rng, difficulty)
-        title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
+        title = f"{vocab.title or ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
     # the seed's container and naming are part of what a solution copes with: an AIFF seed gets AIFF clips, a seed
     # whose training clips carry the label in their names gets such names (read after every rng draw: no shift)
     details = getattr(ctx.profile, "details", None) or {}

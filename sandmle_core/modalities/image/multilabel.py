@@ -57,7 +57,7 @@ def draft_target(vocab: ImageVocab, cardinality: int | None, n_targets: int,
     labels = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
     unscored = max(0, (cardinality or k) - n_targets) if n_targets else 0
     unscored = min(unscored, k - 3)
-    # a noun phrase: the story asks "which ... apply", the column table repeats it per label
+    # a noun phrase: the story asks for "the set of ...", the column table repeats it per label
     target = TargetSpec(columns=labels, description=f"{vocab.label.replace('_', ' ')} findings visible in the image "
                                                     "(several can show at once)")
     return target, labels[: k - unscored]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sandmle_core.modalities.base import ModalityKit
+from sandmle_core.modalities.base import ModalityKit, framing_variant, lower_first
 from sandmle_core.modalities.image2image import drafter, ladder, synthesizer
 from sandmle_core.modalities.image2image.rule import PageRule
 from sandmle_core.modalities.image2image.synthesizer import CLEAN_DIR, IMAGE_COLUMN, TEST_DIR, TRAIN_DIR
@@ -75,8 +75,23 @@ def seed_train(public_dir: Path) -> pd.DataFrame | None:
                          "value": [f"{CLEAN_DIR}/{n}" for n in names]})
 
 
+def _story(domain: Domain) -> str:
+    """A page-cleaning framing: an organisation digitising its paper archive, whose scans are stained, creased or
+    faded; the domain names the documents."""
+    subject = domain.pages.subject if domain.pages is not None else "a scanned page"
+    org = domain.organisation
+    if framing_variant(domain, 2) == 0:
+        return (f"{org} is digitising its paper archive, and many scans are stained, creased or faded. Each image is "
+                f"{subject}; the task is to recover {{target}}, so that text recognition and the people who read the "
+                "archive get a clean page.")
+    return (f"Coffee rings, folds, toner streaks and uneven light have spoilt the scans in {lower_first(org)}'s "
+            f"archive (each image is {subject}). It wants {{target}} back from every dirty scan, so that the archive "
+            "can be searched and read again.")
+
+
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.IMAGE_TO_IMAGE, rule_model=PageRule, test_rows=(20, 28),
     extra_challenges=(Challenge.NUISANCE_VARIATION,), detects=_detects, hosts=_hosts,
     ladder_column=("image_column", ColumnKind.IMAGE), task_type=TaskType.PER_PIXEL, row_entity=_row_entity,
-    row_noun=_row_noun, data_files=_data_files, prior_submission=synthesizer.prior_submission, seed_train=seed_train)
+    row_noun=_row_noun, data_files=_data_files, prior_submission=synthesizer.prior_submission, seed_train=seed_train,
+    story_template=_story)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sandmle_core.modalities.base import ModalityKit
+from sandmle_core.modalities.base import ModalityKit, framing_variant, lower_first
 from sandmle_core.modalities.seq2seq import drafter, ladder, synthesizer
 from sandmle_core.modalities.seq2seq.rule import Seq2SeqRule
 from sandmle_core.spec import Challenge, Modality, TaskType
@@ -63,7 +63,24 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     return [*files[:2], note, *files[2:]]
 
 
+def _story(domain: Domain) -> str:
+    """A text-normalization framing: a synthetic voice must say every written token (numbers, dates, amounts,
+    abbreviations) the way a person would; the domain gives the sentences and who speaks them."""
+    if domain.speech is not None:
+        sentence = domain.speech.sentence
+    else:  # the drafter writes the domain's documents (see drafter.py): a screen reader speaks them
+        sentence = f"{domain.text.document}, read aloud by a screen reader" if domain.text else "a sentence read aloud"
+    org = domain.organisation
+    if framing_variant(domain, 2) == 0:
+        return (f"Each sentence here is {sentence}. Before a synthetic voice can speak it, every written token "
+                f"must become words: {lower_first(org)} wants to predict {{target}}, so that numbers, dates, amounts "
+                "and abbreviations sound the way a person would say them.")
+    return (f"Numbers, dates, times, amounts and abbreviations trip up a text-to-speech voice. {org} wants to "
+            f"predict {{target}} for every token of {sentence}, so that the voice reads it as a person would.")
+
+
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.SEQ2SEQ, rule_model=Seq2SeqRule, test_rows=(150, 400),
     extra_challenges=(Challenge.LABEL_NOISE,), detects=_detects, hosts=_hosts, task_type=TaskType.TRANSDUCTION,
-    profile_details=_profile_details, row_entity=_row_entity, row_noun=_row_noun, data_files=_data_files)
+    profile_details=_profile_details, row_entity=_row_entity, row_noun=_row_noun, data_files=_data_files,
+    story_template=_story)

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from sandmle_core.catalog.schema import ClassTarget, FeatureTemplate
-from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
+from sandmle_core.modalities.base import Draft, DraftContext, class_count_range, headline
 from sandmle_core.modalities.tabular.rule import FeatureRule, TabularRule, Term
 from sandmle_core.modalities.tabular.sampling import evaluate, raw_signal, round4, sample_clean, sigmoid, softmax
 from sandmle_core.slots import stream
@@ -243,9 +243,19 @@ def draft(ctx: DraftContext) -> Draft:
     )
     entity = ctx.domain.entity.split()[-1].lower()
     id_column = f"{entity}_id" if f"{entity}_id" not in {c.name for c in columns} else "row_id"
-    what = " ".join(target.columns[0].split("_")) if task != TaskType.MULTILABEL else target.description
     return Draft(id_column=id_column, columns=columns, target=target, rule=rule,
-                 title=f"{ctx.domain.title}: Predict {what[0].upper()}{what[1:]}")
+                 title=f"{ctx.domain.title}: {headline('predict ' + _title_phrase(target.description))}")
+
+
+def _title_phrase(description: str) -> str:
+    """What a title asks for, from the target's description, never its snake_case name ("Cost overrun 10pct"):
+    "1 if the project overran its budget by more than 10%" → "whether the project overran ...";
+    "wildlife activity level, 1 (none) to 5 (very high)" → "wildlife activity level"."""
+    text = description.strip().rstrip(".")
+    for prefix in ("1 if ", "1 when "):
+        if text.lower().startswith(prefix):
+            return "whether " + text[len(prefix):].split(", 0 ")[0]
+    return text.split(", ")[0].split(" (")[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The text modality: multi-class or binary document classification from a per-class token model.
 
 `rule` holds the hidden token model (`TextRule`), `drafter` draws it from a domain's text vocabulary,
-`synthesizer` samples documents and scores them exactly under the rule (the oracle), `ladder` writes the solution
-scripts. `KIT` is what the registry sees.
+`synthesizer` samples documents and scores them exactly under the rule (the oracle), `render` writes a document's
+units as sentences from templates, `ladder` writes the solution scripts. `KIT` is what the registry sees.
 
 Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sandmle_core.modalities.base import ModalityKit
+from sandmle_core.modalities.base import ModalityKit, framing_variant, lower_first
 from sandmle_core.modalities.text import drafter, ladder, synthesizer
 from sandmle_core.modalities.text.rule import TextRule
 from sandmle_core.spec import Challenge, ColumnKind, Modality, TaskType
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from sandmle_core.catalog.schema import Domain
     from sandmle_core.profile import FeatureProfile
+    from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["KIT"]
 
@@ -46,7 +47,25 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
     return {"text_column": col, "median_words": float(np.median(words))}
 
 
+def _row_noun(spec: TaskSpec) -> str:
+    """A row is a document, not the domain's tabular entity (a forum post, not "a student enrolment")."""
+    document = next((c.description for c in spec.columns if c.kind == ColumnKind.TEXT), "a short text")
+    return f"one document ({document})"
+
+
+def _story(domain: Domain) -> str:
+    """A text task's framing: who reads these documents, what they want told from them and why. Never the tabular
+    story, whose "from account activity and service history" would describe inputs a text task does not ship."""
+    document = domain.text.document if domain.text is not None else "a short document"
+    org, purpose = domain.organisation, domain.purpose
+    if framing_variant(domain, 2) == 0:
+        return f"{org} wants to tell {{target}} from {document}, so that {purpose}."
+    return (f"The only input is {document}. From its words alone, {lower_first(org)} wants to tell {{target}}, "
+            f"so that {purpose}.")
+
+
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.TEXT, rule_model=TextRule, test_rows=(150, 400),
     extra_challenges=(Challenge.DISTRACTOR_TOKENS, Challenge.LABEL_NOISE, Challenge.TRAIN_TEST_SHIFT),
-    detects=_detects, hosts=_hosts, ladder_column=("text_column", ColumnKind.TEXT), profile_details=_profile_details)
+    detects=_detects, hosts=_hosts, ladder_column=("text_column", ColumnKind.TEXT), profile_details=_profile_details,
+    story_template=_story, row_noun=_row_noun)

@@ -207,5 +207,5 @@ def draft(ctx: DraftContext) -> Draft:
         described = f"1 when the {vocab.label.replace('_', ' ')} is {positive!r}, 0 when it is {classes[0]!r}"
     target = TargetSpec(columns=(label,), description=described, classes=rule.classes,
                         positive_class="1" if ctx.dna.task_type == TaskType.BINARY else None)
-    title = f"{ctx.domain.title}: {label.replace('_', ' ')} from the {vocab.column.replace('_', ' ')}"
+    title = f"{ctx.domain.title}: {label.replace('_', ' ').title()} from the {vocab.column.replace('_', ' ').title()}"
     return Draft(id_column="id", columns=tuple(columns), target=target, rule=rule, title=title)

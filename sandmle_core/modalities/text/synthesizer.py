@@ -3,8 +3,9 @@
 Every unit's probability given the class and the earlier units is known in closed form, so the exact posterior of a
 document is a sum of per-unit log-probabilities (mixed over the two document kinds): the oracle is the Bayes-optimal
 prediction under the rule before label noise. Sampling and scoring are vectorised over all units of all documents
-(one loop over positions for the copies), so 50,000 documents take a few seconds. Every draw comes from the slot's
-streams (`SlotStreams`).
+(one loop over positions for the copies), so 50,000 documents take a few seconds. A document's text is written from
+its units by sentence templates (`render`). Every draw comes from the slot's streams (`SlotStreams`); the wording
+has a stream of its own, so it never moves the units or the oracle.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.text.drafter import SUPPORTED_KINDS
+from sandmle_core.modalities.text.render import NOTE, Voice, render_documents, voice_for
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import ColumnKind, Modality
@@ -53,7 +55,6 @@ class _Model:
             self.prob.append(np.concatenate([np.tile((1.0 - s - d - g) * zipf, (k, 1)), s * pi + d * others,
                                              g * others], axis=1))
         self.texts = list(rule.common) + words + [f"{NEGATION} {w}" for w in words]
-        self.n_words = np.array([1] * (len(rule.common) + len(words)) + [2] * len(words))
         self.cdf = [np.cumsum(p, axis=1) for p in self.prob]
         for cdf in self.cdf:
             cdf[:, -1] = 1.0
@@ -135,32 +136,13 @@ def _log_posterior(model: _Model, rule: TextRule, units: np.ndarray, doc: np.nda
     return post / post.sum(axis=1, keepdims=True)
 
 
-def _layout(model: _Model, rule: TextRule, units: np.ndarray, lengths: np.ndarray,
-            rng: np.random.Generator) -> list[str]:
-    """Documents as text: sentences of sentence_range units, capitalised, each ending with a full stop."""
-    n = len(lengths)
-    s_low, s_high = rule.sentence_range
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    per_doc = int(lengths.max(initial=1) // s_low) + 2
-    cum = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1)
-    inside = cum < lengths[:, None]
-    ends = np.zeros(len(units), dtype=bool)
-    ends[(starts[:, None] + cum - 1)[inside]] = True
-    ends[starts + lengths - 1] = True
-    begins = np.zeros(len(units), dtype=bool)
-    begins[starts] = True
-    begins[1:] |= ends[:-1]
-    texts = np.array(model.texts, dtype=object)
-    capital = np.array([t[:1].upper() + t[1:] for t in model.texts], dtype=object)
-    tokens = np.where(begins, capital[units], texts[units])
-    tokens[ends] = tokens[ends] + "."
-    tok = tokens.tolist()
-    bounds = np.concatenate([starts, [len(units)]]).tolist()
-    return [" ".join(tok[bounds[i]:bounds[i + 1]]) for i in range(n)]
+def _sample(rule: TextRule, model: _Model, n: int, rng: np.random.Generator, scale: float,
+            render_rng: np.random.Generator, voice: Voice = NOTE) -> dict[str, np.ndarray]:
+    """Sample `n` documents: true labels, the rule's posterior, noisy labels, the units, texts and word counts.
 
-
-def _sample(rule: TextRule, model: _Model, n: int, rng: np.random.Generator, scale: float) -> dict[str, np.ndarray]:
-    """Sample `n` documents: true labels, the rule's posterior, noisy labels, texts and word counts."""
+    The units come from `rng`, their rendering as text (in `voice`) from `render_rng` alone: how a document reads
+    never changes which units it holds or what the oracle says about it.
+    """
     k = len(rule.classes)
     low = max(1, round(rule.length_range[0] * scale))
     high = max(low + 1, round(rule.length_range[1] * scale))
@@ -172,10 +154,11 @@ def _sample(rule: TextRule, model: _Model, n: int, rng: np.random.Generator, sca
     post = _log_posterior(model, rule, units, doc, pos, lengths, low, high)
     flip = rng.random(n) < rule.label_noise
     noisy = np.where(flip, (y + rng.integers(1, k, size=n)) % k, y)
-    documents = _layout(model, rule, units, lengths, rng)
-    words = np.bincount(doc, weights=model.n_words[units], minlength=n).astype(np.int64)
+    documents = render_documents(model.texts, len(rule.common), units, lengths, rule.sentence_range, render_rng,
+                                 voice)
+    words = np.array([len(text.split()) for text in documents], dtype=np.int64)
     return {"y": y, "noisy": noisy, "post": post, "documents": np.array(documents, dtype=object), "words": words,
-            "flipped": flip}
+            "flipped": flip, "units": units, "doc": doc}
 
 
 def _oracle(spec: TaskSpec, ids: np.ndarray, post: np.ndarray, kind: str) -> pd.DataFrame:
@@ -230,8 +213,11 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     folder.make_data_dirs()
     streams = SlotStreams.of(spec)
     model = _Model(rule)
-    train = _sample(rule, model, n_train, streams("synth", "text", "train"), 1.0)
-    test = _sample(rule, model, n_test, streams("synth", "text", "test"), rule.test_length_scale)
+    voice = voice_for(text_cols[0].description or "")
+    train = _sample(rule, model, n_train, streams("synth", "text", "train"), 1.0, streams("text-render", "train"),
+                    voice)
+    test = _sample(rule, model, n_test, streams("synth", "text", "test"), rule.test_length_scale,
+                   streams("text-render", "test"), voice)
     classes = np.array(rule.classes, dtype=object)
     train_ids = np.arange(n_train)
     test_ids = np.arange(n_train, n_train + n_test)

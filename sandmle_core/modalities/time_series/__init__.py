@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sandmle_core.modalities.base import ModalityKit
+from sandmle_core.modalities.base import ModalityKit, framing_variant
 from sandmle_core.modalities.time_series import drafter, ladder, synthesizer
 from sandmle_core.modalities.time_series.drafter import DATE_COLUMN, ID_COLUMN
 from sandmle_core.modalities.time_series.rule import SeriesRule
@@ -61,8 +61,21 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     return [files[0], horizon, *files[2:]]
 
 
+def _story(domain: Domain) -> str:
+    """A forecasting framing: the series' own history and the drivers known in advance (forecasts, calendars,
+    plans), never the tabular story's per-entity records."""
+    org, purpose = domain.organisation, domain.purpose
+    step = _STEP_NOUN.get(domain.series.frequency, "period") if domain.series is not None else "period"
+    if framing_variant(domain, 2) == 0:
+        return (f"{org} wants to forecast {{target}} over the coming {step}s from the series' own history and the "
+                f"drivers it knows in advance, so that {purpose}.")
+    return (f"{org} plans {step} by {step} and needs a forecast of {{target}} for the coming {step}s, made from the "
+            f"series' history and the drivers known in advance (forecasts, calendars, plans), so that {purpose}.")
+
+
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.TIME_SERIES, rule_model=SeriesRule, test_rows=(20, 60),
     extra_challenges=(Challenge.REGIME_CHANGE, Challenge.OUTLIERS, Challenge.NONLINEARITY), detects=_detects,
     hosts=_hosts, ladder_column=("date_column", ColumnKind.DATETIME), task_type=TaskType.FORECASTING,
-    profile_details=_profile_details, row_entity=_row_entity, row_noun=_row_noun, data_files=_data_files)
+    profile_details=_profile_details, row_entity=_row_entity, row_noun=_row_noun, data_files=_data_files,
+    story_template=_story)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sandmle_core.errors import SpecError
-from sandmle_core.modalities.base import Draft, DraftContext
+from sandmle_core.modalities.base import Draft, DraftContext, headline
 from sandmle_core.modalities.time_series.rule import DriverEffect, SeasonalTerm, SeriesRule
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec
 
@@ -27,6 +27,7 @@ ID_COLUMN = "id"
 
 _FREQ_WORD = {"H": "hourly", "D": "daily", "W": "weekly", "M": "monthly"}
 _PERIODS = {"daily": 1.0, "weekly": 7.0, "yearly": 365.2425}
+
 
 
 def _r(value: float, digits: int = 4) -> float:
@@ -157,5 +158,5 @@ def draft(ctx: DraftContext) -> Draft:
         columns.append(ColumnSpec(name=t.name, kind=kind, unit=t.unit, levels=t.levels,
                                   description=f"{t.description} (known in advance, also for the forecast horizon)"))
     target = TargetSpec(columns=(vocab.quantity,), description=vocab.description, unit=vocab.unit)
-    title = f"{ctx.domain.title}: {_FREQ_WORD[vocab.frequency]} {vocab.quantity.replace('_', ' ')} forecast"
+    title = f"{ctx.domain.title}: Forecasting {headline(vocab.description)}"
     return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title)

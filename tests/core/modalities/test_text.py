@@ -3,8 +3,10 @@ synthetic environment and on the real `docstrings` seed)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,9 +25,11 @@ from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import DraftContext, class_count_range
 from sandmle_core.modalities.text import KIT as text
+from sandmle_core.modalities.text import render, synthesizer
 from sandmle_core.modalities.text.ladder import scripts
+from sandmle_core.modalities.text.render import MESSAGE, triple_repeats, voice_for
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
-from sandmle_core.slots import stream
+from sandmle_core.slots import SlotStreams, stream
 from sandmle_core.spec import Challenge, DomainRef, GradingSpec, Modality, TaskType
 from sandmle_core.taskspec import SeedDNA, TaskSpec
 
@@ -47,9 +51,9 @@ def _context(difficulty: float, seed: int = 7, challenges: tuple[Challenge, ...]
 
 
 def _spec(difficulty: float, seed: int = 7, challenges: tuple[Challenge, ...] = (), metric: str = "macro_f1",
-          n_train: int = 150, n_test: int = 300) -> TaskSpec:
+          n_train: int = 150, n_test: int = 300, domain=None) -> TaskSpec:
     """A TaskSpec built the way the offline strategist's draft_spec builds one."""
-    ctx = _context(difficulty, seed, challenges, metric)
+    ctx = _context(difficulty, seed, challenges, metric, domain=domain)
     draft = text.draft(ctx)
     classes = draft.target.classes
     grading = GradingSpec(
@@ -185,14 +189,8 @@ def test_synthesis_of_50000_documents(tmp_path: Path) -> None:
     assert len(pd.read_csv(result.folder.public / "train.csv")) == 50_000
 
 
-def _reference_posterior(rule: TextRule, document: str, scale: float) -> np.ndarray:
-    """The rule's class posterior of one document, recomputed unit by unit from the documented semantics."""
-    tokens = document.lower().replace(".", "").split()
-    units, i = [], 0
-    while i < len(tokens):
-        step = 2 if tokens[i] == NEGATION else 1
-        units.append(" ".join(tokens[i:i + step]))
-        i += step
+def _reference_posterior(rule: TextRule, units: list[str], scale: float) -> np.ndarray:
+    """The rule's class posterior of one document's units, recomputed unit by unit from the documented semantics."""
     classes = list(rule.classes)
     share = {c: {w: x / sum(rule.signal[c].values()) for w, x in rule.signal[c].items()} for c in classes}
 
@@ -228,6 +226,18 @@ def _reference_posterior(rule: TextRule, document: str, scale: float) -> np.ndar
     return np.exp(log_post) / np.exp(log_post).sum()
 
 
+def _test_units(spec: TaskSpec, n_test: int) -> tuple[list[list[str]], list[str]]:
+    """The token units and the rendered text of every test document, drawn again from the slot's streams."""
+    streams = SlotStreams.of(spec)
+    model = synthesizer._Model(spec.rule)
+    part = synthesizer._sample(spec.rule, model, n_test, streams("synth", "text", "test"), spec.rule.test_length_scale,
+                               streams("text-render", "test"), voice_for(spec.columns[0].description))
+    units: list[list[str]] = [[] for _ in range(n_test)]
+    for unit, doc in zip(part["units"].tolist(), part["doc"].tolist(), strict=True):
+        units[doc].append(model.texts[unit])
+    return units, part["documents"].tolist()
+
+
 def test_oracle_is_the_exact_posterior_of_the_rule(tmp_path: Path) -> None:
     spec = _spec(0.6, challenges=(Challenge.DISTRACTOR_TOKENS, Challenge.TRAIN_TEST_SHIFT),
                  metric="multiclass_log_loss", n_test=40)
@@ -237,10 +247,77 @@ def test_oracle_is_the_exact_posterior_of_the_rule(tmp_path: Path) -> None:
     classes = list(spec.rule.classes)
     assert list(oracle.columns) == classes
     assert np.allclose(oracle.sum(axis=1), 1.0, atol=1e-6)
-    for doc_id, document in zip(test["id"], test[spec.columns[0].name], strict=True):
-        expected = _reference_posterior(spec.rule, document, spec.rule.test_length_scale)
+    units, documents = _test_units(spec, 40)
+    assert documents == test[spec.columns[0].name].tolist()  # the units below are those of the published texts
+    for doc_id, doc_units in zip(test["id"], units, strict=True):
+        expected = _reference_posterior(spec.rule, doc_units, spec.rule.test_length_scale)
         expected = np.maximum(expected, 1e-6) / np.maximum(expected, 1e-6).sum()
         assert np.allclose(oracle.loc[doc_id, classes].to_numpy(dtype=float), expected, atol=2e-6), doc_id
+
+
+def test_documents_show_every_signal_word_and_negation(tmp_path: Path) -> None:
+    spec = _spec(0.6, challenges=(Challenge.DISTRACTOR_TOKENS,), n_test=60)
+    units, documents = _test_units(spec, 60)
+    cues = ("no {X}", "not {X}", "without {X}", "never {X}", "{X} ruled out", "{X} not present")
+    for doc_units, document in zip(units, documents, strict=True):
+        lowered = f" {document.lower()} "
+        for unit in doc_units:
+            word = unit.split(" ", 1)[-1].replace("_", " ")
+            if unit.startswith(NEGATION + " "):  # a negated word keeps a negation cue next to it
+                assert any(cue.format(X=word) in lowered for cue in cues), (unit, document)
+            elif unit not in spec.rule.common:  # a signal word is written verbatim, as a whole word
+                assert re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered), (unit, document)
+
+
+def test_rendering_has_a_stream_of_its_own() -> None:
+    spec = _spec(0.5, challenges=(Challenge.LABEL_NOISE,))
+    streams, model = SlotStreams.of(spec), synthesizer._Model(spec.rule)
+    first = synthesizer._sample(spec.rule, model, 80, streams("synth", "text", "train"), 1.0, stream(1, "render"))
+    other = synthesizer._sample(spec.rule, model, 80, streams("synth", "text", "train"), 1.0, stream(2, "render"))
+    for key in ("y", "noisy", "post", "units", "doc"):  # the wording never moves the units, labels or the oracle
+        assert np.array_equal(first[key], other[key]), key
+    assert first["documents"].tolist() != other["documents"].tolist()
+
+
+TEXT_DOMAINS = sorted(d.key for d in load_catalog().domains if d.text is not None)
+
+
+@pytest.mark.parametrize("difficulty", [0.2, 0.8])
+def test_public_text_reads_as_words_in_every_domain(tmp_path: Path, difficulty: float) -> None:
+    """Done-when of the text grammar: no generator identifiers (snake_case vocabulary keys) in the public text and
+    no word three or more times in a row, over the documents of every catalog domain with a text vocabulary."""
+    low = class_count_range(5)[0]
+    checked = 0
+    for key in TEXT_DOMAINS:
+        domain = load_catalog().get(key)
+        if len(domain.text.classes) < low:
+            continue
+        spec = _spec(difficulty, seed=3, challenges=(Challenge.DISTRACTOR_TOKENS,), domain=domain, n_train=200,
+                     n_test=150)
+        result = text.synthesize(spec, tmp_path / key / str(difficulty))
+        for name in ("train.csv", "test.csv"):
+            documents = pd.read_csv(result.folder.public / name)[spec.columns[0].name]
+            assert not documents.str.contains("_").any(), (key, documents[documents.str.contains("_")].iloc[0])
+            repeats = documents.map(triple_repeats)
+            assert (repeats == 0).all(), (key, documents[repeats > 0].iloc[0])
+            words = documents.str.lower().str.findall(r"[a-z]+")
+            share = words.map(lambda w: sum(x in {"the", "of", "from", "by"} for x in w) / max(1, len(w))).mean()
+            assert share < 0.02, (key, share)  # function-word units are absorbed, not printed as salad
+            doubled = words.map(lambda w: any(a == b for a, b in itertools.pairwise(w))).mean()
+            assert doubled < 0.03, (key, doubled)  # not even "knee. Knee again" (words only: "15:15" is a time)
+        checked += 1
+    assert checked >= 10
+    assert triple_repeats("Wheeze wheeze, WHEEZE noted.") == 1 and triple_repeats("no cough, no fever") == 0
+
+
+def test_voice_follows_the_kind_of_document() -> None:
+    catalog = load_catalog()
+    voices = {key: voice_for(catalog.get(key).text.document).name for key in TEXT_DOMAINS}
+    assert voices["outpatient_noshow"] == voices["hotel_bookings"] == voices["card_fraud"] == "message"
+    assert voices["hospital_triage"] == voices["cnc_maintenance"] == voices["cyber_security"] == "note"
+    # a template never brings a signal word of the rule ("report" signals test results in the patient portal)
+    clear = render._clear_of(MESSAGE, {"report", "no", "not"})
+    assert "I want to report {L}" not in clear.one and set(clear.negated) == {"without {X}", "never {X}"}
 
 
 # ---------------------------------------------------------------- ladder
