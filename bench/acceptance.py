@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -47,16 +46,9 @@ def _seed_ref(family: str, work: Path) -> str:
     bundled, competition = FAMILIES[family]
     if bundled:
         return bundled
-    repo = Path(__file__).resolve().parents[1]
-    if str(repo) not in sys.path:  # the fixtures live in the repository's test tree, not in the installed package
-        sys.path.insert(0, str(repo))
-    from sandmle_core.seeds import seed_refs
-    from tests.fixtures.mlebench import write_competition
+    from sandmle.bench.shapes import fixture_seed_ref
 
-    paths = write_competition(competition, work / "mlebench", "split")
-    refs = seed_refs([str(work / "mlebench" / "competitions" / competition)], data_dir=paths["data"])
-    assert refs is not None
-    return refs[0]
+    return fixture_seed_ref(competition, work)
 
 
 def _family(family: str, k: int, work: Path, rng_seed: int) -> dict[str, Any]:

@@ -31,7 +31,8 @@ FULL_SIZES: dict[str, tuple[int, int]] = {
 }
 
 
-def _fixture_ref(competition: str, work: Path) -> str:
+def fixture_seed_ref(competition: str, work: Path) -> str:
+    """The seed reference of a lite fixture competition, written in mle-bench's split layout under `work`."""
     repo = Path(__file__).resolve().parents[1]
     if str(repo) not in sys.path:  # the fixtures live in the repository's test tree, not in the installed package
         sys.path.insert(0, str(repo))
@@ -54,7 +55,7 @@ def _fixture_pair(competition: str, work: Path, repeats: int, full_scale: float,
     from sandmle_core.modalities import get_kit
     from sandmle_core.pipeline import analyze_seed, read_profile
 
-    seed_id, profile_path = analyze_seed(_fixture_ref(competition, work), work / "corpus")
+    seed_id, profile_path = analyze_seed(fixture_seed_ref(competition, work), work / "corpus")
     spec = OfflineStrategist().draft_spec(seed_id, read_profile(profile_path), 0, rng_seed)
     kit = get_kit(spec.modality)
     micro_dir, full_dir = EnvFolder(work / "micro"), EnvFolder(work / "full")

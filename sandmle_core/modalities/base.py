@@ -124,10 +124,6 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 _SMALL_WORDS = frozenset({"a", "an", "the", "per", "at", "by", "of", "on", "in", "to", "across", "and", "or", "for",
                           "than", "from", "with", "within", "its"})
 
