@@ -6,6 +6,8 @@ and images with a metadata table), so that none comes near the per-test timeout 
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 import yaml
@@ -86,6 +88,10 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
         assert block["modality"] == keeping_kit(want.modality, want.task_type).modality.value
         assert block["grading"]["metric"] == EXPECTED[comp_id].metric
     if not refused:  # every new shape: a grader ignoring ids is rejected, and both exports hold
+        # the image environments of the build look apart, and the report and summary say so (issue 16)
+        variety = json.loads((out / "report.json").read_text())["this_run"]["image_variety"]
+        assert variety["environments"] >= 2 and variety["alike"] == [], variety
+        assert "## Image variety (this run)" in (out / "report.md").read_text()
         for env in corpus.environment_dirs():
             assert_grader_ignoring_ids_is_rejected(env, tmp_path / "planted")
         assert_exports_hold(out, list(corpus.environment_dirs()), tmp_path / "exports")
