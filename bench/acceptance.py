@@ -36,6 +36,9 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "image_names": (None, "dogs-vs-cats-redux-kernels-edition"),
     "image_multilabel": (None, "ranzcr-clip-catheter-line-classification"),
     "audio_multilabel": (None, "mlsp-2013-birds"),
+    "image_metadata": (None, "siim-isic-melanoma-classification"),  # images + a metadata table
+    "image_breeds": (None, "dog-breed-identification"),  # one probability column per class, 120 classes
+    "image_binary": (None, "aerial-cactus-identification"),  # one probability column, ids naming zipped JPEGs
 }
 ACCEPT_SHARE = 0.9
 TAU_GOAL = 0.8
