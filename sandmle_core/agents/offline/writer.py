@@ -99,8 +99,14 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         unit = f", in {spec.target.unit}" if spec.target.unit else ""
         target_text = f"The target is {described[0].lower()}{described[1:]}{unit}."
     if spec.target.classes and spec.task_type != TaskType.MULTILABEL:
-        order = " (ordered from lowest to highest)" if spec.task_type == TaskType.ORDINAL else ""
-        target_text += f" Classes{order}: " + ", ".join(f"`{c}`" for c in spec.target.classes) + "."
+        # the classes close the target's own sentence: a stand-alone "Classes: `0`, `1`." read the same in every
+        # binary environment of a build
+        classes = tuple(spec.target.classes)
+        if classes == ("0", "1") and described.lower().startswith("1 if"):
+            target_text = target_text[:-1] + ", else 0."
+        else:
+            order = " (ordered from lowest to highest)" if spec.task_type == TaskType.ORDINAL else ""
+            target_text = target_text[:-1] + ", one of " + ", ".join(f"`{c}`" for c in classes) + f"{order}."
     row = kit.row_noun(spec)
     task_words = _TASK_WORDS[spec.task_type]
     if spec.task_type == TaskType.MULTILABEL and len(spec.target.columns) == 1:
@@ -109,7 +115,7 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         f"# {spec.title}",
         "## Overview",
         spec.story.strip(),
-        f"Each row is {row}. This is {task_words}: predict "
+        f"Each row is {row}, and this is {task_words}: predict "
         f"{', '.join(f'`{t}`' for t in spec.target.columns)} for every row of `test.csv`. {target_text}",
         "## Data",
         "### Files",
