@@ -35,6 +35,7 @@ __all__ = ["grader_checks", "leakage_checks", "malformed_submissions"]
 
 LEAK_ACCURACY = 0.99  # one column alone reproducing the labels this well is a leak, not a signal
 LEAK_CORRELATION = 0.995
+ANNOTATIONS_FILE = "train_annotations.csv"  # ranzcr's drawn lines, training images only
 GradeFn = Callable[[pd.DataFrame, pd.DataFrame], float]
 
 
@@ -203,6 +204,9 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
                     detail=f"strongest single column: {worst_col}", repair="new_seed")]
     if classification and spec.task_type != TaskType.FORECASTING:
         checks.append(_media_file_check(spec, folder, train))
+    annotations = _annotation_check(spec, folder)
+    if annotations is not None:
+        checks.append(annotations)
 
     description = folder.description.read_text()
     answers = pd.read_csv(folder.answers).head(500)
@@ -251,6 +255,20 @@ def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame) ->
                         worst, worst_what = skill, what
     return Check(name="media_files_hide_label", group="leakage", passed=worst < LEAK_ACCURACY,
                  figure=round(worst, 4), detail=f"strongest media file property: {worst_what}", repair="new_seed")
+
+
+def _annotation_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:
+    """A public `train_annotations.csv` (ranzcr's drawn lines) names no test image: a test image's annotation says
+    which findings it shows, which are its answers. None when the environment has no annotations file."""
+    path = folder.public / ANNOTATIONS_FILE
+    if not path.is_file():
+        return None
+    id_col = spec.grading.id_column
+    named = set(pd.read_csv(path, usecols=[id_col], dtype=str)[id_col].dropna())
+    test_ids = set(pd.read_csv(folder.test, usecols=[id_col], dtype=str)[id_col].dropna())
+    leaked = sorted(named & test_ids)
+    return Check(name="annotations_name_training_images_only", group="leakage", passed=not leaked,
+                 figure=len(leaked), detail=f"test ids in {ANNOTATIONS_FILE}: {leaked[:3]}", repair="new_seed")
 
 
 def _rule_numbers(spec: TaskSpec) -> set[float]:

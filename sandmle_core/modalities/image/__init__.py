@@ -59,17 +59,33 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
         return metadata_files(spec, files)
     line = (f"- `{IMAGE_DIR}/` — one PNG per row; the `{IMAGE_COLUMN}` column holds its path relative to the data "
             "folder.")
-    if isinstance(spec.rule, ImageRule) and spec.rule.cues is not None:  # ranzcr: train-only columns, unscored labels
-        unscored = [c for c in spec.target.columns if c not in spec.grading.target_columns]
-        line += (f" `train.csv` also holds `{spec.rule.cues.group_column}`, the patient an image was taken of (one "
-                 "patient may have several images; test images' patients are not given).")
-        if unscored:
-            line += (" The label columns " + ", ".join(f"`{c}`" for c in unscored) + " are in `train.csv` but are "
-                     "neither scored nor submitted.")
+    if isinstance(spec.rule, ImageRule) and spec.rule.cues is not None:  # ranzcr: its folders, annotations, columns
+        return [*files[:2], *_finding_files(spec), *files[2:]]
     if isinstance(spec.rule, ImageRule) and spec.rule.label_in_name:
         line += (" As in the original competition, a training image's file name ends in its label "
                  "(`img00042_1.png`); test images are named by their id only.")
     return [*files[:2], line, *files[2:]]
+
+
+def _finding_files(spec: TaskSpec) -> list[str]:
+    """The data-files lines of a multi-label findings task (ranzcr's layout): the JPEG folders, the training
+    annotations, the train-only patient column and the unscored labels."""
+    from sandmle_core.modalities.image.multilabel import ANNOTATIONS, PARTS
+
+    id_col, size = spec.grading.id_column, spec.rule.image_size
+    unscored = [c for c in spec.target.columns if c not in spec.grading.target_columns]
+    lines = [f"- `{PARTS[0]}/` and `{PARTS[1]}/` — one grayscale JPEG ({size}x{size} pixels) per row, named "
+             f"`<{id_col}>.jpg`; the `{IMAGE_COLUMN}` column holds its path relative to the data folder.",
+             f"- `{ANNOTATIONS}` — `{id_col}`, `label`, `data`: for some of the training images (not all), one row "
+             "per finding the image shows, with `label` naming the finding and `data` the drawn line as a list of "
+             "`[x, y]` pixel points (x across, y down, from the top-left corner). There are annotations for "
+             "training images only, none for the test images.",
+             f"- `train.csv` also holds `{spec.rule.cues.group_column}`, the patient an image was taken of (one "
+             "patient may have several images; test images' patients are not given)."]
+    if unscored:
+        lines[-1] += (" The label columns " + ", ".join(f"`{c}`" for c in unscored) + " are in `train.csv` but are "
+                      "neither scored nor submitted.")
+    return lines
 
 
 KIT = ModalityKit.assemble(
