@@ -144,7 +144,7 @@ def test_the_ladder_runs_on_the_real_seed(built):
     profile = profile_seed(seed)
     layout = profile.details["name_layout"]
     assert (layout["scheme"], layout["words"], layout["container"], layout["image_format"]) == (
-        "prefix", ("cat", "dog"), "zip", "jpeg")
+        "prefix", ["cat", "dog"], "zip", "jpeg")
     config = config_from_profile(profile)
     answers = seed.read_answers()
     runs, _, _, _ = run_ladder_scripts(ladder_for(config), seed.public_dir, answers,
