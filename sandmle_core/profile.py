@@ -193,7 +193,8 @@ def _train_from_names(seed: SeedTask, dna: TaskDNA) -> pd.DataFrame:
         from sandmle_core.modalities.image.named import layout_of
 
         tests = [p for p in take_inventory(seed.public_dir).media.get("image", []) if "test" in p.lower()]
-        train.attrs["name_layout"] = layout_of(named["path"].tolist(), tests, named["label"].tolist()).model_dump(mode="json")
+        layout = layout_of(named["path"].tolist(), tests, named["label"].tolist())
+        train.attrs["name_layout"] = layout.model_dump(mode="json")
     return train
 
 

@@ -3,8 +3,9 @@
 
 `rule` holds the hidden per-class patterns and nuisance model (`ImageRule`), `drafter` draws it from a domain's
 image vocabulary, `synthesizer` renders the images and writes the tables, `ladder` writes the solution scripts;
-`ordinal`/`ordinal_ladder` add graded lesions, `onehot` the one-column-per-class tables, `story` the description's
-framing. `KIT` is what the registry sees.
+`ordinal`/`ordinal_ladder` add graded lesions, `onehot` the one-column-per-class tables, `named` the layout of a seed
+whose training image names carry the label (dogs vs. cats: zips of `<label>.<n>.jpg`, no tables), `story` the
+description's framing. `KIT` is what the registry sees.
 
 Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
 """

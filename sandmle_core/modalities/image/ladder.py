@@ -35,7 +35,7 @@ SIZE = 32
 ''' + LOAD_SNIPPET + '''
 
 def listing(part):
-    """The image files of a part (`train`, `test`): members of `part.zip` (`part.zip!part/x.jpg`) or files of `part/`."""
+    """The image files of a part (`train`, `test`): members of `part.zip` (`part.zip!part/x.jpg`), else `part/`'s."""
     archive = os.path.join("public", part + ".zip")
     if os.path.isfile(archive):
         with zipfile.ZipFile(archive) as z:

@@ -81,7 +81,8 @@ def label_of(layout: NameLayout | None, name: str) -> str | None:
     if layout is None or layout.scheme == "prefix":
         parts = base.split(".")
         return parts[0] if len(parts) == 3 and parts[0] and parts[1].isdigit() else None
-    return stem.rsplit("_", 1)[1] or None if "_" in stem else None
+    suffix = stem.rsplit("_", 1)[1] if "_" in stem else ""
+    return suffix or None
 
 
 def test_id_of(layout: NameLayout, name: str) -> str:

@@ -2,7 +2,9 @@
 
 `synthesize` draws labels and per-image nuisance from the slot's streams (`SlotStreams`), renders the images in
 vectorized chunks with numpy and writes them with Pillow at fixed parameters (PNG without timestamps), so the same
-spec always gives byte-identical files, at any size.
+spec always gives byte-identical files, at any size. A rule with `names` (a labels-in-names seed, dogs vs. cats)
+writes no tables: its images go out in the seed's own layout through `named.write_named` (JPEG at a fixed quality,
+zip members with a fixed date).
 """
 
 from __future__ import annotations
