@@ -102,6 +102,10 @@ def test_the_contracts_check_the_listing_and_reject_a_label_in_a_test_name(built
     assert results and all(r["success"] for r in results), [r for r in results if not r["success"]]
     artifacts = {r["artifact"] for r in results}
     assert {"prepared/public/train.zip", "prepared/public/test.zip"} <= artifacts
+    table = staging / "prepared" / "public" / "train.csv"  # a label table the seed does not have
+    table.write_text("id,label\ncat.0.jpg,0\n")
+    assert [r["artifact"] for r in check_environment(staging) if not r["success"]] == ["prepared/public/train.csv"]
+    table.unlink()
     _plant_leaky_test_names(staging)
     failed = {(r["artifact"], r["expectation"]) for r in check_environment(staging) if not r["success"]}
     assert ("prepared/public/test.zip", "expect_column_values_to_match_regex") in failed, failed
