@@ -8,7 +8,6 @@ import re
 from collections import defaultdict
 
 import pandas as pd
-
 import pytest
 
 from sandmle_core.layout import Corpus, read_environment

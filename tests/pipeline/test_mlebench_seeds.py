@@ -7,6 +7,7 @@ and images with a metadata table), so that none comes near the per-test timeout 
 from __future__ import annotations
 
 import json
+import zipfile
 
 import pandas as pd
 import pytest
@@ -70,12 +71,15 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
             assert all(p.endswith(f"_{y}.aif") for p, y in zip(train["clip"], train[target], strict=True))
             assert all(p == f"clips/{i}.aif" for p, i in zip(test["clip"], test["clip_id"], strict=True))
             assert (public / test["clip"].iloc[0]).read_bytes()[8:12] == b"AIFF"
-        if config["sandmle"]["provenance"]["seed_id"] == DOGS_VS_CATS:  # training image names end in the label
+        if config["sandmle"]["provenance"]["seed_id"] == DOGS_VS_CATS:  # the seed's layout: labels in the names
             public = env / "prepared" / "public"
-            train, test = pd.read_csv(public / "train.csv", dtype=str), pd.read_csv(public / "test.csv", dtype=str)
-            target = config["sandmle"]["spec"]["target"]["columns"][0]
-            assert all(p.endswith(f"_{y}.png") for p, y in zip(train["image"], train[target], strict=True))
-            assert all(p == f"images/{i}.png" for p, i in zip(test["image"], test["image_id"], strict=True))
+            assert sorted(p.name for p in public.iterdir()) == ["sample_submission.csv", "test.zip", "train.zip"]
+            words = config["sandmle"]["spec"]["rule"]["names"]["words"]
+            with zipfile.ZipFile(public / "train.zip") as archive:
+                assert all(n.split("/")[1].split(".")[0] in words and n.endswith(".jpg") for n in archive.namelist())
+            with zipfile.ZipFile(public / "test.zip") as archive:
+                tested = sorted(int(n.removeprefix("test/").removesuffix(".jpg")) for n in archive.namelist())
+            assert tested == sorted(pd.read_csv(public / "sample_submission.csv")["id"])
         if config["sandmle"]["provenance"]["seed_id"] == RANZCR:  # a scored subset, PatientID in train.csv only
             spec = config["sandmle"]["spec"]
             assert spec["grading"]["target_columns"] == spec["target"]["columns"][:-2]

@@ -3,8 +3,9 @@
 
 `rule` holds the hidden per-class patterns and nuisance model (`ImageRule`), `drafter` draws it from a domain's
 image vocabulary, `synthesizer` renders the images and writes the tables, `ladder` writes the solution scripts;
-`ordinal`/`ordinal_ladder` add graded lesions, `onehot` the one-column-per-class tables, `story` the description's
-framing. `KIT` is what the registry sees.
+`ordinal`/`ordinal_ladder` add graded lesions, `onehot` the one-column-per-class tables, `named` the layout of a seed
+whose training image names carry the label (dogs vs. cats: zips of `<label>.<n>.jpg`, no tables), `story` the
+description's framing. `KIT` is what the registry sees.
 
 Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
 """
@@ -49,7 +50,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
     return {"image_column": next((f.name for f in public if f.kind == "image"), None),
-            "labels_in_names": bool(train.attrs.get("labels_in_names", False))}
+            "labels_in_names": bool(train.attrs.get("labels_in_names", False)),
+            **({"name_layout": train.attrs["name_layout"]} if "name_layout" in train.attrs else {})}
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
@@ -57,6 +59,13 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
         from sandmle_core.modalities.image.metadata import metadata_files
 
         return metadata_files(spec, files)
+    if isinstance(spec.rule, ImageRule) and spec.rule.names is not None:  # the seed's labels-in-names layout
+        from sandmle_core.modalities.image.named import data_files_lines
+
+        size = spec.rule.image_size
+        return data_files_lines(spec.rule.names, spec.target.classes or (), spec.n_train, spec.n_test,
+                                spec.grading.submission_columns[0], spec.grading.id_column,
+                                f"{size}x{size} pixels, grayscale")
     line = (f"- `{IMAGE_DIR}/` — one PNG per row; the `{IMAGE_COLUMN}` column holds its path relative to the data "
             "folder.")
     if isinstance(spec.rule, ImageRule) and spec.rule.cues is not None:  # ranzcr: its folders, annotations, columns
