@@ -87,7 +87,7 @@ def test_the_environment_is_accepted_and_keeps_the_seed_shape(built):
     assert sorted(sample["id"]) == list(range(1, spec.n_test + 1))
     assert all(b[:3] == b"\xff\xd8\xff" for b in [*train_bytes.values(), *test_bytes.values()])  # JPEG
     description = (env_dir / "description.md").read_text()
-    assert "Each row is one image" in description and "There is no label table" in description
+    assert "Each example is one image" in description and "There is no label table" in description
     assert f"`{names.words[1]}` = 1" in description and "`<label>.<number>.jpg`" in description
     assert "test.csv" not in description and "train.csv" not in description
 
