@@ -24,6 +24,7 @@ from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.classes import ClassPlan, name_with_label, oracle_submission, plan_classes
 from sandmle_core.modalities.image import onehot, scenes
+from sandmle_core.modalities.image.colour import colourize
 from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
 from sandmle_core.modalities.image.named import NameLayout, file_name, write_named
 from sandmle_core.modalities.image.ordinal import add_lesions
@@ -207,6 +208,8 @@ def _render_chunks(rule: ImageRule, truth: np.ndarray, streams: SlotStreams, bri
                                streams("synth", "pixels", chunk), layer)
         if rule.lesions is not None:  # an ordinal task: the grade's lesions, from their own stream
             pixels = add_lesions(pixels, truth[rows], rule.lesions, streams("synth", "lesions", chunk))
+        if rule.colour is not None:  # a colour seed: RGB of the same luminance, tints from their own stream
+            pixels = colourize(pixels, rule.colour, streams("synth", "colour", chunk))
         yield rows, pixels
 
 
