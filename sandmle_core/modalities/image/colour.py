@@ -93,10 +93,11 @@ def palette_for(subject: str, scene_style: str | None) -> str:
 
 
 def draft_colour(subject: str, scene_style: str | None, rng: np.random.Generator) -> ColourRule:
-    """Draw an environment's colour: the palette from the subject or scene, each stop shifted a little in hue (sd 10
-    levels per channel), its saturation and the per-image tint strength from `rng`."""
+    """Draw an environment's colour: the palette from the subject or scene, each stop shifted a little (sd 4 levels
+    per channel: at sd 10 a grey metal palette turned green), its saturation and the per-image tint strength from
+    `rng`."""
     palette = palette_for(subject, scene_style)
-    stops = tuple(tuple(int(v) for v in np.clip(np.round(np.array(stop) + rng.normal(0.0, 10.0, 3)), 0, 255))
+    stops = tuple(tuple(int(v) for v in np.clip(np.round(np.array(stop) + rng.normal(0.0, 4.0, 3)), 0, 255))
                   for stop in PALETTES[palette])
     return ColourRule(palette=palette, stops=stops,  # type: ignore[arg-type]
                       saturation=round(float(rng.uniform(0.75, 1.05)), 4),
