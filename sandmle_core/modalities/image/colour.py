@@ -101,7 +101,7 @@ def draft_colour(subject: str, scene_style: str | None, rng: np.random.Generator
                   for stop in PALETTES[palette])
     return ColourRule(palette=palette, stops=stops,  # type: ignore[arg-type]
                       saturation=round(float(rng.uniform(0.75, 1.05)), 4),
-                      tint_sd=round(float(rng.uniform(3.0, 6.0)), 4),
+                      tint_sd=round(float(rng.uniform(2.0, 4.0)), 4),
                       saturation_sd=round(float(rng.uniform(0.1, 0.2)), 4))
 
 
