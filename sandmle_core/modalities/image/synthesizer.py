@@ -231,7 +231,8 @@ def _synthesize_named(spec: TaskSpec, folder: EnvFolder, plan: ClassPlan, names:
     rule = spec.rule
     assert isinstance(rule, ImageRule)
     n = len(plan.truth)
-    pixels = np.empty((n, rule.image_size, rule.image_size), dtype=np.uint8)
+    channels = (3,) if rule.colour is not None else ()  # a colour seed's images are RGB
+    pixels = np.empty((n, rule.image_size, rule.image_size, *channels), dtype=np.uint8)
     ones = np.ones(n)
     for rows, chunk in _render_chunks(rule, plan.truth, plan.streams, ones, ones):
         pixels[rows] = chunk
