@@ -282,6 +282,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
         raise UnsupportedSeed(seed.root, f"unsupported input: the {modality} family needs a public {need} column; "
                                          f"this seed has none besides its id ({grading.id_column!r}), which no "
                                          "generator family keeps as the input itself")
+    train.attrs["public_dir"] = str(seed.public_dir)  # for kits that read the seed's media (an image seed's colour)
     details = kit.profile_details(train, public, n_test)
     if dna is not None:
         details = {**details, "dna": dna.model_dump(mode="json", exclude={"files"}), "files": dna.files}

@@ -1,22 +1,26 @@
 """The image modality: multi-class (one label column, or one 0/1 column per class), binary (detection) and ordinal
-(graded) classification of procedural grayscale PNGs (plus capture-setting metadata).
+(graded) classification of procedural PNGs (plus capture-setting metadata), in colour when the seed's images are.
 
 `rule` holds the hidden per-class patterns and nuisance model (`ImageRule`), `drafter` draws it from a domain's
 image vocabulary, `synthesizer` renders the images and writes the tables, `ladder` writes the solution scripts;
 `ordinal`/`ordinal_ladder` add graded lesions, `onehot` the one-column-per-class tables, `named` the layout of a seed
 whose training image names carry the label (dogs vs. cats: zips of `<label>.<n>.jpg`, no tables), `story` the
-description's framing. `KIT` is what the registry sees.
+description's framing, `colour`/`colour_profile` the colour of a colour seed's environments. `KIT` is what the
+registry sees.
 
-Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
+Imports: `sandmle_core.modalities.base`, the shared vocabulary, the seed inventory (to read a seed's colour) and its own
+modules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sandmle_core.modalities.base import ModalityKit
 from sandmle_core.modalities.image import drafter, ladder, story, synthesizer
+from sandmle_core.modalities.image.colour_profile import read_seed_colour
 from sandmle_core.modalities.image.drafter import ID_COLUMN, IMAGE_COLUMN
 from sandmle_core.modalities.image.rule import ImageRule
 from sandmle_core.modalities.image.synthesizer import IMAGE_DIR
@@ -49,9 +53,14 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
 
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
-    return {"image_column": next((f.name for f in public if f.kind == "image"), None),
-            "labels_in_names": bool(train.attrs.get("labels_in_names", False)),
-            **({"name_layout": train.attrs["name_layout"]} if "name_layout" in train.attrs else {})}
+    """The image column, whether the training images' names carry their label (and their layout), and whether the
+    seed's images are in colour (read from a sample of them in the seed's public folder, which the profiler puts in
+    `train.attrs`)."""
+    details = {"image_column": next((f.name for f in public if f.kind == "image"), None),
+               "labels_in_names": bool(train.attrs.get("labels_in_names", False)),
+               **({"name_layout": train.attrs["name_layout"]} if "name_layout" in train.attrs else {})}
+    folder = train.attrs.get("public_dir")
+    return {**details, **read_seed_colour(Path(folder))} if folder else details
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
@@ -59,17 +68,18 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
         from sandmle_core.modalities.image.metadata import metadata_files
 
         return metadata_files(spec, files)
+    coloured = isinstance(spec.rule, ImageRule) and spec.rule.colour is not None
     if isinstance(spec.rule, ImageRule) and spec.rule.names is not None:  # the seed's labels-in-names layout
         from sandmle_core.modalities.image.named import data_files_lines
 
         size = spec.rule.image_size
         return data_files_lines(spec.rule.names, spec.target.classes or (), spec.n_train, spec.n_test,
                                 spec.grading.submission_columns[0], spec.grading.id_column,
-                                f"{size}x{size} pixels, grayscale")
-    line = (f"- `{IMAGE_DIR}/` — one PNG per row; the `{IMAGE_COLUMN}` column holds its path relative to the data "
-            "folder.")
+                                f"{size}x{size} pixels, {'colour (RGB)' if coloured else 'grayscale'}")
     if isinstance(spec.rule, ImageRule) and spec.rule.cues is not None:  # ranzcr: its folders, annotations, columns
         return [*files[:2], *_finding_files(spec), *files[2:]]
+    line = (f"- `{IMAGE_DIR}/` — one {'colour (RGB) PNG' if coloured else 'PNG'} per row; the `{IMAGE_COLUMN}` column "
+            "holds its path relative to the data folder.")
     if isinstance(spec.rule, ImageRule) and spec.rule.label_in_name:
         line += (" As in the original competition, a training image's file name ends in its label "
                  "(`img00042_1.png`); test images are named by their id only.")

@@ -3,7 +3,8 @@
 `draft` picks the classes and draws the hidden `ImageRule`: one silhouette + texture pattern per class (classes share
 silhouettes more often as difficulty grows, so texture must tell them apart), nuisance strengths that grow with
 difficulty, optional label noise, and 0–2 capture-setting metadata columns that modulate the nuisance but carry only
-a faint class shift. Every number comes from the slot's draft rng.
+a faint class shift; a seed whose images are in colour also gets a palette (`colour.py`), drawn last. Every number
+comes from the slot's draft rng.
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ import numpy as np
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import metadata, multilabel, onehot, ordinal, scenes
+from sandmle_core.modalities.image import colour, metadata, multilabel, onehot, ordinal, scenes, story
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
 if TYPE_CHECKING:
     from sandmle_core.catalog.schema import Domain, ImageVocab
+    from sandmle_core.profile import TaskProfile
 
-__all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft"]
+__all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft", "is_colour_seed"]
 
 IMAGE_COLUMN = "image"
 ID_COLUMN = "image_id"
@@ -211,19 +213,31 @@ def draft(ctx: DraftContext) -> Draft:
         # the domain's ground (cells, leaf, terrain, ...), drawn last so every earlier draw stays as it was
         scene=scenes.draft_scene(vocab.subject, rng, strength, graded=lesions is not None),
     )
+    coloured = is_colour_seed(ctx.profile)
+    if coloured:  # a colour seed's palette, drawn after every other draw (a grayscale draft draws nothing more)
+        scene_style = rule.scene.style if rule.scene is not None else None
+        rule = rule.model_copy(update={"colour": colour.draft_colour(vocab.subject, scene_style, rng)})
     size = rule.image_size
     if names is not None:
-        kind = "JPEG" if names.image_format == "jpeg" else "PNG"
+        kind = ("RGB " if coloured else "") + ("JPEG" if names.image_format == "jpeg" else "PNG")
         column = ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,
-                            description=f"an image ({vocab.subject}, {size}x{size} pixels, {kind}) in "
-                                        f"`{names.part('train')}` (its name carries its label) or "
+                            description=f"an image ({colour.colour_subject(vocab.subject, coloured)}, {size}x{size} "
+                                        f"pixels, {kind}) in `{names.part('train')}` (its name carries its label) or "
                                         f"`{names.part('test')}` (named by its id)")
-        return Draft(id_column=id_column, columns=(column,), target=target, rule=rule, title=title)
+        return Draft(id_column=id_column, columns=(column,), target=target, rule=rule, title=title,
+                     story_template=story.story(ctx.domain, colour=True) if coloured else None)
     columns = [ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,
-                          description=f"path of the image ({vocab.subject}, {size}x{size} pixels, PNG), relative to "
+                          description=f"path of the image ({colour.colour_subject(vocab.subject, coloured)}, "
+                                      f"{size}x{size} pixels, {'RGB PNG' if coloured else 'PNG'}), relative to "
                                       f"the data folder"
                                       + ("; a training image's name ends in its label, `_<label>`"
                                          if rule.label_in_name else ""))]
     columns += [ColumnSpec(name=m.name, kind=ColumnKind.NUMERIC, description=m.description, unit=m.unit,
                            nullable=m.missing_rate > 0) for m in rule.metadata]
-    return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title)
+    return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title,
+                 story_template=story.story(ctx.domain, colour=True) if coloured else None)
+
+
+def is_colour_seed(profile: TaskProfile | None) -> bool:
+    """Whether the seed's profile says its images are in colour (`colour_profile`); no profile = grayscale."""
+    return bool((getattr(profile, "details", None) or {}).get("colour", False))

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sandmle_core.modalities.image.colour import ColourRule
 from sandmle_core.modalities.image.metadata_rule import SpotRule
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.scenes import SceneRule
@@ -137,7 +138,7 @@ class ImageRule(_Frozen):
     """Per-class procedural patterns and the nuisance model of an image classification environment.
 
     Attributes:
-        image_size: width = height of the square grayscale PNGs, in pixels.
+        image_size: width = height of the square PNGs, in pixels.
         patterns: one pattern per class, in the order of the target's classes.
         class_weights: class prior shares, same order (sum to 1).
         jitter: half-range of the uniform position shift, as a share of the image half-width.
@@ -163,6 +164,9 @@ class ImageRule(_Frozen):
             labels). Left out of the serialised rule when None, so other image specs keep their content hash.
         spots: an image + metadata task's spot rule (siim-isic's shape, metadata.py); its JPEGs, tables and label
             come from it alone, the class patterns and nuisance fields above are then unused placeholders.
+        colour: the palette of a seed whose images are in colour (`colour.py`: RGB images whose luminance is the
+            grayscale render's); None = grayscale images, and left out of the serialised rule so that grayscale specs
+            keep their content hash.
     """
 
     kind: Literal["image"] = "image"
@@ -186,6 +190,7 @@ class ImageRule(_Frozen):
     cues: CueRule | None = Field(default=None, exclude_if=lambda cues: cues is None)
     spots: SpotRule | None = None
     names: NameLayout | None = Field(default=None, exclude_if=lambda names: names is None)
+    colour: ColourRule | None = Field(default=None, exclude_if=lambda colour: colour is None)
 
     @property
     def train_only_columns(self) -> tuple[str, ...]:

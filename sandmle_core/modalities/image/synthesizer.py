@@ -24,6 +24,7 @@ from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.classes import ClassPlan, name_with_label, oracle_submission, plan_classes
 from sandmle_core.modalities.image import onehot, scenes
+from sandmle_core.modalities.image.colour import colourize
 from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
 from sandmle_core.modalities.image.named import NameLayout, file_name, write_named
 from sandmle_core.modalities.image.ordinal import add_lesions
@@ -207,6 +208,8 @@ def _render_chunks(rule: ImageRule, truth: np.ndarray, streams: SlotStreams, bri
                                streams("synth", "pixels", chunk), layer)
         if rule.lesions is not None:  # an ordinal task: the grade's lesions, from their own stream
             pixels = add_lesions(pixels, truth[rows], rule.lesions, streams("synth", "lesions", chunk))
+        if rule.colour is not None:  # a colour seed: RGB of the same luminance, tints from their own stream
+            pixels = colourize(pixels, rule.colour, streams("synth", "colour", chunk))
         yield rows, pixels
 
 
@@ -228,7 +231,8 @@ def _synthesize_named(spec: TaskSpec, folder: EnvFolder, plan: ClassPlan, names:
     rule = spec.rule
     assert isinstance(rule, ImageRule)
     n = len(plan.truth)
-    pixels = np.empty((n, rule.image_size, rule.image_size), dtype=np.uint8)
+    channels = (3,) if rule.colour is not None else ()  # a colour seed's images are RGB
+    pixels = np.empty((n, rule.image_size, rule.image_size, *channels), dtype=np.uint8)
     ones = np.ones(n)
     for rows, chunk in _render_chunks(rule, plan.truth, plan.streams, ones, ones):
         pixels[rows] = chunk
