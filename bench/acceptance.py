@@ -36,6 +36,8 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "image_names": (None, "dogs-vs-cats-redux-kernels-edition"),
     "image_multilabel": (None, "ranzcr-clip-catheter-line-classification"),
     "audio_multilabel": (None, "mlsp-2013-birds"),
+    # issue 15: multi-target regression (two targets, mean column-wise RMSLE, ids restarting at 1 in each file)
+    "tabular_multitarget": (None, "nomad2018-predict-transparent-conductors"),
 }
 ACCEPT_SHARE = 0.9
 TAU_GOAL = 0.8
