@@ -99,7 +99,7 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         "- `sample_submission.csv` — a valid submission in the expected format (an uninformed baseline).",
     ]
     if getattr(spec.rule, "ids_restart", False):
-        files.append(f"- Ids count rows from 1 in `train.csv` and again from 1 in `test.csv`, so the same id names "
+        files.append("- Ids count rows from 1 in `train.csv` and again from 1 in `test.csv`, so the same id names "
                      "different rows in the two files: join a submission to `test.csv` only.")
     kit = get_kit(spec.modality)
     files = kit.data_files(spec, files)

@@ -1,9 +1,10 @@
 """Drafting a tabular environment: the seed's Task DNA moved into a catalog domain, and its hidden SCM.
 
 `draft` picks typed features (keeping the seed's mix of numeric and categorical columns), a target of the seed's task
-type (several numeric ones for a multi-target regression, drafted by `multitarget`), and draws the hidden structural causal model (`TabularRule`) — latents, loadings, terms, noise — from the
-slot's rng, calibrating it on a reference sample so the signal has unit variance and the classes have the drafted
-priors. The Claude strategist reuses `calibrate` for the rules it designs.
+type (several numeric ones for a multi-target regression, drafted by `multitarget`), and draws the hidden structural
+causal model (`TabularRule`) — latents, loadings, terms, noise — from the slot's rng, calibrating it on a reference
+sample so the signal has unit variance and the classes have the drafted priors. The Claude strategist reuses
+`calibrate` for the rules it designs.
 """
 
 from __future__ import annotations

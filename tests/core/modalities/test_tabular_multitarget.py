@@ -148,7 +148,8 @@ def test_contracts_declare_restarting_ids_and_target_ranges(specs):
     suites = artifact_suites(spec, train_ids=ids, test_ids=[str(i) for i in range(1, spec.n_test + 1)])
     kinds = {(e.kind, e.column) for e in suites[TEST]}
     assert ("ExpectColumnValuesToNotBeInSet", spec.grading.id_column) not in kinds  # overlap is the seed's quirk
-    counted = [e for e in suites[TRAIN] if e.kind == "ExpectColumnValuesToBeInSet" and e.column == spec.grading.id_column]
+    counted = [e for e in suites[TRAIN]
+               if e.kind == "ExpectColumnValuesToBeInSet" and e.column == spec.grading.id_column]
     assert counted and counted[0].kwargs["value_set"] == ids
     for t in spec.rule.targets:
         ranges = [e.kwargs for e in suites[TRAIN] if e.kind == "ExpectColumnValuesToBeBetween" and e.column == t.name]
