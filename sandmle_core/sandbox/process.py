@@ -30,11 +30,15 @@ def python_paths() -> tuple[str, list[str]]:
     """The interpreter to run (this process's, as seen through its venv) and the trees it needs, read-only.
 
     Every tree is resolved (symlinks followed: a venv's `bin/python` pointing into pyenv or conda), and nested
-    trees are dropped, so each is bound once.
+    trees are dropped, so each is bound once. A venv reached through a symlink (`.venv -> /opt/venvs/x`) is bound
+    under the path this process uses too: the interpreter finds its `pyvenv.cfg`, and so its site-packages, next to
+    the `bin/` it was started from, not at the resolved path (without it the sandboxed Python had no pandas).
     """
     exe = sys.executable
     trees = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix),
              os.path.dirname(os.path.realpath(exe)), os.path.dirname(exe)}
+    if sys.prefix != os.path.realpath(sys.prefix):
+        trees.add(sys.prefix)
     for entry in sys.path:
         if entry and "site-packages" in entry and os.path.isdir(entry):
             trees.add(os.path.realpath(entry))

@@ -43,7 +43,9 @@ _TASK_WORDS = {
 
 
 def _column_rows(spec: TaskSpec) -> list[str]:
-    rows = [f"| `{spec.grading.id_column}` | identifier | | Unique row identifier. |"]
+    restart = getattr(spec.rule, "ids_restart", False)  # the seed's ids count from 1 in each file
+    rows = [f"| `{spec.grading.id_column}` | identifier | | "
+            f"{'Row identifier, counted from 1 in each file.' if restart else 'Unique row identifier.'} |"]
     for col in spec.columns:
         kind = _KIND_WORDS[col.kind]
         if col.levels:
@@ -127,8 +129,8 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         f"# {spec.title}",
         "## Overview",
         spec.story.strip(),
-        f"Each row is {row}. This is {task_words}: predict "
-        f"{', '.join(f'`{t}`' for t in spec.target.columns)} for every row of `test.csv`. {target_text}",
+        f"Each row is {row}. This is {task_words}: predict {_listed(spec)} for every row of `test.csv`. "
+        f"{target_text}",
         "## Data",
         "### Files",
         "\n".join(files),
@@ -143,6 +145,14 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         _submission_text(spec, sample_submission),
     ]
     return "\n\n".join(sections).rstrip() + "\n"
+
+
+def _listed(spec: TaskSpec) -> str:
+    """The target columns as a sentence names them: `a`, `b` (labels, classes) or `a` and `b` (numbers)."""
+    names = [f"`{t}`" for t in spec.target.columns]
+    if spec.task_type == TaskType.MULTI_TARGET:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names)
 
 
 def _lower(text: str) -> str:
