@@ -93,9 +93,11 @@ def test_the_contract_holds_and_catches_a_negative_target(built, tmp_path):
 
 
 def test_rebuild_is_byte_identical(built, tmp_path):
+    from sandmle.data_contracts import contract_checker
+
     ref, out = built
-    row, first = first_accepted(out)
-    again = rebuild_slot(ref, K, RNG, row["index"], row["env_id"], tmp_path / "again")
+    row, first = first_accepted(out)  # built by the flow with the contracts on: rebuilt with them too
+    again = rebuild_slot(ref, K, RNG, row["index"], row["env_id"], tmp_path / "again", contract_checker)
     assert hash_files(first, exclude=()) == hash_files(again, exclude=())
 
 
