@@ -36,6 +36,9 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "image_names": (None, "dogs-vs-cats-redux-kernels-edition"),
     "image_multilabel": (None, "ranzcr-clip-catheter-line-classification"),
     "audio_multilabel": (None, "mlsp-2013-birds"),
+    "image_metadata": (None, "siim-isic-melanoma-classification"),  # images + a metadata table
+    "image_breeds": (None, "dog-breed-identification"),  # one probability column per class, 120 classes
+    "image_binary": (None, "aerial-cactus-identification"),  # one probability column, ids naming zipped JPEGs
     # issue 15: multi-target regression (two targets, mean column-wise RMSLE, ids restarting at 1 in each file)
     "tabular_multitarget": (None, "nomad2018-predict-transparent-conductors"),
 }
@@ -80,11 +83,17 @@ def _family(family: str, k: int, work: Path, rng_seed: int) -> dict[str, Any]:
             key = f"{r.status} at {r.stage}: {(r.reason or '')[:80]}"
             reasons[key] = reasons.get(key, 0) + 1
     seconds = round(time.perf_counter() - start, 1)
+    per_env = [r.seconds_total for r in accepted if r.seconds_total]
+    # time per environment over the compute its ladder scripts need (issue 19's per-modality figure, per family)
+    over_compute = [r.seconds_total / t["ladder_compute"] for r in accepted
+                    if r.seconds_total and (t := json.loads(r.timings_json or "{}")).get("ladder_compute")]
     identical = _rebuild_identical(ref, work / family, k, rng_seed) if accepted else None
     out = {"family": family, "seed": ref, "k": k, "measured": True, "accepted": len(accepted),
            "mean_tau": round(statistics.fmean(taus), 4) if taus else None, "min_tau": min(taus) if taus else None,
            "monotone": monotone, "beats_sample": beats, "rebuild_identical": identical, "failure_reasons": reasons,
-           "seconds": seconds}
+           "seconds": seconds,
+           "median_seconds_per_env": round(statistics.median(per_env), 2) if per_env else None,
+           "median_env_over_compute": round(statistics.median(over_compute), 3) if over_compute else None}
     out["pass"] = bool(len(accepted) >= math.ceil(ACCEPT_SHARE * k) and accepted and monotone == len(accepted)
                        and beats == len(accepted) and out["mean_tau"] is not None and out["mean_tau"] >= TAU_GOAL
                        and identical)
@@ -134,17 +143,23 @@ def acceptance_lines(acceptance: dict[str, Any]) -> list[str]:
     """report.md's acceptance section: one row per family."""
     lines = [f"## Acceptance per family (K={acceptance['k']}; goal {acceptance['goal']})", "",
              "| family | seed | accepted | mean tau | min tau | monotone | beat sample | rebuild identical | seconds | "
-             "verdict |", "|---|---|---|---|---|---|---|---|---|---|"]
+             "s per env (median) | env / ladder compute | verdict |", "|---" * 12 + "|"]
     for f in acceptance["families"]:
         if not f.get("measured"):
-            lines.append(f"| {f['family']} | - | not measured: {f.get('error', '')[:80]} | | | | | | | not measured |")
+            lines.append(f"| {f['family']} | - | not measured: {f.get('error', '')[:80]} | | | | | | | | | "
+                         "not measured |")
             continue
         seed = str(f["seed"]).split(" ")[0].rstrip("/").rsplit("/", 1)[-1]
         lines.append(f"| {f['family']} | {seed} | {f['accepted']}/{f['k']} | {f['mean_tau']} | {f['min_tau']} | "
                      f"{f['monotone']} | {f['beats_sample']} | {_yes_no(f.get('rebuild_identical'))} | "
-                     f"{f['seconds']} | {'pass' if f['pass'] else 'FAIL'} |")
-        lines += [f"|  | {reason} ({n}) | | | | | | | | |" for reason, n in f["failure_reasons"].items()]
+                     f"{f['seconds']} | {_dash(f.get('median_seconds_per_env'))} | "
+                     f"{_dash(f.get('median_env_over_compute'))} | {'pass' if f['pass'] else 'FAIL'} |")
+        lines += [f"|  | {reason} ({n}) | | | | | | | | | | |" for reason, n in f["failure_reasons"].items()]
     return [*lines, ""]
+
+
+def _dash(value: float | None) -> str:
+    return "-" if value is None else str(value)
 
 
 def _yes_no(flag: bool | None) -> str:

@@ -41,6 +41,9 @@ def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"goal": f"K={fam['k']} builds accepted, {fam['family']} (issue 14)",
                     "value": fam.get("accepted", 0) / fam["k"] if fam.get("measured") else None,
                     "target": acceptance["goal"], "pass": fam["pass"]})
+        ratio = fam.get("median_env_over_compute")  # issue 19's per-modality figure, for every family
+        out.append({"goal": f"time per env / ladder compute, {fam['family']} (acceptance builds)", "value": ratio,
+                    "target": "<= 1.1", "pass": None if ratio is None else ratio <= 1.1})
     return out
 
 

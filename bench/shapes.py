@@ -22,7 +22,7 @@ __all__ = ["FULL_SIZES", "bench_fixture_pairs"]
 # competition: (full-scale training items, test items); items are tokens (seq2seq), images, recordings (mlsp,
 # flattened to one row per recording and species), or table rows (nomad2018)
 FULL_SIZES: dict[str, tuple[int, int]] = {
-    "text-normalization-challenge-english-language": (50_000, 10_000),
+    "text-normalization-challenge-english-language": (500_000, 100_000),  # tokens: ~40,000 sentences
     "aptos2019-blindness-detection": (20_000, 4_000),
     "plant-pathology-2020-fgvc7": (20_000, 4_000),
     "dogs-vs-cats-redux-kernels-edition": (20_000, 4_000),

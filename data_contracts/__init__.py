@@ -6,7 +6,10 @@ site (`build_data_docs`). great-expectations itself is imported on first use onl
 ephemeral context is cached per process. Installed as `sandmle.data_contracts`.
 
 Imports: great-expectations, pandas, the environment's spec (`sandmle_core.taskspec`) and the format wing of
-`sandmle_core` (`envfolder`, `layout`, `metrics`, `grader_runtime`); never the generators, the tasks or the flows.
+`sandmle_core` (`envfolder`, `layout`, `metrics`, `grader_runtime`), and the listing readers of two seed-shaped
+layouts (`modalities.image.named` for labels in image names, mlsp's label file); never the tasks or the flows.
+`named` holds the contract of a labels-in-names environment (dogs vs. cats), whose file listings stand in for the
+tables.
 """
 
 from sandmle.data_contracts.check import (

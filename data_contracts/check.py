@@ -10,14 +10,18 @@ config.yaml yet, so the spec is passed in).
 from __future__ import annotations
 
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
+from sandmle.data_contracts.named import is_named, listing_artifacts, named_suites
 from sandmle.data_contracts.suites import (
+    ANSWERS,
     ARTIFACTS,
+    SAMPLE_SUBMISSION,
     TEST,
     TRAIN,
     Expect,
@@ -99,6 +103,8 @@ def _ids(frame: pd.DataFrame | None, id_col: str) -> list[str] | None:
 def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
     """Read every artifact of `env_dir` and pair it with its expectations (built from `spec` and the other files)."""
     root = Path(env_dir)
+    if is_named(spec):  # labels in file names: the image listings stand in for train.csv and test.csv
+        return _plan_named(root, spec)
     frames: dict[str, pd.DataFrame | None] = {}
     problems: dict[str, str | None] = {}
     for artifact in ARTIFACTS:
@@ -111,6 +117,32 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
     for artifact in extra:
         frames[artifact], problems[artifact] = _read_extra(root / artifact)
     return [ArtifactCheck(a, frames[a], problems[a], suites[a]) for a in (*ARTIFACTS, *extra)]
+
+
+def _plan_named(root: Path, spec: TaskSpec) -> list[ArtifactCheck]:
+    """A labels-in-names environment's checks: the two image listings, the sample submission and the answers."""
+    try:
+        listings: dict[str, pd.DataFrame | None] = dict(listing_artifacts(spec, root))
+        problem = None
+    except (OSError, zipfile.BadZipFile) as exc:
+        listings, problem = {}, f"the image listing is unreadable: {exc}"
+    test_frame = next((f for a, f in listings.items() if "test" in Path(a).name), None)
+    suites = named_suites(spec, None if test_frame is None else [str(i) for i in test_frame["id"]])
+    checks = []
+    for artifact, expectations in suites.items():
+        if artifact in listings:
+            checks.append(ArtifactCheck(artifact, listings[artifact], None, expectations))
+        elif artifact in (SAMPLE_SUBMISSION, ANSWERS):
+            raw, why = _read(root / artifact)
+            frame = None if raw is None else prepare_frame(raw, spec, artifact)
+            checks.append(ArtifactCheck(artifact, frame, why, expectations))
+        else:
+            checks.append(ArtifactCheck(artifact, None, problem or "the image listing is missing", expectations))
+    for table in (TRAIN, TEST):  # the seed ships no tables, and neither does its environment
+        if (root / table).exists():
+            checks.append(ArtifactCheck(table, None, "a labels-in-names environment ships no tables (the seed has "
+                                                     "none): this file should not exist", []))
+    return checks
 
 
 def _read_extra(path: Path) -> tuple[pd.DataFrame | None, str | None]:

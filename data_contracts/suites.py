@@ -162,7 +162,12 @@ def artifact_suites(
                *_ids(id_col), *_covers_test_ids(id_col, test_set), *targets]
     if spec.task_type == TaskType.PER_PIXEL:
         return {TRAIN: train, TEST: test, **_per_pixel(spec, test_set)}
-    return {TRAIN: train, TEST: test, SAMPLE_SUBMISSION: sample, ANSWERS: answers}
+    suites = {TRAIN: train, TEST: test, SAMPLE_SUBMISSION: sample, ANSWERS: answers}
+    from sandmle.data_contracts.annotations import ANNOTATIONS, annotation_suite, has_annotations
+
+    if has_annotations(spec):  # ranzcr's train_annotations.csv: the drawn lines of training images only
+        suites[ANNOTATIONS] = annotation_suite(spec, train_set, test_set)
+    return suites
 
 
 def _per_pixel(spec: TaskSpec, test_ids: list[str] | None) -> dict[str, list[Expect]]:

@@ -50,6 +50,9 @@ REQUIRED_FILES: tuple[str, ...] = (
     "prepared/public/sample_submission.csv",
     "prepared/private/answers.csv",
 )
+# an image environment in a labels-in-names seed's layout (dogs vs. cats) ships its images in place of these two,
+# as the seed does (its spec's `rule.names` says how: `train.zip` of `train/<label>.<n>.jpg`, `test.zip` of ids)
+TABLE_FILES: tuple[str, ...] = ("prepared/public/train.csv", "prepared/public/test.csv")
 _ENV_ID = re.compile(r"^[a-z0-9][a-z0-9-]*-[0-9a-f]{8}$")
 
 
@@ -295,8 +298,10 @@ def read_environment(env_dir: str | Path, verify_hashes: bool = False) -> Enviro
     if not root.is_dir():
         raise EnvironmentFormatError(root, "not a directory")
     config = read_config(root)
+    rule = config.sandmle.spec.get("rule") if isinstance(config.sandmle.spec, dict) else None
+    tables = not (isinstance(rule, dict) and rule.get("names"))
     for rel in REQUIRED_FILES:
-        if not (root / rel).is_file():
+        if not (root / rel).is_file() and (tables or rel not in TABLE_FILES):
             raise EnvironmentFormatError(root / rel, "missing (required by the environment format)")
     env = Environment(root=root, config=config)
     public_names = {p.name for p in env.public_dir.rglob("*")}

@@ -189,6 +189,12 @@ def _train_from_names(seed: SeedTask, dna: TaskDNA) -> pd.DataFrame:
     train = pd.DataFrame({dna.id_column: named["name"], media: named["path"].str.split("!").str[-1],
                           dna.target_columns[0]: named["label"]})
     train.attrs["labels_in_names"] = True  # the audio and image kits' profile details keep it for the drafter
+    if dna.modality == "image":  # how the seed names and packs its photos: the drafted environment does the same
+        from sandmle_core.modalities.image.named import layout_of
+
+        tests = [p for p in take_inventory(seed.public_dir).media.get("image", []) if "test" in p.lower()]
+        layout = layout_of(named["path"].tolist(), tests, named["label"].tolist())
+        train.attrs["name_layout"] = layout.model_dump(mode="json")
     return train
 
 
@@ -279,6 +285,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
         raise UnsupportedSeed(seed.root, f"unsupported input: the {modality} family needs a public {need} column; "
                                          f"this seed has none besides its id ({grading.id_column!r}), which no "
                                          "generator family keeps as the input itself")
+    train.attrs["public_dir"] = str(seed.public_dir)  # for kits that read the seed's media (an image seed's colour)
     details = kit.profile_details(train, public, n_test)
     if dna is not None:
         details = {**details, "dna": dna.model_dump(mode="json", exclude={"files"}), "files": dna.files}

@@ -19,7 +19,7 @@ from typing import Any
 from sandmle_core.layout import Corpus
 from sandmle_core.records import ManifestRow, read_failures, read_manifest
 
-__all__ = ["corpus_totals", "diff_corpora", "totals_markdown", "write_report"]
+__all__ = ["corpus_totals", "diff_corpora", "image_variety", "totals_markdown", "variety_markdown", "write_report"]
 
 
 def corpus_totals(corpus: Corpus) -> dict[str, Any]:
@@ -55,18 +55,52 @@ def totals_markdown(totals: Mapping[str, Any]) -> str:
             f"- open failure records: {totals['open_failures']}\n")
 
 
-def write_report(corpus: Corpus, run_rows: Sequence[ManifestRow], summary: str, run: Mapping[str, Any]) -> Path:
+def image_variety(corpus: Corpus, run_rows: Sequence[ManifestRow]) -> dict[str, Any]:
+    """How far apart the image environments this run accepted look (issue 16: the image environments of one build
+    must not look alike): `modalities.image.variety.alike_environments` over each one's public images.
+
+    Returns:
+        its dict ("environments", "closest", "alike", "between_min", "halves_max"); "environments" 0 when the run
+        accepted fewer than two image environments.
+    """
+    from sandmle_core.modalities.image.variety import alike_environments
+    from sandmle_core.spec import Modality
+
+    folders = {r.env_id: corpus.env_dir(r.env_id) / "prepared" / "public" for r in run_rows
+               if r.status == "accepted" and str(r.modality) == Modality.IMAGE.value and corpus.is_published(r.env_id)}
+    if len(folders) < 2:
+        return {"environments": len(folders), "closest": None, "alike": [], "between_min": None, "halves_max": None}
+    return alike_environments(folders)
+
+
+def variety_markdown(variety: Mapping[str, Any]) -> str:
+    """The image-variety line of the build summary (empty when fewer than two image environments landed)."""
+    if variety["environments"] < 2:
+        return ""
+    a, b, d = variety["closest"]
+    line = (f"\n## Image variety (this run)\n\n- {variety['environments']} image environments, closest pair {d} "
+            f"({a} / {b}); halves of one environment up to {variety['halves_max']}")
+    if not variety["alike"]:
+        return line + "; none alike\n"
+    pairs = ", ".join(f"{p[0]} / {p[1]} ({p[2]} <= {p[3]})" for p in variety["alike"][:5])
+    return line + f"; **{len(variety['alike'])} alike pair(s)**: {pairs}\n"
+
+
+def write_report(corpus: Corpus, run_rows: Sequence[ManifestRow], summary: str, run: Mapping[str, Any],
+                 variety: Mapping[str, Any] | None = None) -> Path:
     """Write `report.json` and `report.md` into the corpus (replacing the previous build's); returns report.json.
 
     Args:
         run_rows: this run's slots.
         summary: this run's markdown summary (with the corpus totals section).
         run: facts of the run (flow, build id, wall seconds, ...).
+        variety: `image_variety` of this run, kept under this_run.image_variety.
     """
     totals = corpus_totals(corpus)
     failures = [f.model_dump() for f in read_failures(corpus)]
     data = {"run": dict(run), "this_run": {"slots": len(run_rows),
-                                           "status": dict(sorted(Counter(r.status for r in run_rows).items()))},
+                                           "status": dict(sorted(Counter(r.status for r in run_rows).items())),
+                                           "image_variety": dict(variety) if variety is not None else None},
             "corpus": totals, "failures": failures}
     corpus.root.mkdir(parents=True, exist_ok=True)
     for name, text in (("report.json", json.dumps(data, indent=2, default=str) + "\n"), ("report.md", summary)):

@@ -56,8 +56,8 @@ def test_a_fixture_family_gets_its_micro_vs_full_pair_and_goal_row(tmp_path) -> 
     from sandmle.bench.shapes import bench_fixture_pairs
 
     competition = "text-normalization-challenge-english-language"
-    # full_scale 0.02 of 50,000 + 10,000 tokens: a pair that runs in seconds, the same code as the full one
-    (pair,) = bench_fixture_pairs(tmp_path, repeats=1, full_scale=0.02, full_repeats=1, competitions=(competition,))
+    # full_scale 0.002 of 500,000 + 100,000 tokens: a pair that runs in seconds, the same code as the full one
+    (pair,) = bench_fixture_pairs(tmp_path, repeats=1, full_scale=0.002, full_repeats=1, competitions=(competition,))
     assert pair["name"].startswith(competition) and "sequence-to-sequence" in pair["name"]
     assert pair["full_rows"] == 1_000 and pair["micro_rows"] < pair["full_rows"]
     assert set(pair["levels"]) == set(range(6)) and pair["total_ratio"] > 0

@@ -18,6 +18,7 @@ import re
 import runpy
 import sys
 import threading
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from sandmle_core.agents.base import Check, LadderRun
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import EVALUATOR_KEYS
 from sandmle_core.metrics import get_metric
+from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
 
@@ -35,6 +37,7 @@ __all__ = ["grader_checks", "leakage_checks", "malformed_submissions"]
 
 LEAK_ACCURACY = 0.99  # one column alone reproducing the labels this well is a leak, not a signal
 LEAK_CORRELATION = 0.995
+ANNOTATIONS_FILE = "train_annotations.csv"  # ranzcr's drawn lines, training images only
 GradeFn = Callable[[pd.DataFrame, pd.DataFrame], float]
 
 
@@ -183,14 +186,14 @@ def _single_feature_skill(x: pd.Series, y: pd.Series, classification: bool) -> f
 def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """No public column reproduces the target; description.md holds no answers and none of the rule's numbers."""
     folder = EnvFolder.of(staging)
-    train = pd.read_csv(folder.train)
+    train, test = tables_of(spec, folder)  # a labels-in-names environment: its file listing
     classification = spec.task_type not in (TaskType.REGRESSION, TaskType.MULTI_TARGET, TaskType.FORECASTING,
                                             TaskType.PER_PIXEL)
     features = [c.name for c in spec.columns if c.kind not in (ColumnKind.TEXT, ColumnKind.IMAGE, ColumnKind.AUDIO)]
     extra = [c for c in train.columns if c not in {spec.grading.id_column, *spec.target.columns, *features}]
     # a declared train-only column that test.csv does not carry cannot predict a test row (siim's `diagnosis`
     # restates the label in train.csv only, as the seed's does; the test contract rejects it in test.csv)
-    test_columns = set(pd.read_csv(folder.test, nrows=0).columns)
+    test_columns = set(test.columns)
     extra = [c for c in extra if c not in getattr(spec.rule, "train_only_columns", ()) or c in test_columns]
     worst, worst_col = 0.0, None
     for target in spec.target.columns:
@@ -203,7 +206,10 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     checks = [Check(name="no_single_feature_oracle", group="leakage", passed=worst < limit, figure=round(worst, 4),
                     detail=f"strongest single column: {worst_col}", repair="new_seed")]
     if classification and spec.task_type != TaskType.FORECASTING:
-        checks.append(_media_file_check(spec, folder, train))
+        checks.append(_media_file_check(spec, folder, train, test))
+    annotations = _annotation_check(spec, folder)
+    if annotations is not None:
+        checks.append(annotations)
 
     description = folder.description.read_text()
     answers = pd.read_csv(folder.answers).head(500)
@@ -221,19 +227,22 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     return checks
 
 
-def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame) -> Check:
+def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame, test: pd.DataFrame) -> Check:
     """Media files (images, audio clips) must not name, size or length their label: the path with the row's id taken
     out, and the file's size in bytes, must not reproduce the target (an agent reads both without opening a file).
 
     Test files are checked against the hidden answers: a test name that gives its answer away is the leak that pays.
     Training files are checked too, unless the rule declares that training names carry their label on purpose
-    (`label_in_name`, the whale challenge's `..._1.aif`), which then says nothing an agent could not read in train.csv.
+    (`label_in_name`, the whale challenge's `..._1.aif`; `names`, dogs vs. cats' `cat.0.jpg`, where they are the
+    only labels there are). A labels-in-names test file is read from the listing (`named.test_id_of` lines a name
+    in the training names' shape, `dog.7.jpg`, up with answer 7) and sized inside its zip.
     """
     id_col = spec.grading.id_column
-    sets = [] if getattr(spec.rule, "label_in_name", False) else [("", train)]
-    if folder.test.is_file() and folder.answers.is_file():
-        answers = pd.read_csv(folder.answers)
-        test = pd.read_csv(folder.test).drop(columns=[c for c in spec.target.columns], errors="ignore")
+    named = getattr(spec.rule, "names", None) is not None
+    sets = [] if getattr(spec.rule, "label_in_name", False) or named else [("", train)]
+    if folder.answers.is_file():
+        answers = pd.read_csv(folder.answers, dtype={id_col: str} if named else None)
+        test = test.drop(columns=[c for c in spec.target.columns], errors="ignore")
         sets.append(("test ", test.merge(answers, on=id_col, how="inner")))
     worst, worst_what = 0.0, None
     for where, frame in sets:
@@ -241,8 +250,7 @@ def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame) ->
                     and c.name in frame):
             paths = frame[col].astype(str)
             residue = pd.Series([p.replace(str(i), "") for p, i in zip(paths, frame[id_col], strict=True)])
-            sizes = pd.Series([(folder.public / p).stat().st_size if (folder.public / p).is_file() else np.nan
-                               for p in paths])
+            sizes = pd.Series([_media_size(folder, p) for p in paths])
             for what, values in ((f"{where}{col} file name", residue), (f"{where}{col} file size", sizes)):
                 if values.nunique() < 2:
                     continue  # one name pattern or one size for every file says nothing
@@ -252,6 +260,33 @@ def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame) ->
                         worst, worst_what = skill, what
     return Check(name="media_files_hide_label", group="leakage", passed=worst < LEAK_ACCURACY,
                  figure=round(worst, 4), detail=f"strongest media file property: {worst_what}", repair="new_seed")
+
+
+def _annotation_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:
+    """A public `train_annotations.csv` (ranzcr's drawn lines) names no test image: a test image's annotation says
+    which findings it shows, which are its answers. None when the environment has no annotations file."""
+    path = folder.public / ANNOTATIONS_FILE
+    if not path.is_file():
+        return None
+    id_col = spec.grading.id_column
+    named = set(pd.read_csv(path, usecols=[id_col], dtype=str)[id_col].dropna())
+    test_ids = set(pd.read_csv(folder.test, usecols=[id_col], dtype=str)[id_col].dropna())
+    leaked = sorted(named & test_ids)
+    return Check(name="annotations_name_training_images_only", group="leakage", passed=not leaked,
+                 figure=len(leaked), detail=f"test ids in {ANNOTATIONS_FILE}: {leaked[:3]}", repair="new_seed")
+
+
+def _media_size(folder: EnvFolder, ref: str) -> float:
+    """A media file's size in bytes: a file of the public folder or a zip member (`a.zip!m`); NaN when absent."""
+    if "!" in ref:
+        archive, member = ref.split("!", 1)
+        try:
+            with zipfile.ZipFile(folder.public / archive) as z:
+                return float(z.getinfo(member).file_size)
+        except (OSError, KeyError, zipfile.BadZipFile):
+            return np.nan
+    path = folder.public / ref
+    return float(path.stat().st_size) if path.is_file() else np.nan
 
 
 def _rule_numbers(spec: TaskSpec) -> set[float]:

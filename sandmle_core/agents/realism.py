@@ -9,12 +9,14 @@ the class vocabulary the description shows against the labels the answers hold.
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from sandmle_core.agents.base import Check
 from sandmle_core.envfolder import EnvFolder
+from sandmle_core.modalities.image.named import public_tables, read_bytes
 from sandmle_core.modalities.image.variety import DUPLICATE_DISTANCE, near_duplicates
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
@@ -43,6 +45,8 @@ def declared_range_check(spec: TaskSpec, folder: EnvFolder) -> Check:
     ranges = _declared_ranges(spec)
     outside, worst = 0, None
     for path in (folder.train, folder.test, folder.answers):
+        if not path.is_file() and path != folder.answers:
+            continue  # a labels-in-names environment ships no tables (its rule declares no ranges either)
         table = pd.read_csv(path, usecols=lambda c: c in ranges)
         for col in table.columns:
             low, high = ranges[col]
@@ -63,8 +67,9 @@ def class_vocabulary_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:
     if not classes or spec.task_type not in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
         return None
     target = spec.target.columns[0]
-    held: set[str] = set()
-    for path in (folder.train, folder.answers):
+    named = public_tables(spec, folder.public)  # a labels-in-names environment: the classes its names give
+    held: set[str] = set(named[0][target].dropna().astype(str)) if named is not None else set()
+    for path in (folder.answers,) if named is not None else (folder.train, folder.answers):
         table = pd.read_csv(path, usecols=[target], dtype=str)
         held |= set(table[target].dropna())
     problems = [f"class {c!r} is in no label" for c in classes if c not in held]
@@ -89,17 +94,29 @@ def distinct_images_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:
     if not columns:
         return None
     names: set[str] = set()
-    for table in (folder.train, folder.test):
-        frame = pd.read_csv(table, usecols=lambda c: c in columns, dtype=str)
-        names |= {str(v) for col in frame.columns for v in frame[col].dropna()}
-    paths = sorted(folder.public / n for n in names if (folder.public / n).is_file())
-    step = max(1, -(-len(paths) // MAX_COMPARED_IMAGES))
-    pairs = near_duplicates(paths[::step])
+    named = public_tables(spec, folder.public)
+    for frame in named if named is not None else (
+            pd.read_csv(t, usecols=lambda c: c in columns, dtype=str) for t in (folder.train, folder.test)):
+        names |= {str(v) for col in frame.columns if col in columns for v in frame[col].dropna()}
+    with tempfile.TemporaryDirectory() as unpacked:  # zip members (dogs vs. cats' train.zip) are compared unpacked
+        paths = sorted(_on_disk(folder, n, Path(unpacked)) for n in names if "!" in n or (folder.public / n).is_file())
+        step = max(1, -(-len(paths) // MAX_COMPARED_IMAGES))
+        pairs = near_duplicates(paths[::step])
     sampled = f" (every {step}th of {len(paths)} images compared)" if step > 1 else ""
     first = (f"; closest: {pairs[0][0].name} and {pairs[0][1].name} at {pairs[0][2]}" if pairs else "")
     return Check(name="images_are_distinct", group="realism", passed=not pairs, figure=len(pairs),
                  detail=f"image pairs within thumbnail distance {DUPLICATE_DISTANCE}{sampled}{first}",
                  repair="new_seed")
+
+
+def _on_disk(folder: EnvFolder, ref: str, scratch: Path) -> Path:
+    """An image as a file: itself, or a zip member (`a.zip!m`) written under `scratch` by its name."""
+    if "!" not in ref:
+        return folder.public / ref
+    path = scratch / ref.replace("!", "/")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(read_bytes(folder.public, ref))
+    return path
 
 
 def realism_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:

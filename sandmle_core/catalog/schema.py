@@ -124,7 +124,10 @@ class TextVocab(_Frozen):
 
 
 class ImageVocab(_Frozen):
-    """What the image drafter needs: what an image shows and the names of the classes it can tell apart."""
+    """What the image drafter needs: what an image shows and the names of the classes it can tell apart.
+
+    `subject` describes a grayscale environment's images ("a grayscale thumbnail of ..."); an environment of a
+    colour seed reads it through `image.colour.colour_subject` ("a colour thumbnail of ...")."""
 
     subject: str
     label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")

@@ -38,6 +38,8 @@ class LadderConfig(BaseModel):
         feature_columns: the columns to learn from; None = every train column except the id and the targets.
         text_column / image_column / date_column / audio_column: the special column of a text, image,
             time-series or audio task.
+        name_layout: an image task without a label table whose training file names carry the label (dogs vs.
+            cats): the `NameLayout` fields (`scheme`, `words` in class order, `container`, ...) as plain values.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -55,6 +57,7 @@ class LadderConfig(BaseModel):
     image_column: str | None = None
     date_column: str | None = None
     audio_column: str | None = None
+    name_layout: dict[str, object] | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ def _config(
     grading: GradingSpec,
     feature_columns: tuple[str, ...] | None,
     special: dict[str, str | None],
+    name_layout: dict[str, object] | None = None,
 ) -> LadderConfig:
     return LadderConfig(
         modality=modality,
@@ -37,6 +38,7 @@ def _config(
         submission_columns=grading.submission_columns,
         classes=grading.classes,
         feature_columns=feature_columns,
+        name_layout=name_layout,
         **special,
     )
 
@@ -49,7 +51,9 @@ def config_from_spec(spec: TaskSpec) -> LadderConfig:
         field, kind = column
         cols = spec.columns_of(kind)
         special[field] = cols[0].name if cols else None
-    return _config(spec.modality, spec.task_type, spec.grading, tuple(c.name for c in spec.columns), special)
+    names = getattr(spec.rule, "names", None)  # an image task whose training names carry the label
+    return _config(spec.modality, spec.task_type, spec.grading, tuple(c.name for c in spec.columns), special,
+                   names.model_dump(mode="json") if names is not None else None)
 
 
 def config_from_profile(profile: TaskProfile) -> LadderConfig:
@@ -61,4 +65,5 @@ def config_from_profile(profile: TaskProfile) -> LadderConfig:
         names = [f.name for f in profile.features if str(f.kind) == kind.value]
         special[field] = names[0] if names else None
     features = tuple(f.name for f in profile.features if str(f.kind) != "id")
-    return _config(profile.modality, profile.task_type, profile.grading, features, special)
+    return _config(profile.modality, profile.task_type, profile.grading, features, special,
+                   profile.details.get("name_layout"))

@@ -77,6 +77,7 @@ class Draft:
     rule: BaseModel
     title: str
     scored_columns: tuple[str, ...] | None = None  # the target columns graded, when not all (ranzcr scores 9 of 11)
+    story_template: str | None = None  # this draft's story template, when not the kit's (an image task in colour)
 
 
 @dataclass(frozen=True)

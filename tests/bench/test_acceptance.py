@@ -17,8 +17,12 @@ def test_one_slot_of_a_cheap_family_builds_and_is_judged(tmp_path) -> None:
     assert row["monotone"] == row["beats_sample"] == 1 and row["min_tau"] is not None
     assert row["rebuild_identical"] is True  # the slot built again from scratch: every file the same
     assert row["pass"] is (row["mean_tau"] >= 0.8)
+    # the seconds of the environment and its ratio to the compute of its ladder scripts (issue 19's figure)
+    assert row["median_seconds_per_env"] > 0 and row["median_env_over_compute"] > 1.0
     goals = {g["goal"]: g for g in goal_rows({"acceptance": result})}
     assert goals["K=1 builds accepted, seq2seq (issue 14)"]["value"] == 1.0
+    ratio = goals["time per env / ladder compute, seq2seq (acceptance builds)"]
+    assert ratio["value"] == row["median_env_over_compute"] and ratio["pass"] is (ratio["value"] <= 1.1)
     lines = "\n".join(acceptance_lines(result))
     assert "| seq2seq | text-normalization-challenge-english-language | 1/1 |" in lines and "| yes |" in lines
 

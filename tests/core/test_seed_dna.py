@@ -93,6 +93,15 @@ def test_leaks_and_roles_are_recorded(tmp_path):
     assert files["zips"] == {"test.zip": 24, "train.zip": 48} or set(files["zips"]) == {"test.zip", "train.zip"}
 
 
+@pytest.mark.parametrize("layout", ["combined", "split"])
+def test_the_labels_in_names_layout_is_recorded(tmp_path, layout):
+    """Dogs vs. cats: how its photos are named and packed is in the profile, for the drafter to keep."""
+    profile = profile_seed(_load("dogs-vs-cats-redux-kernels-edition", tmp_path, layout))
+    assert profile.details["labels_in_names"] is True
+    assert profile.details["name_layout"] == {"scheme": "prefix", "words": ["cat", "dog"], "container": "zip",
+                                              "image_format": "jpeg", "numeric_ids": True}
+
+
 def test_unknown_grader_is_refused_not_guessed(tmp_path):
     paths = write_competition("tabular-playground-series-may-2022", tmp_path, "combined")
     config = paths["competition"] / "config.yaml"

@@ -6,6 +6,9 @@ and images with a metadata table), so that none comes near the per-test timeout 
 
 from __future__ import annotations
 
+import json
+import zipfile
+
 import pandas as pd
 import pytest
 import yaml
@@ -69,12 +72,15 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
             assert all(p.endswith(f"_{y}.aif") for p, y in zip(train["clip"], train[target], strict=True))
             assert all(p == f"clips/{i}.aif" for p, i in zip(test["clip"], test["clip_id"], strict=True))
             assert (public / test["clip"].iloc[0]).read_bytes()[8:12] == b"AIFF"
-        if config["sandmle"]["provenance"]["seed_id"] == DOGS_VS_CATS:  # training image names end in the label
+        if config["sandmle"]["provenance"]["seed_id"] == DOGS_VS_CATS:  # the seed's layout: labels in the names
             public = env / "prepared" / "public"
-            train, test = pd.read_csv(public / "train.csv", dtype=str), pd.read_csv(public / "test.csv", dtype=str)
-            target = config["sandmle"]["spec"]["target"]["columns"][0]
-            assert all(p.endswith(f"_{y}.png") for p, y in zip(train["image"], train[target], strict=True))
-            assert all(p == f"images/{i}.png" for p, i in zip(test["image"], test["image_id"], strict=True))
+            assert sorted(p.name for p in public.iterdir()) == ["sample_submission.csv", "test.zip", "train.zip"]
+            words = config["sandmle"]["spec"]["rule"]["names"]["words"]
+            with zipfile.ZipFile(public / "train.zip") as archive:
+                assert all(n.split("/")[1].split(".")[0] in words and n.endswith(".jpg") for n in archive.namelist())
+            with zipfile.ZipFile(public / "test.zip") as archive:
+                tested = sorted(int(n.removeprefix("test/").removesuffix(".jpg")) for n in archive.namelist())
+            assert tested == sorted(pd.read_csv(public / "sample_submission.csv")["id"])
         if config["sandmle"]["provenance"]["seed_id"] == RANZCR:  # a scored subset, PatientID in train.csv only
             spec = config["sandmle"]["spec"]
             assert spec["grading"]["target_columns"] == spec["target"]["columns"][:-2]
@@ -87,6 +93,10 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
         assert block["modality"] == keeping_kit(want.modality, want.task_type).modality.value
         assert block["grading"]["metric"] == EXPECTED[comp_id].metric
     if not refused:  # every new shape: a grader ignoring ids is rejected, and both exports hold
+        # the image environments of the build look apart, and the report and summary say so (issue 16)
+        variety = json.loads((out / "report.json").read_text())["this_run"]["image_variety"]
+        assert variety["environments"] >= 2 and variety["alike"] == [], variety
+        assert "## Image variety (this run)" in (out / "report.md").read_text()
         for env in corpus.environment_dirs():
             assert_grader_ignoring_ids_is_rejected(env, tmp_path / "planted")
         assert_exports_hold(out, list(corpus.environment_dirs()), tmp_path / "exports")

@@ -33,6 +33,7 @@ from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.leaderboard import build_leaderboard, thresholds_from_leaderboard
 from sandmle_core.metrics import get_metric
+from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.sandbox import Isolation, Limits
 from sandmle_core.taskspec import TaskSpec
 
@@ -117,7 +118,7 @@ class ClaudeDeveloper:
         public = staging.public
         answers = pd.read_csv(staging.answers)
         config = config_from_spec(spec)
-        head = pd.read_csv(staging.train).head(5).to_csv(index=False).strip()
+        head = tables_of(spec, staging)[0].head(5).to_csv(index=False).strip()  # labels in names: the listing
         level0 = ladder_for(config)[0].source
         conv = Conversation.start("developer", "ladder", "submit_ladder", developer_prompt(spec, config, head, level0))
 

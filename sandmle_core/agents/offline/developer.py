@@ -22,6 +22,7 @@ from sandmle_core.grading import constant_submission, grade_submission, perfect_
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.modalities import get_kit
+from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.sandbox import Isolation, Limits, Workspace, get_sandbox
 from sandmle_core.submission_io import read_submission_file
 from sandmle_core.taskspec import TaskSpec
@@ -134,7 +135,7 @@ class OfflineDeveloper:
         if kit.prior_submission is not None:  # targets in image files (per-pixel): the kit computes the prior
             sample = kit.prior_submission(spec, folder)
         else:
-            train = pd.read_csv(folder.train)
+            train = tables_of(spec, folder)[0]  # train.csv, or the labels of a labels-in-names listing
             sample = constant_submission(answers[[spec.grading.id_column]], spec.grading,
                                          train[list(spec.target.columns)])
         sample.to_csv(folder.sample_submission, index=False)

@@ -135,7 +135,8 @@ class OfflineStrategist:
             classes=classes,
         )
         story = domain.render_story(target=_target_phrase(draft.target.description, profile.task_type),
-                                    entity=kit.row_entity(domain), template=kit.story_template(domain))
+                                    entity=kit.row_entity(domain),
+                                    template=draft.story_template or kit.story_template(domain))
         return TaskSpec(
             seed_id=seed_id, index=index, rng_seed=streams.attempt_seed, backend="offline", dna=dna,
             domain=DomainRef(key=domain.key, title=domain.title, sector=domain.sector, entity=domain.entity),

@@ -7,6 +7,7 @@ the thresholds, so nothing secret can leak through it. The submission example is
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -79,6 +80,8 @@ def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
         what += "; every value must be 0 or more"
     example = sample.head(3).to_csv(index=False).strip()
     rows = "one row per id of `test.csv`"
+    if getattr(spec.rule, "names", None) is not None:  # labels in file names: no test.csv, the images name the ids
+        rows = "one row per test image (its id is the image's file name without the extension)"
     if spec.task_type == TaskType.PER_PIXEL:
         rows = ("one row per pixel of every test page, id `<page id>_<row>_<column>` with rows and columns "
                 "counted from 1")
@@ -119,9 +122,18 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         unit = f", in {spec.target.unit}" if spec.target.unit else ""
         target_text = f"The target is {described[0].lower()}{described[1:]}{unit}."
     if spec.target.classes and spec.task_type != TaskType.MULTILABEL:
-        order = " (ordered from lowest to highest)" if spec.task_type == TaskType.ORDINAL else ""
-        target_text += f" Classes{order}: " + ", ".join(f"`{c}`" for c in spec.target.classes) + "."
+        # the classes close the target's own sentence: a stand-alone "Classes: `0`, `1`." read the same in every
+        # binary environment of a build
+        classes = tuple(spec.target.classes)
+        says_both = re.search(r"\b0 (if|when)\b|\belse 0\b", described)
+        if classes == ("0", "1") and re.match(r"1 (if|when)\b", described, re.IGNORECASE):
+            target_text = target_text if says_both else target_text[:-1] + ", else 0."
+        else:
+            order = " (ordered from lowest to highest)" if spec.task_type == TaskType.ORDINAL else ""
+            target_text = target_text[:-1] + ", one of " + ", ".join(f"`{c}`" for c in classes) + f"{order}."
     row = kit.row_noun(spec)
+    named = getattr(spec.rule, "names", None) is not None  # labels in file names: no tables, no column list
+    rows_of = "every test image" if named else "every row of `test.csv`"
     task_words = _TASK_WORDS[spec.task_type]
     if spec.task_type == TaskType.MULTILABEL and len(spec.target.columns) == 1:
         task_words = "a multi-label classification task, flattened to one yes/no label per row"
@@ -129,13 +141,13 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         f"# {spec.title}",
         "## Overview",
         spec.story.strip(),
-        f"Each row is {row}. This is {task_words}: predict {_listed(spec)} for every row of `test.csv`. "
-        f"{target_text}",
+        f"Each {'example' if named else 'row'} is {row}, and this is {task_words}: predict "
+        f"{_listed(spec)} for {rows_of}. {target_text}",
         "## Data",
         "### Files",
         "\n".join(files),
-        "### Columns",
-        "| column | type | unit | meaning |\n|---|---|---|---|\n" + "\n".join(_column_rows(spec)),
+        *([] if named else ["### Columns", "| column | type | unit | meaning |\n|---|---|---|---|\n"
+                            + "\n".join(_column_rows(spec))]),
         "## Evaluation",
         f"Submissions are scored with **{metric.title}** ({direction}). {metric.description}",
         f"\n```\n{metric.formula}\n```",

@@ -109,7 +109,7 @@ def _multilabel_files(spec: TaskSpec, rule: AudioRule) -> list[str]:
 
 def _row_noun(spec: TaskSpec) -> str:
     if isinstance(spec.rule, AudioRule) and spec.rule.species_calls > 0:
-        return "one (recording, species) pair: does that species call in that recording"
+        return "one (recording, species) pair (does that species call in that recording?)"
     return "one audio clip"
 
 

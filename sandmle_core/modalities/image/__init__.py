@@ -1,21 +1,26 @@
 """The image modality: multi-class (one label column, or one 0/1 column per class), binary (detection) and ordinal
-(graded) classification of procedural grayscale PNGs (plus capture-setting metadata).
+(graded) classification of procedural PNGs (plus capture-setting metadata), in colour when the seed's images are.
 
 `rule` holds the hidden per-class patterns and nuisance model (`ImageRule`), `drafter` draws it from a domain's
 image vocabulary, `synthesizer` renders the images and writes the tables, `ladder` writes the solution scripts;
-`ordinal`/`ordinal_ladder` add graded lesions, `onehot` the one-column-per-class tables, `story` the description's
-framing. `KIT` is what the registry sees.
+`ordinal`/`ordinal_ladder` add graded lesions, `onehot` the one-column-per-class tables, `named` the layout of a seed
+whose training image names carry the label (dogs vs. cats: zips of `<label>.<n>.jpg`, no tables), `story` the
+description's framing, `colour`/`colour_profile` the colour of a colour seed's environments. `KIT` is what the
+registry sees.
 
-Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
+Imports: `sandmle_core.modalities.base`, the shared vocabulary, the seed inventory (to read a seed's colour) and its own
+modules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sandmle_core.modalities.base import ModalityKit
 from sandmle_core.modalities.image import drafter, ladder, story, synthesizer
+from sandmle_core.modalities.image.colour_profile import read_seed_colour
 from sandmle_core.modalities.image.drafter import ID_COLUMN, IMAGE_COLUMN
 from sandmle_core.modalities.image.rule import ImageRule
 from sandmle_core.modalities.image.synthesizer import IMAGE_DIR
@@ -48,8 +53,14 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
 
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
-    return {"image_column": next((f.name for f in public if f.kind == "image"), None),
-            "labels_in_names": bool(train.attrs.get("labels_in_names", False))}
+    """The image column, whether the training images' names carry their label (and their layout), and whether the
+    seed's images are in colour (read from a sample of them in the seed's public folder, which the profiler puts in
+    `train.attrs`)."""
+    details = {"image_column": next((f.name for f in public if f.kind == "image"), None),
+               "labels_in_names": bool(train.attrs.get("labels_in_names", False)),
+               **({"name_layout": train.attrs["name_layout"]} if "name_layout" in train.attrs else {})}
+    folder = train.attrs.get("public_dir")
+    return {**details, **read_seed_colour(Path(folder))} if folder else details
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
@@ -57,19 +68,43 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
         from sandmle_core.modalities.image.metadata import metadata_files
 
         return metadata_files(spec, files)
-    line = (f"- `{IMAGE_DIR}/` — one PNG per row; the `{IMAGE_COLUMN}` column holds its path relative to the data "
-            "folder.")
-    if isinstance(spec.rule, ImageRule) and spec.rule.cues is not None:  # ranzcr: train-only columns, unscored labels
-        unscored = [c for c in spec.target.columns if c not in spec.grading.target_columns]
-        line += (f" `train.csv` also holds `{spec.rule.cues.group_column}`, the patient an image was taken of (one "
-                 "patient may have several images; test images' patients are not given).")
-        if unscored:
-            line += (" The label columns " + ", ".join(f"`{c}`" for c in unscored) + " are in `train.csv` but are "
-                     "neither scored nor submitted.")
+    coloured = isinstance(spec.rule, ImageRule) and spec.rule.colour is not None
+    if isinstance(spec.rule, ImageRule) and spec.rule.names is not None:  # the seed's labels-in-names layout
+        from sandmle_core.modalities.image.named import data_files_lines
+
+        size = spec.rule.image_size
+        return data_files_lines(spec.rule.names, spec.target.classes or (), spec.n_train, spec.n_test,
+                                spec.grading.submission_columns[0], spec.grading.id_column,
+                                f"{size}x{size} pixels, {'colour (RGB)' if coloured else 'grayscale'}")
+    if isinstance(spec.rule, ImageRule) and spec.rule.cues is not None:  # ranzcr: its folders, annotations, columns
+        return [*files[:2], *_finding_files(spec), *files[2:]]
+    line = (f"- `{IMAGE_DIR}/` — one {'colour (RGB) PNG' if coloured else 'PNG'} per row; the `{IMAGE_COLUMN}` column "
+            "holds its path relative to the data folder.")
     if isinstance(spec.rule, ImageRule) and spec.rule.label_in_name:
         line += (" As in the original competition, a training image's file name ends in its label "
                  "(`img00042_1.png`); test images are named by their id only.")
     return [*files[:2], line, *files[2:]]
+
+
+def _finding_files(spec: TaskSpec) -> list[str]:
+    """The data-files lines of a multi-label findings task (ranzcr's layout): the JPEG folders, the training
+    annotations, the train-only patient column and the unscored labels."""
+    from sandmle_core.modalities.image.multilabel import ANNOTATIONS, PARTS
+
+    id_col, size = spec.grading.id_column, spec.rule.image_size
+    unscored = [c for c in spec.target.columns if c not in spec.grading.target_columns]
+    lines = [f"- `{PARTS[0]}/` and `{PARTS[1]}/` — one grayscale JPEG ({size}x{size} pixels) per row, named "
+             f"`<{id_col}>.jpg`; the `{IMAGE_COLUMN}` column holds its path relative to the data folder.",
+             f"- `{ANNOTATIONS}` — `{id_col}`, `label`, `data`: for some of the training images (not all), one row "
+             "per finding the image shows, with `label` naming the finding and `data` the drawn line as a list of "
+             "`[x, y]` pixel points (x across, y down, from the top-left corner). There are annotations for "
+             "training images only, none for the test images.",
+             f"- `train.csv` also holds `{spec.rule.cues.group_column}`, the patient an image was taken of (one "
+             "patient may have several images; test images' patients are not given)."]
+    if unscored:
+        lines[-1] += (" The label columns " + ", ".join(f"`{c}`" for c in unscored) + " are in `train.csv` but are "
+                      "neither scored nor submitted.")
+    return lines
 
 
 KIT = ModalityKit.assemble(

@@ -3,7 +3,8 @@
 `draft` picks the classes and draws the hidden `ImageRule`: one silhouette + texture pattern per class (classes share
 silhouettes more often as difficulty grows, so texture must tell them apart), nuisance strengths that grow with
 difficulty, optional label noise, and 0–2 capture-setting metadata columns that modulate the nuisance but carry only
-a faint class shift. Every number comes from the slot's draft rng.
+a faint class shift; a seed whose images are in colour also gets a palette (`colour.py`), drawn last. Every number
+comes from the slot's draft rng.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ import numpy as np
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import metadata, multilabel, onehot, ordinal, scenes
+from sandmle_core.modalities.image import colour, metadata, multilabel, onehot, ordinal, scenes, story
+from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
 if TYPE_CHECKING:
     from sandmle_core.catalog.schema import Domain, ImageVocab
+    from sandmle_core.profile import TaskProfile
 
-__all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft"]
+__all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft", "is_colour_seed"]
 
 IMAGE_COLUMN = "image"
 ID_COLUMN = "image_id"
@@ -129,7 +132,19 @@ def _binary_target(domain_title: str, vocab: ImageVocab,
     target = TargetSpec(columns=(f"is_{positive}",), classes=("0", "1"), positive_class="1",
                         description=f"1 when the image shows {positive.replace('_', ' ')}, 0 when "
                                     f"it shows something else (mostly {negative.replace('_', ' ')})")
-    return 2, ("0", "1"), target, f"{domain_title}: {positive.replace('_', ' ').title()} Detection"
+    return 2, (negative, positive), target, f"{domain_title}: {positive.replace('_', ' ').title()} Detection"
+
+
+def _seed_layout(ctx: DraftContext, words: tuple[str, ...]) -> NameLayout | None:
+    """The seed's labels-in-names layout (`named.py`) with this draft's class words, or None for other seeds.
+
+    A word never holds the scheme's separator (`.` before the number, `_` before a suffixed label)."""
+    recorded = (getattr(ctx.profile, "details", None) or {}).get("name_layout")
+    if not recorded:
+        return None
+    seed = NameLayout.model_validate(recorded)
+    separator = "." if seed.scheme == "prefix" else "_"
+    return seed.model_copy(update={"words": tuple(w.replace(separator, "-") for w in words)})
 
 
 def draft(ctx: DraftContext) -> Draft:
@@ -156,12 +171,20 @@ def draft(ctx: DraftContext) -> Draft:
         k = ordinal.grade_count(ctx.dna.label_cardinality)
         _, target, title = ordinal.draft_target(ctx.domain.title, k)
         lesions = ordinal.draft_lesions(k, rng, difficulty)
-    elif task == TaskType.BINARY:
-        k, _, target, title = _binary_target(ctx.domain.title, vocab, rng)
-    else:
+    names = None
+    if task == TaskType.BINARY:
+        k, words, target, title = _binary_target(ctx.domain.title, vocab, rng)
+        names = _seed_layout(ctx, words)
+    elif task == TaskType.MULTICLASS:
         k, classes, target, title = _multiclass_target(ctx.domain, vocab, ctx.dna.label_cardinality, rng)
         if get_metric(ctx.dna.metric).kind == "probability":  # plant pathology: one 0/1 column per class
             target = onehot.one_hot_target(classes, target.description or vocab.label_description)
+        else:
+            names = _seed_layout(ctx, classes)
+    id_column = ID_COLUMN
+    if names is not None:  # the seed's own id and label names (dogs vs. cats: `id,label`)
+        id_column, label = ctx.profile.grading.id_column, ctx.profile.grading.target_columns[0]
+        target = target.model_copy(update={"columns": (label,)})
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
     rule = ImageRule(
         image_size=32,
@@ -179,19 +202,42 @@ def draft(ctx: DraftContext) -> Draft:
         blotch_rate=_r(0.3 + 0.7 * strength),
         blotch_radius=(0.08, _r(0.15 + 0.1 * strength)),
         label_noise=_r(0.03 + 0.07 * difficulty) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
-        metadata=_metadata(k, rng, max(0.0, ctx.dna.missing_rate)),
+        # a labels-in-names seed ships no table to hold capture settings
+        metadata=() if names is not None else _metadata(k, rng, max(0.0, ctx.dna.missing_rate)),
         lesions=lesions,
-        # a seed whose training photos carry their label in their names gets such names (read after every draw)
-        label_in_name=bool((getattr(ctx.profile, "details", None) or {}).get("labels_in_names", False)),
+        # a seed whose training photos carry their label in their names gets such names: its own layout when the
+        # profile records one (`names`), else `images/<id>_<label>.png` next to train.csv (read after every draw)
+        label_in_name=names is None and bool((getattr(ctx.profile, "details", None) or {}).get("labels_in_names",
+                                                                                                 False)),
+        names=names,
         # the domain's ground (cells, leaf, terrain, ...), drawn last so every earlier draw stays as it was
         scene=scenes.draft_scene(vocab.subject, rng, strength, graded=lesions is not None),
     )
+    coloured = is_colour_seed(ctx.profile)
+    if coloured:  # a colour seed's palette, drawn after every other draw (a grayscale draft draws nothing more)
+        scene_style = rule.scene.style if rule.scene is not None else None
+        rule = rule.model_copy(update={"colour": colour.draft_colour(vocab.subject, scene_style, rng)})
     size = rule.image_size
+    if names is not None:
+        kind = ("RGB " if coloured else "") + ("JPEG" if names.image_format == "jpeg" else "PNG")
+        column = ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,
+                            description=f"an image ({colour.colour_subject(vocab.subject, coloured)}, {size}x{size} "
+                                        f"pixels, {kind}) in `{names.part('train')}` (its name carries its label) or "
+                                        f"`{names.part('test')}` (named by its id)")
+        return Draft(id_column=id_column, columns=(column,), target=target, rule=rule, title=title,
+                     story_template=story.story(ctx.domain, colour=True) if coloured else None)
     columns = [ColumnSpec(name=IMAGE_COLUMN, kind=ColumnKind.IMAGE,
-                          description=f"path of the image ({vocab.subject}, {size}x{size} pixels, PNG), relative to "
+                          description=f"path of the image ({colour.colour_subject(vocab.subject, coloured)}, "
+                                      f"{size}x{size} pixels, {'RGB PNG' if coloured else 'PNG'}), relative to "
                                       f"the data folder"
                                       + ("; a training image's name ends in its label, `_<label>`"
                                          if rule.label_in_name else ""))]
     columns += [ColumnSpec(name=m.name, kind=ColumnKind.NUMERIC, description=m.description, unit=m.unit,
                            nullable=m.missing_rate > 0) for m in rule.metadata]
-    return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title)
+    return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title,
+                 story_template=story.story(ctx.domain, colour=True) if coloured else None)
+
+
+def is_colour_seed(profile: TaskProfile | None) -> bool:
+    """Whether the seed's profile says its images are in colour (`colour_profile`); no profile = grayscale."""
+    return bool((getattr(profile, "details", None) or {}).get("colour", False))

@@ -23,6 +23,7 @@ from PIL import Image
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import Draft, DraftContext, SynthesisResult
+from sandmle_core.modalities.image import story
 from sandmle_core.modalities.image.metadata_render import render_spots
 from sandmle_core.modalities.image.metadata_rule import SpotRule
 from sandmle_core.modalities.image.rule import ClassPattern, ImageRule
@@ -116,7 +117,8 @@ def draft(ctx: DraftContext) -> Draft:
     target = TargetSpec(columns=(TARGET,), classes=("0", "1"), positive_class="1",
                         description=f"1 when the spot in the image ({subject}) is {positive}, 0 otherwise (rare)")
     return Draft(id_column=ID_COLUMN, columns=columns, target=target, rule=rule,
-                 title=f"{ctx.domain.title}: {positive.title()} Detection from Images and Records")
+                 title=f"{ctx.domain.title}: {positive.title()} Detection from Images and Records",
+                 story_template=story.story(ctx.domain, colour=True))  # its JPEGs are colour photos
 
 
 def _sources(n: int, low: int, high: int, rng: np.random.Generator) -> np.ndarray:

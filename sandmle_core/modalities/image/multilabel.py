@@ -7,15 +7,19 @@ noise knob `faint_share` (drafted from the difficulty, so the verifier's repairs
 nearly invisible. As in ranzcr, train.csv also holds a train-only patient group column (`PatientID`: images of one
 patient share framing and background; patients are drawn independently of the labels, so the column leaks none),
 and the last labels are in train.csv and the answers but not scored nor submitted (mle-bench's ranzcr grader
-scores 9 of its 11 columns). `draft_target` and `draft_cues` are the drafter's half, `synthesize_multilabel` the
-synthesizer's.
+scores 9 of its 11 columns). The files keep ranzcr's layout: grayscale JPEGs in `train/` and `test/` named
+`<StudyInstanceUID>.jpg`, and `train_annotations.csv` (`StudyInstanceUID,label,data`) holding, for a fixed share of
+the training images, the drawn curve of each finding they show as a list of `[x, y]` pixel points — the very points
+the renderer drew, never a test image's. `draft_target` and `draft_cues` are the drafter's half,
+`synthesize_multilabel` the synthesizer's.
 
-Imports: numpy, pandas, Pillow-free helpers of the image synthesizer, and the spec models.
+Imports: numpy, pandas, Pillow (when writing), helpers of the image synthesizer, and the spec models.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,9 +38,16 @@ if TYPE_CHECKING:
     from sandmle_core.modalities.base import Draft, DraftContext
     from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["add_cues", "draft", "draft_cues", "draft_target", "synthesize_multilabel"]
+__all__ = ["ANNOTATIONS", "add_cues", "draft", "draft_cues", "draft_target", "polyline", "synthesize_multilabel"]
 
 _SAMPLES = 24  # points along a curve; closer than a pixel at the largest length
+ANNOTATIONS = "train_annotations.csv"  # ranzcr's file name, in the public folder
+ANNOTATION_COLUMNS = ("label", "data")  # after the id column, as ranzcr's
+PARTS = ("train", "test")  # the image folders, named as ranzcr's
+# ranzcr annotates 9,095 of its 30,083 training images; a little more here, so that a 100-image training set still
+# has a few curves of every finding
+ANNOTATED_SHARE = 0.4
+JPEG_QUALITY = 90  # fixed, no optimize pass: the same pixels give the same bytes
 
 
 def draft_target(vocab: ImageVocab, cardinality: int | None, n_targets: int,
@@ -113,22 +124,27 @@ def draft(ctx: DraftContext) -> Draft:
         cues=draft_cues(len(target.columns), rng, difficulty),
     )
     column = ColumnSpec(name=drafter.IMAGE_COLUMN, kind=ColumnKind.IMAGE,
-                        description=f"path of the image ({vocab.subject}, 32x32 pixels, PNG), relative to the data "
-                                    "folder")
+                        description=f"path of the image ({vocab.subject}, 32x32 pixels, grayscale JPEG named by the "
+                                    "id, in train/ or test/), relative to the data folder")
     title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Findings"
     id_column = grading.id_column if grading is not None else drafter.ID_COLUMN
     return Draft(id_column=id_column, columns=(column,), target=target, rule=rule,
                  title=title, scored_columns=scored)
 
 
-def add_cues(pixels: np.ndarray, present: np.ndarray, cues: CueRule, rng: np.random.Generator) -> np.ndarray:
-    """Draw each image's present label curves onto a batch of rendered uint8 images (m, S, S); returns uint8.
+def add_cues(pixels: np.ndarray, present: np.ndarray, cues: CueRule, rng: np.random.Generator
+             ) -> tuple[np.ndarray, dict[tuple[int, int], np.ndarray]]:
+    """Draw each image's present label curves onto a batch of rendered uint8 images (m, S, S).
 
     Args:
         pixels: the rendered images.
         present: (m, k) 0/1, the true labels.
         cues: the rule's curves.
         rng: the batch's own stream (its draws do not depend on the pixel values).
+
+    Returns:
+        The uint8 images, and the centre line of every drawn curve keyed by (row in the batch, label index):
+        (samples, 2) points (x, y) in the renderer's [-1, 1] frame (`polyline` turns them into pixels).
     """
     m, size, k = pixels.shape[0], pixels.shape[1], present.shape[1]
     grid = (np.arange(size) + 0.5) / size * 2.0 - 1.0
@@ -138,6 +154,7 @@ def add_cues(pixels: np.ndarray, present: np.ndarray, cues: CueRule, rng: np.ran
     turn = rng.normal(0.0, 6.0, (m, k))
     t = np.linspace(0.0, 1.0, _SAMPLES)
     img = pixels.astype(np.float64) / 255.0
+    drawn: dict[tuple[int, int], np.ndarray] = {}
     for j in range(k):
         rows = np.flatnonzero(present[:, j])
         if not len(rows):
@@ -152,7 +169,21 @@ def add_cues(pixels: np.ndarray, present: np.ndarray, cues: CueRule, rng: np.ran
         dy = grid[None, None, :, None] - curve[:, :, 1][:, :, None, None]
         d2 = (dx**2 + dy**2).min(axis=1)  # (r, S, S)
         img[rows] += gain[rows, j][:, None, None] * np.exp(-d2 / (2.0 * cues.width**2))
-    return np.round(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8)
+        drawn |= {(int(r), j): curve[i] for i, r in enumerate(rows)}
+    return np.round(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8), drawn
+
+
+def polyline(curve: np.ndarray, size: int) -> list[list[int]]:
+    """A curve's centre line as ranzcr's annotation points: `[x, y]` integer pixel coordinates of the points that
+    fall inside the S x S image (pixel i covers [-1 + 2i/S, -1 + 2(i+1)/S) of the renderer's frame), a point
+    repeating the previous one dropped."""
+    pixel = np.round((curve + 1.0) / 2.0 * size - 0.5).astype(int)
+    inside = ((pixel >= 0) & (pixel < size)).all(axis=1)
+    points: list[list[int]] = []
+    for x, y in pixel[inside].tolist():
+        if not points or points[-1] != [x, y]:
+            points.append([x, y])
+    return points
 
 
 def _balanced(y: np.ndarray, minimum: int, rng: np.random.Generator) -> np.ndarray:
@@ -193,7 +224,8 @@ def _patients(n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
 
 def synthesize_multilabel(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None = None,
                           n_test: int | None = None) -> SynthesisResult:
-    """Write train/test CSVs, the PNGs, the answers (every label) and the oracle of a multi-label image spec.
+    """Write train/test CSVs, the JPEGs in `train/` and `test/`, `train_annotations.csv`, the answers (every label)
+    and the oracle of a multi-label image spec.
 
     Raises:
         SpecError: when the rule has no curves or the labels do not match the target.
@@ -212,12 +244,16 @@ def synthesize_multilabel(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: 
     truth, noisy = _plan(rule, cues, n_train, n_test, rule.label_noise, streams)
     who, patient_ids = _patients(n, streams("synth", "patients"))
     ids = [f"1.2.826.0.1.3680043.8.498.{v}" for v in streams("synth", "ids").choice(10**12, size=n, replace=False)]
-    paths = [f"{base.IMAGE_DIR}/{i}.png" for i in ids]
+    paths = [f"{PARTS[0] if row < n_train else PARTS[1]}/{i}.jpg" for row, i in enumerate(ids)]
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
-    _write(rule, cues, truth, who, paths, streams, folder.public / base.IMAGE_DIR)
+    drawn = _write(rule, cues, truth, who, paths, streams, folder.public)
 
     g = spec.grading
+    # a finding is annotated where its curve is drawn and train.csv says so (a label-noise flip is left alone)
+    notes = _annotations(ids[:n_train], truth[:n_train] * noisy[:n_train], labels, drawn, rule.image_size,
+                         streams("synth", "annotations"))
+    pd.DataFrame(notes, columns=[g.id_column, *ANNOTATION_COLUMNS]).to_csv(folder.public / ANNOTATIONS, index=False)
     frame = pd.DataFrame({g.id_column: ids, base.IMAGE_COLUMN: paths})
     published = pd.DataFrame(noisy, columns=list(labels))
     train = pd.concat([frame, published], axis=1).iloc[:n_train]
@@ -238,14 +274,32 @@ def synthesize_multilabel(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: 
         "train_label_counts": {c: int(noisy[:n_train, j].sum()) for j, c in enumerate(labels)},
         "test_label_counts": {c: int(noisy[n_train:, j].sum()) for j, c in enumerate(labels)},
         "label_noise_share": round(float((noisy != truth).mean()), 4), "patients": len(set(who[:n_train].tolist())),
+        "annotations": len(notes), "annotated_images": len({row[0] for row in notes}),
     }
     return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)
 
 
+def _annotations(train_ids: list[str], shown: np.ndarray, labels: tuple[str, ...],
+                 drawn: dict[tuple[int, int], np.ndarray], size: int,
+                 rng: np.random.Generator) -> list[tuple[str, ...]]:
+    """Rows of train_annotations.csv: for `ANNOTATED_SHARE` of the training images (drawn from their own stream),
+    one row per finding the image shows — its id, the label, and the drawn curve's pixel points as JSON — sorted by
+    id, then label order. Only training rows are passed in, so a test id can never appear."""
+    annotated = rng.random(len(train_ids)) < ANNOTATED_SHARE
+    rows = []
+    for row in sorted(np.flatnonzero(annotated).tolist(), key=lambda r: train_ids[r]):
+        for j, label in enumerate(labels):
+            points = polyline(drawn[(row, j)], size) if shown[row, j] else []
+            if len(points) >= 2:  # a curve that leaves the frame at once has nothing to trace
+                rows.append((train_ids[row], label, json.dumps(points)))
+    return rows
+
+
 def _write(rule: ImageRule, cues: CueRule, truth: np.ndarray, who: np.ndarray, paths: list[str],
-           streams: SlotStreams, image_dir: Path) -> None:
-    """Render and save every image: the shared pattern under nuisance (framing and background per patient), then
-    the present labels' curves."""
+           streams: SlotStreams, public: Path) -> dict[tuple[int, int], np.ndarray]:
+    """Render and save every image as a grayscale JPEG at `public/<path>`: the shared pattern under nuisance
+    (framing and background per patient), then the present labels' curves. Returns every drawn curve keyed by
+    (row, label index)."""
     import shutil
 
     from PIL import Image
@@ -257,14 +311,18 @@ def _write(rule: ImageRule, cues: CueRule, truth: np.ndarray, who: np.ndarray, p
     patient = base._draw_nuisance(rule, int(who.max()) + 1, streams("synth", "patient-nuisance"))
     nuisance = dataclasses.replace(nuisance, dx=patient.dx[who], dy=patient.dy[who],
                                    background=patient.background[who], scale=patient.scale[who])
-    if image_dir.exists():
-        shutil.rmtree(image_dir)
-    image_dir.mkdir(parents=True)
+    for part in PARTS:
+        if (public / part).exists():
+            shutil.rmtree(public / part)
+        (public / part).mkdir(parents=True)
     zeros, ones = np.zeros(n, dtype=int), np.ones(n)
+    drawn: dict[tuple[int, int], np.ndarray] = {}
     for chunk, start in enumerate(range(0, n, base.CHUNK)):
         rows = slice(start, min(n, start + base.CHUNK))
         pixels = base.render_images(rule, zeros[rows], nuisance.take(rows), ones[rows], ones[rows],
                                     streams("synth", "pixels", chunk))
-        pixels = add_cues(pixels, truth[rows], cues, streams("synth", "cues", chunk))
+        pixels, curves = add_cues(pixels, truth[rows], cues, streams("synth", "cues", chunk))
+        drawn |= {(start + r, j): curve for (r, j), curve in curves.items()}
         for rel, array in zip(paths[rows], pixels, strict=True):
-            Image.fromarray(array).save(image_dir.parent / rel, format="PNG", optimize=False, compress_level=6)
+            Image.fromarray(array).save(public / rel, format="JPEG", quality=JPEG_QUALITY, optimize=False)
+    return drawn

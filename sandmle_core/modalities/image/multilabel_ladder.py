@@ -5,8 +5,11 @@ neighbours on 8x8 thumbnails; 3 cue features — gradient-orientation histograms
 which see a curve's direction and place — with a logistic regression per label; 4 extra trees on orientation
 pyramids, thumbnails and intensity; 5 an even rank blend of the level-3 model and extra trees that also see the
 regional orientations (column-wise AUC reads only each column's order). Labels are independent,
-so every model is fitted per scored label (the unscored label columns and the train-only patient column are
-ignored). Each script reuses the image ladder's prelude (loading, image features), so it runs on its own.
+so every model is fitted per scored label (the unscored label columns, the train-only patient column and
+train_annotations.csv are ignored). Images are read by id from `train/<id>.jpg` and `test/<id>.jpg`, and the test
+ids from test.csv or, where there is none (the real ranzcr seed), from sample_submission.csv, so the same scripts
+run on a synthetic environment and on the real seed. Each script reuses the image ladder's prelude (image
+features), so it runs on its own.
 """
 
 from __future__ import annotations
@@ -17,6 +20,31 @@ from sandmle_core.modalities.image.ladder import _PRELUDE, _header
 __all__ = ["scripts"]
 
 _MULTI_PRELUDE = '''
+
+def load_tables():
+    """train.csv (a seeded 90% subsample when SEED is not 0) and the test ids: test.csv, or the sample submission's
+    ids where the data has no test table (ranzcr's own layout)."""
+    train = pd.read_csv(os.path.join("public", "train.csv"), dtype={ID: str})
+    name = "test.csv" if os.path.exists(os.path.join("public", "test.csv")) else "sample_submission.csv"
+    test = pd.read_csv(os.path.join("public", name), dtype={ID: str})[[ID]]
+    if SEED != 0:
+        keep = np.sort(np.random.default_rng(SEED).permutation(len(train))[: max(1, int(round(0.9 * len(train))))])
+        train = train.iloc[keep].reset_index(drop=True)
+    return train, test
+
+
+def read_images(table, part):
+    """The images `<part>/<id>.jpg` of the table's rows as floats in [0, 1], shape (n, SIZE, SIZE)."""
+    out = np.empty((len(table), SIZE, SIZE), dtype=np.float32)
+    for i, name in enumerate(table[ID].astype(str)):
+        with Image.open(os.path.join("public", part, name + ".jpg")) as im:
+            im.draft("L", (4 * SIZE, 4 * SIZE))  # a large x-ray decodes at a fraction of its size
+            im = im.convert("L")
+            if im.size != (SIZE, SIZE):
+                im = im.resize((SIZE, SIZE), Image.BILINEAR)
+            out[i] = np.asarray(im, dtype=np.float32) / 255.0
+    return out
+
 
 def labels(train):
     """The scored labels of the training rows as a 0/1 matrix (n, labels)."""
@@ -55,12 +83,12 @@ from sklearn.preprocessing import StandardScaler
 
 _LEVELS: tuple[tuple[str, str, str], ...] = (
     ("prior", "each label's training rate", '''
-train, test = load()
+train, test = load_tables()
 write_labels(test, np.tile(labels(train).mean(0), (len(test), 1)))
 '''),
     ("intensity_logreg", "intensity statistics and histogram, a logistic regression per label", _LOGREG + '''
-train, test = load()
-x_train, x_test = intensity(images(train)), intensity(images(test))
+train, test = load_tables()
+x_train, x_test = intensity(read_images(train, "train")), intensity(read_images(test, "test"))
 p = per_label(lambda: make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000, random_state=SEED)),
               x_train, labels(train), x_test)
 write_labels(test, p)
@@ -68,16 +96,17 @@ write_labels(test, p)
     ("knn_thumbnails", "nearest neighbours on standardized 8x8 thumbnails", '''
 from sklearn.neighbors import KNeighborsClassifier
 
-train, test = load()
-x_train, x_test = normalize(pool(images(train), SIZE // 8).reshape(-1, 8, 8)), \\
-    normalize(pool(images(test), SIZE // 8).reshape(-1, 8, 8))
+train, test = load_tables()
+x_train, x_test = normalize(pool(read_images(train, "train"), SIZE // 8).reshape(-1, 8, 8)), \\
+    normalize(pool(read_images(test, "test"), SIZE // 8).reshape(-1, 8, 8))
 p = per_label(lambda: KNeighborsClassifier(n_neighbors=9, weights="distance"), x_train, labels(train), x_test)
 write_labels(test, p)
 '''),
     ("cue_logreg", "gradient-orientation histograms per region of the blurred image (a curve's direction and "
                    "place), a logistic regression per label", _LOGREG + '''
-train, test = load()
-x_train, x_test = hog(smooth(images(train)), SIZE // 4), hog(smooth(images(test)), SIZE // 4)
+train, test = load_tables()
+img_train, img_test = smooth(read_images(train, "train")), smooth(read_images(test, "test"))
+x_train, x_test = hog(img_train, SIZE // 4), hog(img_test, SIZE // 4)
 p = per_label(lambda: make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000, random_state=SEED)),
               x_train, labels(train), x_test)
 write_labels(test, p)
@@ -90,8 +119,8 @@ def features(x):
     return np.hstack([hog_pyramid(smooth(x)), pool(x, SIZE // 8), intensity(x)])
 
 
-train, test = load()
-x_train, x_test = features(images(train)), features(images(test))
+train, test = load_tables()
+x_train, x_test = features(read_images(train, "train")), features(read_images(test, "test"))
 p = per_label(lambda: ExtraTreesClassifier(n_estimators=150, max_features="sqrt", min_samples_leaf=2,
                                            random_state=SEED, n_jobs=1), x_train, labels(train), x_test)
 write_labels(test, p)
@@ -100,8 +129,8 @@ write_labels(test, p)
                  "pyramids, regional orientations and intensity", _LOGREG + '''
 from sklearn.ensemble import ExtraTreesClassifier
 
-train, test = load()
-img_train, img_test = smooth(images(train)), smooth(images(test))
+train, test = load_tables()
+img_train, img_test = smooth(read_images(train, "train")), smooth(read_images(test, "test"))
 y = labels(train)
 cue_train, cue_test = hog(img_train, SIZE // 4), hog(img_test, SIZE // 4)
 linear = per_label(lambda: make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=3000,

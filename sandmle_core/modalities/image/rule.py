@@ -17,7 +17,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sandmle_core.modalities.image.colour import ColourRule
 from sandmle_core.modalities.image.metadata_rule import SpotRule
+from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.scenes import SceneRule
 
 __all__ = ["SHAPES", "ClassPattern", "CueRule", "ImageRule", "LesionRule", "MetadataColumn"]
@@ -136,7 +138,7 @@ class ImageRule(_Frozen):
     """Per-class procedural patterns and the nuisance model of an image classification environment.
 
     Attributes:
-        image_size: width = height of the square grayscale PNGs, in pixels.
+        image_size: width = height of the square PNGs, in pixels.
         patterns: one pattern per class, in the order of the target's classes.
         class_weights: class prior shares, same order (sum to 1).
         jitter: half-range of the uniform position shift, as a share of the image half-width.
@@ -151,14 +153,20 @@ class ImageRule(_Frozen):
         label_noise: probability that a label is replaced by a uniformly drawn other class.
         metadata: the public numeric capture-setting columns, in file order.
         lesions: an ordinal task's grade lesions (every grade shares one pattern; the lesions tell them apart).
-        label_in_name: training images are named `<id>_<label>.png`, as dogs vs. cats ships its labels in file
-            names (test images are named by their id only).
+        label_in_name: training images are named `images/<id>_<label>.png` next to a train.csv that also holds the
+            label (specs drafted before `names`; test images are named by their id only).
+        names: the seed's own labels-in-names layout (dogs vs. cats: `train.zip` of `train/<label>.<n>.jpg`,
+            `test.zip` of `test/<id>.jpg`, no train.csv or test.csv; `named.py`). Left out of the serialised rule
+            when None, so other image specs keep their content hash.
         scene: the class-independent ground the patterns are drawn on (`scenes`); None = the plain ground of
             specs drafted before scenes existed.
         cues: a multi-label task's label curves (every image renders one shared pattern; the curves carry the
             labels). Left out of the serialised rule when None, so other image specs keep their content hash.
         spots: an image + metadata task's spot rule (siim-isic's shape, metadata.py); its JPEGs, tables and label
             come from it alone, the class patterns and nuisance fields above are then unused placeholders.
+        colour: the palette of a seed whose images are in colour (`colour.py`: RGB images whose luminance is the
+            grayscale render's); None = grayscale images, and left out of the serialised rule so that grayscale specs
+            keep their content hash.
     """
 
     kind: Literal["image"] = "image"
@@ -181,6 +189,8 @@ class ImageRule(_Frozen):
     scene: SceneRule | None = None
     cues: CueRule | None = Field(default=None, exclude_if=lambda cues: cues is None)
     spots: SpotRule | None = None
+    names: NameLayout | None = Field(default=None, exclude_if=lambda names: names is None)
+    colour: ColourRule | None = Field(default=None, exclude_if=lambda colour: colour is None)
 
     @property
     def train_only_columns(self) -> tuple[str, ...]:
@@ -208,7 +218,10 @@ class ImageRule(_Frozen):
                 raise ValueError(f"metadata {column.name!r} needs one class shift per class ({k})")
         if self.lesions is not None and len(self.lesions.mean_counts) != k:
             raise ValueError(f"lesions need one mean count per grade ({k})")
-        names = [c.name for c in self.metadata]
-        if len(set(names)) != len(names):
-            raise ValueError(f"repeated metadata columns: {names}")
+        columns = [c.name for c in self.metadata]
+        if len(set(columns)) != len(columns):
+            raise ValueError(f"repeated metadata columns: {columns}")
+        if self.names is not None and (len(self.names.words) != k or self.metadata):
+            raise ValueError("a labels-in-names layout needs one name word per class and no metadata columns (there "
+                             "is no table to hold them)")
         return self

@@ -2,13 +2,15 @@
 
 `synthesize` draws labels and per-image nuisance from the slot's streams (`SlotStreams`), renders the images in
 vectorized chunks with numpy and writes them with Pillow at fixed parameters (PNG without timestamps), so the same
-spec always gives byte-identical files, at any size.
+spec always gives byte-identical files, at any size. A rule with `names` (a labels-in-names seed, dogs vs. cats)
+writes no tables: its images go out in the seed's own layout through `named.write_named` (JPEG at a fixed quality,
+zip members with a fixed date).
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,9 +22,11 @@ from PIL import Image
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
-from sandmle_core.modalities.classes import name_with_label, oracle_submission, plan_classes
+from sandmle_core.modalities.classes import ClassPlan, name_with_label, oracle_submission, plan_classes
 from sandmle_core.modalities.image import onehot, scenes
+from sandmle_core.modalities.image.colour import colourize
 from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
+from sandmle_core.modalities.image.named import NameLayout, file_name, write_named
 from sandmle_core.modalities.image.ordinal import add_lesions
 from sandmle_core.modalities.image.rule import SHAPES, ImageRule
 from sandmle_core.slots import SlotStreams
@@ -191,13 +195,11 @@ def image_paths(rule: ImageRule, ids: list[str], published: list[str], n_train: 
             for row, (i, label) in enumerate(zip(ids, published, strict=True))]
 
 
-def _write_images(rule: ImageRule, truth: np.ndarray, ids: list[str], streams: SlotStreams, image_dir: Path,
-                  brightness: np.ndarray, noise_gain: np.ndarray) -> None:
+def _render_chunks(rule: ImageRule, truth: np.ndarray, streams: SlotStreams, brightness: np.ndarray,
+                   noise_gain: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
+    """Every image's pixels, chunk by chunk: (rows, uint8 (m, S, S))."""
     n = len(truth)
     nuisance = _draw_nuisance(rule, n, streams("synth", "nuisance"))
-    if image_dir.exists():
-        shutil.rmtree(image_dir)  # stale images of an earlier, larger run must not linger
-    image_dir.mkdir(parents=True)
     for chunk, start in enumerate(range(0, n, CHUNK)):
         rows = slice(start, min(n, start + CHUNK))
         layer = (None if rule.scene is None else  # the scene's own stream: pixel noise draws stay as they were
@@ -206,9 +208,46 @@ def _write_images(rule: ImageRule, truth: np.ndarray, ids: list[str], streams: S
                                streams("synth", "pixels", chunk), layer)
         if rule.lesions is not None:  # an ordinal task: the grade's lesions, from their own stream
             pixels = add_lesions(pixels, truth[rows], rule.lesions, streams("synth", "lesions", chunk))
+        if rule.colour is not None:  # a colour seed: RGB of the same luminance, tints from their own stream
+            pixels = colourize(pixels, rule.colour, streams("synth", "colour", chunk))
+        yield rows, pixels
+
+
+def _write_images(rule: ImageRule, truth: np.ndarray, ids: list[str], streams: SlotStreams, image_dir: Path,
+                  brightness: np.ndarray, noise_gain: np.ndarray) -> None:
+    if image_dir.exists():
+        shutil.rmtree(image_dir)  # stale images of an earlier, larger run must not linger
+    image_dir.mkdir(parents=True)
+    for rows, pixels in _render_chunks(rule, truth, streams, brightness, noise_gain):
         for rel, array in zip(ids[rows], pixels, strict=True):
             Image.fromarray(array).save(image_dir.parent / rel, format="PNG", optimize=False,
                                         compress_level=6)
+
+
+def _synthesize_named(spec: TaskSpec, folder: EnvFolder, plan: ClassPlan, names: NameLayout) -> pd.DataFrame:
+    """The seed's labels-in-names layout (`named.py`): training images `<word>.<n>` numbered per word in row order,
+    test images `1..n_test` in row order, packed as the seed packs them; no train.csv or test.csv. Returns the test
+    rows (`id`, `_truth`, the published label) for the answers."""
+    rule = spec.rule
+    assert isinstance(rule, ImageRule)
+    n = len(plan.truth)
+    channels = (3,) if rule.colour is not None else ()  # a colour seed's images are RGB
+    pixels = np.empty((n, rule.image_size, rule.image_size, *channels), dtype=np.uint8)
+    ones = np.ones(n)
+    for rows, chunk in _render_chunks(rule, plan.truth, plan.streams, ones, ones):
+        pixels[rows] = chunk
+    counters = dict.fromkeys(names.words, 0)
+    train: list[tuple[str, np.ndarray]] = []
+    for row in range(plan.n_train):
+        word = names.words[int(plan.noisy[row])]  # the published (noisy) label is what the name says
+        train.append((file_name(names, word, counters[word]), pixels[row]))
+        counters[word] += 1
+    test_ids = [str(j + 1) if names.numeric_ids else plan.ids[plan.n_train + j] for j in range(plan.n_test)]
+    test = [(f"{i}{names.extension}", pixels[plan.n_train + j]) for j, i in enumerate(test_ids)]
+    write_named(names, folder.public, {"train": train, "test": test})
+    rows = slice(plan.n_train, n)
+    return pd.DataFrame({spec.grading.id_column: test_ids, "_truth": plan.truth[rows],
+                         spec.target.columns[0]: [plan.classes[int(i)] for i in plan.noisy[rows]]})
 
 
 def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None = None,
@@ -234,9 +273,11 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
                         rule.label_noise, "img", n_train, n_test)
     classes, n_train, n_test, k = plan.classes, plan.n_train, plan.n_test, len(plan.classes)
     truth, noisy, ids, streams = plan.truth, plan.noisy, plan.ids, plan.streams
-    meta_values, brightness, noise_gain = _metadata_values(rule, truth, streams("synth", "metadata"))
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
+    if rule.names is not None:  # the seed's own layout: images named by their label, no tables
+        return _finish_named(spec, folder, plan, rule.names)
+    meta_values, brightness, noise_gain = _metadata_values(rule, truth, streams("synth", "metadata"))
     paths = image_paths(rule, ids, [classes[int(i)] for i in noisy], n_train)
     _write_images(rule, truth, paths, streams, folder.public / IMAGE_DIR, brightness, noise_gain)
 
@@ -271,3 +312,24 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
         "label_in_name": rule.label_in_name,
     }
     return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)
+
+
+def _finish_named(spec: TaskSpec, folder: EnvFolder, plan: ClassPlan, names: NameLayout) -> SynthesisResult:
+    """Write a labels-in-names environment's images, answers and oracle submission."""
+    test = _synthesize_named(spec, folder, plan, names)
+    id_column, target = spec.grading.id_column, spec.target.columns[0]
+    for stale in (folder.train, folder.test):  # an earlier run's tables must not linger
+        stale.unlink(missing_ok=True)
+    test[[id_column, target]].to_csv(folder.answers, index=False)
+    oracle_submission(spec, test[id_column].tolist(), test["_truth"].to_numpy(), plan.classes,
+                      spec.rule.label_noise).to_csv(folder.oracle_submission, index=False)
+    published = np.asarray(plan.noisy)
+    stats = {
+        "n_classes": len(plan.classes),
+        "image_size": spec.rule.image_size,
+        "train_class_counts": {c: int((published[:plan.n_train] == j).sum()) for j, c in enumerate(plan.classes)},
+        "test_class_counts": {c: int((published[plan.n_train:] == j).sum()) for j, c in enumerate(plan.classes)},
+        "label_noise_share": round(float((plan.noisy != plan.truth).mean()), 4),
+        "name_layout": names.model_dump(mode="json"),
+    }
+    return SynthesisResult(folder=folder, n_train=plan.n_train, n_test=plan.n_test, stats=stats)

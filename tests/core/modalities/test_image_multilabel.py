@@ -1,10 +1,12 @@
 """Multi-label image environments (ranzcr-clip-catheter-line-classification's shape): independent 0/1 findings per
 image, each told by its own curve, a train-only PatientID, and a scored subset of the labels (mle-bench's ranzcr
-grader scores 9 of its 11 columns). One slot is built end to end from the lite fixture (K=1): accepted with the
-ladder's order kept (Kendall tau >= 0.8), the scored subset and train-only columns kept, its GX contracts met and
-planted faults (labels in the public test table, test image names that carry a label) rejected. The byte-identical
-check re-synthesizes the accepted spec and compares every data file (a second full slot build would double the
-test's time)."""
+grader scores 9 of its 11 columns), in ranzcr's file layout: JPEGs in `train/` and `test/` named by the id and a
+`train_annotations.csv` of the drawn lines. One slot is built end to end from the lite fixture (K=1): accepted with
+the ladder's order kept (Kendall tau >= 0.8), the scored subset and train-only columns kept, the annotations on the
+drawn curves, its GX contracts met and planted faults (labels in the public test table, test image names that carry
+a label, an annotation of a test image) rejected. The byte-identical check re-synthesizes the accepted spec and
+compares every data file (a second full slot build would double the test's time). The ladder scripts also run on the
+real seed's layout (the fixture: no test.csv, no image column)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 from sandmle.data_contracts import check_environment
 
 from sandmle_core.agents.checks import leakage_checks
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.layout import Corpus, hash_files, read_environment
+from sandmle_core.modalities.image.multilabel import ANNOTATIONS, polyline
 from sandmle_core.modalities.image.synthesizer import synthesize
 from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
 from sandmle_core.seeds import seed_refs
@@ -59,7 +63,11 @@ def test_the_ranzcr_slot_is_accepted_with_a_scored_subset(built):
     train, test = pd.read_csv(t / "public" / "train.csv"), pd.read_csv(t / "public" / "test.csv")
     assert list(train.columns) == ["StudyInstanceUID", "image", *labels, "PatientID"]
     assert list(test.columns) == ["StudyInstanceUID", "image"]
-    assert all(p == f"images/{i}.png" for p, i in zip(test["image"], test["StudyInstanceUID"], strict=True))
+    assert all(p == f"test/{i}.jpg" for p, i in zip(test["image"], test["StudyInstanceUID"], strict=True))
+    assert all(p == f"train/{i}.jpg" for p, i in zip(train["image"], train["StudyInstanceUID"], strict=True))
+    assert not (t / "public" / "images").exists()
+    assert sorted(p.name for p in (t / "public" / "test").iterdir()) == sorted(f"{i}.jpg" for i in test.iloc[:, 0])
+    assert (t / "public" / "train" / train["image"].iloc[0].split("/")[1]).read_bytes()[:2] == b"\xff\xd8"  # JPEG
     assert set(train[labels].stack().unique()) == {0, 1} and (train[labels].sum() >= 2).all()
     assert (train[labels].sum(axis=1) >= 2).any()  # several findings per image happen
     answers = pd.read_csv(t / "private" / "answers.csv")
@@ -68,6 +76,7 @@ def test_the_ranzcr_slot_is_accepted_with_a_scored_subset(built):
     description = (env_dir / "description.md").read_text()
     assert "`PatientID`" in description and f"`{labels[-1]}`" in description and "neither scored" in description
     assert "findings visible in the image" in description
+    assert "`train_annotations.csv`" in description and "training images only" in description
     checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
     assert checks["ladder_order_kept"]["passed"] and checks["label_cardinality_in_range"]["passed"]
     th = read_environment(env_dir).config.sandmle.thresholds
@@ -93,6 +102,43 @@ def test_patients_group_images_without_leaking_labels(built):
     assert checks["no_single_feature_oracle"]["passed"], checks["no_single_feature_oracle"]
 
 
+def test_polyline_is_in_pixels_inside_the_image():
+    # the renderer's frame is [-1, 1]; pixel i of an S-pixel row covers [-1 + 2i/S, -1 + 2(i+1)/S)
+    curve = np.array([[-0.97, -0.97], [-0.96, -0.96], [-0.03, 0.47], [0.97, 0.03], [1.4, 0.0]])
+    assert polyline(curve, 32) == [[0, 0], [15, 23], [31, 16]]  # repeats and out-of-frame points dropped
+
+
+def test_annotations_trace_the_drawn_curves_of_training_images(built):
+    out, result = built
+    env_dir = Corpus(out).env_dir(result.env_id)
+    spec = _spec(env_dir)
+    public = env_dir / "prepared" / "public"
+    train = pd.read_csv(public / "train.csv", dtype={"StudyInstanceUID": str})
+    test = pd.read_csv(public / "test.csv", dtype={"StudyInstanceUID": str})
+    notes = pd.read_csv(public / ANNOTATIONS, dtype={"StudyInstanceUID": str})
+    assert list(notes.columns) == ["StudyInstanceUID", "label", "data"]
+    assert set(notes["StudyInstanceUID"]) <= set(train["StudyInstanceUID"])
+    assert not set(notes["StudyInstanceUID"]) & set(test["StudyInstanceUID"])
+    annotated = notes["StudyInstanceUID"].nunique()
+    assert 0.15 * len(train) < annotated < 0.7 * len(train)  # a subset of the training images, as in ranzcr
+    assert set(notes["label"]) <= set(spec.target.columns) and notes["label"].nunique() >= 3
+    published = train.set_index("StudyInstanceUID")
+    size = spec.rule.image_size
+    lift = []
+    for uid, label, data in notes.itertuples(index=False):
+        assert published.loc[uid, label] == 1  # the label names a finding train.csv gives the image
+        points = np.array(json.loads(data))
+        assert points.ndim == 2 and points.shape[1] == 2 and len(points) >= 2
+        assert points.min() >= 0 and points.max() < size
+        pixels = np.asarray(Image.open(public / "train" / f"{uid}.jpg"), dtype=float) / 255.0
+        lift.append(pixels[points[:, 1], points[:, 0]].mean() - np.median(pixels))  # data is [x, y]
+    # the points lie on the bright curves the renderer drew (faint ones excepted): well above the image's median
+    assert np.median(lift) > 0.1, np.quantile(lift, [0.1, 0.5, 0.9])
+    # images of one finding are not always annotated: some training images with a finding have no line for it
+    shown = {(u, c) for u in train["StudyInstanceUID"] for c in spec.target.columns if published.loc[u, c] == 1}
+    assert len(notes) < len(shown)
+
+
 def test_contracts_hold_and_planted_faults_are_rejected(built, tmp_path):
     out, result = built
     copy = clean_copy(out, result.env_id, tmp_path)  # every contract met on the built environment
@@ -108,12 +154,51 @@ def test_contracts_hold_and_planted_faults_are_rejected(built, tmp_path):
     # test images whose names carry a label
     leaky = test.merge(answers[[spec.grading.id_column, label]])
     for i, row in leaky.iterrows():
-        new = row["image"].replace(".png", f"_{row[label]}.png")
+        new = row["image"].replace(".jpg", f"_{row[label]}.jpg")
         (folder.public / row["image"]).rename(folder.public / new)
         leaky.loc[i, "image"] = new
     leaky.drop(columns=[label]).to_csv(folder.test, index=False)
     checks = {c.name: c for c in leakage_checks(spec, copy)}
     assert not checks["media_files_hide_label"].passed, checks["media_files_hide_label"]
+
+
+def test_an_annotation_of_a_test_image_is_rejected(built, tmp_path):
+    out, result = built
+    copy = clean_copy(out, result.env_id, tmp_path)
+    spec = _spec(copy)
+    folder = EnvFolder(copy)
+    assert {c.name: c for c in leakage_checks(spec, copy)}["annotations_name_training_images_only"].passed
+    id_col = spec.grading.id_column
+    notes = pd.read_csv(folder.public / ANNOTATIONS, dtype={id_col: str})
+    test_id = pd.read_csv(folder.test, dtype={id_col: str})[id_col].iloc[0]
+    leaked = notes.iloc[[0]].assign(**{id_col: test_id})  # a test image's drawn line, published as training data
+    pd.concat([notes, leaked]).sort_values(id_col, kind="stable").to_csv(folder.public / ANNOTATIONS, index=False)
+    failed = {(r["artifact"], r["expectation"].lower().replace("_", "")) for r in check_environment(copy)
+              if not r["success"]}
+    assert ("prepared/public/train_annotations.csv", "expectcolumnvaluestonotbeinset") in failed, failed
+    assert ("prepared/public/train_annotations.csv", "expectcolumnvaluestobeinset") in failed, failed
+    check = {c.name: c for c in leakage_checks(spec, copy)}["annotations_name_training_images_only"]
+    assert not check.passed and check.figure == 1 and test_id in check.detail
+
+
+def test_the_ladder_runs_on_the_real_seed_layout(tmp_path):
+    """The real ranzcr layout has no test.csv and no image column: the scripts read the test ids from the sample
+    submission and the images from train/ and test/ by id, and every level writes a gradable submission."""
+    from sandmle_core.agents.offline.developer import run_ladder_scripts
+    from sandmle_core.grading import grade_submission
+    from sandmle_core.ladder import ladder_for
+    from sandmle_core.ladder.configs import config_from_profile
+    from sandmle_core.profile import profile_seed
+    from sandmle_core.seeds import load_seed
+
+    paths = write_competition(RANZCR, tmp_path / "mlebench", "split")
+    seed = load_seed(tmp_path / "mlebench" / "competitions" / RANZCR, data_dir=paths["data"])
+    assert not (seed.public_dir / "test.csv").exists() and (seed.public_dir / ANNOTATIONS).is_file()
+    profile = profile_seed(seed)
+    runs, _, _, _ = run_ladder_scripts(ladder_for(config_from_profile(profile)), seed.public_dir,
+                                       seed.read_answers(), lambda s, a: grade_submission(s, a, profile.grading),
+                                       seeds=(0,))
+    assert len(runs) == 6 and all(r.score is not None and 0.0 <= r.score <= 1.0 for r in runs), runs
 
 
 def test_the_data_rebuild_byte_identical(built, tmp_path):

@@ -122,3 +122,49 @@ def test_the_verifier_rejects_a_test_image_copied_from_training(tmp_path):
     copied.write_bytes((folder.public / train["image"].iloc[0]).read_bytes())
     check = distinct_images_check(spec, folder)
     assert not check.passed and check.figure == 1 and copied.name in check.detail, check
+
+
+def _folders_of(built: dict[str, list], tmp_path) -> dict[str, object]:
+    """Each domain's images copied into a folder of its own (as alike_environments reads folders)."""
+    out = {}
+    for domain, files in built.items():
+        folder = tmp_path / domain
+        folder.mkdir()
+        for f in files:
+            (folder / f.name).write_bytes(f.read_bytes())
+        out[domain] = folder
+    return out
+
+
+def test_environments_of_one_build_are_compared_and_a_look_alike_pair_is_named(built, tmp_path):
+    folders = _folders_of(built, tmp_path)
+    apart = variety.alike_environments(folders)
+    assert apart["environments"] == 3 and apart["alike"] == [], apart
+    assert apart["between_min"] > variety.ALIKE_FACTOR * apart["halves_max"]
+    # a fourth "environment" that is the solar panels again under fresh pixel noise: alike, and named
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    rng = np.random.default_rng(5)
+    for f in built["solar_pv"]:
+        with Image.open(f) as im:
+            pixels = np.asarray(im, dtype=np.float64)
+        Image.fromarray(np.clip(pixels + rng.normal(0.0, 4.0, pixels.shape), 0, 255).astype(np.uint8)).save(
+            twin / f.name)
+    found = variety.alike_environments({**folders, "twin": twin})
+    assert [pair[:2] for pair in found["alike"]] == [["solar_pv", "twin"]], found
+    assert found["closest"][:2] == ["solar_pv", "twin"]
+
+
+def test_images_shipped_in_zips_are_compared_like_loose_ones(built, tmp_path):
+    import zipfile
+
+    folders = _folders_of(built, tmp_path)
+    zipped = tmp_path / "zipped"
+    zipped.mkdir()
+    with zipfile.ZipFile(zipped / "train.zip", "w") as zf:  # the solar panels again, as mle-bench zips them
+        for f in built["solar_pv"]:
+            zf.writestr(f"train/{f.name}", f.read_bytes())
+    found = variety.alike_environments({"loose": folders["solar_pv"], "zipped": zipped,
+                                        "leaf": folders["crop_yield"]})
+    assert found["environments"] == 3
+    assert [pair[:3] for pair in found["alike"]] == [["loose", "zipped", 0.0]], found

@@ -203,3 +203,26 @@ def test_unknown_backend_and_bad_workspace_are_typed_errors(tmp_path: Path) -> N
     with Workspace.create() as ws, pytest.raises(SandboxError, match="inside the workspace"):
         ws.write("../escape.txt", "x")
     assert os.path.exists(tmp_path)
+
+
+def test_a_venv_reached_through_a_symlink_keeps_its_packages_inside(tmp_path: Path) -> None:
+    """`.venv -> /somewhere/else`: the sandboxed interpreter must still find its site-packages (it looks for
+    pyvenv.cfg next to the bin/ it was started from, so that path is bound too)."""
+    import subprocess
+    import sys
+
+    if sys.prefix == sys.base_prefix:
+        pytest.skip("the suite does not run in a virtualenv")
+    link = tmp_path / "linked-venv"
+    link.symlink_to(os.path.realpath(sys.prefix), target_is_directory=True)
+    code = ("import pathlib, tempfile\n"
+            "from sandmle_core.sandbox import Limits, Workspace, get_sandbox\n"
+            "public = pathlib.Path(tempfile.mkdtemp()) / 'public'\npublic.mkdir()\n"
+            "with Workspace.create(public, files={'s.py': 'import pandas, sklearn'}) as ws:\n"
+            "    r = get_sandbox().run_python('s.py', ws, Limits(wall_seconds=60, cpu_seconds=60, memory_mb=1024,"
+            " max_processes=64))\n"
+            "print('OK' if r.ok else 'FAILED ' + r.stderr_tail[-300:])\n")
+    repo = Path(__file__).resolve().parents[3]
+    out = subprocess.run([str(link / "bin" / "python"), "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(repo)}, cwd=tmp_path)
+    assert out.stdout.strip() == "OK", (out.stdout, out.stderr[-2000:])

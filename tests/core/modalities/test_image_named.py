@@ -1,0 +1,58 @@
+"""The labels-in-names layout (`image/named.py`) on its own: read from a seed's listing, written and listed back in
+both containers and schemes, byte-identical on a rewrite, and a leaky test name lined up with its answer's id."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sandmle_core.modalities.image.named import (
+    NameLayout,
+    file_name,
+    label_of,
+    layout_of,
+    read_listing,
+    write_named,
+)
+from sandmle_core.modalities.image.named import (
+    test_id_of as id_of_test_name,
+)
+
+
+def _pixels(seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 256, (32, 32), dtype=np.uint8)
+
+
+def test_the_layout_is_read_from_the_seed_listing():
+    layout = layout_of(["train.zip!train/dog.0.jpg", "train.zip!train/cat.0.jpg"], ["test.zip!test/1.jpg"],
+                       ["dog", "cat"])
+    assert layout == NameLayout(scheme="prefix", words=("cat", "dog"), container="zip", image_format="jpeg")
+    folder = layout_of(["train/0_a.png", "train/1_b.png"], ["test/x1.png"], ["a", "b"])
+    assert (folder.scheme, folder.container, folder.image_format, folder.numeric_ids) == (
+        "suffix", "folder", "png", False)
+
+
+@pytest.mark.parametrize(("scheme", "container", "fmt"), [("prefix", "zip", "jpeg"), ("suffix", "folder", "png"),
+                                                          ("prefix", "folder", "jpeg"), ("suffix", "zip", "png")])
+def test_written_images_list_back_with_their_labels_and_rewrite_identically(tmp_path, scheme, container, fmt):
+    layout = NameLayout(scheme=scheme, words=("rock", "ore"), container=container, image_format=fmt)
+    train = [(file_name(layout, w, n), _pixels(3 * n + len(w))) for w in layout.words for n in range(3)]
+    test = [(f"{i}{layout.extension}", _pixels(100 + i)) for i in range(1, 5)]
+    write_named(layout, tmp_path, {"train": train, "test": test})
+    listed_train, listed_test = read_listing(layout, tmp_path, ("0", "1"))
+    assert sorted(zip(listed_train["word"], listed_train["label"], strict=True)) == sorted(
+        [("rock", "0")] * 3 + [("ore", "1")] * 3)
+    assert sorted(listed_test["id"].astype(int)) == [1, 2, 3, 4]
+    first = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+    write_named(layout, tmp_path, {"train": train, "test": test})
+    again = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+    assert first == again  # fixed JPEG quality, fixed zip dates: the same pixels give the same bytes
+
+
+def test_names_parse_per_scheme_and_a_leaky_test_name_keeps_its_id():
+    prefix = NameLayout(scheme="prefix", words=("cat", "dog"), container="zip", image_format="jpeg")
+    suffix = prefix.model_copy(update={"scheme": "suffix"})
+    assert label_of(prefix, "train/dog.12.jpg") == "dog" and label_of(prefix, "test/12.jpg") is None
+    assert label_of(suffix, "train/12_dog.jpg") == "dog" and label_of(suffix, "test/12.jpg") is None
+    assert id_of_test_name(prefix, "test/7.jpg") == "7" and id_of_test_name(prefix, "test/dog.7.jpg") == "7"
+    assert id_of_test_name(suffix, "test/7_1.jpg") == "7"
