@@ -39,6 +39,8 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "image_metadata": (None, "siim-isic-melanoma-classification"),  # images + a metadata table
     "image_breeds": (None, "dog-breed-identification"),  # one probability column per class, 120 classes
     "image_binary": (None, "aerial-cactus-identification"),  # one probability column, ids naming zipped JPEGs
+    # issue 15: multi-target regression (two targets, mean column-wise RMSLE, ids restarting at 1 in each file)
+    "tabular_multitarget": (None, "nomad2018-predict-transparent-conductors"),
 }
 ACCEPT_SHARE = 0.9
 TAU_GOAL = 0.8

@@ -19,8 +19,8 @@ import pandas as pd
 
 __all__ = ["FULL_SIZES", "bench_fixture_pairs"]
 
-# competition: (full-scale training items, test items); items are tokens (seq2seq), images, or recordings (mlsp,
-# flattened to one row per recording and species)
+# competition: (full-scale training items, test items); items are tokens (seq2seq), images, recordings (mlsp,
+# flattened to one row per recording and species), or table rows (nomad2018)
 FULL_SIZES: dict[str, tuple[int, int]] = {
     "text-normalization-challenge-english-language": (500_000, 100_000),  # tokens: ~40,000 sentences
     "aptos2019-blindness-detection": (20_000, 4_000),
@@ -28,6 +28,7 @@ FULL_SIZES: dict[str, tuple[int, int]] = {
     "dogs-vs-cats-redux-kernels-edition": (20_000, 4_000),
     "ranzcr-clip-catheter-line-classification": (20_000, 4_000),
     "mlsp-2013-birds": (5_000, 1_000),
+    "nomad2018-predict-transparent-conductors": (20_000, 4_000),  # multi-target regression: rows of two targets
 }
 
 

@@ -1,10 +1,11 @@
 """The data contract of an environment, as plain values: which expectations each artifact must meet.
 
 Every suite is derived from the environment's `TaskSpec` (columns, kinds, levels, nullability, targets, classes,
-grading, sizes) plus the ids of the other artifacts (test ids must be disjoint from train ids, and the sample
-submission and answers must cover exactly the test ids). Expectations are `Expect` values — a great-expectations
-class name, its keyword arguments and one sentence saying why — so this module never imports great-expectations;
-`data_contracts._gx` turns them into GX expectations when a suite is run.
+grading, sizes) plus the ids of the other artifacts (test ids must be disjoint from train ids — unless the rule
+declares the seed's restarting ids, 1..n in each file — and the sample submission and answers must cover exactly the
+test ids). Expectations are `Expect` values — a great-expectations class name, its keyword arguments and one sentence
+saying why — so this module never imports great-expectations; `data_contracts._gx` turns them into GX expectations
+when a suite is run.
 
 Values that name labels (ids, categorical levels, class labels) are compared as text: `prepare_frame` maps them
 through the grader's `label_text`, so 1, 1.0 and "1" are the same label here as they are for the grader.
@@ -144,7 +145,10 @@ def artifact_suites(
     test = [*_layout([id_col, *[c.name for c in spec.columns]], "id and the features, no target"),
             Expect("ExpectTableRowCountToEqual", {"value": spec.n_test}, "as many rows as the spec's n_test"),
             *_ids(id_col), *features]
-    if train_set is not None:
+    if getattr(spec.rule, "ids_restart", False):  # the seed's quirk, declared by the rule: both files count from 1
+        train.append(_counted_ids(id_col, spec.n_train, "train.csv"))
+        test.append(_counted_ids(id_col, spec.n_test, "test.csv"))
+    elif train_set is not None:
         test.append(Expect("ExpectColumnValuesToNotBeInSet", {"column": id_col, "value_set": train_set},
                            "test ids are disjoint from train ids"))
 
@@ -190,6 +194,13 @@ def _layout(columns: list[str], what: str) -> list[Expect]:
 def _ids(id_col: str) -> list[Expect]:
     return [Expect("ExpectColumnValuesToNotBeNull", {"column": id_col}, "every row has an id"),
             Expect("ExpectColumnValuesToBeUnique", {"column": id_col}, "ids are unique")]
+
+
+def _counted_ids(id_col: str, n: int, where: str) -> Expect:
+    """Ids 1..n (with the uniqueness and row-count expectations: exactly those), for a rule whose ids restart."""
+    return Expect("ExpectColumnValuesToBeInSet", {"column": id_col, "value_set": [label_text(i) for i in
+                                                                                  range(1, n + 1)]},
+                  f"{where} counts its rows from 1: train and test ids overlap as the seed's do (declared by the rule)")
 
 
 def _covers_test_ids(id_col: str, test_ids: list[str] | None) -> list[Expect]:
@@ -249,6 +260,10 @@ def _target(spec: TaskSpec, name: str) -> list[Expect]:
     elif spec.task_type == TaskType.MULTICLASS and len(spec.target.columns) > 1:  # one 0/1 column per class
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": [0, 1]},
                           "0 or 1 (one column per class)"))
+    elif declared := next((t for t in getattr(spec.rule, "targets", ()) or () if t.name == name), None):
+        out += _numeric(name, declared.low, declared.high, NUMERIC_DTYPES,  # a multi-target regression's column
+                        "within the target's declared range" + (" (never negative: RMSLE)" if declared.low >= 0
+                                                                 and _log_error(spec) else ""))
     else:
         out += _numeric(name, -FINITE_LIMIT, FINITE_LIMIT, NUMERIC_DTYPES, "a finite number")
     return out
@@ -269,9 +284,15 @@ def _submitted(spec: TaskSpec, name: str) -> list[Expect]:
         classes = list(spec.grading.classes or spec.target.classes or ())
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": classes},
                           "one of the task's classes"))
+    elif _log_error(spec):
+        out += _numeric(name, 0.0, FINITE_LIMIT, NUMERIC_DTYPES, "a finite number >= 0 (RMSLE takes no negative)")
     else:
         out += _numeric(name, -FINITE_LIMIT, FINITE_LIMIT, NUMERIC_DTYPES, "a finite number")
     return out
+
+
+def _log_error(spec: TaskSpec) -> bool:
+    return spec.grading.metric in ("rmsle", "mean_column_rmsle")
 
 
 def _plausible_range(spec: TaskSpec, name: str) -> tuple[float, float]:

@@ -210,7 +210,7 @@ def _task_type(grading: GradingSpec, train: pd.DataFrame, modality: Modality) ->
     if fixed is not None:
         return fixed
     if len(grading.target_columns) > 1:
-        return TaskType.MULTILABEL
+        return TaskType.MULTI_TARGET if METRICS[grading.metric].kind == "value" else TaskType.MULTILABEL
     if grading.metric == "quadratic_weighted_kappa":
         return TaskType.ORDINAL
     kind = METRICS[grading.metric].kind
@@ -252,8 +252,11 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     task_type = TaskType(hinted_type) if hinted_type else _task_type(grading, train, modality)
     target = train[list(labels)]
     balance = cardinality = skew = None
-    one_hot = len(labels) > 1  # one answer column per class or label (plant pathology, jigsaw)
-    if one_hot or task_type == TaskType.MULTILABEL:
+    one_hot = len(labels) > 1 and task_type != TaskType.MULTI_TARGET  # one answer column per class or label
+    if task_type == TaskType.MULTI_TARGET:  # several numbers: the most skewed target speaks for the skew
+        skews = [float(v.skew()) for c in labels if len(v := pd.to_numeric(target[c], errors="coerce").dropna()) > 2]
+        skew = round(max(skews, key=abs), 4) if skews else None
+    elif one_hot or task_type == TaskType.MULTILABEL:
         cardinality = int(train.attrs.get("flattened_labels") or len(grading.target_columns))
         balance = {c: round(float(pd.to_numeric(target[c], errors="coerce").mean()), 4) for c in target.columns}
     elif task_type in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):

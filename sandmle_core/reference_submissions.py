@@ -95,7 +95,8 @@ def _popular_items(cells: pd.Series, metric: str) -> str:
 
 
 def constant_submission(ids: pd.DataFrame | pd.Series, spec: GradingSpec, train_targets: pd.DataFrame) -> pd.DataFrame:
-    """The uninformed submission: the training prior (class shares, majority label, frequent text) or mean.
+    """The uninformed submission: the training prior (class shares, majority label, frequent text) or mean (for
+    RMSLE the mean on the log1p scale).
 
     Args:
         ids: the ids to predict (a frame holding the id column, or a series).
@@ -120,5 +121,9 @@ def constant_submission(ids: pd.DataFrame | pd.Series, spec: GradingSpec, train_
         for target_col, sub_col in zip(spec.target_columns, spec.submission_columns, strict=True):
             values = train_targets[target_col].astype(float)
             values = values[values != runtime.UNSCORED] if kind == "probability" else values
-            out[sub_col] = round(float(values.mean()), 6)
+            if spec.metric in ("rmsle", "mean_column_rmsle") and (values >= 0).all():
+                # the best constant on the metric's own scale: the mean of log1p, mapped back
+                out[sub_col] = round(float(np.expm1(np.log1p(values).mean())), 6)
+            else:
+                out[sub_col] = round(float(values.mean()), 6)
     return out

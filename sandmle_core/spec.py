@@ -33,6 +33,7 @@ class TaskType(StrEnum):
     FORECASTING = "forecasting"
     TRANSDUCTION = "token transduction"  # sequence-to-sequence: one rewritten text per token row
     PER_PIXEL = "per-pixel regression"  # image-to-image reconstruction: one graded row per pixel of a test image
+    MULTI_TARGET = "multi-target regression"  # several numeric target columns per row (nomad2018's two energies)
 
 
 class GradingSpec(BaseModel):
@@ -120,7 +121,12 @@ class ColumnSpec(BaseModel):
 
 
 class TargetSpec(BaseModel):
-    """What is predicted. `columns` are the answer columns (several for multi-label)."""
+    """What is predicted. `columns` are the answer columns (several for multi-label and multi-target regression).
+
+    A multi-target regression names each column's own meaning and unit in `descriptions` and `units` (one entry per
+    column; `description` then says what the columns are together). Both are left out of the serialised form when
+    empty, so the specs of every other task keep their content hash.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -129,6 +135,23 @@ class TargetSpec(BaseModel):
     unit: str | None = None
     classes: tuple[str, ...] | None = Field(default=None, description="class labels; ordered low→high if ordinal")
     positive_class: str | None = None
+    descriptions: tuple[str, ...] = Field(default=(), exclude_if=lambda v: not v)
+    units: tuple[str | None, ...] = Field(default=(), exclude_if=lambda v: not v)
+
+    @model_validator(mode="after")
+    def _per_column(self) -> TargetSpec:
+        for name, values in (("descriptions", self.descriptions), ("units", self.units)):
+            if values and len(values) != len(self.columns):
+                raise ValueError(f"{name} needs one entry per target column ({len(self.columns)}), got {len(values)}")
+        return self
+
+    def column_description(self, column: str) -> str:
+        """The meaning of one target column: its own when the spec names one per column, else the shared one."""
+        return self.descriptions[self.columns.index(column)] if self.descriptions else self.description
+
+    def column_unit(self, column: str) -> str | None:
+        """The unit of one target column (see `column_description`)."""
+        return self.units[self.columns.index(column)] if self.units else self.unit
 
 
 class DomainRef(BaseModel):

@@ -66,4 +66,19 @@ def test_a_fixture_family_gets_its_micro_vs_full_pair_and_goal_row(tmp_path) -> 
     goal = rows[f"micro vs full ladder time, {pair['name']}"]
     assert goal["value"] == pair["total_ratio"] and goal["pass"] is (pair["total_ratio"] >= 20)
     with pytest.raises(ValueError, match="no full size"):
-        bench_fixture_pairs(tmp_path, repeats=1, competitions=("nomad2018-predict-transparent-conductors",))
+        bench_fixture_pairs(tmp_path, repeats=1, competitions=("random-acts-of-pizza",))
+
+
+def test_the_multitarget_fixture_gets_its_micro_vs_full_pair(tmp_path) -> None:
+    from sandmle.bench.shapes import bench_fixture_pairs
+
+    competition = "nomad2018-predict-transparent-conductors"
+    # full_scale 0.05 of 20,000 + 4,000 rows: 1,000 + 200, the same code as the full pair
+    (pair,) = bench_fixture_pairs(tmp_path, repeats=1, full_scale=0.05, full_repeats=1, competitions=(competition,))
+    assert pair["name"].startswith(competition) and "tabular multi-target regression" in pair["name"]
+    assert pair["full_rows"] == 1_000 and pair["micro_rows"] < pair["full_rows"]
+    assert set(pair["levels"]) == set(range(6)) and pair["total_ratio"] > 0
+    levels = pair["levels"]
+    assert all(lv["micro_score"] is not None and lv["full_score"] is not None for lv in levels.values())
+    # mean column-wise RMSLE, lower is better: with 1,000 rows the top level beats the prior by a wide margin
+    assert levels[5]["full_score"] < levels[0]["full_score"]

@@ -187,7 +187,8 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """No public column reproduces the target; description.md holds no answers and none of the rule's numbers."""
     folder = EnvFolder.of(staging)
     train, test = tables_of(spec, folder)  # a labels-in-names environment: its file listing
-    classification = spec.task_type not in (TaskType.REGRESSION, TaskType.FORECASTING, TaskType.PER_PIXEL)
+    classification = spec.task_type not in (TaskType.REGRESSION, TaskType.MULTI_TARGET, TaskType.FORECASTING,
+                                            TaskType.PER_PIXEL)
     features = [c.name for c in spec.columns if c.kind not in (ColumnKind.TEXT, ColumnKind.IMAGE, ColumnKind.AUDIO)]
     extra = [c for c in train.columns if c not in {spec.grading.id_column, *spec.target.columns, *features}]
     # a declared train-only column that test.csv does not carry cannot predict a test row (siim's `diagnosis`

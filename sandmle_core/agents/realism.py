@@ -28,13 +28,15 @@ _SCALE = re.compile(r"(?<![\d.])(\d+)(?:\s*\([^)]*\))?\s*(?:to|–|-)\s*(\d+)(?!
 
 
 def _declared_ranges(spec: TaskSpec) -> dict[str, tuple[float, float]]:
-    """Column → (low, high) the hidden rule declares: numeric features, and a regression target."""
+    """Column → (low, high) the hidden rule declares: numeric features, and the regression target(s)."""
     ranges: dict[str, tuple[float, float]] = {}
     for f in getattr(spec.rule, "features", ()) or ():
         if getattr(f, "kind", None) in ("numeric", "integer") and hasattr(f, "low") and hasattr(f, "high"):
             ranges[f.name] = (float(f.low), float(f.high))
     if spec.task_type == TaskType.REGRESSION and hasattr(spec.rule, "target_low"):
         ranges[spec.target.columns[0]] = (float(spec.rule.target_low), float(spec.rule.target_high))
+    for t in getattr(spec.rule, "targets", ()) or ():  # each target of a multi-target regression
+        ranges[t.name] = (float(t.low), float(t.high))
     return ranges
 
 

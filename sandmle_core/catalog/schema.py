@@ -193,6 +193,8 @@ class Domain(_Frozen):
         key: short slug, part of env ids.
         story: the framing, a template with `{entity}` and `{target}` placeholders.
         features: typed tabular features (at least 8, so schemas can differ between environments of one domain).
+        multitarget: further measured quantities of the same entity, drafted together with the `regression`
+            targets in a multi-target regression task (kept apart so single-target regression drafts are unchanged).
     """
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -206,6 +208,7 @@ class Domain(_Frozen):
     ordinal: tuple[ClassTarget, ...] = ()
     regression: tuple[ValueTarget, ...] = ()
     multilabel: tuple[MultilabelTarget, ...] = ()
+    multitarget: tuple[ValueTarget, ...] = ()
     text: TextVocab | None = None
     image: ImageVocab | None = None
     audio: AudioVocab | None = None
@@ -220,6 +223,10 @@ class Domain(_Frozen):
         names = [f.name for f in self.features]
         if len(set(names)) != len(names):
             raise ValueError(f"domain {self.key!r} repeats feature names")
+        valued = [t.name for t in (*self.regression, *self.multitarget)]
+        if len(set(valued)) != len(valued) or set(valued) & set(names):
+            raise ValueError(f"domain {self.key!r}: regression and multi-target columns must be distinct names, "
+                             "none of them a feature")
         for target in self.binary:
             if len(target.classes) != 2:
                 raise ValueError(f"binary target {target.name!r} of {self.key!r} needs exactly two classes")

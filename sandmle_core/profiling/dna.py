@@ -51,6 +51,7 @@ class TaskDNA(BaseModel):
     n_train: int = 0
     n_test: int = 0
     files: dict[str, Any] = {}
+    ids_restart: bool = False  # train ids are 1..n and test ids 1..m again, so they overlap (nomad2018)
     supported: bool = True
     reason: str | None = None
 

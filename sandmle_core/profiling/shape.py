@@ -43,6 +43,16 @@ def _rewrites_text(train: pd.DataFrame, target: str, roles: dict[str, str]) -> s
     return None
 
 
+def _ids_restart(train: pd.DataFrame | None, test: pd.DataFrame | None, id_column: str) -> bool:
+    """Whether train and test each number their rows 1, 2, 3, ... (nomad2018): the ids of the two overlap."""
+    def counted(frame: pd.DataFrame | None) -> bool:
+        if frame is None or id_column not in frame.columns or not pd.api.types.is_integer_dtype(frame[id_column]):
+            return False
+        return sorted(frame[id_column].tolist()) == list(range(1, len(frame) + 1))
+
+    return counted(train) and counted(test)
+
+
 def _species_count(inv: Inventory) -> int | None:
     """Rows of a class list among the auxiliary text files (mlsp's species_list.txt), for flattened multi-label."""
     for name in inv.text_files:
@@ -159,4 +169,4 @@ def describe_task(*, seed_id: str, inv: Inventory, sample: pd.DataFrame, train: 
                    label_column=label, n_classes=n_classes, classes=classes,
                    column_roles={**({id_column: "id"}), **roles}, train_only_columns=train_only,
                    n_train=0 if train is None else len(train), n_test=len(sample), files=files,
-                   supported=supported, reason=why)
+                   ids_restart=_ids_restart(train, test, id_column), supported=supported, reason=why)

@@ -47,7 +47,8 @@ def hosting_problem(modality: str, task_type: str, n_classes: int | None) -> str
 
     catalog = load_catalog()
     kind = TaskType(task_type)
-    if domains_for(catalog, modality, kind, n_classes if kind != TaskType.REGRESSION else None):
+    if domains_for(catalog, modality, kind, n_classes if kind not in (TaskType.REGRESSION, TaskType.MULTI_TARGET)
+                   else None):
         return None
     kit = get_kit(modality)
     hosted = [t.value for t in TaskType if any(kit.hosts(d, t, 2) for d in catalog.domains)]

@@ -272,7 +272,9 @@ class ClaudeStrategist:
         """
         self.session.transcript.set_context(slot=slot_key(seed_id, rng_seed, index), attempt=attempt)
         scaffold = self.offline.draft_spec(seed_id, profile, index, rng_seed, attempt=attempt, difficulty=difficulty)
-        if isinstance(scaffold.rule, TabularRule):  # Claude designs structural causal models; others: framing
+        # Claude designs the structural causal models of single-target tabular tasks; others (multi-target
+        # regression included, whose tied targets its proposal schema cannot state): a framing of the offline draft
+        if isinstance(scaffold.rule, TabularRule) and not scaffold.rule.targets:
             plan = _Plan(self._ask_tabular(scaffold, profile, scaffold.challenges), scaffold.challenges)
         else:
             plan = _Plan(self._ask_framing(scaffold), scaffold.challenges)

@@ -59,7 +59,8 @@ def _challenges(profile: TaskProfile, rng: np.random.Generator, difficulty: floa
         own.append(Challenge.CLASS_IMBALANCE)
     if any(abs(getattr(f, "skewness", 0.0) or 0.0) > 1.0 for f in numeric):
         own.append(Challenge.OUTLIERS)
-    if profile.task_type in (TaskType.REGRESSION, TaskType.FORECASTING) and abs(profile.target_skewness or 0) > 1:
+    if profile.task_type in (TaskType.REGRESSION, TaskType.MULTI_TARGET, TaskType.FORECASTING) and abs(
+            profile.target_skewness or 0) > 1:
         own.append(Challenge.SKEWED_TARGET)
     kit = get_kit(profile.modality)
     own += kit.seed_challenges(profile)
@@ -100,7 +101,8 @@ class OfflineStrategist:
             SpecError: when no catalog domain can host the seed's task.
         """
         kit = get_kit(profile.modality)
-        n_classes = profile.label_cardinality if profile.task_type != TaskType.REGRESSION else None
+        n_classes = profile.label_cardinality if profile.task_type not in (TaskType.REGRESSION,
+                                                                            TaskType.MULTI_TARGET) else None
         domains = domains_for(load_catalog(), profile.modality, profile.task_type, n_classes)
         if not domains:
             raise SpecError(f"no catalog domain hosts a {profile.modality} {profile.task_type} task")

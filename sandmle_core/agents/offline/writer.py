@@ -39,11 +39,14 @@ _TASK_WORDS = {
     TaskType.FORECASTING: "a time-series forecasting task",
     TaskType.TRANSDUCTION: "a sequence-to-sequence task (text normalization: each written token's spoken form)",
     TaskType.PER_PIXEL: "an image-to-image reconstruction task graded per pixel",
+    TaskType.MULTI_TARGET: "a multi-target regression task (several numbers to predict per row)",
 }
 
 
 def _column_rows(spec: TaskSpec) -> list[str]:
-    rows = [f"| `{spec.grading.id_column}` | identifier | | Unique row identifier. |"]
+    restart = getattr(spec.rule, "ids_restart", False)  # the seed's ids count from 1 in each file
+    rows = [f"| `{spec.grading.id_column}` | identifier | | "
+            f"{'Row identifier, counted from 1 in each file.' if restart else 'Unique row identifier.'} |"]
     for col in spec.columns:
         kind = _KIND_WORDS[col.kind]
         if col.levels:
@@ -52,7 +55,8 @@ def _column_rows(spec: TaskSpec) -> list[str]:
         missing = " May be missing." if col.nullable else ""
         rows.append(f"| `{col.name}` | {kind} | {col.unit or ''} | {col.description}{missing} |")
     for target in spec.target.columns:
-        rows.append(f"| `{target}` | target (train only) | {spec.target.unit or ''} | {spec.target.description} |")
+        rows.append(f"| `{target}` | target (train only) | {spec.target.column_unit(target) or ''} | "
+                    f"{spec.target.column_description(target)} |")
     return rows
 
 
@@ -66,8 +70,14 @@ def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
         what = "the predicted probability (between 0 and 1) that the label is positive, per label column"
     elif metric.kind == "label":
         what = "the predicted label, one of: " + ", ".join(f"`{c}`" for c in (g.classes or ()))
+    elif spec.target.units:  # several targets, each in its own unit
+        what = "the predicted value of each target, in its unit (" + ", ".join(
+            f"`{c}` in {u}" if u else f"`{c}`" for c, u in zip(g.submission_columns, spec.target.units, strict=False)
+        ) + ")"
     else:
         what = f"the predicted value{f' in {spec.target.unit}' if spec.target.unit else ''}"
+    if g.metric in ("rmsle", "mean_column_rmsle"):
+        what += "; every value must be 0 or more"
     example = sample.head(3).to_csv(index=False).strip()
     rows = "one row per id of `test.csv`"
     if getattr(spec.rule, "names", None) is not None:  # labels in file names: no test.csv, the images name the ids
@@ -86,11 +96,16 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
     """The whole description.md of an environment."""
     metric = get_metric(spec.grading.metric)
     direction = "lower is better" if metric.lower_is_better else "higher is better"
+    several = spec.task_type == TaskType.MULTI_TARGET
     files = [
-        f"- `train.csv` — {spec.n_train} rows: the id, the feature columns and the target.",
-        f"- `test.csv` — {spec.n_test} rows: the id and the feature columns, without the target.",
+        f"- `train.csv` — {spec.n_train} rows: the id, the feature columns and the target{'s' if several else ''}.",
+        f"- `test.csv` — {spec.n_test} rows: the id and the feature columns, without the target"
+        f"{'s' if several else ''}.",
         "- `sample_submission.csv` — a valid submission in the expected format (an uninformed baseline).",
     ]
+    if getattr(spec.rule, "ids_restart", False):
+        files.append("- Ids count rows from 1 in `train.csv` and again from 1 in `test.csv`, so the same id names "
+                     "different rows in the two files: join a submission to `test.csv` only.")
     kit = get_kit(spec.modality)
     files = kit.data_files(spec, files)
     described = spec.target.description.strip().rstrip(".")
@@ -98,6 +113,11 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         target_text = f"`{spec.target.columns[0]}` is {described[0].lower()}{described[1:]}, else 0."
     elif spec.task_type == TaskType.MULTILABEL:
         target_text = f"Each target column is 1 when it applies ({described}), else 0."
+    elif several:
+        parts = [f"`{c}` is {_lower(spec.target.column_description(c))}"
+                 + (f", in {spec.target.column_unit(c)}" if spec.target.column_unit(c) else "")
+                 for c in spec.target.columns]
+        target_text = "Each row has " + _count_word(len(parts)) + " targets: " + "; ".join(parts) + "."
     else:
         unit = f", in {spec.target.unit}" if spec.target.unit else ""
         target_text = f"The target is {described[0].lower()}{described[1:]}{unit}."
@@ -122,7 +142,7 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         "## Overview",
         spec.story.strip(),
         f"Each {'example' if named else 'row'} is {row}, and this is {task_words}: predict "
-        f"{', '.join(f'`{t}`' for t in spec.target.columns)} for {rows_of}. {target_text}",
+        f"{_listed(spec)} for {rows_of}. {target_text}",
         "## Data",
         "### Files",
         "\n".join(files),
@@ -137,6 +157,23 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         _submission_text(spec, sample_submission),
     ]
     return "\n\n".join(sections).rstrip() + "\n"
+
+
+def _listed(spec: TaskSpec) -> str:
+    """The target columns as a sentence names them: `a`, `b` (labels, classes) or `a` and `b` (numbers)."""
+    names = [f"`{t}`" for t in spec.target.columns]
+    if spec.task_type == TaskType.MULTI_TARGET:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names)
+
+
+def _lower(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def _count_word(n: int) -> str:
+    return {2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
 
 
 class OfflineWriter:

@@ -1,6 +1,8 @@
-"""The tabular modality: binary, multi-class, ordinal, regression and multi-label tasks over typed feature tables.
+"""The tabular modality: binary, multi-class, ordinal, regression, multi-label and multi-target regression tasks over
+typed feature tables.
 
-`rule` holds the hidden structural causal model (`TabularRule`), `drafter` draws it from a catalog domain,
+`rule` holds the hidden structural causal model (`TabularRule`), `drafter` draws it from a catalog domain
+(`multitarget` drafts the targets of a multi-target regression),
 `sampling` evaluates it (shared by the drafter's calibration and the synthesizer), `synthesizer` writes the data
 files and `ladder` the solution scripts. `KIT` is what the registry sees.
 
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sandmle_core.modalities.base import ModalityKit
-from sandmle_core.modalities.tabular import drafter, ladder, synthesizer
+from sandmle_core.modalities.tabular import drafter, ladder, multitarget, synthesizer
 from sandmle_core.modalities.tabular.rule import TabularRule
 from sandmle_core.spec import Challenge, Modality, TaskType
 
@@ -41,6 +43,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
         return bool(domain.regression)
     if task_type == TaskType.MULTILABEL:
         return bool(domain.multilabel)
+    if task_type == TaskType.MULTI_TARGET:
+        return multitarget.hosts_multitarget(domain)
     return False
 
 

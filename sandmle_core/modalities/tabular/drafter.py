@@ -1,9 +1,10 @@
 """Drafting a tabular environment: the seed's Task DNA moved into a catalog domain, and its hidden SCM.
 
 `draft` picks typed features (keeping the seed's mix of numeric and categorical columns), a target of the seed's task
-type, and draws the hidden structural causal model (`TabularRule`) — latents, loadings, terms, noise — from the
-slot's rng, calibrating it on a reference sample so the signal has unit variance and the classes have the drafted
-priors. The Claude strategist reuses `calibrate` for the rules it designs.
+type (several numeric ones for a multi-target regression, drafted by `multitarget`), and draws the hidden structural
+causal model (`TabularRule`) — latents, loadings, terms, noise — from the slot's rng, calibrating it on a reference
+sample so the signal has unit variance and the classes have the drafted priors. The Claude strategist reuses
+`calibrate` for the rules it designs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from sandmle_core.catalog.schema import ClassTarget, FeatureTemplate
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range, headline
+from sandmle_core.modalities.tabular import multitarget
 from sandmle_core.modalities.tabular.rule import FeatureRule, TabularRule, Term
 from sandmle_core.modalities.tabular.sampling import evaluate, raw_signal, round4, sample_clean, sigmoid, softmax
 from sandmle_core.slots import stream
@@ -209,8 +211,10 @@ def draft(ctx: DraftContext) -> Draft:
                       round4(rng.uniform(0.01, 0.03)) if t.name in with_outliers else 0.0)
         for t in templates
     ]
-    _, target, outputs = _target(ctx)
     task = dna.task_type
+    if task == TaskType.MULTI_TARGET:
+        return _draft_multitarget(ctx, features, templates)
+    _, target, outputs = _target(ctx)
     terms = _terms(ctx, features, outputs)
     target_template = next((t for t in ctx.domain.regression if t.name == target.columns[0]), None)
     skewed = Challenge.SKEWED_TARGET in ctx.challenges and target_template is not None and target_template.low > 0
@@ -228,8 +232,35 @@ def draft(ctx: DraftContext) -> Draft:
     )
     k = len(target.classes) if target.classes else 2
     rule = calibrate(rule, ctx, task, k)
+    columns = _columns(features, templates)
+    return Draft(id_column=_id_column(ctx, columns), columns=columns, target=target, rule=rule,
+                 title=f"{ctx.domain.title}: {headline('predict ' + _title_phrase(target.description))}")
+
+
+def _draft_multitarget(ctx: DraftContext, features: list[FeatureRule], templates: list[FeatureTemplate]) -> Draft:
+    """A multi-target regression: one calibrated signal output per target column, the outputs tied together
+    (`multitarget`), each mapped into its own unit with its own noise."""
+    rng = ctx.rng
+    base_noise = 0.25 + 0.9 * ctx.difficulty + rng.uniform(0, 0.1)
+    target, targets = multitarget.draft_targets(ctx, base_noise)
+    terms, noise_share = multitarget.share_weights(_terms(ctx, features, len(targets)), rng)
+    n_latent = len(features[0].loadings)
+    rule = TabularRule(
+        n_latent=n_latent, features=tuple(features), terms=tuple(terms), outputs=len(targets),
+        center=(0.0,) * len(targets), scale=(1.0,) * len(targets), bias=(0.0,) * len(targets),
+        noise_sd=round4(base_noise), targets=targets, noise_share=noise_share,
+        test_shift=round4(rng.uniform(0.3, 0.6)) if Challenge.TRAIN_TEST_SHIFT in ctx.challenges else 0.0,
+        ids_restart=multitarget.ids_restart(ctx),
+    )
+    rule = calibrate(rule, ctx, TaskType.MULTI_TARGET, 2)
+    columns = _columns(features, templates)
+    return Draft(id_column=_id_column(ctx, columns), columns=columns, target=target, rule=rule,
+                 title=multitarget.title_of(ctx.domain.title, target.descriptions, _title_phrase))
+
+
+def _columns(features: list[FeatureRule], templates: list[FeatureTemplate]) -> tuple[ColumnSpec, ...]:
     by_name = {t.name: t for t in templates}
-    columns = tuple(
+    return tuple(
         ColumnSpec(
             name=f.name,
             kind={"numeric": ColumnKind.NUMERIC, "integer": ColumnKind.INTEGER,
@@ -241,10 +272,11 @@ def draft(ctx: DraftContext) -> Draft:
         )
         for f in features
     )
+
+
+def _id_column(ctx: DraftContext, columns: tuple[ColumnSpec, ...]) -> str:
     entity = ctx.domain.entity.split()[-1].lower()
-    id_column = f"{entity}_id" if f"{entity}_id" not in {c.name for c in columns} else "row_id"
-    return Draft(id_column=id_column, columns=columns, target=target, rule=rule,
-                 title=f"{ctx.domain.title}: {headline('predict ' + _title_phrase(target.description))}")
+    return f"{entity}_id" if f"{entity}_id" not in {c.name for c in columns} else "row_id"
 
 
 def _title_phrase(description: str) -> str:

@@ -5,16 +5,18 @@ own noise, `u = (loadings · z + noise · e) / norm`; what the agent sees is `u`
 (linearly or through an exponential for skewed features), rounded, and then damaged by missingness and outliers.
 The target is computed from the CLEAN values through `terms` (linear, square, hinge, sine, interaction and
 categorical level effects), calibrated at draft time (`scale`, `bias`) so the signal has unit variance and the
-classes have the drafted priors, plus noise. The agent never sees this model; config.yaml stores it.
+classes have the drafted priors, plus noise. A multi-target regression has one signal output per target column
+(`targets`): the outputs share the latents, the features and part of their term weights, so the targets are
+correlated as measurements of one entity are. The agent never sees this model; config.yaml stores it.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["FeatureRule", "TabularRule", "Term"]
+__all__ = ["FeatureRule", "TabularRule", "TargetRule", "Term"]
 
 
 class _Frozen(BaseModel):
@@ -65,6 +67,23 @@ class Term(_Frozen):
     knot: float = 0.0
 
 
+class TargetRule(_Frozen):
+    """How one target column of a multi-target regression maps its signal output into its unit.
+
+    The value is `mid + half * (signal + noise)` on the target's scale, clipped to [low, high] and rounded to
+    `decimals`; on the log1p scale (`log1p`, for targets graded by RMSLE) mid and half span log1p(low)..log1p(high),
+    so the value is never negative and its error is multiplicative, as RMSLE measures it. `noise_sd` is the
+    target's own noise in signal units (the difficulty knob the strategist drafts and the verifier's repairs move).
+    """
+
+    name: str
+    low: float
+    high: float
+    decimals: int = 2
+    noise_sd: float = Field(ge=0.0)
+    log1p: bool = False
+
+
 class TabularRule(_Frozen):
     """The whole hidden model of a tabular environment.
 
@@ -79,6 +98,11 @@ class TabularRule(_Frozen):
         target_low, target_high, log_target: how a regression signal maps into the target's unit.
         label_noise: share of labels replaced at random.
         test_shift: shift of the first latent's mean for the test rows (train/test shift).
+        targets: a multi-target regression's per-column mappings, one per output (empty for every other task).
+        noise_share: the part of the target noise the targets of a multi-target regression share (their noise is
+            correlated as well as their signal).
+        ids_restart: ids are 1, 2, 3, ... in train.csv and again from 1 in test.csv, so train and test ids overlap
+            (the seed's own quirk, kept: nomad2018 numbers its crystals that way).
     """
 
     kind: Literal["tabular"] = "tabular"
@@ -98,3 +122,14 @@ class TabularRule(_Frozen):
     log_target: bool = False
     label_noise: float = 0.0
     test_shift: float = 0.0
+    # left out of the serialised form when unused, so the specs of every other tabular task keep their content hash
+    targets: tuple[TargetRule, ...] = Field(default=(), exclude_if=lambda v: not v)
+    noise_share: float = Field(default=0.0, ge=0.0, le=1.0, exclude_if=lambda v: not v)
+    ids_restart: bool = Field(default=False, exclude_if=lambda v: not v)
+
+    @model_validator(mode="after")
+    def _one_target_per_output(self) -> TabularRule:
+        if self.targets and len(self.targets) != self.outputs:
+            raise ValueError(f"a multi-target rule needs one target per output ({self.outputs}), "
+                             f"got {len(self.targets)}")
+        return self

@@ -1,0 +1,124 @@
+"""The nomad2018 fixture (multi-target regression) through the build flow: its environments are accepted and keep the
+seed's DNA (tabular, multi-target regression, mean column-wise RMSLE, two target columns, ids counting from 1 in
+both files), meet their great-expectations contract, rebuild byte-identical, and planted faults are rejected: the
+answers copied into the public sample submission, and a grader that ignores the ids. Both exports hold (the
+shared shape checks). K=2 here (the suite's time budget); the K=10 figure is in the README."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+
+from sandmle_core.agents.base import LadderRun
+from sandmle_core.agents.checks import grader_checks
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.grading import grade_submission
+from sandmle_core.layout import Corpus, hash_files, read_environment
+from sandmle_core.records import read_manifest
+from sandmle_core.seeds import seed_refs
+from sandmle_core.taskspec import TaskSpec
+from tests.fixtures.mlebench import EXPECTED, write_competition
+from tests.fixtures.rebuild import clean_copy, first_accepted, rebuild_slot
+from tests.fixtures.shape_checks import assert_exports_hold, assert_grader_ignoring_ids_is_rejected
+
+pytestmark = pytest.mark.slow
+COMP, K, RNG = "nomad2018-predict-transparent-conductors", 2, 5
+
+
+@pytest.fixture(scope="module")
+def built(prefect_api, tmp_path_factory):
+    from sandmle.flows.build_corpus import build_corpus
+
+    root = tmp_path_factory.mktemp("nomad-flow")
+    paths = write_competition(COMP, root / "mlebench", "split")
+    ref = seed_refs([str(root / "mlebench" / "competitions" / COMP)], data_dir=paths["data"])[0]
+    out = root / "corpus"
+    state = build_corpus(seeds=[ref], out=str(out), per_seed=K, rng_seed=RNG, workers=1, contracts=True,
+                         return_state=True)
+    assert state.is_completed(), state.message
+    return ref, out
+
+
+def _accepted(out):
+    rows = read_manifest(Corpus(out)).to_pylist()
+    return [Corpus(out).env_dir(r["env_id"]) for r in rows if r["status"] == "accepted"], rows
+
+
+def test_environments_are_accepted_and_keep_the_dna(built):
+    _, out = built
+    accepted, rows = _accepted(out)
+    assert len(accepted) >= K - 1, rows
+    want = EXPECTED[COMP]
+    for env_dir in accepted:
+        block = yaml.safe_load((env_dir / "config.yaml").read_text())["sandmle"]
+        spec = TaskSpec.model_validate(block["spec"])
+        assert (spec.modality.value, spec.task_type.value, spec.grading.metric) == (
+            want.modality, want.task_type, want.metric)
+        assert len(spec.grading.target_columns) == len(want.target_columns) == 2
+        public = env_dir / "prepared" / "public"
+        train, test = pd.read_csv(public / "train.csv"), pd.read_csv(public / "test.csv")
+        sample = pd.read_csv(public / "sample_submission.csv")
+        id_col = spec.grading.id_column
+        assert list(train[id_col]) == list(range(1, len(train) + 1))  # the seed's overlapping ids, kept
+        assert list(test[id_col]) == list(range(1, len(test) + 1))
+        assert list(sample.columns) == [id_col, *spec.target.columns] and (sample.iloc[:, 1:] >= 0).all().all()
+        checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
+        for name in ("thresholds_strictly_monotone", "thresholds_beat_sample", "ladder_order_kept",
+                     "values_in_declared_range", "no_single_feature_oracle"):
+            assert checks[name]["passed"], (env_dir.name, name, checks[name])
+        text = (env_dir / "description.md").read_text()
+        assert all(f"`{c}`" in text for c in spec.target.columns) and "mean column-wise RMSLE" in text
+
+
+def test_the_contract_holds_and_catches_a_negative_target(built, tmp_path):
+    from sandmle.data_contracts.check import check_environment
+    from sandmle.data_contracts.suites import ANSWERS
+
+    _, out = built
+    row, _ = first_accepted(out)
+    staging = clean_copy(out, row["env_id"], tmp_path)  # every expectation met by the built files
+    spec = TaskSpec.model_validate(read_environment(staging).config.sandmle.spec)
+    folder = EnvFolder(staging)
+    answers = pd.read_csv(folder.answers)
+    target = spec.target.columns[1]
+    answers.loc[0, target] = -1.0  # RMSLE cannot score a negative truth: the declared range says so
+    answers.to_csv(folder.answers, index=False)
+    failed = {(r["artifact"], r["expectation"], r.get("column")) for r in check_environment(staging)
+              if not r["success"]}
+    assert (ANSWERS, "expect_column_values_to_be_between", target) in failed, failed
+
+
+def test_rebuild_is_byte_identical(built, tmp_path):
+    from sandmle.data_contracts import contract_checker
+
+    ref, out = built
+    row, first = first_accepted(out)  # built by the flow with the contracts on: rebuilt with them too
+    again = rebuild_slot(ref, K, RNG, row["index"], row["env_id"], tmp_path / "again", contract_checker)
+    assert hash_files(first, exclude=()) == hash_files(again, exclude=())
+
+
+def test_planted_answers_in_public_and_grader_ignoring_ids_are_rejected(built, tmp_path):
+    _, out = built
+    env_dir = _accepted(out)[0][0]
+    staging = tmp_path / env_dir.name
+    shutil.copytree(env_dir, staging)
+    spec = TaskSpec.model_validate(read_environment(staging).config.sandmle.spec)
+    folder = EnvFolder(staging)
+    answers = pd.read_csv(folder.answers)
+    oracle = grade_submission(pd.read_csv(folder.oracle_submission), answers, spec.grading)
+    ladder = LadderRun(runs=[], sample_score=0.5, oracle_score=oracle, perfect_score=0.0, compute_seconds=0.0,
+                       wall_seconds=0.0)
+    assert not {c.name for c in grader_checks(spec, staging, ladder) if not c.passed}
+    answers.to_csv(folder.public / "sample_submission.csv", index=False)  # the answers leak into public/
+    failed = {c.name for c in grader_checks(spec, staging, ladder) if not c.passed}
+    assert "sample_uninformed" in failed, failed
+    assert_grader_ignoring_ids_is_rejected(env_dir, tmp_path / "planted")
+
+
+def test_both_exports_hold(built, tmp_path):
+    _, out = built
+    assert_exports_hold(out, _accepted(out)[0], tmp_path / "exports")
