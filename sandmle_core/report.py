@@ -60,16 +60,14 @@ def image_variety(corpus: Corpus, run_rows: Sequence[ManifestRow]) -> dict[str, 
     must not look alike): `modalities.image.variety.alike_environments` over each one's public images.
 
     Returns:
-        its dict ("environments", "closest", "alike", "between_min", "halves_max"); "environments" 0 when the run
-        accepted fewer than two image environments.
+        its dict ("environments": how many shipped images, "closest", "alike", "between_min", "halves_max"); no
+        pair when fewer than two did.
     """
     from sandmle_core.modalities.image.variety import alike_environments
-    from sandmle_core.spec import Modality
 
+    # every accepted environment that ships images (loose or zipped); `alike_environments` leaves out the others
     folders = {r.env_id: corpus.env_dir(r.env_id) / "prepared" / "public" for r in run_rows
-               if r.status == "accepted" and str(r.modality) == Modality.IMAGE.value and corpus.is_published(r.env_id)}
-    if len(folders) < 2:
-        return {"environments": len(folders), "closest": None, "alike": [], "between_min": None, "halves_max": None}
+               if r.status == "accepted" and corpus.is_published(r.env_id)}
     return alike_environments(folders)
 
 
