@@ -217,6 +217,13 @@ def draft(ctx: DraftContext) -> Draft:
     if coloured:  # a colour seed's palette, drawn after every other draw (a grayscale draft draws nothing more)
         scene_style = rule.scene.style if rule.scene is not None else None
         rule = rule.model_copy(update={"colour": colour.draft_colour(vocab.subject, scene_style, rng)})
+    return _assemble(ctx, rule, names, id_column, target, title, coloured)
+
+
+def _assemble(ctx: DraftContext, rule: ImageRule, names: NameLayout | None, id_column: str, target: TargetSpec,
+              title: str, coloured: bool) -> Draft:
+    """The drafted rule as a Draft: the image column (and metadata columns) described as the environment ships them."""
+    vocab = ctx.domain.image
     size = rule.image_size
     if names is not None:
         kind = ("RGB " if coloured else "") + ("JPEG" if names.image_format == "jpeg" else "PNG")
