@@ -7,23 +7,24 @@ shared shape checks). K=2 here (the suite's time budget); the K=10 figure is in 
 from __future__ import annotations
 
 import json
-import shutil
 
 import pandas as pd
 import pytest
 import yaml
 
-from sandmle_core.agents.base import LadderRun
 from sandmle_core.agents.checks import grader_checks
 from sandmle_core.envfolder import EnvFolder
-from sandmle_core.grading import grade_submission
 from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.records import read_manifest
 from sandmle_core.seeds import seed_refs
 from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.mlebench import EXPECTED, write_competition
 from tests.fixtures.rebuild import clean_copy, first_accepted, rebuild_slot
-from tests.fixtures.shape_checks import assert_exports_hold, assert_grader_ignoring_ids_is_rejected
+from tests.fixtures.shape_checks import (
+    assert_exports_hold,
+    assert_grader_ignoring_ids_is_rejected,
+    staged_for_grader_checks,
+)
 
 pytestmark = pytest.mark.slow
 COMP, K, RNG = "nomad2018-predict-transparent-conductors", 2, 5
@@ -104,14 +105,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
 def test_planted_answers_in_public_and_grader_ignoring_ids_are_rejected(built, tmp_path):
     _, out = built
     env_dir = _accepted(out)[0][0]
-    staging = tmp_path / env_dir.name
-    shutil.copytree(env_dir, staging)
-    spec = TaskSpec.model_validate(read_environment(staging).config.sandmle.spec)
-    folder = EnvFolder(staging)
-    answers = pd.read_csv(folder.answers)
-    oracle = grade_submission(pd.read_csv(folder.oracle_submission), answers, spec.grading)
-    ladder = LadderRun(runs=[], sample_score=0.5, oracle_score=oracle, perfect_score=0.0, compute_seconds=0.0,
-                       wall_seconds=0.0)
+    staging, spec, folder, answers, ladder = staged_for_grader_checks(env_dir, tmp_path, sample_score=0.5)
     assert not {c.name for c in grader_checks(spec, staging, ladder) if not c.passed}
     answers.to_csv(folder.public / "sample_submission.csv", index=False)  # the answers leak into public/
     failed = {c.name for c in grader_checks(spec, staging, ladder) if not c.passed}

@@ -6,23 +6,18 @@ machine); the K=2 figure is in the README."""
 from __future__ import annotations
 
 import json
-import shutil
 
-import pandas as pd
 import pytest
 import yaml
 from sandmle.bench.plain import build_plain
 
-from sandmle_core.agents.base import LadderRun
 from sandmle_core.agents.checks import grader_checks
-from sandmle_core.envfolder import EnvFolder
-from sandmle_core.grading import grade_submission
-from sandmle_core.layout import Corpus, hash_files, read_environment
+from sandmle_core.layout import Corpus, hash_files
 from sandmle_core.records import read_manifest
 from sandmle_core.seeds import seed_refs
-from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.mlebench import write_competition
 from tests.fixtures.rebuild import first_accepted, rebuild_slot
+from tests.fixtures.shape_checks import staged_for_grader_checks
 
 pytestmark = pytest.mark.slow
 COMP, K, RNG = "denoising-dirty-documents", 1, 7
@@ -69,14 +64,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
 def test_clean_targets_in_public_and_a_grader_ignoring_ids_are_rejected(built, tmp_path):
     out, _ = built
     env_dir = _accepted(out)[1][0]
-    staging = tmp_path / env_dir.name
-    shutil.copytree(env_dir, staging)
-    spec = TaskSpec.model_validate(read_environment(staging).config.sandmle.spec)
-    folder = EnvFolder(staging)
-    answers = pd.read_csv(folder.answers)
-    oracle = grade_submission(pd.read_csv(folder.oracle_submission), answers, spec.grading)
-    ladder = LadderRun(runs=[], sample_score=0.3, oracle_score=oracle, perfect_score=0.0, compute_seconds=0.0,
-                       wall_seconds=0.0)
+    staging, spec, folder, answers, ladder = staged_for_grader_checks(env_dir, tmp_path, sample_score=0.3)
     assert not [c.name for c in grader_checks(spec, staging, ladder) if not c.passed]
     answers.to_csv(folder.sample_submission, index=False)  # the clean test pixels published as the sample
     (staging / "grade.py").write_text(
