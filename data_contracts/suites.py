@@ -135,7 +135,10 @@ def artifact_suites(
                            "the path of a clean page of the public folder") for t in spec.target.columns]
 
     train_only = list(getattr(spec.rule, "train_only_columns", ()))  # seq2seq's `class`: train.csv only
-    train = [*_layout([id_col, *[c.name for c in spec.columns], *spec.target.columns, *train_only],
+    ordered = [*[c.name for c in spec.columns], *spec.target.columns]
+    if getattr(spec.rule, "target_after_id", False):  # leaf-classification's `id, species, margin1, ...`
+        ordered = [*spec.target.columns, *[c.name for c in spec.columns]]
+    train = [*_layout([id_col, *ordered, *train_only],
                       "id, the features, the targets" + (", the train-only columns" if train_only else "")),
              Expect("ExpectTableRowCountToBeBetween", {"min_value": MIN_TRAIN_ROWS, "max_value": MAX_TRAIN_ROWS},
                     f"micro scale: {MIN_TRAIN_ROWS}–{MAX_TRAIN_ROWS} training rows"),

@@ -24,6 +24,7 @@ __all__ = [
     "MultilabelTarget",
     "PageVocab",
     "SeriesVocab",
+    "SilhouetteVocab",
     "SpeechVocab",
     "TextVocab",
     "ValueTarget",
@@ -167,6 +168,16 @@ class SpeechVocab(_Frozen):
     words: tuple[str, ...] = Field(min_length=20)
 
 
+class SilhouetteVocab(_Frozen):
+    """What the silhouette drafter needs (leaf-classification's shape): what a binary silhouette shows and the species
+    whose outlines it tells apart; many-class seeds need many names."""
+
+    subject: str
+    label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label_description: str
+    classes: tuple[str, ...] = Field(min_length=12)
+
+
 class PageVocab(_Frozen):
     """What the image-to-image drafter needs: the documents a scan shows, their page layouts, and printed words."""
 
@@ -211,6 +222,7 @@ class Domain(_Frozen):
     multitarget: tuple[ValueTarget, ...] = ()
     text: TextVocab | None = None
     image: ImageVocab | None = None
+    silhouettes: SilhouetteVocab | None = None
     audio: AudioVocab | None = None
     speech: SpeechVocab | None = None
     pages: PageVocab | None = None

@@ -98,6 +98,10 @@ def _no_challenges(profile: TaskProfile) -> list[Challenge]:
     return []
 
 
+def _suits_any(domain: Domain, profile: TaskProfile) -> bool:
+    return True
+
+
 def _domain_entity(domain: Domain) -> str:
     return domain.entity
 
@@ -170,6 +174,8 @@ class ModalityKit:
             table (paired dirty/clean folders); None = such a seed is refused.
         one_hot_classes: whether the kit writes a multiclass target as one 0/1 column per class (plant pathology's
             shape, scored per column), so such seeds are kept.
+        suits: whether a hosting domain suits this seed's inputs (the image kit: a silhouette seed needs a domain
+            with a silhouette vocabulary); every hosting domain by default.
         keeps: (Task DNA modality, task type) pairs beyond its own modality that this kit generates without
             changing them (the image kit: `image+tabular` binary, images with a metadata table).
         label_count: how many labels a spec tells apart when neither its answers' values nor its target columns
@@ -198,6 +204,7 @@ class ModalityKit:
     label_count: Callable[[TaskSpec], int | None] = _counted_from_answers
     one_hot_classes: bool = False
     keeps: tuple[tuple[str, str], ...] = ()
+    suits: Callable[[Domain, TaskProfile], bool] = _suits_any
 
     @property
     def rule_kind(self) -> str:

@@ -4,7 +4,8 @@
 `rule` holds the hidden per-class patterns and nuisance model (`ImageRule`), `drafter` draws it from a domain's
 image vocabulary, `synthesizer` renders the images and writes the tables, `ladder` writes the solution scripts;
 `ordinal`/`ordinal_ladder` add graded lesions, `onehot` the one-column-per-class tables, `named` the layout of a seed
-whose training image names carry the label (dogs vs. cats: zips of `<label>.<n>.jpg`, no tables), `story` the
+whose training image names carry the label (dogs vs. cats: zips of `<label>.<n>.jpg`, no tables), `leaf` the
+silhouettes and descriptor table of a many-class image + tabular seed (leaf classification), `story` the
 description's framing, `colour`/`colour_profile` the colour of a colour seed's environments. `KIT` is what the
 registry sees.
 
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sandmle_core.modalities.base import ModalityKit
-from sandmle_core.modalities.image import drafter, ladder, story, synthesizer
+from sandmle_core.modalities.image import drafter, ladder, leaf, story, synthesizer
 from sandmle_core.modalities.image.colour_profile import read_seed_colour
 from sandmle_core.modalities.image.drafter import ID_COLUMN, IMAGE_COLUMN
 from sandmle_core.modalities.image.rule import ImageRule
@@ -64,6 +65,8 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    if isinstance(spec.rule, ImageRule) and spec.rule.silhouettes is not None:  # leaf-classification's layout
+        return leaf.data_files(spec, files)
     if isinstance(spec.rule, ImageRule) and spec.rule.spots is not None:  # image + metadata (siim-isic's layout)
         from sandmle_core.modalities.image.metadata import metadata_files
 
@@ -112,4 +115,4 @@ KIT = ModalityKit.assemble(
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
     ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files,
     row_noun=story.row_noun, story_template=story.story, one_hot_classes=True,
-    keeps=(("image+tabular", "binary"),))
+    keeps=(("image+tabular", "binary"), ("image+tabular", "multiclass")), suits=leaf.suits)

@@ -16,7 +16,7 @@ import numpy as np
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import colour, metadata, multilabel, onehot, ordinal, scenes, story
+from sandmle_core.modalities.image import colour, leaf, metadata, multilabel, onehot, ordinal, scenes, story
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
@@ -162,6 +162,8 @@ def draft(ctx: DraftContext) -> Draft:
         return multilabel.draft(ctx)
     if task == TaskType.BINARY and metadata.is_metadata_seed(ctx.profile):  # images + a metadata table (siim-isic)
         return metadata.draft(ctx)
+    if task == TaskType.MULTICLASS and leaf.is_silhouette_seed(ctx.profile):  # silhouettes + descriptors (leaf)
+        return leaf.draft(ctx)
     if task not in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
         raise SpecError(f"image environments are binary or multi-class (or ordinal grades, multi-label findings), "
                         f"the seed is {task}")

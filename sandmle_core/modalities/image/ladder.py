@@ -338,6 +338,10 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
         from sandmle_core.modalities.image import multilabel_ladder
 
         return multilabel_ladder.scripts(config)
+    if config.image_column is None and config.task_type == TaskType.MULTICLASS:  # silhouettes + descriptors
+        from sandmle_core.modalities.image import leaf_ladder
+
+        return leaf_ladder.scripts(config)
     if config.image_column is None and config.task_type == TaskType.BINARY:  # images named by id + metadata
         from sandmle_core.modalities.image import metadata_ladder
 

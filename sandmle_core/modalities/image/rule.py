@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sandmle_core.modalities.image.colour import ColourRule
+from sandmle_core.modalities.image.leaf_rule import SilhouetteRule
 from sandmle_core.modalities.image.metadata_rule import SpotRule
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.scenes import SceneRule
@@ -164,6 +165,9 @@ class ImageRule(_Frozen):
             labels). Left out of the serialised rule when None, so other image specs keep their content hash.
         spots: an image + metadata task's spot rule (siim-isic's shape, metadata.py); its JPEGs, tables and label
             come from it alone, the class patterns and nuisance fields above are then unused placeholders.
+        silhouettes: an image + descriptor-table many-class task's rule (leaf-classification's shape, leaf.py); its
+            JPEGs, tables and labels come from it alone, the class patterns and nuisance fields above are then unused
+            placeholders. Left out of the serialised rule when None, so other image specs keep their content hash.
         colour: the palette of a seed whose images are in colour (`colour.py`: RGB images whose luminance is the
             grayscale render's); None = grayscale images, and left out of the serialised rule so that grayscale specs
             keep their content hash.
@@ -191,6 +195,12 @@ class ImageRule(_Frozen):
     spots: SpotRule | None = None
     names: NameLayout | None = Field(default=None, exclude_if=lambda names: names is None)
     colour: ColourRule | None = Field(default=None, exclude_if=lambda colour: colour is None)
+    silhouettes: SilhouetteRule | None = Field(default=None, exclude_if=lambda rule: rule is None)
+
+    @property
+    def target_after_id(self) -> bool:
+        """Whether train.csv holds the label right after the id (leaf-classification's `id, species, ...`)."""
+        return self.silhouettes is not None
 
     @property
     def train_only_columns(self) -> tuple[str, ...]:

@@ -264,6 +264,10 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
         from sandmle_core.modalities.image.multilabel import synthesize_multilabel
 
         return synthesize_multilabel(spec, folder, n_train=n_train, n_test=n_test)
+    if rule.silhouettes is not None:  # silhouettes + descriptors (leaf classification): its own tables and JPEGs
+        from sandmle_core.modalities.image import leaf
+
+        return leaf.synthesize(spec, folder, n_train=n_train, n_test=n_test)
     if rule.spots is not None:  # image + metadata (siim-isic): its own tables and JPEGs
         from sandmle_core.modalities.image import metadata
 
