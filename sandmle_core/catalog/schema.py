@@ -206,6 +206,8 @@ class Domain(_Frozen):
         features: typed tabular features (at least 8, so schemas can differ between environments of one domain).
         multitarget: further measured quantities of the same entity, drafted together with the `regression`
             targets in a multi-target regression task (kept apart so single-target regression drafts are unchanged).
+        silhouettes: the species whose binary silhouettes an image + descriptor-table task tells apart (leaf
+            classification's shape); only these domains host such a seed.
     """
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
