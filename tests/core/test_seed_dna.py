@@ -62,8 +62,8 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
     # folders as its training table
     assert not {c for c in kept if EXPECTED[c].modality not in ("image", "text", "tabular", "audio",
                                                                  "sequence-to-sequence", "image-to-image")} - {
-        "siim-isic-melanoma-classification"}  # image + metadata table, binary: the image kit keeps both
-    assert "siim-isic-melanoma-classification" in kept and "leaf-classification" in refused
+        "siim-isic-melanoma-classification", "leaf-classification"}  # image + a table: the image kit keeps both
+    assert "siim-isic-melanoma-classification" in kept and "leaf-classification" in kept
     assert "the-icml-2013-whale-challenge-right-whale-redux" in kept and "mlsp-2013-birds" in kept
     assert {"dog-breed-identification", "spooky-author-identification", "tabular-playground-series-dec-2021",
             "tabular-playground-series-may-2022", "new-york-city-taxi-fare-prediction",

@@ -37,10 +37,8 @@ def built(tmp_path_factory):
     return ref, out, result
 
 
-def test_only_binary_image_plus_table_seeds_are_kept():
-    assert support_verdict("image+tabular", "binary") == (True, None)
-    kept, why = support_verdict("image+tabular", "multiclass")  # leaf-classification: still refused, with its reason
-    assert not kept and why.startswith("unsupported modality: image+tabular")
+def test_binary_image_plus_table_seeds_are_kept():
+    assert support_verdict("image+tabular", "binary") == (True, None)  # multiclass (leaf): test_image_leaf.py
 
 
 @pytest.mark.slow
