@@ -75,7 +75,9 @@ def data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     """The description's data files: the one images folder, and what the three descriptor blocks hold."""
     size = spec.rule.silhouettes.image_size
     lines = [f"- `{IMAGES_DIR}/` — one binary grayscale JPEG silhouette ({size}x{size} pixels, white on black) per "
-             f"row of train.csv and of test.csv, named `<{ID_COLUMN}>.jpg`; train and test images share the folder.",
+             f"row of train.csv and of test.csv, named `<{ID_COLUMN}>.jpg`; train and test images share the folder. "
+             f"In train.csv the label `{spec.target.columns[0]}` comes right after `{ID_COLUMN}`, before the "
+             "descriptors.",
              *[f"- `{b}1` … `{b}64` — a 64-bin histogram {_BLOCK_TEXT[b]}; each block sums to 1." for b in BLOCKS]]
     return [*files[:2], *lines, *files[2:]]
 
