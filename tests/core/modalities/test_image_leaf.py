@@ -92,8 +92,8 @@ def test_neither_input_alone_reaches_gold(built):
     means = {lv: float(np.mean([r["score"] for r in runs if r["level"] == lv])) for lv in range(6)}
     gold = read_environment(env_dir).config.sandmle.thresholds.gold
     # level 1 reads the table only, level 2 the image only: both fall well short of gold (log loss: higher)
-    assert means[1] > 2 * gold and means[2] > 2 * gold, (means, gold)
-    assert means[5] < min(means[1], means[2]) / 3, means
+    assert means[1] > 1.5 * gold and means[2] > 1.5 * gold, (means, gold)
+    assert means[5] < min(means[1], means[2]) / 2, means  # together they name the class
 
 
 @pytest.mark.slow
