@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sandmle_core.modalities.base import ModalityKit
+from sandmle_core.modalities.base import ModalityKit, class_count_range
 from sandmle_core.modalities.image import drafter, ladder, leaf, story, synthesizer
 from sandmle_core.modalities.image.colour_profile import read_seed_colour
 from sandmle_core.modalities.image.drafter import ID_COLUMN, IMAGE_COLUMN
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sandmle_core.catalog.schema import Domain
-    from sandmle_core.profile import FeatureProfile
+    from sandmle_core.profile import FeatureProfile, TaskProfile
     from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["ID_COLUMN", "IMAGE_COLUMN", "IMAGE_DIR", "KIT"]
@@ -42,6 +42,13 @@ def _detects(kinds: Sequence[str]) -> bool:
 
 
 def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
+    if task_type == TaskType.MULTICLASS and domain.silhouettes is not None and len(
+            domain.silhouettes.classes) >= min_classes:  # a silhouette seed's domain (`_suits` keeps it for those)
+        return True
+    return _hosts_images(domain, task_type, min_classes)
+
+
+def _hosts_images(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
     if domain.image is None:
         return False
     if task_type == TaskType.BINARY:  # a detection task: one vocabulary class against a look-alike other
@@ -51,6 +58,15 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
     if task_type == TaskType.MULTILABEL:  # ranzcr: the vocabulary's classes as independent findings
         return len(domain.image.classes) >= min_classes
     return task_type == TaskType.MULTICLASS and len(domain.image.classes) >= min_classes
+
+
+def _suits(domain: Domain, profile: TaskProfile) -> bool:
+    """A silhouette seed (leaf classification) is drafted in the domains with a silhouette vocabulary only; any other
+    image seed in the domains whose image vocabulary hosts it."""
+    if leaf.is_silhouette_seed(profile):
+        return domain.silhouettes is not None
+    need = class_count_range(profile.label_cardinality)[0] if profile.label_cardinality else 2
+    return _hosts_images(domain, profile.task_type, need)
 
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:
@@ -115,4 +131,4 @@ KIT = ModalityKit.assemble(
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
     ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files,
     row_noun=story.row_noun, story_template=story.story, one_hot_classes=True,
-    keeps=(("image+tabular", "binary"), ("image+tabular", "multiclass")), suits=leaf.suits)
+    keeps=(("image+tabular", "binary"), ("image+tabular", "multiclass")), suits=_suits)

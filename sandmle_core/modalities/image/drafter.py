@@ -154,16 +154,16 @@ def draft(ctx: DraftContext) -> Draft:
         SpecError: when the domain has no image vocabulary, the task is neither binary nor multi-class, or the
             vocabulary has too few classes for the seed's label cardinality.
     """
+    task = ctx.dna.task_type
+    if task == TaskType.MULTICLASS and leaf.is_silhouette_seed(ctx.profile):  # silhouettes + descriptors (leaf)
+        return leaf.draft(ctx)  # its vocabulary is the domain's silhouettes, not its image classes
     vocab = ctx.domain.image
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no image vocabulary")
-    task = ctx.dna.task_type
     if task == TaskType.MULTILABEL:  # ranzcr: independent findings, each its own curve (see multilabel.py)
         return multilabel.draft(ctx)
     if task == TaskType.BINARY and metadata.is_metadata_seed(ctx.profile):  # images + a metadata table (siim-isic)
         return metadata.draft(ctx)
-    if task == TaskType.MULTICLASS and leaf.is_silhouette_seed(ctx.profile):  # silhouettes + descriptors (leaf)
-        return leaf.draft(ctx)
     if task not in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
         raise SpecError(f"image environments are binary or multi-class (or ordinal grades, multi-label findings), "
                         f"the seed is {task}")

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["BLOCKS", "IMAGES_DIR", "data_files", "draft", "feature_names", "is_silhouette_seed", "story",
-           "suits", "synthesize"]
+           "synthesize"]
 
 ID_COLUMN = "id"
 IMAGES_DIR = "images"
@@ -53,11 +53,6 @@ def is_silhouette_seed(profile: Any) -> bool:
     return dna.get("modality") == "image+tabular" and dna.get("task_type") == TaskType.MULTICLASS.value
 
 
-def suits(domain: Domain, profile: Any) -> bool:
-    """A silhouette seed is drafted only in a domain with a silhouette vocabulary; other image seeds anywhere."""
-    return domain.silhouettes is not None or not is_silhouette_seed(profile)
-
-
 def feature_names() -> list[str]:
     """`margin1..margin64`, `shape1..shape64`, `texture1..texture64`, the seed's column names in its order."""
     return [f"{block}{j}" for block in BLOCKS for j in range(1, BINS + 1)]
@@ -66,8 +61,8 @@ def feature_names() -> list[str]:
 def story(domain: Domain) -> str:
     """The story template of a silhouette task: the images and the descriptor table, and what is told from both."""
     vocab = domain.silhouettes
-    return (f"Each image is {vocab.subject}; each row also carries 192 descriptors a lab pipeline extracted from the "
-            "specimen (margin, shape and texture histograms, noisy). From the image and the descriptors together "
+    return (f"Each image is {vocab.subject}; each row also carries 192 descriptors an extraction pipeline computed for the "
+            "same object (margin, shape and texture histograms, noisy). From the image and the descriptors together "
             "the task is to tell {target}, as a specialist would.")
 
 

@@ -23,7 +23,7 @@ __all__ = ["row_noun", "story"]
 def row_noun(spec: TaskSpec) -> str:
     """One row of train.csv: one image (and its capture metadata, or its source's metadata record)."""
     if getattr(spec.rule, "silhouettes", None) is not None:
-        return "one specimen: its silhouette image and its 192 descriptors"
+        return "one object: its silhouette image and its 192 descriptors"
     spots = getattr(spec.rule, "spots", None)
     return "one photograph and its metadata record" if spots is not None else "one image"
 

@@ -23,6 +23,7 @@ from sandmle_core.modalities.image.leaf_render import render_batch
 from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
 from sandmle_core.profiling.verdict import support_verdict
 from sandmle_core.seeds import seed_refs
+from sandmle_core.spec import TaskType
 from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.mlebench import write_competition
 from tests.fixtures.rebuild import clean_copy, rebuild_slot
@@ -137,7 +138,8 @@ def test_the_renderer_is_deterministic_and_pairs_share_outlines(built):
 
 def test_every_silhouette_domain_tells_its_own_story_of_both_inputs():
     from sandmle_core.catalog import load_catalog
-    from sandmle_core.modalities.image.leaf import story, suits
+    from sandmle_core.modalities import domains_for, get_kit
+    from sandmle_core.modalities.image.leaf import story
 
     domains = [d for d in load_catalog().domains if d.silhouettes is not None]
     assert len(domains) >= 4 and all(len(d.silhouettes.classes) >= 15 for d in domains)  # the fixture's 15 species
@@ -146,6 +148,11 @@ def test_every_silhouette_domain_tells_its_own_story_of_both_inputs():
         assert "silhouette" in text and "descriptors" in text and "TARGET" in text and "{" not in text, key
     assert len(set(stories.values())) == len(stories)
 
-    leafy = SimpleNamespace(details={"dna": {"modality": "image+tabular", "task_type": "multiclass"}})
-    chosen = [d.key for d in load_catalog().domains if suits(d, leafy)]
-    assert sorted(chosen) == sorted(stories)  # a silhouette seed is drafted in these domains only
+    kit, catalog = get_kit("image"), load_catalog()
+    hosting = domains_for(catalog, "image", TaskType.MULTICLASS, 15)
+    leafy = SimpleNamespace(details={"dna": {"modality": "image+tabular", "task_type": "multiclass"}},
+                            label_cardinality=15, task_type=TaskType.MULTICLASS)
+    assert sorted(d.key for d in hosting if kit.suits(d, leafy)) == sorted(stories)  # silhouette domains only
+    other = SimpleNamespace(details={}, label_cardinality=12, task_type=TaskType.MULTICLASS)  # dog breeds' fixture
+    chosen = [d for d in hosting if kit.suits(d, other)]
+    assert chosen and all(d.image is not None and len(d.image.classes) >= 8 for d in chosen)
