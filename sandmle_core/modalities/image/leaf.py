@@ -61,9 +61,9 @@ def feature_names() -> list[str]:
 def story(domain: Domain) -> str:
     """The story template of a silhouette task: the images and the descriptor table, and what is told from both."""
     vocab = domain.silhouettes
-    return (f"Each image is {vocab.subject}; each row also carries 192 descriptors an extraction pipeline computed for the "
-            "same object (margin, shape and texture histograms, noisy). From the image and the descriptors together "
-            "the task is to tell {target}, as a specialist would.")
+    return (f"Each image is {vocab.subject}; each row also carries 192 descriptors an extraction pipeline "
+            "computed for the same object (margin, shape and texture histograms, noisy). From the image and the "
+            "descriptors together the task is to tell {target}, as a specialist would.")
 
 
 def data_files(spec: TaskSpec, files: list[str]) -> list[str]:
