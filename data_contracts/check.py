@@ -146,7 +146,12 @@ def _plan_named(root: Path, spec: TaskSpec) -> list[ArtifactCheck]:
 
 
 def _read_extra(path: Path) -> tuple[pd.DataFrame | None, str | None]:
-    """A seed-shaped text artifact: mlsp's ragged label file through its own reader, the others as CSV."""
+    """A seed-shaped text artifact: mlsp's ragged label file through its own reader, JSON records (pizza's) as a
+    frame, the others as CSV."""
+    if path.suffix == ".json":
+        from sandmle.data_contracts.records import read_records
+
+        return read_records(path)
     if path.name != "rec_labels_test_hidden.txt" or not path.is_file():
         return _read(path)
     from sandmle_core.modalities.audio.multilabel import read_label_file

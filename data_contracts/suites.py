@@ -167,6 +167,10 @@ def artifact_suites(
 
     if has_annotations(spec):  # ranzcr's train_annotations.csv: the drawn lines of training images only
         suites[ANNOTATIONS] = annotation_suite(spec, train_set, test_set)
+    from sandmle.data_contracts.records import has_records, records_suites
+
+    if has_records(spec):  # pizza's train.json and test.json: the same rows, train-only fields in train only
+        suites.update(records_suites(spec, train_set, test_set))
     return suites
 
 

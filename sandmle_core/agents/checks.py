@@ -210,6 +210,9 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     annotations = _annotation_check(spec, folder)
     if annotations is not None:
         checks.append(annotations)
+    kept_out = _train_only_check(spec, folder, test)
+    if kept_out is not None:
+        checks.append(kept_out)
 
     description = folder.description.read_text()
     answers = pd.read_csv(folder.answers).head(500)
@@ -260,6 +263,25 @@ def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame, te
                         worst, worst_what = skill, what
     return Check(name="media_files_hide_label", group="leakage", passed=worst < LEAK_ACCURACY,
                  figure=round(worst, 4), detail=f"strongest media file property: {worst_what}", repair="new_seed")
+
+
+def _train_only_check(spec: TaskSpec, folder: EnvFolder, test: pd.DataFrame) -> Check | None:
+    """The fields the rule declares train-only (known after the outcome, or restating it) and the target are in no
+    public test file: not a column of test.csv, not a key of any record of test.json (pizza's records). None when the
+    rule declares no train-only field."""
+    banned = {*getattr(spec.rule, "train_only_columns", ())}
+    if not banned:
+        return None
+    banned |= set(spec.target.columns)
+    found = {f"test.csv:{c}" for c in test.columns if c in banned}
+    records = folder.public / "test.json"
+    if records.is_file():
+        rows = json.loads(records.read_text())
+        found |= {f"test.json:{k}" for row in (rows if isinstance(rows, list) else []) if isinstance(row, dict)
+                  for k in row if k in banned}
+    return Check(name="train_only_fields_absent_from_test", group="leakage", passed=not found, figure=len(found),
+                 detail=f"train-only or target fields in the test files: {sorted(found)[:4]}" if found else
+                 f"none of {len(banned)} train-only or target fields in the test files", repair="new_seed")
 
 
 def _annotation_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:

@@ -23,6 +23,7 @@ __all__ = [
     "ImageVocab",
     "MultilabelTarget",
     "PageVocab",
+    "RequestVocab",
     "SeriesVocab",
     "SpeechVocab",
     "TextVocab",
@@ -123,6 +124,41 @@ class TextVocab(_Frozen):
         return self
 
 
+class RequestVocab(_Frozen):
+    """What the text + metadata drafter needs (random-acts-of-pizza's shape): a request posted to a community, the
+    requester's record, and whether the request succeeds.
+
+    Attributes:
+        document: what one request is ("a member's post asking the food-sharing community for a free meal").
+        requester: who posts it ("member"), and `outcome`: the target column (`requester_received_meal`).
+        outcome_description: what the target says, in words.
+        story: the framing, with `{target}` ("A food-sharing app wants to tell {target} from ...").
+        communities: the communities a requester may belong to (the list-valued column's values).
+        channels: where a request is posted from (a categorical column's levels).
+        persuasive, plain: words of requests that tend to succeed and of requests that tend not to.
+        common: words any request may use.
+        flair: the badge a requester earns once a request succeeded (a train-only column that restates the label).
+    """
+
+    document: str
+    requester: str
+    outcome: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    outcome_description: str
+    story: str
+    communities: tuple[str, ...] = Field(min_length=6)
+    channels: tuple[str, ...] = Field(min_length=3)
+    persuasive: tuple[str, ...] = Field(min_length=8)
+    plain: tuple[str, ...] = Field(min_length=8)
+    common: tuple[str, ...] = Field(min_length=20)
+    flair: str
+
+    @model_validator(mode="after")
+    def _story_names_target(self) -> RequestVocab:
+        if "{target}" not in self.story:
+            raise ValueError("a request story must say what is told from the request: it needs {target}")
+        return self
+
+
 class ImageVocab(_Frozen):
     """What the image drafter needs: what an image shows and the names of the classes it can tell apart.
 
@@ -215,6 +251,7 @@ class Domain(_Frozen):
     speech: SpeechVocab | None = None
     pages: PageVocab | None = None
     series: SeriesVocab | None = None
+    requests: RequestVocab | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Domain:

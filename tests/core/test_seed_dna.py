@@ -62,8 +62,9 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
     # folders as its training table
     assert not {c for c in kept if EXPECTED[c].modality not in ("image", "text", "tabular", "audio",
                                                                  "sequence-to-sequence", "image-to-image")} - {
-        "siim-isic-melanoma-classification"}  # image + metadata table, binary: the image kit keeps both
+        "siim-isic-melanoma-classification", "random-acts-of-pizza"}  # image/text + a record, binary: kept
     assert "siim-isic-melanoma-classification" in kept and "leaf-classification" in refused
+    assert "random-acts-of-pizza" in kept  # text + metadata records: the text kit keeps both
     assert "the-icml-2013-whale-challenge-right-whale-redux" in kept and "mlsp-2013-birds" in kept
     assert {"dog-breed-identification", "spooky-author-identification", "tabular-playground-series-dec-2021",
             "tabular-playground-series-may-2022", "new-york-city-taxi-fare-prediction",

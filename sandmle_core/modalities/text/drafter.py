@@ -192,6 +192,10 @@ def draft(ctx: DraftContext) -> Draft:
         SpecError: when the domain has no text vocabulary or too few classes, the task type is neither multi-class
             nor binary, or the metric grades neither a label nor (binary) the positive probability.
     """
+    from sandmle_core.modalities.text import records  # it imports this module's word lists
+
+    if records.is_records_seed(ctx.profile):  # free text and a metadata record per row (random-acts-of-pizza)
+        return records.draft(ctx)
     vocab = _vocabulary(ctx)
     classes = _classes(ctx, vocab)
     rule = _rule(ctx, vocab, classes)

@@ -252,6 +252,10 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
     if config.metric_kind == "class_probabilities" and not config.classes:
         raise SpecError("class-probability submissions need config.classes")
     features = config.feature_columns or ()
+    if config.metric_kind == "probability" and len(set(features) - {config.text_column}) > 1:  # text + a record
+        from sandmle_core.modalities.text import records_ladder
+
+        return records_ladder.scripts(config)
     side = next((c for c in features if c not in (config.text_column, config.id_column, *config.target_columns)),
                 None)
     out = []

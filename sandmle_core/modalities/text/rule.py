@@ -18,6 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sandmle_core.modalities.text.records_rule import TRAIN_ONLY, FieldRange, RequestRule
+
 __all__ = ["NEGATION", "TextRule"]
 
 NEGATION = "no"
@@ -45,6 +47,8 @@ class TextRule(BaseModel):
         test_length_scale: length multiplier of test documents (< 1 under a train/test shift).
         sentence_range: (min, max) units per sentence (sentences are layout only, they carry no signal).
         side_column: name of the derived word-count column, or None.
+        records: a text + metadata task's request rule (random-acts-of-pizza's shape, records.py): the binary token
+            model writes the requests, the request rule adds the requester's record and the train-only fields.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -68,6 +72,17 @@ class TextRule(BaseModel):
     test_length_scale: float = Field(gt=0.2, le=1.0)
     sentence_range: tuple[int, int] = (5, 11)
     side_column: str | None = None
+    records: RequestRule | None = Field(default=None, exclude_if=lambda records: records is None)
+
+    @property
+    def train_only_columns(self) -> tuple[str, ...]:
+        """Fields of the training records only (the contracts read them; test files must never carry them)."""
+        return TRAIN_ONLY if self.records is not None else ()
+
+    @property
+    def features(self) -> tuple[FieldRange, ...]:
+        """The declared ranges of a text + metadata task's numeric fields (posting times, account ages); none else."""
+        return self.records.ranges if self.records is not None else ()
 
     @model_validator(mode="after")
     def _consistent(self) -> TextRule:
