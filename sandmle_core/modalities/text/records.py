@@ -45,7 +45,7 @@ def is_records_seed(profile: Any) -> bool:
 
 
 def _signal(words: tuple[str, ...], rng: np.random.Generator) -> dict[str, float]:
-    m = int(rng.integers(7, min(10, len(words)) + 1))
+    m = int(rng.integers(5, min(8, len(words)) + 1))
     chosen = sorted(words[int(i)] for i in rng.choice(len(words), size=m, replace=False))
     weights = np.round(np.maximum(rng.lognormal(0.0, 0.4, size=m), 0.1), 3)
     return {w: float(x) for w, x in zip(chosen, weights, strict=True)}
@@ -60,7 +60,7 @@ def _token_rule(vocab: RequestVocab, rng: np.random.Generator, difficulty: float
     return dict(classes=("0", "1"), priors={"0": round(1.0 - share, 4), "1": share}, signal=signal,
                 common=tuple(dict.fromkeys(common)), common_zipf=round(float(rng.uniform(0.6, 1.0)), 3),
                 length_range=(14, 40), length_bias={"0": 0.5, "1": 0.5},
-                signal_rate=round(0.15 - 0.04 * difficulty + float(rng.uniform(-0.01, 0.01)), 3),
+                signal_rate=round(0.2 - 0.05 * difficulty + float(rng.uniform(-0.01, 0.01)), 3),
                 distractor_rate=0.02, negation_rate=0.04, repeat_rate=round(float(rng.uniform(0.25, 0.35)), 3),
                 vague_share=round(0.1 + 0.1 * difficulty, 3), vague_scale=0.3, label_noise=0.0,
                 test_length_scale=1.0, sentence_range=(4, 9))
@@ -81,15 +81,24 @@ def _intercept(fields: dict[str, Any], prevalence: float, rng: np.random.Generat
     return round((low + high) / 2, 4)
 
 
+def _sparse(k: int, spans: tuple[tuple[float, float], ...], rng: np.random.Generator) -> tuple[float, ...]:
+    """k effects, all 0 but one drawn from each span (a few levels that matter, as one community or one channel
+    does, rather than many small ones no model learns from a few hundred rows)."""
+    effects = np.zeros(k)
+    for i, (low, high) in zip(rng.choice(k, size=len(spans), replace=False), spans, strict=True):
+        effects[int(i)] = rng.uniform(low, high)
+    return tuple(round(float(v), 4) for v in effects)
+
+
 def _request_rule(vocab: RequestVocab, rng: np.random.Generator, difficulty: float) -> RequestRule:
     fields: dict[str, Any] = {
-        "w_text": round(float(rng.uniform(2.2, 2.8)), 4), "w_text_new": round(float(rng.uniform(0.8, 1.4)), 4),
-        "new_account_days": round(float(rng.uniform(20.0, 60.0)), 2),
-        "w_age": round(float(rng.uniform(0.7, 0.9)), 4), "w_activity": round(float(rng.uniform(0.45, 0.6)), 4),
+        "w_text": round(float(rng.uniform(1.6, 2.0)), 4), "w_text_new": round(float(rng.uniform(1.8, 2.4)), 4),
+        "new_account_days": round(float(rng.uniform(30.0, 90.0)), 2),
+        "w_age": round(float(rng.uniform(0.6, 0.8)), 4), "w_activity": round(float(rng.uniform(0.35, 0.5)), 4),
         "w_communities": round(float(rng.uniform(0.1, 0.2)), 4),
-        "community_effects": tuple(round(float(v), 4) for v in rng.normal(0.0, 0.5, len(vocab.communities))),
-        "channel_effects": tuple(round(float(v), 4) for v in rng.normal(0.0, 0.4, len(vocab.channels))),
-        "w_evening": round(float(rng.uniform(0.3, 0.5)), 4), "w_trend": round(float(rng.uniform(-0.4, -0.2)), 4),
+        "community_effects": _sparse(len(vocab.communities), ((1.0, 1.3), (-1.1, -0.8)), rng),
+        "channel_effects": _sparse(len(vocab.channels), ((-1.0, -0.7),), rng),
+        "w_evening": round(float(rng.uniform(0.6, 0.8)), 4), "w_trend": round(float(rng.uniform(-0.7, -0.5)), 4),
         "temperature": round(0.5 + 0.6 * difficulty, 4),  # the noise knob: the verifier's repair moves it
         "start": _START + int(rng.integers(0, 86_400 * 365)), "span_days": int(rng.integers(700, 1000)),
         "communities": vocab.communities, "channels": vocab.channels, "flair": vocab.flair,

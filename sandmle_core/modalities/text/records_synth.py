@@ -23,8 +23,19 @@ import pandas as pd
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
-from sandmle_core.modalities.text.records import (AGE, BODY, CHANNEL, COMMENTS, COMMUNITIES, COUNT, ID_COLUMN,
-                                                  KARMA, POSTS, TIMESTAMP, TITLE)
+from sandmle_core.modalities.text.records import (
+    AGE,
+    BODY,
+    CHANNEL,
+    COMMENTS,
+    COMMUNITIES,
+    COUNT,
+    ID_COLUMN,
+    KARMA,
+    POSTS,
+    TIMESTAMP,
+    TITLE,
+)
 from sandmle_core.modalities.text.records_rule import MAX_AGE_DAYS, TRAIN_ONLY, RequestRule
 from sandmle_core.modalities.text.render import render_documents, voice_for
 from sandmle_core.modalities.text.rule import TextRule
@@ -60,7 +71,7 @@ def _record(req: RequestRule, n: int, rng: np.random.Generator) -> pd.DataFrame:
     posts = rng.poisson(np.exp(rng.normal(1.5, 1.3, n)))
     comments = rng.poisson(np.exp(rng.normal(2.5, 1.4, n)))
     k = len(req.communities)
-    count = np.minimum(rng.poisson(0.6 + 0.4 * np.log1p(posts)), k)
+    count = np.minimum(rng.poisson(1.2 + 0.4 * np.log1p(posts)), k)
     member = np.argsort(rng.random((n, k)), axis=1) < count[:, None]  # `count` communities per requester
     channel = rng.choice(len(req.channels), size=n, p=np.full(len(req.channels), 1.0 / len(req.channels)))
     ts = req.start + np.floor(rng.random(n) * req.span_days * _DAY).astype(np.int64)
