@@ -32,7 +32,7 @@ def read_records(path: Path) -> tuple[pd.DataFrame | None, str | None]:
     if not path.is_file():
         return None, "the file is missing"
     try:
-        return pd.read_json(path, orient="records", dtype=False, convert_dates=False), None
+        return pd.read_json(path, orient="records", dtype=False), None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return None, f"not a readable JSON list of records: {exc}"
 

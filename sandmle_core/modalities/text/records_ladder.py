@@ -38,7 +38,7 @@ def read(part):
     """A part's records: the JSON records when the folder has them, else the CSV table."""
     path = os.path.join("public", part + ".json")
     if os.path.exists(path):
-        return pd.read_json(path, orient="records", dtype=False, convert_dates=False)
+        return pd.read_json(path, orient="records", dtype=False)
     return pd.read_csv(os.path.join("public", part + ".csv"), dtype={ID: str})
 
 

@@ -2,8 +2,8 @@
 and the requester's record, in JSON records as the seed ships them (and the same rows as CSV tables), a binary outcome
 scored by ROC AUC on `request_id,<outcome>`, and fields known only after the outcome in the training records only.
 One slot is built end to end from the lite fixture (K=1): accepted with the ladder's order kept, the seed's DNA kept,
-the GX contracts met, planted train-only leaks rejected, a byte-identical rebuild, and a multimodal check — a
-text-only and a metadata-only model each fall short of gold while the ladder's top run reaches it."""
+the GX contracts met, planted train-only leaks rejected, a byte-identical rebuild, valid exports, and a multimodal
+check — a text-only and a metadata-only model each fall short of gold while the ladder's top run reaches it."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from sandmle_core.seeds import seed_refs
 from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.mlebench import write_competition
 from tests.fixtures.rebuild import clean_copy, rebuild_slot
+from tests.fixtures.shape_checks import assert_exports_hold, assert_grader_ignoring_ids_is_rejected
 
 PIZZA = "random-acts-of-pizza"
 RNG = 5
@@ -131,7 +132,7 @@ def test_synthesis_is_deterministic_at_scale(built, tmp_path):
         hashes.append(hash_files(tmp_path / run, exclude=()))
     assert hashes[0] == hashes[1]
     public = EnvFolder(tmp_path / "a").public
-    records = pd.read_json(public / "train.json", orient="records", dtype=False, convert_dates=False)
+    records = pd.read_json(public / "train.json", orient="records", dtype=False)
     table = pd.read_csv(public / "train.csv")
     assert len(records) == len(table) == 3000 and list(records.columns) == list(table.columns)
     assert records["request_id"].is_unique and (records["request_id"] == table["request_id"]).all()
@@ -181,3 +182,11 @@ def test_single_modality_models_fall_short_of_gold(built, tmp_path):
     assert text_score < result.gold and record_score < result.gold, (text_score, record_score, result.gold)
     assert best >= result.gold, (best, result.gold)
     assert min(text_score, record_score) > 0.55  # each modality alone still carries signal (the prior scores 0.5)
+
+
+@pytest.mark.slow
+def test_exports_hold_and_a_grader_ignoring_ids_is_rejected(built, tmp_path):
+    _, out, result = built
+    env_dir = Corpus(out).env_dir(result.env_id)
+    assert_grader_ignoring_ids_is_rejected(env_dir, tmp_path / "planted")
+    assert_exports_hold(out, [env_dir], tmp_path / "exports")
