@@ -227,6 +227,10 @@ class Domain(_Frozen):
         if len(set(valued)) != len(valued) or set(valued) & set(names):
             raise ValueError(f"domain {self.key!r}: regression and multi-target columns must be distinct names, "
                              "none of them a feature")
+        labels = {label for t in self.multilabel for label in t.labels}
+        if labels & set(names):  # a label column named like a feature: the spec would have one column twice
+            raise ValueError(f"domain {self.key!r}: multi-label labels {sorted(labels & set(names))} are also "
+                             "feature names")
         for target in self.binary:
             if len(target.classes) != 2:
                 raise ValueError(f"binary target {target.name!r} of {self.key!r} needs exactly two classes")

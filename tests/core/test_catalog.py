@@ -155,7 +155,14 @@ def _too_few_signal_words(entry: dict) -> dict:
     return bad
 
 
-@pytest.mark.parametrize("breaker", [_feature_without_range, _three_class_binary, _too_few_signal_words])
+def _label_named_like_a_feature(entry: dict) -> dict:  # card_fraud had one: `new_device`, a rule and a feature
+    bad = _broken(entry)
+    bad["multilabel"] = [{"description": "flags", "labels": [bad["features"][0]["name"], "other_a", "other_b"]}]
+    return bad
+
+
+@pytest.mark.parametrize("breaker", [_feature_without_range, _three_class_binary, _too_few_signal_words,
+                                     _label_named_like_a_feature])
 def test_broken_entry_names_the_domain(tmp_path: Path, breaker: Callable[[dict], dict]) -> None:
     entries = [*copy.deepcopy(RAW_ENTRIES[:2]), breaker(RAW_ENTRIES[0])]
     path = tmp_path / "domains.yaml"
