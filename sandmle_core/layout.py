@@ -32,9 +32,9 @@ from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.spec import GradingSpec
 
-__all__ = ["REQUIRED_FILES", "Corpus", "DatasetPaths", "EnvFolder", "Environment", "EnvironmentConfig", "GraderRef",
-    "Provenance", "SandmleBlock", "data_digest", "hash_files", "make_env_id", "publish_environment",
-    "read_environment", "spec_digest", "write_config"]
+__all__ = ["REQUIRED_FILES", "TABLE_FILES", "Corpus", "DatasetPaths", "EnvFolder", "Environment", "EnvironmentConfig",
+    "GraderRef", "Provenance", "SandmleBlock", "data_digest", "hash_files", "make_env_id", "publish_environment",
+    "read_environment", "shipped_tables", "spec_digest", "write_config"]
 
 CONFIG = "config.yaml"
 # libyaml's safe loader reads a config ~8x faster than the pure-Python one (same documents, same safety)
@@ -51,7 +51,8 @@ REQUIRED_FILES: tuple[str, ...] = (
     "prepared/private/answers.csv",
 )
 # an image environment in a labels-in-names seed's layout (dogs vs. cats) ships its images in place of these two,
-# as the seed does (its spec's `rule.names` says how: `train.zip` of `train/<label>.<n>.jpg`, `test.zip` of ids)
+# as the seed does (its spec's `rule.names` says how: `train.zip` of `train/<label>.<n>.jpg`, `test.zip` of ids);
+# one in ranzcr's layout ships train.csv only (`rule.cues.test_table`: its test ids are the names in `test/`)
 TABLE_FILES: tuple[str, ...] = ("prepared/public/train.csv", "prepared/public/test.csv")
 _ENV_ID = re.compile(r"^[a-z0-9][a-z0-9-]*-[0-9a-f]{8}$")
 
@@ -134,6 +135,24 @@ class EnvironmentConfig(BaseModel):
             grader=GraderRef(name=block.grading.metric, grade_fn=f"{env_id}/grade.py:grade"),
             sandmle=block,
         )
+
+
+def shipped_tables(rule: Any) -> tuple[str, ...]:
+    """The `TABLE_FILES` an environment of this rule ships, as its seed does: none in a labels-in-names layout,
+    train.csv alone in ranzcr's (no test.csv), both otherwise.
+
+    Args:
+        rule: the spec's rule, as a model or as the dict config.yaml holds (None: both tables).
+    """
+    def field(value: Any, name: str) -> Any:
+        return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+
+    if field(rule, "names"):
+        return ()
+    cues = field(rule, "cues")
+    if cues is not None and field(cues, "test_table") is False:
+        return TABLE_FILES[:1]
+    return TABLE_FILES
 
 
 def make_env_id(seed_id: str, slug: str, content_hash: str) -> str:
@@ -299,9 +318,9 @@ def read_environment(env_dir: str | Path, verify_hashes: bool = False) -> Enviro
         raise EnvironmentFormatError(root, "not a directory")
     config = read_config(root)
     rule = config.sandmle.spec.get("rule") if isinstance(config.sandmle.spec, dict) else None
-    tables = not (isinstance(rule, dict) and rule.get("names"))
+    tables = shipped_tables(rule)
     for rel in REQUIRED_FILES:
-        if not (root / rel).is_file() and (tables or rel not in TABLE_FILES):
+        if not (root / rel).is_file() and (rel in tables or rel not in TABLE_FILES):
             raise EnvironmentFormatError(root / rel, "missing (required by the environment format)")
     env = Environment(root=root, config=config)
     public_names = {p.name for p in env.public_dir.rglob("*")}
