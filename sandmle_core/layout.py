@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sandmle_core.envfolder import EnvFolder
+from sandmle_core.envfolder import TABLE_FILES, EnvFolder, shipped_tables
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.spec import GradingSpec
@@ -50,10 +50,6 @@ REQUIRED_FILES: tuple[str, ...] = (
     "prepared/public/sample_submission.csv",
     "prepared/private/answers.csv",
 )
-# an image environment in a labels-in-names seed's layout (dogs vs. cats) ships its images in place of these two,
-# as the seed does (its spec's `rule.names` says how: `train.zip` of `train/<label>.<n>.jpg`, `test.zip` of ids);
-# one in ranzcr's layout ships train.csv only (`rule.cues.test_table`: its test ids are the names in `test/`)
-TABLE_FILES: tuple[str, ...] = ("prepared/public/train.csv", "prepared/public/test.csv")
 _ENV_ID = re.compile(r"^[a-z0-9][a-z0-9-]*-[0-9a-f]{8}$")
 
 
@@ -135,24 +131,6 @@ class EnvironmentConfig(BaseModel):
             grader=GraderRef(name=block.grading.metric, grade_fn=f"{env_id}/grade.py:grade"),
             sandmle=block,
         )
-
-
-def shipped_tables(rule: Any) -> tuple[str, ...]:
-    """The `TABLE_FILES` an environment of this rule ships, as its seed does: none in a labels-in-names layout,
-    train.csv alone in ranzcr's (no test.csv), both otherwise.
-
-    Args:
-        rule: the spec's rule, as a model or as the dict config.yaml holds (None: both tables).
-    """
-    def field(value: Any, name: str) -> Any:
-        return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
-
-    if field(rule, "names"):
-        return ()
-    cues = field(rule, "cues")
-    if cues is not None and field(cues, "test_table") is False:
-        return TABLE_FILES[:1]
-    return TABLE_FILES
 
 
 def make_env_id(seed_id: str, slug: str, content_hash: str) -> str:

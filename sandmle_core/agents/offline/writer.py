@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sandmle_core.envfolder import EnvFolder
-from sandmle_core.layout import shipped_tables
+from sandmle_core.envfolder import EnvFolder, shipped_tables
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities import get_kit
