@@ -113,8 +113,9 @@ def artifact_suites(
 
     Args:
         spec: the environment's spec (its public contract and grading).
-        train_ids, test_ids: the ids of train.csv and test.csv as text, or None when that file could not be read
-            (the cross-file expectations are then left out; the unreadable file is reported on its own).
+        train_ids, test_ids: the ids of train.csv and test.csv (or of the `test/` listing that stands in for it)
+            as text, or None when that file could not be read (the cross-file expectations are then left out; the
+            unreadable file is reported on its own).
         media: the media files of the public folder (relative paths), which image and audio columns must point to.
 
     Returns:
