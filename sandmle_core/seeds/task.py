@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sandmle_core.errors import SeedError
 from sandmle_core.envfolder import shipped_tables
+from sandmle_core.errors import SeedError
 from sandmle_core.profiling.inventory import is_table, read_table
 from sandmle_core.spec import GradingSpec
 
