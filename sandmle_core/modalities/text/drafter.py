@@ -189,9 +189,13 @@ def draft(ctx: DraftContext) -> Draft:
     """Draft a text classification environment from the domain's text vocabulary.
 
     Raises:
-        SpecError: when the domain has no text vocabulary or too few classes, the task type is neither multi-class
-            nor binary, or the metric grades neither a label nor (binary) the positive probability.
+        SpecError: when the domain has no text vocabulary or too few classes, the task type is neither multi-class,
+            binary nor multi-label, or the metric grades neither a label nor (binary) the positive probability.
     """
+    if ctx.dna.task_type == TaskType.MULTILABEL:  # jigsaw: flags from the domain's multi-label vocabulary
+        from sandmle_core.modalities.text import multilabel
+
+        return multilabel.draft(ctx)
     vocab = _vocabulary(ctx)
     classes = _classes(ctx, vocab)
     rule = _rule(ctx, vocab, classes)
