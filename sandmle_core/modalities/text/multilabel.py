@@ -107,7 +107,10 @@ def draft(ctx: DraftContext) -> Draft:
         misspell_rate=round(0.3 + 0.3 * difficulty + float(rng.uniform(-0.03, 0.03)), 3),
     )
     column = ColumnSpec(name=flags.column, kind=ColumnKind.TEXT, description=flags.document)
-    target = TargetSpec(columns=tuple(labels), description=flags.label_description)
+    document = flags.column.replace("_", " ")
+    meanings = tuple(f"1 when `{c}` applies to the {document}"
+                     + (f" (then `{parents[c]}` applies too)" if c in parents else "") + ", else 0" for c in labels)
+    target = TargetSpec(columns=tuple(labels), description=flags.label_description, descriptions=meanings)
     kind = flags.label_description.split(" ")[0].title()
     title = f"{ctx.domain.title}: {kind} in the {flags.column.replace('_', ' ').title()}"
     return Draft(id_column="id", columns=(column,), target=target, rule=rule, title=title,
