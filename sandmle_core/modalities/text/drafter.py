@@ -73,7 +73,7 @@ def _vocabulary(ctx: DraftContext) -> TextVocab:
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no text vocabulary")
     if ctx.dna.task_type not in (TaskType.MULTICLASS, TaskType.BINARY):
-        raise SpecError(f"text environments are multi-class or binary; the seed is {ctx.dna.task_type}")
+        raise SpecError(f"text environments are multi-class, binary or multi-label; the seed is {ctx.dna.task_type}")
     kind = get_metric(ctx.dna.metric).kind
     allowed = ("label", "probability") if ctx.dna.task_type == TaskType.BINARY else ("label", "class_probabilities")
     if kind not in allowed:
