@@ -5,7 +5,9 @@ The hidden rule is a `TextRule` with `multilabel` set, drawn from a domain's fla
 comments with moderation flags, guest reviews with complaint tags, ...). Labels form a shallow tree: a root label
 is on at its rate, a child (a severe label, a refund demand) only in documents that carry its parent, at its rate
 among them, so a child always implies its parent. A document's units are phrases of the labels it carries (their
-rate grows with the number of labels), phrases quoted from any label at the distractor rate, and neutral phrases.
+rate grows with the number of labels), phrases quoted from any label at the distractor rate, negated phrases of
+labels it does not carry ("no stained sheets"), and neutral phrases; the written text misspells or masks a share of
+the phrases' longer words ("cl0wn", "st*ined"), which changes spelling only.
 Every label set is a "configuration" of a multi-class token model with its own unit distribution, so the text
 synthesizer's unit draws and exact posterior serve here unchanged: the oracle is each label's posterior marginal,
 summed over the configurations that carry it. Each label column keeps a few positives and negatives in train and

@@ -2,9 +2,11 @@
 
 Levels: 0 each label's training rate; 1 keyword counts — per label the few words most associated with it in
 training (chi-squared), counted, with a logistic regression; 2 TF-IDF word unigrams with one logistic regression per
-label; 3 TF-IDF character 2-5-grams with one logistic regression per label; 4 TF-IDF word 1-2-grams (phrases read as
-bigrams) with each label's C tuned by a 3-fold cross-validated ROC AUC; 5 an even rank blend of levels 3 and 4
-(column-wise AUC reads only each column's order). Every model is fitted per label, as in the image kit's
+label; 3 TF-IDF character 2-5-grams within words (a misspelled word still shares most of them) with one logistic
+regression per label; 4 word 1-2-grams (a negation read as "no <word>") and those characters side by side, each
+label's C tuned by a 3-fold cross-validated ROC AUC; 5 an even rank blend of level 4 and character 2-5-grams across
+word boundaries, where a parent label's score also takes its child's (the implications seen in training; column-wise
+AUC reads only each column's order). Every model is fitted per label, as in the image kit's
 multi-label ladder; a label with one value in (subsampled) training gets its rate. Each script runs on its own.
 """
 
