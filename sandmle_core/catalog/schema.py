@@ -20,11 +20,13 @@ __all__ = [
     "ClassTarget",
     "Domain",
     "FeatureTemplate",
+    "FlagLabel",
     "ImageVocab",
     "MultilabelTarget",
     "PageVocab",
     "SeriesVocab",
     "SpeechVocab",
+    "TextFlags",
     "TextVocab",
     "ValueTarget",
     "slug",
@@ -96,6 +98,46 @@ class MultilabelTarget(_Frozen):
     labels: tuple[str, ...] = Field(min_length=3)
 
 
+class FlagLabel(_Frozen):
+    """One label of a multi-label text vocabulary: the phrases that show it, and the label it implies (a severe
+    label implies its milder parent: every document flagged with the child is flagged with the parent too)."""
+
+    phrases: tuple[str, ...] = Field(min_length=6)
+    parent: str | None = None
+
+
+class TextFlags(_Frozen):
+    """A multi-label text vocabulary (jigsaw's shape): documents of their own kind, each flagged with any set of
+    labels, every label shown by meaning-bearing phrases (vocabulary keys whose underscores read as spaces).
+
+    Attributes:
+        column: the text column's name (e.g. `reader_comment`).
+        document: what one document is.
+        label_description: what the labels are, as a noun phrase ("moderation flags a reviewer attached to the
+            comment").
+        purpose: why they are told (the story's "so that ..." clause).
+        labels: label → its phrases and parent; a parent is a label without a parent of its own.
+        common: neutral phrases any document may use.
+    """
+
+    column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    document: str
+    label_description: str
+    purpose: str
+    labels: dict[str, FlagLabel]
+    common: tuple[str, ...] = Field(min_length=16)
+
+    @model_validator(mode="after")
+    def _tree(self) -> TextFlags:
+        if len(self.labels) < 4:
+            raise ValueError("a multi-label text vocabulary needs at least four labels")
+        for name, label in self.labels.items():
+            if label.parent is not None and (label.parent not in self.labels
+                                             or self.labels[label.parent].parent is not None):
+                raise ValueError(f"flag {name!r}: parent {label.parent!r} must be a label without a parent")
+        return self
+
+
 class TextVocab(_Frozen):
     """What the text drafter needs: the document, the label, and topic words per class.
 
@@ -104,6 +146,7 @@ class TextVocab(_Frozen):
         document: what one document is (e.g. "a triage nurse's free-text note").
         label: the target column's name; `classes` maps each class to words that signal it.
         common: words any document may use (the background the signal hides in).
+        flags: the domain's multi-label text vocabulary, when it has one.
     """
 
     column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -112,6 +155,7 @@ class TextVocab(_Frozen):
     label_description: str
     classes: dict[str, tuple[str, ...]]
     common: tuple[str, ...] = Field(min_length=20)
+    flags: TextFlags | None = None
 
     @model_validator(mode="after")
     def _enough(self) -> TextVocab:

@@ -32,6 +32,7 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult, class_count_range
 from sandmle_core.modalities.image.rule import IMAGE_COLUMN, CueRule, ImageRule
+from sandmle_core.modalities.labelsets import balanced_labels
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import TargetSpec
 
@@ -203,17 +204,6 @@ def polyline(curve: np.ndarray, size: int) -> list[list[int]]:
     return points
 
 
-def _balanced(y: np.ndarray, minimum: int, rng: np.random.Generator) -> np.ndarray:
-    """Make every column hold at least `minimum` ones and zeros (flipping randomly chosen rows)."""
-    y = y.copy()
-    for j in range(y.shape[1]):
-        for value in (1, 0):
-            short = minimum - int((y[:, j] == value).sum())
-            if short > 0:
-                y[rng.choice(np.flatnonzero(y[:, j] != value), size=short, replace=False), j] = value
-    return y
-
-
 def _plan(rule: ImageRule, cues: CueRule, n_train: int, n_test: int, noise: float, streams: SlotStreams
           ) -> tuple[np.ndarray, np.ndarray]:
     """True and published labels, (n, k) each, train rows first; every column keeps both values in both parts."""
@@ -221,7 +211,8 @@ def _plan(rule: ImageRule, cues: CueRule, n_train: int, n_test: int, noise: floa
     k = len(cues.prevalence)
     minimum_train, minimum_test = max(2, min(5, n_train // 10)), 1 if n_test >= 4 else 0
     draw = (rng.random((n_train + n_test, k)) < np.asarray(cues.prevalence)).astype(int)
-    truth = np.vstack([_balanced(draw[:n_train], minimum_train, rng), _balanced(draw[n_train:], minimum_test, rng)])
+    truth = np.vstack([balanced_labels(draw[:n_train], minimum_train, rng),
+                       balanced_labels(draw[n_train:], minimum_test, rng)])
     flip = streams("synth", "label-noise").random(truth.shape) < noise
     noisy = np.where(flip, 1 - truth, truth)
     for part, minimum in ((slice(0, n_train), minimum_train), (slice(n_train, None), minimum_test)):
