@@ -181,7 +181,10 @@ class ImageVocab(_Frozen):
 
 class AudioVocab(_Frozen):
     """What the audio drafter needs: what a clip records, the sound classes it can tell apart, and the one sound a
-    detection (binary) task asks about."""
+    detection (binary) task asks about.
+
+    `calls` narrows the sound shapes a class is drawn as to those the domain's sources make (bats echolocate in
+    sweeps and repeated chirps, crickets trill in pulse trains); None = every shape (`audio.rule.EVENT_KINDS`)."""
 
     subject: str
     label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -191,11 +194,15 @@ class AudioVocab(_Frozen):
     detect_description: str
     story: str | None = None  # the framing of an audio task (who records what, and why), with `{target}`
     title: str | None = None  # the title's first half when the domain's title names another medium ("Camera-Trap")
+    calls: tuple[Literal["call", "chirp", "harmonic", "pulse", "sweep"], ...] | None = Field(default=None,
+                                                                                             min_length=2)
 
     @model_validator(mode="after")
     def _story_names_target(self) -> AudioVocab:
         if self.story is not None and "{target}" not in self.story:
             raise ValueError("an audio story must say what is told from the recording: it needs {target}")
+        if self.calls is not None and len(set(self.calls)) != len(self.calls):
+            raise ValueError(f"audio calls repeat a sound shape: {self.calls}")
         return self
 
 
