@@ -78,6 +78,8 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
     assert {"aptos2019-blindness-detection", "plant-pathology-2020-fgvc7"} <= set(kept), (kept, refused)
     # multi-label findings, 9 of 11 label columns scored (the image kit drafts them)
     assert "ranzcr-clip-catheter-line-classification" in kept, (kept, refused)
+    # text multi-label (jigsaw): the text kit drafts flags from a domain's multi-label vocabulary
+    assert "jigsaw-toxic-comment-classification-challenge" in kept, (kept, refused)
 
 
 def test_leaks_and_roles_are_recorded(tmp_path):

@@ -84,9 +84,11 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
         if config["sandmle"]["provenance"]["seed_id"] == RANZCR:  # a scored subset, PatientID in train.csv only
             spec = config["sandmle"]["spec"]
             assert spec["grading"]["target_columns"] == spec["target"]["columns"][:-2]
-            public = env / "prepared" / "public"
-            assert "PatientID" in pd.read_csv(public / "train.csv").columns
-            assert "PatientID" not in pd.read_csv(public / "test.csv").columns
+            public = env / "prepared" / "public"  # the seed's files: no test.csv, no image column
+            assert sorted(p.name for p in public.iterdir()) == ["sample_submission.csv", "test", "train", "train.csv",
+                                                                "train_annotations.csv"]
+            columns = list(pd.read_csv(public / "train.csv", nrows=1).columns)
+            assert columns == ["StudyInstanceUID", *spec["target"]["columns"], "PatientID"]
     assert set(built) == set(expected), (result["counts"], {k: v.message[:200] for k, v in failures.items()})
     for comp_id, block in built.items():  # the DNA is kept: same modality (or the kit keeping it), type and metric
         want = EXPECTED[comp_id]

@@ -1,9 +1,10 @@
-"""The text modality: multi-class or binary document classification from a per-class token model, and binary
+"""The text modality: multi-class, binary or multi-label document classification from a token model, and binary
 requests with a metadata record (`text+tabular`, random-acts-of-pizza's shape: `records*.py`).
 
 `rule` holds the hidden token model (`TextRule`), `drafter` draws it from a domain's text vocabulary,
 `synthesizer` samples documents and scores them exactly under the rule (the oracle), `render` writes a document's
-units as sentences from templates, `ladder` writes the solution scripts. `KIT` is what the registry sees.
+units as sentences from templates, `ladder` writes the solution scripts; `multilabel` and `multilabel_ladder` add
+documents flagged with any set of labels (jigsaw's shape). `KIT` is what the registry sees.
 
 Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
 """
@@ -39,6 +40,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
         return False
     if task_type == TaskType.BINARY:  # two of the domain's text classes, as negative and positive
         return len(domain.text.classes) >= 2
+    if task_type == TaskType.MULTILABEL:  # jigsaw: the domain's flag vocabulary, any set of flags per document
+        return domain.text.flags is not None and len(domain.text.flags.labels) >= min_classes
     return task_type == TaskType.MULTICLASS and len(domain.text.classes) >= min_classes
 
 
