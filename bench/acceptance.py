@@ -41,6 +41,10 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "image_binary": (None, "aerial-cactus-identification"),  # one probability column, ids naming zipped JPEGs
     # issue 15: multi-target regression (two targets, mean column-wise RMSLE, ids restarting at 1 in each file)
     "tabular_multitarget": (None, "nomad2018-predict-transparent-conductors"),
+    # issue 15: text multi-label (six 0/1 label columns, mean column-wise ROC AUC)
+    "text_multilabel": (None, "jigsaw-toxic-comment-classification-challenge"),
+    # issue 15: free text + a metadata record per row, JSON records, train-only leak fields (pizza's shape)
+    "text_tabular": (None, "random-acts-of-pizza"),
     # issue 15: binary silhouettes + a 192-column descriptor table, one probability column per species
     "image_tabular": (None, "leaf-classification"),
 }

@@ -30,8 +30,8 @@ def annotation_suite(spec: TaskSpec, train_ids: list[str] | None, test_ids: list
 
     Args:
         spec: the environment's spec (its id column and labels).
-        train_ids, test_ids: the ids of train.csv and test.csv as text, or None when unreadable (the cross-file
-            expectations are then left out).
+        train_ids, test_ids: the ids of train.csv and the test ids (test.csv's, or the names in `test/` where the
+            seed has no test.csv) as text, or None when unreadable (the cross-file expectations are then left out).
 
     Returns:
         The expectations, in a fixed order.

@@ -32,7 +32,8 @@ from sandmle.data_contracts.suites import (
 
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError, SandmleError
-from sandmle_core.layout import read_environment
+from sandmle_core.layout import read_environment, shipped_tables
+from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 READ_EXPECTATION = "file_is_readable_csv"
+TEST_LISTING = "prepared/public/test/"  # the artifact of an environment whose seed has no test.csv (ranzcr)
 _EXAMPLES = 5
 
 
@@ -107,8 +109,9 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
         return _plan_named(root, spec)
     frames: dict[str, pd.DataFrame | None] = {}
     problems: dict[str, str | None] = {}
+    listed = TEST not in shipped_tables(spec.rule)  # ranzcr's layout: the names in test/ stand in for test.csv
     for artifact in ARTIFACTS:
-        raw, problems[artifact] = _read(root / artifact)
+        raw, problems[artifact] = _test_listing(root, spec) if listed and artifact == TEST else _read(root / artifact)
         frames[artifact] = None if raw is None else prepare_frame(raw, spec, artifact)
     id_col = spec.grading.id_column
     suites = artifact_suites(spec, train_ids=_ids(frames[TRAIN], id_col), test_ids=_ids(frames[TEST], id_col),
@@ -116,7 +119,25 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
     extra = [a for a in suites if a not in ARTIFACTS]  # a seed's own files (mlsp's essential_data/*.txt)
     for artifact in extra:
         frames[artifact], problems[artifact] = _read_extra(root / artifact)
-    return [ArtifactCheck(a, frames[a], problems[a], suites[a]) for a in (*ARTIFACTS, *extra)]
+    checks = [ArtifactCheck(a, frames[a], problems[a], suites[a]) for a in (*ARTIFACTS, *extra)]
+    if not listed:
+        return checks
+    checks = [ArtifactCheck(TEST_LISTING, c.frame, c.problem, c.expectations) if c.artifact == TEST else c
+              for c in checks]
+    if (root / TEST).exists():  # the seed ships no test.csv, and neither does its environment
+        checks.append(ArtifactCheck(TEST, None, "the seed's layout has no test.csv (its test ids are the names in "
+                                                "test/): this file should not exist", []))
+    return checks
+
+
+def _test_listing(root: Path, spec: TaskSpec) -> tuple[pd.DataFrame | None, str | None]:
+    """The test images of an environment without test.csv as the frame test.csv would be: the id each name in
+    `test/` gives, and the columns a table carries (none but the id in ranzcr's layout)."""
+    folder = EnvFolder(root)
+    if not (folder.public / "test").is_dir():
+        return None, "the test/ folder is missing"
+    test = tables_of(spec, folder)[1]
+    return test.drop(columns=list(getattr(spec.rule, "untabled_columns", ()))), None
 
 
 def _plan_named(root: Path, spec: TaskSpec) -> list[ArtifactCheck]:
@@ -146,7 +167,12 @@ def _plan_named(root: Path, spec: TaskSpec) -> list[ArtifactCheck]:
 
 
 def _read_extra(path: Path) -> tuple[pd.DataFrame | None, str | None]:
-    """A seed-shaped text artifact: mlsp's ragged label file through its own reader, the others as CSV."""
+    """A seed-shaped text artifact: mlsp's ragged label file through its own reader, JSON records (pizza's) as a
+    frame, the others as CSV."""
+    if path.suffix == ".json":
+        from sandmle.data_contracts.records import read_records
+
+        return read_records(path)
     if path.name != "rec_labels_test_hidden.txt" or not path.is_file():
         return _read(path)
     from sandmle_core.modalities.audio.multilabel import read_label_file

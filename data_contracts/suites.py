@@ -113,8 +113,9 @@ def artifact_suites(
 
     Args:
         spec: the environment's spec (its public contract and grading).
-        train_ids, test_ids: the ids of train.csv and test.csv as text, or None when that file could not be read
-            (the cross-file expectations are then left out; the unreadable file is reported on its own).
+        train_ids, test_ids: the ids of train.csv and test.csv (or of the `test/` listing that stands in for it)
+            as text, or None when that file could not be read (the cross-file expectations are then left out; the
+            unreadable file is reported on its own).
         media: the media files of the public folder (relative paths), which image and audio columns must point to.
 
     Returns:
@@ -135,19 +136,22 @@ def artifact_suites(
                            "the path of a clean page of the public folder") for t in spec.target.columns]
 
     train_only = list(getattr(spec.rule, "train_only_columns", ()))  # seq2seq's `class`: train.csv only
-    ordered = [*[c.name for c in spec.columns], *spec.target.columns]
+    untabled = tuple(getattr(spec.rule, "untabled_columns", ()))  # ranzcr's image column: in no table
+    tabled = [c.name for c in spec.columns if c.name not in untabled]
+    features = [e for e in features if e.column not in untabled]
+    ordered = [*tabled, *spec.target.columns]
     if getattr(spec.rule, "target_after_id", False):  # leaf-classification's `id, species, margin1, ...`
-        ordered = [*spec.target.columns, *[c.name for c in spec.columns]]
+        ordered = [*spec.target.columns, *tabled]
     train = [*_layout([id_col, *ordered, *train_only],
                       "id, the features, the targets" + (", the train-only columns" if train_only else "")),
              Expect("ExpectTableRowCountToBeBetween", {"min_value": MIN_TRAIN_ROWS, "max_value": MAX_TRAIN_ROWS},
                     f"micro scale: {MIN_TRAIN_ROWS}–{MAX_TRAIN_ROWS} training rows"),
              Expect("ExpectTableRowCountToEqual", {"value": spec.n_train}, "as many rows as the spec's n_train"),
-             *_ids(id_col), *features, *targets]
+             *_ids(id_col), *features, *targets, *_images_by_id(id_col, "train", media, untabled)]
 
-    test = [*_layout([id_col, *[c.name for c in spec.columns]], "id and the features, no target"),
+    test = [*_layout([id_col, *tabled], "id and the features, no target"),
             Expect("ExpectTableRowCountToEqual", {"value": spec.n_test}, "as many rows as the spec's n_test"),
-            *_ids(id_col), *features]
+            *_ids(id_col), *features, *_images_by_id(id_col, "test", media, untabled)]
     if getattr(spec.rule, "ids_restart", False):  # the seed's quirk, declared by the rule: both files count from 1
         train.append(_counted_ids(id_col, spec.n_train, "train.csv"))
         test.append(_counted_ids(id_col, spec.n_test, "test.csv"))
@@ -170,6 +174,10 @@ def artifact_suites(
 
     if has_annotations(spec):  # ranzcr's train_annotations.csv: the drawn lines of training images only
         suites[ANNOTATIONS] = annotation_suite(spec, train_set, test_set)
+    from sandmle.data_contracts.records import has_records, records_suites
+
+    if has_records(spec):  # pizza's train.json and test.json: the same rows, train-only fields in train only
+        suites.update(records_suites(spec, train_set, test_set))
     return suites
 
 
@@ -187,6 +195,17 @@ def _per_pixel(spec: TaskSpec, test_ids: list[str] | None) -> dict[str, list[Exp
     grey = _numeric(value, 0.0, 1.0, NUMERIC_DTYPES, "a grey level in [0, 1]")
     return {SAMPLE_SUBMISSION: [*_layout([id_col, value], "id and the value"), *rows, _not_null(value), *grey],
             ANSWERS: [*_layout([id_col, value], "id and the value"), *rows, _not_null(value), *grey]}
+
+
+def _images_by_id(id_col: str, part: str, media: list[str], untabled: tuple[str, ...]) -> list[Expect]:
+    """Where no table names the images (ranzcr's layout), every row's id names its image `<part>/<id>.jpg`."""
+    if not untabled:
+        return []
+    prefix, ext = f"{part}/", ".jpg"
+    ids = [m[len(prefix):-len(ext)] for m in media if m.startswith(prefix) and m.endswith(ext) and "/" not in
+           m[len(prefix):]]
+    return [Expect("ExpectColumnValuesToBeInSet", {"column": id_col, "value_set": ids},
+                   f"every row's image is {prefix}<id>{ext}")]
 
 
 def _layout(columns: list[str], what: str) -> list[Expect]:

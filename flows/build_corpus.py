@@ -19,7 +19,8 @@ from sandmle_core.build_lock import build_lock
 from sandmle_core.errors import UnsupportedSeed
 from sandmle_core.generate import DEFAULT_ATTEMPTS
 from sandmle_core.layout import Corpus
-from sandmle_core.pipeline import SlotJob, count_diversity
+from sandmle_core.mix import MixPlan, plan_mix, plan_to_dict
+from sandmle_core.pipeline import SlotJob, count_diversity, read_profile
 from sandmle_core.records import ManifestRow, ManifestWriter
 from sandmle_core.recovery import unrecorded_rows
 from sandmle_core.refusals import unsupported_rows
@@ -158,6 +159,7 @@ def build_corpus(
     max_attempts: int = DEFAULT_ATTEMPTS,
     contracts: bool = True,
     build_id: str | None = None,
+    mix: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """Build (or resume) a corpus of `per_seed` environments per seed under `out`.
 
@@ -170,6 +172,9 @@ def build_corpus(
             night of a schedule plans new slots and the corpus grows by `per_seed` per seed.
         build_id: names the flow run `build-<corpus>-<build id>` and is written into every manifest row of the run
             (default: the run's scheduled start, UTC).
+        mix: a target modality mix (`sandmle_core.mix.parse_mix`): the `per_seed` × supported-seeds slots are
+            re-apportioned across the seeds so that the modalities follow it (`plan_mix`); the summary reports the
+            achieved mix beside the target.
 
     Returns:
         A Completed or Failed state (the rule is `finish`'s) whose data is the counts, the corpus path and the
@@ -200,48 +205,65 @@ def build_corpus(
         if removed["workspaces"] or removed["cgroups"]:
             logger.info("removed leftovers of killed runs: %s", removed)
         return _build(logger, start, root, refs, per_seed, backend, rng_seed, dask_address, workers, max_attempts,
-                      contracts, build_id)
+                      contracts, build_id, mix)
 
 
 def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int, backend: str, rng_seed: int,
            dask_address: str | None, workers: int | None, max_attempts: int, contracts: bool,
-           build_id: str | None) -> Any:
+           build_id: str | None, mix: dict[str, float] | None = None) -> Any:
     """The body of `build_corpus`, run under the corpus' build lock."""
     logger.info("build %s into %s: %d seed(s), %d per seed, backend %s, rng seed %d", build_id or default_build_id(),
                 root, len(refs), per_seed, backend, rng_seed)
     jobs: list[SlotJob] = []
     refused: list[ManifestRow] = []
     unsupported: dict[str, str] = {}
+    analyzed: list[tuple[str, str, str]] = []  # (reference, seed id, profile path) of each supported seed
     for ref in refs:
         try:
-            _, profile = stages.analyze_seed(str(ref), str(root))
+            seed_id, profile = stages.analyze_seed(str(ref), str(root))
         except UnsupportedSeed as exc:  # a typed outcome: record its slots, go on with the other seeds
             seed_id = resolve_seed(str(ref)).id
             unsupported[seed_id] = exc.problem
             logger.warning("seed %s is unsupported: %s", seed_id, exc.problem)
             refused += unsupported_rows(seed_id, str(ref), exc.problem, per_seed, rng_seed, root, backend)
             continue
-        jobs += stages.plan_slots(str(ref), profile, per_seed, rng_seed, str(root), backend, max_attempts)
+        analyzed.append((str(ref), seed_id, profile))
+    per_seed_slots, mix_plan = _slot_counts(analyzed, per_seed, mix)
+    if mix_plan is not None:
+        logger.info("modality mix %s: slots per seed %s", mix_plan.effective, mix_plan.slots)
+    for ref, seed_id, profile in analyzed:
+        jobs += stages.plan_slots(ref, profile, per_seed_slots[seed_id], rng_seed, str(root), backend, max_attempts)
     fan_out = build_environments  # without slots to build, no Dask cluster is started for the manifest's sake
     if jobs:
         export_api_url()
         runner = dask_runner(workers, dask_address, root / ".work" / "dask")
         fan_out = build_environments.with_options(task_runner=runner)
-    logger.info("planned %d slot(s) of %d seed(s); %d already published", len(jobs), len(refs),
-                per_seed * (len(refs) - len(unsupported)) - len(jobs))
+    skipped = sum(per_seed_slots.values()) - len(jobs)
+    logger.info("planned %d slot(s) of %d seed(s); %d already published", len(jobs), len(refs), skipped)
     rows = fan_out(jobs, str(root), contracts, build_id, refused)
     diversity = count_diversity(rows)
     wall = time.perf_counter() - start
     logger.info("built %d slot(s) in %.1f s; writing the summary, report.md and report.json", len(rows), wall)
     summary = stages.publish_summary(rows, diversity, wall, str(root),
                                      {"flow": "build-corpus", "build_id": build_id or default_build_id(),
-                                      "rng_seed": rng_seed, "backend": backend, "wall_seconds": round(wall, 3)})
+                                      "rng_seed": rng_seed, "backend": backend, "wall_seconds": round(wall, 3),
+                                      "mix": plan_to_dict(mix_plan) if mix_plan is not None else None})
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
     result = {"corpus": str(root), "slots": len(rows), "counts": counts, "diversity": diversity,
               "wall_seconds": round(wall, 3), "summary": summary,
-              "skipped_published": per_seed * (len(refs) - len(unsupported)) - len(jobs),
+              "skipped_published": skipped, "slots_per_seed": per_seed_slots,
               "unsupported_seeds": unsupported}
     failed = sum(counts.get(s, 0) for s in stages.FAILED_STATUSES) - len(refused)  # refusals are told apart
     return finish(result, failed, sorted(unsupported))
+
+
+def _slot_counts(analyzed: list[tuple[str, str, str]], per_seed: int,
+                 mix: dict[str, float] | None) -> tuple[dict[str, int], MixPlan | None]:
+    """Slots per seed id: `per_seed` each, or the mix's apportioning of `per_seed` × the supported seeds."""
+    if not mix:
+        return {seed_id: per_seed for _, seed_id, _ in analyzed}, None
+    modalities = {seed_id: read_profile(profile).modality.value for _, seed_id, profile in analyzed}
+    plan = plan_mix(mix, modalities, per_seed * len(analyzed))
+    return dict(plan.slots), plan

@@ -5,6 +5,9 @@ leaderboard.csv, validation.json, solutions/, and the mle-bench data split `prep
 `prepared/private/` (answers). Every stage of the build names files through this one object instead of joining
 strings, so the layout is spelled exactly once. `sandmle_core.layout` re-exports it.
 
+`TABLE_FILES`/`shipped_tables` say which of the two tables an environment ships: a seed without them keeps
+its layout (dogs vs. cats ships none, ranzcr train.csv alone).
+
 Imports: the standard library only.
 """
 
@@ -12,8 +15,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["EnvFolder"]
+__all__ = ["TABLE_FILES", "EnvFolder", "shipped_tables"]
+
+# an image environment in a labels-in-names seed's layout (dogs vs. cats) ships its images in place of these two,
+# as the seed does (its spec's `rule.names` says how: `train.zip` of `train/<label>.<n>.jpg`, `test.zip` of ids);
+# one in ranzcr's layout ships train.csv only (`rule.cues.test_table`: its test ids are the names in `test/`)
+TABLE_FILES: tuple[str, ...] = ("prepared/public/train.csv", "prepared/public/test.csv")
+
+
+def shipped_tables(rule: Any) -> tuple[str, ...]:
+    """The `TABLE_FILES` an environment of this rule ships, as its seed does: none in a labels-in-names layout,
+    train.csv alone in ranzcr's (no test.csv), both otherwise.
+
+    Args:
+        rule: the spec's rule, as a model or as the dict config.yaml holds (None: both tables).
+    """
+    def field(value: Any, name: str) -> Any:
+        return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+
+    if field(rule, "names"):
+        return ()
+    cues = field(rule, "cues")
+    if cues is not None and field(cues, "test_table") is False:
+        return TABLE_FILES[:1]
+    return TABLE_FILES
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sandmle_core.envfolder import EnvFolder
+from sandmle_core.envfolder import TABLE_FILES, EnvFolder, shipped_tables
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.spec import GradingSpec
 
-__all__ = ["REQUIRED_FILES", "Corpus", "DatasetPaths", "EnvFolder", "Environment", "EnvironmentConfig", "GraderRef",
-    "Provenance", "SandmleBlock", "data_digest", "hash_files", "make_env_id", "publish_environment",
-    "read_environment", "spec_digest", "write_config"]
+__all__ = ["REQUIRED_FILES", "TABLE_FILES", "Corpus", "DatasetPaths", "EnvFolder", "Environment", "EnvironmentConfig",
+    "GraderRef", "Provenance", "SandmleBlock", "data_digest", "hash_files", "make_env_id", "publish_environment",
+    "read_environment", "shipped_tables", "spec_digest", "write_config"]
 
 CONFIG = "config.yaml"
 # libyaml's safe loader reads a config ~8x faster than the pure-Python one (same documents, same safety)
@@ -50,9 +50,6 @@ REQUIRED_FILES: tuple[str, ...] = (
     "prepared/public/sample_submission.csv",
     "prepared/private/answers.csv",
 )
-# an image environment in a labels-in-names seed's layout (dogs vs. cats) ships its images in place of these two,
-# as the seed does (its spec's `rule.names` says how: `train.zip` of `train/<label>.<n>.jpg`, `test.zip` of ids)
-TABLE_FILES: tuple[str, ...] = ("prepared/public/train.csv", "prepared/public/test.csv")
 _ENV_ID = re.compile(r"^[a-z0-9][a-z0-9-]*-[0-9a-f]{8}$")
 
 
@@ -299,9 +296,9 @@ def read_environment(env_dir: str | Path, verify_hashes: bool = False) -> Enviro
         raise EnvironmentFormatError(root, "not a directory")
     config = read_config(root)
     rule = config.sandmle.spec.get("rule") if isinstance(config.sandmle.spec, dict) else None
-    tables = not (isinstance(rule, dict) and rule.get("names"))
+    tables = shipped_tables(rule)
     for rel in REQUIRED_FILES:
-        if not (root / rel).is_file() and (tables or rel not in TABLE_FILES):
+        if not (root / rel).is_file() and (rel in tables or rel not in TABLE_FILES):
             raise EnvironmentFormatError(root / rel, "missing (required by the environment format)")
     env = Environment(root=root, config=config)
     public_names = {p.name for p in env.public_dir.rglob("*")}

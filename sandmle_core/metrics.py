@@ -16,7 +16,7 @@ from typing import Literal
 
 from sandmle_core.grader_runtime import METRIC_TABLE, metric_entry
 
-__all__ = ["METRICS", "Metric", "MetricKind", "get_metric"]
+__all__ = ["LOG_SCALE_METRICS", "METRICS", "Metric", "MetricKind", "get_metric"]
 
 # probability: one probability column per target; class_probabilities: one column per class, rows summing to 1;
 # label: one class (or free text) per row; label_set: space-separated labels per row; ranked_list: space-separated
@@ -188,6 +188,8 @@ def _build(name: str) -> Metric:
 
 
 METRICS: dict[str, Metric] = {name: _build(name) for name in METRIC_TABLE}
+# graded on log1p: the best constant is the mean of log1p mapped back, and generators draw such targets on that scale
+LOG_SCALE_METRICS = ("rmsle", "mean_column_rmsle")
 
 
 def get_metric(name: str) -> Metric:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sandmle_core import grader_runtime as runtime
-from sandmle_core.metrics import get_metric
+from sandmle_core.metrics import LOG_SCALE_METRICS, get_metric
 from sandmle_core.spec import GradingSpec
 
 __all__ = ["constant_submission", "perfect_submission"]
@@ -121,7 +121,7 @@ def constant_submission(ids: pd.DataFrame | pd.Series, spec: GradingSpec, train_
         for target_col, sub_col in zip(spec.target_columns, spec.submission_columns, strict=True):
             values = train_targets[target_col].astype(float)
             values = values[values != runtime.UNSCORED] if kind == "probability" else values
-            if spec.metric in ("rmsle", "mean_column_rmsle") and (values >= 0).all():
+            if spec.metric in LOG_SCALE_METRICS and (values >= 0).all():
                 # the best constant on the metric's own scale: the mean of log1p, mapped back
                 out[sub_col] = round(float(np.expm1(np.log1p(values).mean())), 6)
             else:

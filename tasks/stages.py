@@ -145,12 +145,17 @@ def publish_summary(rows: list[ManifestRow], diversity: dict[str, Any], wall_sec
     """Prefect artifacts keyed by corpus (`corpus-summary-<corpus>`, `corpus-failures-<corpus>`): this run's summary
     followed by the corpus totals, and a table of this run's failures; the same report goes into the corpus as
     report.md + report.json."""
+    from sandmle_core.mix import achieved_mix, mix_markdown, plan_from_dict
     from sandmle_core.report import corpus_totals, image_variety, totals_markdown, variety_markdown, write_report
 
     corpus = Corpus(Path(corpus_root))
     variety = image_variety(corpus, rows)
-    summary = (pipeline.summarize(rows, diversity, wall_seconds) + variety_markdown(variety)
-               + totals_markdown(corpus_totals(corpus)))
+    summary = pipeline.summarize(rows, diversity, wall_seconds) + variety_markdown(variety)
+    if run.get("mix"):  # a build with a target mix: the achieved shares beside the target
+        accepted = [r.modality for r in rows if r.status == "accepted" and r.modality]
+        summary += mix_markdown(plan_from_dict(run["mix"]), accepted)
+        run = {**run, "mix": {**run["mix"], "achieved": achieved_mix(accepted)}}
+    summary += totals_markdown(corpus_totals(corpus))
     write_report(corpus, rows, summary, run, variety)
     slug = corpus_slug(corpus_root)
     create_markdown_artifact(key=f"corpus-summary-{slug}", markdown=summary,

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from sandmle_core.errors import SandmleError
 
-__all__ = ["BackendChoice", "InputError", "check_corpus", "check_seed_files", "check_seeds", "check_writable_dir"]
+__all__ = ["BackendChoice", "InputError", "check_corpus", "check_mix", "check_seed_files", "check_seeds",
+           "check_writable_dir"]
 
 
 class InputError(SandmleError):
@@ -78,6 +79,22 @@ def check_corpus(path: Path) -> Path:
     if not any((path / name).exists() for name in ("envs", "failed", "manifest.parquet")):
         raise InputError(f"{path}: not a corpus (no envs/, failed/ or manifest.parquet in it)")
     return path.resolve()
+
+
+def check_mix(text: str | None) -> dict[str, float] | None:
+    """The `--mix` value as shares (None when not given).
+
+    Raises:
+        InputError: naming what is wrong with the value (`sandmle_core.mix.parse_mix`).
+    """
+    if text is None:
+        return None
+    from sandmle_core.mix import InvalidMix, parse_mix
+
+    try:
+        return parse_mix(text)
+    except InvalidMix as exc:
+        raise InputError(f"--mix {text!r}: {exc}") from None
 
 
 def check_writable_dir(path: Path, option: str) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from sandmle.cli._app import app, print_json
-from sandmle.cli.checks import BackendChoice, check_corpus, check_seed_files, check_seeds, check_writable_dir
+from sandmle.cli.checks import BackendChoice, check_corpus, check_mix, check_seed_files, check_seeds, check_writable_dir
 
 
 @app.command()
@@ -23,6 +23,9 @@ def build(
                                                                      "name competition ids"),
     seed_set: Path = typer.Option(None, "--seed-set", help="a file of competition ids, one per line"),
     per_seed: int = typer.Option(3, "--per-seed", min=1, help="environments per seed"),
+    mix: str = typer.Option(None, "--mix", help="target modality mix, e.g. image=0.49,tabular=0.25,text=0.1: the "
+                                                "per-seed x seeds slots are re-apportioned across the seeds to "
+                                                "follow it; the summary reports the achieved mix"),
     out: Path = typer.Option(Path("corpus"), "--out", help="corpus folder (resumed when it exists)"),
     backend: BackendChoice = typer.Option(BackendChoice.offline, "--backend", help="generation backend"),
     rng_seed: int = typer.Option(0, "--rng-seed", help="the build's rng seed"),
@@ -47,6 +50,7 @@ def build(
         check_seeds(list(seed) if seed else None)
     seeds = seed_refs(list(seed) if seed else None, data_dir, mlebench_root, seed_set)  # bad input: exit 2 now
     check_seed_files(seeds)  # a broken description.md, config.yaml or table: exit 2 before Prefect starts
+    shares = check_mix(mix)
     out = check_writable_dir(out, "--out")
     from sandmle_core.build_lock import check_unlocked
 
@@ -69,7 +73,7 @@ def build(
         with tags(tag, *run_tags), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
             state = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
                                  dask_address=dask_address, workers=workers, contracts=not no_contracts,
-                                 build_id=build_id, return_state=True)
+                                 build_id=build_id, mix=shares, return_state=True)
         result = flow_result(state)
     if as_json:
         print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})

@@ -207,9 +207,12 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
                     detail=f"strongest single column: {worst_col}", repair="new_seed")]
     if classification and spec.task_type != TaskType.FORECASTING:
         checks.append(_media_file_check(spec, folder, train, test))
-    annotations = _annotation_check(spec, folder)
+    annotations = _annotation_check(spec, folder, test)
     if annotations is not None:
         checks.append(annotations)
+    kept_out = _train_only_check(spec, folder, test)
+    if kept_out is not None:
+        checks.append(kept_out)
 
     description = folder.description.read_text()
     answers = pd.read_csv(folder.answers).head(500)
@@ -241,7 +244,8 @@ def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame, te
     named = getattr(spec.rule, "names", None) is not None
     sets = [] if getattr(spec.rule, "label_in_name", False) or named else [("", train)]
     if folder.answers.is_file():
-        answers = pd.read_csv(folder.answers, dtype={id_col: str} if named else None)
+        as_text = named or test[id_col].dtype == object  # ids read from file names are text
+        answers = pd.read_csv(folder.answers, dtype={id_col: str} if as_text else None)
         test = test.drop(columns=[c for c in spec.target.columns], errors="ignore")
         sets.append(("test ", test.merge(answers, on=id_col, how="inner")))
     worst, worst_what = 0.0, None
@@ -262,15 +266,35 @@ def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame, te
                  figure=round(worst, 4), detail=f"strongest media file property: {worst_what}", repair="new_seed")
 
 
-def _annotation_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:
+def _train_only_check(spec: TaskSpec, folder: EnvFolder, test: pd.DataFrame) -> Check | None:
+    """The fields the rule declares train-only (known after the outcome, or restating it) and the target are in no
+    public test file: not a column of test.csv, not a key of any record of test.json (pizza's records). None when the
+    rule declares no train-only field."""
+    banned = {*getattr(spec.rule, "train_only_columns", ())}
+    if not banned:
+        return None
+    banned |= set(spec.target.columns)
+    found = {f"test.csv:{c}" for c in test.columns if c in banned}
+    records = folder.public / "test.json"
+    if records.is_file():
+        rows = json.loads(records.read_text())
+        found |= {f"test.json:{k}" for row in (rows if isinstance(rows, list) else []) if isinstance(row, dict)
+                  for k in row if k in banned}
+    return Check(name="train_only_fields_absent_from_test", group="leakage", passed=not found, figure=len(found),
+                 detail=f"train-only or target fields in the test files: {sorted(found)[:4]}" if found else
+                 f"none of {len(banned)} train-only or target fields in the test files", repair="new_seed")
+
+
+def _annotation_check(spec: TaskSpec, folder: EnvFolder, test: pd.DataFrame) -> Check | None:
     """A public `train_annotations.csv` (ranzcr's drawn lines) names no test image: a test image's annotation says
-    which findings it shows, which are its answers. None when the environment has no annotations file."""
+    which findings it shows, which are its answers. The test ids are test.csv's or, where the seed has no test.csv,
+    the names in `test/` (`test`, the table view). None when the environment has no annotations file."""
     path = folder.public / ANNOTATIONS_FILE
     if not path.is_file():
         return None
     id_col = spec.grading.id_column
     named = set(pd.read_csv(path, usecols=[id_col], dtype=str)[id_col].dropna())
-    test_ids = set(pd.read_csv(folder.test, usecols=[id_col], dtype=str)[id_col].dropna())
+    test_ids = set(test[id_col].dropna().astype(str))
     leaked = sorted(named & test_ids)
     return Check(name="annotations_name_training_images_only", group="leakage", passed=not leaked,
                  figure=len(leaked), detail=f"test ids in {ANNOTATIONS_FILE}: {leaked[:3]}", repair="new_seed")

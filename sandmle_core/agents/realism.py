@@ -9,15 +9,14 @@ the class vocabulary the description shows against the labels the answers hold.
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from sandmle_core.agents.base import Check
 from sandmle_core.envfolder import EnvFolder
-from sandmle_core.modalities.image.named import public_tables, read_bytes
-from sandmle_core.modalities.image.variety import DUPLICATE_DISTANCE, near_duplicates
+from sandmle_core.modalities.image.named import public_tables
+from sandmle_core.modalities.image.variety import DUPLICATE_DISTANCE, ZipMember, near_duplicates
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
 
@@ -98,25 +97,25 @@ def distinct_images_check(spec: TaskSpec, folder: EnvFolder) -> Check | None:
     for frame in named if named is not None else (
             pd.read_csv(t, usecols=lambda c: c in columns, dtype=str) for t in (folder.train, folder.test)):
         names |= {str(v) for col in frame.columns if col in columns for v in frame[col].dropna()}
-    with tempfile.TemporaryDirectory() as unpacked:  # zip members (dogs vs. cats' train.zip) are compared unpacked
-        paths = sorted(_on_disk(folder, n, Path(unpacked)) for n in names if "!" in n or (folder.public / n).is_file())
-        step = max(1, -(-len(paths) // MAX_COMPARED_IMAGES))
-        pairs = near_duplicates(paths[::step])
+    # a zip member (dogs vs. cats' train.zip) is named `train.zip!cat.1.jpg` and read from its archive
+    paths = sorted((_member(folder, n) for n in names if "!" in n or (folder.public / n).is_file()), key=str)
+    step = max(1, -(-len(paths) // MAX_COMPARED_IMAGES))
+    pairs = near_duplicates(paths[::step])
     sampled = f" (every {step}th of {len(paths)} images compared)" if step > 1 else ""
-    first = (f"; closest: {pairs[0][0].name} and {pairs[0][1].name} at {pairs[0][2]}" if pairs else "")
+    first = (f"; closest: {_name(pairs[0][0])} and {_name(pairs[0][1])} at {pairs[0][2]}" if pairs else "")
     return Check(name="images_are_distinct", group="realism", passed=not pairs, figure=len(pairs),
                  detail=f"image pairs within thumbnail distance {DUPLICATE_DISTANCE}{sampled}{first}",
                  repair="new_seed")
 
 
-def _on_disk(folder: EnvFolder, ref: str, scratch: Path) -> Path:
-    """An image as a file: itself, or a zip member (`a.zip!m`) written under `scratch` by its name."""
-    if "!" not in ref:
-        return folder.public / ref
-    path = scratch / ref.replace("!", "/")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(read_bytes(folder.public, ref))
-    return path
+def _member(folder: EnvFolder, ref: str) -> Path | ZipMember:
+    """An image reference of a table as a file, or as (archive, member) for `a.zip!m`."""
+    archive, sep, member = ref.partition("!")
+    return (folder.public / archive, member) if sep else folder.public / ref
+
+
+def _name(image: Path | ZipMember) -> str:
+    return Path(image[1]).name if isinstance(image, tuple) else image.name
 
 
 def realism_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:

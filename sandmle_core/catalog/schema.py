@@ -20,12 +20,15 @@ __all__ = [
     "ClassTarget",
     "Domain",
     "FeatureTemplate",
+    "FlagLabel",
     "ImageVocab",
     "MultilabelTarget",
     "PageVocab",
+    "RequestVocab",
     "SeriesVocab",
     "SilhouetteVocab",
     "SpeechVocab",
+    "TextFlags",
     "TextVocab",
     "ValueTarget",
     "slug",
@@ -97,6 +100,46 @@ class MultilabelTarget(_Frozen):
     labels: tuple[str, ...] = Field(min_length=3)
 
 
+class FlagLabel(_Frozen):
+    """One label of a multi-label text vocabulary: the phrases that show it, and the label it implies (a severe
+    label implies its milder parent: every document flagged with the child is flagged with the parent too)."""
+
+    phrases: tuple[str, ...] = Field(min_length=6)
+    parent: str | None = None
+
+
+class TextFlags(_Frozen):
+    """A multi-label text vocabulary (jigsaw's shape): documents of their own kind, each flagged with any set of
+    labels, every label shown by meaning-bearing phrases (vocabulary keys whose underscores read as spaces).
+
+    Attributes:
+        column: the text column's name (e.g. `reader_comment`).
+        document: what one document is.
+        label_description: what the labels are, as a noun phrase ("moderation flags a reviewer attached to the
+            comment").
+        purpose: why they are told (the story's "so that ..." clause).
+        labels: label → its phrases and parent; a parent is a label without a parent of its own.
+        common: neutral phrases any document may use.
+    """
+
+    column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    document: str
+    label_description: str
+    purpose: str
+    labels: dict[str, FlagLabel]
+    common: tuple[str, ...] = Field(min_length=16)
+
+    @model_validator(mode="after")
+    def _tree(self) -> TextFlags:
+        if len(self.labels) < 4:
+            raise ValueError("a multi-label text vocabulary needs at least four labels")
+        for name, label in self.labels.items():
+            if label.parent is not None and (label.parent not in self.labels
+                                             or self.labels[label.parent].parent is not None):
+                raise ValueError(f"flag {name!r}: parent {label.parent!r} must be a label without a parent")
+        return self
+
+
 class TextVocab(_Frozen):
     """What the text drafter needs: the document, the label, and topic words per class.
 
@@ -105,6 +148,7 @@ class TextVocab(_Frozen):
         document: what one document is (e.g. "a triage nurse's free-text note").
         label: the target column's name; `classes` maps each class to words that signal it.
         common: words any document may use (the background the signal hides in).
+        flags: the domain's multi-label text vocabulary, when it has one.
     """
 
     column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -113,6 +157,7 @@ class TextVocab(_Frozen):
     label_description: str
     classes: dict[str, tuple[str, ...]]
     common: tuple[str, ...] = Field(min_length=20)
+    flags: TextFlags | None = None
 
     @model_validator(mode="after")
     def _enough(self) -> TextVocab:
@@ -121,6 +166,41 @@ class TextVocab(_Frozen):
         for name, words in self.classes.items():
             if len(words) < 8:
                 raise ValueError(f"text class {name!r} needs at least 8 signal words, has {len(words)}")
+        return self
+
+
+class RequestVocab(_Frozen):
+    """What the text + metadata drafter needs (random-acts-of-pizza's shape): a request posted to a community, the
+    requester's record, and whether the request succeeds.
+
+    Attributes:
+        document: what one request is ("a member's post asking the food-sharing community for a free meal").
+        requester: who posts it ("member"), and `outcome`: the target column (`requester_received_meal`).
+        outcome_description: what the target says, in words.
+        story: the framing, with `{target}` ("A food-sharing app wants to tell {target} from ...").
+        communities: the communities a requester may belong to (the list-valued column's values).
+        channels: where a request is posted from (a categorical column's levels).
+        persuasive, plain: words of requests that tend to succeed and of requests that tend not to.
+        common: words any request may use.
+        flair: the badge a requester earns once a request succeeded (a train-only column that restates the label).
+    """
+
+    document: str
+    requester: str
+    outcome: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    outcome_description: str
+    story: str
+    communities: tuple[str, ...] = Field(min_length=6)
+    channels: tuple[str, ...] = Field(min_length=3)
+    persuasive: tuple[str, ...] = Field(min_length=8)
+    plain: tuple[str, ...] = Field(min_length=8)
+    common: tuple[str, ...] = Field(min_length=20)
+    flair: str
+
+    @model_validator(mode="after")
+    def _story_names_target(self) -> RequestVocab:
+        if "{target}" not in self.story:
+            raise ValueError("a request story must say what is told from the request: it needs {target}")
         return self
 
 
@@ -138,7 +218,10 @@ class ImageVocab(_Frozen):
 
 class AudioVocab(_Frozen):
     """What the audio drafter needs: what a clip records, the sound classes it can tell apart, and the one sound a
-    detection (binary) task asks about."""
+    detection (binary) task asks about.
+
+    `calls` narrows the sound shapes a class is drawn as to those the domain's sources make (bats echolocate in
+    sweeps and repeated chirps, crickets trill in pulse trains); None = every shape (`audio.rule.EVENT_KINDS`)."""
 
     subject: str
     label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -148,11 +231,15 @@ class AudioVocab(_Frozen):
     detect_description: str
     story: str | None = None  # the framing of an audio task (who records what, and why), with `{target}`
     title: str | None = None  # the title's first half when the domain's title names another medium ("Camera-Trap")
+    calls: tuple[Literal["call", "chirp", "harmonic", "pulse", "sweep"], ...] | None = Field(default=None,
+                                                                                             min_length=2)
 
     @model_validator(mode="after")
     def _story_names_target(self) -> AudioVocab:
         if self.story is not None and "{target}" not in self.story:
             raise ValueError("an audio story must say what is told from the recording: it needs {target}")
+        if self.calls is not None and len(set(self.calls)) != len(self.calls):
+            raise ValueError(f"audio calls repeat a sound shape: {self.calls}")
         return self
 
 
@@ -229,6 +316,7 @@ class Domain(_Frozen):
     speech: SpeechVocab | None = None
     pages: PageVocab | None = None
     series: SeriesVocab | None = None
+    requests: RequestVocab | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Domain:
@@ -241,6 +329,10 @@ class Domain(_Frozen):
         if len(set(valued)) != len(valued) or set(valued) & set(names):
             raise ValueError(f"domain {self.key!r}: regression and multi-target columns must be distinct names, "
                              "none of them a feature")
+        labels = {label for t in self.multilabel for label in t.labels}
+        if labels & set(names):  # a label column named like a feature: the spec would have one column twice
+            raise ValueError(f"domain {self.key!r}: multi-label labels {sorted(labels & set(names))} are also "
+                             "feature names")
         for target in self.binary:
             if len(target.classes) != 2:
                 raise ValueError(f"binary target {target.name!r} of {self.key!r} needs exactly two classes")

@@ -86,8 +86,11 @@ def detect_modality(kinds: Sequence[str]) -> Modality:
 
 
 def domains_for(catalog: Catalog, modality: Modality | str, task_type: TaskType,
-                n_classes: int | None = None) -> list[Domain]:
-    """The catalog domains that can host a task of this modality, type and (about) this many classes, in order."""
+                n_classes: int | None = None, dna_modality: str | None = None) -> list[Domain]:
+    """The catalog domains that can host a task of this modality, type and (about) this many classes, in order; for a
+    Task DNA modality the kit keeps (`text+tabular`), those its `hosts_kept` accepts."""
     kit = get_kit(modality)
     need = class_count_range(n_classes)[0] if n_classes else 2
+    if dna_modality not in (None, kit.modality.value) and kit.hosts_kept is not None:
+        return [d for d in catalog.domains if kit.hosts_kept(d, str(dna_modality))]
     return [d for d in catalog.domains if kit.hosts(d, task_type, need)]

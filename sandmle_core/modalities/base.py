@@ -178,6 +178,8 @@ class ModalityKit:
             with a silhouette vocabulary); every hosting domain by default.
         keeps: (Task DNA modality, task type) pairs beyond its own modality that this kit generates without
             changing them (the image kit: `image+tabular` binary, images with a metadata table).
+        hosts_kept: whether a catalog domain can host a task of a Task DNA modality this kit `keeps`, in place of
+            `hosts` (a text + metadata seed needs a domain with a requests vocabulary); None = `hosts` decides.
         label_count: how many labels a spec tells apart when neither its answers' values nor its target columns
             say (flattened multi-label rows: one answer column, one row per item and label); None = count those.
     """
@@ -205,6 +207,7 @@ class ModalityKit:
     one_hot_classes: bool = False
     keeps: tuple[tuple[str, str], ...] = ()
     suits: Callable[[Domain, TaskProfile], bool] = _suits_any
+    hosts_kept: Callable[[Domain, str], bool] | None = None
 
     @property
     def rule_kind(self) -> str:

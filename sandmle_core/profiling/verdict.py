@@ -38,7 +38,7 @@ def support_verdict(modality: str, task_type: str) -> tuple[bool, str | None]:
 def hosting_problem(modality: str, task_type: str, n_classes: int | None) -> str | None:
     """Why no catalog domain can host this task — the real cause — or None when some domain can.
 
-    The causes, in order: the modality's generator drafts other task types only (image binary, text multilabel), or
+    The causes, in order: the modality's generator drafts other task types only (text ordinal), or
     it drafts this type but no domain has enough classes (the message names the largest class count on offer).
     """
     from sandmle_core.catalog import load_catalog

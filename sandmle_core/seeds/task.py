@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from sandmle_core.envfolder import shipped_tables
 from sandmle_core.errors import SeedError
 from sandmle_core.profiling.inventory import is_table, read_table
 from sandmle_core.spec import GradingSpec
@@ -183,10 +184,11 @@ def load_seed(path: str | Path, data_dir: str | Path | None = None) -> SeedTask:
             grading = GradingSpec.model_validate(block["grading"])
         except ValueError as exc:
             raise SeedError(config_path, f"invalid sandmle.grading block: {exc}") from exc
-    # an exported labels-in-names environment (dogs vs. cats' shape) ships its images instead of train/test tables
+    # an exported labels-in-names environment (dogs vs. cats' shape) ships its images instead of train/test tables,
+    # one in ranzcr's layout train.csv alone (its test ids are the names in test/)
     spec = block.get("spec") if isinstance(block, dict) else None
     rule = spec.get("rule") if isinstance(spec, dict) else None
-    tables = grading is not None and not (isinstance(rule, dict) and rule.get("names"))
+    shipped = {Path(t).name for t in shipped_tables(rule)} if grading is not None else set()
     seed = SeedTask(
         id=seed_id,
         root=root,
@@ -196,8 +198,8 @@ def load_seed(path: str | Path, data_dir: str | Path | None = None) -> SeedTask:
         private_dir=private,
         # A bundled seed (with its grading block) has all three; an mle-bench folder may have none of these
         # names (labels.csv, zips of media): its files are found by the profile's inventory instead.
-        train_path=_pick(public, ("train", "training"), "train", required=tables),
-        test_path=_pick(public, ("test", "testing"), "test", required=tables),
+        train_path=_pick(public, ("train", "training"), "train", required="train.csv" in shipped),
+        test_path=_pick(public, ("test", "testing"), "test", required="test.csv" in shipped),
         sample_submission_path=_pick(public, ("sample_submission", "samplesubmission", "sample"),
                                      "sample submission", required=grading is not None),
         answers_path=answers,

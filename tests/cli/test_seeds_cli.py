@@ -35,18 +35,19 @@ def test_seeds_lists_modality_task_metric_rows():
 
 
 def test_seeds_check_prints_dna_and_verdict(tmp_path):
-    comps_ids = ("spooky-author-identification", "nomad2018-predict-transparent-conductors", "random-acts-of-pizza")
+    comps_ids = ("spooky-author-identification", "nomad2018-predict-transparent-conductors",
+                 "detecting-insults-in-social-commentary")
     for comp in comps_ids:
         paths = write_competition(comp, tmp_path, "split")
     comps = tmp_path / "competitions"
     result = runner.invoke(app, ["seeds", "check", *(str(comps / c) for c in comps_ids), "--data-dir",
                                  str(paths["data"]), "--json"])
     assert result.exit_code == 0, result.output
-    spooky, nomad, pizza = json.loads(result.output)
+    spooky, nomad, insults = json.loads(result.output)
     assert spooky["generated"] and spooky["dna"]["metric"] == "multiclass_log_loss"
     assert nomad["generated"] and nomad["dna"]["task_type"] == "multi-target regression"
     assert nomad["dna"]["ids_restart"]  # train and test ids both count from 1: the quirk the family keeps
-    assert not pizza["generated"] and pizza["verdict"].startswith("unsupported modality: text+tabular")
+    assert not insults["generated"] and insults["verdict"].startswith("unsupported ")  # its text is the id
     by_root = runner.invoke(app, ["seeds", "check", "mlsp-2013-birds", "--mlebench-root", str(tmp_path),
                                   "--data-dir", str(paths["data"]), "--json"])
     # --mlebench-root looks ids up in <root>/mlebench/competitions/: this fixture root has none

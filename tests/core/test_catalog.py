@@ -1,5 +1,6 @@
-"""The domain catalog: size and spread, completeness of every entry, hosting of the bundled seeds' tasks, distinct
-text signal words, and typed errors that name the broken domain."""
+"""The domain catalog: size and spread, completeness of every entry (tabular domains and the audio-only acoustic
+surveys), hosting of the bundled seeds' tasks and of a 19-species multi-label audio seed, distinct text signal words,
+and typed errors that name the broken domain."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import yaml
 
 from sandmle_core.catalog import CATALOG_PATH, CatalogError, Domain, load_catalog, parse_catalog
 from sandmle_core.modalities import domains_for, get_kit
+from sandmle_core.modalities.audio.rule import EVENT_KINDS
 from sandmle_core.modalities.base import class_count_range
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.rule import NEGATION
@@ -22,6 +24,8 @@ from sandmle_core.spec import Modality, TaskType
 CATALOG = load_catalog()
 DOMAINS = CATALOG.domains
 KEYS = [d.key for d in DOMAINS]
+TABULAR = [d for d in DOMAINS if d.features]  # every domain but the acoustic surveys, which carry audio only
+SURVEYS = [d for d in DOMAINS if not d.features]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: the catalog is ~170 KB
 RAW_ENTRIES: list[dict] = yaml.load(CATALOG_PATH.read_text(), Loader=_LOADER)["domains"]
 
@@ -63,11 +67,12 @@ def test_catalog_is_large_and_spread_over_sectors() -> None:
 
 
 def test_no_two_domains_share_a_feature_set() -> None:
-    sets = Counter(frozenset(f.name for f in d.features) for d in DOMAINS)
+    sets = Counter(frozenset(f.name for f in d.features) for d in TABULAR)
     assert max(sets.values()) == 1
+    assert len(TABULAR) >= 40
 
 
-@pytest.mark.parametrize("domain", DOMAINS, ids=KEYS)
+@pytest.mark.parametrize("domain", TABULAR, ids=[d.key for d in TABULAR])
 def test_domain_is_complete(domain: Domain) -> None:
     assert "{entity}" in domain.story and "{target}" in domain.story
     assert len(domain.features) >= 10
@@ -93,6 +98,53 @@ def test_domain_is_complete(domain: Domain) -> None:
     if domain.series is not None:
         assert 2 <= len(domain.series.drivers) <= 4
         assert domain.series.quantity not in {t.name for t in domain.series.drivers}
+
+
+@pytest.mark.parametrize("domain", SURVEYS, ids=[d.key for d in SURVEYS])
+def test_acoustic_survey_domain_is_complete(domain: Domain) -> None:
+    """An audio-only domain: no tabular part (so no tabular, text or image seed lands in it), a species vocabulary
+    of at least 19 names (a 19-species seed draws 13-19), its own recording story, and sound shapes the kit knows."""
+    vocab = domain.audio
+    assert vocab is not None and not any((domain.binary, domain.multiclass, domain.ordinal, domain.regression,
+                                          domain.multilabel, domain.text, domain.image, domain.series))
+    assert vocab.label == "species" and len(vocab.classes) >= 19 and len(set(vocab.classes)) == len(vocab.classes)
+    assert all(_is_token(c) for c in vocab.classes), "class names are lower-case words joined by underscores"
+    assert vocab.story and "recording" in vocab.story and "{target}" in vocab.story
+    assert vocab.calls is None or set(vocab.calls) <= set(EVENT_KINDS)
+    assert not get_kit(Modality.TABULAR).hosts(domain, TaskType.BINARY, 2)
+
+
+def test_the_sound_shapes_a_vocabulary_may_name_are_the_audio_kits_event_kinds() -> None:
+    from typing import get_args
+
+    from sandmle_core.catalog.schema import AudioVocab
+
+    literal = get_args(AudioVocab.model_fields["calls"].annotation)[0]  # tuple[Literal[...], ...] | None
+    assert set(get_args(get_args(literal)[0])) == set(EVENT_KINDS)
+
+
+@pytest.mark.parametrize("calls", [("call",), ("call", "roar"), ("pulse", "pulse", "sweep")])
+def test_an_audio_vocabulary_names_two_or_more_known_sound_shapes(calls: tuple[str, ...]) -> None:
+    from pydantic import ValidationError
+
+    from sandmle_core.catalog.schema import AudioVocab
+
+    vocab = CATALOG.get("bat_survey").audio
+    assert vocab is not None
+    with pytest.raises(ValidationError, match="calls"):
+        AudioVocab.model_validate({**vocab.model_dump(), "calls": calls})
+
+
+def test_ten_audio_domains_host_a_19_species_multilabel_seed() -> None:
+    """mlsp-2013-birds has 19 species: K=10 slots need 10 domains whose vocabulary names >= 13 species (the draft
+    takes 13-19), each with its own story and species, or the slots are near-duplicates of one another."""
+    hosts = domains_for(CATALOG, Modality.AUDIO, TaskType.MULTILABEL, 19)
+    assert class_count_range(19) == (13, 19)
+    assert len(hosts) >= 10, [d.key for d in hosts]
+    assert all(d.audio is not None and len(d.audio.classes) >= 19 for d in hosts)
+    assert len({d.audio.story for d in hosts if d.audio}) == len(hosts)
+    assert len({frozenset(d.audio.classes) for d in hosts if d.audio}) == len(hosts)
+    assert domains_for(CATALOG, Modality.AUDIO, TaskType.MULTILABEL, 50) == []  # needs 35 species: 28 at most
 
 
 @pytest.mark.parametrize("domain", [d for d in DOMAINS if d.text is not None],
@@ -155,7 +207,14 @@ def _too_few_signal_words(entry: dict) -> dict:
     return bad
 
 
-@pytest.mark.parametrize("breaker", [_feature_without_range, _three_class_binary, _too_few_signal_words])
+def _label_named_like_a_feature(entry: dict) -> dict:  # card_fraud had one: `new_device`, a rule and a feature
+    bad = _broken(entry)
+    bad["multilabel"] = [{"description": "flags", "labels": [bad["features"][0]["name"], "other_a", "other_b"]}]
+    return bad
+
+
+@pytest.mark.parametrize("breaker", [_feature_without_range, _three_class_binary, _too_few_signal_words,
+                                     _label_named_like_a_feature])
 def test_broken_entry_names_the_domain(tmp_path: Path, breaker: Callable[[dict], dict]) -> None:
     entries = [*copy.deepcopy(RAW_ENTRIES[:2]), breaker(RAW_ENTRIES[0])]
     path = tmp_path / "domains.yaml"

@@ -11,6 +11,7 @@ import yaml
 
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.layout import (
+    TABLE_FILES,
     Corpus,
     EnvironmentConfig,
     Provenance,
@@ -20,6 +21,7 @@ from sandmle_core.layout import (
     make_env_id,
     publish_environment,
     read_environment,
+    shipped_tables,
     spec_digest,
     write_config,
 )
@@ -119,6 +121,27 @@ def test_broken_folder_names_the_file(tmp_path: Path, kind: str) -> None:
     with pytest.raises(EnvironmentFormatError) as info:
         read_environment(root, verify_hashes=True)
     assert name in str(info.value.path)
+
+
+@pytest.mark.parametrize(("rule", "shipped"), [
+    (None, TABLE_FILES), ({"kind": "tabular"}, TABLE_FILES),
+    ({"kind": "image", "names": {"scheme": "prefix"}}, ()),  # dogs vs. cats: the seed's zips, no tables
+    ({"kind": "image", "cues": {"prevalence": [0.2, 0.3]}}, TABLE_FILES),  # a multi-label spec drafted before
+    ({"kind": "image", "cues": {"test_table": False, "image_column": False}}, TABLE_FILES[:1]),  # ranzcr's layout
+])
+def test_an_environment_ships_the_tables_its_seed_has(tmp_path: Path, rule, shipped) -> None:
+    assert shipped_tables(rule) == shipped
+    root = write_env(tmp_path / "e")
+    (root / "prepared" / "public" / "test.csv").unlink()
+    data = yaml.safe_load((root / "config.yaml").read_text())
+    data["sandmle"]["spec"]["rule"] = rule
+    data["sandmle"]["spec_hash"] = spec_digest(data["sandmle"]["spec"])
+    (root / "config.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    if "prepared/public/test.csv" in shipped:  # required where the rule ships it, not otherwise
+        with pytest.raises(EnvironmentFormatError, match="missing"):
+            read_environment(root)
+    else:
+        assert read_environment(root).env_id == "toy-retail-0123abcd"
 
 
 def test_env_id_is_readable_and_checked() -> None:

@@ -62,8 +62,9 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
     # folders as its training table
     assert not {c for c in kept if EXPECTED[c].modality not in ("image", "text", "tabular", "audio",
                                                                  "sequence-to-sequence", "image-to-image")} - {
-        "siim-isic-melanoma-classification", "leaf-classification"}  # image + a table: the image kit keeps both
-    assert "siim-isic-melanoma-classification" in kept and "leaf-classification" in kept
+        "siim-isic-melanoma-classification", "random-acts-of-pizza", "leaf-classification"}  # image/text + a record
+    assert "siim-isic-melanoma-classification" in kept and "leaf-classification" in kept  # image + a table: kept
+    assert "random-acts-of-pizza" in kept  # text + metadata records: the text kit keeps both
     assert "the-icml-2013-whale-challenge-right-whale-redux" in kept and "mlsp-2013-birds" in kept
     assert {"dog-breed-identification", "spooky-author-identification", "tabular-playground-series-dec-2021",
             "tabular-playground-series-may-2022", "new-york-city-taxi-fare-prediction",
@@ -77,6 +78,8 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
     assert {"aptos2019-blindness-detection", "plant-pathology-2020-fgvc7"} <= set(kept), (kept, refused)
     # multi-label findings, 9 of 11 label columns scored (the image kit drafts them)
     assert "ranzcr-clip-catheter-line-classification" in kept, (kept, refused)
+    # text multi-label (jigsaw): the text kit drafts flags from a domain's multi-label vocabulary
+    assert "jigsaw-toxic-comment-classification-challenge" in kept, (kept, refused)
 
 
 def test_leaks_and_roles_are_recorded(tmp_path):

@@ -35,7 +35,7 @@ BUILT_MULTI = ("mlsp-2013-birds", "siim-isic-melanoma-classification", RANZCR)
 # README "Seeds"); the profile test checks they are profiled for generation. Denoising (image-to-image) builds through
 # the same pipeline in tests/core/modalities/test_image2image_build.py.
 # the flow test of nomad2018 (multi-target regression) is tests/pipeline/test_mlebench_multitarget.py
-REFUSED = "random-acts-of-pizza"  # text + tabular inputs: no family keeps them
+REFUSED = "detecting-insults-in-social-commentary"  # its text is the id column: no family generates that shape
 
 
 @pytest.mark.parametrize(("expected", "refused"), [(BUILT, REFUSED), (BUILT_IMAGES, None), (BUILT_MULTI, None)],
@@ -84,9 +84,11 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
         if config["sandmle"]["provenance"]["seed_id"] == RANZCR:  # a scored subset, PatientID in train.csv only
             spec = config["sandmle"]["spec"]
             assert spec["grading"]["target_columns"] == spec["target"]["columns"][:-2]
-            public = env / "prepared" / "public"
-            assert "PatientID" in pd.read_csv(public / "train.csv").columns
-            assert "PatientID" not in pd.read_csv(public / "test.csv").columns
+            public = env / "prepared" / "public"  # the seed's files: no test.csv, no image column
+            assert sorted(p.name for p in public.iterdir()) == ["sample_submission.csv", "test", "train", "train.csv",
+                                                                "train_annotations.csv"]
+            columns = list(pd.read_csv(public / "train.csv", nrows=1).columns)
+            assert columns == ["StudyInstanceUID", *spec["target"]["columns"], "PatientID"]
     assert set(built) == set(expected), (result["counts"], {k: v.message[:200] for k, v in failures.items()})
     for comp_id, block in built.items():  # the DNA is kept: same modality (or the kit keeping it), type and metric
         want = EXPECTED[comp_id]

@@ -103,8 +103,9 @@ class OfflineStrategist:
         kit = get_kit(profile.modality)
         n_classes = profile.label_cardinality if profile.task_type not in (TaskType.REGRESSION,
                                                                             TaskType.MULTI_TARGET) else None
-        domains = [d for d in domains_for(load_catalog(), profile.modality, profile.task_type, n_classes)
-                   if kit.suits(d, profile)]  # a silhouette seed: the domains with a silhouette vocabulary
+        dna_modality = ((profile.details or {}).get("dna") or {}).get("modality")  # a kept one: `text+tabular`
+        domains = [d for d in domains_for(load_catalog(), profile.modality, profile.task_type, n_classes,
+                                          dna_modality) if kit.suits(d, profile)]  # a silhouette seed: its own
         if not domains:
             raise SpecError(f"no catalog domain hosts a {profile.modality} {profile.task_type} task")
         order = stream(rng_seed, seed_id, "domain-order").permutation(len(domains))  # shared by the seed's slots

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sandmle_core.envfolder import EnvFolder
+from sandmle_core.envfolder import EnvFolder, shipped_tables
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities import get_kit
@@ -47,7 +47,8 @@ def _column_rows(spec: TaskSpec) -> list[str]:
     restart = getattr(spec.rule, "ids_restart", False)  # the seed's ids count from 1 in each file
     rows = [f"| `{spec.grading.id_column}` | identifier | | "
             f"{'Row identifier, counted from 1 in each file.' if restart else 'Unique row identifier.'} |"]
-    for col in spec.columns:
+    untabled = getattr(spec.rule, "untabled_columns", ())  # ranzcr's image: found by its id, in no table
+    for col in (c for c in spec.columns if c.name not in untabled):
         kind = _KIND_WORDS[col.kind]
         if col.levels:
             shown = ", ".join(f"`{v}`" for v in col.levels[:8]) + (", …" if len(col.levels) > 8 else "")
@@ -80,7 +81,7 @@ def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
         what += "; every value must be 0 or more"
     example = sample.head(3).to_csv(index=False).strip()
     rows = "one row per id of `test.csv`"
-    if getattr(spec.rule, "names", None) is not None:  # labels in file names: no test.csv, the images name the ids
+    if not _has_test_table(spec):  # labels in file names, or ranzcr's layout: no test.csv, the images name the ids
         rows = "one row per test image (its id is the image's file name without the extension)"
     if spec.task_type == TaskType.PER_PIXEL:
         rows = ("one row per pixel of every test page, id `<page id>_<row>_<column>` with rows and columns "
@@ -133,7 +134,7 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
             target_text = target_text[:-1] + ", one of " + ", ".join(f"`{c}`" for c in classes) + f"{order}."
     row = kit.row_noun(spec)
     named = getattr(spec.rule, "names", None) is not None  # labels in file names: no tables, no column list
-    rows_of = "every test image" if named else "every row of `test.csv`"
+    rows_of = "every row of `test.csv`" if _has_test_table(spec) else "every test image"
     task_words = _TASK_WORDS[spec.task_type]
     if spec.task_type == TaskType.MULTILABEL and len(spec.target.columns) == 1:
         task_words = "a multi-label classification task, flattened to one yes/no label per row"
@@ -157,6 +158,11 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         _submission_text(spec, sample_submission),
     ]
     return "\n\n".join(sections).rstrip() + "\n"
+
+
+def _has_test_table(spec: TaskSpec) -> bool:
+    """Whether the environment ships test.csv (a seed without one, and so its environments: dogs vs. cats, ranzcr)."""
+    return "test.csv" in {Path(t).name for t in shipped_tables(spec.rule)}
 
 
 def _listed(spec: TaskSpec) -> str:

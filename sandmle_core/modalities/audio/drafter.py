@@ -1,7 +1,8 @@
 """Drafting an audio environment: classes from a domain's audio vocabulary, and the hidden per-class sound events.
 
 `draft` picks the classes (a detection task asks about the vocabulary's `detect` sound: class "1" is that event,
-class "0" is its absence) and draws the hidden `AudioRule`: one event per class (classes share an event kind more
+class "0" is its absence) and draws the hidden `AudioRule`: one event per class, of the sound shapes the domain's
+sources make (the vocabulary's `calls`, every shape when it names none; classes share an event kind more
 often as difficulty grows, and then differ only in pitch or rate, which the clip-wide spectrum barely shows), a
 distractor pool shared by every class, and nuisance strengths (noise, distractors, gain, clipping) that grow with
 difficulty. Every number comes from the slot's draft rng.
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from sandmle_core.catalog.schema import AudioVocab
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.audio.rule import EVENT_KINDS, AudioRule, SoundEvent
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
-__all__ = ["AUDIO_COLUMN", "ID_COLUMN", "draft", "draw_event"]
+__all__ = ["AUDIO_COLUMN", "ID_COLUMN", "draft", "draw_event", "sound_shapes"]
 
 AUDIO_COLUMN = "clip"
 ID_COLUMN = "clip_id"
@@ -58,10 +60,17 @@ def draw_event(kind: str, rng: np.random.Generator, pitch: float | None = None) 
     raise SpecError(f"unknown sound event kind {kind!r}")
 
 
-def _class_events(k: int, rng: np.random.Generator, difficulty: float) -> tuple[SoundEvent, ...]:
-    """One event per class; classes sharing a kind get pitches spread over the kind's range (closer when hard)."""
-    n_kinds = int(np.clip(round(k * (0.9 - 0.45 * difficulty)), min(2, k), min(k, len(EVENT_KINDS))))
-    kinds = [EVENT_KINDS[int(i)] for i in rng.choice(len(EVENT_KINDS), size=n_kinds, replace=False)]
+def sound_shapes(vocab: AudioVocab) -> tuple[str, ...]:
+    """The event kinds a domain's classes are drawn as: the vocabulary's `calls` (in `EVENT_KINDS` order), or all."""
+    return tuple(k for k in EVENT_KINDS if vocab.calls is None or k in vocab.calls)
+
+
+def _class_events(k: int, rng: np.random.Generator, difficulty: float,
+                  shapes: tuple[str, ...] = EVENT_KINDS) -> tuple[SoundEvent, ...]:
+    """One event per class, of the domain's `shapes`; classes sharing a kind get pitches spread over the kind's
+    range (closer when hard)."""
+    n_kinds = int(np.clip(round(k * (0.9 - 0.45 * difficulty)), min(2, k), min(k, len(shapes))))
+    kinds = [shapes[int(i)] for i in rng.choice(len(shapes), size=n_kinds, replace=False)]
     assignment = [kinds[i % n_kinds] for i in rng.permutation(k)]
     events: list[SoundEvent | None] = [None] * k
     for kind in dict.fromkeys(assignment):
@@ -120,7 +129,7 @@ def _draft_multilabel(ctx: DraftContext) -> Draft:
         raise SpecError(f"domain {ctx.domain.key!r} has {len(vocab.classes)} species; the seed needs >= {low}")
     k = int(rng.integers(low, high + 1))
     species = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
-    events = _class_events(k, rng, difficulty)
+    events = _class_events(k, rng, difficulty, sound_shapes(vocab))
     weights = _class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges, False)
     nuisance = _nuisance(rng, strength, difficulty, Challenge.LABEL_NOISE in ctx.challenges, True)
     calls = _r(rng.uniform(1.2, 2.2))
@@ -162,7 +171,7 @@ def draft(ctx: DraftContext) -> Draft:
         target = TargetSpec(columns=(vocab.detect,), description=vocab.detect_description, classes=classes,
                             positive_class="1")
         silent = SoundEvent(kind="none", f0=0.0, f1=0.0, duration=0.0, rate=0.0, depth=0.0, harmonics=1)
-        events = (silent, draw_event(str(rng.choice(EVENT_KINDS)), rng))
+        events = (silent, draw_event(str(rng.choice(sound_shapes(vocab))), rng))
         title = f"{vocab.title or ctx.domain.title}: {vocab.detect.replace('_', ' ').title()} Detection"
     else:
         low, high = class_count_range(ctx.dna.label_cardinality or 5)
@@ -173,7 +182,7 @@ def draft(ctx: DraftContext) -> Draft:
         k = int(rng.integers(low, high + 1))
         classes = tuple(vocab.classes[int(i)] for i in sorted(rng.choice(len(vocab.classes), size=k, replace=False)))
         target = TargetSpec(columns=(vocab.label,), description=vocab.label_description, classes=classes)
-        events = _class_events(k, rng, difficulty)
+        events = _class_events(k, rng, difficulty, sound_shapes(vocab))
         title = f"{vocab.title or ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
     # the seed's container and naming are part of what a solution copes with: an AIFF seed gets AIFF clips, a seed
     # whose training clips carry the label in their names gets such names (read after every rng draw: no shift)

@@ -96,7 +96,7 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
                                 spec.grading.submission_columns[0], spec.grading.id_column,
                                 f"{size}x{size} pixels, {'colour (RGB)' if coloured else 'grayscale'}")
     if isinstance(spec.rule, ImageRule) and spec.rule.cues is not None:  # ranzcr: its folders, annotations, columns
-        return [*files[:2], *_finding_files(spec), *files[2:]]
+        return [*_finding_tables(spec, files[:2]), *_finding_files(spec), *files[2:]]
     line = (f"- `{IMAGE_DIR}/` — one {'colour (RGB) PNG' if coloured else 'PNG'} per row; the `{IMAGE_COLUMN}` column "
             "holds its path relative to the data folder.")
     if isinstance(spec.rule, ImageRule) and spec.rule.label_in_name:
@@ -105,15 +105,31 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
     return [*files[:2], line, *files[2:]]
 
 
+def _finding_tables(spec: TaskSpec, tables: list[str]) -> list[str]:
+    """The train.csv and test.csv lines of a multi-label findings task, as its seed ships them: ranzcr's train.csv
+    holds the id and the labels (no image column), and there is no test.csv."""
+    cues = spec.rule.cues
+    if cues.image_column:
+        return tables if cues.test_table else tables[:1]
+    train = f"- `train.csv` — {spec.n_train} rows: the id and the label columns (the image is found by the id)."
+    if not cues.test_table:
+        return [train]
+    return [train, f"- `test.csv` — {spec.n_test} rows: the id of each test image."]
+
+
 def _finding_files(spec: TaskSpec) -> list[str]:
     """The data-files lines of a multi-label findings task (ranzcr's layout): the JPEG folders, the training
     annotations, the train-only patient column and the unscored labels."""
     from sandmle_core.modalities.image.multilabel import ANNOTATIONS, PARTS
 
-    id_col, size = spec.grading.id_column, spec.rule.image_size
+    id_col, size, cues = spec.grading.id_column, spec.rule.image_size, spec.rule.cues
     unscored = [c for c in spec.target.columns if c not in spec.grading.target_columns]
-    lines = [f"- `{PARTS[0]}/` and `{PARTS[1]}/` — one grayscale JPEG ({size}x{size} pixels) per row, named "
-             f"`<{id_col}>.jpg`; the `{IMAGE_COLUMN}` column holds its path relative to the data folder.",
+    where = (f"the `{IMAGE_COLUMN}` column holds its path relative to the data folder" if cues.image_column else
+             f"a row's image is `{PARTS[0]}/<{id_col}>.jpg` or `{PARTS[1]}/<{id_col}>.jpg`")
+    test_ids = ("" if cues.test_table else f" There is no test table: the test ids are the file names in "
+                f"`{PARTS[1]}/` without `.jpg` ({spec.n_test} images), the ids `sample_submission.csv` lists.")
+    lines = [f"- `{PARTS[0]}/` and `{PARTS[1]}/` — one grayscale JPEG ({size}x{size} pixels) per image, named "
+             f"`<{id_col}>.jpg`; {where}.{test_ids}",
              f"- `{ANNOTATIONS}` — `{id_col}`, `label`, `data`: for some of the training images (not all), one row "
              "per finding the image shows, with `label` naming the finding and `data` the drawn line as a list of "
              "`[x, y]` pixel points (x across, y down, from the top-left corner). There are annotations for "

@@ -18,7 +18,7 @@ from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
 from sandmle_core.modalities.image import colour, leaf, metadata, multilabel, onehot, ordinal, scenes, story
 from sandmle_core.modalities.image.named import NameLayout
-from sandmle_core.modalities.image.rule import SHAPES, ClassPattern, ImageRule, MetadataColumn
+from sandmle_core.modalities.image.rule import IMAGE_COLUMN, SHAPES, ClassPattern, ImageRule, MetadataColumn
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft", "is_colour_seed"]
 
-IMAGE_COLUMN = "image"
 ID_COLUMN = "image_id"
 
 # name, description, unit, mean, sd, decimals, effect on the image

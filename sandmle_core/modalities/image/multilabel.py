@@ -10,8 +10,10 @@ and the last labels are in train.csv and the answers but not scored nor submitte
 scores 9 of its 11 columns). The files keep ranzcr's layout: grayscale JPEGs in `train/` and `test/` named
 `<StudyInstanceUID>.jpg`, and `train_annotations.csv` (`StudyInstanceUID,label,data`) holding, for a fixed share of
 the training images, the drawn curve of each finding they show as a list of `[x, y]` pixel points — the very points
-the renderer drew, never a test image's. `draft_target` and `draft_cues` are the drafter's half,
-`synthesize_multilabel` the synthesizer's.
+the renderer drew, never a test image's. Like the seed, an environment has no test.csv when the seed has none (the
+test ids are the names in `test/` and the sample submission's ids) and no image column in train.csv when the seed's
+has none (`CueRule.test_table`, `CueRule.image_column`); `public_tables` gives the table view that row-wise checks
+read either way. `draft_target` and `draft_cues` are the drafter's half, `synthesize_multilabel` the synthesizer's.
 
 Imports: numpy, pandas, Pillow (when writing), helpers of the image synthesizer, and the spec models.
 """
@@ -29,7 +31,8 @@ import pandas as pd
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult, class_count_range
-from sandmle_core.modalities.image.rule import CueRule, ImageRule
+from sandmle_core.modalities.image.rule import IMAGE_COLUMN, CueRule, ImageRule
+from sandmle_core.modalities.labelsets import balanced_labels
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import TargetSpec
 
@@ -38,7 +41,8 @@ if TYPE_CHECKING:
     from sandmle_core.modalities.base import Draft, DraftContext
     from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["ANNOTATIONS", "add_cues", "draft", "draft_cues", "draft_target", "polyline", "synthesize_multilabel"]
+__all__ = ["ANNOTATIONS", "add_cues", "draft", "draft_cues", "draft_target", "polyline", "public_tables", "seed_tables",
+           "synthesize_multilabel"]
 
 _SAMPLES = 24  # points along a curve; closer than a pixel at the largest length
 ANNOTATIONS = "train_annotations.csv"  # ranzcr's file name, in the public folder
@@ -74,9 +78,11 @@ def draft_target(vocab: ImageVocab, cardinality: int | None, n_targets: int,
     return target, labels[: k - unscored]
 
 
-def draft_cues(k: int, rng: np.random.Generator, difficulty: float) -> CueRule:
+def draft_cues(k: int, rng: np.random.Generator, difficulty: float, *, test_table: bool = True,
+               image_column: bool = True) -> CueRule:
     """One curve per label: anchors spread over the image, orientations 180/k apart (shuffled), and a faint share
-    that grows with the difficulty."""
+    that grows with the difficulty; `test_table` and `image_column` keep the seed's tables (no draw depends on
+    them)."""
     angles = (np.arange(k) * 180.0 / k + rng.uniform(0.0, 180.0 / k) + rng.uniform(-4.0, 4.0, k)) % 180.0
     return CueRule(
         prevalence=tuple(round(float(p), 3) for p in rng.uniform(0.15, 0.45, k)),
@@ -88,7 +94,17 @@ def draft_cues(k: int, rng: np.random.Generator, difficulty: float) -> CueRule:
         contrast=round(float(rng.uniform(0.3, 0.42)), 4),
         jitter=round(0.08 + 0.12 * float(difficulty), 4),
         faint_share=round(0.05 + 0.3 * float(difficulty), 4),
+        test_table=test_table, image_column=image_column,
     )
+
+
+def seed_tables(details: dict) -> tuple[bool, bool]:
+    """Whether the seed ships a test table and an image column, from its profile's details (ranzcr: neither; a seed
+    whose profile does not list its files, or an exported environment that has them, keeps both)."""
+    files = details.get("files")
+    if not isinstance(files, dict):
+        return True, True
+    return files.get("test") is not None, details.get("image_column") is not None
 
 
 def draft(ctx: DraftContext) -> Draft:
@@ -111,6 +127,7 @@ def draft(ctx: DraftContext) -> Draft:
     # the seed's labels, scored or not (its profile counts the scored ones; its DNA every label column)
     seed_dna = (getattr(ctx.profile, "details", None) or {}).get("dna") or {}
     target, scored = draft_target(vocab, seed_dna.get("n_classes") or ctx.dna.label_cardinality, scored_in_seed, rng)
+    test_table, image_column = seed_tables(getattr(ctx.profile, "details", None) or {})
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
     pattern = drafter._patterns(1, rng, difficulty)[0]
     rule = ImageRule(
@@ -121,11 +138,12 @@ def draft(ctx: DraftContext) -> Draft:
         noise_sd=round(0.04 + 0.05 * strength, 4), blotch_rate=round(0.2 + 0.5 * strength, 4),
         blotch_radius=(0.08, round(0.12 + 0.08 * strength, 4)),
         label_noise=round(0.02 + 0.04 * difficulty, 4) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
-        cues=draft_cues(len(target.columns), rng, difficulty),
+        cues=draft_cues(len(target.columns), rng, difficulty, test_table=test_table, image_column=image_column),
     )
+    where = "relative to the data folder" if image_column else "in no table: the image of a row is `<part>/<id>.jpg`"
     column = ColumnSpec(name=drafter.IMAGE_COLUMN, kind=ColumnKind.IMAGE,
                         description=f"path of the image ({vocab.subject}, 32x32 pixels, grayscale JPEG named by the "
-                                    "id, in train/ or test/), relative to the data folder")
+                                    f"id, in train/ or test/), {where}")
     title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Findings"
     id_column = grading.id_column if grading is not None else drafter.ID_COLUMN
     return Draft(id_column=id_column, columns=(column,), target=target, rule=rule,
@@ -186,17 +204,6 @@ def polyline(curve: np.ndarray, size: int) -> list[list[int]]:
     return points
 
 
-def _balanced(y: np.ndarray, minimum: int, rng: np.random.Generator) -> np.ndarray:
-    """Make every column hold at least `minimum` ones and zeros (flipping randomly chosen rows)."""
-    y = y.copy()
-    for j in range(y.shape[1]):
-        for value in (1, 0):
-            short = minimum - int((y[:, j] == value).sum())
-            if short > 0:
-                y[rng.choice(np.flatnonzero(y[:, j] != value), size=short, replace=False), j] = value
-    return y
-
-
 def _plan(rule: ImageRule, cues: CueRule, n_train: int, n_test: int, noise: float, streams: SlotStreams
           ) -> tuple[np.ndarray, np.ndarray]:
     """True and published labels, (n, k) each, train rows first; every column keeps both values in both parts."""
@@ -204,7 +211,8 @@ def _plan(rule: ImageRule, cues: CueRule, n_train: int, n_test: int, noise: floa
     k = len(cues.prevalence)
     minimum_train, minimum_test = max(2, min(5, n_train // 10)), 1 if n_test >= 4 else 0
     draw = (rng.random((n_train + n_test, k)) < np.asarray(cues.prevalence)).astype(int)
-    truth = np.vstack([_balanced(draw[:n_train], minimum_train, rng), _balanced(draw[n_train:], minimum_test, rng)])
+    truth = np.vstack([balanced_labels(draw[:n_train], minimum_train, rng),
+                       balanced_labels(draw[n_train:], minimum_test, rng)])
     flip = streams("synth", "label-noise").random(truth.shape) < noise
     noisy = np.where(flip, 1 - truth, truth)
     for part, minimum in ((slice(0, n_train), minimum_train), (slice(n_train, None), minimum_test)):
@@ -224,8 +232,8 @@ def _patients(n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
 
 def synthesize_multilabel(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None = None,
                           n_test: int | None = None) -> SynthesisResult:
-    """Write train/test CSVs, the JPEGs in `train/` and `test/`, `train_annotations.csv`, the answers (every label)
-    and the oracle of a multi-label image spec.
+    """Write train.csv (and test.csv where the seed has one), the JPEGs in `train/` and `test/`,
+    `train_annotations.csv`, the answers (every label) and the oracle of a multi-label image spec.
 
     Raises:
         SpecError: when the rule has no curves or the labels do not match the target.
@@ -258,9 +266,13 @@ def synthesize_multilabel(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: 
     published = pd.DataFrame(noisy, columns=list(labels))
     train = pd.concat([frame, published], axis=1).iloc[:n_train]
     train[cues.group_column] = [patient_ids[int(p)] for p in who[:n_train]]
+    train = train.drop(columns=list(rule.untabled_columns))  # ranzcr's train.csv: no image column
     train.sort_values(g.id_column, kind="stable").to_csv(folder.train, index=False)
     test = pd.concat([frame, published], axis=1).iloc[n_train:].sort_values(g.id_column, kind="stable")
-    test[[g.id_column, base.IMAGE_COLUMN]].to_csv(folder.test, index=False)
+    folder.test.unlink(missing_ok=True)  # an earlier run's table must not linger
+    if cues.test_table:
+        test[[g.id_column, base.IMAGE_COLUMN]].drop(columns=list(rule.untabled_columns)).to_csv(folder.test,
+                                                                                               index=False)
     test[[g.id_column, *labels]].to_csv(folder.answers, index=False)
     eps = max(rule.label_noise, 1e-3)
     order = test.index.to_numpy()
@@ -277,6 +289,44 @@ def synthesize_multilabel(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: 
         "annotations": len(notes), "annotated_images": len({row[0] for row in notes}),
     }
     return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)
+
+
+def public_tables(spec: TaskSpec, public: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The table view of a multi-label image environment in the seed's own tables, for code that reasons over rows:
+    train.csv with the image path (`train/<id>.jpg`) where it has none, and test.csv or, where there is none, the
+    listing of `test/` (id = the file name's stem, and its path); None for other specs and for environments with
+    both tables whole."""
+    rule = spec.rule
+    cues = getattr(rule, "cues", None)
+    if cues is None or (cues.test_table and cues.image_column):
+        return None
+    id_col = spec.grading.id_column
+    train = pd.read_csv(public / "train.csv", dtype={id_col: str})
+    if cues.test_table:
+        test = pd.read_csv(public / "test.csv", dtype={id_col: str})
+    else:
+        test = _test_listing(public, id_col)
+    for frame, part in ((train, PARTS[0]), (test, PARTS[1])):
+        if IMAGE_COLUMN not in frame.columns:
+            frame.insert(1, IMAGE_COLUMN, [f"{part}/{i}.jpg" for i in frame[id_col]])
+    return train, test
+
+
+def _test_listing(public: Path, id_col: str) -> pd.DataFrame:
+    """The images of `test/` as rows (id, image path). A name is `<id>.jpg`; one that is not (`<id>_1.jpg`) is lined
+    up with the sample submission's id it starts with, so that a leaky name is checked against its answer."""
+    folder = public / PARTS[1]
+    names = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    sample = public / "sample_submission.csv"
+    known = sorted(set(pd.read_csv(sample, usecols=[id_col], dtype=str)[id_col].dropna()), key=len, reverse=True) \
+        if sample.is_file() else []
+    known_set = set(known)
+
+    def id_of(stem: str) -> str:
+        return stem if stem in known_set else next((k for k in known if stem.startswith(k)), stem)
+
+    return pd.DataFrame({id_col: [id_of(n.rsplit(".", 1)[0]) for n in names],
+                         IMAGE_COLUMN: [f"{PARTS[1]}/{n}" for n in names]})
 
 
 def _annotations(train_ids: list[str], shown: np.ndarray, labels: tuple[str, ...],

@@ -6,10 +6,10 @@ which see a curve's direction and place — with a logistic regression per label
 pyramids, thumbnails and intensity; 5 an even rank blend of the level-3 model and extra trees that also see the
 regional orientations (column-wise AUC reads only each column's order). Labels are independent,
 so every model is fitted per scored label (the unscored label columns, the train-only patient column and
-train_annotations.csv are ignored). Images are read by id from `train/<id>.jpg` and `test/<id>.jpg`, and the test
-ids from test.csv or, where there is none (the real ranzcr seed), from sample_submission.csv, so the same scripts
-run on a synthetic environment and on the real seed. Each script reuses the image ladder's prelude (image
-features), so it runs on its own.
+train_annotations.csv are ignored). Images are read by id from `train/<id>.jpg` and `test/<id>.jpg` (train.csv
+need hold no image column), and the test ids from test.csv or, where there is none (the real ranzcr seed and the
+environments drafted from it), from sample_submission.csv, so the same scripts run on either. Each script reuses
+the image ladder's prelude (image features), so it runs on its own.
 """
 
 from __future__ import annotations

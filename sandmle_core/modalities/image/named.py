@@ -8,7 +8,9 @@ folders, JPEG at a fixed quality or PNG, zip members with a fixed date), and wri
 `read_listing` is the other way round: the training files with the label their name gives and the test files with
 their id, which the ladder prelude, the data contracts and the verifier's checks all read instead of tables.
 
-`public_tables`/`tables_of` give the same listing as the train and test frames that row-wise checks read.
+`public_tables`/`tables_of` give the same listing as the train and test frames that row-wise checks read, and so do
+they for the other image layout whose seed ships fewer tables (ranzcr's: no test.csv, no image column;
+`multilabel.public_tables`).
 
 Imports: numpy, pandas, Pillow and pydantic.
 """
@@ -198,10 +200,14 @@ def data_files_lines(layout: NameLayout, classes: Sequence[str], n_train: int, n
 
 def public_tables(spec: TaskSpec, public: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """The table view of a labels-in-names environment, for code that reasons over rows: train (id = the file name,
-    `image` = its reference, the target = the class its name gives) and test (id, `image`); None for other specs."""
+    `image` = its reference, the target = the class its name gives) and test (id, `image`); a multi-label image
+    environment without test.csv or an image column gets the same view (`multilabel.public_tables`); None for other
+    specs."""
     names = getattr(spec.rule, "names", None)
     if names is None:
-        return None
+        from sandmle_core.modalities.image.multilabel import public_tables as seed_tables
+
+        return seed_tables(spec, public)
     train, test = read_listing(names, public, spec.target.classes or ())
     id_col, target = spec.grading.id_column, spec.target.columns[0]
     return (pd.DataFrame({id_col: train["name"], "image": train["file"], target: train["label"]}),
@@ -209,6 +215,7 @@ def public_tables(spec: TaskSpec, public: Path) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def tables_of(spec: TaskSpec, folder: EnvFolder) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """train and test as frames: train.csv and test.csv, or the file listing of a labels-in-names environment."""
+    """train and test as frames: train.csv and test.csv, or the file listing of a labels-in-names environment (or the
+    listing of `test/` where a multi-label image environment has no test.csv, as its seed)."""
     named = public_tables(spec, folder.public)
     return named if named is not None else (pd.read_csv(folder.train), pd.read_csv(folder.test))

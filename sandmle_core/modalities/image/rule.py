@@ -23,12 +23,13 @@ from sandmle_core.modalities.image.metadata_rule import SpotRule
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.scenes import SceneRule
 
-__all__ = ["SHAPES", "ClassPattern", "CueRule", "ImageRule", "LesionRule", "MetadataColumn"]
+__all__ = ["IMAGE_COLUMN", "SHAPES", "ClassPattern", "CueRule", "ImageRule", "LesionRule", "MetadataColumn"]
 
 SHAPES = (
     "circle", "ring", "square", "cross", "triangle", "diamond", "bar", "crescent", "dots", "stripes", "checker", "blob",
 )
 """The silhouettes a class pattern can use."""
+IMAGE_COLUMN = "image"  # the tables' image-path column (re-exported by `drafter`)
 
 Shape = Literal[
     "circle", "ring", "square", "cross", "triangle", "diamond", "bar", "crescent", "dots", "stripes", "checker", "blob",
@@ -112,6 +113,11 @@ class CueRule(_Frozen):
     up to `jitter`. `faint_share` is the noise knob: that share of present curves is drawn at 5-25% of their
     contrast, nearly invisible, so the label is a noisy function of the image. Images of one patient
     (`group_column`, a train-only column) share their framing and background.
+
+    `test_table` and `image_column` say which of the image table's parts the seed ships: ranzcr's own layout has no
+    test.csv (the test ids are the names in `test/` and the sample submission's ids) and no image column (an image
+    is `<part>/<id>.jpg`); both are True for specs drafted before the seed's layout was kept, and are left out of
+    the serialised rule when True, so those specs keep their content hash.
     """
 
     prevalence: tuple[float, ...] = Field(min_length=2)
@@ -124,6 +130,8 @@ class CueRule(_Frozen):
     jitter: float = Field(ge=0.0, le=0.4)
     faint_share: float = Field(ge=0.0, lt=0.8)
     group_column: str = "PatientID"
+    test_table: bool = Field(default=True, exclude_if=lambda shipped: shipped)
+    image_column: bool = Field(default=True, exclude_if=lambda shipped: shipped)
 
     @model_validator(mode="after")
     def _one_per_label(self) -> CueRule:
@@ -209,6 +217,12 @@ class ImageRule(_Frozen):
         if self.cues is not None:
             return (self.cues.group_column,)
         return ("diagnosis", "benign_malignant") if self.spots is not None else ()
+
+    @property
+    def untabled_columns(self) -> tuple[str, ...]:
+        """Feature columns that no table carries, the image being found by its id (ranzcr's own train.csv has no
+        image column: an image is `train/<id>.jpg` or `test/<id>.jpg`)."""
+        return (IMAGE_COLUMN,) if self.cues is not None and not self.cues.image_column else ()
 
     @model_validator(mode="after")
     def _consistent(self) -> ImageRule:

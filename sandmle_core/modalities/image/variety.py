@@ -78,7 +78,7 @@ def _load(paths: Sequence[Path | ZipMember]) -> np.ndarray:
     return out
 
 
-def thumbnails(paths: Sequence[Path], side: int = 16) -> np.ndarray:
+def thumbnails(paths: Sequence[Path | ZipMember], side: int = 16) -> np.ndarray:
     """Each image as a standardized side x side thumbnail (block means, zero mean, unit sd): (n, side * side)."""
     pixels = _load(paths)
     f = _SIDE // side
@@ -87,13 +87,13 @@ def thumbnails(paths: Sequence[Path], side: int = 16) -> np.ndarray:
     return thumbs / (thumbs.std(axis=1, keepdims=True) + 1e-6)
 
 
-def near_duplicates(paths: Sequence[Path], max_distance: float = DUPLICATE_DISTANCE
-                    ) -> list[tuple[Path, Path, float]]:
+def near_duplicates(paths: Sequence[Path | ZipMember], max_distance: float = DUPLICATE_DISTANCE
+                    ) -> list[tuple[Path | ZipMember, Path | ZipMember, float]]:
     """Pairs of images whose standardized thumbnails are within `max_distance` (RMS), closest first.
 
     Args:
-        paths: the images of one environment (train and test together: a test image copied from a training image
-            is the worst kind of duplicate).
+        paths: the images of one environment, files or zip members (train and test together: a test image copied
+            from a training image is the worst kind of duplicate).
         max_distance: the RMS thumbnail distance that counts as a duplicate.
 
     Returns:

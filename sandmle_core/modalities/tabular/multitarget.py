@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sandmle_core.metrics import LOG_SCALE_METRICS
 from sandmle_core.modalities.base import DraftContext, headline
 from sandmle_core.modalities.tabular.rule import TargetRule, Term
 from sandmle_core.modalities.tabular.sampling import round4
@@ -25,9 +26,7 @@ from sandmle_core.spec import Challenge, TargetSpec
 if TYPE_CHECKING:
     from sandmle_core.catalog.schema import Domain, ValueTarget
 
-__all__ = ["LOG_METRICS", "draft_targets", "hosts_multitarget", "ids_restart", "share_weights", "title_of"]
-
-LOG_METRICS = ("rmsle", "mean_column_rmsle")  # graded on log1p: targets generated on that scale, never negative
+__all__ = ["draft_targets", "hosts_multitarget", "ids_restart", "share_weights", "title_of"]
 
 
 def _valued(domain: Domain) -> list[ValueTarget]:
@@ -53,7 +52,7 @@ def draft_targets(ctx: DraftContext, base_noise: float) -> tuple[TargetSpec, tup
         base_noise: the noise level of the slot (signal units), which each target varies by up to 20%.
     """
     rng = ctx.rng
-    log_scale = ctx.dna.metric in LOG_METRICS
+    log_scale = ctx.dna.metric in LOG_SCALE_METRICS
     options = [t for t in _valued(ctx.domain) if t.low >= 0 or not log_scale]
     want = int(np.clip(len(ctx.profile.grading.target_columns), 2, len(options)))
     picked = sorted(rng.choice(len(options), want, replace=False)) if want < len(options) else range(len(options))

@@ -1,8 +1,10 @@
-"""The text modality: multi-class or binary document classification from a per-class token model.
+"""The text modality: multi-class, binary or multi-label document classification from a token model, and binary
+requests with a metadata record (`text+tabular`, random-acts-of-pizza's shape: `records*.py`).
 
 `rule` holds the hidden token model (`TextRule`), `drafter` draws it from a domain's text vocabulary,
 `synthesizer` samples documents and scores them exactly under the rule (the oracle), `render` writes a document's
-units as sentences from templates, `ladder` writes the solution scripts. `KIT` is what the registry sees.
+units as sentences from templates, `ladder` writes the solution scripts; `multilabel` and `multilabel_ladder` add
+documents flagged with any set of labels (jigsaw's shape). `KIT` is what the registry sees.
 
 Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
 """
@@ -38,6 +40,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
         return False
     if task_type == TaskType.BINARY:  # two of the domain's text classes, as negative and positive
         return len(domain.text.classes) >= 2
+    if task_type == TaskType.MULTILABEL:  # jigsaw: the domain's flag vocabulary, any set of flags per document
+        return domain.text.flags is not None and len(domain.text.flags.labels) >= min_classes
     return task_type == TaskType.MULTICLASS and len(domain.text.classes) >= min_classes
 
 
@@ -47,8 +51,23 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
     return {"text_column": col, "median_words": float(np.median(words))}
 
 
+def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    if isinstance(spec.rule, TextRule) and spec.rule.records is not None:  # requests + records (pizza's shape)
+        from sandmle_core.modalities.text.records import data_files
+
+        return data_files(spec, files)
+    return files
+
+
+def _hosts_kept(domain: Domain, dna_modality: str) -> bool:
+    """A text + metadata seed (binary requests) needs a domain with a requests vocabulary."""
+    return dna_modality == "text+tabular" and domain.requests is not None
+
+
 def _row_noun(spec: TaskSpec) -> str:
     """A row is a document, not the domain's tabular entity (a forum post, not "a student enrolment")."""
+    if isinstance(spec.rule, TextRule) and spec.rule.records is not None:
+        return f"one request ({spec.columns[0].description}) and its requester's record"
     document = next((c.description for c in spec.columns if c.kind == ColumnKind.TEXT), "a short text")
     return f"one document ({document})"
 
@@ -68,4 +87,5 @@ KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.TEXT, rule_model=TextRule, test_rows=(150, 400),
     extra_challenges=(Challenge.DISTRACTOR_TOKENS, Challenge.LABEL_NOISE, Challenge.TRAIN_TEST_SHIFT),
     detects=_detects, hosts=_hosts, ladder_column=("text_column", ColumnKind.TEXT), profile_details=_profile_details,
-    story_template=_story, row_noun=_row_noun)
+    story_template=_story, row_noun=_row_noun, data_files=_data_files, hosts_kept=_hosts_kept,
+    keeps=(("text+tabular", "binary"),))

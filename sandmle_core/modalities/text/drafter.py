@@ -73,7 +73,7 @@ def _vocabulary(ctx: DraftContext) -> TextVocab:
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no text vocabulary")
     if ctx.dna.task_type not in (TaskType.MULTICLASS, TaskType.BINARY):
-        raise SpecError(f"text environments are multi-class or binary; the seed is {ctx.dna.task_type}")
+        raise SpecError(f"text environments are multi-class, binary or multi-label; the seed is {ctx.dna.task_type}")
     kind = get_metric(ctx.dna.metric).kind
     allowed = ("label", "probability") if ctx.dna.task_type == TaskType.BINARY else ("label", "class_probabilities")
     if kind not in allowed:
@@ -189,9 +189,17 @@ def draft(ctx: DraftContext) -> Draft:
     """Draft a text classification environment from the domain's text vocabulary.
 
     Raises:
-        SpecError: when the domain has no text vocabulary or too few classes, the task type is neither multi-class
-            nor binary, or the metric grades neither a label nor (binary) the positive probability.
+        SpecError: when the domain has no text vocabulary or too few classes, the task type is neither multi-class,
+            binary nor multi-label, or the metric grades neither a label nor (binary) the positive probability.
     """
+    if ctx.dna.task_type == TaskType.MULTILABEL:  # jigsaw: flags from the domain's multi-label vocabulary
+        from sandmle_core.modalities.text import multilabel
+
+        return multilabel.draft(ctx)
+    from sandmle_core.modalities.text import records  # it imports this module's word lists
+
+    if records.is_records_seed(ctx.profile):  # free text and a metadata record per row (random-acts-of-pizza)
+        return records.draft(ctx)
     vocab = _vocabulary(ctx)
     classes = _classes(ctx, vocab)
     rule = _rule(ctx, vocab, classes)

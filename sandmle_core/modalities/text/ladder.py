@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sandmle_core.errors import SpecError
 from sandmle_core.ladder import SEED_ENV, LadderConfig, LadderScript
+from sandmle_core.spec import TaskType
 
 __all__ = ["scripts"]
 
@@ -245,6 +246,10 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
     """
     if not config.text_column:
         raise SpecError("a text ladder needs config.text_column")
+    if config.task_type == TaskType.MULTILABEL:  # jigsaw: one probability per label column
+        from sandmle_core.modalities.text import multilabel_ladder
+
+        return multilabel_ladder.scripts(config)
     if len(config.target_columns) != 1:
         raise SpecError(f"a text ladder predicts one target column, got {list(config.target_columns)}")
     if config.metric_kind not in _KINDS:
@@ -252,6 +257,10 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
     if config.metric_kind == "class_probabilities" and not config.classes:
         raise SpecError("class-probability submissions need config.classes")
     features = config.feature_columns or ()
+    if config.metric_kind == "probability" and len(set(features) - {config.text_column}) > 1:  # text + a record
+        from sandmle_core.modalities.text import records_ladder
+
+        return records_ladder.scripts(config)
     side = next((c for c in features if c not in (config.text_column, config.id_column, *config.target_columns)),
                 None)
     out = []

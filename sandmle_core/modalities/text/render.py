@@ -32,7 +32,7 @@ import numpy as np
 
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 
-__all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "Voice", "render_documents", "triple_repeats", "voice_for"]
+__all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "triple_repeats", "voice_for"]
 
 FUNCTION_WORDS = frozenset(FILLER_WORDS) | frozenset((
     "a", "an", "any", "also", "around", "as", "been", "but", "by", "can", "could", "do", "does", "from", "had", "has",
@@ -61,6 +61,7 @@ class Voice:
             few hundred documents.
         again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
         places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
+        list_context: context units are phrases ("the breakfast", "last season"), always listed with commas.
     """
 
     name: str
@@ -70,6 +71,7 @@ class Voice:
     again: tuple[str, ...]
     again_negated: tuple[str, ...]
     places: tuple[str, ...]
+    list_context: bool = False
 
 
 NOTE = Voice(
@@ -98,6 +100,19 @@ MESSAGE = Voice(
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     places=("{C} - {S}", "{S} ({c})", "{C}. {S}"),
 )
+
+REMARK = Voice(
+    name="remark",
+    one=("{L}", "{L}, frankly", "Honestly, {L}", "Seriously, {L}", "Well, {L}", "{L}, plain and simple"),
+    many=("{A}, and {R}", "{A}, then {R}", "First {A}, then {R}", "{A}; also {R}"),
+    negated=("no {X}", "no {X}", "no {X} this time", "never {X}", "not {X}", "nothing like {X}"),
+    again=("{X} again", "and again, {X}", "{X}, once more", "again {X}"),
+    again_negated=("still no {X}", "again no {X}"),
+    places=("{C}: {S}", "{C} - {S}", "{S} ({c})"),
+    list_context=True,
+)
+"""The voice of a multi-label document (a comment, a review, a report) whose units are whole phrases ("you
+absolute clown", "stained sheets", "the breakfast"): its templates add little, the phrases carry the meaning."""
 
 _MESSAGE_WORDS = ("message", "chat", "complaint", "post", "review", "ticket", "comment", "contact", "email")
 """Words of a document's description that make it a message (first person) rather than a note."""
@@ -216,11 +231,11 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     if again:
         clauses.append(", ".join(again))
     if not clauses:
-        return _capital(" ".join(context)) if context else ""
+        return _capital((", " if voice.list_context else " ").join(context)) if context else ""
     body = _capital(clauses[0]) + "".join(("; " if u[3] < 0.5 else ", ") + c for c in clauses[1:])
     if not context:
         return body
-    phrase = ", ".join(context) if u[0] < 0.3 else " ".join(context)
+    phrase = ", ".join(context) if voice.list_context or u[0] < 0.3 else " ".join(context)
     place = _pick(voice.places, u[3])
     if ":" in body and ":" in place:  # one colon per sentence ("Seen: X" already has one)
         place = "{S} ({c})"

@@ -18,6 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sandmle_core.modalities.text.records_rule import TRAIN_ONLY, FieldRange, RequestRule
+
 __all__ = ["NEGATION", "TextRule"]
 
 NEGATION = "no"
@@ -45,6 +47,14 @@ class TextRule(BaseModel):
         test_length_scale: length multiplier of test documents (< 1 under a train/test shift).
         sentence_range: (min, max) units per sentence (sentences are layout only, they carry no signal).
         side_column: name of the derived word-count column, or None.
+        multilabel: a multi-label rule (`text.multilabel`): `classes` are labels any set of which a document may
+            carry, `priors` each label's rate (a label with a parent: its rate among documents that carry the
+            parent), and a document's units are drawn from the signal of every label it carries.
+        parents: label → the label it implies (a severe label and its milder parent), multi-label rules only.
+        misspell_rate: share of the longer words of written phrases that are misspelled or masked ("cl0wn",
+            "cl*wn", "clownn"), as commenters dodge filters and reviewers type fast; spelling only, never the units.
+        records: a text + metadata task's request rule (random-acts-of-pizza's shape, records.py): the binary token
+            model writes the requests, the request rule adds the requester's record and the train-only fields.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -68,6 +78,20 @@ class TextRule(BaseModel):
     test_length_scale: float = Field(gt=0.2, le=1.0)
     sentence_range: tuple[int, int] = (5, 11)
     side_column: str | None = None
+    multilabel: bool = False
+    parents: dict[str, str] = {}
+    misspell_rate: float = Field(0.0, ge=0.0, lt=1.0)
+    records: RequestRule | None = Field(default=None, exclude_if=lambda records: records is None)
+
+    @property
+    def train_only_columns(self) -> tuple[str, ...]:
+        """Fields of the training records only (the contracts read them; test files must never carry them)."""
+        return TRAIN_ONLY if self.records is not None else ()
+
+    @property
+    def features(self) -> tuple[FieldRange, ...]:
+        """The declared ranges of a text + metadata task's numeric fields (posting times, account ages); none else."""
+        return self.records.ranges if self.records is not None else ()
 
     @model_validator(mode="after")
     def _consistent(self) -> TextRule:
@@ -78,7 +102,15 @@ class TextRule(BaseModel):
             keys = set(getattr(self, field))
             if keys != names:
                 raise ValueError(f"{field} must have exactly the classes as keys, has {sorted(keys)}")
-        if abs(sum(self.priors.values()) - 1.0) > 1e-3 or min(self.priors.values()) <= 0:
+        if self.multilabel:
+            if any(not 0.0 < p < 1.0 for p in self.priors.values()):
+                raise ValueError(f"label rates must lie strictly between 0 and 1, got {self.priors}")
+            for child, parent in self.parents.items():
+                if {child, parent} - names or parent in self.parents or child == parent:
+                    raise ValueError(f"label {child!r} must imply a label without a parent, got {parent!r}")
+        elif self.parents:
+            raise ValueError("only a multi-label rule has parent labels")
+        elif abs(sum(self.priors.values()) - 1.0) > 1e-3 or min(self.priors.values()) <= 0:
             raise ValueError(f"priors must be positive and sum to 1, got {self.priors}")
         if any(not 0.0 < q < 1.0 for q in self.length_bias.values()):
             raise ValueError("length_bias values must lie strictly between 0 and 1")

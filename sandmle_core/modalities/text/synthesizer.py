@@ -192,8 +192,16 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
         SpecError: when the spec is not a text spec, its grading does not match the rule, or a size is below 1.
     """
     rule = spec.rule
+    if isinstance(rule, TextRule) and rule.records is not None:  # requests with a metadata record (pizza's shape)
+        from sandmle_core.modalities.text import records_synth
+
+        return records_synth.synthesize(spec, folder, n_train=n_train, n_test=n_test)
     if spec.modality != Modality.TEXT or not isinstance(rule, TextRule):
         raise SpecError(f"the text synthesizer needs a text spec with a text rule, got {spec.modality}/{rule.kind}")
+    if rule.multilabel:  # jigsaw's shape: one 0/1 column per label
+        from sandmle_core.modalities.text.multilabel import synthesize_multilabel
+
+        return synthesize_multilabel(spec, folder, n_train=n_train, n_test=n_test)
     kind = get_metric(spec.grading.metric).kind
     if kind not in SUPPORTED_KINDS:
         raise SpecError(f"metric {spec.grading.metric!r} (kind {kind}) is not supported for text environments")

@@ -43,6 +43,28 @@ def test_the_seed_is_profiled_as_flattened_multilabel_audio(profile):
     assert profile.grading.id_column == "Id" and profile.grading.submission_columns == ("Probability",)
 
 
+def test_ten_slots_draw_ten_domains_with_their_own_species_and_sounds(profile):
+    """K=10 slots of the 19-species seed land in 10 different acoustic domains (slots of one seed in one domain share
+    its schema and are withheld as near-duplicates), each drawing 13-19 species from its own vocabulary as calls of
+    the sound shapes that domain's sources make (a bat survey's are sweeps, chirps and pulse trains)."""
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities.audio.drafter import sound_shapes
+    from sandmle_core.modalities.audio.rule import EVENT_KINDS
+
+    specs = [OfflineStrategist().draft_spec(profile.seed_id, profile, i, 20261130) for i in range(10)]
+    assert len({s.domain.key for s in specs}) == 10
+    assert len({s.story for s in specs}) == 10 and len({s.title for s in specs}) == 10
+    narrowed = 0
+    for spec in specs:
+        vocab = load_catalog().get(spec.domain.key).audio
+        assert vocab is not None and vocab.label == "species"
+        assert 13 <= len(spec.rule.species) <= 19 and set(spec.rule.species) <= set(vocab.classes)
+        assert {e.kind for e in spec.rule.events} <= set(sound_shapes(vocab))
+        narrowed += set(sound_shapes(vocab)) != set(EVENT_KINDS)
+        assert vocab.subject in spec.columns[0].description
+    assert narrowed >= 3
+
+
 def test_a_slot_keeps_mlsp_files_and_flattened_rows(built):
     spec, staging = built
     public = staging / "prepared" / "public"

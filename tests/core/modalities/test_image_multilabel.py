@@ -1,16 +1,18 @@
 """Multi-label image environments (ranzcr-clip-catheter-line-classification's shape): independent 0/1 findings per
 image, each told by its own curve, a train-only PatientID, and a scored subset of the labels (mle-bench's ranzcr
 grader scores 9 of its 11 columns), in ranzcr's file layout: JPEGs in `train/` and `test/` named by the id and a
-`train_annotations.csv` of the drawn lines. One slot is built end to end from the lite fixture (K=1): accepted with
-the ladder's order kept (Kendall tau >= 0.8), the scored subset and train-only columns kept, the annotations on the
-drawn curves, its GX contracts met and planted faults (labels in the public test table, test image names that carry
-a label, an annotation of a test image) rejected. The byte-identical check re-synthesizes the accepted spec and
-compares every data file (a second full slot build would double the test's time). The ladder scripts also run on the
-real seed's layout (the fixture: no test.csv, no image column)."""
+`train_annotations.csv` of the drawn lines, and, as the seed, no test.csv and no image column. One slot is built end
+to end from the lite fixture (K=1): accepted with the ladder's order kept (Kendall tau >= 0.8), the public files the
+seed's (same names, train.csv's columns in the seed's shape), the scored subset and train-only columns kept, the
+annotations on the drawn curves, its GX contracts met and planted faults (a public test table with labels, test image
+names that carry a label, an annotation of a test image) rejected. The byte-identical check re-synthesizes the
+accepted spec and compares every data file (a second full slot build would double the test's time). The ladder
+scripts also run on the real seed's layout."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,7 +26,7 @@ from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.modalities.image.multilabel import ANNOTATIONS, polyline
 from sandmle_core.modalities.image.synthesizer import synthesize
 from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
-from sandmle_core.seeds import seed_refs
+from sandmle_core.seeds import load_seed, seed_refs
 from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.mlebench import write_competition
 from tests.fixtures.rebuild import clean_copy
@@ -45,6 +47,37 @@ def built(tmp_path_factory):
     return out, result
 
 
+def _seed_public(tmp_path) -> Path:
+    paths = write_competition(RANZCR, tmp_path / "mlebench", "split")
+    return load_seed(tmp_path / "mlebench" / "competitions" / RANZCR, data_dir=paths["data"]).public_dir
+
+
+def test_the_public_files_are_the_seeds(built, tmp_path):
+    """The environment's public folder holds the seed's files and nothing else: `train/`, `test/`, train.csv,
+    train_annotations.csv and sample_submission.csv (no test.csv); train.csv's columns are the seed's shape (its id,
+    the labels, PatientID; no image column), and every image is `<part>/<id>.jpg` of a row."""
+    out, result = built
+    env_dir = Corpus(out).env_dir(result.env_id)
+    spec, public, seed = _spec(env_dir), env_dir / "prepared" / "public", _seed_public(tmp_path)
+    assert sorted(p.name for p in public.iterdir()) == sorted(p.name for p in seed.iterdir())
+    assert not (public / "test.csv").exists() and {p.is_dir() for p in public.iterdir() if p.suffix != ".csv"} == {True}
+    seed_columns = list(pd.read_csv(seed / "train.csv", nrows=1).columns)
+    columns = list(pd.read_csv(public / "train.csv", nrows=1).columns)
+    assert columns == [seed_columns[0], *spec.target.columns, seed_columns[-1]]  # StudyInstanceUID ... PatientID
+    assert seed_columns[1:-1] == [c for c in seed_columns if c not in (seed_columns[0], seed_columns[-1])]
+    assert "image" not in columns and "image" not in seed_columns
+    assert list(pd.read_csv(public / "sample_submission.csv", nrows=1).columns) == [
+        seed_columns[0], *spec.grading.submission_columns]
+    id_col = spec.grading.id_column
+    train, sample = (pd.read_csv(public / n, dtype={id_col: str}) for n in ("train.csv", "sample_submission.csv"))
+    assert sorted(p.name for p in (public / "train").iterdir()) == sorted(f"{i}.jpg" for i in train[id_col])
+    assert sorted(p.name for p in (public / "test").iterdir()) == sorted(f"{i}.jpg" for i in sample[id_col])
+    assert read_environment(env_dir, verify_hashes=True).env_id == result.env_id  # test.csv is not required
+    description = (env_dir / "description.md").read_text()
+    assert "test.csv" not in description and "`image`" not in description, description
+    assert "one row per test image" in description and "`test/`" in description
+
+
 def _spec(env_dir) -> TaskSpec:
     return TaskSpec.model_validate(read_environment(env_dir).config.sandmle.spec)
 
@@ -60,14 +93,10 @@ def test_the_ranzcr_slot_is_accepted_with_a_scored_subset(built):
     assert 8 <= len(labels) <= 12 and scored == labels[:-2]  # as ranzcr: the last 2 labels are not scored
     assert list(spec.grading.submission_columns) == scored and spec.grading.id_column == "StudyInstanceUID"
     t = env_dir / "prepared"
-    train, test = pd.read_csv(t / "public" / "train.csv"), pd.read_csv(t / "public" / "test.csv")
-    assert list(train.columns) == ["StudyInstanceUID", "image", *labels, "PatientID"]
-    assert list(test.columns) == ["StudyInstanceUID", "image"]
-    assert all(p == f"test/{i}.jpg" for p, i in zip(test["image"], test["StudyInstanceUID"], strict=True))
-    assert all(p == f"train/{i}.jpg" for p, i in zip(train["image"], train["StudyInstanceUID"], strict=True))
-    assert not (t / "public" / "images").exists()
-    assert sorted(p.name for p in (t / "public" / "test").iterdir()) == sorted(f"{i}.jpg" for i in test.iloc[:, 0])
-    assert (t / "public" / "train" / train["image"].iloc[0].split("/")[1]).read_bytes()[:2] == b"\xff\xd8"  # JPEG
+    train = pd.read_csv(t / "public" / "train.csv", dtype={"StudyInstanceUID": str})
+    assert list(train.columns) == ["StudyInstanceUID", *labels, "PatientID"]
+    assert not (t / "public" / "images").exists() and not (t / "public" / "test.csv").exists()
+    assert (t / "public" / "train" / f"{train['StudyInstanceUID'].iloc[0]}.jpg").read_bytes()[:2] == b"\xff\xd8"
     assert set(train[labels].stack().unique()) == {0, 1} and (train[labels].sum() >= 2).all()
     assert (train[labels].sum(axis=1) >= 2).any()  # several findings per image happen
     answers = pd.read_csv(t / "private" / "answers.csv")
@@ -114,7 +143,7 @@ def test_annotations_trace_the_drawn_curves_of_training_images(built):
     spec = _spec(env_dir)
     public = env_dir / "prepared" / "public"
     train = pd.read_csv(public / "train.csv", dtype={"StudyInstanceUID": str})
-    test = pd.read_csv(public / "test.csv", dtype={"StudyInstanceUID": str})
+    test = pd.read_csv(public / "sample_submission.csv", dtype={"StudyInstanceUID": str})  # the seed's test ids
     notes = pd.read_csv(public / ANNOTATIONS, dtype={"StudyInstanceUID": str})
     assert list(notes.columns) == ["StudyInstanceUID", "label", "data"]
     assert set(notes["StudyInstanceUID"]) <= set(train["StudyInstanceUID"])
@@ -144,22 +173,23 @@ def test_contracts_hold_and_planted_faults_are_rejected(built, tmp_path):
     copy = clean_copy(out, result.env_id, tmp_path)  # every contract met on the built environment
     spec = _spec(copy)
     folder = EnvFolder(copy)
-    test, answers = pd.read_csv(folder.test), pd.read_csv(folder.answers)
+    id_col = spec.grading.id_column
+    answers = pd.read_csv(folder.answers, dtype={id_col: str})
     label = spec.grading.target_columns[0]
-    # labels in the public test table
-    test.merge(answers[[spec.grading.id_column, label]]).to_csv(folder.test, index=False)
+    # a public test table, with labels: the seed has no test.csv, so any is rejected
+    answers[[id_col, label]].to_csv(folder.test, index=False)
     failed = {(r["artifact"], r["expectation"].lower().replace("_", "")) for r in check_environment(copy)
               if not r["success"]}
-    assert any(a.endswith("test.csv") and e == "expecttablecolumnstomatchorderedlist" for a, e in failed), failed
+    assert failed == {("prepared/public/test.csv", "fileisreadablecsv")}, failed
+    folder.test.unlink()
     # test images whose names carry a label
-    leaky = test.merge(answers[[spec.grading.id_column, label]])
-    for i, row in leaky.iterrows():
-        new = row["image"].replace(".jpg", f"_{row[label]}.jpg")
-        (folder.public / row["image"]).rename(folder.public / new)
-        leaky.loc[i, "image"] = new
-    leaky.drop(columns=[label]).to_csv(folder.test, index=False)
+    for uid, value in zip(answers[id_col], answers[label], strict=True):
+        (folder.public / "test" / f"{uid}.jpg").rename(folder.public / "test" / f"{uid}_{value}.jpg")
     checks = {c.name: c for c in leakage_checks(spec, copy)}
     assert not checks["media_files_hide_label"].passed, checks["media_files_hide_label"]
+    failed = {(r["artifact"], r["expectation"].lower().replace("_", "")) for r in check_environment(copy)
+              if not r["success"]}
+    assert ("prepared/public/test/", "expectcolumnvaluestobeinset") in failed, failed  # no test/<id>.jpg
 
 
 def test_an_annotation_of_a_test_image_is_rejected(built, tmp_path):
@@ -170,7 +200,7 @@ def test_an_annotation_of_a_test_image_is_rejected(built, tmp_path):
     assert {c.name: c for c in leakage_checks(spec, copy)}["annotations_name_training_images_only"].passed
     id_col = spec.grading.id_column
     notes = pd.read_csv(folder.public / ANNOTATIONS, dtype={id_col: str})
-    test_id = pd.read_csv(folder.test, dtype={id_col: str})[id_col].iloc[0]
+    test_id = pd.read_csv(folder.answers, dtype={id_col: str})[id_col].iloc[0]
     leaked = notes.iloc[[0]].assign(**{id_col: test_id})  # a test image's drawn line, published as training data
     pd.concat([notes, leaked]).sort_values(id_col, kind="stable").to_csv(folder.public / ANNOTATIONS, index=False)
     failed = {(r["artifact"], r["expectation"].lower().replace("_", "")) for r in check_environment(copy)
@@ -189,7 +219,6 @@ def test_the_ladder_runs_on_the_real_seed_layout(tmp_path):
     from sandmle_core.ladder import ladder_for
     from sandmle_core.ladder.configs import config_from_profile
     from sandmle_core.profile import profile_seed
-    from sandmle_core.seeds import load_seed
 
     paths = write_competition(RANZCR, tmp_path / "mlebench", "split")
     seed = load_seed(tmp_path / "mlebench" / "competitions" / RANZCR, data_dir=paths["data"])

@@ -56,3 +56,16 @@ def test_names_parse_per_scheme_and_a_leaky_test_name_keeps_its_id():
     assert label_of(suffix, "train/12_dog.jpg") == "dog" and label_of(suffix, "test/12.jpg") is None
     assert id_of_test_name(prefix, "test/7.jpg") == "7" and id_of_test_name(prefix, "test/dog.7.jpg") == "7"
     assert id_of_test_name(suffix, "test/7_1.jpg") == "7"
+
+
+def test_a_zipped_test_image_copied_from_a_zipped_training_image_is_a_near_duplicate(tmp_path):
+    from sandmle_core.modalities.image.variety import near_duplicates, zip_images
+
+    layout = NameLayout(scheme="prefix", words=("cat", "dog"), container="zip", image_format="jpeg")
+    train = [(file_name(layout, w, n), _pixels(10 * n + i)) for i, w in enumerate(layout.words) for n in range(3)]
+    test = [("1.jpg", _pixels(500)), ("2.jpg", train[4][1])]  # test image 2 is training image dog.1
+    write_named(layout, tmp_path, {"train": train, "test": test})
+    members = zip_images(tmp_path)  # read from the archives as the verifier reads them, never unpacked
+    assert len(members) == 8 and all(isinstance(m, tuple) for m in members)
+    pairs = near_duplicates(members)
+    assert [(a[1].rsplit("/", 1)[-1], b[1].rsplit("/", 1)[-1]) for a, b, _ in pairs] == [("2.jpg", "dog.1.jpg")]

@@ -137,7 +137,9 @@ def test_draft_rejects_unsupported_inputs() -> None:
     triage = load_catalog().get("hospital_triage")
     with pytest.raises(SpecError, match="no text vocabulary"):
         text.draft(_context(0.5, domain=triage.model_copy(update={"text": None})))
-    with pytest.raises(SpecError, match="multi-class or binary"):
+    with pytest.raises(SpecError, match="multi-class, binary or multi-label"):
+        text.draft(_context(0.5, task_type=TaskType.ORDINAL))
+    with pytest.raises(SpecError, match="no multi-label text vocabulary"):  # triage has no flags
         text.draft(_context(0.5, task_type=TaskType.MULTILABEL))
     with pytest.raises(SpecError, match="does not grade a binary"):  # binary: a label or the positive probability
         text.draft(_context(0.5, task_type=TaskType.BINARY, metric="multiclass_log_loss"))
