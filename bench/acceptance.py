@@ -41,6 +41,7 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "image_binary": (None, "aerial-cactus-identification"),  # one probability column, ids naming zipped JPEGs
     # issue 15: multi-target regression (two targets, mean column-wise RMSLE, ids restarting at 1 in each file)
     "tabular_multitarget": (None, "nomad2018-predict-transparent-conductors"),
+    "graph": ("karate", None),  # node classification on nodes.csv + edges.csv (the karate club's real graph)
 }
 ACCEPT_SHARE = 0.9
 TAU_GOAL = 0.8
