@@ -81,7 +81,7 @@ def _story(domain: Domain) -> str:
 
 
 KIT = ModalityKit.assemble(
-    drafter, synthesizer, ladder, modality=Modality.GRAPH, rule_model=GraphRule, test_rows=(80, 200),
-    extra_challenges=(Challenge.LABEL_NOISE, Challenge.IRRELEVANT_FEATURES, Challenge.CLASS_IMBALANCE),
+    drafter, synthesizer, ladder, modality=Modality.GRAPH, rule_model=GraphRule, test_rows=(150, 300),
+    extra_challenges=(Challenge.LABEL_NOISE, Challenge.IRRELEVANT_FEATURES),
     detects=_detects, hosts=_hosts, row_entity=_row_entity, row_noun=_row_noun, data_files=_data_files,
     story_template=_story)

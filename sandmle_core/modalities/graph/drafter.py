@@ -86,7 +86,8 @@ def draft(ctx: DraftContext) -> Draft:
         raise SpecError(f"domain {ctx.domain.key!r} has no graph vocabulary")
     if ctx.dna.task_type not in (TaskType.BINARY, TaskType.MULTICLASS):
         raise SpecError(f"the graph family drafts binary and multi-class node classification, not {ctx.dna.task_type}")
-    rng, d = ctx.rng, float(ctx.difficulty)
+    rng = ctx.rng
+    d = 0.75 * float(ctx.difficulty)  # calibrated: the hardest slots (0.85) stay learnable from ~100 labels
     target = _target(ctx, vocab)
     k = len(target.classes or ())
     n_features = int(rng.integers(3, min(6, len(vocab.features)) + 1))
@@ -94,20 +95,20 @@ def draft(ctx: DraftContext) -> Draft:
     irrelevant = set()
     if Challenge.IRRELEVANT_FEATURES in ctx.challenges and n_features > 3:
         irrelevant = {chosen[int(i)] for i in rng.choice(n_features, size=n_features // 3, replace=False)}
-    signal = (1.1 - 0.5 * d) * rng.uniform(0.85, 1.15)
-    noise = 1.0 + 0.6 * d
+    signal = (0.9 - 0.4 * d) * rng.uniform(0.85, 1.15)
+    noise = 1.0 + 0.4 * d
     hub = int(rng.choice(chosen))  # one attribute also follows the node's degree (busy nodes look busy)
     features = tuple(_feature(vocab.features[i], rng, k, signal, noise, i not in irrelevant,
                               rng.uniform(0.4, 0.9) if i == hub and vocab.features[i].kind != "categorical" else 0.0)
                      for i in chosen)
-    homophily = 1.0 / k + (1.0 - 1.0 / k) * float(np.clip((0.8 - 0.45 * d) * rng.uniform(0.9, 1.1), 0.15, 0.95))
+    homophily = 1.0 / k + (1.0 - 1.0 / k) * float(np.clip((0.9 - 0.4 * d) * rng.uniform(0.9, 1.1), 0.15, 0.95))
     class_degree = np.exp(rng.normal(0.0, 0.5, size=k))
     rule = GraphRule(
         unlabelled_share=_r(rng.uniform(0.4, 1.6), 3),
         class_priors=_priors(ctx, k),
-        mean_degree=_r(rng.uniform(3.5, 9.0), 3),
+        mean_degree=_r(rng.uniform(4.0, 10.0), 3),
         homophily=_r(homophily),
-        degree_skew=_r((0.3 + 0.8 * d) * rng.uniform(0.8, 1.2)),
+        degree_skew=_r((0.2 + 0.7 * d) * rng.uniform(0.8, 1.2)),
         class_degree=tuple(_r(v / np.exp(np.log(class_degree).mean())) for v in class_degree),
         features=features,
         label_noise=_r(rng.uniform(0.03, 0.08)) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
