@@ -185,3 +185,31 @@ def test_the_same_ladder_runs_on_the_real_karate_club(profile, tmp_path):
               for s in ladder_for(config_from_profile(profile))]
     assert len(scores) == 6 and all(np.isfinite(scores))
     assert max(scores[3:]) > scores[0]  # the friendships tell the clubs apart better than the prior
+
+
+@pytest.mark.slow
+def test_a_built_graph_environment_exports_and_reads_back(tmp_path):
+    """One karate slot through the whole pipeline (sandboxed ladder, real contracts, verifier), then both export
+    layouts: the graph files travel with the public folder, the mle-bench export loads back as a graph seed, and
+    the SandMLE layout's evaluator scores the gold submission."""
+    from sandmle.data_contracts import contract_checker
+
+    from sandmle_core.consume.exports import export_corpus
+    from sandmle_core.generate import generate_environment
+    from sandmle_core.seeds import load_seed
+
+    outcome = generate_environment("karate", 1, 2026, tmp_path / "corpus", check_contracts=contract_checker)
+    assert outcome.status == "accepted", outcome.verdict.reason
+    env_id = outcome.env_id
+    export_corpus(tmp_path / "corpus", "mlebench", tmp_path / "mle")
+    export_corpus(tmp_path / "corpus", "sandmle", tmp_path / "sm")
+    seed = load_seed(tmp_path / "mle" / "mlebench" / "competitions" / env_id, data_dir=tmp_path / "mle" / "data")
+    assert {"nodes.csv", "edges.csv"} <= {p.name for p in seed.public_dir.iterdir()}
+    profile = profile_seed(seed)
+    assert (profile.modality, profile.task_type, profile.metric) == (Modality.GRAPH, TaskType.BINARY, "accuracy")
+    public = tmp_path / "sm" / env_id / "prepared" / "public"
+    assert (public / "nodes.csv").read_bytes() == (seed.public_dir / "nodes.csv").read_bytes()
+    gold = tmp_path / "corpus" / "envs" / env_id / "prepared" / "private" / "gold_submission.csv"
+    done = subprocess.run([sys.executable, "evaluator.py", "--submission_path", str(gold)], cwd=public,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and '"score": 1.0' in done.stdout, done.stderr[-1000:]
