@@ -47,6 +47,7 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "text_tabular": (None, "random-acts-of-pizza"),
     # issue 15: binary silhouettes + a 192-column descriptor table, one probability column per species
     "image_tabular": (None, "leaf-classification"),
+    "graph": ("karate", None),  # node classification on nodes.csv + edges.csv (the karate club's real graph)
 }
 ACCEPT_SHARE = 0.9
 TAU_GOAL = 0.8

@@ -9,7 +9,9 @@ Imports: great-expectations, pandas, the environment's spec (`sandmle_core.tasks
 `sandmle_core` (`envfolder`, `layout`, `metrics`, `grader_runtime`), and the listing readers of two seed-shaped
 layouts (`modalities.image.named` for labels in image names, mlsp's label file); never the tasks or the flows.
 `named` holds the contract of a labels-in-names environment (dogs vs. cats), whose file listings stand in for the
-tables; in ranzcr's layout the listing of `test/` stands in for test.csv (`check.plan_checks`).
+tables; in ranzcr's layout the listing of `test/` stands in for test.csv (`check.plan_checks`); `graph` holds that of
+a node-classification environment (node ids in train.csv and test.csv, the attributes in nodes.csv, the edges in
+edges.csv).
 """
 
 from sandmle.data_contracts.check import (

@@ -33,6 +33,7 @@ from sandmle.data_contracts.suites import (
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError, SandmleError
 from sandmle_core.layout import read_environment, shipped_tables
+from sandmle_core.modalities.graph import is_graph
 from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.taskspec import TaskSpec
 
@@ -107,6 +108,10 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
     root = Path(env_dir)
     if is_named(spec):  # labels in file names: the image listings stand in for train.csv and test.csv
         return _plan_named(root, spec)
+    if is_graph(spec):  # node classification: ids in train/test, the attributes in nodes.csv, edges.csv
+        from sandmle.data_contracts.graph import graph_checks
+
+        return graph_checks(root, spec)
     frames: dict[str, pd.DataFrame | None] = {}
     problems: dict[str, str | None] = {}
     listed = TEST not in shipped_tables(spec.rule)  # ranzcr's layout: the names in test/ stand in for test.csv

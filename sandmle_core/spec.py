@@ -22,6 +22,7 @@ class Modality(StrEnum):
     AUDIO = "audio"
     SEQ2SEQ = "sequence-to-sequence"
     IMAGE_TO_IMAGE = "image-to-image"
+    GRAPH = "graph"
 
 
 class TaskType(StrEnum):

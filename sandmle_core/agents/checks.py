@@ -29,6 +29,8 @@ from sandmle_core.agents.base import Check, LadderRun
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import EVALUATOR_KEYS
 from sandmle_core.metrics import get_metric
+from sandmle_core.modalities.graph import is_graph
+from sandmle_core.modalities.graph.synthesizer import node_tables
 from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
@@ -187,6 +189,8 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """No public column reproduces the target; description.md holds no answers and none of the rule's numbers."""
     folder = EnvFolder.of(staging)
     train, test = tables_of(spec, folder)  # a labels-in-names environment: its file listing
+    if is_graph(spec):  # node classification: the node attributes of nodes.csv, joined to the labelled nodes
+        train, test = node_tables(spec, folder.public)
     classification = spec.task_type not in (TaskType.REGRESSION, TaskType.MULTI_TARGET, TaskType.FORECASTING,
                                             TaskType.PER_PIXEL)
     features = [c.name for c in spec.columns if c.kind not in (ColumnKind.TEXT, ColumnKind.IMAGE, ColumnKind.AUDIO)]

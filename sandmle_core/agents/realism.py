@@ -43,9 +43,9 @@ def declared_range_check(spec: TaskSpec, folder: EnvFolder) -> Check:
     """Every value of a range-declared column, in train, test and the answers, lies within [low, high]."""
     ranges = _declared_ranges(spec)
     outside, worst = 0, None
-    for path in (folder.train, folder.test, folder.answers):
+    for path in (folder.train, folder.test, folder.answers, folder.public / "nodes.csv"):
         if not path.is_file() and path != folder.answers:
-            continue  # a labels-in-names environment ships no tables (its rule declares no ranges either)
+            continue  # a labels-in-names environment ships no tables, only a graph one ships nodes.csv
         table = pd.read_csv(path, usecols=lambda c: c in ranges)
         for col in table.columns:
             low, high = ranges[col]

@@ -21,6 +21,7 @@ __all__ = [
     "Domain",
     "FeatureTemplate",
     "FlagLabel",
+    "GraphVocab",
     "ImageVocab",
     "MultilabelTarget",
     "PageVocab",
@@ -284,6 +285,21 @@ class SeriesVocab(_Frozen):
     drivers: tuple[FeatureTemplate, ...] = Field(min_length=2)
 
 
+class GraphVocab(_Frozen):
+    """What the graph drafter needs: what the network is, what a node and an edge are, the node attributes, the
+    classes a node falls into, and the one property a binary (detection) task asks about."""
+
+    network: str  # "the organisation's co-purchase graph", as the story names it
+    node: str  # what one node is ("a product of the catalogue")
+    edge: str  # when two nodes are joined ("two products were bought together in at least five orders")
+    features: tuple[FeatureTemplate, ...] = Field(min_length=4)
+    label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label_description: str
+    classes: tuple[str, ...] = Field(min_length=3)
+    detect: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    detect_description: str
+
+
 class Domain(_Frozen):
     """One domain of the catalog.
 
@@ -317,6 +333,7 @@ class Domain(_Frozen):
     pages: PageVocab | None = None
     series: SeriesVocab | None = None
     requests: RequestVocab | None = None
+    graph: GraphVocab | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Domain:

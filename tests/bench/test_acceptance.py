@@ -54,7 +54,7 @@ def test_a_family_whose_seed_cannot_be_prepared_is_not_measured(tmp_path, monkey
     assert "not measured" in "\n".join(acceptance_lines(result))
 
 
-@pytest.mark.parametrize("families, k", [(("graph",), 10), (("tabular",), 0)])
+@pytest.mark.parametrize("families, k", [(("hypergraph",), 10), (("tabular",), 0)])
 def test_an_unknown_family_or_k_below_one_is_refused(tmp_path, families, k) -> None:
     with pytest.raises(ValueError, match=r"unknown families|k must be"):
         bench_acceptance(tmp_path, k=k, families=families)

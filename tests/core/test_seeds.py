@@ -24,6 +24,7 @@ EXPECTED = {
     "digits": (Modality.IMAGE, TaskType.MULTICLASS, "accuracy", 10),
     "co2": (Modality.TIME_SERIES, TaskType.FORECASTING, "mae", None),
     "whale-calls": (Modality.AUDIO, TaskType.BINARY, "auc", 2),
+    "karate": (Modality.GRAPH, TaskType.BINARY, "accuracy", 2),
 }
 
 

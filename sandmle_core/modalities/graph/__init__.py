@@ -1,0 +1,87 @@
+"""The graph modality: node classification on one graph (a nodes table, an edges table, labelled and test nodes).
+
+`rule` holds the hidden generating process (`GraphRule`: a degree-corrected planted partition with homophily,
+degree skew and noisy node attributes), `drafter` draws it from a domain's graph vocabulary, `synthesizer` writes
+`nodes.csv`, `edges.csv`, `train.csv` (node id + label) and `test.csv` (node ids) at any scale, `ladder` writes the
+scripts from the class prior to label propagation and an ensemble. `KIT` is what the registry sees.
+
+Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sandmle_core.modalities.base import ModalityKit, framing_variant
+from sandmle_core.modalities.graph import drafter, ladder, synthesizer
+from sandmle_core.modalities.graph.drafter import ID_COLUMN
+from sandmle_core.modalities.graph.rule import GraphRule
+from sandmle_core.modalities.graph.synthesizer import EDGES_FILE, NODES_FILE
+from sandmle_core.spec import Challenge, Modality, TaskType
+
+if TYPE_CHECKING:
+    from sandmle_core.catalog.schema import Domain
+    from sandmle_core.taskspec import TaskSpec
+
+__all__ = ["EDGES_FILE", "ID_COLUMN", "KIT", "NODES_FILE", "is_graph"]
+
+
+def is_graph(spec: TaskSpec) -> bool:
+    """Whether a spec is a node-classification task (its node columns live in nodes.csv, not train.csv)."""
+    return isinstance(spec.rule, GraphRule)
+
+
+def _detects(kinds: Sequence[str]) -> bool:
+    return False  # a node table's columns look tabular: a graph seed declares its modality (or ships edges.csv)
+
+
+def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
+    if domain.graph is None:
+        return False
+    return task_type == TaskType.BINARY or (task_type == TaskType.MULTICLASS
+                                            and len(domain.graph.classes) >= max(3, min_classes))
+
+
+def _row_entity(domain: Domain) -> str:
+    return domain.graph.node if domain.graph is not None else domain.entity
+
+
+def _row_noun(spec: TaskSpec) -> str:
+    return "one node of the graph (identified by its node id)"
+
+
+def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    id_col = spec.grading.id_column
+    return [
+        f"- `nodes.csv` — every node of the graph, one row each: `{id_col}` and the node attributes listed below "
+        "(labelled, test and unlabelled nodes alike).",
+        f"- `edges.csv` — the edges, one row each: `source` and `target` are the `{id_col}`s of the two ends. The "
+        "graph is undirected: each pair appears once, the smaller id first.",
+        f"- `train.csv` — {spec.n_train} labelled nodes: `{id_col}` and the target.",
+        f"- `test.csv` — {spec.n_test} nodes to classify: `{id_col}` only. Nodes in neither file are unlabelled; "
+        "their attributes and edges are part of the graph.",
+        *files[2:],
+    ]
+
+
+def _story(domain: Domain) -> str:
+    """A graph framing: the organisation's network, what its nodes and edges are, and the purpose."""
+    vocab = domain.graph
+    if vocab is None:
+        return domain.story
+    org, purpose = domain.organisation, domain.purpose
+    if framing_variant(domain, 2) == 0:
+        return (f"{org} keeps {vocab.network}, in which each node is {vocab.node} and two nodes are linked when "
+                f"{vocab.edge}. It wants to tell {{target}} for the nodes nobody has labelled yet, from their "
+                f"attributes and their place in the graph, so that {purpose}.")
+    return (f"{org} has built {vocab.network}: each node is {vocab.node}, and an edge means {vocab.edge}. Only some "
+            f"nodes carry a label; the task is to tell {{target}} for the others from the node attributes and the "
+            f"links, so that {purpose}.")
+
+
+KIT = ModalityKit.assemble(
+    drafter, synthesizer, ladder, modality=Modality.GRAPH, rule_model=GraphRule, test_rows=(150, 300),
+    extra_challenges=(Challenge.LABEL_NOISE, Challenge.IRRELEVANT_FEATURES),
+    detects=_detects, hosts=_hosts, row_entity=_row_entity, row_noun=_row_noun, data_files=_data_files,
+    story_template=_story)
