@@ -142,9 +142,17 @@ def _finding_files(spec: TaskSpec) -> list[str]:
     return lines
 
 
+def _story(domain: Domain) -> str:
+    """A domain's image story: what its images show; a domain whose only images are silhouettes tells the
+    silhouette task (its images and descriptors), never a generic "photograph"."""
+    if domain.image is None and domain.silhouettes is not None:
+        return leaf.story(domain)
+    return story.story(domain)
+
+
 KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.IMAGE, rule_model=ImageRule, test_rows=(100, 250),
     extra_challenges=(Challenge.NUISANCE_VARIATION, Challenge.LABEL_NOISE), detects=_detects, hosts=_hosts,
     ladder_column=("image_column", ColumnKind.IMAGE), profile_details=_profile_details, data_files=_data_files,
-    row_noun=story.row_noun, story_template=story.story, one_hot_classes=True,
+    row_noun=story.row_noun, story_template=_story, one_hot_classes=True,
     keeps=(("image+tabular", "binary"), ("image+tabular", "multiclass")), suits=_suits)
