@@ -19,7 +19,7 @@ from sandmle_core.build_lock import build_lock
 from sandmle_core.errors import UnsupportedSeed
 from sandmle_core.generate import DEFAULT_ATTEMPTS
 from sandmle_core.layout import Corpus
-from sandmle_core.mix import MixPlan, plan_mix, plan_to_dict
+from sandmle_core.mix import MixPlan, plan_mix, plan_to_dict, seed_modality
 from sandmle_core.pipeline import SlotJob, count_diversity, read_profile
 from sandmle_core.records import ManifestRow, ManifestWriter
 from sandmle_core.recovery import unrecorded_rows
@@ -264,6 +264,6 @@ def _slot_counts(analyzed: list[tuple[str, str, str]], per_seed: int,
     """Slots per seed id: `per_seed` each, or the mix's apportioning of `per_seed` × the supported seeds."""
     if not mix:
         return {seed_id: per_seed for _, seed_id, _ in analyzed}, None
-    modalities = {seed_id: read_profile(profile).modality.value for _, seed_id, profile in analyzed}
+    modalities = {seed_id: seed_modality(read_profile(profile)) for _, seed_id, profile in analyzed}
     plan = plan_mix(mix, modalities, per_seed * len(analyzed))
     return dict(plan.slots), plan

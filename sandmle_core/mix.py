@@ -15,17 +15,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from sandmle_core.spec import Modality
 
+if TYPE_CHECKING:
+    from sandmle_core.profile import TaskProfile
+
 __all__ = ["MULTIMODAL", "InvalidMix", "MixPlan", "achieved_mix", "known_keys", "mix_category", "mix_markdown",
-           "parse_mix", "plan_from_dict", "plan_mix", "plan_to_dict"]
+           "parse_mix", "plan_from_dict", "plan_mix", "plan_to_dict", "seed_modality"]
 
 MULTIMODAL = "multimodal"  # the mix key of every modality made of two inputs ("text+tabular", "image+tabular")
 
 
 class InvalidMix(ValueError):
     """A `--mix` value that cannot be read: a malformed pair, a negative or non-numeric share, a repeated key."""
+
+
+def seed_modality(profile: TaskProfile) -> str:
+    """The modality a seed counts under in a mix: its Task DNA's (`text+tabular` for pizza, `image+tabular` for leaf
+    and siim, which the text and image kits keep) when the profile read one, else the kit's modality."""
+    dna = (profile.details or {}).get("dna") or {}
+    return str(dna.get("modality") or profile.modality.value)
 
 
 def mix_category(modality: str) -> str:

@@ -152,8 +152,9 @@ def publish_summary(rows: list[ManifestRow], diversity: dict[str, Any], wall_sec
     variety = image_variety(corpus, rows)
     summary = pipeline.summarize(rows, diversity, wall_seconds) + variety_markdown(variety)
     if run.get("mix"):  # a build with a target mix: the achieved shares beside the target
-        accepted = [r.modality for r in rows if r.status == "accepted" and r.modality]
-        summary += mix_markdown(plan_from_dict(run["mix"]), accepted)
+        plan = plan_from_dict(run["mix"])  # a row counts under its seed's mix key (pizza's text rows: multimodal)
+        accepted = [plan.categories.get(r.seed_id) or r.modality for r in rows if r.status == "accepted" and r.modality]
+        summary += mix_markdown(plan, accepted)
         run = {**run, "mix": {**run["mix"], "achieved": achieved_mix(accepted)}}
     summary += totals_markdown(corpus_totals(corpus))
     write_report(corpus, rows, summary, run, variety)

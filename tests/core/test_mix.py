@@ -65,3 +65,17 @@ def test_the_achieved_mix_and_the_summary_section():
     assert "| multimodal | 20.0% | no seed | 0 | — | — |" in text
     assert "No seed of this build gives multimodal" in text
     assert m.plan_from_dict(m.plan_to_dict(plan)) == plan
+
+
+@pytest.mark.parametrize(("competition", "key"), [("random-acts-of-pizza", "multimodal"),
+                                                  ("leaf-classification", "multimodal"),
+                                                  ("spooky-author-identification", "text")])
+def test_a_seed_counts_under_its_task_dna_modality(tmp_path, competition, key):
+    from sandmle_core.profile import profile_seed
+    from sandmle_core.seeds import get_bundled_seed, load_seed
+    from tests.fixtures.mlebench import write_competition
+
+    paths = write_competition(competition, tmp_path, "combined")
+    profile = profile_seed(load_seed(paths["competition"]))
+    assert m.mix_category(m.seed_modality(profile)) == key  # pizza's kit is text, its DNA text+tabular
+    assert m.seed_modality(profile_seed(get_bundled_seed("breast-cancer"))) == "tabular"
