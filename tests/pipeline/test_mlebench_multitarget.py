@@ -14,12 +14,10 @@ import yaml
 
 from sandmle_core.agents.checks import grader_checks
 from sandmle_core.envfolder import EnvFolder
-from sandmle_core.layout import Corpus, hash_files, read_environment
-from sandmle_core.records import read_manifest
-from sandmle_core.seeds import seed_refs
+from sandmle_core.layout import hash_files, read_environment
 from sandmle_core.taskspec import TaskSpec
-from tests.fixtures.mlebench import EXPECTED, write_competition
-from tests.fixtures.rebuild import clean_copy, first_accepted, rebuild_slot
+from tests.fixtures.mlebench import EXPECTED
+from tests.fixtures.rebuild import accepted_dirs, build_lite, clean_copy, first_accepted, rebuild_slot
 from tests.fixtures.shape_checks import (
     assert_exports_hold,
     assert_grader_ignoring_ids_is_rejected,
@@ -32,26 +30,12 @@ COMP, K, RNG = "nomad2018-predict-transparent-conductors", 2, 5
 
 @pytest.fixture(scope="module")
 def built(prefect_api, tmp_path_factory):
-    from sandmle.flows.build_corpus import build_corpus
-
-    root = tmp_path_factory.mktemp("nomad-flow")
-    paths = write_competition(COMP, root / "mlebench", "split")
-    ref = seed_refs([str(root / "mlebench" / "competitions" / COMP)], data_dir=paths["data"])[0]
-    out = root / "corpus"
-    state = build_corpus(seeds=[ref], out=str(out), per_seed=K, rng_seed=RNG, workers=1, contracts=True,
-                         return_state=True)
-    assert state.is_completed(), state.message
-    return ref, out
-
-
-def _accepted(out):
-    rows = read_manifest(Corpus(out)).to_pylist()
-    return [Corpus(out).env_dir(r["env_id"]) for r in rows if r["status"] == "accepted"], rows
+    return build_lite(COMP, tmp_path_factory.mktemp("nomad-flow"), K, RNG)
 
 
 def test_environments_are_accepted_and_keep_the_dna(built):
     _, out = built
-    accepted, rows = _accepted(out)
+    accepted, rows = accepted_dirs(out)
     assert len(accepted) >= K - 1, rows
     want = EXPECTED[COMP]
     for env_dir in accepted:
@@ -104,7 +88,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
 
 def test_planted_answers_in_public_and_grader_ignoring_ids_are_rejected(built, tmp_path):
     _, out = built
-    env_dir = _accepted(out)[0][0]
+    env_dir = accepted_dirs(out)[0][0]
     staging, spec, folder, answers, ladder = staged_for_grader_checks(env_dir, tmp_path, sample_score=0.5)
     assert not {c.name for c in grader_checks(spec, staging, ladder) if not c.passed}
     answers.to_csv(folder.public / "sample_submission.csv", index=False)  # the answers leak into public/
@@ -115,4 +99,4 @@ def test_planted_answers_in_public_and_grader_ignoring_ids_are_rejected(built, t
 
 def test_both_exports_hold(built, tmp_path):
     _, out = built
-    assert_exports_hold(out, _accepted(out)[0], tmp_path / "exports")
+    assert_exports_hold(out, accepted_dirs(out)[0], tmp_path / "exports")
