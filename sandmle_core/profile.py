@@ -239,6 +239,8 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     else:
         train, grading, dna, n_test = _dna_grading(seed, max_rows)
     labels = ("__label__",) if dna and dna.label_column else grading.target_columns
+    if dna is not None and dna.task_type == TaskType.RANKING.value:
+        labels = tuple(c for c in labels if c in train.columns)  # the ranked lists live in the answers only
     missing = [c for c in labels if c not in train.columns]
     if missing:
         raise SeedError(seed.train_path or seed.public_dir, f"missing column(s) {missing} named by the grading "
@@ -259,6 +261,8 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     elif one_hot or task_type == TaskType.MULTILABEL:
         cardinality = int(train.attrs.get("flattened_labels") or len(grading.target_columns))
         balance = {c: round(float(pd.to_numeric(target[c], errors="coerce").mean()), 4) for c in target.columns}
+    elif task_type == TaskType.RANKING:
+        pass  # no class balance or skew: the target is a ranked list of items
     elif task_type in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
         counts = target.iloc[:, 0].astype(str).value_counts(normalize=True).sort_index()
         balance = {str(k): round(float(v), 4) for k, v in counts.items()}
