@@ -131,6 +131,20 @@ def test_the_grader_on_ranked_lists(profile, tmp_path):
             grade_submission(bad, answers, g)
 
 
+def test_an_ndcg_spec_writes_graded_answers(profile, tmp_path):
+    """NDCG@k answers hold `item:grade` tokens (grades 1-3, best first); the oracle scores below the optimum."""
+    spec = _spec(profile, 5)
+    spec = spec.model_copy(update={"grading": spec.grading.model_copy(update={"metric": "ndcg@10"})})
+    folder = _staged(spec, tmp_path / "env")
+    answers = pd.read_csv(folder.answers)
+    tokens = [t.rpartition(":") for cell in answers.prediction for t in cell.split()]
+    assert tokens and all(sep == ":" and grade in {"1", "2", "3"} for _, sep, grade in tokens)
+    assert grade_submission(pd.read_csv(folder.gold_submission), answers, spec.grading) == pytest.approx(1.0)
+    oracle = grade_submission(pd.read_csv(folder.oracle_submission), answers, spec.grading)
+    sample = grade_submission(pd.read_csv(folder.sample_submission), answers, spec.grading)
+    assert sample < oracle < 1.0
+
+
 def _contract_failures(folder: EnvFolder, spec: TaskSpec) -> list[dict]:
     from sandmle.data_contracts import check_environment
 
