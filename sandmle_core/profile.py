@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from sandmle_core.errors import SeedError, UnsupportedSeed
-from sandmle_core.metrics import METRICS
+from sandmle_core.metrics import METRICS, get_metric
 from sandmle_core.modalities import detect_modality, get_kit, keeping_kit
 from sandmle_core.modalities.classes import labels_from_names, labels_from_prefixes
 from sandmle_core.profiling import TaskDNA, read_dna, read_table
@@ -239,7 +239,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     else:
         train, grading, dna, n_test = _dna_grading(seed, max_rows)
     labels = ("__label__",) if dna and dna.label_column else grading.target_columns
-    if dna is not None and dna.task_type == TaskType.RANKING.value:
+    if get_metric(grading.metric).kind == "ranked_list":
         labels = tuple(c for c in labels if c in train.columns)  # the ranked lists live in the answers only
     missing = [c for c in labels if c not in train.columns]
     if missing:
@@ -271,7 +271,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
         values = pd.to_numeric(target.iloc[:, 0], errors="coerce").dropna()
         skew = round(float(values.skew()), 4) if len(values) > 2 else None
     problem = hosting_problem(modality.value, task_type.value, cardinality)
-    one_hot_image = get_kit(modality).one_hot_classes and one_hot and METRICS[grading.metric].kind == "probability"
+    one_hot_image = get_kit(modality).one_hot_classes and one_hot and get_metric(grading.metric).kind == "probability"
     if dna is not None and task_type == TaskType.MULTICLASS and not one_hot_image and METRICS[
             grading.metric].kind not in ("label", "class_probabilities"):
         problem = (f"unsupported submission shape: a multiclass task scored by {grading.metric} over "

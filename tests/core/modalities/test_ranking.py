@@ -213,7 +213,18 @@ def test_one_slot_builds_through_the_pipeline_and_keeps_the_seed_dna(seed_ref, t
     sample = pd.read_csv(env / "prepared" / "public" / "sample_submission.csv")
     assert list(sample.columns) == ["customer_id", "prediction"]
     assert all(len(cell.split()) == 12 for cell in sample.prediction)
-    done = subprocess.run([sys.executable, "evaluator.py", "--submission_path",
-                           str(env / "prepared" / "private" / "gold_submission.csv")], cwd=env,
+    from sandmle_core.consume.exports import export_corpus
+
+    export_corpus(tmp_path / "corpus", "mlebench", tmp_path / "mle")  # both export layouts read back
+    export_corpus(tmp_path / "corpus", "sandmle", tmp_path / "sm")
+    seed = resolve_seed(f"{tmp_path / 'mle' / 'mlebench' / 'competitions' / row.env_id} --data-dir "
+                        f"{tmp_path / 'mle' / 'data'}")
+    assert {"queries.csv", "train.csv", "test.csv"} <= {p.name for p in seed.public_dir.iterdir()}
+    again = profile_seed(seed)
+    assert (again.modality, again.task_type, again.metric) == (Modality.RANKING, TaskType.RANKING, "map@12")
+    public = tmp_path / "sm" / row.env_id / "prepared" / "public"
+    assert (public / "queries.csv").read_bytes() == (seed.public_dir / "queries.csv").read_bytes()
+    gold = env / "prepared" / "private" / "gold_submission.csv"
+    done = subprocess.run([sys.executable, "evaluator.py", "--submission_path", str(gold)], cwd=public,
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and '"score": 1.0' in done.stdout, done.stderr
+    assert done.returncode == 0 and '"score": 1.0' in done.stdout, done.stderr[-1000:]
