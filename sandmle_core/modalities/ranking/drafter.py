@@ -51,7 +51,10 @@ def _decimals(column: RankColumn) -> int:
 
 
 def _feature(column: RankColumn, rng: np.random.Generator, d: float, source: str | None = None) -> RankFeature:
-    noise = (0.35 + 0.55 * d) * _NOISY[source or column.source] * rng.uniform(0.85, 1.15)
+    # the views of what the utility's interactions read (taste x profile, price over budget) stay informative at
+    # every difficulty, so the levels that model interactions keep their edge; the utility's noise is the main knob
+    slope = 0.3 if (source or column.source) in ("taste", "profile", "budget", "price") else 0.55
+    noise = (0.35 + slope * d) * _NOISY[source or column.source] * rng.uniform(0.85, 1.15)
     return RankFeature(name=column.name, where=column.where, source=source or column.source, dim=column.dim,
                        noise_sd=_r(noise, 3), low=column.low, high=column.high, decimals=_decimals(column),
                        kind=column.kind)

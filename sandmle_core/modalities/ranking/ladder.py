@@ -1,6 +1,6 @@
 """The ranking ladder: six standalone scripts from the popularity order to a rank ensemble.
 
-0 popularity — each query's candidates ordered by the item's smoothed mean relevance in training;
+0 popularity — each query's candidates ordered by how often the item is shown in training (ties: its mean relevance);
 1 best single column — the candidate (or query) column with the strongest correlation with relevance, signed;
 2 pointwise linear — a ridge regression of the relevance grade on every column (queries.csv joined);
 3 pointwise trees — a random forest on the columns plus the item's out-of-fold popularity, its ranks averaged 1:1
@@ -123,7 +123,8 @@ def submit(scores):
 '''
 
 _POPULARITY = '''
-submit(popularity(test, train))
+shown = train[ITEM].value_counts()  # how often an item is shown: popular items are shown more
+submit(test[ITEM].map(shown).fillna(0).to_numpy() + 0.01 * popularity(test, train))  # ties: relevance
 '''
 
 _SINGLE = '''
@@ -175,7 +176,7 @@ submit(2 * query_rank(boosted.predict(xb)) + query_rank(forest.predict(xb)) + qu
 '''
 
 _LEVELS = (
-    ("popularity", "Each query's candidates ordered by the item's smoothed mean relevance in training.", _POPULARITY),
+    ("popularity", "Each query's candidates ordered by how often the item is shown in training.", _POPULARITY),
     ("single_column", "The one column most correlated with relevance, signed.", _SINGLE),
     ("pointwise_linear", "A ridge regression of the relevance grade on every column.", _LINEAR),
     ("pointwise_trees", "A random forest with item popularity, blended with the linear model by rank.", _TREES),
