@@ -76,7 +76,7 @@ def _story(domain: Domain) -> str:
     if framing_variant(domain, 2) == 0:
         return (f"{org} keeps {vocab.log}: for each query — {vocab.query} — the candidates it showed, each "
                 f"{vocab.item}, and how the user responded. For new queries it wants {{target}}, chosen among "
-                "their candidates, so that the best ones come first.")
+                "their candidates, so that users find what they came for at the top of the list.")
     return (f"Every query in the {vocab.log.removeprefix('its ')} of {lower_first(org)} is {vocab.query}; "
             f"its candidates are {vocab.plural}, each graded by how the user responded. For each test query, the task "
             "is to list {target}, chosen among its candidates.")
