@@ -34,8 +34,8 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError, SandmleError
 from sandmle_core.layout import read_environment, shipped_tables
 from sandmle_core.modalities.graph import is_graph
-from sandmle_core.modalities.ranking import is_ranking
 from sandmle_core.modalities.image.named import tables_of
+from sandmle_core.modalities.ranking import is_ranking
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = [
