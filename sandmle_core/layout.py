@@ -346,26 +346,6 @@ class Corpus:
     def is_published(self, env_id: str) -> bool:
         return (self.envs_dir / env_id / CONFIG).is_file()
 
-    def identity(self) -> str:
-        """A token written the first time the folder is used as a corpus (`.work/corpus-id`).
-
-        A corpus folder removed and built again at the same path is a new corpus: keys that include this token
-        (the build task's result cache) never hand it the old corpus's slot results. Safe under concurrent
-        callers: the token is linked into place whole, so a reader never sees a half-written file.
-        """
-        path = self.root / ".work" / "corpus-id"
-        if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"corpus-id.{uuid.uuid4().hex}.tmp")
-            tmp.write_text(uuid.uuid4().hex)
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass  # another worker made it first: its token stands
-            finally:
-                tmp.unlink()
-        return path.read_text().strip()
-
     def environment_dirs(self) -> list[Path]:
         """Published environments, sorted by id."""
         if not self.envs_dir.is_dir():

@@ -30,7 +30,7 @@ from prefect.tasks import exponential_backoff
 from sandmle_core import pipeline
 from sandmle_core.layout import Corpus
 from sandmle_core.pipeline import SlotJob
-from sandmle_core.publish import published_slots
+from sandmle_core.publish import corpus_identity, published_slots
 from sandmle_core.recheck import validate_environment as recheck_environment
 from sandmle_core.records import ManifestRow, ManifestWriter
 
@@ -113,7 +113,7 @@ def _code_digest() -> str:
 def _build_key(context: Any, parameters: dict[str, Any]) -> str:
     """A rerun reuses a slot's finished result unless the slot has been published (or unpublished) since.
 
-    Only within the same corpus (`Corpus.identity`: a folder removed and built again is a new corpus), the same seed
+    Only within the same corpus (`corpus_identity`: a folder removed and built again is a new corpus), the same seed
     profile and the same sandmle_core code — a cached result never claims an environment the corpus lacks, and a
     failure is not replayed after the code or the seed changed.
     """
@@ -121,7 +121,7 @@ def _build_key(context: Any, parameters: dict[str, Any]) -> str:
     corpus = Corpus(Path(job.corpus_root))
     published = published_slots(corpus).get(str(job.key))
     profile = hashlib.sha256(job.profile.model_dump_json().encode()).hexdigest()[:16]
-    return (f"build:{job.corpus_root}:{corpus.identity()}:{job.key}:{job.backend}:{job.first_attempt}:"
+    return (f"build:{job.corpus_root}:{corpus_identity(corpus)}:{job.key}:{job.backend}:{job.first_attempt}:"
             f"{job.max_attempts}:{parameters.get('contracts')}:{published}:{profile}:{_code_digest()}")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sandmle_core.layout import Corpus
+from sandmle_core.publish import corpus_identity
 from sandmle_core.records import read_manifest
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
@@ -43,7 +44,7 @@ def test_a_removed_corpus_is_rebuilt_not_replayed_from_the_cache(prefect_api, tm
 
 
 def _identity(root: str) -> str:
-    return Corpus(Path(root)).identity()
+    return corpus_identity(Corpus(Path(root)))
 
 
 def test_the_corpus_identity_is_one_token_under_concurrent_first_use(tmp_path):
