@@ -48,6 +48,8 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     # issue 15: binary silhouettes + a 192-column descriptor table, one probability column per species
     "image_tabular": (None, "leaf-classification"),
     "graph": ("karate", None),  # node classification on nodes.csv + edges.csv (the karate club's real graph)
+    # issue 15: link prediction (pair tables + the observed graph, AUC; the karate club's held-out friendships)
+    "graph_link": ("karate-links", None),
 }
 ACCEPT_SHARE = 0.9
 TAU_GOAL = 0.8
