@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sandmle_core.modalities.base import ModalityKit, framing_variant
 from sandmle_core.modalities.graph import drafter, ladder, synthesizer
 from sandmle_core.modalities.graph.drafter import ID_COLUMN
-from sandmle_core.modalities.graph.link_drafter import ENDS, is_link_profile
+from sandmle_core.modalities.graph.link_drafter import ENDS, is_link_profile, link_story, link_words
 from sandmle_core.modalities.graph.rule import GraphRule
 from sandmle_core.modalities.graph.synthesizer import EDGES_FILE, NODES_FILE
 from sandmle_core.spec import Challenge, Modality, TaskType
@@ -80,7 +80,8 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
 
 
 def _row_entity(domain: Domain) -> str:
-    return domain.graph.node if domain.graph is not None else domain.entity
+    words = link_words(domain) if domain.graph is None else None
+    return domain.graph.node if domain.graph is not None else words.node if words is not None else domain.entity
 
 
 def _row_noun(spec: TaskSpec) -> str:
@@ -122,8 +123,9 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
 def _story(domain: Domain) -> str:
     """A graph framing: the organisation's network, what its nodes and edges are, and the purpose."""
     vocab = domain.graph
-    if vocab is None:
-        return domain.story
+    if vocab is None:  # a domain whose only network is a link-prediction one
+        words = link_words(domain)
+        return link_story(domain, words) if words is not None else domain.story
     org, purpose = domain.organisation, domain.purpose
     if framing_variant(domain, 2) == 0:
         return (f"{org} keeps {vocab.network}, in which each node is {vocab.node} and two nodes are linked when "

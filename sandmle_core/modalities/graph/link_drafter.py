@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sandmle_core.catalog.schema import Domain, FeatureTemplate
     from sandmle_core.profile import TaskProfile
 
-__all__ = ["ENDS", "PAIR_ID", "LinkWords", "draft_links", "is_link_profile", "link_words"]
+__all__ = ["ENDS", "PAIR_ID", "LinkWords", "draft_links", "is_link_profile", "link_story", "link_words"]
 
 PAIR_ID = "id"
 ENDS = ("source", "target")  # the pair table's two end columns, named as edges.csv names them
@@ -57,7 +57,8 @@ def link_words(domain: Domain) -> LinkWords | None:
                      links.features or graph.features, links.label, links.label_description)
 
 
-def _story(domain: Domain, words: LinkWords) -> str:
+def link_story(domain: Domain, words: LinkWords) -> str:
+    """The overview template (`{target}` placeholder) of a link task in this domain: its network, nodes and edges."""
     org, purpose = domain.organisation, domain.purpose
     if framing_variant(domain, 2) == 0:
         return (f"{org} keeps {words.network}, in which each node is {words.node} and two nodes are linked when "
@@ -112,4 +113,4 @@ def draft_links(ctx: DraftContext) -> Draft:
     what = "whether " + what[len("1 if "):] if what.startswith("1 if ") else what
     title = f"{ctx.domain.title}: {headline(what[0].upper() + what[1:])} (Link Prediction)"
     return Draft(id_column=PAIR_ID, columns=columns, target=target, rule=rule, title=title,
-                 story_template=_story(ctx.domain, words))
+                 story_template=link_story(ctx.domain, words))
