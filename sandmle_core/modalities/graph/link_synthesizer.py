@@ -32,8 +32,24 @@ if TYPE_CHECKING:
 __all__ = ["synthesize_links"]
 
 
-def _edges(rule: GraphRule, community: np.ndarray, theta: np.ndarray, z: np.ndarray, rng: np.random.Generator
-           ) -> np.ndarray:
+def _cells(community: np.ndarray, z: np.ndarray, k: int, parts: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """The cells a same-community second end is drawn from, and each node's cell: its community at the spec's
+    micro size (`parts` = 1); at `parts` times that size, `parts` runs of the community's nodes along the first
+    latent axis, each as big as the micro community, so that a same-community candidate is as near (and shared
+    neighbours as common) as in the micro graph."""
+    groups: list[np.ndarray] = []
+    cell = np.empty(len(community), dtype=np.int64)
+    for j in range(k):
+        nodes = np.flatnonzero(community == j)
+        ordered = nodes[np.argsort(z[nodes, 0], kind="stable")]
+        for chunk in ([nodes] if parts == 1 else [np.sort(c) for c in np.array_split(ordered, parts)]):
+            cell[chunk] = len(groups)
+            groups.append(chunk)
+    return groups, cell
+
+
+def _edges(rule: GraphRule, community: np.ndarray, theta: np.ndarray, z: np.ndarray, rng: np.random.Generator,
+           parts: int = 1) -> np.ndarray:
     """Undirected edges (node index pairs, smaller first, each once, no self-loops), sorted."""
     links, n, k = rule.links, len(community), len(rule.class_priors)
     m, r = round(n * rule.mean_degree / 2), links.candidates
@@ -41,8 +57,13 @@ def _edges(rule: GraphRule, community: np.ndarray, theta: np.ndarray, z: np.ndar
     src = _draw_from(theta, [np.arange(n)], np.zeros(m, dtype=np.int64), rng)
     own = np.repeat(community[src][:, None], r, axis=1)
     other = (own + rng.integers(1, k, size=own.shape)) % k
-    which = np.where(rng.random(own.shape) < rule.homophily, own, other)
-    cand = _draw_from(theta, members, which.ravel(), rng).reshape(m, r)
+    same = rng.random(own.shape) < rule.homophily
+    groups, cell = _cells(community, z, k, parts)
+    if len(groups) == k:  # one cell per community (micro scale)
+        cand = _draw_from(theta, members, np.where(same, own, other).ravel(), rng).reshape(m, r)
+    else:  # same community: the source's cell; another community: any of its nodes
+        which = np.where(same, np.repeat(cell[src][:, None], r, axis=1), len(groups) + other)
+        cand = _draw_from(theta, groups + members, which.ravel(), rng).reshape(m, r)
     dist2 = ((z[src][:, None, :] - z[cand]) ** 2).sum(axis=2)
     weight = np.exp(-dist2 / (2 * links.locality ** 2)) + 1e-12
     cum = np.cumsum(weight, axis=1)
@@ -89,6 +110,17 @@ def _attribute(feature: NodeFeature, community: np.ndarray, log_degree: np.ndarr
     return np.rint(values).astype(np.int64) if feature.kind == "integer" else np.round(values, feature.decimals)
 
 
+def _shared_share(observed: np.ndarray, positives: np.ndarray, n: int) -> float:
+    """The share of held-out edges whose two ends share a neighbour in the observed graph (how much the
+    neighbourhood heuristics can see; about the same at micro and full scale)."""
+    from scipy import sparse
+
+    a = sparse.coo_matrix((np.ones(len(observed)), (observed[:, 0], observed[:, 1])), shape=(n, n)).tocsr()
+    a = ((a + a.T) > 0).astype(np.float64).tocsr()
+    shared = np.asarray(a[positives[:, 0]].multiply(a[positives[:, 1]]).sum(axis=1)).ravel()
+    return round(float((shared > 0).mean()), 4) if len(positives) else 0.0
+
+
 def _oracle_score(rule: GraphRule, pairs: np.ndarray, community: np.ndarray, theta: np.ndarray, z: np.ndarray
                   ) -> np.ndarray:
     """The rule's log-odds-like score of a pair: propensities, community and latent distance."""
@@ -124,7 +156,8 @@ def synthesize_links(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int |
     latent = streams("synth", "latent")
     z = latent.normal(0.0, 1.0, (k, links.latent_dim))[community] + latent.normal(
         0.0, links.latent_spread, (n, links.latent_dim))
-    edges = _edges(rule, community, theta, z, streams("synth", "edges"))
+    parts = max(1, round((n_tr + n_te) / (spec.n_train + spec.n_test)))  # the scale over the spec's micro size
+    edges = _edges(rule, community, theta, z, streams("synth", "edges"), parts)
     pos_tr, pos_te = round(links.positive_share * n_tr), round(links.positive_share * n_te)
     if len(edges) < 3 * (pos_tr + pos_te):
         raise SpecError(f"{len(edges)} edges are too few to hold out {pos_tr + pos_te} of them")
@@ -167,6 +200,7 @@ def synthesize_links(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int |
     test[[id_col, target]].to_csv(folder.answers, index=False)
     oracle[~is_train].sort_values(id_col).to_csv(folder.oracle_submission, index=False)
     stats = {"n_nodes": int(n), "n_edges": int(keep.sum()), "held_out_edges": int(pos_tr + pos_te),
+             "positives_with_shared_neighbour": _shared_share(edges[keep], edges[held], n),
              "mean_degree": round(float(degree.mean()), 4), "max_degree": int(degree.max()),
              "same_community_edges": round(float((community[edges[:, 0]] == community[edges[:, 1]]).mean()), 4),
              "class_counts_train": {"0": int(n_tr - pos_tr), "1": int(pos_tr)}}

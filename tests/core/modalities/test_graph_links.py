@@ -127,6 +127,8 @@ def test_any_scale_and_the_knobs(profile, tmp_path):
     big = kit.synthesize(spec, tmp_path / "big", n_train=10_000, n_test=5_000)
     assert big.stats["n_nodes"] >= 12_000 and big.stats["held_out_edges"] >= 4_500
     assert len(pd.read_csv(tmp_path / "big" / "prepared" / "public" / "train.csv")) == 10_000
+    micro = kit.synthesize(spec, tmp_path / "micro").stats  # latent-local cells: a big graph is as clustered
+    assert big.stats["positives_with_shared_neighbour"] > 0.8 * micro["positives_with_shared_neighbour"] > 0.2
 
     def stats(**update):
         rule = spec.rule.model_copy(update=update)
