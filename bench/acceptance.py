@@ -50,6 +50,8 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "graph": ("karate", None),  # node classification on nodes.csv + edges.csv (the karate club's real graph)
     # issue 15: ranking (candidate lists per query, graded relevance, MAP@12) from an H&M-like fixture seed
     "ranking": (None, "h-and-m-personalized-fashion-recommendations"),
+    # issue 15: link prediction (pair tables + the observed graph, AUC; the karate club's held-out friendships)
+    "graph_link": ("karate-links", None),
 }
 ACCEPT_SHARE = 0.9
 TAU_GOAL = 0.8

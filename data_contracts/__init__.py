@@ -11,7 +11,8 @@ layouts (`modalities.image.named` for labels in image names, mlsp's label file);
 `named` holds the contract of a labels-in-names environment (dogs vs. cats), whose file listings stand in for the
 tables; in ranzcr's layout the listing of `test/` stands in for test.csv (`check.plan_checks`); `graph` holds that of
 a node-classification environment (node ids in train.csv and test.csv, the attributes in nodes.csv, the edges in
-edges.csv).
+edges.csv), `graph_links` that of a link-prediction one (node pairs in train.csv and test.csv, none of them an edge
+of edges.csv).
 """
 
 from sandmle.data_contracts.check import (

@@ -33,7 +33,7 @@ from sandmle.data_contracts.suites import (
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError, SandmleError
 from sandmle_core.layout import read_environment, shipped_tables
-from sandmle_core.modalities.graph import is_graph
+from sandmle_core.modalities.graph import is_graph, is_link_prediction
 from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.modalities.ranking import is_ranking
 from sandmle_core.taskspec import TaskSpec
@@ -117,6 +117,10 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
         from sandmle.data_contracts.ranking import ranking_checks
 
         return ranking_checks(root, spec)
+    if is_link_prediction(spec):  # link prediction: pair tables, nodes.csv, edges.csv, no labelled pair an edge
+        from sandmle.data_contracts.graph_links import link_checks
+
+        return link_checks(root, spec)
     frames: dict[str, pd.DataFrame | None] = {}
     problems: dict[str, str | None] = {}
     listed = TEST not in shipped_tables(spec.rule)  # ranzcr's layout: the names in test/ stand in for test.csv

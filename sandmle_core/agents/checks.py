@@ -29,7 +29,7 @@ from sandmle_core.agents.base import Check, LadderRun
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import EVALUATOR_KEYS
 from sandmle_core.metrics import get_metric
-from sandmle_core.modalities.graph import is_graph
+from sandmle_core.modalities.graph import is_graph, is_link_prediction
 from sandmle_core.modalities.graph.synthesizer import node_tables
 from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.modalities.ranking import is_ranking
@@ -187,6 +187,34 @@ def _single_feature_skill(x: pd.Series, y: pd.Series, classification: bool) -> f
     return float(abs(frame["x"].corr(frame["y"], method="spearman")))
 
 
+def _held_out_links_check(folder: EnvFolder, train: pd.DataFrame, test: pd.DataFrame) -> Check:
+    """A link-prediction task's leak rule: no labelled or test pair is an edge of the public edges.csv (a held-out
+    link left in the observed graph gives its answer away), and no pair is both labelled and to be scored."""
+    from sandmle_core.modalities.graph import EDGES_FILE, ENDS
+
+    def keys(frame: pd.DataFrame) -> set[tuple[str, str]]:
+        if not set(ENDS) <= set(frame.columns):
+            return set()
+        a, b = frame[ENDS[0]].astype(str), frame[ENDS[1]].astype(str)
+        return {(min(x, y, key=_id_order), max(x, y, key=_id_order)) for x, y in zip(a, b, strict=True)}
+
+    edges = keys(pd.read_csv(folder.public / EDGES_FILE))
+    in_edges = len((keys(train) | keys(test)) & edges)
+    both = len(keys(train) & keys(test))
+    return Check(name="held_out_links_not_public", group="leakage", passed=in_edges == 0 and both == 0,
+                 figure=in_edges + both, repair="new_seed",
+                 detail=f"{in_edges} labelled or test pairs are edges of {EDGES_FILE}; {both} pairs are in both "
+                        "train.csv and test.csv")
+
+
+def _id_order(value: str) -> tuple[int, float | str]:
+    """Node ids ordered as numbers when they are numbers (a pair is the same whichever end comes first)."""
+    try:
+        return (0, float(value))
+    except ValueError:
+        return (1, value)
+
+
 def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """No public column reproduces the target; description.md holds no answers and none of the rule's numbers."""
     folder = EnvFolder.of(staging)
@@ -221,6 +249,8 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     kept_out = _train_only_check(spec, folder, test)
     if kept_out is not None:
         checks.append(kept_out)
+    if is_link_prediction(spec):
+        checks.append(_held_out_links_check(folder, train, test))
 
     description = folder.description.read_text()
     answers = pd.read_csv(folder.answers).head(500)

@@ -23,6 +23,7 @@ __all__ = [
     "FlagLabel",
     "GraphVocab",
     "ImageVocab",
+    "LinkVocab",
     "MultilabelTarget",
     "PageVocab",
     "RequestVocab",
@@ -300,6 +301,20 @@ class GraphVocab(_Frozen):
     detect_description: str
 
 
+class LinkVocab(_Frozen):
+    """What the link-prediction drafter needs: the pair label a task asks about and, for a domain whose link task
+    lives on another network than its node-classification graph (or that has none), that network's own words.
+
+    `network`, `node`, `edge` and `features` left out are taken from the domain's `graph` vocabulary."""
+
+    label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")  # the pair table's 0/1 column ("coauthored")
+    label_description: str  # "1 if the two journalists share a byline in the held-out months"
+    network: str | None = None
+    node: str | None = None
+    edge: str | None = None
+    features: tuple[FeatureTemplate, ...] | None = Field(default=None, min_length=4)
+
+
 class Domain(_Frozen):
     """One domain of the catalog.
 
@@ -334,6 +349,7 @@ class Domain(_Frozen):
     series: SeriesVocab | None = None
     requests: RequestVocab | None = None
     graph: GraphVocab | None = None
+    links: LinkVocab | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Domain:
@@ -353,6 +369,10 @@ class Domain(_Frozen):
         for target in self.binary:
             if len(target.classes) != 2:
                 raise ValueError(f"binary target {target.name!r} of {self.key!r} needs exactly two classes")
+        if self.links is not None and self.graph is None and None in (
+                self.links.network, self.links.node, self.links.edge, self.links.features):
+            raise ValueError(f"domain {self.key!r}: a link vocabulary without a graph one needs its own network, "
+                             "node, edge and features")
         if "{entity}" not in self.story and "{target}" not in self.story:
             raise ValueError(f"the story of {self.key!r} uses neither {{entity}} nor {{target}}")
         if _FRAMING.match(self.story.strip()) is None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from sandmle_core.spec import Modality, TaskType
 
@@ -41,6 +41,8 @@ class LadderConfig(BaseModel):
             time-series or audio task.
         name_layout: an image task without a label table whose training file names carry the label (dogs vs.
             cats): the `NameLayout` fields (`scheme`, `words` in class order, `container`, ...) as plain values.
+        pair_columns: a link-prediction task's two end columns of its pair tables (a row is a node pair); left
+            out of the serialised config when None.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -59,6 +61,7 @@ class LadderConfig(BaseModel):
     date_column: str | None = None
     audio_column: str | None = None
     name_layout: dict[str, object] | None = None
+    pair_columns: tuple[str, str] | None = Field(default=None, exclude_if=lambda pair: pair is None)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ def _config(
     feature_columns: tuple[str, ...] | None,
     special: dict[str, str | None],
     name_layout: dict[str, object] | None = None,
+    pair_columns: tuple[str, str] | None = None,
 ) -> LadderConfig:
     return LadderConfig(
         modality=modality,
@@ -39,6 +40,7 @@ def _config(
         classes=grading.classes,
         feature_columns=feature_columns,
         name_layout=name_layout,
+        pair_columns=pair_columns,
         **special,
     )
 
@@ -52,8 +54,9 @@ def config_from_spec(spec: TaskSpec) -> LadderConfig:
         cols = spec.columns_of(kind)
         special[field] = cols[0].name if cols else None
     names = getattr(spec.rule, "names", None)  # an image task whose training names carry the label
+    pairs = ("source", "target") if getattr(spec.rule, "links", None) is not None else None  # link prediction
     return _config(spec.modality, spec.task_type, spec.grading, tuple(c.name for c in spec.columns), special,
-                   names.model_dump(mode="json") if names is not None else None)
+                   names.model_dump(mode="json") if names is not None else None, pairs)
 
 
 def config_from_profile(profile: TaskProfile) -> LadderConfig:
@@ -64,6 +67,7 @@ def config_from_profile(profile: TaskProfile) -> LadderConfig:
         field, kind = column
         names = [f.name for f in profile.features if str(f.kind) == kind.value]
         special[field] = names[0] if names else None
-    features = tuple(f.name for f in profile.features if str(f.kind) != "id")
+    pairs = profile.details.get("pair_columns")  # a link-prediction seed: its rows are node pairs
+    features = tuple(f.name for f in profile.features if str(f.kind) != "id" and f.name not in (pairs or ()))
     return _config(profile.modality, profile.task_type, profile.grading, features, special,
-                   profile.details.get("name_layout"))
+                   profile.details.get("name_layout"), tuple(pairs) if pairs else None)

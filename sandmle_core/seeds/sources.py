@@ -349,31 +349,15 @@ def whale_calls(cache: Path) -> SeedSource:
     )
 
 
-def karate(cache: Path) -> SeedSource:
-    import networkx as nx
+def _graph_seed(name: str) -> Callable[[Path], SeedSource]:
+    """A graph seed's builder from `graph_sources`, imported on first use (that module imports this one)."""
 
-    graph = nx.karate_club_graph()
-    members = pd.DataFrame({"member": list(graph.nodes),
-                            "officer": [int(graph.nodes[v]["club"] == "Officer") for v in graph.nodes]})
-    frame = _with_ids(members)
-    node_id = dict(zip(frame["member"], frame["id"], strict=True))  # node ids after the fixed shuffle
-    nodes = pd.DataFrame({"id": sorted(node_id.values())})
-    pairs = sorted(tuple(sorted((node_id[a], node_id[b]))) for a, b in graph.edges)
-    edges = pd.DataFrame(pairs, columns=["source", "target"])
-    return SeedSource(
-        "karate", "Karate Club Split", Modality.GRAPH, TaskType.BINARY,
-        GradingSpec(metric="accuracy", id_column="id", target_columns=("officer",), submission_columns=("officer",),
-                    classes=("0", "1")),
-        frame[["id", "officer"]],
-        "Predict which of the two clubs each member of Zachary's university karate club joined after the club split "
-        "(the instructor's or the officer's), from the friendships between members outside the club.",
-        {"officer": "1 if the member joined the officer's club, 0 if the instructor's (Mr. Hi's)"},
-        "Zachary's karate club (W. W. Zachary 1977: 34 members, 78 friendships), as bundled with networkx "
-        "(karate_club_graph)", test_share=0.25,
-        media={"nodes.csv": nodes.to_csv(index=False).encode(), "edges.csv": edges.to_csv(index=False).encode()},
-        media_line="- `nodes.csv` — every member (`id`; the data holds no member attributes).\n"
-                   "- `edges.csv` — the friendships, `source` and `target` member ids (undirected, each pair once).",
-    )
+    def build(cache: Path) -> SeedSource:
+        from sandmle_core.seeds import graph_sources
+
+        return getattr(graph_sources, name)(cache)
+
+    return build
 
 
 SOURCES: dict[str, Callable[[Path], SeedSource]] = {
@@ -387,5 +371,6 @@ SOURCES: dict[str, Callable[[Path], SeedSource]] = {
     "digits": digits,
     "co2": co2,
     "whale-calls": whale_calls,
-    "karate": karate,
+    "karate": _graph_seed("karate"),
+    "karate-links": _graph_seed("karate_links"),
 }

@@ -42,6 +42,7 @@ SEED_TASKS: dict[str, tuple[Modality, TaskType, int | None]] = {
     "co2": (Modality.TIME_SERIES, TaskType.FORECASTING, None),
     "whale-calls": (Modality.AUDIO, TaskType.BINARY, 2),
     "karate": (Modality.GRAPH, TaskType.BINARY, 2),
+    "karate-links": (Modality.GRAPH, TaskType.BINARY, 2),
 }
 
 # What the text drafter accepts as a token (mirrors sandmle_core/modalities/text/drafter.py).

@@ -133,7 +133,8 @@ def test_every_non_tabular_story_describes_the_inputs_it_ships(modality):
               "sequence-to-sequence": lambda d: d.speech.sentence if d.speech else d.text.document,
               "image-to-image": lambda d: d.pages.subject, "time_series": lambda d: "the series' ",
               "audio": lambda d: "recording" if "recording" in (d.audio.story or "") else "clip",
-              "image": lambda d: "image", "graph": lambda d: d.graph.node,
+              "image": lambda d: "image",
+              "graph": lambda d: d.graph.node if d.graph else d.links.node,
               "ranking": lambda d: VOCABS[d.key].query}[modality]
     stories = {}
     for domain in load_catalog().domains:

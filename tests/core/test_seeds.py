@@ -25,6 +25,7 @@ EXPECTED = {
     "co2": (Modality.TIME_SERIES, TaskType.FORECASTING, "mae", None),
     "whale-calls": (Modality.AUDIO, TaskType.BINARY, "auc", 2),
     "karate": (Modality.GRAPH, TaskType.BINARY, "accuracy", 2),
+    "karate-links": (Modality.GRAPH, TaskType.BINARY, "auc", 2),
 }
 
 

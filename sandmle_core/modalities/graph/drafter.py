@@ -76,11 +76,16 @@ def _target(ctx: DraftContext, vocab: GraphVocab) -> TargetSpec:
 
 
 def draft(ctx: DraftContext) -> Draft:
-    """Draft the public node columns, the target and the hidden graph rule of a node-classification environment.
+    """Draft the public node columns, the target and the hidden graph rule of a node-classification environment
+    (of a link-prediction one when the seed's profile asks for it: `link_drafter`).
 
     Raises:
         SpecError: when the domain has no graph vocabulary or too few node classes.
     """
+    from sandmle_core.modalities.graph.link_drafter import draft_links, is_link_profile
+
+    if is_link_profile(ctx.profile):  # the seed's labelled rows are node pairs
+        return draft_links(ctx)
     vocab = ctx.domain.graph
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no graph vocabulary")

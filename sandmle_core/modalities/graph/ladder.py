@@ -257,11 +257,16 @@ out.to_csv("submission.csv", index=False)
 
 
 def scripts(config: LadderConfig) -> list[LadderScript]:
-    """The node-classification ladder for a task, weakest first.
+    """The node-classification ladder for a task, weakest first (the link-prediction one for a task with pair
+    columns: `link_ladder`).
 
     Raises:
         ValueError: when the task is not a one-column binary or multi-class classification.
     """
+    if config.pair_columns is not None:  # link prediction: its own ladder
+        from sandmle_core.modalities.graph.link_ladder import scripts as link_scripts
+
+        return link_scripts(config)
     if config.task_type not in (TaskType.BINARY, TaskType.MULTICLASS) or config.metric_kind == "value":
         raise ValueError(f"the graph ladder needs node classification, got {config.task_type}/{config.metric_kind}")
     if len(config.target_columns) != 1:

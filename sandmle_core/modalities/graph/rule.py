@@ -6,6 +6,8 @@ drawn end by end in proportion to the propensities: with probability `homophily`
 the second end comes from another class. Node features are class signal plus noise (`NodeFeature`); a training
 label is the latent class, flipped to another class with probability `label_noise`. The latent class is the oracle.
 
+A link-prediction task sets `links` (`LinkRule`, link_rule.py): the classes are then communities, never a label.
+
 The rule is scale-free: `unlabelled_share` and `mean_degree` are relative, so one rule gives a micro graph of a few
 hundred nodes or a full one of tens of thousands.
 """
@@ -16,7 +18,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["GraphRule", "NodeFeature"]
+from sandmle_core.modalities.graph.link_rule import LinkRule
+
+__all__ = ["GraphRule", "LinkRule", "NodeFeature"]
 
 
 class NodeFeature(BaseModel):
@@ -53,6 +57,8 @@ class GraphRule(BaseModel):
         class_degree: per-class factor on the degree propensity (structural signal).
         features: the node feature columns, in nodes.csv order.
         label_noise: the probability that a training (and test) label is another class than the latent one.
+        links: a link-prediction task's latent-space link rule (the classes are then its communities); left out of
+            the serialised rule when None, so node-classification specs keep their content hash.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -66,6 +72,7 @@ class GraphRule(BaseModel):
     class_degree: tuple[float, ...] = Field(min_length=2)
     features: tuple[NodeFeature, ...] = ()
     label_noise: float = Field(default=0.0, ge=0.0, le=0.4)
+    links: LinkRule | None = Field(default=None, exclude_if=lambda links: links is None)
 
     @model_validator(mode="after")
     def _per_class(self) -> GraphRule:
@@ -78,4 +85,7 @@ class GraphRule(BaseModel):
                 raise ValueError(f"categorical feature {f.name!r} needs one logit row per class and level")
             if f.kind != "categorical" and len(f.class_means) != k:
                 raise ValueError(f"feature {f.name!r} needs one class mean per class")
+        if self.links is not None and (len(self.links.loadings) != len(self.features) or any(
+                len(row) != self.links.latent_dim for row in self.links.loadings)):
+            raise ValueError("a link rule needs one loading row of latent_dim weights per node feature")
         return self

@@ -128,6 +128,10 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     rule = spec.rule
     if not isinstance(rule, GraphRule):
         raise SpecError(f"graph synthesis needs a graph rule, got {rule.kind!r}")
+    if rule.links is not None:  # link prediction: pairs of nodes, not nodes, are labelled
+        from sandmle_core.modalities.graph.link_synthesizer import synthesize_links
+
+        return synthesize_links(spec, folder, n_train=n_train, n_test=n_test)
     n_tr = spec.n_train if n_train is None else int(n_train)
     n_te = spec.n_test if n_test is None else int(n_test)
     if n_tr < 2 or n_te < 1:
