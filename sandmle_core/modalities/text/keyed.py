@@ -5,8 +5,9 @@ submission `sample_submission_null.csv` and the answers are `Insult,Date,Comment
 comment text; `Date` (`20120618192155Z`, often blank) is carried by submissions unscored. An environment keeps all
 of that: the spec's id column is its one text column (`TextRule.text_is_id`), the seed's names are kept, the Date
 is a passthrough column of the grading, and no two comments of an environment are equal — a comment written twice
-is written again (the wording has a stream of its own, so the units and the oracle never move) until every key is
-unique, and synthesis stops with an error rather than publish a duplicate key.
+(after its first occurrence) is replaced by a fresh draw of the model, a new row with its own label and oracle (the
+rows are independent draws, so this is rejection sampling of repeats), and synthesis stops with an error rather
+than publish a duplicate key.
 
 The hidden rule is the binary token model of the text family drawn from a domain's community vocabulary
 (`CommentVocab`: news readers' threads, a fan forum, a course forum, a series' discussion board, a running club's
@@ -48,7 +49,7 @@ DATE_FORMAT = "%Y%m%d%H%M%SZ"
 """mle-bench's insults timestamps: `20120618192155Z` (UTC)."""
 
 _PROB_DECIMALS = 6
-_REWRITES = 40  # rounds of rewording a repeated comment before synthesis gives up
+_REWRITES = 40  # rounds of redrawing repeated comments before synthesis gives up
 
 
 def is_keyed_seed(profile: TaskProfile | None) -> bool:
@@ -118,8 +119,7 @@ def draft(ctx: DraftContext) -> Draft:
     rule = _rule(ctx, vocab, sample if sample and sample != "sample_submission.csv" else None)
     id_col, label = grading.id_column, grading.target_columns[0]
     dates = tuple(ColumnSpec(name=c, kind=ColumnKind.DATETIME, nullable=True,
-                             description="when the comment was posted, as YYYYMMDDhhmmssZ (UTC); blank when the "
-                                         "forum did not record it") for c in grading.passthrough_columns)
+                             description="the time the comment was posted, YYYYMMDDhhmmssZ (UTC).") for c in grading.passthrough_columns)
     text = ColumnSpec(name=id_col, kind=ColumnKind.TEXT,
                       description=f"{vocab.document}: the comment's text, which is also the key of every row")
     target = TargetSpec(columns=(label,), classes=("0", "1"), positive_class="1",
@@ -157,7 +157,8 @@ def _write(model: Any, rule: TextRule, units: np.ndarray, doc: np.ndarray, lengt
 
 
 def unique_texts(texts: list[str], rewrite: Any) -> list[str]:
-    """`texts` with every repeat (after its first occurrence) replaced by `rewrite(indices)` until all are unique.
+    """`texts` with every repeat (after its first occurrence) replaced by `rewrite(indices)` until all are unique
+    (the synthesizer's `rewrite` redraws those rows).
 
     Raises:
         GenerationError: when repeats remain after the allowed rounds (a key must never be published twice).
@@ -173,7 +174,7 @@ def unique_texts(texts: list[str], rewrite: Any) -> list[str]:
         for i, text in zip(repeats, rewrite(np.array(repeats)), strict=True):
             texts[i] = text
     raise GenerationError("synthesize", f"{len(repeats)} comments are still written twice after {_REWRITES} "
-                                        "rewordings: the comment is the key and must be unique")
+                                        "redraws: the comment is the key and must be unique")
 
 
 def _dates(n_train: int, n_test: int, rng: np.random.Generator) -> tuple[list[str], list[str]]:
@@ -217,19 +218,23 @@ def synthesize_keyed(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int |
         part["texts"] = _write(model, rule, part["units"], part["doc"], lengths, np.arange(n),
                                streams("text-layout", name))
         parts[name] = part
-    rewrites = streams("text-rewrite")
+    redraws = streams("synth", "text", "redraw")
     offset = n_train  # one key space over train and test: a test comment must not repeat a training one
 
-    def rewrite(rows: np.ndarray) -> list[str]:
+    def redraw(rows: np.ndarray) -> list[str]:
+        """Each repeated row replaced by a fresh draw of the model: a new comment with its own label and oracle."""
         out = []
         for row in rows.tolist():
             name, i = ("train", row) if row < offset else ("test", row - offset)
-            part = parts[name]
-            lengths = np.bincount(part["doc"], minlength=len(part["y"]))
-            out += _write(model, rule, part["units"], part["doc"], lengths, np.array([i]), rewrites)
+            scale = 1.0 if name == "train" else rule.test_length_scale
+            fresh = _sample(rule, model, 1, redraws, scale, redraws, REMARK)
+            for key in ("y", "noisy", "post", "flipped"):
+                parts[name][key][i] = fresh[key][0]
+            out += _write(model, rule, fresh["units"], fresh["doc"], np.array([len(fresh["units"])]),
+                          np.array([0]), redraws)
         return out
 
-    texts = unique_texts([*parts["train"]["texts"], *parts["test"]["texts"]], rewrite)
+    texts = unique_texts([*parts["train"]["texts"], *parts["test"]["texts"]], redraw)
     return _files(spec, folder, parts, texts, _dates(n_train, n_test, streams("synth", "dates")))
 
 
