@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sandmle_core.envfolder import EnvFolder
+from sandmle_core.envfolder import SAMPLE_SUBMISSION_NAMES, EnvFolder
 from sandmle_core.errors import GenerationError, SpecError
 from sandmle_core.modalities.base import Draft, SynthesisResult, framing_variant, lower_first
 from sandmle_core.modalities.text.multilabel import misspell
@@ -116,10 +116,12 @@ def draft(ctx: DraftContext) -> Draft:
         raise SpecError(f"a comment-keyed seed has one target column, this one {list(grading.target_columns)}")
     files = (ctx.profile.details or {}).get("files") or {}
     sample = files.get("sample_submission")
-    rule = _rule(ctx, vocab, sample if sample and sample != "sample_submission.csv" else None)
+    own = sample in SAMPLE_SUBMISSION_NAMES[1:]  # a name the environment folder knows to look for
+    rule = _rule(ctx, vocab, sample if own else None)
     id_col, label = grading.id_column, grading.target_columns[0]
     dates = tuple(ColumnSpec(name=c, kind=ColumnKind.DATETIME, nullable=True,
-                             description="the time the comment was posted, YYYYMMDDhhmmssZ (UTC).") for c in grading.passthrough_columns)
+                             description="the time the comment was posted, YYYYMMDDhhmmssZ (UTC).")
+                  for c in grading.passthrough_columns)
     text = ColumnSpec(name=id_col, kind=ColumnKind.TEXT,
                       description=f"{vocab.document}: the comment's text, which is also the key of every row")
     target = TargetSpec(columns=(label,), classes=("0", "1"), positive_class="1",
