@@ -142,12 +142,7 @@ def artifact_suites(
     ordered = [*tabled, *spec.target.columns]
     if getattr(spec.rule, "target_after_id", False):  # leaf-classification's `id, species, margin1, ...`
         ordered = [*spec.target.columns, *tabled]
-    keyed = getattr(spec.rule, "text_is_id", False)  # detecting insults: `Insult, Date, Comment`, no other id
-    heads = {"train": [*spec.target.columns, *tabled] if keyed else [id_col, *ordered, *train_only],
-             "test": tabled if keyed else [id_col, *tabled],
-             "sample": [*spec.grading.submission_columns, *spec.grading.passthrough_columns, id_col] if keyed
-             else [id_col, *spec.grading.submission_columns],
-             "answers": [*spec.target.columns, *tabled] if keyed else [id_col, *spec.target.columns]}
+    heads = _headers(spec, tabled, ordered, train_only)
     train = [*_layout(heads["train"],
                       "id, the features, the targets" + (", the train-only columns" if train_only else "")),
              Expect("ExpectTableRowCountToBeBetween", {"min_value": MIN_TRAIN_ROWS, "max_value": MAX_TRAIN_ROWS},
@@ -185,6 +180,18 @@ def artifact_suites(
     if has_records(spec):  # pizza's train.json and test.json: the same rows, train-only fields in train only
         suites.update(records_suites(spec, train_set, test_set))
     return suites
+
+
+def _headers(spec: TaskSpec, tabled: list[str], ordered: list[str], train_only: list[str]) -> dict[str, list[str]]:
+    """Each table's columns in order: the id first, or, when the text is the key (detecting insults), the seed's
+    `Insult, Date, Comment` without any other id."""
+    id_col, g = spec.grading.id_column, spec.grading
+    if getattr(spec.rule, "text_is_id", False):
+        return {"train": [*spec.target.columns, *tabled], "test": tabled,
+                "sample": [*g.submission_columns, *g.passthrough_columns, id_col],
+                "answers": [*spec.target.columns, *tabled]}
+    return {"train": [id_col, *ordered, *train_only], "test": [id_col, *tabled],
+            "sample": [id_col, *g.submission_columns], "answers": [id_col, *spec.target.columns]}
 
 
 def _per_pixel(spec: TaskSpec, test_ids: list[str] | None) -> dict[str, list[Expect]]:

@@ -53,8 +53,7 @@ REQUIRED_FILES: tuple[str, ...] = (
 _ENV_ID = re.compile(r"^[a-z0-9][a-z0-9-]*-[0-9a-f]{8}$")
 
 
-def _spec_rule(spec: Any) -> Any:
-    """The rule of a spec as config.yaml holds it (a dict), or None."""
+def _spec_rule(spec: Any) -> Any:  # the rule of a spec as config.yaml holds it (a dict), or None
     return spec.get("rule") if isinstance(spec, dict) else None
 
 
