@@ -55,11 +55,13 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
 
 
 def _suits(domain: Domain, profile: TaskProfile) -> bool:
-    """A comment-keyed seed (detecting insults) moves to an online community, every other text seed to a domain with
-    a text vocabulary (as `_hosts` alone decided before community vocabularies existed)."""
+    """A comment-keyed seed (detecting insults) moves to an online community; a community `_hosts` admitted for a
+    binary task only by its comment vocabulary hosts no other binary text seed (their domains stay as before); a
+    kept `text+tabular` seed's domains are `hosts_kept`'s alone."""
     if keyed.is_keyed_seed(profile):
         return keyed.hosts(domain)
-    return domain.text is not None
+    kept = ((profile.details or {}).get("dna") or {}).get("modality") not in (None, Modality.TEXT.value)
+    return kept or profile.task_type != TaskType.BINARY or domain.text is not None
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
