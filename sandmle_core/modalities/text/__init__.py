@@ -88,7 +88,8 @@ def _row_noun(spec: TaskSpec) -> str:
 def _story(domain: Domain) -> str:
     """A text task's framing: who reads these documents, what they want told from them and why. Never the tabular
     story, whose "from account activity and service history" would describe inputs a text task does not ship."""
-    document = domain.text.document if domain.text is not None else "a short document"
+    document = domain.text.document if domain.text is not None else (  # a community hosting only comments
+        domain.comments.document if domain.comments is not None else "a short document")
     org, purpose = domain.organisation, domain.purpose
     if framing_variant(domain, 2) == 0:
         return f"{org} wants to tell {{target}} from {document}, so that {purpose}."
