@@ -50,6 +50,8 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     # issue 15: binary silhouettes + a 192-column descriptor table, one probability column per species
     "image_tabular": (None, "leaf-classification"),
     "graph": ("karate", None),  # node classification on nodes.csv + edges.csv (the karate club's real graph)
+    # issue 15: ranking (candidate lists per query, graded relevance, MAP@12) from an H&M-like fixture seed
+    "ranking": (None, "h-and-m-personalized-fashion-recommendations"),
 }
 ACCEPT_SHARE = 0.9
 TAU_GOAL = 0.8

@@ -37,13 +37,13 @@ from sandmle.bench.report import plots, render_report
 __all__ = ["run_bench"]
 
 TABULAR_SEEDS = ("breast-cancer", "penguins", "wine", "diamonds", "anes96", "movies")
-ALL_SEEDS = (*TABULAR_SEEDS, "docstrings", "digits", "co2", "whale-calls")
+ALL_SEEDS = (*TABULAR_SEEDS, "docstrings", "digits", "co2", "whale-calls", "karate")
 FULL_ROWS = {"tabular": (50_000, 10_000), "text": (50_000, 10_000), "image": (20_000, 4_000),
-             "time_series": (50_000, 1_000), "audio": (20_000, 4_000)}
+             "time_series": (50_000, 1_000), "audio": (20_000, 4_000), "graph": (20_000, 5_000)}
 LARGE_SEED_ROWS = 20_000
 # one synthetic spec per task family at full scale (movies' 7-label full-scale ladder alone would take ~10 minutes)
 MICRO_FULL_SEEDS = ("breast-cancer", "penguins", "wine", "diamonds", "anes96", "docstrings", "digits", "co2",
-                    "whale-calls")
+                    "whale-calls", "karate")
 
 
 def _level_stats(runs, lower_is_better: bool) -> dict[int, dict[str, float | None]]:

@@ -29,7 +29,15 @@ FULL_SIZES: dict[str, tuple[int, int]] = {
     "ranzcr-clip-catheter-line-classification": (20_000, 4_000),
     "mlsp-2013-birds": (5_000, 1_000),
     "nomad2018-predict-transparent-conductors": (20_000, 4_000),  # multi-target regression: rows of two targets
+    "random-acts-of-pizza": (20_000, 4_000),  # JSON records: free text + metadata
+    "leaf-classification": (20_000, 4_000),  # silhouette images + the descriptor table (the seed has 990 + 594)
+    "jigsaw-toxic-comment-classification-challenge": (20_000, 4_000),  # comments, six label columns
 }
+
+
+# seconds one full-scale ladder run may take: 20,000 colour JPEGs (dogs vs cats) need more than the harness's
+# default 900 s on 2 shared cores
+FULL_TIMEOUT = 3600.0
 
 
 def fixture_seed_ref(competition: str, work: Path) -> str:
@@ -65,7 +73,8 @@ def _fixture_pair(competition: str, work: Path, repeats: int, full_scale: float,
     kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
     config, lower = config_from_spec(spec), spec.dna.lower_is_better
     micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
-    full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading, full_repeats)
+    full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading, full_repeats,
+                               timeout=FULL_TIMEOUT)
     shutil.rmtree(full_dir.root, ignore_errors=True)
     return _pair(f"{competition} (fixture spec, {spec.modality.value} {spec.task_type.value})", "synthetic",
                  spec.n_train, n_train, _level_stats(micro_runs, lower), _level_stats(full_runs, lower))

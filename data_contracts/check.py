@@ -35,6 +35,7 @@ from sandmle_core.errors import EnvironmentFormatError, SandmleError
 from sandmle_core.layout import read_environment, shipped_tables
 from sandmle_core.modalities.graph import is_graph
 from sandmle_core.modalities.image.named import tables_of
+from sandmle_core.modalities.ranking import is_ranking
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = [
@@ -112,6 +113,10 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
         from sandmle.data_contracts.graph import graph_checks
 
         return graph_checks(root, spec)
+    if is_ranking(spec):  # candidate rows per query in train/test, the query columns in queries.csv
+        from sandmle.data_contracts.ranking import ranking_checks
+
+        return ranking_checks(root, spec)
     frames: dict[str, pd.DataFrame | None] = {}
     problems: dict[str, str | None] = {}
     listed = TEST not in shipped_tables(spec.rule)  # ranzcr's layout: the names in test/ stand in for test.csv

@@ -290,7 +290,7 @@ def _target(spec: TaskSpec, name: str) -> list[Expect]:
                           "one of the target's classes"))
     elif spec.task_type in (TaskType.BINARY, TaskType.MULTILABEL):
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": ["0", "1"]}, "0 or 1"))
-    elif spec.task_type == TaskType.TRANSDUCTION:  # a rewritten text (a token's spoken form)
+    elif spec.task_type in (TaskType.TRANSDUCTION, TaskType.RANKING):  # a rewritten text; a query's ranked items
         out.append(_free_text(name))
     elif spec.task_type == TaskType.MULTICLASS and len(spec.target.columns) > 1:  # one 0/1 column per class
         out.append(Expect("ExpectColumnValuesToBeInSet", {"column": name, "value_set": [0, 1]},
@@ -313,7 +313,7 @@ def _submitted(spec: TaskSpec, name: str) -> list[Expect]:
     out = [_not_null(name)]
     if kind in ("probability", "class_probabilities"):
         out += _numeric(name, 0.0, 1.0, NUMERIC_DTYPES, "a probability in [0, 1]")
-    elif kind == "label" and spec.task_type == TaskType.TRANSDUCTION:
+    elif (kind == "label" and spec.task_type == TaskType.TRANSDUCTION) or kind == "ranked_list":
         out.append(_free_text(name))
     elif kind == "label":
         classes = list(spec.grading.classes or spec.target.classes or ())

@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from sandmle_core.errors import SeedError, UnsupportedSeed
-from sandmle_core.metrics import METRICS
+from sandmle_core.metrics import METRICS, get_metric
 from sandmle_core.modalities import detect_modality, get_kit, keeping_kit
 from sandmle_core.modalities.classes import labels_from_names, labels_from_prefixes
 from sandmle_core.profiling import TaskDNA, read_dna, read_table
@@ -252,6 +252,8 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     else:
         train, grading, dna, n_test = _dna_grading(seed, max_rows)
     labels = ("__label__",) if dna and dna.label_column else grading.target_columns
+    if get_metric(grading.metric).kind == "ranked_list":
+        labels = tuple(c for c in labels if c in train.columns)  # the ranked lists live in the answers only
     missing = [c for c in labels if c not in train.columns]
     if missing:
         raise SeedError(seed.train_path or seed.public_dir, f"missing column(s) {missing} named by the grading "
@@ -273,6 +275,8 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
     elif one_hot or task_type == TaskType.MULTILABEL:
         cardinality = int(train.attrs.get("flattened_labels") or len(grading.target_columns))
         balance = {c: round(float(pd.to_numeric(target[c], errors="coerce").mean()), 4) for c in target.columns}
+    elif task_type == TaskType.RANKING:
+        pass  # no class balance or skew: the target is a ranked list of items
     elif task_type in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL):
         counts = target.iloc[:, 0].astype(str).value_counts(normalize=True).sort_index()
         balance = {str(k): round(float(v), 4) for k, v in counts.items()}
@@ -281,7 +285,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
         values = pd.to_numeric(target.iloc[:, 0], errors="coerce").dropna()
         skew = round(float(values.skew()), 4) if len(values) > 2 else None
     problem = hosting_problem(modality.value, task_type.value, cardinality)
-    one_hot_image = get_kit(modality).one_hot_classes and one_hot and METRICS[grading.metric].kind == "probability"
+    one_hot_image = get_kit(modality).one_hot_classes and one_hot and get_metric(grading.metric).kind == "probability"
     if dna is not None and task_type == TaskType.MULTICLASS and not one_hot_image and METRICS[
             grading.metric].kind not in ("label", "class_probabilities"):
         problem = (f"unsupported submission shape: a multiclass task scored by {grading.metric} over "

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -130,6 +131,27 @@ def _publish_lock(corpus: Corpus) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def corpus_identity(corpus: Corpus) -> str:
+    """A token written the first time the folder is used as a corpus (`.work/corpus-id`).
+
+    A corpus folder removed and built again at the same path is a new corpus: keys that include this token
+    (the build task's result cache) never hand it the old corpus's slot results. Safe under concurrent
+    callers: the token is linked into place whole, so a reader never sees a half-written file.
+    """
+    path = corpus.root / ".work" / "corpus-id"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkstemp(prefix="corpus-id.", suffix=".tmp", dir=path.parent)[1])
+        tmp.write_text(uuid.uuid4().hex)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker made it first: its token stands
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
 
 
 def publish_unique(corpus: Corpus, staged: EnvFolder, fingerprint: Fingerprint) -> Publication:

@@ -23,6 +23,7 @@ class Modality(StrEnum):
     SEQ2SEQ = "sequence-to-sequence"
     IMAGE_TO_IMAGE = "image-to-image"
     GRAPH = "graph"
+    RANKING = "ranking"
 
 
 class TaskType(StrEnum):
@@ -35,6 +36,7 @@ class TaskType(StrEnum):
     TRANSDUCTION = "token transduction"  # sequence-to-sequence: one rewritten text per token row
     PER_PIXEL = "per-pixel regression"  # image-to-image reconstruction: one graded row per pixel of a test image
     MULTI_TARGET = "multi-target regression"  # several numeric target columns per row (nomad2018's two energies)
+    RANKING = "ranking"  # one ranked list of item ids per query (MAP@k, NDCG@k)
 
 
 class GradingSpec(BaseModel):

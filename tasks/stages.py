@@ -16,20 +16,21 @@ Imports: prefect and sandmle_core (never flows).
 
 from __future__ import annotations
 
-from datetime import timedelta
+import functools
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
+from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 from prefect.tasks import exponential_backoff
 
 from sandmle_core import pipeline
 from sandmle_core.layout import Corpus
 from sandmle_core.pipeline import SlotJob
-from sandmle_core.publish import published_slots
+from sandmle_core.publish import corpus_identity, published_slots
 from sandmle_core.recheck import validate_environment as recheck_environment
 from sandmle_core.records import ManifestRow, ManifestWriter
 
@@ -78,12 +79,14 @@ def contract_checker():
 
 
 @task(name="analyze-seed", task_run_name="analyze-{seed_ref}", retries=2, retry_delay_seconds=exponential_backoff(1),
-      cache_policy=INPUTS + TASK_SOURCE, cache_expiration=timedelta(hours=12), persist_result=True)
+      cache_policy=NO_CACHE)
 def analyze_seed(seed_ref: str, corpus_root: str) -> tuple[str, str]:
-    """Profile a seed into `<corpus>/.work/profiles/<seed>.json`; returns (seed id, profile path)."""
+    """Profile a seed into `<corpus>/.work/profiles/<seed>.json`; returns (seed id, profile path).
+
+    Never cached: profiling takes about a second, and a cached result would hand the plan a profile path that a
+    removed corpus no longer holds, or a profile written by older profiling code.
+    """
     seed_id, path = pipeline.analyze_seed(seed_ref, corpus_root)
-    if not path.is_file():  # a cached result whose file was removed: recompute
-        seed_id, path = pipeline.analyze_seed(seed_ref, corpus_root)
     return seed_id, str(path)
 
 
@@ -95,12 +98,31 @@ def plan_slots(seed_ref: str, profile_path: str, per_seed: int, rng_seed: int, c
                                backend, max_attempts=max_attempts)
 
 
+@functools.cache
+def _code_digest() -> str:
+    """A digest of sandmle_core's code and catalog (read once per process)."""
+    root = Path(pipeline.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".yaml") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _build_key(context: Any, parameters: dict[str, Any]) -> str:
-    """A rerun reuses a slot's finished result unless the slot has been published (or unpublished) since."""
+    """A rerun reuses a slot's finished result unless the slot has been published (or unpublished) since.
+
+    Only within the same corpus (`corpus_identity`: a folder removed and built again is a new corpus), the same seed
+    profile and the same sandmle_core code — a cached result never claims an environment the corpus lacks, and a
+    failure is not replayed after the code or the seed changed.
+    """
     job: SlotJob = parameters["job"]
-    published = published_slots(Corpus(Path(job.corpus_root))).get(str(job.key))
-    return (f"build:{job.corpus_root}:{job.key}:{job.backend}:{job.first_attempt}:{job.max_attempts}:"
-            f"{parameters.get('contracts')}:{published}")
+    corpus = Corpus(Path(job.corpus_root))
+    published = published_slots(corpus).get(str(job.key))
+    profile = hashlib.sha256(job.profile.model_dump_json().encode()).hexdigest()[:16]
+    return (f"build:{job.corpus_root}:{corpus_identity(corpus)}:{job.key}:{job.backend}:{job.first_attempt}:"
+            f"{job.max_attempts}:{parameters.get('contracts')}:{published}:{profile}:{_code_digest()}")
 
 
 def _retry_exceptions_only(task: Any, task_run: Any, state: State) -> bool:

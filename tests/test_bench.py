@@ -66,7 +66,7 @@ def test_a_fixture_family_gets_its_micro_vs_full_pair_and_goal_row(tmp_path) -> 
     goal = rows[f"micro vs full ladder time, {pair['name']}"]
     assert goal["value"] == pair["total_ratio"] and goal["pass"] is (pair["total_ratio"] >= 20)
     with pytest.raises(ValueError, match="no full size"):
-        bench_fixture_pairs(tmp_path, repeats=1, competitions=("random-acts-of-pizza",))
+        bench_fixture_pairs(tmp_path, repeats=1, competitions=("spooky-author-identification",))
 
 
 def test_the_multitarget_fixture_gets_its_micro_vs_full_pair(tmp_path) -> None:

@@ -32,6 +32,8 @@ from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.graph import is_graph
 from sandmle_core.modalities.graph.synthesizer import node_tables
 from sandmle_core.modalities.image.named import tables_of
+from sandmle_core.modalities.ranking import is_ranking
+from sandmle_core.modalities.ranking.synthesizer import candidate_tables
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
 
@@ -191,6 +193,8 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     train, test = tables_of(spec, folder)  # a labels-in-names environment: its file listing
     if is_graph(spec):  # node classification: the node attributes of nodes.csv, joined to the labelled nodes
         train, test = node_tables(spec, folder.public)
+    if is_ranking(spec):  # candidate rows with the query columns joined, `relevance` as the target
+        train, test = candidate_tables(spec, folder.public)
     classification = spec.task_type not in (TaskType.REGRESSION, TaskType.MULTI_TARGET, TaskType.FORECASTING,
                                             TaskType.PER_PIXEL)
     features = [c.name for c in spec.columns if c.kind not in (ColumnKind.TEXT, ColumnKind.IMAGE, ColumnKind.AUDIO)]

@@ -43,9 +43,10 @@ def declared_range_check(spec: TaskSpec, folder: EnvFolder) -> Check:
     """Every value of a range-declared column, in train, test and the answers, lies within [low, high]."""
     ranges = _declared_ranges(spec)
     outside, worst = 0, None
-    for path in (folder.train, folder.test, folder.answers, folder.public / "nodes.csv"):
+    extra = (folder.public / "nodes.csv", folder.public / "queries.csv")  # a graph's node table, a ranking's queries
+    for path in (folder.train, folder.test, folder.answers, *extra):
         if not path.is_file() and path != folder.answers:
-            continue  # a labels-in-names environment ships no tables, only a graph one ships nodes.csv
+            continue  # a labels-in-names environment ships no tables; only a graph or ranking one ships `extra`
         table = pd.read_csv(path, usecols=lambda c: c in ranges)
         for col in table.columns:
             low, high = ranges[col]

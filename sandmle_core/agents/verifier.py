@@ -23,7 +23,7 @@ from sandmle_core.agents.realism import realism_checks
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities import get_kit
-from sandmle_core.modalities.base import class_count_range
+from sandmle_core.modalities.base import class_count_note, class_count_range
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["MIN_KENDALL_TAU", "MIN_REFERENCE_GAIN", "ProgrammaticVerifier", "normalized_gain"]
@@ -122,7 +122,8 @@ def dna_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
             answers[spec.target.columns[0]].nunique()))
         low, high = class_count_range(dna.label_cardinality)
         checks.append(Check(name="label_cardinality_in_range", group="dna", passed=low <= k <= high, figure=k,
-                            detail=f"seed has {dna.label_cardinality}; allowed {low}–{high}", repair="new_seed"))
+                            detail=f"seed has {dna.label_cardinality}; allowed {low}–{high}"
+                            f"{class_count_note(dna.label_cardinality)}", repair="new_seed"))
     return checks
 
 

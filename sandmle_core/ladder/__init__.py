@@ -26,7 +26,7 @@ from sandmle_core.spec import Modality, TaskType
 __all__ = ["SEED_ENV", "LadderConfig", "LadderScript", "ladder_for"]
 
 SEED_ENV = "SANDMLE_SEED"
-MetricKind = Literal["probability", "class_probabilities", "label", "value"]
+MetricKind = Literal["probability", "class_probabilities", "label", "value", "ranked_list"]
 
 
 class LadderConfig(BaseModel):
@@ -34,7 +34,8 @@ class LadderConfig(BaseModel):
 
     Attributes:
         metric_kind: what each submission column holds — "probability" (one probability per target column, binary
-            or multi-label), "class_probabilities" (one column per class), "label" (a class label) or "value".
+            or multi-label), "class_probabilities" (one column per class), "label" (a class label), "value" or
+            "ranked_list" (space-separated item ids per query, best first).
         feature_columns: the columns to learn from; None = every train column except the id and the targets.
         text_column / image_column / date_column / audio_column: the special column of a text, image,
             time-series or audio task.

@@ -1,7 +1,7 @@
 """The modality registry: one `ModalityKit` per modality package, and everything derived from the set of them.
 
 Each modality lives in one package here (`tabular/`, `text/`, `image/`, `image2image/`, `time_series/`,
-`audio/`, `graph/`): its hidden-rule
+`audio/`, `graph/`, `ranking/`): its hidden-rule
 model, drafter, synthesizer, solution ladder, sizes, challenges, catalog fit and profile detector, exposed as one `KIT`.
 Everything else — the TaskSpec's rule union, the offline strategist and developer, `ladder_for`, the writer, the
 profile's modality detection, the catalog's domain choice, the benchmark — looks modalities up here and keeps no
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field
 
 from sandmle_core.errors import SpecError
-from sandmle_core.modalities import audio, graph, image, image2image, seq2seq, tabular, text, time_series
+from sandmle_core.modalities import audio, graph, image, image2image, ranking, seq2seq, tabular, text, time_series
 from sandmle_core.modalities.base import ModalityKit, class_count_range
 from sandmle_core.spec import Modality, TaskType
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["KITS", "ModalityKit", "Rule", "detect_modality", "domains_for", "get_kit", "keeping_kit", "rule_union"]
 
 KITS: tuple[ModalityKit, ...] = (audio.KIT, image.KIT, image2image.KIT, text.KIT, time_series.KIT, seq2seq.KIT,
-                                  graph.KIT, tabular.KIT)
+                                  graph.KIT, ranking.KIT, tabular.KIT)
 """Every registered modality, in detection order: the first kit whose detector accepts a seed's column kinds
 claims the seed; tabular, which accepts every seed, is the fallback and comes last."""
 

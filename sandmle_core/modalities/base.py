@@ -41,16 +41,36 @@ if TYPE_CHECKING:
     from sandmle_core.profile import FeatureProfile, TaskProfile
     from sandmle_core.taskspec import SeedDNA, TaskSpec
 
-__all__ = ["Draft", "DraftContext", "ModalityKit", "SynthesisResult", "class_count_range"]
+__all__ = ["MICRO_CLASS_CAP", "Draft", "DraftContext", "ModalityKit", "SynthesisResult", "class_count_note",
+           "class_count_range"]
+
+# The most classes 50–200 training rows carry (about 8 rows per class at 200): a many-class seed (dog breeds' 120,
+# leaf's 99) keeps its shape — one probability column per class, multi-class log loss — at this many classes.
+MICRO_CLASS_CAP = 24
 
 
 def class_count_range(seed_classes: int) -> tuple[int, int]:
-    """Label cardinality a drafted spec may use, "in a range around the seed's" (binary stays binary)."""
+    """Label cardinality a drafted spec may use, "in a range around the seed's" (binary stays binary).
+
+    Around the seed's count up to `MICRO_CLASS_CAP`; a seed with more classes is drafted at 70–100 % of the cap
+    (`class_count_note` says so in the verdict), since a micro environment cannot hold 99 classes with rows to learn
+    each from.
+    """
     if seed_classes <= 2:
         return (2, 2)
-    low = max(3, round(seed_classes * 0.7))
-    high = max(low, round(seed_classes * 1.3))
-    return (low, min(high, max(seed_classes, 12)))
+    n = min(seed_classes, MICRO_CLASS_CAP)
+    low = max(3, round(n * 0.7))
+    high = max(low, round(n * 1.3))
+    return (low, min(high, max(n, 12), MICRO_CLASS_CAP))
+
+
+def class_count_note(seed_classes: int | None) -> str:
+    """'' for a seed whose class count a micro environment keeps, else why its environments have fewer classes."""
+    if not seed_classes or seed_classes <= MICRO_CLASS_CAP:
+        return ""
+    low, high = class_count_range(seed_classes)
+    return (f"; the seed's {seed_classes} classes are drafted as {low}–{high} at micro scale (50–200 training rows "
+            f"carry at most {MICRO_CLASS_CAP} classes)")
 
 
 @dataclass(frozen=True)

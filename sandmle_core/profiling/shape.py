@@ -3,7 +3,8 @@
 Split from `dna.py`, which finds and reads the files. Every decision is a reading of the files, in this order:
 targets (submission columns the label table has, else one label column whose values are the submission columns,
 else — no label table — the submission columns), task type (metric kind, target count and values), modality
-(paired image folders, a target that rewrites a public text column, audio, images, text and tabular columns).
+(paired image folders, a target that rewrites a public text column, audio, images, text and tabular columns). A
+ranked-list metric (MAP@k, NDCG@k) makes the task type `ranking` and, without media, the modality `ranking`.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def _label_from_names(inv: Inventory, kind: str) -> int | None:
 def _task_type(metric: str | None, train: pd.DataFrame | None, targets: tuple[str, ...], label: str | None,
                submission: tuple[str, ...], inv: Inventory, grader: str) -> tuple[str, int | None]:
     kind = get_metric(metric).kind if metric else None
+    if kind == "ranked_list":  # one ranked list of items per query (MAP@k, NDCG@k): never a classification
+        return "ranking", None
     if label is not None:
         return ("binary" if len(submission) == 2 else "multiclass"), len(submission)
     if len(targets) > 1:
@@ -152,6 +155,8 @@ def describe_task(*, seed_id: str, inv: Inventory, sample: pd.DataFrame, train: 
     train_only = tuple(c for c in cols if c not in public_cols and c not in skip)
     task_type, n_classes = _task_type(metric, train, targets, label, submission, inv, grader)
     modality = _modality(inv, {c: r for c, r in roles.items() if r != "id"}, id_role)
+    if task_type == "ranking" and not (inv.has_images or inv.has_audio):
+        modality = "ranking"  # query and candidate tables: the ranking family (image retrieval stays image)
     if len(targets) == 1 and train is not None and targets[0] in cols and _rewrites_text(train, targets[0], roles):
         modality, task_type, n_classes = "sequence-to-sequence", "token transduction", None
     if modality == "image-to-image":

@@ -31,7 +31,8 @@ def test_a_malformed_mix_is_refused_with_its_reason(text, message):
 
 def test_a_mix_reads_modalities_and_multimodal_and_keeps_weights():
     assert parse_mix(" Image = 2 , tabular=1") == {"image": 2.0, "tabular": 1.0}
-    assert {"tabular", "image", "audio", "image-to-image", "sequence-to-sequence", "multimodal"} <= set(m.known_keys())
+    assert {"tabular", "image", "audio", "image-to-image", "sequence-to-sequence", "ranking", "multimodal"} <= set(
+        m.known_keys())
     assert m.mix_category("text+tabular") == "multimodal" and m.mix_category("image") == "image"
 
 

@@ -119,20 +119,22 @@ def _hosted(kit, domain) -> bool:
 
 
 @pytest.mark.parametrize("modality", ["text", "sequence-to-sequence", "image-to-image", "time_series", "audio",
-                                      "image", "graph"])
+                                      "image", "graph", "ranking"])
 def test_every_non_tabular_story_describes_the_inputs_it_ships(modality):
     """Issue 16: "an alert summary described as identity and network logs". For every catalog domain a modality can
     host, its story names what that modality's rows are (the document, the sentence, the scan, the clip, the image,
     the series' own history) and never carries the tabular story's "from <records>" clause or per-entity framing."""
     from sandmle_core.catalog import load_catalog
     from sandmle_core.modalities import get_kit
+    from sandmle_core.modalities.ranking.vocab import VOCABS
 
     kit = get_kit(modality)
     inputs = {"text": lambda d: d.text.document if d.text else d.comments.document,  # a community: its comments
               "sequence-to-sequence": lambda d: d.speech.sentence if d.speech else d.text.document,
               "image-to-image": lambda d: d.pages.subject, "time_series": lambda d: "the series' ",
               "audio": lambda d: "recording" if "recording" in (d.audio.story or "") else "clip",
-              "image": lambda d: "image", "graph": lambda d: d.graph.node}[modality]
+              "image": lambda d: "image", "graph": lambda d: d.graph.node,
+              "ranking": lambda d: VOCABS[d.key].query}[modality]
     stories = {}
     for domain in load_catalog().domains:
         if not _hosted(kit, domain):

@@ -40,6 +40,7 @@ _TASK_WORDS = {
     TaskType.TRANSDUCTION: "a sequence-to-sequence task (text normalization: each written token's spoken form)",
     TaskType.PER_PIXEL: "an image-to-image reconstruction task graded per pixel",
     TaskType.MULTI_TARGET: "a multi-target regression task (several numbers to predict per row)",
+    TaskType.RANKING: "a ranking task (each test query's candidates, ranked)",
 }
 
 
@@ -57,10 +58,26 @@ def _column_rows(spec: TaskSpec) -> list[str]:
             kind = f"{kind} ({shown})"
         missing = " May be missing." if col.nullable else ""
         rows.append(f"| `{col.name}` | {kind} | {col.unit or ''} | {col.description}{missing} |")
+    if spec.task_type == TaskType.RANKING:  # a query id, an item id, the graded label; the lists are submitted
+        from sandmle_core.modalities.ranking import RELEVANCE_COLUMN
+
+        rows[0] = (f"| `{spec.grading.id_column}` | identifier | | Query identifier: one row per query in queries.csv, "
+                   "one row per candidate in train.csv and test.csv. |")
+        rows.insert(1, f"| `{_item_column(spec)}` | identifier | | Candidate item identifier (train.csv and "
+                       "test.csv). |")
+        return [*rows, f"| `{RELEVANCE_COLUMN}` | target (train.csv only) | | graded relevance of the candidate "
+                       "to its query, 0 (none) to 3 (highest) |",
+                f"| `{spec.target.columns[0]}` | submission | | {spec.target.description} |"]
     for target in spec.target.columns:
         rows.append(f"| `{target}` | target (train only) | {spec.target.column_unit(target) or ''} | "
                     f"{spec.target.column_description(target)} |")
     return rows
+
+
+def _item_column(spec: TaskSpec) -> str:
+    from sandmle_core.modalities.ranking import item_column
+
+    return item_column(spec)
 
 
 def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
@@ -73,6 +90,11 @@ def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
         what = "one column per class holding the predicted probability of that class; each row must sum to 1"
     elif metric.kind == "probability":
         what = "the predicted probability (between 0 and 1) that the label is positive, per label column"
+    elif metric.kind == "ranked_list":
+        k = g.metric.split("@")[1]
+        what = (f"the ids of the query's candidates (`{_item_column(spec)}` values) you rank highest, best first, "
+                f"separated by single spaces; only the first {k} count, a repeated id counts once and an id that is "
+                "not one of the query's relevant candidates scores nothing")
     elif metric.kind == "label":
         what = "the predicted label, one of: " + ", ".join(f"`{c}`" for c in (g.classes or ()))
     elif spec.target.units:  # several targets, each in its own unit
@@ -89,6 +111,8 @@ def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
         rows = "one row per comment of `test.csv`"
     if not _has_test_table(spec):  # labels in file names, or ranzcr's layout: no test.csv, the images name the ids
         rows = "one row per test image (its id is the image's file name without the extension)"
+    if spec.task_type == TaskType.RANKING:
+        rows = f"one row per test query (each distinct `{g.id_column}` of `test.csv`)"
     if spec.task_type == TaskType.PER_PIXEL:
         rows = ("one row per pixel of every test page, id `<page id>_<row>_<column>` with rows and columns "
                 "counted from 1")
@@ -148,6 +172,8 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
     row = kit.row_noun(spec)
     named = getattr(spec.rule, "names", None) is not None  # labels in file names: no tables, no column list
     rows_of = "every row of `test.csv`" if _has_test_table(spec) else "every test image"
+    if spec.task_type == TaskType.RANKING:  # one answer per query, not per candidate row
+        rows_of = f"every test query (each distinct `{spec.grading.id_column}` of `test.csv`)"
     task_words = _TASK_WORDS[spec.task_type]
     if spec.task_type == TaskType.MULTILABEL and len(spec.target.columns) == 1:
         task_words = "a multi-label classification task, flattened to one yes/no label per row"

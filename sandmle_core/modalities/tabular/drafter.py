@@ -91,7 +91,10 @@ def _target(ctx: DraftContext) -> tuple[str, TargetSpec, int]:
     options: tuple[ClassTarget, ...] = {TaskType.BINARY: d.binary, TaskType.MULTICLASS: d.multiclass,
                                         TaskType.ORDINAL: d.ordinal}[task]
     low, high = class_count_range(ctx.dna.label_cardinality or 2)
-    fitting = [t for t in options if len(t.classes) >= low] or list(options)
+    # a target with more classes than the range only hosts a seed of that size: a 3-class seed is not drafted from
+    # a 24-class target (many-class targets are for many-class seeds)
+    fitting = [t for t in options if low <= len(t.classes) <= max(high, 12)] or [
+        t for t in options if len(t.classes) >= low] or list(options)
     t = fitting[int(rng.integers(len(fitting)))]
     k = int(np.clip(rng.integers(low, high + 1), 2, len(t.classes)))
     if task == TaskType.ORDINAL:

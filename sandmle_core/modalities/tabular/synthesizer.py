@@ -145,7 +145,10 @@ def _outputs(spec: TaskSpec, rule: TabularRule, signal: np.ndarray, rng: np.rand
             probs = np.full((n, k), 0.02 / k)
             probs[np.arange(n), best] += 0.98
         probs = np.round(probs, 6)
-        probs[:, -1] = np.round(1.0 - probs[:, :-1].sum(axis=1), 6)  # rows sum to 1 exactly after rounding
+        # rows sum to 1 exactly after rounding: the remainder goes to the row's largest column (>= 1/k), never to a
+        # column near 0 that it could push below 0 (with 20+ classes the last column often rounds to 0)
+        rows, top = np.arange(n), probs.argmax(axis=1)
+        probs[rows, top] = np.round(1.0 - (probs.sum(axis=1) - probs[rows, top]), 6)
         return {target: labels}, {c: probs[:, j] for j, c in enumerate(classes)}
     return {target: labels}, {spec.grading.submission_columns[0]: np.asarray(classes, dtype=object)[best]}
 

@@ -73,10 +73,11 @@ def test_profile_detection_asks_the_kits_in_registry_order(kinds: list[str], mod
     assert detect_modality(kinds) == modality
 
 
-def test_only_forecasting_reconstruction_and_transduction_have_a_fixed_task_type() -> None:
+def test_only_forecasting_reconstruction_transduction_and_ranking_have_a_fixed_task_type() -> None:
     assert {k.modality: k.task_type for k in KITS if k.task_type} == {Modality.TIME_SERIES: TaskType.FORECASTING,
                                                                       Modality.IMAGE_TO_IMAGE: TaskType.PER_PIXEL,
-                                                                      Modality.SEQ2SEQ: TaskType.TRANSDUCTION}
+                                                                      Modality.SEQ2SEQ: TaskType.TRANSDUCTION,
+                                                                      Modality.RANKING: TaskType.RANKING}
 
 
 def _imports(package: Path) -> set[str]:
