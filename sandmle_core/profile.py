@@ -116,10 +116,11 @@ def _feature(series: pd.Series, name: str, id_column: str) -> FeatureProfile:
                           missing_rate=round(float(series.isna().mean()), 4), skewness=skew, outlier_share=outliers)
 
 
-def _text_keyed(features: tuple[FeatureProfile, ...], train: pd.DataFrame, id_column: str,
-                dna: TaskDNA | None) -> tuple[FeatureProfile, ...]:
-    """The features, with a text seed's id column counted as its text when the id is free text (detecting insults:
-    the comment is the key of every file); otherwise unchanged."""
+def _text_keyed(train: pd.DataFrame, skip: set[str], id_column: str, dna: TaskDNA | None
+                ) -> tuple[FeatureProfile, ...]:
+    """The profiles of the training table's columns but `skip`, with a text seed's id column counted as its text
+    when the id is free text (detecting insults: the comment is the key of every file)."""
+    features = tuple(_feature(train[c], str(c), id_column) for c in train.columns if c not in skip)
     if dna is None or dna.modality != "text" or id_column not in train.columns:
         return features
     words = train[id_column].dropna().astype(str).str.split().str.len()
@@ -259,8 +260,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
         raise SeedError(seed.train_path or seed.public_dir, f"missing column(s) {missing} named by the grading "
                                                             "contract")
     skip = {*labels, *(dna.train_only_columns if dna else ())}
-    features = _text_keyed(tuple(_feature(train[c], str(c), grading.id_column) for c in train.columns
-                                 if c not in skip), train, grading.id_column, dna)
+    features = _text_keyed(train, skip, grading.id_column, dna)
     kinds = [f.kind for f in features if f.kind != "id"]
     hinted = seed.hints.get("modality") or (dna.modality if dna else None)
     modality = Modality(_kept(hinted, dna.task_type if dna else None)) if hinted else detect_modality(kinds)
