@@ -45,6 +45,8 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "text_multilabel": (None, "jigsaw-toxic-comment-classification-challenge"),
     # issue 15: free text + a metadata record per row, JSON records, train-only leak fields (pizza's shape)
     "text_tabular": (None, "random-acts-of-pizza"),
+    # issue 15: binary text whose comment is the key (`Insult,Date,Comment`, sample_submission_null.csv, ROC AUC)
+    "text_keyed": (None, "detecting-insults-in-social-commentary"),
     # issue 15: binary silhouettes + a 192-column descriptor table, one probability column per species
     "image_tabular": (None, "leaf-classification"),
     "graph": ("karate", None),  # node classification on nodes.csv + edges.csv (the karate club's real graph)

@@ -125,7 +125,8 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
     problems: dict[str, str | None] = {}
     listed = TEST not in shipped_tables(spec.rule)  # ranzcr's layout: the names in test/ stand in for test.csv
     for artifact in ARTIFACTS:
-        raw, problems[artifact] = _test_listing(root, spec) if listed and artifact == TEST else _read(root / artifact)
+        path = EnvFolder(root).sample_submission if artifact == SAMPLE_SUBMISSION else root / artifact
+        raw, problems[artifact] = _test_listing(root, spec) if listed and artifact == TEST else _read(path)
         frames[artifact] = None if raw is None else prepare_frame(raw, spec, artifact)
     id_col = spec.grading.id_column
     suites = artifact_suites(spec, train_ids=_ids(frames[TRAIN], id_col), test_ids=_ids(frames[TEST], id_col),

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from sandmle_core.envfolder import EnvFolder
+from sandmle_core.envfolder import SAMPLE_SUBMISSION_NAMES, EnvFolder
 from sandmle_core.grader_runtime import label_text
 from sandmle_core.metrics import get_metric
 from sandmle_core.spec import ColumnKind, ColumnSpec, TaskType
@@ -45,7 +45,7 @@ __all__ = [
 _FOLDER = EnvFolder(Path("."))
 TRAIN = _FOLDER.relpath(_FOLDER.train)
 TEST = _FOLDER.relpath(_FOLDER.test)
-SAMPLE_SUBMISSION = _FOLDER.relpath(_FOLDER.sample_submission)
+SAMPLE_SUBMISSION = _FOLDER.relpath(_FOLDER.public / SAMPLE_SUBMISSION_NAMES[0])  # a seed's own name: read in place
 ANSWERS = _FOLDER.relpath(_FOLDER.answers)
 ARTIFACTS: tuple[str, ...] = (TRAIN, TEST, SAMPLE_SUBMISSION, ANSWERS)
 
@@ -54,7 +54,7 @@ ARTIFACTS: tuple[str, ...] = (TRAIN, TEST, SAMPLE_SUBMISSION, ANSWERS)
 FINITE_LIMIT = 1e9
 NUMERIC_DTYPES = ("int64", "int32", "Int64", "Int32", "float64", "float32", "Float64", "Float32")
 INTEGER_DTYPES = ("int64", "int32", "Int64", "Int32")
-_CSV_NAMES = {Path(a).name for a in ARTIFACTS}
+_CSV_NAMES = {Path(a).name for a in ARTIFACTS} | set(SAMPLE_SUBMISSION_NAMES)
 
 
 @dataclass(frozen=True)
@@ -142,14 +142,15 @@ def artifact_suites(
     ordered = [*tabled, *spec.target.columns]
     if getattr(spec.rule, "target_after_id", False):  # leaf-classification's `id, species, margin1, ...`
         ordered = [*spec.target.columns, *tabled]
-    train = [*_layout([id_col, *ordered, *train_only],
+    heads = _headers(spec, tabled, ordered, train_only)
+    train = [*_layout(heads["train"],
                       "id, the features, the targets" + (", the train-only columns" if train_only else "")),
              Expect("ExpectTableRowCountToBeBetween", {"min_value": MIN_TRAIN_ROWS, "max_value": MAX_TRAIN_ROWS},
                     f"micro scale: {MIN_TRAIN_ROWS}–{MAX_TRAIN_ROWS} training rows"),
              Expect("ExpectTableRowCountToEqual", {"value": spec.n_train}, "as many rows as the spec's n_train"),
              *_ids(id_col), *features, *targets, *_images_by_id(id_col, "train", media, untabled)]
 
-    test = [*_layout([id_col, *tabled], "id and the features, no target"),
+    test = [*_layout(heads["test"], "id and the features, no target"),
             Expect("ExpectTableRowCountToEqual", {"value": spec.n_test}, "as many rows as the spec's n_test"),
             *_ids(id_col), *features, *_images_by_id(id_col, "test", media, untabled)]
     if getattr(spec.rule, "ids_restart", False):  # the seed's quirk, declared by the rule: both files count from 1
@@ -159,12 +160,12 @@ def artifact_suites(
         test.append(Expect("ExpectColumnValuesToNotBeInSet", {"column": id_col, "value_set": train_set},
                            "test ids are disjoint from train ids"))
 
-    sample = [*_layout([id_col, *spec.grading.submission_columns], "id and the submission columns"),
+    sample = [*_layout(heads["sample"], "id and the submission columns"),
               Expect("ExpectTableRowCountToEqual", {"value": spec.n_test}, "one row per test row"),
               *_ids(id_col), *_covers_test_ids(id_col, test_set),
               *[e for c in spec.grading.submission_columns for e in _submitted(spec, c)]]
 
-    answers = [*_layout([id_col, *spec.target.columns], "id and the target columns"),
+    answers = [*_layout(heads["answers"], "id and the target columns"),
                Expect("ExpectTableRowCountToEqual", {"value": spec.n_test}, "one row per test row"),
                *_ids(id_col), *_covers_test_ids(id_col, test_set), *targets]
     if spec.task_type == TaskType.PER_PIXEL:
@@ -179,6 +180,18 @@ def artifact_suites(
     if has_records(spec):  # pizza's train.json and test.json: the same rows, train-only fields in train only
         suites.update(records_suites(spec, train_set, test_set))
     return suites
+
+
+def _headers(spec: TaskSpec, tabled: list[str], ordered: list[str], train_only: list[str]) -> dict[str, list[str]]:
+    """Each table's columns in order: the id first, or, when the text is the key (detecting insults), the seed's
+    `Insult, Date, Comment` without any other id."""
+    id_col, g = spec.grading.id_column, spec.grading
+    if getattr(spec.rule, "text_is_id", False):
+        return {"train": [*spec.target.columns, *tabled], "test": tabled,
+                "sample": [*g.submission_columns, *g.passthrough_columns, id_col],
+                "answers": [*spec.target.columns, *tabled]}
+    return {"train": [id_col, *ordered, *train_only], "test": [id_col, *tabled],
+            "sample": [id_col, *g.submission_columns], "answers": [id_col, *spec.target.columns]}
 
 
 def _per_pixel(spec: TaskSpec, test_ids: list[str] | None) -> dict[str, list[Expect]]:

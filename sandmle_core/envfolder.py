@@ -6,7 +6,9 @@ leaderboard.csv, validation.json, solutions/, and the mle-bench data split `prep
 strings, so the layout is spelled exactly once. `sandmle_core.layout` re-exports it.
 
 `TABLE_FILES`/`shipped_tables` say which of the two tables an environment ships: a seed without them keeps
-its layout (dogs vs. cats ships none, ranzcr train.csv alone).
+its layout (dogs vs. cats ships none, ranzcr train.csv alone). `sample_submission_name` is the sample submission's
+file name: `sample_submission.csv`, or the seed's own when its rule names one (`sample_submission_null.csv` of
+detecting insults); `EnvFolder.sample_submission` finds whichever of the two a folder holds.
 
 Imports: the standard library only.
 """
@@ -17,12 +19,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TABLE_FILES", "EnvFolder", "shipped_tables"]
+__all__ = ["SAMPLE_SUBMISSION_NAMES", "TABLE_FILES", "EnvFolder", "sample_submission_name", "shipped_tables"]
 
 # an image environment in a labels-in-names seed's layout (dogs vs. cats) ships its images in place of these two,
 # as the seed does (its spec's `rule.names` says how: `train.zip` of `train/<label>.<n>.jpg`, `test.zip` of ids);
 # one in ranzcr's layout ships train.csv only (`rule.cues.test_table`: its test ids are the names in `test/`)
 TABLE_FILES: tuple[str, ...] = ("prepared/public/train.csv", "prepared/public/test.csv")
+# the usual name first, then the seeds' own names a rule's `sample_file` may take (detecting insults')
+SAMPLE_SUBMISSION_NAMES: tuple[str, ...] = ("sample_submission.csv", "sample_submission_null.csv")
+
+
+def _field(value: Any, name: str) -> Any:
+    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+
+
+def sample_submission_name(rule: Any) -> str:
+    """The file name of an environment's sample submission: the seed's own when the rule names one.
+
+    Args:
+        rule: the spec's rule, as a model or as the dict config.yaml holds (None: the usual name).
+    """
+    return _field(rule, "sample_file") or SAMPLE_SUBMISSION_NAMES[0]
 
 
 def shipped_tables(rule: Any) -> tuple[str, ...]:
@@ -32,13 +49,10 @@ def shipped_tables(rule: Any) -> tuple[str, ...]:
     Args:
         rule: the spec's rule, as a model or as the dict config.yaml holds (None: both tables).
     """
-    def field(value: Any, name: str) -> Any:
-        return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
-
-    if field(rule, "names"):
+    if _field(rule, "names"):
         return ()
-    cues = field(rule, "cues")
-    if cues is not None and field(cues, "test_table") is False:
+    cues = _field(rule, "cues")
+    if cues is not None and _field(cues, "test_table") is False:
         return TABLE_FILES[:1]
     return TABLE_FILES
 
@@ -121,7 +135,10 @@ class EnvFolder:
 
     @property
     def sample_submission(self) -> Path:
-        return self.public / "sample_submission.csv"
+        """The sample submission: `sample_submission.csv`, or a seed's own name when the folder holds that one
+        instead (an environment keeps detecting insults' `sample_submission_null.csv`)."""
+        usual, *own = (self.public / n for n in SAMPLE_SUBMISSION_NAMES)
+        return next((p for p in own if p.is_file() and not usual.is_file()), usual)
 
     @property
     def answers(self) -> Path:

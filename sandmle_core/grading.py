@@ -18,7 +18,7 @@ import pandas as pd
 
 from sandmle_core import grader_checks, grader_formulas, grader_runtime
 from sandmle_core.errors import InvalidSubmission
-from sandmle_core.reference_submissions import constant_submission, perfect_submission
+from sandmle_core.reference_submissions import constant_submission, perfect_submission, seed_layout
 from sandmle_core.spec import GradingSpec
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ __all__ = [
     "read_table",
     "render_evaluator_py",
     "render_grade_py",
+    "seed_layout",
 ]
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sandmle_core.envfolder import TABLE_FILES, EnvFolder, shipped_tables
+from sandmle_core.envfolder import TABLE_FILES, EnvFolder, sample_submission_name, shipped_tables
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.spec import GradingSpec
@@ -51,6 +51,10 @@ REQUIRED_FILES: tuple[str, ...] = (
     "prepared/private/answers.csv",
 )
 _ENV_ID = re.compile(r"^[a-z0-9][a-z0-9-]*-[0-9a-f]{8}$")
+
+
+def _spec_rule(spec: Any) -> Any:  # the rule of a spec as config.yaml holds it (a dict), or None
+    return spec.get("rule") if isinstance(spec, dict) else None
 
 
 class Provenance(BaseModel):
@@ -125,7 +129,7 @@ class EnvironmentConfig(BaseModel):
             description=f"{env_id}/description.md",
             dataset=DatasetPaths(
                 answers=f"{env_id}/prepared/private/answers.csv",
-                sample_submission=f"{env_id}/prepared/public/sample_submission.csv",
+                sample_submission=f"{env_id}/prepared/public/{sample_submission_name(_spec_rule(block.spec))}",
                 gold_submission=f"{env_id}/prepared/private/gold_submission.csv",
             ),
             grader=GraderRef(name=block.grading.metric, grade_fn=f"{env_id}/grade.py:grade"),
@@ -207,7 +211,7 @@ class Environment:
 
     @property
     def sample_submission_path(self) -> Path:
-        return self.public_dir / "sample_submission.csv"
+        return EnvFolder(self.root).sample_submission
 
     @property
     def leaderboard_path(self) -> Path:
@@ -295,9 +299,10 @@ def read_environment(env_dir: str | Path, verify_hashes: bool = False) -> Enviro
     if not root.is_dir():
         raise EnvironmentFormatError(root, "not a directory")
     config = read_config(root)
-    rule = config.sandmle.spec.get("rule") if isinstance(config.sandmle.spec, dict) else None
+    rule = _spec_rule(config.sandmle.spec)
     tables = shipped_tables(rule)
-    for rel in REQUIRED_FILES:
+    sample = f"prepared/public/{sample_submission_name(rule)}"  # the seed's own name, when it has one
+    for rel in (sample if r == "prepared/public/sample_submission.csv" else r for r in REQUIRED_FILES):
         if not (root / rel).is_file() and (rel in tables or rel not in TABLE_FILES):
             raise EnvironmentFormatError(root / rel, "missing (required by the environment format)")
     env = Environment(root=root, config=config)

@@ -29,6 +29,7 @@ __all__ = ["FeatureProfile", "TaskProfile", "profile_seed"]
 
 _MEDIA = re.compile(r"\.(?:png|jpe?g|gif|bmp|tiff?|webp)$", re.I)
 _AUDIO = re.compile(r"\.(?:wav|aiff?|flac|mp3|ogg)$", re.I)
+KEYED_TEXT_WORDS = 3  # an id column whose values have this many words (median) or more is free text, not an id
 
 
 class FeatureProfile(BaseModel):
@@ -113,6 +114,19 @@ def _feature(series: pd.Series, name: str, id_column: str) -> FeatureProfile:
             outliers = round(float(((values < q1 - 3 * iqr) | (values > q3 + 3 * iqr)).mean()), 4)
     return FeatureProfile(name=name, kind=kind, dtype=str(series.dtype), cardinality=int(series.nunique()),
                           missing_rate=round(float(series.isna().mean()), 4), skewness=skew, outlier_share=outliers)
+
+
+def _text_keyed(train: pd.DataFrame, skip: set[str], id_column: str, dna: TaskDNA | None
+                ) -> tuple[FeatureProfile, ...]:
+    """The profiles of the training table's columns but `skip`, with a text seed's id column counted as its text
+    when the id is free text (detecting insults: the comment is the key of every file)."""
+    features = tuple(_feature(train[c], str(c), id_column) for c in train.columns if c not in skip)
+    if dna is None or dna.modality != "text" or id_column not in train.columns:
+        return features
+    words = train[id_column].dropna().astype(str).str.split().str.len()
+    if len(words) == 0 or float(words.median()) < KEYED_TEXT_WORDS:
+        return features
+    return tuple(f.model_copy(update={"kind": "text"}) if f.name == id_column else f for f in features)
 
 
 def _dna_grading(seed: SeedTask, max_rows: int) -> tuple[pd.DataFrame, GradingSpec, TaskDNA, int]:
@@ -246,7 +260,7 @@ def profile_seed(seed: SeedTask, max_rows: int = 200_000) -> TaskProfile:
         raise SeedError(seed.train_path or seed.public_dir, f"missing column(s) {missing} named by the grading "
                                                             "contract")
     skip = {*labels, *(dna.train_only_columns if dna else ())}
-    features = tuple(_feature(train[c], str(c), grading.id_column) for c in train.columns if c not in skip)
+    features = _text_keyed(train, skip, grading.id_column, dna)
     kinds = [f.kind for f in features if f.kind != "id"]
     hinted = seed.hints.get("modality") or (dna.modality if dna else None)
     modality = Modality(_kept(hinted, dna.task_type if dna else None)) if hinted else detect_modality(kinds)

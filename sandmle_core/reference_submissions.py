@@ -17,7 +17,7 @@ from sandmle_core import grader_runtime as runtime
 from sandmle_core.metrics import LOG_SCALE_METRICS, get_metric
 from sandmle_core.spec import GradingSpec
 
-__all__ = ["constant_submission", "perfect_submission"]
+__all__ = ["constant_submission", "perfect_submission", "seed_layout"]
 
 _PLACEHOLDER = "none"  # what a ranked list names on a row that is not scored (it must name at least one item)
 
@@ -127,3 +127,23 @@ def constant_submission(ids: pd.DataFrame | pd.Series, spec: GradingSpec, train_
             else:
                 out[sub_col] = round(float(values.mean()), 6)
     return out
+
+
+def seed_layout(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) -> pd.DataFrame:
+    """A reference submission laid out as the seed's: when the grading names passthrough columns (the Date of
+    mle-bench's insults), they are copied from the answers row for row and the columns follow the answers' order
+    (`Insult,Date,Comment`); any other submission is returned as it is.
+
+    Args:
+        submission: a submission built from `answers` (its rows in the answers' order).
+        answers: the private answers, which carry the passthrough columns.
+        spec: the grading contract.
+    """
+    if not spec.passthrough_columns:
+        return submission
+    out = submission.copy()
+    for col in spec.passthrough_columns:
+        out[col] = answers[col].to_numpy()
+    ordered = [c for c in answers.columns if c in out.columns]
+    return out[ordered + [c for c in out.columns if c not in ordered]]
+

@@ -55,7 +55,8 @@ class TaskSpec(BaseModel):
         dna: the seed's Task DNA this spec preserves.
         domain, title, story: the new domain and the framing the writer turns into description.md.
         modality, task_type, grading: what is predicted and how it is scored (metric family = the seed's).
-        columns: the public feature columns, in file order (the id column first in files is not listed).
+        columns: the public feature columns, in file order (the id column is not listed, except when it is the
+            text itself: the comment of a rule whose `text_is_id` is set).
         target: the answer column(s) and their classes.
         n_train, n_test: micro-scale sizes (train within 50–200); synthesis can override them for full-scale runs.
         difficulty: 0 (easy) … 1 (hard); scales noise, signal sparsity and challenge intensity.
@@ -90,8 +91,14 @@ class TaskSpec(BaseModel):
         names = [c.name for c in self.columns]
         if len(set(names)) != len(names):
             raise ValueError(f"duplicate column names: {names}")
-        if self.grading.id_column in names:
-            raise ValueError(f"the id column {self.grading.id_column!r} must not be listed among the feature columns")
+        keyed = getattr(self.rule, "text_is_id", False)  # detecting insults: the comment text is the key
+        text = [c.name for c in self.columns if c.kind == ColumnKind.TEXT]
+        if self.grading.id_column in names and not (keyed and text == [self.grading.id_column]):
+            raise ValueError(f"the id column {self.grading.id_column!r} must not be listed among the feature columns"
+                             " (unless it is the one text column of a rule whose text is the id)")
+        if keyed and text != [self.grading.id_column]:
+            raise ValueError(f"a rule whose text is the id needs the id column {self.grading.id_column!r} as its one "
+                             f"text column, has {text}")
         clash = set(names) & set(self.target.columns)
         if clash:
             raise ValueError(f"target columns {sorted(clash)} also appear as features")

@@ -254,7 +254,7 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
 
     description = folder.description.read_text()
     answers = pd.read_csv(folder.answers).head(500)
-    lines = answers.astype(str).agg(",".join, axis=1)
+    lines = answers.astype(object).fillna("").astype(str).agg(",".join, axis=1)  # a blank cell (a Date) is ""
     leaked_rows = int(sum(line in description for line in lines))
     numbers = _rule_numbers(spec)
     found = _rule_numbers_in(description, numbers)

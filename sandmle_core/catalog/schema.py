@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = [
     "AudioVocab",
     "ClassTarget",
+    "CommentVocab",
     "Domain",
     "FeatureTemplate",
     "FlagLabel",
@@ -169,6 +170,26 @@ class TextVocab(_Frozen):
             if len(words) < 8:
                 raise ValueError(f"text class {name!r} needs at least 8 signal words, has {len(words)}")
         return self
+
+
+class CommentVocab(_Frozen):
+    """An online community's moderation vocabulary (detecting insults' shape): comments in a thread, and whether a
+    comment insults another participant. Phrases are vocabulary keys whose underscores read as spaces.
+
+    Attributes:
+        document: what one comment is ("a reader's comment in the thread under an article").
+        purpose: why insults are told (the story's "so that ..." clause).
+        insults: phrases that insult a participant of the thread ("you absolute clown").
+        heated: rude, profane or scornful phrases aimed at no participant ("what a shambles", "load of crap"): the
+            comments that are not insults use them too, as mle-bench's negatives do.
+        common: neutral phrases any comment may use.
+    """
+
+    document: str
+    purpose: str
+    insults: tuple[str, ...] = Field(min_length=10)
+    heated: tuple[str, ...] = Field(min_length=8)
+    common: tuple[str, ...] = Field(min_length=16)
 
 
 class RequestVocab(_Frozen):
@@ -348,6 +369,7 @@ class Domain(_Frozen):
     pages: PageVocab | None = None
     series: SeriesVocab | None = None
     requests: RequestVocab | None = None
+    comments: CommentVocab | None = None
     graph: GraphVocab | None = None
     links: LinkVocab | None = None
 

@@ -214,7 +214,8 @@ def _mlebench_config(env: Environment) -> dict[str, Any]:
     cid = env.env_id
     # mle-bench names data files relative to its data directory, which holds one EnvFolder-shaped folder per id
     rel = EnvFolder(Path(cid))
-    dataset = {"answers": rel.answers.as_posix(), "sample_submission": rel.sample_submission.as_posix()}
+    sample = rel.public / env.sample_submission_path.name  # the seed's own name when it has one (insults')
+    dataset = {"answers": rel.answers.as_posix(), "sample_submission": sample.as_posix()}
     if env.folder.gold_submission.is_file():
         dataset["gold_submission"] = rel.gold_submission.as_posix()
     return {
@@ -267,7 +268,8 @@ def export_mlebench(corpus_root: str | Path, out: str | Path, data_dir: str | Pa
             (comp / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=120))
             shutil.copyfile(env.description_path, comp / "description.md")
             (comp / "grade.py").write_text(_mlebench_grade_py(env))
-            (comp / "prepare.py").write_text(_PREPARE_PY)
+            (comp / "prepare.py").write_text(_PREPARE_PY.replace("sample_submission.csv",
+                                                                 env.sample_submission_path.name))
             shutil.copyfile(env.leaderboard_path, comp / "leaderboard.csv")
             checksums = {"public": _checksums(env.public_dir), "private": _checksums(env.private_dir)}
             (comp / "checksums.yaml").write_text(yaml.safe_dump(checksums, sort_keys=True))

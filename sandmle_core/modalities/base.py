@@ -98,6 +98,7 @@ class Draft:
     title: str
     scored_columns: tuple[str, ...] | None = None  # the target columns graded, when not all (ranzcr scores 9 of 11)
     story_template: str | None = None  # this draft's story template, when not the kit's (an image task in colour)
+    passthrough: tuple[str, ...] = ()  # submission columns carried unscored (the Date of mle-bench's insults)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,9 @@ def test_seeds_check_prints_dna_and_verdict(tmp_path):
     assert spooky["generated"] and spooky["dna"]["metric"] == "multiclass_log_loss"
     assert nomad["generated"] and nomad["dna"]["task_type"] == "multi-target regression"
     assert nomad["dna"]["ids_restart"]  # train and test ids both count from 1: the quirk the family keeps
-    assert not insults["generated"] and insults["verdict"].startswith("unsupported ")  # its text is the id
+    assert insults["generated"] and insults["dna"]["id_column"] == "Comment"  # the comment is the key (issue 15)
+    assert insults["dna"]["passthrough_columns"] == ["Date"] and insults["files"]["sample_submission"] == (
+        "sample_submission_null.csv")
     by_root = runner.invoke(app, ["seeds", "check", "mlsp-2013-birds", "--mlebench-root", str(tmp_path),
                                   "--data-dir", str(paths["data"]), "--json"])
     # --mlebench-root looks ids up in <root>/mlebench/competitions/: this fixture root has none

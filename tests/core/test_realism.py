@@ -129,7 +129,7 @@ def test_every_non_tabular_story_describes_the_inputs_it_ships(modality):
     from sandmle_core.modalities.ranking.vocab import VOCABS
 
     kit = get_kit(modality)
-    inputs = {"text": lambda d: d.text.document,
+    inputs = {"text": lambda d: d.text.document if d.text else d.comments.document,  # a community: its comments
               "sequence-to-sequence": lambda d: d.speech.sentence if d.speech else d.text.document,
               "image-to-image": lambda d: d.pages.subject, "time_series": lambda d: "the series' ",
               "audio": lambda d: "recording" if "recording" in (d.audio.story or "") else "clip",

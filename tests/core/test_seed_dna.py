@@ -80,6 +80,8 @@ def test_profile_keeps_the_modality_or_refuses_with_the_reason(tmp_path):
     assert "ranzcr-clip-catheter-line-classification" in kept, (kept, refused)
     # text multi-label (jigsaw): the text kit drafts flags from a domain's multi-label vocabulary
     assert "jigsaw-toxic-comment-classification-challenge" in kept, (kept, refused)
+    # the comment as the key (detecting insults, issue 15): the text kit keeps it, so no lite seed is refused
+    assert "detecting-insults-in-social-commentary" in kept and not refused, (kept, refused)
 
 
 def test_leaks_and_roles_are_recorded(tmp_path):

@@ -1,7 +1,7 @@
 """Real mle-bench-shaped seeds through the build flow (K=1): supported seeds build accepted environments that keep
 their DNA; an unsupported one is recorded in failed/ with its reason, the build goes on, and the result says so.
 
-Three builds (tabular/text/audio with the refused seed; the image shapes; multi-label audio, multi-label images,
+Three builds (tabular/text/audio with a planted refused seed; the image shapes; multi-label audio, multi-label images,
 and images with a metadata table), so that none comes near the per-test timeout on a loaded 2-core machine."""
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ BUILT_MULTI = ("mlsp-2013-birds", "siim-isic-melanoma-classification", RANZCR)
 # README "Seeds"); the profile test checks they are profiled for generation. Denoising (image-to-image) builds through
 # the same pipeline in tests/core/modalities/test_image2image_build.py.
 # the flow test of nomad2018 (multi-target regression) is tests/pipeline/test_mlebench_multitarget.py
-REFUSED = "detecting-insults-in-social-commentary"  # its text is the id column: no family generates that shape
+# every lite competition is supported now (detecting insults last, issue 15: its build is
+# tests/pipeline/test_mlebench_insults.py), so the refused seed is planted: insults' fixture whose config names a
+# segmentation grader of mle-bench's (dice-coefficient), which no metric scores
+REFUSED = "detecting-insults-in-social-commentary"
 
 
 @pytest.mark.parametrize(("expected", "refused"), [(BUILT, REFUSED), (BUILT_IMAGES, None), (BUILT_MULTI, None)],
@@ -47,6 +50,9 @@ def test_split_seeds_build_or_are_refused_with_their_reason(prefect_api, tmp_pat
     comps = (*expected, refused) if refused else expected
     for comp_id in comps:
         paths = write_competition(comp_id, tmp_path / "mlebench", "split")
+        if comp_id == refused:
+            config = paths["competition"] / "config.yaml"
+            config.write_text(config.read_text().replace("name: auc-roc", "name: dice-coefficient"))
     refs = seed_refs([str(tmp_path / "mlebench" / "competitions" / c) for c in comps], data_dir=paths["data"])
     out = tmp_path / "corpus"
     state = build_corpus(seeds=refs, out=str(out), per_seed=1, rng_seed=5, workers=2, contracts=False,

@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 
 from sandmle_core.agents.base import LadderRun, RunScore
-from sandmle_core.envfolder import EnvFolder
+from sandmle_core.envfolder import EnvFolder, sample_submission_name
 from sandmle_core.errors import GenerationError, InvalidSubmission
-from sandmle_core.grading import constant_submission, grade_submission, perfect_submission
+from sandmle_core.grading import constant_submission, grade_submission, perfect_submission, seed_layout
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.modalities import get_kit
@@ -138,8 +138,10 @@ class OfflineDeveloper:
             train = tables_of(spec, folder)[0]  # train.csv, or the labels of a labels-in-names listing
             sample = constant_submission(answers[[spec.grading.id_column]], spec.grading,
                                          train[list(spec.target.columns)])
-        sample.to_csv(folder.sample_submission, index=False)
-        perfect_submission(answers, spec.grading).to_csv(folder.gold_submission, index=False)
+        sample_path = folder.public / sample_submission_name(spec.rule)  # a seed's own name (insults' "_null")
+        seed_layout(sample, answers, spec.grading).to_csv(sample_path, index=False)
+        seed_layout(perfect_submission(answers, spec.grading), answers, spec.grading).to_csv(folder.gold_submission,
+                                                                                            index=False)
         return {"n_train": result.n_train, "n_test": result.n_test, **result.stats}
 
     def write_solutions(self, spec: TaskSpec, staging: EnvFolder | Path) -> list[LadderScript]:

@@ -135,6 +135,7 @@ class OfflineStrategist:
             submission_columns=tuple(classes) if metric.kind == "class_probabilities" and classes else
             draft.scored_columns or draft.target.columns,
             classes=classes,
+            passthrough_columns=draft.passthrough,
         )
         story = domain.render_story(target=_target_phrase(draft.target.description, profile.task_type),
                                     entity=kit.row_entity(domain),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sandmle_core.envfolder import EnvFolder, shipped_tables
+from sandmle_core.envfolder import EnvFolder, sample_submission_name, shipped_tables
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities import get_kit
@@ -48,6 +48,8 @@ def _column_rows(spec: TaskSpec) -> list[str]:
     restart = getattr(spec.rule, "ids_restart", False)  # the seed's ids count from 1 in each file
     rows = [f"| `{spec.grading.id_column}` | identifier | | "
             f"{'Row identifier, counted from 1 in each file.' if restart else 'Unique row identifier.'} |"]
+    if _keyed(spec):  # detecting insults: the text column is the key, listed once with the features
+        rows = []
     untabled = getattr(spec.rule, "untabled_columns", ())  # ranzcr's image: found by its id, in no table
     for col in (c for c in spec.columns if c.name not in untabled):
         kind = _KIND_WORDS[col.kind]
@@ -82,6 +84,8 @@ def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
     g = spec.grading
     metric = get_metric(g.metric)
     cols = ", ".join(f"`{c}`" for c in (g.id_column, *g.submission_columns))
+    if _keyed(spec):  # the seed's order: the answer, the passthrough columns, the comment that keys the row
+        cols = ", ".join(f"`{c}`" for c in (*g.submission_columns, *g.passthrough_columns, g.id_column))
     if metric.kind == "class_probabilities":
         what = "one column per class holding the predicted probability of that class; each row must sum to 1"
     elif metric.kind == "probability":
@@ -103,6 +107,8 @@ def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
         what += "; every value must be 0 or more"
     example = sample.head(3).to_csv(index=False).strip()
     rows = "one row per id of `test.csv`"
+    if _keyed(spec):
+        rows = "one row per comment of `test.csv`"
     if not _has_test_table(spec):  # labels in file names, or ranzcr's layout: no test.csv, the images name the ids
         rows = "one row per test image (its id is the image's file name without the extension)"
     if spec.task_type == TaskType.RANKING:
@@ -113,7 +119,7 @@ def _submission_text(spec: TaskSpec, sample: pd.DataFrame) -> str:
         what = "the cleaned grey level of that pixel, between 0 (black) and 1 (white)"
     return (
         f"Submit a CSV file with a header and exactly {rows} (any order), with the columns "
-        f"{cols}: {what}.\n\nFor example:\n\n```\n{example}\n...\n```"
+        f"{cols}: {what}.{_key_note(spec)}\n\nFor example:\n\n```\n{example}\n...\n```"
     )
 
 
@@ -126,8 +132,15 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         f"- `train.csv` — {spec.n_train} rows: the id, the feature columns and the target{'s' if several else ''}.",
         f"- `test.csv` — {spec.n_test} rows: the id and the feature columns, without the target"
         f"{'s' if several else ''}.",
-        "- `sample_submission.csv` — a valid submission in the expected format (an uninformed baseline).",
+        f"- `{sample_submission_name(spec.rule)}` — a valid submission in the expected format (an uninformed "
+        "baseline).",
     ]
+    if _keyed(spec):  # no id column: the comment is the key of every file
+        key = spec.grading.id_column
+        files[:2] = [f"- `train.csv` — {spec.n_train} rows: the target and the columns, no id column (`{key}`, the "
+                     "text itself, is the key).",
+                     f"- `test.csv` — {spec.n_test} rows: the columns without the target; no two comments are "
+                     "equal."]
     if getattr(spec.rule, "ids_restart", False):
         files.append("- Ids count rows from 1 in `train.csv` and again from 1 in `test.csv`, so the same id names "
                      "different rows in the two files: join a submission to `test.csv` only.")
@@ -178,12 +191,31 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         "## Evaluation",
         f"Submissions are scored with **{metric.title}** ({direction}). {metric.description}",
         f"\n```\n{metric.formula}\n```",
-        "Scores are rounded to 5 decimals. A submission with missing, duplicate or unknown ids, missing or extra "
-        "columns, or values of the wrong kind is invalid and gets no score.",
+        f"Scores are rounded to 5 decimals. A submission with missing, duplicate or unknown "
+        f"{'comments' if _keyed(spec) else 'ids'}, missing or extra columns, or values of the wrong kind is invalid "
+        "and gets no score.",
         "## Submission format",
         _submission_text(spec, sample_submission),
     ]
     return "\n\n".join(sections).rstrip() + "\n"
+
+
+def _keyed(spec: TaskSpec) -> bool:
+    """Whether the text is the id (detecting insults: rows are keyed by the comment)."""
+    return bool(getattr(spec.rule, "text_is_id", False))
+
+
+def _key_note(spec: TaskSpec) -> str:
+    """How a keyed submission names its rows (the comment, exactly), and what its passthrough columns may hold."""
+    if not _keyed(spec):
+        return ""
+    g = spec.grading
+    note = (f" Each `{g.id_column}` cell must be the comment exactly as `test.csv` writes it: the comment is the key "
+            "and rows are matched on it.")
+    if g.passthrough_columns:
+        note += " " + ", ".join(f"`{c}`" for c in g.passthrough_columns) + " may be copied from `test.csv` or left " \
+                "blank: it is not scored."
+    return note
 
 
 def _has_test_table(spec: TaskSpec) -> bool:

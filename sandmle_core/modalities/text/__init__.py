@@ -4,7 +4,8 @@ requests with a metadata record (`text+tabular`, random-acts-of-pizza's shape: `
 `rule` holds the hidden token model (`TextRule`), `drafter` draws it from a domain's text vocabulary,
 `synthesizer` samples documents and scores them exactly under the rule (the oracle), `render` writes a document's
 units as sentences from templates, `ladder` writes the solution scripts; `multilabel` and `multilabel_ladder` add
-documents flagged with any set of labels (jigsaw's shape). `KIT` is what the registry sees.
+documents flagged with any set of labels (jigsaw's shape), `keyed` comments that are their own key (detecting
+insults' shape). `KIT` is what the registry sees.
 
 Imports: `sandmle_core.modalities.base`, the shared vocabulary, and its own modules.
 """
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sandmle_core.modalities.base import ModalityKit, framing_variant, lower_first
-from sandmle_core.modalities.text import drafter, ladder, synthesizer
+from sandmle_core.modalities.text import drafter, keyed, ladder, synthesizer
 from sandmle_core.modalities.text.rule import TextRule
 from sandmle_core.spec import Challenge, ColumnKind, Modality, TaskType
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sandmle_core.catalog.schema import Domain
-    from sandmle_core.profile import FeatureProfile
+    from sandmle_core.profile import FeatureProfile, TaskProfile
     from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["KIT"]
@@ -36,6 +37,8 @@ def _detects(kinds: Sequence[str]) -> bool:
 
 
 def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
+    if task_type == TaskType.BINARY and domain.comments is not None:  # a comment-keyed seed's forums (`_suits`)
+        return True
     if domain.text is None:
         return False
     if task_type == TaskType.BINARY:  # two of the domain's text classes, as negative and positive
@@ -49,6 +52,16 @@ def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_te
     col = next(f.name for f in public if f.kind == "text")
     words = train[col].astype(str).str.split().str.len()
     return {"text_column": col, "median_words": float(np.median(words))}
+
+
+def _suits(domain: Domain, profile: TaskProfile) -> bool:
+    """A comment-keyed seed (detecting insults) moves to an online community; a community `_hosts` admitted for a
+    binary task only by its comment vocabulary hosts no other binary text seed (their domains stay as before); a
+    kept `text+tabular` seed's domains are `hosts_kept`'s alone."""
+    if keyed.is_keyed_seed(profile):
+        return keyed.hosts(domain)
+    kept = ((profile.details or {}).get("dna") or {}).get("modality") not in (None, Modality.TEXT.value)
+    return kept or profile.task_type != TaskType.BINARY or domain.text is not None
 
 
 def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
@@ -75,7 +88,8 @@ def _row_noun(spec: TaskSpec) -> str:
 def _story(domain: Domain) -> str:
     """A text task's framing: who reads these documents, what they want told from them and why. Never the tabular
     story, whose "from account activity and service history" would describe inputs a text task does not ship."""
-    document = domain.text.document if domain.text is not None else "a short document"
+    document = domain.text.document if domain.text is not None else (  # a community hosting only comments
+        domain.comments.document if domain.comments is not None else "a short document")
     org, purpose = domain.organisation, domain.purpose
     if framing_variant(domain, 2) == 0:
         return f"{org} wants to tell {{target}} from {document}, so that {purpose}."
@@ -87,5 +101,5 @@ KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.TEXT, rule_model=TextRule, test_rows=(150, 400),
     extra_challenges=(Challenge.DISTRACTOR_TOKENS, Challenge.LABEL_NOISE, Challenge.TRAIN_TEST_SHIFT),
     detects=_detects, hosts=_hosts, ladder_column=("text_column", ColumnKind.TEXT), profile_details=_profile_details,
-    story_template=_story, row_noun=_row_noun, data_files=_data_files, hosts_kept=_hosts_kept,
+    story_template=_story, row_noun=_row_noun, data_files=_data_files, hosts_kept=_hosts_kept, suits=_suits,
     keeps=(("text+tabular", "binary"),))

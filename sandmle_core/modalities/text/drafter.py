@@ -196,7 +196,10 @@ def draft(ctx: DraftContext) -> Draft:
         from sandmle_core.modalities.text import multilabel
 
         return multilabel.draft(ctx)
-    from sandmle_core.modalities.text import records  # it imports this module's word lists
+    from sandmle_core.modalities.text import keyed, records  # they import this module's word lists
+
+    if keyed.is_keyed_seed(ctx.profile):  # the comment is the key (detecting insults)
+        return keyed.draft(ctx)
 
     if records.is_records_seed(ctx.profile):  # free text and a metadata record per row (random-acts-of-pizza)
         return records.draft(ctx)

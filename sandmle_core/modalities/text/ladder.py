@@ -246,7 +246,9 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
     """
     if not config.text_column:
         raise SpecError("a text ladder needs config.text_column")
-    if config.task_type == TaskType.MULTILABEL:  # jigsaw: one probability per label column
+    # jigsaw: one probability per label column; a comment-keyed binary task (detecting insults: the text is the id)
+    # is written as jigsaw's comments are (phrases, misspellings), so it climbs the same ladder with its one label
+    if config.task_type == TaskType.MULTILABEL or config.text_column == config.id_column:
         from sandmle_core.modalities.text import multilabel_ladder
 
         return multilabel_ladder.scripts(config)

@@ -55,6 +55,10 @@ class TextRule(BaseModel):
             "cl*wn", "clownn"), as commenters dodge filters and reviewers type fast; spelling only, never the units.
         records: a text + metadata task's request rule (random-acts-of-pizza's shape, records.py): the binary token
             model writes the requests, the request rule adds the requester's record and the train-only fields.
+        text_is_id: the comment text is the key of every file (detecting insults' shape, keyed.py): the id column
+            is the text column, rows are matched on it, and no two comments of an environment are equal.
+        sample_file: the seed's name of the sample submission (`sample_submission_null.csv`), when not the usual.
+        Both are left out of the serialised form when unset, so every other text spec keeps its content hash.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -82,6 +86,9 @@ class TextRule(BaseModel):
     parents: dict[str, str] = {}
     misspell_rate: float = Field(0.0, ge=0.0, lt=1.0)
     records: RequestRule | None = Field(default=None, exclude_if=lambda records: records is None)
+    text_is_id: bool = Field(default=False, exclude_if=lambda keyed: not keyed)
+    sample_file: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+\.csv$",
+                                    exclude_if=lambda name: name is None)
 
     @property
     def train_only_columns(self) -> tuple[str, ...]:

@@ -198,6 +198,10 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
         return records_synth.synthesize(spec, folder, n_train=n_train, n_test=n_test)
     if spec.modality != Modality.TEXT or not isinstance(rule, TextRule):
         raise SpecError(f"the text synthesizer needs a text spec with a text rule, got {spec.modality}/{rule.kind}")
+    if rule.text_is_id:  # detecting insults' shape: the comment is the key
+        from sandmle_core.modalities.text.keyed import synthesize_keyed
+
+        return synthesize_keyed(spec, folder, n_train=n_train, n_test=n_test)
     if rule.multilabel:  # jigsaw's shape: one 0/1 column per label
         from sandmle_core.modalities.text.multilabel import synthesize_multilabel
 
