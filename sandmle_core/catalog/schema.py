@@ -1,5 +1,6 @@
 """The catalog's schema: a domain with a story, typed feature templates with units, targets per task type, and the
-vocabularies the text, image, audio, speech (text normalization) and time-series drafters draw from.
+vocabularies the text (`text_vocab.py`), image, audio, speech (text normalization) and time-series drafters
+draw from.
 
 The catalog itself is data (`domains.yaml`); `load_catalog()` validates it once and rejects a broken entry with the
 domain key and the field that is wrong. Which domains can host which task is the modality kits' call
@@ -13,7 +14,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from sandmle_core.catalog.frozen import Frozen as _Frozen
+from sandmle_core.catalog.text_vocab import CommentVocab, FlagLabel, RequestVocab, TextFlags, TextVocab
 
 __all__ = [
     "AudioVocab",
@@ -43,10 +47,6 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 def slug(text: str) -> str:
     """`Wind Farm Ops` → `wind_farm_ops`."""
     return _SLUG.sub("_", text.lower()).strip("_")
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class FeatureTemplate(_Frozen):
@@ -101,130 +101,6 @@ class MultilabelTarget(_Frozen):
 
     description: str
     labels: tuple[str, ...] = Field(min_length=3)
-
-
-class FlagLabel(_Frozen):
-    """One label of a multi-label text vocabulary: the phrases that show it, and the label it implies (a severe
-    label implies its milder parent: every document flagged with the child is flagged with the parent too)."""
-
-    phrases: tuple[str, ...] = Field(min_length=6)
-    parent: str | None = None
-
-
-class TextFlags(_Frozen):
-    """A multi-label text vocabulary (jigsaw's shape): documents of their own kind, each flagged with any set of
-    labels, every label shown by meaning-bearing phrases (vocabulary keys whose underscores read as spaces).
-
-    Attributes:
-        column: the text column's name (e.g. `reader_comment`).
-        document: what one document is.
-        label_description: what the labels are, as a noun phrase ("moderation flags a reviewer attached to the
-            comment").
-        purpose: why they are told (the story's "so that ..." clause).
-        labels: label → its phrases and parent; a parent is a label without a parent of its own.
-        common: neutral phrases any document may use.
-    """
-
-    column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    document: str
-    label_description: str
-    purpose: str
-    labels: dict[str, FlagLabel]
-    common: tuple[str, ...] = Field(min_length=16)
-
-    @model_validator(mode="after")
-    def _tree(self) -> TextFlags:
-        if len(self.labels) < 4:
-            raise ValueError("a multi-label text vocabulary needs at least four labels")
-        for name, label in self.labels.items():
-            if label.parent is not None and (label.parent not in self.labels
-                                             or self.labels[label.parent].parent is not None):
-                raise ValueError(f"flag {name!r}: parent {label.parent!r} must be a label without a parent")
-        return self
-
-
-class TextVocab(_Frozen):
-    """What the text drafter needs: the document, the label, and topic words per class.
-
-    Attributes:
-        column: the text column's name (e.g. `note`).
-        document: what one document is (e.g. "a triage nurse's free-text note").
-        label: the target column's name; `classes` maps each class to words that signal it.
-        common: words any document may use (the background the signal hides in).
-        flags: the domain's multi-label text vocabulary, when it has one.
-    """
-
-    column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    document: str
-    label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label_description: str
-    classes: dict[str, tuple[str, ...]]
-    common: tuple[str, ...] = Field(min_length=20)
-    flags: TextFlags | None = None
-
-    @model_validator(mode="after")
-    def _enough(self) -> TextVocab:
-        if len(self.classes) < 3:
-            raise ValueError("a text vocabulary needs at least three classes")
-        for name, words in self.classes.items():
-            if len(words) < 8:
-                raise ValueError(f"text class {name!r} needs at least 8 signal words, has {len(words)}")
-        return self
-
-
-class CommentVocab(_Frozen):
-    """An online community's moderation vocabulary (detecting insults' shape): comments in a thread, and whether a
-    comment insults another participant. Phrases are vocabulary keys whose underscores read as spaces.
-
-    Attributes:
-        document: what one comment is ("a reader's comment in the thread under an article").
-        purpose: why insults are told (the story's "so that ..." clause).
-        insults: phrases that insult a participant of the thread ("you absolute clown").
-        heated: rude, profane or scornful phrases aimed at no participant ("what a shambles", "load of crap"): the
-            comments that are not insults use them too, as mle-bench's negatives do.
-        common: neutral phrases any comment may use.
-    """
-
-    document: str
-    purpose: str
-    insults: tuple[str, ...] = Field(min_length=10)
-    heated: tuple[str, ...] = Field(min_length=8)
-    common: tuple[str, ...] = Field(min_length=16)
-
-
-class RequestVocab(_Frozen):
-    """What the text + metadata drafter needs (random-acts-of-pizza's shape): a request posted to a community, the
-    requester's record, and whether the request succeeds.
-
-    Attributes:
-        document: what one request is ("a member's post asking the food-sharing community for a free meal").
-        requester: who posts it ("member"), and `outcome`: the target column (`requester_received_meal`).
-        outcome_description: what the target says, in words.
-        story: the framing, with `{target}` ("A food-sharing app wants to tell {target} from ...").
-        communities: the communities a requester may belong to (the list-valued column's values).
-        channels: where a request is posted from (a categorical column's levels).
-        persuasive, plain: words of requests that tend to succeed and of requests that tend not to.
-        common: words any request may use.
-        flair: the badge a requester earns once a request succeeded (a train-only column that restates the label).
-    """
-
-    document: str
-    requester: str
-    outcome: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    outcome_description: str
-    story: str
-    communities: tuple[str, ...] = Field(min_length=6)
-    channels: tuple[str, ...] = Field(min_length=3)
-    persuasive: tuple[str, ...] = Field(min_length=8)
-    plain: tuple[str, ...] = Field(min_length=8)
-    common: tuple[str, ...] = Field(min_length=20)
-    flair: str
-
-    @model_validator(mode="after")
-    def _story_names_target(self) -> RequestVocab:
-        if "{target}" not in self.story:
-            raise ValueError("a request story must say what is told from the request: it needs {target}")
-        return self
 
 
 class ImageVocab(_Frozen):
