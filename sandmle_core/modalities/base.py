@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from sandmle_core.taskspec import SeedDNA, TaskSpec
 
 __all__ = ["MICRO_CLASS_CAP", "Draft", "DraftContext", "ModalityKit", "SynthesisResult", "class_count_note",
-           "class_count_range"]
+           "class_count_range", "rounded_in_range"]
 
 # The most classes 50–200 training rows carry (about 8 rows per class at 200): a many-class seed (dog breeds' 120,
 # leaf's 99) keeps its shape — one probability column per class, multi-class log loss — at this many classes.
@@ -71,6 +71,16 @@ def class_count_note(seed_classes: int | None) -> str:
     low, high = class_count_range(seed_classes)
     return (f"; the seed's {seed_classes} classes are drafted as {low}–{high} at micro scale (50–200 training rows "
             f"carry at most {MICRO_CLASS_CAP} classes)")
+
+
+def rounded_in_range(values: np.ndarray, low: float, high: float, integer: bool, decimals: int) -> np.ndarray:
+    """`values` (clipped into [low, high]) rounded as the column is written — to integers or `decimals` places — and
+    still inside the declared range: a value rounding pushed out (0.5 rounds half-to-even to 0, below a declared low
+    of 0.5) moves one step back in, so the verifier's `values_in_declared_range` holds."""
+    step = 1.0 if integer else 10.0 ** -decimals
+    out = np.rint(values) if integer else np.round(values, decimals)
+    out = np.where(out < low, out + step, np.where(out > high, out - step, out))
+    return out.astype(np.int64) if integer else np.round(out, decimals)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
-from sandmle_core.modalities.base import SynthesisResult
+from sandmle_core.modalities.base import SynthesisResult, rounded_in_range
 from sandmle_core.modalities.graph.link_drafter import ENDS
 from sandmle_core.modalities.graph.rule import GraphRule, NodeFeature
 from sandmle_core.modalities.graph.synthesizer import EDGES_FILE, NODES_FILE, _draw_from
@@ -107,7 +107,7 @@ def _attribute(feature: NodeFeature, community: np.ndarray, log_degree: np.ndarr
     s = s + feature.noise_sd * rng.standard_normal(len(community))
     mid, half = (feature.low + feature.high) / 2, (feature.high - feature.low) / 2
     values = np.clip(mid + half * s / 3.0, feature.low, feature.high)
-    return np.rint(values).astype(np.int64) if feature.kind == "integer" else np.round(values, feature.decimals)
+    return rounded_in_range(values, feature.low, feature.high, feature.kind == "integer", feature.decimals)
 
 
 def _shared_share(observed: np.ndarray, positives: np.ndarray, n: int) -> float:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
-from sandmle_core.modalities.base import SynthesisResult
+from sandmle_core.modalities.base import SynthesisResult, rounded_in_range
 from sandmle_core.modalities.ranking.drafter import RELEVANCE_COLUMN, metric_k
 from sandmle_core.modalities.ranking.rule import RankFeature, RankingRule
 from sandmle_core.modalities.ranking.vocab import VOCABS
@@ -45,7 +45,7 @@ def _view(feature: RankFeature, latent: np.ndarray, rng: np.random.Generator) ->
     s = feature.sign * latent + feature.noise_sd * rng.standard_normal(len(latent))
     mid, half = (feature.low + feature.high) / 2, (feature.high - feature.low) / 2
     values = np.clip(mid + half * s / 3.0, feature.low, feature.high)
-    return np.rint(values).astype(np.int64) if feature.kind == "integer" else np.round(values, feature.decimals)
+    return rounded_in_range(values, feature.low, feature.high, feature.kind == "integer", feature.decimals)
 
 
 def _candidates(rule: RankingRule, n_q: int, pop: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:

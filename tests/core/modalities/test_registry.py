@@ -7,6 +7,7 @@ import ast
 from pathlib import Path
 from typing import Literal, NoReturn
 
+import numpy as np
 import pytest
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
@@ -108,3 +109,16 @@ def test_no_other_per_modality_maps_remain() -> None:
         offenders += [f"{rel}: {m}" for m in ("Modality.TABULAR", "Modality.TEXT", "Modality.IMAGE",
                                                "Modality.TIME_SERIES") if m in text]
     assert not offenders, offenders
+
+
+def test_rounding_keeps_values_inside_the_declared_range() -> None:
+    """A karate-links slot of `make corpus` was rejected four times: revenue clipped to its declared low 0.5 and then
+    rounded to 0 decimals (half to even) wrote 0.0 into nodes.csv."""
+    from sandmle_core.modalities.base import rounded_in_range
+
+    values = np.array([0.5, 0.51, 1.5, 3999.7, 4000.0])
+    out = rounded_in_range(values, 0.5, 4000.0, False, 0)
+    assert out.min() >= 0.5 and out.max() <= 4000.0 and list(out) == [1.0, 1.0, 2.0, 4000.0, 4000.0]
+    ints = rounded_in_range(np.array([2.5, 7.5]), 2.5, 7.5, True, 0)
+    assert ints.dtype == np.int64 and list(ints) == [3, 7]
+    assert list(rounded_in_range(np.array([0.123, 0.05]), 0.05, 1.0, False, 1)) == [0.1, 0.1]
