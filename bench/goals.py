@@ -29,6 +29,7 @@ def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
              for m, v in per_modality.items()]
     for pair in results.get("micro_vs_full", {}).get("pairs", []):  # issue 14: every family's pair, goal >= 20x
         rows.append((f"micro vs full ladder time, {pair['name']}", pair.get("total_ratio"), ">=", 20.0))
+        rows.append((f"micro vs full ladder CPU seconds, {pair['name']}", pair.get("cpu_ratio"), ">=", 20.0))
     medal = results.get("medals", {})
     rows.append(("medal agreement under fresh ladder seeds, worst environment (issue 16)", medal.get("min_agreement"),
                  ">=", 0.9))

@@ -82,10 +82,13 @@ def _micro_lines(mf: dict[str, Any]) -> list[str]:
              f"ratio {_fmt(mf['median_level_ratio'], '.1f')}x (goal >= 20x; the paper: 13.7x). "
              f"Medians of {mf['repeats']} runs at micro scale, {mf.get('full_repeats', 1)} at full synthetic "
              f"scale, {mf.get('real_repeats', 1)} on the real tables (a full real ladder takes minutes).", "",
-             "| pair | micro rows | full rows | micro s | full s | ratio |", "|---|---|---|---|---|---|"]
+             "| pair | micro rows | full rows | micro s | full s | ratio | micro CPU s | full CPU s | CPU ratio |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for p in mf["pairs"]:
         lines.append(f"| {p['name']} | {p['micro_rows']} | {p['full_rows']} | {p['micro_total_seconds']:.2f} | "
-                     f"{p['full_total_seconds']:.2f} | {_fmt(p['total_ratio'], '.1f')}x |")
+                     f"{p['full_total_seconds']:.2f} | {_fmt(p['total_ratio'], '.1f')}x | "
+                     f"{_fmt(p.get('micro_cpu_seconds'))} | {_fmt(p.get('full_cpu_seconds'))} | "
+                     f"{_fmt(p.get('cpu_ratio'), '.1f')}x |")
     lines += ["", "Per level (time ratio; score micro → full):", "",
               "| pair | " + " | ".join(f"L{i}" for i in range(6)) + " |", "|---|" + "---|" * 6]
     for p in mf["pairs"]:

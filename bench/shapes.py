@@ -27,11 +27,12 @@ FULL_SIZES: dict[str, tuple[int, int]] = {
     "plant-pathology-2020-fgvc7": (20_000, 4_000),
     "dogs-vs-cats-redux-kernels-edition": (20_000, 4_000),
     "ranzcr-clip-catheter-line-classification": (20_000, 4_000),
-    "mlsp-2013-birds": (5_000, 1_000),
+    "mlsp-2013-birds": (10_000, 2_000),  # recordings: 190,000 flattened (recording, species) rows
     "nomad2018-predict-transparent-conductors": (20_000, 4_000),  # multi-target regression: rows of two targets
     "random-acts-of-pizza": (20_000, 4_000),  # JSON records: free text + metadata
     "leaf-classification": (20_000, 4_000),  # silhouette images + the descriptor table (the seed has 990 + 594)
     "jigsaw-toxic-comment-classification-challenge": (20_000, 4_000),  # comments, six label columns
+    "h-and-m-personalized-fashion-recommendations": (5_000, 1_000),  # ranking: queries, each with its candidates
 }
 
 

@@ -65,6 +65,11 @@ def test_a_fixture_family_gets_its_micro_vs_full_pair_and_goal_row(tmp_path) -> 
     rows = {g["goal"]: g for g in goal_rows({"micro_vs_full": {"pairs": [pair]}})}
     goal = rows[f"micro vs full ladder time, {pair['name']}"]
     assert goal["value"] == pair["total_ratio"] and goal["pass"] is (pair["total_ratio"] >= 20)
+    # the CPU seconds of the same runs (the harness's wait4): positive, summed like the wall seconds, its own row
+    assert pair["micro_cpu_seconds"] > 0 and pair["full_cpu_seconds"] > 0
+    assert pair["cpu_ratio"] == pytest.approx(pair["full_cpu_seconds"] / pair["micro_cpu_seconds"], rel=0.01)
+    cpu_goal = rows[f"micro vs full ladder CPU seconds, {pair['name']}"]
+    assert cpu_goal["value"] == pair["cpu_ratio"] and cpu_goal["pass"] is (pair["cpu_ratio"] >= 20)
     with pytest.raises(ValueError, match="no full size"):
         bench_fixture_pairs(tmp_path, repeats=1, competitions=("spooky-author-identification",))
 

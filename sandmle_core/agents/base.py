@@ -82,6 +82,9 @@ class RunScore(BaseModel):
     score: float | None = None
     error: str | None = None
     seconds: float = 0.0
+    # CPU seconds of the run (user + system, from the harness's wait4): the benchmark's load-independent figure;
+    # never written into an environment (excluded from dumps), so environments stay byte-identical
+    cpu_seconds: float | None = Field(default=None, exclude=True)
 
 
 class LadderRun(BaseModel):

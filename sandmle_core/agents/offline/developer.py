@@ -115,7 +115,7 @@ def run_ladder_scripts(
                     error = f"invalid submission: {exc}"
             scores.append(RunScore(level=script.level, name=script.name, seed=seed, score=score,
                                    error=None if error is None else str(error)[-error_tail:],
-                                   seconds=run["seconds"]))
+                                   seconds=run["seconds"], cpu_seconds=run.get("cpu_seconds")))
     compute = sum(r.seconds for r in scores)
     return scores, compute, time.perf_counter() - start, result.isolation
 
