@@ -74,12 +74,16 @@ def load_named():
 if NAMES:
     load = load_named
 
+ARCHIVES = {}  # each zip opened once: reading its directory per image would cost time quadratic in its size
+
+
 def open_image(rel):
     """An image of the public folder: a path, or a zip member named `archive.zip!member`."""
     if "!" in rel:
         archive, member = rel.split("!", 1)
-        with zipfile.ZipFile(os.path.join("public", archive)) as z:
-            return Image.open(io.BytesIO(z.read(member)))
+        if archive not in ARCHIVES:
+            ARCHIVES[archive] = zipfile.ZipFile(os.path.join("public", archive))
+        return Image.open(io.BytesIO(ARCHIVES[archive].read(member)))
     return Image.open(os.path.join("public", rel))
 
 
