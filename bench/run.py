@@ -162,7 +162,10 @@ def bench_image2image(work: Path, repeats: int, full_scale: float = 1.0, full_re
     kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
     config = config_from_spec(spec)
     micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
-    full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading, full_repeats)
+    from sandmle.bench.shapes import FULL_TIMEOUT
+
+    full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading, full_repeats,
+                               timeout=FULL_TIMEOUT)
     shutil.rmtree(full_dir.root, ignore_errors=True)
     return _pair("image-to-image (synthetic spec, pages)", "synthetic", spec.n_train, n_train,
                  _level_stats(micro_runs, True), _level_stats(full_runs, True))
