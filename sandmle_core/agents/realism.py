@@ -3,7 +3,9 @@
 An agent reasons from the description and the catalog's units: a `panel_tilt_deg` of 276 or a percentage of 417, or
 a target described as "1 (beginner) to 7 (elite)" whose answers hold 1…5, teaches it to distrust what it reads. These
 checks hold every rule-declared range (features and a regression target) against the public and private values, and
-the class vocabulary the description shows against the labels the answers hold.
+the class vocabulary the description shows against the labels the answers hold, and the documents and the
+description's prose against the marks of generated text (a word repeated three times in a row, a snake_case
+vocabulary key).
 """
 
 from __future__ import annotations
@@ -20,10 +22,21 @@ from sandmle_core.modalities.image.variety import DUPLICATE_DISTANCE, ZipMember,
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["class_vocabulary_check", "declared_range_check", "distinct_images_check", "realism_checks"]
+__all__ = ["class_vocabulary_check", "declared_range_check", "distinct_images_check", "public_text_check",
+           "realism_checks"]
 
 # A scale in words: "1 (beginner) to 7 (elite)", "from 0 to 4", "1–5".
 _SCALE = re.compile(r"(?<![\d.])(\d+)(?:\s*\([^)]*\))?\s*(?:to|–|-)\s*(\d+)(?![\d.])")
+# a word (letters only: "0 0 0" in a reading is data, not a stutter) three or more times in a row: "the the the"
+_STUTTER = re.compile(r"\b([^\W\d_]+)\b(?:\W+\1\b){2,}", re.IGNORECASE)
+# a phrase of two or three words three or more times in a row: "no attempt no attempt no attempt"; counted and
+# shown in the detail, not yet enforced — the offline text renderer still writes "more trial, more trial, more
+# trial" when one sentence re-mentions a signal word several times
+_PHRASE = re.compile(r"\b((?:[^\W\d_]+\W+){1,2}?[^\W\d_]+)\b(?:\W+\1\b){2,}", re.IGNORECASE)
+# a generator's identifier: lower-case words joined by underscores (`sort_code`, `change_address`)
+_IDENTIFIER = re.compile(r"(?<![\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w])")
+# what markdown marks as code or a link target: names shown as names, not prose
+_CODE = re.compile(r"```.*?```|`[^`\n]*`|\]\([^)]*\)", re.DOTALL)
 
 
 def _declared_ranges(spec: TaskSpec) -> dict[str, tuple[float, float]]:
@@ -119,10 +132,64 @@ def _name(image: Path | ZipMember) -> str:
     return Path(image[1]).name if isinstance(image, tuple) else image.name
 
 
+def _documents(spec: TaskSpec, folder: EnvFolder) -> list[str]:
+    """The free-text values an agent reads: every text column of train.csv and test.csv."""
+    columns = {c.name for c in spec.columns if c.kind == ColumnKind.TEXT}
+    docs: list[str] = []
+    for path in (folder.train, folder.test):
+        if columns and path.is_file():
+            table = pd.read_csv(path, usecols=lambda c: c in columns, dtype=str)
+            docs += [v for col in table.columns for v in table[col].dropna()]
+    return docs
+
+
+def _file_names(public: Path) -> set[str]:
+    """The names the public files themselves carry: their stems and the header fields of their tables (mlsp's
+    `rec_id`, `class_id`), which a description may name as they are."""
+    names: set[str] = set()
+    for path in (*public.glob("*"), *public.glob("*/*")) if public.is_dir() else ():
+        names.add(path.stem)
+        if path.suffix in (".csv", ".txt", ".tsv") and path.is_file():
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                names |= set(re.split(r"[,\t ]+", fh.readline().strip()))
+    return names
+
+
+def public_text_check(spec: TaskSpec, folder: EnvFolder) -> Check:
+    """The text an agent reads is not generated-looking: no word three or more times in a row ("the the the") in a
+    document or the description, and no generator identifier (`sort_code`) in a document or in the
+    description's prose. The description may name the environment's own columns, classes and files, and anything in
+    code marks (a column shown as `wound_type`) is a name, not prose. Documents repeating a two- or three-word phrase
+    three times in a row ("more trial, more trial, more trial") are counted in the detail, not failed yet."""
+    own = {*(c.name for c in spec.columns), *spec.target.columns, *(spec.target.classes or ()),
+           spec.grading.id_column, *spec.grading.submission_columns, *spec.grading.passthrough_columns}
+    own |= _file_names(folder.public)
+    problems: list[str] = []
+    docs = _documents(spec, folder)
+    phrases = [m.group(0) for m in map(_PHRASE.search, docs) if m]
+    for doc in docs:
+        stutter, names = _STUTTER.search(doc), set(_IDENTIFIER.findall(doc)) - own
+        if stutter or names:
+            problems.append(f"document {doc[:60]!r}: " + (f"{stutter.group(0)!r} repeated" if stutter else
+                                                          f"identifier {sorted(names)[0]!r}"))
+    if folder.description.is_file():
+        prose = _CODE.sub(" ", folder.description.read_text(encoding="utf-8"))
+        stutter, names = _STUTTER.search(prose), sorted(set(_IDENTIFIER.findall(prose)) - own)
+        if stutter:
+            problems.append(f"description: {stutter.group(0)!r} repeated")
+        if names:
+            problems.append(f"description names generator identifiers outside code marks: {names[:3]}")
+    noted = (f"; {len(phrases)} of {len(docs)} documents repeat a phrase three times in a row (not enforced yet), "
+             f"e.g. {phrases[0]!r}") if phrases else ""
+    return Check(name="public_text_reads_naturally", group="realism", passed=not problems, figure=len(problems),
+                 detail=("; ".join(problems[:3]) or "no word three times in a row, no generator identifier") + noted,
+                 repair="new_seed")
+
+
 def realism_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """The realism group of the verifier (see the module docstring)."""
     folder = EnvFolder.of(staging)
-    checks = [declared_range_check(spec, folder)]
+    checks = [declared_range_check(spec, folder), public_text_check(spec, folder)]
     vocabulary = class_vocabulary_check(spec, folder)
     images = distinct_images_check(spec, folder)
     return checks + ([vocabulary] if vocabulary else []) + ([images] if images else [])

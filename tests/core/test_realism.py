@@ -149,3 +149,51 @@ def test_every_non_tabular_story_describes_the_inputs_it_ships(modality):
         stories[domain.key] = story
     assert len(stories) >= 3, f"too few {modality} domains to judge"
     assert len(set(stories.values())) == len(stories), "two domains tell the same story"
+
+
+def _phrase_repeats(detail: str) -> int:
+    """The count of documents repeating a phrase three times in a row, from a public-text check's detail."""
+    import re
+
+    found = re.search(r"(\d+) of \d+ documents repeat a phrase", detail)
+    return int(found.group(1)) if found else 0
+
+
+def test_public_text_reads_naturally_and_planted_generator_marks_are_caught(tmp_path: Path) -> None:
+    from sandmle_core.agents.realism import public_text_check
+
+    spec, folder = _data(tmp_path, "docstrings", 0)
+    text_col = next(c.name for c in spec.columns if c.kind.value == "text")
+    target = spec.target.columns[0]
+    folder.description.write_text(f"# A task\n\nPredict `{target}` from `{text_col}`; see `sample_submission.csv` "
+                                  f"and the `{text_col}` column. Code: `read_csv_file` is a name, not prose.\n")
+    clean = public_text_check(spec, folder)
+    assert clean.passed, clean.detail
+    train = pd.read_csv(folder.train, dtype=str)
+    original = train[text_col].iloc[0]
+
+    # a word three times in a row in one document fails; a phrase three times in a row is counted in the detail
+    train.loc[0, text_col] = "The the the portfolio was closed."
+    train.to_csv(folder.train, index=False)
+    check = public_text_check(spec, folder)
+    assert not check.passed and check.figure == 1 and "the the the" in check.detail.lower()
+    train.loc[0, text_col] = "No attempt no attempt no attempt then no attempt to portfolio."
+    train.to_csv(folder.train, index=False)
+    check = public_text_check(spec, folder)
+    assert check.passed and _phrase_repeats(check.detail) == _phrase_repeats(clean.detail) + 1
+
+    # a vocabulary key showing through a document
+    train.loc[0, text_col] = "Password reset and my sort_code was changed in the app."
+    train.to_csv(folder.train, index=False)
+    check = public_text_check(spec, folder)
+    assert not check.passed and "sort_code" in check.detail
+
+    # the same key in the description's prose (outside code marks), with the documents clean again
+    train.loc[0, text_col] = original
+    train.to_csv(folder.train, index=False)
+    folder.description.write_text(f"# A task\n\nEach message about a change_address request; predict `{target}`.\n")
+    check = public_text_check(spec, folder)
+    assert not check.passed and "change_address" in check.detail
+    # a word three times in a row in the description
+    folder.description.write_text("# A task\n\nThe the the documents are support messages.\n")
+    assert not public_text_check(spec, folder).passed
