@@ -119,7 +119,7 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
             "full_repeats": full_repeats, "real_repeats": real_repeats}
 
 
-IMAGE2IMAGE_FULL_PAGES = (2_000, 200)  # full scale of the image-to-image family: 200 test pages ~ 1M pixel rows
+IMAGE2IMAGE_FULL_PAGES = (4_000, 400)  # full scale of the image-to-image family: 400 test pages ~ 2M pixel rows
 
 
 def image2image_spec(n_train: int = 150, n_test: int = 24, difficulty: float = 0.5):
