@@ -8,7 +8,7 @@ Sections:
    specs synthesized at full scale) and on micro-scale data (the same spec at its micro size; for a real seed, its
    micro environments): execution-time ratio and score gap per level. The families without a bundled seed
    (image-to-image, sequence-to-sequence, the image shapes beyond one label, multi-label audio) add one pair each
-   (`bench_image2image`, `shapes.py`), outside the section's medians.
+   (`shapes.py`: `bench_image2image`, `bench_fixture_pairs`), outside the section's medians.
 2. build throughput — accepted environments per minute with 1 and 2 Dask workers, and the orchestration overhead of
    the Prefect flow against the same core calls in a plain loop.
 3. sandbox start-up per backend vs bare `python -c pass`; grading latency (warm service vs cold evaluator.py).
@@ -117,58 +117,6 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
     return {"pairs": pairs, "median_level_ratio": statistics.median(ratios) if ratios else None,
             "median_total_ratio": statistics.median(totals) if totals else None, "repeats": repeats,
             "full_repeats": full_repeats, "real_repeats": real_repeats}
-
-
-IMAGE2IMAGE_FULL_PAGES = (4_000, 400)  # full scale of the image-to-image family: 400 test pages ~ 2M pixel rows
-
-
-def image2image_spec(n_train: int = 150, n_test: int = 24, difficulty: float = 0.5):
-    """A drafted image-to-image spec (no bundled seed of this family: drafted from the denoising DNA directly)."""
-    from sandmle_core.catalog import load_catalog
-    from sandmle_core.modalities.base import DraftContext
-    from sandmle_core.modalities.image2image.drafter import draft
-    from sandmle_core.slots import stream
-    from sandmle_core.spec import DomainRef, GradingSpec, Modality, TaskType
-    from sandmle_core.taskspec import SeedDNA, TaskSpec
-
-    domain = load_catalog().get("motor_claims")
-    dna = SeedDNA(seed_id="denoising-dirty-documents", modality=Modality.IMAGE_TO_IMAGE,
-                  task_type=TaskType.PER_PIXEL, metric="rmse", lower_is_better=True, label_cardinality=None,
-                  min_class_share=None, missing_rate=0.0, feature_mix={"image": 1})
-    d = draft(DraftContext(dna=dna, profile=None, domain=domain, rng=stream(20261125, dna.seed_id, 0, "draft"),  # type: ignore[arg-type]
-                           difficulty=difficulty, challenges=(), n_train=n_train, n_test=n_test))
-    return TaskSpec(
-        seed_id=dna.seed_id, index=0, rng_seed=20261125, dna=dna,
-        domain=DomainRef(key=domain.key, title=domain.title, sector=domain.sector, entity=domain.entity),
-        title=d.title, story=domain.render_story(target="the clean page"), modality=Modality.IMAGE_TO_IMAGE,
-        task_type=TaskType.PER_PIXEL, grading=GradingSpec(metric="rmse", id_column=d.id_column,
-                                                          target_columns=d.target.columns,
-                                                          submission_columns=d.target.columns),
-        columns=d.columns, target=d.target, n_train=n_train, n_test=n_test, difficulty=difficulty, challenges=(),
-        rule=d.rule)
-
-
-def bench_image2image(work: Path, repeats: int, full_scale: float = 1.0, full_repeats: int = 2) -> dict[str, Any]:
-    """The image-to-image family's micro-vs-full pair (same spec, micro pages vs `IMAGE2IMAGE_FULL_PAGES`)."""
-    from sandmle_core.envfolder import EnvFolder
-    from sandmle_core.ladder.configs import config_from_spec
-    from sandmle_core.modalities import get_kit
-
-    spec = image2image_spec()
-    kit = get_kit(spec.modality)
-    micro_dir, full_dir = EnvFolder(work / "image2image-micro"), EnvFolder(work / "image2image-full")
-    kit.synthesize(spec, micro_dir)
-    n_train, n_test = (max(1, int(v * full_scale)) for v in IMAGE2IMAGE_FULL_PAGES)
-    kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
-    config = config_from_spec(spec)
-    micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
-    from sandmle.bench.shapes import FULL_TIMEOUT
-
-    full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading, full_repeats,
-                               timeout=FULL_TIMEOUT)
-    shutil.rmtree(full_dir.root, ignore_errors=True)
-    return _pair("image-to-image (synthetic spec, pages)", "synthetic", spec.n_train, n_train,
-                 _level_stats(micro_runs, True), _level_stats(full_runs, True))
 
 
 def _pair(name: str, kind: str, micro_rows: int, full_rows: int, micro: dict, full: dict) -> dict[str, Any]:
@@ -375,10 +323,11 @@ def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = A
             results["micro_vs_full"] = bench_micro_vs_full(
                 work / "micro", repeats=3 if quick else 5, seeds=synthetic[:2] if quick else synthetic,
                 full_scale=0.1 if quick else 1.0, full_repeats=1 if quick else 2, real_seeds=() if quick else large)
+            from sandmle.bench.shapes import bench_fixture_pairs, bench_image2image  # families without a seed
+
             results["micro_vs_full"]["pairs"].append(bench_image2image(
                 work / "micro", repeats=3 if quick else 5, full_scale=0.1 if quick else 1.0,
                 full_repeats=1 if quick else 2))
-            from sandmle.bench.shapes import bench_fixture_pairs  # the families without a bundled seed
 
             results["micro_vs_full"]["pairs"] += bench_fixture_pairs(
                 work / "shapes", repeats=3 if quick else 5, full_scale=0.1 if quick else 1.0,

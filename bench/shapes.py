@@ -1,4 +1,5 @@
-"""Micro-vs-full pairs of the families that have no bundled seed: each built from its schema-exact mle-bench-lite
+"""Micro-vs-full pairs of the families that have no bundled seed: image-to-image from a spec drafted from the
+denoising DNA (`bench_image2image`), the others each built from its schema-exact mle-bench-lite
 fixture (the test tree's `tests/fixtures/mlebench`), so sequence-to-sequence, the image shapes beyond one label column
 and multi-label audio join the section-1 table that the bundled seeds fill.
 
@@ -17,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FULL_SIZES", "bench_fixture_pairs"]
+__all__ = ["FULL_SIZES", "IMAGE2IMAGE_FULL_PAGES", "bench_fixture_pairs", "bench_image2image", "image2image_spec"]
 
 # competition: (full-scale training items, test items); items are tokens (seq2seq), images, recordings (mlsp,
 # flattened to one row per recording and species), or table rows (nomad2018)
@@ -101,3 +102,55 @@ def bench_fixture_pairs(work: Path, repeats: int, full_scale: float = 1.0, full_
                           "micro_rows": 0, "full_rows": 0, "micro_total_seconds": 0.0, "full_total_seconds": 0.0,
                           "levels": {}, "total_ratio": None})
     return pairs
+
+
+IMAGE2IMAGE_FULL_PAGES = (4_000, 400)  # full scale of the image-to-image family: 400 test pages ~ 2M pixel rows
+
+
+def image2image_spec(n_train: int = 150, n_test: int = 24, difficulty: float = 0.5):
+    """A drafted image-to-image spec (no bundled seed of this family: drafted from the denoising DNA directly)."""
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities.base import DraftContext
+    from sandmle_core.modalities.image2image.drafter import draft
+    from sandmle_core.slots import stream
+    from sandmle_core.spec import DomainRef, GradingSpec, Modality, TaskType
+    from sandmle_core.taskspec import SeedDNA, TaskSpec
+
+    domain = load_catalog().get("motor_claims")
+    dna = SeedDNA(seed_id="denoising-dirty-documents", modality=Modality.IMAGE_TO_IMAGE,
+                  task_type=TaskType.PER_PIXEL, metric="rmse", lower_is_better=True, label_cardinality=None,
+                  min_class_share=None, missing_rate=0.0, feature_mix={"image": 1})
+    d = draft(DraftContext(dna=dna, profile=None, domain=domain, rng=stream(20261125, dna.seed_id, 0, "draft"),  # type: ignore[arg-type]
+                           difficulty=difficulty, challenges=(), n_train=n_train, n_test=n_test))
+    return TaskSpec(
+        seed_id=dna.seed_id, index=0, rng_seed=20261125, dna=dna,
+        domain=DomainRef(key=domain.key, title=domain.title, sector=domain.sector, entity=domain.entity),
+        title=d.title, story=domain.render_story(target="the clean page"), modality=Modality.IMAGE_TO_IMAGE,
+        task_type=TaskType.PER_PIXEL, grading=GradingSpec(metric="rmse", id_column=d.id_column,
+                                                          target_columns=d.target.columns,
+                                                          submission_columns=d.target.columns),
+        columns=d.columns, target=d.target, n_train=n_train, n_test=n_test, difficulty=difficulty, challenges=(),
+        rule=d.rule)
+
+
+def bench_image2image(work: Path, repeats: int, full_scale: float = 1.0, full_repeats: int = 2) -> dict[str, Any]:
+    """The image-to-image family's micro-vs-full pair (same spec, micro pages vs `IMAGE2IMAGE_FULL_PAGES`)."""
+    from sandmle.bench.run import _level_stats, _pair, _run_ladder
+
+    from sandmle_core.envfolder import EnvFolder
+    from sandmle_core.ladder.configs import config_from_spec
+    from sandmle_core.modalities import get_kit
+
+    spec = image2image_spec()
+    kit = get_kit(spec.modality)
+    micro_dir, full_dir = EnvFolder(work / "image2image-micro"), EnvFolder(work / "image2image-full")
+    kit.synthesize(spec, micro_dir)
+    n_train, n_test = (max(1, int(v * full_scale)) for v in IMAGE2IMAGE_FULL_PAGES)
+    kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
+    config = config_from_spec(spec)
+    micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
+    full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading, full_repeats,
+                               timeout=FULL_TIMEOUT)
+    shutil.rmtree(full_dir.root, ignore_errors=True)
+    return _pair("image-to-image (synthetic spec, pages)", "synthetic", spec.n_train, n_train,
+                 _level_stats(micro_runs, True), _level_stats(full_runs, True))
