@@ -36,8 +36,8 @@ from sandmle_core.leaderboard import (
     thresholds_from_leaderboard,
 )
 
-__all__ = ["GOLD_SPREADS", "PER_LEVEL", "SHRINK", "level_populations", "level_spreads", "medal_agreement", "medal_stability",
-           "population_scores", "population_thresholds", "stable_thresholds", "tier"]
+__all__ = ["GOLD_SPREADS", "PER_LEVEL", "SHRINK", "level_populations", "level_spreads", "medal_agreement",
+           "medal_stability", "population_scores", "population_thresholds", "stable_thresholds", "tier"]
 
 PER_LEVEL = 20  # entries per ladder level: 6 levels + the oracle give 121 entries
 SHRINK = 10.0  # pseudo-runs of the pooled variance added to each level's own (3 degrees of freedom from 4 runs)
