@@ -68,8 +68,10 @@ def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: flo
                       lower: bool) -> tuple[float, ...]:
     """Gold, silver, bronze and median placed between the ladder's level clusters (see the module docstring).
 
-    Scores are read with higher = better inside (negated when `lower`). A boundary that does not exist (fewer than
-    four levels) is left to the caller's position rule (returned as NaN).
+    Scores are read with higher = better inside (negated when `lower`). Silver, bronze and the median take the three
+    clearest of the boundaries between levels adjacent in score order (most spreads apart; a tie goes to the higher
+    boundary), in score order. One that does not exist (fewer than four levels) is left to the caller's position rule
+    (returned as NaN).
 
     Returns:
         (gold, silver, bronze, median) in the metric's own direction.
@@ -83,13 +85,17 @@ def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: flo
     room = (ceiling - top) / 2  # never past halfway to the oracle (or the perfect score)
     gold = top + (min(GOLD_SPREADS * sd[0], room) if sd[0] > 0 else room)
 
-    def boundary(i: int) -> float:
-        if i + 1 >= len(means):
-            return float("nan")
+    def boundary(i: int) -> tuple[float, float]:
+        """The point as many own spreads from both neighbouring means, and how many spreads part them."""
         hi, lo, s_hi, s_lo = means[i], means[i + 1], sd[i], sd[i + 1]
-        return (lo * s_hi + hi * s_lo) / (s_hi + s_lo) if s_hi + s_lo > 0 else (hi + lo) / 2
+        if s_hi + s_lo == 0:
+            return (hi + lo) / 2, float("inf") if hi > lo else 0.0
+        return (lo * s_hi + hi * s_lo) / (s_hi + s_lo), (hi - lo) / (s_hi + s_lo)
 
-    return tuple(sign * t for t in (gold, boundary(0), boundary(1), boundary(2)))
+    cuts = [(*boundary(i), i) for i in range(len(means) - 1)]
+    clearest = sorted(sorted(cuts, key=lambda c: (-c[1], c[2]))[:3], key=lambda c: c[2])
+    lower_three = [c[0] for c in clearest] + [float("nan")] * (3 - len(clearest))
+    return tuple(sign * t for t in (gold, *lower_three))
 
 
 def _clamp_board(board: list[float], targets: tuple[float, ...], lower: bool) -> list[float]:

@@ -113,9 +113,20 @@ def test_thresholds_sit_between_separated_level_clusters() -> None:
     for cut in (t.gold, t.silver, t.bronze, t.median):
         assert not any(v.min() <= cut <= v.max() for v in SEPARATED.values())
     assert max(SEPARATED[5]) < t.gold  # gold: beat every run of the best level's tight cluster
-    assert max(SEPARATED[4]) < t.silver < min(SEPARATED[5])
-    assert max(SEPARATED[3]) < t.bronze < min(SEPARATED[4])
-    assert max(SEPARATED[2]) < t.median < min(SEPARATED[3])
+    # the three widest steps of MEANS (0.06, 0.08, 0.12) hold silver, bronze and the median
+    assert max(SEPARATED[2]) < t.silver < min(SEPARATED[3])
+    assert max(SEPARATED[1]) < t.bronze < min(SEPARATED[2])
+    assert max(SEPARATED[0]) < t.median < min(SEPARATED[1])
+
+
+def test_a_murky_step_between_two_levels_holds_no_threshold() -> None:
+    tight = np.array([-0.004, -0.001, 0.001, 0.004])
+    murky = {lv: m + tight for lv, m in enumerate((0.50, 0.55, 0.66, 0.76, 0.85, 0.852))}  # level 5 is level 4 again
+    t = population_thresholds(murky, oracle=0.95, perfect=1.0, lower=False)
+    assert t.gold > max(murky[5])
+    assert max(murky[3]) < t.silver < min(murky[4])  # not between levels 4 and 5, whose runs interleave
+    assert max(murky[2]) < t.bronze < min(murky[3])
+    assert max(murky[1]) < t.median < min(murky[2])  # the narrowest clean step, 0 → 1, holds none
 
 
 @pytest.mark.parametrize("lower", [False, True])
