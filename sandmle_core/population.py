@@ -11,9 +11,10 @@ Where the medals sit is not left to mle-bench's position rule on that board: a t
 inside a level's cluster of runs, so a re-run with fresh seeds moves it across nearby submissions. The thresholds
 (`stable_thresholds`) sit between clusters instead: gold `GOLD_SPREADS` spreads above the best level's mean (at most
 halfway to the oracle) — an agent must beat the best ladder solution's typical run by a margin, not match a lucky
-seed of it; silver, bronze and the median at the boundaries between the four best levels in score order (the point
-as many of its own spreads from each neighbouring mean). The board's entries are then clamped so that mle-bench's
-rule, applied to the board, gives exactly these thresholds (the board and evaluator.py agree).
+seed of it; silver, bronze and the median at the three clearest boundaries between levels adjacent in score order
+(each boundary is the point as many of its own spreads from both neighbouring means; clearest = most spreads apart),
+so two levels whose runs interleave never have a threshold between them. The board's entries are then clamped so
+that mle-bench's rule, applied to the board, gives exactly these thresholds (the board and evaluator.py agree).
 
 `medal_stability` measures how much the medals hinge on the ladder's seeds: it redraws each level's runs (a
 bootstrap over seeds), rebuilds the thresholds, and counts how often the medal of every ladder submission stays the
