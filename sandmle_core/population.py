@@ -137,6 +137,8 @@ def population_scores(levels: dict[int, np.ndarray], oracle: float, perfect: flo
     if not levels:
         return board
     return _clamp_board(board, stable_thresholds(levels, oracle, perfect, lower), lower)
+
+
 def population_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: float,
                           lower: bool) -> Thresholds:
     """mle-bench's thresholds on the population leaderboard."""
