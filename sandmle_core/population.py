@@ -1,11 +1,20 @@
-"""The synthetic leaderboard as a population fitted to the ladder, and how stable its medals are.
+"""The synthetic leaderboard as a population fitted to the ladder, with medal thresholds placed between levels.
 
 A leaderboard made of the 24 ladder runs themselves puts gold at entry 2 of 25 — the single luckiest run — and
 bronze where one lucky seed of a plain model lands, so a re-run with other seeds moves medals. Instead each ladder
 level is read as a population of competitors who submit that kind of solution: its runs give a mean and a spread,
 and the level contributes `PER_LEVEL` entries at evenly spaced quantiles of a normal with that mean and spread
-(never past the perfect score). With 6 levels the board has 121 entries, so mle-bench's rule puts gold at entry 10:
-inside the best level's upper half, above its mean — a typical run of the best solution does not win gold.
+(never past the perfect score). Four runs give a very noisy spread, so each level's variance is shrunk toward the
+pooled variance of all levels (`SHRINK` pseudo-runs).
+
+Where the medals sit is not left to mle-bench's position rule on that board: a threshold at entry 10 or 24 lies
+inside a level's cluster of runs, so a re-run with fresh seeds moves it across nearby submissions. The thresholds
+(`stable_thresholds`) sit between clusters instead: gold `GOLD_SPREADS` spreads above the best level's mean (at most
+halfway to the oracle) — an agent must beat the best ladder solution's typical run by a margin, not match a lucky
+seed of it; silver, bronze and the median at the three clearest boundaries between levels adjacent in score order
+(each boundary is the point as many of its own spreads from both neighbouring means; clearest = most spreads apart),
+so two levels whose runs interleave never have a threshold between them. The board's entries are then clamped so
+that mle-bench's rule, applied to the board, gives exactly these thresholds (the board and evaluator.py agree).
 
 `medal_stability` measures how much the medals hinge on the ladder's seeds: it redraws each level's runs (a
 bootstrap over seeds), rebuilds the thresholds, and counts how often the medal of every ladder submission stays the
@@ -20,12 +29,20 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from scipy.stats import norm
 
-from sandmle_core.leaderboard import Thresholds, build_leaderboard, medals, thresholds_from_leaderboard
+from sandmle_core.leaderboard import (
+    Thresholds,
+    build_leaderboard,
+    medals,
+    threshold_positions,
+    thresholds_from_leaderboard,
+)
 
-__all__ = ["PER_LEVEL", "level_populations", "medal_agreement", "medal_stability", "population_scores",
-           "population_thresholds", "tier"]
+__all__ = ["GOLD_SPREADS", "PER_LEVEL", "SHRINK", "level_populations", "level_spreads", "medal_agreement",
+           "medal_stability", "population_scores", "population_thresholds", "stable_thresholds", "tier"]
 
-PER_LEVEL = 20  # entries per ladder level: 6 levels + the oracle give 121 entries, gold at entry 10
+PER_LEVEL = 20  # entries per ladder level: 6 levels + the oracle give 121 entries
+SHRINK = 10.0  # pseudo-runs of the pooled variance added to each level's own (3 degrees of freedom from 4 runs)
+GOLD_SPREADS = 2.0  # gold: the best level's mean + 2 of its spreads — above ~98 % of its runs
 _QUANTILES = norm.ppf((np.arange(PER_LEVEL) + 0.5) / PER_LEVEL)
 
 
@@ -38,19 +55,88 @@ def level_populations(runs: Iterable[tuple[int, float | None]]) -> dict[int, np.
     return {level: np.asarray(s) for level, s in sorted(by_level.items())}
 
 
-def population_scores(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool) -> list[float]:
-    """The leaderboard's scores: `PER_LEVEL` quantile entries per level, then the oracle.
+def level_spreads(levels: dict[int, np.ndarray]) -> dict[int, float]:
+    """Each level's standard deviation, its variance shrunk toward the pooled variance by `SHRINK` pseudo-runs.
 
-    A level with one valid run takes the median spread of the others (0 when none has two runs).
+    A level with one run takes the pooled spread (0 when no level has two runs)."""
+    own = {lv: float(np.var(s, ddof=1)) for lv, s in levels.items() if len(s) > 1}
+    pooled = float(np.mean(list(own.values()))) if own else 0.0
+    return {lv: float(np.sqrt(((len(s) - 1) * own.get(lv, 0.0) + SHRINK * pooled) / (len(s) - 1 + SHRINK)))
+            for lv, s in levels.items()}
+
+
+def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: float,
+                      lower: bool) -> tuple[float, ...]:
+    """Gold, silver, bronze and median placed between the ladder's level clusters (see the module docstring).
+
+    Scores are read with higher = better inside (negated when `lower`). Silver, bronze and the median take the three
+    clearest of the boundaries between levels adjacent in score order (most spreads apart; a tie goes to the higher
+    boundary), in score order. One that does not exist (fewer than four levels) is left to the caller's position rule
+    (returned as NaN).
+
+    Returns:
+        (gold, silver, bronze, median) in the metric's own direction.
     """
-    spreads = [float(np.std(s, ddof=1)) for s in levels.values() if len(s) > 1]
-    shared = float(np.median(spreads)) if spreads else 0.0
+    sign = -1.0 if lower else 1.0
+    spreads = level_spreads(levels)
+    order = sorted(levels, key=lambda lv: (-sign * float(np.mean(levels[lv])), lv))
+    means = [sign * float(np.mean(levels[lv])) for lv in order]
+    sd = [spreads[lv] for lv in order]
+    top, ceiling = means[0], sign * (oracle if sign * oracle > means[0] else perfect)
+    room = (ceiling - top) / 2  # never past halfway to the oracle (or the perfect score)
+    gold = top + (min(GOLD_SPREADS * sd[0], room) if sd[0] > 0 else room)
+
+    def boundary(i: int) -> tuple[float, float]:
+        """The point as many own spreads from both neighbouring means, and how many spreads part them."""
+        hi, lo, s_hi, s_lo = means[i], means[i + 1], sd[i], sd[i + 1]
+        if s_hi + s_lo == 0:
+            return (hi + lo) / 2, float("inf") if hi > lo else 0.0
+        return (lo * s_hi + hi * s_lo) / (s_hi + s_lo), (hi - lo) / (s_hi + s_lo)
+
+    cuts = [(*boundary(i), i) for i in range(len(means) - 1)]
+    clearest = sorted(sorted(cuts, key=lambda c: (-c[1], c[2]))[:3], key=lambda c: c[2])
+    lower_three = [c[0] for c in clearest] + [float("nan")] * (3 - len(clearest))
+    return tuple(sign * t for t in (gold, *lower_three))
+
+
+def _clamp_board(board: list[float], targets: tuple[float, ...], lower: bool) -> list[float]:
+    """The board (best first) clamped so that mle-bench's positions read `targets` (gold, silver, bronze, median)."""
+    sign = -1.0 if lower else 1.0
+    n = len(board)
+    gold_at, silver_at, bronze_at = threshold_positions(n)
+    at = [gold_at - 1, silver_at - 1, bronze_at - 1, (n - 1) // 2]
+    positional = [sign * board[i] for i in at]
+    wanted = [sign * t if np.isfinite(t) else p for t, p in zip(targets, positional, strict=True)]
+    out = [sign * s for s in board]
+    for k in (1, 2, 3):  # keep the order: a fallback that does not fall below the threshold above it moves halfway
+        if wanted[k] > wanted[k - 1] or (k < 3 and wanted[k] == wanted[k - 1]):  # down to the worst entry
+            wanted[k] = (wanted[k - 1] + min(out)) / 2
+    for i in range(n):
+        above = max((k for k in range(4) if at[k] <= i), default=None)
+        below = min((k for k in range(4) if at[k] >= i), default=None)
+        if above is not None:
+            out[i] = min(out[i], wanted[above])
+        if below is not None:
+            out[i] = max(out[i], wanted[below])
+    for k in range(4):
+        out[at[k]] = wanted[k]
+    if n % 2 == 0:
+        out[n // 2] = wanted[3]
+    return [sign * s for s in out]
+
+
+def population_scores(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool) -> list[float]:
+    """The leaderboard's scores, best first: `PER_LEVEL` quantile entries per level and the oracle, clamped so that
+    mle-bench's rule gives `stable_thresholds`."""
+    spreads = level_spreads(levels)
     out: list[float] = []
-    for scores in levels.values():
-        spread = float(np.std(scores, ddof=1)) if len(scores) > 1 else shared
-        entries = float(np.mean(scores)) + spread * _QUANTILES
+    for lv, scores in levels.items():
+        entries = float(np.mean(scores)) + spreads[lv] * _QUANTILES
         out += list(np.maximum(entries, perfect) if lower else np.minimum(entries, perfect))
-    return [*out, float(oracle)]
+    board = sorted([*out, float(oracle)], reverse=not lower)
+    if not levels:
+        return board
+    return _clamp_board(board, stable_thresholds(levels, oracle, perfect, lower), lower)
 
 
 def population_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: float,

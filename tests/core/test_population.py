@@ -1,20 +1,24 @@
 """The population leaderboard and its medal stability, on ladders with known spreads: gold sits above the best
-level's mean (not at its luckiest run), no entry passes the perfect score, and medals built this way move less under
-redrawn seeds than medals built from the raw runs."""
+level's mean (not at its luckiest run), thresholds sit between level clusters, strictly ordered and reproduced by
+mle-bench's rule on the board, no entry passes the perfect score, medals built this way move less under redrawn seeds
+than medals built from the raw runs, and the verifier flags a ladder whose medals hinge on its seeds."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from sandmle_core.agents.verifier import MIN_MEDAL_STABILITY, medal_stability_check
 from sandmle_core.leaderboard import build_leaderboard, threshold_positions, thresholds_from_leaderboard
 from sandmle_core.population import (
     PER_LEVEL,
     level_populations,
+    level_spreads,
     medal_agreement,
     medal_stability,
     population_scores,
     population_thresholds,
+    stable_thresholds,
     tier,
 )
 
@@ -52,12 +56,18 @@ def test_entries_never_pass_the_perfect_score_in_either_direction() -> None:
     assert min(population_scores(low, 0.0, 0.0, lower=True)) >= 0.0
 
 
-def test_a_level_with_one_run_borrows_the_others_spread_and_failed_runs_are_left_out() -> None:
+def test_a_level_with_one_run_borrows_the_pooled_spread_and_failed_runs_are_left_out() -> None:
     levels = level_populations([(0, 0.5), (0, 0.6), (1, 0.7), (1, None), (2, float("nan")), (2, 0.8)])
     assert {k: len(v) for k, v in levels.items()} == {0: 2, 1: 1, 2: 1}
-    scores = population_scores(levels, 0.9, 1.0, lower=False)
-    level1 = scores[PER_LEVEL:2 * PER_LEVEL]
-    assert np.std(level1) == pytest.approx(np.std(scores[:PER_LEVEL]), rel=1e-9)  # the borrowed spread
+    spreads = level_spreads(levels)
+    assert spreads[1] == spreads[2] == pytest.approx(float(np.std([0.5, 0.6], ddof=1)))  # the only level with two
+
+
+def test_a_level_spread_is_shrunk_toward_the_pooled_spread() -> None:
+    levels = {0: np.array([0.5, 0.5001, 0.4999, 0.5]), 1: np.array([0.6, 0.64, 0.56, 0.62])}
+    own = {k: float(np.std(v, ddof=1)) for k, v in levels.items()}
+    spreads = level_spreads(levels)
+    assert own[0] < spreads[0] < spreads[1] < own[1]
 
 
 def test_deterministic_levels_give_fully_stable_medals() -> None:
@@ -92,3 +102,64 @@ def test_population_medals_move_less_than_raw_run_medals_under_fresh_seeds() -> 
 def test_tiers_are_exclusive_and_ordered() -> None:
     t = population_thresholds(_ladder(0.01), 0.9, 1.0, lower=False)
     assert [tier(s, t) for s in (0.99, t.silver, t.bronze, (t.bronze + t.median) / 2, 0.0)] == [0, 1, 2, 3, 4]
+
+
+SEPARATED = {lv: m + np.array([-0.004, -0.001, 0.001, 0.004]) for lv, m in enumerate(MEANS)}
+OVERLAPPING = {lv: m + np.array([-0.06, -0.02, 0.02, 0.06]) for lv, m in enumerate(MEANS)}
+
+
+def test_thresholds_sit_between_separated_level_clusters() -> None:
+    t = population_thresholds(SEPARATED, oracle=0.9, perfect=1.0, lower=False)
+    for cut in (t.gold, t.silver, t.bronze, t.median):
+        assert not any(v.min() <= cut <= v.max() for v in SEPARATED.values())
+    assert max(SEPARATED[5]) < t.gold  # gold: beat every run of the best level's tight cluster
+    # the three widest steps of MEANS (0.06, 0.08, 0.12) hold silver, bronze and the median
+    assert max(SEPARATED[2]) < t.silver < min(SEPARATED[3])
+    assert max(SEPARATED[1]) < t.bronze < min(SEPARATED[2])
+    assert max(SEPARATED[0]) < t.median < min(SEPARATED[1])
+
+
+def test_a_murky_step_between_two_levels_holds_no_threshold() -> None:
+    tight = np.array([-0.004, -0.001, 0.001, 0.004])
+    murky = {lv: m + tight for lv, m in enumerate((0.50, 0.55, 0.66, 0.76, 0.85, 0.852))}  # level 5 is level 4 again
+    t = population_thresholds(murky, oracle=0.95, perfect=1.0, lower=False)
+    assert t.gold > max(murky[5])
+    assert max(murky[3]) < t.silver < min(murky[4])  # not between levels 4 and 5, whose runs interleave
+    assert max(murky[2]) < t.bronze < min(murky[3])
+    assert max(murky[1]) < t.median < min(murky[2])  # the narrowest clean step, 0 → 1, holds none
+
+
+@pytest.mark.parametrize("lower", [False, True])
+@pytest.mark.parametrize("env", range(30))
+def test_gold_above_the_best_mean_thresholds_strictly_ordered_and_read_back_from_the_board(env: int,
+                                                                                           lower: bool) -> None:
+    rng = np.random.default_rng(env)
+    spread = float(rng.choice([0.0005, 0.01, 0.05]))
+    sign = -1.0 if lower else 1.0
+    n_levels = int(rng.integers(2, 7))
+    levels = {lv: sign * (m + spread * rng.standard_normal(4)) for lv, m in enumerate(MEANS[:n_levels])}
+    oracle = sign * float(rng.choice([0.835, 0.85, 0.95]))  # sometimes below the best level's mean
+    t = population_thresholds(levels, oracle, sign * 1.0, lower)
+    best_mean = max(sign * float(np.mean(v)) for v in levels.values())
+    oriented = [sign * x for x in (t.gold, t.silver, t.bronze, t.median)]
+    assert oriented[0] > best_mean
+    assert oriented[0] > oriented[1] > oriented[2] >= oriented[3]
+    wanted = stable_thresholds(levels, oracle, sign * 1.0, lower)
+    assert (t.gold, t.silver) == pytest.approx(wanted[:2], abs=1e-5)
+    if n_levels >= 4:
+        assert (t.bronze, t.median) == pytest.approx(wanted[2:], abs=1e-5)
+
+
+def test_the_thresholds_and_the_board_are_a_deterministic_function_of_the_runs() -> None:
+    levels = _ladder(0.02, seed=5)
+    copy = {k: v.copy() for k, v in levels.items()}
+    assert population_scores(levels, 0.9, 1.0, False) == population_scores(copy, 0.9, 1.0, False)
+    assert population_thresholds(levels, 0.9, 1.0, False) == population_thresholds(copy, 0.9, 1.0, False)
+
+
+def test_the_verifier_flags_medals_that_hinge_on_the_ladder_seeds() -> None:
+    unstable = medal_stability_check(OVERLAPPING, 0.9, 1.0, lower=False)
+    assert unstable.name == "medals_stable" and not unstable.passed and unstable.repair == "new_seed"
+    assert unstable.figure < MIN_MEDAL_STABILITY
+    stable = medal_stability_check(SEPARATED, 0.9, 1.0, lower=False)
+    assert stable.passed and stable.figure > unstable.figure

@@ -2,9 +2,11 @@
 
 The leaderboard is a population of competitors fitted to the ladder (`sandmle_core.population`): per level, entries
 spread over that level's runs' mean and spread, plus the oracle (the hidden rule's noise-free prediction) — from weak
-to near-optimal, with gold above the best level's mean rather than at its single luckiest run. Thresholds follow
-the mle-bench rule exactly (`sandmle_core.leaderboard`). grade.py and evaluator.py are rendered from the one grading
-runtime, so they agree with `grade_submission` to 5 decimals and need only pandas, numpy and scikit-learn.
+to near-optimal, clamped so that the mle-bench rule (`sandmle_core.leaderboard`), applied to the board, reads
+thresholds placed between the ladder's level clusters: gold two spreads above the best level's mean rather than at its
+single luckiest run, silver, bronze and the median at the three clearest boundaries between levels. grade.py and
+evaluator.py are rendered from the one grading runtime, so they agree with `grade_submission` to 5 decimals and need
+only pandas, numpy and scikit-learn.
 """
 
 from __future__ import annotations
