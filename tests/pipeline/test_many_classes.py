@@ -18,6 +18,7 @@ from sandmle_core.modalities.base import MICRO_CLASS_CAP, class_count_range
 from sandmle_core.pipeline import analyze_seed, read_profile
 from tests.fixtures.mlebench.common import describe, one_hot, split, submission_example
 from tests.fixtures.mlebench.comps_image_multi import dog_breeds, leaf
+from tests.fixtures.mlebench.comps_text_many import SUBJECTS_ID, subject_headings
 from tests.fixtures.mlebench.layout import Competition
 from tests.fixtures.mlebench.media import csv_bytes
 from tests.fixtures.rebuild import accepted_dirs, build_lite
@@ -55,7 +56,7 @@ def incident_categories(rng: np.random.Generator, all_classes: bool = True) -> C
 
 
 SEEDS = {"dog-breed-identification": (dog_breeds, 120), "leaf-classification": (leaf, 99),
-         "incident-categories": (incident_categories, 39)}
+         "incident-categories": (incident_categories, 39), SUBJECTS_ID: (subject_headings, 40)}
 
 
 def _check(env_dir) -> dict:
