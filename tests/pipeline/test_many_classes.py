@@ -1,9 +1,10 @@
 """Many-class seeds at their real cardinality: dog breeds with all 120 breeds in the training photos, leaf
-classification with all 99 species, and a tabular seed of 39 categories (our own competition, in mle-bench's
-layout). All three were refused before ("needs a catalog domain with at least 84 classes"): a micro environment
-cannot hold 120 classes with rows to learn each from, so a seed above `MICRO_CLASS_CAP` is drafted at 70–100 % of
-the cap, keeps its shape (one probability column per class, multi-class log loss) and says so in its
-label-cardinality check. Built through the real flow with contracts; one slot each (the suite's time budget)."""
+classification with all 99 species, a tabular seed of 39 categories and a text seed of 40 subject headings (our own
+competitions, in mle-bench's layout; the text one drafts a domain's finer text label). All four were refused before
+("needs a catalog domain with at least 84 classes"): a micro environment cannot hold 120 classes with rows to learn each
+from, so a seed above `MICRO_CLASS_CAP` is drafted at 70–100 % of the cap, keeps its shape (one probability column per
+class, multi-class log loss) and says so in its label-cardinality check. Built through the real flow with contracts; one
+slot each (the suite's time budget)."""
 
 from __future__ import annotations
 
