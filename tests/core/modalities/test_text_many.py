@@ -1,6 +1,6 @@
 """Text drafting for a many-class seed: a seed above the domain's own label (40 classes, drafted at the micro cap's
 17–24) takes the documents' finer label (`TextVocab.fine`); a seed the own label hosts drafts exactly the rule it
-drafted before fine labels existed."""
+drafted before fine labels existed; above 12 classes (and only there) the text ladder's levels 1, 4 and 5 change."""
 
 from __future__ import annotations
 
@@ -50,3 +50,25 @@ def test_a_seed_the_own_label_hosts_drafts_what_it_drafted_without_a_fine_label(
     draft, before = text.draft(_context(domain, classes, 5)), text.draft(_context(without, classes, 5))
     assert draft.target.columns == (domain.text.label,)
     assert draft.rule == before.rule and draft.target == before.target and draft.title == before.title
+
+
+def _ladder(n_classes: int, kind: str = "class_probabilities") -> list:
+    from sandmle_core.ladder import LadderConfig
+    from sandmle_core.modalities.text.ladder import scripts
+
+    classes = tuple(f"c{i}" for i in range(n_classes))
+    return scripts(LadderConfig(modality=Modality.TEXT, task_type=TaskType.MULTICLASS, metric="multiclass_log_loss",
+                                metric_kind=kind, id_column="id", target_columns=("y",),
+                                submission_columns=classes if kind == "class_probabilities" else ("y",),
+                                classes=classes, feature_columns=("note",), text_column="note"))
+
+
+@pytest.mark.parametrize("n_classes", [3, 8, 12, 13, 24])
+def test_only_a_many_class_ladder_tunes_levels_four_and_five_with_the_rare_class_cv(n_classes: int) -> None:
+    many = n_classes > 12
+    for script in _ladder(n_classes):
+        compile(script.source, script.name, "exec")
+        assert ("def cv_logreg" in script.source) == (many and script.level in (4, 5))
+        if script.level == 1:
+            assert ("C=0.01," in script.source) == many and ("C=0.3," in script.source) != many
+    assert all("cv_logreg" not in s.source for s in _ladder(24, "label"))  # a label task keeps its scripts
