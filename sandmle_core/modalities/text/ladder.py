@@ -3,7 +3,7 @@
 Levels: 0 the training prior (majority class), 1 document-shape features (length, punctuation, case) + logistic
 regression, 2 word counts + multinomial naive Bayes, 3 TF-IDF unigrams + logistic regression, 4 TF-IDF unigrams and
 bigrams + logistic regression with C tuned by a small cross-validation, 5 a soft vote of that model and a character
-2-5-gram TF-IDF logistic regression (levels 1, 4 and 5 differ for a many-class task: `_MANY_BODIES`). Every script is
+2-5-gram TF-IDF logistic regression (levels 1, 2, 4 and 5 differ for a many-class task: `_MANY_BODIES`). Every script is
 rendered from the LadderConfig with its column names as literals, shares one prelude (reading, seeded subsampling,
 writing the submission) and supports metric kinds "label" (argmax class), "class_probabilities" (one probability column
 per class) and, for binary tasks labelled 0/1, "probability" (the positive class's probability); class weights are
@@ -239,11 +239,12 @@ if not single_class():
 
 _MANY_CLASSES = 12
 """Above this many classes of a class-probability task (a many-class seed at the micro cap), with a few documents a
-class and often a class of one or two: level 1's shape model at C = 0.3 scored far worse than the prior, level 4's
-stratified CV could not run (a class too rare: C fell back to 4, flatter than unigrams at the same C) and level 5's
-character model at C = 4 was too flat. `_MANY_BODIES` replace those three: level 1 at C = 0.01, levels 4 and 5 with
-C chosen from 4-256 by a CV that scores a rare class the way the submission is written. Tasks with fewer classes keep
-the scripts above byte for byte."""
+class and often a class of one or two: level 1's shape model at C = 0.3 and level 2's naive Bayes (uncalibrated) scored
+far worse than the prior, level 4's stratified CV could not run (a class too rare: C fell back to 4, flatter than
+unigrams at the same C) and level 5's character model at C = 4 was too flat. `_MANY_BODIES` replace those four: levels 1
+(at C = 0.01) shrunk halfway to the smoothed prior and level 2 a fifth of the way, levels 4 and 5 with C chosen from
+4-256 by a CV that scores a rare class the way the submission is written. Tasks with fewer classes keep the scripts
+above byte for byte."""
 
 _MANY_TUNE = '''
 from sklearn.base import clone
@@ -275,10 +276,22 @@ def cv_logreg(features):
 
 '''
 
+# a class absent from the (subsampled) training rows gets 0 from a fitted model, and naive Bayes is far too sure
+# when a class of one document leaves it uncalibrated: the smoothed prior keeps every class a share
+_TOWARDS_PRIOR = "write({keep} * aligned(model.classes_, {proba}) + {share} * prior(), labels)"
+
 _MANY_BODIES: dict[str, tuple[str, str]] = {
     "length_logreg": (
-        _BODIES[1][1],
-        _BODIES[1][2].replace("LogisticRegression(C=0.3,", "LogisticRegression(C=0.01,"),
+        _BODIES[1][1] + " Shrunk halfway to the smoothed prior.",
+        _BODIES[1][2].replace("LogisticRegression(C=0.3,", "LogisticRegression(C=0.01,").replace(
+            "write(model.predict_proba(shape(text_test, test)), model.classes_)", _TOWARDS_PRIOR.format(
+                keep=0.5, share=0.5, proba="model.predict_proba(shape(text_test, test))")),
+    ),
+    "bow_naive_bayes": (
+        _BODIES[2][1] + " A fifth of the smoothed prior mixed in.",
+        _BODIES[2][2].replace("write(model.predict_proba(vec.transform(text_test)), model.classes_)",
+                              _TOWARDS_PRIOR.format(keep=0.8, share=0.2,
+                                                    proba="model.predict_proba(vec.transform(text_test))")),
     ),
     "tfidf_bigram_logreg_cv": (
         "Level 4: TF-IDF word unigrams + bigrams + logistic regression, C tuned by a small stratified CV.",
