@@ -241,7 +241,7 @@ _MANY_CLASSES = 12
 """Above this many classes of a class-probability task (a many-class seed at the micro cap), with a few documents a
 class and often a class of one or two: level 1's shape model at C = 0.3 and level 2's naive Bayes (uncalibrated) scored
 far worse than the prior, level 4's stratified CV could not run (a class too rare: C fell back to 4, flatter than
-unigrams at the same C) and level 5's character model at C = 4 was too flat. `_MANY_BODIES` replace those four: levels 1
+unigrams at the same C) and level 5's character model at C = 4 was too flat. `_MANY_BODIES` replace those four: level 1
 (at C = 0.01) shrunk halfway to the smoothed prior and level 2 a fifth of the way, levels 4 and 5 with C chosen from
 4-256 by a CV that scores a rare class the way the submission is written. Tasks with fewer classes keep the scripts
 above byte for byte."""
