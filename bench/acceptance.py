@@ -54,6 +54,8 @@ FAMILIES: dict[str, tuple[str | None, str | None]] = {
     "ranking": (None, "h-and-m-personalized-fashion-recommendations"),
     # issue 15: link prediction (pair tables + the observed graph, AUC; the karate club's held-out friendships)
     "graph_link": ("karate-links", None),
+    # issue 15: 40-class text (one probability column per subject, multi-class log loss), drafted at 17-24 classes
+    "text_many": (None, "library-subject-headings"),
 }
 ACCEPT_SHARE = 0.9
 TAU_GOAL = 0.8

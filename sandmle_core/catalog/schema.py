@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from sandmle_core.catalog.frozen import Frozen as _Frozen
-from sandmle_core.catalog.text_vocab import CommentVocab, FlagLabel, RequestVocab, TextFlags, TextVocab
+from sandmle_core.catalog.text_vocab import CommentVocab, FineLabel, FlagLabel, RequestVocab, TextFlags, TextVocab
 
 __all__ = [
     "AudioVocab",
@@ -25,6 +25,7 @@ __all__ = [
     "CommentVocab",
     "Domain",
     "FeatureTemplate",
+    "FineLabel",
     "FlagLabel",
     "GraphVocab",
     "ImageVocab",

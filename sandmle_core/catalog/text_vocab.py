@@ -1,6 +1,6 @@
-"""The catalog's text vocabularies: the classes and phrases of a text task, multi-label flags, a community's
-comments (insults, heated and common phrases) and the requests of a text + metadata task. `schema.Domain` holds
-them; `schema` re-exports every name here.
+"""The catalog's text vocabularies: the classes and phrases of a text task (and a finer label of the same documents for
+a many-class seed), multi-label flags, a community's comments (insults, heated and common phrases) and the requests of a
+text + metadata task. `schema.Domain` holds them; `schema` re-exports every name here.
 
 Imports: pydantic only.
 """
@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 
 from sandmle_core.catalog.frozen import Frozen as _Frozen
 
-__all__ = ["CommentVocab", "FlagLabel", "RequestVocab", "TextFlags", "TextVocab"]
+__all__ = ["CommentVocab", "FineLabel", "FlagLabel", "RequestVocab", "TextFlags", "TextVocab"]
 
 
 class FlagLabel(_Frozen):
@@ -54,6 +54,36 @@ class TextFlags(_Frozen):
         return self
 
 
+class FineLabel(_Frozen):
+    """A finer label of a text vocabulary's documents, for a many-class seed (99 leaf species, 120 breeds: drafted at
+    up to `MICRO_CLASS_CAP` classes): 20-24 classes, each shown by its own words, none shared with another class.
+    Class names are single lowercase words, since they become the sample submission's probability columns.
+
+    Attributes:
+        label: the target column's name (e.g. `subject`); `label_description` says what it is.
+        classes: class → words that signal it (vocabulary keys whose underscores read as spaces).
+    """
+
+    label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label_description: str
+    classes: dict[str, tuple[str, ...]]
+
+    @model_validator(mode="after")
+    def _distinct(self) -> FineLabel:
+        if not 20 <= len(self.classes) <= 24:
+            raise ValueError(f"a fine text label needs 20-24 classes, has {len(self.classes)}")
+        seen: dict[str, str] = {}
+        for name, words in self.classes.items():
+            if not name.isalpha() or not name.islower():
+                raise ValueError(f"fine text class {name!r} must be one lowercase word (it names a column)")
+            if len(words) < 10:
+                raise ValueError(f"fine text class {name!r} needs at least 10 signal words, has {len(words)}")
+            for w in words:
+                if seen.setdefault(w, name) != name:
+                    raise ValueError(f"fine text classes {seen[w]!r} and {name!r} share the word {w!r}")
+        return self
+
+
 class TextVocab(_Frozen):
     """What the text drafter needs: the document, the label, and topic words per class.
 
@@ -63,6 +93,8 @@ class TextVocab(_Frozen):
         label: the target column's name; `classes` maps each class to words that signal it.
         common: words any document may use (the background the signal hides in).
         flags: the domain's multi-label text vocabulary, when it has one.
+        fine: a finer label of the same documents with more classes than `classes`, which a many-class seed drafts
+            from (`modalities.text.drafter`); the other seeds never see it.
     """
 
     column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -72,6 +104,7 @@ class TextVocab(_Frozen):
     classes: dict[str, tuple[str, ...]]
     common: tuple[str, ...] = Field(min_length=20)
     flags: TextFlags | None = None
+    fine: FineLabel | None = None
 
     @model_validator(mode="after")
     def _enough(self) -> TextVocab:
@@ -80,6 +113,8 @@ class TextVocab(_Frozen):
         for name, words in self.classes.items():
             if len(words) < 8:
                 raise ValueError(f"text class {name!r} needs at least 8 signal words, has {len(words)}")
+        if self.fine is not None and len(self.fine.classes) <= len(self.classes):
+            raise ValueError("a fine text label needs more classes than the vocabulary's own label")
         return self
 
 

@@ -1,6 +1,6 @@
 """The domain catalog: size and spread, completeness of every entry (tabular domains and the audio-only acoustic
-surveys), hosting of the bundled seeds' tasks and of a 19-species multi-label audio seed, distinct text signal words,
-and typed errors that name the broken domain."""
+surveys), hosting of the bundled seeds' tasks, of a 19-species multi-label audio seed and of a 40-class text seed (a
+fine text label), distinct text signal words, and typed errors that name the broken domain."""
 
 from __future__ import annotations
 
@@ -186,7 +186,35 @@ def test_catalog_hosts_every_bundled_seed(seed_id: str) -> None:
 
 def test_no_domain_hosts_what_no_kit_supports() -> None:
     assert domains_for(CATALOG, Modality.TEXT, TaskType.REGRESSION) == []
-    assert domains_for(CATALOG, Modality.TEXT, TaskType.MULTICLASS, 40) == []  # needs 17+ text classes: 8 at most
+    assert domains_for(CATALOG, Modality.TEXT, TaskType.MULTICLASS, 300) != []  # drafted at the micro cap
+
+
+FINE = [d for d in DOMAINS if d.text is not None and d.text.fine is not None]
+
+
+def test_many_class_text_seeds_draw_only_domains_with_a_fine_label() -> None:
+    """A 40-class text seed needs 17+ classes: only a finer label of the documents has them. A seed the domains' own
+    labels host (8 classes at most) gets exactly the domains it got before the fine labels existed."""
+    assert len(FINE) >= 2
+    assert domains_for(CATALOG, Modality.TEXT, TaskType.MULTICLASS, 40) == FINE
+    assert all(len(d.text.fine.classes) >= class_count_range(40)[0] for d in FINE if d.text and d.text.fine)
+    for n in range(3, 12):  # need <= 8: the own labels' hosts, unchanged
+        need = class_count_range(n)[0]
+        assert domains_for(CATALOG, Modality.TEXT, TaskType.MULTICLASS, n) == [
+            d for d in DOMAINS if d.text is not None and len(d.text.classes) >= need]
+
+
+@pytest.mark.parametrize("domain", FINE, ids=[d.key for d in FINE])
+def test_fine_text_label_words_are_distinct_tokens(domain: Domain) -> None:
+    fine = domain.text.fine if domain.text else None
+    assert fine is not None and 20 <= len(fine.classes) <= 24
+    words = [w for ws in fine.classes.values() for w in ws]
+    assert len(set(words)) == len(words) and all(len(ws) >= 12 for ws in fine.classes.values())
+    background = set(domain.text.common) | set(FILLER_WORDS) | {NEGATION} if domain.text else set()
+    assert not set(words) & background, f"fine words that are also background words: {set(words) & background}"
+    assert all(_is_token(w) for w in words), [w for w in words if not _is_token(w)]
+    assert all(name.isalpha() and name.islower() for name in fine.classes)  # column names, not identifiers
+    assert fine.label != domain.text.label if domain.text else False
 
 
 def _broken(entry: dict) -> dict:

@@ -1,9 +1,10 @@
 """Many-class seeds at their real cardinality: dog breeds with all 120 breeds in the training photos, leaf
-classification with all 99 species, and a tabular seed of 39 categories (our own competition, in mle-bench's
-layout). All three were refused before ("needs a catalog domain with at least 84 classes"): a micro environment
-cannot hold 120 classes with rows to learn each from, so a seed above `MICRO_CLASS_CAP` is drafted at 70–100 % of
-the cap, keeps its shape (one probability column per class, multi-class log loss) and says so in its
-label-cardinality check. Built through the real flow with contracts; one slot each (the suite's time budget)."""
+classification with all 99 species, a tabular seed of 39 categories and a text seed of 40 subject headings (our own
+competitions, in mle-bench's layout; the text one drafts a domain's finer text label). All four were refused before
+("needs a catalog domain with at least 84 classes"): a micro environment cannot hold 120 classes with rows to learn each
+from, so a seed above `MICRO_CLASS_CAP` is drafted at 70–100 % of the cap, keeps its shape (one probability column per
+class, multi-class log loss) and says so in its label-cardinality check. Built through the real flow with contracts; one
+slot each (the suite's time budget)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sandmle_core.modalities.base import MICRO_CLASS_CAP, class_count_range
 from sandmle_core.pipeline import analyze_seed, read_profile
 from tests.fixtures.mlebench.common import describe, one_hot, split, submission_example
 from tests.fixtures.mlebench.comps_image_multi import dog_breeds, leaf
+from tests.fixtures.mlebench.comps_text_many import SUBJECTS_ID, subject_headings
 from tests.fixtures.mlebench.layout import Competition
 from tests.fixtures.mlebench.media import csv_bytes
 from tests.fixtures.rebuild import accepted_dirs, build_lite
@@ -55,7 +57,7 @@ def incident_categories(rng: np.random.Generator, all_classes: bool = True) -> C
 
 
 SEEDS = {"dog-breed-identification": (dog_breeds, 120), "leaf-classification": (leaf, 99),
-         "incident-categories": (incident_categories, 39)}
+         "incident-categories": (incident_categories, 39), SUBJECTS_ID: (subject_headings, 40)}
 
 
 def _check(env_dir) -> dict:

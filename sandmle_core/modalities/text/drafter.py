@@ -68,7 +68,8 @@ def _priors(ctx: DraftContext, k: int) -> list[float]:
 
 
 def _vocabulary(ctx: DraftContext) -> TextVocab:
-    """The domain's text vocabulary, after checking the seed can be drafted as text at all."""
+    """The domain's text vocabulary, after checking the seed can be drafted as text at all; for a multi-class seed
+    that needs more classes than its label has, the vocabulary of its finer label (`TextVocab.fine`)."""
     vocab = ctx.domain.text
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no text vocabulary")
@@ -78,6 +79,12 @@ def _vocabulary(ctx: DraftContext) -> TextVocab:
     allowed = ("label", "probability") if ctx.dna.task_type == TaskType.BINARY else ("label", "class_probabilities")
     if kind not in allowed:
         raise SpecError(f"metric {ctx.dna.metric!r} ({kind}) does not grade a {ctx.dna.task_type} text task")
+    need = class_count_range(ctx.dna.label_cardinality)[0] if ctx.dna.label_cardinality else 0
+    if ctx.dna.task_type == TaskType.MULTICLASS and vocab.fine is not None and need > len(vocab.classes):
+        # a many-class seed: the same documents under their finer label (no seed the own label hosts gets here)
+        fine = vocab.fine
+        return vocab.model_copy(update={"label": fine.label, "label_description": fine.label_description,
+                                        "classes": fine.classes, "flags": None, "fine": None})
     return vocab
 
 

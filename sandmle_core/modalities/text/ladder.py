@@ -3,10 +3,10 @@
 Levels: 0 the training prior (majority class), 1 document-shape features (length, punctuation, case) + logistic
 regression, 2 word counts + multinomial naive Bayes, 3 TF-IDF unigrams + logistic regression, 4 TF-IDF unigrams and
 bigrams + logistic regression with C tuned by a small cross-validation, 5 a soft vote of that model and a character
-2-5-gram TF-IDF logistic regression. Every script is rendered from the LadderConfig with its
-column names as literals, shares one prelude (reading, seeded subsampling, writing the submission) and supports
-metric kinds "label" (argmax class), "class_probabilities" (one probability column per class) and, for binary
-tasks labelled 0/1, "probability" (the positive class's probability); class weights are
+2-5-gram TF-IDF logistic regression (levels 1, 2, 4 and 5 differ for a many-class task: `_MANY_BODIES`). Every script is
+rendered from the LadderConfig with its column names as literals, shares one prelude (reading, seeded subsampling,
+writing the submission) and supports metric kinds "label" (argmax class), "class_probabilities" (one probability column
+per class) and, for binary tasks labelled 0/1, "probability" (the positive class's probability); class weights are
 balanced and CV scores macro F1 when the metric is macro F1.
 """
 
@@ -237,6 +237,86 @@ if not single_class():
 ]
 
 
+_MANY_CLASSES = 12
+"""Above this many classes of a class-probability task (a many-class seed at the micro cap), with a few documents a
+class and often a class of one or two: level 1's shape model at C = 0.3 and level 2's naive Bayes (uncalibrated) scored
+far worse than the prior, level 4's stratified CV could not run (a class too rare: C fell back to 4, flatter than
+unigrams at the same C) and level 5's character model at C = 4 was too flat. `_MANY_BODIES` replace those four: level 1
+(at C = 0.01) shrunk halfway to the smoothed prior and level 2 a fifth of the way, levels 4 and 5 with C chosen from
+4-256 by a CV that scores a rare class the way the submission is written. Tasks with fewer classes keep the scripts
+above byte for byte."""
+
+_MANY_TUNE = '''
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
+
+GRID = (4.0, 16.0, 64.0, 256.0)
+
+
+def cv_logreg(features):
+    """features + logistic regression, C from GRID by the log loss of a 3-fold CV whose held-out probabilities are
+    written as the submission is (every class a column, clipped): a class of one document does not stop it."""
+    pipe = make_pipeline(features, LogisticRegression(max_iter=3000, random_state=SEED))
+    docs = np.asarray(text_train, dtype=object)
+    folds = list(StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED).split(docs, y))
+
+    def loss(c):
+        total = 0.0
+        for fit, held in folds:
+            model = clone(pipe).set_params(logisticregression__C=c).fit(list(docs[fit]), y[fit])
+            proba = np.clip(aligned(model.classes_, model.predict_proba(list(docs[held]))), 1e-4, None)
+            proba = proba / proba.sum(axis=1, keepdims=True)
+            total -= np.log(proba[np.arange(len(held)), [labels.index(v) for v in y[held]]]).sum()
+        return total
+
+    return clone(pipe).set_params(logisticregression__C=min(GRID, key=loss)).fit(text_train, y)
+
+'''
+
+# a class absent from the (subsampled) training rows gets 0 from a fitted model, and naive Bayes is far too sure
+# when a class of one document leaves it uncalibrated: the smoothed prior keeps every class a share
+_TOWARDS_PRIOR = "write({keep} * aligned(model.classes_, {proba}) + {share} * prior(), labels)"
+
+_MANY_BODIES: dict[str, tuple[str, str]] = {
+    "length_logreg": (
+        _BODIES[1][1] + " Shrunk halfway to the smoothed prior.",
+        _BODIES[1][2].replace("LogisticRegression(C=0.3,", "LogisticRegression(C=0.01,").replace(
+            "write(model.predict_proba(shape(text_test, test)), model.classes_)", _TOWARDS_PRIOR.format(
+                keep=0.5, share=0.5, proba="model.predict_proba(shape(text_test, test))")),
+    ),
+    "bow_naive_bayes": (
+        _BODIES[2][1] + " A fifth of the smoothed prior mixed in.",
+        _BODIES[2][2].replace("write(model.predict_proba(vec.transform(text_test)), model.classes_)",
+                              _TOWARDS_PRIOR.format(keep=0.8, share=0.2,
+                                                    proba="model.predict_proba(vec.transform(text_test))")),
+    ),
+    "tfidf_bigram_logreg_cv": (
+        "Level 4: TF-IDF word unigrams + bigrams + logistic regression, C tuned by a small stratified CV.",
+        _MANY_TUNE + '''
+if not single_class():
+    model = cv_logreg(TfidfVectorizer(lowercase=True, sublinear_tf=True, ngram_range=(1, 2), min_df=1))
+    write(model.predict_proba(text_test), model.classes_)
+''',
+    ),
+    "word_char_soft_vote": (
+        "Level 5: soft vote of the level-4 word 1-2-gram model and a character 2-5-gram logistic regression, both "
+        "with C tuned by a small stratified CV.",
+        _MANY_TUNE + '''
+if not single_class():
+    word = cv_logreg(TfidfVectorizer(lowercase=True, sublinear_tf=True, ngram_range=(1, 2), min_df=1))
+    char = cv_logreg(TfidfVectorizer(lowercase=True, sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5),
+                                     min_df=1))
+    blend = aligned(word.classes_, word.predict_proba(text_test))
+    blend += aligned(char.classes_, char.predict_proba(text_test))
+    write(blend / 2.0, labels)
+''',
+    ),
+}
+
+
 def scripts(config: LadderConfig) -> list[LadderScript]:
     """The text ladder of a task, weakest first.
 
@@ -265,8 +345,10 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
         return records_ladder.scripts(config)
     side = next((c for c in features if c not in (config.text_column, config.id_column, *config.target_columns)),
                 None)
+    many = config.metric_kind == "class_probabilities" and len(config.classes or ()) > _MANY_CLASSES
     out = []
     for level, (name, summary, body) in enumerate(_BODIES):
+        summary, body = _MANY_BODIES.get(name, (summary, body)) if many else (summary, body)
         prelude = _PRELUDE.format(
             summary=summary, level=level, seed_env=SEED_ENV, id_column=config.id_column,
             target=config.target_columns[0], text=config.text_column, side=side,
