@@ -169,7 +169,9 @@ def _score(env_dir, source: str, where) -> float:
 @pytest.mark.slow
 def test_single_modality_models_fall_short_of_gold(built, tmp_path):
     """Text alone (TF-IDF and a logistic regression) and the record alone (the top level's learners on every
-    metadata field) each score below gold; the ladder's best run, which reads both, reaches it."""
+    metadata field) each score below gold; the ladder's best run, which reads both, beats each of them. (Gold sits
+    two spreads above the best level's mean since the between-clusters medal rule, so a ladder run need not reach
+    it: the claim is that neither modality alone gets there and both together do better than either.)"""
     _, out, result = built
     env_dir = Corpus(out).env_dir(result.env_id)
     first = records_ladder.scripts(config_from_spec(_spec(env_dir)))[0].source
@@ -180,7 +182,7 @@ def test_single_modality_models_fall_short_of_gold(built, tmp_path):
     text_score = _score(env_dir, text_only, tmp_path / "text")
     record_score = _score(env_dir, metadata_only, tmp_path / "record")
     assert text_score < result.gold and record_score < result.gold, (text_score, record_score, result.gold)
-    assert best >= result.gold, (best, result.gold)
+    assert best > max(text_score, record_score), (best, text_score, record_score)
     assert min(text_score, record_score) > 0.55  # each modality alone still carries signal (the prior scores 0.5)
 
 
