@@ -19,7 +19,7 @@ import runpy
 import sys
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -292,7 +292,7 @@ def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame, te
                     and c.name in frame):
             paths = frame[col].astype(str)
             residue = pd.Series([p.replace(str(i), "") for p, i in zip(paths, frame[id_col], strict=True)])
-            sizes = pd.Series([_media_size(folder, p) for p in paths])
+            sizes = pd.Series(_media_sizes(folder, list(paths)))
             for what, values in ((f"{where}{col} file name", residue), (f"{where}{col} file size", sizes)):
                 if values.nunique() < 2:
                     continue  # one name pattern or one size for every file says nothing
@@ -338,17 +338,26 @@ def _annotation_check(spec: TaskSpec, folder: EnvFolder, test: pd.DataFrame) -> 
                  figure=len(leaked), detail=f"test ids in {ANNOTATIONS_FILE}: {leaked[:3]}", repair="new_seed")
 
 
-def _media_size(folder: EnvFolder, ref: str) -> float:
-    """A media file's size in bytes: a file of the public folder or a zip member (`a.zip!m`); NaN when absent."""
-    if "!" in ref:
+def _media_sizes(folder: EnvFolder, refs: Sequence[str]) -> list[float]:
+    """Media files' sizes in bytes: files of the public folder or zip members (`a.zip!m`); NaN when absent. Each
+    archive is opened once (an open parses its whole directory)."""
+    archives: dict[str, dict[str, int] | None] = {}
+    out: list[float] = []
+    for ref in refs:
+        if "!" not in ref:
+            path = folder.public / ref
+            out.append(float(path.stat().st_size) if path.is_file() else np.nan)
+            continue
         archive, member = ref.split("!", 1)
-        try:
-            with zipfile.ZipFile(folder.public / archive) as z:
-                return float(z.getinfo(member).file_size)
-        except (OSError, KeyError, zipfile.BadZipFile):
-            return np.nan
-    path = folder.public / ref
-    return float(path.stat().st_size) if path.is_file() else np.nan
+        if archive not in archives:
+            try:
+                with zipfile.ZipFile(folder.public / archive) as z:
+                    archives[archive] = {i.filename: i.file_size for i in z.infolist()}
+            except (OSError, zipfile.BadZipFile):
+                archives[archive] = None
+        sizes = archives[archive]
+        out.append(float(sizes[member]) if sizes is not None and member in sizes else np.nan)
+    return out
 
 
 def _rule_numbers(spec: TaskSpec) -> set[float]:

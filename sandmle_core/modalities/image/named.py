@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["JPEG_QUALITY", "NameLayout", "data_files_lines", "file_name", "label_of", "layout_of",
-           "public_tables", "read_bytes", "read_listing", "tables_of", "test_id_of", "write_named"]
+           "public_tables", "read_listing", "tables_of", "test_id_of", "write_named"]
 
 JPEG_QUALITY = 90  # fixed: the same pixels always give the same bytes
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # zip members carry no build time
@@ -152,15 +152,6 @@ def _members(layout: NameLayout, public: Path, which: str) -> list[str]:
             return [f"{path.name}!{n}" for n in archive.namelist() if not n.endswith("/")]
     folder = public / which
     return sorted(f"{which}/{p.name}" for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-
-
-def read_bytes(public: Path, ref: str) -> bytes:
-    """The bytes of an image named by `read_listing` (a zip member `a.zip!m` or a path under the public folder)."""
-    if "!" in ref:
-        archive, member = ref.split("!", 1)
-        with zipfile.ZipFile(public / archive) as z:
-            return z.read(member)
-    return (public / ref).read_bytes()
 
 
 def read_listing(layout: NameLayout, public: Path, classes: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
