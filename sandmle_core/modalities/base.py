@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from sandmle_core.taskspec import SeedDNA, TaskSpec
 
 __all__ = ["MICRO_CLASS_CAP", "Draft", "DraftContext", "ModalityKit", "SynthesisResult", "class_count_note",
-           "class_count_range", "rounded_in_range"]
+           "class_count_range", "rounded_in_range", "scaled_into_range"]
 
 # The most classes 50–200 training rows carry (about 8 rows per class at 200): a many-class seed (dog breeds' 120,
 # leaf's 99) keeps its shape — one probability column per class, multi-class log loss — at this many classes.
@@ -81,6 +81,14 @@ def rounded_in_range(values: np.ndarray, low: float, high: float, integer: bool,
     out = np.rint(values) if integer else np.round(values, decimals)
     out = np.where(out < low, out + step, np.where(out > high, out - step, out))
     return out.astype(np.int64) if integer else np.round(out, decimals)
+
+
+def scaled_into_range(latent: np.ndarray, low: float, high: float, integer: bool, decimals: int) -> np.ndarray:
+    """A latent score (about standard normal) mapped onto a declared range: +-3 latent units span [low, high], the
+    tails are clipped, and the result is rounded as the column is written (`rounded_in_range`)."""
+    mid, half = (low + high) / 2, (high - low) / 2
+    values = np.clip(mid + half * latent / 3.0, low, high)
+    return rounded_in_range(values, low, high, integer, decimals)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
-from sandmle_core.modalities.base import SynthesisResult, rounded_in_range
+from sandmle_core.modalities.base import SynthesisResult, scaled_into_range
 from sandmle_core.modalities.graph.link_drafter import ENDS
 from sandmle_core.modalities.graph.rule import GraphRule, NodeFeature
 from sandmle_core.modalities.graph.synthesizer import EDGES_FILE, NODES_FILE, _draw_from
@@ -105,9 +105,7 @@ def _attribute(feature: NodeFeature, community: np.ndarray, log_degree: np.ndarr
         return _node_attribute(feature, community, log_degree, rng)
     s = np.asarray(feature.class_means)[community] + position + feature.degree_weight * log_degree
     s = s + feature.noise_sd * rng.standard_normal(len(community))
-    mid, half = (feature.low + feature.high) / 2, (feature.high - feature.low) / 2
-    values = np.clip(mid + half * s / 3.0, feature.low, feature.high)
-    return rounded_in_range(values, feature.low, feature.high, feature.kind == "integer", feature.decimals)
+    return scaled_into_range(s, feature.low, feature.high, feature.kind == "integer", feature.decimals)
 
 
 def _shared_share(observed: np.ndarray, positives: np.ndarray, n: int) -> float:

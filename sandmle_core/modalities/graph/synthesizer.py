@@ -19,7 +19,7 @@ import pandas as pd
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
-from sandmle_core.modalities.base import SynthesisResult, rounded_in_range
+from sandmle_core.modalities.base import SynthesisResult, scaled_into_range
 from sandmle_core.modalities.graph.rule import GraphRule, NodeFeature
 from sandmle_core.slots import SlotStreams
 
@@ -81,9 +81,7 @@ def _attribute(feature: NodeFeature, latent: np.ndarray, log_degree: np.ndarray,
         return np.asarray(feature.levels, dtype=object)[index]
     s = np.asarray(feature.class_means)[latent] + feature.degree_weight * log_degree
     s = s + feature.noise_sd * rng.standard_normal(n)
-    mid, half = (feature.low + feature.high) / 2, (feature.high - feature.low) / 2
-    values = np.clip(mid + half * s / 3.0, feature.low, feature.high)
-    return rounded_in_range(values, feature.low, feature.high, feature.kind == "integer", feature.decimals)
+    return scaled_into_range(s, feature.low, feature.high, feature.kind == "integer", feature.decimals)
 
 
 def _observed(latent: np.ndarray, k: int, noise: float, rng: np.random.Generator) -> np.ndarray:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
-from sandmle_core.modalities.base import SynthesisResult, rounded_in_range
+from sandmle_core.modalities.base import SynthesisResult, scaled_into_range
 from sandmle_core.modalities.ranking.drafter import RELEVANCE_COLUMN, metric_k
 from sandmle_core.modalities.ranking.rule import RankFeature, RankingRule
 from sandmle_core.modalities.ranking.vocab import VOCABS
@@ -43,9 +43,7 @@ def item_column(spec: TaskSpec) -> str:
 def _view(feature: RankFeature, latent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A public column: the latent plus noise, mapped into [low, high] and rounded."""
     s = feature.sign * latent + feature.noise_sd * rng.standard_normal(len(latent))
-    mid, half = (feature.low + feature.high) / 2, (feature.high - feature.low) / 2
-    values = np.clip(mid + half * s / 3.0, feature.low, feature.high)
-    return rounded_in_range(values, feature.low, feature.high, feature.kind == "integer", feature.decimals)
+    return scaled_into_range(s, feature.low, feature.high, feature.kind == "integer", feature.decimals)
 
 
 def _candidates(rule: RankingRule, n_q: int, pop: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
