@@ -40,14 +40,21 @@ TABULAR_SEEDS = ("breast-cancer", "penguins", "wine", "diamonds", "anes96", "mov
 ALL_SEEDS = (*TABULAR_SEEDS, "docstrings", "digits", "co2", "whale-calls", "karate", "karate-links")
 FULL_ROWS = {"tabular": (50_000, 10_000), "text": (50_000, 10_000), "image": (20_000, 4_000),
              "time_series": (50_000, 1_000), "audio": (20_000, 4_000),
-             "graph": (20_000, 5_000)}  # graph: labelled and test nodes
-# a seed whose full scale is not its modality's: link prediction's unit is a node pair, and its heuristic levels cost
-# well under a second at 20,000 pairs, so its full scale is 50,000 labelled + 10,000 test pairs
-FULL_ROWS_BY_SEED = {"karate-links": (50_000, 10_000)}
+             "graph": (20_000, 5_000),  # node classification: labelled and test nodes
+             # link prediction's unit is a node pair, and its heuristic levels cost well under a second at 20,000
+             # pairs, so its full scale is 50,000 labelled + 10,000 test pairs
+             "graph links": (50_000, 10_000)}
 LARGE_SEED_ROWS = 20_000
 # one synthetic spec per task family at full scale (movies' 7-label full-scale ladder alone would take ~10 minutes)
 MICRO_FULL_SEEDS = ("breast-cancer", "penguins", "wine", "diamonds", "anes96", "docstrings", "digits", "co2",
                     "whale-calls", "karate", "karate-links")
+
+
+def full_scale_family(spec) -> str:
+    """The key of `FULL_ROWS` a spec's full scale is read from: its modality, or `graph links` for link prediction."""
+    from sandmle_core.modalities.graph import is_link_prediction
+
+    return "graph links" if is_link_prediction(spec) else spec.modality.value
 
 
 def _level_stats(runs, lower_is_better: bool) -> dict[int, dict[str, float | None]]:
@@ -95,7 +102,7 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
         kit = get_kit(spec.modality)
         micro_dir, full_dir = EnvFolder(work / f"{seed_id}-micro"), EnvFolder(work / f"{seed_id}-full")
         kit.synthesize(spec, micro_dir)
-        full_rows = FULL_ROWS_BY_SEED.get(seed_id, FULL_ROWS[spec.modality.value])
+        full_rows = FULL_ROWS[full_scale_family(spec)]
         n_train, n_test = (int(v * full_scale) for v in full_rows)
         config = config_from_spec(spec)
         lower = spec.dna.lower_is_better

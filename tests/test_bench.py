@@ -87,3 +87,20 @@ def test_the_multitarget_fixture_gets_its_micro_vs_full_pair(tmp_path) -> None:
     assert all(lv["micro_score"] is not None and lv["full_score"] is not None for lv in levels.values())
     # mean column-wise RMSLE, lower is better: with 1,000 rows the top level beats the prior by a wide margin
     assert levels[5]["full_score"] < levels[0]["full_score"]
+
+
+def test_full_scale_is_keyed_by_task_family_not_by_seed() -> None:
+    """Link prediction's unit is a node pair: its full scale is the `graph links` family's, node classification's the
+    `graph` one's, whatever the seed is called."""
+    from sandmle.bench.run import FULL_ROWS, full_scale_family
+
+    from sandmle_core.agents.offline.strategist import OfflineStrategist
+    from sandmle_core.profile import profile_seed
+    from sandmle_core.seeds import get_bundled_seed
+
+    families = {}
+    for seed_id in ("karate", "karate-links", "wine"):
+        spec = OfflineStrategist().draft_spec(seed_id, profile_seed(get_bundled_seed(seed_id)), 0, 20261125)
+        families[seed_id] = full_scale_family(spec)
+    assert families == {"karate": "graph", "karate-links": "graph links", "wine": "tabular"}
+    assert FULL_ROWS["graph links"] == (50_000, 10_000) and set(families.values()) <= set(FULL_ROWS)
