@@ -139,7 +139,9 @@ def _score_class_probabilities(metric, sub, answers, config):
         return kl_divergence(truth / totals[:, None], matrix)
     if not np.isin(truth, (0.0, 1.0)).all() or (truth.sum(axis=1) != 1).any():
         raise ValueError("multi-class log loss answers must be one label per row (one-hot rows)")
-    return skm.log_loss(truth.argmax(axis=1), matrix, labels=list(range(len(cols))))
+    # rows within the 1e-4 tolerance are rescaled to sum to exactly 1 (as Kaggle's log loss does), so the score is
+    # the submission's meaning and not a rounding artefact, and sklearn does not warn on every graded file
+    return skm.log_loss(truth.argmax(axis=1), matrix / sums[:, None], labels=list(range(len(cols))))
 
 
 def _score_label(metric, sub, answers, config):

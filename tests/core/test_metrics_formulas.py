@@ -295,3 +295,22 @@ def test_a_huge_prediction_cannot_stall_the_edit_distance(metric: str) -> None:
         grade_submission(sub, answers, _spec(metric, ("v",)))
     ok = sub.assign(v=["short answer", "y " * 400])
     assert grade_submission(ok, answers, _spec(metric, ("v",))) > 0
+
+
+def test_class_probabilities_rounded_off_one_are_rescaled_silently() -> None:
+    """Rows written to 4 decimals sum to 1 only within the 1e-4 tolerance: they are graded as the rescaled rows
+    (Kaggle's log loss), without sklearn's "do not sum to one" warning on every graded file."""
+    import warnings
+
+    answers, sub, grading, _ = _one_hot_log_loss()
+    cols = list(grading.submission_columns)
+    rounded = sub.copy()
+    rounded[cols] = rounded[cols].round(4)
+    rounded.loc[0, cols[0]] += 4e-5  # one row pushed to the edge of the tolerance
+    matrix = rounded[cols].to_numpy(float)
+    assert not np.allclose(matrix.sum(axis=1), 1.0, rtol=1e-8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        score = grade_submission(rounded, answers, grading)
+    labels = answers[cols].to_numpy().argmax(axis=1)
+    assert score == pytest.approx(skm.log_loss(labels, matrix / matrix.sum(axis=1, keepdims=True)), abs=6e-6)
