@@ -30,8 +30,9 @@ CATEGORIES = tuple(f"category_{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in ra
 
 
 def incident_categories(rng: np.random.Generator, all_classes: bool = True) -> Competition:
-    """A tabular many-class seed: 390 incident reports, 39 categories (ten rows each), ten numeric and two
-    categorical columns, one probability column per category scored by multi-class log loss."""
+    """A tabular many-class seed: 390 incident reports, 39 categories (ten rows each, so every category always
+    occurs: `all_classes` is accepted for the many-class builders' signature), ten numeric and two categorical
+    columns, one probability column per category scored by multi-class log loss."""
     n = 390
     label = rng.permutation(np.arange(n) % len(CATEGORIES))
     centres = rng.normal(0, 1, (len(CATEGORIES), 10))
