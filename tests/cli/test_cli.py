@@ -25,7 +25,7 @@ def generated(tmp_path_factory):
     result = runner.invoke(app, ["generate", "breast-cancer", "--count", "1", "--rng-seed", "2", "--out", str(out),
                                  "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     return out, rows
 
 
@@ -41,17 +41,17 @@ def test_show_and_grade(generated):
     out, rows = generated
     env_dir = out / "envs" / rows[0]["env_id"]
     shown = runner.invoke(app, ["show", str(env_dir), "--json"])
-    assert shown.exit_code == 0 and json.loads(shown.output)["metric"] == "auc"
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["metric"] == "auc"
     gold = runner.invoke(app, ["grade", str(env_dir), str(env_dir / "prepared/private/gold_submission.csv")])
-    report = json.loads(gold.output)
+    report = json.loads(gold.stdout)
     assert gold.exit_code == 0 and report["score"] == 1.0 and report["medals"]["gold"]
     sample = runner.invoke(app, ["grade", str(env_dir), str(env_dir / "prepared/public/sample_submission.csv")])
-    report = json.loads(sample.output)
+    report = json.loads(sample.stdout)
     assert sample.exit_code == 0 and not report["any_medal"]
     broken = env_dir.parent.parent / "broken.csv"
     broken.write_text("nonsense\n1\n")
     bad = runner.invoke(app, ["grade", str(env_dir), str(broken)])
-    assert bad.exit_code == 1 and json.loads(bad.output)["valid"] is False
+    assert bad.exit_code == 1 and json.loads(bad.stdout)["valid"] is False
 
 
 def test_run_solution_in_the_sandbox(generated):
@@ -60,7 +60,7 @@ def test_run_solution_in_the_sandbox(generated):
     top = sorted((env_dir / "solutions").glob("*.py"))[-1]
     result = runner.invoke(app, ["run-solution", str(env_dir), str(top)])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["valid"] and report["timings"]["stopped_by"] == "none"
     assert report["sandbox"]["backend"] == "bwrap" and report["sandbox"]["policy"] == "strict"
 
@@ -90,11 +90,11 @@ def test_run_solution_refuses_a_weak_sandbox_unless_accepted(generated, tmp_path
 
 def test_seeds_profile_doctor():
     seeds = runner.invoke(app, ["seeds", "--json"])
-    assert {r["id"] for r in json.loads(seeds.output)} >= {"breast-cancer", "digits", "co2", "docstrings"}
+    assert {r["id"] for r in json.loads(seeds.stdout)} >= {"breast-cancer", "digits", "co2", "docstrings"}
     profile = runner.invoke(app, ["profile", "anes96"])
-    assert json.loads(profile.output)["task_type"] == "ordinal"
+    assert json.loads(profile.stdout)["task_type"] == "ordinal"
     doctor = runner.invoke(app, ["doctor", "--json", "--no-services"])
-    data = json.loads(doctor.output)
+    data = json.loads(doctor.stdout)
     assert data["strict"] == "bwrap" and any(b["name"] == "bwrap" and b["works"] for b in data["backends"])
 
 

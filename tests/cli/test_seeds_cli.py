@@ -28,7 +28,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 def test_seeds_lists_modality_task_metric_rows():
     result = runner.invoke(app, ["seeds", "--json"])
     assert result.exit_code == 0, result.output
-    rows = {r["id"]: r for r in json.loads(result.output)}
+    rows = {r["id"]: r for r in json.loads(result.stdout)}
     assert rows["breast-cancer"]["modality"] == "tabular" and rows["breast-cancer"]["metric"]
     assert rows["digits"]["modality"] == "image" and rows["co2"]["task_type"] == "forecasting"
     assert all(r["rows"] > 0 for r in rows.values())
@@ -43,7 +43,7 @@ def test_seeds_check_prints_dna_and_verdict(tmp_path):
     result = runner.invoke(app, ["seeds", "check", *(str(comps / c) for c in comps_ids), "--data-dir",
                                  str(paths["data"]), "--json"])
     assert result.exit_code == 0, result.output
-    spooky, nomad, insults = json.loads(result.output)
+    spooky, nomad, insults = json.loads(result.stdout)
     assert spooky["generated"] and spooky["dna"]["metric"] == "multiclass_log_loss"
     assert nomad["generated"] and nomad["dna"]["task_type"] == "multi-target regression"
     assert nomad["dna"]["ids_restart"]  # train and test ids both count from 1: the quirk the family keeps

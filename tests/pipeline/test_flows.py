@@ -131,7 +131,7 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     docs = tmp_path / "docs"
     cli = CliRunner().invoke(app, ["validate", str(out), "--data-docs", str(docs), "--json"])
     assert cli.exit_code == 0, cli.output
-    site = json.loads(cli.output)["data_docs"]
+    site = json.loads(cli.stdout)["data_docs"]
     assert site and site.endswith("index.html") and (docs / "index.html").is_file()
     victim = corpus.environment_dirs()[0]
     answers = victim / "prepared" / "private" / "answers.csv"

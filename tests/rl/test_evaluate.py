@@ -24,7 +24,7 @@ _register()
 def _eval(*args: str) -> dict:
     result = runner.invoke(app, ["eval", *args, "--json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_ladder_top_beats_ladder_zero_on_a_corpus(rl_corpus, tmp_path):

@@ -78,7 +78,7 @@ def test_doctor_cleans_and_shows_bwrap_working() -> None:
     left = _killed_leftovers()
     result = CliRunner().invoke(app, ["doctor", "--clean", "--json", "--no-services"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert left["top"] in data["cleaned"]["workspaces"] and not os.path.exists(left["top"])
     bwrap = next(b for b in data["backends"] if b["name"] == "bwrap")
     assert bwrap["works"] and bwrap["strict_ok"] and data["strict"] == "bwrap"
