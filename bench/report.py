@@ -213,26 +213,25 @@ def render_report(results: dict[str, Any]) -> str:
              f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}; "
              + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v), "",
              "All figures are medians of repeated runs in this one run; ratios compare runs made side by side.", ""]
-    if results.get("goals"):
-        lines += _goal_lines(results["goals"])
-    if results.get("micro_vs_full"):
-        lines += _micro_lines(results["micro_vs_full"])
-    if results.get("throughput"):
-        lines += _throughput_lines(results["throughput"])
-    if results.get("sandbox"):
-        lines += _sandbox_lines(results["sandbox"], results.get("grading", {}))
-    if results.get("quality"):
-        lines += _quality_lines(results["quality"])
-    if results.get("fidelity"):
-        lines += _fidelity_lines(results["fidelity"])
-    if results.get("medals"):
-        lines += _medal_lines(results["medals"])
-    if results.get("profile"):
-        lines += _profile_lines(results["profile"])
-    if results.get("acceptance"):
-        from sandmle.bench.acceptance import acceptance_lines
+    if not results.get("complete", True):
+        lines += ["**Incomplete run**: the figures below are those of the sections that finished.", ""]
+    for name, failure in (results.get("errors") or {}).items():
+        lines += [f"**Section `{name}` failed**: `{failure['error']}`", ""]
+    for name, reason in (results.get("skipped") or {}).items():
+        lines += [f"Section `{name}` skipped: {reason}.", ""]
+    from sandmle.bench.acceptance import acceptance_lines
 
-        lines += acceptance_lines(results["acceptance"])
+    blocks = (("goals", _goal_lines, ()), ("micro_vs_full", _micro_lines, ()),
+              ("throughput", _throughput_lines, ()), ("sandbox", _sandbox_lines, (results.get("grading", {}),)),
+              ("quality", _quality_lines, ()), ("fidelity", _fidelity_lines, ()), ("medals", _medal_lines, ()),
+              ("profile", _profile_lines, ()), ("acceptance", acceptance_lines, ()))
+    for key, render, extra in blocks:
+        if not results.get(key):
+            continue
+        try:
+            lines += render(results[key], *extra)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:  # a section that failed half-way
+            lines += [f"The `{key}` figures are incomplete ({type(exc).__name__}: {exc}); see results.json.", ""]
     for png in results.get("plots", []):
         lines.append(f"![{png}]({png})")
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""`sandmle bench`: the speed-up, throughput, sandbox/grading and quality figures, measured side by side in one run.
+"""The benchmark's measurements: the speed-up, throughput, sandbox/grading and quality figures (`runner.py` runs them).
 
 Every section repeats its measurement and reports medians and ratios. Output: `bench/results/<date>/results.json`,
 `report.md` (goals table from `goals.py`) and PNG plots. Nothing is asserted: the benchmark measures.
@@ -21,7 +21,6 @@ Sections:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 import statistics
@@ -31,10 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sandmle.bench.goals import goal_rows, machine_facts
-from sandmle.bench.report import plots, render_report
 
-__all__ = ["run_bench"]
+__all__ = ["bench_fidelity", "bench_grading", "bench_micro_vs_full", "bench_quality", "bench_sandbox",
+           "bench_throughput"]
 
 TABULAR_SEEDS = ("breast-cancer", "penguins", "wine", "diamonds", "anes96", "movies")
 ALL_SEEDS = (*TABULAR_SEEDS, "docstrings", "digits", "co2", "whale-calls", "karate", "karate-links")
@@ -311,63 +309,3 @@ def bench_fidelity(corpus: Path, seeds: tuple[str, ...], max_real_rows: int) -> 
     rhos = [v["spearman_rho"] for v in out.values() if v["spearman_rho"] is not None]
     return {"per_seed": out, "mean_rho": round(statistics.fmean(rhos), 4) if rhos else None,
             "median_rho": round(statistics.median(rhos), 4) if rhos else None}
-
-
-ALL_SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile", "acceptance")
-
-
-def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ALL_SECTIONS) -> Path:
-    """Run the benchmark; write results.json, report.md and plots under `out_root/<date>/`; return that folder."""
-    out = out_root / dt.date.today().isoformat()
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="sandmle-bench-"))
-    available = ALL_SEEDS  # every bundled seed's modality is registered (sandmle_core.modalities)
-    results: dict[str, Any] = {"machine": machine_facts(), "quick": quick, "seeds": list(available)}
-    try:
-        if "micro" in sections:
-            synthetic = MICRO_FULL_SEEDS  # karate-links (link prediction) too, though not in the other sections
-            large = tuple(s for s in ("diamonds", "movies") if s in available)
-            results["micro_vs_full"] = bench_micro_vs_full(
-                work / "micro", repeats=3 if quick else 5, seeds=synthetic[:2] if quick else synthetic,
-                full_scale=0.1 if quick else 1.0, full_repeats=1 if quick else 2, real_seeds=() if quick else large)
-            from sandmle.bench.shapes import bench_fixture_pairs, bench_image2image  # families without a seed
-
-            results["micro_vs_full"]["pairs"].append(bench_image2image(
-                work / "micro", repeats=3 if quick else 5, full_scale=0.1 if quick else 1.0,
-                full_repeats=1 if quick else 2))
-
-            results["micro_vs_full"]["pairs"] += bench_fixture_pairs(
-                work / "shapes", repeats=3 if quick else 5, full_scale=0.1 if quick else 1.0,
-                full_repeats=1 if quick else 2)
-        corpus = None
-        if "throughput" in sections:
-            tp = bench_throughput(work / "throughput", available, per_seed=1 if quick else 6, workers=(1, 2))
-            plain_rows = tp.pop("plain_rows")
-            results["throughput"] = tp
-            corpus = Path(tp.get("workers_2", tp.get("workers_1", {})).get("corpus", work / "throughput" / "plain"))
-        if "sandbox" in sections:
-            results["sandbox"] = bench_sandbox(runs=5 if quick else 20)
-            if corpus is not None:
-                results["grading"] = bench_grading(corpus, repeats=20 if quick else 200)
-        if "quality" in sections and corpus is not None:
-            results["quality"] = bench_quality(corpus, plain_rows)
-            results["fidelity"] = bench_fidelity(corpus, available, max_real_rows=2_000 if quick else 5_000)
-        if "medals" in sections and corpus is not None:
-            from sandmle.bench.medals import bench_medals
-
-            results["medals"] = bench_medals(corpus, limit=10 if quick else None)
-        if "profile" in sections:
-            from sandmle.bench.hotspots import profile_builds
-
-            results["profile"] = profile_builds(work / "profile")
-        if "acceptance" in sections:  # issue 14: K slots per family (bench/acceptance.py)
-            from sandmle.bench.acceptance import bench_acceptance
-
-            results["acceptance"] = bench_acceptance(work / "acceptance", k=2 if quick else 10)
-        results["goals"] = goal_rows(results)
-        results["plots"] = plots(results, out)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    (out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    (out / "report.md").write_text(render_report(results))
-    return out

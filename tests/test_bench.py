@@ -4,8 +4,8 @@ really builds an environment and reports its ladder compute next to its wall tim
 
 from __future__ import annotations
 
+from sandmle.bench.goals import goal_rows, machine_facts
 from sandmle.bench.report import render_report
-from sandmle.bench.run import goal_rows, machine_facts
 from typer.testing import CliRunner
 
 import sandmle.cli.bench  # noqa: F401 - registers `bench` on the shared app
@@ -104,3 +104,55 @@ def test_full_scale_is_keyed_by_task_family_not_by_seed() -> None:
         families[seed_id] = full_scale_family(spec)
     assert families == {"karate": "graph", "karate-links": "graph links", "wine": "tabular"}
     assert FULL_ROWS["graph links"] == (50_000, 10_000) and set(families.values()) <= set(FULL_ROWS)
+
+
+def test_a_failing_section_is_recorded_the_others_are_kept_and_the_cli_exits_1(tmp_path, monkeypatch) -> None:
+    """A section that raises (an import error mid-run, a full disk) must not take the others' figures with it: the
+    real sandbox section runs after the failed one, quality is skipped with its reason (no throughput corpus), the
+    report names the failure, and the exit code says the run did not succeed."""
+    import json
+
+    from sandmle.bench import runner
+
+    def crash(results, state, work, quick):
+        results["micro_vs_full"] = {"pairs": []}  # a section may have written part of its figures
+        raise ImportError("cannot import name 'scaled_into_range'")
+
+    monkeypatch.setitem(runner.RUNNERS, "micro", crash)
+    result = CliRunner().invoke(app, ["bench", "--quick", "--section", "micro", "--section", "sandbox",
+                                      "--section", "quality", "--out", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "error: bench section(s) micro failed (micro: ImportError: cannot import name" in result.stderr
+    (folder,) = tmp_path.iterdir()
+    saved = json.loads((folder / "results.json").read_text())
+    assert saved["complete"] and saved["sections"] == ["micro", "sandbox", "quality"]
+    assert saved["errors"]["micro"]["error"].startswith("ImportError") and saved["errors"]["micro"]["traceback"]
+    assert saved["sandbox"] and "quality" in saved["skipped"] and "grading" in saved["skipped"]
+    report = (folder / "report.md").read_text()
+    assert "**Section `micro` failed**" in report and "Section `quality` skipped" in report
+
+
+def test_results_are_written_after_every_section(tmp_path) -> None:
+    """A run killed in a later section keeps what the earlier ones measured on disk (`complete` still false)."""
+    import json
+
+    from sandmle.bench.runner import run_bench
+
+    seen = []
+
+    def first(results, state, work, quick):
+        results["throughput"] = {"workers_1": {"per_minute": 12.0}}
+
+    def second(results, state, work, quick):
+        (folder,) = tmp_path.iterdir()
+        seen.append(json.loads((folder / "results.json").read_text()))
+        raise KeyboardInterrupt  # a kill: nothing after this runs
+
+    try:
+        run_bench(tmp_path, quick=True, sections=("throughput", "sandbox"),
+                  runners={"throughput": first, "sandbox": second})
+    except KeyboardInterrupt:
+        pass
+    assert seen[0]["throughput"]["workers_1"]["per_minute"] == 12.0 and seen[0]["complete"] is False
+    (folder,) = tmp_path.iterdir()
+    assert json.loads((folder / "results.json").read_text())["complete"] is False

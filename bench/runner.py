@@ -1,0 +1,126 @@
+"""`run_bench`: the benchmark's sections in order, each on its own, with the results written after every one.
+
+A section that raises is recorded in `results["errors"]` (its exception and traceback tail) and the run goes on with
+the next; a section that needs another's output (quality, medals and grading read the throughput section's corpus)
+is recorded in `results["skipped"]` with the reason when that output is missing. `results.json` and `report.md` are
+rewritten after every section (`"complete": false` until the last), so a crash or a kill hours into a full run keeps
+every figure already measured. The CLI exits 1 when any section failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sandmle.bench import run as parts
+from sandmle.bench.goals import goal_rows, machine_facts
+from sandmle.bench.report import plots, render_report
+
+__all__ = ["ALL_SECTIONS", "run_bench"]
+
+Runner = Callable[[dict[str, Any], dict[str, Any], Path, bool], None]
+
+
+def _micro(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
+    from sandmle.bench.shapes import bench_fixture_pairs, bench_image2image  # families without a seed
+
+    repeats, scale, full_repeats = (3, 0.1, 1) if quick else (5, 1.0, 2)
+    synthetic = parts.MICRO_FULL_SEEDS  # karate-links (link prediction) too, though not in the other sections
+    large = tuple(s for s in ("diamonds", "movies") if s in parts.ALL_SEEDS)
+    results["micro_vs_full"] = parts.bench_micro_vs_full(
+        work / "micro", repeats=repeats, seeds=synthetic[:2] if quick else synthetic, full_scale=scale,
+        full_repeats=full_repeats, real_seeds=() if quick else large)
+    results["micro_vs_full"]["pairs"].append(bench_image2image(work / "micro", repeats=repeats, full_scale=scale,
+                                                               full_repeats=full_repeats))
+    results["micro_vs_full"]["pairs"] += bench_fixture_pairs(work / "shapes", repeats=repeats, full_scale=scale,
+                                                             full_repeats=full_repeats)
+
+
+def _throughput(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
+    tp = parts.bench_throughput(work / "throughput", parts.ALL_SEEDS, per_seed=1 if quick else 6,
+                                   workers=(1, 2))
+    state["plain_rows"] = tp.pop("plain_rows")
+    results["throughput"] = tp
+    state["corpus"] = Path(tp.get("workers_2", tp.get("workers_1", {})).get("corpus", work / "throughput" / "plain"))
+
+
+def _sandbox(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
+    results["sandbox"] = parts.bench_sandbox(runs=5 if quick else 20)
+    if state.get("corpus") is None:
+        results.setdefault("skipped", {})["grading"] = "needs the throughput section's corpus"
+        return
+    results["grading"] = parts.bench_grading(state["corpus"], repeats=20 if quick else 200)
+
+
+def _quality(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
+    results["quality"] = parts.bench_quality(state["corpus"], state["plain_rows"])
+    results["fidelity"] = parts.bench_fidelity(state["corpus"], parts.ALL_SEEDS,
+                                                  max_real_rows=2_000 if quick else 5_000)
+
+
+def _medals(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
+    from sandmle.bench.medals import bench_medals
+
+    results["medals"] = bench_medals(state["corpus"], limit=10 if quick else None)
+
+
+def _profile(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
+    from sandmle.bench.hotspots import profile_builds
+
+    results["profile"] = profile_builds(work / "profile")
+
+
+def _acceptance(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
+    from sandmle.bench.acceptance import bench_acceptance  # issue 14: K slots per family
+
+    results["acceptance"] = bench_acceptance(work / "acceptance", k=2 if quick else 10)
+
+
+RUNNERS: dict[str, Runner] = {"micro": _micro, "throughput": _throughput, "sandbox": _sandbox, "quality": _quality,
+                              "medals": _medals, "profile": _profile, "acceptance": _acceptance}
+ALL_SECTIONS = tuple(RUNNERS)
+_NEEDS_CORPUS = ("quality", "medals")
+
+
+def _write(out: Path, results: dict[str, Any]) -> None:
+    (out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (out / "report.md").write_text(render_report(results))
+
+
+def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ALL_SECTIONS,
+              runners: dict[str, Runner] | None = None) -> Path:
+    """Run the benchmark's `sections` in their fixed order; write results.json, report.md and plots under
+    `out_root/<date>/` after each; return that folder (`results["errors"]` names any section that failed)."""
+    runners = runners or RUNNERS
+    out = out_root / dt.date.today().isoformat()
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="sandmle-bench-"))
+    results: dict[str, Any] = {"machine": machine_facts(), "quick": quick, "seeds": list(parts.ALL_SEEDS),
+                               "sections": [s for s in ALL_SECTIONS if s in sections], "complete": False}
+    state: dict[str, Any] = {}
+    try:
+        for name in results["sections"]:
+            if name in _NEEDS_CORPUS and state.get("corpus") is None:
+                results.setdefault("skipped", {})[name] = "needs the throughput section's corpus (not run or failed)"
+            else:
+                try:
+                    runners[name](results, state, work, quick)
+                except Exception as exc:  # recorded and reported; the CLI exits 1
+                    tail = traceback.format_exc().strip().splitlines()[-6:]
+                    results.setdefault("errors", {})[name] = {"error": f"{type(exc).__name__}: {exc}",
+                                                              "traceback": tail}
+            _write(out, results)  # everything measured so far survives a later crash or kill
+        results["goals"] = goal_rows(results)
+        results["plots"] = plots(results, out)
+        results["complete"] = True
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        _write(out, results)
+    return out
+
