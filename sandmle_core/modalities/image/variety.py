@@ -66,7 +66,9 @@ def _load(paths: Sequence[Path | ZipMember]) -> np.ndarray:
     try:
         for i, path in enumerate(paths):
             if isinstance(path, tuple):
-                zf = archives.setdefault(path[0], zipfile.ZipFile(path[0]))
+                if path[0] not in archives:  # setdefault would open the archive again for every member
+                    archives[path[0]] = zipfile.ZipFile(path[0])
+                zf = archives[path[0]]
                 source = io.BytesIO(zf.read(path[1]))
             else:
                 source = path

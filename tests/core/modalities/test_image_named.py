@@ -123,3 +123,20 @@ def test_the_verifier_sizes_zip_members_from_one_read_of_each_archive(tmp_path, 
     assert sizes[:10] == [10.0, 11.0, 12.0, 13.0, 14.0] * 2 and sizes[12] == 7.0
     assert all(np.isnan(sizes[i]) for i in (10, 11, 13))
     assert len(opened) == 2  # train.zip once, broken.zip once
+
+
+def test_the_variety_checks_read_each_archive_once(tmp_path, monkeypatch):
+    """`thumbnails`/`signature` over zip members open each archive once, not once per member (and close them)."""
+    import zipfile
+
+    from sandmle_core.modalities.image.variety import signature, thumbnails, zip_images
+
+    layout = NameLayout(scheme="prefix", words=("cat", "dog"), container="zip", image_format="png")
+    train = [(file_name(layout, w, n), _pixels(5 * n + i)) for i, w in enumerate(layout.words) for n in range(5)]
+    write_named(layout, tmp_path, {"train": train, "test": [(f"{i}.png", _pixels(200 + i)) for i in range(1, 6)]})
+    members = zip_images(tmp_path)
+    opened = []
+    real = zipfile.ZipFile
+    monkeypatch.setattr(zipfile, "ZipFile", lambda *a, **k: opened.append(a[0]) or real(*a, **k))
+    assert thumbnails(members).shape == (15, 256) and signature(members).shape == (24,)
+    assert len(opened) == 4  # train.zip and test.zip, once per call
