@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from sandmle.data_contracts.suites import (
     prepare_frame,
 )
 
-from sandmle_core.envfolder import EnvFolder
+from sandmle_core.envfolder import EnvFolder, sample_submission_name
 from sandmle_core.errors import EnvironmentFormatError, SandmleError
 from sandmle_core.layout import read_environment, shipped_tables
 from sandmle_core.modalities.graph import is_graph, is_link_prediction
@@ -45,6 +45,7 @@ __all__ = [
     "contract_checker",
     "plan_checks",
     "require",
+    "sample_artifact",
     "spec_of",
 ]
 
@@ -105,8 +106,24 @@ def _ids(frame: pd.DataFrame | None, id_col: str) -> list[str] | None:
 
 
 def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
-    """Read every artifact of `env_dir` and pair it with its expectations (built from `spec` and the other files)."""
+    """Read every artifact of `env_dir` and pair it with its expectations (built from `spec` and the other files).
+
+    The sample submission is read, and reported, under the file name the spec gives it: the seed's own
+    (`prepared/public/sample_submission_null.csv` of detecting insults) or `sample_submission.csv`.
+    """
     root = Path(env_dir)
+    own = sample_artifact(spec)
+    return [replace(c, artifact=own) if c.artifact == SAMPLE_SUBMISSION else c for c in _plan(root, spec)]
+
+
+def sample_artifact(spec: TaskSpec) -> str:
+    """The sample submission's path relative to an environment folder of `spec`: the seed's own file name when
+    its rule names one, `SAMPLE_SUBMISSION` otherwise (the key its suite has in `artifact_suites`)."""
+    folder = EnvFolder(Path("."))
+    return folder.relpath(folder.public / sample_submission_name(spec.rule))
+
+
+def _plan(root: Path, spec: TaskSpec) -> list[ArtifactCheck]:
     if is_named(spec):  # labels in file names: the image listings stand in for train.csv and test.csv
         return _plan_named(root, spec)
     if is_graph(spec):  # node classification: ids in train/test, the attributes in nodes.csv, edges.csv
@@ -125,7 +142,7 @@ def plan_checks(env_dir: Path, spec: TaskSpec) -> list[ArtifactCheck]:
     problems: dict[str, str | None] = {}
     listed = TEST not in shipped_tables(spec.rule)  # ranzcr's layout: the names in test/ stand in for test.csv
     for artifact in ARTIFACTS:
-        path = EnvFolder(root).sample_submission if artifact == SAMPLE_SUBMISSION else root / artifact
+        path = root / (sample_artifact(spec) if artifact == SAMPLE_SUBMISSION else artifact)
         raw, problems[artifact] = _test_listing(root, spec) if listed and artifact == TEST else _read(path)
         frames[artifact] = None if raw is None else prepare_frame(raw, spec, artifact)
     id_col = spec.grading.id_column
@@ -169,7 +186,7 @@ def _plan_named(root: Path, spec: TaskSpec) -> list[ArtifactCheck]:
         if artifact in listings:
             checks.append(ArtifactCheck(artifact, listings[artifact], None, expectations))
         elif artifact in (SAMPLE_SUBMISSION, ANSWERS):
-            raw, why = _read(root / artifact)
+            raw, why = _read(root / (sample_artifact(spec) if artifact == SAMPLE_SUBMISSION else artifact))
             frame = None if raw is None else prepare_frame(raw, spec, artifact)
             checks.append(ArtifactCheck(artifact, frame, why, expectations))
         else:

@@ -104,8 +104,17 @@ class MultilabelTarget(_Frozen):
     labels: tuple[str, ...] = Field(min_length=3)
 
 
+class ImageGroup(_Frozen):
+    """What several images of one domain share, as a multi-label task's train-only group column names it (ranzcr's
+    `PatientID`): the column's name and the noun its description uses (a regular noun: its plural adds an "s")."""
+
+    column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    noun: str = Field(pattern=r"^[A-Za-z][A-Za-z -]*[a-z]$")
+
+
 class ImageVocab(_Frozen):
-    """What the image drafter needs: what an image shows and the names of the classes it can tell apart.
+    """What the image drafter needs: what an image shows, the names of the classes it can tell apart, and what
+    several images share (`group`: a patient, a field, a turbine).
 
     `subject` describes a grayscale environment's images ("a grayscale thumbnail of ..."); an environment of a
     colour seed reads it through `image.colour.colour_subject` ("a colour thumbnail of ...")."""
@@ -114,6 +123,7 @@ class ImageVocab(_Frozen):
     label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label_description: str
     classes: tuple[str, ...] = Field(min_length=4)
+    group: ImageGroup
 
 
 class AudioVocab(_Frozen):

@@ -43,6 +43,8 @@ class LadderConfig(BaseModel):
             cats): the `NameLayout` fields (`scheme`, `words` in class order, `container`, ...) as plain values.
         pair_columns: a link-prediction task's two end columns of its pair tables (a row is a node pair); left
             out of the serialised config when None.
+        structure_file: the name of a tabular task's per-id structure files (`<part>/<id>/geometry.xyz`, nomad2018);
+            left out of the serialised config when None.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -62,6 +64,7 @@ class LadderConfig(BaseModel):
     audio_column: str | None = None
     name_layout: dict[str, object] | None = None
     pair_columns: tuple[str, str] | None = Field(default=None, exclude_if=lambda pair: pair is None)
+    structure_file: str | None = Field(default=None, exclude_if=lambda name: name is None)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,9 @@ def config_from_spec(spec: TaskSpec) -> LadderConfig:
         field, kind = column
         cols = spec.columns_of(kind)
         special[field] = cols[0].name if cols else None
+    structure = getattr(spec.rule, "structure", None)  # a tabular task's per-id structure files (nomad2018)
+    if structure is not None:
+        special["structure_file"] = structure.file
     names = getattr(spec.rule, "names", None)  # an image task whose training names carry the label
     pairs = ("source", "target") if getattr(spec.rule, "links", None) is not None else None  # link prediction
     return _config(spec.modality, spec.task_type, spec.grading, tuple(c.name for c in spec.columns), special,
@@ -67,6 +70,10 @@ def config_from_profile(profile: TaskProfile) -> LadderConfig:
         field, kind = column
         names = [f.name for f in profile.features if str(f.kind) == kind.value]
         special[field] = names[0] if names else None
+    if profile.modality == Modality.TABULAR:  # a seed's per-id structure files (nomad2018's geometry.xyz)
+        from sandmle_core.modalities.tabular.structure import seed_structure_file
+
+        special["structure_file"] = seed_structure_file(profile.details)
     pairs = profile.details.get("pair_columns")  # a link-prediction seed: its rows are node pairs
     features = tuple(f.name for f in profile.features if str(f.kind) != "id" and f.name not in (pairs or ()))
     return _config(profile.modality, profile.task_type, profile.grading, features, special,

@@ -46,6 +46,7 @@ class Inventory:
     media: dict[str, list[str]] = field(default_factory=dict)  # "image" | "audio" -> paths
     text_files: list[str] = field(default_factory=list)
     other: Counter = field(default_factory=Counter)  # suffix -> count (structure files such as .xyz)
+    per_id: Counter = field(default_factory=Counter)  # "train/{id}/geometry.xyz" -> count: one file per row's id
 
     @property
     def has_images(self) -> bool:
@@ -64,7 +65,8 @@ class Inventory:
         return {"tables": self.tables, "zips": {k: len(v) for k, v in self.zips.items()},
                 "images": len(self.media.get("image", [])), "audio": len(self.media.get("audio", [])),
                 "media_folders": sorted({*self.folders_of("image"), *self.folders_of("audio")}),
-                "text_files": self.text_files, "other_files": dict(sorted(self.other.items()))}
+                "text_files": self.text_files, "other_files": dict(sorted(self.other.items())),
+                "per_id_files": sorted(k for k, v in self.per_id.items() if v >= 2)}
 
 
 def _media_kind(name: str) -> str | None:
@@ -101,6 +103,9 @@ def take_inventory(public: Path) -> Inventory:
             inv.text_files.append(rel)
         else:
             inv.other[_suffix(rel) or "(none)"] += 1
+            parts = rel.split("/")
+            if len(parts) == 3:  # nomad2018's `train/<id>/geometry.xyz`: a structure file per row
+                inv.per_id[f"{parts[0]}/{{id}}/{parts[2]}"] += 1
     return inv
 
 

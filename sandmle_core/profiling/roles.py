@@ -13,11 +13,12 @@ import pandas as pd
 
 from sandmle_core.profiling.inventory import AUDIO, IMAGE
 
-__all__ = ["ROLES", "column_role"]
+__all__ = ["ROLES", "column_role", "is_entity_key"]
 
 ROLES = ("id", "text", "image_ref", "audio_ref", "categorical", "numeric", "datetime", "geo", "list")
 _GEO = re.compile(r"(^|_)(lat|lon|lng|latitude|longitude)($|_)", re.I)
 _TIME = re.compile(r"date|time|timestamp", re.I)
+_ENTITY_KEY = re.compile(r"(?:^|_|[a-z])(?:id|ID|Id)$")  # PatientID, patient_id
 _MEDIA = re.compile(r"\.(?:" + "|".join(s.lstrip(".") for s in IMAGE | AUDIO) + r")$", re.I)
 
 
@@ -56,8 +57,13 @@ def column_role(series: pd.Series, name: str, list_columns: frozenset[str] = fro
         return "datetime"
     if text.str.split().str.len().mean() >= 5:
         return "text"
-    if re.search(r"(?:^|_|[a-z])(?:id|ID|Id)$", name) and not text.str.contains(" ").any():
+    if _ENTITY_KEY.search(name) and not text.str.contains(" ").any():
         return "id"  # PatientID, patient_id: an entity key, not a feature
     if len(text) > 10 and text.nunique() / len(text) > 0.9 and not text.str.contains(" ").any():
         return "id"  # a per-row identifier (patient, user): neither a feature nor a category
     return "categorical"
+
+
+def is_entity_key(name: str) -> bool:
+    """Whether a column's name reads as an entity key (`PatientID`, `patient_id`): one word ending in id."""
+    return " " not in name and _ENTITY_KEY.search(name) is not None

@@ -119,7 +119,7 @@ def _finding_tables(spec: TaskSpec, tables: list[str]) -> list[str]:
 
 def _finding_files(spec: TaskSpec) -> list[str]:
     """The data-files lines of a multi-label findings task (ranzcr's layout): the JPEG folders, the training
-    annotations, the train-only patient column and the unscored labels."""
+    annotations, the train-only group column and the unscored labels."""
     from sandmle_core.modalities.image.multilabel import ANNOTATIONS, PARTS
 
     id_col, size, cues = spec.grading.id_column, spec.rule.image_size, spec.rule.cues
@@ -134,8 +134,8 @@ def _finding_files(spec: TaskSpec) -> list[str]:
              "per finding the image shows, with `label` naming the finding and `data` the drawn line as a list of "
              "`[x, y]` pixel points (x across, y down, from the top-left corner). There are annotations for "
              "training images only, none for the test images.",
-             f"- `train.csv` also holds `{spec.rule.cues.group_column}`, the patient an image was taken of (one "
-             "patient may have several images; test images' patients are not given)."]
+             f"- `train.csv` also holds `{cues.group_column}`, the {cues.group_noun} an image comes from (one "
+             f"{cues.group_noun} may have several images; the test images' {cues.group_noun}s are not given)."]
     if unscored:
         lines[-1] += (" The label columns " + ", ".join(f"`{c}`" for c in unscored) + " are in `train.csv` but are "
                       "neither scored nor submitted.")

@@ -4,8 +4,9 @@ each told by its own tube-like curve, scored by mean column-wise ROC AUC over a 
 Every image renders one shared pattern (the "anatomy", under the usual nuisance); each label, when present, adds
 a bright curve of its own anchor, orientation and bend (`CueRule`). Labels are independent Bernoulli draws; the
 noise knob `faint_share` (drafted from the difficulty, so the verifier's repairs move it) draws some present curves
-nearly invisible. As in ranzcr, train.csv also holds a train-only patient group column (`PatientID`: images of one
-patient share framing and background; patients are drawn independently of the labels, so the column leaks none),
+nearly invisible. As in ranzcr, train.csv also holds a train-only group column (images of one group share framing
+and background; groups are drawn independently of the labels, so the column leaks none), named as the seed names its
+own (ranzcr's `PatientID`) or, for a seed without one, as the domain names what its images share (`field_id`),
 and the last labels are in train.csv and the answers but not scored nor submitted (mle-bench's ranzcr grader
 scores 9 of its 11 columns). The files keep ranzcr's layout: grayscale JPEGs in `train/` and `test/` named
 `<StudyInstanceUID>.jpg`, and `train_annotations.csv` (`StudyInstanceUID,label,data`) holding, for a fixed share of
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,8 +43,8 @@ if TYPE_CHECKING:
     from sandmle_core.modalities.base import Draft, DraftContext
     from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["ANNOTATIONS", "add_cues", "draft", "draft_cues", "draft_target", "polyline", "public_tables", "seed_tables",
-           "synthesize_multilabel"]
+__all__ = ["ANNOTATIONS", "add_cues", "draft", "draft_cues", "draft_target", "polyline", "public_tables", "seed_group",
+           "seed_tables", "synthesize_multilabel"]
 
 _SAMPLES = 24  # points along a curve; closer than a pixel at the largest length
 ANNOTATIONS = "train_annotations.csv"  # ranzcr's file name, in the public folder
@@ -79,10 +81,10 @@ def draft_target(vocab: ImageVocab, cardinality: int | None, n_targets: int,
 
 
 def draft_cues(k: int, rng: np.random.Generator, difficulty: float, *, test_table: bool = True,
-               image_column: bool = True) -> CueRule:
+               image_column: bool = True, group: tuple[str, str] = ("PatientID", "patient")) -> CueRule:
     """One curve per label: anchors spread over the image, orientations 180/k apart (shuffled), and a faint share
-    that grows with the difficulty; `test_table` and `image_column` keep the seed's tables (no draw depends on
-    them)."""
+    that grows with the difficulty; `test_table` and `image_column` keep the seed's tables, `group` is the group
+    column's name and noun (no draw depends on these)."""
     angles = (np.arange(k) * 180.0 / k + rng.uniform(0.0, 180.0 / k) + rng.uniform(-4.0, 4.0, k)) % 180.0
     return CueRule(
         prevalence=tuple(round(float(p), 3) for p in rng.uniform(0.15, 0.45, k)),
@@ -94,7 +96,7 @@ def draft_cues(k: int, rng: np.random.Generator, difficulty: float, *, test_tabl
         contrast=round(float(rng.uniform(0.3, 0.42)), 4),
         jitter=round(0.08 + 0.12 * float(difficulty), 4),
         faint_share=round(0.05 + 0.3 * float(difficulty), 4),
-        test_table=test_table, image_column=image_column,
+        test_table=test_table, image_column=image_column, group_column=group[0], group_noun=group[1],
     )
 
 
@@ -105,6 +107,19 @@ def seed_tables(details: dict) -> tuple[bool, bool]:
     if not isinstance(files, dict):
         return True, True
     return files.get("test") is not None, details.get("image_column") is not None
+
+
+def seed_group(details: dict) -> tuple[str, str] | None:
+    """The seed's own group column and its noun, from its profile's details: the first train-only column named as
+    an entity key (ranzcr's `PatientID`, "patient"; its unscored label columns are not), or None."""
+    from sandmle_core.profiling.roles import is_entity_key
+
+    dna = details.get("dna") or {}
+    column = next((str(c) for c in dna.get("train_only_columns") or () if is_entity_key(str(c))), None)
+    if column is None:
+        return None
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", column[:-2]).replace("_", " ").split()
+    return column, " ".join(words).lower() or "group"
 
 
 def draft(ctx: DraftContext) -> Draft:
@@ -127,7 +142,12 @@ def draft(ctx: DraftContext) -> Draft:
     # the seed's labels, scored or not (its profile counts the scored ones; its DNA every label column)
     seed_dna = (getattr(ctx.profile, "details", None) or {}).get("dna") or {}
     target, scored = draft_target(vocab, seed_dna.get("n_classes") or ctx.dna.label_cardinality, scored_in_seed, rng)
-    test_table, image_column = seed_tables(getattr(ctx.profile, "details", None) or {})
+    details = getattr(ctx.profile, "details", None) or {}
+    test_table, image_column = seed_tables(details)
+    group = seed_group(details) or (vocab.group.column, vocab.group.noun)  # the seed's name, else the domain's
+    id_column = grading.id_column if grading is not None else drafter.ID_COLUMN
+    if group[0] in {id_column, drafter.IMAGE_COLUMN, *target.columns}:
+        raise SpecError(f"the group column {group[0]!r} would repeat the id, image or a label column")
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
     pattern = drafter._patterns(1, rng, difficulty)[0]
     rule = ImageRule(
@@ -138,14 +158,14 @@ def draft(ctx: DraftContext) -> Draft:
         noise_sd=round(0.04 + 0.05 * strength, 4), blotch_rate=round(0.2 + 0.5 * strength, 4),
         blotch_radius=(0.08, round(0.12 + 0.08 * strength, 4)),
         label_noise=round(0.02 + 0.04 * difficulty, 4) if Challenge.LABEL_NOISE in ctx.challenges else 0.0,
-        cues=draft_cues(len(target.columns), rng, difficulty, test_table=test_table, image_column=image_column),
+        cues=draft_cues(len(target.columns), rng, difficulty, test_table=test_table, image_column=image_column,
+                        group=group),
     )
     where = "relative to the data folder" if image_column else "in no table: the image of a row is `<part>/<id>.jpg`"
     column = ColumnSpec(name=drafter.IMAGE_COLUMN, kind=ColumnKind.IMAGE,
                         description=f"path of the image ({vocab.subject}, 32x32 pixels, grayscale JPEG named by the "
                                     f"id, in train/ or test/), {where}")
     title = f"{ctx.domain.title}: {vocab.label.replace('_', ' ').title()} Findings"
-    id_column = grading.id_column if grading is not None else drafter.ID_COLUMN
     return Draft(id_column=id_column, columns=(column,), target=target, rule=rule,
                  title=title, scored_columns=scored)
 

@@ -5,7 +5,7 @@ neighbours on 8x8 thumbnails; 3 cue features — gradient-orientation histograms
 which see a curve's direction and place — with a logistic regression per label; 4 extra trees on orientation
 pyramids, thumbnails and intensity; 5 an even rank blend of the level-3 model and extra trees that also see the
 regional orientations (column-wise AUC reads only each column's order). Labels are independent,
-so every model is fitted per scored label (the unscored label columns, the train-only patient column and
+so every model is fitted per scored label (the unscored label columns, the train-only group column and
 train_annotations.csv are ignored). Images are read by id from `train/<id>.jpg` and `test/<id>.jpg` (train.csv
 need hold no image column), and the test ids from test.csv or, where there is none (the real ranzcr seed and the
 environments drafted from it), from sample_submission.csv, so the same scripts run on either. Each script reuses

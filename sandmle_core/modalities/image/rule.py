@@ -111,8 +111,10 @@ class CueRule(_Frozen):
     Label j, when present, draws a bright curve from near `anchors[j]` at `angles[j]` degrees, bent by `bends[j]`
     (signed, in half-widths), `length` long and `width` thick, at `contrast` times U(0.7, 1.3); the anchor moves by
     up to `jitter`. `faint_share` is the noise knob: that share of present curves is drawn at 5-25% of their
-    contrast, nearly invisible, so the label is a noisy function of the image. Images of one patient
-    (`group_column`, a train-only column) share their framing and background.
+    contrast, nearly invisible, so the label is a noisy function of the image. Images of one group (`group_column`,
+    a train-only column: the seed's own name, ranzcr's `PatientID`, or the domain's, `field_id`) share their framing
+    and background; `group_noun` is what the description calls a group ("patient", "field"; left out of the
+    serialised rule when "patient", so specs drafted before it keep their content hash).
 
     `test_table` and `image_column` say which of the image table's parts the seed ships: ranzcr's own layout has no
     test.csv (the test ids are the names in `test/` and the sample submission's ids) and no image column (an image
@@ -129,7 +131,8 @@ class CueRule(_Frozen):
     contrast: float = Field(gt=0.05, le=0.8)
     jitter: float = Field(ge=0.0, le=0.4)
     faint_share: float = Field(ge=0.0, lt=0.8)
-    group_column: str = "PatientID"
+    group_column: str = Field(default="PatientID", pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
+    group_noun: str = Field(default="patient", exclude_if=lambda noun: noun == "patient")
     test_table: bool = Field(default=True, exclude_if=lambda shipped: shipped)
     image_column: bool = Field(default=True, exclude_if=lambda shipped: shipped)
 
@@ -213,7 +216,7 @@ class ImageRule(_Frozen):
     @property
     def train_only_columns(self) -> tuple[str, ...]:
         """Columns of train.csv only (the contracts read them; test.csv must never carry them): a multi-label task's
-        patient group, an image + metadata task's label-restating columns."""
+        group column, an image + metadata task's label-restating columns."""
         if self.cues is not None:
             return (self.cues.group_column,)
         return ("diagnosis", "benign_malignant") if self.spots is not None else ()

@@ -2,7 +2,8 @@
 typed feature tables.
 
 `rule` holds the hidden structural causal model (`TabularRule`), `drafter` draws it from a catalog domain
-(`multitarget` drafts the targets of a multi-target regression),
+(`multitarget` drafts the targets of a multi-target regression, `structure` the per-id structure files of a seed
+that ships them),
 `sampling` evaluates it (shared by the drafter's calibration and the synthesizer), `synthesizer` writes the data
 files and `ladder` the solution scripts. `KIT` is what the registry sees.
 
@@ -15,13 +16,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sandmle_core.modalities.base import ModalityKit
-from sandmle_core.modalities.tabular import drafter, ladder, multitarget, synthesizer
+from sandmle_core.modalities.tabular import drafter, ladder, multitarget, structure, synthesizer
 from sandmle_core.modalities.tabular.rule import TabularRule
 from sandmle_core.spec import Challenge, Modality, TaskType
 
 if TYPE_CHECKING:
     from sandmle_core.catalog.schema import Domain
     from sandmle_core.profile import TaskProfile
+    from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["KIT"]
 
@@ -48,6 +50,12 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
     return False
 
 
+def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
+    """The description's data files, with the per-id structure files of a seed that ships them (nomad2018's)."""
+    line = structure.structure_line(spec.rule, spec.n_train, spec.n_test)
+    return files if line is None else [*files, line]
+
+
 def _seed_challenges(profile: TaskProfile) -> list[Challenge]:
     return [Challenge.TEXT_FIELD] if any(str(f.kind) == "text" for f in profile.features) else []
 
@@ -56,4 +64,4 @@ KIT = ModalityKit.assemble(
     drafter, synthesizer, ladder, modality=Modality.TABULAR, rule_model=TabularRule, test_rows=(150, 400),
     extra_challenges=(Challenge.INTERACTIONS, Challenge.NONLINEARITY, Challenge.IRRELEVANT_FEATURES,
                       Challenge.LABEL_NOISE, Challenge.OUTLIERS, Challenge.TRAIN_TEST_SHIFT),
-    detects=_detects, hosts=_hosts, seed_challenges=_seed_challenges)
+    detects=_detects, hosts=_hosts, seed_challenges=_seed_challenges, data_files=_data_files)

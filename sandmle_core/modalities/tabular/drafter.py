@@ -18,6 +18,7 @@ from sandmle_core.modalities.base import Draft, DraftContext, class_count_range,
 from sandmle_core.modalities.tabular import multitarget
 from sandmle_core.modalities.tabular.rule import FeatureRule, TabularRule, Term
 from sandmle_core.modalities.tabular.sampling import evaluate, raw_signal, round4, sample_clean, sigmoid, softmax
+from sandmle_core.modalities.tabular.structure import draft_structure, seed_structure_file
 from sandmle_core.slots import stream
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
@@ -248,12 +249,14 @@ def _draft_multitarget(ctx: DraftContext, features: list[FeatureRule], templates
     target, targets = multitarget.draft_targets(ctx, base_noise)
     terms, noise_share = multitarget.share_weights(_terms(ctx, features, len(targets)), rng)
     n_latent = len(features[0].loadings)
+    file = seed_structure_file(getattr(ctx.profile, "details", None) or {})
     rule = TabularRule(
         n_latent=n_latent, features=tuple(features), terms=tuple(terms), outputs=len(targets),
         center=(0.0,) * len(targets), scale=(1.0,) * len(targets), bias=(0.0,) * len(targets),
         noise_sd=round4(base_noise), targets=targets, noise_share=noise_share,
         test_shift=round4(rng.uniform(0.3, 0.6)) if Challenge.TRAIN_TEST_SHIFT in ctx.challenges else 0.0,
         ids_restart=multitarget.ids_restart(ctx),
+        structure=draft_structure(file, features, terms) if file else None,  # the seed's per-id files
     )
     rule = calibrate(rule, ctx, TaskType.MULTI_TARGET, 2)
     columns = _columns(features, templates)

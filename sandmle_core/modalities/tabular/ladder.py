@@ -9,7 +9,9 @@
 5 boosted ensemble — level 3's linear model with a smooth per-column basis added (quadratic B-splines: the hidden
   rules' square, hinge and sine terms bend the signal), the forest and histogram gradient boosting, weighted 2:2:1.
 Log-error metrics (RMSLE) are modelled on the log1p scale at every level (the prior is the mean of log1p, and no
-prediction goes below 0); several target columns (multi-target regression) get one model each. Blending the tuned
+prediction goes below 0); several target columns (multi-target regression) get one model each. A task with per-id
+structure files (nomad2018's `<part>/<id>/geometry.xyz`) adds each file's atom count and mean cell side as two numeric
+columns from level 3 on. Blending the tuned
 linear model into the tree levels keeps the ladder rising on micro data, where a lone forest often loses to a linear
 model.
 The top level needs a capability the forest blend lacks: averaged in equal thirds, a micro-scale booster (weaker
@@ -344,8 +346,32 @@ to_submission().to_csv("submission.csv", index=False)
 '''
 
 
+_STRUCTURE = '''
+STRUCTURE = {file!r}  # one structure file per row: public/<part>/<id>/<file> (nomad2018's geometry.xyz)
+
+
+def structure_features(frame, part):
+    """Each row's structure file as two numbers: how many atoms it lists and its cell's mean side."""
+    rows = []
+    for ident in frame[ID]:
+        with open(os.path.join("public", part, str(ident), STRUCTURE)) as handle:
+            lines = handle.read().splitlines()
+        cell = [np.linalg.norm([float(v) for v in line.split()[1:4]]) for line in lines
+                if line.startswith("lattice_vector")]
+        rows.append((sum(line.startswith("atom ") for line in lines), float(np.mean(cell)) if cell else np.nan))
+    return pd.DataFrame(rows, columns=["structure_atoms", "structure_side"], index=frame.index)
+
+
+X = pd.concat([X, structure_features(train, "train")], axis=1)
+X_test = pd.concat([X_test, structure_features(test, "test")], axis=1)
+numeric, features = [*numeric, "structure_atoms", "structure_side"], [*features, "structure_atoms", "structure_side"]
+'''
+STRUCTURE_LEVEL = 3  # the first rung that reads the per-id structure files, when the task has them
+
+
 def scripts(config: LadderConfig) -> list[LadderScript]:
-    """The six tabular rungs for `config`, weakest first."""
+    """The six tabular rungs for `config`, weakest first; from `STRUCTURE_LEVEL` on they also read the per-id
+    structure files of a task that has them (`config.structure_file`)."""
     out = []
     for level, (name, (summary, model)) in enumerate(_MODELS.items()):
         prelude = _PRELUDE.format(
@@ -354,5 +380,7 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
             classes=tuple(config.classes) if config.classes else None, kind=config.metric_kind,
             metric=config.metric, features=tuple(config.feature_columns) if config.feature_columns else None,
         )
+        if config.structure_file and level >= STRUCTURE_LEVEL:
+            prelude += _STRUCTURE.format(file=config.structure_file)
         out.append(LadderScript(level=level, name=name, summary=summary, source=prelude + model + _EPILOGUE))
     return out

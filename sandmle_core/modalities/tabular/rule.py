@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sandmle_core.modalities.tabular.structure import StructureRule
+
 __all__ = ["FeatureRule", "TabularRule", "TargetRule", "Term"]
 
 
@@ -103,6 +105,8 @@ class TabularRule(_Frozen):
             correlated as well as their signal).
         ids_restart: ids are 1, 2, 3, ... in train.csv and again from 1 in test.csv, so train and test ids overlap
             (the seed's own quirk, kept: nomad2018 numbers its crystals that way).
+        structure: the per-id structure files of a seed that ships them (nomad2018's `<part>/<id>/geometry.xyz`;
+            `structure.py`), which carry the clean values of two features; None for every other spec.
     """
 
     kind: Literal["tabular"] = "tabular"
@@ -126,6 +130,7 @@ class TabularRule(_Frozen):
     targets: tuple[TargetRule, ...] = Field(default=(), exclude_if=lambda v: not v)
     noise_share: float = Field(default=0.0, ge=0.0, le=1.0, exclude_if=lambda v: not v)
     ids_restart: bool = Field(default=False, exclude_if=lambda v: not v)
+    structure: StructureRule | None = Field(default=None, exclude_if=lambda v: v is None)
 
     @model_validator(mode="after")
     def _one_target_per_output(self) -> TabularRule:

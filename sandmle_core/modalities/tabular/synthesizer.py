@@ -19,6 +19,7 @@ from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.tabular.rule import FeatureRule, TabularRule
 from sandmle_core.modalities.tabular.sampling import evaluate, round4, sample_clean, sigmoid, softmax
+from sandmle_core.modalities.tabular.structure import write_structures
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import TaskType
 
@@ -176,6 +177,10 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     frames, oracles = [], []
     for part, n, shift in (("train", n_train, 0.0), ("test", n_test, rule.test_shift)):
         clean = sample_clean(rule, n, streams("synth", part), shift=shift)
+        if rule.structure is not None:  # the seed's per-id files (nomad2018's geometry.xyz), from the clean values
+            part_ids = ids[:n_train] if part == "train" else ids[n_train:]
+            write_structures(rule.structure, clean, list(part_ids), part, folder.public,
+                             streams("synth", part, "structure"))
         signal = evaluate(rule, clean, n)
         targets, oracle = _outputs(spec, rule, signal, streams("synth", part, "target"))
         obs_rng = streams("synth", part, "observe")
@@ -203,6 +208,8 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
         stats["train_label_rates"] = {c: round4(train[c].mean()) for c in target_cols}
     elif spec.task_type == TaskType.MULTI_TARGET:
         stats["train_target_means"] = {c: round4(train[c].mean()) for c in target_cols}
+        if rule.structure is not None:
+            stats["structure_files"] = n_train + n_test
     else:
         stats["train_target_mean"] = round4(train[target_cols[0]].mean())
     return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)

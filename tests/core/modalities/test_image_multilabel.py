@@ -1,7 +1,8 @@
 """Multi-label image environments (ranzcr-clip-catheter-line-classification's shape): independent 0/1 findings per
-image, each told by its own curve, a train-only PatientID, and a scored subset of the labels (mle-bench's ranzcr
-grader scores 9 of its 11 columns), in ranzcr's file layout: JPEGs in `train/` and `test/` named by the id and a
-`train_annotations.csv` of the drawn lines, and, as the seed, no test.csv and no image column. One slot is built end
+image, each told by its own curve, a train-only group column (the seed's PatientID, else the domain's), and a
+scored subset of the labels (mle-bench's ranzcr grader scores 9 of its 11 columns), in ranzcr's file layout:
+JPEGs in `train/` and `test/` named by the id and a `train_annotations.csv` of the drawn lines, and, as the seed, no
+test.csv and no image column. One slot is built end
 to end from the lite fixture (K=1): accepted with the ladder's order kept (Kendall tau >= 0.8), the public files the
 seed's (same names, train.csv's columns in the seed's shape), the scored subset and train-only columns kept, the
 annotations on the drawn curves, its GX contracts met and planted faults (a public test table with labels, test image
@@ -240,3 +241,70 @@ def test_the_data_rebuild_byte_identical(built, tmp_path):
         rebuilt = hash_files(again / "prepared" / part, exclude=())
         assert {k: v for k, v in built_hashes.items() if k in rebuilt} == rebuilt, part
         assert "train.csv" in rebuilt or "answers.csv" in rebuilt
+
+
+@pytest.fixture(scope="module")
+def ranzcr_profile(tmp_path_factory):
+    from sandmle_core.profile import profile_seed
+
+    root = tmp_path_factory.mktemp("ranzcr-profile")
+    paths = write_competition(RANZCR, root / "mlebench", "split")
+    return profile_seed(load_seed(root / "mlebench" / "competitions" / RANZCR, data_dir=paths["data"]))
+
+
+def _without_group(profile):
+    """The profile of a seed like ranzcr's but with no group column of its own (no train-only entity key)."""
+    dna = dict(profile.details["dna"])
+    dna["train_only_columns"] = [c for c in dna["train_only_columns"] if c != "PatientID"]
+    return profile.model_copy(update={"details": {**profile.details, "dna": dna}})
+
+
+def test_the_group_column_is_the_seeds_else_the_domains(ranzcr_profile):
+    """ranzcr's slots keep its `PatientID` in every domain; a seed without a group column of its own gets the
+    column its slot's domain names (two domains, two names), the same on a second draft of the slot."""
+    from sandmle_core.agents.offline.strategist import OfflineStrategist
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities.image.multilabel import seed_group
+
+    assert seed_group(ranzcr_profile.details) == ("PatientID", "patient")
+    strategist, domains = OfflineStrategist(), {d.key: d for d in load_catalog().domains}
+    seeded = [strategist.draft_spec(RANZCR, ranzcr_profile, i, 4) for i in range(4)]
+    assert len({s.domain.key for s in seeded}) == 4
+    assert {(s.rule.cues.group_column, s.rule.cues.group_noun) for s in seeded} == {("PatientID", "patient")}
+    assert all("group_noun" not in s.rule.cues.model_dump() for s in seeded)  # ranzcr's specs keep their hash
+    plain = _without_group(ranzcr_profile)
+    assert seed_group(plain.details) is None
+    drafts = [strategist.draft_spec(RANZCR, plain, i, 4) for i in range(4)]
+    names = {s.domain.key: (s.rule.cues.group_column, s.rule.cues.group_noun) for s in drafts}
+    assert names == {k: (domains[k].image.group.column, domains[k].image.group.noun) for k in names}
+    assert len({column for column, _ in names.values()}) >= 2, names
+    assert [strategist.draft_spec(RANZCR, plain, i, 4) for i in range(4)] == drafts  # deterministic per slot
+    for spec in drafts:
+        assert spec.rule.train_only_columns == (spec.rule.cues.group_column,)
+
+
+def test_a_domain_named_group_column_is_written_described_and_checked(ranzcr_profile, tmp_path):
+    """The domain's group column is train.csv's last column, the description names it with the domain's noun, and
+    the data contracts and the leakage checks (train-only fields absent from the test files) pass."""
+    from sandmle_core.agents.offline.developer import OfflineDeveloper
+    from sandmle_core.agents.offline.strategist import OfflineStrategist
+    from sandmle_core.agents.offline.writer import render_description
+
+    spec = next(s for i in range(4) if (s := OfflineStrategist().draft_spec(RANZCR, _without_group(ranzcr_profile),
+                                                                           i, 4)).rule.cues.group_column != "PatientID")
+    cues = spec.rule.cues
+    folder = EnvFolder(tmp_path / "env")
+    OfflineDeveloper().build_data(spec, folder)
+    train = pd.read_csv(folder.train, dtype=str)
+    assert list(train.columns)[-1] == cues.group_column and "PatientID" not in train.columns
+    assert train[cues.group_column].value_counts().max() >= 2
+    text = render_description(spec, pd.read_csv(folder.sample_submission))
+    assert f"`{cues.group_column}`, the {cues.group_noun} an image comes from" in text and "PatientID" not in text
+    folder.description.write_text(text)  # the leakage checks read it too
+    results = check_environment(folder.root, spec)
+    assert all(r["success"] for r in results), [r for r in results if not r["success"]]
+    headers = [r for r in results if r["artifact"] == "prepared/public/train.csv"
+               and r["expectation"] == "expect_table_columns_to_match_ordered_list"]
+    assert headers and headers[0]["observed"][-1] == cues.group_column
+    checks = {c.name: c for c in leakage_checks(spec, folder)}
+    assert checks["train_only_fields_absent_from_test"].passed and checks["no_single_feature_oracle"].passed

@@ -20,6 +20,7 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import constant_submission, grade_submission
 from sandmle_core.ladder import ladder_for
 from sandmle_core.ladder.configs import config_from_spec
+from sandmle_core.layout import hash_files
 from sandmle_core.modalities import domains_for, get_kit
 from sandmle_core.modalities.tabular.multitarget import hosts_multitarget
 from sandmle_core.profile import profile_seed
@@ -86,7 +87,7 @@ def test_single_target_specs_serialise_without_the_new_fields():
     profile = profile_seed(get_bundled_seed("diamonds"))
     spec = OfflineStrategist().draft_spec("diamonds", profile, 0, 3)
     rule, target = spec.rule.model_dump(mode="json"), spec.target.model_dump(mode="json")
-    assert not {"targets", "noise_share", "ids_restart"} & set(rule)
+    assert not {"targets", "noise_share", "ids_restart", "structure"} & set(rule)
     assert not {"descriptions", "units"} & set(target)
 
 
@@ -169,3 +170,94 @@ def test_the_description_names_every_target_column_and_the_ids(specs):
         assert f"| `{column}` | target (train only) |" in text and description in text
     assert "again from 1 in `test.csv`" in text and "every value must be 0 or more" in text
     assert "mean column-wise RMSLE" in text
+
+
+def _structure_rows(folder: EnvFolder, part: str, ids, file: str) -> pd.DataFrame:
+    """Each file's atom count and cell side (the lattice vectors' length), by id."""
+    rows = []
+    for ident in ids:
+        lines = (folder.public / part / str(ident) / file).read_text().splitlines()
+        cell = [[float(v) for v in line.split()[1:]] for line in lines if line.startswith("lattice_vector")]
+        atoms = [line.split() for line in lines if line.startswith("atom ")]
+        assert len(cell) == 3 and all(len(a) == 5 and a[4] in {"Al", "Ga", "In", "O"} for a in atoms)
+        assert all(0.0 <= float(v) <= cell[0][0] for a in atoms for v in a[1:4])  # inside the cell
+        rows.append({"atoms": len(atoms), "side": float(np.linalg.norm(cell[0]))})
+    return pd.DataFrame(rows)
+
+
+def test_the_seeds_per_id_structure_files_are_written_and_carry_two_features(profile, specs, tmp_path):
+    """nomad2018 ships `train/<id>/geometry.xyz` and `test/<id>/geometry.xyz`: every slot writes one per row, in the
+    seed's format, whose atom count follows one rule feature and whose cell side another (rank correlation with
+    the table's column > 0.9), byte-identical on a rebuild, and described."""
+    assert profile.details["files"]["per_id_files"] == ["test/{id}/geometry.xyz", "train/{id}/geometry.xyz"]
+    spec = specs[3]
+    structure = spec.rule.structure
+    columns = {c.name for c in spec.columns}
+    assert structure.file == "geometry.xyz" and {structure.count_feature, structure.spread_feature} <= columns
+    assert structure.count_feature != structure.spread_feature
+    folder = EnvFolder(tmp_path / "env")
+    get_kit(spec.modality).synthesize(spec, folder, n_train=300, n_test=120)
+    id_col = spec.grading.id_column
+    train, test = pd.read_csv(folder.train), pd.read_csv(folder.test)
+    for part, table in (("train", train), ("test", test)):
+        assert sorted(p.name for p in (folder.public / part).iterdir()) == sorted(str(i) for i in table[id_col])
+        files = _structure_rows(folder, part, table[id_col], structure.file)
+        for measure, feature in (("atoms", structure.count_feature), ("side", structure.spread_feature)):
+            seen = table[feature].notna().to_numpy()
+            rho = pd.Series(files[measure][seen].to_numpy()).corr(table[feature][seen].reset_index(drop=True),
+                                                                   method="spearman")
+            assert rho > 0.9, (part, measure, feature, rho)  # below 1: the table damages its column
+    again = EnvFolder(tmp_path / "again")
+    get_kit(spec.modality).synthesize(spec, again, n_train=300, n_test=120)
+    for part in ("train", "test"):
+        assert hash_files(folder.public / part, exclude=()) == hash_files(again.public / part, exclude=())
+    text = render_description(spec, pd.read_csv(folder.answers).iloc[:2])
+    assert f"`train/<id>/{structure.file}` and `test/<id>/{structure.file}`" in text
+    line = next(line for line in text.splitlines() if "one structure file per row" in line)
+    assert structure.count_feature not in line and structure.spread_feature not in line  # the rule stays hidden
+
+
+def test_a_seed_without_structure_files_gets_none(profile, tmp_path):
+    files = {k: v for k, v in profile.details["files"].items() if k != "per_id_files"}
+    plain = profile.model_copy(update={"details": {**profile.details, "files": files}})
+    spec = OfflineStrategist().draft_spec(COMP, plain, 3, 11)
+    assert spec.rule.structure is None and "structure" not in spec.rule.model_dump(mode="json")
+    folder = EnvFolder(tmp_path / "env")
+    get_kit(spec.modality).synthesize(spec, folder, n_train=200, n_test=100)
+    assert sorted(p.name for p in folder.public.iterdir()) == ["test.csv", "train.csv"]
+    assert "structure file" not in render_description(spec, pd.read_csv(folder.answers).iloc[:2])
+
+
+def test_the_ladder_reads_the_structure_files_from_level_3(specs, tmp_path):
+    """Levels 0-2 read the tables only; levels 3-5 add each file's atom count and cell side: level 3's predictions
+    move when the test rows' files are swapped among them. The real seed's files (the fixture's) read alike."""
+    spec = specs[3]
+    levels = ladder_for(config_from_spec(spec))
+    assert [("structure_features(" in s.source) for s in levels] == [False] * 3 + [True] * 3
+    folder = EnvFolder(tmp_path / "env")
+    get_kit(spec.modality).synthesize(spec, folder, n_train=300, n_test=120)
+    before = _run(levels[3].source, folder.public.parent)
+    test_dir = folder.public / "test"
+    names = sorted((p.name for p in test_dir.iterdir()), key=int)
+    for name in names:
+        (test_dir / name).rename(test_dir / f"swap-{name}")
+    for name, other in zip(names, names[::-1], strict=True):  # row i gets the file of row n - i
+        (test_dir / f"swap-{other}").rename(test_dir / name)
+    after = _run(levels[3].source, folder.public.parent)
+    assert list(after.columns) == list(before.columns)
+    assert not np.allclose(after.iloc[:, 1:].to_numpy(), before.iloc[:, 1:].to_numpy())
+
+
+def test_the_ladder_runs_on_the_real_seeds_structure_files(profile, tmp_path):
+    from sandmle_core.ladder.configs import config_from_profile
+    from sandmle_core.seeds import load_seed
+
+    config = config_from_profile(profile)
+    assert config.structure_file == "geometry.xyz"
+    paths = write_competition(COMP, tmp_path / "seed", "split")
+    seed = load_seed(tmp_path / "seed" / "competitions" / COMP, data_dir=paths["data"])
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "public").symlink_to(seed.public_dir, target_is_directory=True)
+    submission = _run(ladder_for(config)[5].source, work)
+    assert len(submission) == len(seed.read_answers()) and (submission.iloc[:, 1:] >= 0).all().all()

@@ -149,3 +149,25 @@ def test_comments_with_commas_quotes_and_newlines_round_trip_through_csv(profile
     sub.iloc[::-1].to_csv(sub_path, index=False)  # written by an agent, in another order
     read = read_submission_file(sub_path, 2**24)
     assert grade_submission(read, again, spec.grading) == grade_submission(sub, again, spec.grading)
+
+
+@pytest.mark.slow  # great-expectations' import and runs
+def test_the_contract_report_names_the_seeds_own_sample_submission(profile, tmp_path):
+    from sandmle.data_contracts.check import check_environment
+    from sandmle.data_contracts.suites import SAMPLE_SUBMISSION
+
+    from sandmle_core.agents.offline.developer import OfflineDeveloper
+
+    spec = OfflineStrategist().draft_spec(COMP, profile, 0, 5)
+    folder = EnvFolder(tmp_path / "env")
+    OfflineDeveloper().build_data(spec, folder)
+    own = "prepared/public/sample_submission_null.csv"
+    assert (folder.root / own).is_file() and not (folder.root / SAMPLE_SUBMISSION).exists()
+    results = check_environment(folder.root, spec)
+    artifacts = {r["artifact"] for r in results}
+    assert own in artifacts and SAMPLE_SUBMISSION not in artifacts
+    assert all(r["success"] for r in results), [r for r in results if not r["success"]]
+    sample = pd.read_csv(folder.root / own)
+    sample[["Date", "Insult", "Comment"]].to_csv(folder.root / own, index=False)  # not the seed's column order
+    failed = {(r["artifact"], r["expectation"]) for r in check_environment(folder.root, spec) if not r["success"]}
+    assert failed == {(own, "expect_table_columns_to_match_ordered_list")}, failed
