@@ -60,8 +60,8 @@ def image_variety(corpus: Corpus, run_rows: Sequence[ManifestRow]) -> dict[str, 
     must not look alike): `modalities.image.variety.alike_environments` over each one's public images.
 
     Returns:
-        its dict ("environments": how many shipped images, "closest", "alike", "between_min", "halves_max"); no
-        pair when fewer than two did.
+        its dict ("environments": how many shipped images, "closest", "alike", "between_min"); no pair when fewer
+        than two did.
     """
     from sandmle_core.modalities.image.variety import alike_environments
 
@@ -73,11 +73,18 @@ def image_variety(corpus: Corpus, run_rows: Sequence[ManifestRow]) -> dict[str, 
 
 def variety_markdown(variety: Mapping[str, Any]) -> str:
     """The image-variety line of the build summary (empty when fewer than two image environments landed)."""
+    from sandmle_core.modalities.image.variety import ALIKE_FACTOR
+
     if variety["environments"] < 2:
         return ""
-    a, b, d = variety["closest"]
-    line = (f"\n## Image variety (this run)\n\n- {variety['environments']} image environments, closest pair {d} "
-            f"({a} / {b}); halves of one environment up to {variety['halves_max']}")
+    closest = variety["closest"]
+    line = f"\n## Image variety (this run)\n\n- {variety['environments']} image environments"
+    if closest is not None:
+        a, b, d, ratio = closest
+        line += (f", closest pair {a} / {b}: {d}, {ratio}x the distance of random splits of their pooled images "
+                 f"(alike at <= {ALIKE_FACTOR}x)")
+    else:
+        line += f", every pair further apart than {2 * ALIKE_FACTOR}x its environments' own split noise"
     if not variety["alike"]:
         return line + "; none alike\n"
     pairs = ", ".join(f"{p[0]} / {p[1]} ({p[2]} <= {p[3]})" for p in variety["alike"][:5])

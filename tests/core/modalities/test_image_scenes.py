@@ -66,11 +66,17 @@ def test_the_subject_picks_the_scene_and_a_graded_task_gets_no_cell_blobs():
 
 
 def test_environments_of_different_domains_look_apart(built):
-    halves = {d: variety.signature_distance(variety.signature(f[::2]), variety.signature(f[1::2]))
-              for d, f in built.items()}
-    whole = {d: variety.signature(f) for d, f in built.items()}
-    between = {(a, b): variety.signature_distance(whole[a], whole[b]) for a, b in itertools.combinations(DOMAINS, 2)}
-    assert min(between.values()) > 2.0 * max(halves.values()), (between, halves)
+    """Each pair of domains lies further apart than random splits of its pooled images (what two samples of one
+    rule would give), and one environment's two halves do not."""
+    features = {d: variety._features(variety._load(f)) for d, f in built.items()}
+    whole = {d: variety._aggregate(f) for d, f in features.items()}
+    for a, b in itertools.combinations(DOMAINS, 2):
+        between = variety.signature_distance(whole[a], whole[b])
+        assert between > variety.ALIKE_FACTOR * variety.null_distance(features[a], features[b]), (a, b, between)
+    for d, f in features.items():
+        half = len(f) // 2
+        apart = variety.signature_distance(variety._aggregate(f[:half]), variety._aggregate(f[half:]))
+        assert apart < variety.ALIKE_FACTOR * variety.null_distance(f[:half], f[half:]), d
 
 
 def test_no_two_images_of_an_environment_are_near_duplicates(built):
@@ -140,7 +146,7 @@ def test_environments_of_one_build_are_compared_and_a_look_alike_pair_is_named(b
     folders = _folders_of(built, tmp_path)
     apart = variety.alike_environments(folders)
     assert apart["environments"] == 3 and apart["alike"] == [], apart
-    assert apart["between_min"] > variety.ALIKE_FACTOR * apart["halves_max"]
+    assert apart["closest"][3] > variety.ALIKE_FACTOR  # the closest pair's distance over its null
     # a fourth "environment" that is the solar panels again under fresh pixel noise: alike, and named
     twin = tmp_path / "twin"
     twin.mkdir()
