@@ -45,8 +45,10 @@ def _hosts(domain: Domain, task_type: TaskType, min_classes: int) -> bool:
         return len(domain.text.classes) >= 2
     if task_type == TaskType.MULTILABEL:  # jigsaw: the domain's flag vocabulary, any set of flags per document
         return domain.text.flags is not None and len(domain.text.flags.labels) >= min_classes
-    fine = len(domain.text.fine.classes) if domain.text.fine is not None else 0  # a many-class seed's finer label
-    return task_type == TaskType.MULTICLASS and max(len(domain.text.classes), fine) >= min_classes
+    fine = domain.text.fine  # a many-class seed's finer label; no other seed sees it
+    if fine is not None and drafter.drafts_fine_label(domain.text, min_classes):
+        return task_type == TaskType.MULTICLASS and len(fine.classes) >= min_classes
+    return task_type == TaskType.MULTICLASS and len(domain.text.classes) >= min_classes
 
 
 def _profile_details(train: pd.DataFrame, public: Sequence[FeatureProfile], n_test: int) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
-__all__ = ["FILLER_WORDS", "SUPPORTED_KINDS", "draft"]
+__all__ = ["FILLER_WORDS", "MANY_CLASSES", "SUPPORTED_KINDS", "draft", "drafts_fine_label"]
 
 FILLER_WORDS = ("the", "and", "with", "was", "of", "at", "in", "for", "to", "on", "after", "then", "some", "this")
 """Class-neutral function words mixed into every domain's common words, so sentences read less like lists."""
@@ -30,6 +30,11 @@ SUPPORTED_KINDS = ("label", "class_probabilities", "probability")
 
 BINARY_CLASSES = ("0", "1")
 """A binary text task's labels: 1 when the document belongs to the positive vocabulary class, else 0."""
+
+MANY_CLASSES = 12
+"""A seed with more classes than this is a many-class seed (the line the ladder's many-class levels use): only a need
+above a 12-class seed's (8 classes, as many as the largest own label) drafts a domain's finer label, so a fine label
+changes no other seed's domains or rules."""
 
 _TOKEN = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]$")
 _MAX_COMMON = 40
@@ -67,6 +72,12 @@ def _priors(ctx: DraftContext, k: int) -> list[float]:
     return [float(s) for s in shares]
 
 
+def drafts_fine_label(vocab: TextVocab, need: int) -> bool:
+    """Whether a multi-class seed that needs `need` classes is drafted from the vocabulary's finer label: it has one,
+    the seed is a many-class one (it needs more than a `MANY_CLASSES` seed does) and the own label is too small."""
+    return vocab.fine is not None and need > max(len(vocab.classes), class_count_range(MANY_CLASSES)[0])
+
+
 def _vocabulary(ctx: DraftContext) -> TextVocab:
     """The domain's text vocabulary, after checking the seed can be drafted as text at all; for a multi-class seed
     that needs more classes than its label has, the vocabulary of its finer label (`TextVocab.fine`)."""
@@ -80,7 +91,7 @@ def _vocabulary(ctx: DraftContext) -> TextVocab:
     if kind not in allowed:
         raise SpecError(f"metric {ctx.dna.metric!r} ({kind}) does not grade a {ctx.dna.task_type} text task")
     need = class_count_range(ctx.dna.label_cardinality)[0] if ctx.dna.label_cardinality else 0
-    if ctx.dna.task_type == TaskType.MULTICLASS and vocab.fine is not None and need > len(vocab.classes):
+    if ctx.dna.task_type == TaskType.MULTICLASS and vocab.fine is not None and drafts_fine_label(vocab, need):
         # a many-class seed: the same documents under their finer label (no seed the own label hosts gets here)
         fine = vocab.fine
         return vocab.model_copy(update={"label": fine.label, "label_description": fine.label_description,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from sandmle_core.catalog import load_catalog
+from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import DraftContext, class_count_range
 from sandmle_core.modalities.text import KIT as text
@@ -42,14 +43,31 @@ def test_a_forty_class_seed_drafts_the_fine_label_at_the_micro_cap(key: str, see
                                 f"{domain.text.column.replace('_', ' ').title()}")
 
 
-@pytest.mark.parametrize("key", FINE_DOMAINS)
-@pytest.mark.parametrize("classes", [3, 5, 8, 11])
+OWN_HOSTED = [(key, n) for key in FINE_DOMAINS for n in (3, 5, 8, 11, 12)
+              if class_count_range(n)[0] <= len(load_catalog().get(key).text.classes)]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("key", "classes"), OWN_HOSTED)
 def test_a_seed_the_own_label_hosts_drafts_what_it_drafted_without_a_fine_label(key: str, classes: int) -> None:
     domain = load_catalog().get(key)
     without = domain.model_copy(update={"text": domain.text.model_copy(update={"fine": None})})
     draft, before = text.draft(_context(domain, classes, 5)), text.draft(_context(without, classes, 5))
     assert draft.target.columns == (domain.text.label,)
     assert draft.rule == before.rule and draft.target == before.target and draft.title == before.title
+
+
+SMALL_OWN = [key for key, n in OWN_HOSTED if n == 8 and (key, 11) not in OWN_HOSTED]  # own labels under 8 classes
+
+
+@pytest.mark.parametrize("key", SMALL_OWN)
+@pytest.mark.parametrize("classes", [11, 12])
+def test_a_seed_of_up_to_twelve_classes_is_never_drafted_from_a_fine_label(key: str, classes: int) -> None:
+    """An own label under 8 classes cannot host an 11- or 12-class seed (8 needed): its fine label does not step in
+    either, as the seed was refused there before fine labels existed."""
+    domain = load_catalog().get(key)
+    assert not text.hosts(domain, TaskType.MULTICLASS, class_count_range(classes)[0])
+    with pytest.raises(SpecError, match="text classes, the seed needs at least"):
+        text.draft(_context(domain, classes, 5))
 
 
 def _ladder(n_classes: int, kind: str = "class_probabilities") -> list:
