@@ -85,6 +85,7 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
 
     `seeds` get a synthetic spec synthesized at micro and at full scale; `real_seeds` (the real tables with at least
     20,000 rows) also run the ladder on the real task, compared with the micro environment drafted from them."""
+    from sandmle_core.agents.offline.developer import write_reference_submissions
     from sandmle_core.agents.offline.strategist import OfflineStrategist
     from sandmle_core.envfolder import EnvFolder
     from sandmle_core.ladder.configs import config_from_profile, config_from_spec
@@ -100,6 +101,7 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
         kit = get_kit(spec.modality)
         micro_dir, full_dir = EnvFolder(work / f"{seed_id}-micro"), EnvFolder(work / f"{seed_id}-full")
         kit.synthesize(spec, micro_dir)
+        write_reference_submissions(spec, micro_dir)  # the sample submission, as a build writes it
         full_rows = FULL_ROWS[full_scale_family(spec)]
         n_train, n_test = (int(v * full_scale) for v in full_rows)
         config = config_from_spec(spec)
@@ -107,6 +109,7 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
         micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
         if seed_id in seeds:
             kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
+            write_reference_submissions(spec, full_dir)
             full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading,
                                        full_repeats)
             pairs.append(_pair(f"{seed_id} (synthetic spec)", "synthetic", spec.n_train, n_train,
@@ -117,8 +120,9 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
             pairs.append(_pair(f"{seed_id} (real task vs its micro environment)", "real", spec.n_train,
                                profile.n_train, _level_stats(micro_runs, lower), _level_stats(real_runs, lower)))
         shutil.rmtree(full_dir.root, ignore_errors=True)
-    ratios = [lv["time_ratio"] for p in pairs for lv in p["levels"].values() if lv["time_ratio"]]
-    totals = [p["total_ratio"] for p in pairs]
+    measured = [p for p in pairs if p["measured"]]
+    ratios = [lv["time_ratio"] for p in measured for lv in p["levels"].values() if lv["time_ratio"]]
+    totals = [p["total_ratio"] for p in measured]
     return {"pairs": pairs, "median_level_ratio": statistics.median(ratios) if ratios else None,
             "median_total_ratio": statistics.median(totals) if totals else None, "repeats": repeats,
             "full_repeats": full_repeats, "real_repeats": real_repeats}
@@ -140,7 +144,12 @@ def _pair(name: str, kind: str, micro_rows: int, full_rows: int, micro: dict, fu
     cpu_known = bool(cpu) and all(m is not None and f is not None for m, f in cpu)
     micro_cpu = sum(m for m, _ in cpu) if cpu_known else None
     full_cpu = sum(f for _, f in cpu) if cpu_known else None
+    # a level with no scored run crashed (or wrote nothing gradable): the seconds of a crash are no ladder time
+    failed = [lv for lv, v in levels.items() if v["micro_score"] is None or v["full_score"] is None]
+    if failed:
+        name, micro_total, micro_cpu = f"{name} (not measured: levels {failed} were not scored)", 0.0, None
     return {"name": name, "kind": kind, "micro_rows": micro_rows, "full_rows": full_rows, "levels": levels,
+            "measured": not failed, "failed_levels": failed,
             "micro_total_seconds": round(micro_total, 3), "full_total_seconds": round(full_total, 3),
             "total_ratio": round(full_total / micro_total, 2) if micro_total else None,
             "micro_cpu_seconds": None if micro_cpu is None else round(micro_cpu, 3),

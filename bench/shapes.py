@@ -60,6 +60,7 @@ def _fixture_pair(competition: str, work: Path, repeats: int, full_scale: float,
                   rng_seed: int) -> dict[str, Any]:
     from sandmle.bench.run import _level_stats, _pair, _run_ladder
 
+    from sandmle_core.agents.offline.developer import write_reference_submissions
     from sandmle_core.agents.offline.strategist import OfflineStrategist
     from sandmle_core.envfolder import EnvFolder
     from sandmle_core.ladder.configs import config_from_spec
@@ -71,8 +72,10 @@ def _fixture_pair(competition: str, work: Path, repeats: int, full_scale: float,
     kit = get_kit(spec.modality)
     micro_dir, full_dir = EnvFolder(work / "micro"), EnvFolder(work / "full")
     kit.synthesize(spec, micro_dir)
+    write_reference_submissions(spec, micro_dir)  # the sample submission, as a build writes it
     n_train, n_test = (max(2, int(v * full_scale)) for v in FULL_SIZES[competition])
     kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
+    write_reference_submissions(spec, full_dir)
     config, lower = config_from_spec(spec), spec.dna.lower_is_better
     micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
     full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading, full_repeats,
@@ -137,6 +140,7 @@ def bench_image2image(work: Path, repeats: int, full_scale: float = 1.0, full_re
     """The image-to-image family's micro-vs-full pair (same spec, micro pages vs `IMAGE2IMAGE_FULL_PAGES`)."""
     from sandmle.bench.run import _level_stats, _pair, _run_ladder
 
+    from sandmle_core.agents.offline.developer import write_reference_submissions
     from sandmle_core.envfolder import EnvFolder
     from sandmle_core.ladder.configs import config_from_spec
     from sandmle_core.modalities import get_kit
@@ -145,8 +149,10 @@ def bench_image2image(work: Path, repeats: int, full_scale: float = 1.0, full_re
     kit = get_kit(spec.modality)
     micro_dir, full_dir = EnvFolder(work / "image2image-micro"), EnvFolder(work / "image2image-full")
     kit.synthesize(spec, micro_dir)
+    write_reference_submissions(spec, micro_dir)  # the sample submission, as a build writes it
     n_train, n_test = (max(1, int(v * full_scale)) for v in IMAGE2IMAGE_FULL_PAGES)
     kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
+    write_reference_submissions(spec, full_dir)
     config = config_from_spec(spec)
     micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
     full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading, full_repeats,

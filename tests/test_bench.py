@@ -156,3 +156,20 @@ def test_results_are_written_after_every_section(tmp_path) -> None:
     assert seen[0]["throughput"]["workers_1"]["per_minute"] == 12.0 and seen[0]["complete"] is False
     (folder,) = tmp_path.iterdir()
     assert json.loads((folder / "results.json").read_text())["complete"] is False
+
+
+def test_a_pair_whose_ladder_crashed_is_not_measured() -> None:
+    """A ranzcr pair whose scripts could not find the sample submission ran 0.3 s per level and reported a ratio:
+    the seconds of a crash are no ladder time, so a pair with an unscored level has no ratio and cannot pass."""
+    from sandmle.bench.run import _pair
+
+    ok = {lv: {"name": f"L{lv}", "seconds": 1.0 + lv, "cpu_seconds": 1.0, "score": 0.5} for lv in range(3)}
+    full = {lv: {**v, "seconds": 30.0 * v["seconds"], "cpu_seconds": 30.0} for lv, v in ok.items()}
+    good = _pair("fine", "synthetic", 150, 20_000, ok, full)
+    assert good["measured"] and good["total_ratio"] == 30.0 and good["cpu_ratio"] == 30.0
+    crashed = {**full, 2: {**full[2], "score": None}}
+    bad = _pair("ranzcr", "synthetic", 150, 20_000, ok, crashed)
+    assert not bad["measured"] and bad["failed_levels"] == [2]
+    assert bad["total_ratio"] is None and bad["cpu_ratio"] is None and "not measured" in bad["name"]
+    verdicts = {g["goal"]: g["pass"] for g in goal_rows({"micro_vs_full": {"pairs": [good, bad]}})}
+    assert any(k.startswith("micro vs full ladder time, ranzcr") and v is None for k, v in verdicts.items())

@@ -27,7 +27,7 @@ from sandmle_core.sandbox import Isolation, Limits, Workspace, get_sandbox
 from sandmle_core.submission_io import read_submission_file
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["LADDER_SEEDS", "OfflineDeveloper", "run_ladder_scripts"]
+__all__ = ["LADDER_SEEDS", "OfflineDeveloper", "run_ladder_scripts", "write_reference_submissions"]
 
 LADDER_SEEDS = (0, 1, 2, 3)
 _LADDER_CAP = 256 * 2**20  # full-scale bench submissions included; what matters here is no link, no path out
@@ -120,6 +120,22 @@ def run_ladder_scripts(
     return scores, compute, time.perf_counter() - start, result.isolation
 
 
+def write_reference_submissions(spec: TaskSpec, folder: EnvFolder) -> None:
+    """Write a synthesized folder's sample submission (the prior / mean, under the seed's own file name) and its
+    gold submission, at whatever scale it was synthesized (the benchmark's full-scale folders too)."""
+    kit = get_kit(spec.modality)
+    answers = pd.read_csv(folder.answers)
+    if kit.prior_submission is not None:  # targets in image files (per-pixel): the kit computes the prior
+        sample = kit.prior_submission(spec, folder)
+    else:
+        train = tables_of(spec, folder)[0]  # train.csv, or the labels of a labels-in-names listing
+        sample = constant_submission(answers[[spec.grading.id_column]], spec.grading, train[list(spec.target.columns)])
+    sample_path = folder.public / sample_submission_name(spec.rule)  # a seed's own name (insults' "_null")
+    seed_layout(sample, answers, spec.grading).to_csv(sample_path, index=False)
+    seed_layout(perfect_submission(answers, spec.grading), answers, spec.grading).to_csv(folder.gold_submission,
+                                                                                        index=False)
+
+
 class OfflineDeveloper:
     """Developer role of the offline backend."""
 
@@ -129,19 +145,8 @@ class OfflineDeveloper:
     def build_data(self, spec: TaskSpec, staging: EnvFolder | Path) -> dict[str, Any]:
         """Synthesize the data, then the sample submission (the prior/mean) and the gold submission."""
         folder = EnvFolder.of(staging)
-        kit = get_kit(spec.modality)
-        result = kit.synthesize(spec, folder)
-        answers = pd.read_csv(folder.answers)
-        if kit.prior_submission is not None:  # targets in image files (per-pixel): the kit computes the prior
-            sample = kit.prior_submission(spec, folder)
-        else:
-            train = tables_of(spec, folder)[0]  # train.csv, or the labels of a labels-in-names listing
-            sample = constant_submission(answers[[spec.grading.id_column]], spec.grading,
-                                         train[list(spec.target.columns)])
-        sample_path = folder.public / sample_submission_name(spec.rule)  # a seed's own name (insults' "_null")
-        seed_layout(sample, answers, spec.grading).to_csv(sample_path, index=False)
-        seed_layout(perfect_submission(answers, spec.grading), answers, spec.grading).to_csv(folder.gold_submission,
-                                                                                            index=False)
+        result = get_kit(spec.modality).synthesize(spec, folder)
+        write_reference_submissions(spec, folder)
         return {"n_train": result.n_train, "n_test": result.n_test, **result.stats}
 
     def write_solutions(self, spec: TaskSpec, staging: EnvFolder | Path) -> list[LadderScript]:
