@@ -199,6 +199,8 @@ class GraphVocab(_Frozen):
     classes a node falls into, and the one property a binary (detection) task asks about."""
 
     network: str  # "the organisation's co-purchase graph", as the story names it
+    purpose: str  # what knowing a node's class is for ("the catalogue team can file new products ..."): the story's
+    # "so that" clause, which the domain's own purpose (about its tabular target) does not fit
     node: str  # what one node is ("a product of the catalogue")
     edge: str  # when two nodes are joined ("two products were bought together in at least five orders")
     features: tuple[FeatureTemplate, ...] = Field(min_length=4)
@@ -217,6 +219,7 @@ class LinkVocab(_Frozen):
 
     label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")  # the pair table's 0/1 column ("coauthored")
     label_description: str  # "1 if the two journalists share a byline in the held-out months"
+    purpose: str  # what knowing the missing links is for: the story's "so that" clause
     network: str | None = None
     node: str | None = None
     edge: str | None = None

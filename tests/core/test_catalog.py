@@ -271,3 +271,25 @@ def test_repeated_keys_and_bad_files_are_catalog_errors(tmp_path: Path) -> None:
     path.write_text("- just\n- a list\n")
     with pytest.raises(CatalogError, match="domains"):
         parse_catalog(path)
+
+
+def test_graph_and_link_stories_say_what_the_network_task_is_for() -> None:
+    """Issue 16: node and link overviews reused the domain's purpose, written for its tabular target ("so that
+    returns can be anticipated in warehouse planning" under a co-purchase graph's category task). Each network now
+    has its own purpose, distinct across the catalog and from the domain's, and the story ends on it."""
+    from sandmle_core.modalities.graph import KIT as GRAPH
+    from sandmle_core.modalities.graph.link_drafter import link_story, link_words
+
+    purposes = []
+    for domain in CATALOG.domains:
+        if domain.graph is not None:
+            story = GRAPH.story_template(domain)
+            assert story.endswith(f"so that {domain.graph.purpose}."), (domain.key, story)
+            purposes.append(domain.graph.purpose)
+        if domain.links is not None:
+            story = link_story(domain, link_words(domain))
+            assert story.endswith(f"so that {domain.links.purpose}."), (domain.key, story)
+            purposes.append(domain.links.purpose)
+    assert len(purposes) >= 20 and len(set(purposes)) == len(purposes)
+    assert not set(purposes) & {d.purpose for d in CATALOG.domains}
+    assert all("_" not in p and not p.endswith(".") for p in purposes)

@@ -126,7 +126,7 @@ def _story(domain: Domain) -> str:
     if vocab is None:  # a domain whose only network is a link-prediction one
         words = link_words(domain)
         return link_story(domain, words) if words is not None else domain.story
-    org, purpose = domain.organisation, domain.purpose
+    org, purpose = domain.organisation, vocab.purpose
     if framing_variant(domain, 2) == 0:
         return (f"{org} keeps {vocab.network}, in which each node is {vocab.node} and two nodes are linked when "
                 f"{vocab.edge}. It wants to tell {{target}} for the nodes nobody has labelled yet, from their "

@@ -41,6 +41,7 @@ class LinkWords(NamedTuple):
     features: tuple[FeatureTemplate, ...]
     label: str
     label_description: str
+    purpose: str  # the story's "so that" clause: what knowing the links is for
 
 
 def is_link_profile(profile: TaskProfile | None) -> bool:
@@ -54,12 +55,12 @@ def link_words(domain: Domain) -> LinkWords | None:
     if links is None:
         return None
     return LinkWords(links.network or graph.network, links.node or graph.node, links.edge or graph.edge,
-                     links.features or graph.features, links.label, links.label_description)
+                     links.features or graph.features, links.label, links.label_description, links.purpose)
 
 
 def link_story(domain: Domain, words: LinkWords) -> str:
     """The overview template (`{target}` placeholder) of a link task in this domain: its network, nodes and edges."""
-    org, purpose = domain.organisation, domain.purpose
+    org, purpose = domain.organisation, words.purpose
     if framing_variant(domain, 2) == 0:
         return (f"{org} keeps {words.network}, in which each node is {words.node} and two nodes are linked when "
                 f"{words.edge}. Some links are missing from the graph it shares; it wants to tell {{target}} for "
