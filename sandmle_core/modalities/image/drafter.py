@@ -18,14 +18,21 @@ from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
 from sandmle_core.modalities.image import colour, leaf, metadata, multilabel, onehot, ordinal, scenes, story
 from sandmle_core.modalities.image.named import NameLayout
-from sandmle_core.modalities.image.rule import IMAGE_COLUMN, SHAPES, ClassPattern, ImageRule, MetadataColumn
+from sandmle_core.modalities.image.rule import (
+    IMAGE_COLUMN,
+    SHAPE_POOLS,
+    SHAPES,
+    ClassPattern,
+    ImageRule,
+    MetadataColumn,
+)
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
 if TYPE_CHECKING:
     from sandmle_core.catalog.schema import Domain, ImageVocab
     from sandmle_core.profile import TaskProfile
 
-__all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft", "is_colour_seed"]
+__all__ = ["ID_COLUMN", "IMAGE_COLUMN", "draft", "is_colour_seed", "shape_pool"]
 
 ID_COLUMN = "image_id"
 
@@ -42,12 +49,19 @@ def _r(value: float, digits: int = 4) -> float:
     return round(float(value), digits)
 
 
+def shape_pool(subject: str) -> tuple[str, ...]:
+    """The silhouettes a domain's classes are drawn from: its scene style's pool (`SHAPE_POOLS`), every shape when
+    no style keyword matches the image subject."""
+    return SHAPE_POOLS.get(scenes.subject_style(subject) or "", SHAPES)
+
+
 def _patterns(k: int, rng: np.random.Generator, difficulty: float, n_shapes: int | None = None,
-              angle_gap: float | None = None) -> tuple[ClassPattern, ...]:
-    """One pattern per class; classes sharing a silhouette get well-separated texture orientations/frequencies."""
+              angle_gap: float | None = None, pool: tuple[str, ...] = SHAPES) -> tuple[ClassPattern, ...]:
+    """One pattern per class, silhouettes drawn from `pool`; classes sharing a silhouette get well-separated texture
+    orientations/frequencies."""
     if n_shapes is None:
-        n_shapes = int(np.clip(round(k * (0.7 - 0.25 * difficulty)), min(3, k), min(k, len(SHAPES))))
-    shapes = [SHAPES[i] for i in rng.choice(len(SHAPES), size=n_shapes, replace=False)]
+        n_shapes = int(np.clip(round(k * (0.7 - 0.25 * difficulty)), min(3, k), min(k, len(pool))))
+    shapes = [pool[i] for i in rng.choice(len(pool), size=n_shapes, replace=False)]
     assignment = [shapes[i % n_shapes] for i in range(k)]
     assignment = [assignment[i] for i in rng.permutation(k)]
     freq_grid = np.array([1.1, 1.6, 2.1, 2.6])
@@ -73,14 +87,15 @@ def _patterns(k: int, rng: np.random.Generator, difficulty: float, n_shapes: int
     return tuple(p for p in patterns if p is not None)
 
 
-def _detection_patterns(rng: np.random.Generator, difficulty: float) -> tuple[ClassPattern, ...]:
+def _detection_patterns(rng: np.random.Generator, difficulty: float, pool: tuple[str, ...] = SHAPES
+                        ) -> tuple[ClassPattern, ...]:
     """The two patterns of a detection task (0 = look-alike, 1 = detected class), like a cactus or a tumour patch.
 
     Both share one silhouette, so the shape alone tells nothing; the detected class differs by a texture turned 45
     degrees (not 90: a right angle made every orientation feature saturate at the label-noise ceiling, so the top
     three ladder levels tied) and is 20% brighter, a weak cue that intensity statistics and pixels can pick up. With
     two silhouettes the intensity statistics alone reached AUC 0.95 and the ladder's order was noise (issue 14)."""
-    negative, positive = _patterns(2, rng, difficulty, n_shapes=1, angle_gap=45.0)
+    negative, positive = _patterns(2, rng, difficulty, n_shapes=1, angle_gap=45.0, pool=pool)
     return negative, positive.model_copy(update={"intensity": _r(min(1.5, negative.intensity * 1.2), 3)})
 
 
@@ -187,11 +202,12 @@ def draft(ctx: DraftContext) -> Draft:
         id_column, label = ctx.profile.grading.id_column, ctx.profile.grading.target_columns[0]
         target = target.model_copy(update={"columns": (label,)})
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
+    pool = shape_pool(vocab.subject)
     rule = ImageRule(
         image_size=32,
-        patterns=(_patterns(1, rng, difficulty) * k if lesions is not None  # graded: one pattern, lesions differ
-                  else _detection_patterns(rng, difficulty) if task == TaskType.BINARY
-                  else _patterns(k, rng, difficulty)),
+        patterns=(_patterns(1, rng, difficulty, pool=pool) * k if lesions is not None  # graded: lesions differ
+                  else _detection_patterns(rng, difficulty, pool) if task == TaskType.BINARY
+                  else _patterns(k, rng, difficulty, pool=pool)),
         class_weights=_class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges),
         jitter=_r(0.06 + 0.1 * strength),
         scale_sd=_r(0.05 + 0.07 * strength),

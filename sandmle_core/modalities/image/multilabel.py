@@ -149,7 +149,7 @@ def draft(ctx: DraftContext) -> Draft:
     if group[0] in {id_column, drafter.IMAGE_COLUMN, *target.columns}:
         raise SpecError(f"the group column {group[0]!r} would repeat the id, image or a label column")
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
-    pattern = drafter._patterns(1, rng, difficulty)[0]
+    pattern = drafter._patterns(1, rng, difficulty, pool=drafter.shape_pool(vocab.subject))[0]
     rule = ImageRule(
         image_size=32, patterns=(pattern, pattern), class_weights=(0.5, 0.5),
         jitter=round(0.04 + 0.06 * strength, 4), scale_sd=round(0.04 + 0.04 * strength, 4),

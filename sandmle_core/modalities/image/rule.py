@@ -23,16 +23,34 @@ from sandmle_core.modalities.image.metadata_rule import SpotRule
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.scenes import SceneRule
 
-__all__ = ["IMAGE_COLUMN", "SHAPES", "ClassPattern", "CueRule", "ImageRule", "LesionRule", "MetadataColumn"]
+__all__ = ["IMAGE_COLUMN", "SHAPES", "SHAPE_POOLS", "ClassPattern", "CueRule", "ImageRule", "LesionRule",
+           "MetadataColumn"]
 
 SHAPES = (
     "circle", "ring", "square", "cross", "triangle", "diamond", "bar", "crescent", "dots", "stripes", "checker", "blob",
+    "lobes", "cluster", "cell", "arc", "hexagon", "crack",
 )
-"""The silhouettes a class pattern can use."""
+"""The silhouettes a class pattern can use (the synthesizer's `_SDF` draws each)."""
+
+SHAPE_POOLS: dict[str, tuple[str, ...]] = {
+    # the silhouettes that fit each scene style (scenes.STYLES): round, lobed and clustered forms on cells and discs,
+    # bands, arcs and cracks on terrain and streaked surfaces, straight-edged forms on panels and plain floors; each
+    # pool holds at least 8, enough distinct silhouettes for the micro class cap at the easiest difficulty
+    "tissue": ("circle", "ring", "blob", "lobes", "cluster", "cell", "crescent", "dots", "diamond"),
+    "leaf": ("lobes", "blob", "crescent", "arc", "diamond", "dots", "cluster", "ring", "triangle"),
+    "terrain": ("bar", "cross", "square", "arc", "crack", "triangle", "checker", "hexagon"),
+    "disc": ("circle", "ring", "cell", "cluster", "dots", "crescent", "arc", "blob"),
+    "streaks": ("crack", "bar", "stripes", "dots", "cross", "arc", "diamond", "blob"),
+    "grid": ("square", "checker", "crack", "stripes", "hexagon", "cross", "bar", "triangle"),
+    "object": ("circle", "square", "triangle", "diamond", "cross", "hexagon", "ring", "bar", "crescent"),
+}
+"""Per scene style, the silhouettes its classes are drawn from, so that image domains differ in their foreground as
+well as their ground; a subject no style keyword matches draws from every shape."""
 IMAGE_COLUMN = "image"  # the tables' image-path column (re-exported by `drafter`)
 
 Shape = Literal[
     "circle", "ring", "square", "cross", "triangle", "diamond", "bar", "crescent", "dots", "stripes", "checker", "blob",
+    "lobes", "cluster", "cell", "arc", "hexagon", "crack",
 ]
 
 

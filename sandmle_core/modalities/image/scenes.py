@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["STYLES", "SceneLayer", "SceneRule", "blur", "draft_scene", "draw", "style_for"]
+__all__ = ["STYLES", "SceneLayer", "SceneRule", "blur", "draft_scene", "draw", "style_for", "subject_style"]
 
 Style = Literal["tissue", "leaf", "terrain", "disc", "streaks", "grid", "object"]
 STYLES: tuple[str, ...] = ("tissue", "leaf", "terrain", "disc", "streaks", "grid", "object")
@@ -73,9 +73,14 @@ def style_for(subject: str, rng: np.random.Generator, graded: bool = False) -> s
     """The scene style a domain's image subject calls for (a graded task never gets cell blobs: its grade is a count
     of spots), else one drawn from `rng` (always one draw, so later draws do not depend on the subject)."""
     drawn = STYLES[int(rng.integers(len(STYLES)))]
-    text = subject.lower()
-    style = next((s for words, s in _KEYWORDS if any(w in text for w in words)), drawn)
+    style = subject_style(subject) or drawn
     return "disc" if graded and style == "tissue" else style
+
+
+def subject_style(subject: str) -> str | None:
+    """The scene style a domain's image subject names by its words (`_KEYWORDS`, first match), or None."""
+    text = subject.lower()
+    return next((s for words, s in _KEYWORDS if any(w in text for w in words)), None)
 
 
 def draft_scene(subject: str, rng: np.random.Generator, strength: float, graded: bool = False) -> SceneRule:

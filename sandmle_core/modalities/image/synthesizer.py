@@ -71,6 +71,14 @@ _SDF: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "stripes": lambda u, v: np.maximum(_box(u, v, 0.9), np.abs(np.mod(v + 0.9, 0.6) - 0.3) - 0.15),
     "checker": _checker,
     "blob": lambda u, v: np.hypot(u, v) - (0.85 + 0.2 * np.cos(3.0 * np.arctan2(v, u))),
+    "lobes": lambda u, v: np.hypot(u, v) - (0.78 + 0.22 * np.cos(5.0 * np.arctan2(v, u))),
+    "cluster": lambda u, v: np.minimum.reduce([np.hypot(u - 0.45 * c, v - 0.45 * s) - 0.52 for c, s in _TRIANGLE]),
+    "cell": lambda u, v: np.minimum(np.abs(np.hypot(u, v) - 0.78) - 0.2, np.hypot(u, v) - 0.32),
+    "arc": lambda u, v: np.maximum(np.abs(np.hypot(u, v + 0.3) - 0.75) - 0.28, -(v + 0.3)),
+    "hexagon": lambda u, v: np.maximum(np.abs(u) * 0.866 + np.abs(v) * 0.5, np.abs(v)) - 0.88,
+    "crack": lambda u, v: np.maximum(np.abs(u) - 1.0,
+                                     np.abs(v - 0.35 * (4.0 * np.abs(np.mod(0.75 * u + 0.25, 1.0) - 0.5) - 1.0))
+                                     - 0.27),
 }
 
 

@@ -42,7 +42,10 @@ def built(tmp_path_factory) -> dict[str, list]:
     out = {}
     with pytest.MonkeyPatch.context() as mp:
         for n, domain in enumerate(DOMAINS):
-            result = synthesize(spec_in(domain, 40 + n, mp), root / domain)
+            # 400 + 400 images: at 100 + 100 the half-to-half distance is sampling noise of 0.04-0.12, as large as
+            # the gap between domains (ratio below 2 for 7 of 12 pairs of 4 draws, with or without domain silhouettes);
+            # at 400 + 400 every pair of those draws was 2.0-5.8 times its halves
+            result = synthesize(spec_in(domain, 40 + n, mp), root / domain, n_train=400, n_test=400)
             out[domain] = variety.image_files(result.folder.public)
     return out
 
@@ -63,6 +66,32 @@ def test_the_subject_picks_the_scene_and_a_graded_task_gets_no_cell_blobs():
         layer = scenes.draw(rule, 3, 32, np.random.default_rng(1))
         assert layer.field.shape == (3, 32, 32) and np.isfinite(layer.field).all()
         assert np.allclose(layer.field.std(axis=(1, 2)), 0.1, rtol=0.01)
+
+
+def test_each_domain_draws_its_classes_silhouettes_from_its_scene_styles_pool(monkeypatch):
+    """Issue 16: wound, rock-core and PV-defect environments all showed the same striped triangles and crescents.
+    Classes are now drawn from their style's pool: round, lobed and clustered forms on cells, straight-edged forms on
+    panels, bands and cracks on streaked surfaces; a subject that names no style still draws from every shape."""
+    from sandmle_core.modalities.image.drafter import shape_pool
+    from sandmle_core.modalities.image.rule import SHAPE_POOLS, SHAPES
+    from sandmle_core.modalities.image.synthesizer import _SDF
+
+    assert set(_SDF) == set(SHAPES) and all(set(p) <= set(SHAPES) for p in SHAPE_POOLS.values())
+    assert set(SHAPE_POOLS) == set(scenes.STYLES) and min(len(p) for p in SHAPE_POOLS.values()) >= 8
+    assert set().union(*SHAPE_POOLS.values()) == set(SHAPES)  # every shape belongs to some style
+    assert shape_pool("an X-ray of a parcel at a sorting hub") == SHAPES
+    # tissue (river_quality's microscope), panel grid (solar_pv) and streaked steel (cnc_maintenance) share nothing
+    # between cells and panels, and the panels' straight edges never meet the cells' round forms
+    tissue, grid, streaks = (set(shape_pool(CATALOG.get(k).image.subject))
+                             for k in ("river_quality", "solar_pv", "cnc_maintenance"))
+    assert not tissue & grid and len(streaks - grid) >= 4
+    drawn = {}
+    for n, domain in enumerate(("river_quality", "solar_pv")):
+        for seed in range(4):
+            spec = spec_in(domain, 300 + 10 * n + seed, monkeypatch)
+            drawn.setdefault(domain, set()).update(p.shape for p in spec.rule.patterns)
+    assert drawn["river_quality"] <= tissue and drawn["solar_pv"] <= grid
+    assert len(drawn["river_quality"]) >= 4 and len(drawn["solar_pv"]) >= 4  # pools, not one fixed set
 
 
 def test_environments_of_different_domains_look_apart(built):
