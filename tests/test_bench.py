@@ -173,3 +173,8 @@ def test_a_pair_whose_ladder_crashed_is_not_measured() -> None:
     assert bad["total_ratio"] is None and bad["cpu_ratio"] is None and "not measured" in bad["name"]
     verdicts = {g["goal"]: g["pass"] for g in goal_rows({"micro_vs_full": {"pairs": [good, bad]}})}
     assert any(k.startswith("micro vs full ladder time, ranzcr") and v is None for k, v in verdicts.items())
+    assert verdicts["micro vs full ladder time, fine"] is True
+    quick = {g["goal"]: g for g in goal_rows({"quick": True, "micro_vs_full": {"pairs": [good]}})}
+    # a --quick run synthesizes 10% of the full scale: its ratios are shown, never judged against the 20x goal
+    assert quick["micro vs full ladder time, fine"]["pass"] is None and "not measured" in quick[
+        "micro vs full ladder time, fine"]["target"]
