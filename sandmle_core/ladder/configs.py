@@ -70,10 +70,10 @@ def config_from_profile(profile: TaskProfile) -> LadderConfig:
         field, kind = column
         names = [f.name for f in profile.features if str(f.kind) == kind.value]
         special[field] = names[0] if names else None
-    if profile.modality == Modality.TABULAR:  # a seed's per-id structure files (nomad2018's geometry.xyz)
-        from sandmle_core.modalities.tabular.structure import seed_structure_file
+    from sandmle_core.modalities.tabular.structure import seed_structure_file
 
-        special["structure_file"] = seed_structure_file(profile.details)
+    # a seed's per-id structure files (nomad2018's geometry.xyz); only the tabular ladder reads them
+    special["structure_file"] = seed_structure_file(profile.details)
     pairs = profile.details.get("pair_columns")  # a link-prediction seed: its rows are node pairs
     features = tuple(f.name for f in profile.features if str(f.kind) != "id" and f.name not in (pairs or ()))
     return _config(profile.modality, profile.task_type, profile.grading, features, special,
