@@ -6,9 +6,9 @@ of the hidden rule whose CLEAN values the file carries — how many atoms it lis
 how far they spread (the cell's side, and the atoms drawn uniformly inside it) the second (`spread_feature`). The
 table shows those features damaged (rounded, missing, outliers); the file shows them undamaged but coarse (a count
 is an integer; the side is the lattice vectors' length, and the positions spread inside it), so a solution that
-reads the files recovers part of the signal the table hides. The features are two numeric ones the rule's terms read, damaged ones first, then by
-weight: no draw of the slot's stream is spent on choosing them. The format is the seed's: comment lines, three
-`lattice_vector x y z` lines and one `atom x y z element` line per atom.
+reads the files recovers part of the signal the table hides. The features are two numeric ones the rule's terms
+read, damaged ones first, then by weight: no draw of the slot's stream is spent on choosing them. The format is the
+seed's: comment lines, three `lattice_vector x y z` lines and one `atom x y z element` line per atom.
 
 Imports: numpy and pydantic.
 """
