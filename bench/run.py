@@ -147,14 +147,14 @@ def _pair(name: str, kind: str, micro_rows: int, full_rows: int, micro: dict, fu
     # a level with no scored run crashed (or wrote nothing gradable): the seconds of a crash are no ladder time
     failed = [lv for lv, v in levels.items() if v["micro_score"] is None or v["full_score"] is None]
     if failed:
-        name, micro_total, micro_cpu = f"{name} (not measured: levels {failed} were not scored)", 0.0, None
+        name = f"{name} (not measured: levels {failed} were not scored)"
     return {"name": name, "kind": kind, "micro_rows": micro_rows, "full_rows": full_rows, "levels": levels,
             "measured": not failed, "failed_levels": failed,
             "micro_total_seconds": round(micro_total, 3), "full_total_seconds": round(full_total, 3),
-            "total_ratio": round(full_total / micro_total, 2) if micro_total else None,
+            "total_ratio": round(full_total / micro_total, 2) if micro_total and not failed else None,
             "micro_cpu_seconds": None if micro_cpu is None else round(micro_cpu, 3),
             "full_cpu_seconds": None if full_cpu is None else round(full_cpu, 3),
-            "cpu_ratio": round(full_cpu / micro_cpu, 2) if micro_cpu else None}
+            "cpu_ratio": round(full_cpu / micro_cpu, 2) if micro_cpu and not failed else None}
 
 
 def bench_throughput(work: Path, seeds: tuple[str, ...], per_seed: int, workers: tuple[int, ...],

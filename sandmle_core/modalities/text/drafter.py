@@ -91,7 +91,7 @@ def _vocabulary(ctx: DraftContext) -> TextVocab:
     if kind not in allowed:
         raise SpecError(f"metric {ctx.dna.metric!r} ({kind}) does not grade a {ctx.dna.task_type} text task")
     need = class_count_range(ctx.dna.label_cardinality)[0] if ctx.dna.label_cardinality else 0
-    if ctx.dna.task_type == TaskType.MULTICLASS and vocab.fine is not None and drafts_fine_label(vocab, need):
+    if ctx.dna.task_type == TaskType.MULTICLASS and drafts_fine_label(vocab, need):
         # a many-class seed: the same documents under their finer label (no seed the own label hosts gets here)
         fine = vocab.fine
         return vocab.model_copy(update={"label": fine.label, "label_description": fine.label_description,
