@@ -9,6 +9,7 @@ the developer alone on a drafted spec with a crashing, an unseeded, a leaking an
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,15 +17,25 @@ import pandas as pd
 import pytest
 
 from sandmle_core.agents import get_backend
-from sandmle_core.agents.claude.generator import PROGRAM_FILE, TRANSCRIPT_FILE, regenerate
+from sandmle_core.agents.claude.errors import GeneratorRejected
+from sandmle_core.agents.claude.generator import (
+    PROGRAM_FILE,
+    TRANSCRIPT_FILE,
+    GeneratorRun,
+    generator_args,
+    regenerate,
+    run_generator,
+)
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.layout import Corpus, read_environment
 from sandmle_core.pipeline import SlotJob, analyze_seed, read_profile, run_slot
+from sandmle_core.sandbox import Limits
 from sandmle_core.script_rule import ScriptRule
 from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
 from tests.claude.conftest import point_at
 from tests.claude.fake_anthropic import FakeAnthropic
-from tests.claude.generators import RULE, generator_reply, ladder_reply, script_rule_reply
+from tests.claude.generators import RULE, generator_reply, ladder_reply, program, script_rule_reply
 from tests.claude.replies import metric_reply, overview_reply, review_reply
 
 pytestmark = pytest.mark.slow
@@ -99,3 +110,77 @@ def drafted(fake: FakeAnthropic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     staging = tmp_path / "corpus" / ".staging" / spec.env_id
     staging.mkdir(parents=True)
     return SimpleNamespace(backend=backend, spec=spec, staging=staging, fake=fake)
+
+
+def _last_feedback(fake: FakeAnthropic) -> str:
+    """The tool_result text the developer sent back in the last request."""
+    block = fake.requests[-1].body["messages"][-1]["content"][0]
+    return block["content"] if isinstance(block["content"], str) else json.dumps(block["content"])
+
+
+def test_a_crashing_program_is_repaired_from_its_traceback(drafted):
+    fake, folder = drafted.fake, EnvFolder.of(drafted.staging)
+    fake.push(generator_reply("crash"), generator_reply("good"))
+    stats = drafted.backend.developer.build_data(drafted.spec, drafted.staging)
+    assert stats["generator_rounds"] == 1 and fake.unscripted == 0
+    feedback = _last_feedback(fake)
+    assert "crashed" in feedback and "Traceback" in feedback and "NameError" in feedback and "missing_name" in feedback
+    shipped = (folder.private / PROGRAM_FILE).read_text()
+    assert "missing_name" not in shipped and "SCHEMA" in shipped
+    assert len(pd.read_csv(folder.train)) == drafted.spec.n_train
+    assert sorted(p.name for p in folder.private.iterdir()) == sorted(
+        ["answers.csv", "gold_submission.csv", "oracle_submission.csv", PROGRAM_FILE, TRANSCRIPT_FILE])
+
+
+@pytest.mark.parametrize(("variant", "kind", "says"), [
+    ("unseeded", "non_deterministic", "different bytes in ['public/extra.csv']"),
+    ("leak", "checks", "public_files_hold_no_answers (leakage): figure"),
+])
+def test_a_bad_program_is_rejected_after_the_repair_rounds(drafted, variant, kind, says):
+    fake = drafted.fake
+    fake.push(generator_reply(variant), generator_reply(variant))  # one repair round, the same mistake again
+    with pytest.raises(GeneratorRejected) as caught:
+        drafted.backend.developer.build_data(drafted.spec, drafted.staging)
+    assert caught.value.kind == kind and says in caught.value.reason and caught.value.stage == "synthesize"
+    assert says in _last_feedback(fake)  # the first failure went back to the model
+    assert len(fake.requests) == 3 and fake.unscripted == 0  # strategist, program, repaired program
+    assert not (EnvFolder.of(drafted.staging).private / PROGRAM_FILE).exists()
+
+
+def test_the_leak_names_the_public_file(drafted):
+    drafted.fake.push(generator_reply("leak"), generator_reply("leak"))
+    with pytest.raises(GeneratorRejected) as caught:
+        drafted.backend.developer.build_data(drafted.spec, drafted.staging)
+    assert "prepared/public/test_labels.csv" in caught.value.reason
+
+
+def _hostile_lines(secret: Path, port: int) -> dict[str, str]:
+    return {
+        "host_path": f"open({str(secret)!r}).read()",
+        "project_path": "open('/work/main/README.md').read()",
+        "network": f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=5)",
+    }
+
+
+@pytest.mark.parametrize("attack", ["host_path", "project_path", "network"])
+def test_host_paths_and_sockets_are_stopped_by_the_sandbox(drafted, tmp_path, attack):
+    secret = tmp_path / "answers_on_the_host.csv"
+    secret.write_text("id,target\n1,0\n")
+    port = int(drafted.fake.url.rsplit(":", 1)[1])
+    line = _hostile_lines(secret, port)[attack]
+    # what the program tries works on the host: the file is there, the port is open
+    assert secret.read_text() and Path("/work/main/README.md").is_file()
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    schema = {"id": drafted.spec.grading.id_column, "target": drafted.spec.target.columns[0],
+              "features": [{"name": c.name, "kind": c.kind.value, "levels": c.levels} for c in drafted.spec.columns]}
+    args = generator_args("out", drafted.spec.n_train, drafted.spec.n_test, 7, "micro")
+    run = run_generator(program(schema, extra=line), args, tmp_path / "out", Limits(wall_seconds=60, cpu_seconds=60))
+    assert isinstance(run, GeneratorRun) and run.outcome == "crashed" and run.files == {}
+    assert run.isolation.policy == "strict" and {"filesystem", "network"} <= set(run.isolation.isolates)
+    error = "OSError" if attack == "network" else "FileNotFoundError"
+    assert error in run.stderr_tail or (attack == "network" and "ConnectionRefusedError" in run.stderr_tail)
+    assert not (tmp_path / "out").exists()
+    drafted.fake.push(generator_reply(extra=line), generator_reply(extra=line))
+    with pytest.raises(GeneratorRejected) as caught:
+        drafted.backend.developer.build_data(drafted.spec, drafted.staging)
+    assert caught.value.kind == "crashed"
