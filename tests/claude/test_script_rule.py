@@ -34,8 +34,8 @@ from sandmle_core.script_rule import ScriptRule
 from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
 from tests.claude.conftest import point_at
-from tests.claude.fake_anthropic import FakeAnthropic
-from tests.claude.generators import RULE, generator_reply, ladder_reply, program, script_rule_reply
+from tests.claude.fake_anthropic import FakeAnthropic, tool_reply
+from tests.claude.generators import IMAGE_RULE, RULE, generator_reply, ladder_reply, program, script_rule_reply
 from tests.claude.replies import metric_reply, overview_reply, review_reply
 
 pytestmark = pytest.mark.slow
@@ -184,3 +184,27 @@ def test_host_paths_and_sockets_are_stopped_by_the_sandbox(drafted, tmp_path, at
     with pytest.raises(GeneratorRejected) as caught:
         drafted.backend.developer.build_data(drafted.spec, drafted.staging)
     assert caught.value.kind == "crashed"
+
+
+def test_an_image_generator_is_accepted_end_to_end(tmp_path):
+    from sandmle.data_contracts import contract_checker
+
+    corpus = tmp_path / "corpus"
+    with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
+        point_at(mp, fake, tmp_path / "slots", SANDMLE_CLAUDE_RULE="script")
+        seed_id, path = analyze_seed("digits", corpus)
+        fake.push(tool_reply("propose_script_rule", IMAGE_RULE), generator_reply("image"), ladder_reply(),
+                  metric_reply(), overview_reply(), review_reply())
+        row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 0), "digits", read_profile(path), str(corpus),
+                               backend="claude", max_attempts=1), contract_checker)
+        assert fake.unscripted == 0
+    assert row.status == "accepted", row.reason
+    env_dir = Corpus(corpus).env_dir(row.env_id)
+    spec = TaskSpec.model_validate(read_environment(env_dir, verify_hashes=True).config.sandmle.spec)
+    assert spec.modality == "image" and isinstance(spec.rule, ScriptRule)
+    validation = json.loads((env_dir / "validation.json").read_text())
+    assert all(c["passed"] for c in validation["checks"]) and validation["kendall_tau"] >= 0.5
+    assert any(c["name"] == "media_files_hide_label" for c in validation["checks"])
+    images = sorted((env_dir / "prepared" / "public" / "images").glob("*.png"))
+    assert len(images) == spec.n_train + spec.n_test
+    assert (env_dir / "prepared" / "private" / PROGRAM_FILE).is_file()

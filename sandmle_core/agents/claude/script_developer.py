@@ -52,7 +52,8 @@ from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, TaskSpec
 
 __all__ = ["answers_in_public_check", "layout_problems", "synthesize_by_script"]
 
-MIN_LEAKED_ROWS = 5  # a public file agreeing with this many test answers (id and value) gives them away
+MIN_LEAKED_ROWS = 5
+LEAKED_SHARE = 0.9  # a public file agreeing with 90% of the test answers (id and value) gives them away
 
 
 def layout_problems(spec: TaskSpec, out: Path) -> list[str]:
@@ -94,19 +95,23 @@ def layout_problems(spec: TaskSpec, out: Path) -> list[str]:
 
 
 def answers_in_public_check(spec: TaskSpec, folder: EnvFolder) -> Check:
-    """No public CSV pairs test ids with their answers (a copy of answers.csv, the target column in test.csv)."""
+    """No public CSV pairs test ids with their answers (a copy of answers.csv, the target column in test.csv): a file
+    agreeing with the answers on at least `LEAKED_SHARE` of at least `MIN_LEAKED_ROWS` test ids gives them away (an
+    uninformed sample submission agrees only where the prior happens to be right)."""
     g = spec.grading
     answers = pd.read_csv(folder.answers, dtype=str)
-    worst, where = 0, None
+    worst, where = 0.0, None
     for path in sorted(folder.public.rglob("*.csv")):
         frame = pd.read_csv(path, dtype=str)
         for target in (t for t in spec.target.columns if t in frame and g.id_column in frame):
             both = frame[[g.id_column, target]].merge(answers[[g.id_column, target]], on=g.id_column)
-            hits = int((both[f"{target}_x"] == both[f"{target}_y"]).sum())
-            if hits > worst:
-                worst, where = hits, f"{folder.relpath(path)}:{target}"
-    return Check(name="public_files_hold_no_answers", group="leakage", passed=worst < MIN_LEAKED_ROWS, figure=worst,
-                 detail=f"test answers (id and value) found in {where}" if where else "no test answer in public/",
+            share = float((both[f"{target}_x"] == both[f"{target}_y"]).mean()) if len(both) >= MIN_LEAKED_ROWS else 0.0
+            if share > worst:
+                worst, where = share, f"{folder.relpath(path)}:{target}"
+    leaked = worst >= LEAKED_SHARE
+    return Check(name="public_files_hold_no_answers", group="leakage", passed=not leaked, figure=round(worst, 4),
+                 detail=f"{worst:.0%} of the test answers (id and value) found in {where}" if leaked else
+                 f"best agreement of a public file with the test answers: {worst:.0%} ({where or 'none'})",
                  repair="new_seed")
 
 

@@ -11,6 +11,9 @@ DNA, the catalog domain suggested for the slot, difficulty, challenges, sizes an
   as offline environments;
 - other modalities (whose rules are vocabularies, shapes and series components): Claude re-frames the drafted
   spec (`FramingProposal`: title, story, column and target descriptions); the rule stays the offline draft.
+- any modality with `rule="script"` (`SANDMLE_CLAUDE_RULE=script`): Claude frames the drafted spec and states the
+  hidden rule in words plus parameters (`ScriptRuleProposal`); the spec's rule becomes a `ScriptRule`, which the
+  developer turns into a data-generating program (`script_developer.py`).
 
 Repairs: after a verdict asking for less or more noise, or a new rng seed, the same proposal is rebuilt at the new
 difficulty / attempt seed without an API call; after the LLM review rejected the environment, Claude is asked for
