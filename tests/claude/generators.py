@@ -16,8 +16,8 @@ from typing import Any
 from sandmle_core.ladder import LadderConfig, ladder_for
 from tests.claude.fake_anthropic import Reply, tool_reply
 
-__all__ = ["IMAGE_RULE", "RULE", "generator_reply", "image_program", "ladder_reply", "program", "prompt_schema",
-           "script_rule_reply"]
+__all__ = ["AUDIO_RULE", "IMAGE_RULE", "RULE", "audio_program", "generator_reply", "image_program", "ladder_reply",
+           "program", "prompt_schema", "script_rule_reply"]
 
 RULE = {
     "title": "Online Courses: Who Drops Out Before the Final Assessment",
@@ -131,11 +131,12 @@ def script_rule_reply() -> Reply:
 
 
 def generator_reply(variant: str = "good", extra: str | None = None):
-    """A responder: the generator program for the columns named in the request's prompt (`variant` "image": the
-    image generator)."""
+    """A responder: the generator program for the columns named in the request's prompt (`variant` "image" or
+    "audio": that modality's generator)."""
     def respond(body: dict[str, Any]) -> Reply:
         schema = prompt_schema(_first_prompt(body))
-        source = image_program(schema) if variant == "image" else program(schema, variant, extra)
+        source = {"image": image_program, "audio": audio_program}.get(variant, lambda sc: program(sc, variant, extra))(
+            schema)
         return tool_reply("submit_generator", {"source": source})
     return respond
 
@@ -231,7 +232,7 @@ def image_program(schema: dict[str, Any]) -> str:
         "__PARAMS__", repr(json.dumps(IMAGE_RULE["rule_params"])))
 
 
-_AUDIO = r'''"""generate.py: one-second gearbox recordings; a fault shows as a short upward sweep hidden in hum and noise."""
+_AUDIO = r'''"""generate.py: one-second gearbox recordings; a fault is a short upward sweep hidden in hum and noise."""
 import argparse
 import json
 import wave

@@ -35,7 +35,15 @@ from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
 from tests.claude.conftest import point_at
 from tests.claude.fake_anthropic import FakeAnthropic, tool_reply
-from tests.claude.generators import IMAGE_RULE, RULE, generator_reply, ladder_reply, program, script_rule_reply
+from tests.claude.generators import (
+    AUDIO_RULE,
+    IMAGE_RULE,
+    RULE,
+    generator_reply,
+    ladder_reply,
+    program,
+    script_rule_reply,
+)
 from tests.claude.replies import metric_reply, overview_reply, review_reply
 
 pytestmark = pytest.mark.slow
@@ -186,25 +194,31 @@ def test_host_paths_and_sockets_are_stopped_by_the_sandbox(drafted, tmp_path, at
     assert caught.value.kind == "crashed"
 
 
-def test_an_image_generator_is_accepted_end_to_end(tmp_path):
+@pytest.mark.parametrize(("seed", "rule", "variant", "folder", "suffix", "media_check"), [
+    ("digits", IMAGE_RULE, "image", "images", "png", "media_files_hide_label"),
+    ("whale-calls", AUDIO_RULE, "audio", "clips", "wav", "media_files_hide_label"),
+])
+def test_image_and_audio_generators_are_accepted_end_to_end(tmp_path, seed, rule, variant, folder, suffix,
+                                                             media_check):
     from sandmle.data_contracts import contract_checker
 
     corpus = tmp_path / "corpus"
     with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
         point_at(mp, fake, tmp_path / "slots", SANDMLE_CLAUDE_RULE="script")
-        seed_id, path = analyze_seed("digits", corpus)
-        fake.push(tool_reply("propose_script_rule", IMAGE_RULE), generator_reply("image"), ladder_reply(),
+        seed_id, path = analyze_seed(seed, corpus)
+        fake.push(tool_reply("propose_script_rule", rule), generator_reply(variant), ladder_reply(),
                   metric_reply(), overview_reply(), review_reply())
-        row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 0), "digits", read_profile(path), str(corpus),
+        row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 0), seed, read_profile(path), str(corpus),
                                backend="claude", max_attempts=1), contract_checker)
         assert fake.unscripted == 0
     assert row.status == "accepted", row.reason
     env_dir = Corpus(corpus).env_dir(row.env_id)
     spec = TaskSpec.model_validate(read_environment(env_dir, verify_hashes=True).config.sandmle.spec)
-    assert spec.modality == "image" and isinstance(spec.rule, ScriptRule)
+    assert spec.modality == variant and isinstance(spec.rule, ScriptRule)
     validation = json.loads((env_dir / "validation.json").read_text())
     assert all(c["passed"] for c in validation["checks"]) and validation["kendall_tau"] >= 0.5
-    assert any(c["name"] == "media_files_hide_label" for c in validation["checks"])
-    images = sorted((env_dir / "prepared" / "public" / "images").glob("*.png"))
-    assert len(images) == spec.n_train + spec.n_test
+    assert any(c["name"] == media_check for c in validation["checks"])
+    assert any(c["name"].startswith("contract:") for c in validation["checks"])
+    media = sorted((env_dir / "prepared" / "public" / folder).glob(f"*.{suffix}"))
+    assert len(media) == spec.n_train + spec.n_test
     assert (env_dir / "prepared" / "private" / PROGRAM_FILE).is_file()
