@@ -222,3 +222,30 @@ def test_image_and_audio_generators_are_accepted_end_to_end(tmp_path, seed, rule
     media = sorted((env_dir / "prepared" / "public" / folder).glob(f"*.{suffix}"))
     assert len(media) == spec.n_train + spec.n_test
     assert (env_dir / "prepared" / "private" / PROGRAM_FILE).is_file()
+
+
+def test_a_rejected_attempt_tells_the_next_generator_why(tmp_path):
+    from sandmle.data_contracts import contract_checker
+
+    corpus = tmp_path / "corpus"
+    with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
+        point_at(mp, fake, tmp_path / "slots", SANDMLE_CLAUDE_RULE="script", SANDMLE_CLAUDE_CODE_ROUNDS="0")
+        seed_id, path = analyze_seed("breast-cancer", corpus)
+        # attempt 1: the program crashes and no repair round is left; attempt 2: a fresh program, then the rest
+        fake.push(script_rule_reply(), generator_reply("crash"), generator_reply(), ladder_reply(), metric_reply(),
+                  overview_reply(), review_reply())
+        row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 2), "breast-cancer", read_profile(path), str(corpus),
+                               backend="claude", max_attempts=2), contract_checker)
+        requests = list(fake.requests)
+    assert row.status == "accepted" and row.attempts == 2, row.reason
+    first, second = (r.body["messages"][0]["content"][0]["text"] for r in requests[1:3])
+    assert "previous attempt" not in first
+    assert "The previous attempt of this slot generated data that the verifier rejected" in second
+    assert "synthesize" in second and "NameError" in second
+
+
+def test_a_script_rule_needs_the_claude_backend(drafted):
+    data = drafted.spec.model_dump(mode="json")
+    assert data["rule"]["kind"] == "script" and TaskSpec.model_validate(data).rule == drafted.spec.rule
+    with pytest.raises(ValueError, match="cannot synthesize it"):
+        TaskSpec.model_validate({**data, "backend": "offline"})

@@ -14,7 +14,9 @@ that writes the environment's files from the rule (`script_prompts.generator_pro
 A failure is fed back with its figures for at most `code_rounds` repair rounds; after that `GeneratorRejected`
 (its `kind` the last failure). The accepted program and the developer's conversation ship on the private side
 (`prepared/private/generate.py`, `generate_transcript.json`); every later verifier check (contracts, ladder,
-thresholds, description leaks) then runs on this data exactly as on offline data.
+thresholds, description leaks) then runs on this data exactly as on offline data. A check that fails there rejects
+the attempt; the strategist's repair leaves its figures in `session.notes`, and the next attempt's generator prompt
+carries them.
 """
 
 from __future__ import annotations
@@ -171,7 +173,8 @@ def synthesize_by_script(session: AgentSession, spec: TaskSpec, staging: EnvFold
     """
     cfg, folder = session.config, EnvFolder.of(staging)
     limits = Limits(wall_seconds=cfg.script_timeout, cpu_seconds=cfg.script_timeout, memory_mb=2048)
-    conv = Conversation.start("developer", "generator", "submit_generator", generator_prompt(spec))
+    previous = session.notes.get(spec.env_id, {}).get("generator_feedback")  # a rejected attempt's checks
+    conv = Conversation.start("developer", "generator", "submit_generator", generator_prompt(spec, previous))
     rounds = 0  # repair rounds after executions (conv.rounds also counts schema repairs)
     while True:
         source = session.ask(conv, GeneratorProposal.model_validate).source
@@ -181,9 +184,11 @@ def synthesize_by_script(session: AgentSession, spec: TaskSpec, staging: EnvFold
             "feedback": (feedback or "")[-600:]}})
         if kind is None:
             break
-        if rounds >= cfg.code_rounds:
-            raise GeneratorRejected("synthesize", f"generate.py rejected ({kind}) after {rounds} repair "
-                                                  f"round(s): {feedback}"[:2000], kind)
+        if rounds >= cfg.code_rounds:  # the gist first: a verdict keeps only the reason's first 300 characters
+            lines = [ln.strip() for ln in (run.stderr_tail if kind in ("crashed", "stopped") else feedback or ""
+                                           ).splitlines() if ln.strip()]
+            raise GeneratorRejected("synthesize", f"generate.py rejected ({kind}) after {rounds} repair round(s): "
+                                                  f"{lines[-1] if lines else run.problem} | {feedback}"[:2000], kind)
         rounds += 1
         conv.rounds += 1
         conv.feedback(feedback or "")

@@ -54,8 +54,9 @@ Drafted spec:
 """
 
 
-def generator_prompt(spec: TaskSpec) -> str:
-    """Ask the developer for generate.py (it sees the hidden rule: it implements it)."""
+def generator_prompt(spec: TaskSpec, previous: str | None = None) -> str:
+    """Ask the developer for generate.py (it sees the hidden rule: it implements it); `previous`: the verifier's
+    failed checks on the data of this slot's previous attempt."""
     assert isinstance(spec.rule, ScriptRule)
     metric = get_metric(spec.grading.metric)
     media = [c.name for c in spec.columns if c.kind in _MEDIA]
@@ -83,4 +84,7 @@ Public spec (micro scale: N={spec.n_train}, M={spec.n_test}):
 Hidden rule (implement it; it never appears in any output file):
 {spec.rule.words}
 Parameters: {_json(spec.rule.params)}
-"""
+""" + (f"""
+The previous attempt of this slot generated data that the verifier rejected; write a program that avoids this:
+{previous}
+""" if previous else "")

@@ -321,4 +321,9 @@ class ClaudeStrategist:
                                                     f"State a corrected one."), plan.challenges)
         elif review:
             plan = _Plan(self._ask_framing(scaffold), plan.challenges)
-        return self._build(scaffold, profile, plan)
+        repaired = self._build(scaffold, profile, plan)
+        failed = [c for c in verdict.checks if not c.passed and c.group != "review"]
+        if isinstance(repaired.rule, ScriptRule) and failed:  # the next generate.py hears what sank this one
+            self.session.notes.setdefault(repaired.env_id, {})["generator_feedback"] = "\n".join(
+                f"- {c.name} ({c.group}): figure {c.figure} — {c.detail}"[:400] for c in failed[:12])
+        return repaired
