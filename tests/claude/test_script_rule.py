@@ -80,7 +80,8 @@ def test_a_tabular_generator_is_accepted_end_to_end(build):
     names = {c["name"] for c in validation["checks"]}
     assert validation["accepted"] and all(c["passed"] for c in validation["checks"])
     assert any(n.startswith("contract:") for n in names) and "no_single_feature_oracle" in names
-    assert {"ladder_order_kept", "thresholds_strictly_monotone", "description_hides_rule"} <= names
+    assert {"ladder_order_kept", "thresholds_strictly_monotone", "description_hides_rule",
+            "public_files_hold_no_answers"} <= names
     train = pd.read_csv(env.public_dir / "train.csv")
     assert len(train) == spec.n_train and 50 <= len(train) <= 200
     roles = [r.body["messages"][0]["content"][0]["text"].split(".")[0] for r in build.requests]
@@ -249,3 +250,16 @@ def test_a_script_rule_needs_the_claude_backend(drafted):
     assert data["rule"]["kind"] == "script" and TaskSpec.model_validate(data).rule == drafted.spec.rule
     with pytest.raises(ValueError, match="cannot synthesize it"):
         TaskSpec.model_validate({**data, "backend": "offline"})
+
+
+@pytest.mark.parametrize(("line", "outcome", "says"), [
+    ("import os; os.symlink('/etc/passwd', out / 'public' / 'passwd.csv')", "bad_output", "not a regular file"),
+    ("while True: pass", "stopped", "timeout"),
+])
+def test_links_in_the_output_and_runaway_programs_are_typed_results(drafted, tmp_path, line, outcome, says):
+    schema = {"id": drafted.spec.grading.id_column, "target": drafted.spec.target.columns[0],
+              "features": [{"name": c.name, "kind": c.kind.value, "levels": c.levels} for c in drafted.spec.columns]}
+    args = generator_args("out", drafted.spec.n_train, drafted.spec.n_test, 7, "micro")
+    run = run_generator(program(schema, extra=line), args, tmp_path / "out", Limits(wall_seconds=5, cpu_seconds=60))
+    assert run.outcome == outcome and says in (run.problem or "") and run.files == {}
+    assert not (tmp_path / "out" / "public" / "passwd.csv").exists()
