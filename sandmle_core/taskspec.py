@@ -3,7 +3,8 @@
 The strategist writes it, the developer synthesizes data from it, the writer describes it (without the rule), the
 verifier checks the result against it. It is a frozen, JSON-serializable value with a content hash: the same spec
 always yields the same environment, and the hash names the environment folder. The vocabulary it uses lives in
-`sandmle_core.spec`; its hidden rule is one of the registered modalities' rule models (`sandmle_core.modalities.Rule`).
+`sandmle_core.spec`; its hidden rule is one of the registered modalities' rule models (`sandmle_core.modalities.Rule`)
+or, for the claude backend, a `ScriptRule` (`sandmle_core.script_rule`: the rule in words for a generator program).
 """
 
 from __future__ import annotations
