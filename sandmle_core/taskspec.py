@@ -3,17 +3,22 @@
 The strategist writes it, the developer synthesizes data from it, the writer describes it (without the rule), the
 verifier checks the result against it. It is a frozen, JSON-serializable value with a content hash: the same spec
 always yields the same environment, and the hash names the environment folder. The vocabulary it uses lives in
-`sandmle_core.spec`; its hidden rule is one of the registered modalities' rule models (`sandmle_core.modalities.Rule`).
+`sandmle_core.spec`; its hidden rule is one of the registered modalities' rule models (`sandmle_core.modalities.Rule`)
+or, for the claude backend, a `ScriptRule` (`sandmle_core.script_rule`: the rule in words for a generator program).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import operator
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sandmle_core.modalities import Rule, get_kit
+from sandmle_core.modalities import KITS, get_kit
+from sandmle_core.script_rule import SCRIPT_KIND, ScriptRule
 from sandmle_core.spec import (
     Challenge,
     ColumnKind,
@@ -25,10 +30,13 @@ from sandmle_core.spec import (
     TaskType,
 )
 
-__all__ = ["MAX_TRAIN_ROWS", "MIN_TRAIN_ROWS", "SeedDNA", "TaskSpec"]
+__all__ = ["MAX_TRAIN_ROWS", "MIN_TRAIN_ROWS", "SeedDNA", "SpecRule", "TaskSpec"]
 
 MIN_TRAIN_ROWS = 50
 MAX_TRAIN_ROWS = 200
+SpecRule = Annotated[functools.reduce(operator.or_, (kit.rule_model for kit in KITS), ScriptRule),
+                     Field(discriminator="kind")]
+"""A spec's hidden rule: a registered modality's rule model, or a `ScriptRule` (the claude backend's generator)."""
 
 
 class SeedDNA(BaseModel):
@@ -61,7 +69,8 @@ class TaskSpec(BaseModel):
         n_train, n_test: micro-scale sizes (train within 50–200); synthesis can override them for full-scale runs.
         difficulty: 0 (easy) … 1 (hard); scales noise, signal sparsity and challenge intensity.
         challenges: the technical difficulties built into the data.
-        rule: the hidden rule (never shown to agents).
+        rule: the hidden rule (never shown to agents): the modality's rule model, or — claude backend only — a
+            `ScriptRule` that the developer's generator program implements.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -84,7 +93,7 @@ class TaskSpec(BaseModel):
     n_test: int = Field(ge=20)
     difficulty: float = Field(ge=0.0, le=1.0)
     challenges: tuple[Challenge, ...] = ()
-    rule: Rule
+    rule: SpecRule
 
     @model_validator(mode="after")
     def _consistent(self) -> TaskSpec:
@@ -108,7 +117,10 @@ class TaskSpec(BaseModel):
                 self.target.columns):
             raise ValueError("grading.target_columns must equal target.columns (or be a subset of them, in order)")
         kind = get_kit(self.modality).rule_kind
-        if self.rule.kind != kind:
+        if self.rule.kind == SCRIPT_KIND and self.backend != "claude":
+            raise ValueError(f"a {SCRIPT_KIND} rule is run by the claude backend's generator; backend "
+                             f"{self.backend!r} cannot synthesize it")
+        if self.rule.kind not in (kind, SCRIPT_KIND):
             raise ValueError(f"a {self.modality} spec needs a {kind} rule, got {self.rule.kind}")
         return self
 

@@ -37,7 +37,7 @@ from sandmle_core.modalities.ranking.synthesizer import candidate_tables
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["grader_checks", "leakage_checks", "malformed_submissions"]
+__all__ = ["data_leakage_checks", "grader_checks", "leakage_checks", "malformed_submissions"]
 
 LEAK_ACCURACY = 0.99  # one column alone reproducing the labels this well is a leak, not a signal
 LEAK_CORRELATION = 0.995
@@ -217,6 +217,12 @@ def _id_order(value: str) -> tuple[int, float | str]:
 
 def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """No public column reproduces the target; description.md holds no answers and none of the rule's numbers."""
+    return data_leakage_checks(spec, staging) + _description_checks(spec, EnvFolder.of(staging))
+
+
+def data_leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
+    """The leakage checks of the data files alone (no description.md needed: a generator's output is checked
+    before the writer runs)."""
     folder = EnvFolder.of(staging)
     train, test = tables_of(spec, folder)  # a labels-in-names environment: its file listing
     if is_graph(spec):  # node classification: the node attributes of nodes.csv, joined to the labelled nodes
@@ -251,7 +257,10 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
         checks.append(kept_out)
     if is_link_prediction(spec):
         checks.append(_held_out_links_check(folder, train, test))
+    return checks
 
+
+def _description_checks(spec: TaskSpec, folder: EnvFolder) -> list[Check]:
     description = folder.description.read_text()
     answers = pd.read_csv(folder.answers).head(500)
     lines = answers.astype(object).fillna("").astype(str).agg(",".join, axis=1)  # a blank cell (a Date) is ""
@@ -259,13 +268,12 @@ def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     numbers = _rule_numbers(spec)
     found = _rule_numbers_in(description, numbers)
     rule_leak = len(found) >= max(3, int(0.1 * len(numbers)))
-    checks += [
+    return [
         Check(name="description_has_no_answers", group="leakage", passed=leaked_rows < 5, figure=leaked_rows,
               detail="answer rows (id + value) quoted in description.md", repair="new_seed"),
         Check(name="description_hides_rule", group="leakage", passed=not rule_leak, figure=len(found),
               detail=f"numbers of the hidden rule found in description.md: {found[:6]}", repair="new_seed"),
     ]
-    return checks
 
 
 def _media_file_check(spec: TaskSpec, folder: EnvFolder, train: pd.DataFrame, test: pd.DataFrame) -> Check:

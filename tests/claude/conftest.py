@@ -27,7 +27,8 @@ def point_at(mp: pytest.MonkeyPatch, fake: FakeAnthropic, limit_dir: Path, **ext
     mp.setenv("SANDMLE_CLAUDE_TIMEOUT", "30")
     for var in ("SANDMLE_CLAUDE_MODEL", "SANDMLE_CLAUDE_MAX_TOKENS", "SANDMLE_CLAUDE_REPAIRS",
                 "SANDMLE_CLAUDE_CODE_ROUNDS", "SANDMLE_CLAUDE_TOOL_CHOICE", "SANDMLE_CLAUDE_REVIEW",
-                "SANDMLE_CLAUDE_PRICES", "SANDMLE_CLAUDE_TRANSCRIPTS", "SANDMLE_CLAUDE_CONCURRENCY"):
+                "SANDMLE_CLAUDE_PRICES", "SANDMLE_CLAUDE_TRANSCRIPTS", "SANDMLE_CLAUDE_CONCURRENCY",
+                "SANDMLE_CLAUDE_RULE"):
         mp.delenv(var, raising=False)
     for key, value in extra.items():
         mp.setenv(key, value)

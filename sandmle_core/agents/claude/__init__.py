@@ -5,7 +5,8 @@
 top of it. What each role does, and what stays sandmle's deterministic code, is described in its module:
 
 - strategist: the model designs domain, columns, target and the hidden signal structure; code calibrates the rule;
-- developer: sandmle synthesizes the data; the model writes and debugs the solution ladder in the sandbox;
+- developer: sandmle synthesizes the data (or, for a `script` rule, runs the model's generate.py); the model writes
+  and debugs the solution ladder in the sandbox;
 - mlops: sandmle renders the grader and thresholds; the model explains the metric;
 - writer: the model writes the Overview; sandmle renders the exact sections;
 - verifier: every programmatic check, then the model's review (rule leak? meaningful?) on top.

@@ -18,6 +18,7 @@ setting can also come from the environment:
 | review            | SANDMLE_CLAUDE_REVIEW         | 1 (the verifier's LLM review on top of the programmatic checks) |
 | prices            | SANDMLE_CLAUDE_PRICES         | the table in `pricing.py`        |
 | transcript_dir    | SANDMLE_CLAUDE_TRANSCRIPTS    | <corpus>/transcripts             |
+| rule              | SANDMLE_CLAUDE_RULE           | calibrated (sandmle's rule models), or script (a generate.py) |
 
 The API key is not a setting: it is read from ANTHROPIC_API_KEY (or passed to `claude_backend`) straight into the
 SDK client and kept nowhere else, so no config, transcript or log can contain it.
@@ -64,6 +65,7 @@ class ClaudeConfig:
     review: bool = True
     prices: ModelPrice | None = None
     transcript_dir: Path | None = None
+    rule: Literal["calibrated", "script"] = "calibrated"
 
     def __post_init__(self) -> None:
         if self.max_tokens < 256 or self.max_tokens_cap < self.max_tokens:
@@ -75,6 +77,8 @@ class ClaudeConfig:
             raise ValueError(f"max_concurrency must be >= 1, got {self.max_concurrency}")
         if self.tool_choice not in (None, "tool", "auto"):
             raise ValueError(f"tool_choice must be 'tool' or 'auto', got {self.tool_choice!r}")
+        if self.rule not in ("calibrated", "script"):
+            raise ValueError(f"rule must be 'calibrated' or 'script', got {self.rule!r}")
 
     @property
     def effective_tool_choice(self) -> Literal["tool", "auto"]:
@@ -112,6 +116,7 @@ class ClaudeConfig:
             "review": ("SANDMLE_CLAUDE_REVIEW", lambda v: v.lower() not in ("0", "false", "no", "off")),
             "prices": ("SANDMLE_CLAUDE_PRICES", parse_prices),
             "transcript_dir": ("SANDMLE_CLAUDE_TRANSCRIPTS", Path),
+            "rule": ("SANDMLE_CLAUDE_RULE", str),
         }
         for field, (var, parse) in readers.items():
             raw = _env(var)

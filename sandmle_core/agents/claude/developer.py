@@ -1,7 +1,8 @@
 """The Claude developer: the data from the rule, and a solution ladder the model writes and debugs by running it.
 
 `build_data` synthesizes the data exactly like the offline developer (the spec's rule is one of sandmle's rule
-models, calibrated by the strategist) and binds the transcript to the environment. `run_ladder` asks the model for
+models, calibrated by the strategist) — or, for a `script` rule, has the model write the data-generating program
+(`script_developer.py`) — and binds the transcript to the environment. `run_ladder` asks the model for
 5-8 standalone ladder scripts (it sees the public spec and the first training rows, never the rule or the
 answers), runs every script with every ladder seed in one sandboxed harness, grades the submissions on the host,
 and applies the verifier's own solution and threshold checks. A crash, a timeout, an invalid submission or a
@@ -23,6 +24,7 @@ import pandas as pd
 from sandmle_core.agents.base import BuildResult, Check, LadderRun, RunScore, Usage
 from sandmle_core.agents.claude.prompts import developer_prompt
 from sandmle_core.agents.claude.schemas import LadderProposal
+from sandmle_core.agents.claude.script_developer import synthesize_by_script
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.offline.developer import LADDER_SEEDS, OfflineDeveloper, run_ladder_scripts
 from sandmle_core.agents.offline.mlops import leaderboard_scores
@@ -35,6 +37,7 @@ from sandmle_core.leaderboard import build_leaderboard, thresholds_from_leaderbo
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.sandbox import Isolation, Limits
+from sandmle_core.script_rule import ScriptRule
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["SCRIPT_FIXABLE", "ClaudeDeveloper", "run_scripts"]
@@ -101,8 +104,15 @@ class ClaudeDeveloper:
         return self.session.take_usage()
 
     def build_data(self, spec: TaskSpec, staging: EnvFolder | Path) -> dict[str, Any]:
-        """The data, sample and gold submissions (as offline), and the transcript bound to this environment."""
+        """The data, sample and gold submissions (as offline, or from the model's generate.py for a `script` rule),
+        and the transcript bound to this environment.
+
+        Raises:
+            GeneratorRejected: a script rule's program still failed after the repair rounds (`script_developer`).
+        """
         self.session.transcript.bind(staging, spec.env_id)
+        if isinstance(spec.rule, ScriptRule):
+            return synthesize_by_script(self.session, spec, staging, self.sandbox_backend)
         return self._data.build_data(spec, staging)
 
     def run_ladder(self, spec: TaskSpec, staging: EnvFolder | Path) -> LadderRun:

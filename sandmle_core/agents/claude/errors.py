@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sandmle_core.errors import GenerationError, SandmleError
 
-__all__ = ["API_KEY_ENV", "AgentGaveUp", "LLMRequestRejected", "LLMUnavailable", "MissingAPIKey"]
+__all__ = ["API_KEY_ENV", "AgentGaveUp", "GeneratorRejected", "LLMRequestRejected", "LLMUnavailable", "MissingAPIKey"]
 
 API_KEY_ENV = "ANTHROPIC_API_KEY"
 LLM_STAGE = "llm"
@@ -36,3 +36,15 @@ class LLMRequestRejected(GenerationError):
 
 class AgentGaveUp(GenerationError):
     """A role's model replies still failed validation, execution or checks after the bounded repair rounds."""
+
+
+class GeneratorRejected(AgentGaveUp):
+    """The developer's generate.py still crashed, was stopped by the sandbox, was non-deterministic, wrote the wrong
+    files or failed a verifier check after the bounded repair rounds. `kind` names the last failure."""
+
+    def __init__(self, stage: str, reason: str, kind: str = "checks") -> None:
+        super().__init__(stage, reason)
+        self.kind = kind
+
+    def __reduce__(self):
+        return (type(self), (self.stage, self.reason, self.kind))

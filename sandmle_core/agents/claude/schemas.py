@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
+from sandmle_core.agents.claude.script_schemas import tool_entries
 from sandmle_core.spec import TaskType
 
 __all__ = [
@@ -349,6 +350,7 @@ TOOLS: dict[str, tuple[type[BaseModel], str]] = {
     "explain_metric": (MetricNote, "MLOps: explain what the fixed metric rewards in this task."),
     "write_overview": (OverviewProposal, "Writer: the Overview section of description.md."),
     "review_environment": (Review, "Verifier: review a built environment for rule leaks and meaningfulness."),
+    **tool_entries(),  # the `script` rule kind's strategist and developer tools
 }
 
 

@@ -11,6 +11,9 @@ DNA, the catalog domain suggested for the slot, difficulty, challenges, sizes an
   as offline environments;
 - other modalities (whose rules are vocabularies, shapes and series components): Claude re-frames the drafted
   spec (`FramingProposal`: title, story, column and target descriptions); the rule stays the offline draft.
+- any modality with `rule="script"` (`SANDMLE_CLAUDE_RULE=script`): Claude frames the drafted spec and states the
+  hidden rule in words plus parameters (`ScriptRuleProposal`); the spec's rule becomes a `ScriptRule`, which the
+  developer turns into a data-generating program (`script_developer.py`).
 
 Repairs: after a verdict asking for less or more noise, or a new rng seed, the same proposal is rebuilt at the new
 difficulty / attempt seed without an API call; after the LLM review rejected the environment, Claude is asked for
@@ -30,6 +33,8 @@ from sandmle_core.agents.base import Verdict
 from sandmle_core.agents.claude.errors import LLM_STAGE
 from sandmle_core.agents.claude.prompts import framing_prompt, strategist_prompt
 from sandmle_core.agents.claude.schemas import FramingProposal, SpecProposal
+from sandmle_core.agents.claude.script_prompts import script_rule_prompt
+from sandmle_core.agents.claude.script_schemas import ScriptRuleProposal
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.offline.strategist import OfflineStrategist
 from sandmle_core.catalog import load_catalog
@@ -39,6 +44,7 @@ from sandmle_core.modalities.tabular.drafter import calibrate
 from sandmle_core.modalities.tabular.rule import FeatureRule, TabularRule, Term
 from sandmle_core.profile import TaskProfile
 from sandmle_core.records import slot_key
+from sandmle_core.script_rule import ScriptRule
 from sandmle_core.slots import stream
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, DomainRef, GradingSpec, TargetSpec, TaskType
 from sandmle_core.taskspec import TaskSpec
@@ -205,9 +211,11 @@ def build_tabular_spec(scaffold: TaskSpec, proposal: SpecProposal, profile: Task
     )
 
 
-def _framed(scaffold: TaskSpec, framing: FramingProposal) -> TaskSpec:
+def _framed(scaffold: TaskSpec, framing: FramingProposal | ScriptRuleProposal) -> TaskSpec:
     data = scaffold.model_dump(mode="json")
     data.update(backend="claude", title=framing.title, story=framing.story)
+    if isinstance(framing, ScriptRuleProposal):  # the rule becomes the words for the developer's generate.py
+        data["rule"] = ScriptRule(words=framing.rule_words, params=framing.rule_params).model_dump(mode="json")
     for col in data["columns"]:
         col["description"] = framing.column_descriptions.get(col["name"], col["description"])
     if framing.target_description:
@@ -219,7 +227,7 @@ def _framed(scaffold: TaskSpec, framing: FramingProposal) -> TaskSpec:
 class _Plan:
     """What a spec was built from, so a repair can rebuild it without asking the model again."""
 
-    proposal: SpecProposal | FramingProposal
+    proposal: SpecProposal | FramingProposal | ScriptRuleProposal
     challenges: tuple[Challenge, ...]
 
 
@@ -255,6 +263,12 @@ class ClaudeStrategist:
         names = {"columns": [c.name for c in scaffold.columns]}
         return self.session.ask(conv, lambda data: FramingProposal.model_validate(data, context=names))
 
+    def _ask_script(self, scaffold: TaskSpec, previous: str | None = None) -> ScriptRuleProposal:
+        prompt = script_rule_prompt(scaffold) + (f"\n{previous}\n" if previous else "")
+        conv = Conversation.start("strategist", "draft", "propose_script_rule", prompt)
+        names = {"columns": [c.name for c in scaffold.columns]}
+        return self.session.ask(conv, lambda data: ScriptRuleProposal.model_validate(data, context=names))
+
     def _build(self, scaffold: TaskSpec, profile: TaskProfile, plan: _Plan) -> TaskSpec:
         if isinstance(plan.proposal, SpecProposal):
             spec = build_tabular_spec(scaffold, plan.proposal, profile, plan.challenges)
@@ -274,7 +288,9 @@ class ClaudeStrategist:
         scaffold = self.offline.draft_spec(seed_id, profile, index, rng_seed, attempt=attempt, difficulty=difficulty)
         # Claude designs the structural causal models of single-target tabular tasks; others (multi-target
         # regression included, whose tied targets its proposal schema cannot state): a framing of the offline draft
-        if isinstance(scaffold.rule, TabularRule) and not scaffold.rule.targets:
+        if self.session.config.rule == "script":  # any modality: a rule in words for the developer's program
+            plan = _Plan(self._ask_script(scaffold), scaffold.challenges)
+        elif isinstance(scaffold.rule, TabularRule) and not scaffold.rule.targets:
             plan = _Plan(self._ask_tabular(scaffold, profile, scaffold.challenges), scaffold.challenges)
         else:
             plan = _Plan(self._ask_framing(scaffold), scaffold.challenges)
@@ -299,6 +315,15 @@ class ClaudeStrategist:
             previous = (f"Your previous proposal was rejected by the review ({reasons}). Propose a corrected "
                         f"environment. Previous proposal:\n{json.dumps(plan.proposal.model_dump(mode='json'))}")
             plan = _Plan(self._ask_tabular(scaffold, profile, plan.challenges, previous), plan.challenges)
+        elif review and isinstance(plan.proposal, ScriptRuleProposal):
+            reasons = "; ".join(f"{c.name}: {c.detail}" for c in review)
+            plan = _Plan(self._ask_script(scaffold, f"Your previous rule was rejected by the review ({reasons}). "
+                                                    f"State a corrected one."), plan.challenges)
         elif review:
             plan = _Plan(self._ask_framing(scaffold), plan.challenges)
-        return self._build(scaffold, profile, plan)
+        repaired = self._build(scaffold, profile, plan)
+        failed = [c for c in verdict.checks if not c.passed and c.group != "review"]
+        if isinstance(repaired.rule, ScriptRule) and failed:  # the next generate.py hears what sank this one
+            self.session.notes.setdefault(repaired.env_id, {})["generator_feedback"] = "\n".join(
+                f"- {c.name} ({c.group}): figure {c.figure} — {c.detail}"[:400] for c in failed[:12])
+        return repaired

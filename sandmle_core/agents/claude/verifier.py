@@ -1,10 +1,11 @@
 """The Claude verifier: every programmatic check first, then an LLM review on top — never instead.
 
-The review runs only when the programmatic verdict accepts (a rejected environment is rejected anyway; reviewing it
-would only spend tokens). The model sees the hidden rule in words, the ladder's figures and description.md, and
-answers two questions, each becoming a `review` check: does the description leak the rule, and is the task
-meaningful? A failed review check asks for a new seed; the Claude strategist then asks the model for a corrected
-proposal with the review's reasons.
+For a `script` rule the programmatic checks get one more, `public_files_hold_no_answers` (the developer's gate,
+recorded in validation.json). The review runs only when the programmatic verdict accepts (a rejected environment is
+rejected anyway; reviewing it would only spend tokens). The model sees the hidden rule in words, the ladder's
+figures and description.md, and answers two questions, each becoming a `review` check: does the description leak
+the rule, and is the task meaningful? A failed review check asks for a new seed; the Claude strategist then asks
+the model for a corrected proposal with the review's reasons.
 
 Usage: the review happens after `generate.build_environment` read the build's usage. When the environment is
 accepted, the review's cost is added to `build.usage` in place, so config.yaml counts it; when it is rejected, the
@@ -19,9 +20,11 @@ from typing import Any
 from sandmle_core.agents.base import BuildResult, Check, Usage, Verdict
 from sandmle_core.agents.claude.prompts import review_prompt
 from sandmle_core.agents.claude.schemas import Review
+from sandmle_core.agents.claude.script_developer import answers_in_public_check
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.verifier import ProgrammaticVerifier, decide
 from sandmle_core.envfolder import EnvFolder
+from sandmle_core.script_rule import ScriptRule
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["ClaudeVerifier", "review_checks"]
@@ -56,6 +59,11 @@ class ClaudeVerifier:
     def verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
                contracts: list[dict[str, Any]]) -> Verdict:
         verdict = self.programmatic.verify(spec, staging, build, contracts)
+        if isinstance(spec.rule, ScriptRule):  # a model wrote the public files: record that they hold no answers
+            verdict = decide(spec.env_id, [*verdict.checks, answers_in_public_check(spec, EnvFolder.of(staging))],
+                             sample_score=verdict.sample_score, reference_score=verdict.reference_score,
+                             oracle_score=verdict.oracle_score, kendall_tau=verdict.kendall_tau,
+                             thresholds=verdict.thresholds)
         if not verdict.accepted or not self.session.config.review:
             return verdict
         means = {k: round(v, 5) for k, v in build.ladder.level_means().items()}

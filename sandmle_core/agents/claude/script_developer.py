@@ -1,0 +1,200 @@
+"""The Claude developer's `script` path: the model writes generate.py, sandmle runs it, checks it, repairs it.
+
+For a spec whose rule is a `ScriptRule`, `synthesize_by_script` asks the model (tool `submit_generator`) for a program
+that writes the environment's files from the rule (`script_prompts.generator_prompt`), then per round:
+
+1. runs it twice in the strict sandbox with the slot's seed (`generator.generate_twice`): a crash or a sandbox
+   stop goes back with the stderr tail, two outputs that differ in a byte go back as non-deterministic;
+2. checks the files against `table_layout` (every file, its columns, n_train / n_test rows, unique and disjoint
+   ids, answers for exactly the test ids, sample and oracle submissions the grader accepts);
+3. installs them into the staging folder (plus the gold submission sandmle derives from the answers) and runs the
+   verifier's own data checks on them: the data leakage checks, no public file carrying the test answers, realism
+   and Task DNA.
+
+A failure is fed back with its figures for at most `code_rounds` repair rounds; after that `GeneratorRejected`
+(its `kind` the last failure). The accepted program and the developer's conversation ship on the private side
+(`prepared/private/generate.py`, `generate_transcript.json`); every later verifier check (contracts, ladder,
+thresholds, description leaks) then runs on this data exactly as on offline data. A check that fails there rejects
+the attempt; the strategist's repair leaves its figures in `session.notes`, and the next attempt's generator prompt
+carries them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sandmle_core.agents.base import Check
+from sandmle_core.agents.checks import data_leakage_checks
+from sandmle_core.agents.claude.errors import GeneratorRejected
+from sandmle_core.agents.claude.generator import (
+    PROGRAM_FILE,
+    TRANSCRIPT_FILE,
+    GeneratorRun,
+    generate_twice,
+    generator_args,
+    generator_seed,
+)
+from sandmle_core.agents.claude.script_prompts import generator_prompt, table_layout
+from sandmle_core.agents.claude.script_schemas import GeneratorProposal
+from sandmle_core.agents.claude.session import AgentSession, Conversation
+from sandmle_core.agents.realism import realism_checks
+from sandmle_core.agents.verifier import dna_checks
+from sandmle_core.envfolder import EnvFolder
+from sandmle_core.errors import InvalidSubmission
+from sandmle_core.grading import grade_submission
+from sandmle_core.reference_submissions import perfect_submission, seed_layout
+from sandmle_core.sandbox import Limits
+from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, TaskSpec
+
+__all__ = ["answers_in_public_check", "layout_problems", "synthesize_by_script"]
+
+MIN_LEAKED_ROWS = 5
+LEAKED_SHARE = 0.9  # a public file agreeing with 90% of the test answers (id and value) gives them away
+
+
+def layout_problems(spec: TaskSpec, out: Path) -> list[str]:
+    """What is wrong with a generator's output folder against the environment contract (empty: nothing)."""
+    layout, g = table_layout(spec), spec.grading
+    problems, frames = [], {}
+    for rel, columns in layout.items():
+        if not (out / rel).is_file():
+            problems.append(f"{rel} is missing")
+            continue
+        frame = pd.read_csv(out / rel)
+        frames[rel] = frame
+        if list(frame.columns) != columns:
+            problems.append(f"{rel} has columns {list(frame.columns)[:12]}, expected {columns}")
+        elif frame[g.id_column].duplicated().any():
+            problems.append(f"{rel} repeats ids")
+    extra = sorted(p.relative_to(out).as_posix() for p in (out / "private").rglob("*")
+                   if p.is_file() and p.relative_to(out).as_posix() not in layout) if (out / "private").is_dir() else []
+    problems += [f"unexpected private file {e}" for e in extra[:3]]
+    if problems:
+        return problems
+    train, test, answers = (frames[f"{p}.csv"] for p in ("public/train", "public/test", "private/answers"))
+    if not MIN_TRAIN_ROWS <= len(train) <= MAX_TRAIN_ROWS or len(train) != spec.n_train:
+        problems.append(f"train.csv has {len(train)} rows, --n-train was {spec.n_train} (50-200 at micro scale)")
+    if len(test) != spec.n_test:
+        problems.append(f"test.csv has {len(test)} rows, --n-test was {spec.n_test}")
+    ids = set(test[g.id_column].astype(str))
+    for rel in ("private/answers.csv", "public/sample_submission.csv", "private/oracle_submission.csv"):
+        if set(frames[rel][g.id_column].astype(str)) != ids:
+            problems.append(f"{rel} does not hold exactly the test ids")
+    if ids & set(train[g.id_column].astype(str)):
+        problems.append("train and test ids overlap")
+    for rel in ("public/sample_submission.csv", "private/oracle_submission.csv"):
+        try:
+            grade_submission(frames[rel], answers, g)
+        except (InvalidSubmission, ValueError) as exc:
+            problems.append(f"{rel} is not a valid submission: {exc}"[:300])
+    return problems
+
+
+def answers_in_public_check(spec: TaskSpec, folder: EnvFolder) -> Check:
+    """No public CSV pairs test ids with their answers (a copy of answers.csv, the target column in test.csv): a file
+    agreeing with the answers on at least `LEAKED_SHARE` of at least `MIN_LEAKED_ROWS` test ids gives them away (an
+    uninformed sample submission agrees only where the prior happens to be right)."""
+    g = spec.grading
+    answers = pd.read_csv(folder.answers, dtype=str)
+    worst, where = 0.0, None
+    for path in sorted(folder.public.rglob("*.csv")):
+        frame = pd.read_csv(path, dtype=str)
+        for target in (t for t in spec.target.columns if t in frame and g.id_column in frame):
+            both = frame[[g.id_column, target]].merge(answers[[g.id_column, target]], on=g.id_column)
+            share = float((both[f"{target}_x"] == both[f"{target}_y"]).mean()) if len(both) >= MIN_LEAKED_ROWS else 0.0
+            if share > worst:
+                worst, where = share, f"{folder.relpath(path)}:{target}"
+    leaked = worst >= LEAKED_SHARE
+    return Check(name="public_files_hold_no_answers", group="leakage", passed=not leaked, figure=round(worst, 4),
+                 detail=f"{worst:.0%} of the test answers (id and value) found in {where}" if leaked else
+                 f"best agreement of a public file with the test answers: {worst:.0%} ({where or 'none'})",
+                 repair="new_seed")
+
+
+def _install(spec: TaskSpec, out: Path, folder: EnvFolder) -> None:
+    """Put a checked output into the staging folder: public/ as written, answers, oracle, and the gold submission."""
+    for target in (folder.public, folder.private):
+        if target.exists():
+            shutil.rmtree(target)
+    shutil.copytree(out / "public", folder.public)
+    folder.private.mkdir(parents=True)
+    shutil.copyfile(out / "private" / "answers.csv", folder.answers)
+    shutil.copyfile(out / "private" / "oracle_submission.csv", folder.oracle_submission)
+    answers = pd.read_csv(folder.answers)
+    seed_layout(perfect_submission(answers, spec.grading), answers, spec.grading).to_csv(folder.gold_submission,
+                                                                                        index=False)
+
+
+def _attempt(spec: TaskSpec, source: str, folder: EnvFolder, limits: Limits, backend: str | None
+             ) -> tuple[str | None, str | None, GeneratorRun]:
+    """One round: run twice, check, install. Returns (failure kind, feedback text, the run); kind None = accepted."""
+    args = generator_args("out", spec.n_train, spec.n_test, generator_seed(spec), "micro")
+    with tempfile.TemporaryDirectory(prefix="sandmle-gen-") as tmp:
+        out = Path(tmp) / "out"
+        run, differing = generate_twice(source, args, out, limits, backend)
+        if not run.ok:
+            return run.outcome, (f"generate.py {run.outcome} ({run.problem}) in the sandbox "
+                                 f"(`python generate.py {' '.join(args)}`). stderr tail:\n```\n"
+                                 f"{run.stderr_tail[-2500:]}\n```"), run
+        if differing:
+            return "non_deterministic", (f"generate.py is non-deterministic: two runs with the same options wrote "
+                                         f"different bytes in {differing[:8]}. Draw every random number from "
+                                         f"numpy.random.default_rng(--seed) and nothing else."), run
+        problems = layout_problems(spec, out)
+        if problems:
+            return "layout", "The files do not follow the contract:\n" + "\n".join(f"- {p}" for p in problems), run
+        _install(spec, out, folder)
+    failed = [c for c in (*data_leakage_checks(spec, folder), answers_in_public_check(spec, folder),
+                          *realism_checks(spec, folder), *dna_checks(spec, folder)) if not c.passed]
+    if failed:
+        return "checks", "The data failed the verifier's checks:\n" + "\n".join(
+            f"- {c.name} ({c.group}): figure {c.figure} — {c.detail}" for c in failed), run
+    return None, None, run
+
+
+def synthesize_by_script(session: AgentSession, spec: TaskSpec, staging: EnvFolder | Path,
+                         backend: str | None = None) -> dict[str, Any]:
+    """Get, run, check and repair the generator of a script-rule spec; install its data into `staging`.
+
+    Returns:
+        The synthesis stats (rows, rounds, the sandbox backend, the output's file hashes).
+
+    Raises:
+        GeneratorRejected: still failing after `code_rounds` repair rounds (`kind`: crashed, stopped, bad_output,
+            non_deterministic, layout or checks).
+        AgentGaveUp, LLMUnavailable, LLMRequestRejected: the model delivered no valid program.
+        SandboxError: no strict sandbox on this machine.
+    """
+    cfg, folder = session.config, EnvFolder.of(staging)
+    limits = Limits(wall_seconds=cfg.script_timeout, cpu_seconds=cfg.script_timeout, memory_mb=2048)
+    previous = session.notes.get(spec.env_id, {}).get("generator_feedback")  # a rejected attempt's checks
+    conv = Conversation.start("developer", "generator", "submit_generator", generator_prompt(spec, previous))
+    rounds = 0  # repair rounds after executions (conv.rounds also counts schema repairs)
+    while True:
+        source = session.ask(conv, GeneratorProposal.model_validate).source
+        kind, feedback, run = _attempt(spec, source, folder, limits, backend)
+        session.transcript.write({"role": "developer", "stage": "generator", "round": conv.rounds, "executed": {
+            "outcome": kind or "accepted", "stopped_by": run.stopped_by, "sandbox": run.isolation.backend,
+            "feedback": (feedback or "")[-600:]}})
+        if kind is None:
+            break
+        if rounds >= cfg.code_rounds:  # the gist first: a verdict keeps only the reason's first 300 characters
+            lines = [ln.strip() for ln in (run.stderr_tail if kind in ("crashed", "stopped") else feedback or ""
+                                           ).splitlines() if ln.strip()]
+            raise GeneratorRejected("synthesize", f"generate.py rejected ({kind}) after {rounds} repair round(s): "
+                                                  f"{lines[-1] if lines else run.problem} | {feedback}"[:2000], kind)
+        rounds += 1
+        conv.rounds += 1
+        conv.feedback(feedback or "")
+    (folder.private / PROGRAM_FILE).write_text(source)
+    (folder.private / TRANSCRIPT_FILE).write_text(json.dumps(
+        {"seed": generator_seed(spec), "rounds": rounds, "files": run.files, "messages": conv.messages},
+        indent=1, sort_keys=True) + "\n")
+    return {"n_train": spec.n_train, "n_test": spec.n_test, "generator_rounds": rounds,
+            "sandbox": run.isolation.backend}
