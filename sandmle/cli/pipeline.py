@@ -91,6 +91,12 @@ def build(
         print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
         _exit_for(state, result)
         return
+    _print_build(result, url)
+    _exit_for(state, result)
+
+
+def _print_build(result: dict, url: str) -> None:
+    """The build's summary, where the corpus is, unsupported seeds, and the budget line when a budget was set."""
     from rich.console import Console
     from rich.markdown import Markdown
 
@@ -106,7 +112,6 @@ def build(
         from sandmle_core.budget import budget_line
 
         typer.echo(budget_line(result["budget"]))
-    _exit_for(state, result)
 
 
 def _exit_for(state, result: dict) -> None:
