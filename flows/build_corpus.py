@@ -5,7 +5,9 @@ Imports: prefect, `sandmle.tasks` and `sandmle_core` (flows compose tasks; they 
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from prefect.states import Completed, Failed
 from sandmle.flows._common import dask_runner, export_api_url
 from sandmle.tasks import stages
 
+from sandmle_core.budget import UNBUILT, BuildBudget, InvalidBudget, parse_budget, unbuilt_row
 from sandmle_core.build_lock import build_lock
 from sandmle_core.errors import UnsupportedSeed
 from sandmle_core.generate import DEFAULT_ATTEMPTS
@@ -36,25 +39,23 @@ REGENERATE_DEPLOYMENT = "regenerate-failed/regenerate-failed"
 
 @flow(name="build-environments")
 def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = True,
-                       build_id: str | None = None, refused: list[ManifestRow] | None = None) -> list[ManifestRow]:
+                       build_id: str | None = None, refused: list[ManifestRow] | None = None,
+                       budget_usd: float | None = None, window: int = 1) -> list[ManifestRow]:
     """Fan the slots out — one task run per slot, named by its slot key, tagged with seed and modality — and write
     each finished slot's row through the flow's one manifest writer. A slot whose unit still fails after its retries
     is recorded in failed/ and never stops the others. Environments that a killed build published but never recorded
-    get their rows first. Every row this run writes carries `build_id`."""
+    get their rows first. Every row this run writes carries `build_id`.
+
+    With `budget_usd` (`sandmle_core.budget`), at most `window` slots are in flight, and a slot is submitted only
+    while the cost the finished slots reported is below the cap; the slots never started get `unbuilt` rows."""
     logger = get_run_logger()
     corpus = Corpus(Path(corpus_root))
     writer = ManifestWriter(corpus)
     writer.add(*unrecorded_rows(corpus))
     stamp = {"build_id": build_id} if build_id else {}
     writer.add(*(r.model_copy(update=stamp) for r in refused or []))  # slots of unsupported seeds, already in failed/
-    futures = {}
-    for job in jobs:
-        task = stages.build_environment.with_options(
-            task_run_name=job.key.run_name,
-            tags=[stages.SLOT_TAG, f"seed:{job.key.seed_id}", f"modality:{job.profile.modality.value}"])
-        futures[task.submit(job, contracts)] = job
-    for future in as_completed(list(futures)):
-        job = futures[future]
+    budget = BuildBudget(budget_usd, planned=len(jobs)) if budget_usd else None
+    for job, future in _finished_slots(jobs, contracts, budget, window):
         row = slot_row(future)
         if row is None:  # the unit raised in every one of its retries: record it, keep going
             message = _error_text(future)
@@ -64,9 +65,47 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
             logger.warning("slot %s not accepted: %s (%s)", job.key, row.status, (row.reason or "")[:200])
         else:
             logger.info("slot %s accepted as %s", job.key, row.env_id)
-        writer.add(row.model_copy(update={"build_id": build_id}) if build_id else row)
+        if budget is not None:  # charged before the generator resumes and decides on the next submission
+            budget.charge(row)
+        writer.add(row.model_copy(update=stamp))
+    if budget is not None:
+        unbuilt = [unbuilt_row(job.key, job.backend, budget) for job in jobs[budget.started:]]
+        budget.unbuilt = [r.slot for r in unbuilt]
+        if unbuilt:
+            logger.warning("budget of $%g reached ($%.4f spent): %d slot(s) not built", budget.limit_usd,
+                           budget.spent_usd, len(unbuilt))
+        writer.add(*(r.model_copy(update=stamp) for r in unbuilt))
     stages.write_manifest(writer)
     return writer.rows
+
+
+def _submit(job: SlotJob, contracts: bool) -> Any:
+    task = stages.build_environment.with_options(
+        task_run_name=job.key.run_name,
+        tags=[stages.SLOT_TAG, f"seed:{job.key.seed_id}", f"modality:{job.profile.modality.value}"])
+    return task.submit(job, contracts)
+
+
+def _finished_slots(jobs: list[SlotJob], contracts: bool, budget: BuildBudget | None,
+                    window: int) -> Iterator[tuple[SlotJob, Any]]:
+    """(job, future) as slots finish. Without a budget every slot is submitted at once; with one, at most `window`
+    run at a time and none is submitted once the caller has charged the finished slots up to the cap (jobs are
+    submitted in order: `budget.started` of them were)."""
+    if budget is None:
+        futures = {_submit(job, contracts): job for job in jobs}
+        for future in as_completed(list(futures)):
+            yield futures[future], future
+        return
+    running: dict[Any, SlotJob] = {}
+    while True:
+        while budget.started < len(jobs) and len(running) < window and not budget.exhausted:
+            job = jobs[budget.started]
+            running[_submit(job, contracts)] = job
+            budget.started += 1
+        if not running:
+            return
+        future = next(as_completed(list(running)))
+        yield running.pop(future), future
 
 
 def slot_row(future: Any) -> ManifestRow | None:
@@ -91,10 +130,14 @@ def flow_result(state: Any) -> dict[str, Any]:
 
 def finish(result: dict[str, Any], failed: int, unsupported: list[str] | None = None) -> Any:
     """The flow's final state by the documented rule: Failed when any slot of this run failed (after its attempts
-    and retries) or any seed was unsupported, Completed otherwise; the result dict is the state's data either way."""
-    if failed or unsupported:
+    and retries), any seed was unsupported, or the build budget stopped it before every slot started (the message
+    says which); Completed otherwise. The result dict is the state's data either way."""
+    budget = result.get("budget") or {}
+    if failed or unsupported or budget.get("stopped"):
         what = [f"{failed} slot(s) failed"] if failed else []
         what += [f"unsupported seed(s): {', '.join(unsupported)}"] if unsupported else []
+        what += [f"budget of ${budget['limit_usd']:g} reached (${budget['spent_usd']:.4f} spent): "
+                 f"{budget['slots_unbuilt']} slot(s) not built"] if budget.get("stopped") else []
         return Failed(data=result, message="; ".join(what))
     return Completed(data=result)
 
@@ -160,6 +203,7 @@ def build_corpus(
     contracts: bool = True,
     build_id: str | None = None,
     mix: dict[str, float] | None = None,
+    budget_usd: float | None = None,
 ) -> dict[str, Any]:
     """Build (or resume) a corpus of `per_seed` environments per seed under `out`.
 
@@ -175,6 +219,8 @@ def build_corpus(
         mix: a target modality mix (`sandmle_core.mix.parse_mix`): the `per_seed` × supported-seeds slots are
             re-apportioned across the seeds so that the modalities follow it (`plan_mix`); the summary reports the
             achieved mix beside the target.
+        budget_usd: a cap on the build's LLM cost (claude backend only; `sandmle_core.budget`): no slot is started
+            once the finished slots' measured cost reaches it; the others are recorded as `unbuilt`.
 
     Returns:
         A Completed or Failed state (the rule is `finish`'s) whose data is the counts, the corpus path and the
@@ -186,6 +232,10 @@ def build_corpus(
         from sandmle_core.agents.claude import require_api_key
 
         require_api_key()
+    if budget_usd is not None:
+        budget_usd = parse_budget(budget_usd)
+        if backend == "offline":
+            raise InvalidBudget("a budget is for the claude backend: the offline backend makes no API calls")
     logger = get_run_logger()
     start = time.perf_counter()
     root = Path(out).resolve()
@@ -205,12 +255,12 @@ def build_corpus(
         if removed["workspaces"] or removed["cgroups"]:
             logger.info("removed leftovers of killed runs: %s", removed)
         return _build(logger, start, root, refs, per_seed, backend, rng_seed, dask_address, workers, max_attempts,
-                      contracts, build_id, mix)
+                      contracts, build_id, mix, budget_usd)
 
 
 def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int, backend: str, rng_seed: int,
            dask_address: str | None, workers: int | None, max_attempts: int, contracts: bool,
-           build_id: str | None, mix: dict[str, float] | None = None) -> Any:
+           build_id: str | None, mix: dict[str, float] | None = None, budget_usd: float | None = None) -> Any:
     """The body of `build_corpus`, run under the corpus' build lock."""
     logger.info("build %s into %s: %d seed(s), %d per seed, backend %s, rng seed %d", build_id or default_build_id(),
                 root, len(refs), per_seed, backend, rng_seed)
@@ -240,7 +290,8 @@ def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int
         fan_out = build_environments.with_options(task_runner=runner)
     skipped = sum(per_seed_slots.values()) - len(jobs)
     logger.info("planned %d slot(s) of %d seed(s); %d already published", len(jobs), len(refs), skipped)
-    rows = fan_out(jobs, str(root), contracts, build_id, refused)
+    window = workers or max(1, os.cpu_count() or 1)  # one slot per worker in flight when a budget is set
+    rows = fan_out(jobs, str(root), contracts, build_id, refused, budget_usd, window)
     diversity = count_diversity(rows)
     wall = time.perf_counter() - start
     logger.info("built %d slot(s) in %.1f s; writing the summary, report.md and report.json", len(rows), wall)
@@ -255,8 +306,20 @@ def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int
               "wall_seconds": round(wall, 3), "summary": summary,
               "skipped_published": skipped, "slots_per_seed": per_seed_slots,
               "unsupported_seeds": unsupported}
+    if budget_usd is not None:
+        result["budget"] = _budget_report(rows, jobs, budget_usd)
     failed = sum(counts.get(s, 0) for s in stages.FAILED_STATUSES) - len(refused)  # refusals are told apart
     return finish(result, failed, sorted(unsupported))
+
+
+def _budget_report(rows: list[ManifestRow], jobs: list[SlotJob], budget_usd: float) -> dict[str, Any]:
+    """The budget's account from this run's rows (the flow's own rows: what its finished slots reported)."""
+    planned = {str(job.key) for job in jobs}
+    mine = [r for r in rows if r.slot in planned]
+    unbuilt = [r for r in mine if r.status == UNBUILT]
+    budget = BuildBudget(budget_usd, spent_usd=round(sum(r.cost_usd for r in mine), 6),
+                         started=len(jobs) - len(unbuilt), planned=len(jobs), unbuilt=[r.slot for r in unbuilt])
+    return budget.report()
 
 
 def _slot_counts(analyzed: list[tuple[str, str, str]], per_seed: int,

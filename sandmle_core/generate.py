@@ -15,7 +15,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ __all__ = [
     "generate_environment",
     "generate_slot",
     "manifest_row",
+    "take_usage",
 ]
 
 ContractChecker = Callable[[EnvFolder, TaskSpec], list[dict[str, Any]]]
@@ -68,8 +69,13 @@ def build_environment(spec: TaskSpec, staging: EnvFolder | Path, backend: Backen
     thresholds = backend.mlops.write_grader(spec, staging, ladder)
     backend.writer.write_description(spec, staging, thresholds)
     timings["grader_and_description"] = time.perf_counter() - t
-    usage = getattr(backend.developer, "last_usage", None) or Usage()
-    return BuildResult(staging=staging, ladder=ladder, thresholds=thresholds, usage=usage, timings=timings)
+    return BuildResult(staging=staging, ladder=ladder, thresholds=thresholds, usage=take_usage(backend),
+                       timings=timings)
+
+
+def take_usage(backend: Backend) -> Usage:
+    """The LLM usage the backend spent since the last take (an empty Usage for a backend without a model)."""
+    return getattr(backend.developer, "last_usage", None) or Usage()
 
 
 def finalize_environment(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, attempt: int,
@@ -205,6 +211,20 @@ def _cached(key: SlotKey, env_id: str, attempt: int, corpus: Corpus, ledger: _Le
 def generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend,
                   check_contracts: ContractChecker, max_attempts: int = DEFAULT_ATTEMPTS, first_attempt: int = 1,
                   published: dict[str, str] | None = None) -> SlotOutcome:
+    """Build one slot end to end (`_generate_slot`), then add to its usage the LLM calls no build took: a draft that
+    failed, an attempt whose stage raised, a review of the last rejected attempt. Measured, so that a failed slot's
+    spending is in its manifest row too (a build budget adds these rows up)."""
+    outcome = _generate_slot(profile, key, seed_ref, corpus, backend, check_contracts, max_attempts, first_attempt,
+                             published)
+    leftover = take_usage(backend)
+    if leftover.calls:
+        outcome = replace(outcome, usage=outcome.usage.add(leftover))
+    return outcome
+
+
+def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend,
+                   check_contracts: ContractChecker, max_attempts: int = DEFAULT_ATTEMPTS, first_attempt: int = 1,
+                   published: dict[str, str] | None = None) -> SlotOutcome:
     """Build one slot end to end, repairing the spec after each rejected attempt.
 
     Domain failures (a typed `SandmleError` in any stage, or a rejecting verdict) lead to a repaired spec and another

@@ -16,7 +16,7 @@ from typing import Literal
 
 from sandmle_core.grader_runtime import METRIC_TABLE, metric_entry
 
-__all__ = ["LOG_SCALE_METRICS", "METRICS", "Metric", "MetricKind", "get_metric"]
+__all__ = ["LOG_SCALE_METRICS", "METRICS", "TASK_METRICS", "Metric", "MetricKind", "get_metric", "metric_refusal"]
 
 # probability: one probability column per target; class_probabilities: one column per class, rows summing to 1;
 # label: one class (or free text) per row; label_set: space-separated labels per row; ranked_list: space-separated
@@ -205,3 +205,42 @@ def get_metric(name: str) -> Metric:
     except (ValueError, KeyError):
         raise KeyError(f"unknown metric {name!r}; known metrics: {', '.join(sorted(METRICS))} "
                        "(and map@K / ndcg@K for any K in 1..1000)") from None
+
+
+TASK_METRICS: dict[str, frozenset[str]] = {
+    "binary": frozenset({"auc", "binary_log_loss", "accuracy", "error_rate", "macro_f1", "mcc"}),
+    "multiclass": frozenset({"multiclass_log_loss", "accuracy", "error_rate", "macro_f1", "mcc"}),
+    "ordinal": frozenset({"quadratic_weighted_kappa", "accuracy", "error_rate", "macro_f1", "mcc"}),
+    "multilabel": frozenset({"mean_column_auc", "lrap", "micro_f1"}),
+    "regression": frozenset({"rmse", "rmsle", "mae", "log_mae", "pearson", "spearman"}),
+    "forecasting": frozenset({"rmse", "mae"}),
+    "multi-target regression": frozenset({"rmse", "mean_column_rmsle", "mae"}),
+}
+"""The metrics that may grade each task type when a generator proposes another metric than the seed's (task types
+not listed keep the seed's metric)."""
+
+
+def metric_refusal(proposed: str, seed_metric: str, task_type: str) -> str | None:
+    """Why `proposed` may not grade an environment of a seed graded by `seed_metric`; None when it may.
+
+    It may when it is in the registry, has the seed metric's direction and submission kind (so the data, the sample
+    submission and every ladder script stay valid), grades the seed's task type (`TASK_METRICS`), and is on the log
+    scale exactly when the seed's metric is (targets are drawn for that scale). The seed's own metric always may.
+    """
+    if proposed == seed_metric:
+        return None
+    try:
+        new = get_metric(proposed)
+    except KeyError:
+        return f"{proposed!r} is not in sandmle's metric registry"
+    old = get_metric(seed_metric)
+    if new.lower_is_better != old.lower_is_better:
+        way = "lower" if new.lower_is_better else "higher"
+        return f"{proposed} is {way}-is-better, the seed's {seed_metric} is not"
+    if new.kind != old.kind:
+        return f"{proposed} scores {new.kind} submissions, the seed's {seed_metric} {old.kind} submissions"
+    if proposed not in TASK_METRICS.get(task_type, frozenset()):
+        return f"{proposed} does not grade {task_type} tasks"
+    if (proposed in LOG_SCALE_METRICS) != (seed_metric in LOG_SCALE_METRICS):
+        return f"{proposed} and the seed's {seed_metric} grade targets on different scales"
+    return None

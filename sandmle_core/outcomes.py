@@ -16,7 +16,7 @@ from sandmle_core.sandbox.base import Isolation
 from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["PART_TIMINGS", "EnvHashes", "SlotOutcome", "manifest_row"]
+__all__ = ["PART_TIMINGS", "EnvHashes", "SlotOutcome", "manifest_row", "usage_json"]
 
 PART_TIMINGS = frozenset({"ladder_compute"})
 """Timings that measure a part of another stage (the seconds inside the ladder scripts, a part of `ladder`): kept in
@@ -62,6 +62,11 @@ class SlotOutcome:
         return str(self.key)
 
 
+def usage_json(usage: Usage) -> str | None:
+    """The manifest's usage_json: the breakdown of an LLM-built slot's usage (None when no model was called)."""
+    return json.dumps(usage.breakdown(), sort_keys=True) if usage.calls else None
+
+
 def manifest_row(outcome: SlotOutcome, backend: str) -> ManifestRow:
     """The manifest's row for a slot outcome (a cached slot is recorded as accepted)."""
     spec, verdict, hashes = outcome.spec, outcome.verdict, outcome.hashes
@@ -87,7 +92,7 @@ def manifest_row(outcome: SlotOutcome, backend: str) -> ManifestRow:
         schema_hash=hashes.schema_hash if hashes else spec.schema_signature() if spec else None,
         input_tokens=outcome.usage.input_tokens, output_tokens=outcome.usage.output_tokens,
         cache_read_tokens=outcome.usage.cache_read_tokens, cache_write_tokens=outcome.usage.cache_write_tokens,
-        cost_usd=outcome.usage.cost_usd,
+        cost_usd=outcome.usage.cost_usd, usage_json=usage_json(outcome.usage),
         seconds_total=round(sum(v for k, v in outcome.timings.items() if k not in PART_TIMINGS), 4),
         timings_json=json.dumps({k: round(v, 4) for k, v in sorted(outcome.timings.items())}),
         sandbox_backend=outcome.sandbox.backend if outcome.sandbox else None,

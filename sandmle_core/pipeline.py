@@ -179,7 +179,8 @@ def summarize(rows: Sequence[ManifestRow], diversity: Mapping[str, Any], wall_se
         "",
         f"- environments: {drafted} slots, **{status.get('accepted', 0)} accepted**, "
         f"{status.get('rejected', 0)} rejected, {status.get('failed', 0)} failed, "
-        f"{status.get('duplicate', 0)} near-duplicates dropped",
+        f"{status.get('duplicate', 0)} near-duplicates dropped"
+        + (f", {status['unbuilt']} not built (build budget reached)" if status.get("unbuilt") else ""),
         f"- yield: {status.get('accepted', 0) / drafted:.1%}" if drafted else "- yield: n/a",
         f"- wall time: {wall_seconds:.1f} s ({60 * status.get('accepted', 0) / max(wall_seconds, 1e-9):.1f} "
         "accepted per minute)",

@@ -77,7 +77,7 @@ class ManifestRow(BaseModel):
     rng_seed: int
     attempt_rng_seed: int
     attempts: int = 1
-    status: str  # accepted | rejected | failed | duplicate
+    status: str  # accepted | rejected | failed | duplicate | unbuilt (a build budget stopped before it)
     stage: str | None = None
     reason: str | None = None
     backend: str = "offline"
@@ -107,6 +107,7 @@ class ManifestRow(BaseModel):
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     cost_usd: float = 0.0
+    usage_json: str | None = None  # the LLM usage's breakdown by role, by `<role>/<round>` and by attempt (Usage)
     seconds_total: float | None = None
     timings_json: str | None = None
     sandbox_backend: str | None = None  # the sandbox the ladder ran in (bwrap, unshare, rlimit, docker)
@@ -125,7 +126,7 @@ def _arrow_type(annotation: object) -> pa.DataType:
 
 
 MANIFEST_SCHEMA = pa.schema([(name, _arrow_type(f.annotation)) for name, f in ManifestRow.model_fields.items()])
-_ADDED_LATER = frozenset({"sandbox_backend", "sandbox_missing", "build_id"})
+_ADDED_LATER = frozenset({"sandbox_backend", "sandbox_missing", "build_id", "usage_json"})
 
 
 @contextmanager

@@ -15,6 +15,7 @@ import json
 from sandmle_core.agents.base import Usage
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.layout import Corpus, read_config
+from sandmle_core.outcomes import usage_json
 from sandmle_core.publish import published_environments
 from sandmle_core.records import ManifestRow, read_manifest
 from sandmle_core.slots import SlotKey
@@ -42,7 +43,7 @@ def recorded_row(folder: EnvFolder) -> ManifestRow:
         gold=t.gold, silver=t.silver, bronze=t.bronze, median=t.median, spec_hash=block.spec_hash,
         data_hash=block.data_hash, schema_hash=spec.schema_signature(), input_tokens=usage.input_tokens,
         output_tokens=usage.output_tokens, cache_read_tokens=usage.cache_read_tokens,
-        cache_write_tokens=usage.cache_write_tokens, cost_usd=usage.cost_usd,
+        cache_write_tokens=usage.cache_write_tokens, cost_usd=usage.cost_usd, usage_json=usage_json(usage),
     )
 
 

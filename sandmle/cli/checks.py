@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sandmle_core.errors import SandmleError
 
-__all__ = ["BackendChoice", "InputError", "check_corpus", "check_mix", "check_seed_files", "check_seeds",
-           "check_writable_dir"]
+__all__ = ["BackendChoice", "InputError", "check_budget", "check_corpus", "check_mix", "check_seed_files",
+           "check_seeds", "check_writable_dir"]
 
 
 class InputError(SandmleError):
@@ -95,6 +95,25 @@ def check_mix(text: str | None) -> dict[str, float] | None:
         return parse_mix(text)
     except InvalidMix as exc:
         raise InputError(f"--mix {text!r}: {exc}") from None
+
+
+def check_budget(text: str | None, backend: str) -> float | None:
+    """The `--budget-usd` value in USD (None when not given).
+
+    Raises:
+        InputError: for a value that is not a positive finite number, or a backend that spends nothing (offline).
+    """
+    if text is None:
+        return None
+    from sandmle_core.budget import InvalidBudget, parse_budget
+
+    if backend != BackendChoice.claude:
+        raise InputError(f"--budget-usd is for --backend claude: the {backend} backend makes no API calls and "
+                         "spends nothing")
+    try:
+        return parse_budget(text)
+    except InvalidBudget as exc:
+        raise InputError(f"--budget-usd: {exc}") from None
 
 
 def check_writable_dir(path: Path, option: str) -> Path:

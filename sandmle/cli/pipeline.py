@@ -9,7 +9,15 @@ from pathlib import Path
 import typer
 
 from sandmle.cli._app import app, print_json
-from sandmle.cli.checks import BackendChoice, check_corpus, check_mix, check_seed_files, check_seeds, check_writable_dir
+from sandmle.cli.checks import (
+    BackendChoice,
+    check_budget,
+    check_corpus,
+    check_mix,
+    check_seed_files,
+    check_seeds,
+    check_writable_dir,
+)
 
 
 @app.command()
@@ -28,6 +36,9 @@ def build(
                                                 "follow it; the summary reports the achieved mix"),
     out: Path = typer.Option(Path("corpus"), "--out", help="corpus folder (resumed when it exists)"),
     backend: BackendChoice = typer.Option(BackendChoice.offline, "--backend", help="generation backend"),
+    budget_usd: str = typer.Option(None, "--budget-usd", help="claude only: stop starting slots once the finished "
+                                                              "slots' measured cost reaches this many US dollars; "
+                                                              "the rest are recorded as unbuilt (exit 1)"),
     rng_seed: int = typer.Option(0, "--rng-seed", help="the build's rng seed"),
     workers: int = typer.Option(None, "--workers", min=1, help="Dask workers (default: one per core)"),
     dask_address: str = typer.Option(None, "--dask-address", help="existing Dask scheduler, tcp://HOST:PORT"),
@@ -38,9 +49,9 @@ def build(
 ) -> None:
     """Build a corpus of verified micro-environments (the `build-corpus` Prefect flow on Dask).
 
-    Exit status: 0 every slot landed (or was withheld as a near-duplicate); 1 some slot failed (the rest of the
-    corpus is built and kept); 3 some seed was unsupported (the other seeds are built); 2 bad input, refused before
-    anything starts."""
+    Exit status: 0 every slot landed (or was withheld as a near-duplicate); 1 some slot failed, or --budget-usd was
+    reached before every slot started (the rest of the corpus is built and kept); 3 some seed was unsupported (the
+    other seeds are built); 2 bad input, refused before anything starts."""
     from sandmle.runtime import prefect_api
 
     backend = BackendChoice(backend).value
@@ -51,6 +62,7 @@ def build(
     seeds = seed_refs(list(seed) if seed else None, data_dir, mlebench_root, seed_set)  # bad input: exit 2 now
     check_seed_files(seeds)  # a broken description.md, config.yaml or table: exit 2 before Prefect starts
     shares = check_mix(mix)
+    budget = check_budget(budget_usd, backend)
     out = check_writable_dir(out, "--out")
     from sandmle_core.build_lock import check_unlocked
 
@@ -73,12 +85,18 @@ def build(
         with tags(tag, *run_tags), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
             state = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
                                  dask_address=dask_address, workers=workers, contracts=not no_contracts,
-                                 build_id=build_id, mix=shares, return_state=True)
+                                 build_id=build_id, mix=shares, budget_usd=budget, return_state=True)
         result = flow_result(state)
     if as_json:
         print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
         _exit_for(state, result)
         return
+    _print_build(result, url)
+    _exit_for(state, result)
+
+
+def _print_build(result: dict, url: str) -> None:
+    """The build's summary, where the corpus is, unsupported seeds, and the budget line when a budget was set."""
     from rich.console import Console
     from rich.markdown import Markdown
 
@@ -90,7 +108,10 @@ def build(
     console.print("next: `sandmle list CORPUS`, `sandmle show ENV_DIR`, `sandmle ui` for the Prefect UI")
     for seed_id, reason in result.get("unsupported_seeds", {}).items():
         console.print(f"[bold yellow]unsupported seed[/] {seed_id}: {reason}", highlight=False, soft_wrap=True)
-    _exit_for(state, result)
+    if result.get("budget"):
+        from sandmle_core.budget import budget_line
+
+        typer.echo(budget_line(result["budget"]))
 
 
 def _exit_for(state, result: dict) -> None:

@@ -38,6 +38,7 @@ __all__ = [
     "RunScore",
     "Strategist",
     "Usage",
+    "UsagePart",
     "Verdict",
     "Verifier",
     "Writer",
@@ -46,12 +47,11 @@ __all__ = [
 Repair = Literal["less_noise", "more_noise", "new_seed"]
 
 
-class Usage(BaseModel):
-    """LLM usage of one environment (all zero for the offline backend)."""
+class UsagePart(BaseModel):
+    """Calls, tokens and USD of one part of an environment's LLM usage (a role, a repair round, an attempt)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str | None = None
     calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
@@ -59,16 +59,58 @@ class Usage(BaseModel):
     cache_write_tokens: int = 0
     cost_usd: float = 0.0
 
+    def _sum(self, other: UsagePart) -> dict[str, Any]:
+        return {"calls": self.calls + other.calls, "input_tokens": self.input_tokens + other.input_tokens,
+                "output_tokens": self.output_tokens + other.output_tokens,
+                "cache_read_tokens": self.cache_read_tokens + other.cache_read_tokens,
+                "cache_write_tokens": self.cache_write_tokens + other.cache_write_tokens,
+                "cost_usd": round(self.cost_usd + other.cost_usd, 6)}
+
+    def plus(self, other: UsagePart) -> UsagePart:
+        return UsagePart(**self._sum(other))
+
+
+def _merge(a: dict[str, UsagePart], b: dict[str, UsagePart]) -> dict[str, UsagePart]:
+    out = dict(a)
+    for key, part in b.items():
+        out[key] = out[key].plus(part) if key in out else part
+    return dict(sorted(out.items()))
+
+
+class Usage(UsagePart):
+    """LLM usage of one environment (all zero for the offline backend), with its breakdown.
+
+    `by_role`: strategist, developer, mlops, writer, verifier. `by_round`: `<role>/<round>`, round 0 being the role's
+    first request and round k its k-th repair round (a reply sent back for failing validation, or a ladder sent back
+    with its sandbox feedback). `by_attempt`: the slot's attempts (`"2"` = after the strategist's first repair of the
+    spec). Each breakdown sums to the totals.
+    """
+
+    model: str | None = None
+    by_role: dict[str, UsagePart] = Field(default_factory=dict)
+    by_round: dict[str, UsagePart] = Field(default_factory=dict)
+    by_attempt: dict[str, UsagePart] = Field(default_factory=dict)
+
+    @property
+    def part(self) -> UsagePart:
+        """The totals alone."""
+        return UsagePart(**{k: getattr(self, k) for k in UsagePart.model_fields})
+
     def add(self, other: Usage) -> Usage:
-        return Usage(
-            model=self.model or other.model,
-            calls=self.calls + other.calls,
-            input_tokens=self.input_tokens + other.input_tokens,
-            output_tokens=self.output_tokens + other.output_tokens,
-            cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
-            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
-            cost_usd=round(self.cost_usd + other.cost_usd, 6),
-        )
+        return Usage(model=self.model or other.model, **self._sum(other),
+                     by_role=_merge(self.by_role, other.by_role), by_round=_merge(self.by_round, other.by_round),
+                     by_attempt=_merge(self.by_attempt, other.by_attempt))
+
+    @classmethod
+    def of_call(cls, part: UsagePart, model: str | None, role: str, round_: int, attempt: int | None) -> Usage:
+        """One API call's usage, filed under its role, its round and (when known) the slot attempt."""
+        return cls(model=model, **part.model_dump(), by_role={role: part}, by_round={f"{role}/{round_}": part},
+                   by_attempt={str(attempt): part} if attempt is not None else {})
+
+    def breakdown(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """by_role / by_round / by_attempt as plain dicts (what the manifest's usage_json holds)."""
+        return {name: {k: v.model_dump() for k, v in getattr(self, name).items()}
+                for name in ("by_role", "by_round", "by_attempt")}
 
 
 class RunScore(BaseModel):

@@ -21,7 +21,7 @@ from sandmle_core.agents.base import BuildResult, Check, Repair, Verdict
 from sandmle_core.agents.checks import grader_checks, leakage_checks
 from sandmle_core.agents.realism import realism_checks
 from sandmle_core.envfolder import EnvFolder
-from sandmle_core.metrics import get_metric
+from sandmle_core.metrics import get_metric, metric_refusal
 from sandmle_core.modalities import get_kit
 from sandmle_core.modalities.base import class_count_note, class_count_range
 from sandmle_core.taskspec import TaskSpec
@@ -104,12 +104,12 @@ def threshold_checks(spec: TaskSpec, build: BuildResult) -> list[Check]:
 
 
 def dna_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
-    """The environment keeps its seed's Task DNA."""
+    """The environment keeps its seed's Task DNA (its metric, or one `metric_refusal` allows in its place)."""
     dna = spec.dna
     same = (
         spec.modality == dna.modality
         and spec.task_type == dna.task_type
-        and spec.grading.metric == dna.metric
+        and metric_refusal(spec.grading.metric, dna.metric, dna.task_type.value) is None
         and get_metric(spec.grading.metric).lower_is_better == dna.lower_is_better
     )
     checks = [Check(name="dna_kind_preserved", group="dna", passed=same,

@@ -4,7 +4,8 @@ Tests start it on 127.0.0.1 (port 0 = any free port), point `anthropic.Anthropic
 ANTHROPIC_BASE_URL at it, and script its replies: one reply per HTTP request, first in first out, including the
 requests the SDK's own retry loop makes. A reply is a `Reply` (status, JSON body, headers, delay) or a callable that
 builds one from the request body (a "model" that reacts to the prompt). Every request is recorded with its arrival
-time, headers and body, so tests can assert what the client sent and when.
+time, headers, body and the usage it was answered with, so tests can assert what the client sent and when, and
+what it was billed.
 
 Usage is computed like the real API: tokens ≈ characters / 4 of the JSON; the prompt (tools → system → messages)
 is cut at each `cache_control` breakpoint; the longest prefix already in a simulated prompt cache is read from it,
@@ -67,6 +68,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: dict[str, Any]
     status: int = 0
+    usage: dict[str, int] = field(default_factory=dict)  # the usage the server answered with (200 replies)
 
     @property
     def tool_choice(self) -> str | None:
@@ -246,6 +248,7 @@ class FakeAnthropic:
                         return
                     usage = {**fake._usage(body), "output_tokens": _tokens(reply.content)}
                     usage.update(reply.usage or {})
+                    record.usage = usage
                     payload = {
                         "id": f"msg_fake_{len(fake.requests):04d}", "type": "message", "role": "assistant",
                         "model": body.get("model", "unknown"), "content": reply.content or [],

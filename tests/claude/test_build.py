@@ -107,6 +107,25 @@ def test_usage_and_cost_land_in_config_and_manifest_row(build):
     assert usage.output_tokens > 0 and usage.cache_read_tokens > usage.input_tokens
     assert usage.cost_usd == pytest.approx(call_cost("claude-sonnet-5-5", usage), abs=1e-5) and usage.cost_usd > 0
     assert row.cost_usd > 0 and row.output_tokens > 0 and row.model == "claude-sonnet-5-5"
+    # per role: each role's tokens are what the server answered that role's request with
+    roles = ["strategist", "developer", "mlops", "writer", "verifier"]
+    assert sorted(usage.by_role) == sorted(roles) and usage.by_attempt.keys() == {"1"}
+    for role, request in zip(roles, build.requests, strict=True):
+        part = usage.by_role[role]
+        assert (part.calls, part.input_tokens, part.output_tokens, part.cache_read_tokens) == (
+            1, request.usage["input_tokens"], request.usage["output_tokens"],
+            request.usage["cache_read_input_tokens"])
+        assert usage.by_round[f"{role}/0"] == part
+    assert sum(p.output_tokens for p in usage.by_role.values()) == usage.output_tokens
+    assert sum(p.cost_usd for p in usage.by_role.values()) == pytest.approx(usage.cost_usd, abs=1e-6)
+    assert json.loads(row.usage_json) == usage.breakdown()
+
+
+def test_a_failed_slot_reports_what_it_spent(build):
+    row = build.failed_row  # the strategist's call was answered (200) before the developer met 529s
+    answered = build.failed_requests[0]
+    assert row.output_tokens == answered.usage["output_tokens"] and row.cost_usd > 0
+    assert json.loads(row.usage_json)["by_role"].keys() == {"strategist"}
 
 
 def test_the_shared_system_prompt_is_cached(build):

@@ -7,7 +7,8 @@ top of it. What each role does, and what stays sandmle's deterministic code, is 
 - strategist: the model designs domain, columns, target and the hidden signal structure; code calibrates the rule;
 - developer: sandmle synthesizes the data (or, for a `script` rule, runs the model's generate.py); the model writes
   and debugs the solution ladder in the sandbox;
-- mlops: sandmle renders the grader and thresholds; the model explains the metric;
+- mlops: sandmle renders the grader and thresholds; the model explains the metric, and (metric_proposals) may pick
+  another registered metric the seed's DNA allows;
 - writer: the model writes the Overview; sandmle renders the exact sections;
 - verifier: every programmatic check, then the model's review (rule leak? meaningful?) on top.
 
@@ -86,11 +87,12 @@ def claude_backend(*, sandbox_backend: str | None = None, api_key: str | None = 
         client = anthropic.Anthropic(api_key=key, base_url=config.base_url, max_retries=config.max_retries,
                                      timeout=config.timeout)
     session = AgentSession(config, client, secret=key)
+    mlops = ClaudeMLOps(session)
     return Backend(
         name="claude",
-        strategist=ClaudeStrategist(session),
+        strategist=ClaudeStrategist(session, choose_metric=mlops.choose_metric if config.metric_proposals else None),
         developer=ClaudeDeveloper(session, sandbox_backend=sandbox_backend),
-        mlops=ClaudeMLOps(session),
+        mlops=mlops,
         writer=ClaudeWriter(session),
         verifier=ClaudeVerifier(session),
         model=config.model,

@@ -16,6 +16,7 @@ setting can also come from the environment:
 | code_rounds       | SANDMLE_CLAUDE_CODE_ROUNDS    | 3 repair rounds for code that crashes or fails a check |
 | tool_choice       | SANDMLE_CLAUDE_TOOL_CHOICE    | tool (forced), or auto for models that reject it |
 | review            | SANDMLE_CLAUDE_REVIEW         | 1 (the verifier's LLM review on top of the programmatic checks) |
+| metric_proposals  | SANDMLE_CLAUDE_METRIC_PROPOSALS | 0 (1: MLOps may propose a compatible registered metric) |
 | prices            | SANDMLE_CLAUDE_PRICES         | the table in `pricing.py`        |
 | transcript_dir    | SANDMLE_CLAUDE_TRANSCRIPTS    | <corpus>/transcripts             |
 | rule              | SANDMLE_CLAUDE_RULE           | calibrated (sandmle's rule models), or script (a generate.py) |
@@ -46,6 +47,10 @@ def _env(name: str) -> str | None:
     return value or None
 
 
+def _flag(value: str) -> bool:
+    return value.lower() not in ("0", "false", "no", "off")
+
+
 @dataclass(frozen=True)
 class ClaudeConfig:
     """Every knob of the Claude backend (see the module docstring for defaults and environment variables)."""
@@ -63,6 +68,7 @@ class ClaudeConfig:
     script_timeout: float = 60.0
     tool_choice: Literal["tool", "auto"] | None = None
     review: bool = True
+    metric_proposals: bool = False
     prices: ModelPrice | None = None
     transcript_dir: Path | None = None
     rule: Literal["calibrated", "script"] = "calibrated"
@@ -113,7 +119,8 @@ class ClaudeConfig:
             "schema_repairs": ("SANDMLE_CLAUDE_REPAIRS", int),
             "code_rounds": ("SANDMLE_CLAUDE_CODE_ROUNDS", int),
             "tool_choice": ("SANDMLE_CLAUDE_TOOL_CHOICE", str),
-            "review": ("SANDMLE_CLAUDE_REVIEW", lambda v: v.lower() not in ("0", "false", "no", "off")),
+            "review": ("SANDMLE_CLAUDE_REVIEW", _flag),
+            "metric_proposals": ("SANDMLE_CLAUDE_METRIC_PROPOSALS", _flag),
             "prices": ("SANDMLE_CLAUDE_PRICES", parse_prices),
             "transcript_dir": ("SANDMLE_CLAUDE_TRANSCRIPTS", Path),
             "rule": ("SANDMLE_CLAUDE_RULE", str),

@@ -5,6 +5,14 @@ ladder's leaderboard), and grade.py / evaluator.py are rendered from the one gra
 against — an LLM-written grader could only be worse at agreeing with it to 5 decimals. What the model adds is the
 explanation of what the metric rewards in this task's terms; the writer puts it under "Evaluation". The note must
 not quote a threshold (the verifier's leakage checks cover the rest of description.md).
+
+Metric proposals (`metric_proposals`, off by default: one more call per slot): when the strategist has built a spec,
+`choose_metric` offers the model the registry's metrics that `sandmle_core.metrics.metric_refusal` allows for the
+seed (same direction, submission kind and task type) and asks for one of them or none. A proposal the rule refuses
+is recorded in the transcript and the seed's metric kept; an allowed one becomes the spec's grading metric before
+anything is built, so data, ladder, grader, thresholds, description and the verifier's DNA check all follow it.
+The graders stay sandmle's: the model only names a metric. A seed with no alternative costs no call; a slot asks
+once (its repairs reuse the answer).
 """
 
 from __future__ import annotations
@@ -13,12 +21,13 @@ import re
 from pathlib import Path
 
 from sandmle_core.agents.base import LadderRun
-from sandmle_core.agents.claude.prompts import metric_prompt
-from sandmle_core.agents.claude.schemas import MetricNote
+from sandmle_core.agents.claude.prompts import metric_choice_prompt, metric_prompt
+from sandmle_core.agents.claude.schemas import MetricNote, MetricProposal
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.offline.mlops import OfflineMLOps
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.leaderboard import Thresholds
+from sandmle_core.metrics import TASK_METRICS, metric_refusal
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["ClaudeMLOps"]
@@ -37,6 +46,34 @@ class ClaudeMLOps:
     def __init__(self, session: AgentSession) -> None:
         self.session = session
         self._offline = OfflineMLOps()
+        self._chosen: dict[tuple[str, int, int], str] = {}
+
+    def choose_metric(self, spec: TaskSpec) -> TaskSpec:
+        """`spec` graded by the registered metric the model proposes when the rule allows it, else unchanged.
+
+        Raises:
+            AgentGaveUp, LLMUnavailable, LLMRequestRejected: no valid answer from the model.
+        """
+        seed, task_type = spec.dna.metric, spec.dna.task_type.value
+        slot = (spec.seed_id, spec.index, spec.rng_seed)
+        if slot not in self._chosen:
+            candidates = sorted(m for m in TASK_METRICS.get(task_type, frozenset())
+                                if m != seed and metric_refusal(m, seed, task_type) is None)
+            self._chosen[slot] = self._ask_metric(spec, candidates) if candidates else seed
+        metric = self._chosen[slot]
+        if metric == spec.grading.metric:
+            return spec
+        return spec.model_copy(update={"grading": spec.grading.model_copy(update={"metric": metric})})
+
+    def _ask_metric(self, spec: TaskSpec, candidates: list[str]) -> str:
+        seed, task_type = spec.dna.metric, spec.dna.task_type.value
+        conv = Conversation.start("mlops", "draft", "propose_metric", metric_choice_prompt(spec, candidates))
+        proposal = self.session.ask(conv, MetricProposal.model_validate)
+        proposed = (proposal.metric or seed).strip()
+        refusal = metric_refusal(proposed, seed, task_type)
+        self.session.transcript.write({"role": "mlops", "stage": "draft", "metric": {
+            "seed": seed, "proposed": proposal.metric, "refused": refusal, "kept": refusal is not None}})
+        return seed if refusal else proposed
 
     def write_grader(self, spec: TaskSpec, staging: EnvFolder | Path, ladder: LadderRun) -> Thresholds:
         """grade.py, evaluator.py, leaderboard.csv and thresholds (as offline), then the model's metric note."""

@@ -18,7 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from sandmle_core.agents.base import Usage
+from sandmle_core.agents.base import UsagePart
 
 __all__ = ["PRICES", "ModelPrice", "call_cost", "parse_prices", "price_for"]
 
@@ -92,7 +92,7 @@ def parse_prices(text: str) -> ModelPrice:
     return ModelPrice(*values)
 
 
-def call_cost(model: str, usage: Usage, override: ModelPrice | None = None) -> float:
+def call_cost(model: str, usage: UsagePart, override: ModelPrice | None = None) -> float:
     """USD cost of the tokens in `usage` (0.0 with a one-time warning when the model has no known price)."""
     price = override or price_for(model)
     if price is None:

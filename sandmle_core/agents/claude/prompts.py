@@ -22,6 +22,7 @@ __all__ = [
     "SYSTEM_PROMPT",
     "developer_prompt",
     "framing_prompt",
+    "metric_choice_prompt",
     "metric_prompt",
     "public_spec",
     "review_prompt",
@@ -186,6 +187,24 @@ A correct level-0 script for this exact task (reuse it verbatim as level 0 if yo
 ```python
 {reference_level0}
 ```
+"""
+
+
+def metric_choice_prompt(spec: TaskSpec, candidates: list[str]) -> str:
+    """Ask the MLOps engineer whether another registered metric would grade this task better."""
+    seed = get_metric(spec.grading.metric)
+    offered = "\n".join(f"- {m}: {get_metric(m).title}. {get_metric(m).description}" for m in candidates)
+    return f"""\
+Role: MLOps engineer. The seed grades this task with {seed.title} ({seed.name}, \
+{"lower" if seed.lower_is_better else "higher"} is better). You may propose another metric, but only one of these \
+(sandmle's registry, compatible with the seed's task type, direction and submission format); anything else is \
+refused and the seed's metric kept. The graders are sandmle's: you only choose the name.
+{offered}
+
+Call the tool `propose_metric` with `metric` set to your choice, or null to keep {seed.name}, and a short reason.
+
+Public spec:
+{_json(public_spec(spec))}
 """
 
 

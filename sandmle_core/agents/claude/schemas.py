@@ -31,6 +31,7 @@ __all__ = [
     "FramingProposal",
     "LadderProposal",
     "MetricNote",
+    "MetricProposal",
     "OverviewProposal",
     "Review",
     "ScriptProposal",
@@ -304,6 +305,13 @@ class MetricNote(_Strict):
                                                                          "task's terms, for description.md")
 
 
+class MetricProposal(_Strict):
+    metric: str | None = Field(default=None, max_length=60, description="the name of one of the offered metrics to "
+                                                                        "grade this task with, or null to keep the "
+                                                                        "seed's metric")
+    reason: str = Field(default="", max_length=600, description="why this metric suits the task better")
+
+
 class OverviewProposal(_Strict):
     overview: str = Field(min_length=80, max_length=3000, description="the Overview section of description.md "
                                                                       "(plain prose, no headings)")
@@ -347,6 +355,8 @@ TOOLS: dict[str, tuple[type[BaseModel], str]] = {
                                     "column descriptions."),
     "submit_ladder": (LadderProposal, "Developer: submit the solution ladder (5-8 standalone scripts, level 0 "
                                       "the uninformed prior)."),
+    "propose_metric": (MetricProposal, "MLOps: keep the seed's metric or propose one of the offered compatible "
+                                       "metrics from sandmle's registry."),
     "explain_metric": (MetricNote, "MLOps: explain what the fixed metric rewards in this task."),
     "write_overview": (OverviewProposal, "Writer: the Overview section of description.md."),
     "review_environment": (Review, "Verifier: review a built environment for rule leaks and meaningfulness."),

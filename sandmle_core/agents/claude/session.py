@@ -17,8 +17,10 @@ Prompt caching: the long system prompt (after the identical tool list) carries a
 every call of every role after the first reads it from the cache; repair rounds add breakpoints on their latest
 user turns so a growing conversation is cached incrementally.
 
-Usage: the ledger collects every call's tokens and cost; `take_usage` hands out what accumulated since the last
-take (the developer's `last_usage`, read once per build by `generate.build_environment`).
+Usage: the ledger collects every call's tokens and cost, filed under the role, the conversation's round (0 = the
+first request, k = the k-th repair round) and the slot attempt the strategist set in the transcript context;
+`take_usage` hands out what accumulated since the last take (the developer's `last_usage`, read once per build by
+`generate.build_environment`, and once more when a slot ends, so a failed slot's calls are counted too).
 
 Transcripts: one JSON line per turn in `<corpus>/transcripts/<env_id>.jsonl` (beside `envs/`, not inside the
 environment, whose files must stay deterministic). Turns made before the environment's id is known (the
@@ -43,7 +45,7 @@ from typing import Any, TypeVar
 import anthropic
 from pydantic import ValidationError
 
-from sandmle_core.agents.base import Usage
+from sandmle_core.agents.base import Usage, UsagePart
 from sandmle_core.agents.claude.config import ClaudeConfig
 from sandmle_core.agents.claude.errors import LLM_STAGE, AgentGaveUp, LLMRequestRejected, LLMUnavailable
 from sandmle_core.agents.claude.limiter import FileSemaphore
@@ -170,12 +172,14 @@ class Conversation:
         self.pending_tool_ids = []
 
 
-def _usage_of(message: Any, model: str, config: ClaudeConfig) -> Usage:
+def _usage_of(message: Any, conv: Conversation, attempt: int | None, config: ClaudeConfig) -> Usage:
+    """The priced usage of one reply, filed under the conversation's role and round and the slot's attempt."""
     u = message.usage
-    usage = Usage(model=model, calls=1, input_tokens=int(u.input_tokens or 0), output_tokens=int(u.output_tokens or 0),
-                  cache_read_tokens=int(getattr(u, "cache_read_input_tokens", 0) or 0),
-                  cache_write_tokens=int(getattr(u, "cache_creation_input_tokens", 0) or 0))
-    return usage.model_copy(update={"cost_usd": call_cost(model, usage, config.prices)})
+    part = UsagePart(calls=1, input_tokens=int(u.input_tokens or 0), output_tokens=int(u.output_tokens or 0),
+                     cache_read_tokens=int(getattr(u, "cache_read_input_tokens", 0) or 0),
+                     cache_write_tokens=int(getattr(u, "cache_creation_input_tokens", 0) or 0))
+    part = part.model_copy(update={"cost_usd": call_cost(config.model, part, config.prices)})
+    return Usage.of_call(part, config.model, conv.role, conv.rounds, attempt)
 
 
 def _error_detail(exc: anthropic.APIStatusError) -> str:
@@ -262,12 +266,12 @@ class AgentSession:
             conv.logged = len(conv.messages)
             raise LLMUnavailable(LLM_STAGE, f"{conv.role}: the Anthropic API {kind} through {cfg.max_retries} "
                                             f"retries (timeout {cfg.timeout:g} s per attempt)") from None
-        usage = _usage_of(message, cfg.model, cfg)
+        usage = _usage_of(message, conv, self.transcript.context.get("attempt"), cfg)
         self._record(usage)
         self.transcript.write({
             **base, "response": {"id": message.id, "stop_reason": message.stop_reason,
                                  "content": [b.to_dict(mode="json") for b in message.content]},
-            "usage": usage.model_dump(exclude={"model"}), "retries": raw.retries_taken,
+            "usage": usage.part.model_dump(), "retries": raw.retries_taken,
             "seconds": round(time.perf_counter() - start, 3),
         })
         conv.logged = len(conv.messages)

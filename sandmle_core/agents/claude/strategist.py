@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -234,8 +235,10 @@ class _Plan:
 class ClaudeStrategist:
     """Strategist role of the Claude backend (see the module docstring)."""
 
-    def __init__(self, session: AgentSession) -> None:
+    def __init__(self, session: AgentSession,
+                 choose_metric: Callable[[TaskSpec], TaskSpec] | None = None) -> None:
         self.session = session
+        self.choose_metric = choose_metric  # the MLOps role's metric proposal (ClaudeMLOps.choose_metric), if on
         self.offline = OfflineStrategist()
         self._plans: dict[str, _Plan] = {}
 
@@ -274,6 +277,8 @@ class ClaudeStrategist:
             spec = build_tabular_spec(scaffold, plan.proposal, profile, plan.challenges)
         else:
             spec = _framed(scaffold, plan.proposal)
+        if self.choose_metric is not None:
+            spec = self.choose_metric(spec)
         self._plans[spec.env_id] = plan
         return spec
 
