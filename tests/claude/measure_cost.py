@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from sandmle.data_contracts import contract_checker
+
 from sandmle_core.pipeline import SlotJob, analyze_seed, read_profile, run_slot
 from sandmle_core.slots import SlotKey
 from tests.claude.conftest import point_at
