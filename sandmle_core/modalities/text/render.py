@@ -292,11 +292,13 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             else:
                 signal.append(word)
             seen.add(unit)
+        earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
         again = _again(voice, mentions, (negated or signal or sentences or [""])[-1], said)
         if not (signal or negated or again):  # context alone is no sentence: it opens the next one
             carry += [w for w in context if w not in carry]
             continue
-        if not signal and sentences and len(sentences[-1].split()) < _MERGE_WORDS:  # no main clause: a follow-up
+        if (not signal and sentences and len(sentences[-1].split()) < _MERGE_WORDS  # no main clause: a follow-up
+                and not any(text in sentences[-1].lower() for text in earlier)):  # unless it says a word again twice
             carry += [w for w in context if w not in carry]  # of the sentence before ("X was noted, and no Y")
             u = sentence_u[min(s, len(sentence_u) - 1)]
             sentences[-1] = _join(voice, [sentences[-1][:-1], ", ".join(negated + again)], u[3], within=True) + "."
