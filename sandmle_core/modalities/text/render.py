@@ -64,6 +64,8 @@ _EMPTY = "Nothing further to add"
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SLOT = re.compile(r"\{\w+\}")
+_CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with"))
+"""Words a clause may open with that a connective must not precede ("but and yes", "Then and")."""
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TIMES = {2: "twice", 3: "three times", 4: "four times"}
 """How often a word came up again within one sentence ({n}); more than four is "many times"."""
@@ -207,8 +209,10 @@ def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> s
     out = _capital(clauses[0])
     for k, clause in enumerate(clauses[1:]):
         first = _first_word(clause)
-        glue = next(g for g in (glues if k == 0 else [", ", *glues]) if _last_word(out + g) != first or
-                    g == glues[-1])
+        options = glues if k == 0 else [", ", *glues]
+        if first in _CONJUNCTIONS:  # "and yes, X again" brings its own: not "X, but and yes"
+            options = [g for g in options if not _WORD.search(g)] or [", "]
+        glue = next((g for g in options if _last_word(out + g) != first), options[-1])
         out += glue + (_capital(clause) if glue.endswith(". ") else clause)
     return out
 
@@ -244,6 +248,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
         text = place.format(C=_capital(phrase), c=phrase, S=text if place.startswith("{S}") else _uncapital(text))
     stutters = bool(after) and _first_word(text) == _last_word(after)
     opener = _pick(voice.openers, u[5]) if after and ((u[4] < 0.3 and not context) or stutters) else ""
+    opener = "" if _first_word(text) in _CONJUNCTIONS else opener  # not "Then and yes, ..."
     opener = opener or ("Then " if stutters else "")
     return opener + _uncapital(text) if opener else text
 
