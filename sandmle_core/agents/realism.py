@@ -30,8 +30,8 @@ _SCALE = re.compile(r"(?<![\d.])(\d+)(?:\s*\([^)]*\))?\s*(?:to|–|-)\s*(\d+)(?!
 # a word (letters only: "0 0 0" in a reading is data, not a stutter) three or more times in a row: "the the the"
 _STUTTER = re.compile(r"\b([^\W\d_]+)\b(?:\W+\1\b){2,}", re.IGNORECASE)
 # a phrase of two or three words three or more times in a row: "no attempt no attempt no attempt"; counted and
-# shown in the detail, not yet enforced — the offline text renderer still writes "more trial, more trial, more
-# trial" when one sentence re-mentions a signal word several times
+# shown in the detail, not yet enforced — the offline text renderer no longer writes one ("more trial, more trial,
+# more trial": 0 of 25,687 documents of the text families' acceptance slots), other modalities' text was not measured
 _PHRASE = re.compile(r"\b((?:[^\W\d_]+\W+){1,2}?[^\W\d_]+)\b(?:\W+\1\b){2,}", re.IGNORECASE)
 # a generator's identifier: lower-case words joined by underscores (`sort_code`, `change_address`)
 _IDENTIFIER = re.compile(r"(?<![\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w])")

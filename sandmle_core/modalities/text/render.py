@@ -1,38 +1,45 @@
-"""Rendering token units as a document: short free-text notes built from sentence templates, not a list of tokens.
+"""Rendering token units as a document: free-text notes and messages written by a small sentence grammar, not a
+list of tokens.
 
 The hidden model (`TextRule`) and its exact posterior work on token units; this module only decides how a unit
-sequence reads. Units are cut into sentences (`sentence_range` units each, as before) and every sentence is written
-from a template with slots:
+sequence reads. Units are cut into sentences (`sentence_range` units each) and every sentence is written from the
+templates of its voice (`voices.py`: notes, first-person messages, remarks):
 
-- own, confuser and distractor words ("signal") fill the slots of a template ("Noticed X after Y", "Y and Z
-  reported", "X logged at 14:05"), verbatim, so bag-of-words models still see them;
-- a negated word keeps a negation cue next to it ("no X", "not X", "without X", "X ruled out"), so a word bigram
+- own, confuser and distractor words ("signal") fill the slots of a main clause ("{L} was reported at {T}", "Noticed
+  {A} after {R}"), verbatim, so bag-of-words models still see them; the verb agrees with them ("sea views were
+  noted", "whiplash was noted");
+- a negated word keeps a negation cue next to it ("no X", "not X", "without X", "there was no X"), so a word bigram
   still tells it from the word itself;
 - a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is re-mentioned in
-  a trailing clause of its sentence ("X again", "still no X"), not as a run of copies;
+  a follow-up clause ("X came up again later", "still no X"), never in the same words as its last re-mention, and a
+  word re-mentioned several times within one sentence is written once with how often ("X came up twice more"), so a
+  document never says one phrase over and over ("more acl, more acl, more acl");
+- clauses are joined by the voice's connectives ("; also", ", but", ", while") and some sentences open with one
+  ("Later,", "On top of that,");
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
-  common words are kept as a short context phrase ("Patient, yesterday: ..."), at most three per sentence.
+  common words are kept as a short context phrase ("Patient, yesterday: ..."), at most three per sentence, or as an
+  aside ("Other details: triage and onset").
 
-The templates come in two voices, picked from the description of the text column: notes (triage notes, log entries,
-alert summaries, listings) and first-person messages (portal messages, chats, posts, reviews, tickets). A template
-whose own words are part of the rule's signal vocabulary is left out, so wording never adds a class's word to every
-document. Vocabulary keys read as words (underscores become spaces); no word is repeated three or more times in a
-row, and a clause never starts with the word the text before it ends with ("knee. Knee again"). Every choice comes
-from the rng handed in (the synthesizer's own "text-render" stream), so the unit draws, the oracle and the files stay
-deterministic.
+A template whose own words are part of the rule's signal vocabulary is left out, so wording never adds a class's
+word to every document. Vocabulary keys read as words (underscores become spaces); no word is repeated three or more
+times in a row, and a clause never starts with the word the text before it ends with ("knee. Knee again"). Every
+choice comes from the rng handed in (the synthesizer's own "text-render" stream), so the unit draws, the oracle and
+the files stay deterministic.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
+from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice, voice_for
 
-__all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "triple_repeats", "voice_for"]
+__all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "repeated_phrase",
+           "triple_repeats", "voice_for"]
 
 FUNCTION_WORDS = frozenset(FILLER_WORDS) | frozenset((
     "a", "an", "any", "also", "around", "as", "been", "but", "by", "can", "could", "do", "does", "from", "had", "has",
@@ -45,92 +52,27 @@ FUNCTION_WORDS = frozenset(FILLER_WORDS) | frozenset((
 # unit kinds
 _FUNCTION, _CONTEXT, _SIGNAL, _NEGATED = 0, 1, 2, 3
 
-
-@dataclass(frozen=True)
-class Voice:
-    """The sentence templates of one kind of document.
-
-    Attributes:
-        name: "note" (notes, log entries, summaries, write-ups, listings) or "message" (messages, posts, reviews,
-            complaints, tickets: written in the first person).
-        one: templates of a sentence's main clause; {L} lists its signal words, {T} is a time of day, {N} a small
-            number.
-        many: templates that need two or more signal words: {A} the first, {R} the others as a list.
-        negated: a negated word, always with its cue ("no", "not", "without", "never", "ruled out") next to it;
-            four in seven start with "no" (listed twice), so a word bigram can still learn the negation from a
-            few hundred documents.
-        again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
-        places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
-        list_context: context units are phrases ("the breakfast", "last season"), always listed with commas.
-    """
-
-    name: str
-    one: tuple[str, ...]
-    many: tuple[str, ...]
-    negated: tuple[str, ...]
-    again: tuple[str, ...]
-    again_negated: tuple[str, ...]
-    places: tuple[str, ...]
-    list_context: bool = False
-
-
-NOTE = Voice(
-    name="note",
-    one=("{L} noted", "Reported {L}", "{L} reported", "{L} observed", "Signs of {L}", "Mentions {L}", "{L} flagged",
-         "Seen: {L}", "{L} at {T}", "{L} logged at {T}", "{N} separate reports of {L}", "Noticed {L}",
-         "Main issue: {L}", "{L} came up", "Looked into {L}"),
-    many=("Noticed {A} after {R}", "{A} first, then {R}", "{A} was reported along with {R}", "{A}, followed by {R}",
-          "{R} noted, {A} flagged", "Started with {A}; {R} followed"),
-    negated=("no {X}", "no {X}", "no {X} seen", "no {X} seen", "not {X}", "without {X}", "{X} ruled out"),
-    again=("{X} again", "{X} once more", "{X} seen again", "{X} mentioned again", "more {X}", "again {X}",
-           "further {X}"),
-    again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    places=("{C}: {S}", "{S} ({c})", "{C} - {S}"),
-)
-
-MESSAGE = Voice(
-    name="message",
-    one=("Writing about {L}", "Question about {L}", "My problem is {L}", "There is an issue with {L}",
-         "It is about {L}", "Regarding {L}", "I noticed {L}", "Since {T} there has been {L}", "This is about {L}",
-         "{N} times now: {L}", "Please help with {L}", "I want to report {L}", "Mainly {L}"),
-    many=("First {A}, then {R}", "I noticed {A} and then {R}", "{A}, and also {R}", "{A}, plus {R}",
-          "It started with {A}, now {R}"),
-    negated=("no {X}", "no {X}", "no {X} though", "no {X} though", "not {X}", "without {X}", "never {X}"),
-    again=("{X} again", "again {X}", "{X} once more", "{X}, as I said", "more {X}"),
-    again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    places=("{C} - {S}", "{S} ({c})", "{C}. {S}"),
-)
-
-REMARK = Voice(
-    name="remark",
-    one=("{L}", "{L}, frankly", "Honestly, {L}", "Seriously, {L}", "Well, {L}", "{L}, plain and simple"),
-    many=("{A}, and {R}", "{A}, then {R}", "First {A}, then {R}", "{A}; also {R}"),
-    negated=("no {X}", "no {X}", "no {X} this time", "never {X}", "not {X}", "nothing like {X}"),
-    again=("{X} again", "and again, {X}", "{X}, once more", "again {X}"),
-    again_negated=("still no {X}", "again no {X}"),
-    places=("{C}: {S}", "{C} - {S}", "{S} ({c})"),
-    list_context=True,
-)
-"""The voice of a multi-label document (a comment, a review, a report) whose units are whole phrases ("you
-absolute clown", "stained sheets", "the breakfast"): its templates add little, the phrases carry the meaning."""
-
-_MESSAGE_WORDS = ("message", "chat", "complaint", "post", "review", "ticket", "comment", "contact", "email")
-"""Words of a document's description that make it a message (first person) rather than a note."""
-
-
-def voice_for(document: str) -> Voice:
-    """The voice of a domain's documents, from the description of its text column ("a message a patient sends ...")."""
-    words = set(re.findall(r"[a-z]+", document.lower()))
-    return MESSAGE if words & set(_MESSAGE_WORDS) else NOTE
-
-
 _MAX_CONTEXT = 3
 """At most this many distinct context words per sentence (more would read as a list again; they carry no signal)."""
+
+_MERGE_WORDS = 12
+"""A sentence without a main clause (only negations and re-mentions) joins the sentence before it when that one is
+shorter than this many words: "No sea views." alone reads as a fragment."""
 
 _EMPTY = "Nothing further to add"
 """The sentence of a document whose units are all function words."""
 
 _WORD = re.compile(r"[a-z0-9']+")
+_SLOT = re.compile(r"\{\w+\}")
+_CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with"))
+"""Words a clause may open with that a connective must not precede ("but and yes", "Then and")."""
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_TIMES = {2: "twice", 3: "three times", 4: "four times"}
+"""How often a word came up again within one sentence ({n}); more than four is "many times"."""
+
+# a phrase of one to three words three or more times in a row ("more acl, more acl, more acl"): the realism check's
+# pattern (`agents/realism.py`), which counts documents that hold one
+_PHRASE = re.compile(r"\b((?:[^\W\d_]+\W+){1,2}?[^\W\d_]+)\b(?:\W+\1\b){2,}", re.IGNORECASE)
 
 
 def _clear_of(voice: Voice, vocabulary: set[str]) -> Voice:
@@ -142,19 +84,25 @@ def _clear_of(voice: Voice, vocabulary: set[str]) -> Voice:
         clear = tuple(t for t in templates if not _template_words((t,)) & vocabulary)
         return clear or templates
 
-    return replace(voice, one=keep(voice.one), many=keep(voice.many), negated=keep(voice.negated),
-                   again=keep(voice.again), again_negated=keep(voice.again_negated), places=keep(voice.places))
+    return replace(voice, **{f.name: keep(getattr(voice, f.name)) for f in fields(voice)
+                             if isinstance(getattr(voice, f.name), tuple)})
 
 
 def _template_words(templates: Sequence[str]) -> set[str]:
     """The words templates write themselves (their slots left out)."""
-    return {w for t in templates for w in _WORD.findall(re.sub(r"\{\w\}", " ", t).lower())}
+    return {w for t in templates for w in _WORD.findall(_SLOT.sub(" ", t).lower())}
 
 
 def triple_repeats(text: str) -> int:
     """How many times a word (case-insensitive, punctuation ignored) follows two copies of itself in `text`."""
     words = _WORD.findall(text.lower())
     return sum(1 for i in range(2, len(words)) if words[i] == words[i - 1] == words[i - 2])
+
+
+def repeated_phrase(text: str) -> str | None:
+    """The first phrase of one to three words that `text` says three or more times in a row, or None."""
+    match = _PHRASE.search(text)
+    return match.group(0) if match else None
 
 
 def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
@@ -173,6 +121,15 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _be(items: list[str]) -> str:
+    """The verb that agrees with a list of words: "were" for two or more, or one that reads as a plural ("sea
+    views", "bond yields"; not "whiplash", "glass", "virus", "analysis")."""
+    if len(items) != 1:
+        return "were"
+    last = items[0].split(" ")[-1]
+    return "were" if last.endswith("s") and not last.endswith(("ss", "us", "is", "ous")) else "was"
+
+
 def _pick(options: Sequence[str], u: float) -> str:
     return options[min(int(u * len(options)), len(options) - 1)]
 
@@ -182,16 +139,17 @@ def _last_word(text: str) -> str:
     return words[-1] if words else ""
 
 
-def _form(options: Sequence[str], u: float, word: str, before: str) -> str:
+def _form(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "") -> str:
     """The option picked by `u`, written for `word` — or the next one that does not start with the word `before`
-    ends with ("no fracture again, again no fracture", "knee. Knee again" read as stutters)."""
+    ends with ("no fracture again, again no fracture", "knee. Knee again" read as stutters) and is not `avoid` (the
+    word's last re-mention: "more acl ... more acl" read as a loop)."""
     start = min(int(u * len(options)), len(options) - 1)
     last = _last_word(before)
-    for k in range(len(options)):
-        text = options[(start + k) % len(options)].format(X=word)
-        if _WORD.findall(text.lower())[:1] != [last]:
+    written = [options[(start + k) % len(options)].format(X=word, be=_be([word]), n=n) for k in range(len(options))]
+    for text in written:
+        if _WORD.findall(text.lower())[:1] != [last] and text != avoid:
             return text
-    return options[start].format(X=word)
+    return next((text for text in written if text != avoid), written[0])
 
 
 def _capital(text: str) -> str:
@@ -215,33 +173,156 @@ def _no_triples(text: str) -> str:
     return " ".join(out)
 
 
+def _again(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str]
+           ) -> list[str]:
+    """The re-mention clauses of one sentence: one per distinct unit, in order of first mention. A unit said once
+    takes a form unlike its last re-mention (`said`, updated here); one said two or more times is written once with
+    how often ("X came up twice more")."""
+    counts: dict[int, int] = {}
+    for unit, _, _, _ in mentions:
+        counts[unit] = counts.get(unit, 0) + 1
+    clauses: list[str] = []
+    for unit, negated, word, u in mentions:
+        if unit not in counts:
+            continue  # already written with its count
+        times = counts.pop(unit)
+        forms = voice.again_negated if negated else voice.repeated if times > 1 else voice.again
+        text = _form(forms, u, word, clauses[-1] if clauses else before, said.get(unit, ""),
+                     _TIMES.get(times, "many times"))
+        said[unit] = text
+        clauses.append(text)
+    return clauses
+
+
+def _first_word(text: str) -> str:
+    words = _WORD.findall(text.lower())
+    return words[0] if words else ""
+
+
+def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> str:
+    """The clauses of a sentence joined by one connective of the voice (a full stop starts a new sentence, unless
+    `within`), then commas; a connective that would put a word twice in a row ("shower; shower came back", "and and
+    yes") gives way to the next one of the voice, or to ", and then"."""
+    joins = [g for g in voice.joins if not (within and g.endswith(". "))] or [", "]
+    start = min(int(u * len(joins)), len(joins) - 1)
+    glues = [*joins[start:], *joins[:start], ", and then "]
+    out = _capital(clauses[0])
+    for k, clause in enumerate(clauses[1:]):
+        first = _first_word(clause)
+        options = glues if k == 0 else [", ", *glues]
+        if first in _CONJUNCTIONS:  # "and yes, X again" brings its own: not "X, but and yes"
+            options = [g for g in options if not _WORD.search(g)] or [", "]
+        glue = next((g for g in options if _last_word(out + g) != first), options[-1])
+        out += glue + (_capital(clause) if glue.endswith(". ") else clause)
+    return out
+
+
 def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[str], context: list[str],
-              u: list[float]) -> str:
-    """One sentence from its parts and four uniforms: the main clause from a template, negations and re-mentions
-    as trailing clauses, the context words placed around it. Returns "" when there is nothing to say."""
+              u: list[float], after: str) -> str:
+    """One sentence from its parts and six uniforms: the main clause from a template, negations and re-mentions as
+    follow-up clauses, the context words placed around it, maybe an opener (never in a first sentence; always when
+    the sentence would start with the word the one before it, `after`, ends with). Returns "" when there is nothing
+    to say."""
     clauses = []
     if signal:
         many = len(signal) >= 2 and u[0] < 0.4
         template = _pick(voice.many if many else voice.one, u[1])
         time = f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}"
-        clauses.append(template.format(L=_listing(signal), A=signal[0], R=_listing(signal[1:]) if many else "",
-                                       T=time, N=2 + int(u[2] * 4)))
+        rest = signal[1:] if many else []
+        clauses.append(template.format(L=_listing(signal), A=signal[0], R=_listing(rest) if rest else "",
+                                       T=time, N=2 + int(u[2] * 4), D=_DAYS[int(u[2] * 7) % 7],
+                                       M=1 + int(u[3] * 90), be=_be(signal[:1] if many else signal),
+                                       Rbe=_be(rest)))
     if negated:
         clauses.append(", ".join(negated))
     if again:
         clauses.append(", ".join(again))
     if not clauses:
-        return _capital((", " if voice.list_context else " ").join(context)) if context else ""
-    body = _capital(clauses[0]) + "".join(("; " if u[3] < 0.5 else ", ") + c for c in clauses[1:])
-    if not context:
-        return body
-    phrase = ", ".join(context) if voice.list_context or u[0] < 0.3 else " ".join(context)
-    place = _pick(voice.places, u[3])
-    if ":" in body and ":" in place:  # one colon per sentence ("Seen: X" already has one)
-        place = "{S} ({c})"
-    if place.startswith("{C} ") or place.startswith("{C}:"):  # the context phrase opens the sentence
-        body = body[:1].lower() + body[1:] if not body.startswith("I ") else body
-    return place.format(C=_capital(phrase), c=phrase, S=body)
+        return _pick(voice.aside, u[1]).format(C=_capital(", ".join(context)), c=_listing(context)) if context else ""
+    text = _join(voice, clauses, u[3])
+    if context:
+        place = _pick(voice.places, u[4])
+        if ":" in text and ":" in place:  # one colon per sentence ("Seen on the first check: X" already has one)
+            place = "{S} ({c})"
+        phrase = ", ".join(context)
+        text = place.format(C=_capital(phrase), c=phrase, S=text if place.startswith("{S}") else _uncapital(text))
+    stutters = bool(after) and _first_word(text) == _last_word(after)
+    opener = _pick(voice.openers, u[5]) if after and ((u[4] < 0.3 and not context) or stutters) else ""
+    opener = "" if _first_word(text) in _CONJUNCTIONS else opener  # not "Then and yes, ..."
+    opener = opener or ("Then " if stutters else "")
+    return opener + _uncapital(text) if opener else text
+
+
+def _uncapital(text: str) -> str:
+    """The text as it reads after an opener or a context phrase ("I" stays upper case)."""
+    return text if text.startswith("I ") else text[:1].lower() + text[1:]
+
+
+@dataclass
+class _Units:
+    """What `_document` reads for every unit: its kind, its word as written, and the renderer's draws."""
+
+    kinds: list[int]
+    shown: list[str]
+    own_words: set[str]
+    flat: list[int]
+    unit_u: list[float]
+
+
+def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]]) -> str:
+    """One document: its units from `begin`, cut into sentences at `bounds`, each written by `_sentence`."""
+    seen: set[int] = set()
+    said: dict[int, str] = {}  # each unit's last re-mention
+    sentences: list[str] = []
+    carry: list[str] = []  # context words waiting for a sentence to open
+    for s in range(len(bounds) - 1):
+        signal: list[str] = []
+        negated: list[str] = []
+        mentions: list[tuple[int, bool, str, float]] = []
+        context: list[str] = []
+        for i in range(begin + bounds[s], begin + bounds[s + 1]):
+            unit = units.flat[i]
+            kind, word = units.kinds[unit], units.shown[unit]
+            if kind == _FUNCTION:
+                continue
+            if kind == _CONTEXT:  # a word the templates use themselves ("again", "noted") would double up
+                if word not in context and word not in units.own_words and len(context) < _MAX_CONTEXT:
+                    context.append(word)
+                continue
+            if unit in seen:
+                mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
+            elif kind == _NEGATED:
+                before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
+                negated.append(_form(voice.negated, units.unit_u[i], word, before))
+            else:
+                signal.append(word)
+            seen.add(unit)
+        earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
+        again = _again(voice, mentions, (negated or signal or sentences or [""])[-1], said)
+        if not (signal or negated or again):  # context alone is no sentence: it opens the next one
+            carry += [w for w in context if w not in carry]
+            continue
+        if (not signal and sentences and len(sentences[-1].split()) < _MERGE_WORDS  # no main clause: a follow-up
+                and not any(text in sentences[-1].lower() for text in earlier)):  # unless it says a word again twice
+            carry += [w for w in context if w not in carry]  # of the sentence before ("X was noted, and no Y")
+            u = sentence_u[min(s, len(sentence_u) - 1)]
+            sentences[-1] = _join(voice, [sentences[-1][:-1], ", ".join(negated + again)], u[3], within=True) + "."
+            continue
+        context = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT]
+        carry = []
+        if sentences and context:  # not "... (alert). Alert: ..."
+            context = [w for w in context if w != _last_word(sentences[-1])]
+        sentence = _sentence(voice, signal, negated, again, context, sentence_u[min(s, len(sentence_u) - 1)],
+                             sentences[-1] if sentences else "")
+        sentences.append(sentence + ".")
+    if carry and sentences:  # context after the last sentence: an aside to it, if it stays short
+        last = sentences[-1]
+        fresh = [w for w in carry if w not in last.lower()][:_MAX_CONTEXT - 1]
+        if fresh and not last.endswith(").") and len(fresh) + last.count(", ") < 2 * _MAX_CONTEXT:
+            sentences[-1] = f"{last[:-1]} ({', '.join(fresh)})."
+    elif carry:
+        sentences.append(_sentence(voice, [], [], [], carry[:_MAX_CONTEXT], sentence_u[0], "") + ".")
+    return _no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
 
 
 def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, lengths: np.ndarray,
@@ -258,59 +339,15 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
         voice: the templates (`voice_for` the text column's description).
     """
     n = len(lengths)
-    kinds = _unit_kinds(texts, n_common)
     voice = _clear_of(voice, {part for t in texts[n_common:] if " " not in t for part in t.split("_")})
-    own_words = _template_words((*voice.one, *voice.many, *voice.negated, *voice.again, *voice.again_negated,
-                                 *voice.places))
+    own_words = _template_words([t for f in fields(voice) if isinstance(getattr(voice, f.name), tuple)
+                                 for t in getattr(voice, f.name)])
     shown = [t.split(" ", 1)[-1].replace("_", " ") for t in texts]  # the word of a unit (without its "no")
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2
     cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()
-    sentence_u = rng.random((n, per_doc, 4)).tolist()
-    unit_u = rng.random(len(units)).tolist()
-    flat = units.tolist()
+    sentence_u = rng.random((n, per_doc, 6)).tolist()
+    table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist())
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
-    documents = []
-    for d in range(n):
-        begin, length = starts[d], int(lengths[d])
-        seen: set[int] = set()
-        sentences: list[str] = []
-        bounds = [0, *[c for c in cuts[d] if c < length], length]
-        for s in range(len(bounds) - 1):
-            signal: list[str] = []
-            negated: list[str] = []
-            again: list[str] = []
-            context: list[str] = []
-            for i in range(begin + bounds[s], begin + bounds[s + 1]):
-                unit, kind, word = flat[i], kinds[flat[i]], shown[flat[i]]
-                if kind == _FUNCTION:
-                    continue
-                if kind == _CONTEXT:  # a word the templates use themselves ("again", "noted") would double up
-                    if word not in context and word not in own_words and len(context) < _MAX_CONTEXT:
-                        context.append(word)
-                    continue
-                before = (negated or signal or sentences or [""])[-1]  # the text the new item will follow
-                if unit in seen:
-                    forms = voice.again_negated if kind == _NEGATED else voice.again
-                    again.append(_form(forms, unit_u[i], word, again[-1] if again else before))
-                elif kind == _NEGATED:
-                    negated.append(_form(voice.negated, unit_u[i], word, before))
-                else:
-                    signal.append(word)
-                seen.add(unit)
-            if sentences and context:  # not "... (alert). Alert: ..."
-                context = [w for w in context if w != _last_word(sentences[-1])]
-            if not (signal or negated or again) and 0 < len(context) < _MAX_CONTEXT and sentences:
-                last = sentences[-1]  # a word or two of context: an aside to the last sentence, if it stays short
-                fresh = [w for w in context if w not in last.lower()]
-                held = last[last.rfind("(") + 1:-2].split() if last.endswith(").") else []
-                if len(held) + len(fresh) <= _MAX_CONTEXT + 1:
-                    if fresh:
-                        aside = ", ".join(fresh)
-                        sentences[-1] = f"{last[:-2]}, {aside})." if held else f"{last[:-1]} ({aside})."
-                    continue
-            sentence = _sentence(voice, signal, negated, again, context, sentence_u[d][min(s, per_doc - 1)])
-            if sentence:
-                sentences.append(sentence + ".")
-        documents.append(_no_triples(" ".join(sentences) if sentences else _EMPTY + "."))
-    return documents
+    return [_document(voice, table, starts[d], [0, *[c for c in cuts[d] if c < int(lengths[d])], int(lengths[d])],
+                      sentence_u[d]) for d in range(n)]

@@ -260,7 +260,7 @@ def test_oracle_is_the_exact_posterior_of_the_rule(tmp_path: Path) -> None:
 def test_documents_show_every_signal_word_and_negation(tmp_path: Path) -> None:
     spec = _spec(0.6, challenges=(Challenge.DISTRACTOR_TOKENS,), n_test=60)
     units, documents = _test_units(spec, 60)
-    cues = ("no {X}", "not {X}", "without {X}", "never {X}", "{X} ruled out", "{X} not present")
+    cues = ("no {X}", "not {X}", "without {X}", "never {X}", "{X} was ruled out", "{X} were ruled out")
     for doc_units, document in zip(units, documents, strict=True):
         lowered = f" {document.lower()} "
         for unit in doc_units:
@@ -304,7 +304,11 @@ def test_public_text_reads_as_words_in_every_domain(tmp_path: Path, difficulty: 
             assert (repeats == 0).all(), (key, documents[repeats > 0].iloc[0])
             words = documents.str.lower().str.findall(r"[a-z]+")
             share = words.map(lambda w: sum(x in {"the", "of", "from", "by"} for x in w) / max(1, len(w))).mean()
-            assert share < 0.02, (key, share)  # function-word units are absorbed, not printed as salad
+            # function-word units are absorbed: only templates bring "the" or "of" ("for the home side", "signs of
+            # X"), at most at the rate of plain English prose (about 8% for these four), not as word salad
+            assert share < 0.08, (key, share)
+            salad = documents.str.contains(r"\b(?:the|of|from|by|and|with)\s*[,.;:)]", case=False)
+            assert not salad.any(), (key, documents[salad].iloc[0])  # a template never ends a clause on one
             doubled = words.map(lambda w: any(a == b for a, b in itertools.pairwise(w))).mean()
             assert doubled < 0.03, (key, doubled)  # not even "knee. Knee again" (words only: "15:15" is a time)
         checked += 1

@@ -1,0 +1,201 @@
+"""The sentence grammar of text documents: one `Voice` per kind of document, each a set of templates with slots.
+
+A voice holds the main clauses a sentence opens with, the follow-up clauses of negated and re-mentioned words, the
+connectives that join clauses and sentences, and the frames that hold the domain's context words. Slots: {L} the
+sentence's signal words as a list ("a, b and c"), {A}/{R} the first of them and the rest, {X} one word, {T} a time of
+day, {D} a weekday, {M} a match minute, {N} a small count, {n} how often a word came up ("twice", "three times"), and
+the agreement slots {be} ("was" / "were") and {Rbe} (of {R}), so "sea views were ruled out" and "whiplash was ruled
+out" both read right. A negation always keeps its cue next to the word ("no X", "not X", "without X", "never X"): a
+word bigram still tells a negated word from the word. Notes, first-person messages and remarks serve most domains;
+news paragraphs, film synopses, property listings and match commentary have voices of their own, with their own
+numbers (days, minutes). `render` fills the templates; this module only says what can be written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["COMMENTARY", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "SYNOPSIS", "Voice", "voice_for"]
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The sentence templates of one kind of document.
+
+    Attributes:
+        name: "note" (notes, log entries, alert summaries), "message" (messages, posts, reviews, complaints,
+            tickets, a policyholder's or resident's account: written in the first person), "remark" (a comment of
+            whole phrases), or a voice of its own kind of document ("news", "synopsis", "listing", "commentary").
+        one: templates of a sentence's main clause ({L}, {T}, {N}, {be}).
+        many: templates that need two or more signal words ({A}, {R}, {Rbe}).
+        negated: a negated word, always with its cue next to it; "no {X}" forms come first and are listed more than
+            once, so a word bigram can still learn the negation from a few hundred documents.
+        again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
+        repeated: a word re-mentioned two or more times within one sentence, written once with how often ({n}).
+        joins: what joins a main clause to the clauses after it.
+        places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
+        aside: a sentence of context words alone ({c}).
+        openers: what may open a sentence after the first ("Later,", "Also,"), so sentences do not all start alike.
+        list_context: context units are phrases ("the breakfast", "last season"), always listed with commas.
+    """
+
+    name: str
+    one: tuple[str, ...]
+    many: tuple[str, ...]
+    negated: tuple[str, ...]
+    again: tuple[str, ...]
+    again_negated: tuple[str, ...]
+    repeated: tuple[str, ...]
+    joins: tuple[str, ...]
+    places: tuple[str, ...]
+    aside: tuple[str, ...]
+    openers: tuple[str, ...]
+    list_context: bool = False
+
+
+NOTE = Voice(
+    name="note",
+    one=("{L} {be} noted", "Reported {L}", "{L} {be} reported at {T}", "Signs of {L} on review", "Notes mention {L}",
+         "{L} {be} flagged for follow-up", "Seen on the first check: {L}", "{L} logged at {T}",
+         "{N} separate reports of {L}", "Noticed {L} during the check", "Main finding is {L}",
+         "{L} came up in the review", "Looked into {L} first", "Recorded {L} at {T}", "Review found {L}"),
+    many=("Noticed {A} after {R}", "{A} first, then {R}", "{A} {be} reported along with {R}",
+          "{A}, followed by {R}", "{R} {Rbe} noted and {A} {be} flagged", "Started with {A}; {R} followed",
+          "{A} came up together with {R}"),
+    negated=("no {X}", "no {X}", "no {X} seen", "no {X} {be} found", "no {X} at this point", "not {X}",
+             "without {X}", "{X} {be} ruled out"),
+    again=("{X} again", "{X} once more", "{X} seen again", "{X} came up again later", "more {X} after that",
+           "another mention of {X}", "further {X} noted"),
+    again_negated=("still no {X}", "no {X} again", "again no {X}"),
+    repeated=("{X} came up {n} more", "{X} noted {n} more", "{X} again, {n} more"),
+    joins=("; ", ", ", ", and ", "; also ", ", while "),
+    places=("{C}: {S}", "{S} ({c})", "{C} - {S}"),
+    aside=("Other details: {c}", "Also on file: {c}", "Context: {c}"),
+    openers=("Later, ", "On review, ", "After that, ", "Also, ", "Then "),
+)
+
+MESSAGE = Voice(
+    name="message",
+    one=("I am writing about {L}", "I have a question about {L}", "My problem is {L}", "There is an issue with {L}",
+         "It is about {L}", "This concerns {L}", "I noticed {L}", "Since {T} there has been {L}",
+         "This is about {L}", "I have seen {L} {N} times now", "Please help with {L}", "I want to report {L}",
+         "Mainly it is {L}", "I keep running into {L}", "Can someone look at {L}"),
+    many=("First {A}, then {R}", "I noticed {A} and then {R}", "There is {A}, and also {R}", "{A}, plus {R}",
+          "It started with {A}, now {R}", "{A} is a problem, and {R} too"),
+    negated=("no {X}", "no {X}", "no {X} though", "there {be} no {X}", "no {X} at all", "not {X}",
+             "without {X}", "never {X}"),
+    again=("{X} again", "again {X}", "{X} once more", "{X}, as I said", "more {X}", "and yes, {X} again",
+           "{X} is back"),
+    again_negated=("still no {X}", "no {X} again", "again no {X}"),
+    repeated=("{X} {n} more", "{X} again, {n} more", "{X} came back {n} more"),
+    joins=(". ", ", ", ", and ", ", but ", "; "),
+    places=("{C} - {S}", "{S} ({c})", "About {c}: {S}"),
+    aside=("Also {c}", "Some background: {c}", "For context, {c}"),
+    openers=("Also, ", "And ", "On top of that, ", "Then ", "To be clear, "),
+)
+
+REMARK = Voice(
+    name="remark",
+    one=("{L}", "{L}, frankly", "Honestly, {L}", "Seriously, {L}", "Well, {L}", "{L}, plain and simple"),
+    many=("{A}, and {R}", "{A}, then {R}", "First {A}, then {R}", "{A}; also {R}"),
+    negated=("no {X}", "no {X}", "no {X} this time", "never {X}", "not {X}", "nothing like {X}"),
+    again=("{X} again", "and again, {X}", "{X}, once more", "again {X}"),
+    again_negated=("still no {X}", "again no {X}"),
+    repeated=("{X}, {n} over", "{X} again and again"),
+    joins=(", ", "; ", " - "),
+    places=("{C}: {S}", "{C} - {S}", "{S} ({c})"),
+    aside=("{C}",),
+    openers=("",),
+    list_context=True,
+)
+"""The voice of a multi-label document (a comment, a review, a report) whose units are whole phrases ("you
+absolute clown", "stained sheets", "the breakfast"): its templates add little, the phrases carry the meaning."""
+
+NEWS = Voice(
+    name="news",
+    one=("Reports of {L} dominated the day", "Officials confirmed {L} on {D}", "{L} {be} announced on {D}",
+         "Figures released at {T} showed {L}", "Sources described {L}", "{N} separate statements mentioned {L}",
+         "The latest update concerns {L}", "Analysts pointed to {L}", "{L} made the headlines",
+         "Attention turned to {L}"),
+    many=("{A} came alongside {R}", "After {A}, attention turned to {R}", "{A} {be} followed by {R}",
+          "Officials linked {A} to {R}"),
+    negated=("no {X}", "no {X}", "no {X} yet", "no {X} {be} confirmed", "not {X}", "without {X}"),
+    again=("{X} again", "{X} once more", "further {X}", "{X} returned later in the day", "more on {X}",
+           "a second mention of {X}"),
+    again_negated=("still no {X}", "no {X} again", "again no {X}"),
+    repeated=("{X} came up {n} more", "{X} again, {n} more"),
+    joins=("; ", ", ", ", and ", ", while "),
+    places=("{S} ({c})", "{C} - {S}"),
+    aside=("Also: {c}", "Other lines: {c}"),
+    openers=("Meanwhile, ", "Later, ", "Separately, ", "Elsewhere, "),
+)
+"""The first paragraph of a news article: reported speech, days and times."""
+
+SYNOPSIS = Voice(
+    name="synopsis",
+    one=("A story of {L}", "The film follows {L}", "{L} {be} at the heart of it", "It turns on {L}", "Expect {L}",
+         "Told over {N} episodes, it is about {L}", "Centres on {L}", "What follows is {L}", "The plot brings {L}"),
+    many=("{A} meets {R}", "When {A} collides with {R}, everything changes", "From {A} to {R}", "{A} leads to {R}",
+          "{A}, then {R}"),
+    negated=("no {X}", "no {X}", "no {X} here", "no {X} in sight", "not {X}", "without {X}", "never {X}"),
+    again=("{X} again", "{X} once more", "more {X}", "{X} returns", "another turn of {X}", "{X} comes back"),
+    again_negated=("still no {X}", "no {X} again", "again no {X}"),
+    repeated=("{X} comes back {n} more", "{X}, {n} over"),
+    joins=(", ", "; ", ", and ", ", but "),
+    places=("{S} ({c})", "{C} - {S}"),
+    aside=("Also: {c}", "Themes: {c}"),
+    openers=("Then ", "Soon ", "Meanwhile, ", "Later, "),
+)
+"""A catalogue synopsis of a film or series: the plot in the present tense."""
+
+LISTING = Voice(
+    name="listing",
+    one=("The property offers {L}", "Features include {L}", "Benefits from {L}", "{L} throughout", "Boasting {L}",
+         "Highlights: {L}", "{L} to the rear", "Viewing is advised to appreciate {L}", "Offered with {L}",
+         "Comes with {L}"),
+    many=("{A} with {R}", "{A}, along with {R}", "{A}, plus {R}", "Alongside {A}, there {Rbe} {R}"),
+    negated=("no {X}", "no {X}", "no {X} on site", "no {X} included", "not {X}", "without {X}"),
+    again=("{X} again", "more {X}", "further {X}", "{X} once more", "{X}, as noted", "{X} upstairs too"),
+    again_negated=("still no {X}", "no {X} again", "again no {X}"),
+    repeated=("{X} noted {n} more", "{X} mentioned {n} more"),
+    joins=(", ", "; ", ", and ", ", with "),
+    places=("{S} ({c})", "{C}: {S}"),
+    aside=("Also: {c}", "Details: {c}"),
+    openers=("Also, ", "Outside, ", "Upstairs, ", "In addition, "),
+)
+"""The description of a property in its sales listing: an estate agent's selling phrases."""
+
+COMMENTARY = Voice(
+    name="commentary",
+    one=("{L} on {M} minutes", "And there's {L}", "{L} from the visitors", "{L} for the home side",
+         "Big moment: {L}", "{L}, and the crowd reacts", "{M} minutes gone: {L}", "What a moment, {L}",
+         "{L} down the left"),
+    many=("{A}, then {R}", "{A} and straight away {R}", "{A} leads to {R}", "{A}, followed by {R}"),
+    negated=("no {X}", "no {X}", "no {X} given", "no {X} this time", "not {X}", "without {X}"),
+    again=("{X} again", "more {X}", "{X} once more", "{X} again from the same spot", "{X} a second time"),
+    again_negated=("still no {X}", "no {X} again", "again no {X}"),
+    repeated=("{X} {n} more", "{X} again, {n} more"),
+    joins=(", ", " - ", ", and ", "; "),
+    places=("{S} ({c})", "{C} - {S}"),
+    aside=("On the pitch: {c}",),
+    openers=("Now ", "Moments later, ", "Then "),
+)
+"""One line of live match commentary: minutes and the two sides."""
+
+_VOICES = (("commentary", COMMENTARY), ("listing", LISTING), ("synopsis", SYNOPSIS), ("article", NEWS),
+           ("news", NEWS))
+"""A word of a document's description that picks a voice of its own, in this order."""
+
+_MESSAGE_WORDS = ("message", "chat", "complaint", "post", "review", "ticket", "comment", "contact", "email",
+                  "policyholder", "resident")
+"""Words of a document's description that make it a message (first person) rather than a note."""
+
+
+def voice_for(document: str) -> Voice:
+    """The voice of a domain's documents, from the description of its text column ("a message a patient sends ...")."""
+    words = set(re.findall(r"[a-z]+", document.lower()))
+    own = next((voice for word, voice in _VOICES if word in words), None)
+    if own is not None:
+        return own
+    return MESSAGE if words & set(_MESSAGE_WORDS) else NOTE
