@@ -170,9 +170,8 @@ def _medal_lines(md: dict[str, Any]) -> list[str]:
              f"| raw ladder runs (before) | {md['median_agreement_raw_board']:.3f} | "
              f"{md.get('min_agreement_raw_board', float('nan')):.3f} | "
              f"{100 * md['share_meeting_goal_raw_board']:.0f}% |",
-             "", f"Gold above the best level's mean in {100 * md['gold_beyond_best_mean_share']:.0f}% of environments; "
-             f"{100 * md.get('second_round_share', 0.0):.0f}% of the ladders ran a second round of seeds (their "
-             "first round's bootstrap kept fewer than 90% of the medals).", ""]
+             "", f"Gold above the best level's mean in {100 * md['gold_beyond_best_mean_share']:.0f}% of environments.",
+             ""]
     return lines
 
 

@@ -17,10 +17,9 @@ so two levels whose runs interleave never have a threshold between them. The boa
 that mle-bench's rule, applied to the board, gives exactly these thresholds (the board and evaluator.py agree).
 
 `medal_stability` measures how much the medals hinge on the ladder's seeds: it redraws each level's runs (a bootstrap
-over seeds), rebuilds the thresholds, and counts how often the medal of every ladder submission stays the same. Below
-`STABILITY_GOAL` the developer runs the ladder on a second round of seeds (more runs per level, steadier means and
-spreads) and the verifier rejects an environment still below it. `medal_agreement` is the same count between two real
-ladder runs (the benchmark re-runs the ladder with fresh seeds).
+over seeds), rebuilds the thresholds, and counts how often the medal of every ladder submission stays the same. The
+verifier rejects an environment below `STABILITY_GOAL` (a new rng seed builds the slot again). `medal_agreement` is the
+same count between two real ladder runs (the benchmark re-runs the ladder with fresh seeds).
 """
 
 from __future__ import annotations

@@ -107,13 +107,14 @@ def threshold_checks(spec: TaskSpec, build: BuildResult) -> list[Check]:
 
 def medal_check(build: BuildResult, lower: bool) -> Check:
     """The medals do not hinge on the ladder's seeds: redrawing each level's runs (bootstrap) keeps the medal of at
-    least `STABILITY_GOAL` of the ladder's submissions. The developer has already doubled the runs of a ladder below
-    it, so what fails here is unstable with eight runs per level."""
+    least `STABILITY_GOAL` of the ladder's submissions. Measured on the bundled seeds' K=10 corpus, a bootstrap below
+    0.9 caught 11 of the 13 environments whose medals a real re-run with fresh seeds moved for more than 10% of the
+    submissions, with 3 false alarms in 14 (README, "The environment folder")."""
     levels = level_populations((r.level, r.score) for r in build.ladder.runs)
     figure = round(medal_stability(levels, build.ladder.oracle_score, build.ladder.perfect_score, lower), 4)
     runs = max((len(v) for v in levels.values()), default=0)
     return Check(name="medals_stable", group="thresholds", passed=figure >= STABILITY_GOAL, figure=figure,
-                 repair="new_seed", detail=f"share of ladder submissions keeping their medal when each level's "
+                 repair="new_seed", detail=f"{figure} of the ladder's submissions keep their medal when each level's "
                  f"{runs} runs are redrawn (bootstrap); at least {STABILITY_GOAL} required")
 
 

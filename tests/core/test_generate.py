@@ -177,27 +177,6 @@ def test_planted_description_with_the_hidden_rule_is_caught(built):
     assert "description_hides_rule" in _failed(leakage_checks(spec, staging))
 
 
-@pytest.mark.parametrize(("goal", "seeds"), [(0.0, {0, 1, 2, 3}), (1.01, set(range(8)))])
-def test_a_ladder_whose_medals_are_unstable_runs_a_second_round_of_seeds(tmp_path, monkeypatch, goal, seeds):
-    """Below the stability goal the developer runs every level again on four fresh seeds (eight runs per level); the
-    verifier's `medals_stable` check then reads all of them."""
-    import sandmle_core.agents.offline.developer as developer
-
-    monkeypatch.setattr(developer, "STABILITY_GOAL", goal)
-    spec, backend, staging = _staged(tmp_path)
-    backend.developer.build_data(spec, staging)
-    ladder = backend.developer.run_ladder(spec, staging)
-    by_level: dict[int, set[int]] = {}
-    for run in ladder.runs:
-        by_level.setdefault(run.level, set()).add(run.seed)
-    assert by_level and all(s == seeds for s in by_level.values())
-    thresholds = backend.mlops.write_grader(spec, staging, ladder)
-    from sandmle_core.agents.verifier import medal_check
-
-    check = medal_check(BuildResult(staging, ladder, thresholds, Usage(), {}), lower=False)
-    assert f"{len(seeds)} runs are redrawn" in check.detail and 0.0 <= check.figure <= 1.0
-
-
 def _ladder_of(levels: dict[int, list[float]]) -> LadderRun:
     runs = [RunScore(level=lv, name=f"level{lv}", seed=i, score=s, seconds=0.1)
             for lv, scores in levels.items() for i, s in enumerate(scores)]

@@ -2,9 +2,7 @@
 
 The ladder runs in the sandbox — every level with rng seeds 0–3 — inside one sandboxed harness process that imports
 the heavy libraries once and forks per run (`sandmle_core.ladder.harness`). Submissions come back through the
-workspace and are graded here, on the host, against the private answers the sandbox never sees. When the medals
-those runs give are unstable (a bootstrap over the seeds keeps fewer than `STABILITY_GOAL` of the submissions'
-medals, `sandmle_core.population`), the ladder runs again on `EXTRA_SEEDS`: eight runs per level instead of four.
+workspace and are graded here, on the host, against the private answers the sandbox never sees.
 """
 
 from __future__ import annotations
@@ -23,19 +21,15 @@ from sandmle_core.errors import GenerationError, InvalidSubmission
 from sandmle_core.grading import constant_submission, grade_submission, perfect_submission, seed_layout
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
-from sandmle_core.metrics import get_metric
 from sandmle_core.modalities import get_kit
 from sandmle_core.modalities.image.named import tables_of
-from sandmle_core.population import STABILITY_GOAL, level_populations, medal_stability
 from sandmle_core.sandbox import Isolation, Limits, Workspace, get_sandbox
 from sandmle_core.submission_io import read_submission_file
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["EXTRA_SEEDS", "LADDER_SEEDS", "OfflineDeveloper", "run_ladder_scripts", "runs_stability",
-           "write_reference_submissions"]
+__all__ = ["LADDER_SEEDS", "OfflineDeveloper", "run_ladder_scripts", "write_reference_submissions"]
 
 LADDER_SEEDS = (0, 1, 2, 3)
-EXTRA_SEEDS = (4, 5, 6, 7)  # the second round, when the first round's medals are unstable
 _LADDER_CAP = 256 * 2**20  # full-scale bench submissions included; what matters here is no link, no path out
 PRELOAD = (
     "numpy",
@@ -126,11 +120,6 @@ def run_ladder_scripts(
     return scores, compute, time.perf_counter() - start, result.isolation
 
 
-def runs_stability(runs: list[RunScore], oracle: float, perfect: float, lower: bool) -> float:
-    """`medal_stability` of the thresholds these runs give: the share of their submissions keeping their medal."""
-    return medal_stability(level_populations((r.level, r.score) for r in runs), oracle, perfect, lower)
-
-
 def write_reference_submissions(spec: TaskSpec, folder: EnvFolder) -> None:
     """Write a synthesized folder's sample submission (the prior / mean, under the seed's own file name) and its
     gold submission, at whatever scale it was synthesized (the benchmark's full-scale folders too)."""
@@ -182,16 +171,11 @@ class OfflineDeveloper:
 
         runs, compute, _, isolation = run_ladder_scripts(scripts, folder.public, answers, grade,
                                                          backend=self.sandbox_backend, policy="permissive")
-        oracle, perfect = (grade(pd.read_csv(f), answers) for f in (folder.oracle_submission, folder.gold_submission))
-        if runs_stability(runs, oracle, perfect, get_metric(spec.grading.metric).lower_is_better) < STABILITY_GOAL:
-            more, extra, _, _ = run_ladder_scripts(scripts, folder.public, answers, grade, seeds=EXTRA_SEEDS,
-                                                   backend=self.sandbox_backend, policy="permissive")
-            runs, compute = runs + more, compute + extra
         return LadderRun(
             runs=runs,
             sample_score=grade(pd.read_csv(folder.sample_submission), answers),
-            oracle_score=oracle,
-            perfect_score=perfect,
+            oracle_score=grade(pd.read_csv(folder.oracle_submission), answers),
+            perfect_score=grade(pd.read_csv(folder.gold_submission), answers),
             compute_seconds=round(compute, 6),
             wall_seconds=round(time.perf_counter() - start, 6),
             sandbox=isolation,
