@@ -16,10 +16,10 @@ seed of it; silver, bronze and the median at the three clearest boundaries betwe
 so two levels whose runs interleave never have a threshold between them. The board's entries are then clamped so
 that mle-bench's rule, applied to the board, gives exactly these thresholds (the board and evaluator.py agree).
 
-`medal_stability` measures how much the medals hinge on the ladder's seeds: it redraws each level's runs (a
-bootstrap over seeds), rebuilds the thresholds, and counts how often the medal of every ladder submission stays the
-same. `medal_agreement` is the same count between two real ladder runs (the benchmark re-runs the ladder with fresh
-seeds).
+`medal_stability` measures how much the medals hinge on the ladder's seeds: it redraws each level's runs (a bootstrap
+over seeds), rebuilds the thresholds, and counts how often the medal of every ladder submission stays the same. The
+verifier rejects an environment below `STABILITY_GOAL` (a new rng seed builds the slot again). `medal_agreement` is the
+same count between two real ladder runs (the benchmark re-runs the ladder with fresh seeds).
 """
 
 from __future__ import annotations
@@ -37,12 +37,14 @@ from sandmle_core.leaderboard import (
     thresholds_from_leaderboard,
 )
 
-__all__ = ["GOLD_SPREADS", "PER_LEVEL", "SHRINK", "level_populations", "level_spreads", "medal_agreement",
-           "medal_stability", "population_scores", "population_thresholds", "stable_thresholds", "tier"]
+__all__ = ["GOLD_SPREADS", "PER_LEVEL", "SHRINK", "STABILITY_GOAL", "level_populations", "level_spreads",
+           "medal_agreement", "medal_stability", "population_scores", "population_thresholds", "stable_thresholds",
+           "tier"]
 
 PER_LEVEL = 20  # entries per ladder level: 6 levels + the oracle give 121 entries
 SHRINK = 10.0  # pseudo-runs of the pooled variance added to each level's own (3 degrees of freedom from 4 runs)
 GOLD_SPREADS = 2.0  # gold: the best level's mean + 2 of its spreads — above ~98 % of its runs
+STABILITY_GOAL = 0.9  # issue 16: every ladder submission keeps its medal in >= 90 % of re-runs
 _QUANTILES = norm.ppf((np.arange(PER_LEVEL) + 0.5) / PER_LEVEL)
 
 
@@ -152,6 +154,21 @@ def tier(score: float, thresholds: Thresholds) -> int:
     return next(i for i, reached in enumerate((m.gold, m.silver, m.bronze, m.above_median, True)) if reached)
 
 
+def _threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool) -> np.ndarray:
+    """(gold, silver, bronze, median) exactly as `population_thresholds` reads them, without building the table (the
+    bootstrap's inner loop)."""
+    board = sorted((round(float(s), 5) for s in population_scores(levels, oracle, perfect, lower)), reverse=not lower)
+    at = threshold_positions(len(board))
+    return np.array([board[at[0] - 1], board[at[1] - 1], board[at[2] - 1], float(np.median(board))])
+
+
+def _tiers(scores: np.ndarray, values: np.ndarray, lower: bool) -> np.ndarray:
+    """`tier` of every score at once, against (gold, silver, bronze, median) values."""
+    sign = -1.0 if lower else 1.0
+    x, limit = sign * scores, sign * values
+    return np.select([x >= limit[0], x >= limit[1], x >= limit[2], x > limit[3]], [0, 1, 2, 3], default=4)
+
+
 def medal_agreement(scores: Sequence[float], first: Thresholds, second: Thresholds) -> float:
     """Share of the submissions whose tier is the same under both thresholds."""
     if not scores:
@@ -173,13 +190,14 @@ def medal_stability(levels: dict[int, np.ndarray], oracle: float, perfect: float
     Returns:
         A share in [0, 1]; 1.0 when no level has runs.
     """
-    submissions = [float(s) for scores in levels.values() for s in scores]
-    if not submissions:
+    submissions = np.array([float(s) for scores in levels.values() for s in scores])
+    if not len(submissions):
         return 1.0
-    base = population_thresholds(levels, oracle, perfect, lower)
+    base = _tiers(submissions, _threshold_values(levels, oracle, perfect, lower), lower)
     rng = np.random.default_rng(seed)
     kept = []
     for _ in range(draws):
         redrawn = {lv: rng.choice(s, size=len(s), replace=True) for lv, s in levels.items()}
-        kept.append(medal_agreement(submissions, base, population_thresholds(redrawn, oracle, perfect, lower)))
+        kept.append(float(np.mean(_tiers(submissions, _threshold_values(redrawn, oracle, perfect, lower), lower)
+                                  == base)))
     return float(np.mean(kept))

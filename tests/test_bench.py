@@ -178,3 +178,24 @@ def test_a_pair_whose_ladder_crashed_is_not_measured() -> None:
     # a --quick run synthesizes 10% of the full scale: its ratios are shown, never judged against the 20x goal
     assert quick["micro vs full ladder time, fine"]["pass"] is None and "not measured" in quick[
         "micro vs full ladder time, fine"]["target"]
+
+
+def test_medal_agreement_re_runs_as_many_fresh_seeds_as_the_build_used(tiny_corpus) -> None:
+    """The fresh re-run uses seeds no build uses, as many as the environment's ladder ran, and every environment the
+    build accepted passed the verifier's bootstrap check."""
+    import json
+
+    from sandmle.bench.medals import FRESH_START, bench_medals
+    from sandmle.bench.report import _medal_lines
+
+    from sandmle_core.agents.offline.developer import LADDER_SEEDS
+
+    assert max(LADDER_SEEDS) < FRESH_START
+    result = bench_medals(tiny_corpus)
+    assert result["environments"] == 2
+    for row in result["per_env"]:
+        env_dir = next(d for d in (tiny_corpus / "envs").iterdir() if d.name == row["env_id"])
+        ladder = json.loads((env_dir / "validation.json").read_text())["ladder"]
+        assert row["seeds"] == len({r["seed"] for r in ladder}) == len(LADDER_SEEDS)
+        assert 0.0 <= row["agreement"] <= 1.0 and row["bootstrap_stability"] >= 0.9
+    assert "| population (shipped) |" in "\n".join(_medal_lines(result))

@@ -11,6 +11,7 @@ import pytest
 from sandmle.bench.plain import build_plain
 
 from sandmle_core.agents import get_backend
+from sandmle_core.agents.base import BuildResult, LadderRun, RunScore, Usage
 from sandmle_core.agents.checks import leakage_checks
 from sandmle_core.agents.offline.strategist import OfflineStrategist
 from sandmle_core.generate import build_environment
@@ -126,8 +127,6 @@ def test_planted_signal_loss_is_rejected_with_a_repair_hint(tmp_path):
     ladder = backend.developer.run_ladder(spec, staging)
     thresholds = backend.mlops.write_grader(spec, staging, ladder)
     backend.writer.write_description(spec, staging, thresholds)
-    from sandmle_core.agents.base import BuildResult, Usage
-
     build = BuildResult(staging=staging, ladder=ladder, thresholds=thresholds, usage=Usage(), timings={})
     verdict = backend.verifier.verify(spec, staging, build, [])
     assert not verdict.accepted
@@ -176,3 +175,24 @@ def test_planted_description_with_the_hidden_rule_is_caught(built):
     pasted = "\n## How the data was made\n" + spec.rule.model_dump_json() + "\n"
     description.write_text(description.read_text() + pasted)
     assert "description_hides_rule" in _failed(leakage_checks(spec, staging))
+
+
+def _ladder_of(levels: dict[int, list[float]]) -> LadderRun:
+    runs = [RunScore(level=lv, name=f"level{lv}", seed=i, score=s, seconds=0.1)
+            for lv, scores in levels.items() for i, s in enumerate(scores)]
+    return LadderRun(runs=runs, sample_score=0.5, oracle_score=0.95, perfect_score=1.0, compute_seconds=1.0,
+                     wall_seconds=1.0)
+
+
+def test_the_verifier_rejects_medals_that_hinge_on_the_seeds_and_passes_separated_levels():
+    from sandmle_core.agents.verifier import medal_check
+    from sandmle_core.leaderboard import Thresholds
+
+    t = Thresholds(gold=0.9, silver=0.8, bronze=0.7, median=0.6, lower_is_better=False, n_entries=121)
+    means = (0.50, 0.62, 0.70, 0.76, 0.80, 0.83)
+    separated = {lv: [m - 0.002, m - 0.001, m + 0.001, m + 0.002] for lv, m in enumerate(means)}
+    overlapping = {lv: [m - 0.06, m - 0.02, m + 0.02, m + 0.06] for lv, m in enumerate(means)}
+    good = medal_check(BuildResult(Path("."), _ladder_of(separated), t, Usage(), {}), lower=False)
+    bad = medal_check(BuildResult(Path("."), _ladder_of(overlapping), t, Usage(), {}), lower=False)
+    assert good.passed and good.figure >= 0.9
+    assert not bad.passed and bad.figure < 0.9 and bad.repair == "new_seed" and bad.group == "thresholds"

@@ -160,3 +160,27 @@ def test_the_bootstrap_tells_medals_that_hinge_on_the_ladder_seeds() -> None:
     unstable = medal_stability(OVERLAPPING, 0.9, 1.0, lower=False)
     stable = medal_stability(SEPARATED, 0.9, 1.0, lower=False)
     assert unstable < 0.9 <= stable
+
+
+def _scalar_stability(levels, oracle, perfect, lower, draws=200, seed=0) -> float:
+    """The bootstrap written with the public rule (`population_thresholds`, `medal_agreement`): the reference the
+    vectorised inner loop must match draw for draw."""
+    subs = [float(s) for v in levels.values() for s in v]
+    base = population_thresholds(levels, oracle, perfect, lower)
+    rng = np.random.default_rng(seed)
+    kept = [medal_agreement(subs, base, population_thresholds(
+        {lv: rng.choice(s, size=len(s), replace=True) for lv, s in levels.items()}, oracle, perfect, lower))
+        for _ in range(draws)]
+    return float(np.mean(kept))
+
+
+@pytest.mark.parametrize("env", range(12))
+def test_the_vectorised_bootstrap_gives_the_public_rules_figure(env: int) -> None:
+    rng = np.random.default_rng(100 + env)
+    lower = bool(env % 2)
+    sign = -1.0 if lower else 1.0
+    spread = float(rng.choice([0.002, 0.02, 0.06]))
+    levels = {lv: sign * (m + spread * rng.standard_normal(int(rng.choice([4, 8]))))
+              for lv, m in enumerate(MEANS[:int(rng.integers(2, 7))])}
+    args = (levels, sign * 0.9, sign * 1.0, lower)
+    assert medal_stability(*args, draws=40, seed=env) == pytest.approx(_scalar_stability(*args, draws=40, seed=env))
