@@ -182,6 +182,8 @@ class Verdict(BaseModel):
     oracle_score: float | None = None
     kendall_tau: float | None = None
     thresholds: Thresholds | None = None
+    # share of the ladder's submissions keeping their medal under a bootstrap over its seeds (reported, not judged)
+    medal_stability: float | None = None
 
     @property
     def failed(self) -> list[Check]:

@@ -24,7 +24,7 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.metrics import get_metric, metric_refusal
 from sandmle_core.modalities import get_kit
 from sandmle_core.modalities.base import class_count_note, class_count_range
-from sandmle_core.population import STABILITY_GOAL, level_populations, medal_stability
+from sandmle_core.population import level_populations, medal_stability
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["MIN_KENDALL_TAU", "MIN_REFERENCE_GAIN", "ProgrammaticVerifier", "normalized_gain"]
@@ -101,21 +101,17 @@ def threshold_checks(spec: TaskSpec, build: BuildResult) -> list[Check]:
               detail="every threshold (median included) must be better than the sample submission"),
         Check(name="gold_short_of_optimum", group="thresholds", passed=short, figure=t.gold, repair="more_noise",
               detail=f"gold {t.gold} vs metric optimum {metric.optimum}"),
-        medal_check(build, lower),
     ]
 
 
-def medal_check(build: BuildResult, lower: bool) -> Check:
-    """The medals do not hinge on the ladder's seeds: redrawing each level's runs (bootstrap) keeps the medal of at
-    least `STABILITY_GOAL` of the ladder's submissions. Measured on the bundled seeds' K=10 corpus, a bootstrap below
-    0.9 caught 11 of the 13 environments whose medals a real re-run with fresh seeds moved for more than 10% of the
-    submissions, with 3 false alarms in 14 (README, "The environment folder")."""
+def medal_stability_figure(build: BuildResult, lower: bool) -> float:
+    """The share of the ladder's submissions keeping their medal when each level's runs are redrawn (bootstrap).
+
+    Reported in validation.json, not judged: with rejection below 0.9 the K=10 corpus of the bundled seeds built
+    penguins 7 of 10 and wine 8 of 10 (201 attempts for 120 slots), because the slots that fail are the same specs
+    that fail without the check — a new rng seed does not repair them (README, "The environment folder")."""
     levels = level_populations((r.level, r.score) for r in build.ladder.runs)
-    figure = round(medal_stability(levels, build.ladder.oracle_score, build.ladder.perfect_score, lower), 4)
-    runs = max((len(v) for v in levels.values()), default=0)
-    return Check(name="medals_stable", group="thresholds", passed=figure >= STABILITY_GOAL, figure=figure,
-                 repair="new_seed", detail=f"{figure} of the ladder's submissions keep their medal when each level's "
-                 f"{runs} runs are redrawn (bootstrap); at least {STABILITY_GOAL} required")
+    return round(medal_stability(levels, build.ladder.oracle_score, build.ladder.perfect_score, lower), 4)
 
 
 def dna_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
@@ -177,4 +173,5 @@ class ProgrammaticVerifier:
             spec.env_id, checks,
             sample_score=build.ladder.sample_score, reference_score=reference,
             oracle_score=build.ladder.oracle_score, kendall_tau=tau, thresholds=build.thresholds,
+            medal_stability=medal_stability_figure(build, get_metric(spec.grading.metric).lower_is_better),
         )
