@@ -6,6 +6,7 @@ recorded in the transcript."""
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -23,6 +24,7 @@ from sandmle_core.agents.claude.schemas import SpecProposal
 from sandmle_core.agents.claude.strategist import build_tabular_spec, proposal_context
 from sandmle_core.agents.claude.writer import compose_description
 from sandmle_core.agents.offline.strategist import OfflineStrategist
+from sandmle_core.agents.offline.writer import render_description
 from sandmle_core.agents.realism import public_text_check
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.layout import Corpus
@@ -111,8 +113,12 @@ def test_the_header_and_the_metric_are_required(staged):
                               "spec": json.loads(json.dumps(public_spec(spec)))})
     assert fact_problems(DescriptionProposal.model_validate(good), facts) == []
     bad = DescriptionProposal.model_validate({**good, "submission": "Write `yield_deficit,sample_id` per row.",
-                                              "evaluation": "Rows are ranked; lower is better, of course."})
+                                              "evaluation": "Rows are ranked; lower is better, of course.",
+                                              "overview": OVERVIEW + "\n\n## Background\n\nSee `soil_report.pdf`."})
     problems = fact_problems(bad, facts)
+    assert "overview: no '#' or '##' headings (sandmle adds the section headings; use '###')" in problems
+    assert any(p.startswith("overview: names 1 file(s) or column(s) the environment does not have: "
+                            "['soil_report.pdf']") for p in problems)
     assert f"submission: must state the sample submission's header exactly: {HEADER!r}" in problems
     assert any(p.startswith("evaluation: must name the metric") and "'AUC'" in p for p in problems)
     assert "evaluation: says 'lower is better', but for this metric higher is better" in problems
@@ -154,3 +160,19 @@ def test_a_fallback_whose_overview_leaks_asks_for_the_overview_alone(staged, cla
     lines = [line for line in _transcript(staging, spec.env_id) if "fallback" in line]
     assert len(lines) == 1 and lines[0]["overview_from"] == "write_overview"
     assert "description_hides_rule failed" in lines[0]["reason"]
+
+
+def test_the_rendered_description_passes_the_same_fact_checks(staged):
+    """The checks ask nothing sandmle's own rendering (the fallback) does not already state."""
+    _, spec, staging = staged
+    sample = pd.read_csv(staging.sample_submission)
+    parts = re.split(r"^## (Overview|Data|Evaluation|Submission format)\n", render_description(spec, sample),
+                     flags=re.MULTILINE)
+    sections = dict(zip(parts[1::2], parts[2::2], strict=True))
+    rendered = DescriptionProposal(title=parts[0].strip().removeprefix("# "), overview=sections["Overview"],
+                                   data=sections["Data"].replace("### ", "#### "),
+                                   evaluation=sections["Evaluation"], submission=sections["Submission format"])
+    facts = DescriptionFacts.of(spec, staging.public, sample)
+    assert fact_problems(rendered, facts) == []
+    broken = rendered.model_copy(update={"data": rendered.data.replace("`test.csv`", "the test table")})
+    assert fact_problems(broken, facts) == ["data: names 2 of 3 public files and folders; missing ['test.csv']"]

@@ -40,7 +40,7 @@ __all__ = ["OWN_OUTPUT", "DescriptionFacts", "DescriptionProposal", "assemble_de
 
 OWN_OUTPUT = "submission.csv"  # the file the agent writes: a description may name it
 _FILE = re.compile(r"(?<![\w/.-])[\w./-]*\w\.(?:csv|tsv|json|jsonl|txt|zip|tar|gz|png|jpe?g|wav|aif|aiff|mp3|flac|"
-                   r"npy|npz|parquet)\b", re.IGNORECASE)
+                   r"npy|npz|parquet|pdf|xlsx?|h5|pkl|tiff?|bmp|gif|mp4)\b", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"(?<![\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w])")  # as realism's generator-identifier
 _SPAN = re.compile(r"`([^`\n]+)`")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`|\]\([^)]*\)", re.DOTALL)
