@@ -56,7 +56,7 @@ class DescriptionProposal(BaseModel):
     title: str = Field(min_length=10, max_length=120, description="the title line (plain text, no '#')")
     overview: str = Field(min_length=80, max_length=3000, description="Overview: the situation, who needs the "
                                                                       "prediction and why, what one row is")
-    data: str = Field(min_length=80, max_length=8000, description="Data: every public file and folder, and every "
+    data: str = Field(min_length=80, max_length=30000, description="Data: every public file and folder, and every "
                                                                   "column of every table in backticks, in your words")
     evaluation: str = Field(min_length=40, max_length=3000, description="Evaluation: the metric by name, its "
                                                                         "direction, what it rewards")
