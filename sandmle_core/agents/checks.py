@@ -37,7 +37,7 @@ from sandmle_core.modalities.ranking.synthesizer import candidate_tables
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["data_leakage_checks", "grader_checks", "leakage_checks", "malformed_submissions"]
+__all__ = ["data_leakage_checks", "description_checks", "grader_checks", "leakage_checks", "malformed_submissions"]
 
 LEAK_ACCURACY = 0.99  # one column alone reproducing the labels this well is a leak, not a signal
 LEAK_CORRELATION = 0.995
@@ -217,7 +217,7 @@ def _id_order(value: str) -> tuple[int, float | str]:
 
 def leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     """No public column reproduces the target; description.md holds no answers and none of the rule's numbers."""
-    return data_leakage_checks(spec, staging) + _description_checks(spec, EnvFolder.of(staging))
+    return data_leakage_checks(spec, staging) + description_checks(spec, staging)
 
 
 def data_leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
@@ -260,13 +260,13 @@ def data_leakage_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check
     return checks
 
 
-def _description_checks(spec: TaskSpec, folder: EnvFolder) -> list[Check]:
-    description = folder.description.read_text()
-    answers = pd.read_csv(folder.answers).head(500)
+def description_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
+    """description.md quotes no answer rows and not the hidden rule's numbers (the writer's checks, too)."""
+    folder = EnvFolder.of(staging)
+    description, answers = folder.description.read_text(), pd.read_csv(folder.answers).head(500)
     lines = answers.astype(object).fillna("").astype(str).agg(",".join, axis=1)  # a blank cell (a Date) is ""
     leaked_rows = int(sum(line in description for line in lines))
-    numbers = _rule_numbers(spec)
-    found = _rule_numbers_in(description, numbers)
+    found = _rule_numbers_in(description, numbers := _rule_numbers(spec))
     rule_leak = len(found) >= max(3, int(0.1 * len(numbers)))
     return [
         Check(name="description_has_no_answers", group="leakage", passed=leaked_rows < 5, figure=leaked_rows,

@@ -2,19 +2,23 @@
 
 The proposal fits the breast-cancer seed (binary, AUC, numeric features) and satisfies every challenge a tabular
 slot can draw for it (an interaction, a non-linear term, features without effect). The ladder is what a competent
-developer writes: here, sandmle's own tabular ladder rendered for the proposal's columns.
+developer writes: here, sandmle's own tabular ladder rendered for the proposal's columns. The writer's answer is a
+responder: like a model, it reads the public files and columns off its prompt and names each of them.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Callable
 from typing import Any
 
 from sandmle_core.ladder import LadderConfig, ladder_for
 from sandmle_core.spec import Modality, TaskType
 from tests.claude.fake_anthropic import Reply, tool_reply
 
-__all__ = ["PROPOSAL", "happy_build", "ladder_input", "metric_reply", "overview_reply", "proposal", "review_reply"]
+__all__ = ["OVERVIEW", "PROPOSAL", "description_input", "description_reply", "happy_build", "ladder_input",
+           "metric_reply", "overview_reply", "proposal", "review_reply", "writer_facts"]
 
 PROPOSAL: dict[str, Any] = {
     "domain": {"key": "soil_lab", "title": "Soil Testing Laboratory", "sector": "agriculture",
@@ -84,8 +88,50 @@ OVERVIEW = ("An agronomy cooperative tests soil samples from its member farms ev
             "to fall short of the regional yield.")
 
 
-def overview_reply() -> Reply:
-    return tool_reply("write_overview", {"overview": OVERVIEW})
+def overview_reply(overview: str = OVERVIEW) -> Reply:
+    """The fallback writer's answer: the Overview alone."""
+    return tool_reply("write_overview", {"overview": overview})
+
+
+def _json_after(text: str, marker: str, end: str) -> Any:
+    start = text.index("\n", text.index(marker)) + 1
+    return json.loads(text[start:text.index(end, start)])
+
+
+def writer_facts(prompt: str) -> dict[str, Any]:
+    """What a model reads off the writer's prompt: the public listing, the exact header, the public spec."""
+    header = prompt.split("header exactly: `", 1)[1].split("`", 1)[0]
+    return {"listing": _json_after(prompt, "Public files (name", "\n\nPublic spec:"), "header": header,
+            "spec": _json_after(prompt, "Public spec:", "\nMetric formula:")}
+
+
+def description_input(facts: dict[str, Any], *, overview: str = OVERVIEW, skip: tuple[str, ...] = (),
+                      extra: str = "") -> dict[str, Any]:
+    """`write_description` input naming every public file and column of `facts` (`writer_facts`), except `skip`;
+    `extra` is appended to the Data section."""
+    spec, listing = facts["spec"], facts["listing"]
+    meaning = {c["name"]: c.get("description", "") for c in spec["columns"]}
+    meaning[spec["id_column"]] = "the row's identifier"
+    for target in spec["target"]["columns"]:
+        meaning[target] = spec["target"]["description"]
+    sample = next(name for name in listing if name.startswith("sample_submission"))
+    lines = [f"- `{name}`: one of the files you receive." for name in listing if name not in skip]
+    fields = dict.fromkeys(f for name, header in listing.items() if header and name != sample for f in header)
+    lines += ["", "Columns:"] + [f"- `{f}`: {meaning.get(f) or 'a recorded value'}." for f in fields if f not in skip]
+    metric = spec["metric"]
+    direction = "lower" if metric["lower_is_better"] else "higher"
+    return {"title": spec["title"], "overview": overview, "data": "\n".join(lines) + extra,
+            "evaluation": f"Submissions are scored with {metric['title']}; {direction} is better.",
+            "submission": f"Write one row per test row with the header `{facts['header']}` and your predictions."}
+
+
+def description_reply(**changes: Any) -> Callable[[dict[str, Any]], Reply]:
+    """A responder: the whole description for the files and columns named in the writer's prompt (`changes`: the
+    keyword arguments of `description_input`)."""
+    def respond(body: dict[str, Any]) -> Reply:
+        prompt = body["messages"][0]["content"][0]["text"]
+        return tool_reply("write_description", description_input(writer_facts(prompt), **changes))
+    return respond
 
 
 def review_reply(leak: bool = False, meaningful: bool = True) -> Reply:
@@ -94,7 +140,7 @@ def review_reply(leak: bool = False, meaningful: bool = True) -> Reply:
         "reason": "Soil chemistry plausibly drives yield deficits and the ladder improves steadily."})
 
 
-def happy_build(prop: dict[str, Any] = PROPOSAL) -> list[Reply]:
+def happy_build(prop: dict[str, Any] = PROPOSAL) -> list[Reply | Callable[[dict[str, Any]], Reply]]:
     """The five replies of one environment that goes through without repairs."""
     return [tool_reply("propose_spec", prop), tool_reply("submit_ladder", ladder_input(prop)), metric_reply(),
-            overview_reply(), review_reply()]
+            description_reply(), review_reply()]

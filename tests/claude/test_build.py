@@ -75,7 +75,11 @@ def test_an_environment_is_generated_end_to_end_and_accepted(build):
     assert validation["kendall_tau"] >= 0.33
     assert len(list(env.solutions_dir.glob("*.py"))) == 6
     description = env.description_path.read_text()
-    assert OVERVIEW in description and "What the metric rewards here" in description
+    # the model wrote every section; sandmle added the metric note and the exact submission block
+    assert description.startswith(f"# {PROPOSAL['title']}\n") and OVERVIEW in description
+    assert all(f"- `{f['name']}`: {f['description']}." in description for f in PROPOSAL["features"])
+    assert "header `sample_id,yield_deficit`" in description and "What the metric rewards here" in description
+    assert "### Exact format" in description and "```\nsample_id,yield_deficit\n" in description
     train = pd.read_csv(env.public_dir / "train.csv")
     assert 50 <= len(train) <= 200 and "yield_deficit" in train
     assert build.unscripted == 0

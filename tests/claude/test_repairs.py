@@ -1,5 +1,5 @@
 """Repair loops of the Claude roles, through the real SDK: invalid tool input, truncated replies, crashing and
-hanging code, a leaking description, and the strategist's repairs after a rejected verdict."""
+hanging code, and the strategist's repairs after a rejected verdict (the writer's: `test_writer.py`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sandmle_core.agents.offline.strategist import OfflineStrategist
 from sandmle_core.layout import Corpus
 from sandmle_core.taskspec import TaskSpec
 from tests.claude.fake_anthropic import tool_reply, truncated_reply
-from tests.claude.replies import OVERVIEW, PROPOSAL, ladder_input, proposal
+from tests.claude.replies import PROPOSAL, ladder_input, proposal
 
 SEED = "breast-cancer"
 
@@ -106,20 +106,6 @@ def test_crashing_and_hanging_code_goes_back_with_the_stderr_tail_then_passes(st
     transcript = Corpus(staging.parents[1]).root / "transcripts" / f"{spec.env_id}.jsonl"
     executed = [json.loads(line)["executed"] for line in transcript.read_text().splitlines() if '"executed"' in line]
     assert len(executed) == 2 and executed[0]["errors"] and not executed[1]["errors"]
-
-
-def test_a_description_that_leaks_the_rule_is_repaired(staged, claude_env):
-    backend, spec, staging = staged
-    loadings = [v for f in spec.rule.features for v in f.loadings if len(f"{abs(v):.4f}".strip("0.")) >= 3]
-    numbers = [f"{v:.4f}" for v in loadings[:8]]
-    leaky = OVERVIEW + " Internally the data follows loadings " + ", ".join(numbers) + " of the hidden model."
-    claude_env.push(tool_reply("write_overview", {"overview": leaky}), tool_reply("write_overview",
-                                                                                 {"overview": OVERVIEW}))
-    path = backend.writer.write_description(spec, staging, thresholds=None)  # type: ignore[arg-type]
-    text = _last_user_blocks(claude_env.requests[1])[0]["content"]
-    assert "description_hides_rule failed" in text
-    description = path.read_text()
-    assert OVERVIEW in description and not any(n in description for n in numbers)
 
 
 def _verdict(env_id: str, check: Check, repair: str = "new_seed") -> Verdict:

@@ -44,7 +44,7 @@ from tests.claude.generators import (
     program,
     script_rule_reply,
 )
-from tests.claude.replies import metric_reply, overview_reply, review_reply
+from tests.claude.replies import description_reply, metric_reply, review_reply
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def build(tmp_path_factory):
     with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
         point_at(mp, fake, root / "slots", SANDMLE_CLAUDE_RULE="script")
         seed_id, path = analyze_seed("breast-cancer", corpus)
-        fake.push(script_rule_reply(), generator_reply(), ladder_reply(), metric_reply(), overview_reply(),
+        fake.push(script_rule_reply(), generator_reply(), ladder_reply(), metric_reply(), description_reply(),
                   review_reply())
         row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 0), "breast-cancer", read_profile(path), str(corpus),
                                backend="claude", max_attempts=1), contract_checker)
@@ -208,7 +208,7 @@ def test_image_and_audio_generators_are_accepted_end_to_end(tmp_path, seed, rule
         point_at(mp, fake, tmp_path / "slots", SANDMLE_CLAUDE_RULE="script")
         seed_id, path = analyze_seed(seed, corpus)
         fake.push(tool_reply("propose_script_rule", rule), generator_reply(variant), ladder_reply(),
-                  metric_reply(), overview_reply(), review_reply())
+                  metric_reply(), description_reply(), review_reply())
         row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 0), seed, read_profile(path), str(corpus),
                                backend="claude", max_attempts=1), contract_checker)
         assert fake.unscripted == 0
@@ -234,7 +234,7 @@ def test_a_rejected_attempt_tells_the_next_generator_why(tmp_path):
         seed_id, path = analyze_seed("breast-cancer", corpus)
         # attempt 1: the program crashes and no repair round is left; attempt 2: a fresh program, then the rest
         fake.push(script_rule_reply(), generator_reply("crash"), generator_reply(), ladder_reply(), metric_reply(),
-                  overview_reply(), review_reply())
+                  description_reply(), review_reply())
         row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 2), "breast-cancer", read_profile(path), str(corpus),
                                backend="claude", max_attempts=2), contract_checker)
         requests = list(fake.requests)

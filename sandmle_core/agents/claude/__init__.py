@@ -9,7 +9,8 @@ top of it. What each role does, and what stays sandmle's deterministic code, is 
   and debugs the solution ladder in the sandbox;
 - mlops: sandmle renders the grader and thresholds; the model explains the metric, and (metric_proposals) may pick
   another registered metric the seed's DNA allows;
-- writer: the model writes the Overview; sandmle renders the exact sections;
+- writer: the model writes the whole description.md; code verifies its facts (files, columns, header, metric)
+  and the leak checks, falling back to the rendered sections with the model's Overview (recorded) when it cannot;
 - verifier: every programmatic check, then the model's review (rule leak? meaningful?) on top.
 
 Everything an environment is accepted on is the same verifier and the same data contracts as offline environments.

@@ -24,6 +24,7 @@ __all__ = [
     "framing_prompt",
     "metric_choice_prompt",
     "metric_prompt",
+    "overview_prompt",
     "public_spec",
     "review_prompt",
     "rule_summary",
@@ -48,7 +49,8 @@ drawn and calibrated by sandmle's code from the structure you propose and the sl
 hidden answers form the synthetic leaderboard and the medal thresholds. sandmle synthesizes the data itself.
 3. MLOps engineer: the metric and direction are fixed by the seed; sandmle renders the deterministic grader. You \
 explain what the metric rewards in this task's terms.
-4. Technical writer: writes the Overview of description.md from the public spec only.
+4. Technical writer: writes description.md (title, overview, data, evaluation, submission) from the public spec \
+only; code checks that it names every public file and column, the exact submission header and the metric.
 5. Verifier: sandmle runs every programmatic check; you add a review: does the description leak the hidden rule, \
 and is the task meaningful?
 
@@ -227,8 +229,35 @@ sample submission {sample}.
 """
 
 
-def writer_prompt(spec: TaskSpec, metric_note: str | None) -> str:
-    """Ask for the Overview section of description.md."""
+def writer_prompt(spec: TaskSpec, metric_note: str | None, listing: dict[str, Any], header: str) -> str:
+    """Ask for the whole description.md: one field per section (see `agents/claude/description.py`)."""
+    metric = get_metric(spec.grading.metric)
+    return f"""\
+Role: technical writer. Write description.md by calling the tool `write_description`, one field per section: \
+`title`, `overview`, `data`, `evaluation`, `submission`. Use only the public spec and the file listing below; \
+sandmle adds the `#`/`##` headings (use `###` inside a section if you need one).
+The text is accepted only when code verifies its facts:
+- `data` names every public file and folder below and every column of every table (in backticks, exactly as the \
+header spells it, each with what it means in your words), except the sample submission's columns;
+- `submission` states the sample submission's header exactly: `{header}`;
+- `evaluation` names the metric, {metric.title} ({metric.name}, {"lower" if metric.lower_is_better else "higher"} \
+is better);
+- no section names a file, folder or column that is not listed below.
+sandmle appends the exact submission format (columns, value rules, example rows) under your submission text.
+
+Public files (name -> the header of each table; null: a folder or a file that is not a table):
+{json.dumps(listing)}
+
+Public spec:
+{_json(public_spec(spec))}
+Metric formula: {metric.formula}
+{f"The MLOps engineer's note on the metric (appears verbatim under Evaluation; do not repeat it): {metric_note}"
+ if metric_note else ""}
+"""
+
+
+def overview_prompt(spec: TaskSpec, metric_note: str | None) -> str:
+    """Ask for the Overview section alone (the fallback: sandmle renders the other sections)."""
     return f"""\
 Role: technical writer. Write the Overview section of description.md (plain prose, 1-3 paragraphs, no headings, \
 no tables: sandmle adds the data, column, evaluation and submission sections itself) by calling the tool \

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
+from sandmle_core.agents.claude.description import DescriptionProposal
 from sandmle_core.agents.claude.script_schemas import tool_entries
 from sandmle_core.spec import TaskType
 
@@ -358,7 +359,9 @@ TOOLS: dict[str, tuple[type[BaseModel], str]] = {
     "propose_metric": (MetricProposal, "MLOps: keep the seed's metric or propose one of the offered compatible "
                                        "metrics from sandmle's registry."),
     "explain_metric": (MetricNote, "MLOps: explain what the fixed metric rewards in this task."),
-    "write_overview": (OverviewProposal, "Writer: the Overview section of description.md."),
+    "write_description": (DescriptionProposal, "Writer: every prose section of description.md, one field each."),
+    "write_overview": (OverviewProposal, "Writer: the Overview section alone (the fallback: sandmle renders the "
+                                         "other sections)."),
     "review_environment": (Review, "Verifier: review a built environment for rule leaks and meaningfulness."),
     **tool_entries(),  # the `script` rule kind's strategist and developer tools
 }
