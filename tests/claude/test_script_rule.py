@@ -252,14 +252,17 @@ def test_a_script_rule_needs_the_claude_backend(drafted):
         TaskSpec.model_validate({**data, "backend": "offline"})
 
 
-@pytest.mark.parametrize(("line", "outcome", "says"), [
-    ("import os; os.symlink('/etc/passwd', out / 'public' / 'passwd.csv')", "bad_output", "not a regular file"),
-    ("while True: pass", "stopped", "timeout"),
+# the wall limit is sized to the case: a program that finishes gets room for a loaded machine (a 5 s limit stopped
+# the link case there before it wrote anything); the runaway loop is stopped whatever the load
+@pytest.mark.parametrize(("line", "outcome", "says", "wall"), [
+    ("import os; os.symlink('/etc/passwd', out / 'public' / 'passwd.csv')", "bad_output", "not a regular file", 300),
+    ("while True: pass", "stopped", "timeout", 5),
 ])
-def test_links_in_the_output_and_runaway_programs_are_typed_results(drafted, tmp_path, line, outcome, says):
+def test_links_in_the_output_and_runaway_programs_are_typed_results(drafted, tmp_path, line, outcome, says, wall):
     schema = {"id": drafted.spec.grading.id_column, "target": drafted.spec.target.columns[0],
               "features": [{"name": c.name, "kind": c.kind.value, "levels": c.levels} for c in drafted.spec.columns]}
     args = generator_args("out", drafted.spec.n_train, drafted.spec.n_test, 7, "micro")
-    run = run_generator(program(schema, extra=line), args, tmp_path / "out", Limits(wall_seconds=5, cpu_seconds=60))
+    run = run_generator(program(schema, extra=line), args, tmp_path / "out",
+                        Limits(wall_seconds=wall, cpu_seconds=60))
     assert run.outcome == outcome and says in (run.problem or "") and run.files == {}
     assert not (tmp_path / "out" / "public" / "passwd.csv").exists()

@@ -25,11 +25,16 @@ SANDMLE = [sys.executable, "-m", "sandmle.cli.__main__"]
 BILLED = {"input_tokens": 1000, "output_tokens": 1000, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
 
 
+def _billed(reply):
+    """The reply with the fixed usage; a responder (the writer's reads its prompt) bills it on the reply it makes."""
+    if callable(reply):
+        return lambda body: _billed(reply(body))
+    reply.usage = dict(BILLED)
+    return reply
+
+
 def _replies(index: int) -> list:
-    replies = happy_build(proposal(domain={**PROPOSAL["domain"], "key": f"soil_lab_{index}"}))
-    for reply in replies:
-        reply.usage = dict(BILLED)
-    return replies
+    return [_billed(r) for r in happy_build(proposal(domain={**PROPOSAL["domain"], "key": f"soil_lab_{index}"}))]
 
 
 def test_a_build_stops_at_its_budget_and_records_the_rest_as_unbuilt(prefect_api, tmp_path):
