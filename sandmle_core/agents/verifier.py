@@ -2,10 +2,10 @@
 
 Checks are grouped as data contracts (run by great-expectations in `data_contracts/`; their results are passed in — this
 module never re-implements a contract rule), grader (the environment's OWN grade.py and evaluator.py, exercised with
-perfect, sample, shuffled and malformed submissions), solutions (the ladder), thresholds (medals stable under a
-bootstrap over the ladder's seeds included), leakage, Task DNA and realism (`realism.py`: declared ranges and class
-vocabularies hold). A failed check carries the repair the strategist should try: less noise when the task is not
-learnable enough, more noise when it is trivially perfect, another rng seed when the data itself is wrong.
+perfect, sample, shuffled and malformed submissions), solutions (the ladder), thresholds, leakage, Task DNA and realism
+(`realism.py`: declared ranges and class vocabularies hold); the medals' bootstrap stability is reported beside them,
+not judged (`medal_stability_figure`). A failed check carries the repair the strategist should try: less noise when the
+task is not learnable enough, more noise when it is trivially perfect, another rng seed when the data itself is wrong.
 """
 
 from __future__ import annotations
