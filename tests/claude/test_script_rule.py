@@ -232,15 +232,17 @@ def test_a_rejected_attempt_tells_the_next_generator_why(tmp_path):
     with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
         point_at(mp, fake, tmp_path / "slots", SANDMLE_CLAUDE_RULE="script", SANDMLE_CLAUDE_CODE_ROUNDS="0")
         seed_id, path = analyze_seed("breast-cancer", corpus)
-        # attempt 1: the program crashes and no repair round is left; attempt 2: a fresh program, then the rest
-        fake.push(script_rule_reply(), generator_reply("crash"), generator_reply(), ladder_reply(), metric_reply(),
-                  description_reply(), review_reply())
+        # attempt 1: the program crashes and no repair round is left; attempt 2: the strategist redesigns the rule,
+        # a fresh program, then the rest
+        fake.push(script_rule_reply(), generator_reply("crash"), script_rule_reply(), generator_reply(),
+                  ladder_reply(), metric_reply(), description_reply(), review_reply())
         row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 2), "breast-cancer", read_profile(path), str(corpus),
                                backend="claude", max_attempts=2), contract_checker)
         requests = list(fake.requests)
     assert row.status == "accepted" and row.attempts == 2, row.reason
-    first, second = (r.body["messages"][0]["content"][0]["text"] for r in requests[1:3])
+    first, redesign, second = (r.body["messages"][0]["content"][0]["text"] for r in requests[1:4])
     assert "previous attempt" not in first
+    assert redesign.startswith("Role: strategist") and "NameError" in redesign
     assert "The previous attempt of this slot generated data that the verifier rejected" in second
     assert "synthesize" in second and "NameError" in second
 
