@@ -22,6 +22,7 @@ from sandmle_core.agents.claude.prompts import review_prompt
 from sandmle_core.agents.claude.schemas import Review
 from sandmle_core.agents.claude.script_developer import answers_in_public_check
 from sandmle_core.agents.claude.session import AgentSession, Conversation
+from sandmle_core.agents.claude.writer import FALLBACK_NOTE
 from sandmle_core.agents.verifier import ProgrammaticVerifier, decide
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.script_rule import ScriptRule
@@ -59,11 +60,15 @@ class ClaudeVerifier:
     def verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
                contracts: list[dict[str, Any]]) -> Verdict:
         verdict = self.programmatic.verify(spec, staging, build, contracts)
+        fallback = self.session.notes.get(spec.env_id, {}).get(FALLBACK_NOTE)
+        if fallback:  # announced in validation.json and the manifest, not only in the transcript
+            verdict = verdict.model_copy(update={"notes": [*verdict.notes, fallback]})
         if isinstance(spec.rule, ScriptRule):  # a model wrote the public files: record that they hold no answers
             verdict = decide(spec.env_id, [*verdict.checks, answers_in_public_check(spec, EnvFolder.of(staging))],
                              sample_score=verdict.sample_score, reference_score=verdict.reference_score,
                              oracle_score=verdict.oracle_score, kendall_tau=verdict.kendall_tau,
-                             thresholds=verdict.thresholds)
+                             thresholds=verdict.thresholds, medal_stability=verdict.medal_stability,
+                             notes=verdict.notes)
         if not verdict.accepted or not self.session.config.review:
             return verdict
         means = {k: round(v, 5) for k, v in build.ladder.level_means().items()}
@@ -77,7 +82,8 @@ class ClaudeVerifier:
         checks = verdict.checks + review_checks(review)
         final = decide(spec.env_id, checks, sample_score=verdict.sample_score,
                        reference_score=verdict.reference_score, oracle_score=verdict.oracle_score,
-                       kendall_tau=verdict.kendall_tau, thresholds=verdict.thresholds)
+                       kendall_tau=verdict.kendall_tau, thresholds=verdict.thresholds,
+                       medal_stability=verdict.medal_stability, notes=verdict.notes)
         if final.accepted:
             _absorb(build.usage, self.session.take_usage())
         return final
