@@ -42,6 +42,7 @@ from sandmle_core.agents.claude.generator import (
     generate_twice,
     generator_args,
     generator_seed,
+    run_full_scale,
 )
 from sandmle_core.agents.claude.script_prompts import generator_prompt, table_layout
 from sandmle_core.agents.claude.script_schemas import GeneratorProposal
@@ -55,7 +56,8 @@ from sandmle_core.reference_submissions import perfect_submission, seed_layout
 from sandmle_core.sandbox import Limits
 from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, TaskSpec
 
-__all__ = ["ScriptGenerator", "answers_in_public_check", "data_feedback", "layout_problems", "synthesize_by_script"]
+__all__ = ["ScriptGenerator", "answers_in_public_check", "data_feedback", "layout_problems", "record_full_scale",
+           "synthesize_by_script"]
 
 MIN_LEAKED_ROWS = 5
 LEAKED_SHARE = 0.9  # a public file agreeing with 90% of the test answers (id and value) gives them away
@@ -260,6 +262,29 @@ class ScriptGenerator:
         (self.folder.private / TRANSCRIPT_FILE).write_text(json.dumps(
             {"seed": generator_seed(self.spec), "rounds": self.code_rounds, "data_rounds": self.data_rounds,
              "files": self.run.files, "messages": self.conv.messages}, indent=1, sort_keys=True) + "\n")
+
+
+def record_full_scale(session: AgentSession, spec: TaskSpec, staging: EnvFolder | Path,
+                      backend: str | None = None) -> dict[str, Any] | None:
+    """Run an accepted environment's generate.py once at full scale (`config.full_scale` times the micro rows, in the
+    strict sandbox: wall and CPU 10x `script_timeout`, 4 GB of memory, a 2 GB workspace) and record the outcome as
+    `full_scale` in its generate_transcript.json. A failure is recorded, not judged: the micro environment stands.
+
+    Returns:
+        The record, or None when `full_scale` is 0.
+    """
+    cfg, folder = session.config, EnvFolder.of(staging)
+    if cfg.full_scale == 0:
+        return None
+    seconds = 10 * cfg.script_timeout
+    record = run_full_scale(spec, (folder.private / PROGRAM_FILE).read_text(), cfg.full_scale,
+                            Limits(wall_seconds=seconds, cpu_seconds=seconds, memory_mb=4096), disk_mb=2048,
+                            backend=backend)
+    path = folder.private / TRANSCRIPT_FILE
+    transcript = json.loads(path.read_text())
+    path.write_text(json.dumps({**transcript, "full_scale": record}, indent=1, sort_keys=True) + "\n")
+    session.transcript.write({"role": "developer", "stage": "generator", "full_scale": record})
+    return record
 
 
 def synthesize_by_script(session: AgentSession, spec: TaskSpec, staging: EnvFolder | Path,
