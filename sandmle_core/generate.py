@@ -162,16 +162,9 @@ def _attempt(spec: TaskSpec, staging: EnvFolder, backend: Backend, check_contrac
         while True:
             for k, v in build.timings.items():
                 ledger.timings[k] = ledger.timings.get(k, 0.0) + v
-            stage, t = "contracts", time.perf_counter()
-            try:
-                contracts = check_contracts(staging, spec)
-                violation = None
-            except SandmleError as exc:  # a ContractViolation carries its failing results: the data's to repair
-                if repair_data is None or not getattr(exc, "failures", None):
-                    raise
-                violation, contracts = exc, []
-            ledger.time("contracts", t)
-            if violation is not None:
+            stage = "contracts"
+            contracts, violation = _check_contracts(spec, staging, check_contracts, ledger, repair_data is not None)
+            if violation is not None:  # the data's to repair: a verdict of the failing contract checks
                 verdict = decide(spec.env_id, contract_checks(violation.failures))  # type: ignore[attr-defined]
             else:
                 stage, t = "validate", time.perf_counter()
@@ -179,7 +172,7 @@ def _attempt(spec: TaskSpec, staging: EnvFolder, backend: Backend, check_contrac
                 ledger.time("validate", t)
             stage, t = "synthesize", time.perf_counter()
             if verdict.accepted or repair_data is None or not repair_data(spec, build, verdict):
-                if violation is not None:
+                if violation is not None:  # not repaired: the contract stage fails as it always did
                     stage = "contracts"
                     raise violation
                 break
@@ -197,6 +190,21 @@ def _attempt(spec: TaskSpec, staging: EnvFolder, backend: Backend, check_contrac
         ledger.usage = ledger.usage.add(build.usage)
     sandbox = build.ladder.sandbox if build is not None and build.ladder is not None else None
     return _Attempt(None if failure else build, verdict, **failure, sandbox=sandbox)
+
+
+def _check_contracts(spec: TaskSpec, staging: EnvFolder, check_contracts: ContractChecker, ledger: _Ledger,
+                     repairable: bool) -> tuple[list[dict[str, Any]], SandmleError | None]:
+    """The data contracts' results. When the developer can repair data, a violation that carries its failing results
+    is returned instead of raised (the caller raises it when no repair follows); otherwise it propagates."""
+    t = time.perf_counter()
+    try:
+        return check_contracts(staging, spec), None
+    except SandmleError as exc:
+        if not repairable or not getattr(exc, "failures", None):
+            raise
+        return [], exc
+    finally:
+        ledger.time("contracts", t)
 
 
 def _land(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, attempt: int, corpus: Corpus,
