@@ -30,7 +30,7 @@ from sandmle_core.refusals import unsupported_rows
 from sandmle_core.sandbox.cleanup import clean_leaks
 from sandmle_core.seeds import resolve_seed
 
-__all__ = ["REGENERATE_DEPLOYMENT", "build_corpus", "build_environments", "finish", "flow_result",
+__all__ = ["REGENERATE_DEPLOYMENT", "budget_report", "build_corpus", "build_environments", "finish", "flow_result",
            "regenerate_after_failures", "slot_row"]
 
 # The deployment a failed nightly triggers (deployments/nightly.py and prefect.yaml register it under this name).
@@ -307,12 +307,12 @@ def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int
               "skipped_published": skipped, "slots_per_seed": per_seed_slots,
               "unsupported_seeds": unsupported}
     if budget_usd is not None:
-        result["budget"] = _budget_report(rows, jobs, budget_usd)
+        result["budget"] = budget_report(rows, jobs, budget_usd)
     failed = sum(counts.get(s, 0) for s in stages.FAILED_STATUSES) - len(refused)  # refusals are told apart
     return finish(result, failed, sorted(unsupported))
 
 
-def _budget_report(rows: list[ManifestRow], jobs: list[SlotJob], budget_usd: float) -> dict[str, Any]:
+def budget_report(rows: list[ManifestRow], jobs: list[SlotJob], budget_usd: float) -> dict[str, Any]:
     """The budget's account from this run's rows (the flow's own rows: what its finished slots reported)."""
     planned = {str(job.key) for job in jobs}
     mine = [r for r in rows if r.slot in planned]

@@ -21,6 +21,7 @@ from typing import Any
 
 from sandmle_core import __version__
 from sandmle_core.agents.base import Backend, BuildResult, Check, Usage, Verdict
+from sandmle_core.agents.verifier import contract_checks, decide
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SandmleError
 from sandmle_core.faults import maybe_fail
@@ -50,15 +51,17 @@ ContractChecker = Callable[[EnvFolder, TaskSpec], list[dict[str, Any]]]
 DEFAULT_ATTEMPTS = 4
 
 
-def build_environment(spec: TaskSpec, staging: EnvFolder | Path, backend: Backend) -> BuildResult:
-    """Developer, MLOps and writer: everything of the environment folder except config.yaml and validation.json."""
+def build_environment(spec: TaskSpec, staging: EnvFolder | Path, backend: Backend, data: bool = True) -> BuildResult:
+    """Developer, MLOps and writer: everything of the environment folder except config.yaml and validation.json
+    (`data=False`: on the data already in `staging`, after a data repair round)."""
     staging = EnvFolder.of(staging)
     timings: dict[str, float] = {}
     where = f"{spec.seed_id}:{spec.index}"
-    maybe_fail("synthesize", where)
-    t = time.perf_counter()
-    backend.developer.build_data(spec, staging)
-    timings["synthesize"] = time.perf_counter() - t
+    if data:
+        maybe_fail("synthesize", where)
+        t = time.perf_counter()
+        backend.developer.build_data(spec, staging)
+        timings["synthesize"] = time.perf_counter() - t
     maybe_fail("ladder", where)
     t = time.perf_counter()
     ladder = backend.developer.run_ladder(spec, staging)
@@ -95,6 +98,7 @@ def finalize_environment(spec: TaskSpec, build: BuildResult, verdict: Verdict, k
         "reference_score": verdict.reference_score,
         "oracle_score": verdict.oracle_score,
         "medal_stability": verdict.medal_stability,
+        "notes": verdict.notes,
         "checks": [c.model_dump(mode="json") for c in verdict.checks],
         "ladder": [r.model_dump(mode="json", exclude={"seconds"}) for r in build.ladder.runs],
     }
@@ -147,18 +151,35 @@ class _Attempt:
 
 def _attempt(spec: TaskSpec, staging: EnvFolder, backend: Backend, check_contracts: ContractChecker,
              ledger: _Ledger) -> _Attempt:
-    """Build, check and verify one attempt; a domain failure becomes a rejecting verdict naming its stage."""
+    """Build, check and verify one attempt; a domain failure becomes a rejecting verdict naming its stage.
+
+    A developer with `repair_data` (the Claude developer of a script rule) gets a rejecting verdict back for a
+    bounded number of data repair rounds; each repaired dataset is built and verified again within this attempt."""
     build, stage = None, "build"
+    repair_data = getattr(backend.developer, "repair_data", None)
     try:
         build = build_environment(spec, staging, backend)
-        for k, v in build.timings.items():
-            ledger.timings[k] = ledger.timings.get(k, 0.0) + v
-        stage, t = "contracts", time.perf_counter()
-        contracts = check_contracts(staging, spec)
-        ledger.time("contracts", t)
-        stage, t = "validate", time.perf_counter()
-        verdict = backend.verifier.verify(spec, staging, build, contracts)
-        ledger.time("validate", t)
+        while True:
+            for k, v in build.timings.items():
+                ledger.timings[k] = ledger.timings.get(k, 0.0) + v
+            stage = "contracts"
+            contracts, violation = _check_contracts(spec, staging, check_contracts, ledger, repair_data is not None)
+            if violation is not None:  # the data's to repair: a verdict of the failing contract checks
+                verdict = decide(spec.env_id, contract_checks(violation.failures))  # type: ignore[attr-defined]
+            else:
+                stage, t = "validate", time.perf_counter()
+                verdict = backend.verifier.verify(spec, staging, build, contracts)
+                ledger.time("validate", t)
+            stage, t = "synthesize", time.perf_counter()
+            if verdict.accepted or repair_data is None or not repair_data(spec, build, verdict):
+                if violation is not None:  # not repaired: the contract stage fails as it always did
+                    stage = "contracts"
+                    raise violation
+                break
+            ledger.time("synthesize", t)
+            ledger.usage = ledger.usage.add(build.usage)  # the next build takes the repair round's own calls
+            stage, build = "build", None
+            build = build_environment(spec, staging, backend, data=False)
         failure: dict[str, str] = {}
     except SandmleError as exc:
         stage = getattr(exc, "stage", None) or stage  # a GenerationError names the exact stage that failed
@@ -169,6 +190,21 @@ def _attempt(spec: TaskSpec, staging: EnvFolder, backend: Backend, check_contrac
         ledger.usage = ledger.usage.add(build.usage)
     sandbox = build.ladder.sandbox if build is not None and build.ladder is not None else None
     return _Attempt(None if failure else build, verdict, **failure, sandbox=sandbox)
+
+
+def _check_contracts(spec: TaskSpec, staging: EnvFolder, check_contracts: ContractChecker, ledger: _Ledger,
+                     repairable: bool) -> tuple[list[dict[str, Any]], SandmleError | None]:
+    """The data contracts' results. When the developer can repair data, a violation that carries its failing results
+    is returned instead of raised (the caller raises it when no repair follows); otherwise it propagates."""
+    t = time.perf_counter()
+    try:
+        return check_contracts(staging, spec), None
+    except SandmleError as exc:
+        if not repairable or not getattr(exc, "failures", None):
+            raise
+        return [], exc
+    finally:
+        ledger.time("contracts", t)
 
 
 def _land(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, attempt: int, corpus: Corpus,

@@ -97,4 +97,5 @@ def manifest_row(outcome: SlotOutcome, backend: str) -> ManifestRow:
         timings_json=json.dumps({k: round(v, 4) for k, v in sorted(outcome.timings.items())}),
         sandbox_backend=outcome.sandbox.backend if outcome.sandbox else None,
         sandbox_missing=",".join(outcome.sandbox.missing) if outcome.sandbox else None,
+        notes="; ".join(verdict.notes) if verdict and verdict.notes else None,
     )

@@ -113,6 +113,7 @@ class ManifestRow(BaseModel):
     sandbox_backend: str | None = None  # the sandbox the ladder ran in (bwrap, unshare, rlimit, docker)
     sandbox_missing: str | None = None  # comma-separated isolation it lacked ("" = none)
     build_id: str | None = None  # the build (flow run) that wrote the row: which night added the slot
+    notes: str | None = None  # the verdict's notes ("; "-joined): e.g. the Claude writer fell back to the rendering
 
 
 _ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
@@ -126,7 +127,7 @@ def _arrow_type(annotation: object) -> pa.DataType:
 
 
 MANIFEST_SCHEMA = pa.schema([(name, _arrow_type(f.annotation)) for name, f in ManifestRow.model_fields.items()])
-_ADDED_LATER = frozenset({"sandbox_backend", "sandbox_missing", "build_id", "usage_json"})
+_ADDED_LATER = frozenset({"sandbox_backend", "sandbox_missing", "build_id", "usage_json", "notes"})
 
 
 @contextmanager

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from sandmle_core.errors import SandmleError
 
-__all__ = ["BackendChoice", "InputError", "check_budget", "check_corpus", "check_mix", "check_seed_files",
-           "check_seeds", "check_writable_dir"]
+__all__ = ["RULE_KINDS", "BackendChoice", "InputError", "check_budget", "check_corpus", "check_mix",
+           "check_rule", "check_seed_files", "check_seeds", "check_writable_dir"]
+
+RULE_KINDS = ("calibrated", "script")  # the Claude backend's rule kinds (ClaudeConfig.rule)
 
 
 class InputError(SandmleError):
@@ -114,6 +116,22 @@ def check_budget(text: str | None, backend: str) -> float | None:
         return parse_budget(text)
     except InvalidBudget as exc:
         raise InputError(f"--budget-usd: {exc}") from None
+
+
+def check_rule(text: str | None, backend: str) -> str | None:
+    """The `--rule` value (None when not given): `calibrated` (sandmle's rule models) or `script` (the developer
+    writes generate.py).
+
+    Raises:
+        InputError: for another value, or a backend without LLM roles (offline).
+    """
+    if text is None:
+        return None
+    if backend != BackendChoice.claude:
+        raise InputError(f"--rule is for --backend claude: the {backend} backend draws sandmle's own rule models")
+    if text not in RULE_KINDS:
+        raise InputError(f"--rule {text!r}: choose {' or '.join(RULE_KINDS)}")
+    return text
 
 
 def check_writable_dir(path: Path, option: str) -> Path:

@@ -14,6 +14,7 @@ from sandmle.cli.checks import (
     check_budget,
     check_corpus,
     check_mix,
+    check_rule,
     check_seed_files,
     check_seeds,
     check_writable_dir,
@@ -39,6 +40,9 @@ def build(
     budget_usd: str = typer.Option(None, "--budget-usd", help="claude only: stop starting slots once the finished "
                                                               "slots' measured cost reaches this many US dollars; "
                                                               "the rest are recorded as unbuilt (exit 1)"),
+    rule: str = typer.Option(None, "--rule", help="claude only: calibrated (sandmle calibrates one of its rule "
+                                                  "models; the default) or script (the developer writes "
+                                                  "generate.py); sets SANDMLE_CLAUDE_RULE for the build"),
     rng_seed: int = typer.Option(0, "--rng-seed", help="the build's rng seed"),
     workers: int = typer.Option(None, "--workers", min=1, help="Dask workers (default: one per core)"),
     dask_address: str = typer.Option(None, "--dask-address", help="existing Dask scheduler, tcp://HOST:PORT"),
@@ -63,6 +67,7 @@ def build(
     check_seed_files(seeds)  # a broken description.md, config.yaml or table: exit 2 before Prefect starts
     shares = check_mix(mix)
     budget = check_budget(budget_usd, backend)
+    rule = check_rule(rule, backend)
     out = check_writable_dir(out, "--out")
     from sandmle_core.build_lock import check_unlocked
 
@@ -71,6 +76,8 @@ def build(
         from sandmle_core.agents.claude import require_api_key
 
         require_api_key()
+    if rule is not None:  # workers build backends by name and read their settings from the environment
+        os.environ["SANDMLE_CLAUDE_RULE"] = rule
     total = per_seed * len(seeds or bundled_seed_ids())
     with prefect_api() as url:
         from prefect import tags
@@ -129,16 +136,24 @@ def _exit_for(state, result: dict) -> None:
 def regenerate(
     corpus: Path = typer.Argument(..., help="corpus folder"),
     backend: BackendChoice = typer.Option(BackendChoice.offline, "--backend"),
+    budget_usd: str = typer.Option(None, "--budget-usd", help="claude only: stop starting slots once the finished "
+                                                              "slots' measured cost reaches this many US dollars "
+                                                              "(their failure records stay for the next run)"),
     workers: int = typer.Option(None, "--workers", min=1),
     dask_address: str = typer.Option(None, "--dask-address"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Re-run only the failed environments of a corpus, with a fresh rng seed per attempt (exit 1 when some still
-    fail, 2 for a path that is not a corpus — nothing is created there)."""
+    fail or --budget-usd was reached before every slot started, 2 for bad input — nothing is created then)."""
     from sandmle.runtime import prefect_api
 
+    budget = check_budget(budget_usd, BackendChoice(backend).value)
     root = check_corpus(corpus)
     check_writable_dir(root, "CORPUS")
+    if backend == BackendChoice.claude:  # fail before starting anything when the key is missing
+        from sandmle_core.agents.claude import require_api_key
+
+        require_api_key()
     with prefect_api():
         from prefect import tags
 
@@ -151,12 +166,16 @@ def regenerate(
         tag, total = progress_tag(), len(read_failures(Corpus(root)))
         with tags(tag), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
             state = regenerate_failed(corpus=str(root), backend=BackendChoice(backend).value, workers=workers,
-                                      dask_address=dask_address, return_state=True)
+                                      dask_address=dask_address, budget_usd=budget, return_state=True)
         result = flow_result(state)
     if as_json:
         print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
     else:
         typer.echo(f"retried {result['retried']}, fixed {result['fixed']}, still failed {result['still_failed']}")
+        if result.get("budget"):
+            from sandmle_core.budget import budget_line
+
+            typer.echo(budget_line(result["budget"]))
     _exit_for(state, result)
 
 

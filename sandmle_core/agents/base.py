@@ -184,6 +184,8 @@ class Verdict(BaseModel):
     thresholds: Thresholds | None = None
     # share of the ladder's submissions keeping their medal under a bootstrap over its seeds (reported, not judged)
     medal_stability: float | None = None
+    # what the build did that its record must announce without rejecting it (the Claude writer's fallback)
+    notes: list[str] = Field(default_factory=list)
 
     @property
     def failed(self) -> list[Check]:

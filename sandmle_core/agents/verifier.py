@@ -27,7 +27,8 @@ from sandmle_core.modalities.base import class_count_note, class_count_range
 from sandmle_core.population import level_populations, medal_stability
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["MIN_KENDALL_TAU", "MIN_REFERENCE_GAIN", "ProgrammaticVerifier", "normalized_gain"]
+__all__ = ["MIN_KENDALL_TAU", "MIN_REFERENCE_GAIN", "ProgrammaticVerifier", "contract_checks", "decide",
+           "normalized_gain"]
 
 MIN_REFERENCE_GAIN = 0.05  # the reference must close at least 5% of the sample→optimum gap
 MAX_TOP_GAIN = 0.995  # a ladder level closing 99.5% of the gap makes the task trivially perfect
@@ -138,6 +139,14 @@ def dna_checks(spec: TaskSpec, staging: EnvFolder | Path) -> list[Check]:
     return checks
 
 
+def contract_checks(contracts: list[dict[str, Any]]) -> list[Check]:
+    """The data contracts' results (run by great-expectations outside the core) as verifier checks."""
+    return [Check(name=f"contract:{c['artifact']}:{c['expectation']}:{c.get('column') or '*'}", group="contract",
+                  passed=bool(c["success"]), figure=None if c.get("observed") is None else str(c["observed"])[:200],
+                  detail=str(c.get("detail", ""))[:300], repair="new_seed")
+            for c in contracts]
+
+
 def decide(env_id: str, checks: list[Check], **figures: Any) -> Verdict:
     """Accept when every check passed; otherwise name the first failure and the repair it asks for."""
     failed = [c for c in checks if not c.passed]
@@ -158,13 +167,7 @@ class ProgrammaticVerifier:
 
     def verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
                contracts: list[dict[str, Any]]) -> Verdict:
-        checks = [
-            Check(name=f"contract:{c['artifact']}:{c['expectation']}:{c.get('column') or '*'}", group="contract",
-                  passed=bool(c["success"]),
-                  figure=None if c.get("observed") is None else str(c["observed"])[:200],
-                  detail=str(c.get("detail", ""))[:300], repair="new_seed")
-            for c in contracts
-        ]
+        checks = contract_checks(contracts)
         checks += grader_checks(spec, staging, build.ladder)
         sol, tau, reference = solution_checks(spec, build)
         checks += sol + threshold_checks(spec, build) + leakage_checks(spec, staging) + dna_checks(spec, staging)

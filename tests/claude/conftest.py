@@ -26,7 +26,8 @@ def point_at(mp: pytest.MonkeyPatch, fake: FakeAnthropic, limit_dir: Path, **ext
     mp.setenv("SANDMLE_CLAUDE_MAX_RETRIES", "2")
     mp.setenv("SANDMLE_CLAUDE_TIMEOUT", "30")
     for var in ("SANDMLE_CLAUDE_MODEL", "SANDMLE_CLAUDE_MAX_TOKENS", "SANDMLE_CLAUDE_REPAIRS",
-                "SANDMLE_CLAUDE_CODE_ROUNDS", "SANDMLE_CLAUDE_TOOL_CHOICE", "SANDMLE_CLAUDE_REVIEW",
+                "SANDMLE_CLAUDE_CODE_ROUNDS", "SANDMLE_CLAUDE_DATA_ROUNDS", "SANDMLE_CLAUDE_TOOL_CHOICE",
+                "SANDMLE_CLAUDE_REVIEW",
                 "SANDMLE_CLAUDE_PRICES", "SANDMLE_CLAUDE_TRANSCRIPTS", "SANDMLE_CLAUDE_CONCURRENCY",
                 "SANDMLE_CLAUDE_RULE"):
         mp.delenv(var, raising=False)

@@ -96,6 +96,9 @@ EXTRAS = {
     # a second, unseeded stream: every run writes another noise column
     "unseeded": "pd.DataFrame({idc: test[idc], 'jitter': np.random.default_rng().random(len(test))}).to_csv("
                 "out / 'public' / 'extra.csv', index=False)",
+    # a training row without its id: the generator's own checks pass, the data contract (ids not null) does not
+    "null_id": "train.assign(**{idc: train[idc].where(np.arange(len(train)) > 0), target: y[:a.n_train]}).to_csv("
+               "out / 'public' / 'train.csv', index=False)",
     # the test answers copied next to the test table
     "leak": "pd.DataFrame({idc: test[idc], target: y[a.n_train:]}).to_csv(out / 'public' / 'test_labels.csv', "
             "index=False)",

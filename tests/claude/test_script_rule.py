@@ -22,8 +22,10 @@ from sandmle_core.agents.claude.generator import (
     PROGRAM_FILE,
     TRANSCRIPT_FILE,
     GeneratorRun,
+    full_scale_sizes,
     generator_args,
     regenerate,
+    run_full_scale,
     run_generator,
 )
 from sandmle_core.envfolder import EnvFolder
@@ -104,6 +106,18 @@ def test_the_program_and_its_transcript_ship_privately_and_rebuild_the_data(buil
     assert (tmp_path / "micro" / "private" / "answers.csv").read_bytes() == (private / "answers.csv").read_bytes()
     full = regenerate(env_dir, tmp_path / "full", 5000, 2000, scale="full")
     assert full.ok and len(pd.read_csv(tmp_path / "full" / "public" / "train.csv")) == 5000
+
+
+def test_the_accepted_program_ran_once_at_full_scale(build):
+    env_dir = build.corpus.env_dir(build.row.env_id)
+    spec = TaskSpec.model_validate(read_environment(env_dir).config.sandmle.spec)
+    record = json.loads((env_dir / "prepared" / "private" / TRANSCRIPT_FILE).read_text())["full_scale"]
+    n_train, n_test = full_scale_sizes(spec, 25)  # the default factor
+    assert (n_train, n_test) == (25 * spec.n_train, 25 * spec.n_test)
+    assert record["outcome"] == "ok" and record["problem"] is None and record["sandbox"]
+    assert (record["n_train"], record["n_test"]) == (n_train, n_test)
+    assert record["rows"] == {"train": n_train, "test": n_test} and record["bytes"] > 0
+    assert record["wall_seconds"] > 0 and record["files"] == 5
 
 
 # -- the developer alone, on one drafted spec ---------------------------------------------------------------------
@@ -232,17 +246,33 @@ def test_a_rejected_attempt_tells_the_next_generator_why(tmp_path):
     with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
         point_at(mp, fake, tmp_path / "slots", SANDMLE_CLAUDE_RULE="script", SANDMLE_CLAUDE_CODE_ROUNDS="0")
         seed_id, path = analyze_seed("breast-cancer", corpus)
-        # attempt 1: the program crashes and no repair round is left; attempt 2: a fresh program, then the rest
-        fake.push(script_rule_reply(), generator_reply("crash"), generator_reply(), ladder_reply(), metric_reply(),
-                  description_reply(), review_reply())
+        # attempt 1: the program crashes and no repair round is left; attempt 2: the strategist redesigns the rule,
+        # a fresh program, then the rest
+        fake.push(script_rule_reply(), generator_reply("crash"), script_rule_reply(), generator_reply(),
+                  ladder_reply(), metric_reply(), description_reply(), review_reply())
         row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 2), "breast-cancer", read_profile(path), str(corpus),
                                backend="claude", max_attempts=2), contract_checker)
         requests = list(fake.requests)
     assert row.status == "accepted" and row.attempts == 2, row.reason
-    first, second = (r.body["messages"][0]["content"][0]["text"] for r in requests[1:3])
+    first, redesign, second = (r.body["messages"][0]["content"][0]["text"] for r in requests[1:4])
     assert "previous attempt" not in first
+    assert redesign.startswith("Role: strategist") and "NameError" in redesign
     assert "The previous attempt of this slot generated data that the verifier rejected" in second
     assert "synthesize" in second and "NameError" in second
+
+
+@pytest.mark.parametrize(("line", "outcome", "says"), [
+    ("raise SystemExit('no memory for ' + str(a.n_train)) if a.scale == 'full' else None", "crashed", "no memory for"),
+    ("exec('while True: pass') if a.scale == 'full' else None", "stopped", "timeout"),
+])
+def test_a_program_failing_at_full_scale_is_recorded_with_its_reason(drafted, line, outcome, says):
+    schema = {"id": drafted.spec.grading.id_column, "target": drafted.spec.target.columns[0],
+              "features": [{"name": c.name, "kind": c.kind.value, "levels": c.levels} for c in drafted.spec.columns]}
+    record = run_full_scale(drafted.spec, program(schema, extra=line), 10, Limits(wall_seconds=20, cpu_seconds=20),
+                            disk_mb=256)
+    assert record["outcome"] == outcome and says in record["problem"]
+    assert record["rows"] == {"train": None, "test": None} and record["bytes"] == 0
+    assert record["n_train"] == 10 * drafted.spec.n_train
 
 
 def test_a_script_rule_needs_the_claude_backend(drafted):

@@ -1,7 +1,7 @@
 """The Claude writer through the real SDK against the local Messages API: the model writes the whole description.md,
 code verifies its facts (every public file and column, the exact submission header, the metric, nothing that does
 not exist) and the leak checks; failures go back with their figures; the fallback to the rendered sections is
-recorded in the transcript."""
+recorded in the transcript and announced in validation.json and the manifest."""
 
 from __future__ import annotations
 
@@ -176,3 +176,30 @@ def test_the_rendered_description_passes_the_same_fact_checks(staged):
     assert fact_problems(rendered, facts) == []
     broken = rendered.model_copy(update={"data": rendered.data.replace("`test.csv`", "the test table")})
     assert fact_problems(broken, facts) == ["data: names 2 of 3 public files and folders; missing ['test.csv']"]
+
+
+@pytest.mark.slow
+def test_the_fallback_is_announced_in_validation_json_and_the_manifest(tmp_path):
+    """Not only in the transcript: an environment whose description is the rendered fallback says so in its record."""
+    from sandmle.data_contracts import contract_checker
+
+    from sandmle_core.pipeline import SlotJob, analyze_seed, read_profile, run_slot
+    from sandmle_core.slots import SlotKey
+    from tests.claude.conftest import point_at
+    from tests.claude.fake_anthropic import FakeAnthropic, tool_reply
+    from tests.claude.replies import ladder_input, metric_reply, review_reply
+
+    corpus = tmp_path / "corpus"
+    with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
+        point_at(mp, fake, tmp_path / "slots", SANDMLE_CLAUDE_REPAIRS="1")
+        seed_id, path = analyze_seed(SEED, corpus)
+        fake.push(tool_reply("propose_spec", PROPOSAL), tool_reply("submit_ladder", ladder_input()), metric_reply(),
+                  description_reply(skip=("ph",)), description_reply(skip=("ph",)), review_reply())
+        row = run_slot(SlotJob(SlotKey(seed_id, 5, 0), SEED, read_profile(path), str(corpus), backend="claude",
+                               max_attempts=1), contract_checker)
+        assert fake.unscripted == 0
+    assert row.status == "accepted", row.reason
+    validation = json.loads((Corpus(corpus).env_dir(row.env_id) / "validation.json").read_text())
+    assert len(validation["notes"]) == 1 and validation["notes"][0].startswith("writer fallback: description.md is")
+    assert "missing ['ph']" in validation["notes"][0]
+    assert row.notes == validation["notes"][0]

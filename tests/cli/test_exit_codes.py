@@ -24,7 +24,8 @@ finally:
 
 def _sandmle(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, cwd=cwd,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PREFECT_HOME": str(cwd / ".prefect")})
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PREFECT_HOME": str(cwd / ".prefect"),
+                               **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}})  # a worktree's code
 
 
 @pytest.fixture
@@ -50,7 +51,11 @@ CASES = [
     (["build", "--backend", "claude", "--budget-usd", "0"], "--budget-usd: '0' must be a finite number of US dollars"),
     (["build", "--backend", "claude", "--budget-usd", "-2"], "'-2' must be a finite number of US dollars > 0"),
     (["build", "--backend", "claude", "--budget-usd", "nan"], "'nan' must be a finite number of US dollars > 0"),
+    (["build", "--rule", "script"], "--rule is for --backend claude: the offline backend draws sandmle's own"),
+    (["build", "--backend", "claude", "--rule", "scripted"], "--rule 'scripted': choose calibrated or script"),
     (["regenerate", "missing"], "missing: no such corpus folder"),
+    (["regenerate", "--budget-usd", "1", "."], "--budget-usd is for --backend claude: the offline backend makes"),
+    (["regenerate", "--backend", "claude", "--budget-usd", "nan", "."], "'nan' must be a finite number of US"),
     (["regenerate", "--backend", "clade", "missing"], "'clade' is not one of"),
     (["validate", "missing"], "missing: no such corpus folder"),
     (["list", "missing"], "missing: no such corpus folder"),

@@ -64,3 +64,31 @@ def test_a_build_stops_at_its_budget_and_records_the_rest_as_unbuilt(prefect_api
     assert {role: part["cost_usd"] for role, part in by_role.items()} == {
         role: pytest.approx(0.012) for role in ("developer", "mlops", "strategist", "verifier", "writer")}
     assert read_failures(Corpus(out)) == []  # not failures of the generator: nothing for `regenerate`
+
+
+def test_a_regeneration_stops_at_its_budget_and_keeps_the_rest_failed(prefect_api, tmp_path):
+    from sandmle_core.records import FailureRecord, write_failure
+
+    out = tmp_path / "corpus"
+    corpus = Corpus(out)
+    out.mkdir()
+    for index in range(2):  # two failed claude slots, as a build that met an outage leaves them
+        write_failure(corpus, FailureRecord(env_id=f"breast-cancer-slot{index:03d}", seed_id="breast-cancer",
+                                            seed_ref="breast-cancer", index=index, rng_seed=7, backend="claude",
+                                            stage="llm", error_type="LLMUnavailable", message="overloaded"))
+    with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
+        point_at(mp, fake, tmp_path / "slots")
+        for index in range(2):
+            fake.push(*_replies(index))
+        env = {**os.environ, "PREFECT_API_URL": prefect_api}
+        result = subprocess.run([*SANDMLE, "regenerate", str(out), "--backend", "claude", "--workers", "1",
+                                 "--budget-usd", "0.05"], env=env, capture_output=True, text=True, timeout=1500)
+        calls = len(fake.requests)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "budget: spent $0.0600 of $0.05; stopped after 1 of 2 slots (1 not built, recorded as unbuilt in the " \
+           "manifest)" in result.stdout.strip().splitlines()
+    assert calls == 5  # one slot's five calls, no more
+    statuses = sorted(r["status"] for r in read_manifest(corpus).to_pylist())
+    assert statuses == ["accepted", "unbuilt"]
+    assert [r.index for r in read_failures(corpus)] == [  # the unbuilt slot keeps its record for the next run
+        r["index"] for r in read_manifest(corpus).to_pylist() if r["status"] == "unbuilt"]

@@ -14,6 +14,8 @@ setting can also come from the environment:
 | limit_dir         | SANDMLE_CLAUDE_LIMIT_DIR      | $SANDMLE_CACHE_DIR/claude-slots  |
 | schema_repairs    | SANDMLE_CLAUDE_REPAIRS        | 3 re-asks for a reply that fails validation |
 | code_rounds       | SANDMLE_CLAUDE_CODE_ROUNDS    | 3 repair rounds for code that crashes or fails a check |
+| data_rounds       | SANDMLE_CLAUDE_DATA_ROUNDS    | 2 verifier rejections sent back to a script rule's generate.py |
+| full_scale        | SANDMLE_CLAUDE_FULL_SCALE     | 25 (x micro rows): the accepted generate.py's run; 0 off |
 | tool_choice       | SANDMLE_CLAUDE_TOOL_CHOICE    | tool (forced), or auto for models that reject it |
 | review            | SANDMLE_CLAUDE_REVIEW         | 1 (the verifier's LLM review on top of the programmatic checks) |
 | metric_proposals  | SANDMLE_CLAUDE_METRIC_PROPOSALS | 0 (1: MLOps may propose a compatible registered metric) |
@@ -65,6 +67,8 @@ class ClaudeConfig:
     limit_dir: Path | None = None
     schema_repairs: int = 3
     code_rounds: int = 3
+    data_rounds: int = 2
+    full_scale: int = 25
     script_timeout: float = 60.0
     tool_choice: Literal["tool", "auto"] | None = None
     review: bool = True
@@ -77,8 +81,9 @@ class ClaudeConfig:
         if self.max_tokens < 256 or self.max_tokens_cap < self.max_tokens:
             raise ValueError(f"max_tokens must be >= 256 and <= max_tokens_cap, got {self.max_tokens} / "
                              f"{self.max_tokens_cap}")
-        if self.max_retries < 0 or self.schema_repairs < 0 or self.code_rounds < 0:
-            raise ValueError("max_retries, schema_repairs and code_rounds must be >= 0")
+        if self.max_retries < 0 or self.schema_repairs < 0 or self.code_rounds < 0 or self.data_rounds < 0 \
+                or self.full_scale < 0:
+            raise ValueError("max_retries, schema_repairs, code_rounds, data_rounds and full_scale must be >= 0")
         if self.max_concurrency < 1:
             raise ValueError(f"max_concurrency must be >= 1, got {self.max_concurrency}")
         if self.tool_choice not in (None, "tool", "auto"):
@@ -118,6 +123,8 @@ class ClaudeConfig:
             "limit_dir": ("SANDMLE_CLAUDE_LIMIT_DIR", Path),
             "schema_repairs": ("SANDMLE_CLAUDE_REPAIRS", int),
             "code_rounds": ("SANDMLE_CLAUDE_CODE_ROUNDS", int),
+            "data_rounds": ("SANDMLE_CLAUDE_DATA_ROUNDS", int),
+            "full_scale": ("SANDMLE_CLAUDE_FULL_SCALE", int),
             "tool_choice": ("SANDMLE_CLAUDE_TOOL_CHOICE", str),
             "review": ("SANDMLE_CLAUDE_REVIEW", _flag),
             "metric_proposals": ("SANDMLE_CLAUDE_METRIC_PROPOSALS", _flag),

@@ -21,10 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from sandmle_core.agents.base import BuildResult, Check, LadderRun, RunScore, Usage
+from sandmle_core.agents.base import BuildResult, Check, LadderRun, RunScore, Usage, Verdict
 from sandmle_core.agents.claude.prompts import developer_prompt
 from sandmle_core.agents.claude.schemas import LadderProposal
-from sandmle_core.agents.claude.script_developer import synthesize_by_script
+from sandmle_core.agents.claude.script_developer import ScriptGenerator
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.offline.developer import LADDER_SEEDS, OfflineDeveloper, run_ladder_scripts
 from sandmle_core.agents.offline.mlops import leaderboard_scores
@@ -95,6 +95,7 @@ class ClaudeDeveloper:
         self.session = session
         self.sandbox_backend = sandbox_backend
         self._data = OfflineDeveloper(sandbox_backend=sandbox_backend)
+        self._generators: dict[str, ScriptGenerator] = {}  # env_id -> its generator conversation (script rules)
 
     @property
     def last_usage(self) -> Usage:
@@ -111,9 +112,28 @@ class ClaudeDeveloper:
             GeneratorRejected: a script rule's program still failed after the repair rounds (`script_developer`).
         """
         self.session.transcript.bind(staging, spec.env_id)
+        self._generators.pop(spec.env_id, None)
         if isinstance(spec.rule, ScriptRule):
-            return synthesize_by_script(self.session, spec, staging, self.sandbox_backend)
+            generator = ScriptGenerator(self.session, spec, staging, self.sandbox_backend)
+            self._generators[spec.env_id] = generator
+            return generator.synthesize()
         return self._data.build_data(spec, staging)
+
+    def repair_data(self, spec: TaskSpec, build: BuildResult, verdict: Verdict) -> bool:
+        """Send a rejecting verdict back to a script rule's generate.py for one data repair round.
+
+        Returns:
+            True when repaired data is installed in `build.staging` (the caller rebuilds ladder, grader and
+            description and verifies again); False for a calibrated rule, when the `data_rounds` are spent or no
+            failure is the data's (the strategist repairs the spec instead).
+
+        Raises:
+            GeneratorRejected: the repaired program failed the generator's own checks after its code rounds.
+        """
+        generator = self._generators.get(spec.env_id)
+        if generator is None or verdict.accepted:
+            return False
+        return generator.repair(verdict.checks, build.ladder.level_means())
 
     def run_ladder(self, spec: TaskSpec, staging: EnvFolder | Path) -> LadderRun:
         """Ask for the ladder, run it, repair it from the sandbox's feedback; write the last one to solutions/.

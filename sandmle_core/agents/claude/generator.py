@@ -8,8 +8,9 @@ taken out of the workspace file by file — regular files only: a symbolic link,
 the stderr tail and the isolation it ran under); the program is run twice with the same seed, and two outputs that
 differ in any byte make it `non_deterministic`.
 
-`run_generator` is one run; `generate_twice` is the determinism contract; `regenerate` re-synthesises a published
-environment from the program its private side ships, at any scale (`--scale full` with many more rows).
+`run_generator` is one run; `generate_twice` is the determinism contract; `run_full_scale` is the accepted program's
+one full-scale run for the benchmark (recorded, never kept); `regenerate` re-synthesises a published environment from
+the program its private side ships, at any scale (`--scale full` with many more rows).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -28,12 +29,13 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.sandbox import Isolation, Limits, Workspace, get_sandbox
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["PROGRAM_FILE", "TRANSCRIPT_FILE", "GeneratorRun", "generate_twice", "generator_args",
-           "generator_seed", "regenerate", "run_generator"]
+__all__ = ["PROGRAM_FILE", "TRANSCRIPT_FILE", "GeneratorRun", "full_scale_sizes", "generate_twice",
+           "generator_args", "generator_seed", "regenerate", "run_full_scale", "run_generator"]
 
 PROGRAM_FILE = "generate.py"  # in prepared/private/, beside answers.csv
 TRANSCRIPT_FILE = "generate_transcript.json"
 Outcome = Literal["ok", "crashed", "stopped", "bad_output"]
+FULL_MAX_TRAIN = 50_000
 
 
 class GeneratorRun(BaseModel):
@@ -55,6 +57,8 @@ class GeneratorRun(BaseModel):
     problem: str | None = None
     files: dict[str, str] = {}
     isolation: Isolation
+    wall_seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -102,18 +106,19 @@ def _harvest(out: Path, dest: Path) -> tuple[dict[str, str], str | None]:
 
 
 def run_generator(source: str, args: tuple[str, ...], dest: Path, limits: Limits,
-                  backend: str | None = None) -> GeneratorRun:
+                  backend: str | None = None, disk_mb: int | None = None) -> GeneratorRun:
     """Run `source` as generate.py with `args` (whose `--out` is relative to its workspace) in the strict sandbox;
-    copy what it wrote under `--out` into `dest`.
+    copy what it wrote under `--out` into `dest`. `disk_mb` bounds the workspace (default: the sandbox's).
 
     Raises:
         SandboxError: when the strict policy finds no backend that isolates enough (never a weaker fallback).
     """
     out = args[args.index("--out") + 1]
-    with Workspace.create(None, files={PROGRAM_FILE: source}) as ws:
+    with Workspace.create(None, files={PROGRAM_FILE: source}, disk_mb=disk_mb) as ws:
         result = get_sandbox(backend, policy="strict").run_python(PROGRAM_FILE, ws, limits, args=args)
         base = {"exit_code": result.exit_code, "stopped_by": str(result.stopped_by),
-                "stderr_tail": result.stderr_tail[-3000:], "isolation": result.isolation}
+                "stderr_tail": result.stderr_tail[-3000:], "isolation": result.isolation,
+                "wall_seconds": round(result.wall_seconds, 3), "cpu_seconds": round(result.cpu_seconds, 3)}
         if result.stopped_by != "none":
             return GeneratorRun(outcome="stopped", problem=f"stopped by the sandbox: {result.stopped_by}", **base)
         if result.exit_code != 0:
@@ -143,6 +148,40 @@ def generate_twice(source: str, args: tuple[str, ...], dest: Path, limits: Limit
         return second, []
     a, b = first.files, second.files
     return first, sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+
+
+def full_scale_sizes(spec: TaskSpec, factor: int) -> tuple[int, int]:
+    """`--n-train` / `--n-test` of the full-scale run: `factor` times the micro sizes, train capped at 50,000 (the
+    most the generator prompt announces), test in the micro split's proportion."""
+    n_train = min(FULL_MAX_TRAIN, spec.n_train * factor)
+    return n_train, max(1, round(spec.n_test * n_train / spec.n_train))
+
+
+def run_full_scale(spec: TaskSpec, source: str, factor: int, limits: Limits, disk_mb: int,
+                   backend: str | None = None) -> dict[str, Any]:
+    """Run an accepted program once with `--scale full` (the benchmark's run) and describe the outcome; the output
+    itself is measured (rows of train.csv / test.csv, bytes) and thrown away — `regenerate` rebuilds it at will.
+
+    Returns:
+        outcome (ok / crashed / stopped / bad_output), the sizes asked for, the rows and bytes written, the run's
+        wall and CPU seconds, and the problem (with the stderr's last line) when it failed.
+
+    Raises:
+        SandboxError: no strict sandbox here.
+    """
+    n_train, n_test = full_scale_sizes(spec, factor)
+    args = generator_args("out", n_train, n_test, generator_seed(spec), "full")
+    with tempfile.TemporaryDirectory(prefix="sandmle-full-") as tmp:
+        run = run_generator(source, args, Path(tmp) / "out", limits, backend, disk_mb=disk_mb)
+        rows = {}
+        for name in ("train", "test"):
+            path = Path(tmp) / "out" / "public" / f"{name}.csv"
+            rows[name] = sum(1 for _ in path.open()) - 1 if run.ok and path.is_file() else None
+        size = sum(p.stat().st_size for p in (Path(tmp) / "out").rglob("*") if p.is_file()) if run.ok else 0
+    last = [ln for ln in run.stderr_tail.splitlines() if ln.strip()][-1:]
+    return {"outcome": run.outcome, "n_train": n_train, "n_test": n_test, "rows": rows, "bytes": size,
+            "files": len(run.files), "wall_seconds": run.wall_seconds, "cpu_seconds": run.cpu_seconds,
+            "sandbox": run.isolation.backend, "problem": None if run.ok else f"{run.problem}: {''.join(last)}"[:400]}
 
 
 def regenerate(env_dir: str | Path, dest: str | Path, n_train: int, n_test: int, scale: str = "full",

@@ -14,9 +14,12 @@ that writes the environment's files from the rule (`script_prompts.generator_pro
 A failure is fed back with its figures for at most `code_rounds` repair rounds; after that `GeneratorRejected`
 (its `kind` the last failure). The accepted program and the developer's conversation ship on the private side
 (`prepared/private/generate.py`, `generate_transcript.json`); every later verifier check (contracts, ladder,
-thresholds, description leaks) then runs on this data exactly as on offline data. A check that fails there rejects
-the attempt; the strategist's repair leaves its figures in `session.notes`, and the next attempt's generator prompt
-carries them.
+thresholds, description leaks) then runs on this data exactly as on offline data. When the verifier rejects the
+environment for a check the data can fix, `ScriptGenerator.repair` sends the failing checks and their figures back
+into the same conversation (a data repair round, at most `data_rounds`, each listed in the transcript's
+`data_rounds`); the pipeline then rebuilds the ladder, grader and description on the new data and verifies again.
+When the rounds are spent the attempt is rejected: the strategist redesigns the rule from the figures, and the next
+attempt's generator prompt carries them (`session.notes`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from sandmle_core.agents.claude.generator import (
     generate_twice,
     generator_args,
     generator_seed,
+    run_full_scale,
 )
 from sandmle_core.agents.claude.script_prompts import generator_prompt, table_layout
 from sandmle_core.agents.claude.script_schemas import GeneratorProposal
@@ -52,7 +56,8 @@ from sandmle_core.reference_submissions import perfect_submission, seed_layout
 from sandmle_core.sandbox import Limits
 from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, TaskSpec
 
-__all__ = ["answers_in_public_check", "layout_problems", "synthesize_by_script"]
+__all__ = ["ScriptGenerator", "answers_in_public_check", "data_feedback", "layout_problems", "record_full_scale",
+           "synthesize_by_script"]
 
 MIN_LEAKED_ROWS = 5
 LEAKED_SHARE = 0.9  # a public file agreeing with 90% of the test answers (id and value) gives them away
@@ -158,43 +163,132 @@ def _attempt(spec: TaskSpec, source: str, folder: EnvFolder, limits: Limits, bac
     return None, None, run
 
 
-def synthesize_by_script(session: AgentSession, spec: TaskSpec, staging: EnvFolder | Path,
-                         backend: str | None = None) -> dict[str, Any]:
-    """Get, run, check and repair the generator of a script-rule spec; install its data into `staging`.
+def data_feedback(checks: list[Check], level_means: dict[int, float]) -> str | None:
+    """The verifier's failures a generator can fix, as feedback for its program (None: none of them is the data's).
+
+    Everything but the LLM review and the description's own checks (the writer's, not the program's): data
+    contracts, the grader's checks on the program's sample and oracle submissions, ladder order and gain,
+    thresholds, leakage, realism and Task DNA.
+    """
+    failed = [c for c in checks if not c.passed and c.group != "review" and not c.name.startswith("description_")]
+    if not failed:
+        return None
+    means = {k: round(v, 5) for k, v in sorted(level_means.items())}
+    return ("The environment built from your data was rejected by the verifier (the data contracts, then the "
+            "solution ladder trained on your train.csv and graded on your answers):\n"
+            + "\n".join(f"- {c.name} ({c.group}): figure {c.figure} — {c.detail}"[:400] for c in failed[:12])
+            + f"\nLadder mean score per level (level 0 = the simplest): {means}.\nChange the program so that the "
+              "data passes these checks and call `submit_generator` again with the whole program.")
+
+
+class ScriptGenerator:
+    """One environment's generator conversation: the first program, its code repairs, and later data repairs."""
+
+    def __init__(self, session: AgentSession, spec: TaskSpec, staging: EnvFolder | Path,
+                 backend: str | None = None) -> None:
+        cfg = session.config
+        self.session, self.spec, self.folder, self.backend = session, spec, EnvFolder.of(staging), backend
+        self.limits = Limits(wall_seconds=cfg.script_timeout, cpu_seconds=cfg.script_timeout, memory_mb=2048)
+        previous = session.notes.get(spec.env_id, {}).get("generator_feedback")  # a rejected attempt's checks
+        self.conv = Conversation.start("developer", "generator", "submit_generator", generator_prompt(spec, previous))
+        self.code_rounds = 0  # repair rounds after executions (conv.rounds also counts schema repairs)
+        self.data_rounds: list[dict[str, Any]] = []  # one per verifier rejection sent back to the program
+        self.source, self.run = "", None
+
+    def synthesize(self) -> dict[str, Any]:
+        """Get, run, check and repair the program until accepted; install its data and ship it.
+
+        Returns:
+            The synthesis stats (rows, rounds, the sandbox backend).
+
+        Raises:
+            GeneratorRejected: still failing after `code_rounds` repair rounds (`kind`: crashed, stopped,
+                bad_output, non_deterministic, layout or checks).
+            AgentGaveUp, LLMUnavailable, LLMRequestRejected: the model delivered no valid program.
+            SandboxError: no strict sandbox on this machine.
+        """
+        cfg, rounds = self.session.config, 0
+        while True:
+            self.source = self.session.ask(self.conv, GeneratorProposal.model_validate).source
+            kind, feedback, run = _attempt(self.spec, self.source, self.folder, self.limits, self.backend)
+            self.run = run
+            self.session.transcript.write({"role": "developer", "stage": "generator", "round": self.conv.rounds,
+                                           "executed": {"outcome": kind or "accepted", "stopped_by": run.stopped_by,
+                                                        "sandbox": run.isolation.backend,
+                                                        "feedback": (feedback or "")[-600:]}})
+            if kind is None:
+                break
+            if rounds >= cfg.code_rounds:  # the gist first: a verdict keeps only the reason's first 300 characters
+                lines = [ln.strip() for ln in (run.stderr_tail if kind in ("crashed", "stopped") else feedback or ""
+                                               ).splitlines() if ln.strip()]
+                raise GeneratorRejected("synthesize", f"generate.py rejected ({kind}) after {rounds} repair round(s)"
+                                                      f": {lines[-1] if lines else run.problem} | {feedback}"[:2000],
+                                        kind)
+            rounds += 1
+            self.conv.rounds += 1
+            self.conv.feedback(feedback or "")
+        self.code_rounds += rounds
+        self._ship()
+        return {"n_train": self.spec.n_train, "n_test": self.spec.n_test, "generator_rounds": self.code_rounds,
+                "data_rounds": len(self.data_rounds), "sandbox": run.isolation.backend}
+
+    def repair(self, checks: list[Check], level_means: dict[int, float]) -> bool:
+        """Send a verifier rejection back to the program for one data repair round (at most `data_rounds`).
+
+        Returns:
+            True when a repaired program's data is installed (build the rest again and re-verify); False when
+            the rounds are spent or nothing failed that the data could fix (the strategist redesigns).
+
+        Raises:
+            GeneratorRejected, AgentGaveUp, LLMUnavailable, LLMRequestRejected: as `synthesize`.
+        """
+        feedback = data_feedback(checks, level_means)
+        if feedback is None or len(self.data_rounds) >= self.session.config.data_rounds:
+            return False
+        failed = [f"{c.name}: {c.figure}" for c in checks if not c.passed and c.group != "review"]
+        self.data_rounds.append({"round": len(self.data_rounds) + 1, "conversation_round": self.conv.rounds + 1,
+                                 "failed": failed[:12]})
+        self.session.transcript.write({"role": "developer", "stage": "generator", "round": self.conv.rounds + 1,
+                                       "data_repair": self.data_rounds[-1]})
+        self.conv.rounds += 1
+        self.conv.feedback(feedback)
+        self.synthesize()
+        return True
+
+    def _ship(self) -> None:
+        """The accepted program and its conversation (with every data repair round) on the private side."""
+        assert self.run is not None
+        (self.folder.private / PROGRAM_FILE).write_text(self.source)
+        (self.folder.private / TRANSCRIPT_FILE).write_text(json.dumps(
+            {"seed": generator_seed(self.spec), "rounds": self.code_rounds, "data_rounds": self.data_rounds,
+             "files": self.run.files, "messages": self.conv.messages}, indent=1, sort_keys=True) + "\n")
+
+
+def record_full_scale(session: AgentSession, spec: TaskSpec, staging: EnvFolder | Path,
+                      backend: str | None = None) -> dict[str, Any] | None:
+    """Run an accepted environment's generate.py once at full scale (`config.full_scale` times the micro rows, in the
+    strict sandbox: wall and CPU 10x `script_timeout`, 4 GB of memory, a 2 GB workspace) and record the outcome as
+    `full_scale` in its generate_transcript.json. A failure is recorded, not judged: the micro environment stands.
 
     Returns:
-        The synthesis stats (rows, rounds, the sandbox backend, the output's file hashes).
-
-    Raises:
-        GeneratorRejected: still failing after `code_rounds` repair rounds (`kind`: crashed, stopped, bad_output,
-            non_deterministic, layout or checks).
-        AgentGaveUp, LLMUnavailable, LLMRequestRejected: the model delivered no valid program.
-        SandboxError: no strict sandbox on this machine.
+        The record, or None when `full_scale` is 0.
     """
     cfg, folder = session.config, EnvFolder.of(staging)
-    limits = Limits(wall_seconds=cfg.script_timeout, cpu_seconds=cfg.script_timeout, memory_mb=2048)
-    previous = session.notes.get(spec.env_id, {}).get("generator_feedback")  # a rejected attempt's checks
-    conv = Conversation.start("developer", "generator", "submit_generator", generator_prompt(spec, previous))
-    rounds = 0  # repair rounds after executions (conv.rounds also counts schema repairs)
-    while True:
-        source = session.ask(conv, GeneratorProposal.model_validate).source
-        kind, feedback, run = _attempt(spec, source, folder, limits, backend)
-        session.transcript.write({"role": "developer", "stage": "generator", "round": conv.rounds, "executed": {
-            "outcome": kind or "accepted", "stopped_by": run.stopped_by, "sandbox": run.isolation.backend,
-            "feedback": (feedback or "")[-600:]}})
-        if kind is None:
-            break
-        if rounds >= cfg.code_rounds:  # the gist first: a verdict keeps only the reason's first 300 characters
-            lines = [ln.strip() for ln in (run.stderr_tail if kind in ("crashed", "stopped") else feedback or ""
-                                           ).splitlines() if ln.strip()]
-            raise GeneratorRejected("synthesize", f"generate.py rejected ({kind}) after {rounds} repair round(s): "
-                                                  f"{lines[-1] if lines else run.problem} | {feedback}"[:2000], kind)
-        rounds += 1
-        conv.rounds += 1
-        conv.feedback(feedback or "")
-    (folder.private / PROGRAM_FILE).write_text(source)
-    (folder.private / TRANSCRIPT_FILE).write_text(json.dumps(
-        {"seed": generator_seed(spec), "rounds": rounds, "files": run.files, "messages": conv.messages},
-        indent=1, sort_keys=True) + "\n")
-    return {"n_train": spec.n_train, "n_test": spec.n_test, "generator_rounds": rounds,
-            "sandbox": run.isolation.backend}
+    if cfg.full_scale == 0:
+        return None
+    seconds = 10 * cfg.script_timeout
+    record = run_full_scale(spec, (folder.private / PROGRAM_FILE).read_text(), cfg.full_scale,
+                            Limits(wall_seconds=seconds, cpu_seconds=seconds, memory_mb=4096), disk_mb=2048,
+                            backend=backend)
+    path = folder.private / TRANSCRIPT_FILE
+    transcript = json.loads(path.read_text())
+    path.write_text(json.dumps({**transcript, "full_scale": record}, indent=1, sort_keys=True) + "\n")
+    session.transcript.write({"role": "developer", "stage": "generator", "full_scale": record})
+    return record
+
+
+def synthesize_by_script(session: AgentSession, spec: TaskSpec, staging: EnvFolder | Path,
+                         backend: str | None = None) -> dict[str, Any]:
+    """Get, run, check and repair the generator of a script-rule spec; install its data into `staging`
+    (`ScriptGenerator.synthesize`; keep the `ScriptGenerator` to send later verifier failures back to it)."""
+    return ScriptGenerator(session, spec, staging, backend).synthesize()

@@ -17,7 +17,9 @@ DNA, the catalog domain suggested for the slot, difficulty, challenges, sizes an
 
 Repairs: after a verdict asking for less or more noise, or a new rng seed, the same proposal is rebuilt at the new
 difficulty / attempt seed without an API call; after the LLM review rejected the environment, Claude is asked for
-a new proposal with the review's reasons; after an API outage (stage `llm`) the spec is retried unchanged.
+a new proposal with the review's reasons; a script rule whose data still failed a check after the developer's repair
+rounds is redesigned by Claude from the failing figures; after an API outage (stage `llm`) the spec is retried
+unchanged.
 """
 
 from __future__ import annotations
@@ -315,7 +317,15 @@ class ClaudeStrategist:
         scaffold = self.offline.draft_spec(spec.seed_id, profile, spec.index, base_rng_seed, attempt=attempt,
                                            difficulty=min(1.0, max(0.0, spec.difficulty + step)))
         review = [c for c in verdict.checks if c.group == "review" and not c.passed]
-        if review and isinstance(plan.proposal, SpecProposal):
+        failed = [c for c in verdict.checks if not c.passed and c.group != "review"]
+        if failed and isinstance(plan.proposal, ScriptRuleProposal):  # the generator's repair rounds are spent
+            figures = "; ".join(f"{c.name}: {c.figure} ({c.detail})"[:300] for c in failed[:8])
+            plan = _Plan(self._ask_script(scaffold, f"The data generated from your previous rule was still rejected "
+                                                    f"after the developer's repair rounds ({figures}). Previous "
+                                                    f"rule: {plan.proposal.rule_words} {plan.proposal.rule_params}."
+                                                    f" Redesign the rule so that data generated from it passes."),
+                         plan.challenges)
+        elif review and isinstance(plan.proposal, SpecProposal):
             reasons = "; ".join(f"{c.name}: {c.detail}" for c in review)
             previous = (f"Your previous proposal was rejected by the review ({reasons}). Propose a corrected "
                         f"environment. Previous proposal:\n{json.dumps(plan.proposal.model_dump(mode='json'))}")
@@ -327,7 +337,6 @@ class ClaudeStrategist:
         elif review:
             plan = _Plan(self._ask_framing(scaffold), plan.challenges)
         repaired = self._build(scaffold, profile, plan)
-        failed = [c for c in verdict.checks if not c.passed and c.group != "review"]
         if isinstance(repaired.rule, ScriptRule) and failed:  # the next generate.py hears what sank this one
             self.session.notes.setdefault(repaired.env_id, {})["generator_feedback"] = "\n".join(
                 f"- {c.name} ({c.group}): figure {c.figure} — {c.detail}"[:400] for c in failed[:12])

@@ -1,11 +1,15 @@
 """The Claude verifier: every programmatic check first, then an LLM review on top — never instead.
 
 For a `script` rule the programmatic checks get one more, `public_files_hold_no_answers` (the developer's gate,
-recorded in validation.json). The review runs only when the programmatic verdict accepts (a rejected environment is
-rejected anyway; reviewing it would only spend tokens). The model sees the hidden rule in words, the ladder's
-figures and description.md, and answers two questions, each becoming a `review` check: does the description leak
-the rule, and is the task meaningful? A failed review check asks for a new seed; the Claude strategist then asks
-the model for a corrected proposal with the review's reasons.
+recorded in validation.json), and an accepted environment's generate.py is run once at full scale for the benchmark
+(`script_developer.record_full_scale`: the outcome goes into its generate_transcript.json). A writer's fallback
+to the rendered description becomes a note of the verdict (validation.json and the manifest's `notes`).
+
+The review runs only when the programmatic verdict accepts (a rejected environment is rejected anyway; reviewing it
+would only spend tokens). The model sees the hidden rule in words, the ladder's figures and description.md, and
+answers two questions, each becoming a `review` check: does the description leak the rule, and is the task
+meaningful? A failed review check asks for a new seed; the Claude strategist then asks the model for a corrected
+proposal with the review's reasons.
 
 Usage: the review happens after `generate.build_environment` read the build's usage. When the environment is
 accepted, the review's cost is added to `build.usage` in place, so config.yaml counts it; when it is rejected, the
@@ -20,8 +24,9 @@ from typing import Any
 from sandmle_core.agents.base import BuildResult, Check, Usage, Verdict
 from sandmle_core.agents.claude.prompts import review_prompt
 from sandmle_core.agents.claude.schemas import Review
-from sandmle_core.agents.claude.script_developer import answers_in_public_check
+from sandmle_core.agents.claude.script_developer import answers_in_public_check, record_full_scale
 from sandmle_core.agents.claude.session import AgentSession, Conversation
+from sandmle_core.agents.claude.writer import FALLBACK_NOTE
 from sandmle_core.agents.verifier import ProgrammaticVerifier, decide
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.script_rule import ScriptRule
@@ -52,18 +57,30 @@ def _absorb(target: Usage, extra: Usage) -> None:
 class ClaudeVerifier:
     """Verifier role of the Claude backend (see the module docstring)."""
 
-    def __init__(self, session: AgentSession) -> None:
+    def __init__(self, session: AgentSession, sandbox_backend: str | None = None) -> None:
         self.session = session
+        self.sandbox_backend = sandbox_backend
         self.programmatic = ProgrammaticVerifier()
 
     def verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
                contracts: list[dict[str, Any]]) -> Verdict:
+        verdict = self._verify(spec, staging, build, contracts)
+        if verdict.accepted and isinstance(spec.rule, ScriptRule):  # the benchmark's run of the accepted program
+            record_full_scale(self.session, spec, staging, self.sandbox_backend)
+        return verdict
+
+    def _verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
+                contracts: list[dict[str, Any]]) -> Verdict:
         verdict = self.programmatic.verify(spec, staging, build, contracts)
+        fallback = self.session.notes.get(spec.env_id, {}).get(FALLBACK_NOTE)
+        if fallback:  # announced in validation.json and the manifest, not only in the transcript
+            verdict = verdict.model_copy(update={"notes": [*verdict.notes, fallback]})
         if isinstance(spec.rule, ScriptRule):  # a model wrote the public files: record that they hold no answers
             verdict = decide(spec.env_id, [*verdict.checks, answers_in_public_check(spec, EnvFolder.of(staging))],
                              sample_score=verdict.sample_score, reference_score=verdict.reference_score,
                              oracle_score=verdict.oracle_score, kendall_tau=verdict.kendall_tau,
-                             thresholds=verdict.thresholds)
+                             thresholds=verdict.thresholds, medal_stability=verdict.medal_stability,
+                             notes=verdict.notes)
         if not verdict.accepted or not self.session.config.review:
             return verdict
         means = {k: round(v, 5) for k, v in build.ladder.level_means().items()}
@@ -77,7 +94,8 @@ class ClaudeVerifier:
         checks = verdict.checks + review_checks(review)
         final = decide(spec.env_id, checks, sample_score=verdict.sample_score,
                        reference_score=verdict.reference_score, oracle_score=verdict.oracle_score,
-                       kendall_tau=verdict.kendall_tau, thresholds=verdict.thresholds)
+                       kendall_tau=verdict.kendall_tau, thresholds=verdict.thresholds,
+                       medal_stability=verdict.medal_stability, notes=verdict.notes)
         if final.accepted:
             _absorb(build.usage, self.session.take_usage())
         return final

@@ -11,7 +11,8 @@ exact submission block under the model's Submission section (why: `description.p
 When the model cannot produce a valid description within the budget, the writer falls back to the rendered
 description (the offline writer's exact sections) with the model's Overview: the last proposal's Overview when it
 passes the leak checks, else one from the `write_overview` tool (its own repair loop). The fallback is never silent:
-the transcript gets a `fallback` line with the reason, and a warning is logged.
+the transcript gets a `fallback` line with the reason, a warning is logged, and the verifier puts it into the
+verdict's `notes` (validation.json's `notes`, the manifest row's `notes`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.leaderboard import Thresholds
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["ClaudeWriter", "compose_description"]
+__all__ = ["FALLBACK_NOTE", "ClaudeWriter", "compose_description"]
+
+FALLBACK_NOTE = "writer_fallback"  # session.notes[env_id] key: the verifier puts it into the verdict's notes
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,7 @@ class ClaudeWriter:
                 raise ValueError("\n- ".join(problems))
             return proposal
 
+        self.session.notes.setdefault(spec.env_id, {}).pop(FALLBACK_NOTE, None)  # a rebuild writes afresh
         try:
             self.session.ask(conv, validate)
         except AgentGaveUp as exc:
@@ -109,5 +113,8 @@ class ClaudeWriter:
             self.session.ask(conv, validate)
         self.session.transcript.write({"role": "writer", "stage": "description", "fallback": "rendered sections",
                                        "overview_from": source, "reason": reason})
+        self.session.notes.setdefault(spec.env_id, {})[FALLBACK_NOTE] = (
+            f"writer fallback: description.md is sandmle's rendered sections with the model's Overview (from "
+            f"{source}); the model's description failed its checks: {reason}"[:600])
         log.warning("%s: the writer's description failed its checks; fell back to the rendered sections with the "
                     "model's Overview (from %s): %s", spec.env_id, source, reason[:300])
