@@ -11,10 +11,15 @@ Where the medals sit is not left to mle-bench's position rule on that board: a t
 inside a level's cluster of runs, so a re-run with fresh seeds moves it across nearby submissions. The thresholds
 (`stable_thresholds`) sit between clusters instead: gold `GOLD_SPREADS` spreads above the best level's mean (at most
 halfway to the oracle) — an agent must beat the best ladder solution's typical run by a margin, not match a lucky
-seed of it; silver, bronze and the median at the three clearest boundaries between levels adjacent in score order
-(each boundary is the point as many of its own spreads from both neighbouring means; clearest = most spreads apart),
-so two levels whose runs interleave never have a threshold between them. The board's entries are then clamped so
-that mle-bench's rule, applied to the board, gives exactly these thresholds (the board and evaluator.py agree).
+seed of it; silver, bronze and the median in the gaps between levels adjacent in score order (a gap's width is
+counted in the two levels' spreads; a lone threshold sits as many own spreads from both neighbouring means). The three
+clearest gaps took one each before 2026-12-02, but a typical ladder has two clear gaps (prior | baseline | models)
+and models that interleave, so the third threshold went to the least murky of the interleaving steps, and which step
+that was flipped between re-runs, moving a whole level's medals. Now a clear gap takes a second (third) threshold
+when it is `GAP_RATIO` (its square) times as wide as the next candidate: a ratio of widths survives a re-run that
+scales every spread, where a fixed width bar (tried: 1-3 spreads) flips at its edge. The board's entries are then
+clamped so that mle-bench's rule, applied to the board, gives exactly these thresholds (the board and evaluator.py
+agree).
 
 `medal_stability` measures how much the medals hinge on the ladder's seeds: it redraws each level's runs (a bootstrap
 over seeds), rebuilds the thresholds, and counts how often the medal of every ladder submission stays the same. The
@@ -37,12 +42,13 @@ from sandmle_core.leaderboard import (
     thresholds_from_leaderboard,
 )
 
-__all__ = ["GOLD_SPREADS", "PER_LEVEL", "SHRINK", "STABILITY_GOAL", "level_populations", "level_spreads",
-           "medal_agreement", "medal_stability", "population_scores", "population_thresholds", "stable_thresholds",
-           "tier"]
+__all__ = ["GAP_RATIO", "GOLD_SPREADS", "PER_LEVEL", "SHRINK", "STABILITY_GOAL", "level_populations",
+           "level_spreads", "medal_agreement", "medal_stability", "population_scores", "population_thresholds",
+           "stable_thresholds", "tier"]
 
 PER_LEVEL = 20  # entries per ladder level: 6 levels + the oracle give 121 entries
 SHRINK = 10.0  # pseudo-runs of the pooled variance added to each level's own (3 degrees of freedom from 4 runs)
+GAP_RATIO = 4.0  # a gap takes a second threshold before a narrower one takes its first only if 4x as wide
 GOLD_SPREADS = 2.0  # gold: the best level's mean + 2 of its spreads — above ~98 % of its runs
 STABILITY_GOAL = 0.9  # issue 16: every ladder submission keeps its medal in >= 90 % of re-runs
 _QUANTILES = norm.ppf((np.arange(PER_LEVEL) + 0.5) / PER_LEVEL)
@@ -71,10 +77,11 @@ def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: flo
                       lower: bool) -> tuple[float, ...]:
     """Gold, silver, bronze and median placed between the ladder's level clusters (see the module docstring).
 
-    Scores are read with higher = better inside (negated when `lower`). Silver, bronze and the median take the three
-    clearest of the boundaries between levels adjacent in score order (most spreads apart; a tie goes to the higher
-    boundary), in score order. One that does not exist (fewer than four levels) is left to the caller's position rule
-    (returned as NaN).
+    Scores are read with higher = better inside (negated when `lower`). Silver, bronze and the median are handed one
+    by one to the gaps between levels adjacent in score order: each goes to the gap whose width in spreads, divided by
+    `GAP_RATIO` once for every threshold it already holds, is largest (a tie goes to the higher gap). A gap holding
+    several splits the way between its two means evenly. With one level there is no gap: silver, bronze and the
+    median are left to the caller's position rule (returned as NaN).
 
     Returns:
         (gold, silver, bronze, median) in the metric's own direction.
@@ -88,17 +95,27 @@ def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: flo
     room = (ceiling - top) / 2  # never past halfway to the oracle (or the perfect score)
     gold = top + (min(GOLD_SPREADS * sd[0], room) if sd[0] > 0 else room)
 
-    def boundary(i: int) -> tuple[float, float]:
-        """The point as many own spreads from both neighbouring means, and how many spreads part them."""
-        hi, lo, s_hi, s_lo = means[i], means[i + 1], sd[i], sd[i + 1]
-        if s_hi + s_lo == 0:
-            return (hi + lo) / 2, float("inf") if hi > lo else 0.0
-        return (lo * s_hi + hi * s_lo) / (s_hi + s_lo), (hi - lo) / (s_hi + s_lo)
+    def gap(i: int) -> float:
+        """How many spreads part the levels at score ranks i and i + 1."""
+        width = sd[i] + sd[i + 1]
+        return (means[i] - means[i + 1]) / width if width > 0 else (float("inf") if means[i] > means[i + 1] else 0.0)
 
-    cuts = [(*boundary(i), i) for i in range(len(means) - 1)]
-    clearest = sorted(sorted(cuts, key=lambda c: (-c[1], c[2]))[:3], key=lambda c: c[2])
-    lower_three = [c[0] for c in clearest] + [float("nan")] * (3 - len(clearest))
+    gaps = [gap(i) for i in range(len(means) - 1)]
+    held = [0] * len(gaps)
+    for _ in range(3 if gaps else 0):  # each to the gap clearest once divided by GAP_RATIO ** (thresholds it holds)
+        i = min(range(len(gaps)), key=lambda i: (-gaps[i] / GAP_RATIO ** held[i], held[i], i))
+        held[i] += 1
+    lower_three = [t for i, k in enumerate(held) for t in _gap_points(means[i], means[i + 1], sd[i], sd[i + 1], k)]
+    lower_three += [float("nan")] * (3 - len(lower_three))
     return tuple(sign * t for t in (gold, *lower_three))
+
+
+def _gap_points(hi: float, lo: float, s_hi: float, s_lo: float, k: int) -> list[float]:
+    """k thresholds between two level means (best first): one sits as many own spreads from both means; more split
+    the way from each mean to that point evenly."""
+    w = s_hi / (s_hi + s_lo) if s_hi + s_lo > 0 else 0.5
+    at = [j / (k + 1) for j in range(1, k + 1)]
+    return [hi - (hi - lo) * (2 * u * w if u <= 0.5 else w + (2 * u - 1) * (1 - w)) for u in at]
 
 
 def _clamp_board(board: list[float], targets: tuple[float, ...], lower: bool) -> list[float]:

@@ -201,4 +201,8 @@ def test_medal_agreement_re_runs_as_many_fresh_seeds_as_the_build_used(tiny_corp
         assert 0.0 <= row["agreement"] <= 1.0
         assert row["bootstrap_stability"] == pytest.approx(
             json.loads((env_dir / "validation.json").read_text())["medal_stability"], abs=1e-4)
-    assert "| population (shipped) |" in "\n".join(_medal_lines(result))
+    report = "\n".join(_medal_lines(result))
+    assert "| population (shipped) |" in report
+    for row in result["per_env"]:  # every environment's agreement, judged against the goal
+        met = "met" if row["agreement"] >= result["goal"] else "MISSED"
+        assert f"| {row['env_id']} | {row['agreement']:.3f} | {row['bootstrap_stability']:.3f} | {met} |" in report

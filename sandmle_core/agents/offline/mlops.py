@@ -4,7 +4,7 @@ The leaderboard is a population of competitors fitted to the ladder (`sandmle_co
 spread over that level's runs' mean and spread, plus the oracle (the hidden rule's noise-free prediction) — from weak
 to near-optimal, clamped so that the mle-bench rule (`sandmle_core.leaderboard`), applied to the board, reads
 thresholds placed between the ladder's level clusters: gold two spreads above the best level's mean rather than at its
-single luckiest run, silver, bronze and the median at the three clearest boundaries between levels. grade.py and
+single luckiest run, silver, bronze and the median in the clearest gaps between levels. grade.py and
 evaluator.py are rendered from the one grading runtime, so they agree with `grade_submission` to 5 decimals and need
 only pandas, numpy and scikit-learn.
 """
