@@ -60,6 +60,7 @@ def run_ladder_scripts(
     run_timeout: float = 120.0,
     error_tail: int = 500,
     policy: str = "permissive",
+    figures: dict[str, float] | None = None,
 ) -> tuple[list[RunScore], float, float, Isolation]:
     """Run every script with every seed in one sandboxed harness; grade each submission on the host.
 
@@ -104,6 +105,8 @@ def run_ladder_scripts(
             raise GenerationError("ladder", f"the ladder harness stopped ({result.stopped_by}, exit "
                                             f"{result.exit_code}): {result.stderr_tail[-800:]}")
         report = json.loads(results_path.read_text())
+        if figures is not None:
+            figures["harness_cpu"] = result.cpu_seconds
         scores: list[RunScore] = []
         for (script, seed), run in zip(runs, report["runs"], strict=True):
             score, error = None, run["error"]
@@ -169,8 +172,10 @@ class OfflineDeveloper:
         def grade(sub: pd.DataFrame, ans: pd.DataFrame) -> float:
             return grade_submission(sub, ans, spec.grading)
 
+        figures: dict[str, float] = {}
         runs, compute, _, isolation = run_ladder_scripts(scripts, folder.public, answers, grade,
-                                                         backend=self.sandbox_backend, policy="permissive")
+                                                         backend=self.sandbox_backend, policy="permissive",
+                                                         figures=figures)
         return LadderRun(
             runs=runs,
             sample_score=grade(pd.read_csv(folder.sample_submission), answers),
@@ -178,5 +183,6 @@ class OfflineDeveloper:
             perfect_score=grade(pd.read_csv(folder.gold_submission), answers),
             compute_seconds=round(compute, 6),
             wall_seconds=round(time.perf_counter() - start, 6),
+            cpu_seconds=figures.get("harness_cpu"),
             sandbox=isolation,
         )
