@@ -194,11 +194,12 @@ def _goal_lines(goals: list[dict[str, Any]]) -> list[str]:
 def _profile_lines(prof: dict[str, Any]) -> list[str]:
     lines = ["## 5. Where one environment's time goes (one slot per modality, cProfile on the host)", "",
              "`ladder` is the sandboxed harness's wall time (sandbox start, imports, scripts); `ladder_compute` the "
-             "seconds inside the scripts.", "", "| seed | modality | status | wall s | stage timings s | "
-             "wall / ladder compute |", "|---|---|---|---|---|---|"]
+             "seconds inside the scripts; `host_cpu`, `ladder_cpu` (the whole harness) and `ladder_scripts_cpu` the "
+             "same split in CPU seconds.", "", "| seed | modality | status | wall s | stage timings s | "
+             "wall / ladder compute | CPU / scripts' CPU |", "|---|---|---|---|---|---|---|"]
     lines += [f"| {s} | {v['modality']} | {v['status']} | {v['wall_seconds']} | "
               + ", ".join(f"{k} {t:.2f}" for k, t in v["timings"].items())
-              + f" | {_fmt(v['env_over_compute'])} |" for s, v in prof.items()]
+              + f" | {_fmt(v['env_over_compute'])} | {_fmt(v.get('cpu_over_scripts'))} |" for s, v in prof.items()]
     for seed, v in prof.items():
         lines += ["", f"Top {len(v['top'])} by cumulative time, {seed}:", "", "| function | calls | tottime s | "
                   "cumtime s |", "|---|---|---|---|"]
