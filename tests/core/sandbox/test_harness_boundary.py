@@ -66,7 +66,7 @@ while True:
 '''
 
 
-def _run(scripts: list[LadderScript], tmp_path, timeout: float = 60.0) -> tuple[list, list[str]]:
+def _run(scripts: list[LadderScript], tmp_path, timeout: float = 60.0, backend: str = "bwrap") -> tuple[list, list]:
     public = tmp_path / "public"
     public.mkdir(exist_ok=True)
     (public / "train.csv").write_text("id,y\n0,1\n")
@@ -77,13 +77,16 @@ def _run(scripts: list[LadderScript], tmp_path, timeout: float = 60.0) -> tuple[
         return 1.0
 
     runs, _, _, _ = run_ladder_scripts(scripts, public, pd.DataFrame({"id": [0]}), grade, seeds=(1, 2),
-                                       backend="bwrap", run_timeout=timeout)
+                                       backend=backend, run_timeout=timeout)
     return runs, seen
 
 
-def test_a_run_reaches_nothing_an_earlier_run_left(tmp_path) -> None:
+@pytest.mark.parametrize("backend", ["bwrap", "unshare"])
+def test_a_run_reaches_nothing_an_earlier_run_left(tmp_path, backend) -> None:
+    if not _status(backend).works:
+        pytest.skip(f"the {backend} backend does not work here")
     scripts = [LadderScript(0, "plant", "", PLANT), LadderScript(1, "probe", "", PROBE)]
-    runs, seen = _run(scripts, tmp_path)
+    runs, seen = _run(scripts, tmp_path, backend=backend)
     assert [r.error for r in runs] == [None] * 4
     # the planting runs return their own secret: the harness did copy each run's own submission out
     assert seen[:2] == ["SECRET-1", "SECRET-2"]
