@@ -70,11 +70,17 @@ def _copy_out(fd: int, path: str) -> None:
 
 
 def _copy_submission(out_fd: int) -> None:
-    """The run's submission.csv into its hidden output file (a regular file only: no link to follow)."""
+    """The run's submission.csv into its hidden output file: a regular file only, neither a symbolic nor a hard link
+    (what the host's safe reader refuses too)."""
+    if os.path.islink("submission.csv"):
+        raise RuntimeError("submission.csv is a symbolic link")
     fd = os.open("submission.csv", os.O_RDONLY | os.O_NOFOLLOW)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise RuntimeError("submission.csv is not a regular file")
+        if info.st_nlink != 1:
+            raise RuntimeError("submission.csv is a hard link")
         while chunk := os.read(fd, 1 << 20):
             os.write(out_fd, chunk)
     finally:
