@@ -4,6 +4,9 @@ Issue 19 asks for time per environment <= 1.1x the compute its ladder scripts ne
 time waiting on the sandboxed ladder harness, so the profile shows the host side (profiling the seed, drafting,
 synthesis, contracts, grading, publishing) and the manifest's stage timings show the rest: `ladder` is the wall time
 of the sandboxed harness (sandbox start, imports, the scripts), `ladder_compute` the seconds inside the scripts.
+The same split in CPU seconds, which a shared machine does not inflate: `host_cpu` (the slot's host thread),
+`ladder_cpu` (the whole sandboxed harness) and `ladder_scripts_cpu` (the runs themselves); `cpu_over_scripts` is
+(host_cpu + ladder_cpu) / ladder_scripts_cpu, the CPU form of the issue's "time per environment / ladder compute".
 
 Imports: the build wing's `sandmle_core.pipeline` and the data contracts (the same calls a build makes).
 """
@@ -47,7 +50,8 @@ def profile_builds(work: Path, seeds: tuple[str, ...] = PROFILE_SEEDS, rng_seed:
         top: how many functions to keep per profile.
 
     Returns:
-        {seed: {"modality", "status", "wall_seconds", "timings", "env_over_compute", "top": [...]}}.
+        {seed: {"modality", "status", "wall_seconds", "timings", "env_over_compute", "cpu_over_scripts",
+        "top": [...]}}.
     """
     from sandmle.data_contracts import contract_checker
 
@@ -66,7 +70,11 @@ def profile_builds(work: Path, seeds: tuple[str, ...] = PROFILE_SEEDS, rng_seed:
         wall = time.perf_counter() - start
         timings = {k: round(v, 4) for k, v in json.loads(row.timings_json or "{}").items()}
         compute = timings.get("ladder_compute")
+        scripts_cpu = timings.get("ladder_scripts_cpu")
+        whole_cpu = timings.get("host_cpu", 0.0) + timings.get("ladder_cpu", 0.0)
         out[seed] = {"modality": row.modality, "status": row.status, "wall_seconds": round(wall, 3),
                      "timings": timings, "env_over_compute": round(wall / compute, 3) if compute else None,
+                     "cpu_over_scripts": round(whole_cpu / scripts_cpu, 3) if scripts_cpu and "ladder_cpu" in timings
+                     else None,
                      "top": _top(profiler, top)}
     return out

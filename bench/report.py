@@ -194,14 +194,22 @@ def _goal_lines(goals: list[dict[str, Any]]) -> list[str]:
     return [*lines, ""]
 
 
+def _cpu_ratio(timings: dict[str, float]) -> float | None:
+    """(host_cpu + ladder_cpu) / ladder_scripts_cpu: the CPU form of "time per environment / ladder compute"."""
+    if not timings.get("ladder_scripts_cpu") or "ladder_cpu" not in timings:
+        return None
+    return (timings.get("host_cpu", 0.0) + timings["ladder_cpu"]) / timings["ladder_scripts_cpu"]
+
+
 def _profile_lines(prof: dict[str, Any]) -> list[str]:
     lines = ["## 5. Where one environment's time goes (one slot per modality, cProfile on the host)", "",
              "`ladder` is the sandboxed harness's wall time (sandbox start, imports, scripts); `ladder_compute` the "
-             "seconds inside the scripts.", "", "| seed | modality | status | wall s | stage timings s | "
-             "wall / ladder compute |", "|---|---|---|---|---|---|"]
+             "seconds inside the scripts; `host_cpu`, `ladder_cpu` (the whole harness) and `ladder_scripts_cpu` the "
+             "same split in CPU seconds.", "", "| seed | modality | status | wall s | stage timings s | "
+             "wall / ladder compute | CPU / scripts' CPU |", "|---|---|---|---|---|---|---|"]
     lines += [f"| {s} | {v['modality']} | {v['status']} | {v['wall_seconds']} | "
               + ", ".join(f"{k} {t:.2f}" for k, t in v["timings"].items())
-              + f" | {_fmt(v['env_over_compute'])} |" for s, v in prof.items()]
+              + f" | {_fmt(v['env_over_compute'])} | {_fmt(_cpu_ratio(v['timings']))} |" for s, v in prof.items()]
     for seed, v in prof.items():
         lines += ["", f"Top {len(v['top'])} by cumulative time, {seed}:", "", "| function | calls | tottime s | "
                   "cumtime s |", "|---|---|---|---|"]

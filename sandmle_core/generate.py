@@ -68,6 +68,10 @@ def build_environment(spec: TaskSpec, staging: EnvFolder | Path, backend: Backen
     timings["ladder"] = time.perf_counter() - t
     # the seconds inside the scripts themselves: what `ladder` minus this costs is sandbox start, imports and I/O
     timings["ladder_compute"] = ladder.compute_seconds
+    # CPU seconds, steadier than wall seconds on a shared machine: the scripts' own, and the whole sandboxed ladder's
+    timings["ladder_scripts_cpu"] = sum(r.cpu_seconds or 0.0 for r in ladder.runs)
+    if ladder.cpu_seconds is not None:
+        timings["ladder_cpu"] = ladder.cpu_seconds
     t = time.perf_counter()
     thresholds = backend.mlops.write_grader(spec, staging, ladder)
     backend.writer.write_description(spec, staging, thresholds)
@@ -251,8 +255,11 @@ def generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Cor
     """Build one slot end to end (`_generate_slot`), then add to its usage the LLM calls no build took: a draft that
     failed, an attempt whose stage raised, a review of the last rejected attempt. Measured, so that a failed slot's
     spending is in its manifest row too (a build budget adds these rows up)."""
+    cpu = time.thread_time()
     outcome = _generate_slot(profile, key, seed_ref, corpus, backend, check_contracts, max_attempts, first_attempt,
                              published)
+    # the CPU seconds of this thread (the host side of the slot: synthesis, contracts, grading, publishing)
+    outcome = replace(outcome, timings={**outcome.timings, "host_cpu": time.thread_time() - cpu})
     leftover = take_usage(backend)
     if leftover.calls:
         outcome = replace(outcome, usage=outcome.usage.add(leftover))

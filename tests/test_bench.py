@@ -46,6 +46,9 @@ def test_one_profiled_slot_reports_ladder_compute_and_hotspots(tmp_path) -> None
     # the scripts' own seconds are part of the harness's wall time, which is part of the slot's
     assert 0 < timings["ladder_compute"] < timings["ladder"] < prof["wall_seconds"]
     assert prof["env_over_compute"] > 1
+    # the same split in CPU seconds: the runs' own CPU is part of the whole harness's (start-up and imports on top)
+    assert 0 < timings["ladder_scripts_cpu"] < timings["ladder_cpu"] and timings["host_cpu"] > 0
+    assert prof["cpu_over_scripts"] > 1
     assert len(prof["top"]) == 5 and prof["top"][0]["cumtime"] >= prof["top"][-1]["cumtime"]
     report = render_report({"machine": machine_facts(), "profile": {"breast-cancer": prof}})
     assert "## 5. Where one environment's time goes" in report and "Top 5 by cumulative time" in report

@@ -140,6 +140,8 @@ class LadderRun(BaseModel):
     perfect_score: float
     compute_seconds: float = Field(description="seconds spent inside the ladder scripts themselves")
     wall_seconds: float = Field(description="seconds of the whole ladder stage, sandbox start-up included")
+    cpu_seconds: float | None = Field(default=None, description="CPU seconds of the whole sandboxed ladder "
+                                      "(interpreter start, imports, every run); None when not measured")
     sandbox: Isolation | None = Field(default=None, description="the sandbox the ladder ran in, and what it missed")
 
     def level_means(self) -> dict[int, float]:

@@ -5,101 +5,280 @@ library at module level (plus the modules named in the job file, preloaded befor
 importing pandas + scikit-learn costs about a second, while a micro-scale ladder run costs tens of milliseconds, so
 paying the start-up once per environment instead of once per run is what makes a ladder of 24 runs affordable.
 
-Job file (JSON): {"preload": [module, ...], "timeout": seconds per run,
-                  "runs": [{"script": rel path, "seed": int, "out": rel path of the submission copy}, ...]}
+Every run starts from the same clean parent, and nothing one run leaves reaches the next (a warm process must not
+become a channel between runs — generated code runs here too):
+- the scripts are read into memory once and written back before every run, so a run cannot rewrite a later one;
+- before every run the workspace (all but the read-only `public/`) and the private scratch folders named in the job
+  (the sandbox's /tmp and /dev/shm) are emptied; a folder that cannot be emptied stops the harness (exit 3);
+- submissions, error texts and the per-run figures go to unlinked files (O_TMPFILE, else memfd) that the child closes
+  before the script starts; the parent is not dumpable, so no child can reach them (or the parent's memory) through
+  /proc; everything is written out only after the last run;
+- whatever a run leaves running is killed and reaped before the next fork: the harness is a child subreaper, so a
+  daemon comes back to it as its child; with a pid namespace of its own (the job says so) every process of the
+  namespace but PID 1 and the harness goes too;
+- the wall limit of a run is enforced by the parent (a pidfd), not only by the child's alarm, which a script could
+  cancel.
+
+Job file (JSON): {"preload": [module, ...], "timeout": seconds per run, "scratch": [private folders to empty],
+                  "pid_namespace": bool, "runs": [{"script": rel path, "seed": int, "out": rel path}, ...]}
 Each run happens in a forked child with cwd = the workspace root and SANDMLE_SEED set; the child's `submission.csv`
-is moved to `out`. Results (JSON, one object per run: exit, seconds, cpu, error tail) go to the path given as the
-second argument.
+becomes `out`. Results (JSON, one object per run: exit, seconds, cpu, error tail, processes killed after it) go to
+the path given as the second argument.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
 import os
 import resource
+import select
 import signal
+import stat
 import sys
 import time
 import traceback
 
 SEED_ENV = "SANDMLE_SEED"
+PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
+KEEP = frozenset({"public"})  # the read-only bind of the public files: never emptied
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
-def _child(script: str, seed: int, out: str, timeout: float, err_path: str) -> None:
+def _hidden_file() -> int:
+    """A read-write file with no name anywhere: in the workspace (bounded with it), else in memory."""
+    try:
+        return os.open(".", os.O_TMPFILE | os.O_RDWR, 0o600)
+    except (OSError, AttributeError):
+        return os.memfd_create("run", 0)
+
+
+def _read_all(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _copy_out(fd: int, path: str) -> None:
+    os.lseek(fd, 0, os.SEEK_SET)
+    with open(path, "wb") as fh:
+        while chunk := os.read(fd, 1 << 20):
+            fh.write(chunk)
+
+
+def _copy_submission(out_fd: int) -> None:
+    """The run's submission.csv into its hidden output file: a regular file only, neither a symbolic nor a hard link
+    (what the host's safe reader refuses too)."""
+    if os.path.islink("submission.csv"):
+        raise RuntimeError("submission.csv is a symbolic link")
+    fd = os.open("submission.csv", os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RuntimeError("submission.csv is not a regular file")
+        if info.st_nlink != 1:
+            raise RuntimeError("submission.csv is a hard link")
+        while chunk := os.read(fd, 1 << 20):
+            os.write(out_fd, chunk)
+    finally:
+        os.close(fd)
+
+
+def _child(script: str, seed: int, timeout: float, out_fd: int, err_fd: int) -> None:
+    for low, high in sorted(((3, min(out_fd, err_fd)), (min(out_fd, err_fd) + 1, max(out_fd, err_fd)),
+                             (max(out_fd, err_fd) + 1, 65536))):
+        os.closerange(low, high)  # every descriptor of the parent's but this run's two
+    _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # its own /proc entries stay readable to itself
+    os.setpgid(0, 0)
     signal.alarm(max(1, int(timeout + 0.999)))
     os.environ[SEED_ENV] = str(seed)
     code = 0
     try:
-        if os.path.exists("submission.csv"):
-            os.unlink("submission.csv")
         import runpy
 
         sys.argv = [script]
-        runpy.run_path(script, run_name="__main__")
-        if not os.path.exists("submission.csv"):
+        try:
+            runpy.run_path(script, run_name="__main__")  # the parent has just written it from memory
+        except SystemExit as exc:  # a script may call sys.exit(0) after writing its submission
+            if exc.code not in (0, None):
+                raise RuntimeError(f"exited with {exc.code!r}") from None
+        if not os.path.lexists("submission.csv"):
             raise RuntimeError("the script finished without writing submission.csv")
-        os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
-        os.replace("submission.csv", out)
-    except SystemExit as exc:  # a script may call sys.exit(0) after writing its submission
-        if exc.code not in (0, None) or not os.path.exists("submission.csv"):
-            code = 1
-            with open(err_path, "w") as fh:
-                fh.write(f"exited with {exc.code!r}")
-        else:
-            os.replace("submission.csv", out)
+        _copy_submission(out_fd)
     except BaseException:
         code = 1
-        with open(err_path, "w") as fh:
-            fh.write(traceback.format_exc()[-4000:])
+        os.write(err_fd, traceback.format_exc()[-4000:].encode())
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
 
 
+def _mount_points() -> frozenset[str]:
+    try:
+        with open("/proc/self/mountinfo") as fh:
+            return frozenset(line.split()[4] for line in fh)
+    except OSError:
+        return frozenset()
+
+
+def _empty(folder: str, keep: frozenset[str] = frozenset(), mounts: frozenset[str] | None = None) -> None:
+    """Remove everything inside `folder` but `keep` and the mounts of the sandbox (a folder holding one is emptied,
+    not removed); a run may have taken permissions away, they are given back.
+
+    Raises:
+        OSError: something could not be removed (the harness then stops: the next run would not start clean).
+    """
+    mounts = _mount_points() if mounts is None else mounts
+    for name in os.listdir(folder):
+        path = os.path.abspath(os.path.join(folder, name))
+        if name in keep or path in mounts:
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+            _empty(path, mounts=mounts)
+            if not any(m.startswith(path + "/") for m in mounts):
+                os.rmdir(path)
+        else:
+            os.unlink(path)
+
+
+def _processes() -> dict[int, int]:
+    """pid -> parent pid of every process this harness can see."""
+    out = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as fh:
+                    out[int(name)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass  # gone meanwhile
+    return out
+
+
+def _kill_leftovers(pgid: int, whole_namespace: bool) -> int:
+    """SIGKILL and reap what a run left running; how many processes that was.
+
+    The harness is a child subreaper, so whatever a run left (daemons included) is re-parented to it: its children
+    after a run are all leftovers. With a pid namespace of its own, every process but its init and itself is one.
+    """
+    me, killed = os.getpid(), set()
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for _ in range(1000):
+        seen = _processes()
+        victims = {p for p, parent in seen.items() if parent == me or (whole_namespace and p not in (1, me))}
+        if not victims:
+            break
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        killed |= victims
+        while True:  # reap them (a zombie is still listed in /proc)
+            try:
+                os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+    return len(killed)
+
+
+def _wait(pid: int, timeout: float) -> tuple[int, resource.struct_rusage, bool]:
+    """wait4 the child, killing its group at the wall limit (plus a second of grace for its own alarm)."""
+    expired = False
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (OSError, AttributeError):
+        pidfd = None
+    if pidfd is not None:
+        ready, _, _ = select.select([pidfd], [], [], timeout + 1.0)
+        os.close(pidfd)
+        if not ready:
+            expired = True
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+    _, status, usage = os.wait4(pid, 0)
+    return status, usage, expired
+
+
+def _run(run: dict, timeout: float, namespace: bool) -> tuple[dict, int, int]:
+    out_fd, err_fd = _hidden_file(), _hidden_file()
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        _child(run["script"], int(run["seed"]), timeout, out_fd, err_fd)
+    status, usage, expired = _wait(pid, timeout)
+    seconds = time.perf_counter() - start
+    leftovers = _kill_leftovers(pid, namespace)
+    error = None
+    if expired or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGALRM):
+        error = "timed out"
+    elif os.WIFSIGNALED(status):
+        error = f"killed by signal {os.WTERMSIG(status)}"
+    elif os.WEXITSTATUS(status) != 0:
+        error = _read_all(err_fd).decode("utf-8", "replace")[-2000:] or f"exit status {os.WEXITSTATUS(status)}"
+    record = {"script": run["script"], "seed": run["seed"], "out": run["out"], "ok": error is None, "error": error,
+              "seconds": round(seconds, 6), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 6),
+              "max_rss_mb": round(usage.ru_maxrss / 1024, 1), "leftover_processes": leftovers}
+    os.close(err_fd)
+    return record, out_fd, pid
+
+
+def _reset(sources: dict[str, str], scratch: list[str]) -> None:
+    """The workspace as the host wrote it: everything a run left is removed, the scripts are written anew."""
+    _empty(".", KEEP)
+    for folder in scratch:
+        if os.path.isdir(folder):
+            _empty(folder)
+    for path, source in sources.items():
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w") as fh:
+            fh.write(source)
+
+
 def main(job_path: str, results_path: str) -> int:
     with open(job_path) as fh:
         job = json.load(fh)
+    sources = {}
+    for run in job["runs"]:
+        with open(run["script"]) as fh:
+            sources[run["script"]] = fh.read()
     for module in job.get("preload", []):
         try:
             importlib.import_module(module)
         except ImportError:
             pass  # a missing optional module only costs its import later
-    timeout = float(job.get("timeout", 60))
-    results = []
+    _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no child reads this process's memory or descriptors via /proc
+    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # what a run leaves running comes back to the harness
+    timeout, namespace = float(job.get("timeout", 60)), bool(job.get("pid_namespace"))
+    scratch = list(job.get("scratch", []))
+    journal, outputs = _hidden_file(), []
     for run in job["runs"]:
-        err_path = run["out"] + ".err"
-        os.makedirs(os.path.dirname(err_path) or ".", exist_ok=True)
-        start = time.perf_counter()
-        pid = os.fork()
-        if pid == 0:
-            _child(run["script"], int(run["seed"]), run["out"], timeout, err_path)
-        _, status, usage = os.wait4(pid, 0)
-        seconds = time.perf_counter() - start
-        error = None
-        if os.WIFSIGNALED(status):
-            sig = os.WTERMSIG(status)
-            error = "timed out" if sig == signal.SIGALRM else f"killed by signal {sig}"
-        elif os.WEXITSTATUS(status) != 0:
-            try:
-                with open(err_path) as fh:
-                    error = fh.read()[-2000:] or f"exit status {os.WEXITSTATUS(status)}"
-            except OSError:
-                error = f"exit status {os.WEXITSTATUS(status)}"
-        results.append(
-            {
-                "script": run["script"],
-                "seed": run["seed"],
-                "out": run["out"],
-                "ok": error is None,
-                "error": error,
-                "seconds": round(seconds, 6),
-                "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 6),
-                "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
-            }
-        )
+        try:
+            _reset(sources, scratch)
+        except OSError as exc:
+            print(f"error: a run left the workspace in a state the harness cannot clean: {exc}", file=sys.stderr)
+            return 3
+        record, out_fd, _ = _run(run, timeout, namespace)
+        os.write(journal, (json.dumps(record) + "\n").encode())
+        outputs.append(out_fd)
+    _reset(sources, scratch)
+    records = [json.loads(line) for line in _read_all(journal).decode().splitlines()]
+    for record, out_fd in zip(records, outputs, strict=True):
+        if record["ok"]:
+            os.makedirs(os.path.dirname(record["out"]) or ".", exist_ok=True)
+            _copy_out(out_fd, record["out"])
+        os.close(out_fd)
+    os.makedirs(os.path.dirname(results_path) or ".", exist_ok=True)
     with open(results_path, "w") as fh:
-        json.dump({"runs": results, "self_cpu": resource.getrusage(resource.RUSAGE_SELF).ru_utime}, fh)
+        json.dump({"runs": records, "self_cpu": resource.getrusage(resource.RUSAGE_SELF).ru_utime}, fh)
     return 0
 
 

@@ -49,6 +49,17 @@ PRELOAD = (
 )
 
 
+def _run_boundary(backend: str, ws: Workspace) -> dict[str, Any]:
+    """What the harness empties between runs and whether it owns its pid namespace (then it kills every process but
+    its init and itself after each run): the namespace backends' /tmp and /dev/shm are the workspace's own, the
+    rlimit backend's /tmp is the host's, so only its workspace scratch folder is emptied there."""
+    if backend in ("bwrap", "unshare"):
+        return {"scratch": ["/tmp", "/dev/shm"], "pid_namespace": True}
+    if backend == "rlimit":
+        return {"scratch": [str(ws.scratch)], "pid_namespace": False}
+    return {"scratch": ["/tmp"], "pid_namespace": False}  # docker: the container's own /tmp
+
+
 def run_ladder_scripts(
     scripts: list[LadderScript],
     public_dir: Path,
@@ -60,6 +71,7 @@ def run_ladder_scripts(
     run_timeout: float = 120.0,
     error_tail: int = 500,
     policy: str = "permissive",
+    figures: dict[str, float] | None = None,
 ) -> tuple[list[RunScore], float, float, Isolation]:
     """Run every script with every seed in one sandboxed harness; grade each submission on the host.
 
@@ -74,6 +86,8 @@ def run_ladder_scripts(
         run_timeout: wall seconds allowed to each run inside the harness.
         error_tail: characters of each failed run's error text kept (the Claude developer feeds them back).
         policy: the sandbox policy — `permissive` for sandmle's own scripts, `strict` for generated code.
+        figures: when given, receives `harness_cpu`: the CPU seconds of the whole sandboxed harness (interpreter
+            start, imports and every run; its cgroup's figure when it had one).
 
     Returns:
         The runs, the seconds spent inside the scripts, the wall seconds of the whole sandboxed run, and the
@@ -98,12 +112,16 @@ def run_ladder_scripts(
     limits = limits or Limits(wall_seconds=budget, cpu_seconds=budget, memory_mb=4096)
     with Workspace.create(public_dir, files=files) as ws:
         sandbox = get_sandbox(backend, policy=policy)
+        job.update(_run_boundary(sandbox.name, ws))
+        (ws.root / "job.json").write_text(json.dumps(job))
         result = sandbox.run_python("harness.py", ws, limits, args=("job.json", "runs/results.json"))
         results_path = ws.root / "runs" / "results.json"
         if not result.ok or not results_path.is_file():
             raise GenerationError("ladder", f"the ladder harness stopped ({result.stopped_by}, exit "
                                             f"{result.exit_code}): {result.stderr_tail[-800:]}")
         report = json.loads(results_path.read_text())
+        if figures is not None:
+            figures["harness_cpu"] = result.cpu_seconds
         scores: list[RunScore] = []
         for (script, seed), run in zip(runs, report["runs"], strict=True):
             score, error = None, run["error"]
@@ -169,8 +187,10 @@ class OfflineDeveloper:
         def grade(sub: pd.DataFrame, ans: pd.DataFrame) -> float:
             return grade_submission(sub, ans, spec.grading)
 
+        figures: dict[str, float] = {}
         runs, compute, _, isolation = run_ladder_scripts(scripts, folder.public, answers, grade,
-                                                         backend=self.sandbox_backend, policy="permissive")
+                                                         backend=self.sandbox_backend, policy="permissive",
+                                                         figures=figures)
         return LadderRun(
             runs=runs,
             sample_score=grade(pd.read_csv(folder.sample_submission), answers),
@@ -178,5 +198,6 @@ class OfflineDeveloper:
             perfect_score=grade(pd.read_csv(folder.gold_submission), answers),
             compute_seconds=round(compute, 6),
             wall_seconds=round(time.perf_counter() - start, 6),
+            cpu_seconds=figures.get("harness_cpu"),
             sandbox=isolation,
         )

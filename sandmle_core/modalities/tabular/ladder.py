@@ -73,11 +73,17 @@ is_classifier = KIND != "value"
 LOG_TARGET = bool(METRIC in ("rmsle", "mean_column_rmsle") and (np.asarray(Y) >= 0).all())
 
 
+_BLOCKS = {{}}  # (frame, reference, columns) -> the numeric block: each one is computed once per script
+
+
 def numeric_block(frame, reference):
     """Numeric columns, clipped to the training 1st-99th percentiles (outliers) and median-imputed."""
-    ref = reference[numeric].astype(float)
-    values = frame[numeric].astype(float).clip(ref.quantile(0.01), ref.quantile(0.99), axis=1)
-    return values.fillna(ref.median()).fillna(0.0)
+    key = (id(frame), id(reference), tuple(numeric))
+    if key not in _BLOCKS:  # the frames are kept with their block, so their ids stay theirs
+        ref = reference[numeric].astype(float)
+        values = frame[numeric].astype(float).clip(ref.quantile(0.01), ref.quantile(0.99), axis=1)
+        _BLOCKS[key] = (frame, reference, values.fillna(ref.median()).fillna(0.0))
+    return _BLOCKS[key][2].copy()
 
 
 def ordinal_block(frame, reference):
