@@ -137,7 +137,10 @@ def _empty(folder: str, keep: frozenset[str] = frozenset(), mounts: frozenset[st
         if name in keep or path in mounts:
             continue
         if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
+            try:
+                os.chmod(path, 0o700)
+            except PermissionError:  # not this uid's (e.g. the folders the sandbox made to hold a mount under /tmp):
+                pass  # a run, of the same uid, could not have changed its mode either
             _empty(path, mounts=mounts)
             if not any(m.startswith(path + "/") for m in mounts):
                 os.rmdir(path)
