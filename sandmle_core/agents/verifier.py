@@ -28,7 +28,7 @@ from sandmle_core.population import level_populations, medal_stability
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["MIN_KENDALL_TAU", "MIN_REFERENCE_GAIN", "ProgrammaticVerifier", "contract_checks", "decide",
-           "normalized_gain"]
+           "normalized_gain", "redecide"]
 
 MIN_REFERENCE_GAIN = 0.05  # the reference must close at least 5% of the sample→optimum gap
 MAX_TOP_GAIN = 0.995  # a ladder level closing 99.5% of the gap makes the task trivially perfect
@@ -160,6 +160,13 @@ def decide(env_id: str, checks: list[Check], **figures: Any) -> Verdict:
         checks=checks,
         **figures,
     )
+
+
+def redecide(verdict: Verdict, checks: list[Check]) -> Verdict:
+    """`decide` again on other checks, keeping every figure and note of `verdict` (a later role adds checks)."""
+    kept = {k: getattr(verdict, k) for k in Verdict.model_fields
+            if k not in {"env_id", "accepted", "reason", "repair", "checks"}}
+    return decide(verdict.env_id, checks, **kept)
 
 
 class ProgrammaticVerifier:

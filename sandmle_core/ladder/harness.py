@@ -62,13 +62,6 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _copy_out(fd: int, path: str) -> None:
-    os.lseek(fd, 0, os.SEEK_SET)
-    with open(path, "wb") as fh:
-        while chunk := os.read(fd, 1 << 20):
-            fh.write(chunk)
-
-
 def _copy_submission(out_fd: int) -> None:
     """The run's submission.csv into its hidden output file: a regular file only, neither a symbolic nor a hard link
     (what the host's safe reader refuses too)."""
@@ -211,7 +204,7 @@ def _wait(pid: int, timeout: float) -> tuple[int, resource.struct_rusage, bool]:
     return status, usage, expired
 
 
-def _run(run: dict, timeout: float, namespace: bool) -> tuple[dict, int, int]:
+def _run(run: dict, timeout: float, namespace: bool) -> tuple[dict, int]:
     out_fd, err_fd = _hidden_file(), _hidden_file()
     start = time.perf_counter()
     pid = os.fork()
@@ -231,7 +224,7 @@ def _run(run: dict, timeout: float, namespace: bool) -> tuple[dict, int, int]:
               "seconds": round(seconds, 6), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 6),
               "max_rss_mb": round(usage.ru_maxrss / 1024, 1), "leftover_processes": leftovers}
     os.close(err_fd)
-    return record, out_fd, pid
+    return record, out_fd
 
 
 def _reset(sources: dict[str, str], scratch: list[str]) -> None:
@@ -263,21 +256,22 @@ def main(job_path: str, results_path: str) -> int:
     timeout, namespace = float(job.get("timeout", 60)), bool(job.get("pid_namespace"))
     scratch = list(job.get("scratch", []))
     journal, outputs = _hidden_file(), []
-    for run in job["runs"]:
+    for run in [*job["runs"], None]:  # None: the clean-up after the last run
         try:
             _reset(sources, scratch)
         except OSError as exc:
             print(f"error: a run left the workspace in a state the harness cannot clean: {exc}", file=sys.stderr)
             return 3
-        record, out_fd, _ = _run(run, timeout, namespace)
-        os.write(journal, (json.dumps(record) + "\n").encode())
-        outputs.append(out_fd)
-    _reset(sources, scratch)
+        if run is not None:
+            record, out_fd = _run(run, timeout, namespace)
+            os.write(journal, (json.dumps(record) + "\n").encode())
+            outputs.append(out_fd)
     records = [json.loads(line) for line in _read_all(journal).decode().splitlines()]
     for record, out_fd in zip(records, outputs, strict=True):
         if record["ok"]:
             os.makedirs(os.path.dirname(record["out"]) or ".", exist_ok=True)
-            _copy_out(out_fd, record["out"])
+            with open(record["out"], "wb") as fh:
+                fh.write(_read_all(out_fd))
         os.close(out_fd)
     os.makedirs(os.path.dirname(results_path) or ".", exist_ok=True)
     with open(results_path, "w") as fh:

@@ -163,6 +163,11 @@ def _attempt(spec: TaskSpec, source: str, folder: EnvFolder, limits: Limits, bac
     return None, None, run
 
 
+def _data_failures(checks: list[Check]) -> list[Check]:
+    """The failed checks the program's data can fix: all but the LLM review and the description's own checks."""
+    return [c for c in checks if not c.passed and c.group != "review" and not c.name.startswith("description_")]
+
+
 def data_feedback(checks: list[Check], level_means: dict[int, float]) -> str | None:
     """The verifier's failures a generator can fix, as feedback for its program (None: none of them is the data's).
 
@@ -170,7 +175,7 @@ def data_feedback(checks: list[Check], level_means: dict[int, float]) -> str | N
     contracts, the grader's checks on the program's sample and oracle submissions, ladder order and gain,
     thresholds, leakage, realism and Task DNA.
     """
-    failed = [c for c in checks if not c.passed and c.group != "review" and not c.name.startswith("description_")]
+    failed = _data_failures(checks)
     if not failed:
         return None
     means = {k: round(v, 5) for k, v in sorted(level_means.items())}
@@ -245,7 +250,7 @@ class ScriptGenerator:
         feedback = data_feedback(checks, level_means)
         if feedback is None or len(self.data_rounds) >= self.session.config.data_rounds:
             return False
-        failed = [f"{c.name}: {c.figure}" for c in checks if not c.passed and c.group != "review"]
+        failed = [f"{c.name}: {c.figure}" for c in _data_failures(checks)]  # what the feedback sent
         self.data_rounds.append({"round": len(self.data_rounds) + 1, "conversation_round": self.conv.rounds + 1,
                                  "failed": failed[:12]})
         self.session.transcript.write({"role": "developer", "stage": "generator", "round": self.conv.rounds + 1,

@@ -27,7 +27,7 @@ from sandmle_core.agents.claude.schemas import Review
 from sandmle_core.agents.claude.script_developer import answers_in_public_check, record_full_scale
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.claude.writer import FALLBACK_NOTE
-from sandmle_core.agents.verifier import ProgrammaticVerifier, decide
+from sandmle_core.agents.verifier import ProgrammaticVerifier, redecide
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.script_rule import ScriptRule
 from sandmle_core.taskspec import TaskSpec
@@ -76,11 +76,7 @@ class ClaudeVerifier:
         if fallback:  # announced in validation.json and the manifest, not only in the transcript
             verdict = verdict.model_copy(update={"notes": [*verdict.notes, fallback]})
         if isinstance(spec.rule, ScriptRule):  # a model wrote the public files: record that they hold no answers
-            verdict = decide(spec.env_id, [*verdict.checks, answers_in_public_check(spec, EnvFolder.of(staging))],
-                             sample_score=verdict.sample_score, reference_score=verdict.reference_score,
-                             oracle_score=verdict.oracle_score, kendall_tau=verdict.kendall_tau,
-                             thresholds=verdict.thresholds, medal_stability=verdict.medal_stability,
-                             notes=verdict.notes)
+            verdict = redecide(verdict, [*verdict.checks, answers_in_public_check(spec, EnvFolder.of(staging))])
         if not verdict.accepted or not self.session.config.review:
             return verdict
         means = {k: round(v, 5) for k, v in build.ladder.level_means().items()}
@@ -92,10 +88,7 @@ class ClaudeVerifier:
                                   review_prompt(spec, description, figures))
         review = self.session.ask(conv, Review.model_validate)
         checks = verdict.checks + review_checks(review)
-        final = decide(spec.env_id, checks, sample_score=verdict.sample_score,
-                       reference_score=verdict.reference_score, oracle_score=verdict.oracle_score,
-                       kendall_tau=verdict.kendall_tau, thresholds=verdict.thresholds,
-                       medal_stability=verdict.medal_stability, notes=verdict.notes)
+        final = redecide(verdict, checks)
         if final.accepted:
             _absorb(build.usage, self.session.take_usage())
         return final

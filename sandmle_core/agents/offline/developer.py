@@ -107,7 +107,6 @@ def run_ladder_scripts(
     }
     files = {f"solutions/{s.filename}": s.source for s in scripts}
     files["harness.py"] = (Path(__file__).parents[2] / "ladder" / "harness.py").read_text()
-    files["job.json"] = json.dumps(job)
     budget = 60 + max(30.0, run_timeout / 2) * len(runs)
     limits = limits or Limits(wall_seconds=budget, cpu_seconds=budget, memory_mb=4096)
     with Workspace.create(public_dir, files=files) as ws:
