@@ -69,7 +69,8 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
             budget.charge(row)
         writer.add(row.model_copy(update=stamp))
     if budget is not None:
-        unbuilt = [unbuilt_row(job.key, job.backend, budget) for job in jobs[budget.started:]]
+        unbuilt = [unbuilt_row(job.key, job.backend, budget, regenerating=job.failed_env_id is not None)
+                   for job in jobs[budget.started:]]
         budget.unbuilt = [r.slot for r in unbuilt]
         if unbuilt:
             logger.warning("budget of $%g reached ($%.4f spent): %d slot(s) not built", budget.limit_usd,

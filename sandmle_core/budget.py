@@ -6,7 +6,8 @@ finished — the priced token counts the API answered with, never an estimate. T
 spent cost is below the cap (at most one slot per worker in flight); once it reaches the cap no new slot is drafted,
 the slots already running finish normally (stopping one mid-build would throw away what it already spent), and every
 slot not started gets an `unbuilt` row (stage `budget`): not a failure of the generator, so nothing in `failed/`
-(`regenerate` leaves it alone), and the same `sandmle build` run again later builds exactly those slots (resume).
+(`regenerate` leaves it alone), and the same `sandmle build` run again later builds exactly those slots (resume);
+a slot a `sandmle regenerate` left unbuilt keeps its failure record, and the next `regenerate` builds it.
 The overshoot is bounded by what the slots in flight at the moment the cap was reached spend.
 """
 
@@ -70,13 +71,17 @@ class BuildBudget:
                 "slots_planned": self.planned, "slots_unbuilt": len(self.unbuilt), "stopped": bool(self.unbuilt)}
 
 
-def unbuilt_row(key: SlotKey, backend: str, budget: BuildBudget) -> ManifestRow:
-    """The manifest row of a slot the budget stopped before it was drafted (no spec, no environment, no cost)."""
+def unbuilt_row(key: SlotKey, backend: str, budget: BuildBudget, regenerating: bool = False) -> ManifestRow:
+    """The manifest row of a slot the budget stopped before it was drafted (no spec, no environment, no cost); its
+    reason names the command that builds it later: the same `sandmle build`, or for a slot of a regeneration (which
+    keeps its failure record) `sandmle regenerate`."""
+    run, again = (("regeneration", "its failure record stays: run `sandmle regenerate` on the corpus again")
+                  if regenerating else ("build", "run the same `sandmle build` again"))
     return ManifestRow(
         slot=str(key), env_id=f"{key.seed_id}-slot{key.index:03d}", seed_id=key.seed_id, index=key.index,
         rng_seed=key.rng_seed, attempt_rng_seed=key.rng_seed, attempts=0, status=UNBUILT, stage=BUDGET_STAGE,
-        reason=(f"not built: the build's budget of ${budget.limit_usd:g} was spent (${budget.spent_usd:.4f}) before "
-                "this slot started; run the same build again to build it"), backend=backend)
+        reason=(f"not built: the {run}'s budget of ${budget.limit_usd:g} was spent (${budget.spent_usd:.4f}) before "
+                f"this slot started; {again} to build it"), backend=backend)
 
 
 def budget_line(report: dict[str, Any]) -> str:

@@ -211,6 +211,27 @@ def _check_contracts(spec: TaskSpec, staging: EnvFolder, check_contracts: Contra
         ledger.time("contracts", t)
 
 
+def _run_full_scale(spec: TaskSpec, build: BuildResult, verdict: Verdict, backend: Backend, ledger: _Ledger
+                    ) -> Verdict:
+    """After acceptance, before finalizing: the benchmark's full-scale run of a developer that has one (the Claude
+    developer, for a `script` rule's generate.py). The developer records its outcome on the private side (without
+    seconds); its wall and CPU seconds go to the slot's timings (`full_scale`, `full_scale_cpu`).
+
+    A failed run does not reject: the micro environment was verified in full and is served as it is, while the
+    full-scale output is never kept nor verified. It is made visible as a note of the verdict (validation.json and
+    the manifest's `notes`): that environment cannot be re-synthesised at full scale as it stands."""
+    run = getattr(backend.developer, "run_full_scale", None)
+    record = run(spec, build.staging) if run is not None else None
+    if record is None:
+        return verdict
+    ledger.timings["full_scale"] = ledger.timings.get("full_scale", 0.0) + record["wall_seconds"]
+    ledger.timings["full_scale_cpu"] = ledger.timings.get("full_scale_cpu", 0.0) + record["cpu_seconds"]
+    if record["outcome"] == "ok":
+        return verdict
+    note = f"full-scale run {record['outcome']} ({record['n_train']} train rows): {record['problem']}"[:400]
+    return verdict.model_copy(update={"notes": [*verdict.notes, note]})
+
+
 def _land(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, attempt: int, corpus: Corpus,
           backend: Backend, ledger: _Ledger) -> SlotOutcome:
     """Finalize an accepted attempt and publish it, unless a published environment is its near-duplicate."""
@@ -302,6 +323,7 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
         tried = _attempt(spec, staging, backend, check_contracts, ledger)
         verdict = tried.verdict
         if verdict.accepted and tried.build is not None:
+            verdict = _run_full_scale(spec, tried.build, verdict, backend, ledger)
             return _land(spec, tried.build, verdict, key, attempt, corpus, backend, ledger)
         shutil.rmtree(staging.root, ignore_errors=True)
         history.append({"attempt": attempt, "env_id": spec.env_id, "stage": tried.stage or "validate",

@@ -139,6 +139,9 @@ def regenerate(
     budget_usd: str = typer.Option(None, "--budget-usd", help="claude only: stop starting slots once the finished "
                                                               "slots' measured cost reaches this many US dollars "
                                                               "(their failure records stay for the next run)"),
+    rule: str = typer.Option(None, "--rule", help="claude only: calibrated (sandmle calibrates one of its rule "
+                                                  "models; the default) or script (the developer writes "
+                                                  "generate.py); sets SANDMLE_CLAUDE_RULE for the run"),
     workers: int = typer.Option(None, "--workers", min=1),
     dask_address: str = typer.Option(None, "--dask-address"),
     as_json: bool = typer.Option(False, "--json"),
@@ -148,12 +151,15 @@ def regenerate(
     from sandmle.runtime import prefect_api
 
     budget = check_budget(budget_usd, BackendChoice(backend).value)
+    rule = check_rule(rule, BackendChoice(backend).value)
     root = check_corpus(corpus)
     check_writable_dir(root, "CORPUS")
     if backend == BackendChoice.claude:  # fail before starting anything when the key is missing
         from sandmle_core.agents.claude import require_api_key
 
         require_api_key()
+    if rule is not None:  # workers build backends by name and read their settings from the environment
+        os.environ["SANDMLE_CLAUDE_RULE"] = rule
     with prefect_api():
         from prefect import tags
 

@@ -5,7 +5,7 @@ number from `numpy.random.default_rng(--seed)` and writes train/test/sample subm
 scaffold's columns are only known once the strategist has drafted the slot, so the scripted developer reads them
 from the prompt it is sent (as a model would) and bakes them into the program as `SCHEMA`. The broken variants
 differ from the good one in one place: a crash, an unseeded generator, answers copied into public/, a read of a
-host path, a network connection.
+host path, a network connection, a rule whose weights are all zero (`no_signal`).
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ main()
 
 EXTRAS = {
     "good": "",
+    "no_signal": "",  # the good program with NO_SIGNAL's parameters
     # a typo in the last step: the traceback names it
     "crash": "pd.DataFrame({idc: test[idc]}).to_csv(out / 'private' / missing_name, index=False)",
     # a second, unseeded stream: every run writes another noise column
@@ -105,10 +106,16 @@ EXTRAS = {
 }
 
 
+# the same program with every weight of the rule at zero: a label that no feature predicts, so the solution ladder's
+# levels score alike (its order and its gain over the sample submission fail, not the generator's own checks)
+NO_SIGNAL = {**RULE["rule_params"], "w_main": 0.0, "w_pair": 0.0, "w_inter": 0.0, "w_step": 0.0}
+
+
 def program(schema: dict[str, Any], variant: str = "good", extra: str | None = None) -> str:
-    """The generator source for a schema (`prompt_schema`), one of the EXTRAS variants or a custom last line."""
-    return (_GOOD.replace("__SCHEMA__", repr(json.dumps(schema))).replace("__PARAMS__",
-                                                                         repr(json.dumps(RULE["rule_params"])))
+    """The generator source for a schema (`prompt_schema`), one of the EXTRAS variants (`no_signal`: with the
+    rule's weights all zero) or a custom last line."""
+    params = NO_SIGNAL if variant == "no_signal" else RULE["rule_params"]
+    return (_GOOD.replace("__SCHEMA__", repr(json.dumps(schema))).replace("__PARAMS__", repr(json.dumps(params)))
             .replace("__EXTRA__", EXTRAS[variant] if extra is None else extra))
 
 

@@ -98,3 +98,24 @@ def test_a_program_that_keeps_failing_makes_the_strategist_redesign_the_rule(tmp
     transcript = json.loads((env_dir / "prepared" / "private" / TRANSCRIPT_FILE).read_text())
     assert transcript["data_rounds"] == []  # the accepted attempt's program passed at once
     assert set(json.loads(row.usage_json)["by_attempt"]) == {"1", "2"}
+
+
+def test_a_ladder_order_failure_is_repaired_by_the_program_within_the_attempt(tmp_path):
+    corpus = tmp_path / "corpus"
+    # the first program's rule has no signal: it passes the generator's own checks and the data contracts, and the
+    # ladder trained on its data cannot order its levels; the repaired program carries the rule's weights
+    row, requests = _build(corpus, [script_rule_reply(), *_build_replies("no_signal"), *_build_replies("good"),
+                                    review_reply()], max_attempts=1, data_rounds="1", index=1)
+    assert row.status == "accepted" and row.attempts == 1, row.reason
+    repair = requests[5]  # strategist, generator, ladder, MLOps, writer, then the generator again
+    assert _first_text(repair).startswith("Role: developer (data generator)")
+    feedback = _sent_back(repair)
+    assert "rejected by the verifier" in feedback and "ladder_order_kept (solutions): figure" in feedback
+    env_dir = Corpus(corpus).env_dir(row.env_id)
+    transcript = json.loads((env_dir / "prepared" / "private" / TRANSCRIPT_FILE).read_text())
+    [data_round] = transcript["data_rounds"]
+    assert any(f.startswith("ladder_order_kept: ") for f in data_round["failed"])
+    assert '"w_main": 0.0' not in (env_dir / "prepared" / "private" / "generate.py").read_text()
+    validation = json.loads((env_dir / "validation.json").read_text())
+    assert validation["accepted"] and validation["kendall_tau"] >= 0.5
+    assert json.loads(row.usage_json)["by_round"]["developer/1"]["calls"] == 1

@@ -116,8 +116,12 @@ def test_the_accepted_program_ran_once_at_full_scale(build):
     assert (n_train, n_test) == (25 * spec.n_train, 25 * spec.n_test)
     assert record["outcome"] == "ok" and record["problem"] is None and record["sandbox"]
     assert (record["n_train"], record["n_test"]) == (n_train, n_test)
-    assert record["rows"] == {"train": n_train, "test": n_test} and record["bytes"] > 0
-    assert record["wall_seconds"] > 0 and record["files"] == 5
+    assert record["rows"] == {"train": n_train, "test": n_test} and record["bytes"] > 0 and record["files"] == 5
+    # its seconds are the manifest's (the private side stays byte-identical between builds)
+    assert "wall_seconds" not in record and "cpu_seconds" not in record
+    timings = json.loads(build.row.timings_json)
+    assert timings["full_scale"] > 0 and timings["full_scale_cpu"] > 0
+    assert build.row.notes is None  # a run that succeeded leaves no note
 
 
 # -- the developer alone, on one drafted spec ---------------------------------------------------------------------

@@ -57,6 +57,8 @@ CASES = [
     (["regenerate", "--budget-usd", "1", "."], "--budget-usd is for --backend claude: the offline backend makes"),
     (["regenerate", "--backend", "claude", "--budget-usd", "nan", "."], "'nan' must be a finite number of US"),
     (["regenerate", "--backend", "clade", "missing"], "'clade' is not one of"),
+    (["regenerate", "--rule", "script", "."], "--rule is for --backend claude: the offline backend draws sandmle's"),
+    (["regenerate", "--backend", "claude", "--rule", "scripted", "."], "--rule 'scripted': choose calibrated or"),
     (["validate", "missing"], "missing: no such corpus folder"),
     (["list", "missing"], "missing: no such corpus folder"),
     (["list", "a-file"], "a-file: not a folder"),

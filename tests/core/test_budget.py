@@ -39,6 +39,10 @@ def test_unbuilt_rows_and_the_summary_line():
     row = unbuilt_row(SlotKey("wine", 7, 3), "claude", budget)
     assert (row.status, row.stage, row.attempts, row.cost_usd) == ("unbuilt", "budget", 0, 0.0)
     assert row.slot == "wine:7:3" and "budget of $0.1 was spent ($0.1200)" in row.reason
+    assert "run the same `sandmle build` again" in row.reason and "regenerate" not in row.reason
+    again = unbuilt_row(SlotKey("wine", 7, 3), "claude", budget, regenerating=True).reason
+    assert "the regeneration's budget" in again and "run `sandmle regenerate` on the corpus again" in again
+    assert "sandmle build" not in again
     budget.unbuilt = [row.slot, "wine:7:2"]
     assert budget_line(budget.report()) == ("budget: spent $0.1200 of $0.1; stopped after 2 of 4 slots (2 not "
                                             "built, recorded as unbuilt in the manifest)")

@@ -90,5 +90,7 @@ def test_a_regeneration_stops_at_its_budget_and_keeps_the_rest_failed(prefect_ap
     assert calls == 5  # one slot's five calls, no more
     statuses = sorted(r["status"] for r in read_manifest(corpus).to_pylist())
     assert statuses == ["accepted", "unbuilt"]
+    [reason] = [r["reason"] for r in read_manifest(corpus).to_pylist() if r["status"] == "unbuilt"]
+    assert "run `sandmle regenerate` on the corpus again" in reason and "sandmle build" not in reason
     assert [r.index for r in read_failures(corpus)] == [  # the unbuilt slot keeps its record for the next run
         r["index"] for r in read_manifest(corpus).to_pylist() if r["status"] == "unbuilt"]

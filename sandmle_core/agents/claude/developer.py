@@ -24,7 +24,7 @@ import pandas as pd
 from sandmle_core.agents.base import BuildResult, Check, LadderRun, RunScore, Usage, Verdict
 from sandmle_core.agents.claude.prompts import developer_prompt
 from sandmle_core.agents.claude.schemas import LadderProposal
-from sandmle_core.agents.claude.script_developer import ScriptGenerator
+from sandmle_core.agents.claude.script_developer import ScriptGenerator, record_full_scale
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.offline.developer import LADDER_SEEDS, OfflineDeveloper, run_ladder_scripts
 from sandmle_core.agents.offline.mlops import leaderboard_scores
@@ -134,6 +134,17 @@ class ClaudeDeveloper:
         if generator is None or verdict.accepted:
             return False
         return generator.repair(verdict.checks, build.ladder.level_means())
+
+    def run_full_scale(self, spec: TaskSpec, staging: EnvFolder | Path) -> dict[str, Any] | None:
+        """The benchmark's one full-scale run of an accepted script rule's generate.py, recorded as `full_scale` in
+        its generate_transcript.json (`script_developer.record_full_scale`); the pipeline calls it after acceptance.
+
+        Returns:
+            The record (with the run's seconds), or None for a calibrated rule or `full_scale` 0.
+        """
+        if not isinstance(spec.rule, ScriptRule):
+            return None
+        return record_full_scale(self.session, spec, staging, self.sandbox_backend)
 
     def run_ladder(self, spec: TaskSpec, staging: EnvFolder | Path) -> LadderRun:
         """Ask for the ladder, run it, repair it from the sandbox's feedback; write the last one to solutions/.

@@ -273,10 +273,11 @@ def record_full_scale(session: AgentSession, spec: TaskSpec, staging: EnvFolder 
                       backend: str | None = None) -> dict[str, Any] | None:
     """Run an accepted environment's generate.py once at full scale (`config.full_scale` times the micro rows, in the
     strict sandbox: wall and CPU 10x `script_timeout`, 4 GB of memory, a 2 GB workspace) and record the outcome as
-    `full_scale` in its generate_transcript.json. A failure is recorded, not judged: the micro environment stands.
+    `full_scale` in its generate_transcript.json — without the run's seconds, so that the private side stays
+    byte-identical between builds of the same inputs (the seconds go to the manifest's timings, by the caller).
 
     Returns:
-        The record, or None when `full_scale` is 0.
+        The record with `wall_seconds` and `cpu_seconds`, or None when `full_scale` is 0.
     """
     cfg, folder = session.config, EnvFolder.of(staging)
     if cfg.full_scale == 0:
@@ -285,9 +286,10 @@ def record_full_scale(session: AgentSession, spec: TaskSpec, staging: EnvFolder 
     record = run_full_scale(spec, (folder.private / PROGRAM_FILE).read_text(), cfg.full_scale,
                             Limits(wall_seconds=seconds, cpu_seconds=seconds, memory_mb=4096), disk_mb=2048,
                             backend=backend)
+    kept = {k: v for k, v in record.items() if k not in ("wall_seconds", "cpu_seconds")}
     path = folder.private / TRANSCRIPT_FILE
     transcript = json.loads(path.read_text())
-    path.write_text(json.dumps({**transcript, "full_scale": record}, indent=1, sort_keys=True) + "\n")
+    path.write_text(json.dumps({**transcript, "full_scale": kept}, indent=1, sort_keys=True) + "\n")
     session.transcript.write({"role": "developer", "stage": "generator", "full_scale": record})
     return record
 

@@ -1,8 +1,8 @@
 """The Claude verifier: every programmatic check first, then an LLM review on top — never instead.
 
 For a `script` rule the programmatic checks get one more, `public_files_hold_no_answers` (the developer's gate,
-recorded in validation.json), and an accepted environment's generate.py is run once at full scale for the benchmark
-(`script_developer.record_full_scale`: the outcome goes into its generate_transcript.json). A writer's fallback
+recorded in validation.json). The verifier only judges: the full-scale run of an accepted generate.py (a benchmark
+run, not a check) happens after acceptance, in the pipeline (`generate._run_full_scale`). A writer's fallback
 to the rendered description becomes a note of the verdict (validation.json and the manifest's `notes`).
 
 The review runs only when the programmatic verdict accepts (a rejected environment is rejected anyway; reviewing it
@@ -24,7 +24,7 @@ from typing import Any
 from sandmle_core.agents.base import BuildResult, Check, Usage, Verdict
 from sandmle_core.agents.claude.prompts import review_prompt
 from sandmle_core.agents.claude.schemas import Review
-from sandmle_core.agents.claude.script_developer import answers_in_public_check, record_full_scale
+from sandmle_core.agents.claude.script_developer import answers_in_public_check
 from sandmle_core.agents.claude.session import AgentSession, Conversation
 from sandmle_core.agents.claude.writer import FALLBACK_NOTE
 from sandmle_core.agents.verifier import ProgrammaticVerifier, redecide
@@ -63,13 +63,6 @@ class ClaudeVerifier:
         self.programmatic = ProgrammaticVerifier()
 
     def verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
-               contracts: list[dict[str, Any]]) -> Verdict:
-        verdict = self._verify(spec, staging, build, contracts)
-        if verdict.accepted and isinstance(spec.rule, ScriptRule):  # the benchmark's run of the accepted program
-            record_full_scale(self.session, spec, staging, self.sandbox_backend)
-        return verdict
-
-    def _verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
                 contracts: list[dict[str, Any]]) -> Verdict:
         verdict = self.programmatic.verify(spec, staging, build, contracts)
         fallback = self.session.notes.get(spec.env_id, {}).get(FALLBACK_NOTE)
