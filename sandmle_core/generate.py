@@ -219,9 +219,14 @@ def _run_full_scale(spec: TaskSpec, build: BuildResult, verdict: Verdict, backen
 
     A failed run does not reject: the micro environment was verified in full and is served as it is, while the
     full-scale output is never kept nor verified. It is made visible as a note of the verdict (validation.json and
-    the manifest's `notes`): that environment cannot be re-synthesised at full scale as it stands."""
+    the manifest's `notes`): that environment cannot be re-synthesised at full scale as it stands. A run the sandbox
+    could not start (a typed error) is such a failure too, not a crash of the slot."""
     run = getattr(backend.developer, "run_full_scale", None)
-    record = run(spec, build.staging) if run is not None else None
+    try:
+        record = run(spec, build.staging) if run is not None else None
+    except SandmleError as exc:
+        note = f"full-scale run not made ({type(exc).__name__}): {exc}"[:400]
+        return verdict.model_copy(update={"notes": [*verdict.notes, note]})
     if record is None:
         return verdict
     ledger.timings["full_scale"] = ledger.timings.get("full_scale", 0.0) + record["wall_seconds"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from sandmle_core.agents.claude.generator import TRANSCRIPT_FILE
+from sandmle_core.errors import SandboxError
 from sandmle_core.layout import Corpus
 from sandmle_core.pipeline import SlotJob, analyze_seed, read_profile, run_slot
 from sandmle_core.records import ManifestRow
@@ -71,3 +72,25 @@ def test_a_program_failing_at_full_scale_is_accepted_with_a_visible_note(tmp_pat
     assert f"({record['n_train']} train rows)" in note and "no memory for" in note
     assert note in (row.notes or "")
     assert json.loads(row.timings_json)["full_scale"] > 0
+
+
+class _NoSandboxAtFullScale:
+    """A developer whose full-scale run cannot start: the strict sandbox is gone by the time the slot is accepted."""
+
+    def run_full_scale(self, spec, staging):
+        raise SandboxError("no strict sandbox backend is available")
+
+
+def test_a_full_scale_run_the_sandbox_cannot_start_is_a_note_not_a_crash(tmp_path):
+    from types import SimpleNamespace
+
+    from sandmle_core.agents.base import Verdict
+    from sandmle_core.generate import _Ledger, _run_full_scale
+
+    verdict = Verdict(env_id="e", accepted=True, checks=[], notes=["earlier note"])
+    ledger = _Ledger()
+    backend = SimpleNamespace(developer=_NoSandboxAtFullScale())
+    out = _run_full_scale(None, SimpleNamespace(staging=tmp_path), verdict, backend, ledger)
+    assert out.accepted and out.notes[0] == "earlier note"
+    assert out.notes[1] == "full-scale run not made (SandboxError): no strict sandbox backend is available"
+    assert "full_scale" not in ledger.timings
