@@ -95,6 +95,6 @@ def claude_backend(*, sandbox_backend: str | None = None, api_key: str | None = 
         developer=ClaudeDeveloper(session, sandbox_backend=sandbox_backend),
         mlops=mlops,
         writer=ClaudeWriter(session),
-        verifier=ClaudeVerifier(session, sandbox_backend=sandbox_backend),
+        verifier=ClaudeVerifier(session),
         model=config.model,
     )

@@ -57,9 +57,8 @@ def _absorb(target: Usage, extra: Usage) -> None:
 class ClaudeVerifier:
     """Verifier role of the Claude backend (see the module docstring)."""
 
-    def __init__(self, session: AgentSession, sandbox_backend: str | None = None) -> None:
+    def __init__(self, session: AgentSession) -> None:
         self.session = session
-        self.sandbox_backend = sandbox_backend
         self.programmatic = ProgrammaticVerifier()
 
     def verify(self, spec: TaskSpec, staging: EnvFolder | Path, build: BuildResult,
