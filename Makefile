@@ -10,6 +10,9 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export SANDMLE_CACHE_DIR ?= $(CURDIR)/.cache
 PER_SEED ?= 3
+# `make test` runs the suite on this many pytest-xdist workers, a whole test module per worker at a time (module
+# fixtures build once), in the order tests/conftest.py gives them (heavy modules first); 0 runs it in one process.
+TEST_WORKERS ?= 2
 CORPUS ?= corpus
 
 .PHONY: venv system-deps browser-deps test corpus bench ui lint test-docker clean
@@ -50,7 +53,7 @@ browser-deps:
 	fi
 
 test: system-deps browser-deps $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 corpus: system-deps $(STAMP)
 	$(BIN)/sandmle build --per-seed $(PER_SEED) --out $(CORPUS)

@@ -1,4 +1,5 @@
-"""Shared test set-up: project-local caches, so tests never write into the user's home directory."""
+"""Shared test set-up: project-local caches, so tests never write into the user's home directory; under `make test`'s
+parallel workers (pytest-xdist), one Prefect home per worker and the heavy modules scheduled first."""
 
 from __future__ import annotations
 
@@ -13,6 +14,25 @@ REPO = Path(__file__).resolve().parents[1]
 os.environ.setdefault("SANDMLE_CACHE_DIR", str(REPO / ".cache"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+# Each xdist worker is its own process with its own ephemeral Prefect server: two servers on one SQLite database lock
+# each other out, so every worker gets its own PREFECT_HOME (set before anything imports prefect). The seed cache stays
+# shared: building a bundled seed into it is serialised by a file lock (seeds/bundled.py).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER:
+    os.environ["PREFECT_HOME"] = str(Path(os.environ.get("PREFECT_HOME") or REPO / ".prefect") / f"xdist-{_WORKER}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Heavy modules first, longest first (their `heavy` mark carries the seconds measured for them), the rest in
+    collection order: `make test` hands whole modules to its workers in this order, so the longest build starts at once
+    and the short tests fill the other worker around it."""
+
+    def cost(item: pytest.Item) -> float:
+        mark = item.get_closest_marker("heavy")
+        return -float(mark.args[0]) if mark and mark.args else 0.0
+
+    items.sort(key=cost)  # stable: equal costs keep their collection order
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from sandmle_core.records import read_manifest
 from sandmle_core.seeds import get_bundled_seed
 from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, TaskSpec
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(77)]
 
 TABULAR = ["breast-cancer", "penguins", "wine", "diamonds", "anes96", "movies"]
 

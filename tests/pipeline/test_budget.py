@@ -17,7 +17,7 @@ from tests.claude.conftest import point_at
 from tests.claude.fake_anthropic import FakeAnthropic
 from tests.claude.replies import PROPOSAL, happy_build, proposal
 
-pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(77)]
 
 SANDMLE = [sys.executable, "-m", "sandmle.cli.__main__"]
 # Every reply bills 1,000 input and 1,000 output tokens, nothing cached: at claude-sonnet-5-5's $2 / $10 per million

@@ -22,7 +22,7 @@ from sandmle_core.taskspec import TaskSpec
 # The module builds 90 environments once (~6 min on a quiet 2-core machine, 2-3x that when the machine is shared).
 # The suite-wide 900 s timeout is a hang guard sized for one test; this module's fixture does a build's worth of
 # work, so its guard is sized to that work (every sandboxed script has its own wall limit, so a hang is bounded).
-pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.timeout(3600)]
+pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.timeout(3600), pytest.mark.heavy(1224)]
 K = 10
 
 

@@ -16,7 +16,7 @@ from sandmle_core.layout import Corpus, read_config
 from sandmle_core.records import ManifestRow, read_failures, read_manifest
 from sandmle_core.slots import SlotKey
 
-pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(105)]
 
 
 @pytest.fixture

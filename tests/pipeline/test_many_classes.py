@@ -24,7 +24,7 @@ from tests.fixtures.mlebench.layout import Competition
 from tests.fixtures.mlebench.media import csv_bytes
 from tests.fixtures.rebuild import accepted_dirs, build_lite
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(170)]
 K, RNG = 1, 7
 CATEGORIES = tuple(f"category_{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(39))
 

@@ -25,7 +25,7 @@ from tests.fixtures.shape_checks import (
     staged_for_grader_checks,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(79)]
 COMP, K, RNG = "jigsaw-toxic-comment-classification-challenge", 2, 5
 
 

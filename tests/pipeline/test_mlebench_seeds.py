@@ -20,6 +20,8 @@ from sandmle_core.seeds import seed_refs
 from tests.fixtures.mlebench import EXPECTED, write_competition
 from tests.fixtures.shape_checks import assert_exports_hold, assert_grader_ignoring_ids_is_rejected
 
+pytestmark = pytest.mark.heavy(206)  # seconds of its slowest cases, 2026-12-02: `make test` starts it early
+
 WHALE = "the-icml-2013-whale-challenge-right-whale-redux"
 DOGS_VS_CATS = "dogs-vs-cats-redux-kernels-edition"
 BUILT = ("tabular-playground-series-may-2022", "text-normalization-challenge-english-language",

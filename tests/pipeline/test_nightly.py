@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from sandmle_core.layout import Corpus
 from sandmle_core.records import read_failures, read_manifest
 
-pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(64)]
 
 
 def _night(day: int):

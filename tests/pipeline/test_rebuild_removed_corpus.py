@@ -17,7 +17,7 @@ from sandmle_core.layout import Corpus
 from sandmle_core.publish import corpus_identity
 from sandmle_core.records import read_manifest
 
-pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(77)]
 
 SANDMLE = [sys.executable, "-m", "sandmle.cli.__main__"]
 

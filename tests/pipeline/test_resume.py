@@ -14,7 +14,7 @@ import pytest
 from sandmle_core.layout import Corpus
 from sandmle_core.records import read_manifest
 
-pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(108)]
 
 SANDMLE = [sys.executable, "-m", "sandmle.cli.__main__"]
 

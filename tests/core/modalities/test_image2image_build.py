@@ -19,7 +19,7 @@ from tests.fixtures.mlebench import write_competition
 from tests.fixtures.rebuild import first_accepted, rebuild_slot
 from tests.fixtures.shape_checks import staged_for_grader_checks
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(105)]
 COMP, K, RNG = "denoising-dirty-documents", 1, 7
 
 
