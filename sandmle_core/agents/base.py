@@ -184,7 +184,7 @@ class Verdict(BaseModel):
     oracle_score: float | None = None
     kendall_tau: float | None = None
     thresholds: Thresholds | None = None
-    # share of the ladder's submissions keeping their medal under a bootstrap over its seeds (`medals_stable` needs 0.9)
+    # share of the ladder's submissions keeping their medal under a bootstrap over its seeds (reported, not judged)
     medal_stability: float | None = None
     # what the build did that its record must announce without rejecting it (the Claude writer's fallback)
     notes: list[str] = Field(default_factory=list)
