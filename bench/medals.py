@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from sandmle_core.agents.offline.developer import OfflineDeveloper, run_ladder_scripts
+from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import grade_submission
 from sandmle_core.layout import Corpus
 from sandmle_core.leaderboard import build_leaderboard, thresholds_from_leaderboard
@@ -50,10 +51,13 @@ def _one(env_dir: Path) -> dict[str, Any]:
     spec = TaskSpec.model_validate(config["sandmle"]["spec"])
     validation = json.loads((env_dir / "validation.json").read_text())
     metric = get_metric(spec.grading.metric)
-    lower, perfect, oracle = metric.lower_is_better, float(metric.optimum), float(validation["oracle_score"])
+    lower, oracle = metric.lower_is_better, float(validation["oracle_score"])
     first = level_populations((r["level"], r["score"]) for r in validation["ladder"])
     used = len({r["seed"] for r in validation["ladder"]})
-    answers = pd.read_csv(env_dir / "prepared" / "private" / "answers.csv")
+    folder = EnvFolder.of(env_dir)
+    answers = pd.read_csv(folder.answers)
+    # the perfect score as the build takes it (the developer grades the gold submission), not the metric's optimum
+    perfect = grade_submission(pd.read_csv(folder.gold_submission), answers, spec.grading)
     with tempfile.TemporaryDirectory() as tmp:
         scripts = OfflineDeveloper().write_solutions(spec, Path(tmp))
         runs, *_ = run_ladder_scripts(scripts, env_dir / "prepared" / "public", answers,
