@@ -15,8 +15,8 @@ os.environ.setdefault("SANDMLE_CACHE_DIR", str(REPO / ".cache"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-# Each xdist worker is its own process with its own ephemeral Prefect server: two servers on one SQLite database lock
-# each other out, so every worker gets its own PREFECT_HOME (set before anything imports prefect). The seed cache stays
+# Each xdist worker is its own process with its own ephemeral Prefect server; so that two servers never share one SQLite
+# database, every worker gets its own PREFECT_HOME (set before anything imports prefect). The seed cache stays
 # shared: building a bundled seed into it is serialised by a file lock (seeds/bundled.py).
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if _WORKER:
