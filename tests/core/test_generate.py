@@ -223,5 +223,7 @@ def test_medals_that_a_fresh_re_run_would_move_are_rejected_with_less_noise(buil
     unstable = BuildResult(staging, _ladder_of(overlapping), build.thresholds, Usage(), {})
     verdict = get_backend("offline").verifier.verify(spec, staging, unstable, [])
     check = next(c for c in verdict.checks if c.name == "medals_stable")
-    assert not verdict.accepted and not check.passed and check.repair == "less_noise" == verdict.repair
+    assert not verdict.accepted and not check.passed and check.repair == "less_noise"
+    # other checks may fail on the swapped ladder too, and a new seed comes first (`decide`): the medals' own repair
+    # is less noise (tests/core/test_population.py has the verdict of the medals alone)
     assert check.figure == verdict.medal_stability < 0.9 and f"{check.figure:.1%}" in check.detail
