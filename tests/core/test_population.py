@@ -225,3 +225,14 @@ def test_the_vectorised_bootstrap_gives_the_public_rules_figure(env: int) -> Non
               for lv, m in enumerate(MEANS[:int(rng.integers(2, 7))])}
     args = (levels, sign * 0.9, sign * 1.0, lower)
     assert medal_stability(*args, draws=40, seed=env) == pytest.approx(_scalar_stability(*args, draws=40, seed=env))
+
+
+def test_the_verifier_fails_medals_below_the_goal_and_asks_for_less_noise() -> None:
+    from sandmle_core.agents.verifier import decide, medal_stability_check
+
+    unstable = medal_stability(OVERLAPPING, 0.9, 1.0, lower=False)
+    stable = medal_stability(SEPARATED, 0.9, 1.0, lower=False)
+    assert medal_stability_check(stable).passed
+    verdict = decide("env", [medal_stability_check(unstable)])
+    assert not verdict.accepted and verdict.repair == "less_noise"
+    assert verdict.reason.startswith("medals_stable:") and f"{unstable:.1%}" in verdict.reason
