@@ -36,7 +36,7 @@ from sandmle_core.sandbox.process import child_env
 from sandmle_core.sandbox.runner import _final_isolation, preexec_for
 from sandmle_core.sandbox.workspace import remove_tree_contents
 
-__all__ = ["WarmHarness", "WarmUnavailable", "warm_harness"]
+__all__ = ["WarmHarness", "WarmUnavailable", "stop_warm_harness", "warm_harness"]
 
 HARNESS = Path(__file__).with_name("harness.py")
 READY_SECONDS = 120.0
@@ -224,3 +224,11 @@ def warm_harness(sandbox: Sandbox, preload: tuple[str, ...], limits: Limits, max
         _every.append(harness)
     harness.sandbox = sandbox
     return harness
+
+
+def stop_warm_harness() -> None:
+    """Stop this thread's warm harness, if it has one (the next warm ladder starts a fresh one)."""
+    harness: WarmHarness | None = getattr(_local, "harness", None)
+    if harness is not None:
+        harness.stop()
+        _local.harness = None
