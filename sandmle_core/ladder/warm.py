@@ -65,6 +65,7 @@ class WarmHarness:
         self._cpu_mark = 0.0
         self._idle_tasks = 0
         self._stderr: list[bytes] = []
+        self.key: tuple = ()  # what `warm_harness` compares to reuse this harness
 
     # -- life cycle ---------------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -215,10 +216,15 @@ def warm_harness(sandbox: Sandbox, preload: tuple[str, ...], limits: Limits, max
     if max_envs < 1:
         raise WarmUnavailable("SANDMLE_WARM_LADDER_ENVS=0")
     harness: WarmHarness | None = getattr(_local, "harness", None)
-    if harness is None or (harness.preload, harness.limits, harness.max_envs) != (preload, limits, max_envs):
+    # the CPU rlimit is per process: the parent's own (imports, clean-ups) adds up over the environments it serves;
+    # each environment's wall budget is enforced per request, so ladders of other lengths share the harness
+    key = (preload, limits.model_copy(update={"cpu_seconds": 1.0, "wall_seconds": 1.0}), max_envs)
+    if harness is None or harness.key != key:
         if harness is not None:
             harness.stop()
-        harness = _local.harness = WarmHarness(sandbox, preload, limits, max_envs)
+        harness = _local.harness = WarmHarness(
+            sandbox, preload, limits.model_copy(update={"cpu_seconds": limits.cpu_seconds * max_envs}), max_envs)
+        harness.key = key
         if not _every:
             atexit.register(_stop_every)
         _every.append(harness)

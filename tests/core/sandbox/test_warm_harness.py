@@ -130,9 +130,9 @@ def test_an_environment_reaches_nothing_an_earlier_one_left(tmp_path) -> None:
     assert figures["harness"] == "warm"
     served_by = _pid()
     assert served_by is not None, "the harness was stopped: nothing in the attack should have looked wrong"
-    _, seen, figures = _ladder(_environment(tmp_path, "b"), PROBE)
-    assert _pid() == served_by and figures["harness"] == "warm"  # the same warm parent served the probe
-    assert seen == ["nothing"]
+    _, seen, figures = _ladder(_environment(tmp_path, "b"), PROBE, PROBE)  # a longer ladder: a larger budget
+    assert _pid() == served_by and figures["harness"] == "warm"  # the same warm parent served the probes
+    assert seen == ["nothing", "nothing"]
 
 
 def test_a_leftover_process_restarts_the_harness(tmp_path) -> None:
