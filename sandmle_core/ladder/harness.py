@@ -33,6 +33,7 @@ the path given as the second argument.
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -249,6 +250,9 @@ def _preload(modules: list[str]) -> None:
             importlib.import_module(module)
         except ImportError:
             pass  # a missing optional module only costs its import later
+    # the imported objects move to the collector's permanent generation: a run's collections no longer walk them,
+    # so they no longer write (copy-on-write) every page of the parent's heap (-0.65 CPU s of a breast-cancer ladder)
+    gc.freeze()
     _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no child reads this process's memory or descriptors via /proc
     _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # what a run leaves running comes back to the harness
 
