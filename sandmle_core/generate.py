@@ -72,6 +72,8 @@ def build_environment(spec: TaskSpec, staging: EnvFolder | Path, backend: Backen
     timings["ladder_scripts_cpu"] = sum(r.cpu_seconds or 0.0 for r in ladder.runs)
     if ladder.cpu_seconds is not None:
         timings["ladder_cpu"] = ladder.cpu_seconds
+    if ladder.harness is not None:  # ladder runs a warm harness served (summed over the attempts like the others)
+        timings["ladder_warm"] = float(ladder.harness.startswith("warm"))
     t = time.perf_counter()
     thresholds = backend.mlops.write_grader(spec, staging, ladder)
     backend.writer.write_description(spec, staging, thresholds)

@@ -18,7 +18,8 @@ from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["PART_TIMINGS", "EnvHashes", "SlotOutcome", "manifest_row", "usage_json"]
 
-PART_TIMINGS = frozenset({"ladder_compute", "ladder_scripts_cpu", "ladder_cpu", "host_cpu", "full_scale_cpu"})
+PART_TIMINGS = frozenset({"ladder_compute", "ladder_scripts_cpu", "ladder_cpu", "host_cpu", "full_scale_cpu",
+                          "ladder_warm"})
 """Timings that measure a part of another stage (the seconds inside the ladder scripts, a part of `ladder`) or CPU
 seconds (the scripts', the whole sandboxed ladder's, the slot's host thread's): kept in timings_json, left out of
 seconds_total (counting them too made an environment look 1.5-2x slower than it was)."""

@@ -32,6 +32,8 @@ class Settings:
         submission_answers_factor: the cap is this many times the answers file's size when that is larger
             (`SANDMLE_SUBMISSION_FACTOR`); 0 makes the floor a fixed cap.
         grader_token: bearer token of the grading service (`SANDMLE_GRADER_TOKEN`); None = no token.
+        warm_ladder_envs: environments a warm ladder harness serves before a fresh one is started
+            (`SANDMLE_WARM_LADDER_ENVS`); 0 runs every ladder in a harness of its own.
     """
 
     cache_dir: Path
@@ -43,6 +45,7 @@ class Settings:
     submission_floor_mb: float = 8.0
     submission_answers_factor: float = 20.0
     grader_token: str | None = None
+    warm_ladder_envs: int = 20
 
     @property
     def seeds_dir(self) -> Path:
@@ -78,6 +81,7 @@ def get_settings() -> Settings:
         submission_floor_mb=_positive("SANDMLE_SUBMISSION_FLOOR_MB", 8.0),
         submission_answers_factor=_positive("SANDMLE_SUBMISSION_FACTOR", 20.0, allow_zero=True),
         grader_token=os.environ.get("SANDMLE_GRADER_TOKEN") or None,
+        warm_ladder_envs=_int_env("SANDMLE_WARM_LADDER_ENVS", 20, minimum=0),
     )
 
 

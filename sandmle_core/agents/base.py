@@ -143,6 +143,7 @@ class LadderRun(BaseModel):
     cpu_seconds: float | None = Field(default=None, description="CPU seconds of the whole sandboxed ladder "
                                       "(interpreter start, imports, every run); None when not measured")
     sandbox: Isolation | None = Field(default=None, description="the sandbox the ladder ran in, and what it missed")
+    harness: str | None = Field(default=None, description="warm (a warm harness served it), or one-shot and why")
 
     def level_means(self) -> dict[int, float]:
         """Mean score per level over the seeds that produced a score."""

@@ -19,6 +19,10 @@ become a channel between runs — generated code runs here too):
 - the wall limit of a run is enforced by the parent (a pidfd), not only by the child's alarm, which a script could
   cancel.
 
+Warm mode (`harness.py --serve MODULE...`, `ladder.warm`): the same parent imports once and then runs one job per
+request line on stdin, replying on stdout; both are moved to descriptors every run closes, so no run can read a
+request or forge a reply, and what a run leaves is cleaned as above after its environment's last run.
+
 Job file (JSON): {"preload": [module, ...], "timeout": seconds per run, "scratch": [private folders to empty],
                   "pid_namespace": bool, "runs": [{"script": rel path, "seed": int, "out": rel path}, ...]}
 Each run happens in a forked child with cwd = the workspace root and SANDMLE_SEED set; the child's `submission.csv`
@@ -29,6 +33,7 @@ the path given as the second argument.
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -239,20 +244,27 @@ def _reset(sources: dict[str, str], scratch: list[str]) -> None:
             fh.write(source)
 
 
-def main(job_path: str, results_path: str) -> int:
+def _preload(modules: list[str]) -> None:
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass  # a missing optional module only costs its import later
+    # the imported objects move to the collector's permanent generation: a run's collections no longer walk them,
+    # so they no longer write (copy-on-write) every page of the parent's heap (-0.65 CPU s of a breast-cancer ladder)
+    gc.freeze()
+    _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no child reads this process's memory or descriptors via /proc
+    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # what a run leaves running comes back to the harness
+
+
+def run_job(job_path: str, results_path: str) -> int:
+    """Every run of one job file; 0, or 3 when a run left the workspace in a state that cannot be cleaned."""
     with open(job_path) as fh:
         job = json.load(fh)
     sources = {}
     for run in job["runs"]:
         with open(run["script"]) as fh:
             sources[run["script"]] = fh.read()
-    for module in job.get("preload", []):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pass  # a missing optional module only costs its import later
-    _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no child reads this process's memory or descriptors via /proc
-    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # what a run leaves running comes back to the harness
     timeout, namespace = float(job.get("timeout", 60)), bool(job.get("pid_namespace"))
     scratch = list(job.get("scratch", []))
     journal, outputs = _hidden_file(), []
@@ -267,6 +279,7 @@ def main(job_path: str, results_path: str) -> int:
             os.write(journal, (json.dumps(record) + "\n").encode())
             outputs.append(out_fd)
     records = [json.loads(line) for line in _read_all(journal).decode().splitlines()]
+    os.close(journal)
     for record, out_fd in zip(records, outputs, strict=True):
         if record["ok"]:
             os.makedirs(os.path.dirname(record["out"]) or ".", exist_ok=True)
@@ -279,5 +292,38 @@ def main(job_path: str, results_path: str) -> int:
     return 0
 
 
+def main(job_path: str, results_path: str) -> int:
+    with open(job_path) as fh:
+        _preload(json.load(fh).get("preload", []))
+    return run_job(job_path, results_path)
+
+
+def serve(preload: list[str]) -> int:
+    """The warm mode: import once, then run one job per request line until the host closes the channel.
+
+    The requests come on stdin and the replies go to stdout, both moved to descriptors every run closes before its
+    script starts (fd 0 becomes /dev/null, fd 1 the stderr stream): no run can read the host's next request or
+    write a reply. A request is {"job": path, "results": path}; the reply {"status": the job's exit status}; the
+    first reply, {"ready": true}, comes after the imports.
+    """
+    requests, replies = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    _preload(preload)
+    os.write(replies, b'{"ready": true}\n')
+    with os.fdopen(requests, "rb", buffering=0) as channel:
+        for line in iter(channel.readline, b""):
+            request = json.loads(line)
+            status = run_job(request["job"], request["results"])
+            os.write(replies, (json.dumps({"status": status}) + "\n").encode())
+            if status != 0:
+                return status
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--serve":
+        sys.exit(serve(sys.argv[2:]))
     sys.exit(main(sys.argv[1], sys.argv[2]))

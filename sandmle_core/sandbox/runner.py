@@ -25,7 +25,7 @@ from sandmle_core.sandbox.cgroups import CgroupRun
 from sandmle_core.sandbox.policy import describe
 from sandmle_core.sandbox.workspace import Workspace
 
-__all__ = ["execute"]
+__all__ = ["execute", "preexec_for"]
 
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -84,6 +84,12 @@ def _preexec(limits: Limits, cgroup: CgroupRun | None, demote: tuple[int, int] |
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # after setresuid, which clears it
 
     return run
+
+
+def preexec_for(limits: Limits, cgroup: CgroupRun | None) -> Callable[[], None]:
+    """The set-up `execute` gives a process between fork and exec (rlimits, cgroup, no new privileges, death with
+    the starting thread), for a caller that starts a long-lived sandboxed process itself (the warm ladder)."""
+    return _preexec(limits, cgroup, None)
 
 
 def _final_isolation(isolation: Isolation, cgroup: CgroupRun | None, workspace: Workspace) -> Isolation:

@@ -25,7 +25,7 @@ from pathlib import Path
 from sandmle_core.errors import SandboxError
 from sandmle_core.sandbox.host import is_root, mount_tmpfs, owner_tag, umount
 
-__all__ = ["Workspace", "remove_workspace_tree"]
+__all__ = ["Workspace", "remove_tree_contents", "remove_workspace_tree"]
 
 _O_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 
@@ -53,6 +53,20 @@ def remove_workspace_tree(top: Path) -> None:
         os.chmod(top, 0o700)
         _fix_dirs(top, 0o700)
     shutil.rmtree(top, ignore_errors=True)
+
+
+def remove_tree_contents(folder: Path, keep: tuple[str, ...] = ()) -> None:
+    """Delete everything inside `folder` but the names in `keep` — never following a link out of it (a folder a
+    sandboxed program made unwritable is made writable first). The folder itself stays (it may be a mount source)."""
+    for entry in os.scandir(folder):
+        if entry.name in keep:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            os.chmod(entry.path, 0o700)
+            _fix_dirs(Path(entry.path), 0o700)
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
 
 
 class Workspace:

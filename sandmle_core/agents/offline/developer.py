@@ -8,6 +8,7 @@ workspace and are graded here, on the host, against the private answers the sand
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import time
 from pathlib import Path
@@ -21,14 +22,17 @@ from sandmle_core.errors import GenerationError, InvalidSubmission
 from sandmle_core.grading import constant_submission, grade_submission, perfect_submission, seed_layout
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
+from sandmle_core.ladder.warm import WarmUnavailable, warm_harness
 from sandmle_core.modalities import get_kit
 from sandmle_core.modalities.image.named import tables_of
-from sandmle_core.sandbox import Isolation, Limits, Workspace, get_sandbox
+from sandmle_core.sandbox import Isolation, Limits, Sandbox, Workspace, get_sandbox
+from sandmle_core.settings import get_settings
 from sandmle_core.submission_io import read_submission_file
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["LADDER_SEEDS", "OfflineDeveloper", "run_ladder_scripts", "write_reference_submissions"]
 
+_log = logging.getLogger(__name__)
 LADDER_SEEDS = (0, 1, 2, 3)
 _LADDER_CAP = 256 * 2**20  # full-scale bench submissions included; what matters here is no link, no path out
 PRELOAD = (
@@ -46,18 +50,64 @@ PRELOAD = (
     "sklearn.naive_bayes",
     "sklearn.calibration",
     "PIL.Image",
+    # imported lazily by every tabular run (scikit-learn's dataframe adapters, pandas' CSV writer and pyarrow
+    # compatibility) and by the image and audio readers: ~15 ms a run, paid once in the parent instead
+    "narwhals.stable.v2._namespace",
+    "narwhals._pandas_like.namespace",
+    "narwhals._pandas_like.dataframe",
+    "narwhals._interchange.dataframe",
+    "pandas.io.formats.csvs",
+    "pyarrow.pandas_compat",
+    "PIL.PngImagePlugin",
+    "wave",
 )
 
 
-def _run_boundary(backend: str, ws: Workspace) -> dict[str, Any]:
+def _run_boundary(backend: str, ws: Workspace | None) -> dict[str, Any]:
     """What the harness empties between runs and whether it owns its pid namespace (then it kills every process but
     its init and itself after each run): the namespace backends' /tmp and /dev/shm are the workspace's own, the
     rlimit backend's /tmp is the host's, so only its workspace scratch folder is emptied there."""
     if backend in ("bwrap", "unshare"):
         return {"scratch": ["/tmp", "/dev/shm"], "pid_namespace": True}
-    if backend == "rlimit":
+    if backend == "rlimit" and ws is not None:
         return {"scratch": [str(ws.scratch)], "pid_namespace": False}
     return {"scratch": ["/tmp"], "pid_namespace": False}  # docker: the container's own /tmp
+
+
+def _grade_runs(runs: list[tuple[LadderScript, int]], report: dict, root: Path, answers: pd.DataFrame, grade: Any,
+                error_tail: int) -> list[RunScore]:
+    scores: list[RunScore] = []
+    for (script, seed), run in zip(runs, report["runs"], strict=True):
+        score, error = None, run["error"]
+        if run["ok"]:
+            try:
+                # the path comes back from inside the sandbox: the safe reader keeps it in the workspace
+                score = grade(read_submission_file(run["out"], _LADDER_CAP, root=root), answers)
+            except (InvalidSubmission, ValueError, OSError) as exc:
+                error = f"invalid submission: {exc}"
+        scores.append(RunScore(level=script.level, name=script.name, seed=seed, score=score,
+                               error=None if error is None else str(error)[-error_tail:],
+                               seconds=run["seconds"], cpu_seconds=run.get("cpu_seconds")))
+    return scores
+
+
+def _run_warm(sandbox: Sandbox, public_dir: Path, files: dict[str, str], job: dict, limits: Limits,
+              grade_in: Any, figures: dict[str, Any]) -> tuple[list[RunScore], Isolation]:
+    """The ladder in this thread's warm harness (`ladder.warm`).
+
+    Raises:
+        WarmUnavailable: no warm mode here, or the warm harness failed on this environment (then run it one-shot).
+    """
+    harness = warm_harness(sandbox, PRELOAD, limits, get_settings().warm_ladder_envs)
+    report, cpu = harness.run(public_dir, files, {**job, **_run_boundary(sandbox.name, None)}, limits.wall_seconds)
+    isolation = harness.isolation
+    try:
+        assert harness.ws is not None
+        scores = grade_in(report, harness.ws.root)
+    finally:
+        stopped = harness.finish(report, files)
+    figures.update(harness_cpu=cpu, harness="warm" if stopped is None else f"warm (then restarted: {stopped})")
+    return scores, isolation
 
 
 def run_ladder_scripts(
@@ -71,7 +121,8 @@ def run_ladder_scripts(
     run_timeout: float = 120.0,
     error_tail: int = 500,
     policy: str = "permissive",
-    figures: dict[str, float] | None = None,
+    figures: dict[str, Any] | None = None,
+    warm: bool = False,
 ) -> tuple[list[RunScore], float, float, Isolation]:
     """Run every script with every seed in one sandboxed harness; grade each submission on the host.
 
@@ -87,7 +138,10 @@ def run_ladder_scripts(
         error_tail: characters of each failed run's error text kept (the Claude developer feeds them back).
         policy: the sandbox policy — `permissive` for sandmle's own scripts, `strict` for generated code.
         figures: when given, receives `harness_cpu`: the CPU seconds of the whole sandboxed harness (interpreter
-            start, imports and every run; its cgroup's figure when it had one).
+            start, imports and every run; its cgroup's figure when it had one; a warm harness's first environment
+            pays its start and imports), and `harness`: "warm", or "one-shot" with the reason when warm was asked.
+        warm: run in this thread's warm harness (`ladder.warm`) when the backend has one; else, or when it fails
+            on this environment, one-shot, saying why in `figures["harness"]`.
 
     Returns:
         The runs, the seconds spent inside the scripts, the wall seconds of the whole sandboxed run, and the
@@ -98,6 +152,7 @@ def run_ladder_scripts(
         SandboxError: when the policy refuses every backend that works here.
     """
     start = time.perf_counter()
+    figures = {} if figures is None else figures
     runs = [(s, seed) for s in scripts for seed in seeds]
     job = {
         "preload": list(PRELOAD),
@@ -106,11 +161,22 @@ def run_ladder_scripts(
                  for s, seed in runs],
     }
     files = {f"solutions/{s.filename}": s.source for s in scripts}
-    files["harness.py"] = (Path(__file__).parents[2] / "ladder" / "harness.py").read_text()
     budget = 60 + max(30.0, run_timeout / 2) * len(runs)
     limits = limits or Limits(wall_seconds=budget, cpu_seconds=budget, memory_mb=4096)
+    sandbox = get_sandbox(backend, policy=policy)
+
+    def grade_in(report: dict, root: Path) -> list[RunScore]:
+        return _grade_runs(runs, report, root, answers, grade, error_tail)
+
+    if warm:
+        try:
+            scores, isolation = _run_warm(sandbox, public_dir, files, job, limits, grade_in, figures)
+            return scores, sum(r.seconds for r in scores), time.perf_counter() - start, isolation
+        except WarmUnavailable as exc:
+            figures["harness"] = f"one-shot: {exc}"
+            _log.info("ladder harness one-shot: %s", exc)
+    files["harness.py"] = (Path(__file__).parents[2] / "ladder" / "harness.py").read_text()
     with Workspace.create(public_dir, files=files) as ws:
-        sandbox = get_sandbox(backend, policy=policy)
         job.update(_run_boundary(sandbox.name, ws))
         (ws.root / "job.json").write_text(json.dumps(job))
         result = sandbox.run_python("harness.py", ws, limits, args=("job.json", "runs/results.json"))
@@ -118,21 +184,9 @@ def run_ladder_scripts(
         if not result.ok or not results_path.is_file():
             raise GenerationError("ladder", f"the ladder harness stopped ({result.stopped_by}, exit "
                                             f"{result.exit_code}): {result.stderr_tail[-800:]}")
-        report = json.loads(results_path.read_text())
-        if figures is not None:
-            figures["harness_cpu"] = result.cpu_seconds
-        scores: list[RunScore] = []
-        for (script, seed), run in zip(runs, report["runs"], strict=True):
-            score, error = None, run["error"]
-            if run["ok"]:
-                try:
-                    # the path comes back from inside the sandbox: the safe reader keeps it in the workspace
-                    score = grade(read_submission_file(run["out"], _LADDER_CAP, root=ws.root), answers)
-                except (InvalidSubmission, ValueError, OSError) as exc:
-                    error = f"invalid submission: {exc}"
-            scores.append(RunScore(level=script.level, name=script.name, seed=seed, score=score,
-                                   error=None if error is None else str(error)[-error_tail:],
-                                   seconds=run["seconds"], cpu_seconds=run.get("cpu_seconds")))
+        figures["harness_cpu"] = result.cpu_seconds
+        figures.setdefault("harness", "one-shot")
+        scores = grade_in(json.loads(results_path.read_text()), ws.root)
     compute = sum(r.seconds for r in scores)
     return scores, compute, time.perf_counter() - start, result.isolation
 
@@ -186,10 +240,10 @@ class OfflineDeveloper:
         def grade(sub: pd.DataFrame, ans: pd.DataFrame) -> float:
             return grade_submission(sub, ans, spec.grading)
 
-        figures: dict[str, float] = {}
+        figures: dict[str, Any] = {}
         runs, compute, _, isolation = run_ladder_scripts(scripts, folder.public, answers, grade,
                                                          backend=self.sandbox_backend, policy="permissive",
-                                                         figures=figures)
+                                                         figures=figures, warm=True)
         return LadderRun(
             runs=runs,
             sample_score=grade(pd.read_csv(folder.sample_submission), answers),
@@ -199,4 +253,5 @@ class OfflineDeveloper:
             wall_seconds=round(time.perf_counter() - start, 6),
             cpu_seconds=figures.get("harness_cpu"),
             sandbox=isolation,
+            harness=figures.get("harness"),
         )
