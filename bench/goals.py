@@ -30,6 +30,11 @@ def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     for pair in results.get("micro_vs_full", {}).get("pairs", []):  # issue 14: every family's pair, goal >= 20x
         rows.append((f"micro vs full ladder time, {pair['name']}", pair.get("total_ratio"), ">=", 20.0))
         rows.append((f"micro vs full ladder CPU seconds, {pair['name']}", pair.get("cpu_ratio"), ">=", 20.0))
+    so = results.get("scaleout", {})  # issue 19: no central bottleneck when many workers share the cores
+    rows += [(f"simulated {so.get('wide_workers', 16)} workers vs {so.get('ref_workers', 2)}, accepted per CPU second",
+              so.get("per_cpu_ratio"), ">=", 0.9),
+             (f"simulated {so.get('wide_workers', 16)} workers, CPU share of the flow process + API server",
+              so.get("wide_central_share"), "<=", 0.10)]
     medal = results.get("medals", {})
     rows.append(("medal agreement under fresh ladder seeds, worst environment (issue 16)", medal.get("min_agreement"),
                  ">=", 0.9))

@@ -231,11 +231,13 @@ def render_report(results: dict[str, Any]) -> str:
     for name, reason in (results.get("skipped") or {}).items():
         lines += [f"Section `{name}` skipped: {reason}.", ""]
     from sandmle.bench.acceptance import acceptance_lines
+    from sandmle.bench.scaleout import scaleout_lines
 
     blocks = (("goals", _goal_lines, ()), ("micro_vs_full", _micro_lines, ()),
               ("throughput", _throughput_lines, ()), ("sandbox", _sandbox_lines, (results.get("grading", {}),)),
               ("quality", _quality_lines, ()), ("fidelity", _fidelity_lines, ()), ("medals", _medal_lines, ()),
-              ("profile", _profile_lines, ()), ("acceptance", acceptance_lines, ()))
+              ("profile", _profile_lines, ()), ("acceptance", acceptance_lines, ()),
+              ("scaleout", scaleout_lines, ()))
     for key, render, extra in blocks:
         if not results.get(key):
             continue

@@ -17,6 +17,8 @@ Sections:
 5. medal stability under fresh ladder seeds (`medals.py`); 6. one slot per modality under cProfile (`hotspots.py`).
 7. acceptance — K slots per generator family on its bundled or fixture seed, accepted/K and ladder tau
    (`acceptance.py`; K=10, 2 with --quick).
+8. simulated scale-out — the same slots with 2 and 16 one-thread Dask workers on the same cores, per CPU second, and
+   the CPU share of the central processes (`scaleout.py`).
 """
 
 from __future__ import annotations

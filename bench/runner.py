@@ -82,8 +82,16 @@ def _acceptance(results: dict[str, Any], state: dict[str, Any], work: Path, quic
     results["acceptance"] = bench_acceptance(work / "acceptance", k=2 if quick else 10)
 
 
+def _scaleout(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
+    from sandmle.bench.scaleout import bench_scaleout  # issue 19: 16 one-thread workers vs 2, per CPU second
+
+    results["scaleout"] = bench_scaleout(work / "scaleout", parts.ALL_SEEDS, per_seed=1 if quick else 3,
+                                         prior_rows=1_000 if quick else 5_000)
+
+
 RUNNERS: dict[str, Runner] = {"micro": _micro, "throughput": _throughput, "sandbox": _sandbox, "quality": _quality,
-                              "medals": _medals, "profile": _profile, "acceptance": _acceptance}
+                              "medals": _medals, "profile": _profile, "acceptance": _acceptance,
+                              "scaleout": _scaleout}
 ALL_SECTIONS = tuple(RUNNERS)
 _NEEDS_CORPUS = ("quality", "medals")
 

@@ -325,7 +325,7 @@ def read_environment(env_dir: str | Path, verify_hashes: bool = False) -> Enviro
 
 @dataclass(frozen=True)
 class Corpus:
-    """A corpus folder: `envs/`, `.staging/`, `failed/`, `manifest.parquet`."""
+    """A corpus folder: `envs/`, `.staging/`, `failed/`, `manifest.parquet` (and `manifest.journal/` during a build)."""
 
     root: Path
 
@@ -344,6 +344,11 @@ class Corpus:
     @property
     def manifest_path(self) -> Path:
         return self.root / "manifest.parquet"
+
+    @property
+    def manifest_journal_dir(self) -> Path:
+        """Rows recorded since the manifest's last compaction (`sandmle_core.records`), one JSON file each."""
+        return self.root / "manifest.journal"
 
     def env_dir(self, env_id: str) -> Path:
         return self.envs_dir / env_id

@@ -3,16 +3,20 @@
 A *slot* is one requested environment — (seed, build rng seed, index). It keeps its identity across regeneration
 attempts, while each attempt drafts a new spec (and so a new env_id). `failed/<env_id>.json` holds the last failure of
 a slot (stage, error type, message, attempts): the input of "regenerate failed". `manifest.parquet` holds one row per
-slot, the latest attempt winning, accepted or not. Writes are atomic (temp file + rename) and serialized by a lock
-file, so concurrent workers never corrupt either.
+slot, the latest attempt winning, accepted or not; a build journals each finished slot's row as one small file under
+`manifest.journal/` and folds the journal into the Parquet file every few hundred rows and at its end, so recording a
+row does not cost in proportion to the corpus. Writes are atomic (temp file + rename) and the Parquet file's rewrites
+are serialized by a lock file, so concurrent workers never corrupt either.
 """
 
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +35,8 @@ __all__ = [
     "ManifestWriter",
     "append_manifest",
     "clear_failure",
+    "compact_manifest",
+    "journal_manifest",
     "read_failures",
     "read_manifest",
     "slot_key",
@@ -127,14 +133,15 @@ def _arrow_type(annotation: object) -> pa.DataType:
 
 
 MANIFEST_SCHEMA = pa.schema([(name, _arrow_type(f.annotation)) for name, f in ManifestRow.model_fields.items()])
+COMPACT_EVERY = 256  # journaled rows folded into manifest.parquet at a time by a ManifestWriter
 _ADDED_LATER = frozenset({"sandbox_backend", "sandbox_missing", "build_id", "usage_json", "notes"})
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def _locked(path: Path, shared: bool = False) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        fcntl.flock(lock, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -153,13 +160,7 @@ def _atomic_write_bytes(path: Path, write) -> None:
             os.unlink(tmp)
 
 
-def read_manifest(corpus: Corpus) -> pa.Table:
-    """The manifest as an Arrow table (empty, with the schema, when there is none yet).
-
-    Raises:
-        EnvironmentFormatError: when the file exists but is not a manifest.
-    """
-    path = corpus.manifest_path
+def _read_parquet(path: Path) -> pa.Table:
     if not path.exists():
         return MANIFEST_SCHEMA.empty_table()
     try:
@@ -175,45 +176,124 @@ def read_manifest(corpus: Corpus) -> pa.Table:
     return table.select(MANIFEST_SCHEMA.names).cast(MANIFEST_SCHEMA)
 
 
-def append_manifest(corpus: Corpus, rows: Iterable[ManifestRow]) -> pa.Table:
-    """Add rows to the manifest; a row replaces an earlier row of the same slot. Returns the new manifest."""
-    new = [row.model_dump() for row in rows]
+def _journal_files(corpus: Corpus) -> list[Path]:
+    """The journal's rows in the order they were written (their names sort by write time)."""
+    folder = corpus.manifest_journal_dir
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def _journal_rows(files: list[Path]) -> list[dict]:
+    rows = []
+    for path in files:
+        try:
+            rows.append(ManifestRow.model_validate_json(path.read_bytes()).model_dump())
+        except (OSError, ValidationError) as exc:
+            raise EnvironmentFormatError(path, f"not a manifest row: {str(exc).splitlines()[0]}") from exc
+    return rows
+
+
+def _merged(table: pa.Table, rows: list[dict]) -> pa.Table:
+    """`table` with `rows` applied in order (a row replaces an earlier row of the same slot), sorted by slot."""
+    if not rows:
+        return table
+    by_slot = {row["slot"]: row for row in table.to_pylist()}
+    by_slot.update({row["slot"]: row for row in rows})
+    return pa.Table.from_pylist([by_slot[k] for k in sorted(by_slot)], schema=MANIFEST_SCHEMA)
+
+
+def read_manifest(corpus: Corpus) -> pa.Table:
+    """The manifest as an Arrow table (empty, with the schema, when there is none yet): `manifest.parquet` with the
+    rows journaled since its last compaction applied.
+
+    Raises:
+        EnvironmentFormatError: when the file exists but is not a manifest, or a journal entry is not a row.
+    """
+    if not os.access(corpus.root, os.W_OK):  # a corpus on a read-only mount (or none yet): no writer to wait for
+        return _merged(_read_parquet(corpus.manifest_path), _journal_rows(_journal_files(corpus)))
+    with _locked(corpus.manifest_path, shared=True):  # not between a compaction's write and its removals
+        return _merged(_read_parquet(corpus.manifest_path), _journal_rows(_journal_files(corpus)))
+
+
+_journal_seq = itertools.count()
+
+
+def journal_manifest(corpus: Corpus, rows: Iterable[ManifestRow]) -> None:
+    """Record rows in the manifest's journal, one small file each, whatever the manifest's size: a row costs the same
+    in a corpus of ten thousand rows as in an empty one. Readers (`read_manifest`) see journaled rows at once; the
+    next `compact_manifest` folds them into `manifest.parquet`. Each entry is written atomically, so a killed build
+    keeps every row it journaled."""
+    folder = corpus.manifest_journal_dir
+    for row in rows:
+        name = f"{time.time_ns():020d}-{os.getpid()}-{next(_journal_seq):08d}.json"
+        data = row.model_dump_json().encode()
+        for _ in range(2):  # a compaction removes the emptied folder; make it again
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                _atomic_write_bytes(folder / name, lambda tmp: Path(tmp).write_bytes(data))  # noqa: B023
+                break
+            except FileNotFoundError:
+                continue
+        else:
+            raise FileNotFoundError(folder / name)
+
+
+def compact_manifest(corpus: Corpus, rows: Iterable[ManifestRow] = ()) -> pa.Table:
+    """Fold the journal (then `rows`) into `manifest.parquet` and remove the entries folded; the new manifest.
+
+    An entry journaled while this runs is left for the next compaction. Killed after the write and before the
+    removal, the entries are folded again next time, in the same order, with the same result."""
     with _locked(corpus.manifest_path):
-        old = read_manifest(corpus).to_pylist()
-        by_slot = {row["slot"]: row for row in old}
-        by_slot.update({row["slot"]: row for row in new})
-        ordered = [by_slot[k] for k in sorted(by_slot)]
-        table = pa.Table.from_pylist(ordered, schema=MANIFEST_SCHEMA)
+        files = _journal_files(corpus)
+        table = _merged(_read_parquet(corpus.manifest_path), _journal_rows(files) + [r.model_dump() for r in rows])
         _atomic_write_bytes(corpus.manifest_path, lambda tmp: pq.write_table(table, tmp))
+        for path in files:
+            path.unlink(missing_ok=True)
+        try:
+            corpus.manifest_journal_dir.rmdir()  # a corpus between builds has no journal
+        except OSError:  # absent, or an entry written meanwhile
+            pass
     return table
+
+
+def append_manifest(corpus: Corpus, rows: Iterable[ManifestRow]) -> pa.Table:
+    """Add rows to the manifest now (a row replaces an earlier row of the same slot), folding in the journal. Returns
+    the new manifest. Rewrites the whole file: a flow's many rows go through `ManifestWriter` instead."""
+    return compact_manifest(corpus, rows)
 
 
 class ManifestWriter:
     """The one writer of a corpus' manifest during a flow (or a plain build).
 
-    Every row goes through `add` as its slot finishes, so a killed build keeps the rows of the slots it finished;
-    `close` writes what is left and returns the manifest's path. Rows stay typed from the slot to the Parquet file.
+    Every row goes through `add` as its slot finishes and is journaled at once (`journal_manifest`: one small file,
+    whatever the corpus' size), so a killed build keeps the rows of the slots it finished; every `compact_every`
+    rows and at `close` the journal is folded into `manifest.parquet`, whose rewrite costs in proportion to the
+    corpus. `seconds` is the time spent writing. Rows stay typed from the slot to the Parquet file.
     """
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, compact_every: int = COMPACT_EVERY) -> None:
         self.corpus = corpus
+        self.compact_every = compact_every
         self.rows: list[ManifestRow] = []
-        self._pending: list[ManifestRow] = []
+        self.seconds = 0.0
+        self._journaled = 0
 
     def add(self, *rows: ManifestRow) -> None:
-        """Record finished slots (a row replaces an earlier row of the same slot in the file)."""
+        """Record finished slots (a row replaces an earlier row of the same slot)."""
+        start = time.perf_counter()
         self.rows += rows
-        self._pending += rows
-        self.flush()
-
-    def flush(self) -> None:
-        if self._pending:
-            append_manifest(self.corpus, self._pending)
-            self._pending = []
+        journal_manifest(self.corpus, rows)
+        self._journaled += len(rows)
+        if self._journaled >= self.compact_every:
+            compact_manifest(self.corpus)
+            self._journaled = 0
+        self.seconds += time.perf_counter() - start
 
     def close(self) -> Path:
-        """Write anything not written yet; the manifest's path."""
-        self.flush()
+        """Fold the journal into `manifest.parquet`; the manifest's path."""
+        start = time.perf_counter()
+        compact_manifest(self.corpus)
+        self._journaled = 0
+        self.seconds += time.perf_counter() - start
         return self.corpus.manifest_path
 
 

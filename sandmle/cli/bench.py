@@ -8,7 +8,7 @@ import typer
 
 from sandmle.cli._app import app
 
-SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile", "acceptance")
+SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile", "acceptance", "scaleout")
 
 
 @app.command()
