@@ -66,8 +66,8 @@ class AlikeTwin:
 
     @property
     def detail(self) -> str:
-        return (f"{ALIKE_REASON}: distance {self.distance:.4f} <= {ALIKE_FACTOR}x null {self.null:.4f} "
-                f"({self.distance / self.null:.2f}x)")
+        return (f"{ALIKE_REASON}: distance {self.distance:.4f} <= {ALIKE_FACTOR}x null {self.null:.4f}, ratio "
+                f"{self.distance / self.null:.2f}")
 
 
 def features_of(public: Path) -> ImageFeatures:

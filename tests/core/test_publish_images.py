@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -93,7 +94,7 @@ def test_a_re_render_of_a_published_family_is_withheld_naming_its_twin(corpus):
     assert not publication.published and publication.twin_of == "leaf-a", publication
     assert publication.reason.startswith(f"{ALIKE_REASON}: distance ")
     assert f"<= {ALIKE_FACTOR}x null" in publication.reason
-    distance, null = (float(publication.reason.split(word)[1].split()[0]) for word in ("distance ", "null "))
+    distance, null = (float(re.search(rf"{word} ([0-9.]+)", publication.reason)[1]) for word in ("distance", "null"))
     assert 0 < distance <= ALIKE_FACTOR * null
     assert not staged.root.exists() and sorted(p.name for p in corpus.environment_dirs()) == ["grid-a", "leaf-a"]
     # the published leaf images themselves, shipped zipped as mle-bench does: distance 0
@@ -141,3 +142,22 @@ def test_the_feature_cache_is_rebuilt_when_deleted_or_when_it_disagrees_with_env
     shutil.copyfile(_cache(corpus, "grid-a"), _cache(corpus, "gone-env"))
     published_features(corpus, hashes)
     assert not _cache(corpus, "gone-env").exists()
+
+
+def test_the_build_summary_names_a_slot_withheld_as_alike(corpus):
+    from sandmle_core.records import ManifestRow
+    from sandmle_core.report import image_variety, variety_markdown
+
+    corpus, source = corpus
+    rows = []
+    for n, (env_id, family, seed) in enumerate((("leaf-a", "leaf", 1), ("grid-a", "grid", 2), ("leaf-b", "leaf", 3))):
+        publication = publish_unique(corpus, *_stage(corpus, source, env_id, family, seed))
+        status = "accepted" if publication.published else "duplicate"
+        reason = None if publication.published else f"near-duplicate of {publication.twin_of} ({publication.reason})"
+        rows.append(ManifestRow(slot=f"s:1:{n}", env_id=env_id, seed_id="s", index=n, rng_seed=1,
+                                attempt_rng_seed=1, status=status, reason=reason))
+    variety = image_variety(corpus, rows)
+    assert variety["environments"] == 2 and variety["alike"] == [], variety
+    assert [w[0] for w in variety["withheld"]] == ["leaf-b"] and "near-duplicate of leaf-a" in variety["withheld"][0][1]
+    summary = variety_markdown(variety)
+    assert "**1 withheld at publish as alike to a published environment**: leaf-b: near-duplicate of leaf-a" in summary
