@@ -7,7 +7,9 @@ of the gradients by spatial frequency), and `signature_distance` compares two su
 domains should be far apart, two halves of one environment close. Both read PNG/JPEG files with Pillow, so a
 verifier, a contract or a test can call them on a built folder. `alike_environments` applies the distance to the
 image environments of one build: a pair is alike when the two are no further apart than random splits of their
-pooled images (`null_distance`), i.e. than two samples of one rule would be.
+pooled images (`null_distance`), i.e. than two samples of one rule would be. Publishing enforces the same rule
+(`compare_environments` on `environment_features`): `sandmle_core.image_index` withholds a staged environment alike
+to a published one.
 
 Imports: numpy, Pillow and the standard library only.
 """
