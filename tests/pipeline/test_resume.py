@@ -25,8 +25,11 @@ def _complete(corpus: Corpus) -> list[Path]:
 
 def test_sigkill_then_resume(prefect_api, tmp_path):
     out = tmp_path / "corpus"
+    # slots that all land: since the medals_stable check (2026-12-03), wine:4:1 ends rejected after four attempts
+    # (medals 0.898, then three ladder-order failures one step easier), which is about yield, not resuming; at rng
+    # seed 5 all six land (breast-cancer in 1-2 attempts, wine in 2-3), so the resumed build can exit 0
     args = ["build", "--seed", "breast-cancer", "--seed", "wine", "--per-seed", "3", "--out", str(out),
-            "--workers", "1", "--no-contracts", "--rng-seed", "4", "--json"]
+            "--workers", "1", "--no-contracts", "--rng-seed", "5", "--json"]
     env = {**os.environ, "PREFECT_API_URL": prefect_api}
     proc = subprocess.Popen([*SANDMLE, *args], env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
