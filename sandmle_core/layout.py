@@ -4,10 +4,9 @@ An environment is a folder `<corpus>/envs/<env_id>/` holding `config.yaml` (mle-
 `description.md`, `grade.py`, `evaluator.py`, `leaderboard.csv`, `prepared/public/`, `prepared/private/`,
 `solutions/` and `validation.json`. This module writes and reads that folder, names it from a content hash, publishes
 it atomically out of `<corpus>/.staging/` (failure records and the manifest live in `sandmle_core.records`; the
-near-duplicate check before publishing in `sandmle_core.publish`). The paths inside one folder, staged or published,
-are spelled once, by `EnvFolder` (`sandmle_core.envfolder`, re-exported here).
-Paths inside config.yaml follow mle-bench: relative to the folder that holds the environments (`<corpus>/envs/`),
-so that folder doubles as an mle-bench data directory.
+near-duplicate check before publishing in `sandmle_core.publish`). Paths inside one folder are spelled once, by
+`EnvFolder` (`sandmle_core.envfolder`, re-exported here); paths inside config.yaml follow mle-bench: relative to
+`<corpus>/envs/`, so that folder doubles as an mle-bench data directory.
 
 Every file of an environment is deterministic: timings, which differ run to run, live in the manifest, not here.
 """
@@ -346,8 +345,7 @@ class Corpus:
         return self.root / "manifest.parquet"
 
     @property
-    def manifest_journal_dir(self) -> Path:
-        """Rows recorded since the manifest's last compaction (`sandmle_core.records`), one JSON file each."""
+    def manifest_journal_dir(self) -> Path:  # rows journaled since the last compaction (`sandmle_core.records`)
         return self.root / "manifest.journal"
 
     def env_dir(self, env_id: str) -> Path:
@@ -358,15 +356,12 @@ class Corpus:
 
     def environment_dirs(self) -> list[Path]:
         """Published environments, sorted by id."""
-        if not self.envs_dir.is_dir():
-            return []
-        return sorted(p for p in self.envs_dir.iterdir() if (p / CONFIG).is_file())
+        return sorted(p for p in self.envs_dir.iterdir() if (p / CONFIG).is_file()) if self.envs_dir.is_dir() else []
 
     def fresh_staging(self, env_id: str) -> Path:
         """An empty staging folder for `env_id` (a leftover from a killed build is removed first)."""
         path = self.staging_dir / env_id
-        if path.exists():
-            shutil.rmtree(path)
+        shutil.rmtree(path, ignore_errors=True)  # a leftover that cannot be removed fails the mkdir below
         path.mkdir(parents=True)
         return path
 
@@ -382,8 +377,8 @@ class Corpus:
 def publish_environment(corpus: Corpus, staged: EnvFolder | Path) -> Path:
     """Move a finished environment from `.staging/` into `envs/` atomically.
 
-    A reader sees either no environment or the whole one: the folder is renamed in one step on the same file system.
-    An older version under the same id is first renamed aside, then removed.
+    A reader sees either no environment or the whole one: the folder is renamed in one step on the same file system;
+    an older version under the same id is first renamed aside, then removed.
 
     Raises:
         EnvironmentFormatError: when `staged` is not inside the corpus' staging folder or lacks a config.

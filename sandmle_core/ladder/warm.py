@@ -64,6 +64,7 @@ class WarmHarness:
         self.cgroup: CgroupRun | None = None
         self._cpu_mark = 0.0
         self._idle_tasks = 0
+        self._mount_points: set[str] = set()  # what bwrap made in /tmp and /dev/shm for its binds (a venv under /tmp)
         self._stderr: list[bytes] = []
         self.key: tuple = ()  # what `warm_harness` compares to reuse this harness
 
@@ -86,6 +87,7 @@ class WarmHarness:
         if self._reply(READY_SECONDS) != {"ready": True}:
             raise WarmUnavailable(f"the warm harness did not start: {self._tail()}")
         self._idle_tasks = self._tasks()
+        self._mount_points = self._scratch_paths()
 
     @property
     def isolation(self) -> Isolation:
@@ -186,17 +188,25 @@ class WarmHarness:
         expected |= {r["out"] for r in report["runs"] if r["ok"]} | {os.path.dirname(rel) for rel in files}
         found = {p.relative_to(self.ws.root).as_posix() for p in self.ws.root.rglob("*")
                  if not p.is_relative_to(self.ws.root / "public")}
-        found |= {f"tmp/{p.name}" for p in self.ws.scratch.iterdir()} | {f"shm/{p.name}" for p in self.ws.shm.iterdir()}
-        unexpected = sorted(found - expected)
+        unexpected = sorted((found | self._scratch_paths()) - expected - self._mount_points)
         return f"unexpected files {unexpected[:3]}" if unexpected else None
+
+    def _scratch_paths(self) -> set[str]:
+        """Every path in the sandbox's /tmp and /dev/shm, as `tmp/...` and `shm/...`."""
+        assert self.ws is not None
+        return {f"{name}/{p.relative_to(folder).as_posix()}" for name, folder in (("tmp", self.ws.scratch),
+                                                                                 ("shm", self.ws.shm))
+                for p in folder.rglob("*")}
 
     def finish(self, report: dict, files: dict[str, str]) -> str | None:
         """Empty the exchange folder, the workspace and the scratch folders; stop the harness when `suspicion`
         says so (it is restarted by the next `run`). Returns the reason it was stopped, if any."""
         assert self.ws is not None and self.ws.public_source is not None
         suspect = self.suspicion(report, files)
-        for folder, keep in ((self.ws.public_source, ()), (self.ws.root, ("public",)), (self.ws.scratch, ()),
-                             (self.ws.shm, ())):
+        tops = [path.split("/") for path in self._mount_points]  # removing them would unmount the binds
+        tmp, shm = (tuple(p[1] for p in tops if p[0] == where) for where in ("tmp", "shm"))
+        for folder, keep in ((self.ws.public_source, ()), (self.ws.root, ("public",)), (self.ws.scratch, tmp),
+                             (self.ws.shm, shm)):
             remove_tree_contents(folder, keep)
         if suspect is not None or self.served >= self.max_envs:
             self.restarts += suspect is not None

@@ -177,6 +177,26 @@ def test_an_unexpected_file_stops_the_harness(tmp_path) -> None:
     assert harness.proc is None and harness.restarts == 1
 
 
+def test_mount_points_in_tmp_are_kept_and_a_file_beside_them_still_stops_the_harness(tmp_path) -> None:
+    # a clone under /tmp binds its venv at the same path, so bwrap makes tmp/<clone>/... in the sandbox's /tmp: those
+    # empty folders are the harness's own (removing one would unmount the venv); anything new under them is not
+    limits = Limits(wall_seconds=60, cpu_seconds=60, memory_mb=2048)
+    harness = warm_harness(get_sandbox("bwrap", policy="permissive"), PRELOAD, limits, 20)
+    files = {"solutions/00_probe.py": PROBE}
+    job = {"timeout": 30, "scratch": ["/tmp", "/dev/shm"], "pid_namespace": True,
+           "runs": [{"script": "solutions/00_probe.py", "seed": 1, "out": "runs/00-1.csv"}]}
+    report, _ = harness.run(_environment(tmp_path, "a"), files, job, 60)
+    assert harness.ws is not None
+    harness._mount_points |= {"tmp/clone", "tmp/clone/venv"}  # as bwrap leaves them for a venv under /tmp
+    (harness.ws.scratch / "clone" / "venv").mkdir(parents=True)
+    assert harness.finish(report, files) is None and (harness.ws.scratch / "clone" / "venv").is_dir()
+    report, _ = harness.run(_environment(tmp_path, "b"), files, job, 60)
+    (harness.ws.scratch / "clone").mkdir(exist_ok=True)  # the harness empties /tmp before a run; a real mount stays
+    (harness.ws.scratch / "clone" / "late.txt").write_text("x")
+    assert harness.finish(report, files) == "unexpected files ['tmp/clone/late.txt']"
+    assert harness.proc is None
+
+
 @pytest.mark.parametrize(("backend", "setting", "why"), [
     ("rlimit", "20", "one-shot: the rlimit backend has no warm mode"),
     ("unshare", "20", "one-shot: the unshare backend has no warm mode"),
