@@ -18,7 +18,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pyarrow as pa
@@ -208,9 +208,9 @@ def read_manifest(corpus: Corpus) -> pa.Table:
     Raises:
         EnvironmentFormatError: when the file exists but is not a manifest, or a journal entry is not a row.
     """
-    if not os.access(corpus.root, os.W_OK):  # a corpus on a read-only mount (or none yet): no writer to wait for
-        return _merged(_read_parquet(corpus.manifest_path), _journal_rows(_journal_files(corpus)))
-    with _locked(corpus.manifest_path, shared=True):  # not between a compaction's write and its removals
+    # not between a compaction's write and its removals; a corpus on a read-only mount (or none yet) has no writer
+    writable = os.access(corpus.root, os.W_OK)
+    with _locked(corpus.manifest_path, shared=True) if writable else nullcontext():
         return _merged(_read_parquet(corpus.manifest_path), _journal_rows(_journal_files(corpus)))
 
 
@@ -267,33 +267,28 @@ class ManifestWriter:
     Every row goes through `add` as its slot finishes and is journaled at once (`journal_manifest`: one small file,
     whatever the corpus' size), so a killed build keeps the rows of the slots it finished; every `compact_every`
     rows and at `close` the journal is folded into `manifest.parquet`, whose rewrite costs in proportion to the
-    corpus. `seconds` is the time spent writing. Rows stay typed from the slot to the Parquet file.
+    corpus. Rows stay typed from the slot to the Parquet file.
     """
 
     def __init__(self, corpus: Corpus, compact_every: int = COMPACT_EVERY) -> None:
         self.corpus = corpus
         self.compact_every = compact_every
         self.rows: list[ManifestRow] = []
-        self.seconds = 0.0
         self._journaled = 0
 
     def add(self, *rows: ManifestRow) -> None:
         """Record finished slots (a row replaces an earlier row of the same slot)."""
-        start = time.perf_counter()
         self.rows += rows
         journal_manifest(self.corpus, rows)
         self._journaled += len(rows)
         if self._journaled >= self.compact_every:
             compact_manifest(self.corpus)
             self._journaled = 0
-        self.seconds += time.perf_counter() - start
 
     def close(self) -> Path:
         """Fold the journal into `manifest.parquet`; the manifest's path."""
-        start = time.perf_counter()
         compact_manifest(self.corpus)
         self._journaled = 0
-        self.seconds += time.perf_counter() - start
         return self.corpus.manifest_path
 
 
