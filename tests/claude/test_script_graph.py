@@ -22,9 +22,10 @@ from sandmle_core.agents import get_backend
 from sandmle_core.agents.claude.errors import GeneratorRejected
 from sandmle_core.agents.claude.generator import PROGRAM_FILE, TRANSCRIPT_FILE, regenerate
 from sandmle_core.agents.claude.script_prompts import table_layout
+from sandmle_core.agents.offline.strategist import OfflineStrategist
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.layout import Corpus, read_environment
-from sandmle_core.modalities.graph import is_graph
+from sandmle_core.modalities.graph import is_graph, is_link_prediction
 from sandmle_core.pipeline import SlotJob, analyze_seed, read_profile, run_slot
 from sandmle_core.profile import profile_seed
 from sandmle_core.script_rule import ScriptRule
@@ -156,3 +157,22 @@ def test_a_label_hidden_in_the_node_table_is_caught(tmp_path):
     column = next(c.name for c in spec.columns if c.kind.value != "categorical")
     assert f"strongest single column: {column}" in caught.value.reason
     assert not (EnvFolder.of(staging).private / PROGRAM_FILE).exists()
+
+
+def test_a_link_prediction_slot_is_framed_not_scripted(tmp_path):
+    """A script rule states one node table; karate-links' rows are node pairs. The strategist frames its offline draft
+    (the rule stays the link rule, the model is asked for `frame_spec`) and the transcript says why."""
+    profile = profile_seed(get_bundled_seed("karate-links"))
+    with FakeAnthropic() as fake, pytest.MonkeyPatch.context() as mp:
+        point_at(mp, fake, tmp_path / "slots", SANDMLE_CLAUDE_RULE="script")
+        backend = get_backend("claude")
+        scaffold = OfflineStrategist().draft_spec("karate-links", profile, 0, RNG_SEED)
+        story = "A club keeps a record of which members are friends and wants to know which pairs of members are. " * 2
+        fake.push(tool_reply("frame_spec", {"title": "Friendships in a Club", "story": story}))
+        spec = backend.strategist.draft_spec("karate-links", profile, 0, RNG_SEED)
+        assert fake.unscripted == 0 and len(fake.requests) == 1
+        path = backend.strategist.session.transcript.bind(tmp_path / "corpus" / ".staging" / spec.env_id, spec.env_id)
+    assert is_link_prediction(spec) and not is_graph(spec) and spec.rule == scaffold.rule
+    assert spec.title == "Friendships in a Club"
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert any("not offered: a link-prediction slot" in line.get("script_rule", "") for line in lines)
