@@ -5,7 +5,8 @@ number from `numpy.random.default_rng(--seed)` and writes train/test/sample subm
 scaffold's columns are only known once the strategist has drafted the slot, so the scripted developer reads them
 from the prompt it is sent (as a model would) and bakes them into the program as `SCHEMA`. The broken variants
 differ from the good one in one place: a crash, an unseeded generator, answers copied into public/, a read of a
-host path, a network connection, a rule whose weights are all zero (`no_signal`).
+host path, a network connection, a rule whose weights are all zero (`no_signal`). The image and audio programs are
+below, the graph one in `graph_program.py`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from sandmle_core.ladder import LadderConfig, ladder_for
 from tests.claude.fake_anthropic import Reply, tool_reply
+from tests.claude.graph_program import graph_program
 
 __all__ = ["AUDIO_RULE", "IMAGE_RULE", "RULE", "audio_program", "generator_reply", "image_program", "ladder_reply",
            "program", "prompt_schema", "script_rule_reply"]
@@ -129,6 +131,7 @@ def prompt_schema(prompt: str) -> dict[str, Any]:
     """What a model reads off the developer's generator prompt: id, features and target of the public spec."""
     spec = _json_after(prompt, "Public spec (micro scale", "\n\nHidden rule")
     return {"id": spec["id_column"], "target": spec["target"]["columns"][0], "classes": spec.get("classes"),
+            "metric_kind": spec["metric"]["kind"],
             "features": [{"name": c["name"], "kind": c["kind"], "levels": c.get("levels")} for c in spec["columns"]]}
 
 
@@ -141,12 +144,12 @@ def script_rule_reply() -> Reply:
 
 
 def generator_reply(variant: str = "good", extra: str | None = None):
-    """A responder: the generator program for the columns named in the request's prompt (`variant` "image" or
-    "audio": that modality's generator)."""
+    """A responder: the generator program for the columns named in the request's prompt (`variant` "image", "audio"
+    or "graph": that modality's generator; `extra`: the tabular or graph program's extra line)."""
     def respond(body: dict[str, Any]) -> Reply:
         schema = prompt_schema(_first_prompt(body))
-        source = {"image": image_program, "audio": audio_program}.get(variant, lambda sc: program(sc, variant, extra))(
-            schema)
+        media = {"image": image_program, "audio": audio_program, "graph": lambda sc: graph_program(sc, extra or "")}
+        source = media.get(variant, lambda sc: program(sc, variant, extra))(schema)
         return tool_reply("submit_generator", {"source": source})
     return respond
 

@@ -91,7 +91,7 @@ numeric features → linear model with one-hot categoricals and missing indicato
 boosting or a small ensemble.
 - Each script reads ./public/train.csv and ./public/test.csv, writes ./submission.csv with the id column and exactly \
 the submission columns, in any row order; probabilities in [0, 1], class-probability rows summing to 1.
-- Only numpy, pandas, scikit-learn, pillow and the standard library; no network, no files outside ./public and \
+- Only numpy, pandas, scipy, scikit-learn, pillow and the standard library; no network, no files outside ./public and \
 ./submission.csv. Column names are baked into the script as literals.
 - Seed: `SEED = int(os.environ.get("SANDMLE_SEED", "0"))`; every random_state uses SEED, and when SEED != 0 the \
 script fits on `train.sample(frac=0.9, random_state=SEED)` — the spread of competitors on the leaderboard.

@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 _NAME = r"^[a-z][a-z0-9_]{1,39}$"
-ALLOWED_IMPORTS = frozenset({"numpy", "pandas", "sklearn", "PIL"})
+ALLOWED_IMPORTS = frozenset({"numpy", "pandas", "scipy", "sklearn", "PIL"})  # scipy: a graph ladder's sparse adjacency
 DENIED_STDLIB = frozenset({"socket", "subprocess", "urllib", "http", "ftplib", "smtplib", "ctypes",
                            "multiprocessing", "asyncio", "shutil"})
 NUMERIC_OPS = ("linear", "square", "hinge", "sine", "interaction")
@@ -267,7 +267,7 @@ def _script_problems(script: ScriptProposal) -> list[str]:
             roots = [node.module.split(".")[0]]
         for root in roots:
             if root in DENIED_STDLIB or (root not in ALLOWED_IMPORTS and root not in sys.stdlib_module_names):
-                problems.append(f"{where}: import of {root!r} is not allowed (numpy, pandas, sklearn, PIL and "
+                problems.append(f"{where}: import of {root!r} is not allowed (numpy, pandas, scipy, sklearn, PIL and "
                                 f"harmless standard-library modules only)")
     for needle, why in (("SANDMLE_SEED", "read the seed from the environment variable SANDMLE_SEED"),
                         ("submission.csv", "write ./submission.csv"),

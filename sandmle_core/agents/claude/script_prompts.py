@@ -12,6 +12,7 @@ from typing import Any
 
 from sandmle_core.agents.claude.prompts import public_spec
 from sandmle_core.metrics import get_metric
+from sandmle_core.modalities.graph import EDGES_FILE, ENDS, NODES_FILE, is_graph
 from sandmle_core.script_rule import ScriptRule
 from sandmle_core.spec import ColumnKind
 from sandmle_core.taskspec import TaskSpec
@@ -19,15 +20,26 @@ from sandmle_core.taskspec import TaskSpec
 __all__ = ["generator_prompt", "script_rule_prompt", "table_layout"]
 
 _MEDIA = (ColumnKind.IMAGE, ColumnKind.AUDIO)
+_GRAPH_LINES = f"""\
+- a graph: public/{NODES_FILE} lists every node once (labelled, test and unlabelled nodes; it may hold more nodes \
+than N + M) with its attributes, never its label; public/{EDGES_FILE} holds the undirected edges, `{ENDS[0]}` and \
+`{ENDS[1]}` two distinct node ids of {NODES_FILE}, each pair once, the smaller id first; train.csv and test.csv \
+name nodes of {NODES_FILE} by their id."""
 
 
 def table_layout(spec: TaskSpec) -> dict[str, list[str]]:
-    """Every CSV a generator writes under `--out`, with its columns in order (relative path -> columns)."""
+    """Every CSV a generator writes under `--out`, with its columns in order (relative path -> columns). A node-
+    classification graph keeps its columns in public/nodes.csv (every node, labelled or not) and its edges in
+    public/edges.csv, as the graph kit, contract and ladder read them; train.csv and test.csv then hold node ids."""
     g = spec.grading
     features = [c.name for c in spec.columns if c.name != g.id_column]
+    graph = {f"public/{NODES_FILE}": [g.id_column, *features], f"public/{EDGES_FILE}": list(ENDS)} if is_graph(
+        spec) else {}
+    tabled = [] if graph else features
     return {
-        "public/train.csv": [g.id_column, *features, *spec.target.columns],
-        "public/test.csv": [g.id_column, *features],
+        **graph,
+        "public/train.csv": [g.id_column, *tabled, *spec.target.columns],
+        "public/test.csv": [g.id_column, *tabled],
         "public/sample_submission.csv": [g.id_column, *g.submission_columns],
         "private/answers.csv": [g.id_column, *spec.target.columns],
         "private/oracle_submission.csv": [g.id_column, *g.submission_columns],
@@ -71,7 +83,8 @@ these CSV files under DIR (header row, columns in this order; ids unique, train 
 rows' targets; private/oracle_submission.csv is the best submission knowing the rule but not the noise.
 - sample_submission.csv: an uninformed submission (the training prior / mean) for every test id, in the \
 submission format of the metric {metric.name} ({metric.kind}); classes {list(spec.grading.classes or [])}.
-{f"- media columns {media}: paths relative to public/ of files the program writes there." if media else ""}
+{f"- media columns {media}: paths relative to public/ of files the program writes there." if media else ""}\
+{_GRAPH_LINES if is_graph(spec) else ""}
 - Deterministic: every random draw from `numpy.random.default_rng(S)`; no clock, no os.urandom, no hash() of \
 strings, no set iteration order. The same options must give byte-identical files: it is run twice and compared.
 - It runs in a sandbox without network and without any file outside its working directory: numpy, pandas and \

@@ -13,7 +13,8 @@ DNA, the catalog domain suggested for the slot, difficulty, challenges, sizes an
   spec (`FramingProposal`: title, story, column and target descriptions); the rule stays the offline draft.
 - any modality with `rule="script"` (`SANDMLE_CLAUDE_RULE=script`): Claude frames the drafted spec and states the
   hidden rule in words plus parameters (`ScriptRuleProposal`); the spec's rule becomes a `ScriptRule`, which the
-  developer turns into a data-generating program (`script_developer.py`).
+  developer turns into a data-generating program (`script_developer.py`). Not a link-prediction slot: its rows
+  are node pairs, which a script rule cannot state; it is framed as above, with a transcript line saying so.
 
 Repairs: after a verdict asking for less or more noise, or a new rng seed, the same proposal is rebuilt at the new
 difficulty / attempt seed without an API call; after the LLM review rejected the environment, Claude is asked for
@@ -43,6 +44,7 @@ from sandmle_core.agents.offline.strategist import OfflineStrategist
 from sandmle_core.catalog import load_catalog
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import DraftContext, class_count_range
+from sandmle_core.modalities.graph import is_link_prediction
 from sandmle_core.modalities.tabular.drafter import calibrate
 from sandmle_core.modalities.tabular.rule import FeatureRule, TabularRule, Term
 from sandmle_core.profile import TaskProfile
@@ -295,7 +297,12 @@ class ClaudeStrategist:
         scaffold = self.offline.draft_spec(seed_id, profile, index, rng_seed, attempt=attempt, difficulty=difficulty)
         # Claude designs the structural causal models of single-target tabular tasks; others (multi-target
         # regression included, whose tied targets its proposal schema cannot state): a framing of the offline draft
-        if self.session.config.rule == "script":  # any modality: a rule in words for the developer's program
+        script = self.session.config.rule == "script"
+        if script and is_link_prediction(scaffold):  # a program is asked for one node table, not node pairs
+            self.session.transcript.write({"role": "strategist", "stage": "draft", "script_rule": (
+                "not offered: a link-prediction slot (a script rule cannot state that its rows are node pairs); "
+                "the offline draft is framed and keeps its rule")})
+        if script and not is_link_prediction(scaffold):  # any other modality: a rule in words for a program
             plan = _Plan(self._ask_script(scaffold), scaffold.challenges)
         elif isinstance(scaffold.rule, TabularRule) and not scaffold.rule.targets:
             plan = _Plan(self._ask_tabular(scaffold, profile, scaffold.challenges), scaffold.challenges)

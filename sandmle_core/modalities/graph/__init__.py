@@ -36,8 +36,10 @@ __all__ = ["EDGES_FILE", "ENDS", "ID_COLUMN", "KIT", "NODES_FILE", "is_graph", "
 
 
 def is_graph(spec: TaskSpec) -> bool:
-    """Whether a spec is a node-classification task (its node columns live in nodes.csv, not train.csv)."""
-    return isinstance(spec.rule, GraphRule) and spec.rule.links is None
+    """Whether a spec is a node-classification task (its node columns live in nodes.csv, not train.csv): a graph
+    spec that is not link prediction, whether sandmle's `GraphRule` or the Claude developer's generator program (a
+    `script` rule) writes its files."""
+    return spec.modality == Modality.GRAPH and not is_link_prediction(spec)
 
 
 def is_link_prediction(spec: TaskSpec) -> bool:
