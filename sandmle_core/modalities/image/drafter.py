@@ -16,7 +16,7 @@ import numpy as np
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import colour, leaf, metadata, multilabel, onehot, ordinal, scenes, story
+from sandmle_core.modalities.image import colour, leaf, look, metadata, multilabel, onehot, ordinal, scenes, story
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.rule import (
     IMAGE_COLUMN,
@@ -234,6 +234,8 @@ def draft(ctx: DraftContext) -> Draft:
     if coloured:  # a colour seed's palette, drawn after every other draw (a grayscale draft draws nothing more)
         scene_style = rule.scene.style if rule.scene is not None else None
         rule = rule.model_copy(update={"colour": colour.draft_colour(vocab.subject, scene_style, rng)})
+    # the domain's tone curve and grain (issue 16: domains sharing a scene style looked alike), drawn last of all
+    rule = rule.model_copy(update={"look": look.draft_look(ctx.domain.key, rng)})
     return _assemble(ctx, rule, names, id_column, target, title, coloured)
 
 
