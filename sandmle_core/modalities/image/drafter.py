@@ -230,12 +230,13 @@ def draft(ctx: DraftContext) -> Draft:
         # the domain's ground (cells, leaf, terrain, ...), drawn last so every earlier draw stays as it was
         scene=scenes.draft_scene(vocab.subject, rng, strength, graded=lesions is not None),
     )
+    # the domain's tone curve and grain (issue 16: domains sharing a scene style looked alike), drawn before the
+    # palette, so that a colour seed's draft and its grayscale twin render the same luminance
+    rule = rule.model_copy(update={"look": look.draft_look(ctx.domain.key, rng)})
     coloured = is_colour_seed(ctx.profile)
     if coloured:  # a colour seed's palette, drawn after every other draw (a grayscale draft draws nothing more)
         scene_style = rule.scene.style if rule.scene is not None else None
         rule = rule.model_copy(update={"colour": colour.draft_colour(vocab.subject, scene_style, rng)})
-    # the domain's tone curve and grain (issue 16: domains sharing a scene style looked alike), drawn last of all
-    rule = rule.model_copy(update={"look": look.draft_look(ctx.domain.key, rng)})
     return _assemble(ctx, rule, names, id_column, target, title, coloured)
 
 
