@@ -252,7 +252,8 @@ def _land(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, at
         return SlotOutcome(key, spec.env_id, "accepted", attempt, spec, verdict, ledger.timings, ledger.usage, hashes,
                            sandbox=build.ladder.sandbox)
     return SlotOutcome(key, spec.env_id, "duplicate", attempt, spec, verdict, ledger.timings, ledger.usage, hashes,
-                       message=f"near-duplicate of {publication.twin_of}", sandbox=build.ladder.sandbox)
+                       message=f"near-duplicate of {publication.twin_of} ({publication.reason})",
+                       sandbox=build.ladder.sandbox)
 
 
 def _give_up(key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend, history: list[dict[str, str | int]],

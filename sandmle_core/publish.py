@@ -1,17 +1,19 @@
 """Publishing a staged environment into the corpus: atomically, once, and never as a near-duplicate.
 
 A slot's finished staging folder is compared with the corpus' published environments and renamed into `envs/` only
-when it has no twin. Two environments are near-duplicates when their data is identical (same data hash) or when they
-come from the same seed, domain and public schema. The comparison and the rename run under one lock file
-(`<corpus>/.staging/.publish.lock`), so two Dask workers on a shared corpus cannot both publish twins, and nothing is
-ever removed from `envs/` afterwards: a crash anywhere before the rename leaves `envs/` as it was, and a resumed build
-rebuilds the slot and compares again. Which of two twins lands is the one that reaches the lock first.
+when it has no twin. Two environments are near-duplicates when their data is identical (same data hash), when they
+come from the same seed, domain and public schema, or when both ship images that look alike in pixel statistics
+(`image_index`: compared with every published image environment of the corpus). The comparison and the rename run
+under one lock file (`<corpus>/.staging/.publish.lock`), so two Dask workers on a shared corpus cannot both publish
+twins, and nothing is ever removed from `envs/` afterwards: a crash anywhere before the rename leaves `envs/` as it
+was, and a resumed build rebuilds the slot and compares again. Which of two twins lands is the one that reaches the
+lock first.
 
 What is published is summarised in `<corpus>/.work/published.json`: a cache, re-read from an environment's
 config.yaml whenever the listing of `envs/` and the cache disagree (a crash between the rename and the cache write
 costs one re-read, never a wrong answer).
 
-Imports: layout, taskspec, slots, faults, errors (the build side's own modules).
+Imports: layout, taskspec, slots, faults, errors, image_index (the build side's own modules).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.faults import maybe_fail
+from sandmle_core.image_index import alike_twin, features_of, published_features, remember_features
 from sandmle_core.layout import Corpus, publish_environment, read_config
 from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
@@ -57,19 +60,29 @@ class Fingerprint:
 
     def is_twin_of(self, other: Fingerprint) -> bool:
         """Near-duplicates: the same data, or the same seed, domain and public schema (another environment)."""
+        return self.twin_reason(other) is not None
+
+    def twin_reason(self, other: Fingerprint) -> str | None:
+        """Why `other` is a near-duplicate of this one ("same data", "same seed, domain and public schema"), or
+        None when it is not (or is this environment)."""
         if other.env_id == self.env_id:
-            return False
-        same_shape = bool(self.schema_hash) and (self.seed_id, self.domain, self.schema_hash) == (
-            other.seed_id, other.domain, other.schema_hash)
-        return self.data_hash == other.data_hash or same_shape
+            return None
+        if self.data_hash == other.data_hash:
+            return "same data"
+        if bool(self.schema_hash) and (self.seed_id, self.domain, self.schema_hash) == (
+                other.seed_id, other.domain, other.schema_hash):
+            return "same seed, domain and public schema"
+        return None
 
 
 @dataclass(frozen=True)
 class Publication:
-    """How a publish request ended: published as `env_id`, or withheld as a near-duplicate of `twin_of`."""
+    """How a publish request ended: published as `env_id`, or withheld as a near-duplicate of `twin_of` (`reason`
+    says how: the same data, the same seed, domain and schema, or images alike with the figures)."""
 
     env_id: str
     twin_of: str | None = None
+    reason: str | None = None
 
     @property
     def published(self) -> bool:
@@ -158,24 +171,31 @@ def publish_unique(corpus: Corpus, staged: EnvFolder, fingerprint: Fingerprint) 
     """Move a finished staging folder into `envs/` unless a published environment is its near-duplicate.
 
     A withheld folder is removed from staging; a folder whose env id is already published (the same spec, so the
-    same bytes) is discarded and reported as published.
+    same bytes) is discarded and reported as published. The staged images' features are read before the lock (the
+    costly part: up to `SAMPLE` images); under it, the published environments' come from their cache.
 
     Raises:
         EnvironmentFormatError: when `staged` is not a finished folder inside the corpus' staging area.
     """
     if staged.name != fingerprint.env_id:
         raise EnvironmentFormatError(staged.root, f"staged as {staged.name!r}, fingerprinted as {fingerprint.env_id}")
+    images = features_of(staged.public)
     with _publish_lock(corpus):
         index = published_environments(corpus)
         if fingerprint.env_id in index:
             shutil.rmtree(staged.root, ignore_errors=True)
             return Publication(fingerprint.env_id)
-        twin = next((env_id for env_id, fp in sorted(index.items()) if fingerprint.is_twin_of(fp)), None)
+        twin = next(((env_id, why) for env_id, fp in sorted(index.items())
+                     if (why := fingerprint.twin_reason(fp)) is not None), None)
+        if twin is None and images.features is not None:
+            alike = alike_twin(images, published_features(corpus, {k: fp.data_hash for k, fp in index.items()}))
+            twin = None if alike is None else (alike.env_id, alike.detail)
         if twin is not None:
             shutil.rmtree(staged.root, ignore_errors=True)
-            return Publication(fingerprint.env_id, twin_of=twin)
+            return Publication(fingerprint.env_id, twin_of=twin[0], reason=twin[1])
         publish_environment(corpus, staged)
         maybe_fail("publish-index", SlotKey.parse(fingerprint.slot).where)  # rehearse a crash before the cache
         index[fingerprint.env_id] = fingerprint
         _write_index(corpus, index)
+        remember_features(corpus, fingerprint.env_id, fingerprint.data_hash, images)
     return Publication(fingerprint.env_id)

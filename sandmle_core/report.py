@@ -57,25 +57,30 @@ def totals_markdown(totals: Mapping[str, Any]) -> str:
 
 def image_variety(corpus: Corpus, run_rows: Sequence[ManifestRow]) -> dict[str, Any]:
     """How far apart the image environments this run accepted look (issue 16: the image environments of one build
-    must not look alike): `modalities.image.variety.alike_environments` over each one's public images.
+    must not look alike): `modalities.image.variety.alike_environments` over each one's public images, and the slots
+    publishing withheld as alike to a published environment (`image_index`).
 
     Returns:
-        its dict ("environments": how many shipped images, "closest", "alike", "between_min"); no pair when fewer
-        than two did.
+        its dict ("environments": how many shipped images, "closest", "alike", "between_min"; no pair when fewer
+        than two did) and "withheld": [[env id, its manifest reason], ...] of this run.
     """
+    from sandmle_core.image_index import ALIKE_REASON
     from sandmle_core.modalities.image.variety import alike_environments
 
     # every accepted environment that ships images (loose or zipped); `alike_environments` leaves out the others
     folders = {r.env_id: corpus.env_dir(r.env_id) / "prepared" / "public" for r in run_rows
                if r.status == "accepted" and corpus.is_published(r.env_id)}
-    return alike_environments(folders)
+    withheld = [[r.env_id, r.reason] for r in run_rows if r.status == "duplicate" and ALIKE_REASON in (r.reason or "")]
+    return {**alike_environments(folders), "withheld": sorted(withheld)}
 
 
 def variety_markdown(variety: Mapping[str, Any]) -> str:
-    """The image-variety line of the build summary (empty when fewer than two image environments landed)."""
+    """The image-variety line of the build summary (empty when fewer than two image environments landed and none
+    was withheld as alike)."""
     from sandmle_core.modalities.image.variety import ALIKE_FACTOR
 
-    if variety["environments"] < 2:
+    withheld = variety.get("withheld") or []
+    if variety["environments"] < 2 and not withheld:
         return ""
     closest = variety["closest"]
     line = f"\n## Image variety (this run)\n\n- {variety['environments']} image environments"
@@ -83,12 +88,17 @@ def variety_markdown(variety: Mapping[str, Any]) -> str:
         a, b, d, ratio = closest
         line += (f", closest pair {a} / {b}: {d}, {ratio}x the distance of random splits of their pooled images "
                  f"(alike at <= {ALIKE_FACTOR}x)")
-    else:
+    elif variety["environments"] >= 2:
         line += f", every pair further apart than {2 * ALIKE_FACTOR}x its environments' own split noise"
     if not variety["alike"]:
-        return line + "; none alike\n"
-    pairs = ", ".join(f"{p[0]} / {p[1]} ({p[2]} <= {p[3]})" for p in variety["alike"][:5])
-    return line + f"; **{len(variety['alike'])} alike pair(s)**: {pairs}\n"
+        line += "; none alike"
+    else:
+        pairs = ", ".join(f"{p[0]} / {p[1]} ({p[2]} <= {p[3]})" for p in variety["alike"][:5])
+        line += f"; **{len(variety['alike'])} alike pair(s)**: {pairs}"
+    if withheld:
+        named = "; ".join(f"{env_id}: {reason}" for env_id, reason in withheld[:5])
+        line += f"\n- **{len(withheld)} withheld at publish as alike to a published environment**: {named}"
+    return line + "\n"
 
 
 def write_report(corpus: Corpus, run_rows: Sequence[ManifestRow], summary: str, run: Mapping[str, Any],

@@ -27,7 +27,8 @@ STACKS = ("prefect", "prefect_dask", "dask", "distributed", "great_expectations"
 ORCHESTRATION = ("sandmle.flows", "sandmle.tasks", "sandmle.data_contracts", "sandmle.deployments", "sandmle.cli",
                  "sandmle.bench", "sandmle.rl", "sandmle.runtime")
 BUILD = ("seeds", "profile", "catalog", "agents", "modalities", "generate", "pipeline", "ladder", "taskspec", "slots",
-         "outcomes", "publish", "recovery", "recheck", "profiling", "refusals", "report", "build_lock", "mix", "budget")
+         "outcomes", "publish", "image_index", "recovery", "recheck", "profiling", "refusals", "report", "build_lock",
+         "mix", "budget")
 # (file, the unparsed argument) → why its target cannot be a constant
 ALLOWED_DYNAMIC = {
     ("sandmle_core/consume/tasks.py", "module_name"):

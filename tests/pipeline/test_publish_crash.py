@@ -88,7 +88,7 @@ def test_a_crash_before_publish_then_resume_leaves_no_near_duplicate(tmp_path: P
     assert _twins(corpus) == []
     rows = {r["slot"]: r for r in read_manifest(corpus).to_pylist()}
     assert rows[f"{SEED}:{first}:0"]["status"] == "duplicate"
-    assert rows[f"{SEED}:{first}:0"]["reason"] == f"near-duplicate of {landed}"
+    assert rows[f"{SEED}:{first}:0"]["reason"] == f"near-duplicate of {landed} (same seed, domain and public schema)"
     # the killed twin's row was lost with its process; the next build's writer recovers it from the folder
     assert rows[f"{SEED}:{second}:0"]["status"] == "accepted" and rows[f"{SEED}:{second}:0"]["env_id"] == landed
     assert rows[f"{SEED}:{second}:0"]["data_hash"] == published_environments(corpus)[landed].data_hash

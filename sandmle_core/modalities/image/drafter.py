@@ -16,7 +16,7 @@ import numpy as np
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import colour, leaf, metadata, multilabel, onehot, ordinal, scenes, story
+from sandmle_core.modalities.image import colour, leaf, look, metadata, multilabel, onehot, ordinal, scenes, story
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.rule import (
     IMAGE_COLUMN,
@@ -230,6 +230,9 @@ def draft(ctx: DraftContext) -> Draft:
         # the domain's ground (cells, leaf, terrain, ...), drawn last so every earlier draw stays as it was
         scene=scenes.draft_scene(vocab.subject, rng, strength, graded=lesions is not None),
     )
+    # the domain's tone curve and grain (issue 16: domains sharing a scene style looked alike), drawn before the
+    # palette, so that a colour seed's draft and its grayscale twin render the same luminance
+    rule = rule.model_copy(update={"look": look.draft_look(ctx.domain.key, rng)})
     coloured = is_colour_seed(ctx.profile)
     if coloured:  # a colour seed's palette, drawn after every other draw (a grayscale draft draws nothing more)
         scene_style = rule.scene.style if rule.scene is not None else None

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sandmle_core.modalities.image.colour import ColourRule
 from sandmle_core.modalities.image.leaf_rule import SilhouetteRule
+from sandmle_core.modalities.image.look import ImageLook
 from sandmle_core.modalities.image.metadata_rule import SpotRule
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.scenes import SceneRule
@@ -200,6 +201,8 @@ class ImageRule(_Frozen):
         colour: the palette of a seed whose images are in colour (`colour.py`: RGB images whose luminance is the
             grayscale render's); None = grayscale images, and left out of the serialised rule so that grayscale specs
             keep their content hash.
+        look: the tone curve and grain of the domain's images (`look.py`), applied to the render before its pixel
+            noise; None = the render's own tones (specs drafted before looks), left out of the serialised rule.
     """
 
     kind: Literal["image"] = "image"
@@ -225,6 +228,7 @@ class ImageRule(_Frozen):
     names: NameLayout | None = Field(default=None, exclude_if=lambda names: names is None)
     colour: ColourRule | None = Field(default=None, exclude_if=lambda colour: colour is None)
     silhouettes: SilhouetteRule | None = Field(default=None, exclude_if=lambda rule: rule is None)
+    look: ImageLook | None = Field(default=None, exclude_if=lambda look: look is None)
 
     @property
     def target_after_id(self) -> bool:

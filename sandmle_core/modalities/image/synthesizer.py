@@ -171,7 +171,11 @@ def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brig
         img = img * (1.0 - weight) + weight * per(value)
     if scene is not None:
         img = scenes.blur(img, scene.blur)
-    img = img + rng.standard_normal(img.shape, dtype=np.float32) * per(nuisance.noise * noise_gain)
+    noise = rng.standard_normal(img.shape, dtype=np.float32)
+    if rule.look is not None:  # the domain's tone curve and grain; the noise scales with the tonal range
+        img = rule.look.tone(img)
+        noise = rule.look.grained(noise) * rule.look.span
+    img = img + noise * per(nuisance.noise * noise_gain)
     return np.round(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 

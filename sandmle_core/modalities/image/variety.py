@@ -7,7 +7,9 @@ of the gradients by spatial frequency), and `signature_distance` compares two su
 domains should be far apart, two halves of one environment close. Both read PNG/JPEG files with Pillow, so a
 verifier, a contract or a test can call them on a built folder. `alike_environments` applies the distance to the
 image environments of one build: a pair is alike when the two are no further apart than random splits of their
-pooled images (`null_distance`), i.e. than two samples of one rule would be.
+pooled images (`null_distance`), i.e. than two samples of one rule would be. Publishing enforces the same rule
+(`compare_environments` on `environment_features`): `sandmle_core.image_index` withholds a staged environment alike
+to a published one.
 
 Imports: numpy, Pillow and the standard library only.
 """
@@ -23,8 +25,8 @@ import numpy as np
 from PIL import Image
 
 __all__ = ["ALIKE_FACTOR", "DUPLICATE_DISTANCE", "NULL_SPLITS", "SAMPLE", "ZipMember", "alike_environments",
-           "image_files", "near_duplicates", "null_distance", "signature", "signature_distance", "thumbnails",
-           "zip_images"]
+           "compare_environments", "environment_features", "image_files", "near_duplicates", "null_distance",
+           "own_noise", "signature", "signature_distance", "thumbnails", "zip_images"]
 
 DUPLICATE_DISTANCE = 0.2
 """RMS distance between standardized 16x16 thumbnails below which two images count as near-duplicates. Measured on
@@ -168,6 +170,35 @@ def _spaced(files: Sequence[Path | ZipMember], k: int) -> list[Path | ZipMember]
     return [files[i] for i in np.linspace(0, len(files) - 1, k).round().astype(int)]
 
 
+def environment_features(folder: Path, sample: int = SAMPLE) -> np.ndarray | None:
+    """What the alike rule reads of one environment: the `_features` of up to `sample` of its images, evenly spaced in
+    name order, loose or (when it has no loose images) inside zip archives under `folder`.
+
+    Returns:
+        (n, 24) float64, or None when `folder` holds fewer than 4 images (not an image environment).
+    """
+    files = _spaced(image_files(folder) or zip_images(folder), sample)
+    return _features(_load(files)) if len(files) >= 4 else None
+
+
+def own_noise(features: np.ndarray) -> float:
+    """An environment's own split noise: the `null_distance` of its even and odd sampled images."""
+    return null_distance(features[::2], features[1::2])
+
+
+def compare_environments(a: np.ndarray, b: np.ndarray, own_a: float, own_b: float, factor: float = ALIKE_FACTOR
+                         ) -> tuple[float, float | None]:
+    """The alike rule on two environments' `environment_features` and their `own_noise`.
+
+    Returns:
+        (signature distance, null distance); the null is None when the pair lies further apart than `factor` x
+        twice the larger own noise (never alike, and its null is not computed). The pair is alike when
+        distance <= factor x null.
+    """
+    d = signature_distance(_aggregate(a), _aggregate(b))
+    return d, null_distance(a, b) if d <= factor * 2.0 * max(own_a, own_b) else None
+
+
 def alike_environments(folders: dict[str, Path], sample: int = SAMPLE, factor: float = ALIKE_FACTOR
                        ) -> dict[str, object]:
     """Which image environments of one build look alike in pixel statistics.
@@ -187,18 +218,13 @@ def alike_environments(folders: dict[str, Path], sample: int = SAMPLE, factor: f
     """
     features: dict[str, np.ndarray] = {}
     for env_id, folder in sorted(folders.items()):
-        files = _spaced(image_files(folder) or zip_images(folder), sample)
-        if len(files) >= 4:
-            features[env_id] = _features(_load(files))
-    sigs = {k: _aggregate(f) for k, f in features.items()}
-    own = {k: null_distance(f[::2], f[1::2]) for k, f in features.items()}  # halves: above a pair's null
-    ids = sorted(sigs)
-    pairs = []
-    for n, a in enumerate(ids):
-        for b in ids[n + 1:]:
-            d = signature_distance(sigs[a], sigs[b])
-            near = d <= factor * 2.0 * max(own[a], own[b])
-            pairs.append((a, b, d, null_distance(features[a], features[b]) if near else None))
+        found = environment_features(folder, sample)
+        if found is not None:
+            features[env_id] = found
+    own = {k: own_noise(f) for k, f in features.items()}  # halves: above a pair's null
+    ids = sorted(features)
+    pairs = [(a, b, *compare_environments(features[a], features[b], own[a], own[b], factor))
+             for n, a in enumerate(ids) for b in ids[n + 1:]]
     alike = [[a, b, round(d, 4), round(factor * null, 4)] for a, b, d, null in pairs
              if null is not None and d <= factor * null]
     scored = [(a, b, d, d / null) for a, b, d, null in pairs if null]

