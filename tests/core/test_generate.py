@@ -31,7 +31,9 @@ TABULAR = ["breast-cancer", "penguins", "wine", "diamonds", "anes96", "movies"]
 @pytest.fixture(scope="module")
 def tabular_corpus(tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus")
-    result = build_plain(TABULAR, out, per_seed=1, rng_seed=11)
+    # rng seed 12: every slot lands (at 11 wine's slot ends rejected since medals_stable reads the share of redraws at
+    # the goal, 2026-12-03: 70.5 % after its attempts)
+    result = build_plain(TABULAR, out, per_seed=1, rng_seed=12)
     return out, result
 
 
@@ -75,7 +77,7 @@ def test_same_inputs_give_byte_identical_environments(tmp_path, tabular_corpus):
     row = next(r for r in result["rows"] if r.seed_id == "penguins")
     again = tmp_path / "again"
     _, profile = analyze_seed("penguins", again)
-    job = next(j for j in plan_slots("penguins", read_profile(profile), 1, 11, again) if j.key.index == row.index)
+    job = next(j for j in plan_slots("penguins", read_profile(profile), 1, 12, again) if j.key.index == row.index)
     assert run_slot(job).status == "accepted"
     first, second = Corpus(out).env_dir(row.env_id), Corpus(again).env_dir(row.env_id)
     assert second.is_dir()
@@ -86,10 +88,10 @@ def test_resume_skips_published_slots(tabular_corpus):
     out, _ = tabular_corpus
     _, path = analyze_seed("wine", out)
     profile = read_profile(path)
-    assert plan_slots("wine", profile, 1, 11, out) == []
-    jobs = plan_slots("wine", profile, 3, 11, out)
+    assert plan_slots("wine", profile, 1, 12, out) == []
+    jobs = plan_slots("wine", profile, 3, 12, out)
     assert [j.key.index for j in jobs] == [1, 2]
-    assert [j.key.run_name for j in jobs] == ["build-wine-11-1", "build-wine-11-2"]
+    assert [j.key.run_name for j in jobs] == ["build-wine-12-1", "build-wine-12-2"]
 
 
 def _staged(tmp_path: Path, seed: str = "breast-cancer"):
