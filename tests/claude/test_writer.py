@@ -195,7 +195,7 @@ def test_the_fallback_is_announced_in_validation_json_and_the_manifest(tmp_path)
         seed_id, path = analyze_seed(SEED, corpus)
         fake.push(tool_reply("propose_spec", PROPOSAL), tool_reply("submit_ladder", ladder_input()), metric_reply(),
                   description_reply(skip=("ph",)), description_reply(skip=("ph",)), review_reply())
-        # rng seed 1: a slot whose medals hold (bootstrap 0.996; seed 5: 0.859, which a `medals_stable` check failed)
+        # rng seed 1: a slot that passes `medals_stable` (seed 5 failed even the check of 2026-12-02, mean 0.859)
         row = run_slot(SlotJob(SlotKey(seed_id, 1, 0), SEED, read_profile(path), str(corpus), backend="claude",
                                max_attempts=1), contract_checker)
         assert fake.unscripted == 0
