@@ -5,8 +5,7 @@ uses (`FRESH_START` on); both runs give a leaderboard and thresholds, and every 
 graded against both. The figure per environment is the share of those submissions whose tier (gold, silver, bronze,
 above median, none) is the same. The goal: >= 90 % in every environment. The same figure is reported for the old
 leaderboard (the raw ladder runs plus the oracle), so the report shows what the population leaderboard
-(`sandmle_core.population`) buys, and where gold sits against the best level's mean. Beside it, the verifier's
-prediction: the share of bootstrap redraws meeting the goal (validation.json's `medal_stability`).
+(`sandmle_core.population`) buys, and where gold sits against the best level's mean.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from sandmle_core.population import (
     STABILITY_GOAL,
     level_populations,
     medal_agreement,
-    medal_redraws,
     medal_stability,
     population_thresholds,
 )
@@ -75,8 +73,6 @@ def _one(env_dir: Path) -> dict[str, Any]:
             "agreement_raw_board": round(medal_agreement(submissions, _raw(first, oracle, lower),
                                                          _raw(second, oracle, lower)), 4),
             "bootstrap_stability": round(medal_stability(first, oracle, perfect, lower), 4),
-            # the verifier's figure before 2026-12-03: the mean share kept, which passed ladders a re-run moved
-            "bootstrap_mean_kept": round(float(medal_redraws(first, oracle, perfect, lower).mean()), 4),
             "gold_beyond_best_mean": bool(new_a.gold < best_mean if lower else new_a.gold > best_mean)}
 
 

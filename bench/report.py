@@ -172,8 +172,7 @@ def _medal_lines(md: dict[str, Any]) -> list[str]:
              f"{100 * md['share_meeting_goal_raw_board']:.0f}% |",
              "", f"Gold above the best level's mean in {100 * md['gold_beyond_best_mean_share']:.0f}% of environments.",
              "", f"Per environment, against the goal (agreement >= {md['goal']}; the bootstrap is validation.json's "
-             "`medal_stability`, the share of redraws meeting the goal):", "",
-             "| environment | agreement | bootstrap | goal |", "|---|---|---|---|"]
+             "`medal_stability`):", "", "| environment | agreement | bootstrap | goal |", "|---|---|---|---|"]
     lines += [f"| {r['env_id']} | {r['agreement']:.3f} | {r['bootstrap_stability']:.3f} | "
               f"{'met' if r['agreement'] >= md['goal'] else 'MISSED'} |" for r in md.get("per_env", [])]
     return [*lines, ""]
