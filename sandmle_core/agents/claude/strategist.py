@@ -299,10 +299,11 @@ class ClaudeStrategist:
         # regression included, whose tied targets its proposal schema cannot state): a framing of the offline draft
         script = self.session.config.rule == "script"
         if script and is_link_prediction(scaffold):  # a program is asked for one node table, not node pairs
+            script = False
             self.session.transcript.write({"role": "strategist", "stage": "draft", "script_rule": (
                 "not offered: a link-prediction slot (a script rule cannot state that its rows are node pairs); "
                 "the offline draft is framed and keeps its rule")})
-        if script and not is_link_prediction(scaffold):  # any other modality: a rule in words for a program
+        if script:  # any other modality: a rule in words for a program
             plan = _Plan(self._ask_script(scaffold), scaffold.challenges)
         elif isinstance(scaffold.rule, TabularRule) and not scaffold.rule.targets:
             plan = _Plan(self._ask_tabular(scaffold, profile, scaffold.challenges), scaffold.challenges)
