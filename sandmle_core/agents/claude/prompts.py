@@ -15,7 +15,9 @@ from typing import Any
 
 from sandmle_core.ladder import LadderConfig
 from sandmle_core.metrics import get_metric
+from sandmle_core.modalities.graph import EDGES_FILE, NODES_FILE
 from sandmle_core.modalities.tabular.rule import TabularRule
+from sandmle_core.spec import Modality
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = [
@@ -89,8 +91,10 @@ must predict exactly what the sample submission holds (class shares from train f
 class for labels, the training mean for values). Typical rungs: prior → one-feature model → linear model on \
 numeric features → linear model with one-hot categoricals and missing indicators → random forest → gradient \
 boosting or a small ensemble.
-- Each script reads ./public/train.csv and ./public/test.csv, writes ./submission.csv with the id column and exactly \
-the submission columns, in any row order; probabilities in [0, 1], class-probability rows summing to 1.
+- Each script reads ./public/train.csv and ./public/test.csv and the other public files the task ships (a graph's \
+nodes.csv and edges.csv, an image or audio folder, the paths the tables name), writes ./submission.csv with the id \
+column and exactly the submission columns, in any row order; probabilities in [0, 1], class-probability rows summing \
+to 1.
 - Only numpy, pandas, scipy, scikit-learn, pillow and the standard library; no network, no files outside ./public and \
 ./submission.csv. Column names are baked into the script as literals.
 - Seed: `SEED = int(os.environ.get("SANDMLE_SEED", "0"))`; every random_state uses SEED, and when SEED != 0 the \
@@ -185,11 +189,20 @@ First rows of ./public/train.csv:
 {train_head}
 ```
 
-A correct level-0 script for this exact task (reuse it verbatim as level 0 if you like):
+{_public_files_note(spec)}A correct level-0 script for this exact task (reuse it verbatim as level 0 if you like):
 ```python
 {reference_level0}
 ```
 """
+
+
+def _public_files_note(spec: TaskSpec) -> str:
+    """The public files a ladder script reads beyond train.csv and test.csv, named where the modality has them."""
+    if spec.modality != Modality.GRAPH:
+        return ""
+    return (f"Besides train.csv and test.csv, ./public/{NODES_FILE} lists every node with its attributes and "
+            f"./public/{EDGES_FILE} every edge; the rows of train.csv and test.csv are node ids (node pairs for link "
+            "prediction), so levels above the prior join the node table and use the graph's structure.\n\n")
 
 
 def metric_choice_prompt(spec: TaskSpec, candidates: list[str]) -> str:
