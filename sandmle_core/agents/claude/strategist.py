@@ -13,8 +13,9 @@ DNA, the catalog domain suggested for the slot, difficulty, challenges, sizes an
   spec (`FramingProposal`: title, story, column and target descriptions); the rule stays the offline draft.
 - any modality with `rule="script"` (`SANDMLE_CLAUDE_RULE=script`): Claude frames the drafted spec and states the
   hidden rule in words plus parameters (`ScriptRuleProposal`); the spec's rule becomes a `ScriptRule`, which the
-  developer turns into a data-generating program (`script_developer.py`). Not a link-prediction slot: its rows
-  are node pairs, which a script rule cannot state; it is framed as above, with a transcript line saying so.
+  developer turns into a data-generating program (`script_developer.py`). Not a link-prediction slot (its rows
+  are node pairs) nor a ranking slot (candidate rows per query beside queries.csv), which a script rule cannot
+  state; those are framed as above, with a transcript line saying so.
 
 Repairs: after a verdict asking for less or more noise, or a new rng seed, the same proposal is rebuilt at the new
 difficulty / attempt seed without an API call; after the LLM review rejected the environment, Claude is asked for
@@ -45,6 +46,7 @@ from sandmle_core.catalog import load_catalog
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import DraftContext, class_count_range
 from sandmle_core.modalities.graph import is_link_prediction
+from sandmle_core.modalities.ranking import is_ranking
 from sandmle_core.modalities.tabular.drafter import calibrate
 from sandmle_core.modalities.tabular.rule import FeatureRule, TabularRule, Term
 from sandmle_core.profile import TaskProfile
@@ -228,6 +230,17 @@ def _framed(scaffold: TaskSpec, framing: FramingProposal | ScriptRuleProposal) -
     return TaskSpec.model_validate(data)
 
 
+def _script_not_offered(scaffold: TaskSpec) -> str | None:
+    """Why a slot cannot get a script rule, or None. A generator program writes the tables `table_layout` states: one
+    row per id in train.csv and test.csv (a graph's node table beside them). A link-prediction slot's rows are node
+    pairs, and a ranking slot's are candidate (query, item) rows beside a queries table: neither layout is stated."""
+    if is_link_prediction(scaffold):
+        return "a link-prediction slot (a script rule cannot state that its rows are node pairs)"
+    if is_ranking(scaffold):
+        return "a ranking slot (a script rule cannot state candidate rows per query beside queries.csv)"
+    return None
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What a spec was built from, so a repair can rebuild it without asking the model again."""
@@ -298,11 +311,11 @@ class ClaudeStrategist:
         # Claude designs the structural causal models of single-target tabular tasks; others (multi-target
         # regression included, whose tied targets its proposal schema cannot state): a framing of the offline draft
         script = self.session.config.rule == "script"
-        if script and is_link_prediction(scaffold):  # a program is asked for one node table, not node pairs
+        refused = _script_not_offered(scaffold) if script else None
+        if refused:  # a program's table layout cannot state this slot's files
             script = False
             self.session.transcript.write({"role": "strategist", "stage": "draft", "script_rule": (
-                "not offered: a link-prediction slot (a script rule cannot state that its rows are node pairs); "
-                "the offline draft is framed and keeps its rule")})
+                f"not offered: {refused}; the offline draft is framed and keeps its rule")})
         if script:  # any other modality: a rule in words for a program
             plan = _Plan(self._ask_script(scaffold), scaffold.challenges)
         elif isinstance(scaffold.rule, TabularRule) and not scaffold.rule.targets:
