@@ -73,8 +73,13 @@ def level_spreads(levels: dict[int, np.ndarray]) -> dict[int, float]:
             for lv, s in levels.items()}
 
 
-def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: float,
-                      lower: bool) -> tuple[float, ...]:
+def _level_stats(levels: dict[int, np.ndarray]) -> tuple[dict[int, float], dict[int, float]]:
+    """Each level's mean and (shrunk) spread, computed once for the several readers of one ladder."""
+    return {lv: float(np.mean(s)) for lv, s in levels.items()}, level_spreads(levels)
+
+
+def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool,
+                      stats: tuple[dict[int, float], dict[int, float]] | None = None) -> tuple[float, ...]:
     """Gold, silver, bronze and median placed between the ladder's level clusters (see the module docstring).
 
     Scores are read with higher = better inside (negated when `lower`). Silver, bronze and the median are handed one
@@ -87,9 +92,9 @@ def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: flo
         (gold, silver, bronze, median) in the metric's own direction.
     """
     sign = -1.0 if lower else 1.0
-    spreads = level_spreads(levels)
-    order = sorted(levels, key=lambda lv: (-sign * float(np.mean(levels[lv])), lv))
-    means = [sign * float(np.mean(levels[lv])) for lv in order]
+    level_means, spreads = stats or _level_stats(levels)
+    order = sorted(levels, key=lambda lv: (-sign * level_means[lv], lv))
+    means = [sign * level_means[lv] for lv in order]
     sd = [spreads[lv] for lv in order]
     top, ceiling = means[0], sign * (oracle if sign * oracle > means[0] else perfect)
     room = (ceiling - top) / 2  # never past halfway to the oracle (or the perfect score)
@@ -144,14 +149,22 @@ def _clamp_board(board: list[float], targets: tuple[float, ...], lower: bool) ->
     return [sign * s for s in out]
 
 
+def _level_entries(levels: dict[int, np.ndarray], perfect: float, lower: bool,
+                   stats: tuple[dict[int, float], dict[int, float]] | None = None) -> list[np.ndarray]:
+    """Each level's `PER_LEVEL` entries: evenly spaced quantiles of a normal with its mean and spread, never past the
+    perfect score."""
+    means, spreads = stats or _level_stats(levels)
+    out = []
+    for lv in levels:
+        entries = means[lv] + spreads[lv] * _QUANTILES
+        out.append(np.maximum(entries, perfect) if lower else np.minimum(entries, perfect))
+    return out
+
+
 def population_scores(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool) -> list[float]:
     """The leaderboard's scores, best first: `PER_LEVEL` quantile entries per level and the oracle, clamped so that
     mle-bench's rule gives `stable_thresholds`."""
-    spreads = level_spreads(levels)
-    out: list[float] = []
-    for lv, scores in levels.items():
-        entries = float(np.mean(scores)) + spreads[lv] * _QUANTILES
-        out += list(np.maximum(entries, perfect) if lower else np.minimum(entries, perfect))
+    out = [float(v) for entries in _level_entries(levels, perfect, lower) for v in entries]
     board = sorted([*out, float(oracle)], reverse=not lower)
     if not levels:
         return board
@@ -173,7 +186,32 @@ def tier(score: float, thresholds: Thresholds) -> int:
 
 def _threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool) -> np.ndarray:
     """(gold, silver, bronze, median) exactly as `population_thresholds` reads them, without building the table (the
-    bootstrap's inner loop)."""
+    bootstrap's inner loop: 200 redraws per environment).
+
+    `_clamp_board` writes the wanted values at mle-bench's positions and clamps every other entry between the wanted
+    values around it, so when the wanted values are in order (best first, strictly for gold > silver > bronze) the
+    clamped board is sorted and its positions read the wanted values, rounded as the board rounds them; the median of
+    an odd board is its middle entry, which is the median's position. That holds on every ladder with two levels or
+    more; anything else (a NaN threshold of a one-level ladder, an even board, wanted values out of order) reads the
+    board itself. `tests/core/test_population.py` checks the two reads agree on random ladders."""
+    sign = -1.0 if lower else 1.0
+    n = PER_LEVEL * len(levels) + 1
+    stats = _level_stats(levels)
+    targets = stable_thresholds(levels, oracle, perfect, lower, stats) if levels else (float("nan"),)
+    if n % 2 == 1 and all(np.isfinite(t) for t in targets):
+        worst = min(sign * float(oracle),
+                    *(float(np.min(sign * e)) for e in _level_entries(levels, perfect, lower, stats)))
+        wanted = [sign * t for t in targets]
+        for k in (1, 2, 3):  # `_clamp_board`'s fallback for a threshold that does not fall below the one above it
+            if wanted[k] > wanted[k - 1] or (k < 3 and wanted[k] == wanted[k - 1]):
+                wanted[k] = (wanted[k - 1] + worst) / 2
+        if wanted[0] > wanted[1] > wanted[2] >= wanted[3]:
+            return np.array([round(float(sign * w), 5) for w in wanted])
+    return _board_threshold_values(levels, oracle, perfect, lower)
+
+
+def _board_threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool) -> np.ndarray:
+    """(gold, silver, bronze, median) read from the rounded population board at mle-bench's positions."""
     board = sorted((round(float(s), 5) for s in population_scores(levels, oracle, perfect, lower)), reverse=not lower)
     at = threshold_positions(len(board))
     return np.array([board[at[0] - 1], board[at[1] - 1], board[at[2] - 1], float(np.median(board))])

@@ -236,3 +236,21 @@ def test_the_verifier_fails_medals_below_the_goal_and_asks_for_less_noise() -> N
     verdict = decide("env", [medal_stability_check(unstable)])
     assert not verdict.accepted and verdict.repair == "less_noise"
     assert verdict.reason.startswith("medals_stable:") and f"{unstable:.1%}" in verdict.reason
+
+
+@pytest.mark.parametrize("case", range(400))
+def test_the_direct_threshold_read_is_the_boards_read(case: int) -> None:
+    """The bootstrap's inner loop reads the thresholds without building the board; on random ladders (one to six
+    levels, one to eight runs, tied and perfect-clipped levels, either direction) it gives exactly the board's values."""
+    from sandmle_core.population import _board_threshold_values, _threshold_values
+
+    rng = np.random.default_rng(7000 + case)
+    lower = bool(case % 2)
+    sign = -1.0 if lower else 1.0
+    spread = float(rng.choice([0.0, 1e-6, 0.002, 0.02, 0.06, 0.3]))
+    n_levels = int(rng.integers(1, 7))
+    means = np.sort(rng.uniform(0.3, 1.05, n_levels)) if case % 5 else np.full(n_levels, 0.8)  # ties every 5th
+    levels = {lv: sign * np.round(m + spread * rng.standard_normal(int(rng.integers(1, 9))), int(rng.choice([3, 9])))
+              for lv, m in enumerate(means)}
+    args = (levels, sign * float(rng.choice([0.9, 0.99, 1.0])), sign * 1.0, lower)
+    assert np.array_equal(_threshold_values(*args), _board_threshold_values(*args)), levels
