@@ -15,7 +15,7 @@ from sandmle_core.layout import Corpus
 from sandmle_core.records import read_manifest
 
 # heavy: 108 s at six slots, scaled by the CPU measured alone before and after the cut to four (68.3 → 61.0 s in its own
-# cgroup, 2026-12-03: most of it is the two CLI runs' start-up, not the slots)
+# cgroup, 2026-12-03)
 pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(96)]
 
 SANDMLE = [sys.executable, "-m", "sandmle.cli.__main__"]
