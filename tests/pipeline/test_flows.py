@@ -16,8 +16,8 @@ from sandmle_core.layout import Corpus, read_config
 from sandmle_core.records import ManifestRow, read_failures, read_manifest
 from sandmle_core.slots import SlotKey
 
-# heavy: 105 s at two slots per seed, scaled by the CPU measured alone before and after the cut to one (100.7 → 78.9 s
-# in its own cgroup, 2026-12-03)
+# heavy: 105 s at two slots per seed, scaled by the host CPU measured alone before and after the cut to one (100.7 →
+# 78.9 s in its own cgroup, 2026-12-03; the sandboxed ladders run in cgroups of their own and are in neither figure)
 pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(82)]
 
 

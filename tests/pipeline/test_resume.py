@@ -14,8 +14,8 @@ import pytest
 from sandmle_core.layout import Corpus
 from sandmle_core.records import read_manifest
 
-# heavy: 108 s at six slots, scaled by the CPU measured alone before and after the cut to four (68.3 → 61.0 s in its own
-# cgroup, 2026-12-03)
+# heavy: 108 s at six slots, scaled by the host CPU measured alone before and after the cut to four (68.3 → 61.0 s in
+# its own cgroup, 2026-12-03; the sandboxed ladders run in cgroups of their own and are in neither figure)
 pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(96)]
 
 SANDMLE = [sys.executable, "-m", "sandmle.cli.__main__"]
