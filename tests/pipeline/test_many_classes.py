@@ -25,7 +25,7 @@ from tests.fixtures.mlebench.media import csv_bytes
 from tests.fixtures.rebuild import accepted_dirs, build_lite
 
 # heavy: 170 s before the contracts were cut to one build, scaled by the CPU measured alone before and after (129.9 →
-# 99.8 s of user+system time, 2026-12-03; the sandboxed ladders are not in either figure)
+# 99.8 s of user+system time by /usr/bin/time, 2026-12-03)
 pytestmark = [pytest.mark.slow, pytest.mark.heavy(131)]
 K, RNG = 1, 7
 CATEGORIES = tuple(f"category_{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(39))
