@@ -25,9 +25,9 @@ from tests.fixtures.shape_checks import (
     staged_for_grader_checks,
 )
 
-# heavy: 79 s at K=2, scaled by the host CPU measured alone before and after the cut to K=1 (73.3 → 56.4 s in its own
-# cgroup, 2026-12-03; the sandboxed ladders run in cgroups of their own and are not in either figure)
-pytestmark = [pytest.mark.slow, pytest.mark.heavy(61)]
+# heavy: 79 s at K=2, scaled by the CPU measured alone before and after the cut to K=1 (host + sandboxed scripts, each
+# from its own cgroups: 136.7 → 84.1 s, 2026-12-03)
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(49)]
 # K=1: every test here reads the first accepted environment (the DNA loop, the contract, the rebuild, the planted
 # faults, the exports), so a second slot only proved yield, which the README's K=10 run measures; with one slot the
 # yield assertion is exact (every slot accepted) instead of all but one, so a rejected slot still fails the module.
