@@ -16,7 +16,9 @@ from sandmle_core.layout import Corpus, read_config
 from sandmle_core.records import ManifestRow, read_failures, read_manifest
 from sandmle_core.slots import SlotKey
 
-pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(105)]
+# heavy: 105 s at two slots per seed, scaled by the host CPU measured alone before and after the cut to one (100.7 →
+# 78.9 s in its own cgroup, 2026-12-03; the sandboxed ladders run in cgroups of their own and are in neither figure)
+pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(82)]
 
 
 @pytest.fixture
@@ -45,49 +47,52 @@ def _flow_run_artifacts(url: str, keys: tuple[str, ...]) -> dict[str, dict]:
 def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_api, tmp_path, fault_plan):
     from sandmle.flows.build_corpus import build_corpus
 
-    # penguins:0 fails once in synthesis (transient: Prefect retries it and it lands); breast-cancer:1 fails in every
-    # attempt of its ladder stage (a domain failure: the repair loop gives up and the failure is recorded).
+    # penguins:0 fails once in synthesis (transient: Prefect retries it and it lands); breast-cancer:0 fails in every
+    # attempt of its ladder stage (a domain failure: the repair loop gives up and the failure is recorded). One slot
+    # per seed (2026-12-03; it was two): the two slots still run side by side on the two workers and carry every
+    # claim below (a retried slot that lands, a recorded failure, contracts, artifacts, regeneration, validation);
+    # the two extra accepted slots only added build time.
     fault_plan({"stage": "synthesize", "slot": "penguins:0", "times": 1, "error": "transient"},
-               {"stage": "ladder", "slot": "breast-cancer:1", "times": 99, "error": "generation"})
+               {"stage": "ladder", "slot": "breast-cancer:0", "times": 99, "error": "generation"})
     out = tmp_path / "corpus"
     tag = progress_tag()
     with tags(tag):  # what `sandmle build` does, so that its progress bar can follow the build through the API
-        state = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=2, rng_seed=3, workers=2,
+        state = build_corpus(seeds=["breast-cancer", "penguins"], out=str(out), per_seed=1, rng_seed=3, workers=2,
                              max_attempts=3, return_state=True)
     # the documented rule: a slot that failed ends the flow run Failed, after the others finished and published
     assert state.is_failed() and state.message == "1 slot(s) failed", (state.name, state.message)
     result = flow_result(state)
-    assert result["counts"] == {"accepted": 3, "failed": 1}, result["summary"]
+    assert result["counts"] == {"accepted": 1, "failed": 1}, result["summary"]
     counts = count_slots(tag)  # the progress bar's figures, read back from Prefect's task-run states
-    assert (counts.done, counts.accepted, counts.not_accepted) == (4, 3, 1)
+    assert (counts.done, counts.accepted, counts.not_accepted) == (2, 1, 1)
     corpus = Corpus(out)
-    assert len(corpus.environment_dirs()) == 3
+    assert len(corpus.environment_dirs()) == 1
     failures = read_failures(corpus)
-    assert [(f.seed_id, f.index, f.stage, f.attempts) for f in failures] == [("breast-cancer", 1, "ladder", 3)]
+    assert [(f.seed_id, f.index, f.stage, f.attempts) for f in failures] == [("breast-cancer", 0, "ladder", 3)]
     assert "planned fault" in failures[0].message
     manifest = {r["slot"]: r for r in read_manifest(corpus).to_pylist()}
     assert manifest["penguins:3:0"]["status"] == "accepted"
-    assert manifest["breast-cancer:3:1"]["status"] == "failed"
+    assert manifest["breast-cancer:3:0"]["status"] == "failed"
     # contracts ran as a stage of every accepted environment and are in its validation report
     validation = json.loads((corpus.environment_dirs()[0] / "validation.json").read_text())
     assert any(c["group"] == "contract" for c in validation["checks"])
     artifacts = _flow_run_artifacts(prefect_api, ("corpus-summary-corpus", "corpus-failures-corpus"))
-    assert "3 accepted" in artifacts["corpus-summary-corpus"]["data"]
+    assert "1 accepted" in artifacts["corpus-summary-corpus"]["data"]
     assert any("breast-cancer" in json.dumps(r) for r in json.loads(artifacts["corpus-failures-corpus"]["data"]))
     # the failure record lists every attempt; report.md/report.json are in the corpus
     assert [h["attempt"] for h in failures[0].history] == [1, 2, 3]
     report = json.loads((out / "report.json").read_text())
-    assert report["corpus"]["accepted"] == 3 and report["corpus"]["status"] == {"accepted": 3, "failed": 1}
+    assert report["corpus"]["accepted"] == 1 and report["corpus"]["status"] == {"accepted": 1, "failed": 1}
     assert (out / "report.md").read_text().startswith("# sandmle corpus build")
     # the UI has something to show: the flow run is named build-<corpus>-<build id> and its INFO logs are in the API
     flow_run = _read_flow_run(state.state_details.flow_run_id)
     assert flow_run.name.startswith("build-corpus-") and flow_run.state.type.value == "FAILED"
-    assert any("planned 4 slot(s) of 2 seed(s)" in m for m in _flow_run_logs(flow_run.id))
+    assert any("planned 2 slot(s) of 2 seed(s)" in m for m in _flow_run_logs(flow_run.id))
 
     # every slot's task run is named by its slot key, tagged with seed and modality; its result names the env id
     runs = _slot_task_runs(tag)
     assert sorted(r.name for r in runs) == sorted(f"build-{s}-3-{i}" for s in ("breast-cancer", "penguins")
-                                                  for i in (0, 1))
+                                                  for i in (0,))
     published = {p.name for p in corpus.environment_dirs()}
     for run in runs:
         assert {f"seed:{run.name.split('-3-')[0][len('build-'):]}", "modality:tabular"} <= set(run.tags)
@@ -113,9 +118,9 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     assert (again["retried"], again["fixed"]) == (1, 1)
     assert read_failures(corpus) == []
     manifest = {r["slot"]: r for r in read_manifest(corpus).to_pylist()}
-    assert manifest["breast-cancer:3:1"]["status"] == "accepted"
-    assert manifest["breast-cancer:3:1"]["attempt_rng_seed"] != 3
-    assert len(corpus.environment_dirs()) == 4
+    assert manifest["breast-cancer:3:0"]["status"] == "accepted"
+    assert manifest["breast-cancer:3:0"]["attempt_rng_seed"] != 3
+    assert len(corpus.environment_dirs()) == 2
 
     # validate: every environment passes; a tampered one is reported with what is wrong
     from sandmle.flows.validate_corpus import validate_corpus

@@ -2,7 +2,7 @@
 keep the seed's DNA — text, binary, ROC AUC on `Insult`; `train.csv` `Insult,Date,Comment`, `test.csv` `Date,Comment`,
 `sample_submission_null.csv` and the answers `Insult,Date,Comment`; no id column; mle-bench's Date format with
 blanks; unique comments across train and test — meet their great-expectations contract (which catches a comment
-written twice), rebuild byte-identical, reject a grader that ignores the key, and both exports hold. K=2 here (the
+written twice), rebuild byte-identical, reject a grader that ignores the key, and both exports hold. K=1 here (the
 suite's time budget); the K=10 figure is in the README."""
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ from tests.fixtures.rebuild import accepted_dirs, build_lite, clean_copy, first_
 from tests.fixtures.shape_checks import assert_exports_hold, assert_grader_ignoring_ids_is_rejected
 
 pytestmark = pytest.mark.slow
-COMP, K, RNG = "detecting-insults-in-social-commentary", 2, 5
+# K=1: every test here reads the first accepted environment (the DNA loop, the contract, the rebuild, the planted
+# faults, the exports), so a second slot only proved yield, which the README's K=10 run measures; with one slot the
+# yield assertion is exact (every slot accepted) instead of all but one, so a rejected slot still fails the module.
+COMP, K, RNG = "detecting-insults-in-social-commentary", 1, 5
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +36,7 @@ def built(prefect_api, tmp_path_factory):
 def test_environments_are_accepted_and_keep_the_dna(built):
     _, out = built
     accepted, rows = accepted_dirs(out)
-    assert len(accepted) >= K - 1, rows
+    assert len(accepted) == K, rows
     want = EXPECTED[COMP]
     for env_dir in accepted:
         spec = TaskSpec.model_validate(yaml.safe_load((env_dir / "config.yaml").read_text())["sandmle"]["spec"])

@@ -3,7 +3,7 @@ DNA (text, multi-label, mean column-wise ROC AUC, one 0/1 column per label, `id`
 + one probability per label in the sample submission), meet their great-expectations contract, rebuild
 byte-identical, and planted faults are rejected: a label column that is not 0/1 in the answers, the answers copied
 into the public sample submission, and a grader that ignores the ids. Both exports hold (the shared shape checks).
-K=2 here (the suite's time budget); the K=10 figure is in the README."""
+K=1 here (the suite's time budget); the K=10 figure is in the README."""
 
 from __future__ import annotations
 
@@ -25,8 +25,13 @@ from tests.fixtures.shape_checks import (
     staged_for_grader_checks,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.heavy(79)]
-COMP, K, RNG = "jigsaw-toxic-comment-classification-challenge", 2, 5
+# heavy: 79 s at K=2, scaled by the CPU measured alone before and after the cut to K=1 (host + sandboxed scripts, each
+# from its own cgroups: 136.7 → 84.1 s, 2026-12-03)
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(49)]
+# K=1: every test here reads the first accepted environment (the DNA loop, the contract, the rebuild, the planted
+# faults, the exports), so a second slot only proved yield, which the README's K=10 run measures; with one slot the
+# yield assertion is exact (every slot accepted) instead of all but one, so a rejected slot still fails the module.
+COMP, K, RNG = "jigsaw-toxic-comment-classification-challenge", 1, 5
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +42,7 @@ def built(prefect_api, tmp_path_factory):
 def test_environments_are_accepted_and_keep_the_dna(built):
     _, out = built
     accepted, rows = accepted_dirs(out)
-    assert len(accepted) >= K - 1, rows
+    assert len(accepted) == K, rows
     want = EXPECTED[COMP]
     for env_dir in accepted:
         block = yaml.safe_load((env_dir / "config.yaml").read_text())["sandmle"]

@@ -2,7 +2,7 @@
 seed's DNA (tabular, multi-target regression, mean column-wise RMSLE, two target columns, ids counting from 1 in
 both files), meet their great-expectations contract, rebuild byte-identical, and planted faults are rejected: the
 answers copied into the public sample submission, and a grader that ignores the ids. Both exports hold (the
-shared shape checks). K=2 here (the suite's time budget); the K=10 figure is in the README."""
+shared shape checks). K=1 here (the suite's time budget); the K=10 figure is in the README."""
 
 from __future__ import annotations
 
@@ -25,7 +25,10 @@ from tests.fixtures.shape_checks import (
 )
 
 pytestmark = pytest.mark.slow
-COMP, K, RNG = "nomad2018-predict-transparent-conductors", 2, 5
+# K=1: every test here reads the first accepted environment (the DNA loop, the contract, the rebuild, the planted
+# faults, the exports), so a second slot only proved yield, which the README's K=10 run measures; with one slot the
+# yield assertion is exact (every slot accepted) instead of all but one, so a rejected slot still fails the module.
+COMP, K, RNG = "nomad2018-predict-transparent-conductors", 1, 5
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,7 @@ def built(prefect_api, tmp_path_factory):
 def test_environments_are_accepted_and_keep_the_dna(built):
     _, out = built
     accepted, rows = accepted_dirs(out)
-    assert len(accepted) >= K - 1, rows
+    assert len(accepted) == K, rows
     want = EXPECTED[COMP]
     for env_dir in accepted:
         block = yaml.safe_load((env_dir / "config.yaml").read_text())["sandmle"]

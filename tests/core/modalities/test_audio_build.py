@@ -1,7 +1,7 @@
 """One audio environment built end to end from the bundled whale-calls seed: accepted with monotone thresholds that
 beat the sample, a byte-identical rebuild, planted faults (a label in the clip file names, the answers in public, a
 grader that ignores ids) rejected, and both exports (mle-bench's layout, SandMLE's evaluator contract) hold.
-K=3 here; the K=10 figure is in the README (a `sandmle build --seed whale-calls --per-seed 10` run)."""
+K=1 here; the K=10 figure is in the README (a `sandmle build --seed whale-calls --per-seed 10` run)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,10 @@ from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.rebuild import first_accepted, rebuild_slot
 
 pytestmark = pytest.mark.slow
-SEED, K, RNG = "whale-calls", 3, 31
+# K=1: every test here reads the first accepted environment (the thresholds, the rebuild, the planted faults, the
+# exports), so the other two slots only proved yield, which tests/pipeline/test_corpus_quality.py measures for
+# whale-calls at K=10; with one slot the yield assertion is exact (every slot accepted) instead of all but one.
+SEED, K, RNG = "whale-calls", 1, 31
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,7 @@ def _failed(checks) -> set[str]:
 def test_audio_environments_are_accepted_with_sound_thresholds(corpus):
     out, _ = corpus
     rows = read_manifest(Corpus(out)).to_pylist()
-    assert len(rows) == K and sum(r["status"] == "accepted" for r in rows) >= K - 1, rows
+    assert len(rows) == K and sum(r["status"] == "accepted" for r in rows) == K, rows
     for env_dir in _accepted(out):
         env = read_environment(env_dir)
         spec = TaskSpec.model_validate(env.config.sandmle.spec)

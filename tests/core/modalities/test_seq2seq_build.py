@@ -2,7 +2,7 @@
 thresholds that beat the sample, the seed's DNA kept (sequence-to-sequence, token transduction, accuracy over
 tokens, `id` + `after` submissions), the train-only `class` column proven absent from test.csv by the verifier's
 contract, a byte-identical rebuild, and planted faults (answers in public, a grader that ignores ids) rejected.
-K=2 here (the suite's time budget); the K=10 figure is in the README."""
+K=1 here (the suite's time budget); the K=10 figure is in the README."""
 
 from __future__ import annotations
 
@@ -26,7 +26,10 @@ from tests.fixtures.mlebench import write_competition
 from tests.fixtures.rebuild import first_accepted, rebuild_slot
 
 pytestmark = pytest.mark.slow
-COMP, K, RNG = "text-normalization-challenge-english-language", 2, 5
+# K=1: every test here reads the first accepted environment (the DNA loop, the contract, the rebuild, the planted
+# faults, the exports), so a second slot only proved yield, which the README's K=10 run measures; with one slot the
+# yield assertion is exact (every slot accepted) instead of all but one, so a rejected slot still fails the module.
+COMP, K, RNG = "text-normalization-challenge-english-language", 1, 5
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +50,7 @@ def _accepted(out):
 def test_environments_are_accepted_and_keep_the_dna(corpus):
     _, out = corpus
     accepted, rows = _accepted(out)
-    assert len(accepted) >= K - 1, rows
+    assert len(accepted) == K, rows
     for env_dir in accepted:
         env = read_environment(env_dir)
         spec = TaskSpec.model_validate(env.config.sandmle.spec)
