@@ -241,7 +241,8 @@ def test_the_verifier_fails_medals_below_the_goal_and_asks_for_less_noise() -> N
 @pytest.mark.parametrize("case", range(400))
 def test_the_direct_threshold_read_is_the_boards_read(case: int) -> None:
     """The bootstrap's inner loop reads the thresholds without building the board; on random ladders (one to six
-    levels, one to eight runs, tied and perfect-clipped levels, either direction) it gives exactly the board's values."""
+    levels, one to eight runs, tied and perfect-clipped levels, either direction) it gives the board's values
+    exactly."""
     from sandmle_core.population import _board_threshold_values, _threshold_values
 
     rng = np.random.default_rng(7000 + case)
