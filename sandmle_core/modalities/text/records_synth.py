@@ -39,8 +39,8 @@ from sandmle_core.modalities.text.records import (
 from sandmle_core.modalities.text.records_rule import MAX_AGE_DAYS, TRAIN_ONLY, RequestRule
 from sandmle_core.modalities.text.render import render_documents
 from sandmle_core.modalities.text.rule import TextRule
-from sandmle_core.modalities.text.voices import REQUEST
 from sandmle_core.modalities.text.synthesizer import _draw_units, _log_posterior, _Model
+from sandmle_core.modalities.text.voices import REQUEST
 from sandmle_core.slots import SlotStreams
 
 if TYPE_CHECKING:

@@ -16,9 +16,13 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   document never says one phrase over and over ("more acl, more acl, more acl");
 - clauses are joined by the voice's connectives ("; also", ", but", ", while") and some sentences open with one
   ("Later,", "On top of that,");
+- a signal word that is not a noun (`wordclass`: "lazy", "bounced", "repay", "hopefully") never fills a noun's slot:
+  it gets a clause of its own from the voice ("I am grateful", "it was bounced", "I would like to repay"), and its
+  negation and re-mentions are "not X", "X again" (not "no lazy", "more lazy");
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
-  common words are kept as a short context phrase ("Patient, yesterday: ..."), at most three per sentence, or as an
-  aside ("Other details: triage and onset").
+  common words are kept, when they are nouns, as a short context phrase in a frame ("On crew, flight: ...", "...,
+  regarding account"), at most three per sentence, and a document of context words alone is written as a sentence
+  of the voice ("Asking about week and town"), never as a bare list ("Also week and module").
 
 A template whose own words are part of the rule's signal vocabulary is left out, so wording never adds a class's
 word to every document. Vocabulary keys read as words (underscores become spaces); no word is repeated three or more
@@ -71,8 +75,8 @@ _NOT_NOUN_REPEATED = ("{X} again, {n} more",)
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SLOT = re.compile(r"\{\w+\}")
-_CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with"))
-"""Words a clause may open with that a connective must not precede ("but and yes", "Then and")."""
+_CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
+"""Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TIMES = {2: "twice", 3: "three times", 4: "four times"}
 """How often a word came up again within one sentence ({n}); more than four is "many times"."""
@@ -332,7 +336,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         if not (signal or described or negated or again):  # context alone is no sentence: it opens the next one
             carry += [w for w in context if w not in carry]
             continue
-        if (not signal and not described and sentences and len(sentences[-1].split()) < _MERGE_WORDS  # no main clause: a follow-up
+        if (not (signal or described) and sentences and len(sentences[-1].split()) < _MERGE_WORDS  # a follow-up
                 and not any(text in sentences[-1].lower() for text in earlier)):  # unless it says a word again twice
             carry += [w for w in context if w not in carry]  # of the sentence before ("X was noted, and no Y")
             u = sentence_u[min(s, len(sentence_u) - 1)]

@@ -249,7 +249,7 @@ REQUEST = Voice(
     states=("it is {X}", "it seems {X}", "honestly, it is {X}"),
     participles=("it was {X}", "it has been {X}", "it got {X}"),
     feelings=("I am {X}", "honestly, I am {X}", "right now I am {X}"),
-    actions=("I promise to {X}", "I would like to {X}", "I can {X}"),
+    actions=("I would like to {X}", "I can {X}", "I will {X}"),
     finite=("someone {X}", "then someone {X}"),
     manners=("{X}, if possible", "{X}, please"),
 )

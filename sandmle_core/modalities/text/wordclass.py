@@ -27,7 +27,8 @@ _FEELINGS = frozenset({
     "tired", "impatient", "anxious", "nervous", "broke", "lonely", "grumpy", "sick", "hungover", "elderly",
     "entitled", "insured", "dizzy", "drowsy", "nauseous", "nauseated", "lightheaded", "dazed", "bored", "helpful",
     "polite", "loyal", "careful", "careless", "trying", "wondering", "young", "old", "sore", "weak", "numb",
-    "disgruntled", "distressed", "starved", "dehydrated", "stranded", "skint", "worried",
+    "disgruntled", "distressed", "starved", "dehydrated", "stranded", "skint", "worried", "recovering",
+    "alone", "fed",
 })
 """States of the person who writes ("I am grateful"), not of a thing."""
 
@@ -58,7 +59,8 @@ _STATES = frozenset({
     "stable", "generous", "good", "great", "ideal", "modern", "serviceable", "worse", "better", "best", "young",
     "local", "medium", "close", "near", "outside", "overall", "right", "left", "first", "last", "mine", "tight",
     "soft", "hard", "flat", "empty", "full", "busy", "sticky", "blurry", "faint", "grumpy", "lonely", "anxious",
-    "nervous", "desperate", "broke", "tired", "poor", "rich", "single", "entire",
+    "nervous", "desperate", "broke", "tired", "poor", "rich", "single", "entire", "bigger", "simple", "worst",
+    "owed",
     # -ing words that are adjectives or a verb in progress, not a gerund ("signs of bruising" reads; these do not)
     "amazing", "boring", "exciting", "disturbing", "misleading", "missing", "bumbling", "blistering", "welcoming",
     "struggling", "hoping", "trying", "craving", "recurring", "pending", "overhanging", "malfunctioning",
@@ -72,12 +74,13 @@ _STATES = frozenset({
 _ACTIONS = frozenset({
     "employ", "repay", "waive", "complain", "insist", "lend", "keep", "owe", "expect", "expand", "forward",
     "appreciate", "follow", "know", "look", "want", "start", "do", "help", "hope", "like", "thank", "apologise",
-    "refuse", "beg", "promise", "borrow", "share", "pay", "return", "cover", "apprentice",
+    "refuse", "beg", "promise", "borrow", "share", "pay", "return", "cover", "apprentice", "inspire",
+    "replace", "deserve", "recommend", "crave",
 })
 """Verbs of the catalog in their base form ("I want to repay")."""
 
-_FINITE = frozenset({"comes_on", "broke_in", "denies", "states", "happened", "triggered", "restarted", "told",
-                     "said", "stayed", "arrived", "offers", "does", "has", "had"})
+_FINITE = frozenset({"comes_on", "broke_in", "overslept", "forgot", "denies", "states", "happened", "triggered",
+                     "restarted", "told", "said", "stayed", "arrived", "offers", "does", "has", "had"})
 """Verbs already inflected: they need a subject ("he comes on", "someone broke in")."""
 
 _MANNERS = frozenset({
@@ -86,7 +89,8 @@ _MANNERS = frozenset({
     "sadly", "unfortunately", "highly", "really", "very", "throughout", "again", "also", "away", "today",
     "tomorrow", "yesterday", "tonight", "soon", "already", "please", "thanks", "hello", "hi", "dear", "regards",
     "sorry", "ok", "nil", "according", "regarding", "since", "during", "near", "around", "someone", "anyone",
-    "everyone", "everything", "nobody", "nothing", "here", "there",
+    "everyone", "everything", "nobody", "nothing", "here", "there", "otherwise", "whenever", "myself",
+    "always", "never",
 })
 """Adverbs, greetings and other words that fill no noun's slot ("hopefully", "thanks", "yesterday")."""
 
