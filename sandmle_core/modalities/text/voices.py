@@ -14,7 +14,7 @@ numbers (days, minutes). `render` fills the templates; this module only says wha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["COMMENTARY", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "REQUEST", "SYNOPSIS", "Voice", "voice_for"]
 
@@ -230,7 +230,8 @@ COMMENTARY = Voice(
 )
 """One line of live match commentary: minutes and the two sides."""
 
-REQUEST = Voice(
+REQUEST = replace(
+    MESSAGE,  # first person too: its negations, follow-ups, frames and non-noun clauses
     name="request",
     one=("I am asking for help with {L}", "My request is about {L}", "Could anyone help? It is about {L}",
          "The reason I ask is {L}", "Any help with {L} would mean a lot", "Long story short, there is {L}",
@@ -240,18 +241,10 @@ REQUEST = Voice(
           "It started with {A}, then {R}"),
     negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "not {X}", "without {X}", "never {X}"),
     again=("{X} again", "{X}, as I said", "and yes, {X} again", "{X} once more", "again {X}"),
-    again_negated=("still no {X}", "no {X} again", "again no {X}"),
     repeated=("{X} again, {n} more", "{X} {n} more"),
-    joins=(". ", ", ", ", and ", ", but ", "; "),
-    places=("{S} ({c})", "About {c}: {S}", "{S}, regarding {c}"),
     aside=("This is a request about {c}", "Asking about {c}"),
     openers=("Also, ", "Honestly, ", "And ", "If it helps, ", "To be clear, "),
-    states=("it is {X}", "it seems {X}", "honestly, it is {X}"),
-    participles=("it was {X}", "it has been {X}", "it got {X}"),
-    feelings=("I am {X}", "honestly, I am {X}", "right now I am {X}"),
     actions=("I would like to {X}", "I can {X}", "I will {X}"),
-    finite=("someone {X}", "then someone {X}"),
-    manners=("{X}, if possible", "{X}, please"),
 )
 """A request for help on a community board (a meal, a loan, a hand, a machine): the requester asks, in the first
 person, and gives the reason."""
