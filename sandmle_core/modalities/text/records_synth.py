@@ -37,9 +37,10 @@ from sandmle_core.modalities.text.records import (
     TITLE,
 )
 from sandmle_core.modalities.text.records_rule import MAX_AGE_DAYS, TRAIN_ONLY, RequestRule
-from sandmle_core.modalities.text.render import render_documents, voice_for
+from sandmle_core.modalities.text.render import render_documents
 from sandmle_core.modalities.text.rule import TextRule
 from sandmle_core.modalities.text.synthesizer import _draw_units, _log_posterior, _Model
+from sandmle_core.modalities.text.voices import REQUEST
 from sandmle_core.slots import SlotStreams
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     rng = streams("synth", "records")
     z = (rng.random(n) < rule.priors["1"]).astype(np.int64)
     frame = _record(req, n, rng)
-    voice = voice_for(spec.columns[0].description)
+    voice = REQUEST  # every document here asks for something: a pitch and a letter too, not a note
     body, body_odds = _texts(rule, z, req.body_words, streams("synth", "text", "body"),
                              streams("text-render", "body"), voice, rule.sentence_range)
     title, title_odds = _texts(rule, z, req.title_words, streams("synth", "text", "title"),

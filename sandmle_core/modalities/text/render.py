@@ -16,9 +16,13 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   document never says one phrase over and over ("more acl, more acl, more acl");
 - clauses are joined by the voice's connectives ("; also", ", but", ", while") and some sentences open with one
   ("Later,", "On top of that,");
+- a signal word that is not a noun (`wordclass`: "lazy", "bounced", "repay", "hopefully") never fills a noun's slot:
+  it gets a clause of its own from the voice ("I am grateful", "it was bounced", "I would like to repay"), and its
+  negation and re-mentions are "not X", "X again" (not "no lazy", "more lazy");
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
-  common words are kept as a short context phrase ("Patient, yesterday: ..."), at most three per sentence, or as an
-  aside ("Other details: triage and onset").
+  common words are kept, when they are nouns, as a short context phrase in a frame ("On crew, flight: ...", "...,
+  regarding account"), at most three per sentence, and a document of context words alone is written as a sentence
+  of the voice ("Asking about week and town"), never as a bare list ("Also week and module").
 
 A template whose own words are part of the rule's signal vocabulary is left out, so wording never adds a class's
 word to every document. Vocabulary keys read as words (underscores become spaces); no word is repeated three or more
@@ -37,6 +41,7 @@ import numpy as np
 
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice, voice_for
+from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, NOUN, PARTICIPLE, STATE, word_class
 
 __all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "repeated_phrase",
            "triple_repeats", "voice_for"]
@@ -62,10 +67,16 @@ shorter than this many words: "No sea views." alone reads as a fragment."""
 _EMPTY = "Nothing further to add"
 """The sentence of a document whose units are all function words."""
 
+_NOT_NOUN_NEGATED = ("not {X}", "never {X}", "not {X} at all")
+_NOT_NOUN_AGAIN = ("{X} again", "{X} once more")
+_NOT_NOUN_AGAIN_NEGATED = ("still not {X}", "not {X} again")
+_NOT_NOUN_REPEATED = ("{X} again, {n} more",)
+"""How a voice with typed slots negates and re-mentions a word that is not a noun ("not lazy", not "no lazy")."""
+
 _WORD = re.compile(r"[a-z0-9']+")
 _SLOT = re.compile(r"\{\w+\}")
-_CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with"))
-"""Words a clause may open with that a connective must not precede ("but and yes", "Then and")."""
+_CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
+"""Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TIMES = {2: "twice", 3: "three times", 4: "four times"}
 """How often a word came up again within one sentence ({n}); more than four is "many times"."""
@@ -173,8 +184,8 @@ def _no_triples(text: str) -> str:
     return " ".join(out)
 
 
-def _again(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str]
-           ) -> list[str]:
+def _again(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str],
+           nouns: Sequence[bool] = ()) -> list[str]:
     """The re-mention clauses of one sentence: one per distinct unit, in order of first mention. A unit said once
     takes a form unlike its last re-mention (`said`, updated here); one said two or more times is written once with
     how often ("X came up twice more")."""
@@ -186,12 +197,22 @@ def _again(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: s
         if unit not in counts:
             continue  # already written with its count
         times = counts.pop(unit)
-        forms = voice.again_negated if negated else voice.repeated if times > 1 else voice.again
+        if nouns and not nouns[unit]:
+            forms = _NOT_NOUN_AGAIN_NEGATED if negated else _NOT_NOUN_REPEATED if times > 1 else _NOT_NOUN_AGAIN
+        else:
+            forms = voice.again_negated if negated else voice.repeated if times > 1 else voice.again
         text = _form(forms, u, word, clauses[-1] if clauses else before, said.get(unit, ""),
                      _TIMES.get(times, "many times"))
         said[unit] = text
         clauses.append(text)
     return clauses
+
+
+def _clauses_of(voice: Voice, cls: str) -> tuple[str, ...]:
+    """The voice's clauses for a word of class `cls` that is not a noun."""
+    clauses = {STATE: voice.states, PARTICIPLE: voice.participles, FEELING: voice.feelings, ACTION: voice.actions,
+               FINITE: voice.finite, MANNER: voice.manners}[cls]
+    return clauses or voice.states
 
 
 def _first_word(text: str) -> str:
@@ -218,7 +239,7 @@ def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> s
 
 
 def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[str], context: list[str],
-              u: list[float], after: str) -> str:
+              u: list[float], after: str, described: Sequence[str] = ()) -> str:
     """One sentence from its parts and six uniforms: the main clause from a template, negations and re-mentions as
     follow-up clauses, the context words placed around it, maybe an opener (never in a first sentence; always when
     the sentence would start with the word the one before it, `after`, ends with). Returns "" when there is nothing
@@ -233,6 +254,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
                                        T=time, N=2 + int(u[2] * 4), D=_DAYS[int(u[2] * 7) % 7],
                                        M=1 + int(u[3] * 90), be=_be(signal[:1] if many else signal),
                                        Rbe=_be(rest)))
+    clauses += described  # the words that are not nouns, each in a clause of its own ("I am grateful")
     if negated:
         clauses.append(", ".join(negated))
     if again:
@@ -267,6 +289,10 @@ class _Units:
     own_words: set[str]
     flat: list[int]
     unit_u: list[float]
+    nouns: list[bool]
+    """Whether each unit's word fills a noun's slot (always, for a voice without typed slots)."""
+    texts: list[str]
+    """Each unit's vocabulary key (without its "no"), for its word class."""
 
 
 def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]]) -> str:
@@ -280,11 +306,14 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         negated: list[str] = []
         mentions: list[tuple[int, bool, str, float]] = []
         context: list[str] = []
+        described: list[str] = []
         for i in range(begin + bounds[s], begin + bounds[s + 1]):
             unit = units.flat[i]
             kind, word = units.kinds[unit], units.shown[unit]
             if kind == _FUNCTION:
                 continue
+            if kind == _CONTEXT and not units.nouns[unit]:
+                continue  # a context word that is not a noun ("denies", "thanks") carries no signal: left out
             if kind == _CONTEXT:  # a word the templates use themselves ("again", "noted") would double up
                 if word not in context and word not in units.own_words and len(context) < _MAX_CONTEXT:
                     context.append(word)
@@ -293,16 +322,21 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
                 before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
-                negated.append(_form(voice.negated, units.unit_u[i], word, before))
+                forms = voice.negated if units.nouns[unit] else _NOT_NOUN_NEGATED
+                negated.append(_form(forms, units.unit_u[i], word, before))
+            elif not units.nouns[unit]:
+                before = (described or signal or sentences or [""])[-1]
+                described.append(_form(_clauses_of(voice, word_class(units.texts[unit])), units.unit_u[i], word,
+                                       before))
             else:
                 signal.append(word)
             seen.add(unit)
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
-        again = _again(voice, mentions, (negated or signal or sentences or [""])[-1], said)
-        if not (signal or negated or again):  # context alone is no sentence: it opens the next one
+        again = _again(voice, mentions, (negated or signal or sentences or [""])[-1], said, units.nouns)
+        if not (signal or described or negated or again):  # context alone is no sentence: it opens the next one
             carry += [w for w in context if w not in carry]
             continue
-        if (not signal and sentences and len(sentences[-1].split()) < _MERGE_WORDS  # no main clause: a follow-up
+        if (not (signal or described) and sentences and len(sentences[-1].split()) < _MERGE_WORDS  # a follow-up
                 and not any(text in sentences[-1].lower() for text in earlier)):  # unless it says a word again twice
             carry += [w for w in context if w not in carry]  # of the sentence before ("X was noted, and no Y")
             u = sentence_u[min(s, len(sentence_u) - 1)]
@@ -313,7 +347,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != _last_word(sentences[-1])]
         sentence = _sentence(voice, signal, negated, again, context, sentence_u[min(s, len(sentence_u) - 1)],
-                             sentences[-1] if sentences else "")
+                             sentences[-1] if sentences else "", described)
         sentences.append(sentence + ".")
     if carry and sentences:  # context after the last sentence: an aside to it, if it stays short
         last = sentences[-1]
@@ -347,7 +381,10 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     per_doc = int(lengths.max(initial=1) // s_low) + 2
     cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()
     sentence_u = rng.random((n, per_doc, 6)).tolist()
-    table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist())
+    keys = [t.split(" ", 1)[-1] for t in texts]
+    nouns = [not voice.states or word_class(k) == NOUN for k in keys]
+    table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist(),
+                   nouns, keys)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
     return [_document(voice, table, starts[d], [0, *[c for c in cuts[d] if c < int(lengths[d])], int(lengths[d])],
                       sentence_u[d]) for d in range(n)]

@@ -14,9 +14,9 @@ numbers (days, minutes). `render` fills the templates; this module only says wha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-__all__ = ["COMMENTARY", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "SYNOPSIS", "Voice", "voice_for"]
+__all__ = ["COMMENTARY", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "REQUEST", "SYNOPSIS", "Voice", "voice_for"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ class Voice:
         aside: a sentence of context words alone ({c}).
         openers: what may open a sentence after the first ("Later,", "Also,"), so sentences do not all start alike.
         list_context: context units are phrases ("the breakfast", "last season"), always listed with commas.
+        states, participles, feelings, actions, finite, manners: clauses of a signal word that is not a noun
+            (`wordclass`): an adjective ("it is {X}"), a past participle ("it was {X}"), how the writer feels
+            ("I am {X}"), a verb's base form ("I want to {X}"), an inflected verb ("someone {X}"),
+            an adverb ("{X}, if possible"). A voice without them (the remarks' whole phrases) writes every word in
+            its noun slots, and keeps every context word.
     """
 
     name: str
@@ -52,6 +57,12 @@ class Voice:
     aside: tuple[str, ...]
     openers: tuple[str, ...]
     list_context: bool = False
+    states: tuple[str, ...] = ()
+    participles: tuple[str, ...] = ()
+    feelings: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    finite: tuple[str, ...] = ()
+    manners: tuple[str, ...] = ()
 
 
 NOTE = Voice(
@@ -70,9 +81,15 @@ NOTE = Voice(
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     repeated=("{X} came up {n} more", "{X} noted {n} more", "{X} again, {n} more"),
     joins=("; ", ", ", ", and ", "; also ", ", while "),
-    places=("{C}: {S}", "{S} ({c})", "{C} - {S}"),
-    aside=("Other details: {c}", "Also on file: {c}", "Context: {c}"),
+    places=("{S} ({c})", "On {c}: {S}", "{S}, re {c}"),
+    aside=("Nothing else on {c}", "Checked {c}, nothing further", "Routine check of {c}"),
     openers=("Later, ", "On review, ", "After that, ", "Also, ", "Then "),
+    states=("described as {X}", "noted as {X}", "appeared {X}"),
+    participles=("noted as {X}", "confirmed {X}"),
+    feelings=("patient feels {X}", "described as {X}"),
+    actions=("asked to {X}", "wants to {X}"),
+    finite=("someone {X}", "then someone {X}"),
+    manners=("{X}, as stated", "{X}, per the entry"),
 )
 
 MESSAGE = Voice(
@@ -90,9 +107,15 @@ MESSAGE = Voice(
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     repeated=("{X} {n} more", "{X} again, {n} more", "{X} came back {n} more"),
     joins=(". ", ", ", ", and ", ", but ", "; "),
-    places=("{C} - {S}", "{S} ({c})", "About {c}: {S}"),
-    aside=("Also {c}", "Some background: {c}", "For context, {c}"),
+    places=("{S} ({c})", "About {c}: {S}", "{S}, regarding {c}"),
+    aside=("Just a note about {c}", "I am writing about {c}", "A quick question about {c}"),
     openers=("Also, ", "And ", "On top of that, ", "Then ", "To be clear, "),
+    states=("it is {X}", "it seems {X}", "honestly, it is {X}"),
+    participles=("it was {X}", "it has been {X}", "it got {X}"),
+    feelings=("I am {X}", "honestly, I am {X}", "right now I am {X}"),
+    actions=("I want to {X}", "I would like to {X}", "I can {X}"),
+    finite=("someone {X}", "then someone {X}"),
+    manners=("{X}, if possible", "{X}, please"),
 )
 
 REMARK = Voice(
@@ -126,9 +149,15 @@ NEWS = Voice(
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     repeated=("{X} came up {n} more", "{X} again, {n} more"),
     joins=("; ", ", ", ", and ", ", while "),
-    places=("{S} ({c})", "{C} - {S}"),
-    aside=("Also: {c}", "Other lines: {c}"),
+    places=("{S} ({c})", "On {c}: {S}"),
+    aside=("Coverage of {c} continued", "Questions about {c} remain"),
     openers=("Meanwhile, ", "Later, ", "Separately, ", "Elsewhere, "),
+    states=("the mood was {X}", "observers called it {X}", "the response was {X}"),
+    participles=("it was {X}", "it was later {X}"),
+    feelings=("residents felt {X}", "the mood was {X}"),
+    actions=("officials pledged to {X}", "residents were urged to {X}"),
+    finite=("someone {X}", "a witness said someone {X}"),
+    manners=("{X}, officials said", "{X}, sources said"),
 )
 """The first paragraph of a news article: reported speech, days and times."""
 
@@ -143,16 +172,22 @@ SYNOPSIS = Voice(
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     repeated=("{X} comes back {n} more", "{X}, {n} over"),
     joins=(", ", "; ", ", and ", ", but "),
-    places=("{S} ({c})", "{C} - {S}"),
-    aside=("Also: {c}", "Themes: {c}"),
+    places=("{S} ({c})", "{S}, amid {c}"),
+    aside=("A tale of {c}", "Set among {c}"),
     openers=("Then ", "Soon ", "Meanwhile, ", "Later, "),
+    states=("everyone is {X}", "it turns {X}", "the mood is {X}"),
+    participles=("someone is {X}", "everyone is {X}"),
+    feelings=("everyone is {X}", "she is {X}"),
+    actions=("they must {X}", "someone has to {X}"),
+    finite=("someone {X}", "then someone {X}"),
+    manners=("{X}, it seems", "{X}, as always"),
 )
 """A catalogue synopsis of a film or series: the plot in the present tense."""
 
 LISTING = Voice(
     name="listing",
     one=("The property offers {L}", "Features include {L}", "Benefits from {L}", "{L} throughout", "Boasting {L}",
-         "Highlights: {L}", "{L} to the rear", "Viewing is advised to appreciate {L}", "Offered with {L}",
+         "Highlights include {L}", "{L} to the rear", "Viewing is advised to appreciate {L}", "Offered with {L}",
          "Comes with {L}"),
     many=("{A} with {R}", "{A}, along with {R}", "{A}, plus {R}", "Alongside {A}, there {Rbe} {R}"),
     negated=("no {X}", "no {X}", "no {X} on site", "no {X} included", "not {X}", "without {X}"),
@@ -160,9 +195,15 @@ LISTING = Voice(
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     repeated=("{X} noted {n} more", "{X} mentioned {n} more"),
     joins=(", ", "; ", ", and ", ", with "),
-    places=("{S} ({c})", "{C}: {S}"),
-    aside=("Also: {c}", "Details: {c}"),
+    places=("{S} ({c})", "{S}; ask about {c}"),
+    aside=("Details of {c} on request", "Please ask about {c}"),
     openers=("Also, ", "Outside, ", "Upstairs, ", "In addition, "),
+    states=("presented as {X}", "described as {X}", "it is {X}"),
+    participles=("it is {X}", "recently {X}"),
+    feelings=("described as {X}", "it is {X}"),
+    actions=("buyers can {X}", "owners may {X}"),
+    finite=("the vendor {X}", "the agent {X}"),
+    manners=("{X}, as noted", "{X}, we are told"),
 )
 """The description of a property in its sales listing: an estate agent's selling phrases."""
 
@@ -177,11 +218,36 @@ COMMENTARY = Voice(
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     repeated=("{X} {n} more", "{X} again, {n} more"),
     joins=(", ", " - ", ", and ", "; "),
-    places=("{S} ({c})", "{C} - {S}"),
-    aside=("On the pitch: {c}",),
+    places=("{S} ({c})", "On {c}: {S}"),
+    aside=("Talk turns to {c}", "All eyes on {c}"),
     openers=("Now ", "Moments later, ", "Then "),
+    states=("he is {X}", "they look {X}", "the keeper looks {X}"),
+    participles=("he has been {X}", "he is {X}"),
+    feelings=("he looks {X}", "they look {X}"),
+    actions=("he wants to {X}", "they try to {X}"),
+    finite=("he {X}", "and he {X}"),
+    manners=("{X}, says the bench", "{X}, as ever"),
 )
 """One line of live match commentary: minutes and the two sides."""
+
+REQUEST = replace(
+    MESSAGE,  # first person too: its negations, follow-ups, frames and non-noun clauses
+    name="request",
+    one=("I am asking for help with {L}", "My request is about {L}", "Could anyone help? It is about {L}",
+         "The reason I ask is {L}", "Any help with {L} would mean a lot", "Long story short, there is {L}",
+         "I would not ask, but there is {L}", "This request comes down to {L}", "Asking because of {L}",
+         "Since {T} I have been dealing with {L}"),
+    many=("First {A}, and now {R}", "Between {A} and {R}, I need a hand", "There is {A}, and also {R}",
+          "It started with {A}, then {R}"),
+    negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "not {X}", "without {X}", "never {X}"),
+    again=("{X} again", "{X}, as I said", "and yes, {X} again", "{X} once more", "again {X}"),
+    repeated=("{X} again, {n} more", "{X} {n} more"),
+    aside=("This is a request about {c}", "Asking about {c}"),
+    openers=("Also, ", "Honestly, ", "And ", "If it helps, ", "To be clear, "),
+    actions=("I would like to {X}", "I can {X}", "I will {X}"),
+)
+"""A request for help on a community board (a meal, a loan, a hand, a machine): the requester asks, in the first
+person, and gives the reason."""
 
 _VOICES = (("commentary", COMMENTARY), ("listing", LISTING), ("synopsis", SYNOPSIS), ("article", NEWS),
            ("news", NEWS))

@@ -1,0 +1,124 @@
+"""The word class of a vocabulary key, so the sentence grammar puts each word in a slot that fits it.
+
+The catalog's text vocabularies mix nouns ("sea_views", "whiplash") with adjectives and participles ("lazy",
+"haunted", "insured"), verbs ("complain", "repay", "comes_on") and adverbs ("hopefully", "quickly"). A template slot
+that expects a noun ("I want to report {L}", "The film follows {L}") reads wrong with any of the others ("I want to
+report grateful"), so `render` asks this module which class a word is and writes the non-nouns in clauses of their
+own ("I am grateful", "I want to repay", "hopefully, if possible"). Only how a document reads depends on it: the
+units, the rule and the oracle do not.
+
+Classes are read from the word's ending (participles in -ed, adverbs in -ly) and from the tables below, which list
+the catalog's words that the endings miss or get wrong; `tests/core/modalities/test_text_wordclass.py` checks the
+catalog's words against them. A key of several words ("card_declined", "sea_views") is a noun phrase unless listed.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ACTION", "FEELING", "FINITE", "MANNER", "NOUN", "PARTICIPLE", "STATE", "is_noun", "word_class"]
+
+NOUN, STATE, PARTICIPLE, FEELING = "noun", "state", "participle", "feeling"
+ACTION, FINITE, MANNER = "action", "finite", "manner"
+"""A noun phrase; an adjective ("urgent", "quirky"); a past participle, said of a thing ("bounced", "haunted"); how a
+person feels ("grateful", "hoping"); a verb's base form ("repay"); a verb already inflected, which needs a subject
+("comes on", "broke in"); an adverb ("hopefully")."""
+
+_FEELINGS = frozenset({
+    "grateful", "thankful", "hungry", "lazy", "curious", "hoping", "struggling", "craving", "honest", "desperate",
+    "tired", "impatient", "anxious", "nervous", "broke", "lonely", "grumpy", "sick", "hungover", "elderly",
+    "entitled", "insured", "dizzy", "drowsy", "nauseous", "nauseated", "lightheaded", "dazed", "bored", "helpful",
+    "polite", "loyal", "careful", "careless", "trying", "wondering", "young", "old", "sore", "weak", "numb",
+    "disgruntled", "distressed", "starved", "dehydrated", "stranded", "skint", "worried", "recovering",
+    "alone", "fed",
+})
+"""States of the person who writes ("I am grateful"), not of a thing."""
+
+_NOUN_ENDINGS = frozenset({
+    "bed", "footbed", "bleed", "nosebleed", "crossbleed", "crossfeed", "family", "assembly", "gully", "monopoly",
+    "rally", "supply", "need", "seed", "shed", "speed", "feed", "hundred",
+})
+"""Words whose ending (-ed, -ly) would make them a state or a manner but which are nouns."""
+
+_STATES = frozenset({
+    # adjectives and participles the -ed rule does not catch
+    "aggressive", "agricultural", "annual", "archival", "asthmatic", "attentive", "baggy", "basic", "biliary",
+    "biometric", "breathable", "breathless", "broken", "careful", "careless", "clammy", "cloudy", "comfy",
+    "convenient", "cosy", "courteous", "crossbody", "culinary", "curious", "cynical", "defective", "delicious",
+    "different", "dirty", "dismissive", "dizzy", "drowsy", "dry", "dusty", "earthy", "epigastric", "excessive",
+    "exertional", "expensive", "fallen", "fancy", "faulty", "filthy", "floral", "frozen", "grateful", "helpful",
+    "hilarious", "hungry", "hydraulic", "identical", "impatient", "incontinent", "industrial", "integral",
+    "intentional", "international", "itchy", "laid", "lazy", "loose", "loyal", "medieval", "metallic", "milky",
+    "mistaken", "murky", "musty", "nauseous", "noisy", "offensive", "oppressive", "orthopaedic", "overpaid",
+    "packable", "paranormal", "pathetic", "periumbilical", "permanent", "pleuritic", "polite", "postictal",
+    "potential", "prestigious", "pricey", "puffy", "quadratic", "quirky", "reliable", "ridiculous", "rural", "rusty",
+    "seedy", "sent", "shadowy", "shameful", "spacious", "special", "spotless", "stationary", "stolen", "structural",
+    "suprapubic", "sweaty", "taken", "tasty", "thankful", "typical", "uneven", "unprofessional", "unusable",
+    "urgent", "urinary", "usual", "various", "volumetric", "walkable", "watery", "yellowish", "elderly", "friendly",
+    "ghostly", "monthly", "neighbourly", "quarterly", "scaly", "smelly", "wobbly", "cheap", "free", "spare", "new",
+    "honest", "old", "sick", "sore", "numb", "weak", "late", "early", "wet", "cold", "hot", "rude", "slow", "quick",
+    "fast", "loud", "dark", "bright", "fresh", "stiff", "pale", "swollen", "warm", "safe", "weird", "mild", "severe",
+    "stable", "generous", "good", "great", "ideal", "modern", "serviceable", "worse", "better", "best", "young",
+    "local", "medium", "close", "near", "outside", "overall", "right", "left", "first", "last", "mine", "tight",
+    "soft", "hard", "flat", "empty", "full", "busy", "sticky", "blurry", "faint", "grumpy", "lonely", "anxious",
+    "nervous", "desperate", "broke", "tired", "poor", "rich", "single", "entire", "bigger", "simple", "worst",
+    "owed",
+    # -ing words that are adjectives or a verb in progress, not a gerund ("signs of bruising" reads; these do not)
+    "amazing", "boring", "exciting", "disturbing", "misleading", "missing", "bumbling", "blistering", "welcoming",
+    "struggling", "hoping", "trying", "craving", "recurring", "pending", "overhanging", "malfunctioning",
+    "shambling", "celebrating", "relocating", "departing", "returning", "leaving", "visiting", "moving", "working",
+    "running", "wondering",
+    # phrases that are states
+    "burnt_out", "mixed_up", "rolled_over", "painted_over", "running_out", "topped_up", "padded_back",
+})
+"""Adjectives, participles and -ing words of the catalog that are not nouns (the -ed ones are found by ending)."""
+
+_ACTIONS = frozenset({
+    "employ", "repay", "waive", "complain", "insist", "lend", "keep", "owe", "expect", "expand", "forward",
+    "appreciate", "follow", "know", "look", "want", "start", "do", "help", "hope", "like", "thank", "apologise",
+    "refuse", "beg", "promise", "borrow", "share", "pay", "return", "cover", "apprentice", "inspire",
+    "replace", "deserve", "recommend", "crave",
+})
+"""Verbs of the catalog in their base form ("I want to repay")."""
+
+_FINITE = frozenset({"comes_on", "broke_in", "overslept", "forgot", "denies", "states", "happened", "triggered",
+                     "restarted", "told", "said", "stayed", "arrived", "offers", "does", "has", "had"})
+"""Verbs already inflected: they need a subject ("he comes on", "someone broke in")."""
+
+_MANNERS = frozenset({
+    "anyway", "someday", "nearby", "now", "maybe", "whatever", "hopefully", "kindly", "quickly", "barely",
+    "basically", "deliberately", "honestly", "marginally", "obviously", "asap", "definitely", "approximately",
+    "sadly", "unfortunately", "highly", "really", "very", "throughout", "again", "also", "away", "today",
+    "tomorrow", "yesterday", "tonight", "soon", "already", "please", "thanks", "hello", "hi", "dear", "regards",
+    "sorry", "ok", "nil", "according", "regarding", "since", "during", "near", "around", "someone", "anyone",
+    "everyone", "everything", "nobody", "nothing", "here", "there", "otherwise", "whenever", "myself",
+    "always", "never",
+})
+"""Adverbs, greetings and other words that fill no noun's slot ("hopefully", "thanks", "yesterday")."""
+
+
+def word_class(key: str) -> str:
+    """The class of a vocabulary key (underscores between words): `NOUN`, `STATE`, `ACTION`, `FINITE` or `MANNER`.
+
+    Args:
+        key: a vocabulary key as the catalog writes it ("sea_views", "lazy", "comes_on").
+
+    Returns:
+        One of the module's class names; a key not listed and without a telling ending is a noun.
+    """
+    word = key.strip().lower().replace(" ", "_")
+    for table, name in ((_FEELINGS, FEELING), (_FINITE, FINITE), (_ACTIONS, ACTION), (_MANNERS, MANNER)):
+        if word in table:
+            return name
+    if word in _STATES:
+        return PARTICIPLE if word.endswith(("ed", "en")) or word in ("laid", "sent", "broke") else STATE
+    if "_" in word or word in _NOUN_ENDINGS:
+        return NOUN
+    if word.endswith("ed") and len(word) > 4:
+        return PARTICIPLE
+    if word.endswith("ly"):
+        return MANNER
+    return NOUN
+
+
+def is_noun(key: str) -> bool:
+    """Whether a vocabulary key reads as a noun phrase (it fits "an issue with {X}", "there was no {X}")."""
+    return word_class(key) == NOUN
