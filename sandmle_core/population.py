@@ -23,7 +23,8 @@ agree).
 
 `medal_stability` measures how much the medals hinge on the ladder's seeds: it redraws each level's runs (a bootstrap
 over seeds), rebuilds the thresholds, and counts how often the medal of every ladder submission stays the same. The
-verifier reports it in validation.json (`STABILITY_GOAL` is the benchmark's bar; it does not reject).
+verifier reports it in validation.json and its `medals_stable` check rejects an environment below `STABILITY_GOAL`
+(the benchmark's bar too).
 `medal_agreement` is the same count between two real ladder runs (the benchmark re-runs the ladder with fresh seeds).
 """
 
@@ -191,9 +192,9 @@ def _threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: flo
     `_clamp_board` writes the wanted values at mle-bench's positions and clamps every other entry between the wanted
     values around it, so when the wanted values are in order (best first, strictly for gold > silver > bronze) the
     clamped board is sorted and its positions read the wanted values, rounded as the board rounds them; the median of
-    an odd board is its middle entry, which is the median's position. That holds on every ladder with two levels or
-    more; anything else (a NaN threshold of a one-level ladder, an even board, wanted values out of order) reads the
-    board itself. `tests/core/test_population.py` checks the two reads agree on random ladders."""
+    an odd board is its middle entry, which is the median's position. Where that argument does not hold (a NaN
+    threshold of a one-level ladder, an even board, wanted values out of order) the board itself is read.
+    `tests/core/test_population.py` checks the two reads agree on random ladders."""
     sign = -1.0 if lower else 1.0
     n = PER_LEVEL * len(levels) + 1
     stats = _level_stats(levels)
