@@ -33,6 +33,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return -float(mark.args[0]) if mark and mark.args else 0.0
 
     items.sort(key=cost)  # stable: equal costs keep their collection order
+    default = float(config.getini("timeout") or 0)
+    for item in items:
+        guard = heavy_timeout(item, default)
+        if guard is not None:
+            item.add_marker(pytest.mark.timeout(guard))
+
+
+LOAD_FACTOR = 4  # a heavy module's hang guard: its measured seconds times this, for a 2-core machine loaded 4x
+
+
+def heavy_timeout(item: pytest.Item, default: float) -> float | None:
+    """The hang guard of a test in a heavy module (None: leave it alone): `LOAD_FACTOR` times the module's measured
+    seconds when that is above the suite's default, so a fixture that does a build's worth of work is guarded by its
+    work, not by a clock sized for one test. pytest-timeout charges a module fixture's set-up to the first test that
+    uses it, and the heavy modules run first. A test's own `timeout` mark wins."""
+    mark = item.get_closest_marker("heavy")
+    if mark is None or not mark.args or item.get_closest_marker("timeout") is not None:
+        return None
+    guard = LOAD_FACTOR * float(mark.args[0])
+    return guard if guard > default else None
 
 
 @pytest.fixture(scope="session")
