@@ -32,7 +32,7 @@ from pathlib import Path
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.faults import maybe_fail
-from sandmle_core.image_index import alike_twin, features_of, published_features, remember_features
+from sandmle_core.image_index import ALIKE_REASON, alike_twin, features_of, published_features, remember_features
 from sandmle_core.layout import Corpus, publish_environment, read_config
 from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
@@ -87,6 +87,12 @@ class Publication:
     @property
     def published(self) -> bool:
         return self.twin_of is None
+
+    @property
+    def alike(self) -> bool:
+        """Withheld for its images alone (the only kind of twin another attempt of the slot can escape: the others
+        are the slot's own seed, domain and schema, or its very data)."""
+        return self.twin_of is not None and (self.reason or "").startswith(ALIKE_REASON)
 
 
 def _index_path(corpus: Corpus) -> Path:
