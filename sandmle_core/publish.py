@@ -7,7 +7,8 @@ come from the same seed, domain and public schema, or when both ship images that
 under one lock file (`<corpus>/.staging/.publish.lock`), so two Dask workers on a shared corpus cannot both publish
 twins, and nothing is ever removed from `envs/` afterwards: a crash anywhere before the rename leaves `envs/` as it
 was, and a resumed build rebuilds the slot and compares again. Which of two twins lands is the one that reaches the
-lock first.
+lock first. A slot withheld for its images alone (`Publication.alike`) is redrawn by `generate` (its next attempt);
+the other twins end the slot.
 
 What is published is summarised in `<corpus>/.work/published.json`: a cache, re-read from an environment's
 config.yaml whenever the listing of `envs/` and the cache disagree (a crash between the rename and the cache write
