@@ -364,8 +364,8 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
             history.append({"attempt": attempt, "env_id": spec.env_id, "stage": "publish",
                             "error_type": ALIKE_ERROR, "message": told[:300]})
             if last:  # every attempt alike: a failed slot with its reason, never a silent loss
-                return _give_up(key, seed_ref, corpus, backend, history, replace(
-                    landed, status="failed", stage="publish", error_type=ALIKE_ERROR, message=told,
+                return _give_up(key, seed_ref, corpus, backend, history, replace(  # no data published: no hash
+                    landed, status="failed", hashes=None, stage="publish", error_type=ALIKE_ERROR, message=told,
                     withheld=tuple(withheld)))
             verdict = verdict.model_copy(update={"repair": "new_seed"})
         else:

@@ -125,8 +125,8 @@ def test_a_slot_alike_on_every_attempt_fails_with_its_reason_and_regenerates(sou
     corpus = Corpus(root)
     row = next(r for r in read_manifest(corpus).to_pylist() if r["index"] == TARGET)
     # the same attempts as the build above (deterministic keys), each withheld, the last as the slot's reason
-    assert (row["status"], row["stage"], row["attempts"], row["env_id"]) == (
-        "failed", "publish", attempts, landed.env_id), row
+    assert (row["status"], row["stage"], row["attempts"], row["env_id"], row["data_hash"]) == (
+        "failed", "publish", attempts, landed.env_id, None), row
     assert row["reason"].startswith(f"attempt {attempts} ({landed.env_id}) withheld as alike to {twin_next} "
                                     f"({ALIKE_REASON}: distance 0.0000"), row["reason"]
     assert f"withheld as alike to {twin_first}" in row["notes"] and json.loads(row["timings_json"])[
