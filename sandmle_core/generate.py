@@ -3,8 +3,9 @@
 A slot flows one way: `SlotKey` → `TaskSpec` (drafted once; each rejected attempt is repaired into the next) →
 staged `EnvFolder` (developer, MLOps, writer) → data contracts (injected: great-expectations lives outside the core)
 → `Verdict` → finalized folder (validation.json and config.yaml; `finalize_environment` returns the hashes) →
-published through the near-duplicate check (`sandmle_core.publish`), withheld as a duplicate, or recorded as a
-failure → `SlotOutcome` → `ManifestRow`. Nothing is read back that the slot itself wrote. A slot already published
+published through the near-duplicate check (`sandmle_core.publish`), withheld as a duplicate (an attempt withheld
+as alike in pixel statistics only is redrawn, like a rejected one), or recorded as a failure → `SlotOutcome` →
+`ManifestRow`. Nothing is read back that the slot itself wrote. A slot already published
 is not rebuilt (resume).
 """
 
@@ -28,13 +29,14 @@ from sandmle_core.faults import maybe_fail
 from sandmle_core.layout import Corpus, EnvironmentConfig, Provenance, SandmleBlock, hash_files, write_config
 from sandmle_core.outcomes import EnvHashes, SlotOutcome, manifest_row
 from sandmle_core.profile import TaskProfile
-from sandmle_core.publish import Fingerprint, publish_unique, published_environments, published_slots
+from sandmle_core.publish import Fingerprint, Publication, publish_unique, published_environments, published_slots
 from sandmle_core.records import FailureRecord, clear_failure, write_failure
 from sandmle_core.sandbox.base import Isolation
 from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = [
+    "ALIKE_ERROR",
     "DEFAULT_ATTEMPTS",
     "ContractChecker",
     "EnvHashes",
@@ -49,6 +51,9 @@ __all__ = [
 
 ContractChecker = Callable[[EnvFolder, TaskSpec], list[dict[str, Any]]]
 DEFAULT_ATTEMPTS = 4
+ALIKE_ERROR = "AlikeImages"
+"""The error type of an attempt withheld at publish as alike in pixel statistics to a published environment (the
+failure record's history, and the slot's own when every attempt was)."""
 
 
 def build_environment(spec: TaskSpec, staging: EnvFolder | Path, backend: Backend, data: bool = True) -> BuildResult:
@@ -240,20 +245,30 @@ def _run_full_scale(spec: TaskSpec, build: BuildResult, verdict: Verdict, backen
 
 
 def _land(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, attempt: int, corpus: Corpus,
-          backend: Backend, ledger: _Ledger) -> SlotOutcome:
-    """Finalize an accepted attempt and publish it, unless a published environment is its near-duplicate."""
+          backend: Backend, ledger: _Ledger, withheld: tuple[str, ...] = ()) -> tuple[SlotOutcome, Publication]:
+    """Finalize an accepted attempt and publish it, unless a published environment is its near-duplicate.
+
+    Returns:
+        The outcome (accepted, or duplicate naming the twin) and the publication (`alike`: withheld for its images).
+    """
     t = time.perf_counter()
     hashes = finalize_environment(spec, build, verdict, key, attempt, backend)
     maybe_fail("publish", key.where)  # rehearse a crash between staging and publish
     publication = publish_unique(corpus, build.staging, Fingerprint.of_spec(spec, key, hashes.data_hash))
-    clear_failure(corpus, key.seed_id, key.rng_seed, key.index)
+    if not publication.alike:  # the slot ends here; an alike one goes on, and its record keeps earlier history
+        clear_failure(corpus, key.seed_id, key.rng_seed, key.index)
     ledger.time("publish", t)
     if publication.published:
         return SlotOutcome(key, spec.env_id, "accepted", attempt, spec, verdict, ledger.timings, ledger.usage, hashes,
-                           sandbox=build.ladder.sandbox)
+                           sandbox=build.ladder.sandbox, withheld=withheld), publication
     return SlotOutcome(key, spec.env_id, "duplicate", attempt, spec, verdict, ledger.timings, ledger.usage, hashes,
                        message=f"near-duplicate of {publication.twin_of} ({publication.reason})",
-                       sandbox=build.ladder.sandbox)
+                       sandbox=build.ladder.sandbox, withheld=withheld), publication
+
+
+def _withheld_as_alike(attempt: int, env_id: str, publication: Publication) -> str:
+    """How an attempt withheld for its images is told in the slot's notes, history and (last) failure reason."""
+    return f"attempt {attempt} ({env_id}) withheld as alike to {publication.twin_of} ({publication.reason})"
 
 
 def _give_up(key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend, history: list[dict[str, str | int]],
@@ -301,14 +316,18 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
     """Build one slot end to end, repairing the spec after each rejected attempt.
 
     Domain failures (a typed `SandmleError` in any stage, or a rejecting verdict) lead to a repaired spec and another
-    attempt; after `max_attempts` the failure is recorded in `failed/<env_id>.json`. Bugs propagate.
+    attempt; so does an accepted attempt withheld at publish as alike in pixel statistics to a published environment
+    (the next attempt's rng seed draws its scene, look and patterns afresh; the notes of the slot's row tell every
+    attempt withheld so). After `max_attempts` the failure is recorded in `failed/<env_id>.json` — a slot whose every
+    attempt was alike too (status failed, stage publish, `ALIKE_ERROR`). Bugs propagate.
 
     Args:
         published: slot → env_id of the corpus' published environments (computed when not given).
 
     Returns:
-        The slot's outcome: accepted, duplicate (withheld: a published environment is its near-duplicate), rejected,
-        failed, or cached (already published: not rebuilt).
+        The slot's outcome: accepted, duplicate (withheld: a published environment of the same data, or of the same
+        seed, domain and schema, is its near-duplicate), rejected, failed, or cached (already published: not
+        rebuilt).
     """
     ledger = _Ledger(usage=Usage(model=backend.model))
     attempt = first_attempt
@@ -324,31 +343,50 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
             key, f"{key.seed_id}-slot{key.index:03d}", "failed", attempt, None, None, ledger.timings, ledger.usage,
             stage=getattr(exc, "stage", None) or "draft", error_type=type(exc).__name__, message=str(exc)))
     ledger.time("draft", t)
+    withheld: list[str] = []  # attempts accepted but withheld at publish as alike to a published environment
     while True:
         if corpus.is_published(spec.env_id):
             return _cached(key, spec.env_id, attempt, corpus, ledger)
         staging = corpus.staging_folder(spec.env_id)
         tried = _attempt(spec, staging, backend, check_contracts, ledger)
         verdict = tried.verdict
+        last = attempt - first_attempt + 1 >= max_attempts
         if verdict.accepted and tried.build is not None:
             verdict = _run_full_scale(spec, tried.build, verdict, backend, ledger)
-            return _land(spec, tried.build, verdict, key, attempt, corpus, backend, ledger)
-        shutil.rmtree(staging.root, ignore_errors=True)
-        history.append({"attempt": attempt, "env_id": spec.env_id, "stage": tried.stage or "validate",
-                        "error_type": tried.error_type or "Rejected",
-                        "message": (tried.message or verdict.reason or "rejected")[:300]})
-        if attempt - first_attempt + 1 >= max_attempts:
-            return _give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
-                key, spec.env_id, "failed" if tried.error_type else "rejected", attempt, spec, verdict,
-                ledger.timings, ledger.usage, stage=tried.stage, error_type=tried.error_type or "Rejected",
-                message=tried.message or verdict.reason or "rejected", sandbox=tried.sandbox))
+            landed, publication = _land(spec, tried.build, verdict, key, attempt, corpus, backend, ledger,
+                                        tuple(withheld))
+            if not publication.alike:  # published, or a twin another attempt cannot escape (same seed and domain)
+                return landed
+            # alike in pixel statistics only: another attempt draws the scene, look and patterns afresh
+            told = _withheld_as_alike(attempt, spec.env_id, publication)
+            withheld.append(told)
+            ledger.timings["alike_withheld"] = float(len(withheld))
+            history.append({"attempt": attempt, "env_id": spec.env_id, "stage": "publish",
+                            "error_type": ALIKE_ERROR, "message": told[:300]})
+            if last:  # every attempt alike: a failed slot with its reason, never a silent loss
+                return _give_up(key, seed_ref, corpus, backend, history, replace(  # no data published: no hash
+                    landed, status="failed", hashes=None, stage="publish", error_type=ALIKE_ERROR, message=told,
+                    withheld=tuple(withheld)))
+            verdict = verdict.model_copy(update={"repair": "new_seed"})
+        else:
+            shutil.rmtree(staging.root, ignore_errors=True)
+            history.append({"attempt": attempt, "env_id": spec.env_id, "stage": tried.stage or "validate",
+                            "error_type": tried.error_type or "Rejected",
+                            "message": (tried.message or verdict.reason or "rejected")[:300]})
+            if last:
+                return _give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
+                    key, spec.env_id, "failed" if tried.error_type else "rejected", attempt, spec, verdict,
+                    ledger.timings, ledger.usage, stage=tried.stage, error_type=tried.error_type or "Rejected",
+                    message=tried.message or verdict.reason or "rejected", sandbox=tried.sandbox,
+                    withheld=tuple(withheld)))
         attempt += 1
         try:
             spec = backend.strategist.repair_spec(spec, verdict, attempt, profile, key.rng_seed)
         except SandmleError as exc:
             return _give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
                 key, spec.env_id, "failed", attempt, spec, verdict, ledger.timings, ledger.usage,
-                stage=getattr(exc, "stage", None) or "draft", error_type=type(exc).__name__, message=str(exc)))
+                stage=getattr(exc, "stage", None) or "draft", error_type=type(exc).__name__, message=str(exc),
+                withheld=tuple(withheld)))
 
 
 def generate_environment(

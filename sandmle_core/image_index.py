@@ -4,7 +4,8 @@
 rule of `modalities.image.variety` (signature distance at most `ALIKE_FACTOR` x the distance of random splits of the
 pair's pooled images), applied to the staged environment against every published image environment of the corpus —
 not only those of its build, as the other near-duplicates are compared (a corpus is served whole, and builds add to
-it). Which of two alike environments lands is the one that reaches the publish lock first.
+it). Which of two alike environments lands is the one that reaches the publish lock first; the slot of the other
+is redrawn (`generate`: its next attempt, up to the attempt limit; failed when every attempt is alike).
 
 What the rule reads of a published environment (the features of up to `SAMPLE` of its images, and its own split
 noise) is cached per environment in `<corpus>/.work/image-features/<env_id>.npz`, so a publish reads a few small

@@ -19,10 +19,11 @@ from sandmle_core.taskspec import TaskSpec
 __all__ = ["PART_TIMINGS", "EnvHashes", "SlotOutcome", "manifest_row", "usage_json"]
 
 PART_TIMINGS = frozenset({"ladder_compute", "ladder_scripts_cpu", "ladder_cpu", "host_cpu", "full_scale_cpu",
-                          "ladder_warm"})
+                          "ladder_warm", "alike_withheld"})
 """Timings that measure a part of another stage (the seconds inside the ladder scripts, a part of `ladder`) or CPU
-seconds (the scripts', the whole sandboxed ladder's, the slot's host thread's): kept in timings_json, left out of
-seconds_total (counting them too made an environment look 1.5-2x slower than it was)."""
+seconds (the scripts', the whole sandboxed ladder's, the slot's host thread's) or counts (`ladder_warm`, and
+`alike_withheld`: the slot's attempts withheld at publish as alike): kept in timings_json, left out of seconds_total
+(counting them too made an environment look 1.5-2x slower than it was)."""
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,11 @@ class EnvHashes:
 class SlotOutcome:
     """How one slot ended.
 
-    `status` is accepted (published), duplicate (built, but withheld: a published environment is its
-    near-duplicate), rejected (the verifier never accepted it), failed (a stage kept failing), or cached (already
-    published by an earlier run: not rebuilt).
+    `status` is accepted (published), duplicate (built, but withheld: a published environment of the same data, or
+    of the same seed, domain and schema, is its near-duplicate), rejected (the verifier never accepted it), failed (a
+    stage kept failing, or every attempt was withheld at publish as alike in pixel statistics), or cached (already
+    published by an earlier run: not rebuilt). `withheld` tells each attempt withheld as alike (an accepted slot's
+    manifest notes carry them: it landed on a retry).
     """
 
     key: SlotKey
@@ -58,6 +61,7 @@ class SlotOutcome:
     error_type: str | None = None
     message: str | None = None
     sandbox: Isolation | None = None  # where the ladder ran, and what that sandbox did not isolate
+    withheld: tuple[str, ...] = ()  # attempts accepted but withheld at publish as alike to a published environment
 
     @property
     def slot(self) -> str:
@@ -99,5 +103,5 @@ def manifest_row(outcome: SlotOutcome, backend: str) -> ManifestRow:
         timings_json=json.dumps({k: round(v, 4) for k, v in sorted(outcome.timings.items())}),
         sandbox_backend=outcome.sandbox.backend if outcome.sandbox else None,
         sandbox_missing=",".join(outcome.sandbox.missing) if outcome.sandbox else None,
-        notes="; ".join(verdict.notes) if verdict and verdict.notes else None,
+        notes="; ".join([*(verdict.notes if verdict else []), *outcome.withheld]) or None,
     )

@@ -7,7 +7,8 @@ come from the same seed, domain and public schema, or when both ship images that
 under one lock file (`<corpus>/.staging/.publish.lock`), so two Dask workers on a shared corpus cannot both publish
 twins, and nothing is ever removed from `envs/` afterwards: a crash anywhere before the rename leaves `envs/` as it
 was, and a resumed build rebuilds the slot and compares again. Which of two twins lands is the one that reaches the
-lock first.
+lock first. A slot withheld for its images alone (`Publication.alike`) is redrawn by `generate` (its next attempt);
+the other twins end the slot.
 
 What is published is summarised in `<corpus>/.work/published.json`: a cache, re-read from an environment's
 config.yaml whenever the listing of `envs/` and the cache disagree (a crash between the rename and the cache write
@@ -32,7 +33,7 @@ from pathlib import Path
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.faults import maybe_fail
-from sandmle_core.image_index import alike_twin, features_of, published_features, remember_features
+from sandmle_core.image_index import ALIKE_REASON, alike_twin, features_of, published_features, remember_features
 from sandmle_core.layout import Corpus, publish_environment, read_config
 from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
@@ -87,6 +88,12 @@ class Publication:
     @property
     def published(self) -> bool:
         return self.twin_of is None
+
+    @property
+    def alike(self) -> bool:
+        """Withheld for its images alone (the only kind of twin another attempt of the slot can escape: the others
+        are the slot's own seed, domain and schema, or its very data)."""
+        return self.twin_of is not None and (self.reason or "").startswith(ALIKE_REASON)
 
 
 def _index_path(corpus: Corpus) -> Path:

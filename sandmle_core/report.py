@@ -62,7 +62,9 @@ def image_variety(corpus: Corpus, run_rows: Sequence[ManifestRow]) -> dict[str, 
 
     Returns:
         its dict ("environments": how many shipped images, "closest", "alike", "between_min"; no pair when fewer
-        than two did) and "withheld": [[env id, its manifest reason], ...] of this run.
+        than two did), "withheld": [[env id, its manifest reason], ...] of this run's slots that every attempt left
+        withheld as alike (status failed; a duplicate row of a manifest written before retries), and "retried":
+        [[env id, its notes], ...] of the slots that landed on a later attempt after one was withheld as alike.
     """
     from sandmle_core.image_index import ALIKE_REASON
     from sandmle_core.modalities.image.variety import alike_environments
@@ -70,8 +72,10 @@ def image_variety(corpus: Corpus, run_rows: Sequence[ManifestRow]) -> dict[str, 
     # every accepted environment that ships images (loose or zipped); `alike_environments` leaves out the others
     folders = {r.env_id: corpus.env_dir(r.env_id) / "prepared" / "public" for r in run_rows
                if r.status == "accepted" and corpus.is_published(r.env_id)}
-    withheld = [[r.env_id, r.reason] for r in run_rows if r.status == "duplicate" and ALIKE_REASON in (r.reason or "")]
-    return {**alike_environments(folders), "withheld": sorted(withheld)}
+    withheld = [[r.env_id, r.reason] for r in run_rows
+                if r.status in ("duplicate", "failed") and ALIKE_REASON in (r.reason or "")]
+    retried = [[r.env_id, r.notes] for r in run_rows if r.status == "accepted" and ALIKE_REASON in (r.notes or "")]
+    return {**alike_environments(folders), "withheld": sorted(withheld), "retried": sorted(retried)}
 
 
 def variety_markdown(variety: Mapping[str, Any]) -> str:
@@ -79,8 +83,8 @@ def variety_markdown(variety: Mapping[str, Any]) -> str:
     was withheld as alike)."""
     from sandmle_core.modalities.image.variety import ALIKE_FACTOR
 
-    withheld = variety.get("withheld") or []
-    if variety["environments"] < 2 and not withheld:
+    withheld, retried = variety.get("withheld") or [], variety.get("retried") or []
+    if variety["environments"] < 2 and not withheld and not retried:
         return ""
     closest = variety["closest"]
     line = f"\n## Image variety (this run)\n\n- {variety['environments']} image environments"
@@ -95,9 +99,13 @@ def variety_markdown(variety: Mapping[str, Any]) -> str:
     else:
         pairs = ", ".join(f"{p[0]} / {p[1]} ({p[2]} <= {p[3]})" for p in variety["alike"][:5])
         line += f"; **{len(variety['alike'])} alike pair(s)**: {pairs}"
+    if retried:
+        named = "; ".join(f"{env_id} after {notes}" for env_id, notes in retried[:5])
+        line += f"\n- {len(retried)} landed on a retry after an attempt was withheld at publish as alike: {named}"
     if withheld:
         named = "; ".join(f"{env_id}: {reason}" for env_id, reason in withheld[:5])
-        line += f"\n- **{len(withheld)} withheld at publish as alike to a published environment**: {named}"
+        line += (f"\n- **{len(withheld)} withheld at publish as alike to a published environment, no attempt "
+                 f"landed**: {named}")
     return line + "\n"
 
 
