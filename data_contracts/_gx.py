@@ -13,9 +13,11 @@ with those very fields, and it is emptied when the validation ends. Outside `val
 
 Much of the rest went to GX's `convert_to_json_serializable`, which every metric's id runs through (an md5 of the
 JSON of its keywords, many of them None, and id lists in the set expectations): a None or a plain string ran a dozen
-isinstance tests and three `np.issubdtype` calls before GX returned it unchanged. `_install_plain_json` makes it return plain values
-(None, exact str/int/bool/float, and exact lists, tuples, sets and dicts of them) itself, as GX would, and hands
-everything else to GX's function.
+isinstance tests and three `np.issubdtype` calls before GX returned it unchanged. `_install_plain_json` makes it
+return plain values (None, exact str/int/bool/float, and exact lists, tuples, sets and dicts of them) itself, as GX
+would, and hand everything else to GX's function. And GX built a new expectation object from the same configuration
+once per metric it asked for, each computing its configuration again: `_install_domain_memo` builds it once per
+configuration object while `validate_frame` runs.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ def _install_plain_json() -> None:
         return original(data)
 
     plain_json.sandmle_plain = True  # type: ignore[attr-defined]
+    plain_json.gx_original = original  # type: ignore[attr-defined]  # (the tests compare the two)
     gx_util.convert_to_json_serializable = plain_json
 
 
