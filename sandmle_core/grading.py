@@ -10,6 +10,7 @@ sandmle exactly, because it is the same code. The reference submissions live in 
 from __future__ import annotations
 
 import ast
+import functools
 import pprint
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,9 +96,16 @@ def grade_file(submission_path: str | Path, answers_path: str | Path, spec: Grad
 def _runtime_source() -> str:
     """The formulas, checks and runtime sources as one module body, without their docstrings (they speak about
     sandmle, not the environment) and without their imports of each other (the names are all in one file now)."""
+    return _joined_source(tuple(Path(m.__file__).read_text() for m in (grader_formulas, grader_checks,
+                                                                         grader_runtime)))
+
+
+@functools.lru_cache(maxsize=4)
+def _joined_source(texts: tuple[str, ...]) -> str:
+    """`_runtime_source` of these module texts: parsed once per process and content (every grade.py and
+    evaluator.py of a build embeds the same text; parsing it took ~10 ms a file)."""
     parts = []
-    for module in (grader_formulas, grader_checks, grader_runtime):
-        text = Path(module.__file__).read_text()
+    for text in texts:
         body = ast.parse(text).body
         drop: set[int] = set()
         for i, node in enumerate(body):

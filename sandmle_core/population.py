@@ -69,9 +69,14 @@ def level_spreads(levels: dict[int, np.ndarray]) -> dict[int, float]:
 
     A level with one run takes the pooled spread (0 when no level has two runs)."""
     own = {lv: float(np.var(s, ddof=1)) for lv, s in levels.items() if len(s) > 1}
+    return _shrunk_spreads(own, {lv: len(s) for lv, s in levels.items()})
+
+
+def _shrunk_spreads(own: dict[int, float], sizes: dict[int, int]) -> dict[int, float]:
+    """`level_spreads` from each level's own variance (levels of two runs or more) and its number of runs."""
     pooled = float(np.mean(list(own.values()))) if own else 0.0
-    return {lv: float(np.sqrt(((len(s) - 1) * own.get(lv, 0.0) + SHRINK * pooled) / (len(s) - 1 + SHRINK)))
-            for lv, s in levels.items()}
+    return {lv: float(np.sqrt(((n - 1) * own.get(lv, 0.0) + SHRINK * pooled) / (n - 1 + SHRINK)))
+            for lv, n in sizes.items()}
 
 
 def _level_stats(levels: dict[int, np.ndarray]) -> tuple[dict[int, float], dict[int, float]]:
@@ -185,7 +190,8 @@ def tier(score: float, thresholds: Thresholds) -> int:
     return next(i for i, reached in enumerate((m.gold, m.silver, m.bronze, m.above_median, True)) if reached)
 
 
-def _threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool) -> np.ndarray:
+def _threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool,
+                      stats: tuple[dict[int, float], dict[int, float]] | None = None) -> np.ndarray:
     """(gold, silver, bronze, median) exactly as `population_thresholds` reads them, without building the table (the
     bootstrap's inner loop: 200 redraws per environment).
 
@@ -194,10 +200,11 @@ def _threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: flo
     clamped board is sorted and its positions read the wanted values, rounded as the board rounds them; the median of
     an odd board is its middle entry, which is the median's position. Where that argument does not hold (a NaN
     threshold of a one-level ladder, an even board, wanted values out of order) the board itself is read.
-    `tests/core/test_population.py` checks the two reads agree on random ladders."""
+    `tests/core/test_population.py` checks the two reads agree on random ladders. `stats`: the levels' means and
+    spreads when the caller computed them (`_redrawn_stats`)."""
     sign = -1.0 if lower else 1.0
     n = PER_LEVEL * len(levels) + 1
-    stats = _level_stats(levels)
+    stats = stats or _level_stats(levels)
     targets = stable_thresholds(levels, oracle, perfect, lower, stats) if levels else (float("nan"),)
     if n % 2 == 1 and all(np.isfinite(t) for t in targets):
         worst = min(sign * float(oracle),
@@ -251,9 +258,21 @@ def medal_stability(levels: dict[int, np.ndarray], oracle: float, perfect: float
         return 1.0
     base = _tiers(submissions, _threshold_values(levels, oracle, perfect, lower), lower)
     rng = np.random.default_rng(seed)
-    kept = []
-    for _ in range(draws):
-        redrawn = {lv: rng.choice(s, size=len(s), replace=True) for lv, s in levels.items()}
-        kept.append(float(np.mean(_tiers(submissions, _threshold_values(redrawn, oracle, perfect, lower), lower)
-                                  == base)))
+    redraws = [{lv: rng.choice(s, size=len(s), replace=True) for lv, s in levels.items()} for _ in range(draws)]
+    kept = [float(np.mean(_tiers(submissions, _threshold_values(redrawn, oracle, perfect, lower, stats), lower)
+                          == base)) for redrawn, stats in zip(redraws, _redrawn_stats(redraws), strict=True)]
     return float(np.mean(kept))
+
+
+def _redrawn_stats(redraws: list[dict[int, np.ndarray]]) -> list[tuple[dict[int, float], dict[int, float]]]:
+    """`_level_stats` of every redraw, each level's means and variances taken over all redraws at once (a row of a
+    C-contiguous matrix is reduced exactly as the same values in an array of their own, so every figure is the one
+    `_level_stats` gives, to the last bit: `tests/core/test_population.py`)."""
+    if not redraws:
+        return []
+    sizes = {lv: len(s) for lv, s in redraws[0].items()}
+    rows = {lv: np.stack([r[lv] for r in redraws]) for lv in sizes}
+    means = {lv: np.mean(m, axis=1) for lv, m in rows.items()}
+    variances = {lv: np.var(m, axis=1, ddof=1) for lv, m in rows.items() if sizes[lv] > 1}
+    return [({lv: float(m[d]) for lv, m in means.items()},
+             _shrunk_spreads({lv: float(v[d]) for lv, v in variances.items()}, sizes)) for d in range(len(redraws))]

@@ -84,3 +84,53 @@ def test_the_memo_answers_only_for_the_same_object_with_the_same_fields() -> Non
         other = gxe.ExpectColumnValuesToBeInSet(column="label", value_set=["cat"])
         assert other.configuration is not first
     assert expectation.configuration is not expectation.configuration  # outside the block: GX's own, fresh each time
+
+
+def test_a_changed_configuration_or_expectation_is_built_again() -> None:
+    _gx._gx()  # installs the hooks
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    config = ExpectationConfiguration(type="expect_column_values_to_be_in_set",
+                                      kwargs={"column": "label", "value_set": ["cat"]})
+    with _gx._memoized_configurations():
+        first = config.to_domain_obj()
+        assert config.to_domain_obj() is first  # built once
+        config.kwargs["value_set"] = ["cat", "dog"]  # a keyword changed in place is seen
+        second = config.to_domain_obj()
+        assert second is not first and list(second.value_set) == ["cat", "dog"]
+        config.kwargs["mostly"] = 0.5  # so is a keyword added
+        third = config.to_domain_obj()
+        assert third is not second and third.mostly == 0.5
+        third.mostly = 0.9  # the object handed out was changed: it is not handed out again
+        fourth = config.to_domain_obj()
+        assert fourth is not third and fourth.mostly == 0.5
+        twin = ExpectationConfiguration(type="expect_column_values_to_be_in_set",
+                                        kwargs={"column": "label", "value_set": ["cat"]})
+        assert twin.to_domain_obj() is not first  # another configuration object, even an equal one
+    assert config.to_domain_obj() is not config.to_domain_obj()  # outside the block: GX's own, fresh each time
+
+
+PLAIN_VALUES = [None, "", "label", 0, -3, 2**70, True, False, 1.5, -0.0, float("nan"), float("inf"),
+                [1, "a", None, [2.5, float("nan")]], (1, 2), {3}, {"a": [1, {"b": None}], 4: "x", None: 1.0},
+                [], {}, "é\u2028"]
+
+
+def test_plain_values_convert_as_great_expectations_converts_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    _gx._gx()
+    import enum
+
+    import great_expectations.util as gx_util
+    import numpy as np
+
+    class Kind(enum.StrEnum):  # a str subclass GX converts to its value: not a plain value
+        A = "a"
+
+    values = [*PLAIN_VALUES, np.float64(0.1), np.int64(7), np.bool_(True), np.array([1.0, np.nan]),
+              [np.float32(0.30000001), Kind.A], {"k": (np.int32(1), pd.Timestamp("2026-12-03"))}, Kind.A,
+              pd.Series([1, 2], name="s")]
+    plain = gx_util.convert_to_json_serializable
+    fast = [plain(v) for v in values]
+    monkeypatch.setattr(gx_util, "convert_to_json_serializable", plain.gx_original)
+    own = [plain.gx_original(v) for v in values]
+    assert repr(fast) == repr(own)  # repr: NaN != NaN, and 1 == 1.0 == True would hide a changed type
+    assert [type(v) for v in fast] == [type(v) for v in own]

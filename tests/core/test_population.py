@@ -255,3 +255,21 @@ def test_the_direct_threshold_read_is_the_boards_read(case: int) -> None:
               for lv, m in enumerate(means)}
     args = (levels, sign * float(rng.choice([0.9, 0.99, 1.0])), sign * 1.0, lower)
     assert np.array_equal(_threshold_values(*args), _board_threshold_values(*args)), levels
+
+
+@pytest.mark.parametrize("case", range(60))
+def test_the_redraws_stats_taken_together_are_each_redraws_own(case: int) -> None:
+    """The bootstrap takes every redraw's level means and spreads in one pass over a matrix; each must be the one
+    `_level_stats` gives that redraw alone, to the last bit (the figure lands in validation.json)."""
+    from sandmle_core.population import _level_stats, _redrawn_stats
+
+    rng = np.random.default_rng(9000 + case)
+    scale = float(rng.choice([1e-6, 1e-2, 1.0, 1e4]))
+    levels = {lv: np.round(rng.normal(0.7, 0.05, int(rng.integers(1, 12))) * scale, int(rng.choice([3, 9, 15])))
+              for lv in range(int(rng.integers(1, 7)))}
+    redraws = [{lv: rng.choice(s, size=len(s), replace=True) for lv, s in levels.items()} for _ in range(50)]
+    together = _redrawn_stats(redraws)
+    alone = [_level_stats(r) for r in redraws]
+    assert [(list(m.items()), list(s.items())) for m, s in together] == \
+        [(list(m.items()), list(s.items())) for m, s in alone]
+    assert all(type(v) is float for m, s in together for v in (*m.values(), *s.values()))
