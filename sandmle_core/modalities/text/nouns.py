@@ -114,7 +114,7 @@ def with_article(phrase: str) -> str:
     """
     words = phrase.lower().split(" ")
     head = words[-1]
-    mass = head in _MASS or (head.endswith(_MASS_ENDINGS) and head not in _COUNTED)
+    mass = head in _MASS or (head.endswith(_MASS_ENDINGS) and head not in _COUNTED) or head.endswith("water")
     numbered = words[0][:1].isdigit() and words[0] not in _LETTERS  # "24h pharmacy", "3 bedrooms"
     plural = _is_plural(head) and head not in _LETTERS
     if not head or mass or plural or numbered or words[0] in _DETERMINERS:

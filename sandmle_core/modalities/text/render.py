@@ -77,6 +77,9 @@ _NOT_NOUN_AGAIN = ("{X} again", "{X} once more")
 _NOT_NOUN_AGAIN_NEGATED = ("still not {X}", "not {X} again")
 _NOT_NOUN_REPEATED = ("{X} again, {n} more",)
 """How a voice with typed slots negates and re-mentions a word that is not a noun ("not lazy", not "no lazy")."""
+_FINITE_NEGATED = ("nobody {X}", "no one {X}")
+_FINITE_AGAIN_NEGATED = ("still nobody {X}",)
+"""An inflected verb's negation has a subject ("nobody comes on", not "not comes on")."""
 _AFFIRMED = ("{X} after all", "{X} in the end")
 _AFFIRMED_AGAIN = ("{X} after all, again",)
 """How a key that holds its own negation ("not recognised", "never came") is negated: by its opposite."""
@@ -195,11 +198,11 @@ def _no_triples(text: str) -> str:
 
 def _again(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str],
            nouns: Sequence[bool] = (), returns: dict[int, int] | None = None,
-           affirmed: frozenset[int] = frozenset()) -> list[str]:
+           affirmed: frozenset[int] = frozenset(), finite: frozenset[int] = frozenset()) -> list[str]:
     """The re-mention clauses of one sentence: one per distinct unit, in order of first mention. A unit said once
     takes a form unlike its last re-mention (`said`, updated here); one said two or more times (in this sentence, or
     in the document: `returns`) is written once with how often ("X came up twice more"); an `affirmed` unit (a
-    negated key that holds its own negation) as its opposite again."""
+    negated key that holds its own negation) as its opposite again, a negated `finite` verb with "nobody"."""
     counts: dict[int, int] = {}
     for unit, _, _, _ in mentions:
         counts[unit] = counts.get(unit, 0) + 1
@@ -212,6 +215,8 @@ def _again(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: s
         times = counts.pop(unit)
         if unit in affirmed:
             forms = _AFFIRMED_AGAIN
+        elif negated and finite and unit in finite:
+            forms = _FINITE_AGAIN_NEGATED
         elif nouns and not nouns[unit]:
             forms = _NOT_NOUN_AGAIN_NEGATED if negated else _NOT_NOUN_REPEATED if times > 1 else _NOT_NOUN_AGAIN
         else:
@@ -314,6 +319,8 @@ class _Units:
     articles: bool
     """Whether the voice writes "a"/"an" before a singular countable noun."""
     typed: bool
+    finite: frozenset[int]
+    """Units whose key is an inflected verb ("comes on", "fell"): negated with a subject, "nobody comes on"."""
     """Whether the voice has typed slots (all but the remarks of whole phrases, whose documents stay as they were:
     their returns are not folded, their numbers not left out)."""
 
@@ -355,7 +362,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             elif kind == _NEGATED:
                 before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
                 forms = (_AFFIRMED if unit in units.affirmed else voice.negated if units.nouns[unit]
-                         else _NOT_NOUN_NEGATED)
+                         else _FINITE_NEGATED if unit in units.finite else _NOT_NOUN_NEGATED)
                 negated.append(_form(forms, units.unit_u[i], word, before))
             elif not units.nouns[unit]:
                 before = (described or signal or sentences or [""])[-1]
@@ -366,7 +373,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             seen.add(unit)
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
         again = _again(voice, mentions, (negated or signal or sentences or [""])[-1], said, units.nouns, returns,
-                       units.affirmed)
+                       units.affirmed, units.finite)
         returned.update(m[0] for m in mentions)
         if not (signal or described or negated or again):  # context alone is no sentence: it opens the next one
             carry += [w for w in context if w not in carry]
@@ -423,7 +430,8 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     sentence_u = rng.random((n, per_doc, 6)).tolist()
     nouns = [not voice.states or word_class(k) == NOUN for k in keys]
     table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist(),
-                   nouns, keys, affirmed, voice.articles, bool(voice.states))
+                   nouns, keys, affirmed, voice.articles, bool(voice.states),
+                   frozenset(i for i, k in enumerate(keys) if voice.states and word_class(k) == FINITE))
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
     return [_document(voice, table, starts[d], [0, *[c for c in cuts[d] if c < int(lengths[d])], int(lengths[d])],
                       sentence_u[d]) for d in range(n)]

@@ -22,6 +22,7 @@ from sandmle_core.modalities.text.render import render_documents
 from sandmle_core.modalities.text.wordclass import (
     ACTION,
     FEELING,
+    FINITE,
     MANNER,
     NOUN,
     NOUN_ENDINGS,
@@ -55,6 +56,7 @@ _VERB_SLOT = re.compile(r"\b(?:I can|I will|I want to|I would like to|wants to|a
                         r"pledged to|urged to|buyers can|owners may|try to) (?!report\b|appreciate\b)(\w+)",
                         re.IGNORECASE)
 _DOUBLE_NEGATION = re.compile(r"\b(?:no|not|never|without|still not|still no) (?:not|never)\b", re.IGNORECASE)
+_NOT_FINITE = re.compile(r"\b(?:not|never) (\w+(?: \w+)?)", re.IGNORECASE)
 _BARE = re.compile(r"\b(?:there is|there has been|there's|I noticed|I have seen|issue with|help with) (\w+)"
                    r"(?= *[,.;(]| and | but |$)")
 _FRAME = re.compile(r"(?:^|[.;] )(?:On|About) (\w+(?:, \w+)*):|\((\w+(?:, \w+)*)\)|"
@@ -90,7 +92,7 @@ def count_defects(docs: list[str], signal: set[str]) -> Counter:
     - `noun_slot`: a noun's slot ("issue with", "there is") holding a word the word classes call not a noun;
     - `verb_slot`: a verb's slot ("I can", "wants to") holding a word the word classes call a noun or whose ending
       is a noun's ("apprentice");
-    - `double_negation`: "never not ...", "no not ...";
+    - `double_negation`: "never not ...", "no not ...", and "not"/"never" before an inflected verb ("not fell");
     - `bare_noun`: "there is", "I noticed", "issue with" ... before a single countable noun without "a"/"an" (a
       note's telegraphic "Noticed leak" is its style, and not counted);
     - `when_context`: a number or a time in a frame of context words ("On two, week, tuesday:");
@@ -109,6 +111,8 @@ def count_defects(docs: list[str], signal: set[str]) -> Counter:
             if word in words and (word_class(word) == NOUN or (len(word) >= 7 and word.endswith(NOUN_ENDINGS))):
                 out["verb_slot"] += 1
         out["double_negation"] += len(_DOUBLE_NEGATION.findall(doc))
+        out["double_negation"] += sum(any(k in words and word_class(k) == FINITE for k in (p, p.split(" ")[0]))
+                                      for p in (m.group(1).lower() for m in _NOT_FINITE.finditer(doc)))
         for m in _BARE.finditer(doc):
             word = m.group(1).lower()
             if word in words and word_class(word) == NOUN and with_article(word) != word:
