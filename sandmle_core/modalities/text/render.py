@@ -84,6 +84,9 @@ _AFFIRMED = ("{X} after all", "{X} in the end")
 _AFFIRMED_AGAIN = ("{X} after all, again",)
 """How a key that holds its own negation ("not recognised", "never came") is negated: by its opposite."""
 _OWN_NEGATIONS = ("not_", "never_")
+_OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "something did",
+              "nowhere": "somewhere, it seems", "without": "with it"}
+"""What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SLOT = re.compile(r"\{\w+\}")
@@ -153,8 +156,13 @@ def _be(items: list[str]) -> str:
     return "were" if last.endswith("s") and not last.endswith(("ss", "us", "is", "ous")) else "was"
 
 
-def _pick(options: Sequence[str], u: float) -> str:
-    return options[min(int(u * len(options)), len(options) - 1)]
+def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
+    """The option `u` picks; with `used` (a document's main clauses so far), the next one not used yet, if any."""
+    start = min(int(u * len(options)), len(options) - 1)
+    if used is None:
+        return options[start]
+    return next((o for k in range(len(options)) if (o := options[(start + k) % len(options)]) not in used),
+                options[start])
 
 
 def _last_word(text: str) -> str:
@@ -259,7 +267,7 @@ def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> s
 
 
 def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[str], context: list[str],
-              u: list[float], after: str, described: Sequence[str] = ()) -> str:
+              u: list[float], after: str, described: Sequence[str] = (), used: set[str] | None = None) -> str:
     """One sentence from its parts and six uniforms: the main clause from a template, negations and re-mentions as
     follow-up clauses, the context words placed around it, maybe an opener (never in a first sentence; always when
     the sentence would start with the word the one before it, `after`, ends with). Returns "" when there is nothing
@@ -267,7 +275,9 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     clauses = []
     if signal:
         many = len(signal) >= 2 and u[0] < 0.4
-        template = _pick(voice.many if many else voice.one, u[1])
+        template = _pick(voice.many if many else voice.one, u[1], used)  # not one a typed voice used before
+        if used is not None:
+            used.add(template)
         time = f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}"
         rest = signal[1:] if many else []
         clauses.append(template.format(L=_listing(signal), A=signal[0], R=_listing(rest) if rest else "",
@@ -334,6 +344,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     returned: set[int] = set()  # units whose return is written (with how often): later returns are left out
     sentences: list[str] = []
     carry: list[str] = []  # context words waiting for a sentence to open
+    templates: set[str] = set()  # the main clauses written so far ("What a moment, ..." three times read as a loop)
     framed: set[str] = set()  # context words already written: a typed voice frames each once ("(manager) ...
     # (manager) ... (attack, manager)" read as a loop)
     for s in range(len(bounds) - 1):
@@ -389,7 +400,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != _last_word(sentences[-1])]
         sentence = _sentence(voice, signal, negated, again, context, sentence_u[min(s, len(sentence_u) - 1)],
-                             sentences[-1] if sentences else "", described)
+                             sentences[-1] if sentences else "", described, templates if units.typed else None)
         sentences.append(sentence + ".")
         framed.update(context if units.typed else ())
     if carry and sentences:  # context after the last sentence: an aside to it, if it stays short
@@ -420,10 +431,11 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     own_words = _template_words([t for f in fields(voice) if isinstance(getattr(voice, f.name), tuple)
                                  for t in getattr(voice, f.name)])
     keys = [t.split(" ", 1)[-1] for t in texts]
-    affirmed = frozenset(i for i, t in enumerate(texts) if " " in t and voice.states and keys[i].startswith(
-        _OWN_NEGATIONS) and keys[i].count("_") >= 1)
-    # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised")
-    shown = [(k.split("_", 1)[1] if i in affirmed else k).replace("_", " ") for i, k in enumerate(keys)]
+    affirmed = frozenset(i for i, t in enumerate(texts) if " " in t and voice.states and (
+        (keys[i].startswith(_OWN_NEGATIONS) and keys[i].count("_") >= 1) or keys[i] in _OPPOSITES))
+    # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised", "never" its opposite)
+    shown = [(_OPPOSITES.get(k) or k.split("_", 1)[1] if i in affirmed else k).replace("_", " ")
+             for i, k in enumerate(keys)]
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2
     cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()
