@@ -69,6 +69,7 @@ _TEMPLATE_WORDS = FUNCTION_WORDS | {w for v in (voices.NOTE, voices.MESSAGE, voi
                                     for f in fields(v) if isinstance(getattr(v, f.name), tuple)
                                     for t in getattr(v, f.name) for w in re.findall(r"[a-z]+", t.lower())}
 """Words the templates write themselves ("again", "moment", "never"): a repeat of one is a template's, not a unit's."""
+_RULED_OUT = (" was ruled out", " were ruled out")  # the one negation cue written after its word
 _CUE = re.compile(r"\b(?:no|not|never|never any|without|still no|still not) $")
 
 
@@ -81,7 +82,8 @@ def _bursts(doc: str, words: set[str]) -> int:
         text = doc
         for longer in (w for w in words if word in w and w != word and w in doc):
             text = text.replace(longer, "#")
-        said = [_CUE.search(text[:m.start()][-14:]) is not None for m in re.finditer(rf"\b{re.escape(word)}\b", text)]
+        said = [_CUE.search(text[:m.start()][-14:]) is not None or text[m.end():].startswith(_RULED_OUT)
+                for m in re.finditer(rf"\b{re.escape(word)}\b", text)]
         bursts += max(said.count(True), said.count(False)) >= 3
     return bursts
 
