@@ -385,7 +385,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
         again = _again(voice, mentions, (negated or signal or sentences or [""])[-1], said, units.nouns, returns,
                        units.affirmed, units.finite)
-        returned.update(m[0] for m in mentions)
+        returned.update(m[0] for m in mentions if units.typed)
         if not (signal or described or negated or again):  # context alone is no sentence: it opens the next one
             carry += [w for w in context if w not in carry]
             continue

@@ -8,6 +8,7 @@ families (the documents the acceptance publishes) and every catalog signal key, 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import fields
@@ -193,3 +194,16 @@ def test_no_defect_in_the_acceptance_slots(tmp_path: Path, family: str) -> None:
     for spec, docs in _documents(family, tmp_path):
         defects += count_defects(docs, slot_words(spec))
     assert not +defects, dict(defects)
+
+
+def test_remarks_are_written_as_before() -> None:
+    """The remarks voice (jigsaw's and insults' whole phrases) has no typed slots: none of the mends applies to it,
+    and its documents keep main's bytes (the digest is main's at 749221f for these inputs)."""
+    common = ["two", "week", "the", "and", "breakfast", "last season"]
+    phrases = ["you absolute clown", "stained sheets", "never", "not_recognised", "burst water main", "hospital"]
+    texts = [*common, *phrases, *[f"no {w}" for w in phrases]]
+    rng = np.random.default_rng(9)
+    lengths = rng.integers(5, 40, size=500)
+    units = np.concatenate([rng.choice(rng.choice(len(texts), size=5), size=int(k)) for k in lengths])
+    docs = render_documents(texts, len(common), units, lengths, (2, 6), np.random.default_rng(2), voices.REMARK)
+    assert hashlib.sha256("\n".join(docs).encode()).hexdigest()[:16] == "41fa2726394c0db5"
