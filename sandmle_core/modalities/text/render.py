@@ -10,19 +10,23 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   noted", "whiplash was noted");
 - a negated word keeps a negation cue next to it ("no X", "not X", "without X", "there was no X"), so a word bigram
   still tells it from the word itself;
-- a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is re-mentioned in
-  a follow-up clause ("X came up again later", "still no X"), never in the same words as its last re-mention, and a
-  word re-mentioned several times within one sentence is written once with how often ("X came up twice more"), so a
-  document never says one phrase over and over ("more acl, more acl, more acl");
+- a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is re-mentioned
+  once, in a follow-up clause ("X came up again later", "still no X"), and a unit that comes back several times is
+  written at its first return with how often ("X came up three times more"), later returns left out, so a document
+  never says one word over and over ("hospital, and more hospital ... hospital once more");
 - clauses are joined by the voice's connectives ("; also", ", but", ", while") and some sentences open with one
   ("Later,", "On top of that,");
 - a signal word that is not a noun (`wordclass`: "lazy", "bounced", "repay", "hopefully") never fills a noun's slot:
   it gets a clause of its own from the voice ("I am grateful", "it was bounced", "I would like to repay"), and its
-  negation and re-mentions are "not X", "X again" (not "no lazy", "more lazy");
+  negation and re-mentions are "not X", "X again" (not "no lazy", "more lazy"); a key that holds its own negation
+  ("not recognised") is negated by saying the opposite ("recognised after all"), not "never not recognised";
+- in a voice with `articles`, a singular countable noun takes "a"/"an" (`nouns.with_article`: "there is a contract",
+  "sea views", "rent");
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
   common words are kept, when they are nouns, as a short context phrase in a frame ("On crew, flight: ...", "...,
-  regarding account"), at most three per sentence, and a document of context words alone is written as a sentence
-  of the voice ("Asking about week and town"), never as a bare list ("Also week and module").
+  regarding account"), at most three per sentence, numbers and times left out (not "On two, week, tuesday: ..."),
+  and a document of context words alone is written as a sentence of the voice ("Asking about town"), never as a
+  bare list ("Also week and module").
 
 A template whose own words are part of the rule's signal vocabulary is left out, so wording never adds a class's
 word to every document. Vocabulary keys read as words (underscores become spaces); no word is repeated three or more
@@ -40,6 +44,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
+from sandmle_core.modalities.text.nouns import is_when, with_article
 from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice, voice_for
 from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, NOUN, PARTICIPLE, STATE, word_class
 
@@ -72,6 +77,16 @@ _NOT_NOUN_AGAIN = ("{X} again", "{X} once more")
 _NOT_NOUN_AGAIN_NEGATED = ("still not {X}", "not {X} again")
 _NOT_NOUN_REPEATED = ("{X} again, {n} more",)
 """How a voice with typed slots negates and re-mentions a word that is not a noun ("not lazy", not "no lazy")."""
+_FINITE_NEGATED = ("nobody {X}", "no one {X}")
+_FINITE_AGAIN_NEGATED = ("still nobody {X}",)
+"""An inflected verb's negation has a subject ("nobody comes on", not "not comes on")."""
+_AFFIRMED = ("{X} after all", "{X} in the end")
+_AFFIRMED_AGAIN = ("{X} after all, again",)
+"""How a key that holds its own negation ("not recognised", "never came") is negated: by its opposite."""
+_OWN_NEGATIONS = ("not_", "never_")
+_OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "something did",
+              "nowhere": "somewhere, it seems", "without": "with it"}
+"""What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SLOT = re.compile(r"\{\w+\}")
@@ -141,8 +156,13 @@ def _be(items: list[str]) -> str:
     return "were" if last.endswith("s") and not last.endswith(("ss", "us", "is", "ous")) else "was"
 
 
-def _pick(options: Sequence[str], u: float) -> str:
-    return options[min(int(u * len(options)), len(options) - 1)]
+def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
+    """The option `u` picks; with `used` (a document's main clauses so far), the next one not used yet, if any."""
+    start = min(int(u * len(options)), len(options) - 1)
+    if used is None:
+        return options[start]
+    return next((o for k in range(len(options)) if (o := options[(start + k) % len(options)]) not in used),
+                options[start])
 
 
 def _last_word(text: str) -> str:
@@ -185,19 +205,27 @@ def _no_triples(text: str) -> str:
 
 
 def _again(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str],
-           nouns: Sequence[bool] = ()) -> list[str]:
+           nouns: Sequence[bool] = (), returns: dict[int, int] | None = None,
+           affirmed: frozenset[int] = frozenset(), finite: frozenset[int] = frozenset()) -> list[str]:
     """The re-mention clauses of one sentence: one per distinct unit, in order of first mention. A unit said once
-    takes a form unlike its last re-mention (`said`, updated here); one said two or more times is written once with
-    how often ("X came up twice more")."""
+    takes a form unlike its last re-mention (`said`, updated here); one said two or more times (in this sentence, or
+    in the document: `returns`) is written once with how often ("X came up twice more"); an `affirmed` unit (a
+    negated key that holds its own negation) as its opposite again, a negated `finite` verb with "nobody"."""
     counts: dict[int, int] = {}
     for unit, _, _, _ in mentions:
         counts[unit] = counts.get(unit, 0) + 1
+    for unit in counts:
+        counts[unit] = max(counts[unit], (returns or {}).get(unit, 0))
     clauses: list[str] = []
     for unit, negated, word, u in mentions:
         if unit not in counts:
             continue  # already written with its count
         times = counts.pop(unit)
-        if nouns and not nouns[unit]:
+        if unit in affirmed:
+            forms = _AFFIRMED_AGAIN
+        elif negated and finite and unit in finite:
+            forms = _FINITE_AGAIN_NEGATED
+        elif nouns and not nouns[unit]:
             forms = _NOT_NOUN_AGAIN_NEGATED if negated else _NOT_NOUN_REPEATED if times > 1 else _NOT_NOUN_AGAIN
         else:
             forms = voice.again_negated if negated else voice.repeated if times > 1 else voice.again
@@ -239,7 +267,7 @@ def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> s
 
 
 def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[str], context: list[str],
-              u: list[float], after: str, described: Sequence[str] = ()) -> str:
+              u: list[float], after: str, described: Sequence[str] = (), used: set[str] | None = None) -> str:
     """One sentence from its parts and six uniforms: the main clause from a template, negations and re-mentions as
     follow-up clauses, the context words placed around it, maybe an opener (never in a first sentence; always when
     the sentence would start with the word the one before it, `after`, ends with). Returns "" when there is nothing
@@ -247,7 +275,9 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     clauses = []
     if signal:
         many = len(signal) >= 2 and u[0] < 0.4
-        template = _pick(voice.many if many else voice.one, u[1])
+        template = _pick(voice.many if many else voice.one, u[1], used)  # not one a typed voice used before
+        if used is not None:
+            used.add(template)
         time = f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}"
         rest = signal[1:] if many else []
         clauses.append(template.format(L=_listing(signal), A=signal[0], R=_listing(rest) if rest else "",
@@ -293,14 +323,30 @@ class _Units:
     """Whether each unit's word fills a noun's slot (always, for a voice without typed slots)."""
     texts: list[str]
     """Each unit's vocabulary key (without its "no"), for its word class."""
+    affirmed: frozenset[int]
+    """Negated units whose key holds its own negation ("no not_recognised"): written as the opposite, shown without
+    the "not"."""
+    articles: bool
+    """Whether the voice writes "a"/"an" before a singular countable noun."""
+    typed: bool
+    finite: frozenset[int]
+    """Units whose key is an inflected verb ("comes on", "fell"): negated with a subject, "nobody comes on"."""
+    """Whether the voice has typed slots (all but the remarks of whole phrases, whose documents stay as they were:
+    their returns are not folded, their numbers not left out)."""
 
 
 def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]]) -> str:
     """One document: its units from `begin`, cut into sentences at `bounds`, each written by `_sentence`."""
     seen: set[int] = set()
     said: dict[int, str] = {}  # each unit's last re-mention
+    mine = units.flat[begin:begin + bounds[-1]] if units.typed else []
+    returns = {unit: mine.count(unit) - 1 for unit in set(mine)}  # how often each unit comes back in the document
+    returned: set[int] = set()  # units whose return is written (with how often): later returns are left out
     sentences: list[str] = []
     carry: list[str] = []  # context words waiting for a sentence to open
+    templates: set[str] = set()  # the main clauses written so far ("What a moment, ..." three times read as a loop)
+    framed: set[str] = set()  # context words already written: a typed voice frames each once ("(manager) ...
+    # (manager) ... (attack, manager)" read as a loop)
     for s in range(len(bounds) - 1):
         signal: list[str] = []
         negated: list[str] = []
@@ -312,27 +358,34 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             kind, word = units.kinds[unit], units.shown[unit]
             if kind == _FUNCTION:
                 continue
-            if kind == _CONTEXT and not units.nouns[unit]:
-                continue  # a context word that is not a noun ("denies", "thanks") carries no signal: left out
+            if kind == _CONTEXT and (not units.nouns[unit] or (units.typed and is_when(units.texts[unit]))):
+                continue  # a context word that is not a noun ("denies", "thanks") or is a number or a time ("two",
+                # "week"): it carries no signal and reads as noise in a frame ("On two, week, tuesday: ...")
             if kind == _CONTEXT:  # a word the templates use themselves ("again", "noted") would double up
-                if word not in context and word not in units.own_words and len(context) < _MAX_CONTEXT:
+                if (word not in context and word not in units.own_words and len(context) < _MAX_CONTEXT
+                        and word not in framed):
                     context.append(word)
                 continue
+            if unit in returned:
+                continue  # its returns were written with how often ("X came up three times more")
             if unit in seen:
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
                 before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
-                forms = voice.negated if units.nouns[unit] else _NOT_NOUN_NEGATED
+                forms = (_AFFIRMED if unit in units.affirmed else voice.negated if units.nouns[unit]
+                         else _FINITE_NEGATED if unit in units.finite else _NOT_NOUN_NEGATED)
                 negated.append(_form(forms, units.unit_u[i], word, before))
             elif not units.nouns[unit]:
                 before = (described or signal or sentences or [""])[-1]
                 described.append(_form(_clauses_of(voice, word_class(units.texts[unit])), units.unit_u[i], word,
                                        before))
             else:
-                signal.append(word)
+                signal.append(with_article(word) if units.articles else word)
             seen.add(unit)
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
-        again = _again(voice, mentions, (negated or signal or sentences or [""])[-1], said, units.nouns)
+        again = _again(voice, mentions, (negated or signal or sentences or [""])[-1], said, units.nouns, returns,
+                       units.affirmed, units.finite)
+        returned.update(m[0] for m in mentions if units.typed)
         if not (signal or described or negated or again):  # context alone is no sentence: it opens the next one
             carry += [w for w in context if w not in carry]
             continue
@@ -347,8 +400,9 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != _last_word(sentences[-1])]
         sentence = _sentence(voice, signal, negated, again, context, sentence_u[min(s, len(sentence_u) - 1)],
-                             sentences[-1] if sentences else "", described)
+                             sentences[-1] if sentences else "", described, templates if units.typed else None)
         sentences.append(sentence + ".")
+        framed.update(context if units.typed else ())
     if carry and sentences:  # context after the last sentence: an aside to it, if it stays short
         last = sentences[-1]
         fresh = [w for w in carry if w not in last.lower()][:_MAX_CONTEXT - 1]
@@ -376,15 +430,20 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     voice = _clear_of(voice, {part for t in texts[n_common:] if " " not in t for part in t.split("_")})
     own_words = _template_words([t for f in fields(voice) if isinstance(getattr(voice, f.name), tuple)
                                  for t in getattr(voice, f.name)])
-    shown = [t.split(" ", 1)[-1].replace("_", " ") for t in texts]  # the word of a unit (without its "no")
+    keys = [t.split(" ", 1)[-1] for t in texts]
+    affirmed = frozenset(i for i, t in enumerate(texts) if " " in t and voice.states and (
+        (keys[i].startswith(_OWN_NEGATIONS) and keys[i].count("_") >= 1) or keys[i] in _OPPOSITES))
+    # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised", "never" its opposite)
+    shown = [(_OPPOSITES.get(k) or k.split("_", 1)[1] if i in affirmed else k).replace("_", " ")
+             for i, k in enumerate(keys)]
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2
     cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()
     sentence_u = rng.random((n, per_doc, 6)).tolist()
-    keys = [t.split(" ", 1)[-1] for t in texts]
     nouns = [not voice.states or word_class(k) == NOUN for k in keys]
     table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist(),
-                   nouns, keys)
+                   nouns, keys, affirmed, voice.articles, bool(voice.states),
+                   frozenset(i for i, k in enumerate(keys) if voice.states and word_class(k) == FINITE))
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
     return [_document(voice, table, starts[d], [0, *[c for c in cuts[d] if c < int(lengths[d])], int(lengths[d])],
                       sentence_u[d]) for d in range(n)]

@@ -43,6 +43,8 @@ class Voice:
             ("I am {X}"), a verb's base form ("I want to {X}"), an inflected verb ("someone {X}"),
             an adverb ("{X}, if possible"). A voice without them (the remarks' whole phrases) writes every word in
             its noun slots, and keeps every context word.
+        articles: a singular countable noun in a main clause's slot takes "a"/"an" ("There is an issue with a
+            contract", not "with contract"); a note's telegraphic style ("Reported leak") and remarks do not.
     """
 
     name: str
@@ -63,6 +65,7 @@ class Voice:
     actions: tuple[str, ...] = ()
     finite: tuple[str, ...] = ()
     manners: tuple[str, ...] = ()
+    articles: bool = False
 
 
 NOTE = Voice(
@@ -101,7 +104,7 @@ MESSAGE = Voice(
     many=("First {A}, then {R}", "I noticed {A} and then {R}", "There is {A}, and also {R}", "{A}, plus {R}",
           "It started with {A}, now {R}", "{A} is a problem, and {R} too"),
     negated=("no {X}", "no {X}", "no {X} though", "there {be} no {X}", "no {X} at all", "not {X}",
-             "without {X}", "never {X}"),
+             "without {X}", "never any {X}"),
     again=("{X} again", "again {X}", "{X} once more", "{X}, as I said", "more {X}", "and yes, {X} again",
            "{X} is back"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
@@ -116,6 +119,7 @@ MESSAGE = Voice(
     actions=("I want to {X}", "I would like to {X}", "I can {X}"),
     finite=("someone {X}", "then someone {X}"),
     manners=("{X}, if possible", "{X}, please"),
+    articles=True,
 )
 
 REMARK = Voice(
@@ -158,6 +162,7 @@ NEWS = Voice(
     actions=("officials pledged to {X}", "residents were urged to {X}"),
     finite=("someone {X}", "a witness said someone {X}"),
     manners=("{X}, officials said", "{X}, sources said"),
+    articles=True,
 )
 """The first paragraph of a news article: reported speech, days and times."""
 
@@ -167,7 +172,7 @@ SYNOPSIS = Voice(
          "Told over {N} episodes, it is about {L}", "Centres on {L}", "What follows is {L}", "The plot brings {L}"),
     many=("{A} meets {R}", "When {A} collides with {R}, everything changes", "From {A} to {R}", "{A} leads to {R}",
           "{A}, then {R}"),
-    negated=("no {X}", "no {X}", "no {X} here", "no {X} in sight", "not {X}", "without {X}", "never {X}"),
+    negated=("no {X}", "no {X}", "no {X} here", "no {X} in sight", "not {X}", "without {X}", "never any {X}"),
     again=("{X} again", "{X} once more", "more {X}", "{X} returns", "another turn of {X}", "{X} comes back"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
     repeated=("{X} comes back {n} more", "{X}, {n} over"),
@@ -181,6 +186,7 @@ SYNOPSIS = Voice(
     actions=("they must {X}", "someone has to {X}"),
     finite=("someone {X}", "then someone {X}"),
     manners=("{X}, it seems", "{X}, as always"),
+    articles=True,
 )
 """A catalogue synopsis of a film or series: the plot in the present tense."""
 
@@ -204,6 +210,7 @@ LISTING = Voice(
     actions=("buyers can {X}", "owners may {X}"),
     finite=("the vendor {X}", "the agent {X}"),
     manners=("{X}, as noted", "{X}, we are told"),
+    articles=True,
 )
 """The description of a property in its sales listing: an estate agent's selling phrases."""
 
@@ -227,6 +234,7 @@ COMMENTARY = Voice(
     actions=("he wants to {X}", "they try to {X}"),
     finite=("he {X}", "and he {X}"),
     manners=("{X}, says the bench", "{X}, as ever"),
+    articles=True,
 )
 """One line of live match commentary: minutes and the two sides."""
 
@@ -239,7 +247,7 @@ REQUEST = replace(
          "Since {T} I have been dealing with {L}"),
     many=("First {A}, and now {R}", "Between {A} and {R}, I need a hand", "There is {A}, and also {R}",
           "It started with {A}, then {R}"),
-    negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "not {X}", "without {X}", "never {X}"),
+    negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "not {X}", "without {X}", "never any {X}"),
     again=("{X} again", "{X}, as I said", "and yes, {X} again", "{X} once more", "again {X}"),
     repeated=("{X} again, {n} more", "{X} {n} more"),
     aside=("This is a request about {c}", "Asking about {c}"),

@@ -7,14 +7,19 @@ report grateful"), so `render` asks this module which class a word is and writes
 own ("I am grateful", "I want to repay", "hopefully, if possible"). Only how a document reads depends on it: the
 units, the rule and the oracle do not.
 
-Classes are read from the word's ending (participles in -ed, adverbs in -ly) and from the tables below, which list
-the catalog's words that the endings miss or get wrong; `tests/core/modalities/test_text_wordclass.py` checks the
-catalog's words against them. A key of several words ("card_declined", "sea_views") is a noun phrase unless listed.
+Classes are read from the word's ending (participles in -ed, adverbs in -ly, adjectives in -ous, -ful, -less,
+-able/-ible, verbs in -ify and -alise), from its prefix (un- before an adjective or participle: "unlit", "unfair"), and
+from the tables below, which list the catalog's words that the rules miss or get wrong (irregular participles and past
+tenses, base verbs without a telling ending: "solve", "renew"); `tests/core/modalities/test_text_wordclass.py` and
+`test_text_mend.py` check every catalog word against them. A key of several words ("card_declined", "sea_views") is a
+noun phrase unless listed, or unless it opens with "not"/"never" ("not_recognised" is a participle, written "it was not
+recognised").
 """
 
 from __future__ import annotations
 
-__all__ = ["ACTION", "FEELING", "FINITE", "MANNER", "NOUN", "PARTICIPLE", "STATE", "is_noun", "word_class"]
+__all__ = ["ACTION", "FEELING", "FINITE", "MANNER", "NOUN", "NOUN_ENDINGS", "PARTICIPLE", "STATE", "is_noun",
+           "word_class"]
 
 NOUN, STATE, PARTICIPLE, FEELING = "noun", "state", "participle", "feeling"
 ACTION, FINITE, MANNER = "action", "finite", "manner"
@@ -35,6 +40,9 @@ _FEELINGS = frozenset({
 _NOUN_ENDINGS = frozenset({
     "bed", "footbed", "bleed", "nosebleed", "crossbleed", "crossfeed", "family", "assembly", "gully", "monopoly",
     "rally", "supply", "need", "seed", "shed", "speed", "feed", "hundred",
+    # -ous, -ful, -less, -able/-ible nouns
+    "deductible", "executable", "timetable", "vegetable", "constable", "convertible", "collectible", "handful",
+    "mouthful", "spoonful", "wireless",
 })
 """Words whose ending (-ed, -ly) would make them a state or a manner but which are nouns."""
 
@@ -60,12 +68,15 @@ _STATES = frozenset({
     "local", "medium", "close", "near", "outside", "overall", "right", "left", "first", "last", "mine", "tight",
     "soft", "hard", "flat", "empty", "full", "busy", "sticky", "blurry", "faint", "grumpy", "lonely", "anxious",
     "nervous", "desperate", "broke", "tired", "poor", "rich", "single", "entire", "bigger", "simple", "worst",
-    "owed",
+    "owed", "abdominal", "alpine", "awkward", "bespoke", "brown", "yellow", "cheaper", "compact", "dead",
+    "deliberate", "due", "dystopian", "totalitarian", "european", "fake", "feeble", "foreign", "incorrect",
+    "irregular", "large", "small", "multiple", "narrow", "overdue", "quiet", "short", "spectacular", "stale",
+    "teenage", "tranquil", "undercover", "outbound", "wrong", "clean", "fair", "familiar", "showerproof",
     # -ing words that are adjectives or a verb in progress, not a gerund ("signs of bruising" reads; these do not)
     "amazing", "boring", "exciting", "disturbing", "misleading", "missing", "bumbling", "blistering", "welcoming",
     "struggling", "hoping", "trying", "craving", "recurring", "pending", "overhanging", "malfunctioning",
     "shambling", "celebrating", "relocating", "departing", "returning", "leaving", "visiting", "moving", "working",
-    "running", "wondering",
+    "running", "wondering", "overflowing", "pioneering",
     # phrases that are states
     "burnt_out", "mixed_up", "rolled_over", "painted_over", "running_out", "topped_up", "padded_back",
 })
@@ -74,13 +85,18 @@ _STATES = frozenset({
 _ACTIONS = frozenset({
     "employ", "repay", "waive", "complain", "insist", "lend", "keep", "owe", "expect", "expand", "forward",
     "appreciate", "follow", "know", "look", "want", "start", "do", "help", "hope", "like", "thank", "apologise",
-    "refuse", "beg", "promise", "borrow", "share", "pay", "return", "cover", "apprentice", "inspire",
-    "replace", "deserve", "recommend", "crave",
+    "refuse", "beg", "promise", "borrow", "share", "pay", "return", "cover", "inspire",
+    "replace", "deserve", "recommend", "crave", "solve", "understand", "explain", "activate", "collaborate",
+    "migrate", "cancel", "join", "postpone", "terminate", "rebook", "recline", "refer", "refinance", "refuel",
+    "regrade", "renew", "reschedule", "recognise", "recognize", "subscribe", "unsubscribe",
 })
 """Verbs of the catalog in their base form ("I want to repay")."""
 
 _FINITE = frozenset({"comes_on", "broke_in", "overslept", "forgot", "denies", "states", "happened", "triggered",
-                     "restarted", "told", "said", "stayed", "arrived", "offers", "does", "has", "had"})
+                     "restarted", "told", "said", "stayed", "arrived", "offers", "does", "has", "had", "came", "went",
+                     # inflected verbs whose -s or irregular past the endings cannot tell from a noun
+                     "celebrates", "examines", "explores", "investigates", "portrays", "overheats", "freezes",
+                     "fell", "stole", "swore", "threw", "withdrew", "woke"})
 """Verbs already inflected: they need a subject ("he comes on", "someone broke in")."""
 
 _MANNERS = frozenset({
@@ -90,9 +106,24 @@ _MANNERS = frozenset({
     "tomorrow", "yesterday", "tonight", "soon", "already", "please", "thanks", "hello", "hi", "dear", "regards",
     "sorry", "ok", "nil", "according", "regarding", "since", "during", "near", "around", "someone", "anyone",
     "everyone", "everything", "nobody", "nothing", "here", "there", "otherwise", "whenever", "myself",
-    "always", "never",
+    "always", "never", "abroad", "behind", "beyond", "earlier", "elsewhere", "indoors", "instead", "nowhere",
+    "overnight", "overseas", "still", "thrice", "twice", "upstairs", "where", "without", "bonjour", "gracias", "hola",
+    "merci",
 })
 """Adverbs, greetings and other words that fill no noun's slot ("hopefully", "thanks", "yesterday")."""
+
+_PARTICIPLES = frozenset({
+    "lit", "lost", "known", "shown", "grown", "blown", "thrown", "flown", "drawn", "torn", "worn", "sworn", "bitten",
+    "written", "hidden", "withdrawn", "stuck", "struck", "built", "burnt", "bent", "spent", "hung", "shut", "split",
+    "paid", "made", "done", "gone", "seen", "heard", "found", "held", "kept", "left", "met", "read", "sold", "won",
+})
+"""Irregular past participles (the -ed rule misses them); "un" before one is a participle too ("unlit", "unpaid")."""
+
+_ADJECTIVE_ENDINGS = ("ous", "ful", "less", "able", "ible")
+_VERB_ENDINGS = ("ify", "alise", "alize", "ilise", "ilize", "ogise", "ogize", "gnise", "gnize")
+NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ship", "ity", "ence", "ice", "ism", "hood", "dom")
+"""Endings of nouns ("apprentice", "payment") in words of seven letters or more ("twice" is not one): such a word is
+never put in a table of verbs, feelings or manners (`test_text_mend` checks the tables)."""
 
 
 def word_class(key: str) -> str:
@@ -110,12 +141,29 @@ def word_class(key: str) -> str:
             return name
     if word in _STATES:
         return PARTICIPLE if word.endswith(("ed", "en")) or word in ("laid", "sent", "broke") else STATE
+    head, _, rest = word.partition("_")
+    if head in ("not", "never") and rest:  # "not_recognised": the class of what it negates
+        inner = word_class(rest)
+        return NOUN if inner == NOUN else inner
     if "_" in word or word in _NOUN_ENDINGS:
         return NOUN
-    if word.endswith("ed") and len(word) > 4:
+    return _class_by_form(word)
+
+
+def _class_by_form(word: str) -> str:
+    """The class a single word's ending or prefix tells (irregular participles included); `NOUN` when none does."""
+    if word in _PARTICIPLES or (word.endswith("ed") and len(word) > 4):
         return PARTICIPLE
     if word.endswith("ly"):
         return MANNER
+    if word.endswith(_ADJECTIVE_ENDINGS) and len(word) > 6:
+        return STATE
+    if word.endswith(_VERB_ENDINGS) and len(word) > 5:
+        return ACTION
+    if word.startswith("un") and len(word) > 4:  # "unlit", "unfair", "unpaid": un- before a non-noun
+        inner = word_class(word[2:])
+        if inner in (STATE, PARTICIPLE, FEELING):
+            return PARTICIPLE if inner == PARTICIPLE else STATE
     return NOUN
 
 

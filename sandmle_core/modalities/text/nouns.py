@@ -1,0 +1,122 @@
+"""How a noun is written in a sentence: with "a"/"an" when it is one countable thing, and whether a common word is a
+number or a time, which no frame of context can hold.
+
+A bare singular noun in a first-person or narrated sentence reads as a word list, not as English: "there is contract",
+"I noticed leak". `with_article` writes "a contract", "an invoice", but keeps plurals ("sea views"), mass nouns
+("rent", "flooding", "money", "software") and abbreviations read as letters ("an MRI" is "an mri", "a gps") right.
+A note's telegraphic style ("Reported leak at 04:00") keeps its bare nouns: only voices with `articles` ask.
+
+Numbers, weekdays and time words ("two", "week", "tuesday") are common words of many domains, but written as a
+document's context ("On two, week, tuesday: ...") they read as noise, so `is_when` lets `render` leave them out.
+Only the wording depends on this module: units, rules and oracles do not.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_when", "with_article"]
+
+_MASS = frozenset({
+    "advice", "amnesia", "anaphylaxis", "angina", "anorexia", "asphalt", "asthma", "audio", "bandwidth", "bleach",
+    "blood", "bloodwork", "bokeh", "broadband", "cash", "cashmere", "chaos", "cheese", "chlorine", "cholesterol",
+    "coffee", "confusion", "congestion", "conservation", "construction", "corrosion", "coverage", "credit",
+    "crepitus", "cuisine", "damp", "data", "daylight", "debris", "deforestation", "delamination", "denim",
+    "depreciation", "diarrhoea", "diesel", "documentation", "dosage", "dysphasia", "dysuria", "eczema", "elasticity",
+    "electricity", "epilepsy", "equilibrium", "equipment", "evidence", "evolution", "exposure", "fame", "fatigue",
+    "feedback", "fibre", "food", "footage", "fraud", "friction", "frost", "fuel", "furniture", "garbage", "garlic",
+    "grease", "grime", "graffiti", "haematuria", "hail", "hair", "halon", "heating", "help", "hemiparesis",
+    "hydration", "ice", "income", "inflation", "infantry", "information", "insurance", "jaundice", "legislation",
+    "lightning", "lingerie", "litter", "love", "luck", "luggage", "magic", "metabolism", "milk", "moderation",
+    "momentum", "money", "mould", "music", "nausea", "navigation", "neglect", "noise", "oil", "oxygen", "paperwork",
+    "parking", "phlegm", "poetry", "pollution", "pressure", "productivity", "quarantine", "rain", "rainfall",
+    "research", "resistance", "respiration", "revenue", "rent", "rice", "rubbish", "rubble", "safety", "salt",
+    "sediment", "sludge", "slush", "smoke", "snow", "software", "firmware", "sputum", "steam", "stock", "stuff",
+    "sulphur", "sunscreen", "sunshine", "surveillance", "tarmac", "tea", "terror", "thrust", "traffic", "trash",
+    "travel", "urgency", "vermin", "warmth", "water", "weather", "wildlife", "wind", "wool", "work", "worship",
+    "french", "spanish", "german", "python", "github", "linkedin", "duolingo", "figma", "postgres", "lightroom",
+    "broadway", "wimbledon", "shakespeare", "plato", "kant", "freud", "socrates", "descartes", "dickens", "maslow",
+    "piaget", "milgram", "versailles", "transylvania", "nosferatu", "toxbase", "skydrol", "salbutamol",
+    "paracetamol", "warfarin", "trimethoprim", "flucloxacillin", "levetiracetam", "sumatriptan", "troponin",
+    "photography", "typography", "historiography", "physics", "robotics",
+})
+"""Nouns of the catalog that take no "a": uncountable things, languages, names, medicines."""
+
+_MASS_ENDINGS = ("ing", "ness", "ism", "ware", "wear", "osis", "itis", "phobia", "ology")
+"""Endings of uncountable nouns ("flooding", "dizziness", "software", "beachwear", "osmosis", "pathology")."""
+
+_COUNTED = frozenset({
+    "booking", "building", "meeting", "wedding", "ceiling", "painting", "filling", "fitting", "listing", "reading",
+    "setting", "warning", "crossing", "landing", "sibling", "string", "king", "thing", "ring", "wing", "spring",
+    "sling", "bearing", "bushing", "coupling", "earring", "opening", "pudding", "offering", "ending", "feeling",
+    "finding", "hearing", "recording", "saying", "shooting", "stabbing", "drawing", "stocking",
+    "diagnosis", "prognosis", "apology", "witness", "business", "harness", "fortress", "mattress",
+})
+"""Nouns with a mass noun's ending that are counted ("a booking", "a diagnosis", "a business")."""
+
+_LETTERS = frozenset({
+    "acl", "adf", "apr", "apu", "atm", "cv", "cvr", "dme", "dns", "dx", "edp", "egpws", "egt", "fdr", "fms", "fqi",
+    "gcu", "gdp", "gps", "hmi", "idg", "ife", "ils", "irs", "kgb", "kyc", "lte", "ltv", "mi6", "mri", "n1", "nd",
+    "nfc", "otp", "pbe", "pfd", "plc", "ptu", "rdp", "roi", "sql", "ssh", "tcp", "tlc", "udp", "usb", "vhf", "sms",
+})
+"""Abbreviations read letter by letter: their article follows the first letter's name ("an mri", "a gps")."""
+
+_VOWEL_LETTERS = frozenset("aefhilmnorsx")
+"""Letters whose names open with a vowel sound ("an f", "an s")."""
+
+_YOU = re.compile(r"^(?:u[nrst]i|u[bcfkls][aeiou]|use|usu|ute|uro|eu|one\b|once\b)")
+"""Words that open with a vowel letter but the sound of "y" or "w" ("a unit", "a user", "a euro", "a one-off")."""
+
+_SILENT_H = ("hour", "honest", "honour", "heir")
+_DETERMINERS = frozenset({"a", "an", "the", "no", "some", "any", "my", "your", "his", "her", "their", "our", "this",
+                          "that", "another", "every", "each", "more", "less", "extra"})
+
+_WHEN = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th|s|am|pm)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundred|thousand|hundreds|thousands|once|twice|thrice|"
+    r"first|second|third|fourth|fifth|last|next|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|weekday|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"seconds|minutes?|hours?|days?|weeks?|months?|years?|fortnight|decades?|times?|"
+    r"morning|afternoon|evening|night|tonight|today|tomorrow|yesterday|midnight|noon|am|pm)$")
+"""A number, an ordinal, a weekday or month, a unit of time or a time of day."""
+
+
+def is_when(key: str) -> bool:
+    """Whether a vocabulary key is a number or a time ("two", "week", "tuesday", "10am"): no topic of a frame."""
+    return bool(_WHEN.match(key.strip().lower()))
+
+
+def _is_plural(word: str) -> bool:
+    """ "views", "tyres", "physics" (uncountable too); not "glass", "virus", "analysis"."""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _article(word: str) -> str:
+    """ "a" or "an" before `word` (lower case), by the sound it opens with."""
+    if word in _LETTERS or not re.search(r"[aeiouy]", word):
+        return "an" if word[:1] in _VOWEL_LETTERS else "a"
+    if word.startswith(_SILENT_H):
+        return "an"
+    if word[:1] in "aeiou" and not _YOU.match(word):
+        return "an"
+    return "a"
+
+
+def with_article(phrase: str) -> str:
+    """A noun phrase as a sentence's noun slot writes it: "a contract", "an invoice", "sea views", "rent".
+
+    Args:
+        phrase: a vocabulary key as written (underscores already spaces): "contract", "meter box", "sea views".
+
+    Returns:
+        The phrase with "a"/"an" in front when its head (last word) is one countable thing, else the phrase.
+    """
+    words = phrase.lower().split(" ")
+    head = words[-1]
+    mass = head in _MASS or (head.endswith(_MASS_ENDINGS) and head not in _COUNTED) or head.endswith("water")
+    numbered = words[0][:1].isdigit() and words[0] not in _LETTERS  # "24h pharmacy", "3 bedrooms"
+    plural = _is_plural(head) and head not in _LETTERS
+    if not head or mass or plural or numbered or words[0] in _DETERMINERS:
+        return phrase
+    return f"{_article(words[0])} {phrase}"
