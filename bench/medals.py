@@ -101,7 +101,7 @@ def _one(env_dir: Path, reruns: int) -> dict[str, Any]:
             "reruns": reruns, "agreement": round(statistics.fmean(agree), 4), "agreement_min": round(min(agree), 4),
             "agreement_per_rerun": [round(a, 4) for a in agree],
             "agreement_raw_board": round(statistics.fmean(raw), 4),
-            "bootstrap_stability": round(medal_stability(first, oracle, perfect, lower), 4),
+            "predicted_stability": round(medal_stability(first, oracle, perfect, lower), 4),
             "gold_beyond_best_mean": bool(built.gold < best_mean if lower else built.gold > best_mean)}
 
 
@@ -114,7 +114,7 @@ def bench_medals(corpus: Path, limit: int | None = None, reruns: int = RERUNS) -
         return {"environments": 0}
     agree = [r["agreement"] for r in rows]
     raw = [r["agreement_raw_board"] for r in rows]
-    predicted = [r["bootstrap_stability"] >= GOAL for r in rows]
+    predicted = [r["predicted_stability"] >= GOAL for r in rows]
     return {
         "environments": len(rows), "goal": GOAL, "reruns": reruns,
         "median_agreement": round(statistics.median(agree), 4), "min_agreement": min(agree),

@@ -181,7 +181,7 @@ def _medal_lines(md: dict[str, Any]) -> list[str]:
              "re-run; the predictor is validation.json's `medal_stability`):", "",
              "| environment | agreement (mean) | worst re-run | predictor | goal |", "|---|---|---|---|---|"]
     lines += [f"| {r['env_id']} | {r['agreement']:.3f} | {r.get('agreement_min', r['agreement']):.3f} | "
-              f"{r['bootstrap_stability']:.3f} | {'met' if r['agreement'] >= md['goal'] else 'MISSED'} |"
+              f"{r['predicted_stability']:.3f} | {'met' if r['agreement'] >= md['goal'] else 'MISSED'} |"
               for r in md.get("per_env", [])]
     return [*lines, ""]
 

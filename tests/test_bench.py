@@ -223,7 +223,7 @@ def test_medal_agreement_is_the_mean_over_fresh_re_runs(tiny_corpus) -> None:
         assert len(row["agreement_per_rerun"]) == 2 and all(0.0 <= a <= 1.0 for a in row["agreement_per_rerun"])
         assert row["agreement"] == pytest.approx(statistics.fmean(row["agreement_per_rerun"]), abs=1e-4)
         assert row["agreement_min"] == min(row["agreement_per_rerun"]) <= row["agreement"]
-        assert row["bootstrap_stability"] == pytest.approx(validation["medal_stability"], abs=1e-4)
+        assert row["predicted_stability"] == pytest.approx(validation["medal_stability"], abs=1e-4)
     agree = [r["agreement"] for r in result["per_env"]]
     assert result["min_agreement"] == min(agree)
     assert result["share_meeting_goal"] == pytest.approx(sum(a >= result["goal"] for a in agree) / 2)
@@ -232,7 +232,7 @@ def test_medal_agreement_is_the_mean_over_fresh_re_runs(tiny_corpus) -> None:
     for row in result["per_env"]:  # every environment's mean agreement, judged against the goal
         met = "met" if row["agreement"] >= result["goal"] else "MISSED"
         assert (f"| {row['env_id']} | {row['agreement']:.3f} | {row['agreement_min']:.3f} | "
-                f"{row['bootstrap_stability']:.3f} | {met} |") in report
+                f"{row['predicted_stability']:.3f} | {met} |") in report
     goal = next(g for g in goal_rows({"medals": result}) if g["goal"].startswith("medal agreement"))
     assert "mean of 2 re-run(s)" in goal["goal"] and goal["value"] == min(agree)
     assert goal["pass"] == (min(agree) >= 0.9)
