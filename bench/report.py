@@ -161,9 +161,12 @@ def _quality_lines(q: dict[str, Any]) -> list[str]:
 def _medal_lines(md: dict[str, Any]) -> list[str]:
     if not md.get("environments"):
         return []
+    reruns = md.get("reruns", 1)
     lines = ["## Medal stability (fresh ladder seeds)", "",
-             f"Every environment's ladder re-run with seeds {md.get('fresh_seeds', '4-7')}; the share of the first "
-             f"run's ladder submissions whose tier is unchanged (goal >= {md['goal']:.0%} in every environment).", "",
+             f"Every environment's ladder re-run {reruns} time(s) with disjoint fresh seed sets "
+             f"({md.get('fresh_seeds', '4-7')}); an environment's agreement is the share of the build's ladder "
+             "submissions whose tier is unchanged, averaged over the re-runs (goal: >= "
+             f"{md['goal']:.0%} in every environment).", "",
              "| leaderboard | median agreement | worst | environments meeting the goal |", "|---|---|---|---|",
              f"| population (shipped) | {md['median_agreement']:.3f} | {md['min_agreement']:.3f} | "
              f"{100 * md['share_meeting_goal']:.0f}% |",
@@ -171,10 +174,15 @@ def _medal_lines(md: dict[str, Any]) -> list[str]:
              f"{md.get('min_agreement_raw_board', float('nan')):.3f} | "
              f"{100 * md['share_meeting_goal_raw_board']:.0f}% |",
              "", f"Gold above the best level's mean in {100 * md['gold_beyond_best_mean_share']:.0f}% of environments.",
-             "", f"Per environment, against the goal (agreement >= {md['goal']}; the bootstrap is validation.json's "
-             "`medal_stability`):", "", "| environment | agreement | bootstrap | goal |", "|---|---|---|---|"]
-    lines += [f"| {r['env_id']} | {r['agreement']:.3f} | {r['bootstrap_stability']:.3f} | "
-              f"{'met' if r['agreement'] >= md['goal'] else 'MISSED'} |" for r in md.get("per_env", [])]
+             *([f"The verifier's predictor (validation.json's `medal_stability` >= {md['goal']}) gives the measured "
+                f"verdict in {100 * md['predictor_verdict_share']:.0f}% of environments."]
+               if "predictor_verdict_share" in md else []),
+             "", f"Per environment, against the goal (mean agreement >= {md['goal']}; worst is the worst single "
+             "re-run; the predictor is validation.json's `medal_stability`):", "",
+             "| environment | agreement (mean) | worst re-run | predictor | goal |", "|---|---|---|---|---|"]
+    lines += [f"| {r['env_id']} | {r['agreement']:.3f} | {r.get('agreement_min', r['agreement']):.3f} | "
+              f"{r['predicted_stability']:.3f} | {'met' if r['agreement'] >= md['goal'] else 'MISSED'} |"
+              for r in md.get("per_env", [])]
     return [*lines, ""]
 
 

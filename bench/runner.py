@@ -67,7 +67,7 @@ def _quality(results: dict[str, Any], state: dict[str, Any], work: Path, quick: 
 def _medals(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
     from sandmle.bench.medals import bench_medals
 
-    results["medals"] = bench_medals(state["corpus"], limit=10 if quick else None)
+    results["medals"] = bench_medals(state["corpus"], limit=10 if quick else None, reruns=1 if quick else 3)
 
 
 def _profile(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
