@@ -329,10 +329,10 @@ class _Units:
     articles: bool
     """Whether the voice writes "a"/"an" before a singular countable noun."""
     typed: bool
-    finite: frozenset[int]
-    """Units whose key is an inflected verb ("comes on", "fell"): negated with a subject, "nobody comes on"."""
     """Whether the voice has typed slots (all but the remarks of whole phrases, whose documents stay as they were:
     their returns are not folded, their numbers not left out)."""
+    finite: frozenset[int]
+    """Units whose key is an inflected verb ("comes on", "fell"): negated with a subject, "nobody comes on"."""
 
 
 def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]]) -> str:
