@@ -29,9 +29,10 @@ from sandmle_core.faults import maybe_fail
 from sandmle_core.layout import Corpus, EnvironmentConfig, Provenance, SandmleBlock, hash_files, write_config
 from sandmle_core.outcomes import EnvHashes, SlotOutcome, manifest_row
 from sandmle_core.profile import TaskProfile
-from sandmle_core.publish import Fingerprint, Publication, publish_unique, published_environments, published_slots
-from sandmle_core.records import FailureRecord, clear_failure, write_failure
+from sandmle_core.publish import Fingerprint, Publication, publish_unique, published_slots
+from sandmle_core.records import clear_failure
 from sandmle_core.sandbox.base import Isolation
+from sandmle_core.slot_ends import ALIKE_ERROR, cached_outcome, give_up, withheld_as_alike
 from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
 
@@ -51,9 +52,6 @@ __all__ = [
 
 ContractChecker = Callable[[EnvFolder, TaskSpec], list[dict[str, Any]]]
 DEFAULT_ATTEMPTS = 4
-ALIKE_ERROR = "AlikeImages"
-"""The error type of an attempt withheld at publish as alike in pixel statistics to a published environment (the
-failure record's history, and the slot's own when every attempt was)."""
 
 
 def build_environment(spec: TaskSpec, staging: EnvFolder | Path, backend: Backend, data: bool = True) -> BuildResult:
@@ -266,33 +264,6 @@ def _land(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, at
                        sandbox=build.ladder.sandbox, withheld=withheld), publication
 
 
-def _withheld_as_alike(attempt: int, env_id: str, publication: Publication) -> str:
-    """How an attempt withheld for its images is told in the slot's notes, history and (last) failure reason."""
-    return f"attempt {attempt} ({env_id}) withheld as alike to {publication.twin_of} ({publication.reason})"
-
-
-def _give_up(key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend, history: list[dict[str, str | int]],
-             outcome: SlotOutcome) -> SlotOutcome:
-    """Record a slot that ran out of attempts (or could not be drafted) in failed/<env_id>.json, with the history
-    of every attempt (`write_failure` keeps the attempts of earlier builds and regenerations in front)."""
-    last = {"attempt": outcome.attempts, "env_id": outcome.env_id, "stage": outcome.stage or "validate",
-            "error_type": outcome.error_type or "Error", "message": (outcome.message or "")[:300]}
-    if not history or history[-1]["attempt"] != outcome.attempts:
-        history = [*history, last]
-    write_failure(corpus, FailureRecord(env_id=outcome.env_id, seed_id=key.seed_id, seed_ref=seed_ref,
-                                        index=key.index, rng_seed=key.rng_seed, backend=backend.name,
-                                        stage=outcome.stage or "validate", error_type=outcome.error_type or "Error",
-                                        message=outcome.message or "", attempts=outcome.attempts, history=history))
-    return outcome
-
-
-def _cached(key: SlotKey, env_id: str, attempt: int, corpus: Corpus, ledger: _Ledger) -> SlotOutcome:
-    fp = published_environments(corpus).get(env_id)
-    hashes = None if fp is None else EnvHashes(spec_hash=fp.spec_hash, schema_hash=fp.schema_hash,
-                                               data_hash=fp.data_hash, files={})
-    return SlotOutcome(key, env_id, "cached", attempt, None, None, ledger.timings, ledger.usage, hashes)
-
-
 def generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend,
                   check_contracts: ContractChecker, max_attempts: int = DEFAULT_ATTEMPTS, first_attempt: int = 1,
                   published: dict[str, str] | None = None) -> SlotOutcome:
@@ -334,19 +305,19 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
     history: list[dict[str, str | int]] = []  # one entry per failed attempt, kept in the failure record
     done = published_slots(corpus) if published is None else published
     if str(key) in done:
-        return _cached(key, done[str(key)], attempt, corpus, ledger)
+        return cached_outcome(key, done[str(key)], attempt, corpus, ledger)
     t = time.perf_counter()
     try:
         spec = backend.strategist.draft_spec(key.seed_id, profile, key.index, key.rng_seed, attempt=attempt)
     except SandmleError as exc:  # e.g. the LLM strategist is unavailable: record the slot, keep the build going
-        return _give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
+        return give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
             key, f"{key.seed_id}-slot{key.index:03d}", "failed", attempt, None, None, ledger.timings, ledger.usage,
             stage=getattr(exc, "stage", None) or "draft", error_type=type(exc).__name__, message=str(exc)))
     ledger.time("draft", t)
     withheld: list[str] = []  # attempts accepted but withheld at publish as alike to a published environment
     while True:
         if corpus.is_published(spec.env_id):
-            return _cached(key, spec.env_id, attempt, corpus, ledger)
+            return cached_outcome(key, spec.env_id, attempt, corpus, ledger.timings, ledger.usage)
         staging = corpus.staging_folder(spec.env_id)
         tried = _attempt(spec, staging, backend, check_contracts, ledger)
         verdict = tried.verdict
@@ -358,13 +329,13 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
             if not publication.alike:  # published, or a twin another attempt cannot escape (same seed and domain)
                 return landed
             # alike in pixel statistics only: another attempt draws the scene, look and patterns afresh
-            told = _withheld_as_alike(attempt, spec.env_id, publication)
+            told = withheld_as_alike(attempt, spec.env_id, publication)
             withheld.append(told)
             ledger.timings["alike_withheld"] = float(len(withheld))
             history.append({"attempt": attempt, "env_id": spec.env_id, "stage": "publish",
                             "error_type": ALIKE_ERROR, "message": told[:300]})
             if last:  # every attempt alike: a failed slot with its reason, never a silent loss
-                return _give_up(key, seed_ref, corpus, backend, history, replace(  # no data published: no hash
+                return give_up(key, seed_ref, corpus, backend, history, replace(  # no data published: no hash
                     landed, status="failed", hashes=None, stage="publish", error_type=ALIKE_ERROR, message=told,
                     withheld=tuple(withheld)))
             verdict = verdict.model_copy(update={"repair": "new_seed"})
@@ -374,7 +345,7 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
                             "error_type": tried.error_type or "Rejected",
                             "message": (tried.message or verdict.reason or "rejected")[:300]})
             if last:
-                return _give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
+                return give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
                     key, spec.env_id, "failed" if tried.error_type else "rejected", attempt, spec, verdict,
                     ledger.timings, ledger.usage, stage=tried.stage, error_type=tried.error_type or "Rejected",
                     message=tried.message or verdict.reason or "rejected", sandbox=tried.sandbox,
@@ -383,7 +354,7 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
         try:
             spec = backend.strategist.repair_spec(spec, verdict, attempt, profile, key.rng_seed)
         except SandmleError as exc:
-            return _give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
+            return give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
                 key, spec.env_id, "failed", attempt, spec, verdict, ledger.timings, ledger.usage,
                 stage=getattr(exc, "stage", None) or "draft", error_type=type(exc).__name__, message=str(exc),
                 withheld=tuple(withheld)))

@@ -175,8 +175,7 @@ def _single_feature_skill(x: pd.Series, y: pd.Series, classification: bool) -> f
     if classification:
         key = frame["x"].round(6) if pd.api.types.is_numeric_dtype(frame["x"]) else frame["x"].astype(str)
         if key.nunique() <= max(20, len(frame) // 5):  # purity of value → label: each value's commonest label
-            most = frame["y"].groupby([key, frame["y"]]).size().groupby(level=0).max()
-            return float(most.sum() / len(frame))
+            return float(frame["y"].groupby([key, frame["y"]]).size().groupby(level=0).max().sum() / len(frame))
         if not pd.api.types.is_numeric_dtype(frame["x"]):
             return 0.0
         # Sorted by the column, a leaked label changes only k-1 times; a real, noisy signal changes often.

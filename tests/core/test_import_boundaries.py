@@ -28,7 +28,7 @@ ORCHESTRATION = ("sandmle.flows", "sandmle.tasks", "sandmle.data_contracts", "sa
                  "sandmle.bench", "sandmle.rl", "sandmle.runtime")
 BUILD = ("seeds", "profile", "catalog", "agents", "modalities", "generate", "pipeline", "ladder", "taskspec", "slots",
          "outcomes", "publish", "image_index", "recovery", "recheck", "profiling", "refusals", "report", "build_lock",
-         "mix", "budget")
+         "mix", "budget", "slot_ends")
 # (file, the unparsed argument) → why its target cannot be a constant
 ALLOWED_DYNAMIC = {
     ("sandmle_core/consume/tasks.py", "module_name"):

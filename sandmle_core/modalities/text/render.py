@@ -43,10 +43,20 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from sandmle_core.modalities.text.clauses import (
+    AFFIRMED,
+    FINITE_NEGATED,
+    NOT_NOUN_NEGATED,
+    again_clauses,
+    be,
+    clauses_of,
+    form,
+    last_word,
+)
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.nouns import is_when, with_article
 from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice, voice_for
-from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, NOUN, PARTICIPLE, STATE, word_class
+from sandmle_core.modalities.text.wordclass import FINITE, NOUN, word_class
 
 __all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "repeated_phrase",
            "triple_repeats", "voice_for"]
@@ -72,17 +82,6 @@ shorter than this many words: "No sea views." alone reads as a fragment."""
 _EMPTY = "Nothing further to add"
 """The sentence of a document whose units are all function words."""
 
-_NOT_NOUN_NEGATED = ("not {X}", "never {X}", "not {X} at all")
-_NOT_NOUN_AGAIN = ("{X} again", "{X} once more")
-_NOT_NOUN_AGAIN_NEGATED = ("still not {X}", "not {X} again")
-_NOT_NOUN_REPEATED = ("{X} again, {n} more",)
-"""How a voice with typed slots negates and re-mentions a word that is not a noun ("not lazy", not "no lazy")."""
-_FINITE_NEGATED = ("nobody {X}", "no one {X}")
-_FINITE_AGAIN_NEGATED = ("still nobody {X}",)
-"""An inflected verb's negation has a subject ("nobody comes on", not "not comes on")."""
-_AFFIRMED = ("{X} after all", "{X} in the end")
-_AFFIRMED_AGAIN = ("{X} after all, again",)
-"""How a key that holds its own negation ("not recognised", "never came") is negated: by its opposite."""
 _OWN_NEGATIONS = ("not_", "never_")
 _OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "something did",
               "nowhere": "somewhere, it seems", "without": "with it"}
@@ -93,8 +92,6 @@ _SLOT = re.compile(r"\{\w+\}")
 _CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
 """Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_TIMES = {2: "twice", 3: "three times", 4: "four times"}
-"""How often a word came up again within one sentence ({n}); more than four is "many times"."""
 
 # a phrase of one to three words three or more times in a row ("more acl, more acl, more acl"): the realism check's
 # pattern (`agents/realism.py`), which counts documents that hold one
@@ -147,15 +144,6 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _be(items: list[str]) -> str:
-    """The verb that agrees with a list of words: "were" for two or more, or one that reads as a plural ("sea
-    views", "bond yields"; not "whiplash", "glass", "virus", "analysis")."""
-    if len(items) != 1:
-        return "were"
-    last = items[0].split(" ")[-1]
-    return "were" if last.endswith("s") and not last.endswith(("ss", "us", "is", "ous")) else "was"
-
-
 def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
     """The option `u` picks; with `used` (a document's main clauses so far), the next one not used yet, if any."""
     start = min(int(u * len(options)), len(options) - 1)
@@ -163,24 +151,6 @@ def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str
         return options[start]
     return next((o for k in range(len(options)) if (o := options[(start + k) % len(options)]) not in used),
                 options[start])
-
-
-def _last_word(text: str) -> str:
-    words = _WORD.findall(text.lower())
-    return words[-1] if words else ""
-
-
-def _form(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "") -> str:
-    """The option picked by `u`, written for `word` — or the next one that does not start with the word `before`
-    ends with ("no fracture again, again no fracture", "knee. Knee again" read as stutters) and is not `avoid` (the
-    word's last re-mention: "more acl ... more acl" read as a loop)."""
-    start = min(int(u * len(options)), len(options) - 1)
-    last = _last_word(before)
-    written = [options[(start + k) % len(options)].format(X=word, be=_be([word]), n=n) for k in range(len(options))]
-    for text in written:
-        if _WORD.findall(text.lower())[:1] != [last] and text != avoid:
-            return text
-    return next((text for text in written if text != avoid), written[0])
 
 
 def _capital(text: str) -> str:
@@ -204,45 +174,6 @@ def _no_triples(text: str) -> str:
     return " ".join(out)
 
 
-def _again(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str],
-           nouns: Sequence[bool] = (), returns: dict[int, int] | None = None,
-           affirmed: frozenset[int] = frozenset(), finite: frozenset[int] = frozenset()) -> list[str]:
-    """The re-mention clauses of one sentence: one per distinct unit, in order of first mention. A unit said once
-    takes a form unlike its last re-mention (`said`, updated here); one said two or more times (in this sentence, or
-    in the document: `returns`) is written once with how often ("X came up twice more"); an `affirmed` unit (a
-    negated key that holds its own negation) as its opposite again, a negated `finite` verb with "nobody"."""
-    counts: dict[int, int] = {}
-    for unit, _, _, _ in mentions:
-        counts[unit] = counts.get(unit, 0) + 1
-    for unit in counts:
-        counts[unit] = max(counts[unit], (returns or {}).get(unit, 0))
-    clauses: list[str] = []
-    for unit, negated, word, u in mentions:
-        if unit not in counts:
-            continue  # already written with its count
-        times = counts.pop(unit)
-        if unit in affirmed:
-            forms = _AFFIRMED_AGAIN
-        elif negated and finite and unit in finite:
-            forms = _FINITE_AGAIN_NEGATED
-        elif nouns and not nouns[unit]:
-            forms = _NOT_NOUN_AGAIN_NEGATED if negated else _NOT_NOUN_REPEATED if times > 1 else _NOT_NOUN_AGAIN
-        else:
-            forms = voice.again_negated if negated else voice.repeated if times > 1 else voice.again
-        text = _form(forms, u, word, clauses[-1] if clauses else before, said.get(unit, ""),
-                     _TIMES.get(times, "many times"))
-        said[unit] = text
-        clauses.append(text)
-    return clauses
-
-
-def _clauses_of(voice: Voice, cls: str) -> tuple[str, ...]:
-    """The voice's clauses for a word of class `cls` that is not a noun."""
-    clauses = {STATE: voice.states, PARTICIPLE: voice.participles, FEELING: voice.feelings, ACTION: voice.actions,
-               FINITE: voice.finite, MANNER: voice.manners}[cls]
-    return clauses or voice.states
-
-
 def _first_word(text: str) -> str:
     words = _WORD.findall(text.lower())
     return words[0] if words else ""
@@ -261,7 +192,7 @@ def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> s
         options = glues if k == 0 else [", ", *glues]
         if first in _CONJUNCTIONS:  # "and yes, X again" brings its own: not "X, but and yes"
             options = [g for g in options if not _WORD.search(g)] or [", "]
-        glue = next((g for g in options if _last_word(out + g) != first), options[-1])
+        glue = next((g for g in options if last_word(out + g) != first), options[-1])
         out += glue + (_capital(clause) if glue.endswith(". ") else clause)
     return out
 
@@ -282,8 +213,8 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
         rest = signal[1:] if many else []
         clauses.append(template.format(L=_listing(signal), A=signal[0], R=_listing(rest) if rest else "",
                                        T=time, N=2 + int(u[2] * 4), D=_DAYS[int(u[2] * 7) % 7],
-                                       M=1 + int(u[3] * 90), be=_be(signal[:1] if many else signal),
-                                       Rbe=_be(rest)))
+                                       M=1 + int(u[3] * 90), be=be(signal[:1] if many else signal),
+                                       Rbe=be(rest)))
     clauses += described  # the words that are not nouns, each in a clause of its own ("I am grateful")
     if negated:
         clauses.append(", ".join(negated))
@@ -298,7 +229,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
             place = "{S} ({c})"
         phrase = ", ".join(context)
         text = place.format(C=_capital(phrase), c=phrase, S=text if place.startswith("{S}") else _uncapital(text))
-    stutters = bool(after) and _first_word(text) == _last_word(after)
+    stutters = bool(after) and _first_word(text) == last_word(after)
     opener = _pick(voice.openers, u[5]) if after and ((u[4] < 0.3 and not context) or stutters) else ""
     opener = "" if _first_word(text) in _CONJUNCTIONS else opener  # not "Then and yes, ..."
     opener = opener or ("Then " if stutters else "")
@@ -372,18 +303,18 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
                 before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
-                forms = (_AFFIRMED if unit in units.affirmed else voice.negated if units.nouns[unit]
-                         else _FINITE_NEGATED if unit in units.finite else _NOT_NOUN_NEGATED)
-                negated.append(_form(forms, units.unit_u[i], word, before))
+                forms = (AFFIRMED if unit in units.affirmed else voice.negated if units.nouns[unit]
+                         else FINITE_NEGATED if unit in units.finite else NOT_NOUN_NEGATED)
+                negated.append(form(forms, units.unit_u[i], word, before))
             elif not units.nouns[unit]:
                 before = (described or signal or sentences or [""])[-1]
-                described.append(_form(_clauses_of(voice, word_class(units.texts[unit])), units.unit_u[i], word,
+                described.append(form(clauses_of(voice, word_class(units.texts[unit])), units.unit_u[i], word,
                                        before))
             else:
                 signal.append(with_article(word) if units.articles else word)
             seen.add(unit)
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
-        again = _again(voice, mentions, (negated or signal or sentences or [""])[-1], said, units.nouns, returns,
+        again = again_clauses(voice, mentions, (negated or signal or sentences or [""])[-1], said, units.nouns, returns,
                        units.affirmed, units.finite)
         returned.update(m[0] for m in mentions if units.typed)
         if not (signal or described or negated or again):  # context alone is no sentence: it opens the next one
@@ -398,7 +329,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         context = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT]
         carry = []
         if sentences and context:  # not "... (alert). Alert: ..."
-            context = [w for w in context if w != _last_word(sentences[-1])]
+            context = [w for w in context if w != last_word(sentences[-1])]
         sentence = _sentence(voice, signal, negated, again, context, sentence_u[min(s, len(sentence_u) - 1)],
                              sentences[-1] if sentences else "", described, templates if units.typed else None)
         sentences.append(sentence + ".")

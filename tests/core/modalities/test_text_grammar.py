@@ -14,7 +14,7 @@ import pytest
 from sandmle_core.agents import get_backend
 from sandmle_core.catalog import load_catalog
 from sandmle_core.modalities import get_kit
-from sandmle_core.modalities.text import render
+from sandmle_core.modalities.text import clauses
 from sandmle_core.modalities.text.render import NOTE, render_documents, repeated_phrase, voice_for
 from sandmle_core.pipeline import analyze_seed, read_profile
 from sandmle_core.seeds import seed_refs
@@ -105,8 +105,8 @@ def test_a_word_said_again_within_a_sentence_is_written_once_with_how_often() ->
 
 
 def test_verbs_agree_with_what_they_report() -> None:
-    assert render._be(["sea views"]) == render._be(["bond yields"]) == render._be(["a", "b"]) == "were"
-    assert render._be(["whiplash"]) == render._be(["broken glass"]) == render._be(["virus"]) == "was"
+    assert clauses.be(["sea views"]) == clauses.be(["bond yields"]) == clauses.be(["a", "b"]) == "were"
+    assert clauses.be(["whiplash"]) == clauses.be(["broken glass"]) == clauses.be(["virus"]) == "was"
     texts = ["patient", "triage", "onset", "history", "alert", "sea_views", "no sea_views"]
     written = {_render(texts, 5, units, seed) for seed in range(60) for units in ([5], [6])}  # the word, negated
     assert any("were" in t for t in written) and not any("sea views was" in t for t in written), written
