@@ -74,10 +74,10 @@ def _env_facts(env_dir: Path) -> tuple[TaskSpec, dict[str, Any], pd.DataFrame, f
     return spec, validation, answers, perfect
 
 
-def rerun_ladder(env_dir: Path, seed_sets: list[tuple[int, ...]]) -> list[dict[int, np.ndarray]]:
-    """The environment's ladder run once per seed set (one sandboxed harness for all of them): level → valid scores
-    per set, as `level_populations` gives them."""
-    spec, _, answers, _ = _env_facts(env_dir)
+def rerun_ladder(env_dir: Path, spec: TaskSpec, answers: pd.DataFrame,
+                 seed_sets: list[tuple[int, ...]]) -> list[dict[int, np.ndarray]]:
+    """The environment's ladder (its spec, graded against its answers) run once per seed set (one sandboxed harness
+    for all of them): level → valid scores per set, as `level_populations` gives them."""
     seeds = tuple(s for group in seed_sets for s in group)
     with tempfile.TemporaryDirectory() as tmp:
         scripts = OfflineDeveloper().write_solutions(spec, Path(tmp))
@@ -87,11 +87,11 @@ def rerun_ladder(env_dir: Path, seed_sets: list[tuple[int, ...]]) -> list[dict[i
 
 
 def _one(env_dir: Path, reruns: int) -> dict[str, Any]:
-    spec, validation, _, perfect = _env_facts(env_dir)
+    spec, validation, answers, perfect = _env_facts(env_dir)
     lower, oracle = get_metric(spec.grading.metric).lower_is_better, float(validation["oracle_score"])
     first = level_populations((r["level"], r["score"]) for r in validation["ladder"])
     used = len({r["seed"] for r in validation["ladder"]})
-    fresh = rerun_ladder(env_dir, fresh_seed_sets(used, reruns))
+    fresh = rerun_ladder(env_dir, spec, answers, fresh_seed_sets(used, reruns))
     submissions = [float(s) for v in first.values() for s in v]
     built = population_thresholds(first, oracle, perfect, lower)
     agree = [medal_agreement(submissions, built, population_thresholds(f, oracle, perfect, lower)) for f in fresh]
