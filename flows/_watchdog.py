@@ -21,7 +21,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["POLL_SECONDS", "ClusterLost", "ClusterWatchdog", "finished_futures", "mark_lost", "watchdog_settings"]
+__all__ = ["POLL_SECONDS", "ClusterLost", "ClusterWatchdog", "finished_futures", "mark_lost", "removal_causes",
+           "watchdog_settings"]
 
 POLL_SECONDS = 5.0
 """How often the build looks at the cluster while it waits for slots."""
@@ -82,8 +83,8 @@ class ClusterWatchdog:
             return
         if self._short_since is None:
             self._short_since = now
-            self.logger.warning("the Dask cluster has %d of its %d worker(s); waiting up to %.0f s for them",
-                                count, self.expected, self.grace)
+            self.logger.warning("the Dask cluster has %d of its %d worker(s) (%s); waiting up to %.0f s for them",
+                                count, self.expected, removal_causes(self.runner.client), self.grace)
             return
         if now - self._short_since < self.grace:
             return
@@ -102,6 +103,20 @@ class ClusterWatchdog:
                else "the cluster at --dask-address is not this build's to restart")
         raise ClusterLost(f"the Dask cluster lost all its workers and had none for {now - self._short_since:.0f} s "
                           f"({why}); the slots still running cannot finish")
+
+
+def removal_causes(client: Any) -> str:
+    """Why the scheduler removed workers, from its own event log: each removal's stimulus id says what did it —
+    `handle-worker-cleanup` (the worker's connection closed), `check-worker-ttl` (no heartbeat for
+    distributed.scheduler.worker-ttl), `retire-workers`... Dask logs these at INFO only, which the CLI hides."""
+    try:
+        events = client.get_events("all")
+    except Exception as exc:  # the diagnosis is a courtesy: the watchdog goes on without it
+        return f"the scheduler's events could not be read: {type(exc).__name__}"
+    removed = [f"{msg.get('worker')} by {str(msg.get('stimulus_id', '?')).rsplit('-', 1)[0]}, "
+               f"{len(msg.get('processing-tasks') or ())} task(s) running"
+               for _, msg in events if isinstance(msg, dict) and msg.get("action") == "remove-worker"]
+    return "removed: " + "; ".join(removed[-4:]) if removed else "no removal in the scheduler's events"
 
 
 def _start_missing(cluster: Any, client: Any) -> None:

@@ -144,12 +144,15 @@ def test_a_signalled_build_stops_its_prefect_server_and_dask_cluster(tmp_path, s
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 128 + sig, stderr[-2000:]
-    assert f"error: interrupted by {signal.Signals(sig).name}" in stderr, stderr[-2000:]
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and _alive(family):
         time.sleep(0.5)
-    assert not _alive(family), [(p.pid, _cmdline(p)) for p in _alive(family)]
+    left = [(p.pid, _cmdline(p)) for p in _alive(family)]
+    for p in _alive(family):  # never leave them to the next test
+        p.kill()
+    assert not left
+    assert proc.returncode == 128 + sig, stderr[-2000:]
+    assert f"error: interrupted by {signal.Signals(sig).name}" in stderr, stderr[-2000:]
 
 
 def _has_server_and_worker(cli: psutil.Process) -> bool:
