@@ -99,6 +99,9 @@ class ClusterWatchdog:
             return
         if count > 0:  # Dask runs the lost worker's slots on the workers left: slower, not stuck
             return
+        if cluster is not None:  # a dropped worker may still run its slot and report to Prefect: stop it first
+            for nanny in cluster.workers.values():
+                _kill_worker_process(nanny)
         why = (f"{self.restarts} restart(s) of its workers did not hold" if cluster is not None
                else "the cluster at --dask-address is not this build's to restart")
         raise ClusterLost(f"the Dask cluster lost all its workers and had none for {now - self._short_since:.0f} s "
@@ -126,12 +129,17 @@ def _start_missing(cluster: Any, client: Any) -> None:
     known = {info.get("name") for info in client.scheduler_info(n_workers=-1)["workers"].values()}
     for name in [n for n in cluster.workers if n not in known]:
         nanny = cluster.workers.pop(name)
-        pid = getattr(getattr(getattr(nanny, "process", None), "process", None), "pid", None)
-        if pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        _kill_worker_process(nanny)
         cluster.sync(nanny.close, timeout=10)
     cluster.sync(cluster._correct_state)
+
+
+def _kill_worker_process(nanny: Any) -> None:
+    """SIGKILL the worker process under a nanny, if it has one still running."""
+    pid = getattr(getattr(getattr(nanny, "process", None), "process", None), "pid", None)
+    if pid:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def finished_futures(futures: list[Any], watchdog: ClusterWatchdog | None) -> Iterator[Any]:
