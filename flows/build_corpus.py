@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
-from prefect.futures import as_completed
 from prefect.states import Completed, Failed
 from sandmle.flows._common import dask_runner, export_api_url
+from sandmle.flows._watchdog import ClusterLost, ClusterWatchdog, finished_futures, mark_lost
 from sandmle.tasks import stages
 
 from sandmle_core.budget import UNBUILT, BuildBudget, InvalidBudget, parse_budget, unbuilt_row
@@ -55,19 +55,18 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
     stamp = {"build_id": build_id} if build_id else {}
     writer.add(*(r.model_copy(update=stamp) for r in refused or []))  # slots of unsupported seeds, already in failed/
     budget = BuildBudget(budget_usd, planned=len(jobs)) if budget_usd else None
-    for job, future in _finished_slots(jobs, contracts, budget, window):
-        row = slot_row(future)
-        if row is None:  # the unit raised in every one of its retries: record it, keep going
-            message = _error_text(future)
-            logger.warning("slot %s failed after retries: %s", job.key, message)
-            row = stages.record_failure(job, "build", message, stages.BUILD_RETRIES + 1)
-        elif row.status != "accepted":
-            logger.warning("slot %s not accepted: %s (%s)", job.key, row.status, (row.reason or "")[:200])
-        else:
-            logger.info("slot %s accepted as %s", job.key, row.env_id)
-        if budget is not None:  # charged before the generator resumes and decides on the next submission
-            budget.charge(row)
-        writer.add(row.model_copy(update=stamp))
+    from prefect.context import get_run_context
+
+    watchdog = ClusterWatchdog(get_run_context().task_runner, logger) if jobs else None
+    slots = _finished_slots(jobs, contracts, budget, window, watchdog)
+    try:
+        _record_slots(slots, writer, budget, stamp, logger)
+    except ClusterLost as exc:  # the finished slots stay recorded; the others are built by a re-run
+        logger.error("build stopped: %s; %d slot(s) recorded, the rest are built again by the next run", exc,
+                     len(writer.rows))
+        stages.write_manifest(writer)
+        mark_lost(exc.pending, str(exc))
+        raise
     if budget is not None:
         unbuilt = [unbuilt_row(job.key, job.backend, budget, regenerating=job.failed_env_id is not None)
                    for job in jobs[budget.started:]]
@@ -80,6 +79,24 @@ def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = 
     return writer.rows
 
 
+def _record_slots(slots: Iterator[tuple[SlotJob, Any]], writer: ManifestWriter, budget: BuildBudget | None,
+                  stamp: dict[str, str], logger: Any) -> None:
+    """Write each finished slot's row (a unit that raised in every retry gets its failure record)."""
+    for job, future in slots:
+        row = slot_row(future)
+        if row is None:  # the unit raised in every one of its retries: record it, keep going
+            message = _error_text(future)
+            logger.warning("slot %s failed after retries: %s", job.key, message)
+            row = stages.record_failure(job, "build", message, stages.BUILD_RETRIES + 1)
+        elif row.status != "accepted":
+            logger.warning("slot %s not accepted: %s (%s)", job.key, row.status, (row.reason or "")[:200])
+        else:
+            logger.info("slot %s accepted as %s", job.key, row.env_id)
+        if budget is not None:  # charged before the generator resumes and decides on the next submission
+            budget.charge(row)
+        writer.add(row.model_copy(update=stamp))
+
+
 def _submit(job: SlotJob, contracts: bool) -> Any:
     task = stages.build_environment.with_options(
         task_run_name=job.key.run_name,
@@ -87,37 +104,43 @@ def _submit(job: SlotJob, contracts: bool) -> Any:
     return task.submit(job, contracts)
 
 
-def _finished_slots(jobs: list[SlotJob], contracts: bool, budget: BuildBudget | None,
-                    window: int) -> Iterator[tuple[SlotJob, Any]]:
+def _finished_slots(jobs: list[SlotJob], contracts: bool, budget: BuildBudget | None, window: int,
+                    watchdog: ClusterWatchdog | None) -> Iterator[tuple[SlotJob, Any]]:
     """(job, future) as slots finish. Without a budget every slot is submitted at once; with one, at most `window`
     run at a time and none is submitted once the caller has charged the finished slots up to the cap (jobs are
-    submitted in order: `budget.started` of them were)."""
-    if budget is None:
-        futures = {_submit(job, contracts): job for job in jobs}
-        for future in as_completed(list(futures)):
-            yield futures[future], future
-        return
+    submitted in order: `budget.started` of them were). While it waits, `watchdog` looks at the cluster."""
     running: dict[Any, SlotJob] = {}
+    if budget is None:
+        running = {_submit(job, contracts): job for job in jobs}
     while True:
-        while budget.started < len(jobs) and len(running) < window and not budget.exhausted:
+        while budget is not None and budget.started < len(jobs) and len(running) < window and not budget.exhausted:
             job = jobs[budget.started]
             running[_submit(job, contracts)] = job
             budget.started += 1
         if not running:
             return
-        future = next(as_completed(list(running)))
-        yield running.pop(future), future
+        for future in finished_futures(list(running), watchdog):
+            yield running.pop(future), future
+            if budget is not None:  # the caller charged it: maybe submit the next before yielding more
+                break
 
 
 def slot_row(future: Any) -> ManifestRow | None:
     """The slot's row from its final state — a Failed slot still carries its row — or None when the unit raised."""
     future.wait()
+    if _dask_error(future) is not None:  # Dask gave up on it (a worker lost in every try): no Prefect state
+        return None
     data = future.state.result(raise_on_failure=False)
     return data if isinstance(data, ManifestRow) else None
 
 
+def _dask_error(future: Any) -> BaseException | None:
+    wrapped = getattr(future, "wrapped_future", None)
+    return wrapped.exception() if wrapped is not None and getattr(wrapped, "status", "") == "error" else None
+
+
 def _error_text(future: Any) -> str:
-    data = future.state.result(raise_on_failure=False)
+    data = _dask_error(future) or future.state.result(raise_on_failure=False)
     return f"{type(data).__name__}: {data}" if isinstance(data, BaseException) else str(future.state.message)
 
 

@@ -12,7 +12,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["configure_environment", "flush_to_api", "prefect_api"]
+__all__ = ["Interrupted", "configure_environment", "flush_to_api", "prefect_api", "unwind_on_signals"]
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT reached the CLI: raised in its main thread so that every `with` block unwinds — the flow
+    run ends Crashed, the Dask cluster closes and the Prefect API server this run started stops. A BaseException,
+    so that no `except Exception` on the way swallows it."""
+
+    def __init__(self, signum: int):
+        import signal
+
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextmanager
+def unwind_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGINT raise `Interrupted` in the main thread while this is active (a second signal kills at once,
+    as without it). Prefect's own SIGTERM bridge, installed while a flow runs, marks the run Crashed and then re-sends
+    the signal to the handler it found: this one. Without it that handler was the default one, and the process died
+    there, leaving its API server (a uvicorn subprocess) running."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        for sig in (signal.SIGTERM, signal.SIGINT):  # the clean-up runs once; a second signal is not caught
+            signal.signal(sig, signal.SIG_DFL if sig == signal.SIGTERM else signal.default_int_handler)
+        raise Interrupted(signum)
+
+    saved = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def configure_environment(project_dir: Path | None = None) -> None:

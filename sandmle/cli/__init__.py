@@ -2,9 +2,10 @@
 
 Each command lives in its own module (one per area) and registers itself on the shared typer app when imported.
 Exit statuses (documented in the README): 0 success; 1 the command ran but something it built or checked failed
-(a failed slot, an unsupported seed, a broken environment); 2 bad input — an expected failure (`SandmleError`) or a
-usage error (unknown option, a value outside its choices) — printed as ONE `error:` line naming what was wrong and
-where, before anything starts; anything else is a bug and shows its traceback.
+(a failed slot, an unsupported seed, a broken environment); 4 a build's Dask cluster lost all its workers for good;
+130/143 interrupted by SIGINT/SIGTERM (the run's Prefect API server and Dask cluster stopped first); 2 bad input —
+an expected failure (`SandmleError`) or a usage error (unknown option, a value outside its choices) — printed as ONE
+`error:` line naming what was wrong and where, before anything starts; anything else is a bug and shows its traceback.
 
 Imports: typer and rich at module level; `sandmle_core`, `sandmle.flows` and the rest inside command bodies.
 """
@@ -46,10 +47,15 @@ def main() -> None:
     _register()
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer 0.29 vendors click
 
+    from sandmle.runtime import Interrupted
     from sandmle_core.errors import SandmleError
 
     try:
         code = app(standalone_mode=False)
+    except Interrupted as exc:  # the with-blocks have unwound: the run's API server and Dask cluster are stopped
+        _error_line(f"{exc}: stopped; the Prefect API server and Dask cluster this run started were stopped, the "
+                    "environments finished so far are kept and a re-run resumes")
+        sys.exit(128 + exc.signum)
     except SandmleError as exc:
         _error_line(str(exc))
         sys.exit(2)

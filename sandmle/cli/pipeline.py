@@ -55,8 +55,10 @@ def build(
 
     Exit status: 0 every slot landed (or was withheld as a near-duplicate); 1 some slot failed, or --budget-usd was
     reached before every slot started (the rest of the corpus is built and kept); 3 some seed was unsupported (the
-    other seeds are built); 2 bad input, refused before anything starts."""
-    from sandmle.runtime import prefect_api
+    other seeds are built); 4 the Dask cluster lost all its workers and restarting them did not hold (the finished
+    slots are kept; a re-run builds the rest); 130/143 SIGINT/SIGTERM (the Prefect server and Dask cluster the
+    run started are stopped first); 2 bad input, refused before anything starts."""
+    from sandmle.runtime import prefect_api, unwind_on_signals
 
     backend = BackendChoice(backend).value
     from sandmle_core.seeds import bundled_seed_ids, seed_refs
@@ -79,11 +81,11 @@ def build(
     if rule is not None:  # workers build backends by name and read their settings from the environment
         os.environ["SANDMLE_CLAUDE_RULE"] = rule
     total = per_seed * len(seeds or bundled_seed_ids())
-    with prefect_api() as url:
+    with unwind_on_signals(), prefect_api() as url:
         from prefect import tags
 
         from sandmle.cli.progress import BuildProgress, progress_tag
-        from sandmle.flows.build_corpus import build_corpus, flow_result
+        from sandmle.flows.build_corpus import build_corpus
 
         tag = progress_tag()
         from sandmle.tasks.stages import corpus_slug
@@ -93,7 +95,7 @@ def build(
             state = build_corpus(seeds=seeds, out=str(out), per_seed=per_seed, backend=backend, rng_seed=rng_seed,
                                  dask_address=dask_address, workers=workers, contracts=not no_contracts,
                                  build_id=build_id, mix=shares, budget_usd=budget, return_state=True)
-        result = flow_result(state)
+        result = _result_or_lost(state)
     if as_json:
         print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
         _exit_for(state, result)
@@ -119,6 +121,23 @@ def _print_build(result: dict, url: str) -> None:
         from sandmle_core.budget import budget_line
 
         typer.echo(budget_line(result["budget"]))
+
+
+CLUSTER_LOST_EXIT = 4
+
+
+def _result_or_lost(state) -> dict:
+    """The flow's result dict; a build whose Dask cluster was lost (`ClusterLost`) exits `CLUSTER_LOST_EXIT` with one
+    `error:` line (the flow run is Failed and its log has the ERROR line)."""
+    from sandmle.flows._watchdog import ClusterLost
+    from sandmle.flows.build_corpus import flow_result
+
+    try:
+        return flow_result(state)
+    except ClusterLost as exc:
+        typer.echo(f"error: the flow run ended {state.name}: {exc}; the finished environments are kept, run the "
+                   "same command again to build the rest", err=True)
+        raise typer.Exit(CLUSTER_LOST_EXIT) from None
 
 
 def _exit_for(state, result: dict) -> None:
@@ -148,7 +167,7 @@ def regenerate(
 ) -> None:
     """Re-run only the failed environments of a corpus, with a fresh rng seed per attempt (exit 1 when some still
     fail or --budget-usd was reached before every slot started, 2 for bad input — nothing is created then)."""
-    from sandmle.runtime import prefect_api
+    from sandmle.runtime import prefect_api, unwind_on_signals
 
     budget = check_budget(budget_usd, BackendChoice(backend).value)
     rule = check_rule(rule, BackendChoice(backend).value)
@@ -160,11 +179,10 @@ def regenerate(
         require_api_key()
     if rule is not None:  # workers build backends by name and read their settings from the environment
         os.environ["SANDMLE_CLAUDE_RULE"] = rule
-    with prefect_api():
+    with unwind_on_signals(), prefect_api():
         from prefect import tags
 
         from sandmle.cli.progress import BuildProgress, progress_tag
-        from sandmle.flows.build_corpus import flow_result
         from sandmle.flows.regenerate_failed import regenerate_failed
         from sandmle_core.layout import Corpus
         from sandmle_core.records import read_failures
@@ -173,7 +191,7 @@ def regenerate(
         with tags(tag), BuildProgress(tag, total) if not as_json else contextlib.nullcontext():
             state = regenerate_failed(corpus=str(root), backend=BackendChoice(backend).value, workers=workers,
                                       dask_address=dask_address, budget_usd=budget, return_state=True)
-        result = flow_result(state)
+        result = _result_or_lost(state)
     if as_json:
         print_json({k: v for k, v in result.items() if k != "summary"} | {"state": state.name})
     else:
