@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_when", "with_article"]
+from sandmle_core.modalities.text.wordclass import MANNER, PARTICIPLE, STATE, word_class
+
+__all__ = ["is_plural", "is_when", "with_article"]
 
 _MASS = frozenset({
     "advice", "amnesia", "anaphylaxis", "angina", "anorexia", "asphalt", "asthma", "audio", "bandwidth", "bleach",
@@ -39,6 +41,9 @@ _MASS = frozenset({
     "piaget", "milgram", "versailles", "transylvania", "nosferatu", "toxbase", "skydrol", "salbutamol",
     "paracetamol", "warfarin", "trimethoprim", "flucloxacillin", "levetiracetam", "sumatriptan", "troponin",
     "photography", "typography", "historiography", "physics", "robotics",
+    "acreage", "occupancy", "unemployment", "cybersecurity", "intelligence", "synthesis", "replication",
+    "behaviour", "maintenance", "whitespace", "waste", "vocabulary", "gum", "control", "paint", "normalisation",
+    "authorization", "authorisation", "wifi", "demand",
 })
 """Nouns of the catalog that take no "a": uncountable things, languages, names, medicines."""
 
@@ -53,6 +58,19 @@ _COUNTED = frozenset({
     "diagnosis", "prognosis", "apology", "witness", "business", "harness", "fortress", "mattress",
 })
 """Nouns with a mass noun's ending that are counted ("a booking", "a diagnosis", "a business")."""
+
+_PLURALS = frozenset({"people", "police", "mice", "geese", "feet", "teeth", "children", "cattle", "data", "media",
+                      "criteria"})
+_NOT_MEN = frozenset({"abdomen", "specimen", "amen", "omen", "stamen", "regimen", "semen", "hymen"})
+"""Irregular plurals ("a binmen" read wrong): these, and words in -men but for the singulars listed."""
+
+_MASS_PHRASES = frozenset({"free will", "real life", "deep space"})
+_NOT_HEADS = frozenset({"back", "around", "up", "down", "behind", "online", "away", "over", "black", "free", "built",
+                        "plated", "resistant", "proof", "fell", "wrongly", "onside", "offside"})
+"""Last words that are no noun ("money back", "pitch black", "water resistant"): the phrase takes no "a"."""
+_VERBS_FIRST = frozenset({"activate", "cancel", "close", "reset", "replace", "upload", "download", "change",
+                          "freeze", "raise", "track", "switch", "shut", "renew", "update", "block", "unblock"})
+"""First words that make a key a verb phrase ("cancel card", "reset password"): no "a" before it."""
 
 _LETTERS = frozenset({
     "acl", "adf", "apr", "apu", "atm", "cv", "cvr", "dme", "dns", "dx", "edp", "egpws", "egt", "fdr", "fms", "fqi",
@@ -92,6 +110,13 @@ def _is_plural(word: str) -> bool:
     return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
+def is_plural(phrase: str) -> bool:
+    """Whether a noun phrase is a plural by its head: "sea views", "binmen", "mice" (not "glass", "abdomen")."""
+    head = phrase.lower().split(" ")[-1]
+    return (_is_plural(head) and not head.endswith("ous")) or head in _PLURALS or (
+        head.endswith("men") and head not in _NOT_MEN)
+
+
 def _article(word: str) -> str:
     """ "a" or "an" before `word` (lower case), by the sound it opens with."""
     if word in _LETTERS or not re.search(r"[aeiouy]", word):
@@ -116,7 +141,11 @@ def with_article(phrase: str) -> str:
     head = words[-1]
     mass = head in _MASS or (head.endswith(_MASS_ENDINGS) and head not in _COUNTED) or head.endswith("water")
     numbered = words[0][:1].isdigit() and words[0] not in _LETTERS  # "24h pharmacy", "3 bedrooms"
-    plural = _is_plural(head) and head not in _LETTERS
-    if not head or mass or plural or numbered or words[0] in _DETERMINERS:
+    plural = (_is_plural(head) and head not in _LETTERS) or head in _PLURALS or (
+        head.endswith("men") and head not in _NOT_MEN)
+    mass = mass or head.endswith(("ability", "ibility")) or " ".join(words[-2:]) in _MASS_PHRASES
+    not_noun = (len(words) > 1 and (head in _NOT_HEADS or word_class(head) in (PARTICIPLE, STATE, MANNER)
+                                    or words[0] in _VERBS_FIRST)) or head in _NOT_HEADS
+    if not head or mass or plural or numbered or not_noun or words[0] in _DETERMINERS:
         return phrase
     return f"{_article(words[0])} {phrase}"

@@ -3,7 +3,8 @@
 A voice holds the main clauses a sentence opens with, the follow-up clauses of negated and re-mentioned words, the
 connectives that join clauses and sentences, and the frames that hold the domain's context words. Slots: {L} the
 sentence's signal words as a list ("a, b and c"), {A}/{R} the first of them and the rest, {X} one word, {T} a time of
-day, {D} a weekday, {M} a match minute, {N} a small count, {n} how often a word came up ("twice", "three times"), and
+day, {D} a weekday, {M} a match minute, {N} a small count, {n} how often a word came up ("twice", "three times": the remarks), {k} the
+same after a verb of mention ("came up three more times"), and
 the agreement slots {be} ("was" / "were") and {Rbe} (of {R}), so "sea views were ruled out" and "whiplash was ruled
 out" both read right. A negation always keeps its cue next to the word ("no X", "not X", "without X", "never X"): a
 word bigram still tells a negated word from the word. Notes, first-person messages and remarks serve most domains;
@@ -32,7 +33,8 @@ class Voice:
         negated: a negated word, always with its cue next to it; "no {X}" forms come first and are listed more than
             once, so a word bigram can still learn the negation from a few hundred documents.
         again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
-        repeated: a word re-mentioned two or more times within one sentence, written once with how often ({n}).
+        repeated: a word re-mentioned two or more times within one sentence, written once with how often ({n}, or
+            {k} after a verb of mention: "X came up three more times").
         joins: what joins a main clause to the clauses after it.
         places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
         aside: a sentence of context words alone ({c}).
@@ -82,7 +84,7 @@ NOTE = Voice(
     again=("{X} again", "{X} once more", "{X} seen again", "{X} came up again later", "more {X} after that",
            "another mention of {X}", "further {X} noted"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} came up {n} more", "{X} noted {n} more", "{X} again, {n} more"),
+    repeated=("{X} came up {k}", "{X} noted {k}", "{X} mentioned {k}"),
     joins=("; ", ", ", ", and ", "; also ", ", while "),
     places=("{S} ({c})", "On {c}: {S}", "{S}, re {c}"),
     aside=("Nothing else on {c}", "Checked {c}, nothing further", "Routine check of {c}"),
@@ -108,7 +110,7 @@ MESSAGE = Voice(
     again=("{X} again", "again {X}", "{X} once more", "{X}, as I said", "more {X}", "and yes, {X} again",
            "{X} is back"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} {n} more", "{X} again, {n} more", "{X} came back {n} more"),
+    repeated=("{X} came up {k}", "{X} {be} mentioned {k}", "{X} came back {k}"),
     joins=(". ", ", ", ", and ", ", but ", "; "),
     places=("{S} ({c})", "About {c}: {S}", "{S}, regarding {c}"),
     aside=("Just a note about {c}", "I am writing about {c}", "A quick question about {c}"),
@@ -151,7 +153,7 @@ NEWS = Voice(
     again=("{X} again", "{X} once more", "further {X}", "{X} returned later in the day", "more on {X}",
            "a second mention of {X}"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} came up {n} more", "{X} again, {n} more"),
+    repeated=("{X} came up {k}", "{X} {be} mentioned {k}"),
     joins=("; ", ", ", ", and ", ", while "),
     places=("{S} ({c})", "On {c}: {S}"),
     aside=("Coverage of {c} continued", "Questions about {c} remain"),
@@ -175,7 +177,7 @@ SYNOPSIS = Voice(
     negated=("no {X}", "no {X}", "no {X} here", "no {X} in sight", "not {X}", "without {X}", "never any {X}"),
     again=("{X} again", "{X} once more", "more {X}", "{X} returns", "another turn of {X}", "{X} comes back"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} comes back {n} more", "{X}, {n} over"),
+    repeated=("{X} comes back {k}", "{X} returns {k}"),
     joins=(", ", "; ", ", and ", ", but "),
     places=("{S} ({c})", "{S}, amid {c}"),
     aside=("A tale of {c}", "Set among {c}"),
@@ -199,7 +201,7 @@ LISTING = Voice(
     negated=("no {X}", "no {X}", "no {X} on site", "no {X} included", "not {X}", "without {X}"),
     again=("{X} again", "more {X}", "further {X}", "{X} once more", "{X}, as noted", "{X} upstairs too"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} noted {n} more", "{X} mentioned {n} more"),
+    repeated=("{X} noted {k}", "{X} mentioned {k}"),
     joins=(", ", "; ", ", and ", ", with "),
     places=("{S} ({c})", "{S}; ask about {c}"),
     aside=("Details of {c} on request", "Please ask about {c}"),
@@ -223,7 +225,7 @@ COMMENTARY = Voice(
     negated=("no {X}", "no {X}", "no {X} given", "no {X} this time", "not {X}", "without {X}"),
     again=("{X} again", "more {X}", "{X} once more", "{X} again from the same spot", "{X} a second time"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} {n} more", "{X} again, {n} more"),
+    repeated=("{X} comes back {k}", "{X} comes up {k}"),
     joins=(", ", " - ", ", and ", "; "),
     places=("{S} ({c})", "On {c}: {S}"),
     aside=("Talk turns to {c}", "All eyes on {c}"),
@@ -249,7 +251,7 @@ REQUEST = replace(
           "It started with {A}, then {R}"),
     negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "not {X}", "without {X}", "never any {X}"),
     again=("{X} again", "{X}, as I said", "and yes, {X} again", "{X} once more", "again {X}"),
-    repeated=("{X} again, {n} more", "{X} {n} more"),
+    repeated=("{X} came up {k}", "{X} came back {k}"),
     aside=("This is a request about {c}", "Asking about {c}"),
     openers=("Also, ", "Honestly, ", "And ", "If it helps, ", "To be clear, "),
     actions=("I would like to {X}", "I can {X}", "I will {X}"),

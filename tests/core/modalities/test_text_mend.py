@@ -89,6 +89,80 @@ def _bursts(doc: str, words: set[str]) -> int:
     return bursts
 
 
+_COUNT = re.compile(r"(\w+)? ?\b(twice more|twice over|\w+ more times|\w+ times (?:more|over))\b", re.IGNORECASE)
+_MENTION = frozenset(("up", "back", "noted", "mentioned", "returns"))
+"""Verbs of mention a count may follow ("came up three more times"): "login many times more", "deserve again, twice
+more" and "voiceover, three times over" read as a count glued to a word."""
+_DANGLING = re.compile(r"\b(?:to|of|with|for|from|into|at|by)\b(?= (?:was|were|is|are|again|still|once|seen|noted|"
+                       r"twice|found)\b|[.,;)]|$)", re.IGNORECASE)
+_TRANSITIVE = frozenset({
+    "deserve", "employ", "appreciate", "repay", "lend", "owe", "waive", "keep", "forward", "cover", "replace",
+    "recommend", "crave", "solve", "share", "borrow", "refer", "renew", "cancel", "postpone", "reschedule", "rebook",
+    "terminate", "activate", "inspire", "understand", "explain", "regrade", "recognise", "recognize", "thank",
+    "expect", "want", "like",
+})
+"""Verbs of the catalog that English does not use without an object ("I will deserve", "I can employ")."""
+_VERB_END = re.compile(r"\b(?:to|can|will|not|never)\s+(\w+)(?=\s*(?:[,.;)(]|$| and | but | again\b| once\b))",
+                       re.IGNORECASE)
+_ARTICLED = re.compile(r"\b(?:a|an) ((?:\w+ ){0,3}\w+)", re.IGNORECASE)
+_NOT_HEAD = frozenset({"back", "around", "up", "behind", "online", "black", "free", "built", "plated", "resistant",
+                       "fell", "wrongly", "onside"})
+_IRREGULAR_PLURALS = frozenset({"people", "police", "mice", "geese", "feet", "teeth", "children", "data", "media"})
+_UNCOUNTED = frozenset({
+    "acreage", "occupancy", "unemployment", "cybersecurity", "intelligence", "synthesis", "replication", "behaviour",
+    "maintenance", "whitespace", "waste", "vocabulary", "gum", "free will", "real life", "deep space", "spray paint",
+    "pest control", "aggregate demand",
+})
+"""Nouns that take no "a" in the corpus's keys, besides those in -ability/-ibility ("an availability")."""
+_VERBS = frozenset({"activate", "cancel", "close", "reset", "replace", "upload", "download", "change", "freeze",
+                    "raise", "track", "switch", "shut"})
+"""Verbs that open keys of the catalog ("cancel card", "reset password"): a verb phrase, no noun."""
+_NEGATED_NO = re.compile(r"\b(?:no|not|never any|never|without|again no|still no) no\b", re.IGNORECASE)
+_TWO_BUTS = re.compile(r"\bbut\b[^.!?]*\bbut\b", re.IGNORECASE)
+_WITH_AGAIN = re.compile(r"\bwith (?:again|still|more|further)\b", re.IGNORECASE)
+
+
+def _article_defect(phrase: str, words: set[str]) -> bool:
+    """Whether "a"/"an" stands before a key (the longest of `words` that `phrase` opens with) that takes none: a
+    plural ("a binmen"), an uncounted noun ("an availability"), or a phrase whose last word is no noun ("a money
+    back", "a pitch black") or whose first is a verb ("a cancel card")."""
+    parts = phrase.lower().split(" ")
+    key = next((" ".join(parts[:n]) for n in range(len(parts), 0, -1) if " ".join(parts[:n]) in words), None)
+    if key is None:
+        return False
+    head = key.split(" ")[-1]
+    return (head in _IRREGULAR_PLURALS or (head.endswith("men") and head not in ("abdomen", "specimen"))
+            or head.endswith(("ability", "ibility")) or key in _UNCOUNTED or head in _UNCOUNTED
+            or head in _NOT_HEAD or (" " in key and key.split(" ")[0] in _VERBS))
+
+
+def count_wording(docs: list[str], signal: set[str]) -> Counter:
+    """How many of each wording defect read in the corpus after the word-class mend `docs` hold, by rules of their
+    own:
+
+    - `count_fold`: a count not after a verb of mention ("login many times more", "free again, twice more",
+      "voiceover, three times over"), or any "N times more" (it reads as a multiplier);
+    - `dangling_preposition`: a preposition before a verb or a stop ("no reply to was found", "with again");
+    - `verb_without_object`: a verb that takes an object written without one ("I will deserve", "not rebook");
+    - `article`: "a"/"an" before a plural, an uncounted noun or a phrase that is no noun ("a binmen", "an
+      availability", "a money back", "a cancel card");
+    - `negated_no`: a negation before a key that holds "no" ("never any no service");
+    - `two_buts`: two "but"s in one sentence ("I would not ask, but there is X, but ...").
+    """
+    out: Counter = Counter()
+    words = {w.replace("_", " ") for w in signal}
+    for doc in docs:
+        for m in _COUNT.finditer(doc):
+            before = (m.group(1) or "").lower()
+            out["count_fold"] += " times more" in m.group(2).lower() or before not in _MENTION
+        out["dangling_preposition"] += len(_DANGLING.findall(doc)) + len(_WITH_AGAIN.findall(doc))
+        out["verb_without_object"] += sum(m.group(1).lower() in _TRANSITIVE for m in _VERB_END.finditer(doc))
+        out["article"] += sum(_article_defect(m.group(1), words) for m in _ARTICLED.finditer(doc))
+        out["negated_no"] += len(_NEGATED_NO.findall(doc))
+        out["two_buts"] += len(_TWO_BUTS.findall(doc))
+    return out
+
+
 def slot_words(spec: TaskSpec) -> set[str]:
     """The words a slot's documents are written from: its rule's signal and common keys."""
     rule = spec.rule
