@@ -18,8 +18,8 @@ from sandmle_core.modalities.text.nouns import is_plural
 from sandmle_core.modalities.text.voices import Voice
 from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, PARTICIPLE, STATE
 
-__all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "be", "clauses_of", "form",
-           "last_word", "negated_forms"]
+__all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
+           "clauses_of", "form", "last_word", "negated_forms"]
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -58,6 +58,12 @@ def be(items: list[str]) -> str:
     return "were" if is_plural(items[0]) else "was"
 
 
+def agreement(items: list[str]) -> dict[str, str]:
+    """The agreement slots of a subject: {be} "was"/"were", {is} "is"/"are", {s} a present verb's "s" or ""."""
+    plural = be(items) == "were"
+    return {"be": be(items), "is": "are" if plural else "is", "s": "" if plural else "s"}
+
+
 def last_word(text: str) -> str:
     words = _WORD.findall(text.lower())
     return words[-1] if words else ""
@@ -69,8 +75,8 @@ def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = 
     word's last re-mention: "more acl ... more acl" read as a loop)."""
     start = min(int(u * len(options)), len(options) - 1)
     last = last_word(before)
-    written = [options[(start + i) % len(options)].format(X=word, be=be([word]), n=n, k=k)
-               for i in range(len(options))]
+    agree = agreement([word])
+    written = [options[(start + i) % len(options)].format(X=word, n=n, k=k, **agree) for i in range(len(options))]
     for text in written:
         if _WORD.findall(text.lower())[:1] != [last] and text != avoid:
             return text

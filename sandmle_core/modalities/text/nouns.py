@@ -17,7 +17,7 @@ import re
 
 from sandmle_core.modalities.text.wordclass import MANNER, PARTICIPLE, STATE, word_class
 
-__all__ = ["is_plural", "is_when", "with_article"]
+__all__ = ["WRITTEN", "is_plural", "is_when", "with_article"]
 
 _MASS = frozenset({
     "advice", "amnesia", "anaphylaxis", "angina", "anorexia", "asphalt", "asthma", "audio", "bandwidth", "bleach",
@@ -43,7 +43,7 @@ _MASS = frozenset({
     "photography", "typography", "historiography", "physics", "robotics",
     "acreage", "occupancy", "unemployment", "cybersecurity", "intelligence", "synthesis", "replication",
     "behaviour", "maintenance", "whitespace", "waste", "vocabulary", "gum", "control", "paint", "normalisation",
-    "authorization", "authorisation", "wifi", "demand",
+    "authorization", "authorisation", "wifi", "demand", "damage",
 })
 """Nouns of the catalog that take no "a": uncountable things, languages, names, medicines."""
 
@@ -78,6 +78,9 @@ _LETTERS = frozenset({
     "nfc", "otp", "pbe", "pfd", "plc", "ptu", "rdp", "roi", "sql", "ssh", "tcp", "tlc", "udp", "usb", "vhf", "sms",
 })
 """Abbreviations read letter by letter: their article follows the first letter's name ("an mri", "a gps")."""
+
+WRITTEN = {"reply_to": "reply-to address"}
+"""Keys that end in a preposition, as a noun slot writes them ("no reply to was found" left it dangling)."""
 
 _VOWEL_LETTERS = frozenset("aefhilmnorsx")
 """Letters whose names open with a vowel sound ("an f", "an s")."""

@@ -47,6 +47,7 @@ from sandmle_core.modalities.text.clauses import (
     AFFIRMED,
     FINITE_NEGATED,
     again_clauses,
+    agreement,
     be,
     clauses_of,
     form,
@@ -54,7 +55,7 @@ from sandmle_core.modalities.text.clauses import (
     negated_forms,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
-from sandmle_core.modalities.text.nouns import is_when, with_article
+from sandmle_core.modalities.text.nouns import WRITTEN, is_when, with_article
 from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice, voice_for
 from sandmle_core.modalities.text.wordclass import ACTION, FINITE, NOUN, with_object, word_class
 
@@ -219,8 +220,8 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
         rest = signal[1:] if many else []
         clauses.append(template.format(L=_listing(signal), A=signal[0], R=_listing(rest) if rest else "",
                                        T=time, N=2 + int(u[2] * 4), D=_DAYS[int(u[2] * 7) % 7],
-                                       M=1 + int(u[3] * 90), be=be(signal[:1] if many else signal),
-                                       Rbe=be(rest)))
+                                       M=1 + int(u[3] * 90), Rbe=be(rest),
+                                       **agreement(signal[:1] if many else signal)))
     clauses += described  # the words that are not nouns, each in a clause of its own ("I am grateful")
     if negated:
         clauses.append(", ".join(negated))
@@ -373,8 +374,8 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
         (keys[i].startswith(_OWN_NEGATIONS) and keys[i].count("_") >= 1) or keys[i] in _OPPOSITES))
     # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised", "never" its opposite)
     classes = [word_class(k) if voice.states else NOUN for k in keys]
-    shown = [(_OPPOSITES.get(k) or k.split("_", 1)[1] if i in affirmed
-              else with_object(k) if classes[i] == ACTION else k).replace("_", " ") for i, k in enumerate(keys)]
+    shown = [(_OPPOSITES.get(k) or k.split("_", 1)[1] if i in affirmed else with_object(k) if classes[i] == ACTION
+              else WRITTEN.get(k, k) if voice.states else k).replace("_", " ") for i, k in enumerate(keys)]
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2
     cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()
