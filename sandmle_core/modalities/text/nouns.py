@@ -43,7 +43,7 @@ _MASS = frozenset({
     "photography", "typography", "historiography", "physics", "robotics",
     "acreage", "occupancy", "unemployment", "cybersecurity", "intelligence", "synthesis", "replication",
     "behaviour", "maintenance", "whitespace", "waste", "vocabulary", "gum", "control", "paint", "normalisation",
-    "authorization", "authorisation", "wifi", "demand", "damage",
+    "authorization", "authorisation", "wifi", "demand", "damage", "refuse",
 })
 """Nouns of the catalog that take no "a": uncountable things, languages, names, medicines."""
 

@@ -111,7 +111,7 @@ _IRREGULAR_PLURALS = frozenset({"people", "police", "mice", "geese", "feet", "te
 _UNCOUNTED = frozenset({
     "acreage", "occupancy", "unemployment", "cybersecurity", "intelligence", "synthesis", "replication", "behaviour",
     "maintenance", "whitespace", "waste", "vocabulary", "gum", "free will", "real life", "deep space", "spray paint",
-    "pest control", "aggregate demand",
+    "pest control", "aggregate demand", "refuse",
 })
 """Nouns that take no "a" in the corpus's keys, besides those in -ability/-ibility ("an availability")."""
 _VERBS = frozenset({"activate", "cancel", "close", "reset", "replace", "upload", "download", "change", "freeze",
