@@ -2,8 +2,9 @@
 number or a time, which no frame of context can hold.
 
 A bare singular noun in a first-person or narrated sentence reads as a word list, not as English: "there is contract",
-"I noticed leak". `with_article` writes "a contract", "an invoice", but keeps plurals ("sea views"), mass nouns
-("rent", "flooding", "money", "software") and abbreviations read as letters ("an MRI" is "an mri", "a gps") right.
+"I noticed leak". `with_article` writes "a contract", "an invoice", but keeps plurals ("sea views", "binmen",
+"mice"), mass nouns ("rent", "flooding", "money", "software", "availability"), phrases that are no noun ("money
+back", "pitch black", "cancel card") and abbreviations read as letters ("an MRI" is "an mri", "a gps") right.
 A note's telegraphic style ("Reported leak at 04:00") keeps its bare nouns: only voices with `articles` ask.
 
 Numbers, weekdays and time words ("two", "week", "tuesday") are common words of many domains, but written as a

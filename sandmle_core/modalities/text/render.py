@@ -12,14 +12,15 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   still tells it from the word itself;
 - a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is re-mentioned
   once, in a follow-up clause ("X came up again later", "still no X"), and a unit that comes back several times is
-  written at its first return with how often ("X came up three times more"), later returns left out, so a document
+  written at its first return with how often ("X came up three more times"), later returns left out, so a document
   never says one word over and over ("hospital, and more hospital ... hospital once more");
 - clauses are joined by the voice's connectives ("; also", ", but", ", while") and some sentences open with one
   ("Later,", "On top of that,");
 - a signal word that is not a noun (`wordclass`: "lazy", "bounced", "repay", "hopefully") never fills a noun's slot:
-  it gets a clause of its own from the voice ("I am grateful", "it was bounced", "I would like to repay"), and its
-  negation and re-mentions are "not X", "X again" (not "no lazy", "more lazy"); a key that holds its own negation
-  ("not recognised") is negated by saying the opposite ("recognised after all"), not "never not recognised";
+  it gets a clause of its own from the voice ("I am grateful", "it was bounced", "I would like to repay it": a verb
+  with its object), and its negation and re-mentions are "not lazy", "will not repay it", "still lazy", "repay it
+  again" (not "no lazy", "more lazy"); a key that holds its own negation ("not recognised", "no service") is negated
+  by saying the opposite ("recognised after all"), not "never not recognised";
 - in a voice with `articles`, a singular countable noun takes "a"/"an" (`nouns.with_article`: "there is a contract",
   "sea views", "rent");
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
@@ -307,7 +308,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                     context.append(word)
                 continue
             if unit in returned:
-                continue  # its returns were written with how often ("X came up three times more")
+                continue  # its returns were written with how often ("X came up three more times")
             if unit in seen:
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
