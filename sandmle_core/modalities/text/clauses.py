@@ -1,12 +1,14 @@
 """The clauses a document's words take besides its main clause: a negation, a re-mention, a word that is not a noun.
 
 `render` writes each sentence's main clause from its voice's templates; the forms here say the rest: how a voice with
-typed slots negates a word that is not a noun ("not lazy", not "no lazy"), an inflected verb ("nobody comes on") or a
-key that holds its own negation (its opposite: "recognised after all"); how a unit that comes back is re-mentioned,
-once, with how often ("X came up twice more"), never in the same words as its last re-mention; and which of the
-voice's clauses a non-noun word of each class takes (`wordclass`). Only the wording depends on this module.
+typed slots negates a word that is not a noun ("not lazy", not "no lazy"), a verb ("will not repay it"), an inflected
+verb ("nobody comes on") or a key that holds its own negation (its opposite: "recognised after all"); how a unit that
+comes back is re-mentioned, once, with how often after a verb of mention ("X came up twice more", "X came up three
+more times", not "X three times more"), never in the same words as its last re-mention, a non-noun short ("still
+lazy", "repay it again"); how a subject agrees with its verb ("teenagers come back"); and which of the voice's clauses
+a non-noun word of each class takes (`wordclass`). Only the wording depends on this module.
 
-Imports: the text package's voices and word classes only.
+Imports: the text package's voices, nouns and word classes only.
 """
 
 from __future__ import annotations
@@ -14,18 +16,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sandmle_core.modalities.text.nouns import is_plural
 from sandmle_core.modalities.text.voices import Voice
 from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, PARTICIPLE, STATE
 
-__all__ = ["AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "be", "clauses_of", "form", "last_word"]
+__all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
+           "clauses_of", "form", "last_word", "negated_forms"]
 
 _WORD = re.compile(r"[a-z0-9']+")
 
 NOT_NOUN_NEGATED = ("not {X}", "never {X}", "not {X} at all")
-_NOT_NOUN_AGAIN = ("{X} again", "{X} once more")
 _NOT_NOUN_AGAIN_NEGATED = ("still not {X}", "not {X} again")
-_NOT_NOUN_REPEATED = ("{X} again, {n} more",)
-"""How a voice with typed slots negates and re-mentions a word that is not a noun ("not lazy", not "no lazy")."""
+"""How a voice with typed slots negates a word that is not a noun ("not lazy", not "no lazy"), and negates it again."""
+ACTION_NEGATED = ("will not {X}", "would not {X}", "would never {X}")
+_ACTION_AGAIN_NEGATED = ("still will not {X}", "would still not {X}")
+"""A verb (its object already written: "repay it") negated with what makes it a clause ("will not repay it"), not
+"not repay"; the cue stays next to the word."""
+_MANNER_AGAIN = ("{X}, as before", "{X}, once more")
+_NOT_NOUN_AGAIN = ((("{X} again", "{X} once more"), ("{X} again and again", "{X} more than once")),
+                   (("still {X}", "{X} all the same"), ("{X} every time", "{X} throughout")))
+"""A verb or participle said again ("repay it again", "bounced more than once"); a state or feeling ("still lazy",
+"lazy every time"), not its whole clause once more ("I am lazy, and I am lazy again")."""
+"""An adverb or greeting said again ("hopefully, as before"): a re-mention of its clause would read as a stutter."""
 FINITE_NEGATED = ("nobody {X}", "no one {X}")
 _FINITE_AGAIN_NEGATED = ("still nobody {X}",)
 """An inflected verb's negation has a subject ("nobody comes on", not "not comes on")."""
@@ -34,7 +46,10 @@ AFFIRMED_AGAIN_X = ("{X} after all, again",)
 """How a key that holds its own negation ("not recognised", "never came") is negated: by its opposite."""
 
 _TIMES = {2: "twice", 3: "three times", 4: "four times"}
-"""How often a word came up again within one sentence ({n}); more than four is "many times"."""
+"""How often a word came up again ({n}, the remarks voice's "{X}, twice over"); more than four is "many times"."""
+_MORE = {2: "twice more", 3: "three more times", 4: "four more times"}
+"""How often a word came up again after a verb of mention ({k}: "X came up three more times", not "X three times
+more", which reads as a multiplier); more than four is "several more times"."""
 
 
 def be(items: list[str]) -> str:
@@ -42,8 +57,13 @@ def be(items: list[str]) -> str:
     views", "bond yields"; not "whiplash", "glass", "virus", "analysis")."""
     if len(items) != 1:
         return "were"
-    last = items[0].split(" ")[-1]
-    return "were" if last.endswith("s") and not last.endswith(("ss", "us", "is", "ous")) else "was"
+    return "were" if is_plural(items[0]) else "was"
+
+
+def agreement(items: list[str]) -> dict[str, str]:
+    """The agreement slots of a subject: {be} "was"/"were", {is} "is"/"are", {s} a present verb's "s" or ""."""
+    plural = be(items) == "were"
+    return {"be": be(items), "is": "are" if plural else "is", "s": "" if plural else "s"}
 
 
 def last_word(text: str) -> str:
@@ -51,13 +71,14 @@ def last_word(text: str) -> str:
     return words[-1] if words else ""
 
 
-def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "") -> str:
+def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "", k: str = "") -> str:
     """The option picked by `u`, written for `word` — or the next one that does not start with the word `before`
     ends with ("no fracture again, again no fracture", "knee. Knee again" read as stutters) and is not `avoid` (the
     word's last re-mention: "more acl ... more acl" read as a loop)."""
     start = min(int(u * len(options)), len(options) - 1)
     last = last_word(before)
-    written = [options[(start + k) % len(options)].format(X=word, be=be([word]), n=n) for k in range(len(options))]
+    agree = agreement([word])
+    written = [options[(start + i) % len(options)].format(X=word, n=n, k=k, **agree) for i in range(len(options))]
     for text in written:
         if _WORD.findall(text.lower())[:1] != [last] and text != avoid:
             return text
@@ -66,11 +87,14 @@ def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = 
 
 def again_clauses(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str],
            nouns: Sequence[bool] = (), returns: dict[int, int] | None = None,
-           affirmed: frozenset[int] = frozenset(), finite: frozenset[int] = frozenset()) -> list[str]:
+           affirmed: frozenset[int] = frozenset(), finite: frozenset[int] = frozenset(),
+           classes: Sequence[str] = ()) -> list[str]:
     """The re-mention clauses of one sentence: one per distinct unit, in order of first mention. A unit said once
     takes a form unlike its last re-mention (`said`, updated here); one said two or more times (in this sentence, or
     in the document: `returns`) is written once with how often ("X came up twice more"); an `affirmed` unit (a
-    negated key that holds its own negation) as its opposite again, a negated `finite` verb with "nobody"."""
+    negated key that holds its own negation) as its opposite again, a negated `finite` verb with "nobody"; a word
+    that is not a noun in its class's clause again ("I am grateful again", "it is free again and again"), its word
+    class read from `classes`."""
     counts: dict[int, int] = {}
     for unit, _, _, _ in mentions:
         counts[unit] = counts.get(unit, 0) + 1
@@ -86,14 +110,28 @@ def again_clauses(voice: Voice, mentions: list[tuple[int, bool, str, float]], be
         elif negated and finite and unit in finite:
             forms = _FINITE_AGAIN_NEGATED
         elif nouns and not nouns[unit]:
-            forms = _NOT_NOUN_AGAIN_NEGATED if negated else _NOT_NOUN_REPEATED if times > 1 else _NOT_NOUN_AGAIN
+            forms = _not_noun_again(voice, classes[unit] if classes else STATE, negated, times)
         else:
             forms = voice.again_negated if negated else voice.repeated if times > 1 else voice.again
         text = form(forms, u, word, clauses[-1] if clauses else before, said.get(unit, ""),
-                     _TIMES.get(times, "many times"))
+                    _TIMES.get(times, "many times"), _MORE.get(times, "several more times"))
         said[unit] = text
         clauses.append(text)
     return clauses
+
+
+def _not_noun_again(voice: Voice, cls: str, negated: bool, times: int) -> tuple[str, ...]:
+    """The re-mention forms of a word of class `cls` that is not a noun."""
+    if negated:
+        return _ACTION_AGAIN_NEGATED if cls == ACTION else _NOT_NOUN_AGAIN_NEGATED
+    if cls == MANNER:
+        return _MANNER_AGAIN
+    return _NOT_NOUN_AGAIN[cls in (STATE, FEELING)][times > 1]
+
+
+def negated_forms(cls: str) -> tuple[str, ...]:
+    """How a word of class `cls` that is not a noun is negated: a verb with what makes it a clause."""
+    return ACTION_NEGATED if cls == ACTION else NOT_NOUN_NEGATED
 
 
 def clauses_of(voice: Voice, cls: str) -> tuple[str, ...]:

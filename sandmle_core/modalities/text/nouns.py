@@ -2,8 +2,9 @@
 number or a time, which no frame of context can hold.
 
 A bare singular noun in a first-person or narrated sentence reads as a word list, not as English: "there is contract",
-"I noticed leak". `with_article` writes "a contract", "an invoice", but keeps plurals ("sea views"), mass nouns
-("rent", "flooding", "money", "software") and abbreviations read as letters ("an MRI" is "an mri", "a gps") right.
+"I noticed leak". `with_article` writes "a contract", "an invoice", but keeps plurals ("sea views", "binmen",
+"mice"), mass nouns ("rent", "flooding", "money", "software", "availability"), phrases that are no noun ("money
+back", "pitch black", "cancel card") and abbreviations read as letters ("an MRI" is "an mri", "a gps") right.
 A note's telegraphic style ("Reported leak at 04:00") keeps its bare nouns: only voices with `articles` ask.
 
 Numbers, weekdays and time words ("two", "week", "tuesday") are common words of many domains, but written as a
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_when", "with_article"]
+from sandmle_core.modalities.text.wordclass import MANNER, PARTICIPLE, STATE, word_class
+
+__all__ = ["WRITTEN", "is_plural", "is_when", "with_article"]
 
 _MASS = frozenset({
     "advice", "amnesia", "anaphylaxis", "angina", "anorexia", "asphalt", "asthma", "audio", "bandwidth", "bleach",
@@ -39,6 +42,9 @@ _MASS = frozenset({
     "piaget", "milgram", "versailles", "transylvania", "nosferatu", "toxbase", "skydrol", "salbutamol",
     "paracetamol", "warfarin", "trimethoprim", "flucloxacillin", "levetiracetam", "sumatriptan", "troponin",
     "photography", "typography", "historiography", "physics", "robotics",
+    "acreage", "occupancy", "unemployment", "cybersecurity", "intelligence", "synthesis", "replication",
+    "behaviour", "maintenance", "whitespace", "waste", "vocabulary", "gum", "control", "paint", "normalisation",
+    "authorization", "authorisation", "wifi", "demand", "damage", "refuse",
 })
 """Nouns of the catalog that take no "a": uncountable things, languages, names, medicines."""
 
@@ -54,12 +60,28 @@ _COUNTED = frozenset({
 })
 """Nouns with a mass noun's ending that are counted ("a booking", "a diagnosis", "a business")."""
 
+_PLURALS = frozenset({"people", "police", "mice", "geese", "feet", "teeth", "children", "cattle", "data", "media",
+                      "criteria"})
+_NOT_MEN = frozenset({"abdomen", "specimen", "amen", "omen", "stamen", "regimen", "semen", "hymen"})
+"""Irregular plurals ("a binmen" read wrong): these, and words in -men but for the singulars listed."""
+
+_MASS_PHRASES = frozenset({"free will", "real life", "deep space"})
+_NOT_HEADS = frozenset({"back", "around", "up", "down", "behind", "online", "away", "over", "black", "free", "built",
+                        "plated", "resistant", "proof", "fell", "wrongly", "onside", "offside"})
+"""Last words that are no noun ("money back", "pitch black", "water resistant"): the phrase takes no "a"."""
+_VERBS_FIRST = frozenset({"activate", "cancel", "close", "reset", "replace", "upload", "download", "change",
+                          "freeze", "raise", "track", "switch", "shut", "renew", "update", "block", "unblock"})
+"""First words that make a key a verb phrase ("cancel card", "reset password"): no "a" before it."""
+
 _LETTERS = frozenset({
     "acl", "adf", "apr", "apu", "atm", "cv", "cvr", "dme", "dns", "dx", "edp", "egpws", "egt", "fdr", "fms", "fqi",
     "gcu", "gdp", "gps", "hmi", "idg", "ife", "ils", "irs", "kgb", "kyc", "lte", "ltv", "mi6", "mri", "n1", "nd",
     "nfc", "otp", "pbe", "pfd", "plc", "ptu", "rdp", "roi", "sql", "ssh", "tcp", "tlc", "udp", "usb", "vhf", "sms",
 })
 """Abbreviations read letter by letter: their article follows the first letter's name ("an mri", "a gps")."""
+
+WRITTEN = {"reply_to": "reply-to address"}
+"""Keys that end in a preposition, as a noun slot writes them ("no reply to was found" left it dangling)."""
 
 _VOWEL_LETTERS = frozenset("aefhilmnorsx")
 """Letters whose names open with a vowel sound ("an f", "an s")."""
@@ -92,6 +114,13 @@ def _is_plural(word: str) -> bool:
     return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
+def is_plural(phrase: str) -> bool:
+    """Whether a noun phrase is a plural by its head: "sea views", "binmen", "mice" (not "glass", "abdomen")."""
+    head = phrase.lower().split(" ")[-1]
+    return (_is_plural(head) and not head.endswith("ous")) or head in _PLURALS or (
+        head.endswith("men") and head not in _NOT_MEN)
+
+
 def _article(word: str) -> str:
     """ "a" or "an" before `word` (lower case), by the sound it opens with."""
     if word in _LETTERS or not re.search(r"[aeiouy]", word):
@@ -116,7 +145,11 @@ def with_article(phrase: str) -> str:
     head = words[-1]
     mass = head in _MASS or (head.endswith(_MASS_ENDINGS) and head not in _COUNTED) or head.endswith("water")
     numbered = words[0][:1].isdigit() and words[0] not in _LETTERS  # "24h pharmacy", "3 bedrooms"
-    plural = _is_plural(head) and head not in _LETTERS
-    if not head or mass or plural or numbered or words[0] in _DETERMINERS:
+    plural = (_is_plural(head) and head not in _LETTERS) or head in _PLURALS or (
+        head.endswith("men") and head not in _NOT_MEN)
+    mass = mass or head.endswith(("ability", "ibility")) or " ".join(words[-2:]) in _MASS_PHRASES
+    not_noun = (len(words) > 1 and (head in _NOT_HEADS or word_class(head) in (PARTICIPLE, STATE, MANNER)
+                                    or words[0] in _VERBS_FIRST)) or head in _NOT_HEADS
+    if not head or mass or plural or numbered or not_noun or words[0] in _DETERMINERS:
         return phrase
     return f"{_article(words[0])} {phrase}"

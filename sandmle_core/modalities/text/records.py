@@ -7,7 +7,7 @@ model (the register a request is written in, from the domain's `requests` vocabu
 (records_rule.py) with its noise knob `temperature` from the difficulty. `synthesize` (records_synth.py) writes the
 environment. `data_files` is the description's list of files, which says which fields only the training records hold.
 
-Imports: numpy, the text rule models and the shared modality contract.
+Imports: numpy, the text rule models, the nouns' articles and the shared modality contract.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, headline
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
+from sandmle_core.modalities.text.nouns import with_article
 from sandmle_core.modalities.text.records_rule import AGE_FIELD, TIME_FIELD, TRAIN_ONLY, RequestRule
 from sandmle_core.modalities.text.rule import TextRule
 from sandmle_core.spec import ColumnKind, ColumnSpec, TargetSpec, TaskType
@@ -124,9 +125,20 @@ def draft(ctx: DraftContext) -> Draft:
     columns = [c for c in _columns(vocab) if c.name not in _dropped(rng)]
     target = TargetSpec(columns=(vocab.outcome,), classes=("0", "1"), positive_class="1",
                         description=vocab.outcome_description)
-    title = f"{ctx.domain.title}: {headline(vocab.outcome.replace('_', ' '))} from the Request and the Record"
+    title = f"{ctx.domain.title}: {_headline(vocab.outcome)}"
     return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title,
                  story_template=vocab.story)
+
+
+_RECEIVED = "requester_received_"
+
+
+def _headline(outcome: str) -> str:
+    """The title's question, in words: "requester_received_loan" reads "Which Requests Got a Loan" (not "Requester
+    Received Loan from the Request and the Record", a column name in title case); another outcome name keeps that."""
+    if not outcome.startswith(_RECEIVED) or outcome == _RECEIVED:
+        return f"{headline(outcome.replace('_', ' '))} from the Request and the Record"
+    return headline(f"which requests got {with_article(outcome[len(_RECEIVED):].replace('_', ' '))}")
 
 
 def _dropped(rng: np.random.Generator) -> set[str]:

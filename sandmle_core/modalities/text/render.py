@@ -12,14 +12,15 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   still tells it from the word itself;
 - a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is re-mentioned
   once, in a follow-up clause ("X came up again later", "still no X"), and a unit that comes back several times is
-  written at its first return with how often ("X came up three times more"), later returns left out, so a document
+  written at its first return with how often ("X came up three more times"), later returns left out, so a document
   never says one word over and over ("hospital, and more hospital ... hospital once more");
 - clauses are joined by the voice's connectives ("; also", ", but", ", while") and some sentences open with one
   ("Later,", "On top of that,");
 - a signal word that is not a noun (`wordclass`: "lazy", "bounced", "repay", "hopefully") never fills a noun's slot:
-  it gets a clause of its own from the voice ("I am grateful", "it was bounced", "I would like to repay"), and its
-  negation and re-mentions are "not X", "X again" (not "no lazy", "more lazy"); a key that holds its own negation
-  ("not recognised") is negated by saying the opposite ("recognised after all"), not "never not recognised";
+  it gets a clause of its own from the voice ("I am grateful", "it was bounced", "I would like to repay it": a verb
+  with its object), and its negation and re-mentions are "not lazy", "will not repay it", "still lazy", "repay it
+  again" (not "no lazy", "more lazy"); a key that holds its own negation ("not recognised", "no service") is negated
+  by saying the opposite ("recognised after all"), not "never not recognised";
 - in a voice with `articles`, a singular countable noun takes "a"/"an" (`nouns.with_article`: "there is a contract",
   "sea views", "rent");
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
@@ -46,17 +47,18 @@ import numpy as np
 from sandmle_core.modalities.text.clauses import (
     AFFIRMED,
     FINITE_NEGATED,
-    NOT_NOUN_NEGATED,
     again_clauses,
+    agreement,
     be,
     clauses_of,
     form,
     last_word,
+    negated_forms,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
-from sandmle_core.modalities.text.nouns import is_when, with_article
+from sandmle_core.modalities.text.nouns import WRITTEN, is_when, with_article
 from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice, voice_for
-from sandmle_core.modalities.text.wordclass import FINITE, NOUN, word_class
+from sandmle_core.modalities.text.wordclass import ACTION, FINITE, NOUN, with_object, word_class
 
 __all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "repeated_phrase",
            "triple_repeats", "voice_for"]
@@ -82,7 +84,7 @@ shorter than this many words: "No sea views." alone reads as a fragment."""
 _EMPTY = "Nothing further to add"
 """The sentence of a document whose units are all function words."""
 
-_OWN_NEGATIONS = ("not_", "never_")
+_OWN_NEGATIONS = ("not_", "never_", "no_")
 _OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "something did",
               "nowhere": "somewhere, it seems", "without": "with it"}
 """What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
@@ -91,6 +93,8 @@ _WORD = re.compile(r"[a-z0-9']+")
 _SLOT = re.compile(r"\{\w+\}")
 _CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
 """Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
+_NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further"))
+"""Words a clause may open with that the listing's connective ", with" must not precede ("with again no lift")."""
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # a phrase of one to three words three or more times in a row ("more acl, more acl, more acl"): the realism check's
@@ -192,6 +196,10 @@ def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> s
         options = glues if k == 0 else [", ", *glues]
         if first in _CONJUNCTIONS:  # "and yes, X again" brings its own: not "X, but and yes"
             options = [g for g in options if not _WORD.search(g)] or [", "]
+        if first in _NOT_AFTER_WITH:  # not "Offered with a loft, with again no lift"
+            options = [g for g in options if last_word(g) != "with"] or [", "]
+        if re.search(r"\bbut\b", out):  # one "but" a sentence: not "I would not ask, but ..., but ..."
+            options = [g for g in options if last_word(g) != "but"] or [", "]
         glue = next((g for g in options if last_word(out + g) != first), options[-1])
         out += glue + (_capital(clause) if glue.endswith(". ") else clause)
     return out
@@ -213,8 +221,8 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
         rest = signal[1:] if many else []
         clauses.append(template.format(L=_listing(signal), A=signal[0], R=_listing(rest) if rest else "",
                                        T=time, N=2 + int(u[2] * 4), D=_DAYS[int(u[2] * 7) % 7],
-                                       M=1 + int(u[3] * 90), be=be(signal[:1] if many else signal),
-                                       Rbe=be(rest)))
+                                       M=1 + int(u[3] * 90), Rbe=be(rest),
+                                       **agreement(signal[:1] if many else signal)))
     clauses += described  # the words that are not nouns, each in a clause of its own ("I am grateful")
     if negated:
         clauses.append(", ".join(negated))
@@ -264,6 +272,8 @@ class _Units:
     their returns are not folded, their numbers not left out)."""
     finite: frozenset[int]
     """Units whose key is an inflected verb ("comes on", "fell"): negated with a subject, "nobody comes on"."""
+    classes: list[str]
+    """Each unit's word class (`NOUN` throughout for a voice without typed slots)."""
 
 
 def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]]) -> str:
@@ -298,24 +308,23 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                     context.append(word)
                 continue
             if unit in returned:
-                continue  # its returns were written with how often ("X came up three times more")
+                continue  # its returns were written with how often ("X came up three more times")
             if unit in seen:
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
                 before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
                 forms = (AFFIRMED if unit in units.affirmed else voice.negated if units.nouns[unit]
-                         else FINITE_NEGATED if unit in units.finite else NOT_NOUN_NEGATED)
+                         else FINITE_NEGATED if unit in units.finite else negated_forms(units.classes[unit]))
                 negated.append(form(forms, units.unit_u[i], word, before))
             elif not units.nouns[unit]:
                 before = (described or signal or sentences or [""])[-1]
-                described.append(form(clauses_of(voice, word_class(units.texts[unit])), units.unit_u[i], word,
-                                       before))
+                described.append(form(clauses_of(voice, units.classes[unit]), units.unit_u[i], word, before))
             else:
                 signal.append(with_article(word) if units.articles else word)
             seen.add(unit)
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
         again = again_clauses(voice, mentions, (negated or signal or sentences or [""])[-1], said, units.nouns, returns,
-                       units.affirmed, units.finite)
+                              units.affirmed, units.finite, units.classes)
         returned.update(m[0] for m in mentions if units.typed)
         if not (signal or described or negated or again):  # context alone is no sentence: it opens the next one
             carry += [w for w in context if w not in carry]
@@ -365,16 +374,17 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     affirmed = frozenset(i for i, t in enumerate(texts) if " " in t and voice.states and (
         (keys[i].startswith(_OWN_NEGATIONS) and keys[i].count("_") >= 1) or keys[i] in _OPPOSITES))
     # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised", "never" its opposite)
-    shown = [(_OPPOSITES.get(k) or k.split("_", 1)[1] if i in affirmed else k).replace("_", " ")
-             for i, k in enumerate(keys)]
+    classes = [word_class(k) if voice.states else NOUN for k in keys]
+    shown = [(_OPPOSITES.get(k) or k.split("_", 1)[1] if i in affirmed else with_object(k) if classes[i] == ACTION
+              else WRITTEN.get(k, k) if voice.states else k).replace("_", " ") for i, k in enumerate(keys)]
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2
     cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()
     sentence_u = rng.random((n, per_doc, 6)).tolist()
-    nouns = [not voice.states or word_class(k) == NOUN for k in keys]
+    nouns = [c == NOUN for c in classes]
     table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist(),
                    nouns, keys, affirmed, voice.articles, bool(voice.states),
-                   frozenset(i for i, k in enumerate(keys) if voice.states and word_class(k) == FINITE))
+                   frozenset(i for i, k in enumerate(keys) if classes[i] == FINITE), classes)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
     return [_document(voice, table, starts[d], [0, *[c for c in cuts[d] if c < int(lengths[d])], int(lengths[d])],
                       sentence_u[d]) for d in range(n)]

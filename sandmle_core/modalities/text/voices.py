@@ -3,12 +3,14 @@
 A voice holds the main clauses a sentence opens with, the follow-up clauses of negated and re-mentioned words, the
 connectives that join clauses and sentences, and the frames that hold the domain's context words. Slots: {L} the
 sentence's signal words as a list ("a, b and c"), {A}/{R} the first of them and the rest, {X} one word, {T} a time of
-day, {D} a weekday, {M} a match minute, {N} a small count, {n} how often a word came up ("twice", "three times"), and
-the agreement slots {be} ("was" / "were") and {Rbe} (of {R}), so "sea views were ruled out" and "whiplash was ruled
-out" both read right. A negation always keeps its cue next to the word ("no X", "not X", "without X", "never X"): a
-word bigram still tells a negated word from the word. Notes, first-person messages and remarks serve most domains;
-news paragraphs, film synopses, property listings and match commentary have voices of their own, with their own
-numbers (days, minutes). `render` fills the templates; this module only says what can be written.
+day, {D} a weekday, {M} a match minute, {N} a small count, {n} how often a word came up ("twice", "three times": the
+remarks), {k} the same after a verb of mention ("came up three more times"), and the agreement slots {be} ("was" /
+"were"), {is} ("is" / "are"), {s} (a present verb's "s") and {Rbe} (of {R}), so "sea views were ruled out",
+"teenagers come back" and "whiplash was ruled out" all read right. A negation always keeps its cue next to the word
+("no X", "without X", "never any X"; "not X" only in the remarks, as "not linesman" is no English): a word bigram
+still tells a negated word from the word. Notes, first-person messages and remarks serve most domains; news
+paragraphs, film synopses, property listings and match commentary have voices of their own, with their own numbers
+(days, minutes). `render` fills the templates; this module only says what can be written.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ class Voice:
         negated: a negated word, always with its cue next to it; "no {X}" forms come first and are listed more than
             once, so a word bigram can still learn the negation from a few hundred documents.
         again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
-        repeated: a word re-mentioned two or more times within one sentence, written once with how often ({n}).
+        repeated: a word re-mentioned two or more times within one sentence, written once with how often ({n}, or
+            {k} after a verb of mention: "X came up three more times").
         joins: what joins a main clause to the clauses after it.
         places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
         aside: a sentence of context words alone ({c}).
@@ -77,12 +80,12 @@ NOTE = Voice(
     many=("Noticed {A} after {R}", "{A} first, then {R}", "{A} {be} reported along with {R}",
           "{A}, followed by {R}", "{R} {Rbe} noted and {A} {be} flagged", "Started with {A}; {R} followed",
           "{A} came up together with {R}"),
-    negated=("no {X}", "no {X}", "no {X} seen", "no {X} {be} found", "no {X} at this point", "not {X}",
+    negated=("no {X}", "no {X}", "no {X} seen", "no {X} {be} found", "no {X} at this point",
              "without {X}", "{X} {be} ruled out"),
     again=("{X} again", "{X} once more", "{X} seen again", "{X} came up again later", "more {X} after that",
            "another mention of {X}", "further {X} noted"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} came up {n} more", "{X} noted {n} more", "{X} again, {n} more"),
+    repeated=("{X} came up {k}", "{X} noted {k}", "{X} mentioned {k}"),
     joins=("; ", ", ", ", and ", "; also ", ", while "),
     places=("{S} ({c})", "On {c}: {S}", "{S}, re {c}"),
     aside=("Nothing else on {c}", "Checked {c}, nothing further", "Routine check of {c}"),
@@ -102,13 +105,13 @@ MESSAGE = Voice(
          "This is about {L}", "I have seen {L} {N} times now", "Please help with {L}", "I want to report {L}",
          "Mainly it is {L}", "I keep running into {L}", "Can someone look at {L}"),
     many=("First {A}, then {R}", "I noticed {A} and then {R}", "There is {A}, and also {R}", "{A}, plus {R}",
-          "It started with {A}, now {R}", "{A} is a problem, and {R} too"),
-    negated=("no {X}", "no {X}", "no {X} though", "there {be} no {X}", "no {X} at all", "not {X}",
+          "It started with {A}, now {R}", "{A} {is} a problem, and {R} too"),
+    negated=("no {X}", "no {X}", "no {X} though", "there {be} no {X}", "no {X} at all",
              "without {X}", "never any {X}"),
     again=("{X} again", "again {X}", "{X} once more", "{X}, as I said", "more {X}", "and yes, {X} again",
-           "{X} is back"),
+           "{X} {is} back"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} {n} more", "{X} again, {n} more", "{X} came back {n} more"),
+    repeated=("{X} came up {k}", "{X} {be} mentioned {k}", "{X} came back {k}"),
     joins=(". ", ", ", ", and ", ", but ", "; "),
     places=("{S} ({c})", "About {c}: {S}", "{S}, regarding {c}"),
     aside=("Just a note about {c}", "I am writing about {c}", "A quick question about {c}"),
@@ -147,11 +150,11 @@ NEWS = Voice(
          "Attention turned to {L}"),
     many=("{A} came alongside {R}", "After {A}, attention turned to {R}", "{A} {be} followed by {R}",
           "Officials linked {A} to {R}"),
-    negated=("no {X}", "no {X}", "no {X} yet", "no {X} {be} confirmed", "not {X}", "without {X}"),
+    negated=("no {X}", "no {X}", "no {X} yet", "no {X} {be} confirmed", "without {X}"),
     again=("{X} again", "{X} once more", "further {X}", "{X} returned later in the day", "more on {X}",
            "a second mention of {X}"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} came up {n} more", "{X} again, {n} more"),
+    repeated=("{X} came up {k}", "{X} {be} mentioned {k}"),
     joins=("; ", ", ", ", and ", ", while "),
     places=("{S} ({c})", "On {c}: {S}"),
     aside=("Coverage of {c} continued", "Questions about {c} remain"),
@@ -170,12 +173,12 @@ SYNOPSIS = Voice(
     name="synopsis",
     one=("A story of {L}", "The film follows {L}", "{L} {be} at the heart of it", "It turns on {L}", "Expect {L}",
          "Told over {N} episodes, it is about {L}", "Centres on {L}", "What follows is {L}", "The plot brings {L}"),
-    many=("{A} meets {R}", "When {A} collides with {R}, everything changes", "From {A} to {R}", "{A} leads to {R}",
-          "{A}, then {R}"),
-    negated=("no {X}", "no {X}", "no {X} here", "no {X} in sight", "not {X}", "without {X}", "never any {X}"),
-    again=("{X} again", "{X} once more", "more {X}", "{X} returns", "another turn of {X}", "{X} comes back"),
+    many=("{A} meet{s} {R}", "When {A} collide{s} with {R}, everything changes", "From {A} to {R}",
+          "{A} lead{s} to {R}", "{A}, then {R}"),
+    negated=("no {X}", "no {X}", "no {X} here", "no {X} in sight", "without {X}", "never any {X}"),
+    again=("{X} again", "{X} once more", "more {X}", "{X} return{s}", "another turn of {X}", "{X} come{s} back"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} comes back {n} more", "{X}, {n} over"),
+    repeated=("{X} come{s} back {k}", "{X} return{s} {k}"),
     joins=(", ", "; ", ", and ", ", but "),
     places=("{S} ({c})", "{S}, amid {c}"),
     aside=("A tale of {c}", "Set among {c}"),
@@ -196,10 +199,10 @@ LISTING = Voice(
          "Highlights include {L}", "{L} to the rear", "Viewing is advised to appreciate {L}", "Offered with {L}",
          "Comes with {L}"),
     many=("{A} with {R}", "{A}, along with {R}", "{A}, plus {R}", "Alongside {A}, there {Rbe} {R}"),
-    negated=("no {X}", "no {X}", "no {X} on site", "no {X} included", "not {X}", "without {X}"),
+    negated=("no {X}", "no {X}", "no {X} on site", "no {X} included", "without {X}"),
     again=("{X} again", "more {X}", "further {X}", "{X} once more", "{X}, as noted", "{X} upstairs too"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} noted {n} more", "{X} mentioned {n} more"),
+    repeated=("{X} noted {k}", "{X} mentioned {k}"),
     joins=(", ", "; ", ", and ", ", with "),
     places=("{S} ({c})", "{S}; ask about {c}"),
     aside=("Details of {c} on request", "Please ask about {c}"),
@@ -219,11 +222,11 @@ COMMENTARY = Voice(
     one=("{L} on {M} minutes", "And there's {L}", "{L} from the visitors", "{L} for the home side",
          "Big moment: {L}", "{L}, and the crowd reacts", "{M} minutes gone: {L}", "What a moment, {L}",
          "{L} down the left"),
-    many=("{A}, then {R}", "{A} and straight away {R}", "{A} leads to {R}", "{A}, followed by {R}"),
-    negated=("no {X}", "no {X}", "no {X} given", "no {X} this time", "not {X}", "without {X}"),
+    many=("{A}, then {R}", "{A} and straight away {R}", "{A} lead{s} to {R}", "{A}, followed by {R}"),
+    negated=("no {X}", "no {X}", "no {X} given", "no {X} this time", "without {X}"),
     again=("{X} again", "more {X}", "{X} once more", "{X} again from the same spot", "{X} a second time"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
-    repeated=("{X} {n} more", "{X} again, {n} more"),
+    repeated=("{X} come{s} back {k}", "{X} come{s} up {k}"),
     joins=(", ", " - ", ", and ", "; "),
     places=("{S} ({c})", "On {c}: {S}"),
     aside=("Talk turns to {c}", "All eyes on {c}"),
@@ -247,9 +250,9 @@ REQUEST = replace(
          "Since {T} I have been dealing with {L}"),
     many=("First {A}, and now {R}", "Between {A} and {R}, I need a hand", "There is {A}, and also {R}",
           "It started with {A}, then {R}"),
-    negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "not {X}", "without {X}", "never any {X}"),
+    negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "without {X}", "never any {X}"),
     again=("{X} again", "{X}, as I said", "and yes, {X} again", "{X} once more", "again {X}"),
-    repeated=("{X} again, {n} more", "{X} {n} more"),
+    repeated=("{X} came up {k}", "{X} came back {k}"),
     aside=("This is a request about {c}", "Asking about {c}"),
     openers=("Also, ", "Honestly, ", "And ", "If it helps, ", "To be clear, "),
     actions=("I would like to {X}", "I can {X}", "I will {X}"),

@@ -19,7 +19,7 @@ recognised").
 from __future__ import annotations
 
 __all__ = ["ACTION", "FEELING", "FINITE", "MANNER", "NOUN", "NOUN_ENDINGS", "PARTICIPLE", "STATE", "is_noun",
-           "word_class"]
+           "with_object", "word_class"]
 
 NOUN, STATE, PARTICIPLE, FEELING = "noun", "state", "participle", "feeling"
 ACTION, FINITE, MANNER = "action", "finite", "manner"
@@ -85,12 +85,20 @@ _STATES = frozenset({
 _ACTIONS = frozenset({
     "employ", "repay", "waive", "complain", "insist", "lend", "keep", "owe", "expect", "expand", "forward",
     "appreciate", "follow", "know", "look", "want", "start", "do", "help", "hope", "like", "thank", "apologise",
-    "refuse", "beg", "promise", "borrow", "share", "pay", "return", "cover", "inspire",
+    "beg", "promise", "borrow", "share", "pay", "return", "cover", "inspire",
     "replace", "deserve", "recommend", "crave", "solve", "understand", "explain", "activate", "collaborate",
     "migrate", "cancel", "join", "postpone", "terminate", "rebook", "recline", "refer", "refinance", "refuel",
     "regrade", "renew", "reschedule", "recognise", "recognize", "subscribe", "unsubscribe",
 })
-"""Verbs of the catalog in their base form ("I want to repay")."""
+"""Verbs of the catalog in their base form ("I want to repay"); "refuse" is the rubbish a bin crew collects."""
+
+_INTRANSITIVE = frozenset({"complain", "insist", "apologise", "collaborate", "migrate", "subscribe", "unsubscribe",
+                           "hope", "look", "start", "help", "beg", "promise", "know", "expand", "recline", "refinance",
+                           "refuel", "join", "pay", "return", "do"})
+_OBJECTS = {"employ": "staff", "lend": "a hand", "thank": "you", "inspire": "others", "refer": "them",
+            "expect": "more", "borrow": "some", "recommend": "them", "follow": "up"}
+"""What a verb of the catalog takes after it ("I will deserve" read as if cut off): "it" unless listed here, nothing
+for the intransitive ones."""
 
 _FINITE = frozenset({"comes_on", "broke_in", "overslept", "forgot", "denies", "states", "happened", "triggered",
                      "restarted", "told", "said", "stayed", "arrived", "offers", "does", "has", "had", "came", "went",
@@ -165,6 +173,15 @@ def _class_by_form(word: str) -> str:
         if inner in (STATE, PARTICIPLE, FEELING):
             return PARTICIPLE if inner == PARTICIPLE else STATE
     return NOUN
+
+
+def with_object(key: str) -> str:
+    """A verb key as a clause writes it, with its object: "repay it", "employ staff", "complain" (underscores as
+    spaces); a key of another class as it is."""
+    word = key.strip().lower().replace("_", " ")
+    if word_class(key) != ACTION or word in _INTRANSITIVE:
+        return word
+    return f"{word} {_OBJECTS.get(word, 'it')}"
 
 
 def is_noun(key: str) -> bool:

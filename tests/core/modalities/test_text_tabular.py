@@ -16,12 +16,14 @@ import pytest
 from sandmle.data_contracts import check_environment
 
 from sandmle_core.agents.checks import leakage_checks
+from sandmle_core.catalog import load_catalog
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.grading import grade_file
 from sandmle_core.ladder import SEED_ENV
 from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.modalities.text import records_ladder
+from sandmle_core.modalities.text.records import _headline
 from sandmle_core.modalities.text.records_rule import TRAIN_ONLY
 from sandmle_core.modalities.text.records_synth import synthesize
 from sandmle_core.pipeline import analyze_seed, plan_slots, read_profile, run_slot
@@ -57,6 +59,17 @@ def test_only_binary_text_plus_table_seeds_are_kept():
     assert not kept and why.startswith("unsupported modality: text+tabular")
 
 
+def test_titles_ask_in_words_not_in_the_outcome_column_name():
+    """Every requests domain's title reads as a question ("Small-Business Lending: Which Requests Got a Loan"), not
+    the outcome's column name in title case ("Requester Received Loan from the Request and the Record")."""
+    titles = {d.key: f"{d.title}: {_headline(d.requests.outcome)}" for d in load_catalog().domains if d.requests}
+    assert len(titles) >= 8
+    assert all("Which Requests Got" in t and "Requester" not in t and "_" not in t for t in titles.values()), titles
+    assert titles["sme_lending"] == "Small-Business Lending: Which Requests Got a Loan"
+    assert titles["hotel_bookings"].endswith("Got an Upgrade") and titles["city_311"].endswith("Got Help")
+    assert _headline("got_funded") == "Got Funded from the Request and the Record"  # another outcome: its name
+
+
 @pytest.mark.slow
 def test_the_pizza_slot_is_accepted_and_keeps_its_dna(built):
     _, out, result = built
@@ -71,6 +84,7 @@ def test_the_pizza_slot_is_accepted_and_keeps_its_dna(built):
     target = spec.target.columns[0]
     assert spec.grading.id_column == "request_id" and spec.grading.submission_columns == (target,)
     assert target.startswith("requester_received_")
+    assert spec.title.split(": ")[1].startswith("Which Requests Got") and "Requester" not in spec.title, spec.title
     public = env_dir / "prepared" / "public"
     train_records, test_records = (json.loads((public / f"{p}.json").read_text()) for p in ("train", "test"))
     fields = ["request_id", *[c.name for c in spec.columns]]
