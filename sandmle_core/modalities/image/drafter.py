@@ -165,6 +165,18 @@ def _binary_target(domain_title: str, vocab: ImageVocab,
     return 2, (negative, positive), target, f"{domain_title}: {positive.replace('_', ' ').title()} Detection"
 
 
+def _subject(vocab: ImageVocab, task: TaskType, named: tuple[str, ...]
+             ) -> tuple[subjects.Drawer | None, tuple[str, ...], tuple[str, ...]]:
+    """The domain's subject drawer (None: generic silhouettes), each named class's motif, and the pool a shared
+    pattern draws from: the style's silhouettes, or under a drawer the detected class's motif (a detection's pair
+    shares it) or the drawer's default (a graded task)."""
+    if vocab.drawer is None:
+        return None, (), shape_pool(vocab.subject)
+    drawer = subjects.DRAWERS[vocab.drawer]
+    motifs = tuple(subjects.motif_of(vocab.drawer, c) for c in named)
+    return drawer, motifs, (motifs[-1],) if task == TaskType.BINARY else (drawer.default,)
+
+
 def _seed_layout(ctx: DraftContext, words: tuple[str, ...]) -> NameLayout | None:
     """The seed's labels-in-names layout (`named.py`) with this draft's class words, or None for other seeds.
 
@@ -218,13 +230,8 @@ def draft(ctx: DraftContext) -> Draft:
         id_column, label = ctx.profile.grading.id_column, ctx.profile.grading.target_columns[0]
         target = target.model_copy(update={"columns": (label,)})
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
-    pool = shape_pool(vocab.subject)
-    drawer = subjects.DRAWERS[vocab.drawer] if vocab.drawer is not None else None
-    motifs: tuple[str, ...] = ()
-    if drawer is not None:  # the domain's subject: each class's own motif (a detection's pair shares the detected one)
-        named = words if task == TaskType.BINARY else classes if task == TaskType.MULTICLASS else ()
-        motifs = tuple(subjects.motif_of(str(vocab.drawer), c) for c in named)
-        pool = (motifs[-1],) if task == TaskType.BINARY else (drawer.default,)
+    drawer, motifs, pool = _subject(vocab, task, words if task == TaskType.BINARY
+                                    else classes if task == TaskType.MULTICLASS else ())
     rule = ImageRule(
         image_size=32,
         patterns=(_patterns(1, rng, difficulty, pool=pool, drawer=drawer) * k if lesions is not None  # graded
