@@ -168,13 +168,14 @@ def _binary_target(domain_title: str, vocab: ImageVocab,
 def _subject(vocab: ImageVocab, task: TaskType, named: tuple[str, ...]
              ) -> tuple[subjects.Drawer | None, tuple[str, ...], tuple[str, ...]]:
     """The domain's subject drawer (None: generic silhouettes), each named class's motif, and the pool a shared
-    pattern draws from: the style's silhouettes, or under a drawer the detected class's motif (a detection's pair
-    shares it) or the drawer's default (a graded task)."""
-    if vocab.drawer is None:
+    pattern draws from: the style's silhouettes, or under a drawer the drawer's default (a graded task).
+
+    A detection (binary) task keeps the generic silhouettes: drawn as the detected class's motif for both classes,
+    the dogs-vs-cats fixture's drill-core slot's ladder order fell to tau 0.6 (README, Subjects per domain)."""
+    if vocab.drawer is None or task == TaskType.BINARY:
         return None, (), shape_pool(vocab.subject)
     drawer = subjects.DRAWERS[vocab.drawer]
-    motifs = tuple(subjects.motif_of(vocab.drawer, c) for c in named)
-    return drawer, motifs, (motifs[-1],) if task == TaskType.BINARY else (drawer.default,)
+    return drawer, tuple(subjects.motif_of(vocab.drawer, c) for c in named), (drawer.default,)
 
 
 def _seed_layout(ctx: DraftContext, words: tuple[str, ...]) -> NameLayout | None:
@@ -258,7 +259,7 @@ def draft(ctx: DraftContext) -> Draft:
         names=names,
         # the domain's ground (cells, leaf, terrain, ...), drawn last so every earlier draw stays as it was
         scene=scenes.draft_scene(vocab.subject, rng, strength, graded=lesions is not None),
-        drawer=vocab.drawer,
+        drawer=vocab.drawer if drawer is not None else None,
     )
     # the domain's tone curve and grain (issue 16: domains sharing a scene style looked alike), drawn before the
     # palette, so that a colour seed's draft and its grayscale twin render the same luminance
