@@ -114,7 +114,8 @@ class ImageGroup(_Frozen):
 
 class ImageVocab(_Frozen):
     """What the image drafter needs: what an image shows, the names of the classes it can tell apart, and what
-    several images share (`group`: a patient, a field, a turbine).
+    several images share (`group`: a patient, a field, a turbine), and the subject drawer that draws its classes
+    (`drawer`, a key of `modalities.image.subjects.DRAWERS`; None = the generic striped silhouettes).
 
     `subject` describes a grayscale environment's images ("a grayscale thumbnail of ..."); an environment of a
     colour seed reads it through `image.colour.colour_subject` ("a colour thumbnail of ...")."""
@@ -124,6 +125,7 @@ class ImageVocab(_Frozen):
     label_description: str
     classes: tuple[str, ...] = Field(min_length=4)
     group: ImageGroup
+    drawer: str | None = Field(default=None, pattern=r"^[a-z][a-z_]*$")
 
 
 class AudioVocab(_Frozen):

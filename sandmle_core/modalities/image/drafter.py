@@ -16,7 +16,18 @@ import numpy as np
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
-from sandmle_core.modalities.image import colour, leaf, look, metadata, multilabel, onehot, ordinal, scenes, story
+from sandmle_core.modalities.image import (
+    colour,
+    leaf,
+    look,
+    metadata,
+    multilabel,
+    onehot,
+    ordinal,
+    scenes,
+    story,
+    subjects,
+)
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.rule import (
     IMAGE_COLUMN,
@@ -56,21 +67,26 @@ def shape_pool(subject: str) -> tuple[str, ...]:
 
 
 def _patterns(k: int, rng: np.random.Generator, difficulty: float, n_shapes: int | None = None,
-              angle_gap: float | None = None, pool: tuple[str, ...] = SHAPES) -> tuple[ClassPattern, ...]:
-    """One pattern per class, silhouettes drawn from `pool`; classes sharing a silhouette get well-separated texture
-    orientations/frequencies."""
-    if n_shapes is None:
-        n_shapes = int(np.clip(round(k * (0.7 - 0.25 * difficulty)), min(3, k), min(k, len(pool))))
-    shapes = [pool[i] for i in rng.choice(len(pool), size=n_shapes, replace=False)]
-    assignment = [shapes[i % n_shapes] for i in range(k)]
-    assignment = [assignment[i] for i in rng.permutation(k)]
+              angle_gap: float | None = None, pool: tuple[str, ...] = SHAPES, motifs: tuple[str, ...] = (),
+              drawer: subjects.Drawer | None = None) -> tuple[ClassPattern, ...]:
+    """One pattern per class, silhouettes drawn from `pool` (or, under a subject drawer, the class names' `motifs`,
+    one per class); classes sharing a silhouette get well-separated texture orientations/frequencies."""
+    if motifs:
+        assignment = list(motifs)
+    else:
+        if n_shapes is None:
+            n_shapes = int(np.clip(round(k * (0.7 - 0.25 * difficulty)), min(3, k), min(k, len(pool))))
+        shapes = [pool[i] for i in rng.choice(len(pool), size=n_shapes, replace=False)]
+        assignment = [shapes[i % n_shapes] for i in range(k)]
+        assignment = [assignment[i] for i in rng.permutation(k)]
+    tilt_range, scale = (drawer.tilt, drawer.scale) if drawer is not None else (90.0, 1.0)
     freq_grid = np.array([1.1, 1.6, 2.1, 2.6])
     patterns: list[ClassPattern | None] = [None] * k
     for shape in dict.fromkeys(assignment):
         # classes sharing a silhouette share its geometry too (up to a little spread): texture tells them apart
         members = [i for i, s in enumerate(assignment) if s == shape]
-        base_angle, size, aspect, tilt = (rng.uniform(0.0, 180.0), rng.uniform(0.45, 0.62),
-                                          np.exp(rng.uniform(-0.2, 0.2)), rng.uniform(-90.0, 90.0))
+        base_angle, size, aspect, tilt = (rng.uniform(0.0, 180.0), scale * rng.uniform(0.45, 0.62),
+                                          np.exp(rng.uniform(-0.2, 0.2)), rng.uniform(-tilt_range, tilt_range))
         freqs = rng.permutation(freq_grid)
         for j, i in enumerate(members):
             angle = (base_angle + j * (angle_gap or 180.0 / len(members)) + rng.uniform(-6.0, 6.0)) % 180.0
@@ -87,15 +103,15 @@ def _patterns(k: int, rng: np.random.Generator, difficulty: float, n_shapes: int
     return tuple(p for p in patterns if p is not None)
 
 
-def _detection_patterns(rng: np.random.Generator, difficulty: float, pool: tuple[str, ...] = SHAPES
-                        ) -> tuple[ClassPattern, ...]:
+def _detection_patterns(rng: np.random.Generator, difficulty: float, pool: tuple[str, ...] = SHAPES,
+                        drawer: subjects.Drawer | None = None) -> tuple[ClassPattern, ...]:
     """The two patterns of a detection task (0 = look-alike, 1 = detected class), like a cactus or a tumour patch.
 
     Both share one silhouette, so the shape alone tells nothing; the detected class differs by a texture turned 45
     degrees (not 90: a right angle made every orientation feature saturate at the label-noise ceiling, so the top
     three ladder levels tied) and is 20% brighter, a weak cue that intensity statistics and pixels can pick up. With
     two silhouettes the intensity statistics alone reached AUC 0.95 and the ladder's order was noise (issue 14)."""
-    negative, positive = _patterns(2, rng, difficulty, n_shapes=1, angle_gap=45.0, pool=pool)
+    negative, positive = _patterns(2, rng, difficulty, n_shapes=1, angle_gap=45.0, pool=pool, drawer=drawer)
     return negative, positive.model_copy(update={"intensity": _r(min(1.5, negative.intensity * 1.2), 3)})
 
 
@@ -147,6 +163,19 @@ def _binary_target(domain_title: str, vocab: ImageVocab,
                         description=f"1 when the image shows {positive.replace('_', ' ')}, 0 when "
                                     f"it shows something else (mostly {negative.replace('_', ' ')})")
     return 2, (negative, positive), target, f"{domain_title}: {positive.replace('_', ' ').title()} Detection"
+
+
+def _subject(vocab: ImageVocab, task: TaskType, named: tuple[str, ...]
+             ) -> tuple[subjects.Drawer | None, tuple[str, ...], tuple[str, ...]]:
+    """The domain's subject drawer (None: generic silhouettes), each named class's motif, and the pool a shared
+    pattern draws from: the style's silhouettes, or under a drawer the drawer's default (a graded task).
+
+    A detection (binary) task keeps the generic silhouettes: drawn as the detected class's motif for both classes,
+    the dogs-vs-cats fixture's drill-core slot's ladder order fell to tau 0.6 (README, Subjects per domain)."""
+    if vocab.drawer is None or task == TaskType.BINARY:
+        return None, (), shape_pool(vocab.subject)
+    drawer = subjects.DRAWERS[vocab.drawer]
+    return drawer, tuple(subjects.motif_of(vocab.drawer, c) for c in named), (drawer.default,)
 
 
 def _seed_layout(ctx: DraftContext, words: tuple[str, ...]) -> NameLayout | None:
@@ -202,12 +231,13 @@ def draft(ctx: DraftContext) -> Draft:
         id_column, label = ctx.profile.grading.id_column, ctx.profile.grading.target_columns[0]
         target = target.model_copy(update={"columns": (label,)})
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
-    pool = shape_pool(vocab.subject)
+    drawer, motifs, pool = _subject(vocab, task, words if task == TaskType.BINARY
+                                    else classes if task == TaskType.MULTICLASS else ())
     rule = ImageRule(
         image_size=32,
-        patterns=(_patterns(1, rng, difficulty, pool=pool) * k if lesions is not None  # graded: lesions differ
-                  else _detection_patterns(rng, difficulty, pool) if task == TaskType.BINARY
-                  else _patterns(k, rng, difficulty, pool=pool)),
+        patterns=(_patterns(1, rng, difficulty, pool=pool, drawer=drawer) * k if lesions is not None  # graded
+                  else _detection_patterns(rng, difficulty, pool, drawer) if task == TaskType.BINARY
+                  else _patterns(k, rng, difficulty, pool=pool, motifs=motifs, drawer=drawer)),
         class_weights=_class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges),
         jitter=_r(0.06 + 0.1 * strength),
         scale_sd=_r(0.05 + 0.07 * strength),
@@ -229,6 +259,7 @@ def draft(ctx: DraftContext) -> Draft:
         names=names,
         # the domain's ground (cells, leaf, terrain, ...), drawn last so every earlier draw stays as it was
         scene=scenes.draft_scene(vocab.subject, rng, strength, graded=lesions is not None),
+        drawer=vocab.drawer if drawer is not None else None,
     )
     # the domain's tone curve and grain (issue 16: domains sharing a scene style looked alike), drawn before the
     # palette, so that a colour seed's draft and its grayscale twin render the same luminance

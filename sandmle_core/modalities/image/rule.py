@@ -23,6 +23,7 @@ from sandmle_core.modalities.image.look import ImageLook
 from sandmle_core.modalities.image.metadata_rule import SpotRule
 from sandmle_core.modalities.image.named import NameLayout
 from sandmle_core.modalities.image.scenes import SceneRule
+from sandmle_core.modalities.image.subjects import DRAWERS, MOTIFS
 
 __all__ = ["IMAGE_COLUMN", "SHAPES", "SHAPE_POOLS", "ClassPattern", "CueRule", "ImageRule", "LesionRule",
            "MetadataColumn"]
@@ -49,11 +50,6 @@ SHAPE_POOLS: dict[str, tuple[str, ...]] = {
 well as their ground; a subject no style keyword matches draws from every shape."""
 IMAGE_COLUMN = "image"  # the tables' image-path column (re-exported by `drafter`)
 
-Shape = Literal[
-    "circle", "ring", "square", "cross", "triangle", "diamond", "bar", "crescent", "dots", "stripes", "checker", "blob",
-    "lobes", "cluster", "cell", "arc", "hexagon", "crack",
-]
-
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -63,7 +59,7 @@ class ClassPattern(_Frozen):
     """The pattern of one class.
 
     Attributes:
-        shape: the silhouette.
+        shape: the silhouette (`SHAPES`), or under a subject drawer the motif (`subjects.MOTIFS`).
         size: silhouette radius as a share of the image half-width.
         aspect: x/y stretch of the silhouette.
         tilt: silhouette orientation in degrees.
@@ -73,7 +69,7 @@ class ClassPattern(_Frozen):
         intensity: foreground brightness multiplier (close to 1).
     """
 
-    shape: Shape
+    shape: str
     size: float = Field(gt=0.1, lt=1.0)
     aspect: float = Field(gt=0.3, lt=3.0)
     tilt: float = Field(ge=-180.0, le=180.0)
@@ -81,6 +77,12 @@ class ClassPattern(_Frozen):
     texture_angle: float = Field(ge=0.0, lt=180.0)
     texture_amp: float = Field(ge=0.0, le=1.0)
     intensity: float = Field(gt=0.3, le=1.5)
+
+    @model_validator(mode="after")
+    def _known_shape(self) -> ClassPattern:
+        if self.shape not in SHAPES and self.shape not in MOTIFS:
+            raise ValueError(f"unknown shape {self.shape!r}: neither a silhouette nor a subject drawer's motif")
+        return self
 
 
 class MetadataColumn(_Frozen):
@@ -203,6 +205,8 @@ class ImageRule(_Frozen):
             keep their content hash.
         look: the tone curve and grain of the domain's images (`look.py`), applied to the render before its pixel
             noise; None = the render's own tones (specs drafted before looks), left out of the serialised rule.
+        drawer: the domain's subject drawer (`subjects.py`: a substrate and per-class motifs, which the patterns'
+            shapes name); None = the generic silhouettes, left out of the serialised rule.
     """
 
     kind: Literal["image"] = "image"
@@ -229,6 +233,7 @@ class ImageRule(_Frozen):
     colour: ColourRule | None = Field(default=None, exclude_if=lambda colour: colour is None)
     silhouettes: SilhouetteRule | None = Field(default=None, exclude_if=lambda rule: rule is None)
     look: ImageLook | None = Field(default=None, exclude_if=lambda look: look is None)
+    drawer: str | None = Field(default=None, exclude_if=lambda drawer: drawer is None)
 
     @property
     def target_after_id(self) -> bool:
@@ -260,6 +265,8 @@ class ImageRule(_Frozen):
                                   ("contrast_range", self.contrast_range), ("blotch_radius", self.blotch_radius)):
             if not 0.0 <= low <= high <= 1.0:
                 raise ValueError(f"{name} must satisfy 0 <= low <= high <= 1, got {(low, high)}")
+        if self.drawer is not None and self.drawer not in DRAWERS:
+            raise ValueError(f"unknown subject drawer {self.drawer!r}; known: {sorted(DRAWERS)}")
         if self.background_range[1] + self.contrast_range[1] > 1.2:
             raise ValueError("background plus contrast would saturate most foreground pixels")
         for column in self.metadata:

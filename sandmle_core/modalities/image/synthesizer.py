@@ -23,7 +23,7 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.classes import ClassPlan, name_with_label, oracle_submission, plan_classes
-from sandmle_core.modalities.image import onehot, scenes
+from sandmle_core.modalities.image import onehot, scenes, subjects
 from sandmle_core.modalities.image.colour import colourize
 from sandmle_core.modalities.image.drafter import IMAGE_COLUMN
 from sandmle_core.modalities.image.named import NameLayout, file_name, write_named
@@ -127,6 +127,35 @@ def _draw_nuisance(rule: ImageRule, n: int, rng: np.random.Generator) -> _Nuisan
     )
 
 
+def _subject(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, frame: tuple[np.ndarray, np.ndarray],
+             coords: tuple[np.ndarray, np.ndarray], col: dict[str, np.ndarray],
+             per: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """A subject drawer's render before lighting: background + contrast x (the substrate in the image's shifted
+    frame, lifted towards 1 under a bright motif, pressed towards 0 under a dark one), and the motifs' mask."""
+    drawer = subjects.DRAWERS[str(rule.drawer)]
+    u, v = coords
+    size = rule.image_size
+    radius = nuisance.scale * col["size"]
+    substrate = drawer.substrate(*frame).astype(np.float32)
+    t_angle = np.deg2rad(col["texture_angle"])
+    cos, sin = per(np.cos(t_angle)), per(np.sin(t_angle))
+    along, across = u * cos + v * sin, v * cos - u * sin
+    mask, wave = np.zeros_like(u), np.zeros_like(u)
+    shapes = [p.shape for p in rule.patterns]
+    for shape in dict.fromkeys(shapes):
+        rows = np.isin(labels, [i for i, s in enumerate(shapes) if s == shape])
+        motif = subjects.MOTIFS[shape]
+        distance = motif.region(u[rows], v[rows])
+        mask[rows] = np.clip(0.5 - distance / per((2.0 / size) / radius[rows]), 0.0, 1.0)
+        wave[rows] = subjects.fill(motif.texture, along[rows], across[rows], per(col["texture_freq"][rows]),
+                                   per(nuisance.phase[rows]))
+    sign = per(np.array([subjects.MOTIFS[s].sign for s in shapes])[labels])
+    strength = per(col["intensity"]) * mask * (1.0 - per(col["texture_amp"]) * (0.5 - 0.5 * wave))
+    strength = np.minimum(strength, 1.0)  # a bright motif lifts the substrate towards white, a dark one towards black
+    fg = substrate + sign * strength * np.where(sign > 0, 1.0 - substrate, substrate)
+    return per(nuisance.background) + per(nuisance.contrast) * fg, mask
+
+
 def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brightness: np.ndarray,
                   noise_gain: np.ndarray, rng: np.random.Generator,
                   scene: scenes.SceneLayer | None = None) -> np.ndarray:
@@ -137,7 +166,6 @@ def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brig
     gx, gy = grid[None, None, :], grid[None, :, None]
     table = {f: np.array([getattr(p, f) for p in rule.patterns], dtype=np.float64)
              for f in ("size", "aspect", "tilt", "texture_freq", "texture_angle", "texture_amp", "intensity")}
-    shape_of = np.array([SHAPES.index(p.shape) for p in rule.patterns])[labels]
     col = {f: values[labels] for f, values in table.items()}
 
     def per(a: np.ndarray) -> np.ndarray:
@@ -149,17 +177,21 @@ def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brig
     cos, sin = per(np.cos(theta)), per(np.sin(theta))
     u = (xs * cos + ys * sin) / per(radius * col["aspect"])
     v = (ys * cos - xs * sin) / per(radius / col["aspect"])
-    distance = np.empty_like(u)
-    for index in np.unique(shape_of):
-        rows = shape_of == index
-        distance[rows] = _SDF[SHAPES[index]](u[rows], v[rows])
-    pixel = per((2.0 / size) / radius)
-    mask = np.clip(0.5 - distance / pixel, 0.0, 1.0)
-    t_angle = np.deg2rad(col["texture_angle"])
-    wave = np.sin(per(2 * np.pi * col["texture_freq"]) * (u * per(np.cos(t_angle)) + v * per(np.sin(t_angle)))
-                  + per(nuisance.phase))
-    texture = 1.0 - per(col["texture_amp"]) * (0.5 - 0.5 * wave)
-    img = per(nuisance.background) + per(nuisance.contrast * col["intensity"]) * mask * texture
+    if rule.drawer is None:
+        shape_of = np.array([SHAPES.index(p.shape) for p in rule.patterns])[labels]
+        distance = np.empty_like(u)
+        for index in np.unique(shape_of):
+            rows = shape_of == index
+            distance[rows] = _SDF[SHAPES[index]](u[rows], v[rows])
+        mask = np.clip(0.5 - distance / per((2.0 / size) / radius), 0.0, 1.0)
+        t_angle = np.deg2rad(col["texture_angle"])
+        wave = np.sin(per(2 * np.pi * col["texture_freq"]) * (u * per(np.cos(t_angle)) + v * per(np.sin(t_angle)))
+                      + per(nuisance.phase))
+    if rule.drawer is None:
+        texture = 1.0 - per(col["texture_amp"]) * (0.5 - 0.5 * wave)
+        img = per(nuisance.background) + per(nuisance.contrast * col["intensity"]) * mask * texture
+    else:  # the domain's subject: its substrate, and each class's motif on it (subjects.py)
+        img, mask = _subject(rule, labels, nuisance, (xs, ys), (u, v), col, per)
     if scene is not None and rule.scene is not None:
         img = img + scene.field * (1.0 - rule.scene.cover * mask)
     img = img + per(nuisance.illumination) * (gx * per(np.cos(nuisance.light_angle))

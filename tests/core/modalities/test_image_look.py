@@ -19,7 +19,7 @@ from sandmle_core.seeds import get_bundled_seed
 from sandmle_core.taskspec import TaskSpec
 
 CATALOG = load_catalog()
-SHARED_STYLE = [("wafer_fab", "outpatient_noshow"), ("air_quality", "aircraft_maintenance"),
+SHARED_STYLE = [("food_delivery", "outpatient_noshow"), ("air_quality", "aircraft_maintenance"),
                 ("wildlife_monitoring", "construction_projects")]  # two disc pairs, a terrain pair
 
 
