@@ -187,7 +187,6 @@ def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brig
         t_angle = np.deg2rad(col["texture_angle"])
         wave = np.sin(per(2 * np.pi * col["texture_freq"]) * (u * per(np.cos(t_angle)) + v * per(np.sin(t_angle)))
                       + per(nuisance.phase))
-    if rule.drawer is None:
         texture = 1.0 - per(col["texture_amp"]) * (0.5 - 0.5 * wave)
         img = per(nuisance.background) + per(nuisance.contrast * col["intensity"]) * mask * texture
     else:  # the domain's subject: its substrate, and each class's motif on it (subjects.py)

@@ -33,11 +33,11 @@ _ACTION_AGAIN_NEGATED = ("still will not {X}", "would still not {X}")
 """A verb (its object already written: "repay it") negated with what makes it a clause ("will not repay it"), not
 "not repay"; the cue stays next to the word."""
 _MANNER_AGAIN = ("{X}, as before", "{X}, once more")
+"""An adverb or greeting said again ("hopefully, as before"): a re-mention of its clause would read as a stutter."""
 _NOT_NOUN_AGAIN = ((("{X} again", "{X} once more"), ("{X} again and again", "{X} more than once")),
                    (("still {X}", "{X} all the same"), ("{X} every time", "{X} throughout")))
 """A verb or participle said again ("repay it again", "bounced more than once"); a state or feeling ("still lazy",
 "lazy every time"), not its whole clause once more ("I am lazy, and I am lazy again")."""
-"""An adverb or greeting said again ("hopefully, as before"): a re-mention of its clause would read as a stutter."""
 FINITE_NEGATED = ("nobody {X}", "no one {X}")
 _FINITE_AGAIN_NEGATED = ("still nobody {X}",)
 """An inflected verb's negation has a subject ("nobody comes on", not "not comes on")."""

@@ -117,8 +117,7 @@ def _is_plural(word: str) -> bool:
 def is_plural(phrase: str) -> bool:
     """Whether a noun phrase is a plural by its head: "sea views", "binmen", "mice" (not "glass", "abdomen")."""
     head = phrase.lower().split(" ")[-1]
-    return (_is_plural(head) and not head.endswith("ous")) or head in _PLURALS or (
-        head.endswith("men") and head not in _NOT_MEN)
+    return _is_plural(head) or head in _PLURALS or (head.endswith("men") and head not in _NOT_MEN)
 
 
 def _article(word: str) -> str:
@@ -145,11 +144,10 @@ def with_article(phrase: str) -> str:
     head = words[-1]
     mass = head in _MASS or (head.endswith(_MASS_ENDINGS) and head not in _COUNTED) or head.endswith("water")
     numbered = words[0][:1].isdigit() and words[0] not in _LETTERS  # "24h pharmacy", "3 bedrooms"
-    plural = (_is_plural(head) and head not in _LETTERS) or head in _PLURALS or (
-        head.endswith("men") and head not in _NOT_MEN)
+    plural = is_plural(head) and head not in _LETTERS
     mass = mass or head.endswith(("ability", "ibility")) or " ".join(words[-2:]) in _MASS_PHRASES
-    not_noun = (len(words) > 1 and (head in _NOT_HEADS or word_class(head) in (PARTICIPLE, STATE, MANNER)
-                                    or words[0] in _VERBS_FIRST)) or head in _NOT_HEADS
+    not_noun = head in _NOT_HEADS or (len(words) > 1 and (word_class(head) in (PARTICIPLE, STATE, MANNER)
+                                                          or words[0] in _VERBS_FIRST))
     if not head or mass or plural or numbered or not_noun or words[0] in _DETERMINERS:
         return phrase
     return f"{_article(words[0])} {phrase}"
