@@ -58,10 +58,13 @@ def heavy_timeout(item: pytest.Item, default: float) -> float | None:
 @pytest.fixture(scope="session")
 def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny real corpus (two accepted environments: AUC and multi-class log loss), built once per session and
-    shared by the service and export tests."""
+    shared by the service and export tests (one build per run: under xdist the first worker builds, the other copies)."""
     from sandmle.bench.plain import build_plain
 
-    root = tmp_path_factory.getbasetemp() / "tiny-corpus"
-    result = build_plain(["breast-cancer", "penguins"], root, per_seed=1, rng_seed=5)
-    assert [r.status for r in result["rows"]] == ["accepted", "accepted"], result["summary"]
-    return root
+    from tests.fixtures.built_once import built_once
+
+    def build(root: Path) -> None:
+        result = build_plain(["breast-cancer", "penguins"], root, per_seed=1, rng_seed=5)
+        assert [r.status for r in result["rows"]] == ["accepted", "accepted"], result["summary"]
+
+    return built_once(tmp_path_factory, "tiny-corpus", build)
