@@ -20,7 +20,9 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # shared: building a bundled seed into it is serialised by a file lock (seeds/bundled.py).
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if _WORKER:
-    os.environ["PREFECT_HOME"] = str(Path(os.environ.get("PREFECT_HOME") or REPO / ".prefect") / f"xdist-{_WORKER}")
+    _HOME = Path(os.environ.get("PREFECT_HOME") or REPO / ".prefect") / f"xdist-{_WORKER}"
+    _HOME.mkdir(parents=True, exist_ok=True)  # prefect makes no parents: it warns on stderr, which CLI tests read
+    os.environ["PREFECT_HOME"] = str(_HOME)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
