@@ -59,8 +59,8 @@ def heavy_timeout(item: pytest.Item, default: float) -> float | None:
 
 @pytest.fixture(scope="session")
 def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny real corpus (two accepted environments: AUC and multi-class log loss), built once per session and
-    shared by the service and export tests (one build per run: under xdist the first worker builds, the other copies)."""
+    """A tiny real corpus (two accepted environments: AUC and multi-class log loss), built once per run and shared by
+    the service and export tests (under xdist the first worker to ask builds it, every worker tests its own copy)."""
     from sandmle.bench.plain import build_plain
 
     from tests.fixtures.built_once import built_once
