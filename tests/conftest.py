@@ -20,7 +20,9 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # shared: building a bundled seed into it is serialised by a file lock (seeds/bundled.py).
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if _WORKER:
-    os.environ["PREFECT_HOME"] = str(Path(os.environ.get("PREFECT_HOME") or REPO / ".prefect") / f"xdist-{_WORKER}")
+    _HOME = Path(os.environ.get("PREFECT_HOME") or REPO / ".prefect") / f"xdist-{_WORKER}"
+    _HOME.mkdir(parents=True, exist_ok=True)  # prefect makes no parents: it warns on stderr, which CLI tests read
+    os.environ["PREFECT_HOME"] = str(_HOME)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -57,11 +59,14 @@ def heavy_timeout(item: pytest.Item, default: float) -> float | None:
 
 @pytest.fixture(scope="session")
 def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny real corpus (two accepted environments: AUC and multi-class log loss), built once per session and
-    shared by the service and export tests."""
+    """A tiny real corpus (two accepted environments: AUC and multi-class log loss), built once per run and shared by
+    the service and export tests (under xdist the first worker to ask builds it, every worker tests its own copy)."""
     from sandmle.bench.plain import build_plain
 
-    root = tmp_path_factory.getbasetemp() / "tiny-corpus"
-    result = build_plain(["breast-cancer", "penguins"], root, per_seed=1, rng_seed=5)
-    assert [r.status for r in result["rows"]] == ["accepted", "accepted"], result["summary"]
-    return root
+    from tests.fixtures.built_once import built_once
+
+    def build(root: Path) -> None:
+        result = build_plain(["breast-cancer", "penguins"], root, per_seed=1, rng_seed=5)
+        assert [r.status for r in result["rows"]] == ["accepted", "accepted"], result["summary"]
+
+    return built_once(tmp_path_factory, "tiny-corpus", build)

@@ -11,11 +11,14 @@ import pytest
 def rl_corpus(tmp_path_factory) -> Path:
     from sandmle.bench.plain import build_plain
 
-    out = tmp_path_factory.mktemp("rl-corpus")
-    result = build_plain(["breast-cancer"], out, per_seed=1, rng_seed=5)
-    accepted = [r for r in result["rows"] if r.status == "accepted"]
-    assert len(accepted) == 1, result["summary"]
-    return out
+    from tests.fixtures.built_once import built_once
+
+    def build(out: Path) -> None:
+        result = build_plain(["breast-cancer"], out, per_seed=1, rng_seed=5)
+        accepted = [r for r in result["rows"] if r.status == "accepted"]
+        assert len(accepted) == 1, result["summary"]
+
+    return built_once(tmp_path_factory, "rl-corpus", build)  # one build per run, not one per xdist worker
 
 
 @pytest.fixture(scope="session")
