@@ -86,11 +86,11 @@ MOTIFS: dict[str, Motif] = {
                         "stripes", -1.0),
     "wound_line": Motif(lambda u, v: _seg(u, v, 1.2, 0.12), "stripes", -1.0),
     "wound_hole": Motif(lambda u, v: np.hypot(u, v) - 0.4, "wavy", -1.0),
-    "wound_crater": Motif(lambda u, v: np.abs(np.hypot(u, v) - 0.62) - 0.24, "wavy", 1.0),
+    "wound_crater": Motif(lambda u, v: np.hypot(u, v) - 0.7, "wavy", -1.0),
     "wound_burn": Motif(lambda u, v: np.hypot(u, v) - (0.85 + 0.15 * np.cos(3.0 * np.arctan2(v, u) + 1.0)),
-                        "wavy", 0.9),
+                        "mottle", -0.9),
     "wound_bruise": Motif(lambda u, v: (np.hypot(u, v) - 0.7) * 0.6, "wavy", -0.8),
-    "wound_blister": Motif(lambda u, v: np.hypot(u, v * 1.2) - 0.55, "grains", 1.0),
+    "wound_blister": Motif(lambda u, v: np.abs(np.hypot(u, v * 1.2) - 0.5) - 0.1, "stripes", -0.9),
     "wound_bite": Motif(lambda u, v: np.minimum.reduce([np.hypot(u - 0.75 * np.cos(t), v - 0.55 * np.sin(t)) - 0.2
                                                         for t in np.deg2rad((0, 40, 80, 140, 180, 220, 270, 320))]),
                         "stripes", -1.0),
@@ -167,6 +167,8 @@ class Drawer:
     default: str
     tilt: float = 90.0  # a motif's tilt is drawn in [-tilt, tilt] degrees (a core's features lie along it)
     scale: float = 1.0  # motif size over the generic silhouette's (a wafer map's patterns span the wafer)
+    spread: float = 1.0  # the motif's shift over the image's jitter (a wound lies anywhere on the skin)
+    scene: bool = True  # whether the style's scene layer lies over the substrate (skin has no tissue nuclei)
 
 
 DRAWERS: dict[str, Drawer] = {
@@ -186,7 +188,7 @@ DRAWERS: dict[str, Drawer] = {
         "abrasion": "wound_graze", "graze": "wound_graze", "laceration": "wound_slit", "incision": "wound_line",
         "puncture": "wound_hole", "ulcer": "wound_crater", "burn": "wound_burn", "bruise": "wound_bruise",
         "blister": "wound_blister", "bite": "wound_bite", "rash": "wound_rash", "avulsion": "wound_flap"},
-        "wound_graze"),
+        "wound_graze", scale=1.2, spread=3.0, scene=False),
     "wafer_map": Drawer(_wafer, {
         "center": "wafer_centre", "donut": "wafer_donut", "edge_ring": "wafer_edge", "ring_band": "wafer_donut",
         "edge_local": "wafer_cluster", "local_cluster": "wafer_cluster", "near_full": "wafer_full",
