@@ -258,7 +258,8 @@ def draft(ctx: DraftContext) -> Draft:
                                                                                                  False)),
         names=names,
         # the domain's ground (cells, leaf, terrain, ...), drawn last so every earlier draw stays as it was
-        scene=scenes.draft_scene(vocab.subject, rng, strength, graded=lesions is not None),
+        scene=(None if drawer is not None and not drawer.scene
+               else scenes.draft_scene(vocab.subject, rng, strength, graded=lesions is not None)),
         drawer=vocab.drawer if drawer is not None else None,
     )
     # the domain's tone curve and grain (issue 16: domains sharing a scene style looked alike), drawn before the

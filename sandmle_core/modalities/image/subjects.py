@@ -86,17 +86,34 @@ MOTIFS: dict[str, Motif] = {
                         "stripes", -1.0),
     "wound_line": Motif(lambda u, v: _seg(u, v, 1.2, 0.12), "stripes", -1.0),
     "wound_hole": Motif(lambda u, v: np.hypot(u, v) - 0.4, "wavy", -1.0),
-    "wound_crater": Motif(lambda u, v: np.abs(np.hypot(u, v) - 0.62) - 0.24, "wavy", 1.0),
+    "wound_crater": Motif(lambda u, v: np.hypot(u, v) - 0.7, "wavy", -1.0),
     "wound_burn": Motif(lambda u, v: np.hypot(u, v) - (0.85 + 0.15 * np.cos(3.0 * np.arctan2(v, u) + 1.0)),
-                        "wavy", 0.9),
+                        "mottle", -0.9),
     "wound_bruise": Motif(lambda u, v: (np.hypot(u, v) - 0.7) * 0.6, "wavy", -0.8),
-    "wound_blister": Motif(lambda u, v: np.hypot(u, v * 1.2) - 0.55, "grains", 1.0),
+    "wound_blister": Motif(lambda u, v: np.abs(np.hypot(u, v * 1.2) - 0.5) - 0.1, "stripes", -0.9),
     "wound_bite": Motif(lambda u, v: np.minimum.reduce([np.hypot(u - 0.75 * np.cos(t), v - 0.55 * np.sin(t)) - 0.2
                                                         for t in np.deg2rad((0, 40, 80, 140, 180, 220, 270, 320))]),
                         "stripes", -1.0),
     "wound_rash": Motif(lambda u, v: _speckle(u, v, 0.5, 0.13, 1.1), "stripes", -0.8),
     "wound_flap": Motif(lambda u, v: np.maximum(np.hypot(u, v) - 1.0, 0.75 - np.hypot(u - 0.45, v)), "wavy",
                         -1.0),
+    # a rolled steel strip under a line-scan camera: surface defects (NEU-style), most darker than the steel
+    "steel_crazing": Motif(lambda u, v: _seg(u, v, 1.1, 0.9), "veins", -0.9),
+    "steel_inclusion": Motif(lambda u, v: _seg(u, v - 0.05 * np.sin(5.0 * u), 1.3, 0.11), "stripes", -1.0),
+    "steel_patch": Motif(lambda u, v: np.hypot(u, v * 1.3) - (0.8 + 0.2 * np.cos(4.0 * np.arctan2(v, u) + 0.5)),
+                         "mottle", -0.8),
+    "steel_pits": Motif(lambda u, v: _speckle(u, v, 0.45, 0.09, 1.1), "stripes", -1.0),
+    "steel_scale": Motif(lambda u, v: _speckle(0.45 * u, 1.6 * v, 0.5, 0.14, 0.9), "mottle", -0.9),
+    "steel_scratches": Motif(lambda u, v: np.maximum(_seg(u, v, 1.2, 0.7), np.abs(np.mod(v + 0.7, 0.35) - 0.175)
+                                                     - 0.04), "stripes", 1.0),
+    "steel_crack": Motif(_jag, "stripes", -1.0),
+    "steel_dent": Motif(lambda u, v: np.abs(np.hypot(u, v) - 0.6) - 0.16, "wavy", -0.9),
+    "steel_burr": Motif(lambda u, v: _seg(u, v, 0.9, 0.22), "grains", 1.0),
+    "steel_pores": Motif(lambda u, v: _speckle(u, v, 0.8, 0.2, 1.0), "wavy", -1.0),
+    "steel_corrosion": Motif(lambda u, v: np.hypot(u, v) - (0.9 + 0.15 * np.cos(6.0 * np.arctan2(v, u))), "grains",
+                             -0.9),
+    "steel_chatter": Motif(lambda u, v: np.maximum(_seg(u, v, 1.2, 0.8), np.abs(np.mod(u + 1.2, 0.4) - 0.2) - 0.07),
+                           "stripes", -0.9),
     # a wafer map: failing dies bright on the die disc
     "wafer_centre": Motif(lambda u, v: np.hypot(u, v) - 0.45, "grains", 1.0),
     "wafer_donut": Motif(lambda u, v: np.abs(np.hypot(u, v) - 0.55) - 0.17, "grains", 1.0),
@@ -150,6 +167,11 @@ def _skin(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return 0.75 + 0.05 * np.sin(3.0 * x + 1.0 * y) * np.sin(2.5 * y - x) * np.ones_like(x * y)
 
 
+def _steel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Rolled steel: a mid-grey strip with faint rolling marks along x and a soft sheen across it."""
+    return 0.5 + 0.02 * np.sin(23.0 * y + 2.0 * np.sin(1.3 * x)) + 0.06 * np.cos(1.5 * y) * np.ones_like(x * y)
+
+
 def _wafer(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The die disc: a grid of dies (dim, separated by streets), black outside the wafer, a notch at the bottom."""
     r = np.hypot(x, y)
@@ -167,6 +189,8 @@ class Drawer:
     default: str
     tilt: float = 90.0  # a motif's tilt is drawn in [-tilt, tilt] degrees (a core's features lie along it)
     scale: float = 1.0  # motif size over the generic silhouette's (a wafer map's patterns span the wafer)
+    spread: float = 1.0  # the motif's shift over the image's jitter (a wound lies anywhere on the skin)
+    scene: bool = True  # whether the style's scene layer lies over the substrate (skin has no tissue nuclei)
 
 
 DRAWERS: dict[str, Drawer] = {
@@ -186,7 +210,13 @@ DRAWERS: dict[str, Drawer] = {
         "abrasion": "wound_graze", "graze": "wound_graze", "laceration": "wound_slit", "incision": "wound_line",
         "puncture": "wound_hole", "ulcer": "wound_crater", "burn": "wound_burn", "bruise": "wound_bruise",
         "blister": "wound_blister", "bite": "wound_bite", "rash": "wound_rash", "avulsion": "wound_flap"},
-        "wound_graze"),
+        "wound_graze", scale=1.2, spread=3.0, scene=False),
+    "steel_surface": Drawer(_steel, {
+        "crazing": "steel_crazing", "inclusion": "steel_inclusion", "patches": "steel_patch",
+        "pitted_surface": "steel_pits", "rolled_in_scale": "steel_scale", "scratches": "steel_scratches",
+        "crack": "steel_crack", "dent": "steel_dent", "burr": "steel_burr", "porosity": "steel_pores",
+        "corrosion": "steel_corrosion", "chatter_marks": "steel_chatter"}, "steel_pits", tilt=20.0, scale=1.2,
+        spread=3.0),
     "wafer_map": Drawer(_wafer, {
         "center": "wafer_centre", "donut": "wafer_donut", "edge_ring": "wafer_edge", "ring_band": "wafer_donut",
         "edge_local": "wafer_cluster", "local_cluster": "wafer_cluster", "near_full": "wafer_full",

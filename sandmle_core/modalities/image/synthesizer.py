@@ -190,6 +190,11 @@ def render_images(rule: ImageRule, labels: np.ndarray, nuisance: _Nuisance, brig
         texture = 1.0 - per(col["texture_amp"]) * (0.5 - 0.5 * wave)
         img = per(nuisance.background) + per(nuisance.contrast * col["intensity"]) * mask * texture
     else:  # the domain's subject: its substrate, and each class's motif on it (subjects.py)
+        spread = subjects.DRAWERS[str(rule.drawer)].spread - 1.0  # a motif shifted further than its substrate
+        if spread:
+            xm, ym = xs - spread * per(nuisance.dx), ys - spread * per(nuisance.dy)
+            u = (xm * cos + ym * sin) / per(radius * col["aspect"])
+            v = (ym * cos - xm * sin) / per(radius / col["aspect"])
         img, mask = _subject(rule, labels, nuisance, (xs, ys), (u, v), col, per)
     if scene is not None and rule.scene is not None:
         img = img + scene.field * (1.0 - rule.scene.cover * mask)

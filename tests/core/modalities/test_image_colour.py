@@ -39,8 +39,9 @@ COLOUR = SimpleNamespace(details={"colour": True})  # the part of a colour seed'
 # every file of make_spec(11, 0.5) synthesized at 120 + 40 rows: measured on main at 16a42ea (before colour existed),
 # then re-pinned at eef4f2a, whose per-style silhouette pools change which silhouettes a draft picks (a colour seed's
 # grayscale twin is checked against its own render in the next tests, so this pin guards unintended changes only),
-# and again on branch imgscenes, whose per-domain looks (`look.py`: tone curve and grain) change every image's pixels
-GRAYSCALE_FOLDER_SHA256 = "c945f030a7f24eaf617dbc3f00500a3068ecec45bba83680f305b63d34ad5643"
+# and again on branch imgscenes, whose per-domain looks (`look.py`: tone curve and grain) change every image's pixels,
+# and on branch imgsubj2, where hospital_triage draws wounds on skin (the `wound` drawer) instead of silhouettes
+GRAYSCALE_FOLDER_SHA256 = "a0d1615d20d7ee4090a288c4fd621b0f673c3b7519324e613bb3fc867c0b4693"
 
 
 def _colour_spec(rng_seed: int, difficulty: float, domain: str = "hospital_triage",
