@@ -203,7 +203,8 @@ def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> s
             options = [g for g in options if not _WORD.search(g)] or [", "]
         if first in _NOT_AFTER_WITH:  # not "Offered with a loft, with again no lift"
             options = [g for g in options if last_word(g) != "with"] or [", "]
-        if len(_WORD.findall(clause.lower())) <= 2:  # not a sentence of its own: "... a gale. Not slashed."
+        if len(_WORD.findall(clause.lower())) <= 2 or (k == 0 and len(_WORD.findall(out.lower())) <= 2):
+            # neither side a sentence of its own: "... a gale. Not slashed.", "Someone fell. It got ..."
             options = [g for g in options if not g.endswith(". ")] or [", "]
         if re.search(r"\bbut\b", out):  # one "but" a sentence: not "I would not ask, but ..., but ..."
             options = [g for g in options if last_word(g) != "but"] or [", "]
