@@ -153,6 +153,12 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _prose(items: list[str]) -> str:
+    """Follow-up clauses as one list in prose ("no X, no Y and still no Z"); a last one that brings its own
+    conjunction ("and yes, X again") after a comma, not "and and yes"."""
+    return _listing(items) if _first_word(items[-1]) not in _CONJUNCTIONS else ", ".join(items)
+
+
 def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
     """The option `u` picks; with `used` (a document's main clauses so far), the next one not used yet, if any."""
     start = min(int(u * len(options)), len(options) - 1)
@@ -233,7 +239,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
                                        **agreement(signal[:1] if many else signal)))
     clauses += described  # the words that are not nouns, each in a clause of its own ("I am grateful")
     if voice.states and (negated or again):  # one clause in prose, "no X and still no Y": a list of verbless
-        clauses.append(_listing(negated + again))  # fragments ("no X, again no Y, Z came up") read as notes
+        clauses.append(_prose(negated + again))  # fragments ("no X, again no Y, Z came up") read as notes
     else:
         clauses += [", ".join(part) for part in (negated, again) if part]
     if not clauses:
@@ -351,7 +357,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 and not any(text in sentences[-1].lower() for text in earlier)):  # unless it says a word again twice
             carry += [w for w in context if w not in carry]  # of the sentence before ("X was noted, and no Y")
             u = sentence_u[min(s, len(sentence_u) - 1)]
-            follow = _listing(negated + again) if units.typed else ", ".join(negated + again)
+            follow = _prose(negated + again) if units.typed else ", ".join(negated + again)
             sentences[-1] = _join(voice, [sentences[-1][:-1], follow], u[3], within=True) + "."
             continue
         context = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT]
