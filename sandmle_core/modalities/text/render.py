@@ -24,8 +24,9 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
 - in a voice with `articles`, a singular countable noun takes "a"/"an" (`nouns.with_article`: "there is a contract",
   "sea views", "rent");
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
-  common words are kept, when they are nouns, as a short context phrase in a frame ("On crew, flight: ...", "...,
-  regarding account"), at most three per sentence, numbers and times left out (not "On two, week, tuesday: ..."),
+  common words are kept, when they are nouns, as a short context phrase in a frame (in a typed voice one noun phrase:
+  "On the crew and flight: ...", "..., regarding the account"; the remarks keep "(crew, flight)"), at most three per
+  sentence, numbers and times left out (not "On two, week, tuesday: ..."),
   and a document of context words alone is written as a sentence of the voice ("Asking about town"), never as a
   bare list ("Also week and module").
 
