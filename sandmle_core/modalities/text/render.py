@@ -264,8 +264,8 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
 def _context(voice: Voice, context: list[str], listed: bool = False) -> str:
     """A sentence's context words as its frame writes them: in a voice with typed slots one noun phrase ("the ball,
     attack and box", not a bare "ball, attack, box"); in the remarks a list with commas (or `listed`, with "and")."""
-    if voice.states:
-        return "the " + _listing(context)
+    if voice.states:  # a note's telegraphic style takes no "the": "(re crew and flight)"
+        return ("the " if voice.articles else "") + _listing(context)
     return _listing(context) if listed else ", ".join(context)
 
 
