@@ -358,9 +358,10 @@ def test_remarks_are_written_as_before() -> None:
     assert hashlib.sha256("\n".join(docs).encode()).hexdigest()[:16] == "41fa2726394c0db5"
 
 
-_FRAME_CONTENT = re.compile(r"\(([^()]*)\)|(?:^|[.;:] )(?:On|About) (\w+(?:, [^:.;]*)|[^:.;]* [^:.;]*):|"
+_FRAME_CONTENT = re.compile(r"\(([^()]*)\)|(?:^|[.;:] )(?:On|About) (\w[^:.;]*,[^:.;]*):|"
                             r", ((?:re|regarding|amid) [^.;()]*)(?=[.;]|$)", re.IGNORECASE)
-"""A frame's content ("On crew:", a note's one telegraphic word, is no list; "re" ties a note's words as "the" does)."""
+"""A frame's content ("On fault found:", a note's telegraphic key, is no list; "re" ties a note's words as "the"
+does)."""
 _FRAME_WORDS = frozenset(("the", "a", "an", "about", "of", "for", "on", "to", "in", "at", "with", "re", "and"))
 """A frame's context words read as written when a word of these ties them ("about the ball, attack and box")."""
 _TAGS = (r"if possible|please|as stated|per the entry|officials said|sources said|it seems|as always|says the bench|"
