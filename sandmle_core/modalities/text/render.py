@@ -78,6 +78,10 @@ _FUNCTION, _CONTEXT, _SIGNAL, _NEGATED = 0, 1, 2, 3
 _MAX_CONTEXT = 3
 """At most this many distinct context words per sentence (more would read as a list again; they carry no signal)."""
 
+_MAX_FRAMES = 1
+"""At most this many sentences of a typed voice's document frame context words; later ones are left out (they carry
+no signal, and "(about the check) ... (about the date) ... (regarding the charge)" reads as a loop)."""
+
 _MERGE_WORDS = 12
 """A sentence without a main clause (only negations and re-mentions) joins the sentence before it when that one is
 shorter than this many words: "No sea views." alone reads as a fragment."""
@@ -313,6 +317,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     templates: set[str] = set()  # the main clauses written so far ("What a moment, ..." three times read as a loop)
     framed: set[str] = set()  # context words already written: a typed voice frames each once ("(manager) ...
     # (manager) ... (attack, manager)" read as a loop)
+    frames = 0  # sentences written with a context frame
     for s in range(len(bounds) - 1):
         signal: list[str] = []
         negated: list[str] = []
@@ -329,7 +334,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 # "week"): it carries no signal and reads as noise in a frame ("On two, week, tuesday: ...")
             if kind == _CONTEXT:  # a word the templates use themselves ("again", "noted") would double up
                 if (word not in context and word not in units.own_words and len(context) < _MAX_CONTEXT
-                        and word not in framed):
+                        and word not in framed and not (units.typed and frames >= _MAX_FRAMES)):
                     context.append(word)
                 continue
             if unit in returned:
@@ -369,6 +374,9 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                              sentences[-1] if sentences else "", described, templates if units.typed else None)
         sentences.append(sentence + ".")
         framed.update(context if units.typed else ())
+        frames += bool(context)
+    if units.typed and frames >= _MAX_FRAMES:
+        carry = []  # the document framed its context once already
     if carry and sentences:  # context after the last sentence: an aside to it, if it stays short
         last = sentences[-1]
         fresh = [w for w in carry if w not in last.lower()][:_MAX_CONTEXT - 1]
