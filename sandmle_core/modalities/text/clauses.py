@@ -32,8 +32,9 @@ ACTION_NEGATED = ("will not {X}", "would not {X}", "would never {X}")
 _ACTION_AGAIN_NEGATED = ("still will not {X}", "would still not {X}")
 """A verb (its object already written: "repay it") negated with what makes it a clause ("will not repay it"), not
 "not repay"; the cue stays next to the word."""
-_MANNER_AGAIN = ("{X}, as before", "{X}, once more")
-"""An adverb or greeting said again ("hopefully, as before"): a re-mention of its clause would read as a stutter."""
+_MANNER_AGAIN = ("the answer is still {X}", "again the answer is {X}")
+"""An adverb or greeting said again ("the answer is still tonight"): alone before a tag ("tonight, as before") it
+read as a clause of one word, and its whole clause again as a stutter."""
 _NOT_NOUN_AGAIN = ((("{X} again", "{X} once more"), ("{X} again and again", "{X} more than once")),
                    (("still {X}", "{X} all the same"), ("{X} every time", "{X} throughout")))
 """A verb or participle said again ("repay it again", "bounced more than once"); a state or feeling ("still lazy",

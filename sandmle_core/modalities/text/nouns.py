@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-from sandmle_core.modalities.text.wordclass import MANNER, PARTICIPLE, STATE, word_class
+from sandmle_core.modalities.text.wordclass import ACTION, MANNER, NOUN, PARTICIPLE, STATE, word_class
 
-__all__ = ["WRITTEN", "is_plural", "is_when", "with_article"]
+__all__ = ["WRITTEN", "is_plural", "is_when", "with_article", "written"]
 
 _MASS = frozenset({
     "advice", "amnesia", "anaphylaxis", "angina", "anorexia", "asphalt", "asthma", "audio", "bandwidth", "bleach",
@@ -83,6 +83,38 @@ _LETTERS = frozenset({
 WRITTEN = {"reply_to": "reply-to address"}
 """Keys that end in a preposition, as a noun slot writes them ("no reply to was found" left it dangling)."""
 
+_CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1"}
+_WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk"})
+"""Abbreviations read as a word ("a SIM", "an IBAN"), written in capitals like those read letter by letter."""
+_LETTERS_TOO = frozenset({"amm", "ceo", "csv", "dna", "ecb", "ecg", "gcs", "gtn", "pdf", "qr", "tls", "tv", "uv",
+                          "hf", "ac", "pac", "ip", "rfid", "copd"})
+"""More abbreviations read letter by letter ("a UV lamp", "an RFID"), as `_LETTERS`."""
+_TAIL_PARTICIPLES = frozenset({"stolen", "broken", "lost", "missing", "pending", "leaking", "gushing", "bubbling",
+                               "ringing", "failing", "bleeding", "popping", "clogging", "arcing", "hunting"})
+_NOT_TAIL_PARTICIPLES = frozenset({"related", "sided", "plated", "reached", "agreed", "parked", "rotated", "soaked",
+                                   "exposed", "delivered"})
+"""A key "noun participle" ("mirror snapped", "tap leaking") is written participle first, as English names the thing
+("a snapped mirror", "a leaking tap"); a compound adjective ("meal related", "rain soaked") or a state that is no
+attribute ("limit reached") keeps its order."""
+
+
+def _capitalised(word: str) -> str:
+    if word in _CAPITALS:
+        return _CAPITALS[word]
+    return word.upper() if word in _LETTERS or word in _LETTERS_TOO or word in _WORD_ABBREVIATIONS else word
+
+
+def written(key: str) -> str:
+    """A noun key as a sentence writes it: `WRITTEN`'s forms, abbreviations in capitals ("an LTE", "a GPS"), and a
+    noun with its participle after it turned round ("mirror_snapped" -> "snapped mirror"); underscores as spaces."""
+    if key in WRITTEN:
+        return WRITTEN[key]
+    words = key.split("_")
+    if len(words) == 2 and word_class(words[0]) in (NOUN, ACTION) and words[1] not in _NOT_TAIL_PARTICIPLES and (
+            words[1] in _TAIL_PARTICIPLES or (words[1].endswith("ed") and len(words[1]) > 4)):
+        words = [words[1], words[0]]
+    return " ".join(_capitalised(w) for w in words)
+
 _VOWEL_LETTERS = frozenset("aefhilmnorsx")
 """Letters whose names open with a vowel sound ("an f", "an s")."""
 
@@ -122,7 +154,7 @@ def is_plural(phrase: str) -> bool:
 
 def _article(word: str) -> str:
     """ "a" or "an" before `word` (lower case), by the sound it opens with."""
-    if word in _LETTERS or not re.search(r"[aeiouy]", word):
+    if word in _LETTERS or word in _LETTERS_TOO or not re.search(r"[aeiouy]", word):
         return "an" if word[:1] in _VOWEL_LETTERS else "a"
     if word.startswith(_SILENT_H):
         return "an"
@@ -144,7 +176,7 @@ def with_article(phrase: str) -> str:
     head = words[-1]
     mass = head in _MASS or (head.endswith(_MASS_ENDINGS) and head not in _COUNTED) or head.endswith("water")
     numbered = words[0][:1].isdigit() and words[0] not in _LETTERS  # "24h pharmacy", "3 bedrooms"
-    plural = is_plural(head) and head not in _LETTERS
+    plural = is_plural(head) and head not in _LETTERS and head not in _LETTERS_TOO
     mass = mass or head.endswith(("ability", "ibility")) or " ".join(words[-2:]) in _MASS_PHRASES
     not_noun = head in _NOT_HEADS or (len(words) > 1 and (word_class(head) in (PARTICIPLE, STATE, MANNER)
                                                           or words[0] in _VERBS_FIRST))

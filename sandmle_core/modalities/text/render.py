@@ -24,8 +24,9 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
 - in a voice with `articles`, a singular countable noun takes "a"/"an" (`nouns.with_article`: "there is a contract",
   "sea views", "rent");
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
-  common words are kept, when they are nouns, as a short context phrase in a frame ("On crew, flight: ...", "...,
-  regarding account"), at most three per sentence, numbers and times left out (not "On two, week, tuesday: ..."),
+  common words are kept, when they are nouns, as a short context phrase in a frame (in a typed voice one noun phrase:
+  "On the crew and flight: ...", "..., regarding the account"; the remarks keep "(crew, flight)"), at most three per
+  sentence, numbers and times left out (not "On two, week, tuesday: ..."),
   and a document of context words alone is written as a sentence of the voice ("Asking about town"), never as a
   bare list ("Also week and module").
 
@@ -56,9 +57,9 @@ from sandmle_core.modalities.text.clauses import (
     negated_forms,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
-from sandmle_core.modalities.text.nouns import WRITTEN, is_when, with_article
+from sandmle_core.modalities.text.nouns import is_when, with_article, written
 from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice, voice_for
-from sandmle_core.modalities.text.wordclass import ACTION, FINITE, NOUN, with_object, word_class
+from sandmle_core.modalities.text.wordclass import ACTION, FINITE, NOUN, STATE, with_object, word_class
 
 __all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "repeated_phrase",
            "triple_repeats", "voice_for"]
@@ -76,6 +77,10 @@ _FUNCTION, _CONTEXT, _SIGNAL, _NEGATED = 0, 1, 2, 3
 
 _MAX_CONTEXT = 3
 """At most this many distinct context words per sentence (more would read as a list again; they carry no signal)."""
+
+_MAX_FRAMES = 1
+"""At most this many sentences of a typed voice's document frame context words; later ones are left out (they carry
+no signal, and "(about the check) ... (about the date) ... (regarding the charge)" reads as a loop)."""
 
 _MERGE_WORDS = 12
 """A sentence without a main clause (only negations and re-mentions) joins the sentence before it when that one is
@@ -143,9 +148,20 @@ def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
     return kinds
 
 
+def _is_superlative(key: str) -> bool:
+    """ "worst", "best", "happiest": a state that takes "the" ("it seems the worst", not "it seems worst")."""
+    return key in ("best", "worst", "least", "most") or (key.endswith("iest") and len(key) > 5)
+
+
 def _listing(items: list[str]) -> str:
     """"a", "a and b", "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _prose(items: list[str]) -> str:
+    """Follow-up clauses as one list in prose ("no X, no Y and still no Z"); a last one that brings its own
+    conjunction ("and yes, X again") after a comma, not "and and yes"."""
+    return _listing(items) if _first_word(items[-1]) not in _CONJUNCTIONS else ", ".join(items)
 
 
 def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
@@ -198,6 +214,9 @@ def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> s
             options = [g for g in options if not _WORD.search(g)] or [", "]
         if first in _NOT_AFTER_WITH:  # not "Offered with a loft, with again no lift"
             options = [g for g in options if last_word(g) != "with"] or [", "]
+        if len(_WORD.findall(clause.lower())) <= 2 or (k == 0 and len(_WORD.findall(out.lower())) <= 2):
+            # neither side a sentence of its own: "... a gale. Not slashed.", "Someone fell. It got ..."
+            options = [g for g in options if not g.endswith(". ")] or [", "]
         if re.search(r"\bbut\b", out):  # one "but" a sentence: not "I would not ask, but ..., but ..."
             options = [g for g in options if last_word(g) != "but"] or [", "]
         glue = next((g for g in options if last_word(out + g) != first), options[-1])
@@ -224,24 +243,34 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
                                        M=1 + int(u[3] * 90), Rbe=be(rest),
                                        **agreement(signal[:1] if many else signal)))
     clauses += described  # the words that are not nouns, each in a clause of its own ("I am grateful")
-    if negated:
-        clauses.append(", ".join(negated))
-    if again:
-        clauses.append(", ".join(again))
+    if voice.states and (negated or again):  # one clause in prose, "no X and still no Y": a list of verbless
+        clauses.append(_prose(negated + again))  # fragments ("no X, again no Y, Z came up") read as notes
+    else:
+        clauses += [", ".join(part) for part in (negated, again) if part]
     if not clauses:
-        return _pick(voice.aside, u[1]).format(C=_capital(", ".join(context)), c=_listing(context)) if context else ""
+        return _pick(voice.aside, u[1]).format(C=_capital(", ".join(context)), c=_context(voice, context, True)) \
+            if context else ""
     text = _join(voice, clauses, u[3])
     if context:
         place = _pick(voice.places, u[4])
         if ":" in text and ":" in place:  # one colon per sentence ("Seen on the first check: X" already has one)
-            place = "{S} ({c})"
-        phrase = ", ".join(context)
+            place = voice.places[0]
+        phrase = _context(voice, context)
         text = place.format(C=_capital(phrase), c=phrase, S=text if place.startswith("{S}") else _uncapital(text))
     stutters = bool(after) and _first_word(text) == last_word(after)
-    opener = _pick(voice.openers, u[5]) if after and ((u[4] < 0.3 and not context) or stutters) else ""
-    opener = "" if _first_word(text) in _CONJUNCTIONS else opener  # not "Then and yes, ..."
+    short = bool(voice.states) and len(_WORD.findall(text.lower())) <= 2  # "Again movie." reads as a fragment
+    opener = _pick(voice.openers, u[5]) if (after and ((u[4] < 0.3 and not context) or stutters)) or short else ""
+    opener = "" if _first_word(text) in _CONJUNCTIONS and not short else opener  # not "Then and yes, ..."
     opener = opener or ("Then " if stutters else "")
     return opener + _uncapital(text) if opener else text
+
+
+def _context(voice: Voice, context: list[str], listed: bool = False) -> str:
+    """A sentence's context words as its frame writes them: in a voice with typed slots one noun phrase ("the ball,
+    attack and box", not a bare "ball, attack, box"); in the remarks a list with commas (or `listed`, with "and")."""
+    if voice.states:  # a note's telegraphic style takes no "the": "(re crew and flight)"
+        return ("the " if voice.articles else "") + _listing(context)
+    return _listing(context) if listed else ", ".join(context)
 
 
 def _uncapital(text: str) -> str:
@@ -288,6 +317,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     templates: set[str] = set()  # the main clauses written so far ("What a moment, ..." three times read as a loop)
     framed: set[str] = set()  # context words already written: a typed voice frames each once ("(manager) ...
     # (manager) ... (attack, manager)" read as a loop)
+    frames = 0  # sentences written with a context frame
     for s in range(len(bounds) - 1):
         signal: list[str] = []
         negated: list[str] = []
@@ -304,7 +334,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 # "week"): it carries no signal and reads as noise in a frame ("On two, week, tuesday: ...")
             if kind == _CONTEXT:  # a word the templates use themselves ("again", "noted") would double up
                 if (word not in context and word not in units.own_words and len(context) < _MAX_CONTEXT
-                        and word not in framed):
+                        and word not in framed and not (units.typed and frames >= _MAX_FRAMES)):
                     context.append(word)
                 continue
             if unit in returned:
@@ -333,7 +363,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 and not any(text in sentences[-1].lower() for text in earlier)):  # unless it says a word again twice
             carry += [w for w in context if w not in carry]  # of the sentence before ("X was noted, and no Y")
             u = sentence_u[min(s, len(sentence_u) - 1)]
-            sentences[-1] = _join(voice, [sentences[-1][:-1], ", ".join(negated + again)], u[3], within=True) + "."
+            follow = _prose(negated + again) if units.typed else ", ".join(negated + again)
+            sentences[-1] = _join(voice, [sentences[-1][:-1], follow], u[3], within=True) + "."
             continue
         context = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT]
         carry = []
@@ -343,11 +374,15 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                              sentences[-1] if sentences else "", described, templates if units.typed else None)
         sentences.append(sentence + ".")
         framed.update(context if units.typed else ())
+        frames += bool(context)
+    if units.typed and frames >= _MAX_FRAMES:
+        carry = []  # the document framed its context once already
     if carry and sentences:  # context after the last sentence: an aside to it, if it stays short
         last = sentences[-1]
         fresh = [w for w in carry if w not in last.lower()][:_MAX_CONTEXT - 1]
         if fresh and not last.endswith(").") and len(fresh) + last.count(", ") < 2 * _MAX_CONTEXT:
-            sentences[-1] = f"{last[:-1]} ({', '.join(fresh)})."
+            tail = voice.places[0] if units.typed else "{S} ({c})"  # a typed voice's own frame: "(re the crew)"
+            sentences[-1] = tail.format(S=last[:-1], c=_context(voice, fresh), C="") + "."
     elif carry:
         sentences.append(_sentence(voice, [], [], [], carry[:_MAX_CONTEXT], sentence_u[0], "") + ".")
     return _no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
@@ -376,7 +411,8 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised", "never" its opposite)
     classes = [word_class(k) if voice.states else NOUN for k in keys]
     shown = [(_OPPOSITES.get(k) or k.split("_", 1)[1] if i in affirmed else with_object(k) if classes[i] == ACTION
-              else WRITTEN.get(k, k) if voice.states else k).replace("_", " ") for i, k in enumerate(keys)]
+              else f"the {k}" if voice.states and classes[i] == STATE and _is_superlative(k)
+              else written(k) if voice.states else k).replace("_", " ") for i, k in enumerate(keys)]
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2
     cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()

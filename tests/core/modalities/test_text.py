@@ -306,9 +306,10 @@ def test_public_text_reads_as_words_in_every_domain(tmp_path: Path, difficulty: 
             assert (repeats == 0).all(), (key, documents[repeats > 0].iloc[0])
             words = documents.str.lower().str.findall(r"[a-z]+")
             share = words.map(lambda w: sum(x in {"the", "of", "from", "by"} for x in w) / max(1, len(w))).mean()
-            # function-word units are absorbed: only templates bring "the" or "of" ("for the home side", "signs of
-            # X"), at most at the rate of plain English prose (about 8% for these four), not as word salad
-            assert share < 0.08, (key, share)
+            # function-word units are absorbed: only templates and a document's one context frame bring "the" or
+            # "of" ("for the home side", "signs of X"), below the rate of plain English prose (about 11% for these
+            # four in the Brown corpus: the 6.9%, of 3.6%, by 0.5%, from 0.4%), not as word salad
+            assert share < 0.10, (key, share)
             salad = documents.str.contains(r"\b(?:the|of|from|by|and|with)\s*[,.;:)]", case=False)
             assert not salad.any(), (key, documents[salad].iloc[0])  # a template never ends a clause on one
             doubled = words.map(lambda w: any(a == b for a, b in itertools.pairwise(w))).mean()

@@ -13,6 +13,7 @@ import pytest
 
 from sandmle_core.catalog import load_catalog
 from sandmle_core.modalities.text import voices
+from sandmle_core.modalities.text.nouns import written
 from sandmle_core.modalities.text.render import render_documents
 from sandmle_core.modalities.text.wordclass import NOUN, is_noun, word_class
 from tests.core.modalities.test_text_grammar import _documents
@@ -54,7 +55,7 @@ def test_no_word_that_is_not_a_noun_fills_a_noun_slot(voice: voices.Voice) -> No
     assert not misplaced, (len(misplaced), misplaced[:3])
     assert not [d for d in docs if re.search(r"\b(?:denies|thanks)\b", d)]  # context words that are not nouns
     said = " ".join(docs).lower()
-    assert all(w.replace("_", " ") in said for w in signal)  # every word is still written, in a slot that fits
+    assert all(written(w).lower() in said for w in signal)  # every word is still written, in a slot that fits
 
 
 _FRAME = {"also", "context", "other", "details", "on", "file", "some", "background", "for", "and"}
