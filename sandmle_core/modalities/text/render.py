@@ -26,7 +26,8 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
   common words are kept, when they are nouns, as a short context phrase in a frame (in a typed voice one noun phrase:
   "On the crew and flight: ...", "..., regarding the account"; the remarks keep "(crew, flight)"), at most three per
-  sentence, numbers and times left out (not "On two, week, tuesday: ..."),
+  sentence and, in a typed voice, in one sentence per document, numbers and times left out (not "On two, week,
+  tuesday: ..."),
   and a document of context words alone is written as a sentence of the voice ("Asking about town"), never as a
   bare list ("Also week and module").
 
@@ -58,6 +59,16 @@ from sandmle_core.modalities.text.clauses import (
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.nouns import is_when, with_article, written
+from sandmle_core.modalities.text.surface import (
+    WORD,
+    capital,
+    first_word,
+    listing,
+    no_triples,
+    repeated_phrase,
+    triple_repeats,
+    uncapital,
+)
 from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice, voice_for
 from sandmle_core.modalities.text.wordclass import ACTION, FINITE, NOUN, STATE, with_object, word_class
 
@@ -94,18 +105,12 @@ _OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "so
               "nowhere": "somewhere, it seems", "without": "with it"}
 """What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
 
-_WORD = re.compile(r"[a-z0-9']+")
 _SLOT = re.compile(r"\{\w+\}")
 _CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
 """Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
 _NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further"))
 """Words a clause may open with that the listing's connective ", with" must not precede ("with again no lift")."""
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-# a phrase of one to three words three or more times in a row ("more acl, more acl, more acl"): the realism check's
-# pattern (`agents/realism.py`), which counts documents that hold one
-_PHRASE = re.compile(r"\b((?:[^\W\d_]+\W+){1,2}?[^\W\d_]+)\b(?:\W+\1\b){2,}", re.IGNORECASE)
-
 
 def _clear_of(voice: Voice, vocabulary: set[str]) -> Voice:
     """The voice without the templates whose own words are (parts of) signal words of the rule: a template must not
@@ -122,19 +127,7 @@ def _clear_of(voice: Voice, vocabulary: set[str]) -> Voice:
 
 def _template_words(templates: Sequence[str]) -> set[str]:
     """The words templates write themselves (their slots left out)."""
-    return {w for t in templates for w in _WORD.findall(_SLOT.sub(" ", t).lower())}
-
-
-def triple_repeats(text: str) -> int:
-    """How many times a word (case-insensitive, punctuation ignored) follows two copies of itself in `text`."""
-    words = _WORD.findall(text.lower())
-    return sum(1 for i in range(2, len(words)) if words[i] == words[i - 1] == words[i - 2])
-
-
-def repeated_phrase(text: str) -> str | None:
-    """The first phrase of one to three words that `text` says three or more times in a row, or None."""
-    match = _PHRASE.search(text)
-    return match.group(0) if match else None
+    return {w for t in templates for w in WORD.findall(_SLOT.sub(" ", t).lower())}
 
 
 def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
@@ -153,15 +146,10 @@ def _is_superlative(key: str) -> bool:
     return key in ("best", "worst", "least", "most") or (key.endswith("iest") and len(key) > 5)
 
 
-def _listing(items: list[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _prose(items: list[str]) -> str:
     """Follow-up clauses as one list in prose ("no X, no Y and still no Z"); a last one that brings its own
     conjunction ("and yes, X again") after a comma, not "and and yes"."""
-    return _listing(items) if _first_word(items[-1]) not in _CONJUNCTIONS else ", ".join(items)
+    return listing(items) if first_word(items[-1]) not in _CONJUNCTIONS else ", ".join(items)
 
 
 def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
@@ -173,32 +161,6 @@ def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str
                 options[start])
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _no_triples(text: str) -> str:
-    """Break any run of three equal words (case-insensitive) by a connective: the renderer's last safety net."""
-    if not triple_repeats(text):
-        return text
-    out: list[str] = []
-    last: list[str] = []  # the words written so far, lowercased
-    for token in text.split(" "):
-        words = _WORD.findall(token.lower())
-        if words and len(last) >= 2 and last[-1] == last[-2] == words[0]:
-            connective = "then" if words[0] == "and" else "and"
-            out.append(connective)
-            last.append(connective)
-        out.append(token)
-        last.extend(words)
-    return " ".join(out)
-
-
-def _first_word(text: str) -> str:
-    words = _WORD.findall(text.lower())
-    return words[0] if words else ""
-
-
 def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> str:
     """The clauses of a sentence joined by one connective of the voice (a full stop starts a new sentence, unless
     `within`), then commas; a connective that would put a word twice in a row ("shower; shower came back", "and and
@@ -206,21 +168,21 @@ def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> s
     joins = [g for g in voice.joins if not (within and g.endswith(". "))] or [", "]
     start = min(int(u * len(joins)), len(joins) - 1)
     glues = [*joins[start:], *joins[:start], ", and then "]
-    out = _capital(clauses[0])
+    out = capital(clauses[0])
     for k, clause in enumerate(clauses[1:]):
-        first = _first_word(clause)
+        first = first_word(clause)
         options = glues if k == 0 else [", ", *glues]
         if first in _CONJUNCTIONS:  # "and yes, X again" brings its own: not "X, but and yes"
-            options = [g for g in options if not _WORD.search(g)] or [", "]
+            options = [g for g in options if not WORD.search(g)] or [", "]
         if first in _NOT_AFTER_WITH:  # not "Offered with a loft, with again no lift"
             options = [g for g in options if last_word(g) != "with"] or [", "]
-        if len(_WORD.findall(clause.lower())) <= 2 or (k == 0 and len(_WORD.findall(out.lower())) <= 2):
+        if len(WORD.findall(clause.lower())) <= 2 or (k == 0 and len(WORD.findall(out.lower())) <= 2):
             # neither side a sentence of its own: "... a gale. Not slashed.", "Someone fell. It got ..."
             options = [g for g in options if not g.endswith(". ")] or [", "]
         if re.search(r"\bbut\b", out):  # one "but" a sentence: not "I would not ask, but ..., but ..."
             options = [g for g in options if last_word(g) != "but"] or [", "]
         glue = next((g for g in options if last_word(out + g) != first), options[-1])
-        out += glue + (_capital(clause) if glue.endswith(". ") else clause)
+        out += glue + (capital(clause) if glue.endswith(". ") else clause)
     return out
 
 
@@ -238,7 +200,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
             used.add(template)
         time = f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}"
         rest = signal[1:] if many else []
-        clauses.append(template.format(L=_listing(signal), A=signal[0], R=_listing(rest) if rest else "",
+        clauses.append(template.format(L=listing(signal), A=signal[0], R=listing(rest) if rest else "",
                                        T=time, N=2 + int(u[2] * 4), D=_DAYS[int(u[2] * 7) % 7],
                                        M=1 + int(u[3] * 90), Rbe=be(rest),
                                        **agreement(signal[:1] if many else signal)))
@@ -248,7 +210,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     else:
         clauses += [", ".join(part) for part in (negated, again) if part]
     if not clauses:
-        return _pick(voice.aside, u[1]).format(C=_capital(", ".join(context)), c=_context(voice, context, True)) \
+        return _pick(voice.aside, u[1]).format(C=capital(", ".join(context)), c=_context(voice, context, True)) \
             if context else ""
     text = _join(voice, clauses, u[3])
     if context:
@@ -256,26 +218,21 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
         if ":" in text and ":" in place:  # one colon per sentence ("Seen on the first check: X" already has one)
             place = voice.places[0]
         phrase = _context(voice, context)
-        text = place.format(C=_capital(phrase), c=phrase, S=text if place.startswith("{S}") else _uncapital(text))
-    stutters = bool(after) and _first_word(text) == last_word(after)
-    short = bool(voice.states) and len(_WORD.findall(text.lower())) <= 2  # "Again movie." reads as a fragment
+        text = place.format(C=capital(phrase), c=phrase, S=text if place.startswith("{S}") else uncapital(text))
+    stutters = bool(after) and first_word(text) == last_word(after)
+    short = bool(voice.states) and len(WORD.findall(text.lower())) <= 2  # "Again movie." reads as a fragment
     opener = _pick(voice.openers, u[5]) if (after and ((u[4] < 0.3 and not context) or stutters)) or short else ""
-    opener = "" if _first_word(text) in _CONJUNCTIONS and not short else opener  # not "Then and yes, ..."
+    opener = "" if first_word(text) in _CONJUNCTIONS and not short else opener  # not "Then and yes, ..."
     opener = opener or ("Then " if stutters else "")
-    return opener + _uncapital(text) if opener else text
+    return opener + uncapital(text) if opener else text
 
 
 def _context(voice: Voice, context: list[str], listed: bool = False) -> str:
     """A sentence's context words as its frame writes them: in a voice with typed slots one noun phrase ("the ball,
     attack and box", not a bare "ball, attack, box"); in the remarks a list with commas (or `listed`, with "and")."""
     if voice.states:  # a note's telegraphic style takes no "the": "(re crew and flight)"
-        return ("the " if voice.articles else "") + _listing(context)
-    return _listing(context) if listed else ", ".join(context)
-
-
-def _uncapital(text: str) -> str:
-    """The text as it reads after an opener or a context phrase ("I" stays upper case)."""
-    return text if text.startswith("I ") else text[:1].lower() + text[1:]
+        return ("the " if voice.articles else "") + listing(context)
+    return listing(context) if listed else ", ".join(context)
 
 
 @dataclass
@@ -375,17 +332,22 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         sentences.append(sentence + ".")
         framed.update(context if units.typed else ())
         frames += bool(context)
-    if units.typed and frames >= _MAX_FRAMES:
-        carry = []  # the document framed its context once already
-    if carry and sentences:  # context after the last sentence: an aside to it, if it stays short
+    if not (units.typed and frames >= _MAX_FRAMES):  # else the document framed its context once already
+        _context_after(voice, units.typed, sentences, carry, sentence_u[0])
+    return no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
+
+
+def _context_after(voice: Voice, typed: bool, sentences: list[str], carry: list[str], u: list[float]) -> None:
+    """Context words left after a document's last sentence: an aside to that sentence if it stays short, or a
+    sentence of their own in a document that has none (in place, on `sentences`)."""
+    if carry and sentences:
         last = sentences[-1]
         fresh = [w for w in carry if w not in last.lower()][:_MAX_CONTEXT - 1]
         if fresh and not last.endswith(").") and len(fresh) + last.count(", ") < 2 * _MAX_CONTEXT:
-            tail = voice.places[0] if units.typed else "{S} ({c})"  # a typed voice's own frame: "(re the crew)"
+            tail = voice.places[0] if typed else "{S} ({c})"  # a typed voice's own frame: "(re the crew)"
             sentences[-1] = tail.format(S=last[:-1], c=_context(voice, fresh), C="") + "."
     elif carry:
-        sentences.append(_sentence(voice, [], [], [], carry[:_MAX_CONTEXT], sentence_u[0], "") + ".")
-    return _no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
+        sentences.append(_sentence(voice, [], [], [], carry[:_MAX_CONTEXT], u, "") + ".")
 
 
 def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, lengths: np.ndarray,
