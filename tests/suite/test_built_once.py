@@ -3,7 +3,9 @@ every worker, rebuilt after a failed build."""
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,28 +31,48 @@ def _build(folder: Path) -> None:
         log.write("x\n")
 
 
-def _worker(run: str, name: str) -> None:
-    import os
-    import time
+_WORKER = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from tests.fixtures.built_once import built_once
 
-    os.environ["PYTEST_XDIST_WORKER"] = name
 
-    def slow(folder: Path) -> None:
-        time.sleep(0.5)  # the other worker asks while this one builds
-        _build(folder)
+class Factory:
+    def getbasetemp(self):
+        base = Path(sys.argv[1]) / ("popen-" + sys.argv[2])
+        base.mkdir(parents=True, exist_ok=True)
+        return base
 
-    copy = built_once(_Factory(Path(run) / f"popen-{name}"), "corpus", slow)
-    (copy / "mine.txt").write_text(name)  # a worker writes into its own copy only
+
+def slow(folder):
+    time.sleep(0.5)  # the other worker asks while this one builds
+    folder.mkdir()
+    (folder / "env.txt").write_text("built")
+    with open(folder.parent / "builds.log", "a") as log:  # one line per build actually run
+        log.write("x\\n")
+
+
+copy = built_once(Factory(), "corpus", slow)
+(copy / "mine.txt").write_text(sys.argv[2])  # a worker writes into its own copy only
+"""
 
 
 def test_two_workers_build_once_and_get_their_own_copies(tmp_path):
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_worker, args=(str(tmp_path), name)) for name in ("gw0", "gw1")]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-    assert [p.exitcode for p in procs] == [0, 0]
+    # Two fresh interpreters, as pytest-xdist's workers are (a fork of this worker would inherit whatever the tests
+    # before it left behind: threads, locks, after-fork hooks).
+    root = str(Path(__file__).resolve().parents[2])
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WORKER, str(tmp_path), name, root],
+            env={**os.environ, "PYTEST_XDIST_WORKER": name},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("gw0", "gw1")
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
     assert (tmp_path / "builds.log").read_text() == "x\n"
     for name in ("gw0", "gw1"):
         copy = tmp_path / f"popen-{name}" / "corpus"
