@@ -181,10 +181,13 @@ def test_the_leak_names_the_public_file(drafted):
     assert "prepared/public/test_labels.csv" in caught.value.reason
 
 
+_README = Path(__file__).resolve().parents[2] / "README.md"  # this checkout's, wherever it was cloned
+
+
 def _hostile_lines(secret: Path, port: int) -> dict[str, str]:
     return {
         "host_path": f"open({str(secret)!r}).read()",
-        "project_path": "open('/work/main/README.md').read()",
+        "project_path": f"open({str(_README)!r}).read()",
         "network": f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=5)",
     }
 
@@ -196,7 +199,7 @@ def test_host_paths_and_sockets_are_stopped_by_the_sandbox(drafted, tmp_path, at
     port = int(drafted.fake.url.rsplit(":", 1)[1])
     line = _hostile_lines(secret, port)[attack]
     # what the program tries works on the host: the file is there, the port is open
-    assert secret.read_text() and Path("/work/main/README.md").is_file()
+    assert secret.read_text() and _README.is_file()
     socket.create_connection(("127.0.0.1", port), timeout=5).close()
     schema = {"id": drafted.spec.grading.id_column, "target": drafted.spec.target.columns[0],
               "features": [{"name": c.name, "kind": c.kind.value, "levels": c.levels} for c in drafted.spec.columns]}
