@@ -36,25 +36,17 @@ import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from tests.fixtures.built_once import built_once
-
-
-class Factory:
-    def getbasetemp(self):
-        base = Path(sys.argv[1]) / ("popen-" + sys.argv[2])
-        base.mkdir(parents=True, exist_ok=True)
-        return base
+from tests.suite.test_built_once import _Factory, _build
 
 
 def slow(folder):
     time.sleep(0.5)  # the other worker asks while this one builds
-    folder.mkdir()
-    (folder / "env.txt").write_text("built")
-    with open(folder.parent / "builds.log", "a") as log:  # one line per build actually run
-        log.write("x\\n")
+    _build(folder)
 
 
-copy = built_once(Factory(), "corpus", slow)
-(copy / "mine.txt").write_text(sys.argv[2])  # a worker writes into its own copy only
+name = sys.argv[2]
+copy = built_once(_Factory(Path(sys.argv[1]) / f"popen-{name}"), "corpus", slow)
+(copy / "mine.txt").write_text(name)  # a worker writes into its own copy only
 """
 
 
