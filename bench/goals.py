@@ -12,7 +12,22 @@ import os
 import platform
 from typing import Any
 
-__all__ = ["goal_rows", "machine_facts"]
+__all__ = ["goal_rows", "machine_facts", "per_modality_figures"]
+
+# `results["throughput"]["corpus_build"]`: whose corpus the sections after throughput read
+BUILDS = {"workers_2": "2-worker build", "workers_1": "1-worker build", "plain": "plain-loop build"}
+
+
+def per_modality_figures(results: dict[str, Any]) -> tuple[str | None, dict[str, dict[str, Any]], str]:
+    """Issue 19's per-modality figures (`run.per_modality_seconds`): the section they are read from (the quality
+    section's when it has them, else the throughput section's; None when neither), the figures, and the build whose
+    manifest they come from, e.g. "throughput section's 2-worker build" (both sections read the same corpus)."""
+    build = f"throughput section's {BUILDS.get(results.get('throughput', {}).get('corpus_build'), 'build')}"
+    for section in ("quality", "throughput"):
+        figures = results.get(section, {}).get("per_modality_seconds")
+        if figures:
+            return section, figures, build
+    return None, {}, build
 
 
 def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -24,8 +39,8 @@ def goal_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
              ">=", 60.0),
             ("orchestration overhead, 1 worker vs plain loop", tp.get("overhead_vs_plain"), "<=", 0.10),
             ("Dask speed-up, 2 workers vs 1", tp.get("speedup_2_vs_1"), ">=", 1.8)]
-    per_modality = results.get("quality", {}).get("per_modality_seconds", {})
-    rows += [(f"time per env / ladder compute, {m}", v.get("median_env_over_compute"), "<=", 1.1)
+    _, per_modality, build = per_modality_figures(results)
+    rows += [(f"time per env / ladder compute, {m} ({build})", v.get("median_env_over_compute"), "<=", 1.1)
              for m, v in per_modality.items()]
     for pair in results.get("micro_vs_full", {}).get("pairs", []):  # issue 14: every family's pair, goal >= 20x
         rows.append((f"micro vs full ladder time, {pair['name']}", pair.get("total_ratio"), ">=", 20.0))

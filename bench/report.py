@@ -1,6 +1,6 @@
 """The benchmark's report: PNG plots and report.md from the results `sandmle.bench.run` measured.
 
-Imports: matplotlib (when plotting) and the standard library; nothing of the build.
+Imports: matplotlib (when plotting), the standard library and `goals.py`; nothing of the build.
 """
 
 from __future__ import annotations
@@ -9,7 +9,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sandmle.bench.goals import per_modality_figures
+
 __all__ = ["plots", "render_report"]
+
+# issue 19's per-modality figures as one section shows them: (figures, the build they come from, the section)
+PerModality = tuple[dict[str, dict[str, Any]], str, str]
 
 
 def plots(results: dict[str, Any], out: Path) -> list[str]:
@@ -101,7 +106,23 @@ def _micro_lines(mf: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def _throughput_lines(tp: dict[str, Any]) -> list[str]:
+def _per_modality_lines(per_modality: PerModality | None) -> list[str]:
+    """The seconds per accepted environment, per modality: (figures, the build, the section that read them)."""
+    if not per_modality:
+        return []
+    figures, build, section = per_modality
+    lines = ["", f"Seconds per accepted environment, from the manifest of the {build} (read by the {section} "
+             "section; one Dask worker = one core; ladder included; goals: env s / ladder compute s <= 1.1, and for "
+             "tabular <= 2 s with the ladder >= 90% of it):", "",
+             "| modality | environments | median s / env | median ladder share | env s / ladder compute s |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {m} | {v['environments']} | {v['median_seconds_per_env']} | "
+              f"{100 * v['median_ladder_share']:.0f}% | {_fmt(v.get('median_env_over_compute'))} |"
+              for m, v in figures.items()]
+    return lines
+
+
+def _throughput_lines(tp: dict[str, Any], per_modality: PerModality | None = None) -> list[str]:
     lines = ["## 2. Build throughput and orchestration overhead", "",
              f"{tp['environments']} environment slots over {len(tp['seeds'])} seeds, offline backend, contracts on.",
              "", "| run | wall s | accepted | accepted / min |", "|---|---|---|---|",
@@ -113,7 +134,8 @@ def _throughput_lines(tp: dict[str, Any]) -> list[str]:
                      f"{v['per_minute']} |")
     overhead = 100 * tp.get("overhead_vs_plain", 0)
     return [*lines, "", f"Orchestration overhead (1 worker vs plain loop): {_fmt(overhead, '.1f')}% (goal <= 10%). "
-            f"2 workers vs 1: {_fmt(tp.get('speedup_2_vs_1'), '.2f')}x (goal >= 1.8x).", ""]
+            f"2 workers vs 1: {_fmt(tp.get('speedup_2_vs_1'), '.2f')}x (goal >= 1.8x).",
+            *_per_modality_lines(per_modality), ""]
 
 
 def _sandbox_lines(sb: dict[str, Any], gr: dict[str, Any]) -> list[str]:
@@ -135,7 +157,7 @@ def _sandbox_lines(sb: dict[str, Any], gr: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _quality_lines(q: dict[str, Any]) -> list[str]:
+def _quality_lines(q: dict[str, Any], per_modality: PerModality | None = None) -> list[str]:
     lines = ["## 4. Corpus quality", "",
              f"- yield {q['accepted']}/{q['slots']} = **{100 * q['yield']:.1f}%** (goal >= 90%)",
              f"- monotone thresholds that beat the sample: {100 * q['monotone_thresholds_share']:.1f}%; "
@@ -145,14 +167,7 @@ def _quality_lines(q: dict[str, Any]) -> list[str]:
              "", "| seed | accepted | domains | schemas | metric families |", "|---|---|---|---|---|"]
     lines += [f"| {s} | {v['accepted']} | {v['domains']} | {v['schemas']} | {v['metrics']} |"
               for s, v in q["per_seed"].items()]
-    if q.get("per_modality_seconds"):
-        lines += ["", "Seconds per accepted environment (one Dask worker = one core; ladder included; goal for "
-                  "tabular <= 2 s with the ladder >= 90% of it):", "",
-                  "| modality | environments | median s / env | median ladder share | env s / ladder compute s |",
-                  "|---|---|---|---|---|"]
-        lines += [f"| {m} | {v['environments']} | {v['median_seconds_per_env']} | "
-                  f"{100 * v['median_ladder_share']:.0f}% | {_fmt(v.get('median_env_over_compute'))} |"
-                  for m, v in q["per_modality_seconds"].items()]
+    lines += _per_modality_lines(per_modality)
     if q["failure_reasons"]:
         lines += ["", "Failure reasons: " + "; ".join(f"{k} ({v})" for k, v in q["failure_reasons"].items())]
     return [*lines, ""]
@@ -241,9 +256,14 @@ def render_report(results: dict[str, Any]) -> str:
     from sandmle.bench.acceptance import acceptance_lines
     from sandmle.bench.scaleout import scaleout_lines
 
+    # the per-modality table: in section 4 when the quality section has the figures, else in section 2
+    section, figures, build = per_modality_figures(results)
+    shown = {section: (figures, build, section)} if section else {}
     blocks = (("goals", _goal_lines, ()), ("micro_vs_full", _micro_lines, ()),
-              ("throughput", _throughput_lines, ()), ("sandbox", _sandbox_lines, (results.get("grading", {}),)),
-              ("quality", _quality_lines, ()), ("fidelity", _fidelity_lines, ()), ("medals", _medal_lines, ()),
+              ("throughput", _throughput_lines, (shown.get("throughput"),)),
+              ("sandbox", _sandbox_lines, (results.get("grading", {}),)),
+              ("quality", _quality_lines, (shown.get("quality"),)), ("fidelity", _fidelity_lines, ()),
+              ("medals", _medal_lines, ()),
               ("profile", _profile_lines, ()), ("acceptance", acceptance_lines, ()),
               ("scaleout", scaleout_lines, ()))
     for key, render, extra in blocks:

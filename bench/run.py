@@ -10,7 +10,8 @@ Sections:
    (image-to-image, sequence-to-sequence, the image shapes beyond one label, multi-label audio) add one pair each
    (`shapes.py`: `bench_image2image`, `bench_fixture_pairs`), outside the section's medians.
 2. build throughput — accepted environments per minute with 1 and 2 Dask workers, and the orchestration overhead of
-   the Prefect flow against the same core calls in a plain loop.
+   the Prefect flow against the same core calls in a plain loop; per modality, from the 2-worker build's manifest,
+   the time per environment over its ladder scripts' compute (`per_modality_seconds`, also in section 4).
 3. sandbox start-up per backend vs bare `python -c pass`; grading latency (warm service vs cold evaluator.py).
 4. corpus quality — yield, thresholds, ladder Kendall tau, diversity, near-duplicates, and fidelity: the Spearman
    correlation between the ladder's ranking on each real seed and on its synthetic environments.
@@ -34,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["bench_fidelity", "bench_grading", "bench_micro_vs_full", "bench_quality", "bench_sandbox",
-           "bench_throughput"]
+           "bench_throughput", "per_modality_seconds"]
 
 TABULAR_SEEDS = ("breast-cancer", "penguins", "wine", "diamonds", "anes96", "movies")
 ALL_SEEDS = (*TABULAR_SEEDS, "docstrings", "digits", "co2", "whale-calls", "karate", "karate-links")
@@ -226,7 +227,7 @@ def bench_grading(corpus: Path, repeats: int) -> dict[str, Any]:
 
 
 def bench_quality(corpus: Path, plain_rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Section 4a: yield, failure reasons, threshold and ladder figures, diversity."""
+    """Section 4a: yield, failure reasons, threshold and ladder figures, diversity, seconds per modality."""
     from sandmle_core.layout import Corpus
     from sandmle_core.records import read_manifest
 
@@ -249,6 +250,31 @@ def bench_quality(corpus: Path, plain_rows: list[dict[str, Any]]) -> dict[str, A
         per_seed[seed] = {"accepted": len(mine), "domains": len({r["domain"] for r in mine}),
                           "schemas": len({r["schema_hash"] for r in mine}),
                           "metrics": len({r["metric"] for r in mine})}
+    n = max(1, len(accepted))
+    return {"per_modality_seconds": per_modality_seconds(rows), "slots": len(rows), "accepted": len(accepted),
+            "yield": round(len(accepted) / max(1, len(rows)), 4),
+            "failure_reasons": reasons, "monotone_thresholds_share": round(monotone / n, 4),
+            "reference_beats_sample_share": round(beats / n, 4),
+            "mean_kendall_tau": round(statistics.fmean(taus), 4) if taus else None,
+            "duplicates": sum(r["status"] == "duplicate" for r in rows),
+            "near_duplicate_rate": round(sum(r["status"] == "duplicate" for r in rows) / max(1, len(rows)), 4),
+            "per_seed": per_seed}
+
+
+def per_modality_seconds(corpus_or_rows: Path | str | list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Issue 19's per-modality figures over the accepted environments of a corpus folder (its manifest is read) or of
+    manifest rows given as dicts: the count, the median seconds per environment, the median share of them the ladder
+    stage takes, and the median time per environment over the compute its ladder scripts need (`ladder_compute` in
+    the row's `timings_json`; goal <= 1.1; None when no row of the modality has it).
+
+    The quality section (`bench_quality`) and the throughput section (`runner._throughput`, on the corpus the later
+    sections read) both report it, so a run with either one has the figure."""
+    if isinstance(corpus_or_rows, Path | str):
+        from sandmle_core.layout import Corpus
+        from sandmle_core.records import read_manifest
+
+        corpus_or_rows = read_manifest(Corpus(Path(corpus_or_rows))).to_pylist()
+    accepted = [r for r in corpus_or_rows if r["status"] == "accepted"]
     per_modality = {}
     for modality in sorted({r["modality"] for r in accepted if r["modality"]}):
         mine = [r for r in accepted if r["modality"] == modality and r.get("seconds_total")]
@@ -263,15 +289,7 @@ def bench_quality(corpus: Path, plain_rows: list[dict[str, Any]]) -> dict[str, A
                 "median_seconds_per_env": round(statistics.median(r["seconds_total"] for r in mine), 3),
                 "median_ladder_share": round(statistics.median(shares), 3),
                 "median_env_over_compute": round(statistics.median(ratios), 3) if ratios else None}
-    n = max(1, len(accepted))
-    return {"per_modality_seconds": per_modality, "slots": len(rows), "accepted": len(accepted),
-            "yield": round(len(accepted) / max(1, len(rows)), 4),
-            "failure_reasons": reasons, "monotone_thresholds_share": round(monotone / n, 4),
-            "reference_beats_sample_share": round(beats / n, 4),
-            "mean_kendall_tau": round(statistics.fmean(taus), 4) if taus else None,
-            "duplicates": sum(r["status"] == "duplicate" for r in rows),
-            "near_duplicate_rate": round(sum(r["status"] == "duplicate" for r in rows) / max(1, len(rows)), 4),
-            "per_seed": per_seed}
+    return per_modality
 
 
 def bench_fidelity(corpus: Path, seeds: tuple[str, ...], max_real_rows: int) -> dict[str, Any]:

@@ -47,7 +47,12 @@ def _throughput(results: dict[str, Any], state: dict[str, Any], work: Path, quic
                                    workers=(1, 2))
     state["plain_rows"] = tp.pop("plain_rows")
     results["throughput"] = tp
-    state["corpus"] = Path(tp.get("workers_2", tp.get("workers_1", {})).get("corpus", work / "throughput" / "plain"))
+    # the corpus the later sections read: the 2-worker build's (the 1-worker one's, the plain loop's if it failed)
+    build = next((k for k in ("workers_2", "workers_1") if "corpus" in tp.get(k, {})), "plain")
+    state["corpus"] = Path(tp[build]["corpus"]) if build != "plain" else work / "throughput" / "plain"
+    # issue 19's per-modality figure from that manifest, so a run without the quality section reports it too
+    tp["corpus_build"] = build
+    tp["per_modality_seconds"] = parts.per_modality_seconds(state["corpus"])
 
 
 def _sandbox(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:

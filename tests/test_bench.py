@@ -1,8 +1,11 @@
 """The benchmark's own parts: the CLI refuses an unknown section, the goals table judges each figure against issue
-19's targets (and says "not measured" rather than pass for a figure the run did not take), and one profiled slot
-really builds an environment and reports its ladder compute next to its wall time."""
+19's targets (and says "not measured" rather than pass for a figure the run did not take; the per-modality figure is
+the quality section's, else the throughput section's), and one profiled slot really builds an environment and reports
+its ladder compute next to its wall time."""
 
 from __future__ import annotations
+
+import json
 
 from sandmle.bench.goals import goal_rows, machine_facts
 from sandmle.bench.report import render_report
@@ -30,11 +33,92 @@ def test_goals_pass_fail_and_not_measured() -> None:
     assert verdicts["accepted envs / min, tabular seeds, 2 workers"] is None  # not in this run
     assert verdicts["orchestration overhead, 1 worker vs plain loop"] is False
     assert verdicts["Dask speed-up, 2 workers vs 1"] is True
-    assert verdicts["time per env / ladder compute, tabular"] is False
-    assert verdicts["time per env / ladder compute, audio"] is None
+    assert verdicts["time per env / ladder compute, tabular (throughput section's build)"] is False
+    assert verdicts["time per env / ladder compute, audio (throughput section's build)"] is None
     report = render_report({"machine": machine_facts(), "goals": goal_rows(results)})
     assert "| orchestration overhead, 1 worker vs plain loop | 0.25 | <= 0.1 | **FAIL** |" in report
     assert "| accepted envs / min, tabular seeds, 2 workers | n/a | >= 60.0 | not measured |" in report
+
+
+def _row(modality: str | None, seconds: float | None, ladder: float, compute: float | None,
+         status: str = "accepted") -> dict:
+    timings = {"ladder": ladder, **({} if compute is None else {"ladder_compute": compute})}
+    return {"status": status, "modality": modality, "seconds_total": seconds, "timings_json": json.dumps(timings)}
+
+
+def test_per_modality_seconds_are_medians_over_accepted_rows() -> None:
+    """Issue 19's per-modality figure from manifest rows: medians over the accepted rows with seconds, the ratio to
+    the ladder scripts' compute only over the rows that carry `ladder_compute` (None when none does)."""
+    from sandmle.bench.run import per_modality_seconds
+
+    rows = [_row("tabular", 2.0, 1.5, 1.0), _row("tabular", 3.0, 2.4, 2.0), _row("tabular", 4.0, 3.6, 4.0),
+            _row("tabular", 5.0, 5.0, None),  # an older row without ladder_compute: in the seconds, not the ratio
+            _row("tabular", 90.0, 1.0, 1.0, status="rejected"), _row("tabular", None, 1.0, 1.0),
+            _row("audio", 12.0, 11.0, None), _row(None, 7.0, 1.0, 1.0), _row("image", 9.0, 8.0, 7.0, "duplicate")]
+    figures = per_modality_seconds(rows)
+    assert set(figures) == {"tabular", "audio"}  # no accepted image row; a row without a modality is left out
+    assert figures["tabular"] == {"environments": 4, "median_seconds_per_env": 3.5, "median_ladder_share": 0.85,
+                                  "median_env_over_compute": 1.5}  # ratios 2.0, 1.5 and 1.0
+    assert figures["audio"] == {"environments": 1, "median_seconds_per_env": 12.0, "median_ladder_share": 0.917,
+                                "median_env_over_compute": None}
+    assert per_modality_seconds([]) == {}
+
+
+def test_the_throughput_section_reports_per_modality_seconds_from_its_corpus(tiny_corpus, monkeypatch,
+                                                                             tmp_path) -> None:
+    """The throughput section reads the figure from the manifest of the corpus the later sections read (its 2-worker
+    build's), the same function and the same figure as the quality section's."""
+    from sandmle.bench import run as parts
+    from sandmle.bench import runner
+
+    monkeypatch.setattr(parts, "bench_throughput", lambda *a, **k: {
+        "workers_1": {"corpus": str(tmp_path / "one")}, "workers_2": {"corpus": str(tiny_corpus)}, "plain_rows": []})
+    results: dict = {}
+    state: dict = {}
+    runner._throughput(results, state, tmp_path, quick=True)
+    tp = results["throughput"]
+    assert state["corpus"] == tiny_corpus and tp["corpus_build"] == "workers_2" and "plain_rows" not in tp
+    tabular = tp["per_modality_seconds"]["tabular"]
+    assert tabular["environments"] == 2 and tabular["median_env_over_compute"] > 1.0
+    assert tp["per_modality_seconds"] == parts.per_modality_seconds(tiny_corpus)
+    assert parts.bench_quality(tiny_corpus, [])["per_modality_seconds"] == tp["per_modality_seconds"]
+
+
+def test_goals_and_report_take_per_modality_seconds_from_quality_else_throughput() -> None:
+    """Without the quality section the goals table and report.md carry the throughput section's per-modality figure
+    (in section 2) and name the build it comes from; with it, the quality section's (in section 4)."""
+    tp = {"environments": 12, "seeds": ["wine", "co2"], "corpus_build": "workers_2",
+          "plain": {"wall_seconds": 60.0, "accepted": 12, "per_minute": 12.0},
+          "workers_2": {"wall_seconds": 40.0, "accepted": 12, "per_minute": 18.0, "corpus": "/tmp/c"},
+          "per_modality_seconds": {"tabular": {"environments": 6, "median_seconds_per_env": 2.5,
+                                               "median_ladder_share": 0.8, "median_env_over_compute": 1.05},
+                                   "time_series": {"environments": 6, "median_seconds_per_env": 3.0,
+                                                   "median_ladder_share": 0.85, "median_env_over_compute": 1.3}}}
+    results = {"machine": machine_facts(), "throughput": tp}
+    goals = {g["goal"]: g for g in goal_rows(results)}
+    tabular = goals["time per env / ladder compute, tabular (throughput section's 2-worker build)"]
+    assert tabular["value"] == 1.05 and tabular["pass"] is True
+    assert goals["time per env / ladder compute, time_series (throughput section's 2-worker build)"]["pass"] is False
+    report = render_report({**results, "goals": list(goals.values())})
+    section_2 = report.split("## 2. Build throughput")[1]
+    assert "from the manifest of the throughput section's 2-worker build (read by the throughput section;" in section_2
+    assert "| tabular | 6 | 2.5 | 80% | 1.05 |" in section_2 and "## 4. Corpus quality" not in report
+    assert ("| time per env / ladder compute, tabular (throughput section's 2-worker build) | 1.05 | <= 1.1 | pass |"
+            in report)
+
+    quality = {"accepted": 11, "slots": 12, "yield": 0.9167, "monotone_thresholds_share": 1.0,
+               "reference_beats_sample_share": 1.0, "mean_kendall_tau": 0.9, "near_duplicate_rate": 0.0,
+               "per_seed": {}, "failure_reasons": {},
+               "per_modality_seconds": {"tabular": {"environments": 5, "median_seconds_per_env": 2.4,
+                                                    "median_ladder_share": 0.8, "median_env_over_compute": 1.2}}}
+    both = {**results, "quality": quality}
+    goals = {g["goal"]: g for g in goal_rows(both)}
+    assert goals["time per env / ladder compute, tabular (throughput section's 2-worker build)"]["value"] == 1.2
+    assert not any("time_series" in name for name in goals)  # quality's figures, not a mix of the two
+    report = render_report({**both, "goals": list(goals.values())})
+    section_2, section_4 = report.split("## 2. Build throughput")[1].split("## 4. Corpus quality")
+    assert "Seconds per accepted environment" not in section_2  # one table, in the section it is read from
+    assert "(read by the quality section;" in section_4 and "| tabular | 5 | 2.4 | 80% | 1.20 |" in section_4
 
 
 def test_one_profiled_slot_reports_ladder_compute_and_hotspots(tmp_path) -> None:
