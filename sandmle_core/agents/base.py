@@ -185,7 +185,7 @@ class Verdict(BaseModel):
     oracle_score: float | None = None
     kendall_tau: float | None = None
     thresholds: Thresholds | None = None
-    # share of the ladder's submissions keeping their medal under a bootstrap over its seeds (reported, not judged)
+    # share of the ladder's submissions keeping their medal under simulated fresh re-runs of its seeds
     medal_stability: float | None = None
     # what the build did that its record must announce without rejecting it (the Claude writer's fallback)
     notes: list[str] = Field(default_factory=list)

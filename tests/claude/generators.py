@@ -94,6 +94,7 @@ main()
 EXTRAS = {
     "good": "",
     "no_signal": "",  # the good program with NO_SIGNAL's parameters
+    "sharp": "",  # the good program with SHARP's parameters
     # a typo in the last step: the traceback names it
     "crash": "pd.DataFrame({idc: test[idc]}).to_csv(out / 'private' / missing_name, index=False)",
     # a second, unseeded stream: every run writes another noise column
@@ -111,12 +112,15 @@ EXTRAS = {
 # the same program with every weight of the rule at zero: a label that no feature predicts, so the solution ladder's
 # levels score alike (its order and its gain over the sample submission fail, not the generator's own checks)
 NO_SIGNAL = {**RULE["rule_params"], "w_main": 0.0, "w_pair": 0.0, "w_inter": 0.0, "w_step": 0.0}
+# the same program with a stronger interaction: the tree levels of the ladder stand clear of the linear ones, so its
+# medals hold under fresh ladder seeds on slots where the good program's interleaving levels fail `medals_stable`
+SHARP = {**RULE["rule_params"], "w_inter": 3.0}
 
 
 def program(schema: dict[str, Any], variant: str = "good", extra: str | None = None) -> str:
     """The generator source for a schema (`prompt_schema`), one of the EXTRAS variants (`no_signal`: with the
-    rule's weights all zero) or a custom last line."""
-    params = NO_SIGNAL if variant == "no_signal" else RULE["rule_params"]
+    rule's weights all zero; `sharp`: with a stronger interaction) or a custom last line."""
+    params = {"no_signal": NO_SIGNAL, "sharp": SHARP}.get(variant, RULE["rule_params"])
     return (_GOOD.replace("__SCHEMA__", repr(json.dumps(schema))).replace("__PARAMS__", repr(json.dumps(params)))
             .replace("__EXTRA__", EXTRAS[variant] if extra is None else extra))
 

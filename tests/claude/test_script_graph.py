@@ -42,6 +42,9 @@ from tests.claude.replies import description_reply, metric_reply, review_reply
 pytestmark = pytest.mark.slow
 
 SEED, RNG_SEED = "karate", 11
+# slot 2: its first attempt passes every check, medals_stable included (slots 0, 1, 3 and 4 fail it since the verifier
+# simulates fresh ladder re-runs, 2026-12-04); the replies script one attempt without a data repair round
+SLOT = 2
 GRAPH_FILES = ("nodes.csv", "edges.csv", "train.csv", "test.csv", "sample_submission.csv")
 
 
@@ -54,7 +57,7 @@ def _build(root: Path):
         seed_id, path = analyze_seed(SEED, corpus)
         fake.push(tool_reply("propose_script_rule", GRAPH_RULE), generator_reply("graph"), ladder_reply(),
                   metric_reply(), description_reply(), review_reply())
-        row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 0), SEED, read_profile(path), str(corpus),
+        row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, SLOT), SEED, read_profile(path), str(corpus),
                                backend="claude", max_attempts=1), contract_checker)
         return SimpleNamespace(corpus=Corpus(corpus), row=row, requests=list(fake.requests),
                                unscripted=fake.unscripted)

@@ -84,8 +84,10 @@ def test_a_contract_failure_is_repaired_by_the_program_within_the_attempt(tmp_pa
 def test_a_program_that_keeps_failing_makes_the_strategist_redesign_the_rule(tmp_path):
     corpus = tmp_path / "corpus"
     row, requests = _build(corpus, [script_rule_reply(), *_build_replies("null_id"), *_build_replies("null_id"),
-                                    script_rule_reply(), *_build_replies("good"), review_reply()],
+                                    script_rule_reply(), *_build_replies("sharp"), review_reply()],
                            max_attempts=2, data_rounds="1", index=2)  # slot 2's second attempt passes at once
+    # (the redesigned rule's program has a stronger interaction: the good one's medals fail `medals_stable` at this
+    # slot's second attempt since the verifier simulates fresh ladder re-runs, 2026-12-04)
     assert row.status == "accepted" and row.attempts == 2, row.reason
     redesign = requests[9]  # attempt 1: strategist + 2 x (generator, ladder, MLOps, writer)
     text = _first_text(redesign)

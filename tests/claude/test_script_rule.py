@@ -254,8 +254,9 @@ def test_a_rejected_attempt_tells_the_next_generator_why(tmp_path):
         point_at(mp, fake, tmp_path / "slots", SANDMLE_CLAUDE_RULE="script", SANDMLE_CLAUDE_CODE_ROUNDS="0")
         seed_id, path = analyze_seed("breast-cancer", corpus)
         # attempt 1: the program crashes and no repair round is left; attempt 2: the strategist redesigns the rule,
-        # a fresh program, then the rest
-        fake.push(script_rule_reply(), generator_reply("crash"), script_rule_reply(), generator_reply(),
+        # a fresh program (the good one with a stronger interaction: the good one's medals fail `medals_stable` at
+        # this slot's second attempt since the verifier simulates fresh ladder re-runs, 2026-12-04), then the rest
+        fake.push(script_rule_reply(), generator_reply("crash"), script_rule_reply(), generator_reply("sharp"),
                   ladder_reply(), metric_reply(), description_reply(), review_reply())
         row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 2), "breast-cancer", read_profile(path), str(corpus),
                                backend="claude", max_attempts=2), contract_checker)

@@ -231,7 +231,7 @@ def test_validation_json_carries_the_medal_stability_figure_and_the_verifier_jud
 
 def test_medals_that_a_fresh_re_run_would_move_are_rejected_with_less_noise(built):
     """The same built environment with its ladder swapped for one whose levels interleave: the verifier refuses it,
-    names `medals_stable` with the bootstrap figure, and asks for less noise (an easier spec of the same slot)."""
+    names `medals_stable` with the stability figure, and asks for less noise (an easier spec of the same slot)."""
     spec, staging, build = built
     means = (0.50, 0.62, 0.70, 0.76, 0.80, 0.83)
     overlapping = {lv: [m - 0.06, m - 0.02, m + 0.02, m + 0.06] for lv, m in enumerate(means)}
