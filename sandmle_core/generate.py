@@ -305,7 +305,7 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
     history: list[dict[str, str | int]] = []  # one entry per failed attempt, kept in the failure record
     done = published_slots(corpus) if published is None else published
     if str(key) in done:
-        return cached_outcome(key, done[str(key)], attempt, corpus, ledger)
+        return cached_outcome(key, done[str(key)], attempt, corpus, ledger.timings, ledger.usage)
     t = time.perf_counter()
     try:
         spec = backend.strategist.draft_spec(key.seed_id, profile, key.index, key.rng_seed, attempt=attempt)
