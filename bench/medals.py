@@ -29,6 +29,7 @@ from sandmle_core.layout import Corpus
 from sandmle_core.leaderboard import build_leaderboard, thresholds_from_leaderboard
 from sandmle_core.metrics import get_metric
 from sandmle_core.population import (
+    PREDICTED_BAR,
     STABILITY_GOAL,
     level_populations,
     medal_agreement,
@@ -114,9 +115,9 @@ def bench_medals(corpus: Path, limit: int | None = None, reruns: int = RERUNS) -
         return {"environments": 0}
     agree = [r["agreement"] for r in rows]
     raw = [r["agreement_raw_board"] for r in rows]
-    predicted = [r["predicted_stability"] >= GOAL for r in rows]
+    predicted = [r["predicted_stability"] >= PREDICTED_BAR for r in rows]  # the verifier's verdict
     return {
-        "environments": len(rows), "goal": GOAL, "reruns": reruns,
+        "environments": len(rows), "goal": GOAL, "predictor_bar": PREDICTED_BAR, "reruns": reruns,
         "median_agreement": round(statistics.median(agree), 4), "min_agreement": min(agree),
         "min_agreement_single_rerun": min(r["agreement_min"] for r in rows),
         "share_meeting_goal": round(sum(a >= GOAL for a in agree) / len(rows), 4),

@@ -189,7 +189,8 @@ def _medal_lines(md: dict[str, Any]) -> list[str]:
              f"{md.get('min_agreement_raw_board', float('nan')):.3f} | "
              f"{100 * md['share_meeting_goal_raw_board']:.0f}% |",
              "", f"Gold above the best level's mean in {100 * md['gold_beyond_best_mean_share']:.0f}% of environments.",
-             *([f"The verifier's predictor (validation.json's `medal_stability` >= {md['goal']}) gives the measured "
+             *([f"The verifier's predictor (validation.json's `medal_stability` >= "
+                f"{md.get('predictor_bar', md['goal'])}) gives the measured "
                 f"verdict in {100 * md['predictor_verdict_share']:.0f}% of environments."]
                if "predictor_verdict_share" in md else []),
              "", f"Per environment, against the goal (mean agreement >= {md['goal']}; worst is the worst single "

