@@ -197,3 +197,20 @@ def test_public_text_reads_naturally_and_planted_generator_marks_are_caught(tmp_
     # a word three times in a row in the description
     folder.description.write_text("# A task\n\nThe the the documents are support messages.\n")
     assert not public_text_check(spec, folder).passed
+
+
+@pytest.mark.parametrize("transform", ["linear", "exp"])
+def test_rounding_keeps_a_numeric_feature_inside_a_fractional_declared_low(transform: str) -> None:
+    """A column declared 0.5–5000 and written without decimals: a value clipped to 0.5 rounds half-to-even to 0.0,
+    below its declared low — the verifier rejected wine:0:2 for it (`amount_usd = 0.0 in test.csv, declared
+    0.5–5000`) in a fresh clone's `make corpus` on 2026-12-04. Every written value stays in [low, high]."""
+    import numpy as np
+
+    from sandmle_core.modalities.tabular.rule import FeatureRule
+    from sandmle_core.modalities.tabular.synthesizer import _observe
+
+    rule = FeatureRule(name="amount_usd", kind="numeric", loadings=(1.0,), noise=0.5, transform=transform, skew=1.5,
+                       low=0.5, high=5000.0, decimals=0)
+    u = np.random.default_rng(0).normal(0.0, 3.0, 4000)  # far tails on both sides, clipped onto low and high
+    values = _observe(rule, u, np.random.default_rng(1))
+    assert values.min() >= 0.5 and values.max() <= 5000.0 and (values == values.round()).all()

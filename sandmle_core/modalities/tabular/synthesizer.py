@@ -16,7 +16,7 @@ import pandas as pd
 
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.metrics import get_metric
-from sandmle_core.modalities.base import SynthesisResult
+from sandmle_core.modalities.base import SynthesisResult, rounded_in_range
 from sandmle_core.modalities.tabular.rule import FeatureRule, TabularRule
 from sandmle_core.modalities.tabular.sampling import evaluate, round4, sample_clean, sigmoid, softmax
 from sandmle_core.modalities.tabular.structure import write_structures
@@ -53,8 +53,10 @@ def _observe(f: FeatureRule, u: np.ndarray, rng: np.random.Generator) -> pd.Seri
             x = f.low + (x - f.low) * BULK_SHARE
             hit = rng.random(n) < f.outlier_share
             x = np.where(hit, f.low + span * rng.uniform(OUTLIER_FLOOR, 1.0, n), x)
-        x = np.round(x, f.decimals)
-        series = pd.Series(x.astype(np.int64) if f.kind == "integer" else x)
+        if f.kind == "integer":
+            series = pd.Series(np.round(x, f.decimals).astype(np.int64))
+        else:  # rounding may not leave the declared range (0.5 rounds half-to-even to 0.0, below a low of 0.5)
+            series = pd.Series(rounded_in_range(x, f.low, f.high, False, f.decimals))
         score = u
     if f.missing > 0:
         if f.missing_mode == "mnar":
