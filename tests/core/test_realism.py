@@ -214,3 +214,18 @@ def test_rounding_keeps_a_numeric_feature_inside_a_fractional_declared_low(trans
     u = np.random.default_rng(0).normal(0.0, 3.0, 4000)  # far tails on both sides, clipped onto low and high
     values = _observe(rule, u, np.random.default_rng(1))
     assert values.min() >= 0.5 and values.max() <= 5000.0 and (values == values.round()).all()
+
+
+def test_rounding_keeps_a_multi_target_value_inside_a_fractional_declared_low() -> None:
+    """The same rule for a measured target: a multi-target regression target declared 0.5–40 with no decimals, its
+    noisy values clipped onto 0.5, is written as 1, never 0.0 (the single-target path rounds the same way)."""
+    import numpy as np
+
+    from sandmle_core.modalities.tabular.rule import TabularRule, TargetRule
+    from sandmle_core.modalities.tabular.synthesizer import _multitarget
+
+    rule = TabularRule.model_construct(targets=(TargetRule(name="yield_t", low=0.5, high=40.0, decimals=0,
+                                                           noise_sd=3.0),), noise_share=0.5)
+    signal = np.random.default_rng(0).normal(0.0, 3.0, (4000, 1))
+    values, _ = _multitarget(rule, signal, np.random.default_rng(1))
+    assert values["yield_t"].min() >= 0.5 and values["yield_t"].max() <= 40.0

@@ -83,8 +83,8 @@ def _multitarget(rule: TabularRule, signal: np.ndarray, rng: np.random.Generator
         noisy, clean = mid + half * (signal[:, j] + t.noise_sd * noise), mid + half * signal[:, j]
         if t.log1p:
             noisy, clean = np.expm1(noisy), np.expm1(clean)
-        # a measured value stays in its declared range
-        values[t.name] = np.round(np.clip(noisy, t.low, t.high), t.decimals)
+        # a measured value stays in its declared range, rounding included
+        values[t.name] = rounded_in_range(np.clip(noisy, t.low, t.high), t.low, t.high, False, t.decimals)
         oracle[t.name] = np.round(np.clip(clean, t.low, t.high), t.decimals + 2)
     return values, oracle
 
@@ -107,8 +107,10 @@ def _outputs(spec: TaskSpec, rule: TabularRule, signal: np.ndarray, rng: np.rand
             mid, half = (rule.target_low + rule.target_high) / 2, (rule.target_high - rule.target_low) / 6
             value, oracle = mid + half * y_noisy, mid + half * y_clean
         d = rule.target_decimals
-        value = np.clip(value, rule.target_low, rule.target_high)  # a measured value stays in its declared range
-        return {spec.target.columns[0]: np.round(value, d)}, {spec.target.columns[0]: np.round(oracle, d + 2)}
+        # a measured value stays in its declared range, rounding included
+        value = rounded_in_range(np.clip(value, rule.target_low, rule.target_high), rule.target_low,
+                                 rule.target_high, False, d)
+        return {spec.target.columns[0]: value}, {spec.target.columns[0]: np.round(oracle, d + 2)}
     if task in (TaskType.BINARY, TaskType.MULTILABEL):
         p = sigmoid(rule.slope * signal + np.asarray(rule.bias))
         y = (rng.random(p.shape) < p).astype(np.int64)
