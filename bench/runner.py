@@ -107,9 +107,12 @@ def _write(out: Path, results: dict[str, Any]) -> None:
 
 
 def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ALL_SECTIONS,
-              runners: dict[str, Runner] | None = None) -> Path:
+              runners: dict[str, Runner] | None = None, corpus: Path | None = None) -> Path:
     """Run the benchmark's `sections` in their fixed order; write results.json, report.md and plots under
-    `out_root/<date>/` after each; return that folder (`results["errors"]` names any section that failed)."""
+    `out_root/<date>/` after each; return that folder (`results["errors"]` names any section that failed).
+
+    `corpus`: an already built corpus for the sections that read one (quality, medals) instead of the throughput
+    section's build (the caller leaves the throughput section out: `sandmle bench --corpus`)."""
     runners = runners or RUNNERS
     out = out_root / dt.date.today().isoformat()
     out.mkdir(parents=True, exist_ok=True)
@@ -117,6 +120,9 @@ def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = A
     results: dict[str, Any] = {"machine": machine_facts(), "quick": quick, "seeds": list(parts.ALL_SEEDS),
                                "sections": [s for s in ALL_SECTIONS if s in sections], "complete": False}
     state: dict[str, Any] = {}
+    if corpus is not None:
+        state["corpus"] = corpus
+        results["corpus"] = str(corpus)
     try:
         for name in results["sections"]:
             if name in _NEEDS_CORPUS and state.get("corpus") is None:

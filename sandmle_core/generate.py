@@ -107,6 +107,7 @@ def finalize_environment(spec: TaskSpec, build: BuildResult, verdict: Verdict, k
         "reference_score": verdict.reference_score,
         "oracle_score": verdict.oracle_score,
         "medal_stability": verdict.medal_stability,
+        "medal_recipe": verdict.medal_recipe,
         "notes": verdict.notes,
         "checks": [c.model_dump(mode="json") for c in verdict.checks],
         "ladder": [r.model_dump(mode="json", exclude={"seconds"}) for r in build.ladder.runs],

@@ -49,8 +49,8 @@ from sandmle_core.leaderboard import (
 )
 
 __all__ = ["GAP_RATIO", "GOLD_SPREADS", "PER_LEVEL", "PREDICTED_BAR", "SHRINK", "STABILITY_GOAL",
-           "level_populations", "level_spreads", "medal_agreement", "medal_stability", "population_scores",
-           "population_thresholds", "simulated_reruns", "stable_thresholds", "tier"]
+           "level_populations", "level_spreads", "medal_agreement", "medal_recipe", "medal_stability",
+           "population_scores", "population_thresholds", "simulated_reruns", "stable_thresholds", "tier"]
 
 PER_LEVEL = 20  # entries per ladder level: 6 levels + the oracle give 121 entries
 SHRINK = 30.0  # pseudo-runs of the pooled variance added to each level's own (3 degrees of freedom from 4 runs); 10
@@ -97,27 +97,44 @@ def _level_stats(levels: dict[int, np.ndarray]) -> tuple[dict[int, float], dict[
 
 
 def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool,
-                      stats: tuple[dict[int, float], dict[int, float]] | None = None) -> tuple[float, ...]:
+                      stats: tuple[dict[int, float], dict[int, float]] | None = None,
+                      recipe: Sequence[int] | None = None) -> tuple[float, ...]:
     """Gold, silver, bronze and median placed between the ladder's level clusters (see the module docstring).
 
     Scores are read with higher = better inside (negated when `lower`). Silver, bronze and the median are handed one
     by one to the gaps between levels adjacent in score order: each goes to the gap whose width in spreads, divided by
     `GAP_RATIO` once for every threshold it already holds, is largest (a tie goes to the higher gap). A gap holding
     several splits the way between its two means evenly. With one level there is no gap: silver, bronze and the
-    median are left to the caller's position rule (returned as NaN).
+    median are left to the caller's position rule (returned as NaN). `recipe` (`medal_recipe`: how many thresholds
+    each gap holds, gaps counted from the best level down) places them by an environment's recipe instead of handing
+    them out again; one of another length (a re-run with another number of levels) is ignored.
 
     Returns:
         (gold, silver, bronze, median) in the metric's own direction.
     """
     sign = -1.0 if lower else 1.0
-    level_means, spreads = stats or _level_stats(levels)
-    order = sorted(levels, key=lambda lv: (-sign * level_means[lv], lv))
-    means = [sign * level_means[lv] for lv in order]
-    sd = [spreads[lv] for lv in order]
+    means, sd = _ranked(levels, lower, stats)
     top, ceiling = means[0], sign * (oracle if sign * oracle > means[0] else perfect)
     room = (ceiling - top) / 2  # never past halfway to the oracle (or the perfect score)
     gold = top + (min(GOLD_SPREADS * sd[0], room) if sd[0] > 0 else room)
+    held = list(recipe) if recipe is not None and len(recipe) == len(means) - 1 else _allocate(means, sd)
+    lower_three = [t for i, k in enumerate(held) for t in _gap_points(means[i], means[i + 1], sd[i], sd[i + 1], k)]
+    lower_three += [float("nan")] * (3 - len(lower_three))
+    return tuple(sign * t for t in (gold, *lower_three))
 
+
+def _ranked(levels: dict[int, np.ndarray], lower: bool,
+            stats: tuple[dict[int, float], dict[int, float]] | None = None) -> tuple[list[float], list[float]]:
+    """The levels' means (higher = better: negated when `lower`) and spreads, best level first."""
+    sign = -1.0 if lower else 1.0
+    level_means, spreads = stats or _level_stats(levels)
+    order = sorted(levels, key=lambda lv: (-sign * level_means[lv], lv))
+    return [sign * level_means[lv] for lv in order], [spreads[lv] for lv in order]
+
+
+def _allocate(means: list[float], sd: list[float]) -> list[int]:
+    """Silver, bronze and the median handed out to the gaps between ranked levels (`stable_thresholds`): how many
+    each gap holds."""
     def gap(i: int) -> float:
         """How many spreads part the levels at score ranks i and i + 1."""
         width = sd[i] + sd[i + 1]
@@ -128,9 +145,19 @@ def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: flo
     for _ in range(3 if gaps else 0):  # each to the gap clearest once divided by GAP_RATIO ** (thresholds it holds)
         i = min(range(len(gaps)), key=lambda i: (-gaps[i] / GAP_RATIO ** held[i], held[i], i))
         held[i] += 1
-    lower_three = [t for i, k in enumerate(held) for t in _gap_points(means[i], means[i + 1], sd[i], sd[i + 1], k)]
-    lower_three += [float("nan")] * (3 - len(lower_three))
-    return tuple(sign * t for t in (gold, *lower_three))
+    return held
+
+
+def medal_recipe(levels: dict[int, np.ndarray], lower: bool,
+                 stats: tuple[dict[int, float], dict[int, float]] | None = None) -> tuple[int, ...]:
+    """How many of silver, bronze and the median each gap between ranked levels holds (gaps counted from the best
+    level down): the environment's medal recipe, decided once on the build's ladder. A re-run of the ladder places the
+    thresholds by it (`stable_thresholds(recipe=...)`), as mle-bench's fixed positions place them on a board: which
+    gap a threshold goes to is the environment's design, how far the levels sit apart is what the seeds move.
+    Empty for a ladder of one level."""
+    if not levels:
+        return ()
+    return tuple(_allocate(*_ranked(levels, lower, stats)))
 
 
 def _gap_points(hi: float, lo: float, s_hi: float, s_lo: float, k: int) -> list[float]:
@@ -179,20 +206,21 @@ def _level_entries(levels: dict[int, np.ndarray], perfect: float, lower: bool,
     return out
 
 
-def population_scores(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool) -> list[float]:
+def population_scores(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool,
+                      recipe: Sequence[int] | None = None) -> list[float]:
     """The leaderboard's scores, best first: `PER_LEVEL` quantile entries per level and the oracle, clamped so that
-    mle-bench's rule gives `stable_thresholds`."""
+    mle-bench's rule gives `stable_thresholds` (by `recipe` when given)."""
     out = [float(v) for entries in _level_entries(levels, perfect, lower) for v in entries]
     board = sorted([*out, float(oracle)], reverse=not lower)
     if not levels:
         return board
-    return _clamp_board(board, stable_thresholds(levels, oracle, perfect, lower), lower)
+    return _clamp_board(board, stable_thresholds(levels, oracle, perfect, lower, recipe=recipe), lower)
 
 
 def population_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: float,
-                          lower: bool) -> Thresholds:
-    """mle-bench's thresholds on the population leaderboard."""
-    board = build_leaderboard(population_scores(levels, oracle, perfect, lower), lower_is_better=lower)
+                          lower: bool, recipe: Sequence[int] | None = None) -> Thresholds:
+    """mle-bench's thresholds on the population leaderboard (placed by `recipe` when given: a re-run's)."""
+    board = build_leaderboard(population_scores(levels, oracle, perfect, lower, recipe), lower_is_better=lower)
     return thresholds_from_leaderboard(board)
 
 
@@ -203,7 +231,8 @@ def tier(score: float, thresholds: Thresholds) -> int:
 
 
 def _threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool,
-                      stats: tuple[dict[int, float], dict[int, float]] | None = None) -> np.ndarray:
+                      stats: tuple[dict[int, float], dict[int, float]] | None = None,
+                      recipe: Sequence[int] | None = None) -> np.ndarray:
     """(gold, silver, bronze, median) exactly as `population_thresholds` reads them, without building the table (the
     stability simulation's inner loop: 200 re-runs per environment).
 
@@ -213,11 +242,11 @@ def _threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: flo
     an odd board is its middle entry, which is the median's position. Where that argument does not hold (a NaN
     threshold of a one-level ladder, an even board, wanted values out of order) the board itself is read.
     `tests/core/test_population.py` checks the two reads agree on random ladders. `stats`: the levels' means and
-    spreads when the caller computed them (`_redrawn_stats`)."""
+    spreads when the caller computed them (`_redrawn_stats`); `recipe` as `stable_thresholds` takes it."""
     sign = -1.0 if lower else 1.0
     n = PER_LEVEL * len(levels) + 1
     stats = stats or _level_stats(levels)
-    targets = stable_thresholds(levels, oracle, perfect, lower, stats) if levels else (float("nan"),)
+    targets = stable_thresholds(levels, oracle, perfect, lower, stats, recipe) if levels else (float("nan"),)
     if n % 2 == 1 and all(np.isfinite(t) for t in targets):
         worst = min(sign * float(oracle),
                     *(float(np.min(sign * e)) for e in _level_entries(levels, perfect, lower, stats)))
@@ -227,12 +256,14 @@ def _threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: flo
                 wanted[k] = (wanted[k - 1] + worst) / 2
         if wanted[0] > wanted[1] > wanted[2] >= wanted[3]:
             return np.array([round(float(sign * w), 5) for w in wanted])
-    return _board_threshold_values(levels, oracle, perfect, lower)
+    return _board_threshold_values(levels, oracle, perfect, lower, recipe)
 
 
-def _board_threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool) -> np.ndarray:
+def _board_threshold_values(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool,
+                            recipe: Sequence[int] | None = None) -> np.ndarray:
     """(gold, silver, bronze, median) read from the rounded population board at mle-bench's positions."""
-    board = sorted((round(float(s), 5) for s in population_scores(levels, oracle, perfect, lower)), reverse=not lower)
+    board = sorted((round(float(s), 5) for s in population_scores(levels, oracle, perfect, lower, recipe)),
+                   reverse=not lower)
     at = threshold_positions(len(board))
     return np.array([board[at[0] - 1], board[at[1] - 1], board[at[2] - 1], float(np.median(board))])
 
@@ -275,7 +306,8 @@ def simulated_reruns(levels: dict[int, np.ndarray], perfect: float, lower: bool,
 
 def medal_stability(levels: dict[int, np.ndarray], oracle: float, perfect: float, lower: bool,
                     draws: int = 200, seed: int = 0) -> float:
-    """Mean share of ladder submissions keeping their tier under simulated fresh re-runs (`simulated_reruns`).
+    """Mean share of ladder submissions keeping their tier under simulated fresh re-runs (`simulated_reruns`), each
+    re-run's thresholds placed by the build's `medal_recipe`.
 
     Args:
         levels: level → valid scores (`level_populations`).
@@ -290,10 +322,12 @@ def medal_stability(levels: dict[int, np.ndarray], oracle: float, perfect: float
     submissions = np.array([float(s) for scores in levels.values() for s in scores])
     if not len(submissions):
         return 1.0
-    base = _tiers(submissions, _threshold_values(levels, oracle, perfect, lower), lower)
+    recipe = medal_recipe(levels, lower)
+    base = _tiers(submissions, _threshold_values(levels, oracle, perfect, lower, recipe=recipe), lower)
     redraws = simulated_reruns(levels, perfect, lower, draws, seed)
-    kept = [float(np.mean(_tiers(submissions, _threshold_values(redrawn, oracle, perfect, lower, stats), lower)
-                          == base)) for redrawn, stats in zip(redraws, _redrawn_stats(redraws), strict=True)]
+    kept = [float(np.mean(_tiers(submissions, _threshold_values(redrawn, oracle, perfect, lower, stats, recipe),
+                                 lower) == base))
+            for redrawn, stats in zip(redraws, _redrawn_stats(redraws), strict=True)]
     return float(np.mean(kept))
 
 

@@ -23,6 +23,36 @@ def test_an_unknown_section_is_refused_with_exit_2(tmp_path) -> None:
     assert not any(tmp_path.iterdir())  # refused before anything ran
 
 
+def test_corpus_needs_named_sections_without_throughput_and_a_real_corpus(tmp_path) -> None:
+    """`--corpus` replaces the throughput section's build: refused with exit 2 and one error line when no section is
+    named, when throughput is among them, or when the folder is not a corpus — before anything runs."""
+    out = tmp_path / "out"
+    not_a_corpus = tmp_path / "data"
+    not_a_corpus.mkdir()
+    for args, said in ((["--corpus", str(not_a_corpus)], "name the sections to run with --section"),
+                       (["--corpus", str(not_a_corpus), "--section", "throughput", "--section", "medals"],
+                        "leave throughput out"),
+                       (["--corpus", str(not_a_corpus), "--section", "medals"], "not a sandmle corpus (no envs/")):
+        result = CliRunner().invoke(app, ["bench", *args, "--out", str(out)])
+        assert result.exit_code == 2, result.output
+        assert result.output.count("error: --corpus") == 1 and said in result.output
+        assert not out.exists()
+
+
+def test_the_medals_section_runs_on_a_given_corpus(tiny_corpus, tmp_path) -> None:
+    """`sandmle bench --corpus C --section medals` re-runs the ladders of C's environments (real sandboxed runs) and
+    reports them; nothing else runs."""
+    result = CliRunner().invoke(app, ["bench", "--quick", "--corpus", str(tiny_corpus), "--section", "medals",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    results = json.loads(next(tmp_path.glob("*/results.json")).read_text())
+    assert results["sections"] == ["medals"] and results["corpus"] == str(tiny_corpus.resolve())
+    assert results["medals"]["environments"] == 2 and results["complete"]
+    envs = {r["env_id"] for r in results["medals"]["per_env"]}
+    assert envs == {d.name for d in (tiny_corpus / "envs").iterdir()}
+    assert "## Medal stability" in next(tmp_path.glob("*/report.md")).read_text()
+
+
 def test_goals_pass_fail_and_not_measured() -> None:
     results = {"throughput": {"workers_2": {"per_minute": 31.0}, "overhead_vs_plain": 0.25,
                               "speedup_2_vs_1": 1.9},
@@ -308,11 +338,15 @@ def test_medal_agreement_is_the_mean_over_fresh_re_runs(tiny_corpus) -> None:
         assert row["agreement"] == pytest.approx(statistics.fmean(row["agreement_per_rerun"]), abs=1e-4)
         assert row["agreement_min"] == min(row["agreement_per_rerun"]) <= row["agreement"]
         assert row["predicted_stability"] == pytest.approx(validation["medal_stability"], abs=1e-4)
+        # the re-runs' thresholds are placed by the recipe the build recorded
+        assert row["medal_recipe"] == validation["medal_recipe"] and sum(row["medal_recipe"]) == 3
+        assert 0.0 <= row["agreement_rule_redecided"] <= 1.0
     agree = [r["agreement"] for r in result["per_env"]]
     assert result["min_agreement"] == min(agree)
     assert result["share_meeting_goal"] == pytest.approx(sum(a >= result["goal"] for a in agree) / 2)
     report = "\n".join(_medal_lines(result))
     assert "| population (shipped) |" in report and "re-run 2 time(s)" in report
+    assert "| population, gaps handed out again |" in report
     for row in result["per_env"]:  # every environment's mean agreement, judged against the goal
         met = "met" if row["agreement"] >= result["goal"] else "MISSED"
         assert (f"| {row['env_id']} | {row['agreement']:.3f} | {row['agreement_min']:.3f} | "

@@ -16,6 +16,8 @@ def bench(
     out: Path = typer.Option(Path("bench/results"), "--out", help="results root; a folder per date is created"),
     quick: bool = typer.Option(False, "--quick", help="smaller sizes and fewer repeats (a smoke run)"),
     section: list[str] = typer.Option(None, "--section", help=f"{' | '.join(SECTIONS)} (repeatable)"),
+    corpus: Path = typer.Option(None, "--corpus", help="a built corpus for the quality and medals sections instead "
+                                "of the throughput section's build (needs --section, without throughput)"),
 ) -> None:
     """Measure micro-vs-full speed-up, build throughput and overhead, sandbox/grading latency and corpus quality.
 
@@ -26,11 +28,20 @@ def bench(
         typer.echo(f"error: --section {', '.join(unknown)}: not a benchmark section (known: {', '.join(SECTIONS)})",
                    err=True)
         raise typer.Exit(2)
+    if corpus is not None:
+        if not section or "throughput" in section:
+            typer.echo("error: --corpus: replaces the throughput section's build, so name the sections to run with "
+                       "--section and leave throughput out (e.g. --section medals)", err=True)
+            raise typer.Exit(2)
+        if not (corpus / "envs").is_dir():
+            typer.echo(f"error: --corpus {corpus}: not a sandmle corpus (no envs/ folder)", err=True)
+            raise typer.Exit(2)
     import json
 
     from sandmle.bench.runner import run_bench
 
-    folder = run_bench(out, quick=quick, sections=tuple(section) if section else SECTIONS)
+    folder = run_bench(out, quick=quick, sections=tuple(section) if section else SECTIONS,
+                       corpus=None if corpus is None else corpus.resolve())
     typer.echo((folder / "report.md").read_text())
     typer.echo(f"results: {folder}")
     errors = json.loads((folder / "results.json").read_text()).get("errors") or {}

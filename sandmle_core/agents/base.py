@@ -187,6 +187,9 @@ class Verdict(BaseModel):
     thresholds: Thresholds | None = None
     # share of the ladder's submissions keeping their medal under simulated fresh re-runs of its seeds
     medal_stability: float | None = None
+    # how many of silver, bronze and the median each gap between ranked ladder levels holds (best gap first): the
+    # recipe a re-run of the ladder places its thresholds by (`sandmle_core.population.medal_recipe`)
+    medal_recipe: list[int] | None = None
     # what the build did that its record must announce without rejecting it (the Claude writer's fallback)
     notes: list[str] = Field(default_factory=list)
 

@@ -25,7 +25,13 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.metrics import get_metric, metric_refusal
 from sandmle_core.modalities import get_kit
 from sandmle_core.modalities.base import class_count_note, class_count_range
-from sandmle_core.population import PREDICTED_BAR, STABILITY_GOAL, level_populations, medal_stability
+from sandmle_core.population import (
+    PREDICTED_BAR,
+    STABILITY_GOAL,
+    level_populations,
+    medal_recipe,
+    medal_stability,
+)
 from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["MIN_KENDALL_TAU", "MIN_REFERENCE_GAIN", "ProgrammaticVerifier", "contract_checks", "decide",
@@ -106,10 +112,12 @@ def threshold_checks(spec: TaskSpec, build: BuildResult) -> list[Check]:
     ]
 
 
-def medal_stability_figure(build: BuildResult, lower: bool) -> float:
-    """The share of the ladder's submissions keeping their medal under simulated fresh re-runs of the ladder."""
+def medal_stability_figure(build: BuildResult, lower: bool) -> tuple[float, list[int]]:
+    """The share of the ladder's submissions keeping their medal under simulated fresh re-runs of the ladder (each
+    placing its thresholds by the build's medal recipe), and that recipe."""
     levels = level_populations((r.level, r.score) for r in build.ladder.runs)
-    return round(medal_stability(levels, build.ladder.oracle_score, build.ladder.perfect_score, lower), 4)
+    figure = medal_stability(levels, build.ladder.oracle_score, build.ladder.perfect_score, lower)
+    return round(figure, 4), list(medal_recipe(levels, lower))
 
 
 def medal_stability_check(stability: float) -> Check:
@@ -193,11 +201,11 @@ class ProgrammaticVerifier:
         sol, tau, reference = solution_checks(spec, build)
         checks += sol + threshold_checks(spec, build) + leakage_checks(spec, staging) + dna_checks(spec, staging)
         checks += realism_checks(spec, staging)
-        stability = medal_stability_figure(build, get_metric(spec.grading.metric).lower_is_better)
+        stability, recipe = medal_stability_figure(build, get_metric(spec.grading.metric).lower_is_better)
         checks.append(medal_stability_check(stability))
         return decide(
             spec.env_id, checks,
             sample_score=build.ladder.sample_score, reference_score=reference,
             oracle_score=build.ladder.oracle_score, kendall_tau=tau, thresholds=build.thresholds,
-            medal_stability=stability,
+            medal_stability=stability, medal_recipe=recipe,
         )

@@ -207,9 +207,12 @@ def test_the_verifier_reports_how_much_the_medals_hinge_on_the_seeds():
     means = (0.50, 0.62, 0.70, 0.76, 0.80, 0.83)
     separated = {lv: [m - 0.002, m - 0.001, m + 0.001, m + 0.002] for lv, m in enumerate(means)}
     overlapping = {lv: [m - 0.06, m - 0.02, m + 0.02, m + 0.06] for lv, m in enumerate(means)}
-    good = medal_stability_figure(BuildResult(Path("."), _ladder_of(separated), t, Usage(), {}), lower=False)
-    bad = medal_stability_figure(BuildResult(Path("."), _ladder_of(overlapping), t, Usage(), {}), lower=False)
+    good, recipe = medal_stability_figure(BuildResult(Path("."), _ladder_of(separated), t, Usage(), {}), lower=False)
+    bad, _ = medal_stability_figure(BuildResult(Path("."), _ladder_of(overlapping), t, Usage(), {}), lower=False)
     assert bad < 0.9 <= good <= 1.0
+    # the recipe: silver, bronze and the median to gaps between ranked levels; the three widest gaps in spreads of
+    # these evenly spread levels are the lowest three (0.50 | 0.62 | 0.70 | 0.76)
+    assert recipe == [0, 0, 1, 1, 1]
 
 
 def test_validation_json_carries_the_medal_stability_figure_and_the_verifier_judges_it(built):
@@ -226,7 +229,9 @@ def test_validation_json_carries_the_medal_stability_figure_and_the_verifier_jud
     from sandmle_core.slots import SlotKey
 
     finalize_environment(spec, build, verdict, SlotKey(spec.seed_id, 0, spec.index), 1, get_backend("offline"))
-    assert json.loads((staging / "validation.json").read_text())["medal_stability"] == verdict.medal_stability
+    record = json.loads((staging / "validation.json").read_text())
+    assert record["medal_stability"] == verdict.medal_stability
+    assert record["medal_recipe"] == verdict.medal_recipe and sum(verdict.medal_recipe) == 3
 
 
 def test_medals_that_a_fresh_re_run_would_move_are_rejected_with_less_noise(built):

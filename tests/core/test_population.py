@@ -16,6 +16,7 @@ from sandmle_core.population import (
     level_populations,
     level_spreads,
     medal_agreement,
+    medal_recipe,
     medal_stability,
     population_scores,
     population_thresholds,
@@ -157,6 +158,43 @@ def test_a_gap_takes_a_second_threshold_only_when_gap_ratio_times_wider() -> Non
         assert in_wide == (2 if doubled else 1)
 
 
+def test_the_recipe_says_which_gaps_hold_the_thresholds_and_one_of_another_length_is_ignored() -> None:
+    tight = np.array([-0.004, -0.001, 0.001, 0.004])
+    levels = {lv: m + tight for lv, m in enumerate(CLUSTERED)}
+    recipe = medal_recipe(levels, lower=False)
+    assert len(recipe) == len(levels) - 1 and sum(recipe) == 3
+    assert stable_thresholds(levels, 0.95, 1.0, False, recipe=recipe) == stable_thresholds(levels, 0.95, 1.0, False)
+    assert medal_recipe({0: tight + 0.5}, lower=False) == () and medal_recipe({}, lower=False) == ()
+    elsewhere = [3] + [0] * (len(levels) - 2)  # all three in the best gap
+    t = stable_thresholds(levels, 0.95, 1.0, False, recipe=elsewhere)
+    best, second = sorted((float(np.mean(v)) for v in levels.values()), reverse=True)[:2]
+    assert all(second < cut < best for cut in t[1:])
+    assert stable_thresholds(levels, 0.95, 1.0, False, recipe=[3, 0]) == stable_thresholds(levels, 0.95, 1.0, False)
+    # lower is better: gaps are counted from the best (lowest) level down all the same
+    flipped = {lv: -v for lv, v in levels.items()}
+    assert medal_recipe(flipped, lower=True) == recipe
+
+
+def test_a_re_run_by_the_builds_recipe_keeps_medals_a_knife_edge_of_the_rule_would_move() -> None:
+    """A ladder whose widest gap is just GAP_RATIO times the next: a re-run whose levels moved a little hands the
+    rule's second threshold to the other gap and moves a whole level's medal; placed by the build's recipe, the
+    re-run's thresholds stay in the same gaps and every submission keeps its tier."""
+    tight = np.array([-0.004, -0.001, 0.001, 0.004])
+    wide, narrow = 0.2, 0.2 / GAP_RATIO
+
+    def ladder(step: float) -> dict[int, np.ndarray]:
+        means = (0.3, 0.3 + wide, 0.3 + wide + step, 0.3 + wide + 2 * step, 0.3 + wide + 2 * step + 0.001)
+        return {lv: m + tight for lv, m in enumerate(means)}
+
+    build, rerun = ladder(narrow * 0.98), ladder(narrow * 1.02)
+    subs = [float(s) for v in build.values() for s in v]
+    recipe = medal_recipe(build, lower=False)
+    assert recipe != medal_recipe(rerun, lower=False)  # the rule itself decides otherwise on the re-run
+    built = population_thresholds(build, 0.99, 1.0, False, recipe)
+    assert medal_agreement(subs, built, population_thresholds(rerun, 0.99, 1.0, False)) < 0.9
+    assert medal_agreement(subs, built, population_thresholds(rerun, 0.99, 1.0, False, recipe)) == 1.0
+
+
 def test_clustered_ladders_keep_their_medals_under_fresh_seeds() -> None:
     """Issue 16's question on simulated ladders of the common shape: re-draw every run with fresh seeds; the first
     run's submissions keep their tier in >= STABILITY_GOAL of cases on average."""
@@ -208,8 +246,9 @@ def _scalar_stability(levels, oracle, perfect, lower, draws=200, seed=0) -> floa
     """The stability figure written with the public rule (`population_thresholds`, `medal_agreement`) over the same
     simulated re-runs: the reference the vectorised inner loop must match draw for draw."""
     subs = [float(s) for v in levels.values() for s in v]
-    base = population_thresholds(levels, oracle, perfect, lower)
-    kept = [medal_agreement(subs, base, population_thresholds(r, oracle, perfect, lower))
+    recipe = medal_recipe(levels, lower)
+    base = population_thresholds(levels, oracle, perfect, lower, recipe)
+    kept = [medal_agreement(subs, base, population_thresholds(r, oracle, perfect, lower, recipe))
             for r in simulated_reruns(levels, perfect, lower, draws, seed)]
     return float(np.mean(kept))
 
@@ -254,6 +293,9 @@ def test_the_direct_threshold_read_is_the_boards_read(case: int) -> None:
               for lv, m in enumerate(means)}
     args = (levels, sign * float(rng.choice([0.9, 0.99, 1.0])), sign * 1.0, lower)
     assert np.array_equal(_threshold_values(*args), _board_threshold_values(*args)), levels
+    if n_levels > 1:  # and by any recipe: three thresholds dealt to the gaps at random
+        recipe = np.bincount(rng.integers(0, n_levels - 1, 3), minlength=n_levels - 1).tolist()
+        assert np.array_equal(_threshold_values(*args, recipe=recipe), _board_threshold_values(*args, recipe)), recipe
 
 
 @pytest.mark.parametrize("case", range(60))
@@ -298,12 +340,14 @@ def _runs_of(rng: np.random.Generator, spread: float) -> dict[int, np.ndarray]:
 
 def test_the_simulation_predicts_fresh_re_runs_where_a_bootstrap_over_the_runs_overrates_them() -> None:
     """Simulated environments whose true level spread is known: the build's four runs per level are one draw, real
-    fresh re-runs are more draws of the same truth. Averaged over the environments, a bootstrap over the build's runs
-    overrates the agreement the fresh re-runs measure (by 0.04 here); `medal_stability` is within 0.02 of it."""
+    fresh re-runs are more draws of the same truth, their thresholds placed by the build's medal recipe. Averaged over
+    the environments, a bootstrap over the build's runs overrates the agreement the fresh re-runs measure (by 0.019
+    here; 0.05 when each re-run handed its thresholds out again, before 2026-12-04); `medal_stability` is within 0.01
+    of it (-0.001)."""
     from sandmle_core.population import _threshold_values, _tiers
 
-    def agreement(subs: np.ndarray, built: np.ndarray, levels: dict[int, np.ndarray]) -> float:
-        fresh = _threshold_values(levels, 0.9, 1.0, False)
+    def agreement(subs: np.ndarray, built: np.ndarray, levels: dict[int, np.ndarray], recipe: tuple[int, ...]) -> float:
+        fresh = _threshold_values(levels, 0.9, 1.0, False, recipe=recipe)  # placed by the build's recipe
         return float(np.mean(_tiers(subs, fresh, False) == _tiers(subs, built, False)))
 
     boot_bias, sim_bias = [], []
@@ -312,11 +356,12 @@ def test_the_simulation_predicts_fresh_re_runs_where_a_bootstrap_over_the_runs_o
         spread = rng.uniform(0.01, 0.04)
         levels = _runs_of(rng, spread)
         subs = np.array([s for v in levels.values() for s in v])
-        built = _threshold_values(levels, 0.9, 1.0, False)
-        measured = np.mean([agreement(subs, built, _runs_of(rng, spread)) for _ in range(60)])
+        recipe = medal_recipe(levels, lower=False)
+        built = _threshold_values(levels, 0.9, 1.0, False, recipe=recipe)
+        measured = np.mean([agreement(subs, built, _runs_of(rng, spread), recipe) for _ in range(60)])
         boot = np.random.default_rng(0)
-        bootstrap = np.mean([agreement(subs, built, {lv: boot.choice(s, size=len(s)) for lv, s in levels.items()})
-                             for _ in range(200)])
+        bootstrap = np.mean([agreement(subs, built, {lv: boot.choice(s, size=len(s)) for lv, s in levels.items()},
+                                       recipe) for _ in range(200)])
         boot_bias.append(bootstrap - measured)
         sim_bias.append(medal_stability(levels, 0.9, 1.0, lower=False) - measured)
-    assert np.mean(boot_bias) > 0.025 and abs(np.mean(sim_bias)) < 0.02, (np.mean(boot_bias), np.mean(sim_bias))
+    assert np.mean(boot_bias) > 0.01 and abs(np.mean(sim_bias)) < 0.01, (np.mean(boot_bias), np.mean(sim_bias))
