@@ -43,7 +43,7 @@ from sandmle_core.taskspec import TaskSpec
 
 __all__ = ["FRESH_START", "FRESH_STRIDE", "GOAL", "RERUNS", "bench_medals", "fresh_seed_sets", "rerun_ladder"]
 
-FRESH_START = 100  # builds use ladder seeds 0-3
+FRESH_START = 100  # builds use ladder seeds 0-2 (0-3 before 2026-12-04)
 FRESH_STRIDE = 100  # re-run r takes seeds FRESH_START + FRESH_STRIDE * r on: disjoint while a ladder runs < 100 seeds
 RERUNS = 3
 GOAL = STABILITY_GOAL

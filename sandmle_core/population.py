@@ -1,11 +1,11 @@
 """The synthetic leaderboard as a population fitted to the ladder, with medal thresholds placed between levels.
 
-A leaderboard made of the 24 ladder runs themselves puts gold at entry 2 of 25 — the single luckiest run — and
-bronze where one lucky seed of a plain model lands, so a re-run with other seeds moves medals. Instead each ladder
-level is read as a population of competitors who submit that kind of solution: its runs give a mean and a spread,
-and the level contributes `PER_LEVEL` entries at evenly spaced quantiles of a normal with that mean and spread
-(never past the perfect score). Four runs give a very noisy spread, so each level's variance is shrunk toward the
-pooled variance of all levels (`SHRINK` pseudo-runs).
+A leaderboard made of the 18 ladder runs themselves (6 levels x 3 seeds) puts gold at entry 2 of 19 — the single
+luckiest run — and bronze where one lucky seed of a plain model lands, so a re-run with other seeds moves medals.
+Instead each ladder level is read as a population of competitors who submit that kind of solution: its runs give a
+mean and a spread, and the level contributes `PER_LEVEL` entries at evenly spaced quantiles of a normal with that
+mean and spread (never past the perfect score). Three runs give a very noisy spread, so each level's variance is
+shrunk toward the pooled variance of all levels (`SHRINK` pseudo-runs).
 
 Where the medals sit is not left to mle-bench's position rule on that board: a threshold at entry 10 or 24 lies
 inside a level's cluster of runs, so a re-run with fresh seeds moves it across nearby submissions. The thresholds
@@ -60,7 +60,7 @@ __all__ = ["GAP_RATIO", "GOLD_SPREADS", "PER_LEVEL", "PREDICTED_BAR", "SHRINK", 
            "population_scores", "population_thresholds", "simulated_reruns", "stable_thresholds", "tier"]
 
 PER_LEVEL = 20  # entries per ladder level: 6 levels + the oracle give 121 entries
-SHRINK = 30.0  # pseudo-runs of the pooled variance added to each level's own (3 degrees of freedom from 4 runs); 10
+SHRINK = 30.0  # pseudo-runs of the pooled variance added to each level's own (2 degrees of freedom from 3 runs); 10
 # before 2026-12-04: 30 (with gold at 2.5 spreads) put 4 more of 71 environments at the goal under fresh re-runs
 # (README, "The environment folder")
 GAP_RATIO = 4.0  # a gap takes a second threshold before a narrower one takes its first only if 4x as wide

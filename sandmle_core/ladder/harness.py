@@ -3,7 +3,7 @@
 This file is copied into the sandbox workspace and executed there as a script; it imports only the standard
 library at module level (plus the modules named in the job file, preloaded before forking). Starting Python and
 importing pandas + scikit-learn costs about a second, while a micro-scale ladder run costs tens of milliseconds, so
-paying the start-up once per environment instead of once per run is what makes a ladder of 24 runs affordable.
+paying the start-up once per environment instead of once per run is what makes a ladder of 18 runs affordable.
 
 Every run starts from the same clean parent, and nothing one run leaves reaches the next (a warm process must not
 become a channel between runs — generated code runs here too):

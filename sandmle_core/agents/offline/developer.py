@@ -1,6 +1,6 @@
 """The offline ML developer: data from the hidden rule, the sample submission, the solution ladder and its runs.
 
-The ladder runs in the sandbox — every level with rng seeds 0–3 — inside one sandboxed harness process that imports
+The ladder runs in the sandbox — every level with rng seeds 0–2 — inside one sandboxed harness process that imports
 the heavy libraries once and forks per run (`sandmle_core.ladder.harness`). Submissions come back through the
 workspace and are graded here, on the host, against the private answers the sandbox never sees.
 """
@@ -33,7 +33,9 @@ from sandmle_core.taskspec import TaskSpec
 __all__ = ["LADDER_SEEDS", "OfflineDeveloper", "run_ladder_scripts", "write_reference_submissions"]
 
 _log = logging.getLogger(__name__)
-LADDER_SEEDS = (0, 1, 2, 3)
+# three runs per level since 2026-12-04 (four before): with the medal recipe kept by re-runs, three gave the same
+# medal stability under fresh seeds for 21 % less CPU per environment (README, "Benchmark figures")
+LADDER_SEEDS = (0, 1, 2)
 _LADDER_CAP = 256 * 2**20  # full-scale bench submissions included; what matters here is no link, no path out
 PRELOAD = (
     "numpy",
