@@ -216,11 +216,13 @@ def test_host_paths_and_sockets_are_stopped_by_the_sandbox(drafted, tmp_path, at
     assert caught.value.kind == "crashed"
 
 
-@pytest.mark.parametrize(("seed", "rule", "variant", "folder", "suffix", "media_check"), [
-    ("digits", IMAGE_RULE, "image", "images", "png", "media_files_hide_label"),
-    ("whale-calls", AUDIO_RULE, "audio", "clips", "wav", "media_files_hide_label"),
+# whale-calls at slot 1: since the ladder runs three seeds per level (2026-12-04) slot 0's first attempt asks for a
+# data repair round this script does not hold (its verdict fails); slots 1 and 2 are accepted at once
+@pytest.mark.parametrize(("seed", "slot", "rule", "variant", "folder", "suffix", "media_check"), [
+    ("digits", 0, IMAGE_RULE, "image", "images", "png", "media_files_hide_label"),
+    ("whale-calls", 1, AUDIO_RULE, "audio", "clips", "wav", "media_files_hide_label"),
 ])
-def test_image_and_audio_generators_are_accepted_end_to_end(tmp_path, seed, rule, variant, folder, suffix,
+def test_image_and_audio_generators_are_accepted_end_to_end(tmp_path, seed, slot, rule, variant, folder, suffix,
                                                              media_check):
     from sandmle.data_contracts import contract_checker
 
@@ -230,7 +232,7 @@ def test_image_and_audio_generators_are_accepted_end_to_end(tmp_path, seed, rule
         seed_id, path = analyze_seed(seed, corpus)
         fake.push(tool_reply("propose_script_rule", rule), generator_reply(variant), ladder_reply(),
                   metric_reply(), description_reply(), review_reply())
-        row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, 0), seed, read_profile(path), str(corpus),
+        row = run_slot(SlotJob(SlotKey(seed_id, RNG_SEED, slot), seed, read_profile(path), str(corpus),
                                backend="claude", max_attempts=1), contract_checker)
         assert fake.unscripted == 0
     assert row.status == "accepted", row.reason
