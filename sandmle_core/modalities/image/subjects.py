@@ -8,8 +8,11 @@ texture and a sign (bright or dark against the substrate). The catalog's image v
 jagged line across the cells, a `hot_spot` a bright spot, a `snail_trail` a dark wavy trail; a rock core's `schist`
 a wavy foliation patch, `granite` a speckle of grains, `basalt` a cluster of dark vugs; a wound's `laceration` a
 thin dark slit, `ulcer` a crater with a bright rim. A class keeps its drafted size, aspect, tilt, texture frequency
-and angle, so classes sharing a motif still differ as before (their texture). A domain without a drawer keeps the
-generic striped silhouettes (`rule.SHAPES`).
+and angle, so classes sharing a motif still differ as before (their texture). This module holds the first five
+drawers and the registry; the surface domains' drawers live in `surface_subjects.py`, the object domains' (garments,
+rooms, dishes, animals, creatures, site plant) in `object_subjects.py`, built from `subject_parts.py`. Every image
+domain of the catalog names a drawer; a vocabulary without one, and every detection (binary) task, keeps the generic
+striped silhouettes (`rule.SHAPES`).
 
 Imports: numpy only.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sandmle_core.modalities.image.object_subjects import OBJECT_DRAWERS, OBJECT_MOTIFS
 from sandmle_core.modalities.image.subject_parts import Drawer, Motif, fill
 from sandmle_core.modalities.image.subject_parts import jag as _jag
 from sandmle_core.modalities.image.subject_parts import seg as _seg
@@ -102,6 +106,7 @@ MOTIFS: dict[str, Motif] = {
     "wafer_half": Motif(lambda u, v: np.maximum(np.hypot(u, v) - 1.0, -u), "grains", 1.0),
     "wafer_radial": Motif(lambda u, v: _seg(u - 0.5, v, 0.5, 0.12), "stripes", 1.0),
     **SURFACE_MOTIFS,
+    **OBJECT_MOTIFS,
 }
 """Every drawer's motifs, by name (a class pattern's `shape` names one)."""
 
@@ -169,6 +174,7 @@ DRAWERS: dict[str, Drawer] = {
         "random": "wafer_random", "scratch": "wafer_scratch", "clean": "wafer_clean", "half_moon": "wafer_half",
         "radial_streak": "wafer_radial"}, "wafer_random", scale=1.45),
     **SURFACE_DRAWERS,
+    **OBJECT_DRAWERS,
 }
 """The subject drawers, by the name a domain's image vocabulary gives (`ImageVocab.drawer`)."""
 

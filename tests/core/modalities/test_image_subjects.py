@@ -50,6 +50,13 @@ def images(spec: TaskSpec, folder) -> tuple[np.ndarray, np.ndarray]:
 
 # --- the catalog's drawers ---------------------------------------------------------------------------------------
 
+def test_every_image_domain_names_a_drawer():
+    """Issue 16: no image domain falls back to the generic striped silhouettes."""
+    imaged = {d.key for d in CATALOG.domains if d.image is not None}
+    assert set(DRAWN) == imaged, sorted(imaged - set(DRAWN))
+    assert len(set(DRAWN.values())) == len(DRAWN)  # one drawer per domain: each story has its own subject
+
+
 def test_the_catalog_names_known_drawers_and_every_mapped_class_is_the_domains():
     assert set(DRAWN.values()) == set(subjects.DRAWERS)  # no drawer built and left unused
     for key, name in DRAWN.items():
@@ -57,6 +64,24 @@ def test_the_catalog_names_known_drawers_and_every_mapped_class_is_the_domains()
         classes = set(CATALOG.get(key).image.classes)
         assert set(drawer.classes) == classes, (key, classes ^ set(drawer.classes))  # every class named, none stale
         assert {*drawer.classes.values(), drawer.default} <= set(subjects.MOTIFS)
+
+
+@pytest.mark.parametrize("drawer", sorted(subjects.DRAWERS))
+def test_every_motif_region_is_a_bounded_shape_inside_its_frame(drawer):
+    """Each motif's region is a bounded shape (some of the pattern's frame inside, most of it outside), and two
+    class motifs of a drawer differ in their pixels or, covering the same ones (a healthy and a mosaic leaf), in
+    their fill or sign."""
+    u, v = np.meshgrid(np.linspace(-1.6, 1.6, 81), np.linspace(-1.6, 1.6, 81))
+    masks = {}
+    for name in dict.fromkeys(subjects.DRAWERS[drawer].classes.values()):
+        inside = subjects.MOTIFS[name].region(u, v) < 0
+        assert 0.005 < inside.mean() < 0.75, (name, inside.mean())
+        masks[name] = inside
+    names = sorted(masks)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            looks = {(subjects.MOTIFS[n].texture, subjects.MOTIFS[n].sign) for n in (a, b)}
+            assert (masks[a] != masks[b]).any() or len(looks) == 2, (a, b)
 
 
 def test_a_rule_naming_an_unknown_drawer_or_motif_is_refused(monkeypatch):
