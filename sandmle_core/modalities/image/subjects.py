@@ -8,47 +8,27 @@ texture and a sign (bright or dark against the substrate). The catalog's image v
 jagged line across the cells, a `hot_spot` a bright spot, a `snail_trail` a dark wavy trail; a rock core's `schist`
 a wavy foliation patch, `granite` a speckle of grains, `basalt` a cluster of dark vugs; a wound's `laceration` a
 thin dark slit, `ulcer` a crater with a bright rim. A class keeps its drafted size, aspect, tilt, texture frequency
-and angle, so classes sharing a motif still differ as before (their texture). A domain without a drawer keeps the
-generic striped silhouettes (`rule.SHAPES`).
+and angle, so classes sharing a motif still differ as before (their texture). This module holds the first five
+drawers and the registry; the surface domains' drawers live in `surface_subjects.py`, the object domains' (garments,
+rooms, dishes, animals, creatures, site plant) in `object_subjects.py`, built from `subject_parts.py`. Every image
+domain of the catalog names a drawer; a vocabulary without one, and every detection (binary) task, keeps the generic
+striped silhouettes (`rule.SHAPES`).
 
 Imports: numpy only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import numpy as np
 
-__all__ = ["DRAWERS", "MOTIFS", "Drawer", "Motif", "motif_of"]
+from sandmle_core.modalities.image.object_subjects import OBJECT_DRAWERS, OBJECT_MOTIFS
+from sandmle_core.modalities.image.subject_parts import Drawer, Motif, fill
+from sandmle_core.modalities.image.subject_parts import jag as _jag
+from sandmle_core.modalities.image.subject_parts import seg as _seg
+from sandmle_core.modalities.image.subject_parts import speckle as _speckle
+from sandmle_core.modalities.image.surface_subjects import SURFACE_DRAWERS, SURFACE_MOTIFS
 
-Field = Callable[[np.ndarray, np.ndarray], np.ndarray]
-
-
-def _seg(u: np.ndarray, v: np.ndarray, half_length: float, half_width: float) -> np.ndarray:
-    return np.maximum(np.abs(u) - half_length, np.abs(v) - half_width)
-
-
-def _jag(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """A thin zig-zag line (a crack, a fracture)."""
-    return _seg(u, v - 0.3 * (4.0 * np.abs(np.mod(0.6 * u + 0.25, 1.0) - 0.5) - 1.0), 1.2, 0.15)
-
-
-def _speckle(u: np.ndarray, v: np.ndarray, pitch: float, radius: float, extent: float) -> np.ndarray:
-    """Round specks on a skewed lattice inside a disc of radius `extent`."""
-    a, b = np.mod(u + 0.5 * v + 3.0, pitch) - pitch / 2, np.mod(v + 3.0, pitch) - pitch / 2
-    return np.maximum(np.hypot(a, b) - radius, np.hypot(u, v) - extent)
-
-
-@dataclass(frozen=True)
-class Motif:
-    """A class's look in a drawer: a region (signed distance, negative inside), a fill texture and a sign."""
-
-    region: Field
-    texture: str  # "stripes", "mottle", "wavy", "grains", "veins" (see `fill`)
-    sign: float  # +1 brighter than the substrate, -1 darker
-
+__all__ = ["DRAWERS", "MOTIFS", "Drawer", "Motif", "fill", "motif_of"]
 
 MOTIFS: dict[str, Motif] = {
     # PV module under electroluminescence: defects dark on lit cells, a hot spot bright
@@ -99,13 +79,13 @@ MOTIFS: dict[str, Motif] = {
                         -1.0),
     # a rolled steel strip under a line-scan camera: surface defects (NEU-style), most darker than the steel
     "steel_crazing": Motif(lambda u, v: _seg(u, v, 1.1, 0.9), "veins", -0.9),
-    "steel_inclusion": Motif(lambda u, v: _seg(u, v - 0.05 * np.sin(5.0 * u), 1.3, 0.11), "stripes", -1.0),
+    "steel_inclusion": Motif(lambda u, v: _seg(u, v - 0.05 * np.sin(5.0 * u), 1.3, 0.16), "stripes", -1.0),
     "steel_patch": Motif(lambda u, v: np.hypot(u, v * 1.3) - (0.8 + 0.2 * np.cos(4.0 * np.arctan2(v, u) + 0.5)),
                          "mottle", -0.8),
-    "steel_pits": Motif(lambda u, v: _speckle(u, v, 0.45, 0.09, 1.1), "stripes", -1.0),
+    "steel_pits": Motif(lambda u, v: _speckle(u, v, 0.5, 0.12, 1.1), "stripes", -1.0),
     "steel_scale": Motif(lambda u, v: _speckle(0.45 * u, 1.6 * v, 0.5, 0.14, 0.9), "mottle", -0.9),
-    "steel_scratches": Motif(lambda u, v: np.maximum(_seg(u, v, 1.2, 0.7), np.abs(np.mod(v + 0.7, 0.35) - 0.175)
-                                                     - 0.04), "stripes", 1.0),
+    "steel_scratches": Motif(lambda u, v: np.maximum(_seg(u, v, 1.2, 0.7), np.abs(np.mod(v + 0.7, 0.45) - 0.225)
+                                                     - 0.08), "stripes", 1.0),
     "steel_crack": Motif(_jag, "stripes", -1.0),
     "steel_dent": Motif(lambda u, v: np.abs(np.hypot(u, v) - 0.6) - 0.16, "wavy", -0.9),
     "steel_burr": Motif(lambda u, v: _seg(u, v, 0.9, 0.22), "grains", 1.0),
@@ -125,26 +105,10 @@ MOTIFS: dict[str, Motif] = {
     "wafer_clean": Motif(lambda u, v: _speckle(u, v, 0.9, 0.07, 1.0), "stripes", 0.6),
     "wafer_half": Motif(lambda u, v: np.maximum(np.hypot(u, v) - 1.0, -u), "grains", 1.0),
     "wafer_radial": Motif(lambda u, v: _seg(u - 0.5, v, 0.5, 0.12), "stripes", 1.0),
+    **SURFACE_MOTIFS,
+    **OBJECT_MOTIFS,
 }
 """Every drawer's motifs, by name (a class pattern's `shape` names one)."""
-
-
-def fill(kind: str, along: np.ndarray, across: np.ndarray, freq: np.ndarray, phase: np.ndarray) -> np.ndarray:
-    """A motif's fill in [-1, 1]: `along`/`across` are the pattern coordinates turned to the class texture angle.
-
-    stripes: the generic sinusoid; mottle: two crossed sinusoids (blotches); wavy: bands bent by a slow wave
-    (foliation); grains: specks of crossed sinusoids; veins: thin bright lines. Each keeps the class's frequency and
-    orientation, which is what tells classes sharing a motif apart."""
-    w = 2 * np.pi * freq
-    if kind == "mottle":
-        return np.sin(w * along + phase) * np.sin(0.8 * w * across + 0.5 * phase)
-    if kind == "wavy":
-        return np.sin(w * (along + 0.18 * np.sin(2.4 * across + phase)) + phase)
-    if kind == "grains":
-        return 2.0 * np.maximum(np.sin(1.6 * w * along + phase) * np.sin(1.6 * w * across), 0.0) - 0.5
-    if kind == "veins":
-        return 2.0 * np.exp(-4.0 * np.sin(0.5 * w * along + phase) ** 2) - 1.0
-    return np.sin(w * along + phase)
 
 
 def _pv_cells(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -180,19 +144,6 @@ def _wafer(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.where((r < 0.92) & ~notch, dies, 0.0)
 
 
-@dataclass(frozen=True)
-class Drawer:
-    """One domain family's subject: its substrate and the motif each class name maps to (`default` otherwise)."""
-
-    substrate: Field
-    classes: dict[str, str]
-    default: str
-    tilt: float = 90.0  # a motif's tilt is drawn in [-tilt, tilt] degrees (a core's features lie along it)
-    scale: float = 1.0  # motif size over the generic silhouette's (a wafer map's patterns span the wafer)
-    spread: float = 1.0  # the motif's shift over the image's jitter (a wound lies anywhere on the skin)
-    scene: bool = True  # whether the style's scene layer lies over the substrate (skin has no tissue nuclei)
-
-
 DRAWERS: dict[str, Drawer] = {
     "pv_module": Drawer(_pv_cells, {
         "healthy": "pv_glow", "hot_spot": "pv_hotspot", "cell_crack": "pv_crack", "snail_trail": "pv_trail",
@@ -215,13 +166,15 @@ DRAWERS: dict[str, Drawer] = {
         "crazing": "steel_crazing", "inclusion": "steel_inclusion", "patches": "steel_patch",
         "pitted_surface": "steel_pits", "rolled_in_scale": "steel_scale", "scratches": "steel_scratches",
         "crack": "steel_crack", "dent": "steel_dent", "burr": "steel_burr", "porosity": "steel_pores",
-        "corrosion": "steel_corrosion", "chatter_marks": "steel_chatter"}, "steel_pits", tilt=20.0, scale=1.2,
+        "corrosion": "steel_corrosion", "chatter_marks": "steel_chatter"}, "steel_pits", tilt=20.0, scale=1.4,
         spread=3.0),
     "wafer_map": Drawer(_wafer, {
         "center": "wafer_centre", "donut": "wafer_donut", "edge_ring": "wafer_edge", "ring_band": "wafer_donut",
         "edge_local": "wafer_cluster", "local_cluster": "wafer_cluster", "near_full": "wafer_full",
         "random": "wafer_random", "scratch": "wafer_scratch", "clean": "wafer_clean", "half_moon": "wafer_half",
         "radial_streak": "wafer_radial"}, "wafer_random", scale=1.45),
+    **SURFACE_DRAWERS,
+    **OBJECT_DRAWERS,
 }
 """The subject drawers, by the name a domain's image vocabulary gives (`ImageVocab.drawer`)."""
 

@@ -50,14 +50,38 @@ def images(spec: TaskSpec, folder) -> tuple[np.ndarray, np.ndarray]:
 
 # --- the catalog's drawers ---------------------------------------------------------------------------------------
 
+def test_every_image_domain_names_a_drawer():
+    """Issue 16: no image domain falls back to the generic striped silhouettes."""
+    imaged = {d.key for d in CATALOG.domains if d.image is not None}
+    assert set(DRAWN) == imaged, sorted(imaged - set(DRAWN))
+    assert len(set(DRAWN.values())) == len(DRAWN)  # one drawer per domain: each story has its own subject
+
+
 def test_the_catalog_names_known_drawers_and_every_mapped_class_is_the_domains():
-    assert set(DRAWN) == {"haul_trucks", "solar_pv", "wafer_fab", "hospital_triage"}
-    # the steel drawer is built but no domain names it: its K=10 cnc_maintenance slot was rejected (README)
-    assert set(DRAWN.values()) | {"steel_surface"} == set(subjects.DRAWERS)
-    for key, name in {**DRAWN, "cnc_maintenance": "steel_surface"}.items():
+    assert set(DRAWN.values()) == set(subjects.DRAWERS)  # no drawer built and left unused
+    for key, name in DRAWN.items():
         drawer = subjects.DRAWERS[name]
-        assert set(drawer.classes) <= set(CATALOG.get(key).image.classes), key  # no stale class name
+        classes = set(CATALOG.get(key).image.classes)
+        assert set(drawer.classes) == classes, (key, classes ^ set(drawer.classes))  # every class named, none stale
         assert {*drawer.classes.values(), drawer.default} <= set(subjects.MOTIFS)
+
+
+@pytest.mark.parametrize("drawer", sorted(subjects.DRAWERS))
+def test_every_motif_region_is_a_bounded_shape_inside_its_frame(drawer):
+    """Each motif's region is a bounded shape (some of the pattern's frame inside, most of it outside), and two
+    class motifs of a drawer differ in their pixels or, covering the same ones (a healthy and a mosaic leaf), in
+    their fill or sign."""
+    u, v = np.meshgrid(np.linspace(-1.6, 1.6, 81), np.linspace(-1.6, 1.6, 81))
+    masks = {}
+    for name in dict.fromkeys(subjects.DRAWERS[drawer].classes.values()):
+        inside = subjects.MOTIFS[name].region(u, v) < 0
+        assert 0.005 < inside.mean() < 0.75, (name, inside.mean())
+        masks[name] = inside
+    names = sorted(masks)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            looks = {(subjects.MOTIFS[n].texture, subjects.MOTIFS[n].sign) for n in (a, b)}
+            assert (masks[a] != masks[b]).any() or len(looks) == 2, (a, b)
 
 
 def test_a_rule_naming_an_unknown_drawer_or_motif_is_refused(monkeypatch):
@@ -67,7 +91,10 @@ def test_a_rule_naming_an_unknown_drawer_or_motif_is_refused(monkeypatch):
         type(spec.rule).model_validate({**spec.rule.model_dump(mode="json"), "drawer": "pv_modules"})
     with pytest.raises(ValidationError, match="unknown shape"):
         ClassPattern.model_validate({**spec.rule.patterns[0].model_dump(mode="json"), "shape": "pv_crackle"})
-    generic = spec_in("crop_yield", 5, monkeypatch)  # a domain without a drawer keeps the generic silhouettes
+    crops = CATALOG.get("crop_yield")  # a vocabulary without a drawer keeps the generic silhouettes
+    monkeypatch.setattr(base, "DOMAIN", crops.model_copy(update={
+        "image": crops.image.model_copy(update={"drawer": None})}))
+    generic = base.make_spec(5, 0.3, n_train=200, n_test=20)
     assert generic.rule.drawer is None and "drawer" not in generic.rule.model_dump(mode="json")
 
 
