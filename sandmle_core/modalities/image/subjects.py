@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sandmle_core.modalities.image.field_subjects import FIELD_DRAWERS, FIELD_MOTIFS
 from sandmle_core.modalities.image.object_subjects import OBJECT_DRAWERS, OBJECT_MOTIFS
 from sandmle_core.modalities.image.subject_parts import Drawer, Motif, fill
 from sandmle_core.modalities.image.subject_parts import jag as _jag
@@ -107,6 +108,7 @@ MOTIFS: dict[str, Motif] = {
     "wafer_radial": Motif(lambda u, v: _seg(u - 0.5, v, 0.5, 0.12), "stripes", 1.0),
     **SURFACE_MOTIFS,
     **OBJECT_MOTIFS,
+    **FIELD_MOTIFS,
 }
 """Every drawer's motifs, by name (a class pattern's `shape` names one)."""
 
@@ -175,6 +177,7 @@ DRAWERS: dict[str, Drawer] = {
         "radial_streak": "wafer_radial"}, "wafer_random", scale=1.45),
     **SURFACE_DRAWERS,
     **OBJECT_DRAWERS,
+    **FIELD_DRAWERS,
 }
 """The subject drawers, by the name a domain's image vocabulary gives (`ImageVocab.drawer`)."""
 
