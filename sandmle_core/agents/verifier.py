@@ -124,9 +124,10 @@ def medal_stability_check(stability: float) -> Check:
     """Medals that a fresh re-run of the ladder seeds would move fail (issue 16's bar, `STABILITY_GOAL`, read through
     the predictor's calibrated bar `PREDICTED_BAR`).
 
-    The simulation (`sandmle_core.population.simulated_reruns`) flags most of the environments a fresh re-run would
-    move, not all: of 71 environments re-run with five fresh seed sets on 2026-12-04, it passed 62 at the 0.88 bar, of
-    which 3 missed the goal (README, "The environment folder").
+    The simulation (`sandmle_core.population.simulated_reruns`, each re-run placed by the build's medal recipe) does
+    not see every environment a fresh re-run would move: of the 72 environments a held-out build accepted (2026-12-04,
+    three seeds per level), 2 missed the goal under three real fresh re-runs, predicted 0.98-0.99 (README, "The
+    environment folder").
     A failure asks for less noise: the unstable ladders are a slot's hard specs (few training rows, many challenges)
     whose levels interleave, and a new draw at the same difficulty often fails again; a slot lowered by two strategist
     steps (0.5) held its medals in 4 of 7 measured slots, a new draw at the same difficulty in 3 of 7."""

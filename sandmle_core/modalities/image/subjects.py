@@ -10,7 +10,8 @@ a wavy foliation patch, `granite` a speckle of grains, `basalt` a cluster of dar
 thin dark slit, `ulcer` a crater with a bright rim. A class keeps its drafted size, aspect, tilt, texture frequency
 and angle, so classes sharing a motif still differ as before (their texture). This module holds the first five
 drawers and the registry; the surface domains' drawers live in `surface_subjects.py`, the object domains' (garments,
-rooms, dishes, animals, creatures, site plant) in `object_subjects.py`, built from `subject_parts.py`. Every image
+rooms, dishes) in `object_subjects.py`, the field domains' (animals, creatures, site plant) in `field_subjects.py`,
+all built from `subject_parts.py`. Every image
 domain of the catalog names a drawer; a vocabulary without one, and every detection (binary) task, keeps the generic
 striped silhouettes (`rule.SHAPES`).
 
