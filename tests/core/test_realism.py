@@ -229,3 +229,20 @@ def test_rounding_keeps_a_multi_target_value_inside_a_fractional_declared_low() 
     signal = np.random.default_rng(0).normal(0.0, 3.0, (4000, 1))
     values, _ = _multitarget(rule, signal, np.random.default_rng(1))
     assert values["yield_t"].min() >= 0.5 and values["yield_t"].max() <= 40.0
+
+
+def test_a_column_that_may_be_missing_says_so_in_a_sentence_of_its_own() -> None:
+    """"calendar quarter (may be missing)", never "calendar quarter May be missing." glued to a phrase."""
+    from sandmle_core.agents.offline.writer import render_description
+
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed("penguins")).model_dump())
+    spec = next(s for s in (OfflineStrategist().draft_spec("penguins", profile, slot, 5) for slot in range(8))
+                if any(c.nullable for c in s.columns))
+    sample = pd.DataFrame({spec.grading.id_column: ["a"], **{c: ["x"] for c in spec.grading.submission_columns}})
+    rows = {line.split("|")[1].strip(" `"): line for line in render_description(spec, sample).splitlines()
+            if line.startswith("| `")}
+    for column in spec.columns:
+        meaning = rows[column.name].rstrip(" |").rsplit("|", 1)[1].strip()
+        if column.nullable:
+            assert meaning.endswith(("(may be missing)", ". May be missing.")), meaning
+        assert "May be missing" not in meaning or meaning.split(" May be missing")[0].endswith(".")

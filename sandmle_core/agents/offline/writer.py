@@ -56,8 +56,7 @@ def _column_rows(spec: TaskSpec) -> list[str]:
         if col.levels:
             shown = ", ".join(f"`{v}`" for v in col.levels[:8]) + (", …" if len(col.levels) > 8 else "")
             kind = f"{kind} ({shown})"
-        missing = " May be missing." if col.nullable else ""
-        rows.append(f"| `{col.name}` | {kind} | {col.unit or ''} | {col.description}{missing} |")
+        rows.append(f"| `{col.name}` | {kind} | {col.unit or ''} | {_may_be_missing(col.description, col.nullable)} |")
     if spec.task_type == TaskType.RANKING:  # a query id, an item id, the graded label; the lists are submitted
         from sandmle_core.modalities.ranking import RELEVANCE_COLUMN
 
@@ -72,6 +71,15 @@ def _column_rows(spec: TaskSpec) -> list[str]:
         rows.append(f"| `{target}` | target (train only) | {spec.target.column_unit(target) or ''} | "
                     f"{spec.target.column_description(target)} |")
     return rows
+
+
+def _may_be_missing(description: str, nullable: bool) -> str:
+    """A column's meaning, and when its values can be empty, that it may be missing: "calendar quarter (may be
+    missing)" after a phrase, "... May be missing." after a sentence (never "calendar quarter May be missing.")."""
+    if not nullable:
+        return description
+    text = description.rstrip()
+    return f"{text} May be missing." if text.endswith((".", "!", "?")) else f"{text} (may be missing)"
 
 
 def _item_column(spec: TaskSpec) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 from sandmle_core.catalog.schema import TextVocab
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
-from sandmle_core.modalities.base import Draft, DraftContext, class_count_range
+from sandmle_core.modalities.base import Draft, DraftContext, class_count_range, headline
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
@@ -236,5 +236,17 @@ def draft(ctx: DraftContext) -> Draft:
         described = f"1 when the {vocab.label.replace('_', ' ')} is {positive!r}, 0 when it is {classes[0]!r}"
     target = TargetSpec(columns=(label,), description=described, classes=rule.classes,
                         positive_class="1" if ctx.dna.task_type == TaskType.BINARY else None)
-    title = f"{ctx.domain.title}: {label.replace('_', ' ').title()} from the {vocab.column.replace('_', ' ').title()}"
-    return Draft(id_column="id", columns=tuple(columns), target=target, rule=rule, title=title)
+    return Draft(id_column="id", columns=tuple(columns), target=target, rule=rule,
+                 title=_title(ctx.domain.title, vocab, classes if ctx.dna.task_type == TaskType.BINARY else None))
+
+
+def _title(domain_title: str, vocab: TextVocab, pair: tuple[str, ...] | None) -> str:
+    """The title, in words of the label's description, never its snake_case name ("Ata System"): "Predict the
+    Aircraft System of the Defect from the Defect Writeup"; a detection task names its two classes ("Landing Gear
+    vs. Hydraulics in the Defect Writeup")."""
+    document = headline(vocab.column.replace("_", " "))
+    if pair is not None:
+        negative, positive = (headline(c.replace("_", " ")) for c in pair)
+        return f"{domain_title}: {positive} vs. {negative} in the {document}"
+    asked = re.sub(r"\s*\([^)]*\)", "", vocab.label_description).strip().rstrip(".")
+    return f"{domain_title}: {headline('Predict ' + asked)} from the {document}"

@@ -13,7 +13,7 @@ from sandmle_core.grading import grade_submission
 from sandmle_core.ladder import ladder_for
 from sandmle_core.ladder.configs import config_from_spec
 from sandmle_core.metrics import get_metric
-from sandmle_core.modalities.base import DraftContext
+from sandmle_core.modalities.base import DraftContext, headline
 from sandmle_core.modalities.text import KIT as text
 from sandmle_core.slots import stream
 from sandmle_core.spec import DomainRef, GradingSpec, Modality, TaskType
@@ -45,6 +45,8 @@ def test_binary_draft_is_two_vocabulary_classes_as_0_and_1():
     assert spec.target.columns[0].startswith("is_") and spec.target.positive_class == "1"
     assert set(spec.rule.signal) == {"0", "1"} and all(len(words) >= 4 for words in spec.rule.signal.values())
     assert _spec("auc") == spec  # same slot, same draft
+    negative, positive = (headline(c.replace("_", " ")) for c in spec.target.description.split("'")[3:0:-2])
+    assert spec.title == f"{spec.domain.title}: {positive} vs. {negative} in the Triage Note", spec.title
 
 
 @pytest.mark.parametrize("metric", ["auc", "accuracy"])

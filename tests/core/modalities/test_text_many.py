@@ -4,12 +4,14 @@ drafted before fine labels existed; above 12 classes (and only there) the text l
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sandmle_core.catalog import load_catalog
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
-from sandmle_core.modalities.base import DraftContext, class_count_range
+from sandmle_core.modalities.base import DraftContext, class_count_range, headline
 from sandmle_core.modalities.text import KIT as text
 from sandmle_core.slots import stream
 from sandmle_core.spec import Modality, TaskType
@@ -39,8 +41,10 @@ def test_a_forty_class_seed_drafts_the_fine_label_at_the_micro_cap(key: str, see
     assert low <= len(classes) <= high and set(classes) <= set(fine.classes)
     fine_words = {w for words in fine.classes.values() for w in words}
     assert all(set(words) <= fine_words for words in draft.rule.signal.values())  # the fine label's words only
-    assert draft.title.endswith(f"{fine.label.replace('_', ' ').title()} from the "
-                                f"{domain.text.column.replace('_', ' ').title()}")
+    asked = re.sub(r"\s*\([^)]*\)", "", fine.label_description)  # the title asks in the description's words
+    assert draft.title == f"{domain.title}: {headline('Predict ' + asked)} from the " \
+                          f"{headline(domain.text.column.replace('_', ' '))}"
+    assert "_" not in draft.title
 
 
 OWN_HOSTED = [(key, n) for key in FINE_DOMAINS for n in (3, 5, 8, 11, 12)
@@ -92,3 +96,15 @@ def test_only_a_many_class_ladder_tunes_levels_four_and_five_with_the_rare_class
         if script.level in (1, 2):  # the many-class bodies' text replacements took: the prior is mixed in
             assert ("+ 0.5 * prior()" in script.source or "+ 0.2 * prior()" in script.source) == many
     assert all("cv_logreg" not in s.source for s in _ladder(24, "label"))  # a label task keeps its scripts
+
+
+@pytest.mark.parametrize("key", [d.key for d in load_catalog().domains if d.text is not None])
+def test_a_title_asks_in_the_words_of_the_label_description(key: str) -> None:
+    """"Aircraft Engine Maintenance: Predict the Aircraft System of the Defect from the Defect Writeup", never a
+    title made of the snake_case label ("Ata System from the Defect Writeup")."""
+    domain = load_catalog().get(key)
+    draft = text.draft(_context(domain, 5, 1))
+    words = re.sub(r"\s*\([^)]*\)", "", domain.text.label_description)
+    assert draft.title == f"{domain.title}: {headline('Predict ' + words)} from the " \
+                          f"{headline(domain.text.column.replace('_', ' '))}"
+    assert "_" not in draft.title and "(" not in draft.title.split(": ", 1)[1]
