@@ -98,6 +98,19 @@ def test_a_rule_naming_an_unknown_drawer_or_motif_is_refused(monkeypatch):
     assert generic.rule.drawer is None and "drawer" not in generic.rule.model_dump(mode="json")
 
 
+@pytest.mark.parametrize("domain", ["aircraft_maintenance", "solar_pv", "haul_trucks"])
+def test_a_detection_task_keeps_one_generic_silhouette_for_both_classes(domain, monkeypatch):
+    """Measured for issue 16 (README, Subjects per domain): a detection task drawn by the domain's drawer (the detected
+    motif against a look-alike's) lost its ladder order, so a binary task under a drawer domain keeps the generic
+    silhouettes, one shared by both classes (issue 14), until a design keeps the order."""
+    monkeypatch.setattr(base, "DOMAIN", CATALOG.get(domain))
+    rule = base.make_spec(3, 0.4, metric="auc", task_type=base.TaskType.BINARY, n_test=20).rule
+    assert rule.drawer is None
+    negative, positive = rule.patterns
+    assert negative.shape == positive.shape and negative.shape not in subjects.MOTIFS
+    assert positive.intensity > negative.intensity
+
+
 def test_each_class_draws_its_names_motif(monkeypatch):
     for key, name in DRAWN.items():
         spec = spec_in(key, 7, monkeypatch)
