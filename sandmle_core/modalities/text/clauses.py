@@ -62,9 +62,11 @@ def be(items: list[str]) -> str:
 
 
 def agreement(items: list[str]) -> dict[str, str]:
-    """The agreement slots of a subject: {be} "was"/"were", {is} "is"/"are", {s} a present verb's "s" or ""."""
+    """The agreement slots of a subject: {be} "was"/"were", {is} "is"/"are", {has} "has"/"have", {s} a present
+    verb's "s" or ""."""
     plural = be(items) == "were"
-    return {"be": be(items), "is": "are" if plural else "is", "s": "" if plural else "s"}
+    return {"be": be(items), "is": "are" if plural else "is", "has": "have" if plural else "has",
+            "s": "" if plural else "s"}
 
 
 def last_word(text: str) -> str:

@@ -95,13 +95,23 @@ def _render(texts: list[str], n_common: int, units: list[int], seed: int) -> str
                             np.random.default_rng(seed), NOTE)[0]
 
 
-def test_a_word_said_again_within_a_sentence_is_written_once_with_how_often() -> None:
+_META = re.compile(r"\b(?:again|once more|more times|twice more|came up|came back|mentioned|another mention|"
+                   r"further)\b", re.IGNORECASE)
+"""Statements about how often a word came up ("X came up three more times", "X again", "still no X"): issue 16's
+strongest tell of generated text."""
+
+
+def test_a_word_used_again_is_written_once_more_in_a_fresh_clause() -> None:
+    """A word the rule repeats is used once more in a clause of the voice ("follow-up booked for inglenook"), never
+    with a statement about how often it came up; a negated word is negated once."""
     texts = ["patient", "triage", "onset", "history", "alert", "inglenook", "sea_views", "no inglenook",
              "no sea_views"]
     for seed in range(40):
         text = _render(texts, 5, [5, 0, 5, 5, 5, 6, 1], seed).lower()
-        assert text.count("inglenook") == 2, text  # its first mention, then "inglenook came up three more times"
-        assert "three more times" in text and repeated_phrase(text) is None, text
+        assert text.count("inglenook") == 2, text  # its first mention, then one fresh clause
+        assert not _META.search(text) and repeated_phrase(text) is None, text
+        negated = _render(texts, 5, [7, 0, 7, 7, 5, 1], seed).lower()
+        assert negated.count("inglenook") == 2 and not _META.search(negated), negated  # the word, its negation
 
 
 def test_verbs_agree_with_what_they_report() -> None:
