@@ -116,8 +116,9 @@ _OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "so
 
 _CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
 """Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
-_NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further"))
-"""Words a clause may open with that the listing's connective ", with" must not precede ("with again no lift")."""
+_NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further", "the"))
+"""Words a clause may open with that the listing's connective ", with" must not precede ("with again no lift", "with
+the garden adds to the appeal")."""
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
     """The kind of every unit: common units are function or context words, then signal words, then negations."""

@@ -203,7 +203,7 @@ SYNOPSIS = Voice(
     finite=("someone {X}", "then someone {X}"),
     manners=("the answer, as always, is {X}", "the word is {X}"),
     articles=True,
-    echo=("the {X} changes everything",),
+    echo=("the {X} change{s} everything",),
 )
 """A catalogue synopsis of a film or series: the plot in the present tense."""
 
