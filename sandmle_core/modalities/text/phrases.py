@@ -94,12 +94,11 @@ def _words(template: str) -> set[str]:
 
 
 def _choose(options: tuple[str, ...], context: Sequence[str], u: float, chance: float) -> str | None:
-    """A phrase that says one of the document's context words (the first one that some phrase fits), else, with
-    probability `chance`, any phrase; None when no phrase is written."""
-    for word in context:
-        fits = [o for o in options if word in _words(o)]
-        if fits:
-            return fits[min(int(u * len(fits)), len(fits) - 1)]
+    """A phrase that says one of the document's context words (any phrase some of them fit), else, with probability
+    `chance`, any phrase; None when no phrase is written."""
+    fits = [o for o in options if set(context) & _words(o)]
+    if fits:
+        return fits[min(int(u * len(fits)), len(fits) - 1)]
     if not options or u >= chance:
         return None
     return options[min(int(u / chance * len(options)), len(options) - 1)]

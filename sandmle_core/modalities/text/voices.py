@@ -255,7 +255,7 @@ COMMENTARY = Voice(
     finite=("he {X}", "and he {X}"),
     manners=("the bench says {X}", "the word from the bench is {X}"),
     articles=True,
-    echo=("the replay shows the {X} clearly",),
+    echo=("replays show that {X} clearly",),
 )
 """One line of live match commentary: minutes and the two sides."""
 
