@@ -10,10 +10,10 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   noted", "whiplash was noted");
 - a negated word keeps a negation cue next to it ("no X", "not X", "without X", "there was no X"), so a word bigram
   still tells it from the word itself;
-- a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is re-mentioned
-  once, in a follow-up clause ("X came up again later", "still no X"), and a unit that comes back several times is
-  written at its first return with how often ("X came up three more times"), later returns left out, so a document
-  never says one word over and over ("hospital, and more hospital ... hospital once more");
+- a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is, in a typed
+  voice, a noun used once more in a fresh clause of the voice's `echo` ("tyre rechecked after rectification", "the
+  warranty is what worries me"), never a statement about how often it came up ("X came up three more times", "still
+  no X"); later returns, and the returns of negations and non-nouns, are left out; the remarks re-mention as before;
 - clauses are joined by the voice's connectives ("; also", ", but", ", while") and some sentences open with one
   ("Later,", "On top of that,");
 - a signal word that is not a noun (`wordclass`: "lazy", "bounced", "repay", "hopefully") never fills a noun's slot:
@@ -23,13 +23,12 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   by saying the opposite ("recognised after all"), not "never not recognised";
 - in a voice with `articles`, a singular countable noun takes "a"/"an" (`nouns.with_article`: "there is a contract",
   "sea views", "rent");
-- function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
-  common words are kept, when they are nouns, as a short context phrase in a frame (in a typed voice one noun phrase:
-  "On the crew and flight: ...", "..., regarding the account"; the remarks keep "(crew, flight)"), at most three per
-  sentence and, in a typed voice, in one sentence per document, numbers and times left out (not "On two, week,
-  tuesday: ..."),
-  and a document of context words alone is written as a sentence of the voice ("Asking about town"), never as a
-  bare list ("Also week and module").
+- function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; in a voice with a
+  domain register (`registers.py`) the domain's other common words are written in the document's opening or closing
+  sentence when one of them fits ("Crew report after sector 2 of 4", `phrases.settings`) and left out otherwise;
+  elsewhere they are kept, when they are nouns, as a short context phrase in a frame ("On the crew and flight: ...";
+  the remarks keep "(crew, flight)"), at most three per sentence, numbers and times left out, and a document of
+  context words alone is written as a sentence of the voice ("Asking about town"), never as a bare list.
 
 A template whose own words are part of the rule's signal vocabulary is left out, so wording never adds a class's
 word to every document. Vocabulary keys read as words (underscores become spaces); no word is repeated three or more

@@ -34,7 +34,9 @@ class Voice:
             once, so a word bigram can still learn the negation from a few hundred documents.
         again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
         repeated: a word re-mentioned two or more times within one sentence, written once with how often ({n}, or
-            {k} after a verb of mention: "X came up three more times").
+            {k} after a verb of mention: "X came up three more times"). These three are the remarks voice's only:
+            a typed voice uses a word again in an `echo` clause and says a negation once (issue 16); its own
+            are kept as the words its templates may write (`render._clear_of`, the tests' template words).
         joins: what joins a main clause to the clauses after it.
         places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
         aside: a sentence of context words alone ({c}).
