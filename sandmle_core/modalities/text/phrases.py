@@ -32,7 +32,7 @@ _STREETS = ("Mill Road", "Station Avenue", "Church Street", "Park Lane", "Victor
             "Queens Avenue", "Hill Street", "Meadow Close", "King Street")
 _CITIES = ("Lisbon", "Leeds", "Brussels", "Glasgow", "Lyon", "Dublin", "Turin", "Bristol")
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
-_PLANS = ("Unlimited", "Essentials", "Family Share", "SIM-only", "Pay Monthly")
+_PLANS = ("Unlimited", "Essentials", "Value", "Pay Monthly", "Premium")
 _TYPES = ("semi-detached house", "terraced house", "flat", "detached house", "maisonette", "bungalow")
 _NUMBERS = ("two", "three", "four", "five")
 
