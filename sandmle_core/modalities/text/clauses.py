@@ -3,10 +3,10 @@
 `render` writes each sentence's main clause from its voice's templates; the forms here say the rest: how a voice with
 typed slots negates a word that is not a noun ("not lazy", not "no lazy"), a verb ("will not repay it"), an inflected
 verb ("nobody comes on") or a key that holds its own negation (its opposite: "recognised after all"); how a unit that
-comes back is re-mentioned, once, with how often after a verb of mention ("X came up twice more", "X came up three
-more times", not "X three times more"), never in the same words as its last re-mention, a non-noun short ("still
-lazy", "repay it again"); how a subject agrees with its verb ("teenagers come back"); and which of the voice's clauses
-a non-noun word of each class takes (`wordclass`). Only the wording depends on this module.
+comes back is re-mentioned in the remarks voice (a typed voice uses a word again in a fresh clause instead:
+`render._echo`), never in the same words as its last re-mention, a non-noun short ("still lazy", "repay it again");
+how a subject agrees with its verb ("teenagers come back"); and which of the voice's clauses a non-noun word of each
+class takes (`wordclass`). Only the wording depends on this module.
 
 Imports: the text package's voices, nouns and word classes only.
 """
@@ -62,9 +62,11 @@ def be(items: list[str]) -> str:
 
 
 def agreement(items: list[str]) -> dict[str, str]:
-    """The agreement slots of a subject: {be} "was"/"were", {is} "is"/"are", {s} a present verb's "s" or ""."""
+    """The agreement slots of a subject: {be} "was"/"were", {is} "is"/"are", {has} "has"/"have", {s} a present
+    verb's "s" or ""."""
     plural = be(items) == "were"
-    return {"be": be(items), "is": "are" if plural else "is", "s": "" if plural else "s"}
+    return {"be": be(items), "is": "are" if plural else "is", "has": "have" if plural else "has",
+            "s": "" if plural else "s"}
 
 
 def last_word(text: str) -> str:

@@ -10,10 +10,10 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   noted", "whiplash was noted");
 - a negated word keeps a negation cue next to it ("no X", "not X", "without X", "there was no X"), so a word bigram
   still tells it from the word itself;
-- a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is re-mentioned
-  once, in a follow-up clause ("X came up again later", "still no X"), and a unit that comes back several times is
-  written at its first return with how often ("X came up three more times"), later returns left out, so a document
-  never says one word over and over ("hospital, and more hospital ... hospital once more");
+- a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is, in a typed
+  voice, a noun used once more in a fresh clause of the voice's `echo` ("tyre rechecked after rectification", "the
+  warranty is what worries me"), never a statement about how often it came up ("X came up three more times", "still
+  no X"); later returns, and the returns of negations and non-nouns, are left out; the remarks re-mention as before;
 - clauses are joined by the voice's connectives ("; also", ", but", ", while") and some sentences open with one
   ("Later,", "On top of that,");
 - a signal word that is not a noun (`wordclass`: "lazy", "bounced", "repay", "hopefully") never fills a noun's slot:
@@ -23,13 +23,12 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   by saying the opposite ("recognised after all"), not "never not recognised";
 - in a voice with `articles`, a singular countable noun takes "a"/"an" (`nouns.with_article`: "there is a contract",
   "sea views", "rent");
-- function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; the domain's other
-  common words are kept, when they are nouns, as a short context phrase in a frame (in a typed voice one noun phrase:
-  "On the crew and flight: ...", "..., regarding the account"; the remarks keep "(crew, flight)"), at most three per
-  sentence and, in a typed voice, in one sentence per document, numbers and times left out (not "On two, week,
-  tuesday: ..."),
-  and a document of context words alone is written as a sentence of the voice ("Asking about town"), never as a
-  bare list ("Also week and module").
+- function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; in a voice with a
+  domain register (`registers.py`) the domain's other common words are written in the document's opening or closing
+  sentence when one of them fits ("Crew report after sector 2 of 4", `phrases.settings`) and left out otherwise;
+  elsewhere they are kept, when they are nouns, as a short context phrase in a frame ("On the crew and flight: ...";
+  the remarks keep "(crew, flight)"), at most three per sentence, numbers and times left out, and a document of
+  context words alone is written as a sentence of the voice ("Asking about town"), never as a bare list.
 
 A template whose own words are part of the rule's signal vocabulary is left out, so wording never adds a class's
 word to every document. Vocabulary keys read as words (underscores become spaces); no word is repeated three or more
@@ -42,7 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -59,6 +58,15 @@ from sandmle_core.modalities.text.clauses import (
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.nouns import is_when, with_article, written
+from sandmle_core.modalities.text.phrases import clear_of as _clear_of
+from sandmle_core.modalities.text.phrases import (
+    context_after,
+    context_phrase,
+    entities,
+    framed_sentences,
+    template_words,
+    voice_for,
+)
 from sandmle_core.modalities.text.surface import (
     WORD,
     capital,
@@ -69,7 +77,7 @@ from sandmle_core.modalities.text.surface import (
     triple_repeats,
     uncapital,
 )
-from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice, voice_for
+from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice
 from sandmle_core.modalities.text.wordclass import ACTION, FINITE, NOUN, STATE, with_object, word_class
 
 __all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "repeated_phrase",
@@ -105,31 +113,12 @@ _OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "so
               "nowhere": "somewhere, it seems", "without": "with it"}
 """What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
 
-_SLOT = re.compile(r"\{\w+\}")
 _CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
 """Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
-_NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further"))
-"""Words a clause may open with that the listing's connective ", with" must not precede ("with again no lift")."""
+_NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further", "the"))
+"""Words a clause may open with that the listing's connective ", with" must not precede ("with again no lift", "with
+the garden adds to the appeal")."""
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-def _clear_of(voice: Voice, vocabulary: set[str]) -> Voice:
-    """The voice without the templates whose own words are (parts of) signal words of the rule: a template must not
-    add a class's word to every document ("I want to report X" where "report" signals test results). A slot whose
-    templates all collide keeps them all."""
-
-    def keep(templates: tuple[str, ...]) -> tuple[str, ...]:
-        clear = tuple(t for t in templates if not _template_words((t,)) & vocabulary)
-        return clear or templates
-
-    return replace(voice, **{f.name: keep(getattr(voice, f.name)) for f in fields(voice)
-                             if isinstance(getattr(voice, f.name), tuple)})
-
-
-def _template_words(templates: Sequence[str]) -> set[str]:
-    """The words templates write themselves (their slots left out)."""
-    return {w for t in templates for w in WORD.findall(_SLOT.sub(" ", t).lower())}
-
-
 def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
     """The kind of every unit: common units are function or context words, then signal words, then negations."""
     kinds = []
@@ -198,6 +187,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
         template = _pick(voice.many if many else voice.one, u[1], used)  # not one a typed voice used before
         if used is not None:
             used.add(template)
+        template = entities(template, u[2:])
         time = f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}"
         rest = signal[1:] if many else []
         clauses.append(template.format(L=listing(signal), A=signal[0], R=listing(rest) if rest else "",
@@ -210,14 +200,14 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     else:
         clauses += [", ".join(part) for part in (negated, again) if part]
     if not clauses:
-        return _pick(voice.aside, u[1]).format(C=capital(", ".join(context)), c=_context(voice, context, True)) \
+        return _pick(voice.aside, u[1]).format(C=capital(", ".join(context)), c=context_phrase(voice, context, True)) \
             if context else ""
     text = _join(voice, clauses, u[3])
     if context:
         place = _pick(voice.places, u[4])
         if ":" in text and ":" in place:  # one colon per sentence ("Seen on the first check: X" already has one)
             place = voice.places[0]
-        phrase = _context(voice, context)
+        phrase = context_phrase(voice, context)
         text = place.format(C=capital(phrase), c=phrase, S=text if place.startswith("{S}") else uncapital(text))
     stutters = bool(after) and first_word(text) == last_word(after)
     short = bool(voice.states) and len(WORD.findall(text.lower())) <= 2  # "Again movie." reads as a fragment
@@ -225,14 +215,6 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     opener = "" if first_word(text) in _CONJUNCTIONS and not short else opener  # not "Then and yes, ..."
     opener = opener or ("Then " if stutters else "")
     return opener + uncapital(text) if opener else text
-
-
-def _context(voice: Voice, context: list[str], listed: bool = False) -> str:
-    """A sentence's context words as its frame writes them: in a voice with typed slots one noun phrase ("the ball,
-    attack and box", not a bare "ball, attack, box"); in the remarks a list with commas (or `listed`, with "and")."""
-    if voice.states:  # a note's telegraphic style takes no "the": "(re crew and flight)"
-        return ("the " if voice.articles else "") + listing(context)
-    return listing(context) if listed else ", ".join(context)
 
 
 @dataclass
@@ -262,18 +244,49 @@ class _Units:
     """Each unit's word class (`NOUN` throughout for a voice without typed slots)."""
 
 
-def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]]) -> str:
-    """One document: its units from `begin`, cut into sentences at `bounds`, each written by `_sentence`."""
+def _take_context(units: _Units, unit: int, setting: list[str] | None, context: list[str], framed: set[str]) -> None:
+    """A context unit: kept for a framed document's settings (`setting`), or for this sentence's frame (`context`),
+    or left out: a word that is not a noun ("denies", "thanks") or is a number or a time ("two", "week") carries no
+    signal and reads as noise in a frame ("On two, week, tuesday: ..."); a word the templates use themselves
+    ("again", "noted") would double up; a word already `framed` is framed once."""
+    word = units.shown[unit]
+    if not units.nouns[unit] or (units.typed and is_when(units.texts[unit])):
+        return
+    if setting is not None:
+        setting += [] if word in setting else [word]
+    elif (word not in context and word not in units.own_words and len(context) < _MAX_CONTEXT
+          and word not in framed):
+        context.append(word)
+
+
+def _echo(voice: Voice, units: _Units, unit: int, u: float, echoed: set[str], before: str,
+          sentence_u: list[float]) -> list[str]:
+    """A unit a typed voice already wrote, used again: a noun in a fresh clause of the voice ("the warranty is what
+    worries me", "tyre rechecked after rectification"), never "warranty again" or "warranty came up twice more", and
+    never in a clause the document used before (`echoed`, updated here); a negation, a word that is not a noun and a
+    key that holds its own negation are not said again ([])."""
+    fresh = [t for t in voice.echo if t not in echoed]
+    if units.kinds[unit] != _SIGNAL or not units.nouns[unit] or not fresh or units.texts[unit].startswith(
+            _OWN_NEGATIONS):
+        return []
+    echoed.add(pick := fresh[min(int(u * len(fresh)), len(fresh) - 1)])
+    return [form((entities(pick, sentence_u),), 0.0, units.shown[unit], before)]
+
+
+def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]],
+              doc_u: list[float]) -> str:
+    """One document: its units from `begin`, cut into sentences at `bounds`, each written by `_sentence`; in a voice
+    with settings, between its opening and closing (`phrases.settings`, where its context words go)."""
+    framing = units.typed and bool(voice.opening or voice.closing)
+    setting: list[str] = []  # the context words of a framed document, in order
+    echoed: set[str] = set()  # the echo templates used so far
     seen: set[int] = set()
     said: dict[int, str] = {}  # each unit's last re-mention
-    mine = units.flat[begin:begin + bounds[-1]] if units.typed else []
-    returns = {unit: mine.count(unit) - 1 for unit in set(mine)}  # how often each unit comes back in the document
-    returned: set[int] = set()  # units whose return is written (with how often): later returns are left out
+    returned: set[int] = set()  # units a typed voice used again (once at most): later returns are left out
     sentences: list[str] = []
     carry: list[str] = []  # context words waiting for a sentence to open
     templates: set[str] = set()  # the main clauses written so far ("What a moment, ..." three times read as a loop)
-    framed: set[str] = set()  # context words already written: a typed voice frames each once ("(manager) ...
-    # (manager) ... (attack, manager)" read as a loop)
+    framed: set[str] = set()  # context words framed already: each once ("(manager) ... (manager)" read as a loop)
     frames = 0  # sentences written with a context frame
     for s in range(len(bounds) - 1):
         signal: list[str] = []
@@ -281,21 +294,22 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         mentions: list[tuple[int, bool, str, float]] = []
         context: list[str] = []
         described: list[str] = []
+        echoes: list[str] = []
+        u_s = sentence_u[min(s, len(sentence_u) - 1)]
         for i in range(begin + bounds[s], begin + bounds[s + 1]):
             unit = units.flat[i]
             kind, word = units.kinds[unit], units.shown[unit]
-            if kind == _FUNCTION:
+            if kind == _FUNCTION or unit in returned:  # a typed voice uses a word again once, says a negation once
                 continue
-            if kind == _CONTEXT and (not units.nouns[unit] or (units.typed and is_when(units.texts[unit]))):
-                continue  # a context word that is not a noun ("denies", "thanks") or is a number or a time ("two",
-                # "week"): it carries no signal and reads as noise in a frame ("On two, week, tuesday: ...")
-            if kind == _CONTEXT:  # a word the templates use themselves ("again", "noted") would double up
-                if (word not in context and word not in units.own_words and len(context) < _MAX_CONTEXT
-                        and word not in framed and not (units.typed and frames >= _MAX_FRAMES)):
-                    context.append(word)
+            if kind == _CONTEXT:
+                _take_context(units, unit, setting if framing else None, context,
+                              framed | ({word} if units.typed and frames >= _MAX_FRAMES else set()))
                 continue
-            if unit in returned:
-                continue  # its returns were written with how often ("X came up three more times")
+            if unit in seen and units.typed:
+                returned.add(unit)
+                echoes += _echo(voice, units, unit, units.unit_u[i], echoed,
+                                (echoes or negated or signal or sentences or [""])[-1], u_s)
+                continue
             if unit in seen:
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
@@ -310,44 +324,34 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 signal.append(with_article(word) if units.articles else word)
             seen.add(unit)
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
-        again = again_clauses(voice, mentions, (negated or signal or sentences or [""])[-1], said, units.nouns, returns,
-                              units.affirmed, units.finite, units.classes)
-        returned.update(m[0] for m in mentions if units.typed)
+        again = echoes or again_clauses(voice, mentions, (negated or signal or sentences or [""])[-1], said,
+                                        units.nouns, {}, units.affirmed, units.finite, units.classes)
         if not (signal or described or negated or again):  # context alone is no sentence: it opens the next one
             carry += [w for w in context if w not in carry]
             continue
-        if (not (signal or described) and sentences and len(sentences[-1].split()) < _MERGE_WORDS  # a follow-up
+        if (not (signal or described) and sentences  # a follow-up (a framed voice writes no short sentence)
+                and len(sentences[-1].split()) < _MERGE_WORDS * (1 + 2 * framing)
                 and not any(text in sentences[-1].lower() for text in earlier)):  # unless it says a word again twice
             carry += [w for w in context if w not in carry]  # of the sentence before ("X was noted, and no Y")
-            u = sentence_u[min(s, len(sentence_u) - 1)]
             follow = _prose(negated + again) if units.typed else ", ".join(negated + again)
-            sentences[-1] = _join(voice, [sentences[-1][:-1], follow], u[3], within=True) + "."
+            sentences[-1] = _join(voice, [sentences[-1][:-1], follow], u_s[3], within=True) + "."
             continue
         context = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT]
         carry = []
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != last_word(sentences[-1])]
-        sentence = _sentence(voice, signal, negated, again, context, sentence_u[min(s, len(sentence_u) - 1)],
-                             sentences[-1] if sentences else "", described, templates if units.typed else None)
-        sentences.append(sentence + ".")
+        sentences.append(_sentence(voice, signal, negated, again, context, u_s, sentences[-1] if sentences else "",
+                                   described, templates if units.typed else None) + ".")
         framed.update(context if units.typed else ())
         frames += bool(context)
-    if not (units.typed and frames >= _MAX_FRAMES):  # else the document framed its context once already
-        _context_after(voice, units.typed, sentences, carry, sentence_u[0])
+    if framing:
+        sentences = framed_sentences(voice, sentences, setting, doc_u)
+    elif not (units.typed and frames >= _MAX_FRAMES):  # else the document framed its context once already
+        if carry and sentences:
+            context_after(voice, units.typed, sentences, carry, _MAX_CONTEXT)
+        elif carry:
+            sentences.append(_sentence(voice, [], [], [], carry[:_MAX_CONTEXT], sentence_u[0], "") + ".")
     return no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
-
-
-def _context_after(voice: Voice, typed: bool, sentences: list[str], carry: list[str], u: list[float]) -> None:
-    """Context words left after a document's last sentence: an aside to that sentence if it stays short, or a
-    sentence of their own in a document that has none (in place, on `sentences`)."""
-    if carry and sentences:
-        last = sentences[-1]
-        fresh = [w for w in carry if w not in last.lower()][:_MAX_CONTEXT - 1]
-        if fresh and not last.endswith(").") and len(fresh) + last.count(", ") < 2 * _MAX_CONTEXT:
-            tail = voice.places[0] if typed else "{S} ({c})"  # a typed voice's own frame: "(re the crew)"
-            sentences[-1] = tail.format(S=last[:-1], c=_context(voice, fresh), C="") + "."
-    elif carry:
-        sentences.append(_sentence(voice, [], [], [], carry[:_MAX_CONTEXT], u, "") + ".")
 
 
 def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, lengths: np.ndarray,
@@ -365,7 +369,7 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     """
     n = len(lengths)
     voice = _clear_of(voice, {part for t in texts[n_common:] if " " not in t for part in t.split("_")})
-    own_words = _template_words([t for f in fields(voice) if isinstance(getattr(voice, f.name), tuple)
+    own_words = template_words([t for f in fields(voice) if isinstance(getattr(voice, f.name), tuple)
                                  for t in getattr(voice, f.name)])
     keys = [t.split(" ", 1)[-1] for t in texts]
     affirmed = frozenset(i for i, t in enumerate(texts) if " " in t and voice.states and (
@@ -383,6 +387,7 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist(),
                    nouns, keys, affirmed, voice.articles, bool(voice.states),
                    frozenset(i for i, k in enumerate(keys) if classes[i] == FINITE), classes)
+    doc_u = rng.random((n, 8)).tolist()  # drawn last: the other draws stay as they were
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
     return [_document(voice, table, starts[d], [0, *[c for c in cuts[d] if c < int(lengths[d])], int(lengths[d])],
-                      sentence_u[d]) for d in range(n)]
+                      sentence_u[d], doc_u[d]) for d in range(n)]

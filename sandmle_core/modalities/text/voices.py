@@ -15,10 +15,9 @@ paragraphs, film synopses, property listings and match commentary have voices of
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
-__all__ = ["COMMENTARY", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "REQUEST", "SYNOPSIS", "Voice", "voice_for"]
+__all__ = ["COMMENTARY", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "REQUEST", "SYNOPSIS", "Voice"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,9 @@ class Voice:
             once, so a word bigram can still learn the negation from a few hundred documents.
         again, again_negated: a re-mention of a word (or a negated word) already written earlier in the document.
         repeated: a word re-mentioned two or more times within one sentence, written once with how often ({n}, or
-            {k} after a verb of mention: "X came up three more times").
+            {k} after a verb of mention: "X came up three more times"). These three are the remarks voice's only:
+            a typed voice uses a word again in an `echo` clause and says a negation once (issue 16); its own
+            are kept as the words its templates may write (`render._clear_of`, the tests' template words).
         joins: what joins a main clause to the clauses after it.
         places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
         aside: a sentence of context words alone ({c}).
@@ -48,6 +49,11 @@ class Voice:
             its noun slots, and keeps every context word.
         articles: a singular countable noun in a main clause's slot takes "a"/"an" ("There is an issue with a
             contract", not "with contract"); a note's telegraphic style ("Reported leak") and remarks do not.
+        echo: a typed voice's re-mention of a noun, a fresh clause that uses the word again ("{X} rechecked after
+            rectification", "the {X} {is} what worries me"), never a statement about how often it came up.
+        opening, closing: sentences that set a document in its domain (`registers.py`, with entity slots:
+            `phrases.entities`), where its context words are written when one fits; a voice with them writes no
+            bracketed context frames.
     """
 
     name: str
@@ -69,17 +75,20 @@ class Voice:
     finite: tuple[str, ...] = ()
     manners: tuple[str, ...] = ()
     articles: bool = False
+    echo: tuple[str, ...] = ()
+    opening: tuple[str, ...] = ()
+    closing: tuple[str, ...] = ()
 
 
 NOTE = Voice(
     name="note",
-    one=("{L} {be} noted", "Reported {L}", "{L} {be} reported at {T}", "Signs of {L} on review", "Notes mention {L}",
+    one=("{L} {be} noted", "Reported {L}", "{L} {be} reported at {T}", "Signs of {L} on review",
          "{L} {be} flagged for follow-up", "Seen on the first check: {L}", "{L} logged at {T}",
-         "{N} separate reports of {L}", "Noticed {L} during the check", "Main finding is {L}",
-         "{L} came up in the review", "Looked into {L} first", "Recorded {L} at {T}", "Review found {L}"),
+         "Noticed {L} during the check", "Main finding is {L}", "Looked into {L} first", "Recorded {L} at {T}",
+         "Review found {L}"),
     many=("Noticed {A} after {R}", "{A} first, then {R}", "{A} {be} reported along with {R}",
           "{A}, followed by {R}", "{R} {Rbe} noted and {A} {be} flagged", "Started with {A}; {R} followed",
-          "{A} came up together with {R}"),
+          "{A} seen together with {R}"),
     negated=("no {X}", "no {X}", "no {X} seen", "no {X} {be} found", "no {X} at this point",
              "without {X}", "{X} {be} ruled out"),
     again=("{X} again", "{X} once more", "{X} seen again", "{X} came up again later", "{X} noted again after that",
@@ -96,14 +105,16 @@ NOTE = Voice(
     actions=("asked to {X}", "wants to {X}"),
     finite=("someone {X}", "then someone {X}"),
     manners=("the entry reads {X}", "the note says {X}"),
+    echo=("{X} to be followed up", "{X} rechecked later", "follow-up booked for {X}", "{X} reviewed before sign-off"),
 )
 
 MESSAGE = Voice(
     name="message",
     one=("I am writing about {L}", "I have a question about {L}", "My problem is {L}", "There is an issue with {L}",
          "It is about {L}", "This concerns {L}", "I noticed {L}", "Since {T} there has been {L}",
-         "This is about {L}", "I have seen {L} {N} times now", "Please help with {L}", "I want to report {L}",
-         "Mainly it is {L}", "I keep running into {L}", "Can someone look at {L}"),
+         "This is about {L}", "I have been dealing with {L} for {N} days", "Please help with {L}",
+         "I want to report {L}",
+         "Mainly it is {L}", "I am having trouble with {L}", "Can someone look at {L}"),
     many=("First {A}, then {R}", "I noticed {A} and then {R}", "There is {A}, and also {R}", "{A}, plus {R}",
           "It started with {A}, now {R}", "{A} {is} a problem, and {R} too"),
     negated=("no {X}", "no {X}", "no {X} though", "there {be} no {X}", "no {X} at all",
@@ -123,6 +134,8 @@ MESSAGE = Voice(
     finite=("someone {X}", "then someone {X}"),
     manners=("the short answer is {X}", "in a word, {X}"),
     articles=True,
+    echo=("the {X} {is} still a problem", "I have tried to sort out the {X} myself",
+          "the {X} {is} what worries me most"),
 )
 
 REMARK = Voice(
@@ -145,7 +158,7 @@ absolute clown", "stained sheets", "the breakfast"): its templates add little, t
 NEWS = Voice(
     name="news",
     one=("Reports of {L} dominated the day", "Officials confirmed {L} on {D}", "{L} {be} announced on {D}",
-         "Figures released at {T} showed {L}", "Sources described {L}", "{N} separate statements mentioned {L}",
+         "Figures released at {T} showed {L}", "Sources described {L}", "Officials briefed reporters on {L}",
          "The latest update concerns {L}", "Analysts pointed to {L}", "{L} made the headlines",
          "Attention turned to {L}"),
     many=("{A} came alongside {R}", "After news of {A}, attention turned to {R}", "{A} {be} followed by {R}",
@@ -166,6 +179,7 @@ NEWS = Voice(
     finite=("someone {X}", "a witness said someone {X}"),
     manners=("the official line was {X}", "the answer from officials was {X}"),
     articles=True,
+    echo=("questions about the {X} remain",),
 )
 """The first paragraph of a news article: reported speech, days and times."""
 
@@ -191,6 +205,7 @@ SYNOPSIS = Voice(
     finite=("someone {X}", "then someone {X}"),
     manners=("the answer, as always, is {X}", "the word is {X}"),
     articles=True,
+    echo=("the {X} change{s} everything",),
 )
 """A catalogue synopsis of a film or series: the plot in the present tense."""
 
@@ -216,6 +231,7 @@ LISTING = Voice(
     finite=("the vendor {X}", "the agent {X}"),
     manners=("the agent says {X}", "in the agent's words, {X}"),
     articles=True,
+    echo=("the {X} {is} a real selling point",),
 )
 """The description of a property in its sales listing: an estate agent's selling phrases."""
 
@@ -241,6 +257,7 @@ COMMENTARY = Voice(
     finite=("he {X}", "and he {X}"),
     manners=("the bench says {X}", "the word from the bench is {X}"),
     articles=True,
+    echo=("replays show that {X} clearly",),
 )
 """One line of live match commentary: minutes and the two sides."""
 
@@ -259,23 +276,7 @@ REQUEST = replace(
     aside=("This is a request about {c}", "Asking about {c}"),
     openers=("Also, ", "Honestly, ", "And ", "If it helps, ", "To be clear, "),
     actions=("I would like to {X}", "I can {X}", "I will {X}"),
+    echo=("the {X} {is} the main reason I am asking", "the {X} {has} made things hard"),
 )
 """A request for help on a community board (a meal, a loan, a hand, a machine): the requester asks, in the first
 person, and gives the reason."""
-
-_VOICES = (("commentary", COMMENTARY), ("listing", LISTING), ("synopsis", SYNOPSIS), ("article", NEWS),
-           ("news", NEWS))
-"""A word of a document's description that picks a voice of its own, in this order."""
-
-_MESSAGE_WORDS = ("message", "chat", "complaint", "post", "review", "ticket", "comment", "contact", "email",
-                  "policyholder", "resident")
-"""Words of a document's description that make it a message (first person) rather than a note."""
-
-
-def voice_for(document: str) -> Voice:
-    """The voice of a domain's documents, from the description of its text column ("a message a patient sends ...")."""
-    words = set(re.findall(r"[a-z]+", document.lower()))
-    own = next((voice for word, voice in _VOICES if word in words), None)
-    if own is not None:
-        return own
-    return MESSAGE if words & set(_MESSAGE_WORDS) else NOTE

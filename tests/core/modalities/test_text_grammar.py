@@ -95,13 +95,45 @@ def _render(texts: list[str], n_common: int, units: list[int], seed: int) -> str
                             np.random.default_rng(seed), NOTE)[0]
 
 
-def test_a_word_said_again_within_a_sentence_is_written_once_with_how_often() -> None:
+_META = re.compile(r"\b(?:again|once more|more times|twice more|came up|came back|mentioned|another mention|"
+                   r"further)\b", re.IGNORECASE)
+"""Statements about how often a word came up ("X came up three more times", "X again", "still no X"): issue 16's
+strongest tell of generated text."""
+
+
+def test_a_word_used_again_is_written_once_more_in_a_fresh_clause() -> None:
+    """A word the rule repeats is used once more in a clause of the voice ("follow-up booked for inglenook"), never
+    with a statement about how often it came up; a negated word is negated once."""
     texts = ["patient", "triage", "onset", "history", "alert", "inglenook", "sea_views", "no inglenook",
              "no sea_views"]
     for seed in range(40):
         text = _render(texts, 5, [5, 0, 5, 5, 5, 6, 1], seed).lower()
-        assert text.count("inglenook") == 2, text  # its first mention, then "inglenook came up three more times"
-        assert "three more times" in text and repeated_phrase(text) is None, text
+        assert text.count("inglenook") == 2, text  # its first mention, then one fresh clause
+        assert not _META.search(text) and repeated_phrase(text) is None, text
+        negated = _render(texts, 5, [7, 0, 7, 7, 5, 1], seed).lower()
+        assert negated.count("inglenook") == 2 and not _META.search(negated), negated  # the word, its negation
+
+
+_COUNTED = re.compile(r"\b(?:came up|came back|more times|twice more|once more|another mention|again no|still no|"
+                      r"(?:seen|noted|again) again|\w+ again(?=[.,;)]))", re.IGNORECASE)
+_FRAME = re.compile(r"\((?:re|about|in coverage of|details of|set among) [^)]*\)|"
+                    r"(?:^|[.;] )(?:On|About) (?:the )?[a-z]+(?:(?:, | and )[a-z]+)*:|"
+                    r", (?:re|regarding|eyes on|amid) [a-z ,]+(?=[.;]|$)", re.IGNORECASE)
+
+
+def test_documents_say_no_word_counts_and_list_no_context_words(tmp_path: Path) -> None:
+    """Issue 16's strongest tells, in the docstrings seed's K=10 acceptance slots (10 domains, 4,223 documents):
+    before the domain registers 2,813 documents said how often a word came up ("X came up four more times", "X
+    again", "still no X") and 3,529 listed context words in a frame ("(re sector)", "On the fans and pass:"); now
+    none does. Every document of a register's domain is written between sentences of its domain."""
+    slots = _documents("text", tmp_path)
+    documents = [d for _, docs in slots for d in docs]
+    counted = [d for d in documents if _COUNTED.search(d)]
+    framed = [d for d in documents if _FRAME.search(d)]
+    assert not counted and not framed, (len(counted), len(framed), (counted + framed)[:2])
+    for spec, docs in slots:  # a register's settings: openings and closings of the domain, with its entities
+        settings = {s for d in docs for s in re.split(r"(?<=\.) ", d)[:1] if re.search(r"\d", s)}
+        assert len(settings) >= 5 or spec.domain.key == "streaming_service", (spec.domain.key, sorted(settings)[:5])
 
 
 def test_verbs_agree_with_what_they_report() -> None:
