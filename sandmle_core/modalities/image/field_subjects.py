@@ -7,7 +7,7 @@ microscope's lit field, a helmet, a crane or a scaffold against sky and ground. 
 ellipses and boxes (`subject_parts`); `v` points down, so an animal's legs reach towards +v. Split from
 `object_subjects` (the product, room and dish drawers) to keep each module small.
 
-Imports: numpy only.
+Imports: numpy and `subject_parts` only.
 """
 
 from __future__ import annotations

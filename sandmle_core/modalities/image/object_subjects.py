@@ -5,7 +5,7 @@ garment or a shoe on a plain studio background, a room's furniture against its b
 plate. Outlines are built from strokes, ellipses and boxes (`subject_parts`); `v` points down, so a roof points to
 -v. The field domains (camera trap, microscope, site camera) are in `field_subjects`.
 
-Imports: numpy only.
+Imports: numpy and `subject_parts` only.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ name says on that surface (a `melanoma` an asymmetric dark blotch with a ragged 
 zig-zag, `cumulonimbus` a tall bright tower with an anvil, `cirrus` thin bright wisps, `stratus` a flat layer). Shapes
 are signed distances in the pattern's frame (`subject_parts`); `v` points down in an upright image.
 
-Imports: numpy only.
+Imports: numpy and `subject_parts` only.
 """
 
 from __future__ import annotations

@@ -89,14 +89,10 @@ def entities(template: str, u: Sequence[float]) -> str:
     return _SLOT.sub(value, template)
 
 
-def _words(template: str) -> set[str]:
-    return set(WORD.findall(_ANY_SLOT.sub(" ", template).lower()))
-
-
 def _choose(options: tuple[str, ...], context: Sequence[str], u: float, chance: float, fit: float) -> str | None:
     """With probability `fit`, a phrase that says one of the document's context words (any phrase some of them
     fit), if there is one; else, with probability `chance`, any phrase; None when no phrase is written."""
-    fits = [o for o in options if set(context) & _words(o)]
+    fits = [o for o in options if set(context) & template_words((o,))]
     if fits and u < fit:
         return fits[min(int(u / fit * len(fits)), len(fits) - 1)]
     if not options or u >= chance:
@@ -110,7 +106,7 @@ def settings(voice: Voice, context: Sequence[str], u: Sequence[float], empty: bo
     one of the document's `context` words is preferred; an `empty` document (no sentence of its own) always opens
     with one. Uses u[0] and u[1] to choose, the rest for the entities."""
     opening = _choose(voice.opening, context, u[0], 1.0 if empty else 0.35, 1.0 if empty else 0.7)
-    rest = [w for w in context if w not in _words(opening or "")]
+    rest = [w for w in context if w not in template_words((opening or "",))]
     closing = _choose(voice.closing, rest, u[1], 0.15 if opening else 0.5, 0.35 if opening else 0.8)
     if empty and opening is None:
         opening, closing = closing, None
