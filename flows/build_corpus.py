@@ -13,7 +13,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed
-from sandmle.flows._common import dask_runner, export_api_url
+from sandmle.flows._common import dask_runner, export_api_url, untagged
 from sandmle.flows._watchdog import ClusterLost, ClusterWatchdog, finished_futures, mark_lost
 from sandmle.tasks import stages
 
@@ -41,7 +41,7 @@ REGENERATE_DEPLOYMENT = "regenerate-failed/regenerate-failed"
 def build_environments(jobs: list[SlotJob], corpus_root: str, contracts: bool = True,
                        build_id: str | None = None, refused: list[ManifestRow] | None = None,
                        budget_usd: float | None = None, window: int = 1) -> list[ManifestRow]:
-    """Fan the slots out — one task run per slot, named by its slot key, tagged with seed and modality — and write
+    """Fan the slots out — one untagged task run per slot, named by its slot key — and write
     each finished slot's row through the flow's one manifest writer. A slot whose unit still fails after its retries
     is recorded in failed/ and never stops the others. Environments that a killed build published but never recorded
     get their rows first. Every row this run writes carries `build_id`.
@@ -98,10 +98,10 @@ def _record_slots(slots: Iterator[tuple[SlotJob, Any]], writer: ManifestWriter, 
 
 
 def _submit(job: SlotJob, contracts: bool) -> Any:
-    task = stages.build_environment.with_options(
-        task_run_name=job.key.run_name,
-        tags=[stages.SLOT_TAG, f"seed:{job.key.seed_id}", f"modality:{job.profile.modality.value}"])
-    return task.submit(job, contracts)
+    """One slot's task run, named by its slot key and untagged (`untagged`: no concurrency round trip per slot)."""
+    task = stages.build_environment.with_options(task_run_name=job.key.run_name)
+    with untagged():
+        return task.submit(job, contracts)
 
 
 def _finished_slots(jobs: list[SlotJob], contracts: bool, budget: BuildBudget | None, window: int,

@@ -7,6 +7,7 @@ from typing import Any
 
 from prefect import flow
 from prefect.artifacts import create_table_artifact
+from sandmle.flows._common import untagged
 from sandmle.tasks import stages
 
 from sandmle_core.layout import Corpus
@@ -17,7 +18,8 @@ __all__ = ["validate_corpus"]
 @flow(name="validate-corpus", log_prints=True)
 def validate_corpus(corpus: str = "corpus", contracts: bool = True) -> dict[str, Any]:
     root = Corpus(Path(corpus).resolve())
-    futures = [stages.validate_environment.submit(d, contracts) for d in root.environment_dirs()]
+    with untagged():  # no concurrency round trip per environment (flows._common.untagged)
+        futures = [stages.validate_environment.submit(d, contracts) for d in root.environment_dirs()]
     reports = [f.result() for f in futures]
     broken = [r for r in reports if not r["ok"]]
     if broken:

@@ -39,8 +39,8 @@ __all__ = [
     "BUILD_RETRIES",
     "FAILED_STATUSES",
     "NOT_ACCEPTED_STATE",
-    "SLOT_TAG",
-    "VALIDATE_TAG",
+    "SLOT_RUN_PREFIX",
+    "VALIDATE_RUN_PREFIX",
     "analyze_seed",
     "build_environment",
     "corpus_slug",
@@ -58,10 +58,12 @@ ACCEPTED_STATE = "Accepted"
 NOT_ACCEPTED_STATE = "Not accepted"
 FAILED_STATUSES = frozenset({"failed", "rejected"})
 """Slot statuses that end the slot's task run Failed: the slot has no environment and a failure record."""
-SLOT_TAG = "sandmle-slot"
-"""The tag of every slot task run (a subflow's wrapper task run, say `build-environments-…`, never has it)."""
-VALIDATE_TAG = "sandmle-validate"
-"""The tag of every `validate-environment` task run (what `sandmle validate`'s progress bar counts)."""
+SLOT_RUN_PREFIX = "build-"
+"""How every slot task run's name starts (`build-<seed>-<rng seed>-<index>`); a subflow's wrapper task run, say
+`build-environments-…`, starts so too and is told apart by its subflow run. Slot task runs carry no tags
+(`flows._common.untagged`): a caller finds them through its flow run's tags."""
+VALIDATE_RUN_PREFIX = "validate-"
+"""How every `validate-environment` task run's name starts (what `sandmle validate`'s progress bar counts)."""
 
 
 def corpus_slug(corpus_root: str | Path) -> str:
@@ -143,8 +145,7 @@ def build_environment(job: SlotJob, contracts: bool = True) -> State:
     return Completed(data=row, name=name, message=message)
 
 
-@task(name="validate-environment", task_run_name="validate-{env_dir.name}", retries=1, log_prints=False,
-      tags=[VALIDATE_TAG])
+@task(name="validate-environment", task_run_name="validate-{env_dir.name}", retries=1, log_prints=False)
 def validate_environment(env_dir: Path, contracts: bool = True) -> dict[str, Any]:
     return recheck_environment(env_dir, contract_checker() if contracts else None)
 

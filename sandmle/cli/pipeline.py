@@ -221,11 +221,11 @@ def validate(
 
         from sandmle.cli.progress import BuildProgress, progress_tag
         from sandmle.flows.validate_corpus import validate_corpus
-        from sandmle.tasks.stages import VALIDATE_TAG
+        from sandmle.tasks.stages import VALIDATE_RUN_PREFIX
         from sandmle_core.layout import Corpus
 
         tag, total = progress_tag(), len(Corpus(root).environment_dirs())
-        progress = BuildProgress(tag, total, item_tag=VALIDATE_TAG, accepted=False)
+        progress = BuildProgress(tag, total, prefix=VALIDATE_RUN_PREFIX, accepted=False)
         with tags(tag), progress if not as_json else contextlib.nullcontext():
             result = validate_corpus(corpus=str(root))
     site = None

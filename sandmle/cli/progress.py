@@ -1,11 +1,12 @@
 """The build's progress bar, fed by Prefect itself: the final states of the build's task runs, read from the API.
 
-`sandmle build` tags its flow run with a tag of its own (`prefect.tags`, which every task run created inside the flow
-inherits, on Dask workers too) and a background thread counts, every second, the slot task runs (tagged
-`sandmle-slot`) with that tag whose state is final: named `Accepted`, or anything else (not accepted, cached from an
-earlier run, or failed after its retries). No callback, no module-global hook: what the bar shows is what the
-Prefect UI shows. `sandmle regenerate` uses the same bar; `sandmle validate` counts its `validate-environment` task
-runs (tagged `sandmle-validate`) the same way.
+`sandmle build` tags its flow runs with a tag of its own (`prefect.tags`: the build's flow run and its
+`build-environments` subflow run carry it) and a background thread counts, every second, the slot task runs of those
+flow runs (named `build-<seed>-<rng seed>-<index>`, `stages.SLOT_RUN_PREFIX`) whose state is final: named `Accepted`,
+or anything else (not accepted, cached from an earlier run, or failed after its retries). The slot task runs carry no
+tags themselves (`flows._common.untagged`: a tagged task run asks the API for concurrency slots first). No callback,
+no module-global hook: what the bar shows is what the Prefect UI shows. `sandmle regenerate` uses the same bar;
+`sandmle validate` counts its `validate-<env id>` task runs the same way.
 
 `item_progress` is the plain bar of the commands that run in this process (`eval` counts episodes, `export`
 environments): a callback advances it. It draws on stderr and only when stderr is a terminal, so pipes, CI logs and
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from sandmle.tasks.stages import ACCEPTED_STATE, SLOT_TAG
+from sandmle.tasks.stages import ACCEPTED_STATE, SLOT_RUN_PREFIX
 
 __all__ = ["BuildProgress", "count_slots", "item_progress", "progress_tag"]
 
@@ -40,21 +41,23 @@ class SlotCounts(NamedTuple):
     not_accepted: int
 
 
-def _count(client: Any, tag: str, state: dict[str, Any], item_tag: str = SLOT_TAG) -> int:
-    body = {"task_runs": {"tags": {"all_": [tag, item_tag]}, "state": state}}
+def _count(client: Any, tag: str, state: dict[str, Any], prefix: str = SLOT_RUN_PREFIX) -> int:
+    body = {"flow_runs": {"tags": {"all_": [tag]}},
+            "task_runs": {"name": {"like_": prefix}, "subflow_runs": {"exists_": False}, "state": state}}
     response = client.request("POST", "/task_runs/count", json=body)
     response.raise_for_status()
     return int(response.json())
 
 
-def count_slots(tag: str, item_tag: str = SLOT_TAG) -> SlotCounts:
-    """How many task runs of the tagged run (slots by default) have finished, and how many of those were accepted."""
+def count_slots(tag: str, prefix: str = SLOT_RUN_PREFIX) -> SlotCounts:
+    """How many task runs of the tagged run's flow runs whose names hold `prefix` (slots by default) have finished,
+    and how many of those were accepted (a subflow's wrapper task run is not counted)."""
     from prefect.client.orchestration import get_client
 
     with get_client(sync_client=True) as client:
-        done = _count(client, tag, {"type": {"any_": _FINAL}}, item_tag)
+        done = _count(client, tag, {"type": {"any_": _FINAL}}, prefix)
         accepted = _count(client, tag, {"type": {"any_": ["COMPLETED"]}, "name": {"any_": [ACCEPTED_STATE]}},
-                          item_tag)
+                          prefix)
     return SlotCounts(done=done, accepted=accepted, not_accepted=done - accepted)
 
 
@@ -65,17 +68,17 @@ class BuildProgress:
         tag: the run's own tag (`progress_tag`).
         total: how many items the run has.
         interval: seconds between polls.
-        item_tag: the tag of the counted task runs (slots; `VALIDATE_TAG` for validate).
+        prefix: how the counted task runs' names start (slots; `VALIDATE_RUN_PREFIX` for validate).
         accepted: show the accepted / not accepted split (slots); otherwise the count only.
     """
 
-    def __init__(self, tag: str, total: int, interval: float = 1.0, item_tag: str = SLOT_TAG,
+    def __init__(self, tag: str, total: int, interval: float = 1.0, prefix: str = SLOT_RUN_PREFIX,
                  accepted: bool = True) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.tag = tag
         self.interval = interval
-        self.item_tag = item_tag
+        self.prefix = prefix
         self.accepted = accepted
         self.progress = Progress(TextColumn("[bold]environments"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[stats]}"), TimeElapsedColumn())
@@ -84,7 +87,7 @@ class BuildProgress:
         self._thread = threading.Thread(target=self._run, name="sandmle-progress", daemon=True)
 
     def _refresh(self) -> None:
-        counts = count_slots(self.tag, self.item_tag)
+        counts = count_slots(self.tag, self.prefix)
         stats = (f"[green]{counts.accepted} accepted[/] [red]{counts.not_accepted} not accepted[/]" if self.accepted
                  else "")
         self.progress.update(self.task, completed=counts.done, stats=stats)

@@ -41,13 +41,20 @@ def _busy_worker(timeout: float = 600.0):
     raise AssertionError("no slot started on the cluster")
 
 
+def _slot_runs():
+    """A filter for slot task runs: untagged, named `build-<seed>-…`, not a subflow's wrapper task run."""
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName, TaskRunFilterSubFlowRuns
+    from sandmle.tasks.stages import SLOT_RUN_PREFIX
+
+    return TaskRunFilter(name=TaskRunFilterName(like_=SLOT_RUN_PREFIX),
+                         subflow_runs=TaskRunFilterSubFlowRuns(exists_=False))
+
+
 def _slot_running_since(started: datetime) -> bool:
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterTags
-    from sandmle.tasks.stages import SLOT_TAG
 
     with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(task_run_filter=TaskRunFilter(tags=TaskRunFilterTags(all_=[SLOT_TAG])))
+        runs = client.read_task_runs(task_run_filter=_slot_runs())
     return any(r.created >= started and r.state and r.state.is_running() for r in runs)
 
 
@@ -90,10 +97,8 @@ def test_a_worker_dropped_by_the_scheduler_is_restarted_and_the_slot_lands(prefe
 
 def test_no_restart_left_fails_the_flow_with_its_reason_and_a_rerun_resumes(prefect_api, tmp_path, monkeypatch):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterTags
     from sandmle.flows._watchdog import ClusterLost
     from sandmle.flows.build_corpus import build_corpus, flow_result
-    from sandmle.tasks.stages import SLOT_TAG
 
     monkeypatch.setenv("SANDMLE_DASK_LOST_GRACE", "5")
     monkeypatch.setenv("SANDMLE_DASK_RESTARTS", "0")
@@ -107,8 +112,7 @@ def test_no_restart_left_fails_the_flow_with_its_reason_and_a_rerun_resumes(pref
     with pytest.raises(ClusterLost, match="lost all its workers"):
         flow_result(state)
     with get_client(sync_client=True) as client:  # the lost slot's task run is not left Running in the UI
-        runs = [r for r in client.read_task_runs(task_run_filter=TaskRunFilter(tags=TaskRunFilterTags(all_=[SLOT_TAG])))
-                if r.created and r.created >= started]
+        runs = [r for r in client.read_task_runs(task_run_filter=_slot_runs()) if r.created and r.created >= started]
     assert [r.state.type.value for r in runs] == ["CRASHED"], [(r.name, r.state.type) for r in runs]
     thread.join(timeout=60)
     monkeypatch.delenv("SANDMLE_DASK_RESTARTS")

@@ -90,13 +90,14 @@ def test_build_on_a_two_worker_cluster_with_retries_and_failure_records(prefect_
     assert flow_run.name.startswith("build-corpus-") and flow_run.state.type.value == "FAILED"
     assert any("planned 2 slot(s) of 2 seed(s)" in m for m in _flow_run_logs(flow_run.id))
 
-    # every slot's task run is named by its slot key, tagged with seed and modality; its result names the env id
+    # every slot's task run is named by its slot key and untagged (no concurrency round trip per slot: the build's
+    # flow runs carry the tags); its result names the env id
     runs = _slot_task_runs(tag)
     assert sorted(r.name for r in runs) == sorted(f"build-{s}-4-{i}" for s in ("breast-cancer", "penguins")
                                                   for i in (0,))
     published = {p.name for p in corpus.environment_dirs()}
     for run in runs:
-        assert {f"seed:{run.name.split('-4-')[0][len('build-'):]}", "modality:tabular"} <= set(run.tags)
+        assert run.tags == [], run.tags
         row = run.state.result(raise_on_failure=False)
         assert isinstance(row, ManifestRow)
         assert run.name == SlotKey.parse(row.slot).run_name
@@ -167,11 +168,20 @@ def _flow_run_logs(flow_run_id) -> list[str]:
 def _slot_task_runs(tag: str) -> list:
     """The build's slot task runs, read through the Prefect client."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterTags
-    from sandmle.tasks.stages import SLOT_TAG
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterTags,
+        TaskRunFilter,
+        TaskRunFilterName,
+        TaskRunFilterSubFlowRuns,
+    )
+    from sandmle.tasks.stages import SLOT_RUN_PREFIX
 
     with get_client(sync_client=True) as client:
-        return client.read_task_runs(task_run_filter=TaskRunFilter(tags=TaskRunFilterTags(all_=[tag, SLOT_TAG])))
+        return client.read_task_runs(
+            flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[tag])),
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=SLOT_RUN_PREFIX),
+                                          subflow_runs=TaskRunFilterSubFlowRuns(exists_=False)))
 
 
 def test_deployment_entrypoints_load_to_flows():
