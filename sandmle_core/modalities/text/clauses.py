@@ -8,7 +8,7 @@ comes back is re-mentioned in the remarks voice (a typed voice uses a word again
 how a subject agrees with its verb ("teenagers come back"); and which of the voice's clauses a non-noun word of each
 class takes (`wordclass`). Only the wording depends on this module.
 
-Imports: the text package's voices, nouns and word classes only.
+Imports: the text package's voices, nouns, surface and word classes only.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import re
 from collections.abc import Sequence
 
 from sandmle_core.modalities.text.nouns import is_plural
+from sandmle_core.modalities.text.surface import last_word
 from sandmle_core.modalities.text.voices import Voice
-from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, PARTICIPLE, STATE
+from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, PARTICIPLE, PERSONAL, STATE
 
 __all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
            "clauses_of", "form", "last_word", "negated_forms"]
@@ -69,11 +70,6 @@ def agreement(items: list[str]) -> dict[str, str]:
             "s": "" if plural else "s"}
 
 
-def last_word(text: str) -> str:
-    words = _WORD.findall(text.lower())
-    return words[-1] if words else ""
-
-
 def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "", k: str = "") -> str:
     """The option picked by `u`, written for `word` — or the next one that does not start with the word `before`
     ends with ("no fracture again, again no fracture", "knee. Knee again" read as stutters) and is not `avoid` (the
@@ -81,11 +77,24 @@ def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = 
     start = min(int(u * len(options)), len(options) - 1)
     last = last_word(before)
     agree = agreement([word])
-    written = [options[(start + i) % len(options)].format(X=word, n=n, k=k, **agree) for i in range(len(options))]
+    written = [_AUXILIARY_NOT.sub(_negation_first, options[(start + i) % len(options)].format(
+        X=word, n=n, k=k, **agree)) for i in range(len(options))]
     for text in written:
         if _WORD.findall(text.lower())[:1] != [last] and text != avoid:
             return text
     return next((text for text in written if text != avoid), written[0])
+
+
+_AUXILIARY_NOT = re.compile(r"\b(has|have|had) been (not|never)\b|\bgot (not|never)\b")
+"""A key that holds its own negation ("not recognised") after an auxiliary: "it has been not recognised", "it got
+not recognised" read as a foreigner's English."""
+
+
+def _negation_first(m: re.Match[str]) -> str:
+    """The negation where English puts it: "has not been", "has never been", "did not get", "never got"."""
+    if m.group(1):
+        return f"{m.group(1)} {m.group(2)} been"
+    return "did not get" if m.group(3) == "not" else "never got"
 
 
 def again_clauses(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str],
@@ -140,5 +149,5 @@ def negated_forms(cls: str) -> tuple[str, ...]:
 def clauses_of(voice: Voice, cls: str) -> tuple[str, ...]:
     """The voice's clauses for a word of class `cls` that is not a noun."""
     clauses = {STATE: voice.states, PARTICIPLE: voice.participles, FEELING: voice.feelings, ACTION: voice.actions,
-               FINITE: voice.finite, MANNER: voice.manners}[cls]
+               FINITE: voice.finite, MANNER: voice.manners, PERSONAL: voice.persons or voice.participles}[cls]
     return clauses or voice.states

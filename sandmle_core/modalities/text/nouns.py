@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from sandmle_core.modalities.text.wordclass import ACTION, MANNER, NOUN, PARTICIPLE, STATE, word_class
+from sandmle_core.modalities.text.wordclass import ACTION, FINITE, MANNER, NOUN, PARTICIPLE, PERSONAL, STATE, word_class
 
 __all__ = ["WRITTEN", "is_plural", "is_when", "with_article", "written"]
 
@@ -69,7 +69,7 @@ _MASS_PHRASES = frozenset({"free will", "real life", "deep space"})
 _NOT_HEADS = frozenset({"back", "around", "up", "down", "behind", "online", "away", "over", "black", "free", "built",
                         "plated", "resistant", "proof", "fell", "wrongly", "onside", "offside"})
 """Last words that are no noun ("money back", "pitch black", "water resistant"): the phrase takes no "a"."""
-_VERBS_FIRST = frozenset({"activate", "cancel", "close", "reset", "replace", "upload", "download", "change",
+_VERBS_FIRST = frozenset({"activate", "cancel", "close", "delete", "reset", "replace", "upload", "download", "change",
                           "freeze", "raise", "track", "switch", "shut", "renew", "update", "block", "unblock"})
 """First words that make a key a verb phrase ("cancel card", "reset password"): no "a" before it."""
 
@@ -93,9 +93,10 @@ _TAIL_PARTICIPLES = frozenset({"stolen", "broken", "lost", "missing", "pending",
                                "ringing", "failing", "bleeding", "popping", "clogging", "arcing", "hunting"})
 _NOT_TAIL_PARTICIPLES = frozenset({"related", "sided", "plated", "reached", "agreed", "parked", "rotated", "soaked",
                                    "exposed", "delivered"})
+_NEGATIONS = frozenset({"not", "never", "no", "cannot"})
 """A key "noun participle" ("mirror snapped", "tap leaking") is written participle first, as English names the thing
-("a snapped mirror", "a leaking tap"); a compound adjective ("meal related", "rain soaked") or a state that is no
-attribute ("limit reached") keeps its order."""
+("a snapped mirror", "a leaking tap"); a compound adjective ("meal related", "rain soaked"), a state that is no
+attribute ("limit reached") and a negation ("not recognised", not "recognised not") keep their order."""
 
 
 def _capitalised(word: str) -> str:
@@ -110,10 +111,12 @@ def written(key: str) -> str:
     if key in WRITTEN:
         return WRITTEN[key]
     words = key.split("_")
-    if len(words) == 2 and word_class(words[0]) in (NOUN, ACTION) and words[1] not in _NOT_TAIL_PARTICIPLES and (
-            words[1] in _TAIL_PARTICIPLES or (words[1].endswith("ed") and len(words[1]) > 4)):
+    tail = len(words) == 2 and (words[1] in _TAIL_PARTICIPLES or (words[1].endswith("ed") and len(words[1]) > 4))
+    if tail and words[0] not in _NEGATIONS and word_class(words[0]) in (NOUN, ACTION) and (
+            words[1] not in _NOT_TAIL_PARTICIPLES):
         words = [words[1], words[0]]
     return " ".join(_capitalised(w) for w in words)
+
 
 _VOWEL_LETTERS = frozenset("aefhilmnorsx")
 """Letters whose names open with a vowel sound ("an f", "an s")."""
@@ -147,8 +150,12 @@ def _is_plural(word: str) -> bool:
 
 
 def is_plural(phrase: str) -> bool:
-    """Whether a noun phrase is a plural by its head: "sea views", "binmen", "mice" (not "glass", "abdomen")."""
-    head = phrase.lower().split(" ")[-1]
+    """Whether a noun phrase is a plural by its head: "sea views", "binmen", "mice", "restaurants nearby" (an adverb
+    after the noun is no head; not "glass", "abdomen")."""
+    words = phrase.lower().split(" ")
+    while len(words) > 1 and word_class(words[-1]) == MANNER:  # "restaurants nearby": its noun is the head
+        words.pop()
+    head = words[-1]
     return _is_plural(head) or head in _PLURALS or (head.endswith("men") and head not in _NOT_MEN)
 
 
@@ -178,8 +185,9 @@ def with_article(phrase: str) -> str:
     numbered = words[0][:1].isdigit() and words[0] not in _LETTERS  # "24h pharmacy", "3 bedrooms"
     plural = is_plural(head) and head not in _LETTERS and head not in _LETTERS_TOO
     mass = mass or head.endswith(("ability", "ibility")) or " ".join(words[-2:]) in _MASS_PHRASES
-    not_noun = head in _NOT_HEADS or (len(words) > 1 and (word_class(head) in (PARTICIPLE, STATE, MANNER)
-                                                          or words[0] in _VERBS_FIRST))
+    not_noun = head in _NOT_HEADS or (len(words) > 1 and (word_class(head) in (PARTICIPLE, PERSONAL, STATE, MANNER)
+                                                          or words[0] in _VERBS_FIRST or words[0] in _NEGATIONS
+                                                          or word_class(words[0]) == FINITE))
     if not head or mass or plural or numbered or not_noun or words[0] in _DETERMINERS:
         return phrase
     return f"{_article(words[0])} {phrase}"

@@ -76,7 +76,7 @@ _ENTITY: dict[str, Callable[[float], str]] = {
 
 _KEYS = list(_ENTITY)
 _SLOT = re.compile(r"\{([A-Z][A-Z0-9]*)\}")
-_ANY_SLOT = re.compile(r"\{\w+\}")
+_ANY_SLOT = re.compile(r"\{@?[\w ]+\}")  # a slot, or a template's kind tag ("{@not person place}": `kinds`)
 
 
 def entities(template: str, u: Sequence[float]) -> str:

@@ -39,7 +39,6 @@ the files stay deterministic.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
@@ -53,10 +52,10 @@ from sandmle_core.modalities.text.clauses import (
     be,
     clauses_of,
     form,
-    last_word,
     negated_forms,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
+from sandmle_core.modalities.text.kinds import fits, fitting, noun_kind, untag
 from sandmle_core.modalities.text.nouns import is_when, with_article, written
 from sandmle_core.modalities.text.phrases import clear_of as _clear_of
 from sandmle_core.modalities.text.phrases import (
@@ -68,11 +67,15 @@ from sandmle_core.modalities.text.phrases import (
     voice_for,
 )
 from sandmle_core.modalities.text.surface import (
+    CONJUNCTIONS,
     WORD,
     capital,
     first_word,
+    join_clauses,
+    last_word,
     listing,
     no_triples,
+    prose,
     repeated_phrase,
     triple_repeats,
     uncapital,
@@ -113,11 +116,6 @@ _OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "so
               "nowhere": "somewhere, it seems", "without": "with it"}
 """What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
 
-_CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
-"""Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
-_NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further", "the"))
-"""Words a clause may open with that the listing's connective ", with" must not precede ("with again no lift", "with
-the garden adds to the appeal")."""
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
     """The kind of every unit: common units are function or context words, then signal words, then negations."""
@@ -135,12 +133,6 @@ def _is_superlative(key: str) -> bool:
     return key in ("best", "worst", "least", "most") or (key.endswith("iest") and len(key) > 5)
 
 
-def _prose(items: list[str]) -> str:
-    """Follow-up clauses as one list in prose ("no X, no Y and still no Z"); a last one that brings its own
-    conjunction ("and yes, X again") after a comma, not "and and yes"."""
-    return listing(items) if first_word(items[-1]) not in _CONJUNCTIONS else ", ".join(items)
-
-
 def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
     """The option `u` picks; with `used` (a document's main clauses so far), the next one not used yet, if any."""
     start = min(int(u * len(options)), len(options) - 1)
@@ -150,44 +142,21 @@ def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str
                 options[start])
 
 
-def _join(voice: Voice, clauses: list[str], u: float, within: bool = False) -> str:
-    """The clauses of a sentence joined by one connective of the voice (a full stop starts a new sentence, unless
-    `within`), then commas; a connective that would put a word twice in a row ("shower; shower came back", "and and
-    yes") gives way to the next one of the voice, or to ", and then"."""
-    joins = [g for g in voice.joins if not (within and g.endswith(". "))] or [", "]
-    start = min(int(u * len(joins)), len(joins) - 1)
-    glues = [*joins[start:], *joins[:start], ", and then "]
-    out = capital(clauses[0])
-    for k, clause in enumerate(clauses[1:]):
-        first = first_word(clause)
-        options = glues if k == 0 else [", ", *glues]
-        if first in _CONJUNCTIONS:  # "and yes, X again" brings its own: not "X, but and yes"
-            options = [g for g in options if not WORD.search(g)] or [", "]
-        if first in _NOT_AFTER_WITH:  # not "Offered with a loft, with again no lift"
-            options = [g for g in options if last_word(g) != "with"] or [", "]
-        if len(WORD.findall(clause.lower())) <= 2 or (k == 0 and len(WORD.findall(out.lower())) <= 2):
-            # neither side a sentence of its own: "... a gale. Not slashed.", "Someone fell. It got ..."
-            options = [g for g in options if not g.endswith(". ")] or [", "]
-        if re.search(r"\bbut\b", out):  # one "but" a sentence: not "I would not ask, but ..., but ..."
-            options = [g for g in options if last_word(g) != "but"] or [", "]
-        glue = next((g for g in options if last_word(out + g) != first), options[-1])
-        out += glue + (capital(clause) if glue.endswith(". ") else clause)
-    return out
-
-
 def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[str], context: list[str],
-              u: list[float], after: str, described: Sequence[str] = (), used: set[str] | None = None) -> str:
+              u: list[float], after: str, described: Sequence[str] = (), used: set[str] | None = None,
+              kinds: Sequence[str] = ()) -> str:
     """One sentence from its parts and six uniforms: the main clause from a template, negations and re-mentions as
     follow-up clauses, the context words placed around it, maybe an opener (never in a first sentence; always when
     the sentence would start with the word the one before it, `after`, ends with). Returns "" when there is nothing
-    to say."""
+    to say. A main clause's template fits the `kinds` of its signal words (`kinds.fitting`: not "Can anyone explain
+    a hospital")."""
     clauses = []
     if signal:
         many = len(signal) >= 2 and u[0] < 0.4
-        template = _pick(voice.many if many else voice.one, u[1], used)  # not one a typed voice used before
+        template = _pick(fitting(voice.many if many else voice.one, kinds), u[1], used)  # not one used before
         if used is not None:
             used.add(template)
-        template = entities(template, u[2:])
+        template = entities(untag(template), u[2:])
         time = f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}"
         rest = signal[1:] if many else []
         clauses.append(template.format(L=listing(signal), A=signal[0], R=listing(rest) if rest else "",
@@ -196,13 +165,13 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
                                        **agreement(signal[:1] if many else signal)))
     clauses += described  # the words that are not nouns, each in a clause of its own ("I am grateful")
     if voice.states and (negated or again):  # one clause in prose, "no X and still no Y": a list of verbless
-        clauses.append(_prose(negated + again))  # fragments ("no X, again no Y, Z came up") read as notes
+        clauses.append(prose(negated + again))  # fragments ("no X, again no Y, Z came up") read as notes
     else:
         clauses += [", ".join(part) for part in (negated, again) if part]
     if not clauses:
         return _pick(voice.aside, u[1]).format(C=capital(", ".join(context)), c=context_phrase(voice, context, True)) \
             if context else ""
-    text = _join(voice, clauses, u[3])
+    text = join_clauses(voice.joins, clauses, u[3])
     if context:
         place = _pick(voice.places, u[4])
         if ":" in text and ":" in place:  # one colon per sentence ("Seen on the first check: X" already has one)
@@ -212,7 +181,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     stutters = bool(after) and first_word(text) == last_word(after)
     short = bool(voice.states) and len(WORD.findall(text.lower())) <= 2  # "Again movie." reads as a fragment
     opener = _pick(voice.openers, u[5]) if (after and ((u[4] < 0.3 and not context) or stutters)) or short else ""
-    opener = "" if first_word(text) in _CONJUNCTIONS and not short else opener  # not "Then and yes, ..."
+    opener = "" if first_word(text) in CONJUNCTIONS and not short else opener  # not "Then and yes, ..."
     opener = opener or ("Then " if stutters else "")
     return opener + uncapital(text) if opener else text
 
@@ -242,6 +211,8 @@ class _Units:
     """Units whose key is an inflected verb ("comes on", "fell"): negated with a subject, "nobody comes on"."""
     classes: list[str]
     """Each unit's word class (`NOUN` throughout for a voice without typed slots)."""
+    noun_kinds: list[str]
+    """Each unit's noun kind (`kinds.noun_kind`: a person, a place, an amount, or "" when none is known)."""
 
 
 def _take_context(units: _Units, unit: int, setting: list[str] | None, context: list[str], framed: set[str]) -> None:
@@ -262,15 +233,30 @@ def _take_context(units: _Units, unit: int, setting: list[str] | None, context: 
 def _echo(voice: Voice, units: _Units, unit: int, u: float, echoed: set[str], before: str,
           sentence_u: list[float]) -> list[str]:
     """A unit a typed voice already wrote, used again: a noun in a fresh clause of the voice ("the warranty is what
-    worries me", "tyre rechecked after rectification"), never "warranty again" or "warranty came up twice more", and
-    never in a clause the document used before (`echoed`, updated here); a negation, a word that is not a noun and a
-    key that holds its own negation are not said again ([])."""
-    fresh = [t for t in voice.echo if t not in echoed]
+    worries me", "tyre rechecked after rectification"), never "warranty again" or "warranty came up twice more",
+    never in a clause the document used before (`echoed`, updated here), and only in one that fits its kind
+    (`kinds.fits`: not "the hospital is what confused me"); a negation, a word that is not a noun and a key that
+    holds its own negation are not said again ([])."""
+    fresh = [t for t in voice.echo if t not in echoed and fits(t, units.noun_kinds[unit])]
     if units.kinds[unit] != _SIGNAL or not units.nouns[unit] or not fresh or units.texts[unit].startswith(
             _OWN_NEGATIONS):
         return []
     echoed.add(pick := fresh[min(int(u * len(fresh)), len(fresh) - 1)])
-    return [form((entities(pick, sentence_u),), 0.0, units.shown[unit], before)]
+    return [form((entities(untag(pick), sentence_u),), 0.0, units.shown[unit], before)]
+
+
+def _described(voice: Voice, pending: list[tuple[str, str, float]], before: str) -> list[str]:
+    """The clauses of a sentence's words that are not nouns, one per word class, in order of first mention: words of
+    one class share their clause ("I am dizzy, sore and nauseous", "it was crushed and torn"), not "honestly, I am
+    dizzy, honestly, I am sore" (each clause picked by its first word's uniform)."""
+    out: list[str] = []
+    used: set[str] = set()  # two classes may share a clause ("described as dry, described as starved")
+    for cls in dict.fromkeys(cls for cls, _, _ in pending):
+        words = [w for c, w, _ in pending if c == cls]
+        options = tuple(o for o in clauses_of(voice, cls) if o not in used) or clauses_of(voice, cls)
+        out.append(form(options, next(x for c, _, x in pending if c == cls), listing(words), (out or [before])[-1]))
+        used.update(o for o in options if out[-1] == form((o,), 0.0, listing(words), ""))
+    return out
 
 
 def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]],
@@ -290,10 +276,11 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     frames = 0  # sentences written with a context frame
     for s in range(len(bounds) - 1):
         signal: list[str] = []
+        signal_kinds: list[str] = []
         negated: list[str] = []
         mentions: list[tuple[int, bool, str, float]] = []
         context: list[str] = []
-        described: list[str] = []
+        pending: list[tuple[str, str, float]] = []  # the words that are not nouns: (class, word, uniform)
         echoes: list[str] = []
         u_s = sentence_u[min(s, len(sentence_u) - 1)]
         for i in range(begin + bounds[s], begin + bounds[s + 1]):
@@ -318,11 +305,12 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                          else FINITE_NEGATED if unit in units.finite else negated_forms(units.classes[unit]))
                 negated.append(form(forms, units.unit_u[i], word, before))
             elif not units.nouns[unit]:
-                before = (described or signal or sentences or [""])[-1]
-                described.append(form(clauses_of(voice, units.classes[unit]), units.unit_u[i], word, before))
+                pending.append((units.classes[unit], word, units.unit_u[i]))
             else:
                 signal.append(with_article(word) if units.articles else word)
+                signal_kinds.append(units.noun_kinds[unit])
             seen.add(unit)
+        described = _described(voice, pending, (signal or sentences or [""])[-1])
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
         again = echoes or again_clauses(voice, mentions, (negated or signal or sentences or [""])[-1], said,
                                         units.nouns, {}, units.affirmed, units.finite, units.classes)
@@ -333,15 +321,14 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 and len(sentences[-1].split()) < _MERGE_WORDS * (1 + 2 * framing)
                 and not any(text in sentences[-1].lower() for text in earlier)):  # unless it says a word again twice
             carry += [w for w in context if w not in carry]  # of the sentence before ("X was noted, and no Y")
-            follow = _prose(negated + again) if units.typed else ", ".join(negated + again)
-            sentences[-1] = _join(voice, [sentences[-1][:-1], follow], u_s[3], within=True) + "."
+            follow = prose(negated + again) if units.typed else ", ".join(negated + again)
+            sentences[-1] = join_clauses(voice.joins, [sentences[-1][:-1], follow], u_s[3], within=True) + "."
             continue
-        context = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT]
-        carry = []
+        context, carry = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT], []
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != last_word(sentences[-1])]
         sentences.append(_sentence(voice, signal, negated, again, context, u_s, sentences[-1] if sentences else "",
-                                   described, templates if units.typed else None) + ".")
+                                   described, templates if units.typed else None, signal_kinds) + ".")
         framed.update(context if units.typed else ())
         frames += bool(context)
     if framing:
@@ -386,7 +373,8 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     nouns = [c == NOUN for c in classes]
     table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist(),
                    nouns, keys, affirmed, voice.articles, bool(voice.states),
-                   frozenset(i for i, k in enumerate(keys) if classes[i] == FINITE), classes)
+                   frozenset(i for i, k in enumerate(keys) if classes[i] == FINITE), classes,
+                   [noun_kind(k) for k in keys])
     doc_u = rng.random((n, 8)).tolist()  # drawn last: the other draws stay as they were
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
     return [_document(voice, table, starts[d], [0, *[c for c in cuts[d] if c < int(lengths[d])], int(lengths[d])],

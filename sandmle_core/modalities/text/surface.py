@@ -1,12 +1,13 @@
-"""The surface of a rendered document: words, listings, capitals and the check for a word or phrase said three or
-more times in a row (`render.py` writes the documents; the realism checks count with the same patterns)."""
+"""The surface of a rendered document: words, listings, capitals, how a sentence's clauses are joined, and the check
+for a word or phrase said three or more times in a row (`render.py` writes the documents; the realism checks count
+with the same patterns)."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["WORD", "capital", "first_word", "listing", "no_triples", "repeated_phrase", "triple_repeats",
-           "uncapital"]
+__all__ = ["CONJUNCTIONS", "WORD", "capital", "first_word", "join_clauses", "last_word", "listing", "no_triples",
+           "prose", "repeated_phrase", "triple_repeats", "uncapital"]
 
 WORD = re.compile(r"[a-z0-9']+")
 """A word as the renderer counts it (lower case, digits and apostrophes kept)."""
@@ -59,6 +60,51 @@ def first_word(text: str) -> str:
     return words[0] if words else ""
 
 
+def last_word(text: str) -> str:
+    words = WORD.findall(text.lower())
+    return words[-1] if words else ""
+
+
 def uncapital(text: str) -> str:
-    """The text as it reads after an opener or a context phrase ("I" stays upper case)."""
-    return text if text.startswith("I ") else text[:1].lower() + text[1:]
+    """The text as it reads after an opener or a context phrase ("I" and a word with capitals after its first letter
+    stay as they are: "I noticed", "EDR flagged", "L/H steering", not "eDR flagged", "l/H steering")."""
+    head = text.split(" ", 1)[0]
+    return text if head == "I" or any(c.isupper() for c in head[1:]) else text[:1].lower() + text[1:]
+
+
+CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
+"""Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
+_NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further", "the"))
+"""Words a clause may open with that the listing's connective ", with" must not precede ("with again no lift", "with
+the garden adds to the appeal")."""
+
+
+def prose(items: list[str]) -> str:
+    """Follow-up clauses as one list in prose ("no X, no Y and still no Z"); a last one that brings its own
+    conjunction ("and yes, X again") after a comma, not "and and yes"."""
+    return listing(items) if first_word(items[-1]) not in CONJUNCTIONS else ", ".join(items)
+
+
+def join_clauses(joins: tuple[str, ...], clauses: list[str], u: float, within: bool = False) -> str:
+    """The clauses of a sentence joined by one of a voice's connectives `joins` (a full stop starts a new sentence,
+    unless `within`), then commas; a connective that would put a word twice in a row ("shower; shower came back",
+    "and and yes") gives way to the next one of the voice, or to ", and then"."""
+    options_of = [g for g in joins if not (within and g.endswith(". "))] or [", "]
+    start = min(int(u * len(options_of)), len(options_of) - 1)
+    glues = [*options_of[start:], *options_of[:start], ", and then "]
+    out = capital(clauses[0])
+    for k, clause in enumerate(clauses[1:]):
+        first = first_word(clause)
+        options = glues if k == 0 else [", ", *glues]
+        if first in CONJUNCTIONS:  # "and yes, X again" brings its own: not "X, but and yes"
+            options = [g for g in options if not WORD.search(g)] or [", "]
+        if first in _NOT_AFTER_WITH:  # not "Offered with a loft, with again no lift"
+            options = [g for g in options if last_word(g) != "with"] or [", "]
+        if len(WORD.findall(clause.lower())) <= 2 or (k == 0 and len(WORD.findall(out.lower())) <= 2):
+            # neither side a sentence of its own: "... a gale. Not slashed.", "Someone fell. It got ..."
+            options = [g for g in options if not g.endswith(". ")] or [", "]
+        if re.search(r"\bbut\b", out):  # one "but" a sentence: not "I would not ask, but ..., but ..."
+            options = [g for g in options if last_word(g) != "but"] or [", "]
+        glue = next((g for g in options if last_word(out + g) != first), options[-1])
+        out += glue + (capital(clause) if glue.endswith(". ") else clause)
+    return out

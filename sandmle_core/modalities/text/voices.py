@@ -42,11 +42,12 @@ class Voice:
         aside: a sentence of context words alone ({c}).
         openers: what may open a sentence after the first ("Later,", "Also,"), so sentences do not all start alike.
         list_context: context units are phrases ("the breakfast", "last season"), always listed with commas.
-        states, participles, feelings, actions, finite, manners: clauses of a signal word that is not a noun
-            (`wordclass`): an adjective ("it is {X}"), a past participle ("it was {X}"), how the writer feels
-            ("I am {X}"), a verb's base form ("I want to {X}"), an inflected verb ("someone {X}"),
-            an adverb ("{X}, if possible"). A voice without them (the remarks' whole phrases) writes every word in
-            its noun slots, and keeps every context word.
+        states, participles, feelings, actions, finite, manners, persons: clauses of a signal word that is not a
+            noun (`wordclass`): an adjective ("it is {X}"), a past participle said of a thing ("it was {X}"), how
+            the writer feels ("I am {X}"), a verb's base form ("I want to {X}"), an inflected verb ("someone {X}"),
+            an adverb ("{X}, if possible"), a past participle said of a person ("I was {X}", "he has been {X}";
+            without them, the participles' clauses). A voice without them (the remarks' whole phrases) writes every
+            word in its noun slots, and keeps every context word.
         articles: a singular countable noun in a main clause's slot takes "a"/"an" ("There is an issue with a
             contract", not "with contract"); a note's telegraphic style ("Reported leak") and remarks do not.
         echo: a typed voice's re-mention of a noun, a fresh clause that uses the word again ("{X} rechecked after
@@ -74,6 +75,7 @@ class Voice:
     actions: tuple[str, ...] = ()
     finite: tuple[str, ...] = ()
     manners: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
     articles: bool = False
     echo: tuple[str, ...] = ()
     opening: tuple[str, ...] = ()
@@ -115,7 +117,7 @@ MESSAGE = Voice(
          "This is about {L}", "I have been dealing with {L} for {N} days", "Please help with {L}",
          "I want to report {L}",
          "Mainly it is {L}", "I am having trouble with {L}", "Can someone look at {L}"),
-    many=("First {A}, then {R}", "I noticed {A} and then {R}", "There is {A}, and also {R}", "{A}, plus {R}",
+    many=("First {A}, then {R}", "I noticed {A} and then {R}", "There {is} {A}, and also {R}", "{A}, plus {R}",
           "It started with {A}, now {R}", "{A} {is} a problem, and {R} too"),
     negated=("no {X}", "no {X}", "no {X} though", "there {be} no {X}", "no {X} at all",
              "without {X}", "never any {X}"),
@@ -129,6 +131,7 @@ MESSAGE = Voice(
     openers=("Also, ", "And ", "On top of that, ", "Then ", "To be clear, "),
     states=("it is {X}", "it seems {X}", "honestly, it is {X}"),
     participles=("it was {X}", "it has been {X}", "it got {X}"),
+    persons=("I was {X}", "I have been {X}", "I got {X}"),
     feelings=("I am {X}", "honestly, I am {X}", "right now I am {X}"),
     actions=("I want to {X}", "I would like to {X}", "I can {X}"),
     finite=("someone {X}", "then someone {X}"),
@@ -174,6 +177,7 @@ NEWS = Voice(
     openers=("Meanwhile, ", "Later, ", "Separately, ", "Elsewhere, "),
     states=("the mood was {X}", "observers called it {X}", "the response was {X}"),
     participles=("it was {X}", "it was later {X}"),
+    persons=("a man was {X}", "a suspect was later {X}"),
     feelings=("residents felt {X}", "the mood was {X}"),
     actions=("officials pledged to {X}", "residents were urged to {X}"),
     finite=("someone {X}", "a witness said someone {X}"),
@@ -199,7 +203,8 @@ SYNOPSIS = Voice(
     aside=("A tale of {c}", "Set among {c}"),
     openers=("Then ", "Soon ", "Meanwhile, ", "Later, "),
     states=("everyone is {X}", "it turns {X}", "the mood is {X}"),
-    participles=("someone is {X}", "everyone is {X}"),
+    participles=("it is {X}", "it is all {X}"),
+    persons=("someone is {X}", "everyone is {X}"),
     feelings=("everyone is {X}", "she is {X}"),
     actions=("they must {X}", "someone has to {X}"),
     finite=("someone {X}", "then someone {X}"),
@@ -251,7 +256,8 @@ COMMENTARY = Voice(
     aside=("Talk turns to {c}", "All eyes on {c}"),
     openers=("Now ", "Moments later, ", "Then "),
     states=("he is {X}", "they look {X}", "the keeper looks {X}"),
-    participles=("he has been {X}", "he is {X}"),
+    participles=("that one was {X}", "the ball was {X}"),
+    persons=("he has been {X}", "he is {X}"),
     feelings=("he looks {X}", "they look {X}"),
     actions=("he wants to {X}", "they try to {X}"),
     finite=("he {X}", "and he {X}"),
@@ -265,10 +271,10 @@ REQUEST = replace(
     MESSAGE,  # first person too: its negations, follow-ups, frames and non-noun clauses
     name="request",
     one=("I am asking for help with {L}", "My request is about {L}", "Could anyone help? It is about {L}",
-         "The reason I ask is {L}", "Any help with {L} would mean a lot", "Long story short, there is {L}",
-         "I would not ask, but there is {L}", "This request comes down to {L}", "Asking because of {L}",
+         "The reason I ask is {L}", "Any help with {L} would mean a lot", "Long story short, there {is} {L}",
+         "I would not ask, but there {is} {L}", "This request comes down to {L}", "Asking because of {L}",
          "Since {T} I have been dealing with {L}"),
-    many=("First {A}, and now {R}", "Between {A} and {R}, I need a hand", "There is {A}, and also {R}",
+    many=("First {A}, and now {R}", "Between {A} and {R}, I need a hand", "There {is} {A}, and also {R}",
           "It started with {A}, then {R}"),
     negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "without {X}", "never any {X}"),
     again=("{X} again", "{X}, as I said", "and yes, {X} again", "{X} once more", "{X} came up again"),

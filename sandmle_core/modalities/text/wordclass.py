@@ -18,14 +18,22 @@ recognised").
 
 from __future__ import annotations
 
-__all__ = ["ACTION", "FEELING", "FINITE", "MANNER", "NOUN", "NOUN_ENDINGS", "PARTICIPLE", "STATE", "is_noun",
-           "with_object", "word_class"]
+__all__ = ["ACTION", "FEELING", "FINITE", "MANNER", "NOUN", "NOUN_ENDINGS", "PARTICIPLE", "PERSONAL", "STATE",
+           "is_noun", "with_object", "word_class"]
 
 NOUN, STATE, PARTICIPLE, FEELING = "noun", "state", "participle", "feeling"
-ACTION, FINITE, MANNER = "action", "finite", "manner"
-"""A noun phrase; an adjective ("urgent", "quirky"); a past participle, said of a thing ("bounced", "haunted"); how a
+ACTION, FINITE, MANNER, PERSONAL = "action", "finite", "manner", "personal"
+"""A noun phrase; an adjective ("urgent", "quirky"); a past participle, said of a thing ("bounced", "rifled"); how a
 person feels ("grateful", "hoping"); a verb's base form ("repay"); a verb already inflected, which needs a subject
-("comes on", "broke in"); an adverb ("hopefully")."""
+("comes on", "broke in"); an adverb ("hopefully"); a past participle said of a person ("booked", "arrested")."""
+
+_PERSONAL = frozenset({
+    "booked", "subbed", "introduced", "withdrawn", "denied", "hauled", "arrested", "sentenced", "acquitted",
+    "charged", "overcharged", "billed", "pickpocketed", "possessed", "bitten", "poisoned", "stalked", "reanimated",
+    "costumed", "caped",
+})
+"""Participles of the catalog said of a person, not a thing ("he has been booked", "a man was arrested", "I was
+billed"): a voice writes them with a person as the subject, the others with a thing ("that one was rifled")."""
 
 _FEELINGS = frozenset({
     "grateful", "thankful", "hungry", "lazy", "curious", "hoping", "struggling", "craving", "honest", "desperate",
@@ -127,6 +135,10 @@ _PARTICIPLES = frozenset({
 })
 """Irregular past participles (the -ed rule misses them); "un" before one is a participle too ("unlit", "unpaid")."""
 
+_PREPOSITIONS = frozenset({"on", "for", "in", "at", "to", "by", "from", "into", "off", "over", "under", "with"})
+"""A participle before one of these opens a participle phrase, not a noun phrase ("lost in post", "parked for
+months": not "a lost in post", "no parked for months")."""
+
 _ADJECTIVE_ENDINGS = ("ous", "ful", "less", "able", "ible")
 _VERB_ENDINGS = ("ify", "alise", "alize", "ilise", "ilize", "ogise", "ogize", "gnise", "gnize")
 NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ship", "ity", "ence", "ice", "ism", "hood", "dom")
@@ -135,7 +147,8 @@ never put in a table of verbs, feelings or manners (`test_text_mend` checks the 
 
 
 def word_class(key: str) -> str:
-    """The class of a vocabulary key (underscores between words): `NOUN`, `STATE`, `ACTION`, `FINITE` or `MANNER`.
+    """The class of a vocabulary key (underscores between words): `NOUN`, `STATE`, `PARTICIPLE`, `PERSONAL`,
+    `FEELING`, `ACTION`, `FINITE` or `MANNER`.
 
     Args:
         key: a vocabulary key as the catalog writes it ("sea_views", "lazy", "comes_on").
@@ -144,7 +157,8 @@ def word_class(key: str) -> str:
         One of the module's class names; a key not listed and without a telling ending is a noun.
     """
     word = key.strip().lower().replace(" ", "_")
-    for table, name in ((_FEELINGS, FEELING), (_FINITE, FINITE), (_ACTIONS, ACTION), (_MANNERS, MANNER)):
+    for table, name in ((_PERSONAL, PERSONAL), (_FEELINGS, FEELING), (_FINITE, FINITE), (_ACTIONS, ACTION),
+                        (_MANNERS, MANNER)):
         if word in table:
             return name
     if word in _STATES:
@@ -153,6 +167,8 @@ def word_class(key: str) -> str:
     if head in ("not", "never") and rest:  # "not_recognised": the class of what it negates
         inner = word_class(rest)
         return NOUN if inner == NOUN else inner
+    if rest and rest.split("_")[0] in _PREPOSITIONS and _class_by_form(head) == PARTICIPLE:
+        return PARTICIPLE  # "parked_for_months", "covered_in_dust": "it has been parked for months"
     if "_" in word or word in _NOUN_ENDINGS:
         return NOUN
     return _class_by_form(word)
@@ -170,7 +186,7 @@ def _class_by_form(word: str) -> str:
         return ACTION
     if word.startswith("un") and len(word) > 4:  # "unlit", "unfair", "unpaid": un- before a non-noun
         inner = word_class(word[2:])
-        if inner in (STATE, PARTICIPLE, FEELING):
+        if inner in (STATE, PARTICIPLE, PERSONAL, FEELING):
             return PARTICIPLE if inner == PARTICIPLE else STATE
     return NOUN
 

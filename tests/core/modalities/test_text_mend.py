@@ -425,8 +425,9 @@ def count_fragments(docs: list[str], signal: set[str]) -> Counter:
       no storm warning").
     """
     out: Counter = Counter()
-    participled = {w.replace("_", " ") for w in signal if w.count("_") == 1
-                   and _PARTICIPLE_TAIL.match(t := w.split("_")[1]) and t not in _NOT_PARTICIPLE}
+    participled = {w.replace("_", " ") for w in signal if w.count("_") == 1  # "not recognised" is no noun's
+                   and _PARTICIPLE_TAIL.match(t := w.split("_")[1]) and t not in _NOT_PARTICIPLE
+                   and w.split("_")[0] not in ("not", "never", "no")}
     for doc in docs:
         for m in _FRAME_CONTENT.finditer(doc):
             content = next(g for g in m.groups() if g is not None)

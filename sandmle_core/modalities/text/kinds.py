@@ -1,0 +1,101 @@
+"""The kind of thing a noun names (a person, a place, an amount), so a clause that presupposes a kind holds only words
+of that kind.
+
+A register's templates say something of their word: "the {X} is what confused me" presupposes a topic, "the {X} makes
+my phone useless" a fault, "the {X} was not me" a transaction. Filled with a word of another kind they read wrong
+("the hospital is what confused me", "the wrong amount makes my phone useless"). So a template may carry a kind tag
+before its text, `{@person}` (its word must be a person) or `{@not person place}` (its word must not be a person or a
+place); an untagged template fits any noun of its domain. `fitting` keeps the templates whose tag admits every word
+of a clause, and `untag` drops the tag before the template is filled. Words no table lists have no kind: they fit
+untagged templates and those that only exclude kinds, so a word a new domain adds falls back to the neutral ones.
+
+Kinds are read from a noun's head (its last word, or its singular) in the tables below, hand-made over the catalog's
+vocabularies (`tests/core/modalities/test_text_kinds.py` reads the documents with tables of its own). Only the
+wording depends on this module: the units, the rule and the oracle do not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["AMOUNT", "PERSON", "PLACE", "fits", "fitting", "noun_kind", "untag"]
+
+PERSON, PLACE, AMOUNT = "person", "place", "amount"
+
+_PEOPLE = frozenset({
+    "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author",
+    "babysitter", "barrister", "batsman", "beneficiary", "binmen", "bowler", "boxer", "broker", "butler",
+    "cardholder", "cardiologist", "chemist", "cheerleader", "choreographer", "clergy", "concierge",
+    "consultant", "courier", "defector", "defendant", "defender", "dermatologist", "designer",
+    "detective", "director", "doctor", "donor", "doorman", "driver", "employee", "employer", "fielder", "filmmaker",
+    "fraudster", "freeloader", "goalkeeper", "guitarist", "gunslinger", "handler", "headteacher", "hitman",
+    "housekeeper", "hunter", "illustrator", "insurer", "keeper", "killer", "landlord", "linesman", "manager",
+    "members", "midfielder", "minister", "narrator", "naturalist", "neighbour", "neighbours", "nurse", "officer",
+    "operator", "partner", "payee", "peer", "pharmacist", "physiotherapist", "player", "police", "porter",
+    "prosecutor", "protagonist", "provider", "publisher", "receptionist", "recipient", "recruiter", "referee",
+    "retailer", "rider", "safecracker", "scammer", "seller", "senator", "sender", "singer", "slacker", "sommelier",
+    "sorcerer", "specialist", "staff", "stranger", "striker", "supplier", "sweeper", "teacher", "teammate", "tenant",
+    "thief", "tutor", "user", "waiter", "witness",
+})
+"""Heads that name a person or people ("physiotherapist", "old provider", "rude staff")."""
+
+_PLACES = frozenset({
+    "airport", "alley", "apartment", "barn", "beach", "building", "cellar", "centre", "church", "cinema", "clinic",
+    "country", "driveway", "farm", "flat", "garage", "garden", "gym", "hospital", "hotel", "house", "kitchen",
+    "lane", "loft", "motorway", "office", "park", "pavement", "playground", "pool", "residence", "restaurant",
+    "road", "room", "school", "shop", "square", "stadium", "station", "store", "street", "temple", "theatre",
+    "town", "tunnel", "underpass", "venue", "village", "yard",
+})
+"""Heads that name a place ("hospital", "new home" is not one: "home" is left out, as "dead zone" and "bar" are)."""
+
+_AMOUNTS = frozenset({
+    "allowance", "amount", "apr", "balance", "bill", "budget", "charge", "charges", "commission", "cost", "credit",
+    "debit", "deposit", "dividend", "excess", "fare", "fee", "fees", "gigabytes", "grade", "installment", "invoice",
+    "loan", "marks", "money", "mortgage", "overdraft", "overpayment", "payment", "penalty", "percentage", "points",
+    "premium", "price", "principal", "rate", "refund", "reimbursement", "rent", "repayment", "salary", "score",
+    "tariff", "wages",
+})
+"""Heads that name a sum or a figure ("wrong amount", "monthly fee", "grade")."""
+
+_TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
+
+
+def noun_kind(key: str) -> str:
+    """The kind of a noun key by its head: `PERSON`, `PLACE`, `AMOUNT`, or "" when no table lists it.
+
+    Args:
+        key: a vocabulary key ("wrong_amount", "physiotherapist") or its written form ("wrong amount").
+
+    Returns:
+        The kind's name, or "" (a word of no known kind: it fits the templates that require no kind).
+    """
+    head = key.strip().lower().replace(" ", "_").split("_")[-1]
+    for word in (head, head[:-1] if head.endswith("s") else head):  # "tenants", "hospitals", "fees": a plural's
+        kind = next((kind for kind, table in ((PERSON, _PEOPLE), (PLACE, _PLACES), (AMOUNT, _AMOUNTS))
+                     if word in table), "")
+        if kind:
+            return kind
+    return ""
+
+
+def fits(template: str, kind: str) -> bool:
+    """Whether a word of `kind` ("" for none known) fits `template`'s tag: any word fits an untagged template; a
+    `{@k ...}` tag admits the kinds it names, a `{@not k ...}` tag every kind but those."""
+    tag = _TAG.match(template)
+    if tag is None:
+        return True
+    named = set(tag.group(2).split())
+    return kind not in named if tag.group(1) else kind in named
+
+
+def fitting(templates: Sequence[str], kinds: Sequence[str]) -> tuple[str, ...]:
+    """The templates every word of `kinds` fits; all the untagged ones when none does (an untagged template fits any
+    noun)."""
+    fit = tuple(t for t in templates if all(fits(t, k) for k in kinds))
+    return fit or tuple(t for t in templates if _TAG.match(t) is None) or tuple(templates)
+
+
+def untag(template: str) -> str:
+    """The template without its kind tag, ready to be filled."""
+    return _TAG.sub("", template, count=1)
