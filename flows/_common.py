@@ -1,4 +1,5 @@
-"""What the flows share: the Dask task runner for a build and the API URL its workers need.
+"""What the flows share: the Dask task runner for a build, the API URL its workers need, and the untagged context its
+slots are submitted in.
 
 Progress reaches a caller through Prefect itself — the task runs' names and final states (see `tasks/stages.py`) —
 never through callbacks registered here.

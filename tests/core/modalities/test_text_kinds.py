@@ -253,15 +253,20 @@ def test_the_word_fixes() -> None:
         "EDR flagged", "L/H steering", "it was", "I noticed", "a leak"]
 
 
-def test_a_forum_post_never_asks_to_explain_a_place_or_a_person() -> None:
-    """Bursty forum posts of people, places, sums and topics: every echo and main clause fits its word."""
-    voice = voice_for(load_catalog().get("online_learning").text.document)
-    words = ["hospital", "teammate", "recruiter", "wrong_amount", "grade", "theory", "chapter", "deadline"]
+def _bursty_documents(domain: str, words: list[str], seed: int) -> list[str]:
+    """300 documents of a domain's voice, each drawing its units from 4 of the words and their negations."""
+    voice = voice_for(load_catalog().get(domain).text.document)
     texts = ["week", "the", *words, *[f"no {w}" for w in words]]
-    rng = np.random.default_rng(4)
+    rng = np.random.default_rng(seed)
     lengths = rng.integers(6, 20, size=300)
     units = np.concatenate([rng.choice(rng.choice(len(texts), size=4), size=int(k)) for k in lengths])
-    docs = render_documents(texts, 2, units, lengths, (2, 5), np.random.default_rng(5), voice)
+    return render_documents(texts, 2, units, lengths, (2, 5), np.random.default_rng(seed + 1), voice)
+
+
+def test_a_forum_post_never_asks_to_explain_a_place_or_a_person() -> None:
+    """Bursty forum posts of people, places, sums and topics: every echo and main clause fits its word."""
+    docs = _bursty_documents("online_learning", ["hospital", "teammate", "recruiter", "wrong_amount", "grade",
+                                                  "theory", "chapter", "deadline"], seed=4)
     assert not +count_clauses(docs), count_clauses(docs)
     assert any("has not replied to my messages" in d for d in docs)  # a person's own echo is written
 
@@ -271,14 +276,9 @@ def test_keys_that_hold_a_negation_or_an_adverb_read_in_order(domain: str) -> No
     """Keys the 29 slots above happen not to draw, rendered in bursty documents of a domain's voice: "not_recognised"
     stays "not recognised" ("it has not been recognised", never "recognised not" or "been not"), "restaurants_nearby"
     is a plural ("there were restaurants nearby"), participles take the subject they are said of."""
-    voice = voice_for(load_catalog().get(domain).text.document)
-    words = ["not_recognised", "restaurants_nearby", "rifled", "booked", "arrested", "parked_for_months", "overcharged",
-             "delete_account", "wrong_amount", "hospital", "teammate"]
-    texts = ["week", "the", *words, *[f"no {w}" for w in words]]
-    rng = np.random.default_rng(8)
-    lengths = rng.integers(6, 20, size=300)
-    units = np.concatenate([rng.choice(rng.choice(len(texts), size=4), size=int(k)) for k in lengths])
-    docs = render_documents(texts, 2, units, lengths, (2, 5), np.random.default_rng(9), voice)
+    docs = _bursty_documents(domain, ["not_recognised", "restaurants_nearby", "rifled", "booked", "arrested",
+                                      "parked_for_months", "overcharged", "delete_account", "wrong_amount", "hospital",
+                                      "teammate"], seed=8)
     assert not +count_clauses(docs), count_clauses(docs)
     joined = " ".join(docs).lower()
     assert "not recognised" in joined and "recognised not" not in joined and "no parked" not in joined
