@@ -54,7 +54,7 @@ def test_a_build_stops_at_its_budget_and_records_the_rest_as_unbuilt(prefect_api
     lines = result.stdout.strip().splitlines()
     budget_lines = [line for line in lines if line.startswith("budget:")]
     assert budget_lines == ["budget: spent $0.1200 of $0.1; stopped after 2 of 4 slots (2 not built, recorded as "
-                            "unbuilt in the manifest)"]
+                            "unbuilt in the manifest)"], result.stdout[-2000:] + result.stderr[-3000:]
     assert result.stderr.strip().splitlines()[-1] == ("error: the flow run ended Failed: budget of $0.1 reached "
                                                       "($0.1200 spent): 2 slot(s) not built")
     assert len(billed) == 10 and all(u == {**BILLED} for u in billed)  # two slots, five calls each, no more
