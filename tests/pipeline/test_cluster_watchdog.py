@@ -58,9 +58,10 @@ def _slot_running_since(started: datetime) -> bool:
     return any(r.created >= started and r.state and r.state.is_running() for r in runs)
 
 
-def _remove_busy_worker(seen: dict, started: datetime | None = None) -> None:
+def _remove_busy_worker(seen: dict, started: datetime | None = None, stop: threading.Event | None = None) -> None:
     """What the scheduler did on 2026-12-03: drop a live worker mid-slot (close=True: it and its nanny shut down);
-    with `started`, once the slot's task run is Running in Prefect."""
+    with `started`, once the slot's task run is Running in Prefect. Then watch for a replacement until one joins or
+    `stop` is set (a test that expects none sets it once its build has ended)."""
     scheduler, address = _busy_worker()
     deadline = time.monotonic() + 600
     while started is not None and not _slot_running_since(started) and time.monotonic() < deadline:
@@ -68,7 +69,8 @@ def _remove_busy_worker(seen: dict, started: datetime | None = None) -> None:
     seen["removed"] = address
     scheduler.loop.add_callback(scheduler.remove_worker, address=address, close=True, stimulus_id="test-drop")
     deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:  # a worker other than the removed one joins: the watchdog started it
+    # a worker other than the removed one joins: the watchdog started it
+    while time.monotonic() < deadline and not (stop and stop.is_set()):
         if set(scheduler.workers) - {address}:
             seen["replaced_by"] = next(iter(set(scheduler.workers) - {address}))
             return
@@ -103,10 +105,11 @@ def test_no_restart_left_fails_the_flow_with_its_reason_and_a_rerun_resumes(pref
     monkeypatch.setenv("SANDMLE_DASK_LOST_GRACE", "5")
     monkeypatch.setenv("SANDMLE_DASK_RESTARTS", "0")
     seen: dict = {}
-    started = datetime.now(UTC)
-    thread = _in_background(_remove_busy_worker, seen, started)
+    started, stop = datetime.now(UTC), threading.Event()
+    thread = _in_background(_remove_busy_worker, seen, started, stop)
     out = tmp_path / "corpus"
     state = build_corpus(out=str(out), return_state=True, **BUILD)
+    stop.set()  # no replacement can come now: the watcher ends instead of polling a closed scheduler for 600 s
     assert seen.get("removed") and not seen.get("replaced_by"), seen
     assert state.is_failed(), (state.name, state.message)
     with pytest.raises(ClusterLost, match="lost all its workers"):
