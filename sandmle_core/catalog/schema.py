@@ -20,6 +20,7 @@ from sandmle_core.catalog.frozen import Frozen as _Frozen
 from sandmle_core.catalog.text_vocab import CommentVocab, FineLabel, FlagLabel, RequestVocab, TextFlags, TextVocab
 
 __all__ = [
+    "IMAGE_STORY",
     "AudioVocab",
     "ClassTarget",
     "CommentVocab",
@@ -112,6 +113,11 @@ class ImageGroup(_Frozen):
     noun: str = Field(pattern=r"^[A-Za-z][A-Za-z -]*[a-z]$")
 
 
+# An image story: who takes the pictures, and what is to be told from each one, and why.
+IMAGE_STORY = re.compile(r"^(?P<context>[A-Z][^;{}]+); from each (?P<noun>[a-z -]+?) (?P<asker>it|the [a-z -]+?) "
+                         r"wants to tell \{target\}, so that (?P<purpose>[^{}]+?)\.$")
+
+
 class ImageVocab(_Frozen):
     """What the image drafter needs: what an image shows, the names of the classes it can tell apart, and what
     several images share (`group`: a patient, a field, a turbine), and the subject drawer that draws its classes
@@ -126,6 +132,16 @@ class ImageVocab(_Frozen):
     classes: tuple[str, ...] = Field(min_length=4)
     group: ImageGroup
     drawer: str | None = Field(default=None, pattern=r"^[a-z][a-z_]*$")
+    # who takes these pictures and why: "<context>; from each <noun> <asker> wants to tell {target}, so that
+    # <purpose>." (`IMAGE_STORY`: the image kit reads the parts to write its second overview structure)
+    story: str | None = None
+
+    @model_validator(mode="after")
+    def _story_has_its_parts(self) -> ImageVocab:
+        if self.story is not None and IMAGE_STORY.match(self.story) is None:
+            raise ValueError(f"an image story must read '<context>; from each <noun> <asker> wants to tell {{target}}, "
+                             f"so that <purpose>.': {self.story!r}")
+        return self
 
 
 class AudioVocab(_Frozen):

@@ -151,6 +151,27 @@ def test_every_non_tabular_story_describes_the_inputs_it_ships(modality):
     assert len(set(stories.values())) == len(stories), "two domains tell the same story"
 
 
+def test_every_image_domain_says_who_takes_its_pictures_and_why():
+    """Issue 16: an image task read "the task is to tell ... as an inspector looking at it would", in one template
+    for every domain, with the domain's tabular purpose nowhere and "capture settings" promised to tasks without
+    any. Every image domain of the catalog tells who takes its pictures and what for (its own purpose, not the
+    tabular one), both overview structures are in use, and no story promises capture settings."""
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.catalog.schema import IMAGE_STORY
+    from sandmle_core.modalities.base import framing_variant
+    from sandmle_core.modalities.image.story import story
+
+    domains = [d for d in load_catalog().domains if d.image is not None]
+    assert len(domains) >= 10
+    for domain in domains:
+        parts = IMAGE_STORY.match(domain.image.story or "")
+        assert parts is not None, domain.key
+        told = domain.render_story("TARGET", None, story(domain))
+        assert parts["purpose"] in told and domain.purpose not in told, (domain.key, told)
+        assert told.count("TARGET") == 1 and "capture settings" not in told and "Each image is" in told, told
+    assert {framing_variant(d, 2) for d in domains} == {0, 1}
+
+
 def _phrase_repeats(detail: str) -> int:
     """The count of documents repeating a phrase three times in a row, from a public-text check's detail."""
     import re

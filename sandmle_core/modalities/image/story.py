@@ -4,13 +4,15 @@ A domain's own story is written for its tabular records ("from dispatch and truc
 it would describe inputs the task does not have. `story` frames the task by what the domain's images show instead,
 and `row_noun` calls a row what it is.
 
-Imports: the shared vocabulary and `colour` (a colour environment's subject).
+Imports: the catalog's image-story shape, the shared framing helpers and `colour` (a colour environment's subject).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sandmle_core.catalog.schema import IMAGE_STORY
+from sandmle_core.modalities.base import framing_variant, lower_first
 from sandmle_core.modalities.image.colour import colour_subject
 
 if TYPE_CHECKING:
@@ -29,12 +31,21 @@ def row_noun(spec: TaskSpec) -> str:
 
 
 def story(domain: Domain, colour: bool = False) -> str:
-    """The story template (`{entity}`, `{target}` placeholders) of an image task in this domain: who photographs
-    what, and what is to be told from the picture (in colour images, the subject says so)."""
+    """The story template (`{entity}`, `{target}` placeholders) of an image task in this domain: who takes the
+    pictures and why (the catalog's `image.story`), what each image is (in colour images, the subject says so), and
+    what makes it hard. Two overview structures, fixed per domain (`framing_variant`)."""
     subject = colour_subject(domain.image.subject, colour) if domain.image is not None else "a photograph"
     # the image is the row: the domain's tabular entity ("haul truck cycle") would promise a record the task does
-    # not have. The image comes first: a target description may end in a scale ("from 0 (...) to 4 (...)"), and a
-    # second "from" after it reads as a machine's sentence
-    return (f"Each image is {subject}. From the image (and its capture settings, when given) the task is "
-            "to tell {target}, as an inspector looking at it would, despite uneven lighting, shifted framing, sensor "
-            "noise and smudges on the lens.")
+    # not have. The picture is named before the target: a target description may end in a scale ("from 0 (...) to
+    # 4 (...)"), and a second "from" after it reads as a machine's sentence
+    told = domain.image.story if domain.image is not None else None
+    parts = IMAGE_STORY.match(told) if told else None
+    if parts is None:  # a domain without its image story: the images and the task alone
+        return (f"Each image is {subject}. From the picture alone the task is to tell {{target}}, despite uneven "
+                "lighting, shifted framing, sensor noise and smudges on the lens.")
+    if framing_variant(domain, 2) == 0:
+        return (f"{told} Each image is {subject}, and the pictures are not clean: the lighting is uneven, the framing "
+                "shifts, and sensor noise and smudges on the lens get in the way.")
+    return (f"Each image is {subject}: {lower_first(parts['context'])}. From the picture alone the task is to tell "
+            f"{{target}}, despite uneven lighting, shifted framing, sensor noise and smudges on the lens, so that "
+            f"{parts['purpose']}.")

@@ -60,7 +60,7 @@ def test_the_plant_slot_is_accepted_with_one_hot_tables(built):
     sample = pd.read_csv(public / "sample_submission.csv")
     assert list(sample.columns) == [spec.grading.id_column, *classes]
     description = (env_dir / "description.md").read_text()
-    assert "column-wise ROC AUC" in description and "from the image" in description.lower()
+    assert "column-wise ROC AUC" in description and "each image is" in description.lower()
     checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
     assert checks["ladder_order_kept"]["passed"] and checks["label_cardinality_in_range"]["passed"]
 
