@@ -32,7 +32,7 @@ from sandmle_core.profile import TaskProfile
 from sandmle_core.publish import Fingerprint, Publication, publish_unique, published_slots
 from sandmle_core.records import clear_failure
 from sandmle_core.sandbox.base import Isolation
-from sandmle_core.slot_ends import ALIKE_ERROR, cached_outcome, give_up, withheld_as_alike
+from sandmle_core.slot_ends import ALIKE_ERROR, cached_outcome, give_up, told_rejected, withheld_as_alike
 from sandmle_core.slots import SlotKey
 from sandmle_core.taskspec import TaskSpec
 
@@ -244,7 +244,7 @@ def _run_full_scale(spec: TaskSpec, build: BuildResult, verdict: Verdict, backen
 
 
 def _land(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, attempt: int, corpus: Corpus,
-          backend: Backend, ledger: _Ledger, withheld: tuple[str, ...] = ()) -> tuple[SlotOutcome, Publication]:
+          backend: Backend, ledger: _Ledger, earlier: tuple[str, ...] = ()) -> tuple[SlotOutcome, Publication]:
     """Finalize an accepted attempt and publish it, unless a published environment is its near-duplicate.
 
     Returns:
@@ -259,10 +259,10 @@ def _land(spec: TaskSpec, build: BuildResult, verdict: Verdict, key: SlotKey, at
     ledger.time("publish", t)
     if publication.published:
         return SlotOutcome(key, spec.env_id, "accepted", attempt, spec, verdict, ledger.timings, ledger.usage, hashes,
-                           sandbox=build.ladder.sandbox, withheld=withheld), publication
+                           sandbox=build.ladder.sandbox, earlier=earlier), publication
     return SlotOutcome(key, spec.env_id, "duplicate", attempt, spec, verdict, ledger.timings, ledger.usage, hashes,
                        message=f"near-duplicate of {publication.twin_of} ({publication.reason})",
-                       sandbox=build.ladder.sandbox, withheld=withheld), publication
+                       sandbox=build.ladder.sandbox, earlier=earlier), publication
 
 
 def generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend,
@@ -316,6 +316,7 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
             stage=getattr(exc, "stage", None) or "draft", error_type=type(exc).__name__, message=str(exc)))
     ledger.time("draft", t)
     withheld: list[str] = []  # attempts accepted but withheld at publish as alike to a published environment
+    earlier: list[str] = []  # every earlier attempt as the landed slot's notes tell it: withheld, or rejected
     while True:
         if corpus.is_published(spec.env_id):
             return cached_outcome(key, spec.env_id, attempt, corpus, ledger.timings, ledger.usage)
@@ -326,19 +327,20 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
         if verdict.accepted and tried.build is not None:
             verdict = _run_full_scale(spec, tried.build, verdict, backend, ledger)
             landed, publication = _land(spec, tried.build, verdict, key, attempt, corpus, backend, ledger,
-                                        tuple(withheld))
+                                        tuple(earlier))
             if not publication.alike:  # published, or a twin another attempt cannot escape (same seed and domain)
                 return landed
             # alike in pixel statistics only: another attempt draws the scene, look and patterns afresh
             told = withheld_as_alike(attempt, spec.env_id, publication)
             withheld.append(told)
+            earlier.append(told)
             ledger.timings["alike_withheld"] = float(len(withheld))
             history.append({"attempt": attempt, "env_id": spec.env_id, "stage": "publish",
                             "error_type": ALIKE_ERROR, "message": told[:300]})
             if last:  # every attempt alike: a failed slot with its reason, never a silent loss
                 return give_up(key, seed_ref, corpus, backend, history, replace(  # no data published: no hash
                     landed, status="failed", hashes=None, stage="publish", error_type=ALIKE_ERROR, message=told,
-                    withheld=tuple(withheld)))
+                    earlier=tuple(earlier)))
             verdict = verdict.model_copy(update={"repair": "new_seed"})
         else:
             shutil.rmtree(staging.root, ignore_errors=True)
@@ -350,7 +352,9 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
                     key, spec.env_id, "failed" if tried.error_type else "rejected", attempt, spec, verdict,
                     ledger.timings, ledger.usage, stage=tried.stage, error_type=tried.error_type or "Rejected",
                     message=tried.message or verdict.reason or "rejected", sandbox=tried.sandbox,
-                    withheld=tuple(withheld)))
+                    earlier=tuple(earlier)))
+            earlier.append(told_rejected(attempt, spec.env_id, tried.stage or "validate",
+                                         tried.message or verdict.reason or "rejected"))
         attempt += 1
         try:
             spec = backend.strategist.repair_spec(spec, verdict, attempt, profile, key.rng_seed)
@@ -358,7 +362,7 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
             return give_up(key, seed_ref, corpus, backend, history, SlotOutcome(
                 key, spec.env_id, "failed", attempt, spec, verdict, ledger.timings, ledger.usage,
                 stage=getattr(exc, "stage", None) or "draft", error_type=type(exc).__name__, message=str(exc),
-                withheld=tuple(withheld)))
+                earlier=tuple(earlier)))
 
 
 def generate_environment(

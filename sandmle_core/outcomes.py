@@ -44,8 +44,8 @@ class SlotOutcome:
     `status` is accepted (published), duplicate (built, but withheld: a published environment of the same data, or
     of the same seed, domain and schema, is its near-duplicate), rejected (the verifier never accepted it), failed (a
     stage kept failing, or every attempt was withheld at publish as alike in pixel statistics), or cached (already
-    published by an earlier run: not rebuilt). `withheld` tells each attempt withheld as alike (an accepted slot's
-    manifest notes carry them: it landed on a retry).
+    published by an earlier run: not rebuilt). `earlier` tells each earlier attempt of the slot in order: withheld as
+    alike, or rejected with its stage and reason (a landed slot's manifest notes carry them: it landed on a retry).
     """
 
     key: SlotKey
@@ -61,7 +61,7 @@ class SlotOutcome:
     error_type: str | None = None
     message: str | None = None
     sandbox: Isolation | None = None  # where the ladder ran, and what that sandbox did not isolate
-    withheld: tuple[str, ...] = ()  # attempts accepted but withheld at publish as alike to a published environment
+    earlier: tuple[str, ...] = ()  # the earlier attempts: withheld as alike, or rejected (`slot_ends.told_rejected`)
 
     @property
     def slot(self) -> str:
@@ -103,5 +103,5 @@ def manifest_row(outcome: SlotOutcome, backend: str) -> ManifestRow:
         timings_json=json.dumps({k: round(v, 4) for k, v in sorted(outcome.timings.items())}),
         sandbox_backend=outcome.sandbox.backend if outcome.sandbox else None,
         sandbox_missing=",".join(outcome.sandbox.missing) if outcome.sandbox else None,
-        notes="; ".join([*(verdict.notes if verdict else []), *outcome.withheld]) or None,
+        notes="; ".join([*(verdict.notes if verdict else []), *outcome.earlier]) or None,
     )

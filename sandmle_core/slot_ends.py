@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sandmle_core.layout import Corpus
     from sandmle_core.slots import SlotKey
 
-__all__ = ["ALIKE_ERROR", "cached_outcome", "give_up", "withheld_as_alike"]
+__all__ = ["ALIKE_ERROR", "cached_outcome", "give_up", "told_rejected", "withheld_as_alike"]
 
 ALIKE_ERROR = "AlikeImages"
 """The error type of an attempt withheld at publish as alike in pixel statistics to a published environment (the
@@ -26,6 +26,12 @@ failure record's history, and the slot's own when every attempt was)."""
 def withheld_as_alike(attempt: int, env_id: str, publication: Publication) -> str:
     """How an attempt withheld for its images is told in the slot's notes, history and (last) failure reason."""
     return f"attempt {attempt} ({env_id}) withheld as alike to {publication.twin_of} ({publication.reason})"
+
+
+def told_rejected(attempt: int, env_id: str, stage: str, reason: str) -> str:
+    """How a rejected attempt of a slot that landed later is told in its notes: the attempt, the stage that stopped
+    it and the first 200 characters of its reason (the whole reason stays in the failure record while it is open)."""
+    return f"attempt {attempt} ({env_id}) rejected at {stage}: {reason[:200]}"
 
 
 def give_up(key: SlotKey, seed_ref: str, corpus: Corpus, backend: Backend, history: list[dict[str, str | int]],

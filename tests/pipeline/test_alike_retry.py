@@ -81,7 +81,11 @@ def test_a_slot_withheld_as_alike_lands_on_a_later_attempt_and_says_so(source, r
     assert row.attempts > first.attempts and row.env_id != first.env_id, row
     told = (f"attempt {first.attempts} ({first.env_id}) withheld as alike to {carrier} ({ALIKE_REASON}: "
             "distance 0.0000")
-    assert row.notes is not None and row.notes.startswith(told), row.notes
+    assert row.notes is not None and told in row.notes, row.notes
+    # every earlier attempt is told in order: the alike one, and the rejected ones with their stage and reason
+    told_at = [row.notes.index(f"attempt {n} (") for n in range(1, row.attempts)]
+    assert told_at == sorted(told_at) and row.notes.count(" rejected at ") == row.attempts - 2, row.notes
+    assert f"attempt {row.attempts} (" not in row.notes, row.notes
     assert json.loads(row.timings_json)["alike_withheld"] == 1.0
     assert row.seconds_total == pytest.approx(sum(v for k, v in json.loads(row.timings_json).items()
                                                   if k not in ("alike_withheld", "ladder_compute", "ladder_cpu",
@@ -95,8 +99,9 @@ def test_a_slot_withheld_as_alike_lands_on_a_later_attempt_and_says_so(source, r
 
     variety = image_variety(corpus, [row])
     assert variety["withheld"] == [] and [r[0] for r in variety["retried"]] == [row.env_id], variety
-    assert f"1 landed on a retry after an attempt was withheld at publish as alike: {row.env_id} after {told}" in (
-        variety_markdown(variety))
+    told_in_summary = variety_markdown(variety)
+    assert f"1 landed on a retry after an attempt was withheld at publish as alike: {row.env_id} after " in (
+        told_in_summary) and told in told_in_summary
 
 
 def test_the_retry_is_deterministic_byte_for_byte(source, retried, tmp_path):
