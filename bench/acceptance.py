@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sandmle.bench.goals import env_over_compute
+
 __all__ = ["FAMILIES", "acceptance_lines", "bench_acceptance"]
 
 # family: (bundled seed id, or None) / (mle-bench lite competition of the fixtures, or None)
@@ -100,8 +102,8 @@ def _family(family: str, k: int, work: Path, rng_seed: int) -> dict[str, Any]:
     seconds = round(time.perf_counter() - start, 1)
     per_env = [r.seconds_total for r in accepted if r.seconds_total]
     # time per environment over the compute its ladder scripts need (issue 19's per-modality figure, per family)
-    over_compute = [r.seconds_total / t["ladder_compute"] for r in accepted
-                    if r.seconds_total and (t := json.loads(r.timings_json or "{}")).get("ladder_compute")]
+    over_compute = [x for r in accepted
+                    if (x := env_over_compute(r.seconds_total, json.loads(r.timings_json or "{}"))) is not None]
     identical = _rebuild_identical(ref, work / family, k, rng_seed) if accepted else None
     out = {"family": family, "seed": ref, "k": k, "measured": True, "accepted": len(accepted),
            "mean_tau": round(statistics.fmean(taus), 4) if taus else None, "min_tau": min(taus) if taus else None,

@@ -12,10 +12,17 @@ import os
 import platform
 from typing import Any
 
-__all__ = ["goal_rows", "machine_facts", "per_modality_figures"]
+__all__ = ["env_over_compute", "goal_rows", "machine_facts", "per_modality_figures"]
 
 # `results["throughput"]["corpus_build"]`: whose corpus the sections after throughput read
 BUILDS = {"workers_2": "2-worker build", "workers_1": "1-worker build", "plain": "plain-loop build"}
+
+
+def env_over_compute(seconds_total: float | None, timings: dict[str, float]) -> float | None:
+    """Issue 19's per-environment figure: an environment's seconds over the compute its ladder scripts need (goal
+    <= 1.1); None when either is unknown."""
+    compute = timings.get("ladder_compute")
+    return seconds_total / compute if seconds_total and compute else None
 
 
 def per_modality_figures(results: dict[str, Any]) -> tuple[str | None, dict[str, dict[str, Any]], str]:

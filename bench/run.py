@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sandmle.bench.goals import env_over_compute
 
 __all__ = ["bench_fidelity", "bench_grading", "bench_micro_vs_full", "bench_quality", "bench_sandbox",
            "bench_throughput", "per_modality_seconds"]
@@ -281,8 +282,8 @@ def per_modality_seconds(corpus_or_rows: Path | str | list[dict[str, Any]]) -> d
         timings = [json.loads(r["timings_json"] or "{}") for r in mine]
         shares = [t.get("ladder", 0.0) / r["seconds_total"] for t, r in zip(timings, mine, strict=True)]
         # time per environment over the compute its ladder scripts need (issue 19: <= 1.1)
-        ratios = [r["seconds_total"] / t["ladder_compute"] for t, r in zip(timings, mine, strict=True)
-                  if t.get("ladder_compute")]
+        ratios = [x for t, r in zip(timings, mine, strict=True)
+                  if (x := env_over_compute(r["seconds_total"], t)) is not None]
         if mine:
             per_modality[modality] = {
                 "environments": len(mine),
