@@ -22,7 +22,7 @@ from sandmle_core.modalities.text.voices import Voice
 from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, PARTICIPLE, PERSONAL, STATE
 
 __all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
-           "clauses_of", "form", "last_word", "negated_forms"]
+           "clauses_of", "form", "form_at", "negated_forms"]
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -74,27 +74,55 @@ def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = 
     """The option picked by `u`, written for `word` — or the next one that does not start with the word `before`
     ends with ("no fracture again, again no fracture", "knee. Knee again" read as stutters) and is not `avoid` (the
     word's last re-mention: "more acl ... more acl" read as a loop)."""
+    return form_at(options, u, word, before, avoid, n, k)[1]
+
+
+def form_at(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "",
+            k: str = "") -> tuple[int, str]:
+    """`form`'s choice with the index in `options` of the option it wrote."""
     start = min(int(u * len(options)), len(options) - 1)
     last = last_word(before)
     agree = agreement([word])
-    written = [_AUXILIARY_NOT.sub(_negation_first, options[(start + i) % len(options)].format(
-        X=word, n=n, k=k, **agree)) for i in range(len(options))]
-    for text in written:
+    order = [(start + i) % len(options) for i in range(len(options))]
+    written = [(i, _negation_placed(options[i], word).format(X=_without_negation(options[i], word), n=n, k=k,
+                                                             **agree)) for i in order]
+    for i, text in written:
         if _WORD.findall(text.lower())[:1] != [last] and text != avoid:
-            return text
-    return next((text for text in written if text != avoid), written[0])
+            return i, text
+    return next(((i, text) for i, text in written if text != avoid), written[0])
 
 
-_AUXILIARY_NOT = re.compile(r"\b(has|have|had) been (not|never)\b|\bgot (not|never)\b")
-"""A key that holds its own negation ("not recognised") after an auxiliary: "it has been not recognised", "it got
-not recognised" read as a foreigner's English."""
+_AUXILIARY = re.compile(r"\b(?:(has|have|had) been|got) \{X\}")
+"""An auxiliary before the word's slot: a key that holds its own negation ("not recognised") after it read as a
+foreigner's English ("it has been not recognised", "it got not recognised")."""
 
 
-def _negation_first(m: re.Match[str]) -> str:
-    """The negation where English puts it: "has not been", "has never been", "did not get", "never got"."""
-    if m.group(1):
-        return f"{m.group(1)} {m.group(2)} been"
-    return "did not get" if m.group(3) == "not" else "never got"
+def _own_negation(template: str, word: str) -> tuple[str, str] | None:
+    """The negation ("not", "never") and the rest of a word that opens with one, when `template` puts an auxiliary
+    before it; else None."""
+    head, _, rest = word.partition(" ")
+    return (head, rest) if head in ("not", "never") and rest and _AUXILIARY.search(template) else None
+
+
+def _negation_placed(template: str, word: str) -> str:
+    """`template` with the negation of a word that opens with one where English puts it, before the word is
+    written: "has not been {X}", "has never been {X}", "did not get {X}", "never got {X}"."""
+    if (negation := _own_negation(template, word)) is None:
+        return template
+    head = negation[0]
+
+    def placed(m: re.Match[str]) -> str:
+        if m.group(1):
+            return f"{m.group(1)} {head} been {{X}}"
+        return "did not get {X}" if head == "not" else "never got {X}"
+
+    return _AUXILIARY.sub(placed, template)
+
+
+def _without_negation(template: str, word: str) -> str:
+    """The word as `template` writes it: without the negation `_negation_placed` put before it."""
+    negation = _own_negation(template, word)
+    return word if negation is None else negation[1]
 
 
 def again_clauses(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str],

@@ -52,6 +52,7 @@ from sandmle_core.modalities.text.clauses import (
     be,
     clauses_of,
     form,
+    form_at,
     negated_forms,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
@@ -254,8 +255,10 @@ def _described(voice: Voice, pending: list[tuple[str, str, float]], before: str)
     for cls in dict.fromkeys(cls for cls, _, _ in pending):
         words = [w for c, w, _ in pending if c == cls]
         options = tuple(o for o in clauses_of(voice, cls) if o not in used) or clauses_of(voice, cls)
-        out.append(form(options, next(x for c, _, x in pending if c == cls), listing(words), (out or [before])[-1]))
-        used.update(o for o in options if out[-1] == form((o,), 0.0, listing(words), ""))
+        picked, text = form_at(options, next(x for c, _, x in pending if c == cls), listing(words),
+                               (out or [before])[-1])
+        out.append(text)
+        used.add(options[picked])
     return out
 
 
