@@ -16,10 +16,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sandmle_core.modalities.text.nouns import is_plural
+from sandmle_core.modalities.text.nouns import is_plural, takes_no_determiner
 from sandmle_core.modalities.text.surface import last_word
 from sandmle_core.modalities.text.voices import Voice
-from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, PARTICIPLE, PERSONAL, STATE
+from sandmle_core.modalities.text.wordclass import (
+    ACTION,
+    FEELING,
+    FINITE,
+    INTRANSITIVE,
+    MANNER,
+    MODAL,
+    NOUN,
+    PARTICIPLE,
+    PERSONAL,
+    STATE,
+)
 
 __all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
            "clauses_of", "form", "form_at", "negated_forms"]
@@ -43,6 +54,11 @@ _NOT_NOUN_AGAIN = ((("{X} again", "{X} once more"), ("{X} again and again", "{X}
 FINITE_NEGATED = ("nobody {X}", "no one {X}")
 _FINITE_AGAIN_NEGATED = ("still nobody {X}",)
 """An inflected verb's negation has a subject ("nobody comes on", not "not comes on")."""
+_INTRANSITIVE_NEGATED = ("it has not {X}", "it has never {X}", "it still has not {X}")
+"""A verb that takes no object negated in the active perfect ("it has not arrived"), not "not arrived"."""
+_MANNER_NEGATED = ("no one said {X}", "no one mentioned {X}")
+"""An adverb or greeting negated as a word nobody said ("no one said hopefully"): "not instead", "never thanks" are
+no English, and the cue stays next to the word."""
 AFFIRMED = ("{X} after all", "{X} in the end")
 AFFIRMED_AGAIN_X = ("{X} after all, again",)
 """How a key that holds its own negation ("not recognised", "never came") is negated: by its opposite."""
@@ -169,13 +185,23 @@ def _not_noun_again(voice: Voice, cls: str, negated: bool, times: int) -> tuple[
     return _NOT_NOUN_AGAIN[cls in (STATE, FEELING)][times > 1]
 
 
-def negated_forms(cls: str) -> tuple[str, ...]:
-    """How a word of class `cls` that is not a noun is negated: a verb with what makes it a clause."""
-    return ACTION_NEGATED if cls == ACTION else NOT_NOUN_NEGATED
+def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "") -> tuple[str, ...]:
+    """How a voice negates a word of class `cls` (its vocabulary `key`): a noun by the voice's own forms ("no X"),
+    but one that opens with a determiner of its own as "not another" (not "no another"); a verb with what makes it a
+    clause, an inflected one with a subject; an adverb as a word no one said; a key that holds its own negation
+    (`affirmed`) by its opposite, a "cannot" verb in the voice's clause of one ("I managed to find it after all")."""
+    if affirmed:
+        modal = (voice.modals or voice.finite)[:1] if cls == MODAL else ()
+        return tuple(f"{m} {tail}" for m in modal for tail in ("after all", "in the end")) or AFFIRMED
+    if cls == NOUN:
+        return NOT_NOUN_NEGATED if voice.states and takes_no_determiner(key) else voice.negated
+    return {ACTION: ACTION_NEGATED, FINITE: FINITE_NEGATED, MANNER: _MANNER_NEGATED,
+            INTRANSITIVE: _INTRANSITIVE_NEGATED}.get(cls, NOT_NOUN_NEGATED)
 
 
 def clauses_of(voice: Voice, cls: str) -> tuple[str, ...]:
     """The voice's clauses for a word of class `cls` that is not a noun."""
     clauses = {STATE: voice.states, PARTICIPLE: voice.participles, FEELING: voice.feelings, ACTION: voice.actions,
-               FINITE: voice.finite, MANNER: voice.manners, PERSONAL: voice.persons or voice.participles}[cls]
+               FINITE: voice.finite, MANNER: voice.manners, PERSONAL: voice.persons or voice.participles,
+               INTRANSITIVE: voice.intransitive or voice.participles, MODAL: voice.modals or voice.finite}[cls]
     return clauses or voice.states
