@@ -16,13 +16,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sandmle_core.modalities.text.nouns import is_plural
+from sandmle_core.modalities.text.nouns import is_plural, takes_no_determiner
 from sandmle_core.modalities.text.surface import last_word
 from sandmle_core.modalities.text.voices import Voice
-from sandmle_core.modalities.text.wordclass import ACTION, FEELING, FINITE, MANNER, PARTICIPLE, PERSONAL, STATE
+from sandmle_core.modalities.text.wordclass import (
+    ACTION,
+    FEELING,
+    FINITE,
+    INTRANSITIVE,
+    MANNER,
+    MODAL,
+    NOUN,
+    PARTICIPLE,
+    PERSONAL,
+    STATE,
+)
 
 __all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
-           "clauses_of", "form", "last_word", "negated_forms"]
+           "clauses_of", "form", "form_at", "negated_forms"]
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -43,6 +54,11 @@ _NOT_NOUN_AGAIN = ((("{X} again", "{X} once more"), ("{X} again and again", "{X}
 FINITE_NEGATED = ("nobody {X}", "no one {X}")
 _FINITE_AGAIN_NEGATED = ("still nobody {X}",)
 """An inflected verb's negation has a subject ("nobody comes on", not "not comes on")."""
+_INTRANSITIVE_NEGATED = ("it has not {X}", "it has never {X}", "it still has not {X}")
+"""A verb that takes no object negated in the active perfect ("it has not arrived"), not "not arrived"."""
+_MANNER_NEGATED = ("no one said {X}", "no one mentioned {X}")
+"""An adverb or greeting negated as a word nobody said ("no one said hopefully"): "not instead", "never thanks" are
+no English, and the cue stays next to the word."""
 AFFIRMED = ("{X} after all", "{X} in the end")
 AFFIRMED_AGAIN_X = ("{X} after all, again",)
 """How a key that holds its own negation ("not recognised", "never came") is negated: by its opposite."""
@@ -74,27 +90,55 @@ def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = 
     """The option picked by `u`, written for `word` — or the next one that does not start with the word `before`
     ends with ("no fracture again, again no fracture", "knee. Knee again" read as stutters) and is not `avoid` (the
     word's last re-mention: "more acl ... more acl" read as a loop)."""
+    return form_at(options, u, word, before, avoid, n, k)[1]
+
+
+def form_at(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "",
+            k: str = "") -> tuple[int, str]:
+    """`form`'s choice with the index in `options` of the option it wrote."""
     start = min(int(u * len(options)), len(options) - 1)
     last = last_word(before)
     agree = agreement([word])
-    written = [_AUXILIARY_NOT.sub(_negation_first, options[(start + i) % len(options)].format(
-        X=word, n=n, k=k, **agree)) for i in range(len(options))]
-    for text in written:
+    order = [(start + i) % len(options) for i in range(len(options))]
+    written = [(i, _negation_placed(options[i], word).format(X=_without_negation(options[i], word), n=n, k=k,
+                                                             **agree)) for i in order]
+    for i, text in written:
         if _WORD.findall(text.lower())[:1] != [last] and text != avoid:
-            return text
-    return next((text for text in written if text != avoid), written[0])
+            return i, text
+    return next(((i, text) for i, text in written if text != avoid), written[0])
 
 
-_AUXILIARY_NOT = re.compile(r"\b(has|have|had) been (not|never)\b|\bgot (not|never)\b")
-"""A key that holds its own negation ("not recognised") after an auxiliary: "it has been not recognised", "it got
-not recognised" read as a foreigner's English."""
+_AUXILIARY = re.compile(r"\b(?:(has|have|had) been|got) \{X\}")
+"""An auxiliary before the word's slot: a key that holds its own negation ("not recognised") after it read as a
+foreigner's English ("it has been not recognised", "it got not recognised")."""
 
 
-def _negation_first(m: re.Match[str]) -> str:
-    """The negation where English puts it: "has not been", "has never been", "did not get", "never got"."""
-    if m.group(1):
-        return f"{m.group(1)} {m.group(2)} been"
-    return "did not get" if m.group(3) == "not" else "never got"
+def _own_negation(template: str, word: str) -> tuple[str, str] | None:
+    """The negation ("not", "never") and the rest of a word that opens with one, when `template` puts an auxiliary
+    before it; else None."""
+    head, _, rest = word.partition(" ")
+    return (head, rest) if head in ("not", "never") and rest and _AUXILIARY.search(template) else None
+
+
+def _negation_placed(template: str, word: str) -> str:
+    """`template` with the negation of a word that opens with one where English puts it, before the word is
+    written: "has not been {X}", "has never been {X}", "did not get {X}", "never got {X}"."""
+    if (negation := _own_negation(template, word)) is None:
+        return template
+    head = negation[0]
+
+    def placed(m: re.Match[str]) -> str:
+        if m.group(1):
+            return f"{m.group(1)} {head} been {{X}}"
+        return "did not get {X}" if head == "not" else "never got {X}"
+
+    return _AUXILIARY.sub(placed, template)
+
+
+def _without_negation(template: str, word: str) -> str:
+    """The word as `template` writes it: without the negation `_negation_placed` put before it."""
+    negation = _own_negation(template, word)
+    return word if negation is None else negation[1]
 
 
 def again_clauses(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str],
@@ -141,13 +185,23 @@ def _not_noun_again(voice: Voice, cls: str, negated: bool, times: int) -> tuple[
     return _NOT_NOUN_AGAIN[cls in (STATE, FEELING)][times > 1]
 
 
-def negated_forms(cls: str) -> tuple[str, ...]:
-    """How a word of class `cls` that is not a noun is negated: a verb with what makes it a clause."""
-    return ACTION_NEGATED if cls == ACTION else NOT_NOUN_NEGATED
+def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "") -> tuple[str, ...]:
+    """How a voice negates a word of class `cls` (its vocabulary `key`): a noun by the voice's own forms ("no X"),
+    but one that opens with a determiner of its own as "not another" (not "no another"); a verb with what makes it a
+    clause, an inflected one with a subject; an adverb as a word no one said; a key that holds its own negation
+    (`affirmed`) by its opposite, a "cannot" verb in the voice's clause of one ("I managed to find it after all")."""
+    if affirmed:
+        modal = (voice.modals or voice.finite)[:1] if cls == MODAL else ()
+        return tuple(f"{m} {tail}" for m in modal for tail in ("after all", "in the end")) or AFFIRMED
+    if cls == NOUN:
+        return NOT_NOUN_NEGATED if voice.states and takes_no_determiner(key) else voice.negated
+    return {ACTION: ACTION_NEGATED, FINITE: FINITE_NEGATED, MANNER: _MANNER_NEGATED,
+            INTRANSITIVE: _INTRANSITIVE_NEGATED}.get(cls, NOT_NOUN_NEGATED)
 
 
 def clauses_of(voice: Voice, cls: str) -> tuple[str, ...]:
     """The voice's clauses for a word of class `cls` that is not a noun."""
     clauses = {STATE: voice.states, PARTICIPLE: voice.participles, FEELING: voice.feelings, ACTION: voice.actions,
-               FINITE: voice.finite, MANNER: voice.manners, PERSONAL: voice.persons or voice.participles}[cls]
+               FINITE: voice.finite, MANNER: voice.manners, PERSONAL: voice.persons or voice.participles,
+               INTRANSITIVE: voice.intransitive or voice.participles, MODAL: voice.modals or voice.finite}[cls]
     return clauses or voice.states

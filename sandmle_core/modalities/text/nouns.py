@@ -16,9 +16,19 @@ from __future__ import annotations
 
 import re
 
-from sandmle_core.modalities.text.wordclass import ACTION, FINITE, MANNER, NOUN, PARTICIPLE, PERSONAL, STATE, word_class
+from sandmle_core.modalities.text.wordclass import (
+    ACTION,
+    FINITE,
+    INTRANSITIVE,
+    MANNER,
+    NOUN,
+    PARTICIPLE,
+    PERSONAL,
+    STATE,
+    word_class,
+)
 
-__all__ = ["WRITTEN", "is_plural", "is_when", "with_article", "written"]
+__all__ = ["WRITTEN", "is_plural", "is_when", "takes_no_determiner", "with_article", "written"]
 
 _MASS = frozenset({
     "advice", "amnesia", "anaphylaxis", "angina", "anorexia", "asphalt", "asthma", "audio", "bandwidth", "bleach",
@@ -80,8 +90,9 @@ _LETTERS = frozenset({
 })
 """Abbreviations read letter by letter: their article follows the first letter's name ("an mri", "a gps")."""
 
-WRITTEN = {"reply_to": "reply-to address"}
-"""Keys that end in a preposition, as a noun slot writes them ("no reply to was found" left it dangling)."""
+WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks"}
+"""Keys as a sentence writes them: one that ends in a preposition ("no reply to was found" left it dangling), a
+time before its participle ("there is weeks parked": a participle phrase, "it has been parked for weeks")."""
 
 _CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1"}
 _WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk"})
@@ -127,6 +138,16 @@ _YOU = re.compile(r"^(?:u[nrst]i|u[bcfkls][aeiou]|use|usu|ute|uro|eu|one\b|once\
 _SILENT_H = ("hour", "honest", "honour", "heir")
 _DETERMINERS = frozenset({"a", "an", "the", "no", "some", "any", "my", "your", "his", "her", "their", "our", "this",
                           "that", "another", "every", "each", "more", "less", "extra"})
+
+_LONE_DETERMINERS = frozenset({"another", "every", "each"})
+"""Determiners that take no other before them ("the another", "no another" read wrong)."""
+
+
+def takes_no_determiner(key: str) -> bool:
+    """Whether a noun key opens with a determiner that takes no "the", "a" or "no" before it ("another",
+    "another_address": "not another address")."""
+    return key.strip().lower().replace(" ", "_").split("_")[0] in _LONE_DETERMINERS
+
 
 _WHEN = re.compile(
     r"^(?:\d+(?:st|nd|rd|th|s|am|pm)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -185,7 +206,8 @@ def with_article(phrase: str) -> str:
     numbered = words[0][:1].isdigit() and words[0] not in _LETTERS  # "24h pharmacy", "3 bedrooms"
     plural = is_plural(head) and head not in _LETTERS and head not in _LETTERS_TOO
     mass = mass or head.endswith(("ability", "ibility")) or " ".join(words[-2:]) in _MASS_PHRASES
-    not_noun = head in _NOT_HEADS or (len(words) > 1 and (word_class(head) in (PARTICIPLE, PERSONAL, STATE, MANNER)
+    not_noun = head in _NOT_HEADS or (len(words) > 1 and (word_class(head) in (PARTICIPLE, PERSONAL, STATE, MANNER,
+                                                                               INTRANSITIVE)
                                                           or words[0] in _VERBS_FIRST or words[0] in _NEGATIONS
                                                           or word_class(words[0]) == FINITE))
     if not head or mass or plural or numbered or not_noun or words[0] in _DETERMINERS:

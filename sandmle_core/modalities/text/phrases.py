@@ -18,9 +18,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 
-from sandmle_core.modalities.text.clauses import last_word
 from sandmle_core.modalities.text.registers import REGISTERS
-from sandmle_core.modalities.text.surface import WORD, first_word, listing
+from sandmle_core.modalities.text.surface import WORD, first_word, last_word, listing
 from sandmle_core.modalities.text.voices import COMMENTARY, LISTING, MESSAGE, NEWS, NOTE, SYNOPSIS, Voice
 
 __all__ = ["clear_of", "context_after", "context_phrase", "entities", "framed_sentences", "settings", "template_words",

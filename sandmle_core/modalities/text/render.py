@@ -45,18 +45,17 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sandmle_core.modalities.text.clauses import (
-    AFFIRMED,
-    FINITE_NEGATED,
     again_clauses,
     agreement,
     be,
     clauses_of,
     form,
+    form_at,
     negated_forms,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.kinds import fits, fitting, noun_kind, untag
-from sandmle_core.modalities.text.nouns import is_when, with_article, written
+from sandmle_core.modalities.text.nouns import is_when, takes_no_determiner, with_article, written
 from sandmle_core.modalities.text.phrases import clear_of as _clear_of
 from sandmle_core.modalities.text.phrases import (
     context_after,
@@ -81,7 +80,16 @@ from sandmle_core.modalities.text.surface import (
     uncapital,
 )
 from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice
-from sandmle_core.modalities.text.wordclass import ACTION, FINITE, NOUN, STATE, with_object, word_class
+from sandmle_core.modalities.text.wordclass import (
+    ACTION,
+    FINITE,
+    MODAL,
+    NOUN,
+    STATE,
+    modal_opposite,
+    with_object,
+    word_class,
+)
 
 __all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "repeated_phrase",
            "triple_repeats", "voice_for"]
@@ -111,7 +119,7 @@ shorter than this many words: "No sea views." alone reads as a fragment."""
 _EMPTY = "Nothing further to add"
 """The sentence of a document whose units are all function words."""
 
-_OWN_NEGATIONS = ("not_", "never_", "no_")
+_OWN_NEGATIONS = ("not_", "never_", "no_", "cannot_")
 _OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "something did",
               "nowhere": "somewhere, it seems", "without": "with it"}
 """What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
@@ -239,7 +247,7 @@ def _echo(voice: Voice, units: _Units, unit: int, u: float, echoed: set[str], be
     holds its own negation are not said again ([])."""
     fresh = [t for t in voice.echo if t not in echoed and fits(t, units.noun_kinds[unit])]
     if units.kinds[unit] != _SIGNAL or not units.nouns[unit] or not fresh or units.texts[unit].startswith(
-            _OWN_NEGATIONS):
+            _OWN_NEGATIONS) or takes_no_determiner(units.texts[unit]):  # not "the another"
         return []
     echoed.add(pick := fresh[min(int(u * len(fresh)), len(fresh) - 1)])
     return [form((entities(untag(pick), sentence_u),), 0.0, units.shown[unit], before)]
@@ -254,8 +262,10 @@ def _described(voice: Voice, pending: list[tuple[str, str, float]], before: str)
     for cls in dict.fromkeys(cls for cls, _, _ in pending):
         words = [w for c, w, _ in pending if c == cls]
         options = tuple(o for o in clauses_of(voice, cls) if o not in used) or clauses_of(voice, cls)
-        out.append(form(options, next(x for c, _, x in pending if c == cls), listing(words), (out or [before])[-1]))
-        used.update(o for o in options if out[-1] == form((o,), 0.0, listing(words), ""))
+        picked, text = form_at(options, next(x for c, _, x in pending if c == cls), listing(words),
+                               (out or [before])[-1])
+        out.append(text)
+        used.add(options[picked])
     return out
 
 
@@ -301,8 +311,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
                 before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
-                forms = (AFFIRMED if unit in units.affirmed else voice.negated if units.nouns[unit]
-                         else FINITE_NEGATED if unit in units.finite else negated_forms(units.classes[unit]))
+                forms = negated_forms(voice, units.classes[unit], unit in units.affirmed, units.texts[unit])
                 negated.append(form(forms, units.unit_u[i], word, before))
             elif not units.nouns[unit]:
                 pending.append((units.classes[unit], word, units.unit_u[i]))
@@ -341,6 +350,18 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     return no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
 
 
+def _shown(key: str, cls: str, affirmed: bool, typed: bool) -> str:
+    """A unit's word as written (without its "no"): a negated key that holds its own negation as its opposite
+    ("recognised", "it did happen", "managed to find it"), a verb with its object, a superlative with "the"."""
+    if affirmed:
+        shown = modal_opposite(key) if cls == MODAL else _OPPOSITES.get(key) or key.split("_", 1)[1]
+    elif cls in (ACTION, MODAL):
+        shown = with_object(key)
+    else:
+        shown = f"the {key}" if typed and cls == STATE and _is_superlative(key) else written(key) if typed else key
+    return shown.replace("_", " ")
+
+
 def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, lengths: np.ndarray,
                      sentence_range: tuple[int, int], rng: np.random.Generator, voice: Voice = NOTE) -> list[str]:
     """The documents of a sample as text.
@@ -363,9 +384,7 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
         (keys[i].startswith(_OWN_NEGATIONS) and keys[i].count("_") >= 1) or keys[i] in _OPPOSITES))
     # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised", "never" its opposite)
     classes = [word_class(k) if voice.states else NOUN for k in keys]
-    shown = [(_OPPOSITES.get(k) or k.split("_", 1)[1] if i in affirmed else with_object(k) if classes[i] == ACTION
-              else f"the {k}" if voice.states and classes[i] == STATE and _is_superlative(k)
-              else written(k) if voice.states else k).replace("_", " ") for i, k in enumerate(keys)]
+    shown = [_shown(k, classes[i], i in affirmed, bool(voice.states)) for i, k in enumerate(keys)]
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2
     cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()

@@ -48,6 +48,10 @@ class Voice:
             an adverb ("{X}, if possible"), a past participle said of a person ("I was {X}", "he has been {X}";
             without them, the participles' clauses). A voice without them (the remarks' whole phrases) writes every
             word in its noun slots, and keeps every context word.
+        intransitive: clauses of the past participle of a verb that takes no object, in the active perfect ("it
+            has {X}": "it has vanished", never "it was vanished"); without them, the participles' clauses.
+        modals: clauses of a verb after "cannot", with a subject ("I {X}": "I cannot find it"); the first is also
+            its negation's, said the other way round ("I managed to find it after all"); without them, `finite`'s.
         articles: a singular countable noun in a main clause's slot takes "a"/"an" ("There is an issue with a
             contract", not "with contract"); a note's telegraphic style ("Reported leak") and remarks do not.
         echo: a typed voice's re-mention of a noun, a fresh clause that uses the word again ("{X} rechecked after
@@ -76,6 +80,8 @@ class Voice:
     finite: tuple[str, ...] = ()
     manners: tuple[str, ...] = ()
     persons: tuple[str, ...] = ()
+    intransitive: tuple[str, ...] = ()
+    modals: tuple[str, ...] = ()
     articles: bool = False
     echo: tuple[str, ...] = ()
     opening: tuple[str, ...] = ()
@@ -107,6 +113,7 @@ NOTE = Voice(
     actions=("asked to {X}", "wants to {X}"),
     finite=("someone {X}", "then someone {X}"),
     manners=("the entry reads {X}", "the note says {X}"),
+    modals=("they {X}", "reported they {X}"),
     echo=("{X} to be followed up", "{X} rechecked later", "follow-up booked for {X}", "{X} reviewed before sign-off"),
 )
 
@@ -136,6 +143,8 @@ MESSAGE = Voice(
     actions=("I want to {X}", "I would like to {X}", "I can {X}"),
     finite=("someone {X}", "then someone {X}"),
     manners=("the short answer is {X}", "in a word, {X}"),
+    intransitive=("it has {X}", "it has since {X}"),
+    modals=("I {X}", "I just {X}"),
     articles=True,
     echo=("the {X} {is} still a problem", "I have tried to sort out the {X} myself",
           "the {X} {is} what worries me most"),
@@ -182,6 +191,8 @@ NEWS = Voice(
     actions=("officials pledged to {X}", "residents were urged to {X}"),
     finite=("someone {X}", "a witness said someone {X}"),
     manners=("the official line was {X}", "the answer from officials was {X}"),
+    intransitive=("it has {X}", "it had {X}"),
+    modals=("officials said they {X}", "they {X}, officials said"),
     articles=True,
     echo=("questions about the {X} remain",),
 )
@@ -209,6 +220,8 @@ SYNOPSIS = Voice(
     actions=("they must {X}", "someone has to {X}"),
     finite=("someone {X}", "then someone {X}"),
     manners=("the answer, as always, is {X}", "the word is {X}"),
+    intransitive=("it has {X}", "everything has {X}"),
+    modals=("they {X}", "she {X}"),
     articles=True,
     echo=("the {X} change{s} everything",),
 )
@@ -235,6 +248,8 @@ LISTING = Voice(
     actions=("buyers can {X}", "owners may {X}"),
     finite=("the vendor {X}", "the agent {X}"),
     manners=("the agent says {X}", "in the agent's words, {X}"),
+    intransitive=("it has {X}", "it had {X}"),
+    modals=("buyers {X}", "owners {X}"),
     articles=True,
     echo=("the {X} {is} a real selling point",),
 )
@@ -262,6 +277,8 @@ COMMENTARY = Voice(
     actions=("he wants to {X}", "they try to {X}"),
     finite=("he {X}", "and he {X}"),
     manners=("the bench says {X}", "the word from the bench is {X}"),
+    intransitive=("that one has {X}", "the ball has {X}"),
+    modals=("he {X}", "and he {X}"),
     articles=True,
     echo=("replays show that {X} clearly",),
 )

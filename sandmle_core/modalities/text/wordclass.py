@@ -18,14 +18,17 @@ recognised").
 
 from __future__ import annotations
 
-__all__ = ["ACTION", "FEELING", "FINITE", "MANNER", "NOUN", "NOUN_ENDINGS", "PARTICIPLE", "PERSONAL", "STATE",
-           "is_noun", "with_object", "word_class"]
+__all__ = ["ACTION", "FEELING", "FINITE", "INTRANSITIVE", "MANNER", "MODAL", "NOUN", "NOUN_ENDINGS", "PARTICIPLE",
+           "PERSONAL", "STATE", "is_noun", "modal_opposite", "with_object", "word_class"]
 
 NOUN, STATE, PARTICIPLE, FEELING = "noun", "state", "participle", "feeling"
 ACTION, FINITE, MANNER, PERSONAL = "action", "finite", "manner", "personal"
+INTRANSITIVE, MODAL = "intransitive", "modal"
 """A noun phrase; an adjective ("urgent", "quirky"); a past participle, said of a thing ("bounced", "rifled"); how a
 person feels ("grateful", "hoping"); a verb's base form ("repay"); a verb already inflected, which needs a subject
-("comes on", "broke in"); an adverb ("hopefully"); a past participle said of a person ("booked", "arrested")."""
+("comes on", "broke in"); an adverb ("hopefully"); a past participle said of a person ("booked", "arrested"); the
+past participle of a verb that takes no object ("vanished", "arrived"); a verb after "cannot", which needs a subject
+("cannot find": "I cannot find it")."""
 
 _PERSONAL = frozenset({
     "booked", "subbed", "introduced", "withdrawn", "denied", "hauled", "arrested", "sentenced", "acquitted",
@@ -34,6 +37,14 @@ _PERSONAL = frozenset({
 })
 """Participles of the catalog said of a person, not a thing ("he has been booked", "a man was arrested", "I was
 billed"): a voice writes them with a person as the subject, the others with a thing ("that one was rifled")."""
+
+_INTRANSITIVE_PAST = frozenset({
+    "vanished", "disappeared", "arrived", "occurred", "happened", "stalled", "died", "expired", "fallen", "collapsed",
+    "emerged", "evaporated", "failed", "gone", "lapsed", "perished", "arisen", "elapsed",
+})
+"""Past participles of verbs that take no object: nothing is done to the thing, so no passive holds them ("it was
+vanished", "it has been arrived"); a voice writes them in the active perfect ("it has vanished", "it has fallen":
+the participle, which is not always the past tense, "fell")."""
 
 _FEELINGS = frozenset({
     "grateful", "thankful", "hungry", "lazy", "curious", "hoping", "struggling", "craving", "honest", "desperate",
@@ -60,7 +71,7 @@ _STATES = frozenset({
     "biometric", "breathable", "breathless", "broken", "careful", "careless", "clammy", "cloudy", "comfy",
     "convenient", "cosy", "courteous", "crossbody", "culinary", "curious", "cynical", "defective", "delicious",
     "different", "dirty", "dismissive", "dizzy", "drowsy", "dry", "dusty", "earthy", "epigastric", "excessive",
-    "exertional", "expensive", "fallen", "fancy", "faulty", "filthy", "floral", "frozen", "grateful", "helpful",
+    "exertional", "expensive", "fancy", "faulty", "filthy", "floral", "frozen", "grateful", "helpful",
     "hilarious", "hungry", "hydraulic", "identical", "impatient", "incontinent", "industrial", "integral",
     "intentional", "international", "itchy", "laid", "lazy", "loose", "loyal", "medieval", "metallic", "milky",
     "mistaken", "murky", "musty", "nauseous", "noisy", "offensive", "oppressive", "orthopaedic", "overpaid",
@@ -85,8 +96,8 @@ _STATES = frozenset({
     "struggling", "hoping", "trying", "craving", "recurring", "pending", "overhanging", "malfunctioning",
     "shambling", "celebrating", "relocating", "departing", "returning", "leaving", "visiting", "moving", "working",
     "running", "wondering", "overflowing", "pioneering",
-    # phrases that are states
-    "burnt_out", "mixed_up", "rolled_over", "painted_over", "running_out", "topped_up", "padded_back",
+    # phrases that are states ("weeks_parked" is written "parked for weeks": `nouns.WRITTEN`)
+    "weeks_parked", "burnt_out", "mixed_up", "rolled_over", "painted_over", "running_out", "topped_up", "padded_back",
 })
 """Adjectives, participles and -ing words of the catalog that are not nouns (the -ed ones are found by ending)."""
 
@@ -108,8 +119,8 @@ _OBJECTS = {"employ": "staff", "lend": "a hand", "thank": "you", "inspire": "oth
 """What a verb of the catalog takes after it ("I will deserve" read as if cut off): "it" unless listed here, nothing
 for the intransitive ones."""
 
-_FINITE = frozenset({"comes_on", "broke_in", "overslept", "forgot", "denies", "states", "happened", "triggered",
-                     "restarted", "told", "said", "stayed", "arrived", "offers", "does", "has", "had", "came", "went",
+_FINITE = frozenset({"comes_on", "broke_in", "overslept", "forgot", "denies", "states", "triggered",
+                     "restarted", "told", "said", "stayed", "offers", "does", "has", "had", "came", "went",
                      # inflected verbs whose -s or irregular past the endings cannot tell from a noun
                      "celebrates", "examines", "explores", "investigates", "portrays", "overheats", "freezes",
                      "fell", "stole", "swore", "threw", "withdrew", "woke"})
@@ -131,7 +142,7 @@ _MANNERS = frozenset({
 _PARTICIPLES = frozenset({
     "lit", "lost", "known", "shown", "grown", "blown", "thrown", "flown", "drawn", "torn", "worn", "sworn", "bitten",
     "written", "hidden", "withdrawn", "stuck", "struck", "built", "burnt", "bent", "spent", "hung", "shut", "split",
-    "paid", "made", "done", "gone", "seen", "heard", "found", "held", "kept", "left", "met", "read", "sold", "won",
+    "paid", "made", "done", "seen", "heard", "found", "held", "kept", "left", "met", "read", "sold", "won",
 })
 """Irregular past participles (the -ed rule misses them); "un" before one is a participle too ("unlit", "unpaid")."""
 
@@ -157,18 +168,20 @@ def word_class(key: str) -> str:
         One of the module's class names; a key not listed and without a telling ending is a noun.
     """
     word = key.strip().lower().replace(" ", "_")
-    for table, name in ((_PERSONAL, PERSONAL), (_FEELINGS, FEELING), (_FINITE, FINITE), (_ACTIONS, ACTION),
-                        (_MANNERS, MANNER)):
+    for table, name in ((_PERSONAL, PERSONAL), (_INTRANSITIVE_PAST, INTRANSITIVE), (_FEELINGS, FEELING),
+                        (_FINITE, FINITE), (_ACTIONS, ACTION), (_MANNERS, MANNER)):
         if word in table:
             return name
     if word in _STATES:
         return PARTICIPLE if word.endswith(("ed", "en")) or word in ("laid", "sent", "broke") else STATE
     head, _, rest = word.partition("_")
+    if head == "cannot" and rest:  # "cannot_find": a verb after a modal, never a noun ("no cannot find")
+        return MODAL
     if head in ("not", "never") and rest:  # "not_recognised": the class of what it negates
         inner = word_class(rest)
         return NOUN if inner == NOUN else inner
-    if rest and rest.split("_")[0] in _PREPOSITIONS and _class_by_form(head) == PARTICIPLE:
-        return PARTICIPLE  # "parked_for_months", "covered_in_dust": "it has been parked for months"
+    if rest and rest.split("_")[0] in _PREPOSITIONS and _class_by_form(head) in (PARTICIPLE, INTRANSITIVE):
+        return _class_by_form(head)  # "parked_for_months", "covered_in_dust": "it has been parked for months"
     if "_" in word or word in _NOUN_ENDINGS:
         return NOUN
     return _class_by_form(word)
@@ -176,6 +189,8 @@ def word_class(key: str) -> str:
 
 def _class_by_form(word: str) -> str:
     """The class a single word's ending or prefix tells (irregular participles included); `NOUN` when none does."""
+    if word in _INTRANSITIVE_PAST:
+        return INTRANSITIVE
     if word in _PARTICIPLES or (word.endswith("ed") and len(word) > 4):
         return PARTICIPLE
     if word.endswith("ly"):
@@ -192,12 +207,26 @@ def _class_by_form(word: str) -> str:
 
 
 def with_object(key: str) -> str:
-    """A verb key as a clause writes it, with its object: "repay it", "employ staff", "complain" (underscores as
-    spaces); a key of another class as it is."""
+    """A verb key as a clause writes it, with its object: "repay it", "employ staff", "complain", "cannot find it"
+    (underscores as spaces); a key of another class as it is."""
     word = key.strip().lower().replace("_", " ")
+    if word_class(key) == MODAL:
+        head, _, verb = word.partition(" ")
+        return f"{head} {verb} it" if verb in _MODAL_TRANSITIVE else word
     if word_class(key) != ACTION or word in _INTRANSITIVE:
         return word
     return f"{word} {_OBJECTS.get(word, 'it')}"
+
+
+_MODAL_TRANSITIVE = frozenset({"find", "open", "see", "use", "access", "afford", "reach", "hear", "read", "fix",
+                               "locate", "trust", "load", "remember", "understand", "explain", "repay", "cancel"})
+"""Verbs that take an object, after "cannot" ("I cannot find" read as if cut off): written with "it"."""
+
+
+def modal_opposite(key: str) -> str:
+    """A "cannot" key said the other way round, as its negation is written: "managed to find it", "managed to bear
+    weight" (not "can find it": "I can find it after all" doubled a first-person "I can" clause)."""
+    return with_object(key).replace("cannot ", "managed to ", 1)
 
 
 def is_noun(key: str) -> bool:

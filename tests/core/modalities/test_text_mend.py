@@ -122,6 +122,8 @@ _TWO_BUTS = re.compile(r"\bbut\b[^.!?]*\bbut\b", re.IGNORECASE)
 _WITH_AGAIN = re.compile(r"\bwith (?:again|still|more|further)\b", re.IGNORECASE)
 
 
+_DETERMINED = frozenset(("the", "a", "an", "another", "every", "each"))
+"""Words that open a key with its own determiner: "not" before one negates no bare noun ("not another address")."""
 _SINGULAR_VERB = re.compile(r"\b((?:\w+ ){0,2}\w+) (?:is|comes|returns|meets|leads|collides)\b", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"\b(?<!would )(?<!will )not ((?:\w+ ){0,2}\w+)", re.IGNORECASE)
 
@@ -182,8 +184,8 @@ def count_wording(docs: list[str], signal: set[str]) -> Counter:
         out["two_buts"] += len(_TWO_BUTS.findall(doc))
         out["agreement"] += sum(_is_plural(k) for m in _SINGULAR_VERB.finditer(doc)
                                 if (k := _key_at(m.group(1), words, end=True)) is not None)
-        out["not_noun"] += sum(word_class(k.replace(" ", "_")) == NOUN and k not in ("the", "a", "an")
-                               for m in _NOT_BEFORE.finditer(doc)  # "not the worst" negates no noun
+        out["not_noun"] += sum(word_class(k.replace(" ", "_")) == NOUN and k.split(" ")[0] not in _DETERMINED
+                               for m in _NOT_BEFORE.finditer(doc)  # "not the worst", "not another address"
                                if (k := _key_at(m.group(1), words, end=False)) is not None)
     return out
 
@@ -304,11 +306,12 @@ def test_wording_counters_find_each_defect(kind: str, sentence: str) -> None:
     "Please help with money back.", "A drop off, an add on, a dead badger, a cover charge.",
     "It has been frozen, service after all.", "I would not ask, but there is an outrage, and outrage again.",
     "Teenagers come back twice more; a slasher comes back.", "Crisp packets are back.", "No linesman, not frozen.",
+    "Not another address.",
 ])
 def test_wording_counters_pass_good_sentences(sentence: str) -> None:
     words = {"login", "deserve", "infantry", "reply to", "lift", "employ", "rebook", "referral", "binmen",
              "availability", "money back", "drop off", "add on", "dead badger", "cover charge", "no service",
-             "outrage", "frozen", "teenagers", "slasher", "crisp packets", "linesman"}
+             "outrage", "frozen", "teenagers", "slasher", "crisp packets", "linesman", "another address"}
     assert not +count_wording([sentence], words), count_wording([sentence], words)
 
 
