@@ -120,7 +120,7 @@ NOTE = Voice(
 MESSAGE = Voice(
     name="message",
     one=("I am writing about {L}", "I have a question about {L}", "My problem is {L}", "There is an issue with {L}",
-         "It is about {L}", "This concerns {L}", "I noticed {L}", "Since {T} there has been {L}",
+         "It is about {L}", "This concerns {L}", "I noticed {L}", "Since {T} there {has} been {L}",
          "This is about {L}", "I have been dealing with {L} for {N} days", "Please help with {L}",
          "I want to report {L}",
          "Mainly it is {L}", "I am having trouble with {L}", "Can someone look at {L}"),

@@ -126,7 +126,7 @@ def count_clauses(docs: list[str]) -> Counter:
         out["person_participle_of_a_thing"] += sum(m.group(1) in _PERSON_PARTICIPLES for m in re.finditer(
             r"\b[Ii]t (?:has been|is|was|got|was later) (?:not |never )?(\w+)", doc))
         out["there_was_plural"] += len(re.findall(r"\b[Tt]here was (?!no\b)[a-z ,]+? and [a-z ]+ on our floor", doc))
-        out["there_was_plural"] += len(re.findall(r"\b[Tt]here (?:was|is) (?!a |an |no )[a-z]+[^siu']s\b", doc))
+        out["there_was_plural"] += len(re.findall(r"\b[Tt]here (?:was|is|has been) (?!a |an |no )[a-z]+[^siu']s\b", doc))
         out["that_plural"] += len(re.findall(r"\b(?:recorded|saw|showing|show) that [a-z]+s\b", doc))
         out["lowered_acronym"] += len(re.findall(r"(?:^|[ ,(])(?!eSIM)[a-z][A-Z]{2,}\b|\b[lr]/H\b", doc))
         out["article_before_verb"] += len(re.findall(r"\b(?:a|an) (?:cannot|forgot|can't|won't|not|never|delete|"
@@ -151,6 +151,7 @@ def count_clauses(docs: list[str]) -> Counter:
     ("there_was_plural", "There was restaurants nearby on our floor."),
     ("there_was_plural", "Today there was hours."),
     ("there_was_plural", "There is youths, and also spray paint."),
+    ("there_was_plural", "Since 10:05 there has been readings."),
     ("that_plural", "Without police reference, and my dashcam recorded that tyres."),
     ("lowered_acronym", "On review, cOPD and crackles noted on assessment."),
     ("article_before_verb", "There is an issue with a delete account."),
