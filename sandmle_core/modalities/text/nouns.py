@@ -90,9 +90,11 @@ _LETTERS = frozenset({
 })
 """Abbreviations read letter by letter: their article follows the first letter's name ("an mri", "a gps")."""
 
-WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks"}
+WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
+           "someone_elses": "someone else's order"}
 """Keys as a sentence writes them: one that ends in a preposition ("no reply to was found" left it dangling), a
-time before its participle ("there is weeks parked": a participle phrase, "it has been parked for weeks")."""
+time before its participle ("there is weeks parked": a participle phrase, "it has been parked for weeks"), a
+possessive without its noun ("no someone elses": "not someone else's order")."""
 
 _CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1"}
 _WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk"})
@@ -137,10 +139,11 @@ _YOU = re.compile(r"^(?:u[nrst]i|u[bcfkls][aeiou]|use|usu|ute|uro|eu|one\b|once\
 
 _SILENT_H = ("hour", "honest", "honour", "heir")
 _DETERMINERS = frozenset({"a", "an", "the", "no", "some", "any", "my", "your", "his", "her", "their", "our", "this",
-                          "that", "another", "every", "each", "more", "less", "extra"})
+                          "that", "another", "every", "each", "more", "less", "extra", "someone"})
 
-_LONE_DETERMINERS = frozenset({"another", "every", "each"})
-"""Determiners that take no other before them ("the another", "no another" read wrong)."""
+_LONE_DETERMINERS = frozenset({"another", "every", "each", "someone"})
+"""Determiners that take no other before them ("the another", "no another", "no someone else's order" read
+wrong)."""
 
 
 def takes_no_determiner(key: str) -> bool:

@@ -126,7 +126,8 @@ def count_clauses(docs: list[str]) -> Counter:
         out["person_participle_of_a_thing"] += sum(m.group(1) in _PERSON_PARTICIPLES for m in re.finditer(
             r"\b[Ii]t (?:has been|is|was|got|was later) (?:not |never )?(\w+)", doc))
         out["there_was_plural"] += len(re.findall(r"\b[Tt]here was (?!no\b)[a-z ,]+? and [a-z ]+ on our floor", doc))
-        out["there_was_plural"] += len(re.findall(r"\b[Tt]here (?:was|is|has been) (?!a |an |no )[a-z]+[^siu']s\b", doc))
+        out["there_was_plural"] += len(re.findall(r"\b[Tt]here (?:was|is|has been) (?!a |an |no )[a-z]+[^siu']s\b",
+                                                  doc))
         out["that_plural"] += len(re.findall(r"\b(?:recorded|saw|showing|show) that [a-z]+s\b", doc))
         out["lowered_acronym"] += len(re.findall(r"(?:^|[ ,(])(?!eSIM)[a-z][A-Z]{2,}\b|\b[lr]/H\b", doc))
         out["article_before_verb"] += len(re.findall(r"\b(?:a|an) (?:cannot|forgot|can't|won't|not|never|delete|"
