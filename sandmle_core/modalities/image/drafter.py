@@ -1,10 +1,11 @@
 """Drafting an image environment: classes from a domain's image vocabulary, and the hidden per-class patterns.
 
-`draft` picks the classes and draws the hidden `ImageRule`: one silhouette + texture pattern per class (classes share
-silhouettes more often as difficulty grows, so texture must tell them apart), nuisance strengths that grow with
-difficulty, optional label noise, and 0–2 capture-setting metadata columns that modulate the nuisance but carry only
-a faint class shift; a seed whose images are in colour also gets a palette (`colour.py`), drawn last. Every number
-comes from the slot's draft rng.
+`draft` picks the classes and draws the hidden `ImageRule`: one pattern per class (under the domain's subject drawer
+the motif its class name maps to, a detection task's look-alike and detected class included; without one a generic
+silhouette + texture, classes sharing silhouettes more often as difficulty grows, so texture must tell them apart),
+nuisance strengths that grow with difficulty, optional label noise, and 0–2 capture-setting metadata columns that
+modulate the nuisance but carry only a faint class shift; a seed whose images are in colour also gets a palette
+(`colour.py`), drawn last. Every number comes from the slot's draft rng.
 """
 
 from __future__ import annotations
@@ -104,14 +105,21 @@ def _patterns(k: int, rng: np.random.Generator, difficulty: float, n_shapes: int
 
 
 def _detection_patterns(rng: np.random.Generator, difficulty: float, pool: tuple[str, ...] = SHAPES,
-                        drawer: subjects.Drawer | None = None) -> tuple[ClassPattern, ...]:
+                        drawer: subjects.Drawer | None = None, motifs: tuple[str, ...] = ()
+                        ) -> tuple[ClassPattern, ...]:
     """The two patterns of a detection task (0 = look-alike, 1 = detected class), like a cactus or a tumour patch.
 
-    Both share one silhouette, so the shape alone tells nothing; the detected class differs by a texture turned 45
-    degrees (not 90: a right angle made every orientation feature saturate at the label-noise ceiling, so the top
-    three ladder levels tied) and is 20% brighter, a weak cue that intensity statistics and pixels can pick up. With
-    two silhouettes the intensity statistics alone reached AUC 0.95 and the ladder's order was noise (issue 14)."""
-    negative, positive = _patterns(2, rng, difficulty, n_shapes=1, angle_gap=45.0, pool=pool, drawer=drawer)
+    Under a subject drawer each class shows its own motif (`motifs`: the look-alike's, the detected class's) on the
+    drawer's shared substrate, as a multi-class task draws them (two classes mapped to one motif differ by texture,
+    90 degrees apart), and the detected class is 20% stronger. Without one both share one generic silhouette, so the
+    shape alone tells nothing; the detected class differs by a texture turned 45 degrees (not 90: a right angle made
+    every orientation feature saturate at the label-noise ceiling, so the top three ladder levels tied) and is 20%
+    brighter, a weak cue that intensity statistics and pixels can pick up. With two silhouettes the intensity
+    statistics alone reached AUC 0.95 and the ladder's order was noise (issue 14)."""
+    if drawer is not None:
+        negative, positive = _patterns(2, rng, difficulty, motifs=motifs, drawer=drawer)
+    else:
+        negative, positive = _patterns(2, rng, difficulty, n_shapes=1, angle_gap=45.0, pool=pool)
     return negative, positive.model_copy(update={"intensity": _r(min(1.5, negative.intensity * 1.2), 3)})
 
 
@@ -165,16 +173,19 @@ def _binary_target(domain_title: str, vocab: ImageVocab,
     return 2, (negative, positive), target, f"{domain_title}: {positive.replace('_', ' ').title()} Detection"
 
 
-def _subject(vocab: ImageVocab, task: TaskType, named: tuple[str, ...]
+def _subject(vocab: ImageVocab, named: tuple[str, ...]
              ) -> tuple[subjects.Drawer | None, tuple[str, ...], tuple[str, ...]]:
     """The domain's subject drawer (None: generic silhouettes), each named class's motif, and the pool a shared
     pattern draws from: the style's silhouettes, or under a drawer the drawer's default (a graded task).
 
-    A detection (binary) task keeps the generic silhouettes: drawn as the detected class's motif for both classes,
-    the dogs-vs-cats fixture's drill-core slot's ladder order fell to tau 0.6; drawn as the detected motif against a
-    look-alike motif, kNN on coarse pixels beat the orientation levels and a 12-slot fixture build fell from 12/12
-    accepted (tau 0.89) to 10/12 (tau 0.73) (README, Subjects per domain)."""
-    if vocab.drawer is None or task == TaskType.BINARY:
+    A detection (binary) task draws its two classes' motifs (the look-alike's, then the detected class's) on the
+    drawer's substrate, as a multi-class task does (since 2026-12-05). Two earlier designs lost the ladder's order:
+    the detected class's motif for both classes (a drill-core slot's tau fell to 0.6), and the two motifs under the
+    generic silhouettes' detection ladder (nearest neighbours on coarse pixels beat its position-free orientation
+    level; a 12-slot fixture build fell from 12/12 accepted, tau 0.89, to 10/12, tau 0.73). With the detection
+    ladder (`detection_ladder.py`: the classification ladder's first four levels, then gradients with pixels) the
+    same 12 slots are 12/12 accepted at mean tau 0.91, min 0.73 (README, Subjects per domain)."""
+    if vocab.drawer is None:
         return None, (), shape_pool(vocab.subject)
     drawer = subjects.DRAWERS[vocab.drawer]
     return drawer, tuple(subjects.motif_of(vocab.drawer, c) for c in named), (drawer.default,)
@@ -233,12 +244,12 @@ def draft(ctx: DraftContext) -> Draft:
         id_column, label = ctx.profile.grading.id_column, ctx.profile.grading.target_columns[0]
         target = target.model_copy(update={"columns": (label,)})
     strength = min(1.0, difficulty + (0.2 if Challenge.NUISANCE_VARIATION in ctx.challenges else 0.0))
-    drawer, motifs, pool = _subject(vocab, task, words if task == TaskType.BINARY
+    drawer, motifs, pool = _subject(vocab, words if task == TaskType.BINARY
                                     else classes if task == TaskType.MULTICLASS else ())
     rule = ImageRule(
         image_size=32,
         patterns=(_patterns(1, rng, difficulty, pool=pool, drawer=drawer) * k if lesions is not None  # graded
-                  else _detection_patterns(rng, difficulty, pool, drawer) if task == TaskType.BINARY
+                  else _detection_patterns(rng, difficulty, pool, drawer, motifs) if task == TaskType.BINARY
                   else _patterns(k, rng, difficulty, pool=pool, motifs=motifs, drawer=drawer)),
         class_weights=_class_weights(k, rng, Challenge.CLASS_IMBALANCE in ctx.challenges),
         jitter=_r(0.06 + 0.1 * strength),

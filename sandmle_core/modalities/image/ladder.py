@@ -3,8 +3,8 @@
 Levels: 0 the training prior; 1 intensity statistics (+ numeric metadata) with logistic regression; 2 nearest
 neighbours on 8x8 block-averaged pixels; 3 logistic regression on standardized 16x16 pixels; 4 histograms of
 gradient orientations (HOG-like, numpy) with logistic regression; 5 a product-of-experts blend of a multi-scale HOG
-logistic regression and extra trees on every feature family. A binary (detection) task, whose classes share one
-silhouette, swaps levels 1 and 2 and replaces level 3 by a position-free orientation histogram. Each script holds
+logistic regression and extra trees on every feature family. A binary (detection) task keeps levels 0-3 and has
+its own levels 4 and 5 (`detection_ladder.py`). Each script holds
 its config as literals plus a shared prelude (loading, features, writing), so it runs on its own on a synthetic
 environment and on the real seed.
 """
@@ -281,26 +281,6 @@ write(test, linear.classes_, blend / blend.sum(1, keepdims=True))
 )
 
 
-_GLOBAL_ORIENTATION: tuple[str, str, str] = (
-    "orientation_logreg", "position-free gradient-orientation histogram of the blurred image, logistic regression", '''
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-
-train, test = load()
-x_train, x_test = hog(smooth(images(train)), SIZE), hog(smooth(images(test)), SIZE)
-model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000, random_state=SEED))
-model.fit(x_train, train[TARGET].astype(str))
-write(test, model.classes_, model.predict_proba(x_test))
-''')
-
-# A detection (binary) task shares one silhouette between its classes (see the drafter): pixel templates carry only
-# the brightness cue, so the 16x16 pixel model is replaced by one orientation histogram of the whole image, and the
-# nearest neighbours come before the intensity statistics (measured on 6 drafts, issue 14).
-_BINARY_LEVELS: tuple[tuple[str, str, str], ...] = (_LEVELS[0], _LEVELS[2], _LEVELS[1], _GLOBAL_ORIENTATION,
-                                                      *_LEVELS[4:])
-
-
 def _header(config: LadderConfig, level: int, name: str, summary: str) -> str:
     image = config.image_column or "image"
     positive = "1" if not config.classes or "1" in config.classes else str(config.classes[-1])
@@ -360,9 +340,12 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
         raise ValueError(f"the image ladder needs exactly one target column, got {list(config.target_columns)}")
     if config.metric_kind in ("label", "probability") and len(config.submission_columns) != 1:
         raise ValueError("a label or probability submission has exactly one column besides the id")
+    if config.task_type == TaskType.BINARY:  # a finding against a look-alike on one substrate
+        from sandmle_core.modalities.image import detection_ladder  # it imports this module's prelude
+
+        return detection_ladder.scripts(config)
     return [
         LadderScript(level=level, name=name, summary=summary,
                      source=_header(config, level, name, summary) + _PRELUDE + "\n" + body.lstrip("\n"))
-        for level, (name, summary, body) in enumerate(_BINARY_LEVELS if config.task_type == TaskType.BINARY
-                                                      else _LEVELS)
+        for level, (name, summary, body) in enumerate(_LEVELS)
     ]

@@ -12,8 +12,8 @@ and angle, so classes sharing a motif still differ as before (their texture). Th
 drawers and the registry; the surface domains' drawers live in `surface_subjects.py`, the object domains' (garments,
 rooms, dishes) in `object_subjects.py`, the field domains' (animals, creatures, site plant) in `field_subjects.py`,
 all built from `subject_parts.py`. Every image
-domain of the catalog names a drawer; a vocabulary without one, and every detection (binary) task, keeps the generic
-striped silhouettes (`rule.SHAPES`).
+domain of the catalog names a drawer, and a detection (binary) task draws it too (the look-alike's motif against the
+detected class's); a vocabulary without one keeps the generic striped silhouettes (`rule.SHAPES`).
 
 Imports: numpy only.
 """

@@ -2,7 +2,8 @@
 domain's images carry its substrate (a PV module's cell grid, a core in its tray, a wafer's die disc), domains of
 different drawers are far apart in pixel statistics even with looks and scenes removed, the class names' motifs are
 learnable (a plain classifier beats chance well) and the signal is the motifs (one motif for every class: chance),
-a rule naming an unknown drawer or motif is refused, and a slot renders byte-identical images."""
+a detection task draws its domain's subject too, a rule naming an unknown drawer or motif is refused, and a slot
+renders byte-identical images."""
 
 from __future__ import annotations
 
@@ -98,17 +99,50 @@ def test_a_rule_naming_an_unknown_drawer_or_motif_is_refused(monkeypatch):
     assert generic.rule.drawer is None and "drawer" not in generic.rule.model_dump(mode="json")
 
 
-@pytest.mark.parametrize("domain", ["aircraft_maintenance", "solar_pv", "haul_trucks"])
-def test_a_detection_task_keeps_one_generic_silhouette_for_both_classes(domain, monkeypatch):
-    """Measured for issue 16 (README, Subjects per domain): a detection task drawn by the domain's drawer (the detected
-    motif against a look-alike's) lost its ladder order, so a binary task under a drawer domain keeps the generic
-    silhouettes, one shared by both classes (issue 14), until a design keeps the order."""
+@pytest.mark.parametrize("domain", ["aircraft_maintenance", "solar_pv", "haul_trucks", "motor_claims"])
+def test_a_detection_task_draws_the_domains_subject(domain, monkeypatch):
+    """Issue 16: a detection task draws its domain's drawer, the look-alike's motif (class 0) and the detected
+    class's (class 1), named by the target's two words, the detected class the stronger; a vocabulary without a
+    drawer keeps one generic silhouette shared by both classes (issue 14)."""
+    vocab = CATALOG.get(domain).image
     monkeypatch.setattr(base, "DOMAIN", CATALOG.get(domain))
-    rule = base.make_spec(3, 0.4, metric="auc", task_type=base.TaskType.BINARY, n_test=20).rule
-    assert rule.drawer is None
-    negative, positive = rule.patterns
-    assert negative.shape == positive.shape and negative.shape not in subjects.MOTIFS
+    spec = base.make_spec(3, 0.4, metric="auc", task_type=base.TaskType.BINARY, n_test=20)
+    negative, positive = spec.rule.patterns
+    assert spec.rule.drawer == vocab.drawer
+    word = spec.target.columns[0].removeprefix("is_")
+    assert positive.shape == subjects.motif_of(vocab.drawer, word) and negative.shape in subjects.MOTIFS
     assert positive.intensity > negative.intensity
+    monkeypatch.setattr(base, "DOMAIN", CATALOG.get(domain).model_copy(update={
+        "image": vocab.model_copy(update={"drawer": None})}))
+    generic = base.make_spec(3, 0.4, metric="auc", task_type=base.TaskType.BINARY, n_test=20).rule
+    assert generic.drawer is None and generic.patterns[0].shape == generic.patterns[1].shape
+    assert generic.patterns[0].shape not in subjects.MOTIFS
+
+
+def test_detection_images_show_the_substrate_and_the_finding(tmp_path, monkeypatch):
+    """A PV detection task's images carry the cell grid (gaps darker than cells, as a multi-class task's), and the
+    classes are told apart by their motifs: a plain classifier on 16x16 pixels beats chance well, and falls to
+    chance when both classes are drawn as the look-alike."""
+    monkeypatch.setattr(base, "DOMAIN", CATALOG.get("solar_pv"))
+    spec = bare(base.make_spec(5, 0.2, metric="auc", task_type=base.TaskType.BINARY, n_train=200, n_test=200))
+    x, y = images(spec, tmp_path / "signal")
+    centre = (np.arange(x.shape[1]) + 0.5) / x.shape[1] * 2.0 - 1.0
+    cell = np.mod((centre + 1.0) * 1.5, 1.0)
+    gaps = np.minimum(cell, 1.0 - cell) < 0.06
+    column_means = x.mean(axis=(0, 1))
+    assert column_means[gaps].mean() < column_means[~gaps].mean() - 0.03
+
+    def accuracy(pixels: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+        pooled = pixels.reshape(len(pixels), 16, 2, 16, 2).mean(axis=(2, 4)).reshape(len(pixels), -1)
+        chance = pd.Series(labels).value_counts(normalize=True).max()
+        return float(cross_val_score(LogisticRegression(C=0.5, max_iter=2000), pooled, labels, cv=4).mean()), chance
+
+    with_signal, chance = accuracy(x, y)
+    assert with_signal > chance + 0.2, (with_signal, chance)
+    alike = spec.model_copy(update={"rule": spec.rule.model_copy(update={
+        "patterns": (spec.rule.patterns[0], spec.rule.patterns[0])})})
+    without, chance = accuracy(*images(alike, tmp_path / "none"))
+    assert without < chance + 0.1, (without, chance)
 
 
 def test_each_class_draws_its_names_motif(monkeypatch):
