@@ -40,6 +40,8 @@ write(test, model.classes_, model.predict_proba(features(images(test))))
 ''')
 
 _GRADS = "grads = np.hstack([hog_pyramid(smooth(x)), hog(x, 8)])"
+if _GRADS not in _LEVELS[5][2]:  # the ensemble below is the classification one with pixels added at this line
+    raise ImportError("image ladder level 5 no longer builds its gradients as detection_ladder expects")
 _ENSEMBLE: tuple[str, str, str] = (
     _LEVELS[5][0], _LEVELS[5][1].replace("multi-scale HOG", "multi-scale HOG and 16x16 pixels"),
     _LEVELS[5][2].replace(_GRADS, "grads = np.hstack([hog_pyramid(smooth(x)), hog(x, 8), "
