@@ -353,8 +353,7 @@ def _generate_slot(profile: TaskProfile, key: SlotKey, seed_ref: str, corpus: Co
                     ledger.timings, ledger.usage, stage=tried.stage, error_type=tried.error_type or "Rejected",
                     message=tried.message or verdict.reason or "rejected", sandbox=tried.sandbox,
                     earlier=tuple(earlier)))
-            earlier.append(told_rejected(attempt, spec.env_id, tried.stage or "validate",
-                                         tried.message or verdict.reason or "rejected"))
+            earlier.append(told_rejected(attempt, spec.env_id, str(history[-1]["stage"]), str(history[-1]["message"])))
         attempt += 1
         try:
             spec = backend.strategist.repair_spec(spec, verdict, attempt, profile, key.rng_seed)
