@@ -30,7 +30,8 @@ def withheld_as_alike(attempt: int, env_id: str, publication: Publication) -> st
 
 def told_rejected(attempt: int, env_id: str, stage: str, reason: str) -> str:
     """How a rejected attempt of a slot that landed later is told in its notes: the attempt, the stage that stopped
-    it and the first 200 characters of its reason (the whole reason stays in the failure record while it is open)."""
+    it and the first 200 characters of its reason (a slot that runs out of attempts keeps every attempt's first 300
+    in its failure record's history instead)."""
     return f"attempt {attempt} ({env_id}) rejected at {stage}: {reason[:200]}"
 
 
