@@ -100,8 +100,8 @@ def form_at(options: Sequence[str], u: float, word: str, before: str, avoid: str
     last = last_word(before)
     agree = agreement([word])
     order = [(start + i) % len(options) for i in range(len(options))]
-    written = [(i, _negation_placed(options[i], word).format(X=_without_negation(options[i], word), n=n, k=k,
-                                                             **agree)) for i in order]
+    written = [(i, template.format(X=shown, n=n, k=k, **agree))
+               for i in order for template, shown in [_negation_placed(options[i], word)]]
     for i, text in written:
         if _WORD.findall(text.lower())[:1] != [last] and text != avoid:
             return i, text
@@ -113,32 +113,20 @@ _AUXILIARY = re.compile(r"\b(?:(has|have|had) been|got) \{X\}")
 foreigner's English ("it has been not recognised", "it got not recognised")."""
 
 
-def _own_negation(template: str, word: str) -> tuple[str, str] | None:
-    """The negation ("not", "never") and the rest of a word that opens with one, when `template` puts an auxiliary
-    before it; else None."""
+def _negation_placed(template: str, word: str) -> tuple[str, str]:
+    """`template` and `word` with the negation of a word that opens with one ("not", "never") where English puts it,
+    when the template has an auxiliary before the word's slot: "has not been {X}", "has never been {X}", "did not get
+    {X}", "never got {X}", and the word without it. Else both as they are."""
     head, _, rest = word.partition(" ")
-    return (head, rest) if head in ("not", "never") and rest and _AUXILIARY.search(template) else None
-
-
-def _negation_placed(template: str, word: str) -> str:
-    """`template` with the negation of a word that opens with one where English puts it, before the word is
-    written: "has not been {X}", "has never been {X}", "did not get {X}", "never got {X}"."""
-    if (negation := _own_negation(template, word)) is None:
-        return template
-    head = negation[0]
+    if head not in ("not", "never") or not rest or not _AUXILIARY.search(template):
+        return template, word
 
     def placed(m: re.Match[str]) -> str:
         if m.group(1):
             return f"{m.group(1)} {head} been {{X}}"
         return "did not get {X}" if head == "not" else "never got {X}"
 
-    return _AUXILIARY.sub(placed, template)
-
-
-def _without_negation(template: str, word: str) -> str:
-    """The word as `template` writes it: without the negation `_negation_placed` put before it."""
-    negation = _own_negation(template, word)
-    return word if negation is None else negation[1]
+    return _AUXILIARY.sub(placed, template), rest
 
 
 def again_clauses(voice: Voice, mentions: list[tuple[int, bool, str, float]], before: str, said: dict[int, str],
