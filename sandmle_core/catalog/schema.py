@@ -135,12 +135,20 @@ class ImageVocab(_Frozen):
     # who takes these pictures and why: "<context>; from each <noun> <asker> wants to tell {target}, so that
     # <purpose>." (`IMAGE_STORY`: the image kit reads the parts to write its second overview structure)
     story: str | None = None
+    # how "the image shows ..." names one class (a detection task's target): `article` "a" for countable things ("a
+    # door crease", "an ulcer"; a name ending in a plural "s" takes none: "hail dents"), "none" for kinds and
+    # materials ("granite", "early blight"); `shown` words single classes otherwise ("healthy": "a healthy leaf")
+    article: Literal["a", "none"] = "a"
+    shown: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _story_has_its_parts(self) -> ImageVocab:
         if self.story is not None and IMAGE_STORY.match(self.story) is None:
             raise ValueError(f"an image story must read '<context>; from each <noun> <asker> wants to tell {{target}}, "
                              f"so that <purpose>.': {self.story!r}")
+        unknown = sorted(set(self.shown) - set(self.classes))
+        if unknown:
+            raise ValueError(f"`shown` words classes the domain does not have: {unknown}")
         return self
 
 

@@ -95,7 +95,7 @@ def test_class_vocabulary_faults_are_caught(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("description", "phrase"), [
     ("1 if the loan defaulted", "whether the loan defaulted"),
-    ("1 when the image shows schist, 0 when it shows something else (mostly quartzite)",
+    ("1 when the image shows schist, 0 when it shows something else (most often quartzite)",
      "whether the image shows schist"),
     ("1 when the alert category is 'phishing', 0 when it is 'malware'", "whether the alert category is 'phishing'"),
     ("The rock type in the core", "the rock type in the core"),
@@ -170,6 +170,47 @@ def test_every_image_domain_says_who_takes_its_pictures_and_why():
         assert parts["purpose"] in told and domain.purpose not in told, (domain.key, told)
         assert told.count("TARGET") == 1 and "capture settings" not in told and "Each image is" in told, told
     assert {framing_variant(d, 2) for d in domains} == {0, 1}
+
+
+@pytest.mark.parametrize(("domain_key", "name", "phrase"), [
+    ("motor_claims", "door_crease", "a door crease"), ("hospital_triage", "ulcer", "an ulcer"),
+    ("motor_claims", "hail_dents", "hail dents"), ("motor_claims", "no_damage", "no damage"),
+    ("haul_trucks", "schist", "schist"), ("crop_yield", "early_blight", "early blight"),
+    ("crop_yield", "healthy", "a healthy leaf"), ("wildlife_monitoring", "empty", "an empty frame"),
+    ("outpatient_noshow", "actinic_keratosis", "an actinic keratosis"), ("wafer_fab", "random",
+                                                                        "randomly scattered failing dies"),
+])
+def test_a_detection_task_names_its_class_as_english_does(domain_key, name, phrase):
+    """Issue 16: a binary image task read "whether the image shows door crease" and "shows healthy"; the class is
+    named with its article, bare for kinds and materials, and in the catalog's own words where its name is no noun."""
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities.image.drafter import shown
+
+    vocab = next(d.image for d in load_catalog().domains if d.key == domain_key)
+    assert shown(vocab, name) == phrase
+
+
+def test_a_detection_target_says_what_each_label_shows():
+    import numpy as np
+
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities.image.drafter import _binary_target, shown
+
+    domain = next(d for d in load_catalog().domains if d.key == "motor_claims")
+    (negative, positive), target = _binary_target(domain.title, domain.image, np.random.default_rng(3))[1:3]
+    assert target.description == (f"1 when the image shows {shown(domain.image, positive)}, 0 when it shows "
+                                   f"something else (most often {shown(domain.image, negative)})")
+    assert "_" not in target.description
+
+
+def test_a_catalog_wording_of_an_unknown_image_class_is_refused():
+    from pydantic import ValidationError
+
+    from sandmle_core.catalog import load_catalog
+
+    vocab = next(d.image for d in load_catalog().domains if d.key == "motor_claims")
+    with pytest.raises(ValidationError, match="does not have: \\['dnet'\\]"):
+        type(vocab).model_validate({**vocab.model_dump(), "shown": {"dnet": "a dent"}})
 
 
 def _phrase_repeats(detail: str) -> int:
