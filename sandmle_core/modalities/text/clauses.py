@@ -29,6 +29,7 @@ from sandmle_core.modalities.text.wordclass import (
     NOUN,
     PARTICIPLE,
     PERSONAL,
+    PLACED,
     STATE,
 )
 
@@ -59,6 +60,8 @@ _INTRANSITIVE_NEGATED = ("it has not {X}", "it has never {X}", "it still has not
 _MANNER_NEGATED = ("no one said {X}", "no one mentioned {X}")
 """An adverb or greeting negated as a word nobody said ("no one said hopefully"): "not instead", "never thanks" are
 no English, and the cue stays next to the word."""
+_PLACED_NEGATED = ("not {X}",)
+"""An adverb of place or time negated as English does ("not upstairs", "not today"), not as a word no one said."""
 AFFIRMED = ("{X} after all", "{X} in the end")
 AFFIRMED_AGAIN_X = ("{X} after all, again",)
 """How a key that holds its own negation ("not recognised", "never came") is negated: by its opposite."""
@@ -176,13 +179,16 @@ def _not_noun_again(voice: Voice, cls: str, negated: bool, times: int) -> tuple[
 def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "") -> tuple[str, ...]:
     """How a voice negates a word of class `cls` (its vocabulary `key`): a noun by the voice's own forms ("no X"),
     but one that opens with a determiner of its own as "not another" (not "no another"); a verb with what makes it a
-    clause, an inflected one with a subject; an adverb as a word no one said; a key that holds its own negation
-    (`affirmed`) by its opposite, a "cannot" verb in the voice's clause of one ("I managed to find it after all")."""
+    clause, an inflected one with a subject; an adverb as a word no one said, one of place or time with "not" ("not
+    upstairs"); a key that holds its own negation (`affirmed`) by its opposite, a "cannot" verb in the voice's clause
+    of one ("I managed to find it after all")."""
     if affirmed:
         modal = (voice.modals or voice.finite)[:1] if cls == MODAL else ()
         return tuple(f"{m} {tail}" for m in modal for tail in ("after all", "in the end")) or AFFIRMED
     if cls == NOUN:
         return NOT_NOUN_NEGATED if voice.states and takes_no_determiner(key) else voice.negated
+    if cls == MANNER and key.strip().lower() in PLACED:
+        return _PLACED_NEGATED
     return {ACTION: ACTION_NEGATED, FINITE: FINITE_NEGATED, MANNER: _MANNER_NEGATED,
             INTRANSITIVE: _INTRANSITIVE_NEGATED}.get(cls, NOT_NOUN_NEGATED)
 

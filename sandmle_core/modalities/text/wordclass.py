@@ -19,7 +19,7 @@ recognised").
 from __future__ import annotations
 
 __all__ = ["ACTION", "FEELING", "FINITE", "INTRANSITIVE", "MANNER", "MODAL", "NOUN", "NOUN_ENDINGS", "PARTICIPLE",
-           "PERSONAL", "STATE", "is_noun", "modal_opposite", "with_object", "word_class"]
+           "PERSONAL", "PLACED", "STATE", "is_noun", "modal_opposite", "with_object", "word_class"]
 
 NOUN, STATE, PARTICIPLE, FEELING = "noun", "state", "participle", "feeling"
 ACTION, FINITE, MANNER, PERSONAL = "action", "finite", "manner", "personal"
@@ -138,6 +138,10 @@ _MANNERS = frozenset({
     "merci",
 })
 """Adverbs, greetings and other words that fill no noun's slot ("hopefully", "thanks", "yesterday")."""
+PLACED = frozenset({"abroad", "earlier", "elsewhere", "indoors", "nearby", "now", "overnight", "overseas", "soon",
+                    "today", "tomorrow", "tonight", "upstairs", "yesterday", "here", "there"})
+"""Adverbs of place and time that "not" negates as English does ("not upstairs", "not today"), where an adverb of
+manner or a greeting cannot take it ("not hopefully", "not thanks")."""
 
 _PARTICIPLES = frozenset({
     "lit", "lost", "known", "shown", "grown", "blown", "thrown", "flown", "drawn", "torn", "worn", "sworn", "bitten",

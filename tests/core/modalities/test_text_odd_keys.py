@@ -42,8 +42,13 @@ gone""")
 _SUBJECTS = _table("i they he she we you it just still someone and officials buyers owners")
 """Words a "cannot" may follow: a subject, or an adverb or "and" after one ("I just cannot", "... and cannot")."""
 
-_NEGATED_ADVERB = re.compile(rf"\b(?:not|never|no|without|never any|still not) ({'|'.join(sorted(_ADVERBS))})\b",
-                             re.IGNORECASE)
+_PLACE_TIME = _table("abroad earlier elsewhere indoors nearby now overnight overseas tonight upstairs")
+"""Of those, the adverbs of place and time: "not" before one reads as English ("not upstairs", "not tonight"); "never",
+"no" or "not ... at all" do not."""
+_NEGATED_ADVERB = re.compile(rf"\b(?:(?:not|never|no|without|never any|still not) "
+                             rf"({'|'.join(sorted(_ADVERBS - _PLACE_TIME))})"
+                             rf"|(?:never|no|without|never any) ({'|'.join(sorted(_PLACE_TIME))})"
+                             rf"|not ({'|'.join(sorted(_PLACE_TIME))}) at all)\b", re.IGNORECASE)
 _PASSIVE = re.compile(rf"\b(?:was|were|is|are|been|be|got|get|being) (?:not |never |later |all )?"
                       rf"({'|'.join(sorted(_NO_OBJECT))})\b", re.IGNORECASE)
 _CANNOT = re.compile(r"(\w+)?\W*\bcannot\b", re.IGNORECASE)
@@ -85,8 +90,9 @@ def test_odd_counters_find_each_defect(kind: str, sentence: str) -> None:
 
 @pytest.mark.parametrize("sentence", [
     "I cannot find it, and they cannot complete sentences.", "I just cannot find it and cannot bear weight.",
-    "No one said instead; the short answer is hopefully.", "It has not vanished, and it has since disappeared.",
-    "Noted as arrived.", "It has been parked for weeks.", "I want to complain about another address, not another.",
+    "No one said instead; the short answer is hopefully.", "It leaks, but not upstairs.",
+    "It has not vanished, and it has since disappeared.", "Noted as arrived.", "It has been parked for weeks.",
+    "I want to complain about another address, not another.",
     "The extra charge is what I need sorted.",
 ])
 def test_odd_counters_pass_good_sentences(sentence: str) -> None:
@@ -116,15 +122,16 @@ def _documents(domain, seed: int) -> list[str]:
 def test_no_odd_key_in_any_domain() -> None:
     """Every count is 0 over the 19 domains' documents, and the odd keys' words are still written (the class signal:
     a bag of words still sees "cannot find", "instead", "vanished", "another"), with a cue apart from them when
-    negated ("managed to find it", "no one said instead", "it has not vanished")."""
+    negated ("managed to find it", "no one said instead", "not earlier", "it has not vanished")."""
     domains = [d for d in load_catalog().domains if d.text is not None]
     docs = [doc for k, domain in enumerate(domains) for doc in _documents(domain, 50 + k)]
     assert len(domains) == 19 and len(docs) == 19 * 300
     defects = count_odd(docs)
     assert not +defects, (dict(defects), [d for d in docs if count_odd([d])][:3])
     joined = " ".join(docs).lower()
-    for phrase in ("cannot find it", "cannot bear weight", "managed to find it", "instead", "no one said", "vanished",
-                   "it has not", "parked for weeks", "another address", "not another", "someone else's order"):
+    for phrase in ("cannot find it", "cannot bear weight", "managed to find it", "instead", "no one said",
+                   "not earlier", "vanished", "it has not", "parked for weeks", "another address", "not another",
+                   "someone else's order"):
         assert phrase in joined, phrase
 
 
