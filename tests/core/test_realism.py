@@ -95,7 +95,7 @@ def test_class_vocabulary_faults_are_caught(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("description", "phrase"), [
     ("1 if the loan defaulted", "whether the loan defaulted"),
-    ("1 when the image shows schist, 0 when it shows something else (most often quartzite)",
+    ("1 when the image shows schist, 0 when it shows quartzite instead",
      "whether the image shows schist"),
     ("1 when the alert category is 'phishing', 0 when it is 'malware'", "whether the alert category is 'phishing'"),
     ("The rock type in the core", "the rock type in the core"),
@@ -199,7 +199,7 @@ def test_a_detection_target_says_what_each_label_shows():
     domain = next(d for d in load_catalog().domains if d.key == "motor_claims")
     (negative, positive), target = _binary_target(domain.title, domain.image, np.random.default_rng(3))[1:3]
     assert target.description == (f"1 when the image shows {shown(domain.image, positive)}, 0 when it shows "
-                                   f"something else (most often {shown(domain.image, negative)})")
+                                   f"{shown(domain.image, negative)} instead")  # the only other class drawn
     assert "_" not in target.description
 
 

@@ -180,8 +180,8 @@ def _binary_target(domain_title: str, vocab: ImageVocab,
     column and the submission keep a binary seed's shape: one 0/1 label, one probability per row."""
     negative, positive = (vocab.classes[int(i)] for i in rng.choice(len(vocab.classes), size=2, replace=False))
     target = TargetSpec(columns=(f"is_{positive}",), classes=("0", "1"), positive_class="1",
-                        description=f"1 when the image shows {shown(vocab, positive)}, 0 when it shows something "
-                                    f"else (most often {shown(vocab, negative)})")
+                        description=f"1 when the image shows {shown(vocab, positive)}, 0 when it shows "
+                                    f"{shown(vocab, negative)} instead")
     return 2, (negative, positive), target, f"{domain_title}: {positive.replace('_', ' ').title()} Detection"
 
 
