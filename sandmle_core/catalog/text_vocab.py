@@ -90,6 +90,8 @@ class TextVocab(_Frozen):
     Attributes:
         column: the text column's name (e.g. `note`).
         document: what one document is (e.g. "a triage nurse's free-text note").
+        purpose: why its label is told from a document (the story's "so that ..." clause: "each patient is sent to
+            the right specialist team ..."), not the domain's tabular purpose, which is about another prediction.
         label: the target column's name; `classes` maps each class to words that signal it.
         common: words any document may use (the background the signal hides in).
         flags: the domain's multi-label text vocabulary, when it has one.
@@ -99,6 +101,7 @@ class TextVocab(_Frozen):
 
     column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     document: str
+    purpose: str
     label: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label_description: str
     classes: dict[str, tuple[str, ...]]

@@ -90,10 +90,12 @@ def _row_noun(spec: TaskSpec) -> str:
 
 def _story(domain: Domain) -> str:
     """A text task's framing: who reads these documents, what they want told from them and why. Never the tabular
-    story, whose "from account activity and service history" would describe inputs a text task does not ship."""
-    document = domain.text.document if domain.text is not None else (  # a community hosting only comments
-        domain.comments.document if domain.comments is not None else "a short document")
-    org, purpose = domain.organisation, domain.purpose
+    story, whose "from account activity and service history" would describe inputs a text task does not ship, nor its
+    purpose, which is about another prediction ("so that the renewal budget goes to the pipes most likely to fail"
+    for a contact centre's messages, before 2026-12-05)."""
+    vocab = domain.text or domain.comments  # a community hosting only comments: its moderation vocabulary
+    document, purpose = (vocab.document, vocab.purpose) if vocab is not None else ("a short document", domain.purpose)
+    org = domain.organisation
     if framing_variant(domain, 2) == 0:
         return f"{org} wants to tell {{target}} from {document}, so that {purpose}."
     return (f"The only input is {document}. From its words alone, {lower_first(org)} wants to tell {{target}}, "
