@@ -210,10 +210,13 @@ class PageVocab(_Frozen):
 
 
 class SeriesVocab(_Frozen):
-    """What the time-series drafter needs: the forecast quantity, its unit and frequency, and exogenous drivers."""
+    """What the time-series drafter needs: the forecast quantity, its unit and frequency, and exogenous drivers, and
+    what the forecast is for (`purpose`, the story's "so that ..." clause: "enough couriers are online for each hour
+    of the day"; the domain's tabular purpose is about another prediction)."""
 
     quantity: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str
+    purpose: str
     unit: str
     frequency: Literal["H", "D", "W", "M"]
     level: float = Field(gt=0)

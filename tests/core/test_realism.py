@@ -172,19 +172,23 @@ def test_every_image_domain_says_who_takes_its_pictures_and_why():
     assert {framing_variant(d, 2) for d in domains} == {0, 1}
 
 
-def test_every_text_domain_says_why_its_documents_are_labelled():
-    """Issue 16: a text task told the domain's tabular purpose, about another prediction ("tell the type of issue
-    reported from a customer's message ..., so that the renewal budget goes to the pipes most likely to fail"). Every
-    text domain's story now tells its documents' own purpose, and no two domains share one."""
+@pytest.mark.parametrize("family", ["text", "series"])
+def test_every_text_and_forecasting_domain_tells_its_own_purpose(family):
+    """Issue 16: text and forecasting tasks told the domain's tabular purpose, about another prediction ("tell the
+    type of issue reported from a customer's message ..., so that the renewal budget goes to the pipes most likely to
+    fail"; a forecast of water demand, the same). Every such domain's story now tells its own vocabulary's purpose,
+    and no two domains share one."""
     from sandmle_core.catalog import load_catalog
-    from sandmle_core.modalities.text import KIT
+    from sandmle_core.modalities import text, time_series
 
-    domains = [d for d in load_catalog().domains if d.text is not None]
+    kit = {"text": text.KIT, "series": time_series.KIT}[family]
+    domains = [d for d in load_catalog().domains if getattr(d, family) is not None]
     assert len(domains) >= 10
     for domain in domains:
-        told = domain.render_story("TARGET", None, KIT.story_template(domain))
-        assert domain.text.purpose in told and domain.purpose not in told, (domain.key, told)
-    assert len({d.text.purpose for d in domains}) == len(domains)
+        told = domain.render_story("TARGET", None, kit.story_template(domain))
+        purpose = getattr(domain, family).purpose
+        assert purpose in told and domain.purpose not in told, (domain.key, told)
+    assert len({getattr(d, family).purpose for d in domains}) == len(domains)
 
 
 @pytest.mark.parametrize(("domain_key", "name", "phrase"), [

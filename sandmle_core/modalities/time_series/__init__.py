@@ -63,8 +63,11 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
 
 def _story(domain: Domain) -> str:
     """A forecasting framing: the series' own history and the drivers known in advance (forecasts, calendars,
-    plans), never the tabular story's per-entity records."""
-    org, purpose = domain.organisation, domain.purpose
+    plans), never the tabular story's per-entity records, nor its purpose, which is about another prediction ("so
+    that the renewal budget goes to the pipes most likely to fail" for a forecast of water demand, before
+    2026-12-05)."""
+    org = domain.organisation
+    purpose = domain.series.purpose if domain.series is not None else domain.purpose
     step = _STEP_NOUN.get(domain.series.frequency, "period") if domain.series is not None else "period"
     if framing_variant(domain, 2) == 0:
         return (f"{org} wants to forecast {{target}} over the coming {step}s from the series' own history and the "
