@@ -99,7 +99,8 @@ def test_class_vocabulary_faults_are_caught(tmp_path: Path) -> None:
      "whether the image shows schist"),
     ("1 when the alert category is 'phishing', 0 when it is 'malware'", "whether the alert category is 'phishing'"),
     ("The rock type in the core", "the rock type in the core"),
-    ("coach-assessed fitness level, 1 (beginner) to 7 (elite)", "coach-assessed fitness level"),
+    ("coach-assessed fitness level, 1 (beginner) to 7 (elite)", "the coach-assessed fitness level"),
+    ("loss expected if the transaction is approved", "the loss expected if the transaction is approved"),
 ])
 def test_a_binary_target_reads_as_whether_in_the_story(description, phrase):
     from sandmle_core.agents.offline.strategist import _target_phrase

@@ -15,6 +15,7 @@ import re
 import numpy as np
 
 from sandmle_core.agents.base import Verdict
+from sandmle_core.agents.offline.writer import definite
 from sandmle_core.catalog import load_catalog
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
@@ -80,7 +81,8 @@ def _target_phrase(description: str, task_type: TaskType) -> str:
         text = text[4:] if text.lower().startswith("the ") else text
         return f"the set of {text[0].lower() + text[1:]} (each label yes or no)"
     text = re.split(r", (?=\d)", text)[0]  # "fitness level, 1 (beginner) to 7 (elite)": the scale is in the columns
-    return text[0].lower() + text[1:]
+    text = text[0].lower() + text[1:]
+    return text if task_type == TaskType.FORECASTING else definite(text)  # "forecast emergency arrivals per day"
 
 
 class OfflineStrategist:

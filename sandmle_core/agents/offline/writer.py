@@ -19,7 +19,7 @@ from sandmle_core.modalities import get_kit
 from sandmle_core.spec import ColumnKind, TaskType
 from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["OfflineWriter", "render_description"]
+__all__ = ["OfflineWriter", "definite", "render_description"]
 
 _KIND_WORDS = {
     ColumnKind.NUMERIC: "number",
@@ -160,13 +160,13 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
     elif spec.task_type == TaskType.MULTILABEL:
         target_text = f"Each target column is 1 when it applies ({described}), else 0."
     elif several:
-        parts = [f"`{c}` is {_lower(spec.target.column_description(c))}"
+        parts = [f"`{c}` is {definite(_lower(spec.target.column_description(c)))}"
                  + (f", in {spec.target.column_unit(c)}" if spec.target.column_unit(c) else "")
                  for c in spec.target.columns]
         target_text = "Each row has " + _count_word(len(parts)) + " targets: " + "; ".join(parts) + "."
     else:
         unit = f", in {spec.target.unit}" if spec.target.unit else ""
-        target_text = f"The target is {described[0].lower()}{described[1:]}{unit}."
+        target_text = f"The target is {definite(_lower(described))}{unit}."
     if spec.target.classes and spec.task_type != TaskType.MULTILABEL:
         # the classes close the target's own sentence: a stand-alone "Classes: `0`, `1`." read the same in every
         # binary environment of a build
@@ -242,6 +242,17 @@ def _listed(spec: TaskSpec) -> str:
 def _lower(text: str) -> str:
     text = text.strip().rstrip(".")
     return text[:1].lower() + text[1:]
+
+
+_DETERMINED = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|each|every|what|which|where|when|how|whether"
+                         r"|who|why|one|\d)\b", re.IGNORECASE)
+
+
+def definite(phrase: str) -> str:
+    """A target's description as a sentence's noun phrase: "the" before one that opens with no determiner of its own
+    ("loss expected if the transaction is approved" → "the loss expected if ..."; "the plan agreed ...", "what
+    happened to ...", "1 if ..." stay as written). The catalog writes targets as column descriptions, bare."""
+    return phrase if not phrase or _DETERMINED.match(phrase) else f"the {phrase}"
 
 
 def _count_word(n: int) -> str:
