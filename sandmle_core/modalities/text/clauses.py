@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sandmle_core.modalities.text.nouns import is_plural, takes_no_determiner
+from sandmle_core.modalities.text.nouns import is_plural, takes_no_determiner, with_article
 from sandmle_core.modalities.text.surface import last_word
 from sandmle_core.modalities.text.voices import Voice
 from sandmle_core.modalities.text.wordclass import (
@@ -31,6 +31,7 @@ from sandmle_core.modalities.text.wordclass import (
     PERSONAL,
     PLACED,
     STATE,
+    is_noun,
 )
 
 __all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
@@ -89,22 +90,26 @@ def agreement(items: list[str]) -> dict[str, str]:
             "s": "" if plural else "s"}
 
 
-def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "", k: str = "") -> str:
+def form(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "", k: str = "",
+         articles: bool = False) -> str:
     """The option picked by `u`, written for `word` — or the next one that does not start with the word `before`
     ends with ("no fracture again, again no fracture", "knee. Knee again" read as stutters) and is not `avoid` (the
-    word's last re-mention: "more acl ... more acl" read as a loop)."""
-    return form_at(options, u, word, before, avoid, n, k)[1]
+    word's last re-mention: "more acl ... more acl" read as a loop). `articles`: the voice writes its nouns with
+    their articles (a message, not a telegraphic note), so one countable thing after "without" takes one too."""
+    return form_at(options, u, word, before, avoid, n, k, articles)[1]
 
 
 def form_at(options: Sequence[str], u: float, word: str, before: str, avoid: str = "", n: str = "",
-            k: str = "") -> tuple[int, str]:
+            k: str = "", articles: bool = False) -> tuple[int, str]:
     """`form`'s choice with the index in `options` of the option it wrote."""
     start = min(int(u * len(options)), len(options) - 1)
     last = last_word(before)
     agree = agreement([word])
     order = [(start + i) % len(options) for i in range(len(options))]
+    placed = [_negation_placed(options[i], word) for i in order]
     written = [(i, template.format(X=shown, n=n, k=k, **agree))
-               for i in order for template, shown in [_negation_placed(options[i], word)]]
+               for i, (template, shown) in zip(order, [_counted(*p) for p in placed] if articles else placed,
+                                               strict=True)]
     for i, text in written:
         if _WORD.findall(text.lower())[:1] != [last] and text != avoid:
             return i, text
@@ -114,6 +119,22 @@ def form_at(options: Sequence[str], u: float, word: str, before: str, avoid: str
 _AUXILIARY = re.compile(r"\b(?:(has|have|had) been|got) \{X\}")
 """An auxiliary before the word's slot: a key that holds its own negation ("not recognised") after it read as a
 foreigner's English ("it has been not recognised", "it got not recognised")."""
+
+
+_ONE_OF = re.compile(r"\b(without|never any) \{X\}")
+"""A slot that takes one countable thing with its article ("without a slot"; "never any slot" → "never a slot"),
+where "no {X}" takes it bare."""
+
+
+def _counted(template: str, word: str) -> tuple[str, str]:
+    """`template` and `word` with the article a countable singular noun needs after "without" or "never any" ("without
+    a slot", "never a booking"; "without pills", "without availability" stay bare)."""
+    if not _ONE_OF.search(template) or not is_noun(word):
+        return template, word
+    article = with_article(word)
+    if article == word:
+        return template, word
+    return _ONE_OF.sub(lambda m: "without {X}" if m.group(1) == "without" else "never {X}", template), article
 
 
 def _negation_placed(template: str, word: str) -> tuple[str, str]:

@@ -312,7 +312,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             elif kind == _NEGATED:
                 before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
                 forms = negated_forms(voice, units.classes[unit], unit in units.affirmed, units.texts[unit])
-                negated.append(form(forms, units.unit_u[i], word, before))
+                negated.append(form(forms, units.unit_u[i], word, before, articles=units.articles))
             elif not units.nouns[unit]:
                 pending.append((units.classes[unit], word, units.unit_u[i]))
             else:

@@ -119,7 +119,7 @@ _OBJECTS = {"employ": "staff", "lend": "a hand", "thank": "you", "inspire": "oth
 """What a verb of the catalog takes after it ("I will deserve" read as if cut off): "it" unless listed here, nothing
 for the intransitive ones."""
 
-_FINITE = frozenset({"comes_on", "broke_in", "overslept", "forgot", "denies", "states", "triggered",
+_FINITE = frozenset({"comes_on", "makes_way", "broke_in", "overslept", "forgot", "denies", "states", "triggered",
                      "restarted", "told", "said", "stayed", "offers", "does", "has", "had", "came", "went",
                      # inflected verbs whose -s or irregular past the endings cannot tell from a noun
                      "celebrates", "examines", "explores", "investigates", "portrays", "overheats", "freezes",

@@ -71,7 +71,7 @@ _TEMPLATE_WORDS = FUNCTION_WORDS | {w for v in (voices.NOTE, voices.MESSAGE, voi
                                     for t in getattr(v, f.name) for w in re.findall(r"[a-z]+", t.lower())}
 """Words the templates write themselves ("again", "moment", "never"): a repeat of one is a template's, not a unit's."""
 _RULED_OUT = (" was ruled out", " were ruled out")  # the one negation cue written after its word
-_CUE = re.compile(r"\b(?:no|not|never|never any|without|still no|still not) $")
+_CUE = re.compile(r"\b(?:no|not|never|never any|never an?|without|without an?|still no|still not) $")
 
 
 def _bursts(doc: str, words: set[str]) -> int:

@@ -150,3 +150,18 @@ def test_the_odd_keys_word_classes() -> None:
     assert takes_no_determiner("another") and takes_no_determiner("another_address")
     assert written("someone_elses") == "someone else's order" and takes_no_determiner("someone_elses")
     assert not takes_no_determiner("extra_charge") and not takes_no_determiner("other")
+    assert word_class("makes_way") == word_class("comes_on")  # an inflected verb: "a makes way" read as a noun
+
+
+@pytest.mark.parametrize(("template", "word", "written_as"), [
+    ("without {X}", "slot", "without a slot"), ("without {X}", "ache", "without an ache"),
+    ("never any {X}", "conflict", "never a conflict"), ("without {X}", "pills", "without pills"),
+    ("never any {X}", "availability", "never any availability"), ("no {X} at all", "slot", "no slot at all"),
+    ("without {X}", "cynical", "without cynical"),  # no noun: its voice never negates it so
+])
+def test_one_countable_thing_takes_its_article_after_without(template: str, word: str, written_as: str) -> None:
+    """ "without slot", "never any conflict" were written bare, as "no {X}" takes a noun."""
+    from sandmle_core.modalities.text.clauses import form
+
+    assert form((template,), 0.0, word, "", articles=True) == written_as
+    assert form((template,), 0.0, word, "") == template.format(X=word)  # a telegraphic note: "without chest"
