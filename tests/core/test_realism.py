@@ -93,6 +93,21 @@ def test_class_vocabulary_faults_are_caught(tmp_path: Path) -> None:
     assert not check.passed and "scale names 7, which is no class" in check.detail
 
 
+def test_an_ordinal_scale_that_fits_the_seed_is_drafted_whole():
+    """Issue 16: "1 (poor) to 7 (excellent)" drafted at six levels read "one of 1, 2, 3, 5, 6, 7", a scale without its
+    middle; a scale whose length fits the seed's class range (anes96: 7 classes, 5 to 9) keeps every level."""
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities.base import class_count_range
+
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed("anes96")).model_dump())
+    low, high = class_count_range(profile.label_cardinality)
+    scales = {t.name: t.classes for d in load_catalog().domains for t in d.ordinal}
+    drafted = [OfflineStrategist().draft_spec("anes96", profile, slot, 5) for slot in range(8)]
+    for spec in drafted:
+        scale = scales[spec.target.columns[0]]
+        assert low <= len(scale) <= high and spec.target.classes == scale, (spec.env_id, spec.target.classes)
+
+
 @pytest.mark.parametrize(("description", "phrase"), [
     ("1 if the loan defaulted", "whether the loan defaulted"),
     ("1 when the image shows schist, 0 when it shows quartzite instead",

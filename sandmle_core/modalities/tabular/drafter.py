@@ -99,7 +99,10 @@ def _target(ctx: DraftContext) -> tuple[str, TargetSpec, int]:
     t = fitting[int(rng.integers(len(fitting)))]
     k = int(np.clip(rng.integers(low, high + 1), 2, len(t.classes)))
     if task == TaskType.ORDINAL:
-        # Spread over the whole scale, ends kept: a target described as "1 (beginner) to 7 (elite)" keeps 1 and 7.
+        # A scale whose length fits the seed's class range is used whole: "1 (poor) to 7 (excellent)" drafted at 6
+        # levels read "one of 1, 2, 3, 5, 6, 7", a survey scale without its middle. A longer one is spread over the
+        # whole scale, ends kept: "1 (beginner) to 9 (elite)" keeps 1 and 9.
+        k = len(t.classes) if low <= len(t.classes) <= high else k
         classes = tuple(t.classes[int(i)] for i in np.unique(np.rint(np.linspace(0, len(t.classes) - 1, k))))
     elif task == TaskType.BINARY:
         classes = ("0", "1")
