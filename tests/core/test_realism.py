@@ -248,6 +248,21 @@ def test_a_catalog_wording_of_an_unknown_image_class_is_refused():
         type(vocab).model_validate({**vocab.model_dump(), "shown": {"dnet": "a dent"}})
 
 
+def test_an_image_task_with_capture_settings_is_not_told_from_the_picture_alone():
+    """Issue 16: a wind-farm image task shipping `focus_distance_cm` beside its images read "From the picture alone
+    the task is to tell ..."; a row with capture settings says the task uses them too."""
+    from sandmle_core.spec import ColumnKind
+
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed("digits")).model_dump())
+    specs = [OfflineStrategist().draft_spec("digits", profile, slot, 7) for slot in range(12)]
+    with_settings = [s for s in specs if any(c.kind == ColumnKind.NUMERIC for c in s.columns)]
+    assert with_settings and len(with_settings) < len(specs)
+    for spec in with_settings:
+        assert "alone" not in spec.story, spec.story
+    told = [s for s in with_settings if "capture settings recorded with it" in s.story]
+    assert told and any("From the picture alone" in s.story for s in specs if s not in with_settings)
+
+
 def _phrase_repeats(detail: str) -> int:
     """The count of documents repeating a phrase three times in a row, from a public-text check's detail."""
     import re

@@ -118,7 +118,8 @@ def draft(ctx: DraftContext) -> Draft:
                         description=f"1 when the spot in the image ({subject}) is {positive}, 0 otherwise (rare)")
     return Draft(id_column=ID_COLUMN, columns=columns, target=target, rule=rule,
                  title=f"{ctx.domain.title}: {positive.title()} Detection from Images and Records",
-                 story_template=story.story(ctx.domain, colour=True))  # its JPEGs are colour photos
+                 story_template=story.story(ctx.domain, colour=True,  # its JPEGs are colour photos
+                                            beside="the record of its source"))
 
 
 def _sources(n: int, low: int, high: int, rng: np.random.Generator) -> np.ndarray:

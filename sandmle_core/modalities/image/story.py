@@ -30,22 +30,24 @@ def row_noun(spec: TaskSpec) -> str:
     return "one photograph and its metadata record" if spots is not None else "one image"
 
 
-def story(domain: Domain, colour: bool = False) -> str:
+def story(domain: Domain, colour: bool = False, beside: str | None = None) -> str:
     """The story template (`{entity}`, `{target}` placeholders) of an image task in this domain: who takes the
     pictures and why (the catalog's `image.story`), what each image is (in colour images, the subject says so), and
-    what makes it hard. Two overview structures, fixed per domain (`framing_variant`)."""
+    what makes it hard. Two overview structures, fixed per domain (`framing_variant`). `beside`: what a row ships
+    besides its image ("the capture settings recorded with it"), so the task is not told "from the picture alone"."""
     subject = colour_subject(domain.image.subject, colour) if domain.image is not None else "a photograph"
+    source = f"From the picture and {beside}" if beside else "From the picture alone"
     # the image is the row: the domain's tabular entity ("haul truck cycle") would promise a record the task does
     # not have. The picture is named before the target: a target description may end in a scale ("from 0 (...) to
     # 4 (...)"), and a second "from" after it reads as a machine's sentence
     told = domain.image.story if domain.image is not None else None
     parts = IMAGE_STORY.match(told) if told else None
     if parts is None:  # a domain without its image story: the images and the task alone
-        return (f"Each image is {subject}. From the picture alone the task is to tell {{target}}, despite uneven "
-                "lighting, shifted framing, sensor noise and smudges on the lens.")
+        return (f"Each image is {subject}. {source} the task is to tell {{target}}, despite uneven lighting, shifted "
+                "framing, sensor noise and smudges on the lens.")
     if framing_variant(domain, 2) == 0:
         return (f"{told} Each image is {subject}, and the pictures are not clean: the lighting is uneven, the framing "
                 "shifts, and sensor noise and smudges on the lens get in the way.")
-    return (f"Each image is {subject}: {lower_first(parts['context'])}. From the picture alone the task is to tell "
-            f"{{target}}, despite uneven lighting, shifted framing, sensor noise and smudges on the lens, so that "
+    return (f"Each image is {subject}: {lower_first(parts['context'])}. {source} the task is to tell {{target}}, "
+            f"despite uneven lighting, shifted framing, sensor noise and smudges on the lens, so that "
             f"{parts['purpose']}.")
