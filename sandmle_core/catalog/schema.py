@@ -152,6 +152,11 @@ class ImageVocab(_Frozen):
         return self
 
 
+# An audio story: who records what, then from which clip what is told and why. The clip comes before the target:
+# "it wants to tell whether the recording holds a compressor stall from each recording" read as a machine's sentence.
+AUDIO_STORY = re.compile(r"^[A-Z][^;]+; from (?:each|the) [^{}]+? wants to tell \{target\}, so that [^{}]+\.$")
+
+
 class AudioVocab(_Frozen):
     """What the audio drafter needs: what a clip records, the sound classes it can tell apart, and the one sound a
     detection (binary) task asks about.
@@ -172,8 +177,9 @@ class AudioVocab(_Frozen):
 
     @model_validator(mode="after")
     def _story_names_target(self) -> AudioVocab:
-        if self.story is not None and "{target}" not in self.story:
-            raise ValueError("an audio story must say what is told from the recording: it needs {target}")
+        if self.story is not None and AUDIO_STORY.match(self.story) is None:
+            raise ValueError("an audio story must read '<context>; from each <clip> <asker> wants to tell {target}, so "
+                             f"that <purpose>.' (the clip named before the target): {self.story!r}")
         if self.calls is not None and len(set(self.calls)) != len(self.calls):
             raise ValueError(f"audio calls repeat a sound shape: {self.calls}")
         return self

@@ -263,6 +263,22 @@ def test_an_image_task_with_capture_settings_is_not_told_from_the_picture_alone(
     assert told and any("From the picture alone" in s.story for s in specs if s not in with_settings)
 
 
+def test_an_audio_story_names_the_clip_before_what_is_told_from_it():
+    """Issue 16: "it wants to tell whether the recording holds a compressor stall from each recording" — the clip
+    after a target that already names it. Every audio story of the catalog names the clip first; the old shape is
+    refused with the story quoted."""
+    from pydantic import ValidationError
+
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.catalog.schema import AUDIO_STORY
+
+    vocabs = [d.audio for d in load_catalog().domains if d.audio is not None]
+    assert len(vocabs) >= 10 and all(AUDIO_STORY.match(v.story or "") for v in vocabs)
+    old = "An airline records engines; it wants to tell {target} from each recording, so that engines are checked."
+    with pytest.raises(ValidationError, match="the clip named before the target"):
+        type(vocabs[0]).model_validate({**vocabs[0].model_dump(), "story": old})
+
+
 def _phrase_repeats(detail: str) -> int:
     """The count of documents repeating a phrase three times in a row, from a public-text check's detail."""
     import re
