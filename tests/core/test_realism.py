@@ -279,6 +279,22 @@ def test_an_audio_story_names_the_clip_before_what_is_told_from_it():
         type(vocabs[0]).model_validate({**vocabs[0].model_dump(), "story": old})
 
 
+def test_each_label_column_of_a_multilabel_task_says_which_label_it_is():
+    """Issue 16: every label column of a multi-label table read the set's description ("alarms raised in the shift",
+    six times); each now says which label it marks."""
+    from sandmle_core.agents.offline.writer import render_description
+
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed("movies")).model_dump())
+    spec = OfflineStrategist().draft_spec("movies", profile, 0, 7)
+    sample = pd.DataFrame({c: [0.5] for c in (spec.grading.id_column, *spec.target.columns)})
+    rows = [line for line in render_description(spec, sample).splitlines() if "| target (train only) |" in line]
+    assert len(rows) == len(spec.target.columns) >= 3
+    meanings = [row.split("|")[4].strip() for row in rows]
+    assert len(set(meanings)) == len(meanings)
+    for column, meaning in zip(spec.target.columns, meanings, strict=True):
+        assert meaning.startswith(f"1 if {column.replace('_', ' ')} is among the "), meaning
+
+
 def _phrase_repeats(detail: str) -> int:
     """The count of documents repeating a phrase three times in a row, from a public-text check's detail."""
     import re

@@ -67,9 +67,12 @@ def _column_rows(spec: TaskSpec) -> list[str]:
         return [*rows, f"| `{RELEVANCE_COLUMN}` | target (train.csv only) | | graded relevance of the candidate "
                        "to its query, 0 (none) to 3 (highest) |",
                 f"| `{spec.target.columns[0]}` | submission | | {spec.target.description} |"]
+    shared = spec.task_type == TaskType.MULTILABEL and len(spec.target.columns) > 1 and not spec.target.descriptions
     for target in spec.target.columns:
-        rows.append(f"| `{target}` | target (train only) | {spec.target.column_unit(target) or ''} | "
-                    f"{spec.target.column_description(target)} |")
+        # a label of a set: which one it is, not the set's description six times over
+        meaning = (f"1 if {target.replace('_', ' ')} is among the {_lower(spec.target.description)}, else 0" if shared
+                   else spec.target.column_description(target))
+        rows.append(f"| `{target}` | target (train only) | {spec.target.column_unit(target) or ''} | {meaning} |")
     return rows
 
 
