@@ -219,7 +219,7 @@ def test_a_detection_task_names_its_class_as_english_does(domain_key, name, phra
     """Issue 16: a binary image task read "whether the image shows door crease" and "shows healthy"; the class is
     named with its article, bare for kinds and materials, and in the catalog's own words where its name is no noun."""
     from sandmle_core.catalog import load_catalog
-    from sandmle_core.modalities.image.drafter import shown
+    from sandmle_core.modalities.image.story import shown
 
     vocab = next(d.image for d in load_catalog().domains if d.key == domain_key)
     assert shown(vocab, name) == phrase
@@ -229,7 +229,8 @@ def test_a_detection_target_says_what_each_label_shows():
     import numpy as np
 
     from sandmle_core.catalog import load_catalog
-    from sandmle_core.modalities.image.drafter import _binary_target, shown
+    from sandmle_core.modalities.image.drafter import _binary_target
+    from sandmle_core.modalities.image.story import shown
 
     domain = next(d for d in load_catalog().domains if d.key == "motor_claims")
     (negative, positive), target = _binary_target(domain.title, domain.image, np.random.default_rng(3))[1:3]

@@ -174,7 +174,7 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         # the classes close the target's own sentence: a stand-alone "Classes: `0`, `1`." read the same in every
         # binary environment of a build
         classes = tuple(spec.target.classes)
-        says_both = re.search(r"\b0 (if|when)\b|\belse 0\b", described)
+        says_both = re.search(r"\b0 (if|when|otherwise)\b|\belse 0\b", described)
         if classes == ("0", "1") and re.match(r"1 (if|when)\b", described, re.IGNORECASE):
             target_text = target_text if says_both else target_text[:-1] + ", else 0."
         else:

@@ -160,18 +160,6 @@ def _multiclass_target(domain: Domain, vocab: ImageVocab, cardinality: int | Non
     return k, classes, target, f"{domain.title}: {vocab.label.replace('_', ' ').title()} Recognition"
 
 
-def shown(vocab: ImageVocab, name: str) -> str:
-    """How "the image shows ..." names one class of the domain: the catalog's own words for it (`ImageVocab.shown`),
-    else its name with "a"/"an" when the domain's classes are countable things and the name is not a plural ("a door
-    crease", "an ulcer", "hail dents"), else the bare name ("granite", "early blight")."""
-    if name in vocab.shown:
-        return vocab.shown[name]
-    words = name.replace("_", " ")
-    if vocab.article == "none" or (words.endswith("s") and not words.endswith(("ss", "us", "sis"))):
-        return words
-    return ("an " if words[0] in "aeiou" else "a ") + words
-
-
 def _binary_target(domain_title: str, vocab: ImageVocab,
                    rng: np.random.Generator) -> tuple[int, tuple[str, ...], TargetSpec, str]:
     """A detection task: does the image show one class of the vocabulary (1) or a look-alike other class (0)?
@@ -180,8 +168,8 @@ def _binary_target(domain_title: str, vocab: ImageVocab,
     column and the submission keep a binary seed's shape: one 0/1 label, one probability per row."""
     negative, positive = (vocab.classes[int(i)] for i in rng.choice(len(vocab.classes), size=2, replace=False))
     target = TargetSpec(columns=(f"is_{positive}",), classes=("0", "1"), positive_class="1",
-                        description=f"1 when the image shows {shown(vocab, positive)}, 0 when it shows "
-                                    f"{shown(vocab, negative)} instead")
+                        description=f"1 when the image shows {story.shown(vocab, positive)}, 0 when it shows "
+                                    f"{story.shown(vocab, negative)} instead")
     return 2, (negative, positive), target, f"{domain_title}: {positive.replace('_', ' ').title()} Detection"
 
 

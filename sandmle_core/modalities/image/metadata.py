@@ -13,6 +13,7 @@ Imports: numpy, pandas, Pillow, the image rule models and the shared modality co
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +89,8 @@ def draft(ctx: DraftContext) -> Draft:
     if vocab is None:
         raise SpecError(f"domain {ctx.domain.key!r} has no image vocabulary")
     rng, difficulty = ctx.rng, float(ctx.difficulty)
-    positive = vocab.classes[int(rng.integers(0, len(vocab.classes)))].replace("_", " ")
+    name = vocab.classes[int(rng.integers(0, len(vocab.classes)))]
+    positive = story.shown(vocab, name)  # "a vascular lesion"
     fields: dict[str, Any] = {
         "w_border": round(float(rng.uniform(1.8, 2.2)), 4), "w_colour": round(float(rng.uniform(1.7, 2.0)), 4),
         "w_age": round(float(rng.uniform(1.1, 1.3)), 4),
@@ -115,11 +117,18 @@ def draft(ctx: DraftContext) -> Draft:
                    description="where on the source the spot sits (empty when not recorded)"),
     )
     target = TargetSpec(columns=(TARGET,), classes=("0", "1"), positive_class="1",
-                        description=f"1 when the spot in the image ({subject}) is {positive}, 0 otherwise (rare)")
+                        description=f"1 when the spot in the image ({subject}) is {positive} (rare), 0 otherwise")
     return Draft(id_column=ID_COLUMN, columns=columns, target=target, rule=rule,
-                 title=f"{ctx.domain.title}: {positive.title()} Detection from Images and Records",
+                 title=f"{ctx.domain.title}: {name.replace('_', ' ').title()} Detection from Images and Records",
                  story_template=story.story(ctx.domain, colour=True,  # its JPEGs are colour photos
                                             beside="the record of its source"))
+
+
+def _diagnosis(description: str) -> str:
+    """The positive class as the train-only `diagnosis` column writes it, from the target's description: "1 when the
+    spot in the image (...) is a vascular lesion (rare), 0 otherwise" → "vascular lesion"."""
+    told = description.split(" is ", 1)[-1].split(" (rare)")[0].split(",")[0]
+    return re.sub(r"^(?:an?|the) ", "", told)
 
 
 def _sources(n: int, low: int, high: int, rng: np.random.Generator) -> np.ndarray:
@@ -191,7 +200,7 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
     _write_images(frame, spots, streams, folder.public, n_train)
-    positive = spec.target.description.split(" is ", 1)[-1].split(",")[0]
+    positive = _diagnosis(spec.target.description)
     frame["diagnosis"] = np.where(frame[TARGET] == 1, positive, "unremarkable")
     frame["benign_malignant"] = np.where(frame[TARGET] == 1, "malignant", "benign")
     public_cols = [ID_COLUMN, *[c.name for c in spec.columns]]

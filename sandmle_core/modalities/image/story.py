@@ -16,10 +16,10 @@ from sandmle_core.modalities.base import framing_variant, lower_first
 from sandmle_core.modalities.image.colour import colour_subject
 
 if TYPE_CHECKING:
-    from sandmle_core.catalog.schema import Domain
+    from sandmle_core.catalog.schema import Domain, ImageVocab
     from sandmle_core.taskspec import TaskSpec
 
-__all__ = ["row_noun", "story"]
+__all__ = ["row_noun", "shown", "story"]
 
 
 def row_noun(spec: TaskSpec) -> str:
@@ -51,3 +51,15 @@ def story(domain: Domain, colour: bool = False, beside: str | None = None) -> st
     return (f"Each image is {subject}: {lower_first(parts['context'])}. {source} the task is to tell {{target}}, "
             f"despite uneven lighting, shifted framing, sensor noise and smudges on the lens, so that "
             f"{parts['purpose']}.")
+
+
+def shown(vocab: ImageVocab, name: str) -> str:
+    """How "the image shows ..." names one class of the domain: the catalog's own words for it (`ImageVocab.shown`),
+    else its name with "a"/"an" when the domain's classes are countable things and the name is not a plural ("a door
+    crease", "an ulcer", "hail dents"), else the bare name ("granite", "early blight")."""
+    if name in vocab.shown:
+        return vocab.shown[name]
+    words = name.replace("_", " ")
+    if vocab.article == "none" or (words.endswith("s") and not words.endswith(("ss", "us", "sis"))):
+        return words
+    return ("an " if words[0] in "aeiou" else "a ") + words
