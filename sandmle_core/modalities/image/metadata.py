@@ -99,6 +99,8 @@ def draft(ctx: DraftContext) -> Draft:
         "temperature": round(0.55 + 0.9 * difficulty, 4),  # the noise knob: the verifier's repair moves it
     }
     spots = SpotRule(intercept=_intercept(fields, float(rng.uniform(0.14, 0.2)), rng), **fields)
+    spots = spots.model_copy(update={"surface": SURFACES[int(rng.integers(len(SURFACES)))]})  # drawn last: the
+    # draws above are as before
     flat = ClassPattern(shape="blob", size=0.4, aspect=1.0, tilt=0.0, texture_freq=1.0, texture_angle=0.0,
                         texture_amp=0.0, intensity=1.0)
     rule = ImageRule(image_size=32, patterns=(flat, flat), class_weights=(0.83, 0.17), jitter=0.15, scale_sd=0.18,
@@ -122,6 +124,11 @@ def draft(ctx: DraftContext) -> Draft:
                  title=f"{ctx.domain.title}: {name.replace('_', ' ').title()} Detection from Images and Records",
                  story_template=story.story(ctx.domain, colour=True,  # its JPEGs are colour photos
                                             beside="the record of its source"))
+
+
+SURFACES = ((0.80, 0.64, 0.55), (0.90, 0.78, 0.70), (0.66, 0.50, 0.40), (0.50, 0.36, 0.28), (0.84, 0.70, 0.52),
+            (0.74, 0.62, 0.60))
+"""Surface tones a slot's spots sit on (`SpotRule.surface`): light to dark, warm to rosy."""
 
 
 def _diagnosis(description: str) -> str:
@@ -176,7 +183,7 @@ def _write_images(frame: pd.DataFrame, spots: SpotRule, streams: SlotStreams, pu
     for chunk, start in enumerate(range(0, len(frame), CHUNK)):
         rows = frame.iloc[start:start + CHUNK]
         pixels = render_spots(rows["_border"].to_numpy(), rows["_colour"].to_numpy(), spots.image_size,
-                              streams("synth", "pixels", chunk))
+                              streams("synth", "pixels", chunk), spots.surface)
         for row, (name, array) in enumerate(zip(rows[ID_COLUMN], pixels, strict=True)):
             part = "train" if start + row < n_train else "test"
             Image.fromarray(array, mode="RGB").save(public / JPEG_DIR / part / f"{name}.jpg", format="JPEG",

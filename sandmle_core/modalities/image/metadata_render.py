@@ -45,7 +45,11 @@ def _patches(gx: np.ndarray, gy: np.ndarray, cx: np.ndarray, cy: np.ndarray, rad
     return np.clip(field, 0.0, 1.0)
 
 
-def render_spots(border: np.ndarray, colour: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+DEFAULT_SURFACE = (0.80, 0.64, 0.55)
+
+
+def render_spots(border: np.ndarray, colour: np.ndarray, size: int, rng: np.random.Generator,
+                 surface: tuple[float, float, float] = DEFAULT_SURFACE) -> np.ndarray:
     """Render one RGB spot image per latent pair as uint8 (m, size, size, 3).
 
     Args:
@@ -53,11 +57,13 @@ def render_spots(border: np.ndarray, colour: np.ndarray, size: int, rng: np.rand
         colour: each image's colour-variegation latent (standard normal scale).
         size: image width = height in pixels.
         rng: the batch's stream.
+        surface: the slot's surface tone (RGB, 0-1); the base pigment scales with its brightness.
     """
     m = len(border)
     grid = (np.arange(size) + 0.5) / size * 2.0 - 1.0
     gx, gy = grid[None, None, :], grid[None, :, None]
-    tone = np.array([0.80, 0.64, 0.55]) * rng.uniform(0.8, 1.1, (m, 1))  # surface colour (nuisance)
+    tone = np.array(surface) * rng.uniform(0.8, 1.1, (m, 1))  # surface colour (nuisance around the slot's tone)
+    relative = float(np.mean(surface)) / float(np.mean(DEFAULT_SURFACE))  # a darker surface, a darker spot
     cx, cy = rng.uniform(-0.15, 0.15, m), rng.uniform(-0.15, 0.15, m)
     radius = np.clip(0.42 * np.exp(rng.normal(0.0, 0.18, m)), 0.25, 0.65)
     dark = rng.uniform(0.35, 0.6, m)  # how dark the spot's base pigment is (nuisance)
@@ -69,7 +75,7 @@ def render_spots(border: np.ndarray, colour: np.ndarray, size: int, rng: np.rand
     patches = _patches(gx, gy, cx, cy, radius, rng) * mix[:, None, None]
     second = np.where(rng.random(m) < 0.5, 0, 1)  # blue-black or red-brown second pigment
     pigments = np.array([[0.55, 0.35, 0.25], [0.18, 0.16, 0.28], [0.62, 0.22, 0.2]])
-    base = pigments[0][None, :] * (dark / 0.45)[:, None]
+    base = pigments[0][None, :] * (dark / 0.45)[:, None] * relative
     other = pigments[1 + second]
     spot = base[:, None, None, :] * (1 - patches[..., None]) + other[:, None, None, :] * patches[..., None]
     freq, ang = rng.uniform(3.0, 7.0, m), rng.uniform(0.0, np.pi, m)

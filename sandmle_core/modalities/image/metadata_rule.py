@@ -36,6 +36,9 @@ class SpotRule(BaseModel):
         images_per_source: (low, high) images one source contributes.
         missing_site: share of records whose site is missing.
         jpeg_quality: the JPEG quality the images are written at.
+        surface: the RGB tone (0-1) of the surface the spots sit on, drawn per slot (`metadata.SURFACES`): with one
+            tone for every slot, two environments of a seed were alike in image statistics and the second was always
+            withheld. The spot's base pigment darkens with it, so a spot keeps its contrast on a dark surface.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -52,10 +55,13 @@ class SpotRule(BaseModel):
     images_per_source: tuple[int, int] = (1, 4)
     missing_site: float = Field(default=0.05, ge=0.0, lt=0.5)
     jpeg_quality: int = Field(default=92, ge=50, le=100)
+    surface: tuple[float, float, float] = (0.80, 0.64, 0.55)
 
     @model_validator(mode="after")
     def _consistent(self) -> SpotRule:
         low, high = self.images_per_source
         if not 1 <= low <= high <= 10:
             raise ValueError(f"images_per_source must satisfy 1 <= low <= high <= 10, got {(low, high)}")
+        if not all(0.2 <= v <= 0.95 for v in self.surface):
+            raise ValueError(f"surface tone channels must lie in 0.2-0.95, got {self.surface}")
         return self

@@ -93,3 +93,27 @@ def test_the_slot_rebuilds_byte_identical(built, tmp_path):
     ref, out, result = built
     again = rebuild_slot(ref, 1, RNG, 0, result.env_id, tmp_path / "again")
     assert hash_files(Corpus(out).env_dir(result.env_id), exclude=()) == hash_files(again, exclude=())
+
+
+@pytest.mark.slow
+def test_two_slots_of_the_seed_are_not_alike_in_image_statistics(built, tmp_path):
+    """Every slot drew its spots on one surface tone, so a seed's second slot was always withheld at publish as
+    alike in image statistics (`sandmle generate` of the fixture, rng 3: 1 of 2 accepted; 4 of 4 with a surface per
+    slot). Two slots with different surfaces are compared by the publish rule itself."""
+    from sandmle_core.agents import get_backend
+    from sandmle_core.agents.offline.strategist import OfflineStrategist
+    from sandmle_core.modalities.image.variety import alike_environments
+
+    ref, _, _ = built
+    seed_id, profile = analyze_seed(ref, tmp_path / "profile")
+    specs = [OfflineStrategist().draft_spec(seed_id, read_profile(profile), slot, RNG) for slot in range(6)]
+    surfaces = {s.rule.spots.surface for s in specs}
+    assert len(surfaces) >= 3  # drawn per slot
+    first, second = specs[0], next(s for s in specs if s.rule.spots.surface != specs[0].rule.spots.surface)
+    folders = {}
+    for spec in (first, second):
+        staging = tmp_path / spec.env_id
+        get_backend("offline").developer.build_data(spec, staging)
+        folders[spec.env_id] = EnvFolder.of(staging).public
+    report = alike_environments(folders)
+    assert report["environments"] == 2 and report["alike"] == [], report
