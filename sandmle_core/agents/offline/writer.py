@@ -168,7 +168,8 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
                  for c in spec.target.columns]
         target_text = "Each row has " + _count_word(len(parts)) + " targets: " + "; ".join(parts) + "."
     else:
-        unit = f", in {spec.target.unit}" if spec.target.unit else ""
+        told = spec.target.unit and re.search(rf"\b{re.escape(spec.target.unit.lower())}\b", described.lower())
+        unit = f", in {spec.target.unit}" if spec.target.unit and not told else ""  # not "the days ..., in days"
         target_text = f"The target is {definite(_lower(described))}{unit}."
     if spec.target.classes and spec.task_type != TaskType.MULTILABEL:
         # the classes close the target's own sentence: a stand-alone "Classes: `0`, `1`." read the same in every

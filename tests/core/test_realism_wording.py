@@ -1,0 +1,38 @@
+"""How the task paragraph words a target (issue 16): a bare catalog description takes "the", and a unit the
+description already names is not repeated ("The target is the days from logging to closure, in days")."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sandmle_core.agents.offline.strategist import OfflineStrategist
+from sandmle_core.agents.offline.writer import definite, render_description
+from sandmle_core.profile import TaskProfile, profile_seed
+from sandmle_core.seeds import get_bundled_seed
+
+
+@pytest.mark.parametrize(("phrase", "written"), [
+    ("loss expected if the transaction is approved", "the loss expected if the transaction is approved"),
+    ("the plan agreed at the end of the visit", "the plan agreed at the end of the visit"),
+    ("what happened to the appointment", "what happened to the appointment"),
+    ("1 if the loan defaulted", "1 if the loan defaulted"),
+    ("HbA1c at the next annual review", "the HbA1c at the next annual review"),
+])
+def test_a_bare_target_description_takes_the(phrase, written):
+    assert definite(phrase) == written
+
+
+def _task_paragraph(description: str, unit: str | None) -> str:
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed("diamonds")).model_dump())
+    spec = OfflineStrategist().draft_spec("diamonds", profile, 0, 3)
+    spec = spec.model_copy(update={"target": spec.target.model_copy(update={"description": description,
+                                                                            "unit": unit})})
+    sample = pd.DataFrame({spec.grading.id_column: [1], spec.target.columns[0]: [0.0]})
+    return next(line for line in render_description(spec, sample).splitlines() if "The target is" in line)
+
+
+def test_a_unit_the_description_names_is_not_repeated():
+    assert "The target is the days from logging to closure." in _task_paragraph("days from logging to closure", "days")
+    assert "The target is the loss expected if the card is approved, in USD." in _task_paragraph(
+        "loss expected if the card is approved", "USD")
