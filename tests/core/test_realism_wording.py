@@ -36,3 +36,31 @@ def test_a_unit_the_description_names_is_not_repeated():
     assert "The target is the days from logging to closure." in _task_paragraph("days from logging to closure", "days")
     assert "The target is the loss expected if the card is approved, in USD." in _task_paragraph(
         "loss expected if the card is approved", "USD")
+
+
+@pytest.mark.parametrize(("description", "task", "phrase"), [
+    ("the clean page, pixel by pixel (grey levels, 0 = black ink, 1 = white paper)", "regression",
+     "the clean page, pixel by pixel"),  # was cut inside the parenthesis: "... pixel by pixel (grey levels"
+    ("coach-assessed fitness level, 1 (beginner) to 7 (elite)", "ordinal", "the coach-assessed fitness level"),
+    ("blade findings visible in the image (several can show at once)", "multilabel",
+     "the set of blade findings visible in the image (several can show at once)"),  # one aside, not two
+    ("tests ordered during the visit", "multilabel",
+     "the set of tests ordered during the visit (each label yes or no)"),
+])
+def test_the_story_names_the_target_without_its_scale_or_a_second_aside(description, task, phrase):
+    from sandmle_core.agents.offline.strategist import _target_phrase
+    from sandmle_core.spec import TaskType
+
+    assert _target_phrase(description, TaskType(task)) == phrase
+
+
+def test_a_multilabel_image_finding_is_not_said_twice():
+    """"the set of blade finding findings": the label already names a finding."""
+    import numpy as np
+
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities.image.multilabel import draft_target
+
+    domain = next(d for d in load_catalog().domains if d.key == "wind_farm")
+    target = draft_target(domain.image, 6, 0, np.random.default_rng(0))[0]
+    assert target.description.startswith("blade findings visible"), target.description

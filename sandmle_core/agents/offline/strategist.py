@@ -79,8 +79,14 @@ def _target_phrase(description: str, task_type: TaskType) -> str:
             return "whether " + text[len(prefix):].split(", 0 ")[0]
     if task_type == TaskType.MULTILABEL:
         text = text[4:] if text.lower().startswith("the ") else text
-        return f"the set of {text[0].lower() + text[1:]} (each label yes or no)"
-    text = re.split(r", (?=\d)", text)[0]  # "fitness level, 1 (beginner) to 7 (elite)": the scale is in the columns
+        said = text.endswith(")")  # "... (several can show at once)": one aside is enough
+        return f"the set of {text[0].lower() + text[1:]}" + ("" if said else " (each label yes or no)")
+    # "fitness level, 1 (beginner) to 7 (elite)": the scale is in the columns; one inside a parenthesis goes with it
+    # ("the clean page, pixel by pixel (grey levels, 0 = black ink, ...)" was cut inside it, unclosed)
+    scale = re.search(r", (?=\d)", text)
+    if scale:
+        opened = text.rfind("(", 0, scale.start())
+        text = text[:opened].rstrip() if opened > text.rfind(")", 0, scale.start()) else text[:scale.start()]
     text = text[0].lower() + text[1:]
     return text if task_type == TaskType.FORECASTING else definite(text)  # "forecast emergency arrivals per day"
 

@@ -70,7 +70,8 @@ def _column_rows(spec: TaskSpec) -> list[str]:
     shared = spec.task_type == TaskType.MULTILABEL and len(spec.target.columns) > 1 and not spec.target.descriptions
     for target in spec.target.columns:
         # a label of a set: which one it is, not the set's description six times over
-        meaning = (f"1 if {target.replace('_', ' ')} is among the {_lower(spec.target.description)}, else 0" if shared
+        meaning = (f"1 if {target.replace('_', ' ')} is among the "
+                   f"{re.sub(r' [(][^()]*[)]$', '', _lower(spec.target.description))}, else 0" if shared
                    else spec.target.column_description(target))
         rows.append(f"| `{target}` | target (train only) | {spec.target.column_unit(target) or ''} | {meaning} |")
     return rows

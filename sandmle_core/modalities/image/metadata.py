@@ -106,7 +106,7 @@ def draft(ctx: DraftContext) -> Draft:
     rule = ImageRule(image_size=32, patterns=(flat, flat), class_weights=(0.83, 0.17), jitter=0.15, scale_sd=0.18,
                      rotation_sd=0.0, background_range=(0.0, 0.0), contrast_range=(0.0, 0.0), illumination=0.12,
                      noise_sd=0.03, blotch_rate=0.8, blotch_radius=(0.0, 0.0), label_noise=0.0, spots=spots)
-    subject = vocab.subject.replace("a grayscale thumbnail of ", "")  # the images here are colour JPEGs
+    subject = re.sub(r"^a grayscale (?:\w+ )?thumbnail of ", "", vocab.subject)  # the images here are colour JPEGs
     columns = (
         ColumnSpec(name="source_id", kind=ColumnKind.CATEGORICAL,
                    description="the source the image comes from (several images per source; a source's images are "

@@ -75,8 +75,9 @@ def draft_target(vocab: ImageVocab, cardinality: int | None, n_targets: int,
     unscored = max(0, (cardinality or k) - n_targets) if n_targets else 0
     unscored = min(unscored, k - 3)
     # a noun phrase: the story asks for "the set of ...", the column table repeats it per label
-    target = TargetSpec(columns=labels, description=f"{vocab.label.replace('_', ' ')} findings visible in the image "
-                                                    "(several can show at once)")
+    finding = vocab.label.replace("_", " ").removesuffix(" finding")  # "blade finding" → "blade findings"
+    target = TargetSpec(columns=labels, description=f"{finding} findings visible in the image (several can show at "
+                                                    "once)")
     return target, labels[: k - unscored]
 
 
