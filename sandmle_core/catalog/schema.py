@@ -113,6 +113,22 @@ class ImageGroup(_Frozen):
     noun: str = Field(pattern=r"^[A-Za-z][A-Za-z -]*[a-z]$")
 
 
+class ImageGrade(_Frozen):
+    """What an ordinal (graded) image task grades in a domain: the title's words ("Damage Severity") and the target's
+    description without its scale ("the severity of the damage to the panel"; the scale, 0 = none to the worst, is
+    the drafter's). A domain without one hosts no graded image task: a dish photograph or a camera-trap frame has no
+    severity to grade."""
+
+    title: str = Field(pattern=r"^[A-Z][A-Za-z-]*(?: [A-Z][A-Za-z-]*)*$")
+    description: str = Field(pattern=r"^the [a-z]")
+
+    @model_validator(mode="after")
+    def _title_takes_grading(self) -> ImageGrade:
+        if self.title.endswith("Grade"):  # the task's title adds "Grading": not "Fracturing Grade Grading"
+            raise ValueError(f"an image grade's title is what is graded, without 'Grade': {self.title!r}")
+        return self
+
+
 # An image story: who takes the pictures, and what is to be told from each one, and why.
 IMAGE_STORY = re.compile(r"^(?P<context>[A-Z][^;{}]+); from each (?P<noun>[a-z -]+?) (?P<asker>it|the [a-z -]+?) "
                          r"wants to tell \{target\}, so that (?P<purpose>[^{}]+?)\.$")
@@ -140,6 +156,7 @@ class ImageVocab(_Frozen):
     # materials ("granite", "early blight"); `shown` words single classes otherwise ("healthy": "a healthy leaf")
     article: Literal["a", "none"] = "a"
     shown: dict[str, str] = Field(default_factory=dict)
+    grade: ImageGrade | None = None  # what a graded (ordinal) image task grades here; None: no graded task
 
     @model_validator(mode="after")
     def _story_has_its_parts(self) -> ImageVocab:

@@ -64,3 +64,21 @@ def test_a_multilabel_image_finding_is_not_said_twice():
     domain = next(d for d in load_catalog().domains if d.key == "wind_farm")
     target = draft_target(domain.image, 6, 0, np.random.default_rng(0))[0]
     assert target.description.startswith("blade findings visible"), target.description
+
+
+def test_a_graded_image_task_grades_what_its_domain_can_grade():
+    """Issue 16: aptos' shape read "a food delivery platform ... wants to tell the severity grade of the findings
+    visible in the image" of a dish photograph. Only domains whose catalog says what they grade host a graded image
+    task, and the target says what is graded."""
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities import domains_for
+    from sandmle_core.modalities.image.ordinal import draft_target
+    from sandmle_core.spec import Modality, TaskType
+
+    hosts = domains_for(load_catalog(), Modality.IMAGE, TaskType.ORDINAL, 5)
+    keys = {d.key for d in hosts}
+    assert len(keys) >= 10 and not keys & {"food_delivery", "wildlife_monitoring", "air_quality", "river_quality"}
+    for domain in hosts:
+        classes, target, title = draft_target(domain.title, domain.image.grade, 5)
+        assert classes == ("0", "1", "2", "3", "4") and target.description.startswith(domain.image.grade.description)
+        assert title.endswith(f"{domain.image.grade.title} Grading") and "findings" not in target.description

@@ -53,8 +53,8 @@ def _hosts_images(domain: Domain, task_type: TaskType, min_classes: int) -> bool
         return False
     if task_type == TaskType.BINARY:  # a detection task: one vocabulary class against a look-alike other
         return True
-    if task_type == TaskType.ORDINAL:  # grades 0..K-1 drawn as lesions: any image vocabulary hosts them
-        return True
+    if task_type == TaskType.ORDINAL:  # grades 0..K-1 drawn as lesions, of what the domain grades (`grade`)
+        return domain.image.grade is not None
     if task_type == TaskType.MULTILABEL:  # ranzcr: the vocabulary's classes as independent findings
         return len(domain.image.classes) >= min_classes
     return task_type == TaskType.MULTICLASS and len(domain.image.classes) >= min_classes

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sandmle_core.catalog.schema import ImageGrade
 from sandmle_core.modalities.image.rule import LesionRule
 from sandmle_core.spec import TargetSpec
 
@@ -25,14 +26,14 @@ def grade_count(seed_classes: int | None) -> int:
     return int(np.clip(seed_classes or 5, 3, 7))
 
 
-def draft_target(domain_title: str, k: int) -> tuple[tuple[str, ...], TargetSpec, str]:
-    """The grade target: classes "0".."k-1" (integer grades, as aptos' `diagnosis`), ordered from none to worst."""
+def draft_target(domain_title: str, grade: ImageGrade, k: int) -> tuple[tuple[str, ...], TargetSpec, str]:
+    """The grade target: classes "0".."k-1" (integer grades, as aptos' `diagnosis`), ordered from none to worst, of
+    what the domain grades (`ImageVocab.grade`: "the severity of the damage to the panel")."""
     classes = tuple(str(g) for g in range(k))
     # the description names the scale's ends, not the lesions: how a grade shows in the image is the hidden rule
     target = TargetSpec(columns=("severity_grade",), classes=classes,
-                        description=f"the severity grade of the findings visible in the image, from 0 (no findings) "
-                                    f"to {k - 1} (most severe)")
-    return classes, target, f"{domain_title}: Image Severity Grading"
+                        description=f"{grade.description}, from 0 (none) to {k - 1} (most severe)")
+    return classes, target, f"{domain_title}: {grade.title} Grading"
 
 
 def draft_lesions(k: int, rng: np.random.Generator, difficulty: float) -> LesionRule:
