@@ -157,6 +157,9 @@ class ImageVocab(_Frozen):
     article: Literal["a", "none"] = "a"
     shown: dict[str, str] = Field(default_factory=dict)
     grade: ImageGrade | None = None  # what a graded (ordinal) image task grades here; None: no graded task
+    # its images show spots on a person's skin, as a dermatology photograph does: only such a domain hosts the image +
+    # records shape (siim-isic: a body site, the person's age, several images per person beside each photograph)
+    skin_spots: bool = False
 
     @model_validator(mode="after")
     def _story_has_its_parts(self) -> ImageVocab:

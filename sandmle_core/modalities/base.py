@@ -103,6 +103,7 @@ class DraftContext:
     challenges: tuple[Challenge, ...]
     n_train: int
     n_test: int
+    slot: int = 0  # the slot's index within its seed: a drafter whose few host domains repeat can vary by visit
 
 
 @dataclass(frozen=True)

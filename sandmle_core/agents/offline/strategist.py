@@ -131,7 +131,7 @@ class OfflineStrategist:
         dna = seed_dna(profile, seed_id)
         draft = kit.draft(
             DraftContext(dna=dna, profile=profile, domain=domain, rng=streams("draft"), difficulty=difficulty,
-                         challenges=challenges, n_train=n_train, n_test=n_test)
+                         challenges=challenges, n_train=n_train, n_test=n_test, slot=index)
         )
         metric = get_metric(dna.metric)
         classified = profile.task_type in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ORDINAL)

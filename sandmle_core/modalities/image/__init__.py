@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sandmle_core.modalities.base import ModalityKit, class_count_range
-from sandmle_core.modalities.image import drafter, ladder, leaf, story, synthesizer
+from sandmle_core.modalities.image import drafter, ladder, leaf, metadata, story, synthesizer
 from sandmle_core.modalities.image.colour_profile import read_seed_colour
 from sandmle_core.modalities.image.drafter import ID_COLUMN, IMAGE_COLUMN
 from sandmle_core.modalities.image.rule import ImageRule
@@ -65,6 +65,8 @@ def _suits(domain: Domain, profile: TaskProfile) -> bool:
     image seed in the domains whose image vocabulary hosts it."""
     if leaf.is_silhouette_seed(profile):
         return domain.silhouettes is not None
+    if metadata.is_metadata_seed(profile):  # body sites and ages beside skin photographs: the skin domains only
+        return domain.image is not None and domain.image.skin_spots
     need = class_count_range(profile.label_cardinality)[0] if profile.label_cardinality else 2
     return _hosts_images(domain, profile.task_type, need)
 

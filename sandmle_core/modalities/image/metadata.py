@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from sandmle_core.catalog import load_catalog
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import Draft, DraftContext, SynthesisResult
@@ -99,8 +100,11 @@ def draft(ctx: DraftContext) -> Draft:
         "temperature": round(0.55 + 0.9 * difficulty, 4),  # the noise knob: the verifier's repair moves it
     }
     spots = SpotRule(intercept=_intercept(fields, float(rng.uniform(0.14, 0.2)), rng), **fields)
-    spots = spots.model_copy(update={"surface": SURFACES[int(rng.integers(len(SURFACES)))]})  # drawn last: the
-    # draws above are as before
+    # the surface by slot, so that a seed's first six slots sit on six tones, with a drawn tint (a retry differs)
+    tint = rng.uniform(0.94, 1.06)
+    surface = tuple(round(float(np.clip(v * tint, 0.2, 0.95)), 4) for v in SURFACES[ctx.slot % len(SURFACES)])
+    spots = spots.model_copy(update={"surface": surface})
+    left_out = _left_out(ctx)
     flat = ClassPattern(shape="blob", size=0.4, aspect=1.0, tilt=0.0, texture_freq=1.0, texture_angle=0.0,
                         texture_amp=0.0, intensity=1.0)
     rule = ImageRule(image_size=32, patterns=(flat, flat), class_weights=(0.83, 0.17), jitter=0.15, scale_sd=0.18,
@@ -118,6 +122,7 @@ def draft(ctx: DraftContext) -> Draft:
         ColumnSpec(name="site", kind=ColumnKind.CATEGORICAL, levels=SITES, nullable=True,
                    description="where on the source the spot sits (empty when not recorded)"),
     )
+    columns = tuple(c for c in columns if c.name not in left_out)  # their label effects stay: records not kept
     target = TargetSpec(columns=(TARGET,), classes=("0", "1"), positive_class="1",
                         description=f"1 when the spot in the image ({subject}) is {positive} (rare), 0 otherwise")
     return Draft(id_column=ID_COLUMN, columns=columns, target=target, rule=rule,
@@ -126,6 +131,19 @@ def draft(ctx: DraftContext) -> Draft:
                                             beside="the record of its source"))
 
 
+OPTIONAL = ("capture_device", "source_age", "site")
+LEFT_OUT = ((), ("capture_device",), ("site",), ("source_age",), ("capture_device", "site"),
+            ("capture_device", "source_age"), ("source_age", "site"))
+"""Record columns a slot leaves out of its public tables, by its visit to its domain (`_left_out`): only the skin
+domains host this shape, and two slots of one domain with the same public schema are near-duplicates (the second
+is not published), so a domain's visits take these seven schemas in turn."""
+
+
+def _left_out(ctx: DraftContext) -> set[str]:
+    """The record columns this slot leaves out: its visit to its domain (slots take the hosting domains in turn, so the
+    visit is the slot's index over their number) picks one of `LEFT_OUT`."""
+    hosts = sum(1 for d in load_catalog().domains if d.image is not None and d.image.skin_spots) or 1
+    return set(LEFT_OUT[(ctx.slot // hosts) % len(LEFT_OUT)])
 SURFACES = ((0.80, 0.64, 0.55), (0.90, 0.78, 0.70), (0.66, 0.50, 0.40), (0.50, 0.36, 0.28), (0.84, 0.70, 0.52),
             (0.74, 0.62, 0.60))
 """Surface tones a slot's spots sit on (`SpotRule.surface`): light to dark, warm to rosy."""

@@ -36,7 +36,7 @@ class SpotRule(BaseModel):
         images_per_source: (low, high) images one source contributes.
         missing_site: share of records whose site is missing.
         jpeg_quality: the JPEG quality the images are written at.
-        surface: the RGB tone (0-1) of the surface the spots sit on, drawn per slot (`metadata.SURFACES`): with one
+        surface: the RGB tone (0-1) of the surface the spots sit on, one per slot (`metadata.SURFACES`): with one
             tone for every slot, two environments of a seed were alike in image statistics and the second was always
             withheld. The spot's base pigment darkens with it, so a spot keeps its contrast on a dark surface.
     """

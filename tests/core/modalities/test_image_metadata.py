@@ -108,7 +108,14 @@ def test_two_slots_of_the_seed_are_not_alike_in_image_statistics(built, tmp_path
     seed_id, profile = analyze_seed(ref, tmp_path / "profile")
     specs = [OfflineStrategist().draft_spec(seed_id, read_profile(profile), slot, RNG) for slot in range(6)]
     surfaces = {s.rule.spots.surface for s in specs}
-    assert len(surfaces) >= 3  # drawn per slot
+    assert len(surfaces) == 6  # one tone per slot
+    # body sites and ages beside skin photographs: only the skin domains host the shape (it drew any image domain:
+    # "whether the spot in the image (an all-sky camera image) is cumulonimbus", sites "palms_soles"), and a domain's
+    # visits differ in their record columns, or the second visit would be a near-duplicate and never published
+    assert {s.domain.key for s in specs} == {"hospital_triage", "outpatient_noshow"}
+    for key in ("hospital_triage", "outpatient_noshow"):
+        schemas = [tuple(c.name for c in s.columns) for s in specs if s.domain.key == key]
+        assert len(schemas) == 3 and len(set(schemas)) == 3, schemas
     first, second = specs[0], next(s for s in specs if s.rule.spots.surface != specs[0].rule.spots.surface)
     folders = {}
     for spec in (first, second):
