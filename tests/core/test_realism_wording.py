@@ -82,3 +82,14 @@ def test_a_graded_image_task_grades_what_its_domain_can_grade():
         classes, target, title = draft_target(domain.title, domain.image.grade, 5)
         assert classes == ("0", "1", "2", "3", "4") and target.description.startswith(domain.image.grade.description)
         assert title.endswith(f"{domain.image.grade.title} Grading") and "findings" not in target.description
+
+
+def test_each_flag_column_of_a_text_task_says_which_flag_it_marks():
+    """"1 when `billing_error` applies to the ticket text" named the column by its own name again."""
+    from tests.core.modalities.test_text_multilabel import FLAGGED, _spec
+
+    for key in FLAGGED:
+        spec = _spec(key)
+        for column, meaning in zip(spec.target.columns, spec.target.descriptions, strict=True):
+            assert meaning.startswith(f"1 if {column.replace('_', ' ')} is among the "), meaning
+            assert meaning.endswith(", else 0") and f"`{column}`" not in meaning, meaning

@@ -109,9 +109,10 @@ def draft(ctx: DraftContext) -> Draft:
         misspell_rate=round(0.3 + 0.3 * difficulty + float(rng.uniform(-0.03, 0.03)), 3),
     )
     column = ColumnSpec(name=flags.column, kind=ColumnKind.TEXT, description=flags.document)
-    document = flags.column.replace("_", " ")
-    meanings = tuple(f"1 when `{c}` applies to the {document}"
-                     + (f" (then `{parents[c]}` applies too)" if c in parents else "") + ", else 0" for c in labels)
+    # which label a column marks, in words ("1 if billing error is among the issues the care team tagged in the
+    # ticket"; was "1 when `billing_error` applies to the ticket text", the column's own name again)
+    meanings = tuple(f"1 if {c.replace('_', ' ')} is among the {flags.label_description}"
+                     + (f" (then `{parents[c]}` is too)" if c in parents else "") + ", else 0" for c in labels)
     target = TargetSpec(columns=tuple(labels), description=flags.label_description, descriptions=meanings)
     kind = flags.label_description.split(" ")[0].title()
     title = f"{ctx.domain.title}: {kind} in the {flags.column.replace('_', ' ').title()}"
