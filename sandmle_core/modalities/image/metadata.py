@@ -131,7 +131,6 @@ def draft(ctx: DraftContext) -> Draft:
                                             beside="the record of its source"))
 
 
-OPTIONAL = ("capture_device", "source_age", "site")
 LEFT_OUT = ((), ("capture_device",), ("site",), ("source_age",), ("capture_device", "site"),
             ("capture_device", "source_age"), ("source_age", "site"))
 """Record columns a slot leaves out of its public tables, by its visit to its domain (`_left_out`): only the skin
@@ -144,6 +143,8 @@ def _left_out(ctx: DraftContext) -> set[str]:
     visit is the slot's index over their number) picks one of `LEFT_OUT`."""
     hosts = sum(1 for d in load_catalog().domains if d.image is not None and d.image.skin_spots) or 1
     return set(LEFT_OUT[(ctx.slot // hosts) % len(LEFT_OUT)])
+
+
 SURFACES = ((0.80, 0.64, 0.55), (0.90, 0.78, 0.70), (0.66, 0.50, 0.40), (0.50, 0.36, 0.28), (0.84, 0.70, 0.52),
             (0.74, 0.62, 0.60))
 """Surface tones a slot's spots sit on (`SpotRule.surface`): light to dark, warm to rosy."""
