@@ -71,6 +71,7 @@ def test_a_graded_image_task_grades_what_its_domain_can_grade():
     visible in the image" of a dish photograph. Only domains whose catalog says what they grade host a graded image
     task, and the target says what is graded."""
     from sandmle_core.catalog import load_catalog
+    from sandmle_core.errors import SpecError
     from sandmle_core.modalities import domains_for
     from sandmle_core.modalities.image.ordinal import draft_target
     from sandmle_core.spec import Modality, TaskType
@@ -79,9 +80,12 @@ def test_a_graded_image_task_grades_what_its_domain_can_grade():
     keys = {d.key for d in hosts}
     assert len(keys) >= 10 and not keys & {"food_delivery", "wildlife_monitoring", "air_quality", "river_quality"}
     for domain in hosts:
-        classes, target, title = draft_target(domain.title, domain.image.grade, 5)
+        classes, target, title = draft_target(domain, 5)
         assert classes == ("0", "1", "2", "3", "4") and target.description.startswith(domain.image.grade.description)
         assert title.endswith(f"{domain.image.grade.title} Grading") and "findings" not in target.description
+    food = next(d for d in load_catalog().domains if d.key == "food_delivery")
+    with pytest.raises(SpecError, match="grades nothing in its images"):
+        draft_target(food, 5)
 
 
 def test_each_flag_column_of_a_text_task_says_which_flag_it_marks():

@@ -226,10 +226,8 @@ def draft(ctx: DraftContext) -> Draft:
     rng, difficulty = ctx.rng, float(ctx.difficulty)
     lesions = None
     if task == TaskType.ORDINAL:  # one shared pattern; the grade lives in the lesions (see ordinal.py)
-        if vocab.grade is None:
-            raise SpecError(f"domain {ctx.domain.key!r} grades nothing in its images (no `image.grade`)")
         k = ordinal.grade_count(ctx.dna.label_cardinality)
-        _, target, title = ordinal.draft_target(ctx.domain.title, vocab.grade, k)
+        _, target, title = ordinal.draft_target(ctx.domain, k)
         lesions = ordinal.draft_lesions(k, rng, difficulty)
     names = None
     if task == TaskType.BINARY:

@@ -7,14 +7,15 @@ image and a model that predicts the grade as a number (regression, then rounding
 treats grades as unrelated classes. `draft_target` and `draft_lesions` are the drafter's half, `add_lesions` the
 synthesizer's.
 
-Imports: numpy and the image rule and spec models.
+Imports: numpy, the catalog schema (a domain's `image.grade`), errors and the image rule and spec models.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sandmle_core.catalog.schema import ImageGrade
+from sandmle_core.catalog.schema import Domain
+from sandmle_core.errors import SpecError
 from sandmle_core.modalities.image.rule import LesionRule
 from sandmle_core.spec import TargetSpec
 
@@ -26,14 +27,20 @@ def grade_count(seed_classes: int | None) -> int:
     return int(np.clip(seed_classes or 5, 3, 7))
 
 
-def draft_target(domain_title: str, grade: ImageGrade, k: int) -> tuple[tuple[str, ...], TargetSpec, str]:
+def draft_target(domain: Domain, k: int) -> tuple[tuple[str, ...], TargetSpec, str]:
     """The grade target: classes "0".."k-1" (integer grades, as aptos' `diagnosis`), ordered from none to worst, of
-    what the domain grades (`ImageVocab.grade`: "the severity of the damage to the panel")."""
+    what the domain grades (`ImageVocab.grade`: "the severity of the damage to the panel").
+
+    Raises:
+        SpecError: when the domain grades nothing in its images."""
+    grade = domain.image.grade if domain.image is not None else None
+    if grade is None:
+        raise SpecError(f"domain {domain.key!r} grades nothing in its images (no `image.grade`)")
     classes = tuple(str(g) for g in range(k))
     # the description names the scale's ends, not the lesions: how a grade shows in the image is the hidden rule
     target = TargetSpec(columns=("severity_grade",), classes=classes,
                         description=f"{grade.description}, from 0 (none) to {k - 1} (most severe)")
-    return classes, target, f"{domain_title}: {grade.title} Grading"
+    return classes, target, f"{domain.title}: {grade.title} Grading"
 
 
 def draft_lesions(k: int, rng: np.random.Generator, difficulty: float) -> LesionRule:
