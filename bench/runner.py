@@ -64,7 +64,8 @@ def _sandbox(results: dict[str, Any], state: dict[str, Any], work: Path, quick: 
 
 
 def _quality(results: dict[str, Any], state: dict[str, Any], work: Path, quick: bool) -> None:
-    results["quality"] = parts.bench_quality(state["corpus"], state["plain_rows"])
+    # a given corpus (`--corpus`) has no plain-loop rows: its manifest is read
+    results["quality"] = parts.bench_quality(state["corpus"], state.get("plain_rows", []))
     results["fidelity"] = parts.bench_fidelity(state["corpus"], parts.ALL_SEEDS,
                                                   max_real_rows=2_000 if quick else 5_000)
 

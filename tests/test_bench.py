@@ -53,6 +53,17 @@ def test_the_medals_section_runs_on_a_given_corpus(tiny_corpus, tmp_path) -> Non
     assert "## Medal stability" in next(tmp_path.glob("*/report.md")).read_text()
 
 
+def test_the_quality_section_runs_on_a_given_corpus(tiny_corpus, tmp_path) -> None:
+    """`--corpus C --section quality` read C's manifest (it failed with KeyError 'plain_rows', the throughput
+    section's plain-loop rows, which a given corpus has not)."""
+    result = CliRunner().invoke(app, ["bench", "--quick", "--corpus", str(tiny_corpus), "--section", "quality",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    results = json.loads(next(tmp_path.glob("*/results.json")).read_text())
+    assert results["sections"] == ["quality"] and results["complete"] and not results.get("errors")
+    assert results["quality"]["accepted"] == 2, results["quality"]
+
+
 def test_goals_pass_fail_and_not_measured() -> None:
     results = {"throughput": {"workers_2": {"per_minute": 31.0}, "overhead_vs_plain": 0.25,
                               "speedup_2_vs_1": 1.9},
