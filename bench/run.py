@@ -313,7 +313,7 @@ def bench_fidelity(corpus: Path, seeds: tuple[str, ...], max_real_rows: int) -> 
                 synthetic.setdefault(seed_id, {}).setdefault(run["level"], []).append(
                     -run["score"] if lower else run["score"])
     out = {}
-    for seed_id in seeds:
+    for seed_id in (s for s in seeds if s in synthetic):  # a seed the corpus holds no environment of has no ranking
         seed = get_bundled_seed(seed_id)
         profile = profile_seed(seed)
         public, answers = seed.public_dir, seed.read_answers()

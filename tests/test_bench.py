@@ -54,14 +54,19 @@ def test_the_medals_section_runs_on_a_given_corpus(tiny_corpus, tmp_path) -> Non
 
 
 def test_the_quality_section_runs_on_a_given_corpus(tiny_corpus, tmp_path) -> None:
-    """`--corpus C --section quality` read C's manifest (it failed with KeyError 'plain_rows', the throughput
-    section's plain-loop rows, which a given corpus has not)."""
+    """`--corpus C --section quality` reads C's manifest (it failed with KeyError 'plain_rows', the throughput
+    section's plain-loop rows, which a given corpus has not), and the fidelity part ranks the seeds C holds."""
     result = CliRunner().invoke(app, ["bench", "--quick", "--corpus", str(tiny_corpus), "--section", "quality",
                                       "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     results = json.loads(next(tmp_path.glob("*/results.json")).read_text())
     assert results["sections"] == ["quality"] and results["complete"] and not results.get("errors")
     assert results["quality"]["accepted"] == 2, results["quality"]
+    # the real ladders run for the seeds the corpus holds, not all twelve (38 s of this test, before)
+    from sandmle_core.layout import read_environment
+
+    held = {read_environment(d).config.sandmle.provenance.seed_id for d in (tiny_corpus / "envs").iterdir()}
+    assert set(results["fidelity"]["per_seed"]) == held, (results["fidelity"]["per_seed"].keys(), held)
 
 
 def test_goals_pass_fail_and_not_measured() -> None:
