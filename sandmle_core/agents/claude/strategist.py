@@ -195,7 +195,8 @@ def build_tabular_spec(scaffold: TaskSpec, proposal: SpecProposal, profile: Task
     domain = catalog.get(scaffold.domain.key)
     ctx = DraftContext(dna=dna, profile=profile, domain=domain, rng=stream(seed, scaffold.seed_id, scaffold.index,
                                                                            "claude-calibration"),
-                       difficulty=difficulty, challenges=challenges, n_train=scaffold.n_train, n_test=scaffold.n_test)
+                       difficulty=difficulty, challenges=challenges, n_train=scaffold.n_train, n_test=scaffold.n_test,
+                       slot=scaffold.index)
     k = len(target.classes) if target.classes else 2
     rule = calibrate(rule, ctx, task, k)
     columns = tuple(

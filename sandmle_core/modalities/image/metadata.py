@@ -26,7 +26,7 @@ from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SpecError
 from sandmle_core.modalities.base import Draft, DraftContext, SynthesisResult
 from sandmle_core.modalities.image import story
-from sandmle_core.modalities.image.metadata_render import render_spots
+from sandmle_core.modalities.image.metadata_render import DEFAULT_SURFACE, render_spots
 from sandmle_core.modalities.image.metadata_rule import SpotRule
 from sandmle_core.modalities.image.rule import ClassPattern, ImageRule
 from sandmle_core.slots import SlotStreams
@@ -145,7 +145,7 @@ def _left_out(ctx: DraftContext) -> set[str]:
     return set(LEFT_OUT[(ctx.slot // hosts) % len(LEFT_OUT)])
 
 
-SURFACES = ((0.80, 0.64, 0.55), (0.90, 0.78, 0.70), (0.66, 0.50, 0.40), (0.50, 0.36, 0.28), (0.84, 0.70, 0.52),
+SURFACES = (DEFAULT_SURFACE, (0.90, 0.78, 0.70), (0.66, 0.50, 0.40), (0.50, 0.36, 0.28), (0.84, 0.70, 0.52),
             (0.74, 0.62, 0.60))
 """Surface tones a slot's spots sit on (`SpotRule.surface`): light to dark, warm to rosy."""
 

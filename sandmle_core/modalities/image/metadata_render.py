@@ -45,7 +45,7 @@ def _patches(gx: np.ndarray, gy: np.ndarray, cx: np.ndarray, cy: np.ndarray, rad
     return np.clip(field, 0.0, 1.0)
 
 
-DEFAULT_SURFACE = (0.80, 0.64, 0.55)
+DEFAULT_SURFACE = (0.80, 0.64, 0.55)  # the tone every slot used before 2026-12-05; `metadata.SURFACES` opens with it
 
 
 def render_spots(border: np.ndarray, colour: np.ndarray, size: int, rng: np.random.Generator,

@@ -10,12 +10,14 @@ and the verifier's repair moves. `intercept` makes the positives rare. Spot size
 sensor noise are nuisance: they vary freely and carry no label. `diagnosis` and `benign_malignant` columns are
 written to train.csv only (they restate the label, as the seed's do) and must never reach test.csv.
 
-Imports: pydantic only.
+Imports: pydantic, and the renderer's default surface tone (numpy only).
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sandmle_core.modalities.image.metadata_render import DEFAULT_SURFACE
 
 __all__ = ["SpotRule"]
 
@@ -55,7 +57,7 @@ class SpotRule(BaseModel):
     images_per_source: tuple[int, int] = (1, 4)
     missing_site: float = Field(default=0.05, ge=0.0, lt=0.5)
     jpeg_quality: int = Field(default=92, ge=50, le=100)
-    surface: tuple[float, float, float] = (0.80, 0.64, 0.55)
+    surface: tuple[float, float, float] = DEFAULT_SURFACE
 
     @model_validator(mode="after")
     def _consistent(self) -> SpotRule:
