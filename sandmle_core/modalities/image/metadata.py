@@ -13,7 +13,6 @@ Imports: numpy, pandas, Pillow, the image rule models and the shared modality co
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,9 +39,12 @@ __all__ = ["ID_COLUMN", "JPEG_DIR", "SITES", "TRAIN_ONLY", "draft", "is_metadata
 ID_COLUMN = "image_name"
 TARGET = "target"
 JPEG_DIR = "jpeg"
-SITES = ("torso", "lower_extremity", "upper_extremity", "head_neck", "palms_soles")
-DEVICES = ("device_a", "device_b")
-TRAIN_ONLY = ("diagnosis", "benign_malignant")
+SITES = ("torso", "lower extremity", "upper extremity", "head/neck", "palms/soles")  # as the seed's records spell them
+DEVICES = ("clinic camera", "phone camera")
+TRAIN_ONLY = ("diagnosis", "outcome")
+"""The label-restating train-only columns: the finding's name (or "unremarkable") and "positive"/"negative". The
+seed's second one is `benign_malignant`; here the positive class is whatever the domain's finding is (a psoriasis
+plaque, an incision), which "malignant" would misname."""
 CHUNK = 512  # images rendered per batch; fixed so that a batch's stream never depends on the data size
 
 
@@ -56,12 +58,15 @@ def metadata_files(spec: TaskSpec, files: list[str]) -> list[str]:
     """The description's data files: the photographs' folders, what the metadata holds, and the train-only columns."""
     size = spec.rule.spots.image_size if getattr(spec.rule, "spots", None) is not None else 48
     meta = ", ".join(f"`{c.name}`" for c in spec.columns)
+    group = spec.columns[0].name if spec.columns else "source_id"
+    noun = group.removesuffix("_id").replace("_", " ")
     lines = [f"- `{JPEG_DIR}/train/` and `{JPEG_DIR}/test/` — one colour JPEG ({size}x{size} pixels) per row, named "
              f"`<{ID_COLUMN}>.jpg`: a close-up photograph of one spot.",
              f"- The metadata of each photograph ({meta}) is in train.csv and test.csv. Several photographs come from "
-             "one source (`source_id`); a source's photographs are all in train or all in test.",
-             f"- {', '.join(f'`{c}`' for c in TRAIN_ONLY)} are in train.csv only: they restate the label and are "
-             "not available for the test photographs."]
+             f"one {noun} (`{group}`); a {noun}'s photographs are all in train or all in test.",
+             f"- {', '.join(f'`{c}`' for c in TRAIN_ONLY)} are in train.csv only: they restate the label (the "
+             "finding's name or \"unremarkable\"; \"positive\" or \"negative\") and are not available for the test "
+             "photographs."]
     return [*files[:2], *lines, *files[2:]]
 
 
@@ -92,6 +97,8 @@ def draft(ctx: DraftContext) -> Draft:
     rng, difficulty = ctx.rng, float(ctx.difficulty)
     name = vocab.classes[int(rng.integers(0, len(vocab.classes)))]
     positive = story.shown(vocab, name)  # "a vascular lesion"
+    group = vocab.group.column if vocab.group is not None else "source_id"  # "patient_id": whose photographs
+    noun = vocab.group.noun if vocab.group is not None else "source"
     fields: dict[str, Any] = {
         "w_border": round(float(rng.uniform(1.8, 2.2)), 4), "w_colour": round(float(rng.uniform(1.7, 2.0)), 4),
         "w_age": round(float(rng.uniform(1.1, 1.3)), 4),
@@ -103,39 +110,46 @@ def draft(ctx: DraftContext) -> Draft:
     # the surface by slot, so that a seed's first six slots sit on six tones, with a drawn tint (a retry differs)
     tint = rng.uniform(0.94, 1.06)
     surface = tuple(round(float(np.clip(v * tint, 0.2, 0.95)), 4) for v in SURFACES[ctx.slot % len(SURFACES)])
-    spots = spots.model_copy(update={"surface": surface})
+    spots = spots.model_copy(update={"surface": surface, "finding": name.replace("_", " ")})
     left_out = _left_out(ctx)
     flat = ClassPattern(shape="blob", size=0.4, aspect=1.0, tilt=0.0, texture_freq=1.0, texture_angle=0.0,
                         texture_amp=0.0, intensity=1.0)
     rule = ImageRule(image_size=32, patterns=(flat, flat), class_weights=(0.83, 0.17), jitter=0.15, scale_sd=0.18,
                      rotation_sd=0.0, background_range=(0.0, 0.0), contrast_range=(0.0, 0.0), illumination=0.12,
                      noise_sd=0.03, blotch_rate=0.8, blotch_radius=(0.0, 0.0), label_noise=0.0, spots=spots)
-    subject = re.sub(r"^a grayscale (?:\w+ )?thumbnail of ", "", vocab.subject)  # the images here are colour JPEGs
     columns = (
-        ColumnSpec(name="source_id", kind=ColumnKind.CATEGORICAL,
-                   description="the source the image comes from (several images per source; a source's images are "
-                               "all in train or all in test)"),
-        ColumnSpec(name="capture_device", kind=ColumnKind.CATEGORICAL, description="the device that took the image",
-                   levels=DEVICES),
-        ColumnSpec(name="source_age", kind=ColumnKind.NUMERIC, unit="years",
-                   description="approximate age of the source, in steps of 5 years"),
+        ColumnSpec(name=group, kind=ColumnKind.CATEGORICAL,
+                   description=f"the {noun} the photograph was taken of (several photographs per {noun}; a {noun}'s "
+                               "photographs are all in train or all in test)"),
+        ColumnSpec(name="capture_device", kind=ColumnKind.CATEGORICAL, levels=DEVICES,
+                   description="the camera that took the photograph"),
+        ColumnSpec(name=f"{noun.replace(' ', '_')}_age", kind=ColumnKind.NUMERIC, unit="years",
+                   description=f"the {noun}'s approximate age, in steps of 5 years"),
         ColumnSpec(name="site", kind=ColumnKind.CATEGORICAL, levels=SITES, nullable=True,
-                   description="where on the source the spot sits (empty when not recorded)"),
+                   description="where on the body the spot sits"),
     )
-    columns = tuple(c for c in columns if c.name not in left_out)  # their label effects stay: records not kept
+    columns = tuple(c for c in columns if _role(c.name) not in left_out)  # their label effects stay: records not kept
+    # the rarity after the ", 0 ..." clause: the story's phrase ("whether the spot in the photograph is an incision")
+    # ends before it (was "... is an incision (rare)", and "the spot in the image (a wound-care photograph)")
     target = TargetSpec(columns=(TARGET,), classes=("0", "1"), positive_class="1",
-                        description=f"1 when the spot in the image ({subject}) is {positive} (rare), 0 otherwise")
+                        description=f"1 when the spot in the photograph is {positive}, 0 otherwise (the positives "
+                                    "are a minority: roughly one photograph in six)")
     return Draft(id_column=ID_COLUMN, columns=columns, target=target, rule=rule,
                  title=f"{ctx.domain.title}: {name.replace('_', ' ').title()} Detection from Images and Records",
                  story_template=story.story(ctx.domain, colour=True,  # its JPEGs are colour photos
-                                            beside="the record of its source"))
+                                            beside=f"the {noun}'s record"))
 
 
-LEFT_OUT = ((), ("capture_device",), ("site",), ("source_age",), ("capture_device", "site"),
-            ("capture_device", "source_age"), ("source_age", "site"))
+LEFT_OUT = ((), ("capture_device",), ("site",), ("age",), ("capture_device", "site"), ("capture_device", "age"),
+            ("age", "site"))
 """Record columns a slot leaves out of its public tables, by its visit to its domain (`_left_out`): only the skin
 domains host this shape, and two slots of one domain with the same public schema are near-duplicates (the second
 is not published), so a domain's visits take these seven schemas in turn."""
+
+
+def _role(column: str) -> str:
+    """A record column's role in `LEFT_OUT`: "age" for the `<noun>_age` column, else its name."""
+    return "age" if column.endswith("_age") else column
 
 
 def _left_out(ctx: DraftContext) -> set[str]:
@@ -148,13 +162,6 @@ def _left_out(ctx: DraftContext) -> set[str]:
 SURFACES = (DEFAULT_SURFACE, (0.90, 0.78, 0.70), (0.66, 0.50, 0.40), (0.50, 0.36, 0.28), (0.84, 0.70, 0.52),
             (0.74, 0.62, 0.60))
 """Surface tones a slot's spots sit on (`SpotRule.surface`): light to dark, warm to rosy."""
-
-
-def _diagnosis(description: str) -> str:
-    """The positive class as the train-only `diagnosis` column writes it, from the target's description: "1 when the
-    spot in the image (...) is a vascular lesion (rare), 0 otherwise" → "vascular lesion"."""
-    told = description.split(" is ", 1)[-1].split(" (rare)")[0].split(",")[0]
-    return re.sub(r"^(?:an?|the) ", "", told)
 
 
 def _sources(n: int, low: int, high: int, rng: np.random.Generator) -> np.ndarray:
@@ -223,12 +230,14 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     n_test = spec.n_test if n_test is None else int(n_test)
     streams = SlotStreams.of(spec)
     frame = _records(spots, n_train, n_test, streams)
+    group = spec.columns[0].name  # the draft's first record column: whose photographs ("patient_id")
+    frame = frame.rename(columns={"source_id": group, "source_age": f"{group.removesuffix('_id')}_age"})
+    frame[group] = frame[group].str.replace("SRC", group[:3].upper(), regex=False)  # "PAT_00001"
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
     _write_images(frame, spots, streams, folder.public, n_train)
-    positive = _diagnosis(spec.target.description)
-    frame["diagnosis"] = np.where(frame[TARGET] == 1, positive, "unremarkable")
-    frame["benign_malignant"] = np.where(frame[TARGET] == 1, "malignant", "benign")
+    frame["diagnosis"] = np.where(frame[TARGET] == 1, spots.finding or "positive finding", "unremarkable")
+    frame["outcome"] = np.where(frame[TARGET] == 1, "positive", "negative")
     public_cols = [ID_COLUMN, *[c.name for c in spec.columns]]
     train = frame.iloc[:n_train].sort_values(ID_COLUMN, kind="stable")
     test = frame.iloc[n_train:].sort_values(ID_COLUMN, kind="stable")
@@ -240,6 +249,6 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     stats = {"n_classes": 2, "image_size": spots.image_size, "metadata_columns": [c.name for c in spec.columns],
              "train_class_counts": {str(k): int((train[TARGET] == k).sum()) for k in (0, 1)},
              "test_class_counts": {str(k): int((test[TARGET] == k).sum()) for k in (0, 1)},
-             "train_sources": int(train["source_id"].nunique()), "test_sources": int(test["source_id"].nunique()),
+             "train_sources": int(train[group].nunique()), "test_sources": int(test[group].nunique()),
              "train_only_columns": list(TRAIN_ONLY)}
     return SynthesisResult(folder=folder, n_train=n_train, n_test=n_test, stats=stats)

@@ -7,8 +7,9 @@ spot sits on and the capture device. The positive label's log-odds add an image 
 border is (`w_border`) and how much its colour varies inside (`w_colour`) — to metadata effects (age, site, device)
 and a per-source random effect, then divide by `temperature`, the noise knob the drafter sets from the difficulty
 and the verifier's repair moves. `intercept` makes the positives rare. Spot size and darkness, lighting, skin tone and
-sensor noise are nuisance: they vary freely and carry no label. `diagnosis` and `benign_malignant` columns are
-written to train.csv only (they restate the label, as the seed's do) and must never reach test.csv.
+sensor noise are nuisance: they vary freely and carry no label. `diagnosis` and `outcome` columns are written to
+train.csv only (they restate the label, as the seed's `diagnosis` and `benign_malignant` do) and must never reach
+test.csv.
 
 Imports: pydantic, and the renderer's default surface tone (numpy only).
 """
@@ -41,6 +42,8 @@ class SpotRule(BaseModel):
         surface: the RGB tone (0-1) of the surface the spots sit on, one per slot (`metadata.SURFACES`): with one
             tone for every slot, two environments of a seed were alike in image statistics and the second was always
             withheld. The spot's base pigment darkens with it, so a spot keeps its contrast on a dark surface.
+        finding: the positive class as the train-only `diagnosis` column names it ("vascular lesion"); the drafter
+            sets it (it was parsed back out of the target's description).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -58,6 +61,7 @@ class SpotRule(BaseModel):
     missing_site: float = Field(default=0.05, ge=0.0, lt=0.5)
     jpeg_quality: int = Field(default=92, ge=50, le=100)
     surface: tuple[float, float, float] = DEFAULT_SURFACE
+    finding: str = Field(default="", max_length=80)
 
     @model_validator(mode="after")
     def _consistent(self) -> SpotRule:

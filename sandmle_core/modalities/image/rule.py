@@ -246,7 +246,7 @@ class ImageRule(_Frozen):
         group column, an image + metadata task's label-restating columns."""
         if self.cues is not None:
             return (self.cues.group_column,)
-        return ("diagnosis", "benign_malignant") if self.spots is not None else ()
+        return ("diagnosis", "outcome") if self.spots is not None else ()
 
     @property
     def untabled_columns(self) -> tuple[str, ...]:

@@ -54,17 +54,28 @@ def test_the_siim_slot_is_accepted_with_images_and_metadata(built):
     train, test = pd.read_csv(public / "train.csv"), pd.read_csv(public / "test.csv")
     meta = [c.name for c in spec.columns]
     assert list(test.columns) == ["image_name", *meta]
-    assert list(train.columns) == ["image_name", *meta, "target", "diagnosis", "benign_malignant"]
+    assert list(train.columns) == ["image_name", *meta, "target", "diagnosis", "outcome"]
     assert 0 < train["target"].mean() < 0.35  # positives are rare
-    assert not set(train["source_id"]) & set(test["source_id"])  # a source's images all sit on one side
-    assert train["source_id"].nunique() < len(train)  # several images per source
+    assert meta[0] == "patient_id" and train["patient_id"].str.match(r"^PAT_\d{5}$").all()  # whose photographs
+    assert not set(train["patient_id"]) & set(test["patient_id"])  # a patient's images all sit on one side
+    assert train["patient_id"].nunique() < len(train)  # several images per patient
+    # the restating columns say what they restate: the finding's name, and positive / negative (was "malignant" for
+    # a psoriasis plaque or an incision)
+    finding = spec.rule.spots.finding
+    assert finding and set(train.loc[train["target"] == 1, "diagnosis"]) == {finding}
+    assert set(train.loc[train["target"] == 0, "diagnosis"]) == {"unremarkable"}
+    assert (train["outcome"] == train["target"].map({1: "positive", 0: "negative"})).all()
     for part, table in (("train", train), ("test", test)):
         names = {p.stem for p in (public / "jpeg" / part).glob("*.jpg")}
         assert names == set(table["image_name"]), part
     assert (public / "jpeg" / "test" / f"{test['image_name'].iloc[0]}.jpg").read_bytes()[:2] == b"\xff\xd8"
     assert list(pd.read_csv(public / "sample_submission.csv").columns) == ["image_name", "target"]
     description = (env_dir / "description.md").read_text().lower()
-    assert "jpeg/train/" in description and "source_age" in description and "train.csv only" in description
+    assert "jpeg/train/" in description and "train.csv only" in description
+    assert "source" not in description and "(rare)" not in description, description  # a patient's record, in words
+    for column in ("capture_device", "site"):  # levels in words, as the seed's records write them
+        levels = {v for c in spec.columns if c.name == column for v in c.levels or ()}
+        assert all("_" not in v for v in levels), levels
     checks = {c["name"]: c for c in json.loads((env_dir / "validation.json").read_text())["checks"]}
     assert checks["ladder_order_kept"]["passed"]
 
