@@ -58,9 +58,10 @@ _FINITE_AGAIN_NEGATED = ("still nobody {X}",)
 """An inflected verb's negation has a subject ("nobody comes on", not "not comes on")."""
 _INTRANSITIVE_NEGATED = ("it has not {X}", "it has never {X}", "it still has not {X}")
 """A verb that takes no object negated in the active perfect ("it has not arrived"), not "not arrived"."""
-_MANNER_NEGATED = ("no one said {X}", "no one mentioned {X}")
-"""An adverb or greeting negated as a word nobody said ("no one said hopefully"): "not instead", "never thanks" are
-no English, and the cue stays next to the word."""
+_MANNER_NEGATED = ('no one said "{X}"', 'no one mentioned "{X}"')
+"""An adverb or greeting negated as a word nobody said, in quotes (no one said "hopefully"): "not instead", "never
+thanks" are no English, and the cue stays next to the word; unquoted ("no one said whatever", "no one mentioned
+thrice") it read as the speaker's own adverb."""
 _PLACED_NEGATED = ("not {X}",)
 """An adverb of place or time negated as English does ("not upstairs", "not today"), not as a word no one said."""
 AFFIRMED = ("{X} after all", "{X} in the end")

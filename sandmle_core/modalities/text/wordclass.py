@@ -139,9 +139,11 @@ _MANNERS = frozenset({
 })
 """Adverbs, greetings and other words that fill no noun's slot ("hopefully", "thanks", "yesterday")."""
 PLACED = frozenset({"abroad", "earlier", "elsewhere", "indoors", "nearby", "now", "overnight", "overseas", "soon",
-                    "today", "tomorrow", "tonight", "upstairs", "yesterday", "here", "there"})
-"""Adverbs of place and time that "not" negates as English does ("not upstairs", "not today"), where an adverb of
-manner or a greeting cannot take it ("not hopefully", "not thanks")."""
+                    "today", "tomorrow", "tonight", "upstairs", "yesterday", "here", "there", "someday", "once",
+                    "twice", "thrice", "always", "again"})
+"""Adverbs of place, time and how often that "not" negates as English does ("not upstairs", "not today", "not
+twice"), where an adverb of manner or a greeting cannot take it ("not hopefully", "not thanks"; they were "no one
+said twice", "no one said someday")."""
 
 _PARTICIPLES = frozenset({
     "lit", "lost", "known", "shown", "grown", "blown", "thrown", "flown", "drawn", "torn", "worn", "sworn", "bitten",

@@ -42,9 +42,10 @@ gone""")
 _SUBJECTS = _table("i they he she we you it just still someone and officials buyers owners")
 """Words a "cannot" may follow: a subject, or an adverb or "and" after one ("I just cannot", "... and cannot")."""
 
-_PLACE_TIME = _table("abroad earlier elsewhere indoors nearby now overnight overseas tonight upstairs")
-"""Of those, the adverbs of place and time: "not" before one reads as English ("not upstairs", "not tonight"); "never",
-"no" or "not ... at all" do not."""
+_PLACE_TIME = _table("abroad earlier elsewhere indoors nearby now overnight overseas tonight upstairs someday thrice "
+                     "twice")
+"""Of those, the adverbs of place, time and how often: "not" before one reads as English ("not upstairs", "not
+tonight", "not twice"); "never", "no" or "not ... at all" do not."""
 _NEGATED_ADVERB = re.compile(rf"\b(?:(?:not|never|no|without|never any|still not) "
                              rf"({'|'.join(sorted(_ADVERBS - _PLACE_TIME))})"
                              rf"|(?:never|no|without|never any) ({'|'.join(sorted(_PLACE_TIME))})"
@@ -129,7 +130,7 @@ def test_no_odd_key_in_any_domain() -> None:
     defects = count_odd(docs)
     assert not +defects, (dict(defects), [d for d in docs if count_odd([d])][:3])
     joined = " ".join(docs).lower()
-    for phrase in ("cannot find it", "cannot bear weight", "managed to find it", "instead", "no one said",
+    for phrase in ("cannot find it", "cannot bear weight", "managed to find it", "instead", 'no one said "',
                    "not earlier", "vanished", "it has not", "parked for weeks", "another address", "not another",
                    "someone else's order"):
         assert phrase in joined, phrase
@@ -165,3 +166,18 @@ def test_one_countable_thing_takes_its_article_after_without(template: str, word
 
     assert form((template,), 0.0, word, "", articles=True) == written_as
     assert form((template,), 0.0, word, "") == template.format(X=word)  # a telegraphic note: "without chest"
+
+
+@pytest.mark.parametrize(("word", "written_as"), [
+    ("twice", "not twice"), ("thrice", "not thrice"), ("someday", "not someday"), ("tonight", "not tonight"),
+    ("whatever", 'no one said "whatever"'), ("hopefully", 'no one said "hopefully"'),
+])
+def test_an_adverb_is_negated_as_english_does(word: str, written_as: str) -> None:
+    """ "no one said twice", "no one mentioned thrice", "no one said whatever" read as the writer's own adverbs: one of
+    time or how often takes "not", one of manner or a greeting is quoted as the word nobody said."""
+    from sandmle_core.modalities.text.clauses import form, negated_forms
+    from sandmle_core.modalities.text.wordclass import MANNER
+
+    voice = voice_for(next(d for d in load_catalog().domains if d.text is not None).text.document)
+    assert word_class(word) == MANNER
+    assert form(negated_forms(voice, MANNER, key=word)[:1], 0.0, word, "") == written_as
