@@ -231,7 +231,8 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     streams = SlotStreams.of(spec)
     frame = _records(spots, n_train, n_test, streams)
     group = spec.columns[0].name  # the draft's first record column: whose photographs ("patient_id")
-    frame = frame.rename(columns={"source_id": group, "source_age": f"{group.removesuffix('_id')}_age"})
+    age = next((c.name for c in spec.columns if c.name.endswith("_age")), "source_age")  # left out: not written
+    frame = frame.rename(columns={"source_id": group, "source_age": age})
     frame[group] = frame[group].str.replace("SRC", group[:3].upper(), regex=False)  # "PAT_00001"
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
