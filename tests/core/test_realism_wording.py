@@ -97,3 +97,15 @@ def test_each_flag_column_of_a_text_task_says_which_flag_it_marks():
         for column, meaning in zip(spec.target.columns, spec.target.descriptions, strict=True):
             assert meaning.startswith(f"1 if {column.replace('_', ' ')} is among the "), meaning
             assert meaning.endswith(", else 0") and f"`{column}`" not in meaning, meaning
+
+
+def test_a_graph_story_says_which_nodes_before_its_target():
+    """ "the task is to tell whether the cell was flagged congested in the last capacity review for the others" read as
+    a review of the others: which nodes are meant now comes before the target's phrase, in both framings."""
+    from sandmle_core.catalog import load_catalog
+    from sandmle_core.modalities.graph import _story
+
+    stories = [_story(d) for d in load_catalog().domains if d.graph is not None]
+    assert len(stories) >= 10
+    for story in stories:
+        assert "{target} for the" not in story and "{target} from" in story, story

@@ -123,7 +123,9 @@ def _data_files(spec: TaskSpec, files: list[str]) -> list[str]:
 
 
 def _story(domain: Domain) -> str:
-    """A graph framing: the organisation's network, what its nodes and edges are, and the purpose."""
+    """A graph framing: the organisation's network, what its nodes and edges are, and the purpose. Which nodes are
+    meant comes before the target, whose phrase can be long ("to tell whether the cell was flagged congested in the
+    last capacity review for the others" read as a review of the others)."""
     vocab = domain.graph
     if vocab is None:  # a domain whose only network is a link-prediction one
         words = link_words(domain)
@@ -131,10 +133,10 @@ def _story(domain: Domain) -> str:
     org, purpose = domain.organisation, vocab.purpose
     if framing_variant(domain, 2) == 0:
         return (f"{org} keeps {vocab.network}, in which each node is {vocab.node} and two nodes are linked when "
-                f"{vocab.edge}. It wants to tell {{target}} for the nodes nobody has labelled yet, from their "
+                f"{vocab.edge}. For the nodes nobody has labelled yet, it wants to tell {{target}} from their "
                 f"attributes and their place in the graph, so that {purpose}.")
     return (f"{org} has built {vocab.network}: each node is {vocab.node}, and an edge means {vocab.edge}. Only some "
-            f"nodes carry a label; the task is to tell {{target}} for the others from the node attributes and the "
+            f"nodes carry a label; for the others, the task is to tell {{target}} from the node attributes and the "
             f"links, so that {purpose}.")
 
 
