@@ -40,9 +40,11 @@ LOAD_SNIPPET = '''def load():
     return train, test
 '''
 
-# the ladder's first rung: the training prior (the majority class, or the class shares); the script's harness
-# defines load(), write(), TARGET, CLASSES and KIND
+# the ladder's first rung: the training prior (the majority class, or the class shares) over every training row; the
+# script's harness defines load() (which reads SEED when called), write(), TARGET, CLASSES and KIND
 PRIOR_LEVEL = ("prior", "the training prior: the majority class, or the class shares", '''
+SEED = 0  # every training row, whatever the seed (as the sample submission): on a seed's subsample the majority of
+# two close classes flipped between seeds
 train, test = load()
 labels = train[TARGET].astype(str)
 classes = list(CLASSES) if CLASSES else sorted(labels.unique())
