@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import string
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from sandmle.bench import run as parts
 from sandmle.bench.goals import goal_rows, machine_facts
 from sandmle.bench.report import plots, render_report
 
-__all__ = ["ALL_SECTIONS", "run_bench"]
+__all__ = ["ALL_SECTIONS", "run_bench", "run_folder"]
 
 Runner = Callable[[dict[str, Any], dict[str, Any], Path, bool], None]
 
@@ -107,16 +108,34 @@ def _write(out: Path, results: dict[str, Any]) -> None:
     (out / "report.md").write_text(render_report(results))
 
 
+def run_folder(out_root: Path, day: dt.date | None = None) -> Path:
+    """A new folder for one run: `out_root/<date>/`, or `<date>b`, `<date>c`, ... when the day already has runs (a
+    second run of the day wrote into the first's folder and replaced its report).
+
+    Raises:
+        FileExistsError: the day already has 26 runs.
+    """
+    stamp = (day or dt.date.today()).isoformat()
+    for suffix in ("", *string.ascii_lowercase[1:]):
+        out = out_root / f"{stamp}{suffix}"
+        try:
+            out.mkdir(parents=True)
+        except FileExistsError:
+            continue
+        return out
+    raise FileExistsError(f"{out_root}: {stamp} already has a run for every suffix up to z")
+
+
 def run_bench(out_root: Path, quick: bool = False, sections: tuple[str, ...] = ALL_SECTIONS,
               runners: dict[str, Runner] | None = None, corpus: Path | None = None) -> Path:
-    """Run the benchmark's `sections` in their fixed order; write results.json, report.md and plots under
-    `out_root/<date>/` after each; return that folder (`results["errors"]` names any section that failed).
+    """Run the benchmark's `sections` in their fixed order; write results.json, report.md and plots under a new
+    `out_root/<date>/` (`run_folder`) after each; return that folder (`results["errors"]` names any section that
+    failed).
 
     `corpus`: an already built corpus for the sections that read one (quality, medals) instead of the throughput
     section's build (the caller leaves the throughput section out: `sandmle bench --corpus`)."""
     runners = runners or RUNNERS
-    out = out_root / dt.date.today().isoformat()
-    out.mkdir(parents=True, exist_ok=True)
+    out = run_folder(out_root)
     work = Path(tempfile.mkdtemp(prefix="sandmle-bench-"))
     results: dict[str, Any] = {"machine": machine_facts(), "quick": quick, "seeds": list(parts.ALL_SEEDS),
                                "sections": [s for s in ALL_SECTIONS if s in sections], "complete": False}

@@ -370,3 +370,27 @@ def test_medal_agreement_is_the_mean_over_fresh_re_runs(tiny_corpus) -> None:
     goal = next(g for g in goal_rows({"medals": result}) if g["goal"].startswith("medal agreement"))
     assert "mean of 2 re-run(s)" in goal["goal"] and goal["value"] == min(agree)
     assert goal["pass"] == (min(agree) >= 0.9)
+
+
+def test_a_second_run_of_the_day_gets_its_own_folder(tmp_path) -> None:
+    """A second `sandmle bench` of the day wrote into the first's folder and replaced its report; each run now gets a
+    new folder: <date>, <date>b, <date>c, ..."""
+    import datetime as dt
+
+    from sandmle.bench.runner import run_folder
+
+    day = dt.date(2026, 12, 5)
+    (tmp_path / "2026-12-05").mkdir()
+    (tmp_path / "2026-12-05" / "report.md").write_text("the first run")
+    folders = [run_folder(tmp_path, day) for _ in range(3)]
+    assert [f.name for f in folders] == ["2026-12-05b", "2026-12-05c", "2026-12-05d"]
+    assert (tmp_path / "2026-12-05" / "report.md").read_text() == "the first run"
+    assert run_folder(tmp_path / "fresh", day).name == "2026-12-05"
+    for letter in "efghijklmnopqrstuvwxyz":
+        (tmp_path / f"2026-12-05{letter}").mkdir()
+    try:
+        run_folder(tmp_path, day)
+    except FileExistsError as exc:
+        assert "up to z" in str(exc)
+    else:
+        raise AssertionError("a 27th run of the day got a folder")

@@ -1,4 +1,5 @@
-"""`sandmle bench`: run the benchmark and write bench/results/<date>/{report.md,results.json,*.png}."""
+"""`sandmle bench`: run the benchmark and write bench/results/<date>/{report.md,results.json,*.png} — a new folder
+per run (<date>, then <date>b, <date>c, ...)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ SECTIONS = ("micro", "throughput", "sandbox", "quality", "medals", "profile", "a
 
 @app.command()
 def bench(
-    out: Path = typer.Option(Path("bench/results"), "--out", help="results root; a folder per date is created"),
+    out: Path = typer.Option(Path("bench/results"), "--out",
+                             help="results root; each run writes a new folder: <date>, then <date>b, <date>c, ..."),
     quick: bool = typer.Option(False, "--quick", help="smaller sizes and fewer repeats (a smoke run)"),
     section: list[str] = typer.Option(None, "--section", help=f"{' | '.join(SECTIONS)} (repeatable)"),
     corpus: Path = typer.Option(None, "--corpus", help="a built corpus for the quality and medals sections instead "
