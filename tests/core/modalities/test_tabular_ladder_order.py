@@ -78,15 +78,9 @@ def test_the_one_feature_rung_uses_one_column_whatever_the_seed(tmp_path):
     train, test = frame.iloc[:140].assign(y=y[:140]), frame.iloc[140:].reset_index(drop=True)
     full_corr = train[["f0", "f1"]].corrwith(train["y"]).abs()
     assert abs(full_corr["f0"] - full_corr["f1"]) < 0.05  # two columns about as telling: subsamples disagree
-    (tmp_path / "public").mkdir()
-    train.to_csv(tmp_path / "public" / "train.csv", index=False)
-    test.to_csv(tmp_path / "public" / "test.csv", index=False)
-    (tmp_path / "run.py").write_text(ladder_for(CONFIG)[1].source)
     used = set()
-    for seed in range(8):
-        subprocess.run([sys.executable, "run.py"], cwd=tmp_path, check=True, capture_output=True, timeout=300,
-                       env={"SANDMLE_SEED": str(seed), "PATH": "/usr/bin:/bin"})
-        predicted = pd.read_csv(tmp_path / "submission.csv")["y"]
+    for predicted in _submissions_by_seed(ladder_for(CONFIG)[1].source, train, test, tmp_path):
+        predicted = predicted["y"]
         ranks = {c: abs(predicted.corr(test[c], method="spearman")) for c in ("f0", "f1", "f2", "f3")}
         used.add(max(ranks, key=ranks.get))
         assert max(ranks.values()) > 0.999, ranks  # one column, monotone
@@ -104,13 +98,19 @@ def test_the_prior_is_the_same_whatever_the_seed(tmp_path):
     rng = np.random.default_rng(0)
     train = pd.DataFrame({"id": np.arange(100), "f0": rng.standard_normal(100).round(3), "y": rng.permutation(labels)})
     test = pd.DataFrame({"id": np.arange(100, 150), "f0": rng.standard_normal(50).round(3)})
+    predicted = set()
+    for submission in _submissions_by_seed(ladder_for(config)[0].source, train, test, tmp_path):
+        predicted |= set(submission["y"])
+    assert predicted == {"a"}, predicted
+
+
+def _submissions_by_seed(source: str, train: pd.DataFrame, test: pd.DataFrame, tmp_path, seeds: int = 8):
+    """A rung's submission for SANDMLE_SEED 0 .. seeds - 1, run as a plain subprocess on these tables."""
     (tmp_path / "public").mkdir()
     train.to_csv(tmp_path / "public" / "train.csv", index=False)
     test.to_csv(tmp_path / "public" / "test.csv", index=False)
-    (tmp_path / "run.py").write_text(ladder_for(config)[0].source)
-    predicted = set()
-    for seed in range(8):
+    (tmp_path / "run.py").write_text(source)
+    for seed in range(seeds):
         subprocess.run([sys.executable, "run.py"], cwd=tmp_path, check=True, capture_output=True, timeout=300,
                        env={"SANDMLE_SEED": str(seed), "PATH": "/usr/bin:/bin"})
-        predicted |= set(pd.read_csv(tmp_path / "submission.csv")["y"])
-    assert predicted == {"a"}, predicted
+        yield pd.read_csv(tmp_path / "submission.csv")
