@@ -58,7 +58,7 @@ def metadata_files(spec: TaskSpec, files: list[str]) -> list[str]:
     """The description's data files: the photographs' folders, what the metadata holds, and the train-only columns."""
     size = spec.rule.spots.image_size if getattr(spec.rule, "spots", None) is not None else 48
     meta = ", ".join(f"`{c.name}`" for c in spec.columns)
-    group = spec.columns[0].name if spec.columns else "source_id"
+    group = _record_names(spec)[0]
     noun = group.removesuffix("_id").replace("_", " ")
     lines = [f"- `{JPEG_DIR}/train/` and `{JPEG_DIR}/test/` — one colour JPEG ({size}x{size} pixels) per row, named "
              f"`<{ID_COLUMN}>.jpg`: a close-up photograph of one spot.",
@@ -173,8 +173,17 @@ def _sources(n: int, low: int, high: int, rng: np.random.Generator) -> np.ndarra
     return np.repeat(np.arange(len(sizes)), sizes)
 
 
-def _records(spots: SpotRule, n_train: int, n_test: int, streams: SlotStreams) -> pd.DataFrame:
-    """One row per image: source, metadata, latents, true probability and label (train rows first)."""
+def _record_names(spec: TaskSpec) -> tuple[str, str]:
+    """A spec's group column (the draft's first record column: whose photographs, "patient_id") and age column
+    ("patient_age"; "source_age" when the slot leaves it out, and then it is not written)."""
+    group = spec.columns[0].name if spec.columns else "source_id"
+    return group, next((c.name for c in spec.columns if c.name.endswith("_age")), "source_age")
+
+
+def _records(spots: SpotRule, n_train: int, n_test: int, streams: SlotStreams, group: str,
+             age: str) -> pd.DataFrame:
+    """One row per image: its group ("PAT_00001" in `group`), metadata, latents, true probability and label (train
+    rows first)."""
     rng = streams("synth", "records")
     src = np.concatenate([_sources(n_train, *spots.images_per_source, rng),
                           _sources(n_test, *spots.images_per_source, rng) + n_train])  # disjoint sources
@@ -198,8 +207,8 @@ def _records(spots: SpotRule, n_train: int, n_test: int, streams: SlotStreams) -
     names = [f"IMG_{i:0{width}d}" for i in streams("synth", "ids").permutation(n) + 1]
     site_names = np.asarray(SITES, dtype=object)[site]
     site_names[rng.random(n) < spots.missing_site] = None
-    return pd.DataFrame({ID_COLUMN: names, "source_id": [f"SRC_{s:05d}" for s in src],
-                         "capture_device": np.asarray(DEVICES)[device], "source_age": ages, "site": site_names,
+    return pd.DataFrame({ID_COLUMN: names, group: [f"{group[:3].upper()}_{s:05d}" for s in src],
+                         "capture_device": np.asarray(DEVICES)[device], age: ages, "site": site_names,
                          TARGET: y, "_p": p, "_border": border, "_colour": colour})
 
 
@@ -229,11 +238,8 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     n_train = spec.n_train if n_train is None else int(n_train)
     n_test = spec.n_test if n_test is None else int(n_test)
     streams = SlotStreams.of(spec)
-    frame = _records(spots, n_train, n_test, streams)
-    group = spec.columns[0].name  # the draft's first record column: whose photographs ("patient_id")
-    age = next((c.name for c in spec.columns if c.name.endswith("_age")), "source_age")  # left out: not written
-    frame = frame.rename(columns={"source_id": group, "source_age": age})
-    frame[group] = frame[group].str.replace("SRC", group[:3].upper(), regex=False)  # "PAT_00001"
+    group, age = _record_names(spec)
+    frame = _records(spots, n_train, n_test, streams, group, age)
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
     _write_images(frame, spots, streams, folder.public, n_train)
