@@ -144,18 +144,42 @@ def _error_text(future: Any) -> str:
     return f"{type(data).__name__}: {data}" if isinstance(data, BaseException) else str(future.state.message)
 
 
+# The result dicts of the last flow runs of this process that reached `finish`, by flow run id (the newest _KEPT).
+# The state a flow run ends in is the one the API answered: when the proposal of the final state had to be re-sent (the
+# API's SQLite was locked, 2026-12-05), the API rejects the duplicate and answers with the state it stored, which has no
+# data (results are not persisted), so the dict is kept here as well for the CLI that started the run in this process.
+_FINISHED: dict[str, dict[str, Any]] = {}
+_KEPT = 16
+
+
 def flow_result(state: Any) -> dict[str, Any]:
-    """The result dict of a build/regenerate flow run's final state, whether it ended Completed or Failed."""
-    data = state.result(raise_on_failure=False)
+    """The result dict of a build/regenerate flow run's final state, whether it ended Completed or Failed, also when
+    the state is the API's copy without data (a flow run of this process)."""
+    from prefect.exceptions import MissingResult
+
+    kept = _FINISHED.get(str(state.state_details.flow_run_id))
+    try:
+        data = state.result(raise_on_failure=False)
+    except MissingResult as exc:  # a Completed state's copy without data
+        data = exc
+    if isinstance(data, dict):
+        return data
+    if kept is not None:
+        return kept
     if isinstance(data, BaseException):  # the flow itself crashed: that is a bug, show it
         raise data
-    return data
+    raise TypeError(f"the flow run's final state {state.name!r} carries no result dict: {type(data).__name__}")
 
 
 def finish(result: dict[str, Any], failed: int, unsupported: list[str] | None = None) -> Any:
     """The flow's final state by the documented rule: Failed when any slot of this run failed (after its attempts
     and retries), any seed was unsupported, or the build budget stopped it before every slot started (the message
-    says which); Completed otherwise. The result dict is the state's data either way."""
+    says which); Completed otherwise. The result dict is the state's data either way (and kept for `flow_result`)."""
+    from prefect.runtime import flow_run
+
+    _FINISHED[str(flow_run.id)] = result
+    for old in list(_FINISHED)[:-_KEPT]:
+        del _FINISHED[old]
     budget = result.get("budget") or {}
     if failed or unsupported or budget.get("stopped"):
         what = [f"{failed} slot(s) failed"] if failed else []
