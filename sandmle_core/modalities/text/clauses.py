@@ -35,7 +35,7 @@ from sandmle_core.modalities.text.wordclass import (
 )
 
 __all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
-           "clauses_of", "form", "form_at", "negated_forms"]
+           "clauses_of", "form", "form_at", "negated_forms", "subject_frame"]
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -221,3 +221,22 @@ def clauses_of(voice: Voice, cls: str) -> tuple[str, ...]:
                FINITE: voice.finite, MANNER: voice.manners, PERSONAL: voice.persons or voice.participles,
                INTRANSITIVE: voice.intransitive or voice.participles, MODAL: voice.modals or voice.finite}[cls]
     return clauses or voice.states
+
+
+_BE_FRAME = re.compile(r"^([a-z][a-z ,]*?\b(?:is|was|am|are|were) )\{X\}$", re.IGNORECASE)
+_MODAL_FRAME = re.compile(r"^([a-z]+ )(?:can|will|must|may) \{X\}$", re.IGNORECASE)
+
+
+def subject_frame(voice: Voice, cls: str) -> str:
+    """What a negated word that stands as a sentence of its own opens with, from the voice's own clause for its
+    class: a subject and "is"/"was" before a state, a participle or a feeling ("it was " never broken, "I am " not
+    impatient at all; verbless, "Then never broken." read as a note's shorthand in a customer's message), a subject
+    before a verb's negation ("I " will not migrate); "" for a class that carries its own subject or none (a noun:
+    "Never an outage.")."""
+    if cls == ACTION:
+        pattern, templates = _MODAL_FRAME, voice.actions
+    elif cls in (STATE, PARTICIPLE, PERSONAL, FEELING):
+        pattern, templates = _BE_FRAME, clauses_of(voice, cls)
+    else:
+        return ""
+    return next((m.group(1) for t in templates if (m := pattern.match(t))), "")

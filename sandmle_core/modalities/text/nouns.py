@@ -28,7 +28,7 @@ from sandmle_core.modalities.text.wordclass import (
     word_class,
 )
 
-__all__ = ["WRITTEN", "is_plural", "is_when", "takes_no_determiner", "with_article", "written"]
+__all__ = ["WRITTEN", "is_plural", "is_superlative", "is_when", "takes_no_determiner", "with_article", "written"]
 
 _MASS = frozenset({
     "advice", "amnesia", "anaphylaxis", "angina", "anorexia", "asphalt", "asthma", "audio", "bandwidth", "bleach",
@@ -91,10 +91,11 @@ _LETTERS = frozenset({
 """Abbreviations read letter by letter: their article follows the first letter's name ("an mri", "a gps")."""
 
 WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
-           "someone_elses": "someone else's order"}
+           "someone_elses": "someone else's order", "lost_stolen": "lost or stolen"}
 """Keys as a sentence writes them: one that ends in a preposition ("no reply to was found" left it dangling), a
 time before its participle ("there is weeks parked": a participle phrase, "it has been parked for weeks"), a
-possessive without its noun ("no someone elses": "not someone else's order")."""
+possessive without its noun ("no someone elses": "not someone else's order"), two participles ("it was lost
+stolen": "lost or stolen")."""
 
 _CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1"}
 _WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk"})
@@ -216,3 +217,8 @@ def with_article(phrase: str) -> str:
     if not head or mass or plural or numbered or not_noun or words[0] in _DETERMINERS:
         return phrase
     return f"{_article(words[0])} {phrase}"
+
+
+def is_superlative(key: str) -> bool:
+    """ "worst", "best", "happiest": a state that takes "the" ("it seems the worst", not "it seems worst")."""
+    return key in ("best", "worst", "least", "most") or (key.endswith("iest") and len(key) > 5)

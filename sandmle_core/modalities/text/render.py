@@ -52,10 +52,11 @@ from sandmle_core.modalities.text.clauses import (
     form,
     form_at,
     negated_forms,
+    subject_frame,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.kinds import fits, fitting, noun_kind, untag
-from sandmle_core.modalities.text.nouns import is_when, takes_no_determiner, with_article, written
+from sandmle_core.modalities.text.nouns import is_superlative, is_when, takes_no_determiner, with_article, written
 from sandmle_core.modalities.text.phrases import clear_of as _clear_of
 from sandmle_core.modalities.text.phrases import (
     context_after,
@@ -134,11 +135,6 @@ def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
         else:
             kinds.append(_NEGATED if " " in text else _SIGNAL)
     return kinds
-
-
-def _is_superlative(key: str) -> bool:
-    """ "worst", "best", "happiest": a state that takes "the" ("it seems the worst", not "it seems worst")."""
-    return key in ("best", "worst", "least", "most") or (key.endswith("iest") and len(key) > 5)
 
 
 def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
@@ -287,7 +283,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     for s in range(len(bounds) - 1):
         signal: list[str] = []
         signal_kinds: list[str] = []
-        negated: list[str] = []
+        negated, negated_classes = [], []  # the negations' clauses, and their words' classes
         mentions: list[tuple[int, bool, str, float]] = []
         context: list[str] = []
         pending: list[tuple[str, str, float]] = []  # the words that are not nouns: (class, word, uniform)
@@ -313,6 +309,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
                 forms = negated_forms(voice, units.classes[unit], unit in units.affirmed, units.texts[unit])
                 negated.append(form(forms, units.unit_u[i], word, before, articles=units.articles))
+                negated_classes.append(cls := units.classes[unit])  # a verb with its subject: "I will not migrate"
+                negated[-1] = subject_frame(voice, cls) + negated[-1] if units.typed and cls == ACTION else negated[-1]
             elif not units.nouns[unit]:
                 pending.append((units.classes[unit], word, units.unit_u[i]))
             else:
@@ -333,6 +331,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             follow = prose(negated + again) if units.typed else ", ".join(negated + again)
             sentences[-1] = join_clauses(voice.joins, [sentences[-1][:-1], follow], u_s[3], within=True) + "."
             continue
+        if units.typed and negated and not (signal or described) and negated_classes[0] != ACTION:  # alone: "it was
+            negated[0] = subject_frame(voice, negated_classes[0]) + negated[0]  # never broken", not "Then never broken"
         context, carry = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT], []
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != last_word(sentences[-1])]
@@ -355,10 +355,10 @@ def _shown(key: str, cls: str, affirmed: bool, typed: bool) -> str:
     ("recognised", "it did happen", "managed to find it"), a verb with its object, a superlative with "the"."""
     if affirmed:
         shown = modal_opposite(key) if cls == MODAL else _OPPOSITES.get(key) or key.split("_", 1)[1]
-    elif cls in (ACTION, MODAL):
+    elif cls in (ACTION, MODAL, FINITE):
         shown = with_object(key)
     else:
-        shown = f"the {key}" if typed and cls == STATE and _is_superlative(key) else written(key) if typed else key
+        shown = f"the {key}" if typed and cls == STATE and is_superlative(key) else written(key) if typed else key
     return shown.replace("_", " ")
 
 

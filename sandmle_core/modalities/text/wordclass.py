@@ -33,7 +33,7 @@ past participle of a verb that takes no object ("vanished", "arrived"); a verb a
 _PERSONAL = frozenset({
     "booked", "subbed", "introduced", "withdrawn", "denied", "hauled", "arrested", "sentenced", "acquitted",
     "charged", "overcharged", "billed", "pickpocketed", "possessed", "bitten", "poisoned", "stalked", "reanimated",
-    "costumed", "caped",
+    "costumed", "caped", "knocked_unconscious",
 })
 """Participles of the catalog said of a person, not a thing ("he has been booked", "a man was arrested", "I was
 billed"): a voice writes them with a person as the subject, the others with a thing ("that one was rifled")."""
@@ -123,8 +123,11 @@ _FINITE = frozenset({"comes_on", "makes_way", "broke_in", "overslept", "forgot",
                      "restarted", "told", "said", "stayed", "offers", "does", "has", "had", "came", "went",
                      # inflected verbs whose -s or irregular past the endings cannot tell from a noun
                      "celebrates", "examines", "explores", "investigates", "portrays", "overheats", "freezes",
-                     "fell", "stole", "swore", "threw", "withdrew", "woke"})
-"""Verbs already inflected: they need a subject ("he comes on", "someone broke in")."""
+                     "fell", "swore", "threw", "withdrew", "woke", "vomited_twice"})
+"""Verbs already inflected: they need a subject ("he comes on", "someone broke in"). Not "stole": the catalog's
+"stole" is a scarf."""
+_FINITE_OBJECTS = {"threw": "it"}
+"""Inflected verbs that take an object ("someone threw it": "nobody threw" read as cut off)."""
 
 _MANNERS = frozenset({
     "anyway", "someday", "nearby", "now", "maybe", "whatever", "hopefully", "kindly", "quickly", "barely",
@@ -188,6 +191,10 @@ def word_class(key: str) -> str:
         return NOUN if inner == NOUN else inner
     if rest and rest.split("_")[0] in _PREPOSITIONS and _class_by_form(head) in (PARTICIPLE, INTRANSITIVE):
         return _class_by_form(head)  # "parked_for_months", "covered_in_dust": "it has been parked for months"
+    if _class_by_form(head) == PARTICIPLE and (rest == "double" or (
+            "_" not in rest and word_class(rest) in (PARTICIPLE, STATE, MANNER))):  # "marked_delivered",
+        return PERSONAL if head in _PERSONAL else PARTICIPLE  # "charged_twice": "I was charged twice", not "no
+        # marked delivered", "a charged twice"
     if "_" in word or word in _NOUN_ENDINGS:
         return NOUN
     return _class_by_form(word)
@@ -216,6 +223,8 @@ def with_object(key: str) -> str:
     """A verb key as a clause writes it, with its object: "repay it", "employ staff", "complain", "cannot find it"
     (underscores as spaces); a key of another class as it is."""
     word = key.strip().lower().replace("_", " ")
+    if word_class(key) == FINITE:
+        return f"{word} {_FINITE_OBJECTS[word]}" if word in _FINITE_OBJECTS else word
     if word_class(key) == MODAL:
         head, _, verb = word.partition(" ")
         return f"{head} {verb} it" if verb in _MODAL_TRANSITIVE else word

@@ -14,7 +14,7 @@ import pytest
 from sandmle_core.agents import get_backend
 from sandmle_core.catalog import load_catalog
 from sandmle_core.modalities import get_kit
-from sandmle_core.modalities.text import clauses
+from sandmle_core.modalities.text import clauses, voices
 from sandmle_core.modalities.text.render import NOTE, render_documents, repeated_phrase, voice_for
 from sandmle_core.pipeline import analyze_seed, read_profile
 from sandmle_core.seeds import seed_refs
@@ -134,6 +134,28 @@ def test_documents_say_no_word_counts_and_list_no_context_words(tmp_path: Path) 
     for spec, docs in slots:  # a register's settings: openings and closings of the domain, with its entities
         settings = {s for d in docs for s in re.split(r"(?<=\.) ", d)[:1] if re.search(r"\d", s)}
         assert len(settings) >= 5 or spec.domain.key == "streaming_service", (spec.domain.key, sorted(settings)[:5])
+
+
+_BARE_NEGATION = re.compile(r"(?:^|(?<=\. ))(?:(?:Then|Now|Also,|And) )?(?:[Nn]ot|[Nn]ever) (?!an? |any )[a-z ]+\.")
+
+
+@pytest.mark.parametrize("voice", [voices.MESSAGE, voices.REQUEST], ids=lambda v: v.name)
+def test_a_negated_state_alone_in_a_sentence_has_its_subject(voice: voices.Voice) -> None:
+    """A negated word that is not a noun, alone in its sentence, in a voice that writes clauses: "It was never
+    broken.", "I was never charged.", "I will not migrate." (they were "Then never broken.", "Never charged.",
+    "Will not migrate.": a note's shorthand in a customer's message)."""
+    common = ["week", "town", "account", "street", "the", "and"]
+    signal = ["broken", "charged", "dry", "impatient", "migrate", "outage"]
+    texts = [*common, *signal, *[f"no {w}" for w in signal]]
+    rng = np.random.default_rng(3)
+    lengths = rng.integers(2, 9, size=400)
+    units = rng.integers(0, len(texts), size=int(lengths.sum()))
+    docs = render_documents(texts, len(common), units, lengths, (1, 4), rng, voice)
+    bare = [m.group(0) for d in docs for m in _BARE_NEGATION.finditer(d)]
+    assert not bare, (len(bare), bare[:5])
+    said = " ".join(docs)
+    for framed in ("it was never broken", "I was never charged", "I will not migrate", "it is not dry at all"):
+        assert re.search(framed, said, re.IGNORECASE), framed
 
 
 def test_verbs_agree_with_what_they_report() -> None:
