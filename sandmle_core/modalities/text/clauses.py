@@ -35,7 +35,8 @@ from sandmle_core.modalities.text.wordclass import (
 )
 
 __all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
-           "clauses_of", "form", "form_at", "negated_forms", "subject_frame"]
+           "clauses_of", "form", "form_at", "negated_forms", "subject_frame",
+           "with_subject"]
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -240,3 +241,9 @@ def subject_frame(voice: Voice, cls: str) -> str:
     else:
         return ""
     return next((m.group(1) for t in templates if (m := pattern.match(t))), "")
+
+
+def with_subject(voice: Voice, cls: str, clause: str) -> str:
+    """`clause` (a negation) opening with the voice's subject for its class, unless it has it already."""
+    frame = subject_frame(voice, cls)
+    return clause if clause.startswith(frame) else frame + clause

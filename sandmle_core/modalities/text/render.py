@@ -52,7 +52,7 @@ from sandmle_core.modalities.text.clauses import (
     form,
     form_at,
     negated_forms,
-    subject_frame,
+    with_subject,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.kinds import fits, fitting, noun_kind, untag
@@ -75,6 +75,7 @@ from sandmle_core.modalities.text.surface import (
     last_word,
     listing,
     no_triples,
+    pick,
     prose,
     repeated_phrase,
     triple_repeats,
@@ -137,15 +138,6 @@ def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
     return kinds
 
 
-def _pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
-    """The option `u` picks; with `used` (a document's main clauses so far), the next one not used yet, if any."""
-    start = min(int(u * len(options)), len(options) - 1)
-    if used is None:
-        return options[start]
-    return next((o for k in range(len(options)) if (o := options[(start + k) % len(options)]) not in used),
-                options[start])
-
-
 def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[str], context: list[str],
               u: list[float], after: str, described: Sequence[str] = (), used: set[str] | None = None,
               kinds: Sequence[str] = ()) -> str:
@@ -157,7 +149,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     clauses = []
     if signal:
         many = len(signal) >= 2 and u[0] < 0.4
-        template = _pick(fitting(voice.many if many else voice.one, kinds), u[1], used)  # not one used before
+        template = pick(fitting(voice.many if many else voice.one, kinds), u[1], used)  # not one used before
         if used is not None:
             used.add(template)
         template = entities(untag(template), u[2:])
@@ -173,18 +165,18 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     else:
         clauses += [", ".join(part) for part in (negated, again) if part]
     if not clauses:
-        return _pick(voice.aside, u[1]).format(C=capital(", ".join(context)), c=context_phrase(voice, context, True)) \
+        return pick(voice.aside, u[1]).format(C=capital(", ".join(context)), c=context_phrase(voice, context, True)) \
             if context else ""
     text = join_clauses(voice.joins, clauses, u[3])
     if context:
-        place = _pick(voice.places, u[4])
+        place = pick(voice.places, u[4])
         if ":" in text and ":" in place:  # one colon per sentence ("Seen on the first check: X" already has one)
             place = voice.places[0]
         phrase = context_phrase(voice, context)
         text = place.format(C=capital(phrase), c=phrase, S=text if place.startswith("{S}") else uncapital(text))
     stutters = bool(after) and first_word(text) == last_word(after)
     short = bool(voice.states) and len(WORD.findall(text.lower())) <= 2  # "Again movie." reads as a fragment
-    opener = _pick(voice.openers, u[5]) if (after and ((u[4] < 0.3 and not context) or stutters)) or short else ""
+    opener = pick(voice.openers, u[5]) if (after and ((u[4] < 0.3 and not context) or stutters)) or short else ""
     opener = "" if first_word(text) in CONJUNCTIONS and not short else opener  # not "Then and yes, ..."
     opener = opener or ("Then " if stutters else "")
     return opener + uncapital(text) if opener else text
@@ -249,6 +241,15 @@ def _echo(voice: Voice, units: _Units, unit: int, u: float, echoed: set[str], be
     return [form((entities(untag(pick), sentence_u),), 0.0, units.shown[unit], before)]
 
 
+def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str]) -> str:
+    """A negated unit's clause after the text `before` ends with; a verb's with its subject ("I will not migrate", not
+    "an outage, and will not migrate")."""
+    cls = units.classes[unit]
+    forms = negated_forms(voice, cls, unit in units.affirmed, units.texts[unit])
+    clause = form(forms, u, units.shown[unit], (before or [""])[-1], articles=units.articles)
+    return with_subject(voice, cls, clause) if units.typed and cls == ACTION else clause
+
+
 def _described(voice: Voice, pending: list[tuple[str, str, float]], before: str) -> list[str]:
     """The clauses of a sentence's words that are not nouns, one per word class, in order of first mention: words of
     one class share their clause ("I am dizzy, sore and nauseous", "it was crushed and torn"), not "honestly, I am
@@ -306,11 +307,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             if unit in seen:
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
-                before = (negated or signal or sentences or [""])[-1]  # the text the new clause will follow
-                forms = negated_forms(voice, units.classes[unit], unit in units.affirmed, units.texts[unit])
-                negated.append(form(forms, units.unit_u[i], word, before, articles=units.articles))
-                negated_classes.append(cls := units.classes[unit])  # a verb with its subject: "I will not migrate"
-                negated[-1] = subject_frame(voice, cls) + negated[-1] if units.typed and cls == ACTION else negated[-1]
+                negated.append(_negation(voice, units, unit, units.unit_u[i], (negated or signal or sentences)))
+                negated_classes.append(units.classes[unit])
             elif not units.nouns[unit]:
                 pending.append((units.classes[unit], word, units.unit_u[i]))
             else:
@@ -331,8 +329,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             follow = prose(negated + again) if units.typed else ", ".join(negated + again)
             sentences[-1] = join_clauses(voice.joins, [sentences[-1][:-1], follow], u_s[3], within=True) + "."
             continue
-        if units.typed and negated and not (signal or described) and negated_classes[0] != ACTION:  # alone: "it was
-            negated[0] = subject_frame(voice, negated_classes[0]) + negated[0]  # never broken", not "Then never broken"
+        if units.typed and negated and not (signal or described):  # alone: "it was never broken", not "Then never
+            negated[0] = with_subject(voice, negated_classes[0], negated[0])  # broken"
         context, carry = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT], []
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != last_word(sentences[-1])]

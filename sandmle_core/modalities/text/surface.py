@@ -5,9 +5,10 @@ with the same patterns)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 __all__ = ["CONJUNCTIONS", "WORD", "capital", "first_word", "join_clauses", "last_word", "listing", "no_triples",
-           "prose", "repeated_phrase", "triple_repeats", "uncapital"]
+           "pick", "prose", "repeated_phrase", "triple_repeats", "uncapital"]
 
 WORD = re.compile(r"[a-z0-9']+")
 """A word as the renderer counts it (lower case, digits and apostrophes kept)."""
@@ -109,3 +110,12 @@ def join_clauses(joins: tuple[str, ...], clauses: list[str], u: float, within: b
         glue = next((g for g in options if last_word(out + g) != first), options[-1])
         out += glue + (capital(clause) if glue.endswith(". ") else clause)
     return out
+
+
+def pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
+    """The option `u` picks; with `used` (a document's main clauses so far), the next one not used yet, if any."""
+    start = min(int(u * len(options)), len(options) - 1)
+    if used is None:
+        return options[start]
+    return next((o for k in range(len(options)) if (o := options[(start + k) % len(options)]) not in used),
+                options[start])
