@@ -127,6 +127,8 @@ class RunScore(BaseModel):
     # CPU seconds of the run (user + system, from the harness's wait4): the benchmark's load-independent figure;
     # never written into an environment (excluded from dumps), so environments stay byte-identical
     cpu_seconds: float | None = Field(default=None, exclude=True)
+    # fits a chained run took from its chain's memo (`ladder/fitmemo.py`); 0 for a run in a process of its own
+    fits_reused: int = Field(default=0, exclude=True)
 
 
 class LadderRun(BaseModel):

@@ -39,6 +39,7 @@ from sandmle_core.sandbox.workspace import remove_tree_contents
 __all__ = ["WarmHarness", "WarmUnavailable", "stop_warm_harness", "warm_harness"]
 
 HARNESS = Path(__file__).with_name("harness.py")
+FITMEMO = Path(__file__).with_name("fitmemo.py")
 READY_SECONDS = 120.0
 _local = threading.local()
 _every: list[WarmHarness] = []  # stopped at exit: their sandboxes and workspaces go with the process
@@ -75,6 +76,7 @@ class WarmHarness:
         self.ws.public_source.mkdir()
         self.sandbox.prepare(self.ws)
         self.ws.write("harness.py", HARNESS.read_text())
+        self.ws.write("fitmemo.py", FITMEMO.read_text())  # the chains' fit memo, imported by the harness at start
         self.cgroup = CgroupRun.create(self.limits.memory_mb, self.limits.max_processes)
         argv = self.sandbox.wrap([self.sandbox.python, "harness.py", "--serve", *self.preload], self.ws, self.limits,
                                  child_env(None, "/tmp"))
@@ -184,7 +186,7 @@ class WarmHarness:
             return "a run timed out or left a process behind"
         if self._tasks() != self._idle_tasks:
             return "its cgroup holds more processes than when idle"
-        expected = {"harness.py", "job.json", "runs", "public", "runs/results.json", *files}
+        expected = {"harness.py", "fitmemo.py", "job.json", "runs", "public", "runs/results.json", *files}
         expected |= {r["out"] for r in report["runs"] if r["ok"]} | {os.path.dirname(rel) for rel in files}
         found = {p.relative_to(self.ws.root).as_posix() for p in self.ws.root.rglob("*")
                  if not p.is_relative_to(self.ws.root / "public")}

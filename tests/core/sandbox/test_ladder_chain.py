@@ -1,0 +1,126 @@
+"""Ladder chains (`harness.py`'s `"chain": true`, `ladder/fitmemo.py`): the runs of one seed of sandmle's own ladder
+share one process in the real bubblewrap sandbox, whose deterministic scikit-learn fits are memoized. A chained ladder
+must score exactly as one process per run, take level 3's linear model and level 4's forest from the memo in levels
+4 and 5, keep going past a run that fails, report the runs a dead chain never ran, and never chain generated code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sandmle_core.agents import get_backend
+from sandmle_core.agents.offline.developer import OfflineDeveloper, run_ladder_scripts
+from sandmle_core.grading import grade_submission
+from sandmle_core.ladder import LadderScript
+from sandmle_core.ladder.warm import stop_warm_harness
+from sandmle_core.modalities import get_kit
+from sandmle_core.pipeline import analyze_seed, read_profile
+from sandmle_core.sandbox import _status
+
+pytestmark = pytest.mark.skipif(not _status("bwrap").works, reason="needs a working bubblewrap sandbox")
+
+FITMEMO = Path(__file__).resolve().parents[3] / "sandmle_core" / "ladder" / "fitmemo.py"
+
+
+def _tabular(tmp_path: Path):
+    """A penguins slot as the offline backend drafts and synthesizes it, with its ladder written out."""
+    seed_id, profile = analyze_seed("penguins", tmp_path / "corpus")
+    spec = get_backend("offline").strategist.draft_spec(seed_id, read_profile(profile), 0, 5, attempt=1)
+    folder = get_kit(spec.modality).synthesize(spec, tmp_path / "slot").folder
+    scripts = OfflineDeveloper().write_solutions(spec, folder)
+    return spec, folder, scripts
+
+
+def test_a_chained_ladder_scores_exactly_as_one_process_per_run_and_reuses_fits(tmp_path) -> None:
+    spec, folder, scripts = _tabular(tmp_path)
+    answers = pd.read_csv(folder.answers)
+
+    def grade(sub: pd.DataFrame, ans: pd.DataFrame) -> float:
+        return grade_submission(sub, ans, spec.grading)
+
+    alone, *_ = run_ladder_scripts(scripts, folder.public, answers, grade, seeds=(0, 1, 2))
+    chained, *_ = run_ladder_scripts(scripts, folder.public, answers, grade, seeds=(0, 1, 2), chain=True)
+    figures: dict = {}  # as the build runs it: chained, in the thread's warm harness
+    warm, *_ = run_ladder_scripts(scripts, folder.public, answers, grade, seeds=(0, 1, 2), chain=True, warm=True,
+                                  figures=figures)
+    stop_warm_harness()
+    assert figures["harness"] == "warm", figures
+    assert [(r.level, r.seed, r.error) for r in chained] == [(r.level, r.seed, None) for r in alone]
+    assert [r.score for r in chained] == [r.score for r in warm] == [r.score for r in alone]  # to the last digit
+    assert all(r.fits_reused == 0 for r in alone)
+    reused = {(r.level, r.seed): r.fits_reused for r in chained}
+    # level 4 refits level 3's tuned linear model, level 5 level 4's forest: each seed takes them from its memo
+    assert all(reused[(level, seed)] >= 1 for level in (4, 5) for seed in (0, 1, 2)), reused
+    assert all(reused[(level, seed)] == 0 for level in (0, 1, 2, 3) for seed in (0, 1, 2)), reused
+
+
+OK = 'open("submission.csv", "w").write("id,y\\n0,1\\n")\n'
+RAISES = 'raise RuntimeError("planted failure")\n'
+DIES = 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n'
+
+
+def _run(tmp_path: Path, *sources: str, **options):
+    public = tmp_path / "public"
+    public.mkdir(exist_ok=True)
+    (public / "train.csv").write_text("id,y\n0,1\n")
+    scripts = [LadderScript(level=i, name=f"s{i}", summary="", source=src) for i, src in enumerate(sources)]
+    runs, *_ = run_ladder_scripts(scripts, public, pd.DataFrame({"id": [0], "y": [1]}), lambda s, a: 1.0,
+                                  seeds=(0,), chain=True, **options)
+    return [(r.level, r.score, r.error) for r in runs]
+
+
+def test_a_failed_run_does_not_stop_its_chain_and_a_dead_chain_reports_what_it_never_ran(tmp_path) -> None:
+    runs = _run(tmp_path, OK, RAISES, OK)
+    assert runs[0] == (0, 1.0, None) and runs[2] == (2, 1.0, None)
+    assert runs[1][1] is None and "planted failure" in runs[1][2]
+    runs = _run(tmp_path, OK, DIES, OK)
+    assert runs[0] == (0, 1.0, None)
+    assert [r[2] for r in runs[1:]] == ["the chain stopped: killed by signal 9"] * 2
+
+
+def test_generated_code_never_runs_in_a_chain(tmp_path) -> None:
+    with pytest.raises(ValueError, match="no chains"):
+        _run(tmp_path, OK, policy="strict")
+
+
+MEMO_PROBE = r'''
+import sys
+sys.path.insert(0, sys.argv[1])
+import numpy as np, pandas as pd
+import fitmemo
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegressionCV, RidgeCV
+counter = fitmemo.install()
+rng = np.random.default_rng(0)
+X = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"])
+y, v = pd.Series(rng.integers(0, 2, 60)), pd.Series(rng.normal(size=60))
+out = []
+first = RandomForestClassifier(n_estimators=5, random_state=1).fit(X, y)
+again = RandomForestClassifier(n_estimators=5, random_state=1).fit(X, y)
+out.append(again.estimators_ is first.estimators_ and counter["reused"] == 1)
+RandomForestClassifier(n_estimators=5).fit(X, y)  # no fixed random_state: randomized, never memoized
+RandomForestClassifier(n_estimators=5).fit(X, y)
+RandomForestClassifier(n_estimators=5, random_state=2).fit(X, y)  # other parameters
+RandomForestClassifier(n_estimators=5, random_state=1).fit(X.rename(columns={"c": "d"}), y)  # other column names
+out.append(counter["reused"] == 1)
+LogisticRegressionCV(Cs=3, cv=3).fit(X, y)  # lbfgs draws no random numbers: memoized without a random_state
+a, b = LogisticRegressionCV(Cs=3, cv=3).fit(X, y), LogisticRegressionCV(Cs=3, cv=3).fit(X, y)
+out.append(np.array_equal(a.coef_, b.coef_))
+out.append(counter["reused"] == 3)
+RidgeCV().fit(X, v)
+out.append(RidgeCV().fit(X, v + 1).intercept_ != RidgeCV().fit(X, v).intercept_ and counter["reused"] == 4)
+print(out)
+'''
+
+
+def test_the_memo_takes_only_a_deterministic_fit_of_the_same_model_on_the_same_data(tmp_path) -> None:
+    """In a process of its own (the memo wraps scikit-learn's classes in the process that installs it)."""
+    probe = tmp_path / "probe.py"
+    probe.write_text(MEMO_PROBE)
+    done = subprocess.run([sys.executable, str(probe), str(FITMEMO.parent)], capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert done.stdout.strip() == "[True, True, True, True, True]", done.stderr[-2000:]
