@@ -23,11 +23,9 @@ Warm mode (`harness.py --serve MODULE...`, `ladder.warm`): the same parent impor
 request line on stdin, replying on stdout; both are moved to descriptors every run closes, so no run can read a
 request or forge a reply, and what a run leaves is cleaned as above after its environment's last run.
 
-Chains (`"chain": true`, for sandmle's own scripts only: never generated code): the runs of one seed share one forked
-child, run one after the other (the workspace reset between them), where a fit of a deterministic scikit-learn model
-with the same parameters on the same data as an earlier run of the chain takes that fit's state instead of fitting
-again (a ladder's levels 4 and 5 refit level 3's linear model and level 4's forest on the same subsample); the
-submissions are the same bytes as one process per run, a tabular ladder costs ~25% less CPU.
+Chains (`"chain": true`, sandmle's own scripts only, never generated code): one seed's runs in one forked child, one
+after the other (the workspace reset before each), whose repeated deterministic scikit-learn fits are memoized
+(`fitmemo.py`): the same submissions as one process per run, ~25% less CPU for a tabular ladder.
 
 Job file (JSON): {"preload": [module, ...], "timeout": seconds per run, "scratch": [private folders to empty],
                   "pid_namespace": bool, "chain": bool,
@@ -254,23 +252,26 @@ def _run(run: dict, timeout: float, namespace: bool) -> tuple[dict, int]:
 
 def _run_chain(runs: list[dict], timeout: float, namespace: bool, sources: dict[str, str],
                scratch: list[str]) -> list[tuple[dict, int]]:
-    """The runs of one chain in one forked child (see the module docstring), the workspace reset before each, each
-    run's figures measured in the child; a chain that dies leaves its remaining runs with the reason."""
+    """One chain's runs in one forked child (see the module docstring), each run's figures measured in the child; a
+    chain that dies leaves its remaining runs with the reason."""
     fds = [(_hidden_file(), _hidden_file()) for _ in runs]
-    figures, start = _hidden_file(), time.perf_counter()
-    budget = timeout * len(runs)
+    figures, start, budget = _hidden_file(), time.perf_counter(), timeout * len(runs)
     pid = os.fork()
     if pid == 0:
-        _enter_child([figures, *(fd for pair in fds for fd in pair)], budget)
-        memo = _FITMEMO.install() if _FITMEMO is not None else {"reused": 0}
-        for run, (out_fd, err_fd) in zip(runs, fds, strict=True):
-            _reset(sources, scratch)
-            began, cpu, reused = time.perf_counter(), time.process_time(), memo["reused"]
-            code = _execute(run["script"], int(run["seed"]), out_fd, err_fd)
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            os.write(figures, (json.dumps([code, time.perf_counter() - began, time.process_time() - cpu, rss,
-                                           memo["reused"] - reused]) + "\n").encode())
-        os._exit(0)
+        status = 3  # never back into the parent's code: a workspace that cannot be reset ends the chain (exit 3)
+        try:
+            _enter_child([figures, *(fd for pair in fds for fd in pair)], budget)
+            memo = _FITMEMO.install() if _FITMEMO is not None else {"reused": 0}
+            for run, (out_fd, err_fd) in zip(runs, fds, strict=True):
+                _reset(sources, scratch)
+                began, cpu, reused = time.perf_counter(), time.process_time(), memo["reused"]
+                code = _execute(run["script"], int(run["seed"]), out_fd, err_fd)
+                rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                os.write(figures, (json.dumps([code, time.perf_counter() - began, time.process_time() - cpu, rss,
+                                               memo["reused"] - reused]) + "\n").encode())
+            status = 0
+        finally:
+            os._exit(status)
     status, _, expired = _wait(pid, budget)
     leftovers = _kill_leftovers(pid, namespace)
     measured = [json.loads(line) for line in _read_all(figures).decode().splitlines()]
@@ -278,10 +279,9 @@ def _run_chain(runs: list[dict], timeout: float, namespace: bool, sources: dict[
     signalled = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
     stopped = "timed out" if expired or signalled == signal.SIGALRM else (
         f"killed by signal {signalled}" if signalled else f"exit status {os.WEXITSTATUS(status)}")
+    measured += [[None, time.perf_counter() - start, 0.0, 0, 0]] * (len(runs) - len(measured))  # runs never run
     out = []
-    for k, (run, (out_fd, err_fd)) in enumerate(zip(runs, fds, strict=True)):
-        code, seconds, cpu, rss, reused = measured[k] if k < len(measured) else (None, time.perf_counter() - start,
-                                                                                  0.0, 0, 0)
+    for run, (out_fd, err_fd), (code, seconds, cpu, rss, reused) in zip(runs, fds, measured, strict=True):
         error = None if code == 0 else f"the chain stopped: {stopped}" if code is None else (
             _read_all(err_fd).decode("utf-8", "replace")[-2000:] or "exit status 1")
         out.append(({"script": run["script"], "seed": run["seed"], "out": run["out"], "ok": error is None,
