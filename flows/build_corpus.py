@@ -218,8 +218,11 @@ def regenerate_after_failures(flow: Any, flow_run: Any, state: Any) -> None:
 
     if flow_run.deployment_id is None:
         return
-    data = state.result(raise_on_failure=False)
-    if not isinstance(data, dict) or "slot(s) failed" not in (state.message or ""):
+    try:
+        data = flow_result(state)  # also when the hook got the API's copy of the state (no data: see `_FINISHED`)
+    except Exception:  # the flow itself crashed: nothing to regenerate
+        return
+    if "slot(s) failed" not in (state.message or ""):
         return
     logger = flow_run_logger(flow_run=flow_run, flow=flow)  # reaches the run's log in the UI, unlike a plain logger
     params = flow_run.parameters

@@ -67,6 +67,16 @@ def test_two_nights_grow_the_corpus_and_a_failed_night_triggers_regenerate(prefe
     regen_state = run_flow(regenerate_failed, flow_run=regen, parameters=regen.parameters, return_type="state")
     assert regen_state.is_completed() and flow_result(regen_state)["fixed"] == 1
     assert read_failures(corpus) == [] and len(corpus.environment_dirs()) == 1
+    # the engine hands the hook the API's copy of the final state (no data: results are not persisted) when the API
+    # rejected a re-sent proposal of it (its SQLite locked): the hook still reads the run's result and triggers
+    from prefect.client.orchestration import get_client
+    from sandmle.flows.build_corpus import build_corpus, regenerate_after_failures
+
+    with get_client(sync_client=True) as client:
+        copy = client.read_flow_run(night1.id)
+    assert copy.state.data is None and copy.state.is_failed()
+    regenerate_after_failures(build_corpus, copy, copy.state)
+    assert len(_runs_tagged(f"build-run:{night1.id}")) == 2
 
     last_night = tmp_path / "night-1"
     shutil.copytree(out, last_night)
