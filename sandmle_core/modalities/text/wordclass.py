@@ -12,8 +12,8 @@ Classes are read from the word's ending (participles in -ed, adverbs in -ly, adj
 from the tables below, which list the catalog's words that the rules miss or get wrong (irregular participles and past
 tenses, base verbs without a telling ending: "solve", "renew"); `tests/core/modalities/test_text_wordclass.py` and
 `test_text_mend.py` check every catalog word against them. A key of several words ("card_declined", "sea_views") is a
-noun phrase unless listed, or unless it opens with "not"/"never" ("not_recognised" is a participle, written "it was not
-recognised").
+noun phrase unless listed, unless it opens with "not"/"never" ("not_recognised" is a participle, written "it was not
+recognised"), or unless it is a participle with an adverb or a second participle ("marked_delivered", "charged_twice").
 """
 
 from __future__ import annotations
