@@ -162,6 +162,18 @@ def target_back(values):
     return np.expm1(values) if LOG_TARGET else values
 
 
+def neg_log_loss(model, A, y):
+    """The cross-validation's score, as scikit-learn's "neg_log_loss" scorer computes it (the binary case from the
+    positive class's column, probabilities clipped to [eps, 1 - eps]) without the scorer's machinery, which cost
+    more than the fits themselves on micro data."""
+    proba = model.predict_proba(A)
+    if proba.shape[1] == 2:
+        proba = np.column_stack([1 - proba[:, 1], proba[:, 1]])
+    eps = np.finfo(proba.dtype).eps
+    truth = np.clip(proba, eps, 1 - eps)[np.arange(len(proba)), np.searchsorted(model.classes_, np.asarray(y))]
+    return -float(np.mean(-np.log(truth)))
+
+
 def linear_all(y):
     A, B = linear_design(X), linear_design(X_test)
     mu, sd = A.mean(), A.std().replace(0, 1)
@@ -175,7 +187,7 @@ def linear_all(y):
         model = LogisticRegression(C=0.3, max_iter=2000).fit(A, y)
     else:
         model = LogisticRegressionCV(Cs=(0.03, 0.1, 0.3, 1.0, 3.0), cv=folds, max_iter=2000,
-                                     scoring="neg_log_loss").fit(A, y)
+                                     scoring=neg_log_loss).fit(A, y)
     return pd.DataFrame(model.predict_proba(B), columns=[str(c) for c in model.classes_])
 
 
