@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sandmle_core.modalities.text.adverbs import OWN, OWN_NEGATED, own_key
 from sandmle_core.modalities.text.nouns import is_plural, takes_no_determiner, with_article
 from sandmle_core.modalities.text.surface import last_word
 from sandmle_core.modalities.text.voices import Voice
@@ -210,6 +211,8 @@ def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "")
         return tuple(f"{m} {tail}" for m in modal for tail in ("after all", "in the end")) or AFFIRMED
     if cls == NOUN:
         return NOT_NOUN_NEGATED if voice.states and takes_no_determiner(key) else voice.negated
+    if own_key(cls):  # an adverb of its own ("upstairs", "deliberately": `adverbs`)
+        return OWN_NEGATED.get(own_key(cls)) or (_PLACED_NEGATED if own_key(cls) in PLACED else _MANNER_NEGATED)
     if cls == MANNER and key.strip().lower() in PLACED:
         return _PLACED_NEGATED
     return {ACTION: ACTION_NEGATED, FINITE: FINITE_NEGATED, MANNER: _MANNER_NEGATED,
@@ -217,7 +220,9 @@ def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "")
 
 
 def clauses_of(voice: Voice, cls: str) -> tuple[str, ...]:
-    """The voice's clauses for a word of class `cls` that is not a noun."""
+    """The voice's clauses for a word of class `cls` that is not a noun; an adverb's own (`adverbs`) for its own."""
+    if own_key(cls):
+        return OWN[own_key(cls)]
     clauses = {STATE: voice.states, PARTICIPLE: voice.participles, FEELING: voice.feelings, ACTION: voice.actions,
                FINITE: voice.finite, MANNER: voice.manners, PERSONAL: voice.persons or voice.participles,
                INTRANSITIVE: voice.intransitive or voice.participles, MODAL: voice.modals or voice.finite}[cls]

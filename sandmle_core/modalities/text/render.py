@@ -44,6 +44,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from sandmle_core.modalities.text.adverbs import own_class
 from sandmle_core.modalities.text.clauses import (
     again_clauses,
     agreement,
@@ -381,7 +382,7 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     affirmed = frozenset(i for i, t in enumerate(texts) if " " in t and voice.states and (
         (keys[i].startswith(_OWN_NEGATIONS) and keys[i].count("_") >= 1) or keys[i] in _OPPOSITES))
     # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised", "never" its opposite)
-    classes = [word_class(k) if voice.states else NOUN for k in keys]
+    classes = [own_class(k, word_class(k)) if voice.states else NOUN for k in keys]
     shown = [_shown(k, classes[i], i in affirmed, bool(voice.states)) for i, k in enumerate(keys)]
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2

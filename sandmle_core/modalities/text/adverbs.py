@@ -1,0 +1,82 @@
+"""Clauses of their own for the adverbs and pronouns that tell a domain's classes apart.
+
+A class of water-utility contacts is told by "upstairs" (low pressure) and "without" (no water), a late delivery by
+"still", a card payment nobody recognises by "someone". The voices' clauses for an adverb of manner ("the short
+answer is {X}", "in a word, {X}") fit "hopefully" or "whatever", not these: they wrote "The short answer is
+upstairs.", "In a word, without." and "the short answer is nothing and upstairs" (issue 16). Each word here takes a
+clause that says what it means in the domain that uses it ("the taps are worse upstairs", "we are without it", "still
+waiting") and is written alone in it, never listed with another word of its class. Its negation keeps its cue next
+to the word where English has one ("that was not done deliberately"); an adverb of place or time takes "not" as before
+("not upstairs"), and the rest are still quoted as a word no one said (`clauses._MANNER_NEGATED`). A word that is
+itself a negation ("never", "nothing", "without") is negated by its opposite (`render._OPPOSITES`) as before.
+
+The clauses are voice-neutral: the words come from customers' messages, claims and complaints, and the first person
+of a message ("we are without it") reads as well in a note's shorthand as "no water" would.
+
+Imports: the standard library only.
+"""
+
+from __future__ import annotations
+
+__all__ = ["OWN", "OWN_NEGATED", "PHRASED", "own_class", "own_key"]
+
+PHRASED = "phrased:"
+"""The prefix of a word's own class (`own_class`): one class per word, so that `render` never lists two of them in
+one clause."""
+
+OWN: dict[str, tuple[str, ...]] = {
+    "abroad": ("it happened while {X}", "this was while travelling {X}"),
+    "overseas": ("it happened while {X}", "the charges are from {X}"),
+    "always": ("{X} the same story", "it {X} happens"),
+    "barely": ("it {X} works", "it {X} runs"),
+    "behind": ("running {X}", "it came from {X}"),
+    "beyond": ("he was just {X}", "he was {X} the last defender"),
+    "deliberately": ("someone did it {X}", "that was done {X}"),
+    "earlier": ("something {X} would suit", "can it be {X}"),
+    "elsewhere": ("I found it {X}", "{X} it is cheaper"),
+    "indoors": ("it drops out {X}", "the signal is worse {X}"),
+    "instead": ("something else came {X}", "I got another one {X}"),
+    "marginally": ("{X} off", "only {X}"),
+    "nearby": ("somewhere {X} would do", "anything {X} is fine"),
+    "never": ("it {X} happened", "that {X} came"),
+    "nobody": ("{X} cares", "{X} answers"),
+    "not_here": ("{X} yet", "{X} as of today"),
+    "nothing": ("{X} comes out", "we get {X}"),
+    "now": ("I need it {X}", "right {X}"),
+    "nowhere": ("{X} to be found", "{X} in sight"),
+    "otherwise": ("it is fine {X}", "or {X}"),
+    "overnight": ("it happened {X}", "it went {X}"),
+    "someday": ("I will pay it back {X}", "{X}, maybe"),
+    "someone": ("{X} else did it", "that was {X} else"),
+    "still": ("{X} waiting", "{X} on its way"),
+    "thrice": ("it went through {X}", "it happened {X}"),
+    "twice": ("it went through {X}", "it happened {X}"),
+    "tonight": ("I need it {X}", "it is for {X}"),
+    "upstairs": ("the taps are worse {X}", "{X} it is the same"),
+    "where": ("I cannot tell {X} it is", "{X} did it go"),
+    "whenever": ("{X} it suits", "{X} you can"),
+    "without": ("we are {X} it", "we have been {X} it all day"),
+    "myself": ("I would do it {X}", "I can fix it {X}"),
+}
+"""A word's clauses ({X}: the word as written), the first chosen by the word's uniform as a voice's are."""
+
+OWN_NEGATED: dict[str, tuple[str, ...]] = {
+    "behind": ("not running {X}",),
+    "deliberately": ("that was not done {X}",),
+    "someone": ("that was not {X} else",),
+    "still": ("I am not {X} waiting",),
+}
+"""The negations with a cue next to the word that read as English; the other words keep theirs (see the module
+docstring). "beyond" and "marginally" keep the quoted form: "not beyond the last defender" is English, but a cue
+right before an adverb is the defect `test_text_odd_keys` counts, and its rule cannot tell the two apart."""
+
+
+def own_class(key: str, cls: str) -> str:
+    """`cls` (the key's `wordclass.word_class`), or the key's own class when it takes clauses of its own."""
+    word = key.strip().lower().replace(" ", "_")
+    return PHRASED + word if word in OWN else cls
+
+
+def own_key(cls: str) -> str:
+    """The word of an own class (`own_class`); "" for any other class."""
+    return cls[len(PHRASED):] if cls.startswith(PHRASED) else ""
