@@ -22,6 +22,7 @@ or seed spread beyond noise (issue 19: karate, 2 slots).
 from __future__ import annotations
 
 from sandmle_core.ladder import LadderConfig, LadderScript
+from sandmle_core.ladder.scorers import NEG_LOG_LOSS
 from sandmle_core.spec import TaskType
 
 __all__ = ["scripts"]
@@ -130,11 +131,13 @@ def standardised(x):
     return (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
 
 
+{neg_log_loss}
+
 def tuned_linear():
     """A logistic model whose regularisation is chosen by 3-fold cross-validated log loss."""
     from sklearn.linear_model import LogisticRegressionCV
 
-    return LogisticRegressionCV(Cs=[0.03, 0.1, 0.3, 1.0, 3.0, 10.0], cv=3, scoring="neg_log_loss", max_iter=3000)
+    return LogisticRegressionCV(Cs=[0.03, 0.1, 0.3, 1.0, 3.0, 10.0], cv=3, scoring=neg_log_loss, max_iter=3000)
 
 
 def fit_proba(model, x):
@@ -282,6 +285,7 @@ def scripts(config: LadderConfig) -> list[LadderScript]:
         prelude = _PRELUDE.format(
             summary=summary, level=level, name=name, id_column=config.id_column, target=config.target_columns[0],
             submission=list(config.submission_columns), classes=list(config.classes) if config.classes else None,
-            kind=config.metric_kind, features=None if config.feature_columns is None else list(config.feature_columns))
+            kind=config.metric_kind, features=None if config.feature_columns is None else list(config.feature_columns),
+            neg_log_loss=NEG_LOG_LOSS)
         out.append(LadderScript(level=level, name=name, summary=summary, source=prelude + body + _EPILOGUE))
     return out

@@ -26,6 +26,7 @@ the submission the metric wants); only the model block differs. Column names are
 from __future__ import annotations
 
 from sandmle_core.ladder import LadderConfig, LadderScript
+from sandmle_core.ladder.scorers import NEG_LOG_LOSS
 from sandmle_core.modalities.tabular.ladder_parts import EPILOGUE, STRUCTURE_BLOCK
 
 __all__ = ["scripts"]
@@ -162,17 +163,7 @@ def target_back(values):
     return np.expm1(values) if LOG_TARGET else values
 
 
-def neg_log_loss(model, A, y):
-    """The cross-validation's score, as scikit-learn's "neg_log_loss" scorer computes it (the binary case from the
-    positive class's column, probabilities clipped to [eps, 1 - eps]) without the scorer's machinery, which cost
-    more than the fits themselves on micro data."""
-    proba = model.predict_proba(A)
-    if proba.shape[1] == 2:
-        proba = np.column_stack([1 - proba[:, 1], proba[:, 1]])
-    eps = np.finfo(proba.dtype).eps
-    truth = np.clip(proba, eps, 1 - eps)[np.arange(len(proba)), np.searchsorted(model.classes_, np.asarray(y))]
-    return -float(np.mean(-np.log(truth)))
-
+''' + NEG_LOG_LOSS + '''
 
 def linear_all(y):
     A, B = linear_design(X), linear_design(X_test)
