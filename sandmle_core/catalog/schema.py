@@ -80,29 +80,40 @@ class FeatureTemplate(_Frozen):
         return self
 
 
+_PURPOSE = r"^[a-z][^_]*[^. ]$"
+"""A target's own purpose: the clause after the story's "so that" (not repeating it: `test_catalog_purposes`), lower
+case, without identifiers or a full stop."""
+
+
 class ClassTarget(_Frozen):
-    """A class-valued target: binary (two classes, negative first), multi-class, or ordinal (ordered low → high)."""
+    """A class-valued target: binary (two classes, negative first), multi-class, or ordinal (ordered low → high).
+
+    `purpose`: what this prediction is for, when the domain story's purpose was written for another of its targets
+    (`Domain.story_for`); None keeps the story's."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str
     classes: tuple[str, ...] = Field(min_length=2)
+    purpose: str | None = Field(default=None, pattern=_PURPOSE)
 
 
 class ValueTarget(_Frozen):
-    """A real-valued regression target with its unit and plausible range."""
+    """A real-valued regression target with its unit and plausible range (`purpose` as `ClassTarget`'s)."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str
     unit: str | None = None
     low: float
     high: float
+    purpose: str | None = Field(default=None, pattern=_PURPOSE)
 
 
 class MultilabelTarget(_Frozen):
-    """Several binary labels that may apply at once (each becomes an answer column)."""
+    """Several binary labels that may apply at once (each becomes an answer column; `purpose` as `ClassTarget`'s)."""
 
     description: str
     labels: tuple[str, ...] = Field(min_length=3)
+    purpose: str | None = Field(default=None, pattern=_PURPOSE)
 
 
 class ImageGroup(_Frozen):
@@ -356,6 +367,13 @@ class Domain(_Frozen):
     def purpose(self) -> str:
         """What the prediction is for, the clause after "so that" without its full stop."""
         return _FRAMING.match(self.story.strip()).group("purpose")  # type: ignore[union-attr]
+
+    def story_for(self, purpose: str | None) -> str:
+        """The story with `purpose` (a target's own) after its "so that"; the story itself for None."""
+        if purpose is None:
+            return self.story
+        story = self.story.strip()
+        return story[:_FRAMING.match(story).start("purpose")] + purpose + "."  # type: ignore[union-attr]
 
     def render_story(self, target: str, entity: str | None = None, template: str | None = None) -> str:
         """The story (or another `template`, e.g. a modality's own framing) with its placeholders filled."""

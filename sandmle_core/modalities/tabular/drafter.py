@@ -76,19 +76,20 @@ def _feature_rule(t: FeatureTemplate, ctx: DraftContext, n_latent: int, missing:
     )
 
 
-def _target(ctx: DraftContext) -> tuple[str, TargetSpec, int]:
-    """The target column(s), their spec and the number of signal outputs."""
+def _target(ctx: DraftContext) -> tuple[str | None, TargetSpec, int]:
+    """The catalog target's own purpose (None: the story's), the target column(s)' spec and the number of signal
+    outputs."""
     d, rng, task = ctx.domain, ctx.rng, ctx.dna.task_type
     if task == TaskType.REGRESSION:
         t = d.regression[int(rng.integers(len(d.regression)))]
-        return t.name, TargetSpec(columns=(t.name,), description=t.description, unit=t.unit), 1
+        return t.purpose, TargetSpec(columns=(t.name,), description=t.description, unit=t.unit), 1
     if task == TaskType.MULTILABEL:
         t = d.multilabel[int(rng.integers(len(d.multilabel)))]
         want = ctx.dna.label_cardinality or len(t.labels)
         low, high = class_count_range(want)
         k = int(np.clip(rng.integers(low, high + 1), 3, len(t.labels)))
         labels = tuple(sorted(rng.choice(list(t.labels), k, replace=False), key=list(t.labels).index))
-        return "labels", TargetSpec(columns=labels, description=t.description), k
+        return t.purpose, TargetSpec(columns=labels, description=t.description), k
     options: tuple[ClassTarget, ...] = {TaskType.BINARY: d.binary, TaskType.MULTICLASS: d.multiclass,
                                         TaskType.ORDINAL: d.ordinal}[task]
     low, high = class_count_range(ctx.dna.label_cardinality or 2)
@@ -111,7 +112,7 @@ def _target(ctx: DraftContext) -> tuple[str, TargetSpec, int]:
         classes = tuple(t.classes[i] for i in picked)
     positive = "1" if task == TaskType.BINARY else None
     spec = TargetSpec(columns=(t.name,), description=t.description, classes=classes, positive_class=positive)
-    return t.name, spec, (k if task == TaskType.MULTICLASS else 1)
+    return t.purpose, spec, (k if task == TaskType.MULTICLASS else 1)
 
 
 def _terms(ctx: DraftContext, rules: list[FeatureRule], outputs: int) -> list[Term]:
@@ -221,7 +222,7 @@ def draft(ctx: DraftContext) -> Draft:
     task = dna.task_type
     if task == TaskType.MULTI_TARGET:
         return _draft_multitarget(ctx, features, templates)
-    _, target, outputs = _target(ctx)
+    purpose, target, outputs = _target(ctx)
     terms = _terms(ctx, features, outputs)
     target_template = next((t for t in ctx.domain.regression if t.name == target.columns[0]), None)
     skewed = Challenge.SKEWED_TARGET in ctx.challenges and target_template is not None and target_template.low > 0
@@ -241,7 +242,8 @@ def draft(ctx: DraftContext) -> Draft:
     rule = calibrate(rule, ctx, task, k)
     columns = _columns(features, templates)
     return Draft(id_column=_id_column(ctx, columns), columns=columns, target=target, rule=rule,
-                 title=f"{ctx.domain.title}: {headline('predict ' + _title_phrase(target.description))}")
+                 title=f"{ctx.domain.title}: {headline('predict ' + _title_phrase(target.description))}",
+                 story_template=ctx.domain.story_for(purpose) if purpose else None)
 
 
 def _draft_multitarget(ctx: DraftContext, features: list[FeatureRule], templates: list[FeatureTemplate]) -> Draft:
@@ -249,7 +251,7 @@ def _draft_multitarget(ctx: DraftContext, features: list[FeatureRule], templates
     (`multitarget`), each mapped into its own unit with its own noise."""
     rng = ctx.rng
     base_noise = 0.25 + 0.9 * ctx.difficulty + rng.uniform(0, 0.1)
-    target, targets = multitarget.draft_targets(ctx, base_noise)
+    target, targets, purpose = multitarget.draft_targets(ctx, base_noise)
     terms, noise_share = multitarget.share_weights(_terms(ctx, features, len(targets)), rng)
     n_latent = len(features[0].loadings)
     file = seed_structure_file(getattr(ctx.profile, "details", None) or {})
@@ -264,7 +266,8 @@ def _draft_multitarget(ctx: DraftContext, features: list[FeatureRule], templates
     rule = calibrate(rule, ctx, TaskType.MULTI_TARGET, 2)
     columns = _columns(features, templates)
     return Draft(id_column=_id_column(ctx, columns), columns=columns, target=target, rule=rule,
-                 title=multitarget.title_of(ctx.domain.title, target.descriptions, _title_phrase))
+                 title=multitarget.title_of(ctx.domain.title, target.descriptions, _title_phrase),
+                 story_template=ctx.domain.story_for(purpose) if purpose else None)
 
 
 def _columns(features: list[FeatureRule], templates: list[FeatureTemplate]) -> tuple[ColumnSpec, ...]:

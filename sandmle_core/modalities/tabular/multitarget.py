@@ -44,8 +44,9 @@ def _decimals(low: float, high: float) -> int:
     return int(np.clip(3 - math.floor(math.log10(span)), 0, 4))
 
 
-def draft_targets(ctx: DraftContext, base_noise: float) -> tuple[TargetSpec, tuple[TargetRule, ...]]:
-    """The target columns of a multi-target slot: as many as the seed has (at least 2), in catalog order.
+def draft_targets(ctx: DraftContext, base_noise: float) -> tuple[TargetSpec, tuple[TargetRule, ...], str | None]:
+    """The target columns of a multi-target slot: as many as the seed has (at least 2), in catalog order, and the
+    first one's own purpose (None: the story's).
 
     Args:
         ctx: the slot's draft context (its rng, difficulty and challenges, the seed's grading).
@@ -66,7 +67,7 @@ def draft_targets(ctx: DraftContext, base_noise: float) -> tuple[TargetSpec, tup
     spec = TargetSpec(columns=tuple(t.name for t in chosen),
                       description=" and ".join(t.description for t in chosen),
                       descriptions=tuple(t.description for t in chosen), units=tuple(t.unit for t in chosen))
-    return spec, rules
+    return spec, rules, chosen[0].purpose
 
 
 def share_weights(terms: list[Term], rng: np.random.Generator) -> tuple[list[Term], float]:
