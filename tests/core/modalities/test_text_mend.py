@@ -211,10 +211,14 @@ def count_defects(docs: list[str], signal: set[str]) -> Counter:
     out: Counter = Counter()
     words = {w.replace("_", " ") for w in signal}
     turned = {" ".join(w.split(" ")[::-1]) for w in words if w.count(" ") == 1}  # "missing refund" holds "refund"
+    longer = [w for w in words if w.count(" ") >= 2 and word_class(w.replace(" ", "_")) == NOUN]
     for doc in docs:
         for m in _NOUN_SLOT.finditer(doc):
             phrase = m.group(1).lower()
             if phrase in turned:  # a key written participle first: "a missing refund" is the key "refund missing"
+                continue
+            rest = doc[m.start(1):].lower()  # a longer key in the slot: "a free body diagram" is not "free"
+            if any(rest.startswith(w) and rest[len(w):len(w) + 1] in ("", " ", ",", ";", ".") for w in longer):
                 continue
             key = phrase if phrase in words else phrase.split(" ")[0]
             if key in words and word_class(key.replace(" ", "_")) != NOUN:
