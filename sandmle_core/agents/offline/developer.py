@@ -22,7 +22,7 @@ from sandmle_core.errors import GenerationError, InvalidSubmission
 from sandmle_core.grading import constant_submission, grade_submission, perfect_submission, seed_layout
 from sandmle_core.ladder import LadderScript, ladder_for
 from sandmle_core.ladder.configs import config_from_spec
-from sandmle_core.ladder.warm import WarmUnavailable, warm_harness
+from sandmle_core.ladder.warm import FITMEMO, HARNESS, WarmUnavailable, warm_harness
 from sandmle_core.modalities import get_kit
 from sandmle_core.modalities.image.named import tables_of
 from sandmle_core.sandbox import Isolation, Limits, Sandbox, Workspace, get_sandbox
@@ -192,8 +192,7 @@ def run_ladder_scripts(
 def _run_one_shot(sandbox: Sandbox, public_dir: Path, files: dict[str, str], job: dict, limits: Limits,
                   grade_in: Any, figures: dict[str, Any]) -> tuple[list[RunScore], Isolation]:
     """The ladder in a harness of its own (its workspace holds the harness and the chains' fit memo)."""
-    ladder = Path(__file__).parents[2] / "ladder"
-    files = {**files, **{name: (ladder / name).read_text() for name in ("harness.py", "fitmemo.py")}}
+    files = {**files, **{path.name: path.read_text() for path in (HARNESS, FITMEMO)}}
     with Workspace.create(public_dir, files=files) as ws:
         job.update(_run_boundary(sandbox.name, ws))
         (ws.root / "job.json").write_text(json.dumps(job))

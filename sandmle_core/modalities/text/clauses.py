@@ -211,8 +211,8 @@ def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "")
         return tuple(f"{m} {tail}" for m in modal for tail in ("after all", "in the end")) or AFFIRMED
     if cls == NOUN:
         return NOT_NOUN_NEGATED if voice.states and takes_no_determiner(key) else voice.negated
-    if own_key(cls):  # an adverb of its own ("upstairs", "deliberately": `adverbs`)
-        return OWN_NEGATED.get(own_key(cls)) or (_PLACED_NEGATED if own_key(cls) in PLACED else _MANNER_NEGATED)
+    if own := own_key(cls):  # an adverb of its own ("upstairs", "deliberately": `adverbs`)
+        return OWN_NEGATED.get(own) or (_PLACED_NEGATED if own in PLACED else _MANNER_NEGATED)
     if cls == MANNER and key.strip().lower() in PLACED:
         return _PLACED_NEGATED
     return {ACTION: ACTION_NEGATED, FINITE: FINITE_NEGATED, MANNER: _MANNER_NEGATED,
