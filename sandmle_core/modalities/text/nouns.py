@@ -4,7 +4,8 @@ number or a time, which no frame of context can hold.
 A bare singular noun in a first-person or narrated sentence reads as a word list, not as English: "there is contract",
 "I noticed leak". `with_article` writes "a contract", "an invoice", but keeps plurals ("sea views", "binmen",
 "mice"), mass nouns ("rent", "flooding", "money", "software", "availability"), phrases that are no noun ("money
-back", "pitch black", "cancel card") and abbreviations read as letters ("an MRI" is "an mri", "a gps") right.
+back", "pitch black", "cancel card") and abbreviations read as letters ("an MRI" is "an mri", "a gps") right, and
+writes "the" before the names that take it ("the periodic table", "the subjunctive").
 A note's telegraphic style ("Reported leak at 04:00") keeps its bare nouns: only voices with `articles` ask.
 
 Numbers, weekdays and time words ("two", "week", "tuesday") are common words of many domains, but written as a
@@ -57,6 +58,64 @@ _MASS = frozenset({
     "authorization", "authorisation", "wifi", "demand", "damage", "refuse",
 })
 """Nouns of the catalog that take no "a": uncountable things, languages, names, medicines."""
+
+_MASS_MORE = frozenset({
+    "abuse", "access", "adhesive", "adolescence", "air", "aircon", "airflow", "algebra", "art", "attitude", "barley",
+    "bearing", "biodiversity", "brick", "calculus", "charm", "chemistry", "clergy", "coingestion", "comfort",
+    "concrete", "condensate", "condensation", "conduct", "consumption", "content", "coolant", "copd", "countryside",
+    "custody", "differentiation", "diplomacy", "distance", "dns", "drift", "elastic", "energy", "epistaxis",
+    "espionage", "ethernet", "fibrillation", "filling", "film", "finding", "fluid", "focus", "force", "fur",
+    "gangland", "gdp", "gear", "gravity", "grip", "grout", "health", "heat", "heritage", "hire", "jewellery", "kyc",
+    "land", "latency", "literature", "logic", "loot", "lte", "lubrication", "memory", "mitochondria", "nfc",
+    "nonsense", "nutrition", "permission", "persistence", "photosynthesis", "pneumonia", "power", "pronunciation",
+    "protection", "radiation", "recursion", "reflux", "rehydration", "relief", "roadkill", "scope", "service",
+    "silver", "ski", "skin", "skincare", "soil", "speech", "sql", "ssh", "staff", "static", "stoichiometry", "storage",
+    "stowage", "support", "taxis", "tcp", "tennis", "theory", "tlc", "transport", "triage", "udp", "urine", "utility",
+    "value", "viscosity", "vision", "wartime", "wheat", "whiplash", "worth",
+})
+"""More uncountable heads, from a read of every catalog noun the generator gave "a"/"an" (2026-12-05: "a rude
+staff", "a value", "a transport", "an aircon")."""
+
+_BARE = frozenset({
+    "abusive", "adobe illustrator", "antibiotics given", "ants on the desk", "apple pay", "apps time out",
+    "at the junction", "at the weekend", "atm swallowed card", "away tickets for sale", "been", "bill does not match",
+    "blocking the whole lane", "blood from nostril", "bloody awful", "bloody hell", "bulky", "but", "by",
+    "by the bus stop", "can you share the link", "card inactive", "charged a fee", "charged twice for one month",
+    "child nearly fell in", "construction noise from seven", "could", "cyclist came off", "d day",
+    "debris on the road", "delay repay", "demand a full refund", "did you book direct", "did you email the teacher",
+    "did you get the bonus", "did you get the surge", "did you read the article", "did you report it",
+    "did you run it", "did you watch the finale", "discriminatory", "display blank", "disputing with my bank",
+    "downtown", "droppings behind the fridge", "electrical", "enable card", "end my contract", "escalate this",
+    "expect a refund", "eye rolling at check in", "face id", "from", "gift aid", "going to the ombudsman",
+    "google pay", "have", "have you asked your nurse", "have you tried a new sim", "he", "holy crap", "how", "iaw",
+    "in my opinion", "in my view", "in town", "insects in the kitchenette", "into", "invoice did not match", "is",
+    "it", "just", "keep number", "last known well", "last season", "last summer", "last week", "leaf blowers at dawn",
+    "leaning forward", "leaving bank", "leaving for another network", "litter everywhere", "loud music every night",
+    "loud music next door", "low carb", "lunar", "machine kept card", "mcburney", "mi6", "misc", "money back or else",
+    "moved house", "moving house", "near the church", "near the school", "needles in the park", "next door",
+    "next saturday", "next time", "next week", "nothing loads on four g", "ohms law", "oil pressure low", "on arrival",
+    "on the corner", "on the phone", "opposite the park", "other", "outside number twelve", "own front door",
+    "oxygen low", "pages will not load", "paid twice this month", "past", "phone will not charge", "porting my number",
+    "profane", "read the article", "refund the difference", "reply to", "reported before", "requester received loan",
+    "requester received meal", "requester received upgrade", "requests per second", "respiratory",
+    "road works everywhere", "rubbish bags torn open", "ruined the show", "sack the lot of them", "same amount",
+    "season two", "send me my pac code", "ser estar", "severely abusive", "shouting after midnight",
+    "shouting in the corridor", "signal drops at night", "since last week", "since monday", "spare us",
+    "speak to a manager", "spoilt our holiday", "still waiting for an answer", "switching provider",
+    "system pressure low", "than", "thanks in advance", "they", "tickets at face value", "to be honest", "toilet inop",
+    "traffic noise all night", "tu vous", "two factor", "unlock new card", "up the town", "verify identity",
+    "voltage low", "walking after dinner", "want to cancel", "we", "week three", "were you at the game", "what",
+    "what a joke", "what the hell", "when", "who", "why", "would", "year six", "you", "you make a fair point",
+})
+"""Catalog keys written without an article in a noun slot: names ("apple pay", "face id"), places read as
+names ("downtown"), phrases that are no noun ("at the junction", "when", "loud music every night")."""
+
+_DEFINITE = frozenset({
+    "chain rule", "french revolution", "imparfait", "industrial revolution", "irs", "kgb", "mediterranean",
+    "osi model", "passe compose", "periodic table", "ph scale", "preterite", "product rule", "right iliac fossa",
+    "right upper quadrant", "subjunctive",
+})
+"""Keys that take "the" ("the periodic table", "the KGB", "the subjunctive"), not "a"."""
 
 _MASS_ENDINGS = ("ing", "ness", "ism", "ware", "wear", "osis", "itis", "phobia", "ology")
 """Endings of uncountable nouns ("flooding", "dizziness", "software", "beachwear", "osmosis", "pathology")."""
@@ -202,11 +261,15 @@ def with_article(phrase: str) -> str:
         phrase: a vocabulary key as written (underscores already spaces): "contract", "meter box", "sea views".
 
     Returns:
-        The phrase with "a"/"an" in front when its head (last word) is one countable thing, else the phrase.
+        The phrase with "a"/"an" in front when its head (last word) is one countable thing, "the" before a key that
+        takes it (`_DEFINITE`: "the periodic table"), else the phrase.
     """
     words = phrase.lower().split(" ")
     head = words[-1]
-    mass = head in _MASS or (head.endswith(_MASS_ENDINGS) and head not in _COUNTED) or head.endswith("water")
+    if phrase.lower() in _DEFINITE:
+        return f"the {phrase}"
+    mass = head in _MASS or head in _MASS_MORE or phrase.lower() in _BARE or head.endswith("water")
+    mass = mass or (head.endswith(_MASS_ENDINGS) and head not in _COUNTED)
     numbered = words[0][:1].isdigit() and words[0] not in _LETTERS  # "24h pharmacy", "3 bedrooms"
     plural = is_plural(head) and head not in _LETTERS and head not in _LETTERS_TOO
     mass = mass or head.endswith(("ability", "ibility")) or " ".join(words[-2:]) in _MASS_PHRASES

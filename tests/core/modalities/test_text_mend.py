@@ -489,7 +489,8 @@ def test_fragment_counters_pass_good_sentences(sentence: str) -> None:
 
 
 @pytest.mark.parametrize("key, shown", [
-    ("lte", "an LTE"), ("gps", "a GPS"), ("sim", "a SIM"), ("uv", "a UV"), ("rfid", "an RFID"), ("esim", "an eSIM"),
+    ("lte", "LTE"), ("mri", "an MRI"), ("gps", "a GPS"), ("sim", "a SIM"), ("uv", "a UV"), ("rfid", "an RFID"),
+    ("esim", "an eSIM"),
     ("mirror_snapped", "a snapped mirror"), ("tap_leaking", "a leaking tap"), ("card_declined", "a declined card"),
     ("cover_cancelled", "a cancelled cover"), ("meal_related", "meal related"), ("limit_reached", "limit reached"),
     ("reply_to", "a reply-to address"),
