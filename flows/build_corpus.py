@@ -23,7 +23,7 @@ from sandmle_core.errors import UnsupportedSeed
 from sandmle_core.generate import DEFAULT_ATTEMPTS
 from sandmle_core.layout import Corpus
 from sandmle_core.mix import MixPlan, plan_mix, plan_to_dict, seed_modality
-from sandmle_core.pipeline import SlotJob, count_diversity, read_profile
+from sandmle_core.pipeline import SlotJob, count_diversity, longest_first, read_profile, seed_seconds
 from sandmle_core.records import ManifestRow, ManifestWriter
 from sandmle_core.recovery import unrecorded_rows
 from sandmle_core.refusals import unsupported_rows
@@ -334,6 +334,7 @@ def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int
         logger.info("modality mix %s: slots per seed %s", mix_plan.effective, mix_plan.slots)
     for ref, seed_id, profile in analyzed:
         jobs += stages.plan_slots(ref, profile, per_seed_slots[seed_id], rng_seed, str(root), backend, max_attempts)
+    jobs = longest_first(jobs, seed_seconds(root))  # no worker left alone with a long slot at the end
     fan_out = build_environments  # without slots to build, no Dask cluster is started for the manifest's sake
     if jobs:
         export_api_url()
