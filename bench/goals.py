@@ -28,8 +28,12 @@ def env_over_compute(seconds_total: float | None, timings: dict[str, float]) -> 
 def per_modality_figures(results: dict[str, Any]) -> tuple[str | None, dict[str, dict[str, Any]], str]:
     """Issue 19's per-modality figures (`run.per_modality_seconds`): the section they are read from (the quality
     section's when it has them, else the throughput section's; None when neither), the figures, and the build whose
-    manifest they come from, e.g. "throughput section's 2-worker build" (both sections read the same corpus)."""
-    build = f"throughput section's {BUILDS.get(results.get('throughput', {}).get('corpus_build'), 'build')}"
+    manifest they come from, e.g. "throughput section's 2-worker build" (both sections read the same corpus), or
+    "build of /path/corpus" for a corpus given with `--corpus` (no throughput section ran)."""
+    if results.get("corpus") and not results.get("throughput"):
+        build = f"build of {results['corpus']}"
+    else:
+        build = f"throughput section's {BUILDS.get(results.get('throughput', {}).get('corpus_build'), 'build')}"
     for section in ("quality", "throughput"):
         figures = results.get(section, {}).get("per_modality_seconds")
         if figures:

@@ -67,6 +67,9 @@ def test_the_quality_section_runs_on_a_given_corpus(tiny_corpus, tmp_path) -> No
 
     held = {read_environment(d).config.sandmle.provenance.seed_id for d in (tiny_corpus / "envs").iterdir()}
     assert set(results["fidelity"]["per_seed"]) == held, (results["fidelity"]["per_seed"].keys(), held)
+    # the per-modality figures name the corpus they were read from, not a throughput section that never ran
+    report = next(tmp_path.glob("*/report.md")).read_text()
+    assert f"build of {tiny_corpus.resolve()}" in report and "throughput section's" not in report
 
 
 def test_goals_pass_fail_and_not_measured() -> None:
