@@ -1,4 +1,5 @@
-"""Clauses of their own for the adverbs and pronouns that tell a domain's classes apart.
+"""Clauses of their own for the adverbs and pronouns that tell a domain's classes apart, and for the adjectives said
+of the people a customer dealt with.
 
 A class of water-utility contacts is told by "upstairs" (low pressure) and "without" (no water), a late delivery by
 "still", a card payment nobody recognises by "someone". The voices' clauses for an adverb of manner ("the short
@@ -9,6 +10,10 @@ waiting") and is written alone in it, never listed with another word of its clas
 to the word where English has one ("that was not done deliberately"); an adverb of place or time takes "not" as before
 ("not upstairs"), and the rest are still quoted as a word no one said (`clauses._MANNER_NEGATED`). A word that is
 itself a negation ("never", "nothing", "without") is negated by its opposite (`render._OPPOSITES`) as before.
+
+An adjective that tells a class by how someone behaved (the hotel staff's "helpful", "polite"; a courier's "rude",
+"careless") is said of the person the writer dealt with ("the person who dealt with me was not helpful"): the voices'
+clauses for a state or a feeling said it of the writer or of a thing ("I am not helpful at all", "it is rude").
 
 The clauses are voice-neutral: the words come from customers' messages, claims and complaints, and the first person
 of a message ("we are without it") reads as well in a note's shorthand as "no water" would.
@@ -23,6 +28,10 @@ __all__ = ["OWN", "OWN_NEGATED", "PHRASED", "own_class", "own_key"]
 PHRASED = "phrased:"
 """The prefix of a word's own class (`own_class`): one class per word, so that `render` never lists two of them in
 one clause."""
+
+_PEOPLE = ("the person who dealt with me was {X}", "everyone who dealt with us was {X}")
+"""The clauses of an adjective said of the people a customer dealt with (hotel staff, a courier): a voice's clauses
+for a state or a feeling wrote "I am not helpful at all", "it is rude"."""
 
 OWN: dict[str, tuple[str, ...]] = {
     "abroad": ("it happened while {X}", "this was while travelling {X}"),
@@ -57,6 +66,18 @@ OWN: dict[str, tuple[str, ...]] = {
     "whenever": ("{X} it suits", "{X} you can"),
     "without": ("we are {X} it", "we have been {X} it all day"),
     "myself": ("I would do it {X}", "I can fix it {X}"),
+    "aggressive": _PEOPLE,
+    "attentive": _PEOPLE,
+    "careless": _PEOPLE,
+    "courteous": _PEOPLE,
+    "dismissive": _PEOPLE,
+    "friendly": _PEOPLE,
+    "helpful": _PEOPLE,
+    "impatient": _PEOPLE,
+    "polite": _PEOPLE,
+    "rude": _PEOPLE,
+    "unprofessional": _PEOPLE,
+    "welcoming": _PEOPLE,
 }
 """A word's clauses ({X}: the word as written), the first chosen by the word's uniform as a voice's are."""
 
@@ -65,6 +86,18 @@ OWN_NEGATED: dict[str, tuple[str, ...]] = {
     "deliberately": ("that was not done {X}",),
     "someone": ("that was not {X} else",),
     "still": ("I am not {X} waiting",),
+    "aggressive": ("the person who dealt with me was not {X}",),
+    "attentive": ("the person who dealt with me was not {X}",),
+    "careless": ("the person who dealt with me was not {X}",),
+    "courteous": ("the person who dealt with me was not {X}",),
+    "dismissive": ("the person who dealt with me was not {X}",),
+    "friendly": ("the person who dealt with me was not {X}",),
+    "helpful": ("the person who dealt with me was not {X}",),
+    "impatient": ("the person who dealt with me was not {X}",),
+    "polite": ("the person who dealt with me was not {X}",),
+    "rude": ("the person who dealt with me was not {X}",),
+    "unprofessional": ("the person who dealt with me was not {X}",),
+    "welcoming": ("the person who dealt with me was not {X}",),
 }
 """The negations with a cue next to the word that read as English; the other words keep theirs (see the module
 docstring). "beyond" and "marginally" keep the quoted form: "not beyond the last defender" is English, but a cue

@@ -68,3 +68,19 @@ def test_the_own_clauses_replace_the_voices_manner_clauses() -> None:
     assert negated_forms(voices.MESSAGE, own_class("still", MANNER)) == ("I am not {X} waiting",)
     assert negated_forms(voices.MESSAGE, own_class("instead", MANNER))[0].startswith("no one said")
     assert all("{X}" in t for ts in OWN.values() for t in ts)
+
+
+_SAID_OF_PEOPLE = _table("""aggressive attentive careless courteous dismissive friendly helpful impatient polite rude
+unprofessional welcoming""")
+"""Adjectives the catalog's hotel staff and courier classes are told by: said of the people the writer dealt with."""
+
+
+def test_adjectives_of_behaviour_are_said_of_the_people_not_of_the_writer_or_a_thing(documents: list[str]) -> None:
+    words = "|".join(sorted(_SAID_OF_PEOPLE))
+    wrong = re.compile(rf"\b(?:I am|I was|it is|it was|it seems|it got|it has been)(?: not| never)? (?:{words})\b",
+                       re.IGNORECASE)
+    found = [m.group(0) for doc in documents for m in wrong.finditer(doc)]
+    assert not found, sorted(set(found))[:10]
+    joined = " ".join(documents).lower()
+    assert "the person who dealt with me was not helpful" in joined or "the person who dealt with me was helpful" \
+        in joined
