@@ -32,6 +32,7 @@ one clause."""
 _PEOPLE = ("the person who dealt with me was {X}", "everyone who dealt with us was {X}")
 """The clauses of an adjective said of the people a customer dealt with (hotel staff, a courier): a voice's clauses
 for a state or a feeling wrote "I am not helpful at all", "it is rude"."""
+_PEOPLE_NEGATED = ("the person who dealt with me was not {X}",)
 
 OWN: dict[str, tuple[str, ...]] = {
     "abroad": ("it happened while {X}", "this was while travelling {X}"),

@@ -44,6 +44,10 @@ def test_the_keys_are_still_written_and_countable_nouns_keep_their_article(docum
     ("rude staff", "rude staff"), ("value", "value"), ("at the junction", "at the junction"),
     ("periodic table", "the periodic table"), ("subjunctive", "the subjunctive"), ("contract", "a contract"),
     ("aircon", "aircon"), ("oxygen mask", "an oxygen mask"), ("apple pay", "apple pay"),
+    # heads that are uncountable in one key and counted in others keep their article where counted
+    ("customer service", "customer service"), ("service", "a service"), ("music service", "a music service"),
+    ("cling film", "cling film"), ("film", "a film"), ("weight bearing", "weight bearing"), ("bearing", "a bearing"),
+    ("p value", "a p value"), ("value", "value"),
 ])
 def test_with_article(key: str, written: str) -> None:
     assert with_article(key) == written
