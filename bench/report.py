@@ -86,7 +86,9 @@ def _micro_lines(mf: dict[str, Any]) -> list[str]:
              f"Median total-ladder time ratio **{_fmt(mf['median_total_ratio'], '.1f')}x**, median per-level "
              f"ratio {_fmt(mf['median_level_ratio'], '.1f')}x (goal >= 20x; the paper: 13.7x). "
              f"Medians of {mf['repeats']} runs at micro scale, {mf.get('full_repeats', 1)} at full synthetic "
-             f"scale, {mf.get('real_repeats', 1)} on the real tables (a full real ladder takes minutes).", "",
+             f"scale, {mf.get('real_repeats', 1)} on the real tables (a full real ladder takes minutes). "
+             f"{mf.get('workers', 1)} pair(s) at a time, each in a process of its own (one core per sandboxed "
+             "ladder; the CPU ratio does not depend on what runs beside it).", "",
              "| pair | micro rows | full rows | micro s | full s | ratio | micro CPU s | full CPU s | CPU ratio |",
              "|---|---|---|---|---|---|---|---|---|"]
     for p in mf["pairs"]:

@@ -82,13 +82,10 @@ def _run_ladder(config, public: Path, answers: pd.DataFrame, grading, repeats: i
     return runs, wall
 
 
-def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_scale: float = 1.0,
-                        full_repeats: int = 2, real_seeds: tuple[str, ...] = (), real_repeats: int = 1
-                        ) -> dict[str, Any]:
-    """Section 1: per pair (full, micro) and per ladder level, the execution-time ratio and the score gap.
-
-    `seeds` get a synthetic spec synthesized at micro and at full scale; `real_seeds` (the real tables with at least
-    20,000 rows) also run the ladder on the real task, compared with the micro environment drafted from them."""
+def _seed_pairs(seed_id: str, work: Path, repeats: int, synthetic: bool, real: bool, full_scale: float,
+                full_repeats: int, real_repeats: int) -> list[dict[str, Any]]:
+    """One seed's pairs of `bench_micro_vs_full`: its synthetic spec at micro and full scale (`synthetic`), and the
+    real task against its micro environment (`real`, a table of at least `LARGE_SEED_ROWS` rows)."""
     from sandmle_core.agents.offline.developer import write_reference_submissions
     from sandmle_core.agents.offline.strategist import OfflineStrategist
     from sandmle_core.envfolder import EnvFolder
@@ -98,38 +95,62 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
     from sandmle_core.seeds import get_bundled_seed
 
     pairs = []
-    for seed_id in dict.fromkeys((*seeds, *real_seeds)):
-        seed = get_bundled_seed(seed_id)
-        profile = profile_seed(seed)
-        spec = OfflineStrategist().draft_spec(seed_id, profile, 0, 20261125)
-        kit = get_kit(spec.modality)
-        micro_dir, full_dir = EnvFolder(work / f"{seed_id}-micro"), EnvFolder(work / f"{seed_id}-full")
-        kit.synthesize(spec, micro_dir)
-        write_reference_submissions(spec, micro_dir)  # the sample submission, as a build writes it
-        full_rows = FULL_ROWS[full_scale_family(spec)]
-        n_train, n_test = (int(v * full_scale) for v in full_rows)
-        config = config_from_spec(spec)
-        lower = spec.dna.lower_is_better
-        micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
-        if seed_id in seeds:
-            kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
-            write_reference_submissions(spec, full_dir)
-            full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading,
-                                       full_repeats)
-            pairs.append(_pair(f"{seed_id} (synthetic spec)", "synthetic", spec.n_train, n_train,
-                               _level_stats(micro_runs, lower), _level_stats(full_runs, lower)))
-        if seed_id in real_seeds and profile.n_train + profile.n_test >= LARGE_SEED_ROWS:
-            real_runs, _ = _run_ladder(config_from_profile(profile), seed.public_dir, seed.read_answers(),
-                                       profile.grading, real_repeats)
-            pairs.append(_pair(f"{seed_id} (real task vs its micro environment)", "real", spec.n_train,
-                               profile.n_train, _level_stats(micro_runs, lower), _level_stats(real_runs, lower)))
-        shutil.rmtree(full_dir.root, ignore_errors=True)
+    seed = get_bundled_seed(seed_id)
+    profile = profile_seed(seed)
+    spec = OfflineStrategist().draft_spec(seed_id, profile, 0, 20261125)
+    kit = get_kit(spec.modality)
+    micro_dir, full_dir = EnvFolder(work / f"{seed_id}-micro"), EnvFolder(work / f"{seed_id}-full")
+    kit.synthesize(spec, micro_dir)
+    write_reference_submissions(spec, micro_dir)  # the sample submission, as a build writes it
+    full_rows = FULL_ROWS[full_scale_family(spec)]
+    n_train, n_test = (int(v * full_scale) for v in full_rows)
+    config = config_from_spec(spec)
+    lower = spec.dna.lower_is_better
+    micro_runs, _ = _run_ladder(config, micro_dir.public, pd.read_csv(micro_dir.answers), spec.grading, repeats)
+    if synthetic:
+        kit.synthesize(spec, full_dir, n_train=n_train, n_test=n_test)
+        write_reference_submissions(spec, full_dir)
+        full_runs, _ = _run_ladder(config, full_dir.public, pd.read_csv(full_dir.answers), spec.grading,
+                                   full_repeats)
+        pairs.append(_pair(f"{seed_id} (synthetic spec)", "synthetic", spec.n_train, n_train,
+                           _level_stats(micro_runs, lower), _level_stats(full_runs, lower)))
+    if real and profile.n_train + profile.n_test >= LARGE_SEED_ROWS:
+        real_runs, _ = _run_ladder(config_from_profile(profile), seed.public_dir, seed.read_answers(),
+                                   profile.grading, real_repeats)
+        pairs.append(_pair(f"{seed_id} (real task vs its micro environment)", "real", spec.n_train,
+                           profile.n_train, _level_stats(micro_runs, lower), _level_stats(real_runs, lower)))
+    shutil.rmtree(full_dir.root, ignore_errors=True)
+    return pairs
+
+
+def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_scale: float = 1.0,
+                        full_repeats: int = 2, real_seeds: tuple[str, ...] = (), real_repeats: int = 1,
+                        workers: int = 2) -> dict[str, Any]:
+    """Section 1: per pair (full, micro) and per ladder level, the execution-time ratio and the score gap.
+
+    `seeds` get a synthetic spec synthesized at micro and at full scale; `real_seeds` (the real tables with at least
+    20,000 rows) also run the ladder on the real task, compared with the micro environment drafted from them. The
+    seeds run `workers` at a time, each in a process of its own (its ladders are sandboxed one-thread runs: one core
+    each), so on 2 cores a seed's micro and full halves both run beside another seed's; the pairs are reported in
+    the seeds' order. One at a time, the full-scale ladders took 47+ minutes of this section (2026-12-05)."""
+    order = list(dict.fromkeys((*seeds, *real_seeds)))
+    args = [(seed_id, work, repeats, seed_id in seeds, seed_id in real_seeds, full_scale, full_repeats, real_repeats)
+            for seed_id in order]
+    if workers > 1 and len(order) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            per_seed = list(pool.map(_seed_pairs, *zip(*args, strict=True)))
+    else:
+        per_seed = [_seed_pairs(*a) for a in args]
+    pairs = [pair for found in per_seed for pair in found]
     measured = [p for p in pairs if p["measured"]]
     ratios = [lv["time_ratio"] for p in measured for lv in p["levels"].values() if lv["time_ratio"]]
     totals = [p["total_ratio"] for p in measured]
     return {"pairs": pairs, "median_level_ratio": statistics.median(ratios) if ratios else None,
             "median_total_ratio": statistics.median(totals) if totals else None, "repeats": repeats,
-            "full_repeats": full_repeats, "real_repeats": real_repeats}
+            "full_repeats": full_repeats, "real_repeats": real_repeats, "workers": workers}
 
 
 def _pair(name: str, kind: str, micro_rows: int, full_rows: int, micro: dict, full: dict) -> dict[str, Any]:

@@ -85,10 +85,22 @@ def _fixture_pair(competition: str, work: Path, repeats: int, full_scale: float,
                  spec.n_train, n_train, _level_stats(micro_runs, lower), _level_stats(full_runs, lower))
 
 
+def _measured_pair(competition: str, work: Path, repeats: int, full_scale: float, full_repeats: int,
+                   rng_seed: int) -> dict[str, Any]:
+    """`_fixture_pair`, or a pair marked not measured in a checkout without the test tree (never a ratio)."""
+    try:
+        return _fixture_pair(competition, work / competition, repeats, full_scale, full_repeats, rng_seed)
+    except ImportError as exc:
+        return {"name": f"{competition} (not measured: {exc})", "kind": "synthetic", "measured": False,
+                "micro_rows": 0, "full_rows": 0, "micro_total_seconds": 0.0, "full_total_seconds": 0.0,
+                "levels": {}, "total_ratio": None}
+
+
 def bench_fixture_pairs(work: Path, repeats: int, full_scale: float = 1.0, full_repeats: int = 2,
-                        competitions: tuple[str, ...] = tuple(FULL_SIZES), rng_seed: int = 20261125
-                        ) -> list[dict[str, Any]]:
-    """One micro-vs-full pair per fixture shape (see the module text).
+                        competitions: tuple[str, ...] = tuple(FULL_SIZES), rng_seed: int = 20261125,
+                        workers: int = 2) -> list[dict[str, Any]]:
+    """One micro-vs-full pair per fixture shape (see the module text), `workers` shapes at a time in processes of
+    their own (as `bench_micro_vs_full` runs its seeds), reported in the order of `competitions`.
 
     Raises:
         ValueError: on a competition without a full size in `FULL_SIZES`.
@@ -96,15 +108,14 @@ def bench_fixture_pairs(work: Path, repeats: int, full_scale: float = 1.0, full_
     unknown = sorted(set(competitions) - set(FULL_SIZES))
     if unknown:
         raise ValueError(f"no full size for {unknown} (known: {', '.join(FULL_SIZES)})")
-    pairs = []
-    for competition in competitions:
-        try:
-            pairs.append(_fixture_pair(competition, work / competition, repeats, full_scale, full_repeats, rng_seed))
-        except ImportError as exc:  # a checkout without the test tree: not measured, never a ratio
-            pairs.append({"name": f"{competition} (not measured: {exc})", "kind": "synthetic", "measured": False,
-                          "micro_rows": 0, "full_rows": 0, "micro_total_seconds": 0.0, "full_total_seconds": 0.0,
-                          "levels": {}, "total_ratio": None})
-    return pairs
+    args = [(c, work, repeats, full_scale, full_repeats, rng_seed) for c in competitions]
+    if workers < 2 or len(args) < 2:
+        return [_measured_pair(*a) for a in args]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_measured_pair, *zip(*args, strict=True)))
 
 
 IMAGE2IMAGE_FULL_PAGES = (4_000, 400)  # full scale of the image-to-image family: 400 test pages ~ 2M pixel rows

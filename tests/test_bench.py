@@ -397,3 +397,24 @@ def test_a_second_run_of_the_day_gets_its_own_folder(tmp_path) -> None:
         assert "up to z" in str(exc)
     else:
         raise AssertionError("a 27th run of the day got a folder")
+
+
+def test_fixture_pairs_run_two_at_a_time_and_keep_their_order(tmp_path) -> None:
+    """`bench_fixture_pairs(workers=2)` runs the shapes in two spawned processes (the micro section ran its full-scale
+    ladders one at a time: 47+ minutes) and reports them in the order asked, each with its levels measured."""
+    from sandmle.bench.shapes import bench_fixture_pairs
+
+    competitions = ("text-normalization-challenge-english-language", "nomad2018-predict-transparent-conductors")
+    pairs = bench_fixture_pairs(tmp_path, repeats=1, full_scale=0.002, full_repeats=1, competitions=competitions,
+                                workers=2)
+    assert [p["name"].split(" (")[0] for p in pairs] == list(competitions)
+    assert all(p["measured"] is not False and set(p["levels"]) == set(range(6)) for p in pairs), pairs
+
+
+def test_micro_vs_full_runs_its_seeds_two_at_a_time_in_their_order(tmp_path) -> None:
+    from sandmle.bench.run import bench_micro_vs_full
+
+    result = bench_micro_vs_full(tmp_path, repeats=1, seeds=("penguins", "wine"), full_scale=0.01, full_repeats=1,
+                                 workers=2)
+    assert [p["name"] for p in result["pairs"]] == ["penguins (synthetic spec)", "wine (synthetic spec)"]
+    assert result["workers"] == 2 and all(set(p["levels"]) == set(range(6)) for p in result["pairs"])
