@@ -123,8 +123,8 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "It is back in its box with the label"),
     )),
     ("after the stay", dict(  # hotel review
-        one=("We noticed {L} during our stay", "The room had {L}", "What stood out was {L}", "Special mention for {L}",
-             "There {be} {L} on our floor", "On arrival we found {L}"),
+        one=("We noticed {L} during our stay", "A word about {L}", "What stood out was {L}", "Special mention for {L}",
+             "Worth mentioning: {L}", "{@not amount}On arrival we found {L}"),  # not "The room had a station"
         many=("{A} and {R}, both worth a mention", "{A}, plus {R}", "There {be} {A}, and also {R}"),
         negated=_MESSAGE_NEGATED,
         echo=("the {X} deserve{s} a mention", "I still think about the {X}", "other guests said the same about the {X}",

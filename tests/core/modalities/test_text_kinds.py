@@ -273,6 +273,18 @@ def test_a_forum_post_never_asks_to_explain_a_place_or_a_person() -> None:
     assert any("has not replied to my messages" in d for d in docs)  # a person's own echo is written
 
 
+def test_a_hotel_review_puts_no_place_person_dish_or_sum_in_the_room() -> None:
+    """The hotel review's main clauses said "The room had a station", "There were attractions on our floor", "On
+    arrival we found the price" (a station, a receptionist, an omelette or the price in the room or on the floor);
+    its frames now hold any of its words, and a sum is not found on arrival."""
+    words = ["station", "attractions", "receptionist", "omelette", "price", "pillows", "shower", "downtown"]
+    docs = _bursty_documents("hotel_bookings", words, seed=6)
+    joined = " ".join(docs)
+    assert not re.findall(r"The room had|on our floor", joined)
+    assert not re.findall(r"On arrival we found (?:the |a |an )?(?:price|prices)\b", joined)
+    assert "Special mention for" in joined and "On arrival we found" in joined
+
+
 @pytest.mark.parametrize("domain", ["mobile_churn", "hotel_bookings", "football_analytics", "news_publisher"])
 def test_keys_that_hold_a_negation_or_an_adverb_read_in_order(domain: str) -> None:
     """Keys the 29 slots above happen not to draw, rendered in bursty documents of a domain's voice: "not_recognised"
