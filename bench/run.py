@@ -29,6 +29,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,18 @@ def _run_ladder(config, public: Path, answers: pd.DataFrame, grading, repeats: i
                                        lambda s, a: grade_submission(s, a, grading), seeds=(0,) * repeats,
                                        run_timeout=timeout)
     return runs, wall
+
+
+def in_processes(fn: Callable[..., Any], args: list[tuple[Any, ...]], workers: int) -> list[Any]:
+    """`fn(*a)` for every `a` of `args`, in order: `workers` at a time in spawned processes (the micro section's
+    pairs, each a sandboxed one-thread ladder per core), or here when one worker or one call is asked."""
+    if workers < 2 or len(args) < 2:
+        return [fn(*a) for a in args]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(fn, *zip(*args, strict=True)))
 
 
 def _seed_pairs(seed_id: str, work: Path, repeats: int, synthetic: bool, real: bool, full_scale: float,
@@ -136,14 +149,7 @@ def bench_micro_vs_full(work: Path, repeats: int, seeds: tuple[str, ...], full_s
     order = list(dict.fromkeys((*seeds, *real_seeds)))
     args = [(seed_id, work, repeats, seed_id in seeds, seed_id in real_seeds, full_scale, full_repeats, real_repeats)
             for seed_id in order]
-    if workers > 1 and len(order) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            per_seed = list(pool.map(_seed_pairs, *zip(*args, strict=True)))
-    else:
-        per_seed = [_seed_pairs(*a) for a in args]
+    per_seed = in_processes(_seed_pairs, args, workers)
     pairs = [pair for found in per_seed for pair in found]
     measured = [p for p in pairs if p["measured"]]
     ratios = [lv["time_ratio"] for p in measured for lv in p["levels"].values() if lv["time_ratio"]]

@@ -108,14 +108,10 @@ def bench_fixture_pairs(work: Path, repeats: int, full_scale: float = 1.0, full_
     unknown = sorted(set(competitions) - set(FULL_SIZES))
     if unknown:
         raise ValueError(f"no full size for {unknown} (known: {', '.join(FULL_SIZES)})")
-    args = [(c, work, repeats, full_scale, full_repeats, rng_seed) for c in competitions]
-    if workers < 2 or len(args) < 2:
-        return [_measured_pair(*a) for a in args]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from sandmle.bench.run import in_processes
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_measured_pair, *zip(*args, strict=True)))
+    return in_processes(_measured_pair, [(c, work, repeats, full_scale, full_repeats, rng_seed) for c in competitions],
+                        workers)
 
 
 IMAGE2IMAGE_FULL_PAGES = (4_000, 400)  # full scale of the image-to-image family: 400 test pages ~ 2M pixel rows
