@@ -137,6 +137,9 @@ _PLURALS = frozenset({"people", "police", "mice", "geese", "feet", "teeth", "chi
                       "criteria"})
 _NOT_MEN = frozenset({"abdomen", "specimen", "amen", "omen", "stamen", "regimen", "semen", "hymen"})
 """Irregular plurals ("a binmen" read wrong): these, and words in -men but for the singulars listed."""
+_SINGULAR_S = frozenset({"chaos", "physics", "news", "mathematics", "economics", "diabetes", "measles", "series",
+                         "species", "gps", "tcas", "fms", "ops", "overseas", "indoors", "upstairs"})
+"""Heads in -s that take a singular verb ("the chaos changes everything", "the GPS was ruled out") or are no noun."""
 
 _MASS_PHRASES = frozenset({"free will", "real life", "deep space"})
 _NOT_HEADS = frozenset({"back", "around", "up", "down", "behind", "online", "away", "over", "black", "free", "built",
@@ -154,11 +157,15 @@ _LETTERS = frozenset({
 """Abbreviations read letter by letter: their article follows the first letter's name ("an mri", "a gps")."""
 
 WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
-           "someone_elses": "someone else's order", "lost_stolen": "lost or stolen"}
+           "someone_elses": "someone else's order", "lost_stolen": "lost or stolen",
+           "mind": "change of mind", "impulse": "impulse buy", "another": "another item", "powers": "power button",
+           "double": "double payment", "space": "parking space", "change_address": "change of address",
+           "update_details": "update of my details", "spray": "spray paint"}
 """Keys as a sentence writes them: one that ends in a preposition ("no reply to was found" left it dangling), a
 time before its participle ("there is weeks parked": a participle phrase, "it has been parked for weeks"), a
 possessive without its noun ("no someone elses": "not someone else's order"), two participles ("it was lost
-stolen": "lost or stolen")."""
+stolen": "lost or stolen"), a word that is no noun alone ("There was no mind", "a double", "I have a question about
+update details": "change of mind", "double payment", "update of my details")."""
 
 _CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1"}
 _WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk"})
@@ -240,10 +247,12 @@ def _is_plural(word: str) -> bool:
 def is_plural(phrase: str) -> bool:
     """Whether a noun phrase is a plural by its head: "sea views", "binmen", "mice", "restaurants nearby" (an adverb
     after the noun is no head; not "glass", "abdomen")."""
-    words = phrase.lower().split(" ")
+    words = phrase.lower().split(" of ")[0].split(" ")  # "update of my details" is one update
     while len(words) > 1 and word_class(words[-1]) == MANNER:  # "restaurants nearby": its noun is the head
         words.pop()
     head = words[-1]
+    if head in _SINGULAR_S:
+        return False
     return _is_plural(head) or head in _PLURALS or (head.endswith("men") and head not in _NOT_MEN)
 
 
@@ -268,7 +277,7 @@ def with_article(phrase: str) -> str:
         The phrase with "a"/"an" in front when its head (last word) is one countable thing, "the" before a key that
         takes it (`_DEFINITE`: "the periodic table"), else the phrase.
     """
-    words = phrase.lower().split(" ")
+    words = phrase.lower().split(" of ")[0].split(" ")  # "change of mind", "extension of time": the head is before "of"
     head = words[-1]
     if phrase.lower() in _DEFINITE:
         return f"the {phrase}"

@@ -75,9 +75,10 @@ def uncapital(text: str) -> str:
 
 CONJUNCTIONS = frozenset(("and", "but", "while", "also", "then", "with", "without"))
 """Words a clause may open with that a connective must not precede ("but and yes", "Then and", "with without")."""
-_NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further", "the"))
+_NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more", "further", "the", "it", "presented",
+                             "described", "recently", "buyers", "owners", "in"))
 """Words a clause may open with that the listing's connective ", with" must not precede ("with again no lift", "with
-the garden adds to the appeal")."""
+the garden adds to the appeal", "with presented as spacious", "with it is secluded": a clause, not a noun)."""
 
 
 def prose(items: list[str]) -> str:

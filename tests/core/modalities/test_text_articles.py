@@ -14,7 +14,7 @@ import re
 import pytest
 
 from sandmle_core.catalog import load_catalog
-from sandmle_core.modalities.text.nouns import with_article
+from sandmle_core.modalities.text.nouns import is_plural, with_article, written
 from tests.core.modalities.test_text_odd_keys import _documents
 
 _NO_ARTICLE = ("rude staff", "unhelpful staff", "staff", "value", "transport", "aircon", "downtown", "custody", "lte",
@@ -51,3 +51,15 @@ def test_the_keys_are_still_written_and_countable_nouns_keep_their_article(docum
 ])
 def test_with_article(key: str, written: str) -> None:
     assert with_article(key) == written
+
+
+@pytest.mark.parametrize(("key", "phrase", "plural"), [
+    # keys that are no noun alone ("There was no mind", "a double", "a question about update details")
+    ("mind", "a change of mind", False), ("double", "a double payment", False), ("another", "another item", False),
+    ("update_details", "an update of my details", False), ("change_address", "a change of address", False),
+    ("extension_of_time", "an extension of time", False),  # the head of "X of Y" is X
+    # heads in -s that take a singular verb ("the chaos change everything" was written)
+    ("chaos", "chaos", False), ("physics", "physics", False), ("gps", "a GPS", False), ("tyres", "tyres", True),
+])
+def test_keys_written_as_nouns_with_the_verb_of_their_head(key: str, phrase: str, plural: bool) -> None:
+    assert with_article(written(key)) == phrase and is_plural(written(key)) is plural

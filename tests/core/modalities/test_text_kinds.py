@@ -285,6 +285,28 @@ def test_a_hotel_review_puts_no_place_person_dish_or_sum_in_the_room() -> None:
     assert "Special mention for" in joined and "On arrival we found" in joined
 
 
+_GENERIC = ("My problem is", "Please help with", "I am having trouble with", "Mainly it is", "I have been dealing with",
+            "Since [0-9:]+ there")
+"""The first-person message's main clauses read in the claim forms and returns as "My problem is a bay", "Please help
+with a badger and a glass", "I am having trouble with graffiti", "Since 04:25 there has been a texture"."""
+
+
+@pytest.mark.parametrize(("domain", "words", "own"), [
+    ("motor_claims", ["bay", "badger", "glass", "graffiti", "whiplash", "youths", "police_reference"], "My claim"),
+    ("ecommerce_returns", ["texture", "counterfeit", "mind", "battery", "sleeves", "courier"], "the return"),
+    ("water_utility", ["pavement", "verge", "hydrant", "sediment", "meter", "zero"], "someone to check"),
+    ("city_311", ["sofa", "rusting", "towing", "binmen", "music", "pothole"], "someone deal with"),
+    ("bank_churn", ["scammer", "postcode", "overdraft", "payee", "update_details"], "I need help with"),
+    ("outpatient_noshow", ["physiotherapist", "biopsy", "refill", "fatigue", "availability"], "I wanted to ask"),
+])
+def test_a_domain_register_writes_its_own_main_clauses(domain: str, words: list[str], own: str) -> None:
+    """Six first-person domains open their sentences in their own words, which hold any of their nouns."""
+    docs = _bursty_documents(domain, words, seed=9)
+    joined = " ".join(docs)
+    assert not [g for g in _GENERIC if re.search(rf"(?:^|\. ){g}", joined)], domain
+    assert own in joined and not +count_clauses(docs), count_clauses(docs)
+
+
 @pytest.mark.parametrize("domain", ["mobile_churn", "hotel_bookings", "football_analytics", "news_publisher"])
 def test_keys_that_hold_a_negation_or_an_adverb_read_in_order(domain: str) -> None:
     """Keys the 29 slots above happen not to draw, rendered in bursty documents of a domain's voice: "not_recognised"
