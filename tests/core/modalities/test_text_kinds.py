@@ -307,6 +307,16 @@ def test_a_domain_register_writes_its_own_main_clauses(domain: str, words: list[
     assert own in joined and not +count_clauses(docs), count_clauses(docs)
 
 
+def test_a_listing_joins_with_with_only_a_noun() -> None:
+    """The listing's connective ", with" was written before clauses: "Benefits from a utility, with presented as
+    spacious", "Highlights include lettings, with it is secluded"."""
+    docs = _bursty_documents("housing_market", ["garden", "barn", "spacious", "secluded", "quiet", "tenanted",
+                                                "auction", "lettings"], seed=5)
+    joined = " ".join(docs)
+    assert not re.findall(r", with (?:presented|described|it|recently|buyers|owners)\b", joined)
+    assert re.search(r", with (?:a|no|an) ", joined)
+
+
 @pytest.mark.parametrize("domain", ["mobile_churn", "hotel_bookings", "football_analytics", "news_publisher"])
 def test_keys_that_hold_a_negation_or_an_adverb_read_in_order(domain: str) -> None:
     """Keys the 29 slots above happen not to draw, rendered in bursty documents of a domain's voice: "not_recognised"
