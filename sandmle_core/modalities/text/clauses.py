@@ -206,6 +206,13 @@ def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "")
     clause, an inflected one with a subject; an adverb as a word no one said, one of place or time with "not" ("not
     upstairs"); a key that holds its own negation (`affirmed`) by its opposite, a "cannot" verb in the voice's clause
     of one ("I managed to find it after all")."""
+    forms = _negated_forms(voice, cls, affirmed, key)
+    if key.endswith("_at"):  # "shouted at": not "not shouted at at all"
+        forms = tuple(f for f in forms if not f.endswith(" at all")) or forms
+    return forms
+
+
+def _negated_forms(voice: Voice, cls: str, affirmed: bool, key: str) -> tuple[str, ...]:
     if affirmed:
         modal = (voice.modals or voice.finite)[:1] if cls == MODAL else ()
         return tuple(f"{m} {tail}" for m in modal for tail in ("after all", "in the end")) or AFFIRMED

@@ -33,7 +33,7 @@ past participle of a verb that takes no object ("vanished", "arrived"); a verb a
 _PERSONAL = frozenset({
     "booked", "subbed", "introduced", "withdrawn", "denied", "hauled", "arrested", "sentenced", "acquitted",
     "charged", "overcharged", "billed", "pickpocketed", "possessed", "bitten", "poisoned", "stalked", "reanimated",
-    "costumed", "caped", "knocked_unconscious",
+    "costumed", "caped", "knocked_unconscious", "shouted_at", "sworn_at",
 })
 """Participles of the catalog said of a person, not a thing ("he has been booked", "a man was arrested", "I was
 billed"): a voice writes them with a person as the subject, the others with a thing ("that one was rifled")."""

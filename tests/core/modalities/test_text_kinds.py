@@ -317,6 +317,22 @@ def test_a_listing_joins_with_with_only_a_noun() -> None:
     assert re.search(r", with (?:a|no|an) ", joined)
 
 
+def test_a_courier_shouts_at_a_person_and_a_dead_item_is_not_working() -> None:
+    """Read in the documents of 2026-12-05: "it has been shouted", "not shouted at all", "The delivery came with rain
+    exposed" (a parcel's driver conduct), "It seems working" (a defective item's return)."""
+    catalog = load_catalog()
+    assert "shouted_at" in catalog.get("parcel_delivery").text.classes["driver_conduct"]
+    assert "not_working" in catalog.get("ecommerce_returns").text.classes["defective"]
+    joined = " ".join(_bursty_documents("parcel_delivery", ["shouted_at", "rain_exposed", "flat_number", "late"],
+                                        seed=3)).lower()
+    assert re.search(r"\bi (?:was|got|have been) (?:never |not )?shouted at\b", joined)
+    assert not re.search(r"\b(?:it|that one) (?:was|got|has been) shouted", joined) and " at at all" not in joined
+    assert "rain damage" in joined and "rain exposed" not in joined
+    joined = " ".join(_bursty_documents("ecommerce_returns", ["not_working", "faulty", "battery"], seed=3)).lower()
+    assert "it is not working" in joined and not re.search(r"it (?:is|seems) working(?! after all| in the end)",
+                                                           joined)
+
+
 @pytest.mark.parametrize("domain", ["mobile_churn", "hotel_bookings", "football_analytics", "news_publisher"])
 def test_keys_that_hold_a_negation_or_an_adverb_read_in_order(domain: str) -> None:
     """Keys the 29 slots above happen not to draw, rendered in bursty documents of a domain's voice: "not_recognised"
