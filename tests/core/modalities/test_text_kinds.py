@@ -333,6 +333,17 @@ def test_a_courier_shouts_at_a_person_and_a_dead_item_is_not_working() -> None:
                                                            joined)
 
 
+def test_a_hotel_review_says_its_adjectives_of_the_food_the_price_the_room_and_the_place() -> None:
+    """"It seems delicious", "It seems cheap. Then it is loud", "honestly, it is comfy": a review's adjectives said of
+    nothing; they are said of what they describe, negated with their cue next to the word."""
+    words = ["tasty", "delicious", "cheap", "pricey", "spotless", "noisy", "cosy", "convenient", "towels"]
+    joined = " ".join(_bursty_documents("hotel_bookings", words, seed=3)).lower()
+    assert not re.search(r"\bit (?:is|seems|was) (?:not |never )?(?:" + "|".join(words) + r")\b", joined)
+    for said in ("the food was tasty", "the room rate was pricey", "our room was spotless", "the location was not",
+                 "the food was not delicious"):
+        assert said in joined, said
+
+
 @pytest.mark.parametrize("domain", ["mobile_churn", "hotel_bookings", "football_analytics", "news_publisher"])
 def test_keys_that_hold_a_negation_or_an_adverb_read_in_order(domain: str) -> None:
     """Keys the 29 slots above happen not to draw, rendered in bursty documents of a domain's voice: "not_recognised"
