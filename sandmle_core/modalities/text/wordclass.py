@@ -90,7 +90,8 @@ _STATES = frozenset({
     "owed", "abdominal", "alpine", "awkward", "bespoke", "brown", "yellow", "cheaper", "compact", "dead",
     "deliberate", "due", "dystopian", "totalitarian", "european", "fake", "feeble", "foreign", "incorrect",
     "irregular", "large", "small", "multiple", "narrow", "overdue", "quiet", "short", "spectacular", "stale",
-    "teenage", "tranquil", "undercover", "outbound", "wrong", "clean", "fair", "familiar", "showerproof",
+    "teenage", "tranquil", "undercover", "outbound", "wrong", "clean", "fair", "familiar", "showerproof", "tender",
+    "grand", "sweeping",
     # -ing words that are adjectives or a verb in progress, not a gerund ("signs of bruising" reads; these do not)
     "amazing", "boring", "exciting", "disturbing", "misleading", "missing", "bumbling", "blistering", "welcoming",
     "struggling", "hoping", "trying", "craving", "recurring", "pending", "overhanging", "malfunctioning",

@@ -36,7 +36,7 @@ from sandmle_core.modalities.text.phrases import template_words, voice_for
 from sandmle_core.modalities.text.registers import REGISTERS
 from sandmle_core.modalities.text.render import render_documents
 from sandmle_core.modalities.text.surface import uncapital
-from sandmle_core.modalities.text.wordclass import PARTICIPLE, PERSONAL, word_class
+from sandmle_core.modalities.text.wordclass import PARTICIPLE, PERSONAL, STATE, word_class
 from sandmle_core.slots import stream
 from sandmle_core.spec import Challenge, ColumnKind, DomainRef, GradingSpec, Modality, TaskType
 from sandmle_core.taskspec import SeedDNA, TaskSpec
@@ -250,6 +250,8 @@ def test_the_word_fixes() -> None:
     assert written("not_recognised") == "not recognised" and written("mirror_snapped") == "snapped mirror"
     assert word_class("parked_for_months") == word_class("lost_in_post") == PARTICIPLE
     assert word_class("booked") == word_class("arrested") == PERSONAL and word_class("rifled") == PARTICIPLE
+    # adjectives written in a noun's frames: "Complains of tender since yesterday", "a sweeping throughout"
+    assert word_class("tender") == word_class("grand") == word_class("sweeping") == STATE
     assert is_plural("restaurants nearby") and not is_plural("money back")
     assert [uncapital(t) for t in ("EDR flagged", "L/H steering", "It was", "I noticed", "A leak")] == [
         "EDR flagged", "L/H steering", "it was", "I noticed", "a leak"]
