@@ -82,6 +82,8 @@ OWN: dict[str, tuple[str, ...]] = {
     "whenever": ("{X} it suits", "{X} you can"),
     "without": ("we are {X} it", "we have been {X} it all day"),
     "myself": ("I would do it {X}", "I can fix it {X}"),
+    "swerved": ("I {X} to miss it", "I had {X} just before"),  # not "It has been swerved"
+    "waited": ("I have {X} long enough", "I {X} in all day"),  # not "It has been waited"
     "aggressive": _PEOPLE,
     "attentive": _PEOPLE,
     "careless": _PEOPLE,
@@ -103,6 +105,8 @@ OWN_NEGATED: dict[str, tuple[str, ...]] = {
     "deliberately": ("that was not done {X}",),
     "someone": ("that was not {X} else",),
     "still": ("I am not {X} waiting",),
+    "swerved": ("I never {X}",),
+    "waited": ("I have not {X} long",),
     "aggressive": ("the person who dealt with me was not {X}",),
     "attentive": ("the person who dealt with me was not {X}",),
     "careless": ("the person who dealt with me was not {X}",),

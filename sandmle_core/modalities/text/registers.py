@@ -207,8 +207,8 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "Could the team call me back today"),
     )),
     ("tracking page", dict(  # parcel delivery
-        one=("My complaint is about {L}", "The problem was {L}", "Today there {be} {L}", "I want to complain about {L}",
-             "The delivery came with {L}"),
+        one=("My complaint is about {L}", "The problem was {L}", "{@not place}Today there {be} {L}",
+             "I want to complain about {L}", "{@not place}The delivery came with {L}", "{@place}They left it by {L}"),
         negated=_MESSAGE_NEGATED,
         echo=("{@not amount}the {X} {is} on my video camera", "I have told the sender about the {X} as well",
               "the {X} {is} the reason for this complaint", "please look into the {X}",

@@ -321,7 +321,8 @@ def test_a_listing_joins_with_with_only_a_noun() -> None:
 
 def test_a_courier_shouts_at_a_person_and_a_dead_item_is_not_working() -> None:
     """Read in the documents of 2026-12-05: "it has been shouted", "not shouted at all", "The delivery came with rain
-    exposed" (a parcel's driver conduct), "It seems working" (a defective item's return)."""
+    exposed" (a parcel's driver conduct), "It seems working" (a defective item's return), "It has been swerved" (a
+    driver who swerved), and a parcel left "at" a place written as a thing it came with."""
     catalog = load_catalog()
     assert "shouted_at" in catalog.get("parcel_delivery").text.classes["driver_conduct"]
     assert "not_working" in catalog.get("ecommerce_returns").text.classes["defective"]
@@ -330,6 +331,14 @@ def test_a_courier_shouts_at_a_person_and_a_dead_item_is_not_working() -> None:
     assert re.search(r"\bi (?:was|got|have been) (?:never |not )?shouted at\b", joined)
     assert not re.search(r"\b(?:it|that one) (?:was|got|has been) shouted", joined) and " at at all" not in joined
     assert "rain damage" in joined and "rain exposed" not in joined
+    joined = " ".join(_bursty_documents("parcel_delivery", ["unattended", "doorstep", "gate", "waited", "balcony"],
+                                        seed=3)).lower()  # "it got unattended", "It has been waited", "today there
+    # was a doorstep", "The delivery came with a gate"
+    assert "left unattended" in joined and "i have waited long enough" in joined and "they left it by a" in joined
+    assert not re.search(r"(?:got|been|was) (?:never |not )?(?:unattended|waited)|there was an? (?:doorstep|gate)|"
+                         r"came with an? (?:doorstep|gate|balcony)", joined)
+    joined = " ".join(_bursty_documents("motor_claims", ["swerved", "dog", "deer"], seed=3)).lower()
+    assert "i never swerved" in joined and "been swerved" not in joined
     joined = " ".join(_bursty_documents("ecommerce_returns", ["not_working", "faulty", "battery"], seed=3)).lower()
     assert "it is not working" in joined and not re.search(r"it (?:is|seems) working(?! after all| in the end)",
                                                            joined)
