@@ -161,7 +161,7 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "mind": "change of mind", "impulse": "impulse buy", "another": "another item", "powers": "power button",
            "double": "double payment", "space": "parking space", "change_address": "change of address",
            "update_details": "update of my details", "spray": "spray paint", "rain_exposed": "rain damage",
-           "unattended": "left unattended"}
+           "unattended": "left unattended", "quality": "quality problem"}
 """Keys as a sentence writes them: one that ends in a preposition ("no reply to was found" left it dangling), a
 time before its participle ("there is weeks parked": a participle phrase, "it has been parked for weeks"), a
 possessive without its noun ("no someone elses": "not someone else's order"), two participles ("it was lost

@@ -309,6 +309,15 @@ def test_a_domain_register_writes_its_own_main_clauses(domain: str, words: list[
     assert own in joined and not +count_clauses(docs), count_clauses(docs)
 
 
+def test_a_card_dispute_puts_only_sums_on_the_account() -> None:
+    """"There is a quality on my account", "My banking app shows a courier": a transaction's frames hold a sum only."""
+    docs = _bursty_documents("card_fraud", ["quality", "courier", "seller", "refund", "credit", "cash"], seed=3)
+    joined = " ".join(docs)
+    assert not re.findall(r"(?:There (?:is|was) |banking app shows )(?:an? )?(?:quality|courier|seller)", joined)
+    assert "quality problem" in joined and "My dispute is about" in joined and "on my account" in joined
+    assert not +count_clauses(docs)
+
+
 def test_a_listing_joins_with_with_only_a_noun() -> None:
     """The listing's connective ", with" was written before clauses: "Benefits from a utility, with presented as
     spacious", "Highlights include lettings, with it is secluded"."""
