@@ -15,7 +15,7 @@ An adjective that tells a class by how someone behaved (the hotel staff's "helpf
 "careless") is said of the person the writer dealt with ("the person who dealt with me was not helpful"): the voices'
 clauses for a state or a feeling said it of the writer or of a thing ("I am not helpful at all", "it is rude"). A
 hotel review's adjectives of the food, the price, the room and the location are said of those ("the food was tasty",
-"the room rate was pricey").
+"the rate we paid was pricey").
 
 The clauses are voice-neutral: the words come from customers' messages, claims and complaints, and the first person
 of a message ("we are without it") reads as well in a note's shorthand as "no water" would.
@@ -35,18 +35,19 @@ _PEOPLE = ("the person who dealt with me was {X}", "everyone who dealt with us w
 """The clauses of an adjective said of the people a customer dealt with (hotel staff, a courier): a voice's clauses
 for a state or a feeling wrote "I am not helpful at all", "it is rude"."""
 _PEOPLE_NEGATED = ("the person who dealt with me was not {X}",)
-_FOOD = ("the food was {X}", "breakfast was {X}")
-_VALUE = ("the stay was {X} for what we got", "the room rate was {X}")
-_ROOM = ("our room was {X}", "the room we had was {X}")
+_FOOD = ("the food was {X}", "what we ate was {X}")
+_VALUE = ("what we paid was {X}", "the rate we paid was {X}")
+_ROOM = ("the bedroom was {X}", "the bedroom we had was {X}")
 _PLACE = ("the location was {X}", "getting around was {X}")
 """A hotel review's adjectives said of what they describe, the food, the price, the room or the location: the
 voices' clauses wrote "It seems delicious", "It seems cheap. Then it is loud", "honestly, it is comfy". Only words no
-other catalog domain uses ("loud" and "dirty" are a street's and a tap's too)."""
+other catalog domain uses ("loud" and "dirty" are a street's and a tap's too); the clauses hold no word of the hotel
+vocabulary ("breakfast", "room", "stay", "price"), which would add a class's word or repeat a common one."""
 _HOTEL = {**dict.fromkeys(("delicious", "tasty"), (_FOOD, "the food was not {X}")),
           **dict.fromkeys(("affordable", "cheap", "expensive", "overpriced", "pricey"),
-                          (_VALUE, "the stay was not {X}")),
+                          (_VALUE, "what we paid was not {X}")),
           **dict.fromkeys(("dusty", "filthy", "smelly", "unclean", "spotless", "noisy", "comfy", "cosy"),
-                          (_ROOM, "our room was not {X}")),
+                          (_ROOM, "the bedroom was not {X}")),
           "convenient": (_PLACE, "the location was not {X}")}
 
 OWN: dict[str, tuple[str, ...]] = {

@@ -127,8 +127,8 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "This is the second time we have reported it", "Urgent please, it is near a school"),
     )),
     ("returns form", dict(  # ecommerce
-        one=("I am returning it because of {L}", "The reason for the return is {L}", "On the returns form I put {L}",
-             "My return is about {L}", "It comes down to {L}", "This return concerns {L}"),
+        one=("I am returning it because of {L}", "The reason I am sending it back is {L}",
+             "On the returns form I put {L}", "My return is about {L}", "It comes down to {L}", "This concerns {L}"),
         many=("{A}, plus {R}", "First {A}, then {R}", "The reasons are {A} and {R}", "It comes down to {A} and {R}"),
         negated=_MESSAGE_NEGATED,
         echo=("the {X} {be} the main reason for the return", "I did not expect the {X}",
@@ -163,9 +163,9 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     )),
     ("claim form", dict(  # motor claims: not "Please help with a badger", "I have a question about a bay"
         one=("My claim mentions {L}", "I want to report {L}", "I noticed {L}", "{L} {be} involved",
-             "On the claim form I listed {L}", "I should mention {L}", "The details include {L}"),
+             "On the form I listed {L}", "I should mention {L}", "The details include {L}"),
         many=("First {A}, then {R}", "I noticed {A} and then {R}", "{A}, plus {R}",
-              "My claim mentions {A} as well as {R}", "On the form I listed {A} and {R}"),
+              "The details include {A} and {R}", "On the form I listed {A} and {R}"),
         negated=_MESSAGE_NEGATED,
         echo=("{@not person amount}the {X} caused most damage", "my dashcam recorded the {X}",
               "a witness saw the {X} too", "{@not amount}I have photos showing the {X}"),

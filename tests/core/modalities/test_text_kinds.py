@@ -295,7 +295,7 @@ with a badger and a glass", "I am having trouble with graffiti", "Since 04:25 th
 
 @pytest.mark.parametrize(("domain", "words", "own"), [
     ("motor_claims", ["bay", "badger", "glass", "graffiti", "whiplash", "youths", "police_reference"], "My claim"),
-    ("ecommerce_returns", ["texture", "counterfeit", "mind", "battery", "sleeves", "courier"], "the return"),
+    ("ecommerce_returns", ["texture", "counterfeit", "mind", "battery", "sleeves", "courier"], "sending it back"),
     ("water_utility", ["pavement", "verge", "hydrant", "sediment", "meter", "zero"], "someone to check"),
     ("city_311", ["sofa", "rusting", "towing", "binmen", "music", "pothole"], "someone deal with"),
     ("bank_churn", ["scammer", "postcode", "overdraft", "payee", "update_details"], "I need help with"),
@@ -359,9 +359,10 @@ def test_a_hotel_review_says_its_adjectives_of_the_food_the_price_the_room_and_t
     words = ["tasty", "delicious", "cheap", "pricey", "spotless", "noisy", "cosy", "convenient", "towels"]
     joined = " ".join(_bursty_documents("hotel_bookings", words, seed=3)).lower()
     assert not re.search(r"\bit (?:is|seems|was) (?:not |never )?(?:" + "|".join(words) + r")\b", joined)
-    for said in ("the food was tasty", "the room rate was pricey", "our room was spotless", "the location was not",
-                 "the food was not delicious"):
+    for said in ("the food was tasty", "the rate we paid was pricey", "the bedroom was spotless",
+                 "the location was not", "the food was not delicious"):
         assert said in joined, said
+    assert not re.search(r"\b(?:breakfast|stay|price) was\b|our room was|room rate", joined)  # the hotel's words
 
 
 @pytest.mark.parametrize("domain", ["mobile_churn", "hotel_bookings", "football_analytics", "news_publisher"])
