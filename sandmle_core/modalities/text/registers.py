@@ -61,15 +61,15 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
              "{L} traced after the stoppage", "Stoppage caused by {L}"),
         many=("{A} found, then {R}", "{A} along with {R}", "{A} and {R} found at the drive end"),
         negated=_NOTE_NEGATED,
-        echo=("{X} to be checked next shift", "{X} logged for the next service",
-              "{X} reported to the shift supervisor", "{X} noted on work order {REF}"),
+        echo=("{X} to be checked on the next round", "{X} logged for the next service",
+              "{X} reported to the supervisor", "{X} noted on work order {REF}"),  # "shift" once: its opening's
         opening=("Called out by the operator on line {E} at {T}", "Machine {MC} stopped during the {SHIFT} shift",
                  "Work order {REF} raised at {T}", "Found on the weekly inspection of unit {MC}"),
         closing=("Machine restarted and running ok", "Spare taken from stores, work order {REF} closed",
                  "Tested and handed back to production", "Running ok at end of shift", "Issue cleared, line running"),
     )),
     ("security alert", dict(
-        one=("{L} detected on {HOST}", "EDR flagged {L} on {HOST}", "{L} observed from an external source",
+        one=("{L} detected on {HOST}", "EDR flagged {L} on {HOST}", "{L} from an external source",
              "{L} seen in the proxy logs", "Analyst confirmed {L} on {HOST}", "{L} on {HOST} at {T}"),
         many=("{A} followed by {R}", "{A} with {R} on {HOST}", "{A}, then {R} from the same source"),
         negated=("no {X}", "no {X}", "no {X} observed", "no {X} in the logs", "without {X}", "{X} {be} ruled out"),
