@@ -418,3 +418,24 @@ def test_micro_vs_full_runs_its_seeds_two_at_a_time_in_their_order(tmp_path) -> 
                                  workers=2)
     assert [p["name"] for p in result["pairs"]] == ["penguins (synthetic spec)", "wine (synthetic spec)"]
     assert result["workers"] == 2 and all(set(p["levels"]) == set(range(6)) for p in result["pairs"])
+
+
+def _pid_after(seconds: float, tag: str) -> tuple[str, int]:
+    import os
+    import time
+
+    time.sleep(seconds)
+    return tag, os.getpid()
+
+
+def test_in_processes_runs_the_calls_in_spawned_processes_and_keeps_their_order() -> None:
+    """The helper both micro-section tests above rely on: with 2 workers the calls run in processes other than this
+    one (the first sleeps longest, so its result comes last yet is reported first); with 1 worker they run here."""
+    import os
+
+    from sandmle.bench.run import in_processes
+
+    args = [(0.6, "a"), (0.0, "b"), (0.0, "c")]
+    spawned = in_processes(_pid_after, args, workers=2)
+    assert [tag for tag, _ in spawned] == ["a", "b", "c"] and os.getpid() not in {pid for _, pid in spawned}
+    assert {pid for _, pid in in_processes(_pid_after, args, workers=1)} == {os.getpid()}
