@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 
 from sandmle_core.errors import SandmleError
-from sandmle_core.metrics import get_metric
 
 __all__ = [
     "MLEBENCH_GRADERS",
@@ -50,6 +49,8 @@ class GraderName:
 
     @property
     def lower_is_better(self) -> bool | None:
+        from sandmle_core.metrics import get_metric  # scikit-learn (0.7 s) on first use, not at import
+
         return None if self.metric is None else get_metric(self.metric).lower_is_better
 
 
@@ -175,6 +176,8 @@ def check_direction(name: str, leaderboard_lower_is_better: bool) -> None:
     Raises:
         UnsupportedMetric: the name is unknown or unsupported, or the directions disagree.
     """
+    from sandmle_core.metrics import get_metric
+
     metric = metric_for_grader(name)
     if get_metric(metric).lower_is_better != leaderboard_lower_is_better:
         said = "lower" if leaderboard_lower_is_better else "higher"

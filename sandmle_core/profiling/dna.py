@@ -17,7 +17,6 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from sandmle_core.errors import SeedError
-from sandmle_core.metrics import get_metric
 from sandmle_core.mlebench_graders import UnsupportedMetric, lookup_grader, metric_for_grader
 from sandmle_core.profiling.inventory import Inventory, read_table, take_inventory
 from sandmle_core.profiling.roles import column_role
@@ -153,6 +152,8 @@ def grader_metric(grader: str, n_submission: int) -> tuple[str | None, str | Non
         metric = metric_for_grader(grader)
     except UnsupportedMetric as exc:
         return None, str(exc)
+    from sandmle_core.metrics import get_metric  # scikit-learn (0.7 s): not on the CLI's bad-input path
+
     alternatives = lookup_grader(grader).alternatives
     if n_submission > 1 and get_metric(metric).kind == "probability" and "mean_column_auc" in alternatives:
         metric = "mean_column_auc"  # several probability columns: the competition averages per column

@@ -18,8 +18,6 @@ import pandas as pd
 import yaml
 
 from sandmle_core.errors import SeedError
-from sandmle_core.grading import constant_submission
-from sandmle_core.metrics import get_metric
 from sandmle_core.seeds.sources import SOURCES, SeedSource
 from sandmle_core.seeds.task import SeedTask, load_seed
 from sandmle_core.settings import get_settings
@@ -44,6 +42,8 @@ def _split(source: SeedSource) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _description(source: SeedSource, train: pd.DataFrame, test: pd.DataFrame) -> str:
+    from sandmle_core.metrics import get_metric  # scikit-learn's import (0.7 s) only when a seed is written
+
     g = source.grading
     metric = get_metric(g.metric)
     rows = [f"| `{g.id_column}` | unique row identifier |"]
@@ -83,6 +83,8 @@ def build_seed_folder(source: SeedSource, target: Path) -> Path:
     train.to_csv(public / "train.csv", index=False)
     test_full.drop(columns=list(g.target_columns)).to_csv(public / "test.csv", index=False)
     test_full[[g.id_column, *g.target_columns]].to_csv(private / "answers.csv", index=False)
+    from sandmle_core.grading import constant_submission
+
     constant_submission(test_full[[g.id_column]], g, train[list(g.target_columns)]).to_csv(
         public / "sample_submission.csv", index=False)
     for rel, data in sorted(source.media.items()):
