@@ -77,11 +77,13 @@ OWN: dict[str, tuple[str, ...]] = {
     "still": ("{X} waiting", "{X} on its way"),
     "thrice": ("it went through {X}", "it happened {X}"),
     "twice": ("it went through {X}", "it happened {X}"),
+    "two": ("it shows up {X} times", "I was billed {X} times for it"),  # not "this concerns a two"
     "tonight": ("I need it {X}", "it is for {X}"),
     "upstairs": ("the taps are worse {X}", "{X} it is the same"),
     "where": ("I cannot tell {X} it is", "{X} did it go"),
     "whenever": ("{X} it suits", "{X} you can"),
     "without": ("we are {X} it", "we have been {X} it all day"),
+    "zero": ("it has gone down to {X}", "we are getting {X} out of any tap"),  # not "the issue involves a zero"
     "myself": ("I would do it {X}", "I can fix it {X}"),
     "swerved": ("I {X} to miss it", "I had {X} just before"),  # not "It has been swerved"
     "waited": ("I have {X} long enough", "I {X} in all day"),  # not "It has been waited"
@@ -108,6 +110,8 @@ OWN_NEGATED: dict[str, tuple[str, ...]] = {
     "still": ("I am not {X} waiting",),
     "swerved": ("I never {X}",),
     "waited": ("I have not {X} long",),
+    "zero": ("it has not gone down to {X}",),
+    "two": ("it does not show up {X} times",),
     "aggressive": ("the person who dealt with me was not {X}",),
     "attentive": ("the person who dealt with me was not {X}",),
     "careless": ("the person who dealt with me was not {X}",),

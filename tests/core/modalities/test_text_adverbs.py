@@ -58,6 +58,19 @@ def test_the_words_are_still_written_in_their_own_clauses(documents: list[str]) 
         assert clause in joined, clause
 
 
+def test_a_number_word_of_a_class_is_said_as_a_quantity_not_as_a_thing() -> None:
+    """The water utility's "zero" (no water) and the card dispute's "two" (a duplicate charge) were nouns in a main
+    clause: "The issue at our address involves a zero", "This concerns a two", "no two as far as I can see"."""
+    catalog = {d.key: d for d in load_catalog().domains}
+    domains = [d for d in catalog.values() if d.text is not None]
+    for key, word in (("water_utility", "zero"), ("card_fraud", "two")):
+        k = domains.index(catalog[key])
+        joined = " ".join(_documents(catalog[key], 50 + k)).lower()
+        things = re.findall(rf".{{30}}\b(?:a|the|no) {word}\b.{{0,20}}", joined)
+        assert not things, (key, things[:5])
+        assert any(t.replace("{X}", word).lower() in joined for t in OWN[word]), key
+
+
 def test_the_own_clauses_replace_the_voices_manner_clauses() -> None:
     assert word_class("upstairs") == MANNER and own_class("upstairs", MANNER) == "phrased:upstairs"
     assert own_class("hopefully", MANNER) == MANNER and own_key(MANNER) == ""
