@@ -34,6 +34,8 @@ class TextFlags(_Frozen):
         purpose: why they are told (the story's "so that ..." clause).
         labels: label → its phrases and parent; a parent is a label without a parent of its own.
         common: neutral phrases any document may use.
+        said: the phrases are things said to someone (insults, threats, slurs), not things found: a document that
+            lacks one quotes it as unsaid ('nobody said "you muppet"'), where a review says "no stained sheets".
     """
 
     column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -42,6 +44,7 @@ class TextFlags(_Frozen):
     purpose: str
     labels: dict[str, FlagLabel]
     common: tuple[str, ...] = Field(min_length=16)
+    said: bool = False
 
     @model_validator(mode="after")
     def _tree(self) -> TextFlags:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from sandmle_core.modalities.text.adverbs import OWN, OWN_NEGATED, own_key
 from sandmle_core.modalities.text.nouns import is_plural, takes_no_determiner, with_article
 from sandmle_core.modalities.text.surface import last_word
-from sandmle_core.modalities.text.voices import Voice
+from sandmle_core.modalities.text.voices import Voice, is_clause_phrase
 from sandmle_core.modalities.text.wordclass import (
     ACTION,
     FEELING,
@@ -36,7 +36,7 @@ from sandmle_core.modalities.text.wordclass import (
 )
 
 __all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
-           "clauses_of", "form", "form_at", "negated_forms", "subject_frame",
+           "clauses_of", "form", "form_at", "negated_forms", "subject_frame", "unsaid",
            "with_subject"]
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -182,6 +182,8 @@ def again_clauses(voice: Voice, mentions: list[tuple[int, bool, str, float]], be
             forms = _FINITE_AGAIN_NEGATED
         elif nouns and not nouns[unit]:
             forms = _not_noun_again(voice, classes[unit] if classes else STATE, negated, times)
+        elif negated and unsaid(voice, word):
+            forms = voice.unsaid_again
         else:
             forms = voice.again_negated if negated else voice.repeated if times > 1 else voice.again
         text = form(forms, u, word, clauses[-1] if clauses else before, said.get(unit, ""),
@@ -198,6 +200,13 @@ def _not_noun_again(voice: Voice, cls: str, negated: bool, times: int) -> tuple[
     if cls == MANNER:
         return _MANNER_AGAIN
     return _NOT_NOUN_AGAIN[cls in (STATE, FEELING)][times > 1]
+
+
+def unsaid(voice: Voice, key: str, affirmed: bool = False) -> bool:
+    """Whether a remark's negated phrase is quoted as words nobody said (`Voice.unsaid`): any phrase of a voice whose
+    phrases are all said to someone, a clause in any other remarks (`voices.is_clause_phrase`); never a phrase
+    that holds its own negation, which is written as its opposite."""
+    return bool(voice.unsaid) and not affirmed and (voice.said or is_clause_phrase(key))
 
 
 def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "") -> tuple[str, ...]:

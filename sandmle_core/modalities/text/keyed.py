@@ -32,8 +32,9 @@ from sandmle_core.envfolder import SAMPLE_SUBMISSION_NAMES, EnvFolder
 from sandmle_core.errors import GenerationError, SpecError
 from sandmle_core.modalities.base import Draft, SynthesisResult, framing_variant, lower_first
 from sandmle_core.modalities.text.multilabel import misspell
-from sandmle_core.modalities.text.render import REMARK, render_documents
+from sandmle_core.modalities.text.render import render_documents
 from sandmle_core.modalities.text.rule import TextRule
+from sandmle_core.modalities.text.voices import SAID_REMARK
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec
 
@@ -153,7 +154,7 @@ def _write(model: Any, rule: TextRule, units: np.ndarray, doc: np.ndarray, lengt
     """The comments `which` written from their units: rendered as remarks, misspelled, laid out."""
     keep = np.isin(doc, which)
     texts = render_documents(model.texts, len(rule.common), units[keep], lengths[which], rule.sentence_range, rng,
-                             REMARK)
+                             SAID_REMARK)
     phrases = [t for t in model.texts[len(rule.common):] if " " not in t]
     return _layout(misspell(texts, phrases, rule.misspell_rate, rng), rng)
 
@@ -215,7 +216,7 @@ def synthesize_keyed(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int |
     model = _Model(rule)
     parts = {}
     for name, n, scale in (("train", n_train, 1.0), ("test", n_test, rule.test_length_scale)):
-        part = _sample(rule, model, n, streams("synth", "text", name), scale, streams("text-render", name), REMARK)
+        part = _sample(rule, model, n, streams("synth", "text", name), scale, streams("text-render", name), SAID_REMARK)
         lengths = np.bincount(part["doc"], minlength=n)
         part["texts"] = _write(model, rule, part["units"], part["doc"], lengths, np.arange(n),
                                streams("text-layout", name))
@@ -229,7 +230,7 @@ def synthesize_keyed(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int |
         for row in rows.tolist():
             name, i = ("train", row) if row < offset else ("test", row - offset)
             scale = 1.0 if name == "train" else rule.test_length_scale
-            fresh = _sample(rule, model, 1, redraws, scale, redraws, REMARK)
+            fresh = _sample(rule, model, 1, redraws, scale, redraws, SAID_REMARK)
             for key in ("y", "noisy", "post", "flipped"):
                 parts[name][key][i] = fresh[key][0]
             out += _write(model, rule, fresh["units"], fresh["doc"], np.array([len(fresh["units"])]),

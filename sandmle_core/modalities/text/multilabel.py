@@ -33,6 +33,7 @@ from sandmle_core.modalities.base import Draft, SynthesisResult, class_count_ran
 from sandmle_core.modalities.labelsets import balanced_labels
 from sandmle_core.modalities.text.render import REMARK, render_documents
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
+from sandmle_core.modalities.text.voices import SAID_REMARK
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec
 
@@ -105,7 +106,7 @@ def draft(ctx: DraftContext) -> Draft:
         test_length_scale=round(float(rng.uniform(0.75, 0.9)), 3) if Challenge.TRAIN_TEST_SHIFT in challenges
         else 1.0,
         sentence_range=(int(rng.integers(2, 4)), int(rng.integers(4, 7))),
-        multilabel=True, parents=parents,
+        multilabel=True, parents=parents, said=flags.said,
         misspell_rate=round(0.3 + 0.3 * difficulty + float(rng.uniform(-0.03, 0.03)), 3),
     )
     column = ColumnSpec(name=flags.column, kind=ColumnKind.TEXT, description=flags.document)
@@ -245,7 +246,8 @@ def _sample(rule: TextRule, model: _SetModel, n: int, minimum: int, rng: np.rand
     published = model.sets[noisy]
     if (np.minimum(published.sum(axis=0), n - published.sum(axis=0)) < minimum).any():
         published, flip = model.sets[y], np.zeros(n, dtype=bool)  # noise that empties a column is dropped
-    texts = render_documents(model.texts, len(rule.common), units, lengths, rule.sentence_range, render_rng, REMARK)
+    texts = render_documents(model.texts, len(rule.common), units, lengths, rule.sentence_range, render_rng,
+                             SAID_REMARK if rule.said else REMARK)
     phrases = [t for t in model.texts[len(rule.common):] if " " not in t]
     texts = misspell(texts, phrases, rule.misspell_rate, spelling_rng)
     return {"truth": model.sets[y], "labels": published, "marginal": marginal, "flipped": flip,

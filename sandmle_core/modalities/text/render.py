@@ -53,6 +53,7 @@ from sandmle_core.modalities.text.clauses import (
     form,
     form_at,
     negated_forms,
+    unsaid,
     with_subject,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
@@ -111,6 +112,26 @@ _FUNCTION, _CONTEXT, _SIGNAL, _NEGATED = 0, 1, 2, 3
 _MAX_CONTEXT = 3
 """At most this many distinct context words per sentence (more would read as a list again; they carry no signal)."""
 
+def _max_context(units: _Units) -> int:
+    """Context words per sentence: `_MAX_CONTEXT` in a typed voice, two in the remarks, whose context units are whole
+    phrases, each written in a place of its own ("The match: ... (the lineup)", `_remark_places`), never as a list
+    ("The transfer window, the match, the derby.")."""
+    return _MAX_CONTEXT if units.typed else 2
+
+
+def _remark_places(voice: Voice, context: list[str], text: str, u: float) -> str:
+    """A remark's sentence `text` with its context phrases: alone, each a sentence of its own ("The match. The
+    lineup"); with a clause, the first framing it ("The match: ...", "The match - ...") and the second in an aside
+    ("... (the lineup)"), or the only one in any of the voice's places."""
+    if not text:
+        return ". ".join(capital(c) for c in context)
+    if len(context) == 1:
+        place = pick(voice.places, u)
+        return place.format(C=capital(context[0]), c=context[0], S=text if place.startswith("{S}") else uncapital(text))
+    frame = pick(tuple(p for p in voice.places if not p.startswith("{S}")), u)
+    return frame.format(C=capital(context[0]), S=uncapital(text)) + f" ({context[1]})"
+
+
 _MAX_FRAMES = 1
 """At most this many sentences of a typed voice's document frame context words; later ones are left out (they carry
 no signal, and "(about the check) ... (about the date) ... (regarding the charge)" reads as a loop)."""
@@ -165,11 +186,15 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
         clauses.append(prose(negated + again))  # fragments ("no X, again no Y, Z came up") read as notes
     else:
         clauses += [", ".join(part) for part in (negated, again) if part]
+    if not clauses and voice.list_context:
+        return _remark_places(voice, context, "", u[1]) if context else ""
     if not clauses:
         return pick(voice.aside, u[1]).format(C=capital(", ".join(context)), c=context_phrase(voice, context, True)) \
             if context else ""
     text = join_clauses(voice.joins, clauses, u[3])
-    if context:
+    if context and voice.list_context:
+        text = _remark_places(voice, context, text, u[4])
+    elif context:
         place = pick(voice.places, u[4])
         if ":" in text and ":" in place:  # one colon per sentence ("Seen on the first check: X" already has one)
             place = voice.places[0]
@@ -222,7 +247,7 @@ def _take_context(units: _Units, unit: int, setting: list[str] | None, context: 
         return
     if setting is not None:
         setting += [] if word in setting else [word]
-    elif (word not in context and word not in units.own_words and len(context) < _MAX_CONTEXT
+    elif (word not in context and word not in units.own_words and len(context) < _max_context(units)
           and word not in framed):
         context.append(word)
 
@@ -246,6 +271,8 @@ def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str
     """A negated unit's clause after the text `before` ends with; a verb's with its subject ("I will not migrate", not
     "an outage, and will not migrate")."""
     cls = units.classes[unit]
+    if unsaid(voice, units.texts[unit], unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
+        return form(voice.unsaid, u, units.shown[unit], (before or [""])[-1])
     forms = negated_forms(voice, cls, unit in units.affirmed, units.texts[unit])
     clause = form(forms, u, units.shown[unit], (before or [""])[-1], articles=units.articles)
     return with_subject(voice, cls, clause) if units.typed and cls == ACTION else clause
@@ -332,20 +359,20 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             continue
         if units.typed and negated and not (signal or described):  # alone: "it was never broken", not "Then never
             negated[0] = with_subject(voice, negated_classes[0], negated[0])  # broken"
-        context, carry = (carry + [w for w in context if w not in carry])[:_MAX_CONTEXT], []
+        context, carry = (carry + [w for w in context if w not in carry])[:_max_context(units)], []
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != last_word(sentences[-1])]
         sentences.append(_sentence(voice, signal, negated, again, context, u_s, sentences[-1] if sentences else "",
                                    described, templates if units.typed else None, signal_kinds) + ".")
-        framed.update(context if units.typed else ())
+        framed.update(context)  # a context word is framed once per document ("(the match). The match: ...")
         frames += bool(context)
     if framing:
         sentences = framed_sentences(voice, sentences, setting, doc_u)
     elif not (units.typed and frames >= _MAX_FRAMES):  # else the document framed its context once already
         if carry and sentences:
-            context_after(voice, units.typed, sentences, carry, _MAX_CONTEXT)
+            context_after(voice, units.typed, sentences, carry, _MAX_CONTEXT if units.typed else 2)
         elif carry:
-            sentences.append(_sentence(voice, [], [], [], carry[:_MAX_CONTEXT], sentence_u[0], "") + ".")
+            sentences.append(_sentence(voice, [], [], [], carry[:_max_context(units)], sentence_u[0], "") + ".")
     return no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
 
 

@@ -58,7 +58,10 @@ class TextRule(BaseModel):
         text_is_id: the comment text is the key of every file (detecting insults' shape, keyed.py): the id column
             is the text column, rows are matched on it, and no two comments of an environment are equal.
         sample_file: the seed's name of the sample submission (`sample_submission_null.csv`), when not the usual.
-        Both are left out of the serialised form when unset, so every other text spec keeps its content hash.
+        said: a multi-label rule's phrases are things said to someone (insults, threats: `TextFlags.said`), so the
+            remarks quote a negated one as unsaid (`voices.SAID_REMARK`, which keyed comments always take); written
+            only, never the units.
+        These three are left out of the serialised form when unset, so every other text spec keeps its content hash.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -89,6 +92,7 @@ class TextRule(BaseModel):
     text_is_id: bool = Field(default=False, exclude_if=lambda keyed: not keyed)
     sample_file: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+\.csv$",
                                     exclude_if=lambda name: name is None)
+    said: bool = Field(default=False, exclude_if=lambda said: not said)
 
     @property
     def train_only_columns(self) -> tuple[str, ...]:

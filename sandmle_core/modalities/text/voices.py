@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-__all__ = ["COMMENTARY", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "REQUEST", "SYNOPSIS", "Voice"]
+__all__ = ["COMMENTARY", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "REQUEST", "SAID_REMARK", "SYNOPSIS", "Voice",
+           "is_clause_phrase"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class Voice:
         places: where a sentence's context words go: {C}/{c} the context phrase (capitalised or not), {S} the rest.
         aside: a sentence of context words alone ({c}).
         openers: what may open a sentence after the first ("Later,", "Also,"), so sentences do not all start alike.
-        list_context: context units are phrases ("the breakfast", "last season"), always listed with commas.
+        list_context: context units are phrases ("the breakfast", "last season"), at most two per sentence, each in a
+            place of its own ("The match: ... (the lineup)"; `render._remark_places`).
         states, participles, feelings, actions, finite, manners, persons: clauses of a signal word that is not a
             noun (`wordclass`): an adjective ("it is {X}"), a past participle said of a thing ("it was {X}"), how
             the writer feels ("I am {X}"), a verb's base form ("I want to {X}"), an inflected verb ("someone {X}"),
@@ -59,6 +61,9 @@ class Voice:
         opening, closing: sentences that set a document in its domain (`registers.py`, with entity slots:
             `phrases.entities`), where its context words are written when one fits; a voice with them writes no
             bracketed context frames.
+        unsaid, unsaid_again: the remarks' negation of a phrase that is a clause or a thing said to someone, quoted
+            as words nobody said ('nobody said "want to cancel"'), and its re-mention.
+        said: every phrase of the voice is a thing said to someone (insults, threats): always `unsaid`.
     """
 
     name: str
@@ -86,6 +91,9 @@ class Voice:
     echo: tuple[str, ...] = ()
     opening: tuple[str, ...] = ()
     closing: tuple[str, ...] = ()
+    unsaid: tuple[str, ...] = ()
+    unsaid_again: tuple[str, ...] = ()
+    said: bool = False
 
 
 NOTE = Voice(
@@ -154,7 +162,9 @@ REMARK = Voice(
     name="remark",
     one=("{L}", "{L}, frankly", "Honestly, {L}", "Seriously, {L}", "Well, {L}", "{L}, plain and simple"),
     many=("{A}, and {R}", "{A}, then {R}", "First {A}, then {R}", "{A}; also {R}"),
-    negated=("no {X}", "no {X}", "no {X} this time", "never {X}", "not {X}", "nothing like {X}"),
+    negated=("no {X}", "no {X}", "no {X} this time"),
+    unsaid=('nobody said "{X}"', 'no one is saying "{X}"', 'I never said "{X}"'),
+    unsaid_again=('again, nobody said "{X}"', 'still nobody is saying "{X}"'),
     again=("{X} again", "and again, {X}", "{X}, once more", "again {X}"),
     again_negated=("still no {X}", "again no {X}"),
     repeated=("{X}, {n} over", "{X} again and again"),
@@ -165,7 +175,35 @@ REMARK = Voice(
     list_context=True,
 )
 """The voice of a multi-label document (a comment, a review, a report) whose units are whole phrases ("you
-absolute clown", "stained sheets", "the breakfast"): its templates add little, the phrases carry the meaning."""
+absolute clown", "stained sheets", "the breakfast"): its templates add little, the phrases carry the meaning. A phrase
+that names a thing is negated as one ("no stained sheets"); one that is a clause ("pages will not load", "want to
+cancel", `is_clause_phrase`) is quoted as words nobody said (`unsaid`: "nobody said "want to cancel""), never
+"no pages will not load" or "never want to cancel". At most two context phrases per sentence, one framing it and one
+in an aside ("The match: ... (the lineup)"), each framed once per document, never a list of them ("The transfer window,
+the match, the derby.")."""
+
+SAID_REMARK = replace(REMARK, name="said remark", said=True)
+"""The remarks of a community whose phrases are all things said to someone (insults, threats, slurs: the news
+publisher's and the football forum's moderation flags, every comments vocabulary): every negated phrase is quoted as
+unsaid ("nobody said "you muppet"", was "no you muppet", "never useless donkey", "nothing like what the hell")."""
+
+_CLAUSE_WORDS = frozenset((
+    "i", "you", "your", "we", "he", "she", "they", "someone", "nobody", "nothing", "not", "never", "will", "would",
+    "should", "cannot", "can", "is", "are", "was", "were", "has", "have", "had", "keep", "keeps", "went", "appears",
+    "drains", "restarts", "crackles", "drops", "shows", "came", "got", "fell", "called", "apologised", "argued", "want",
+    "demand", "expect", "send", "end", "close", "speak", "escalate", "reimburse", "refund", "switching", "leaving",
+    "porting", "disputing", "going", "blocking", "charged", "billed", "paid", "ignored", "already", "still", "waiting",
+    "else", "out",
+))
+"""Words that make a remark's phrase a clause, not a thing: a pronoun, an auxiliary or a negation, a verb of the
+catalog's phrases ("calls keep dropping", "want to cancel", "argued with us", "charged for roaming"). A thing named
+wrongly as a clause is only quoted; a clause named as a thing would be "no pages will not load"."""
+
+
+def is_clause_phrase(phrase: str) -> bool:
+    """Whether a remark's phrase (a vocabulary key, underscores or spaces) is a clause ("pages will not load") rather
+    than a thing ("stained sheets"): `_CLAUSE_WORDS`."""
+    return any(w in _CLAUSE_WORDS for w in phrase.lower().replace("_", " ").split())
 
 NEWS = Voice(
     name="news",
