@@ -11,7 +11,6 @@ is a clause), not the voice's table.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
