@@ -9,7 +9,7 @@ clause that says what it means in the domain that uses it ("the taps are worse u
 waiting") and is written alone in it, never listed with another word of its class. Its negation keeps its cue next
 to the word where English has one ("that was not done deliberately"); an adverb of place or time takes "not" as before
 ("not upstairs"), and the rest are still quoted as a word no one said (`clauses._MANNER_NEGATED`). A word that is
-itself a negation ("never", "nothing", "without") is negated by its opposite (`render._OPPOSITES`) as before.
+itself a negation ("never", "nothing", "without") is negated by its opposite (`clauses.OPPOSITES`) as before.
 
 An adjective that tells a class by how someone behaved (the hotel staff's "helpful", "polite"; a courier's "rude",
 "careless") is said of the person the writer dealt with ("the person who dealt with me was not helpful"): the voices'

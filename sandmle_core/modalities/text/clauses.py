@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from sandmle_core.modalities.text.adverbs import OWN, OWN_NEGATED, own_key
-from sandmle_core.modalities.text.nouns import is_plural, takes_no_determiner, with_article
+from sandmle_core.modalities.text.nouns import is_plural, is_superlative, takes_no_determiner, with_article, written
 from sandmle_core.modalities.text.surface import last_word
 from sandmle_core.modalities.text.voices import Voice, is_clause_phrase
 from sandmle_core.modalities.text.wordclass import (
@@ -33,11 +33,28 @@ from sandmle_core.modalities.text.wordclass import (
     PLACED,
     STATE,
     is_noun,
+    modal_opposite,
+    with_object,
 )
 
-__all__ = ["ACTION_NEGATED", "AFFIRMED", "FINITE_NEGATED", "NOT_NOUN_NEGATED", "again_clauses", "agreement", "be",
-           "clauses_of", "form", "form_at", "negated_forms", "subject_frame", "unsaid",
-           "with_subject"]
+__all__ = [
+    "ACTION_NEGATED",
+    "AFFIRMED",
+    "FINITE_NEGATED",
+    "NOT_NOUN_NEGATED",
+    "OPPOSITES",
+    "again_clauses",
+    "agreement",
+    "be",
+    "clauses_of",
+    "form",
+    "form_at",
+    "negated_forms",
+    "shown_word",
+    "subject_frame",
+    "unsaid",
+    "with_subject",
+]
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -268,3 +285,20 @@ def with_subject(voice: Voice, cls: str, clause: str) -> str:
     """`clause` (a negation) opening with the voice's subject for its class, unless it has it already."""
     frame = subject_frame(voice, cls)
     return clause if clause.startswith(frame) else frame + clause
+
+
+OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "something did",
+              "nowhere": "somewhere, it seems", "without": "with it"}
+"""What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
+
+
+def shown_word(key: str, cls: str, affirmed: bool, typed: bool) -> str:
+    """A unit's word as written (without its "no"): a negated key that holds its own negation as its opposite
+    ("recognised", "it did happen", "managed to find it"), a verb with its object, a superlative with "the"."""
+    if affirmed:
+        shown = modal_opposite(key) if cls == MODAL else OPPOSITES.get(key) or key.split("_", 1)[1]
+    elif cls in (ACTION, MODAL, FINITE):
+        shown = with_object(key)
+    else:
+        shown = f"the {key}" if typed and cls == STATE and is_superlative(key) else written(key) if typed else key
+    return shown.replace("_", " ")

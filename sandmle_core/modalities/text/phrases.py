@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 
 from sandmle_core.modalities.text.registers import REGISTERS
-from sandmle_core.modalities.text.surface import WORD, first_word, last_word, listing
+from sandmle_core.modalities.text.surface import WORD, capital, first_word, last_word, listing, pick, uncapital
 from sandmle_core.modalities.text.voices import COMMENTARY, LISTING, MESSAGE, NEWS, NOTE, SYNOPSIS, Voice
 
-__all__ = ["clear_of", "context_after", "context_phrase", "entities", "framed_sentences", "settings", "template_words",
-           "voice_for"]
+__all__ = ["clear_of", "context_after", "context_phrase", "entities", "framed_sentences", "remark_places", "settings",
+           "template_words", "voice_for"]
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "March", "April", "May", "June", "July", "August", "September", "October", "November")
@@ -182,3 +182,16 @@ def framed_sentences(voice: Voice, sentences: list[str], setting: list[str], doc
     if sentences and closing and first_word(closing) == last_word(sentences[-1]):
         closing = ""
     return [t for t in (opening, *sentences, closing) if t]
+
+
+def remark_places(voice: Voice, context: list[str], text: str, u: float) -> str:
+    """A remark's sentence `text` with its context phrases: alone, each a sentence of its own ("The match. The
+    lineup"); with a clause, the first framing it ("The match: ...", "The match - ...") and the second in an aside
+    ("... (the lineup)"), or the only one in any of the voice's places."""
+    if not text:
+        return ". ".join(capital(c) for c in context)
+    if len(context) == 1:
+        place = pick(voice.places, u)
+        return place.format(C=capital(context[0]), c=context[0], S=text if place.startswith("{S}") else uncapital(text))
+    frame = pick(tuple(p for p in voice.places if not p.startswith("{S}")), u)
+    return frame.format(C=capital(context[0]), S=uncapital(text)) + f" ({context[1]})"

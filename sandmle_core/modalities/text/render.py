@@ -46,6 +46,7 @@ import numpy as np
 
 from sandmle_core.modalities.text.adverbs import own_class
 from sandmle_core.modalities.text.clauses import (
+    OPPOSITES,
     again_clauses,
     agreement,
     be,
@@ -53,18 +54,20 @@ from sandmle_core.modalities.text.clauses import (
     form,
     form_at,
     negated_forms,
+    shown_word,
     unsaid,
     with_subject,
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.kinds import fits, fitting, noun_kind, untag
-from sandmle_core.modalities.text.nouns import is_superlative, is_when, takes_no_determiner, with_article, written
+from sandmle_core.modalities.text.nouns import is_when, takes_no_determiner, with_article
 from sandmle_core.modalities.text.phrases import clear_of as _clear_of
 from sandmle_core.modalities.text.phrases import (
     context_after,
     context_phrase,
     entities,
     framed_sentences,
+    remark_places,
     template_words,
     voice_for,
 )
@@ -87,11 +90,7 @@ from sandmle_core.modalities.text.voices import MESSAGE, NOTE, REMARK, Voice
 from sandmle_core.modalities.text.wordclass import (
     ACTION,
     FINITE,
-    MODAL,
     NOUN,
-    STATE,
-    modal_opposite,
-    with_object,
     word_class,
 )
 
@@ -114,22 +113,9 @@ _MAX_CONTEXT = 3
 
 def _max_context(units: _Units) -> int:
     """Context words per sentence: `_MAX_CONTEXT` in a typed voice, two in the remarks, whose context units are whole
-    phrases, each written in a place of its own ("The match: ... (the lineup)", `_remark_places`), never as a list
-    ("The transfer window, the match, the derby.")."""
+    phrases, each in a place of its own (`phrases.remark_places`), never a list ("The transfer window, the match, the
+    derby.")."""
     return _MAX_CONTEXT if units.typed else 2
-
-
-def _remark_places(voice: Voice, context: list[str], text: str, u: float) -> str:
-    """A remark's sentence `text` with its context phrases: alone, each a sentence of its own ("The match. The
-    lineup"); with a clause, the first framing it ("The match: ...", "The match - ...") and the second in an aside
-    ("... (the lineup)"), or the only one in any of the voice's places."""
-    if not text:
-        return ". ".join(capital(c) for c in context)
-    if len(context) == 1:
-        place = pick(voice.places, u)
-        return place.format(C=capital(context[0]), c=context[0], S=text if place.startswith("{S}") else uncapital(text))
-    frame = pick(tuple(p for p in voice.places if not p.startswith("{S}")), u)
-    return frame.format(C=capital(context[0]), S=uncapital(text)) + f" ({context[1]})"
 
 
 _MAX_FRAMES = 1
@@ -144,10 +130,6 @@ _EMPTY = "Nothing further to add"
 """The sentence of a document whose units are all function words."""
 
 _OWN_NEGATIONS = ("not_", "never_", "no_", "cannot_")
-_OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "something did",
-              "nowhere": "somewhere, it seems", "without": "with it"}
-"""What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
-
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
     """The kind of every unit: common units are function or context words, then signal words, then negations."""
@@ -187,13 +169,13 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     else:
         clauses += [", ".join(part) for part in (negated, again) if part]
     if not clauses and voice.list_context:
-        return _remark_places(voice, context, "", u[1]) if context else ""
+        return remark_places(voice, context, "", u[1]) if context else ""
     if not clauses:
         return pick(voice.aside, u[1]).format(C=capital(", ".join(context)), c=context_phrase(voice, context, True)) \
             if context else ""
     text = join_clauses(voice.joins, clauses, u[3])
     if context and voice.list_context:
-        text = _remark_places(voice, context, text, u[4])
+        text = remark_places(voice, context, text, u[4])
     elif context:
         place = pick(voice.places, u[4])
         if ":" in text and ":" in place:  # one colon per sentence ("Seen on the first check: X" already has one)
@@ -376,18 +358,6 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     return no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
 
 
-def _shown(key: str, cls: str, affirmed: bool, typed: bool) -> str:
-    """A unit's word as written (without its "no"): a negated key that holds its own negation as its opposite
-    ("recognised", "it did happen", "managed to find it"), a verb with its object, a superlative with "the"."""
-    if affirmed:
-        shown = modal_opposite(key) if cls == MODAL else _OPPOSITES.get(key) or key.split("_", 1)[1]
-    elif cls in (ACTION, MODAL, FINITE):
-        shown = with_object(key)
-    else:
-        shown = f"the {key}" if typed and cls == STATE and is_superlative(key) else written(key) if typed else key
-    return shown.replace("_", " ")
-
-
 def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, lengths: np.ndarray,
                      sentence_range: tuple[int, int], rng: np.random.Generator, voice: Voice = NOTE) -> list[str]:
     """The documents of a sample as text.
@@ -407,10 +377,10 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
                                  for t in getattr(voice, f.name)])
     keys = [t.split(" ", 1)[-1] for t in texts]
     affirmed = frozenset(i for i, t in enumerate(texts) if " " in t and voice.states and (
-        (keys[i].startswith(_OWN_NEGATIONS) and keys[i].count("_") >= 1) or keys[i] in _OPPOSITES))
+        (keys[i].startswith(_OWN_NEGATIONS) and keys[i].count("_") >= 1) or keys[i] in OPPOSITES))
     # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised", "never" its opposite)
     classes = [own_class(k, word_class(k)) if voice.states else NOUN for k in keys]
-    shown = [_shown(k, classes[i], i in affirmed, bool(voice.states)) for i, k in enumerate(keys)]
+    shown = [shown_word(k, classes[i], i in affirmed, bool(voice.states)) for i, k in enumerate(keys)]
     s_low, s_high = sentence_range
     per_doc = int(lengths.max(initial=1) // s_low) + 2
     cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()

@@ -43,7 +43,7 @@ class Voice:
         aside: a sentence of context words alone ({c}).
         openers: what may open a sentence after the first ("Later,", "Also,"), so sentences do not all start alike.
         list_context: context units are phrases ("the breakfast", "last season"), at most two per sentence, each in a
-            place of its own ("The match: ... (the lineup)"; `render._remark_places`).
+            place of its own ("The match: ... (the lineup)"; `phrases.remark_places`).
         states, participles, feelings, actions, finite, manners, persons: clauses of a signal word that is not a
             noun (`wordclass`): an adjective ("it is {X}"), a past participle said of a thing ("it was {X}"), how
             the writer feels ("I am {X}"), a verb's base form ("I want to {X}"), an inflected verb ("someone {X}"),
