@@ -29,7 +29,8 @@ from sandmle_core.modalities.text.wordclass import (
     word_class,
 )
 
-__all__ = ["WRITTEN", "is_plural", "is_superlative", "is_when", "takes_no_determiner", "with_article", "written"]
+__all__ = ["WRITTEN", "definite", "is_plural", "is_superlative", "is_when", "takes_no_determiner", "with_article",
+           "written"]
 
 _MASS = frozenset({
     "advice", "amnesia", "anaphylaxis", "angina", "anorexia", "asphalt", "asthma", "audio", "bandwidth", "bleach",
@@ -299,3 +300,10 @@ def with_article(phrase: str) -> str:
 def is_superlative(key: str) -> bool:
     """ "worst", "best", "happiest": a state that takes "the" ("it seems the worst", not "it seems worst")."""
     return key in ("best", "worst", "least", "most") or (key.endswith("iest") and len(key) > 5)
+
+
+def definite(phrase: str) -> str:
+    """A noun phrase as written by `with_article`, with "the" for its article ("a gate" -> "the gate", "bins" -> "the
+    bins"): a place the writer means, not any place ("They left it by the gate", not "by a balcony")."""
+    bare = re.sub(r"^(?:a|an|the) ", "", phrase)
+    return f"the {bare}"

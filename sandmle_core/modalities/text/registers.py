@@ -210,7 +210,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     )),
     ("tracking page", dict(  # parcel delivery
         one=("My complaint is about {L}", "The problem was {L}", "{@not place}Today there {be} {L}",
-             "I want to complain about {L}", "{@not place}The delivery came with {L}", "{@place}They left it by {L}"),
+             "I want to complain about {L}", "{@not place}The delivery came with {L}", "{@place}They left it by {DL}"),
         negated=_MESSAGE_NEGATED,
         echo=("{@not amount}the {X} {is} on my video camera", "I have told the sender about the {X} as well",
               "the {X} {is} the reason for this complaint", "please look into the {X}",

@@ -60,7 +60,7 @@ from sandmle_core.modalities.text.clauses import (
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.kinds import fits, fitting, noun_kind, untag
-from sandmle_core.modalities.text.nouns import is_when, takes_no_determiner, with_article
+from sandmle_core.modalities.text.nouns import definite, is_when, takes_no_determiner, with_article
 from sandmle_core.modalities.text.phrases import clear_of as _clear_of
 from sandmle_core.modalities.text.phrases import (
     context_after,
@@ -159,7 +159,8 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
         template = entities(untag(template), u[2:])
         time = f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}"
         rest = signal[1:] if many else []
-        clauses.append(template.format(L=listing(signal), A=signal[0], R=listing(rest) if rest else "",
+        clauses.append(template.format(L=listing(signal), DL=listing([definite(w) for w in signal]),
+                                       A=signal[0], R=listing(rest) if rest else "",
                                        T=time, N=2 + int(u[2] * 4), D=_DAYS[int(u[2] * 7) % 7],
                                        M=1 + int(u[3] * 90), Rbe=be(rest),
                                        **agreement(signal[:1] if many else signal)))

@@ -2,15 +2,16 @@
 
 A voice holds the main clauses a sentence opens with, the follow-up clauses of negated and re-mentioned words, the
 connectives that join clauses and sentences, and the frames that hold the domain's context words. Slots: {L} the
-sentence's signal words as a list ("a, b and c"), {A}/{R} the first of them and the rest, {X} one word, {T} a time of
-day, {D} a weekday, {M} a match minute, {N} a small count, {n} how often a word came up ("twice", "three times": the
-remarks), {k} the same after a verb of mention ("came up three more times"), and the agreement slots {be} ("was" /
-"were"), {is} ("is" / "are"), {s} (a present verb's "s") and {Rbe} (of {R}), so "sea views were ruled out",
-"teenagers come back" and "whiplash was ruled out" all read right. A negation always keeps its cue next to the word
-("no X", "without X", "never any X"; "not X" only in the remarks, as "not linesman" is no English): a word bigram
-still tells a negated word from the word. Notes, first-person messages and remarks serve most domains; news
-paragraphs, film synopses, property listings and match commentary have voices of their own, with their own numbers
-(days, minutes). `render` fills the templates; this module only says what can be written.
+sentence's signal words as a list ("a, b and c"), {DL} the same with "the" ("the gate and the hedge"), {A}/{R} the
+first of them and the rest, {X} one word, {T} a time of day, {D} a weekday, {M} a match minute, {N} a small count,
+{n} how often a word came up ("twice", "three times": the remarks), {k} the same after a verb of mention ("came up
+three more times"), and the agreement slots {be} ("was" / "were"), {is} ("is" / "are"), {s} (a present verb's "s")
+and {Rbe} (of {R}), so "sea views were ruled out", "teenagers come back" and "whiplash was ruled out" all read right.
+A negation always keeps its cue next to the word ("no X", "without X", "never any X"; a remark's clause quoted as
+unsaid: 'nobody said "want to cancel"'): a word bigram still tells a negated word from the word. Notes, first-person
+messages and remarks serve most domains; news paragraphs, film synopses, property listings and match commentary have
+voices of their own, with their own numbers (days, minutes). `render` fills the templates; this module only says what
+can be written.
 """
 
 from __future__ import annotations

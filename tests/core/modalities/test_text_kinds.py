@@ -343,7 +343,8 @@ def test_a_courier_shouts_at_a_person_and_a_dead_item_is_not_working() -> None:
     joined = " ".join(_bursty_documents("parcel_delivery", ["unattended", "doorstep", "gate", "waited", "balcony"],
                                         seed=3)).lower()  # "it got unattended", "It has been waited", "today there
     # was a doorstep", "The delivery came with a gate"
-    assert "left unattended" in joined and "i have waited long enough" in joined and "they left it by a" in joined
+    assert "left unattended" in joined and "i have waited long enough" in joined and "they left it by the" in joined
+    assert not re.search(r"left it by an? ", joined)  # the writer's own gate or balcony, not "by a balcony"
     assert not re.search(r"(?:got|been|was) (?:never |not )?(?:unattended|waited)|there was an? (?:doorstep|gate)|"
                          r"came with an? (?:doorstep|gate|balcony)", joined)
     joined = " ".join(_bursty_documents("motor_claims", ["swerved", "dog", "deer"], seed=3)).lower()
