@@ -184,12 +184,18 @@ def framed_sentences(voice: Voice, sentences: list[str], setting: list[str], doc
     return [t for t in (opening, *sentences, closing) if t]
 
 
+_DETERMINERS = frozenset(("the", "my", "our", "your", "this", "their", "his", "her"))
+"""A context phrase that opens with one of these names a thing ("the match", "my plan"): alone, it takes an aside."""
+
+
 def remark_places(voice: Voice, context: list[str], text: str, u: float) -> str:
-    """A remark's sentence `text` with its context phrases: alone, each a sentence of its own ("The match. The
-    lineup"); with a clause, the first framing it ("The match: ...", "The match - ...") and the second in an aside
-    ("... (the lineup)"), or the only one in any of the voice's places."""
+    """A remark's sentence `text` with its context phrases: alone, each a sentence of its own, a thing in one of the
+    voice's asides ("Not sure about the match. Fair point"); with a clause, the first framing it ("The match: ...",
+    "The match - ...") and the second in an aside ("... (the lineup)"), or the only one in any of the voice's places."""
     if not text:
-        return ". ".join(capital(c) for c in context)
+        first = int(u * len(voice.aside))  # two asides in a row are not alike ("So, the match. So, the derby")
+        return ". ".join(capital(voice.aside[(first + k) % len(voice.aside)].format(C=capital(c), c=c))
+                         if c.split(" ", 1)[0].lower() in _DETERMINERS else capital(c) for k, c in enumerate(context))
     if len(context) == 1:
         place = pick(voice.places, u)
         return place.format(C=capital(context[0]), c=context[0], S=text if place.startswith("{S}") else uncapital(text))

@@ -171,7 +171,7 @@ REMARK = Voice(
     repeated=("{X}, {n} over", "{X} again and again"),
     joins=(", ", "; ", " - "),
     places=("{C}: {S}", "{C} - {S}", "{S} ({c})"),
-    aside=("{C}",),
+    aside=("Not sure about {c}", "A word on {c}", "Thinking about {c}", "So, {c}"),
     openers=("",),
     list_context=True,
 )

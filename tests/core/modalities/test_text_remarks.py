@@ -1,6 +1,6 @@
 """The remarks voice (multi-label comments and reviews, keyed insults) as an agent reads it: read on 2026-12-06 in the
 K=10 acceptance slots, its documents listed context phrases ("The transfer window, the match, the derby.", "(the
-minister, the paper)") and negated clauses and insults as if they were things ("No you will pay for this", "never you
+minister, the paper)"; 8,994 of 9,105) and negated clauses and insults as if they were things ("No you will pay for this", "never you
 absolute clown", "nothing like demand a full refund", "not damn shame", "no someone tripped and fell").
 
 The documents are the acceptance's own (`test_text_grammar._documents`: same seeds, same rng seed); the phrases looked
@@ -67,6 +67,10 @@ def test_no_sentence_lists_context_phrases(documents: list[str]) -> None:
     listed = re.compile(rf"(?:^|[.!?:;(] |\(|\"|\n)(?:{alts}), (?:{alts})\b", re.IGNORECASE)
     lists = [d for d in documents if listed.search(d)]
     assert not lists, (len(lists), lists[:3])
+    # a document of context phrases alone says something of a thing ("Not sure about the match"), not "The match."
+    bare = re.compile(r'"*(?:(?:the|my|our|your|this|their) [a-z ]+\.\s*(?:\\n)?)+"*', re.IGNORECASE)
+    assert not [d for d in documents if bare.fullmatch(d)]
+    assert any(re.match(r'"*(?:Not sure about|A word on|Thinking about|So,) (?:the|my|our) ', d) for d in documents)
 
 
 def test_the_said_voice_quotes_every_negation_and_the_remark_only_clauses() -> None:
