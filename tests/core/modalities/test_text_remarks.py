@@ -1,7 +1,8 @@
 """The remarks voice (multi-label comments and reviews, keyed insults) as an agent reads it: read on 2026-12-06 in the
 K=10 acceptance slots, its documents listed context phrases ("The transfer window, the match, the derby.", "(the
-minister, the paper)"; 8,994 of 9,105) and negated clauses and insults as if they were things ("No you will pay for this", "never you
-absolute clown", "nothing like demand a full refund", "not damn shame", "no someone tripped and fell").
+minister, the paper)"; 8,994 of 9,105) and negated clauses and insults as if they were things ("No you will pay for
+this", "never you absolute clown", "nothing like demand a full refund", "not damn shame", "no someone tripped and
+fell").
 
 The documents are the acceptance's own (`test_text_grammar._documents`: same seeds, same rng seed); the phrases looked
 for are the catalog's, read by a rule of this test (a phrase with a pronoun, an auxiliary or a verb of its own list
