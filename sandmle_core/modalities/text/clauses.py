@@ -288,7 +288,7 @@ def with_subject(voice: Voice, cls: str, clause: str) -> str:
 
 
 OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "something did",
-              "nowhere": "somewhere, it seems", "without": "with it"}
+             "nowhere": "somewhere, it seems", "without": "with it"}
 """What a negated key that is itself a negation says instead ("not never" reads as a stutter)."""
 
 

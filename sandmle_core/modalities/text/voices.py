@@ -189,12 +189,12 @@ publisher's and the football forum's moderation flags, every comments vocabulary
 unsaid ("nobody said "you muppet"", was "no you muppet", "never useless donkey", "nothing like what the hell")."""
 
 _CLAUSE_WORDS = frozenset((
-    "i", "you", "your", "we", "he", "she", "they", "someone", "nobody", "nothing", "not", "never", "will", "would",
-    "should", "cannot", "can", "is", "are", "was", "were", "has", "have", "had", "keep", "keeps", "went", "appears",
-    "drains", "restarts", "crackles", "drops", "shows", "came", "got", "fell", "called", "apologised", "argued", "want",
-    "demand", "expect", "send", "end", "close", "speak", "escalate", "reimburse", "refund", "switching", "leaving",
-    "porting", "disputing", "going", "blocking", "charged", "billed", "paid", "ignored", "already", "still", "waiting",
-    "else", "out",
+    "i", "you", "your", "we", "he", "she", "they", "someone", "nobody", "nothing", "no", "not", "never", "will",
+    "would", "should", "cannot", "can", "is", "are", "was", "were", "has", "have", "had", "keep", "keeps", "went",
+    "appears", "drains", "restarts", "crackles", "drops", "shows", "came", "got", "fell", "called", "apologised",
+    "argued", "want", "demand", "expect", "send", "end", "close", "speak", "escalate", "reimburse", "refund",
+    "switching", "leaving", "porting", "disputing", "going", "blocking", "charged", "billed", "paid", "ignored",
+    "already", "still", "waiting", "else", "out",
 ))
 """Words that make a remark's phrase a clause, not a thing: a pronoun, an auxiliary or a negation, a verb of the
 catalog's phrases ("calls keep dropping", "want to cancel", "argued with us", "charged for roaming"). A thing named

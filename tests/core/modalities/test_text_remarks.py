@@ -21,8 +21,8 @@ from sandmle_core.modalities.text.clauses import negated_forms, unsaid
 from sandmle_core.modalities.text.wordclass import NOUN
 from tests.core.modalities.test_text_grammar import _documents
 
-_CLAUSES = re.compile(r"\b(?:i|you|your|we|he|they|someone|nobody|nothing|not|will|would|should|cannot|is|was|has|"
-                      r"have|keep|keeps|want|demand|expect|send|end|close|speak|escalate|came|got|fell|argued|"
+_CLAUSES = re.compile(r"\b(?:i|you|your|we|he|they|someone|nobody|nothing|no|not|will|would|should|cannot|is|was|"
+                      r"has|have|keep|keeps|want|demand|expect|send|end|close|speak|escalate|came|got|fell|argued|"
                       r"apologised|went|appears|drains|restarts|crackles|drops|shows|loads)\b")
 
 
