@@ -27,12 +27,12 @@ __all__ = ["clear_of", "context_after", "context_phrase", "entities", "framed_se
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "March", "April", "May", "June", "July", "August", "September", "October", "November")
-_STREETS = ("Mill Road", "Station Avenue", "Church Street", "Park Lane", "Victoria Road", "Elm Grove",
+_STREETS = ("Mill Way", "Station Avenue", "Church Street", "Ash Lane", "Victoria Crescent", "Elm Grove",
             "Queens Avenue", "Hill Street", "Meadow Close", "King Street")
 _CITIES = ("Lisbon", "Leeds", "Brussels", "Glasgow", "Lyon", "Dublin", "Turin", "Bristol")
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
-_PLANS = ("Unlimited", "Essentials", "Value", "Pay Monthly", "Premium")
-_TYPES = ("semi-detached house", "terraced house", "flat", "detached house", "maisonette", "bungalow")
+_PLANS = ("Flex", "Essentials", "Value", "Pay Monthly", "Premium")
+_TYPES = ("semi-detached house", "terraced house", "flat", "detached house", "maisonette", "cottage")
 _NUMBERS = ("two", "three", "four", "five")
 
 

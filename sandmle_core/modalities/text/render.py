@@ -50,6 +50,7 @@ from sandmle_core.modalities.text.clauses import (
     again_clauses,
     agreement,
     be,
+    changed_forms,
     clauses_of,
     form,
     form_at,
@@ -110,13 +111,6 @@ _FUNCTION, _CONTEXT, _SIGNAL, _NEGATED = 0, 1, 2, 3
 
 _MAX_CONTEXT = 3
 """At most this many distinct context words per sentence (more would read as a list again; they carry no signal)."""
-
-def _max_context(units: _Units) -> int:
-    """Context words per sentence: `_MAX_CONTEXT` in a typed voice, two in the remarks, whose context units are whole
-    phrases, each in a place of its own (`phrases.remark_places`), never a list ("The transfer window, the match, the
-    derby.")."""
-    return _MAX_CONTEXT if units.typed else 2
-
 
 _MAX_FRAMES = 1
 """At most this many sentences of a typed voice's document frame context words; later ones are left out (they carry
@@ -218,6 +212,8 @@ class _Units:
     """Each unit's word class (`NOUN` throughout for a voice without typed slots)."""
     noun_kinds: list[str]
     """Each unit's noun kind (`kinds.noun_kind`: a person, a place, an amount, or "" when none is known)."""
+    max_context: int
+    """Context words per sentence: `_MAX_CONTEXT` in a typed voice; two whole phrases in the remarks."""
 
 
 def _take_context(units: _Units, unit: int, setting: list[str] | None, context: list[str], framed: set[str]) -> None:
@@ -230,7 +226,7 @@ def _take_context(units: _Units, unit: int, setting: list[str] | None, context: 
         return
     if setting is not None:
         setting += [] if word in setting else [word]
-    elif (word not in context and word not in units.own_words and len(context) < _max_context(units)
+    elif (word not in context and word not in units.own_words and len(context) < units.max_context
           and word not in framed):
         context.append(word)
 
@@ -250,10 +246,12 @@ def _echo(voice: Voice, units: _Units, unit: int, u: float, echoed: set[str], be
     return [form((entities(untag(pick), sentence_u),), 0.0, units.shown[unit], before)]
 
 
-def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str]) -> str:
+def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str], had: tuple[set, set]) -> str:
     """A negated unit's clause after the text `before` ends with; a verb's with its subject ("I will not migrate", not
-    "an outage, and will not migrate")."""
-    cls = units.classes[unit]
+    "an outage, and will not migrate"); a word the document says it `had` so far or later, as a change."""
+    cls, key = units.classes[unit], units.texts[unit]
+    if units.typed and key in had[1] and unit not in units.affirmed and changed_forms(cls, key):
+        return form(changed_forms(cls, key, first=key not in had[0]), u, units.shown[unit], (before or [""])[-1])
     if unsaid(voice, units.texts[unit], unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
         return form(voice.unsaid, u, units.shown[unit], (before or [""])[-1])
     forms = negated_forms(voice, cls, unit in units.affirmed, units.texts[unit])
@@ -285,6 +283,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     setting: list[str] = []  # the context words of a framed document, in order
     echoed: set[str] = set()  # the echo templates used so far
     seen: set[int] = set()
+    had: set[str] = set()  # the words it says it had, so far and `anywhere`: their negations say when it changed
+    anywhere = {units.texts[u] for u in units.flat[begin:begin + bounds[-1]] if units.kinds[u] == _SIGNAL}
     said: dict[int, str] = {}  # each unit's last re-mention
     returned: set[int] = set()  # units a typed voice used again (once at most): later returns are left out
     sentences: list[str] = []
@@ -301,6 +301,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         pending: list[tuple[str, str, float]] = []  # the words that are not nouns: (class, word, uniform)
         echoes: list[str] = []
         u_s = sentence_u[min(s, len(sentence_u) - 1)]
+        had.update(units.texts[units.flat[i]] for i in range(begin + bounds[s], begin + bounds[s + 1])
+                   if units.kinds[units.flat[i]] == _SIGNAL)  # this sentence's too: its negations are written last
         for i in range(begin + bounds[s], begin + bounds[s + 1]):
             unit = units.flat[i]
             kind, word = units.kinds[unit], units.shown[unit]
@@ -318,7 +320,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             if unit in seen:
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
-                negated.append(_negation(voice, units, unit, units.unit_u[i], (negated or signal or sentences)))
+                negated.append(_negation(voice, units, unit, units.unit_u[i], (negated or signal or sentences),
+                                         (had, anywhere)))
                 negated_classes.append(units.classes[unit])
             elif not units.nouns[unit]:
                 pending.append((units.classes[unit], word, units.unit_u[i]))
@@ -342,7 +345,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             continue
         if units.typed and negated and not (signal or described):  # alone: "it was never broken", not "Then never
             negated[0] = with_subject(voice, negated_classes[0], negated[0])  # broken"
-        context, carry = (carry + [w for w in context if w not in carry])[:_max_context(units)], []
+        context, carry = (carry + [w for w in context if w not in carry])[:units.max_context], []
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != last_word(sentences[-1])]
         sentences.append(_sentence(voice, signal, negated, again, context, u_s, sentences[-1] if sentences else "",
@@ -355,7 +358,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         if carry and sentences:
             context_after(voice, units.typed, sentences, carry, _MAX_CONTEXT if units.typed else 2)
         elif carry:
-            sentences.append(_sentence(voice, [], [], [], carry[:_max_context(units)], sentence_u[0], "") + ".")
+            sentences.append(_sentence(voice, [], [], [], carry[:units.max_context], sentence_u[0], "") + ".")
     return no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
 
 
@@ -390,7 +393,7 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist(),
                    nouns, keys, affirmed, voice.articles, bool(voice.states),
                    frozenset(i for i, k in enumerate(keys) if classes[i] == FINITE), classes,
-                   [noun_kind(k) for k in keys])
+                   [noun_kind(k) for k in keys], _MAX_CONTEXT if voice.states else 2)
     doc_u = rng.random((n, 8)).tolist()  # drawn last: the other draws stay as they were
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64).tolist()
     return [_document(voice, table, starts[d], [0, *[c for c in cuts[d] if c < int(lengths[d])], int(lengths[d])],
