@@ -212,8 +212,11 @@ class _Units:
     """Each unit's word class (`NOUN` throughout for a voice without typed slots)."""
     noun_kinds: list[str]
     """Each unit's noun kind (`kinds.noun_kind`: a person, a place, an amount, or "" when none is known)."""
-    max_context: int
-    """Context words per sentence: `_MAX_CONTEXT` in a typed voice; two whole phrases in the remarks."""
+    max_context: int  # context words per sentence: `_MAX_CONTEXT` in a typed voice; two whole phrases in the remarks
+
+    def had(self, begin: int, end: int) -> set[str]:
+        """The words the units from `begin` to `end` say the writer had (signal words, not negations)."""
+        return {self.texts[u] for u in self.flat[begin:end] if self.kinds[u] == _SIGNAL}
 
 
 def _take_context(units: _Units, unit: int, setting: list[str] | None, context: list[str], framed: set[str]) -> None:
@@ -248,7 +251,7 @@ def _echo(voice: Voice, units: _Units, unit: int, u: float, echoed: set[str], be
 
 def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str], had: tuple[set, set]) -> str:
     """A negated unit's clause after the text `before` ends with; a verb's with its subject ("I will not migrate", not
-    "an outage, and will not migrate"); a word the document says it `had` so far or later, as a change."""
+    "an outage, and will not migrate"); a word the document says it `had` (so far; anywhere) as a change."""
     cls, key = units.classes[unit], units.texts[unit]
     if units.typed and key in had[1] and unit not in units.affirmed and changed_forms(cls, key):
         return form(changed_forms(cls, key, first=key not in had[0]), u, units.shown[unit], (before or [""])[-1])
@@ -277,14 +280,11 @@ def _described(voice: Voice, pending: list[tuple[str, str, float]], before: str)
 
 def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]],
               doc_u: list[float]) -> str:
-    """One document: its units from `begin`, cut into sentences at `bounds`, each written by `_sentence`; in a voice
-    with settings, between its opening and closing (`phrases.settings`, where its context words go)."""
+    """One document: its units from `begin`, cut into sentences at `bounds` (`_sentence`), in its settings if any."""
     framing = units.typed and bool(voice.opening or voice.closing)
     setting: list[str] = []  # the context words of a framed document, in order
     echoed: set[str] = set()  # the echo templates used so far
     seen: set[int] = set()
-    had: set[str] = set()  # the words it says it had, so far and `anywhere`: their negations say when it changed
-    anywhere = {units.texts[u] for u in units.flat[begin:begin + bounds[-1]] if units.kinds[u] == _SIGNAL}
     said: dict[int, str] = {}  # each unit's last re-mention
     returned: set[int] = set()  # units a typed voice used again (once at most): later returns are left out
     sentences: list[str] = []
@@ -301,8 +301,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         pending: list[tuple[str, str, float]] = []  # the words that are not nouns: (class, word, uniform)
         echoes: list[str] = []
         u_s = sentence_u[min(s, len(sentence_u) - 1)]
-        had.update(units.texts[units.flat[i]] for i in range(begin + bounds[s], begin + bounds[s + 1])
-                   if units.kinds[units.flat[i]] == _SIGNAL)  # this sentence's too: its negations are written last
+        known = (units.had(begin, begin + bounds[s + 1]), units.had(begin, begin + bounds[-1]))  # so far; anywhere
         for i in range(begin + bounds[s], begin + bounds[s + 1]):
             unit = units.flat[i]
             kind, word = units.kinds[unit], units.shown[unit]
@@ -320,8 +319,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             if unit in seen:
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
-                negated.append(_negation(voice, units, unit, units.unit_u[i], (negated or signal or sentences),
-                                         (had, anywhere)))
+                negated.append(_negation(voice, units, unit, units.unit_u[i], negated or signal or sentences, known))
                 negated_classes.append(units.classes[unit])
             elif not units.nouns[unit]:
                 pending.append((units.classes[unit], word, units.unit_u[i]))
