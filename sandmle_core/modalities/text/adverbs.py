@@ -78,6 +78,7 @@ OWN: dict[str, tuple[str, ...]] = {
     "thrice": ("it went through {X}", "it happened {X}"),
     "twice": ("it went through {X}", "it happened {X}"),
     "two": ("it shows up {X} times", "I was billed {X} times for it"),  # not "this concerns a two"
+    "multiple": ("it went through {X} times", "I see {X} payments for it"),  # not "honestly, it is multiple"
     "tonight": ("I need it {X}", "it is for {X}"),
     "upstairs": ("the taps are worse {X}", "{X} it is the same"),
     "where": ("I cannot tell {X} it is", "{X} did it go"),
@@ -112,6 +113,7 @@ OWN_NEGATED: dict[str, tuple[str, ...]] = {
     "waited": ("I have not {X} long",),
     "zero": ("it has not gone down to {X}",),
     "two": ("it does not show up {X} times",),
+    "multiple": ("it did not go through {X} times",),
     "aggressive": ("the person who dealt with me was not {X}",),
     "attentive": ("the person who dealt with me was not {X}",),
     "careless": ("the person who dealt with me was not {X}",),

@@ -33,6 +33,7 @@ __all__ = ["WRITTEN", "definite", "is_plural", "is_superlative", "is_when", "tak
            "written"]
 
 _MASS = frozenset({
+    "potential",  # a listing's "with potential" (was the state "It is potential")
     "advice", "amnesia", "anaphylaxis", "angina", "anorexia", "asphalt", "asthma", "audio", "bandwidth", "bleach",
     "blood", "bloodwork", "bokeh", "broadband", "cash", "cashmere", "chaos", "cheese", "chlorine", "cholesterol",
     "coffee", "confusion", "congestion", "conservation", "construction", "corrosion", "coverage", "credit",

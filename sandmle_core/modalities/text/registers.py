@@ -98,10 +98,10 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "It is a bit urgent, thanks"),
     )),
     ("disputing a transaction", dict(  # card fraud
-        one=("I do not recognise {L}", "{@amount}My banking app shows {L}", "I am disputing {L}",
+        one=("I do not recognise {L}", "{@amount}My banking app shows {L}", "{@not person}I am disputing {L}",
              "{@amount}There {is} {L} on my account", "This is about {L} that I never authorised",
              "My dispute is about {L}", "This concerns {L}"),  # not "There is a quality on my account"
-        many=("I am disputing {A} and {R}", "First {A}, then {R}", "{A}, plus {R}"),
+        many=("{@not person}I am disputing {A} and {R}", "First {A}, then {R}", "{A}, plus {R}"),
         negated=_MESSAGE_NEGATED,
         echo=("I have screenshots of the {X}", "I only found out about the {X} this week",
               "the {X} {is} part of what I am disputing", "{@amount}the {X} {be} not me",
@@ -177,7 +177,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     ("discussion forum", dict(  # online learning
         one=("{@not person place}I am stuck on {L}", "Has anyone else had trouble with {L}",
              "Question about {L} this week", "{@not person place}I am confused by {L}",
-             "{@not person place}Can anyone explain {L}", "My issue is {L}"),
+             "{@not person place}Can anyone explain {L}", "{@not person place}My issue is {L}"),
         negated=_MESSAGE_NEGATED,
         echo=("{@not person place}the {X} {is} what confused me",
               "{@not person place amount}the {X} {is} where I lost track",

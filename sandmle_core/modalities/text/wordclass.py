@@ -76,7 +76,7 @@ _STATES = frozenset({
     "intentional", "international", "itchy", "laid", "lazy", "loose", "loyal", "medieval", "metallic", "milky",
     "mistaken", "murky", "musty", "nauseous", "noisy", "offensive", "oppressive", "orthopaedic", "overpaid",
     "packable", "paranormal", "pathetic", "periumbilical", "permanent", "pleuritic", "polite", "postictal",
-    "potential", "prestigious", "pricey", "puffy", "quadratic", "quirky", "reliable", "ridiculous", "rural", "rusty",
+    "prestigious", "pricey", "puffy", "quadratic", "quirky", "reliable", "ridiculous", "rural", "rusty",
     "seedy", "sent", "shadowy", "shameful", "spacious", "special", "spotless", "stationary", "stolen", "structural",
     "suprapubic", "sweaty", "taken", "tasty", "thankful", "typical", "uneven", "unprofessional", "unusable",
     "urgent", "urinary", "usual", "various", "volumetric", "walkable", "watery", "yellowish", "elderly", "friendly",
@@ -89,7 +89,7 @@ _STATES = frozenset({
     "nervous", "desperate", "broke", "tired", "poor", "rich", "single", "entire", "bigger", "simple", "worst",
     "owed", "abdominal", "alpine", "awkward", "bespoke", "brown", "yellow", "cheaper", "compact", "dead",
     "deliberate", "due", "dystopian", "totalitarian", "european", "fake", "feeble", "foreign", "incorrect",
-    "irregular", "large", "small", "multiple", "narrow", "overdue", "quiet", "short", "spectacular", "stale",
+    "irregular", "large", "small", "narrow", "overdue", "quiet", "short", "spectacular", "stale",
     "teenage", "tranquil", "undercover", "outbound", "wrong", "clean", "fair", "familiar", "showerproof", "tender",
     "grand", "sweeping",
     # -ing words that are adjectives or a verb in progress, not a gerund ("signs of bruising" reads; these do not)
