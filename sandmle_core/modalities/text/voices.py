@@ -206,6 +206,7 @@ def is_clause_phrase(phrase: str) -> bool:
     than a thing ("stained sheets"): `_CLAUSE_WORDS`."""
     return any(w in _CLAUSE_WORDS for w in phrase.lower().replace("_", " ").split())
 
+
 NEWS = Voice(
     name="news",
     one=("Reports of {L} dominated the day", "Officials confirmed {L} on {D}", "{L} {be} announced on {D}",
