@@ -175,9 +175,10 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "Front wing and side panel are damaged"),
     )),
     ("discussion forum", dict(  # online learning
-        one=("{@not person place}I am stuck on {L}", "Has anyone else had trouble with {L}",
-             "Question about {L} this week", "{@not person place}I am confused by {L}",
-             "{@not person place}Can anyone explain {L}", "{@not person place}My issue is {L}"),
+        one=("{@not person place}I am stuck on {L}", "{@not place}Has anyone else had trouble with {L}",
+             "{@not place}Question about {L} this week", "{@not person place}I am confused by {L}",
+             "{@not person place}Can anyone explain {L}", "{@not person place}My issue is {L}",
+             "{@place}I had to be at {DL} this week", "This is about {L}"),  # not "Question about a hospital"
         negated=_MESSAGE_NEGATED,
         echo=("{@not person place}the {X} {is} what confused me",
               "{@not person place amount}the {X} {is} where I lost track",

@@ -381,7 +381,8 @@ def test_keys_that_hold_a_negation_or_an_adverb_read_in_order(domain: str) -> No
 
 def test_words_read_on_2026_12_06_are_said_of_what_they_are() -> None:
     """"It is potential." (a listing's fixer-upper), "honestly, it is multiple" (a duplicate charge), "I am disputing a
-    stranger" (a card dispute's person), "My issue is a hospital" (a course forum's family emergency)."""
+    stranger" (a card dispute's person), "My issue is a hospital", "Question about a hospital this week" (a course
+    forum's family emergency, now "I had to be at the hospital this week")."""
     listing = " ".join(_bursty_documents("housing_market", ["potential", "renovation", "tlc"], seed=3)).lower()
     assert "potential" in listing and not re.search(r"\b(?:it is|seems|a) potential\b", listing)
     card = " ".join(_bursty_documents("card_fraud", ["multiple", "stranger", "duplicate"], seed=3)).lower()
@@ -389,3 +390,4 @@ def test_words_read_on_2026_12_06_are_said_of_what_they_are() -> None:
     assert "stranger" in card and "disputing a stranger" not in card
     forum = " ".join(_bursty_documents("online_learning", ["hospital", "tutor", "deadline"], seed=3)).lower()
     assert "hospital" in forum and not re.search(r"my issue is an? (?:hospital|tutor)\b", forum)
+    assert not re.search(r"(?:question about|trouble with) an? hospital", forum) and "at the hospital" in forum
