@@ -41,17 +41,18 @@ def eval_command(
 ) -> None:
     """Run an agent over environments in sandboxes: valid-submission rate, medals, above-median, HumanRank, reward."""
     from sandmle.cli.checks import InputError
-    from sandmle_core.consume.evaluate import EvaluationError, evaluate, parse_agent
+    from sandmle_core.consume.agent_spec import EvaluationError, parse_agent
     from sandmle_core.sandbox import Limits
 
     if not path.exists():
         raise InputError(f"{path}: no such corpus, environment or competition folder")
-    parse_agent(agent)  # a malformed --agent is refused before any sandbox starts
+    parse_agent(agent)  # a malformed --agent is refused before any sandbox starts (and before scikit-learn loads)
     if reward not in ("dense", "sparse"):
         raise EvaluationError(f"--reward must be dense or sparse, not {reward!r}")
     kind: Literal["dense", "sparse"] = "dense" if reward == "dense" else "sparse"
     limits = Limits(wall_seconds=step_timeout, cpu_seconds=step_timeout, memory_mb=memory_mb)
     from sandmle.cli.progress import item_progress
+    from sandmle_core.consume.evaluate import evaluate
     from sandmle_core.consume.registry import discover
 
     with item_progress("episodes", lambda: len(list(discover(path))[:limit])) as advance:

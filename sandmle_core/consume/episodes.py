@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from sandmle_core.consume.agent_spec import AgentSpec, EvaluationError, parse_agent
 from sandmle_core.consume.gym import Action, MLEEnvironment, Task
 from sandmle_core.consume.tasks import load_task
 from sandmle_core.errors import SandmleError
@@ -33,43 +33,6 @@ __all__ = [
     "record_from_info",
     "run_ladder_episode",
 ]
-
-
-class EvaluationError(SandmleError):
-    """The harness cannot run as asked (unknown agent, missing ladder level, nothing to evaluate)."""
-
-
-@dataclass(frozen=True)
-class AgentSpec:
-    """A parsed `--agent` value: `ladder` with a level (None = the top level), or `claude` with a model."""
-
-    kind: Literal["ladder", "claude"]
-    level: int | None = None
-    model: str | None = None
-
-    @property
-    def label(self) -> str:
-        if self.kind == "ladder":
-            return f"ladder:{'top' if self.level is None else self.level}"
-        return f"claude:{self.model}" if self.model else "claude"
-
-
-def parse_agent(text: str) -> AgentSpec:
-    """`ladder:<level>`, `ladder:top`, `claude` or `claude:<model>`.
-
-    Raises:
-        EvaluationError: for anything else.
-    """
-    kind, _, arg = text.strip().partition(":")
-    if kind == "ladder":
-        if arg in ("top", "max", "-1"):
-            return AgentSpec("ladder", None)
-        if arg.isdigit():
-            return AgentSpec("ladder", int(arg))
-        raise EvaluationError(f"--agent {text!r}: the ladder level must be a number or `top`, e.g. ladder:0")
-    if kind == "claude":
-        return AgentSpec("claude", model=arg or None)
-    raise EvaluationError(f"--agent {text!r}: choose ladder:<level>, ladder:top or claude[:<model>]")
 
 
 LadderRenderer = Callable[[Path, "str | Path | None"], list[tuple[str, str]]]

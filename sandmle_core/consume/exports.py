@@ -40,7 +40,6 @@ import yaml
 from sandmle_core.consume.registry import accepted_environments
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import SandmleError
-from sandmle_core.grading import render_evaluator_py
 from sandmle_core.layout import Environment
 
 __all__ = [
@@ -157,6 +156,8 @@ def _sandmle_evaluator(env: Environment) -> str:
     if text.count(_ENV_ANSWERS_LINE) == 1:
         return text.replace(_ENV_ANSWERS_LINE, "ANSWERS = 'answer.csv'")
     log.warning("%s: evaluator.py is not sandmle's template; re-rendering it from the grading spec", env.env_id)
+    from sandmle_core.grading import render_evaluator_py  # scikit-learn: not before `sandmle export` checks its input
+
     return render_evaluator_py(env.grading, env.thresholds, answers_relpath="answer.csv")
 
 

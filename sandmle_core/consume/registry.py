@@ -15,12 +15,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sandmle_core.consume.tasks import Task, load_task
 from sandmle_core.envfolder import EnvFolder
 from sandmle_core.errors import EnvironmentFormatError
 from sandmle_core.layout import Corpus, Environment, read_environment
 from sandmle_core.records import read_manifest
+
+if TYPE_CHECKING:  # loading a task grades: scikit-learn, imported by `load` only (a CLI refusal stays fast)
+    from sandmle_core.consume.tasks import Task
 
 __all__ = ["Sources", "accepted_environments", "discover", "is_environment_dir", "load"]
 
@@ -83,6 +86,8 @@ def load(path: str | Path, data_dir: str | Path | None = None) -> Task:
         EnvironmentFormatError: naming what is missing or unreadable; `TamperedEnvironment` when a sandmle
             environment's grading files changed since it was built.
     """
+    from sandmle_core.consume.tasks import load_task
+
     return load_task(path, data_dir)
 
 
