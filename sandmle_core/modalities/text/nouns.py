@@ -163,14 +163,38 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "mind": "change of mind", "impulse": "impulse buy", "another": "another item", "powers": "power button",
            "double": "double payment", "space": "parking space", "change_address": "change of address",
            "update_details": "update of my details", "spray": "spray paint", "rain_exposed": "rain damage",
-           "unattended": "left unattended", "quality": "quality problem"}
+           "unattended": "left unattended", "quality": "quality problem",
+           # a verb and its object, as the thing done: "I am writing about change pin" read as a command
+           "activate_card": "card activation", "activate_in_app": "activation in the app",
+           "activate_new_card": "new card activation", "add_money": "money top-up",
+           "cancel_account": "account cancellation", "cancel_card": "card cancellation", "change_pin": "PIN change",
+           "close_account": "closure of my account", "delete_account": "account deletion",
+           "download_statement": "statement download", "enable_card": "request to enable my card",
+           "export_transactions": "transaction export", "forgot_password": "forgotten password",
+           "forgot_pin": "forgotten PIN", "freeze_card": "card freeze", "freeze_membership": "membership freeze",
+           "raise_limit": "higher limit", "replace_card": "card replacement", "reset_password": "password reset",
+           "shut_account": "account shutdown", "switch_banks": "transfer to another provider",
+           "switch_card_on": "card switch-on", "switch_plan": "switch of plan", "track_card": "card tracking",
+           "unlock_new_card": "new card unlock", "update_address": "address update", "upload_id": "ID upload",
+           "verify_identity": "check of my identity", "view_pin": "PIN lookup", "withdraw_cash": "withdrawal of cash",
+           "left_card": "forgotten card", "moved_house": "house move", "moving_house": "upcoming move",
+           "leaving_bank": "decision to leave", "keep_number": "wish to keep my number",
+           "submit_late": "late submission", "expand_brackets": "expanding brackets", "hit_head": "blow to the head",
+           "took_pills": "pills taken", "pinching_nose": "nose pinching", "walking_bent": "stooped walk",
+           "leaning_forward": "forward lean", "shortness": "shortness of breath",
+           # a phrasal noun, hyphenated as English writes it ("a cut off" read as a verb)
+           "cut_off": "cut-off", "add_on": "add-on", "sign_in": "sign-in", "drop_off": "drop-off",
+           "kick_off": "kick-off", "sell_off": "sell-off", "tap_in": "tap-in", "pay_per_view": "pay-per-view",
+           "give_way_sign": "give-way sign", "sign_knocked_down": "knocked-down sign",
+           "select_statement": "SELECT statement"}
 """Keys as a sentence writes them: one that ends in a preposition ("no reply to was found" left it dangling), a
 time before its participle ("there is weeks parked": a participle phrase, "it has been parked for weeks"), a
 possessive without its noun ("no someone elses": "not someone else's order"), two participles ("it was lost
 stolen": "lost or stolen"), a word that is no noun alone ("There was no mind", "a double", "I have a question about
 update details": "change of mind", "double payment", "update of my details")."""
 
-_CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1"}
+_CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1", "topup": "top-up", "xray": "X-ray", "pin": "PIN", "id": "ID",
+             "eta": "ETA"}
 _WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk"})
 """Abbreviations read as a word ("a SIM", "an IBAN"), written in capitals like those read letter by letter."""
 _LETTERS_TOO = frozenset({"amm", "ceo", "csv", "dna", "ecb", "ecg", "gcs", "gtn", "pdf", "qr", "tls", "tv", "uv",

@@ -91,7 +91,8 @@ _STATES = frozenset({
     "deliberate", "due", "dystopian", "totalitarian", "european", "fake", "feeble", "foreign", "incorrect",
     "irregular", "large", "small", "narrow", "overdue", "quiet", "short", "spectacular", "stale",
     "teenage", "tranquil", "undercover", "outbound", "wrong", "clean", "fair", "familiar", "showerproof", "tender",
-    "grand", "sweeping",
+    "grand", "sweeping", "snug", "counterfeit", "orange", "crushing", "gaping", "radiating", "one_sided",
+    "water_resistant", "moisture_wicking", "gold_plated", "rfid_blocking",
     # -ing words that are adjectives or a verb in progress, not a gerund ("signs of bruising" reads; these do not)
     "amazing", "boring", "exciting", "disturbing", "misleading", "missing", "bumbling", "blistering", "welcoming",
     "struggling", "hoping", "trying", "craving", "recurring", "pending", "overhanging", "malfunctioning",

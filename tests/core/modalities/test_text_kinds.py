@@ -391,3 +391,35 @@ def test_words_read_on_2026_12_06_are_said_of_what_they_are() -> None:
     forum = " ".join(_bursty_documents("online_learning", ["hospital", "tutor", "deadline"], seed=3)).lower()
     assert "hospital" in forum and not re.search(r"my issue is an? (?:hospital|tutor)\b", forum)
     assert not re.search(r"(?:question about|trouble with) an? hospital", forum) and "at the hospital" in forum
+
+
+_IMPERATIVES = frozenset({"activate", "add", "cancel", "change", "close", "delete", "download", "enable", "expand",
+                          "export", "forgot", "freeze", "hit", "keep", "raise", "replace", "reset", "shut", "submit",
+                          "switch", "took", "track", "unlock", "update", "upload", "verify", "view", "withdraw",
+                          "renew", "block", "unblock", "moved", "leaving", "pinching", "walking", "leaning"})
+"""Verbs (base forms, a few past forms and participles) that open a catalog key as a command or a clause: "I am
+writing about change pin", "there was no submit late"."""
+_ATTRIBUTIVE = frozenset({"close_reading", "track_jacket", "walking_trail", "walking_distance", "leaning_tree"})
+"""Keys whose first word is an adjective or a noun's modifier there ("a close reading", "a track jacket")."""
+
+
+def test_a_key_that_opens_with_a_verb_is_written_as_the_thing_done() -> None:
+    """Every catalog text key opening with a verb is written as a noun phrase ("change_pin" -> "a PIN change",
+    "submit_late" -> "a late submission"), never as the command ("I am writing about change pin", 32 of the bank's
+    800 documents in the 29 slots before 2026-12-06), and the hyphenated nouns ("a cut-off", "an add-on")."""
+    keys = {w for d in load_catalog().domains if d.text is not None
+            for w in (*d.text.common, *(k for ws in d.text.classes.values() for k in ws),
+                      *(k for ws in (d.text.fine.classes.values() if d.text.fine else ()) for k in ws))}
+    led = sorted(k for k in keys if k.split("_")[0] in _IMPERATIVES and "_" in k and k not in _ATTRIBUTIVE)
+    assert len(led) >= 40
+    commands = [k for k in led if written(k).split(" ")[0].lower() in _IMPERATIVES and " of " not in written(k)]
+    assert not commands, commands  # "a change of address" is a noun
+    docs = {domain: " ".join(_bursty_documents(domain, words, seed=5)).lower() for domain, words in (
+        ("bank_churn", ["change_pin", "cancel_card", "forgot_pin", "switch_banks", "view_pin", "moved_house"]),
+        ("online_learning", ["submit_late", "expand_brackets", "deadline"]),
+        ("mobile_churn", ["switch_plan", "keep_number", "add_on"]), ("water_utility", ["cut_off", "meter"]))}
+    for domain, joined in docs.items():
+        raw = [k for k in [*led, "cut_off", "add_on"] if re.search(rf"\b{k.replace('_', ' ')}\b", joined)]
+        assert not raw, (domain, raw)
+    assert "a pin change" in docs["bank_churn"] and "a late submission" in docs["online_learning"]
+    assert "a cut-off" in docs["water_utility"] and "an add-on" in docs["mobile_churn"]

@@ -19,7 +19,7 @@ import pytest
 
 from sandmle_core.catalog import load_catalog
 from sandmle_core.modalities.text import voices
-from sandmle_core.modalities.text.nouns import is_when, with_article, written
+from sandmle_core.modalities.text.nouns import WRITTEN, is_when, with_article, written
 from sandmle_core.modalities.text.render import FUNCTION_WORDS, render_documents
 from sandmle_core.modalities.text.wordclass import (
     ACTION,
@@ -211,6 +211,7 @@ def count_defects(docs: list[str], signal: set[str]) -> Counter:
     out: Counter = Counter()
     words = {w.replace("_", " ") for w in signal}
     turned = {" ".join(w.split(" ")[::-1]) for w in words if w.count(" ") == 1}  # "missing refund" holds "refund"
+    turned |= {WRITTEN[w].lower() for w in signal if w in WRITTEN}  # "change_pin" is "a PIN change"
     longer = [w for w in words if w.count(" ") >= 2 and word_class(w.replace(" ", "_")) == NOUN]
     for doc in docs:
         for m in _NOUN_SLOT.finditer(doc):
