@@ -88,6 +88,13 @@ OWN: dict[str, tuple[str, ...]] = {
     "myself": ("I would do it {X}", "I can fix it {X}"),
     "swerved": ("I {X} to miss it", "I had {X} just before"),  # not "It has been swerved"
     "waited": ("I have {X} long enough", "I {X} in all day"),  # not "It has been waited"
+    # a word of a thing that the voices' feeling clauses said of a person (2026-12-06): "Patient feels starved" in a
+    # machine shop's note (lubrication), "Patient feels disgruntled" in an alert summary, "I am weak" of the water
+    # pressure, "I am distressed" of a pair of jeans
+    "starved": ("it ran {X}", "found running {X}"),  # of oil; "of" would lift the note's share of "the"/"of"
+    "disgruntled": ("staff member described as {X}", "the staff member seemed {X}"),
+    "weak": ("what comes out is {X}", "it has been {X} for days"),
+    "distressed": ("it has a {X} finish", "the {X} look is not what I ordered"),
     "aggressive": _PEOPLE,
     "attentive": _PEOPLE,
     "careless": _PEOPLE,
@@ -111,6 +118,10 @@ OWN_NEGATED: dict[str, tuple[str, ...]] = {
     "still": ("I am not {X} waiting",),
     "swerved": ("I never {X}",),
     "waited": ("I have not {X} long",),
+    "starved": ("it never ran {X}",),
+    "disgruntled": ("the staff member was not {X}",),
+    "weak": ("what comes out is not {X}",),
+    "distressed": ("it does not have a {X} finish",),
     "zero": ("it has not gone down to {X}",),
     "two": ("it does not show up {X} times",),
     "multiple": ("it did not go through {X} times",),

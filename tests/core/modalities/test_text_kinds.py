@@ -423,3 +423,14 @@ def test_a_key_that_opens_with_a_verb_is_written_as_the_thing_done() -> None:
         assert not raw, (domain, raw)
     assert "a pin change" in docs["bank_churn"] and "a late submission" in docs["online_learning"]
     assert "a cut-off" in docs["water_utility"] and "an add-on" in docs["mobile_churn"]
+
+
+def test_a_things_word_is_never_said_as_the_writers_feeling() -> None:
+    """"Patient feels starved" (a machine shop's lubrication), "Patient feels disgruntled" (an alert summary's leaver),
+    "I am weak" (the water pressure) and "I am distressed" (a pair of jeans) were the voices' feeling clauses."""
+    for domain, words, wrong in (("cnc_maintenance", ["starved", "grease"], "feels starved"),
+                                 ("cyber_security", ["disgruntled", "badge"], "feels disgruntled"),
+                                 ("water_utility", ["weak", "meter"], "i am weak"),
+                                 ("ecommerce_returns", ["distressed", "jeans"], "i am distressed")):
+        joined = " ".join(_bursty_documents(domain, words, seed=6)).lower()
+        assert words[0] in joined and wrong not in joined and "i am not " + words[0] not in joined, domain
