@@ -25,18 +25,19 @@ PERSON, PLACE, AMOUNT = "person", "place", "amount"
 
 _PEOPLE = frozenset({
     "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author",
-    "babysitter", "barrister", "batsman", "beneficiary", "binmen", "bowler", "boxer", "broker", "butler",
+    "babysitter", "barrister", "batsman", "beneficiary", "binmen", "bowler", "boxer", "broker", "butler", "buyers",
     "cardholder", "cardiologist", "chemist", "cheerleader", "choreographer", "clergy", "concierge",
     "consultant", "courier", "defector", "defendant", "defender", "dermatologist", "designer",
     "detective", "director", "doctor", "donor", "doorman", "driver", "employee", "employer", "fielder", "filmmaker",
     "fraudster", "freeloader", "goalkeeper", "guitarist", "gunslinger", "handler", "headteacher", "hitman",
-    "housekeeper", "hunter", "illustrator", "insurer", "keeper", "killer", "landlord", "linesman", "manager",
+    "housekeeper", "hunter", "illustrator", "insurer", "investors", "keeper", "killer", "landlord", "linesman",
+    "manager",
     "members", "midfielder", "minister", "narrator", "naturalist", "neighbour", "neighbours", "nurse", "officer",
     "operator", "partner", "payee", "peer", "pharmacist", "physiotherapist", "player", "police", "porter",
     "prosecutor", "protagonist", "provider", "publisher", "receptionist", "recipient", "recruiter", "referee",
     "retailer", "rider", "safecracker", "scammer", "seller", "senator", "sender", "singer", "slacker", "sommelier",
     "sorcerer", "specialist", "staff", "stranger", "striker", "supplier", "sweeper", "teacher", "teammate", "tenant",
-    "thief", "tutor", "user", "waiter", "witness",
+    "thief", "tutor", "user", "waiter", "warden", "witness",
 })
 """Heads that name a person or people ("physiotherapist", "old provider", "rude staff")."""
 
@@ -51,10 +52,11 @@ _PLACES = frozenset({
 
 _AMOUNTS = frozenset({
     "allowance", "amount", "apr", "balance", "bill", "budget", "charge", "charges", "commission", "cost", "credit",
-    "debit", "deposit", "dividend", "excess", "fare", "fee", "fees", "gigabytes", "grade", "installment", "invoice",
+    "debit", "deposit", "dividend", "excess", "fare", "fee", "fees", "gigabytes", "grade", "income", "installment",
+    "invoice",
     "loan", "marks", "money", "mortgage", "overdraft", "overpayment", "payment", "penalty", "percentage", "points",
-    "premium", "price", "principal", "rate", "refund", "reimbursement", "rent", "repayment", "salary", "score",
-    "tariff", "wages",
+    "premium", "price", "principal", "rate", "refund", "reimbursement", "rent", "repayment", "returns", "roi",
+    "salary", "score", "tariff", "wages", "yield",
 })
 """Heads that name a sum or a figure ("wrong amount", "monthly fee", "grade")."""
 

@@ -269,9 +269,9 @@ SYNOPSIS = Voice(
 
 LISTING = Voice(
     name="listing",
-    one=("The property offers {L}", "Features include {L}", "Benefits from {L}", "{L} throughout", "Boasting {L}",
-         "Highlights include {L}", "{L} to the rear", "Viewing is advised to appreciate {L}", "Offered with {L}",
-         "Comes with {L}"),
+    one=("The property offers {L}", "Features include {L}", "Benefits from {L}", "{@not person amount}{L} throughout",
+         "Boasting {L}", "Highlights include {L}", "{@not person amount}{L} to the rear",
+         "Viewing is advised to appreciate {L}", "Offered with {L}", "Comes with {L}"),
     many=("{A} with {R}", "{A}, along with {R}", "{A}, plus {R}", "Alongside {A}, there {Rbe} {R}"),
     negated=("no {X}", "no {X}", "no {X} on site", "no {X} included", "without {X}"),
     again=("{X} again", "{X} again in the details", "further {X}", "{X} once more", "{X}, as noted",

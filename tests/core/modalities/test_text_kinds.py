@@ -434,3 +434,13 @@ def test_a_things_word_is_never_said_as_the_writers_feeling() -> None:
                                  ("ecommerce_returns", ["distressed", "jeans"], "i am distressed")):
         joined = " ".join(_bursty_documents(domain, words, seed=6)).lower()
         assert words[0] in joined and wrong not in joined and "i am not " + words[0] not in joined, domain
+
+
+def test_a_listing_puts_no_person_or_sum_throughout_the_property() -> None:
+    """"Outside, tenants throughout", "Cash buyers throughout", "A yield to the rear": a listing's "{L} throughout" and
+    "{L} to the rear" are said of the property's parts (buyers, investors and wardens are people, a yield, returns,
+    income and ROI are sums since 2026-12-06)."""
+    joined = " ".join(_bursty_documents("housing_market", ["tenants", "cash_buyers", "yield", "income", "garden",
+                                                           "decking"], seed=7)).lower()
+    assert re.search(r"\b(?:garden|decking) (?:throughout|to the rear)", joined)
+    assert not re.search(r"\b(?:tenants|cash buyers|yield|income) (?:throughout|to the rear)", joined)
