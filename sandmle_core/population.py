@@ -19,7 +19,8 @@ that was flipped between re-runs, moving a whole level's medals. Now a clear gap
 when it is `GAP_RATIO` (its square) times as wide as the next candidate: a ratio of widths survives a re-run that
 scales every spread, where a fixed width bar (tried: 1-3 spreads) flips at its edge. The board's entries are then
 clamped so that mle-bench's rule, applied to the board, gives exactly these thresholds (the board and evaluator.py
-agree).
+agree). The median never comes closer than `PRIOR_SPREADS` of its spread to level 0, the uninformed prior, whose runs
+are the same under every seed (`_above_prior`, since 2026-12-06).
 
 Which gap holds which threshold is decided once, on the build's ladder, and kept: `medal_recipe` (how many of silver,
 bronze and the median each gap between ranked levels holds) is the environment's design, and a re-run of the ladder
@@ -55,7 +56,7 @@ from sandmle_core.leaderboard import (
     thresholds_from_leaderboard,
 )
 
-__all__ = ["GAP_RATIO", "GOLD_SPREADS", "PER_LEVEL", "PREDICTED_BAR", "SHRINK", "STABILITY_GOAL",
+__all__ = ["GAP_RATIO", "GOLD_SPREADS", "PER_LEVEL", "PREDICTED_BAR", "PRIOR_SPREADS", "SHRINK", "STABILITY_GOAL",
            "level_populations", "level_spreads", "medal_agreement", "medal_recipe", "medal_stability",
            "population_scores", "population_thresholds", "simulated_reruns", "stable_thresholds", "tier"]
 
@@ -64,6 +65,7 @@ SHRINK = 30.0  # pseudo-runs of the pooled variance added to each level's own (2
 # before 2026-12-04: 30 (with gold at 2.5 spreads) put 4 more of 71 environments at the goal under fresh re-runs
 # (README, "The environment folder")
 GAP_RATIO = 4.0  # a gap takes a second threshold before a narrower one takes its first only if 4x as wide
+PRIOR_SPREADS = 0.5  # the median sits at least half the prior level's (shrunk) spread above its mean
 GOLD_SPREADS = 2.5  # gold: the best level's mean + 2.5 of its spreads — above ~99 % of its runs (2 before 2026-12-04)
 STABILITY_GOAL = 0.9  # issue 16: every ladder submission keeps its medal in >= 90 % of re-runs
 # the verifier's bar on the predicted figure (`medal_stability`): calibrated against measured fresh re-runs, not the
@@ -129,7 +131,26 @@ def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: flo
     held = list(recipe) if recipe is not None and len(recipe) == len(means) - 1 else _allocate(means, sd)
     lower_three = [t for i, k in enumerate(held) for t in _gap_points(means[i], means[i + 1], sd[i], sd[i + 1], k)]
     lower_three += [float("nan")] * (3 - len(lower_three))
+    lower_three[2] = _above_prior(levels, lower_three, lower, stats)
     return tuple(sign * t for t in (gold, *lower_three))
+
+
+def _above_prior(levels: dict[int, np.ndarray], lower_three: list[float], lower: bool,
+                 stats: tuple[dict[int, float], dict[int, float]] | None) -> float:
+    """The median (higher = better), kept `PRIOR_SPREADS` of the prior's spread above level 0's mean while bronze
+    leaves room.
+
+    Level 0 (the uninformed prior) scores the same under every seed, so a median placed just above it by one run of
+    the ladder and just below it by a re-run moved all its runs to "above median" at once: 3 of 18 submissions, the
+    largest single flip measured (2026-12-06: 2 of the 5 environments below the goal in 56 re-run five times). A
+    constant prediction is never above the median of the competitors, so the median never comes closer to it."""
+    median = lower_three[2]
+    if 0 not in levels or not np.isfinite(median):
+        return median
+    sign = -1.0 if lower else 1.0
+    means, spreads = stats or _level_stats(levels)
+    floor = sign * means[0] + PRIOR_SPREADS * spreads[0]
+    return floor if median < floor and not lower_three[1] <= floor else median
 
 
 def _ranked(levels: dict[int, np.ndarray], lower: bool,

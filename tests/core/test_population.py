@@ -365,3 +365,24 @@ def test_the_simulation_predicts_fresh_re_runs_where_a_bootstrap_over_the_runs_o
         boot_bias.append(bootstrap - measured)
         sim_bias.append(medal_stability(levels, 0.9, 1.0, lower=False) - measured)
     assert np.mean(boot_bias) > 0.01 and abs(np.mean(sim_bias)) < 0.01, (np.mean(boot_bias), np.mean(sim_bias))
+
+
+@pytest.mark.parametrize("lower", [False, True])
+def test_the_prior_never_rises_above_the_median_of_a_re_run(lower: bool) -> None:
+    """Level 0 (the uninformed prior) scores the same under every seed. A ladder whose weakest model sits just above
+    it puts the median in that narrow gap; a re-run in which that model falls below the prior moved the median below
+    it, and all three of the prior's runs to "above median" at once (measured 2026-12-06: penguins office-leasing
+    and wine airline-delays, 3 of 18 medals each). The median stays half the prior's spread above it."""
+    sign = -1.0 if lower else 1.0
+    build = {0: np.full(3, 0.5), 1: np.array([0.605, 0.61, 0.615]), 2: np.array([0.60, 0.605, 0.61]),
+             3: np.array([0.595, 0.60, 0.605]), 4: np.array([0.79, 0.80, 0.81]), 5: np.array([0.89, 0.90, 0.91])}
+    rerun = {**build, 3: np.array([0.47, 0.48, 0.49])}  # the weakest model fell below the prior in the re-run
+    build, rerun = ({lv: sign * v for lv, v in ladder.items()} for ladder in (build, rerun))
+    oracle, perfect = sign * 0.99, sign * 1.0
+    recipe = medal_recipe(build, lower)
+    assert recipe[-1] == 1  # the median is in the gap just above the prior
+    first = population_thresholds(build, oracle, perfect, lower, recipe)
+    second = population_thresholds(rerun, oracle, perfect, lower, recipe)
+    prior = sign * 0.5
+    assert tier(prior, first) == tier(prior, second) == 4  # the prior is below the median in both
+    assert sign * (second.median - prior) >= 0.5 * level_spreads(rerun)[0] - 1e-5
