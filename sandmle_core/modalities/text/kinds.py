@@ -31,9 +31,8 @@ _PEOPLE = frozenset({
     "detective", "director", "doctor", "donor", "doorman", "driver", "employee", "employer", "fielder", "filmmaker",
     "fraudster", "freeloader", "goalkeeper", "guitarist", "gunslinger", "handler", "headteacher", "hitman",
     "housekeeper", "hunter", "illustrator", "insurer", "investors", "keeper", "killer", "landlord", "linesman",
-    "manager",
-    "members", "midfielder", "minister", "narrator", "naturalist", "neighbour", "neighbours", "nurse", "officer",
-    "operator", "partner", "payee", "peer", "pharmacist", "physiotherapist", "player", "police", "porter",
+    "manager", "members", "midfielder", "minister", "narrator", "naturalist", "neighbour", "neighbours", "nurse",
+    "officer", "operator", "partner", "payee", "peer", "pharmacist", "physiotherapist", "player", "police", "porter",
     "prosecutor", "protagonist", "provider", "publisher", "receptionist", "recipient", "recruiter", "referee",
     "retailer", "rider", "safecracker", "scammer", "seller", "senator", "sender", "singer", "slacker", "sommelier",
     "sorcerer", "specialist", "staff", "stranger", "striker", "supplier", "sweeper", "teacher", "teammate", "tenant",
@@ -53,10 +52,9 @@ _PLACES = frozenset({
 _AMOUNTS = frozenset({
     "allowance", "amount", "apr", "balance", "bill", "budget", "charge", "charges", "commission", "cost", "credit",
     "debit", "deposit", "dividend", "excess", "fare", "fee", "fees", "gigabytes", "grade", "income", "installment",
-    "invoice",
-    "loan", "marks", "money", "mortgage", "overdraft", "overpayment", "payment", "penalty", "percentage", "points",
-    "premium", "price", "principal", "rate", "refund", "reimbursement", "rent", "repayment", "returns", "roi",
-    "salary", "score", "tariff", "wages", "yield",
+    "invoice", "loan", "marks", "money", "mortgage", "overdraft", "overpayment", "payment", "penalty", "percentage",
+    "points", "premium", "price", "principal", "rate", "refund", "reimbursement", "rent", "repayment", "returns",
+    "roi", "salary", "score", "tariff", "wages", "yield",
 })
 """Heads that name a sum or a figure ("wrong amount", "monthly fee", "grade")."""
 
