@@ -41,11 +41,12 @@ _PEOPLE = frozenset({
 """Heads that name a person or people ("physiotherapist", "old provider", "rude staff")."""
 
 _PLACES = frozenset({
-    "airport", "alley", "apartment", "balcony", "barn", "beach", "building", "cellar", "centre", "church", "cinema",
-    "clinic", "country", "doorstep", "driveway", "farm", "flat", "garage", "garden", "gate", "gym", "hedge",
-    "hospital", "hotel", "house", "kitchen", "lane", "loft", "motorway", "office", "park", "pavement", "playground",
-    "pool", "porch", "residence", "restaurant", "road", "room", "school", "shop", "square", "stadium", "station",
-    "store", "street", "temple", "theatre", "town", "tunnel", "underpass", "venue", "village", "yard",
+    "airport", "alley", "apartment", "bakery", "balcony", "barn", "beach", "boutique", "building", "cellar", "centre",
+    "church", "cinema", "clinic", "country", "doorstep", "driveway", "farm", "flat", "forecourt", "garage", "garden",
+    "gate", "gym", "hedge", "hospital", "hotel", "house", "kiosk", "kitchen", "lane", "loft", "motorway", "office",
+    "park", "pavement", "pharmacy", "playground", "pool", "porch", "residence", "restaurant", "road", "room", "school",
+    "shop", "square", "stadium", "station", "store", "street", "supermarket", "temple", "theatre", "town", "tunnel",
+    "underpass", "venue", "village", "yard",
 })
 """Heads that name a place ("hospital", "new home" is not one: "home" is left out, as "dead zone" and "bar" are)."""
 

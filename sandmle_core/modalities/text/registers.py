@@ -98,10 +98,10 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "It is a bit urgent, thanks"),
     )),
     ("disputing a transaction", dict(  # card fraud
-        one=("I do not recognise {L}", "{@amount}My banking app shows {L}", "{@not person}I am disputing {L}",
+        one=("I do not recognise {L}", "{@amount}My banking app shows {L}", "{@not person place}I am disputing {L}",
              "{@amount}There {is} {L} on my account", "This is about {L} that I never authorised",
              "My dispute is about {L}", "This concerns {L}"),  # not "There is a quality on my account"
-        many=("{@not person}I am disputing {A} and {R}", "First {A}, then {R}", "{A}, plus {R}"),
+        many=("{@not person place}I am disputing {A} and {R}", "First {A}, then {R}", "{A}, plus {R}"),
         negated=_MESSAGE_NEGATED,
         echo=("I have screenshots of the {X}", "I only found out about the {X} this week",
               "the {X} {is} part of what I am disputing", "{@amount}the {X} {be} not me",

@@ -444,3 +444,12 @@ def test_a_listing_puts_no_person_or_sum_throughout_the_property() -> None:
                                                            "decking"], seed=7)).lower()
     assert re.search(r"\b(?:garden|decking) (?:throughout|to the rear)", joined)
     assert not re.search(r"\b(?:tenants|cash buyers|yield|income) (?:throughout|to the rear)", joined)
+
+
+def test_a_card_dispute_never_disputes_a_place() -> None:
+    """"I am disputing a kiosk", "I am disputing a petrol station": a dispute is about a payment, a shop is where it
+    was made (kiosks, supermarkets, boutiques, pharmacies, forecourts and bakeries are places since 2026-12-06)."""
+    card = " ".join(_bursty_documents("card_fraud", ["kiosk", "petrol_station", "supermarket", "receipt_slip"],
+                                      seed=9)).lower()
+    assert "kiosk" in card and "petrol station" in card
+    assert not re.search(r"disputing (?:an? )?(?:kiosk|petrol station|supermarket)", card)
