@@ -12,6 +12,7 @@ from sandmle_core.leaderboard import build_leaderboard, threshold_positions, thr
 from sandmle_core.population import (
     GAP_RATIO,
     PER_LEVEL,
+    PRIOR_SPREADS,
     STABILITY_GOAL,
     level_populations,
     level_spreads,
@@ -385,4 +386,4 @@ def test_the_prior_never_rises_above_the_median_of_a_re_run(lower: bool) -> None
     second = population_thresholds(rerun, oracle, perfect, lower, recipe)
     prior = sign * 0.5
     assert tier(prior, first) == tier(prior, second) == 4  # the prior is below the median in both
-    assert sign * (second.median - prior) >= 0.5 * level_spreads(rerun)[0] - 1e-5
+    assert sign * (second.median - prior) >= PRIOR_SPREADS * level_spreads(rerun)[0] - 1e-5

@@ -405,8 +405,9 @@ _ATTRIBUTIVE = frozenset({"close_reading", "track_jacket", "walking_trail", "wal
 
 def test_a_key_that_opens_with_a_verb_is_written_as_the_thing_done() -> None:
     """Every catalog text key opening with a verb is written as a noun phrase ("change_pin" -> "a PIN change",
-    "submit_late" -> "a late submission"), never as the command ("I am writing about change pin", 32 of the bank's
-    800 documents in the 29 slots before 2026-12-06), and the hyphenated nouns ("a cut-off", "an add-on")."""
+    "submit_late" -> "a late submission"), never as the command ("I am writing about change pin"), and the phrasal
+    nouns hyphenated ("a cut-off", "an add-on"): 549 such phrases in the 11,600 documents of `corpus()` before
+    2026-12-06, 0 after."""
     keys = {w for d in load_catalog().domains if d.text is not None
             for w in (*d.text.common, *(k for ws in d.text.classes.values() for k in ws),
                       *(k for ws in (d.text.fine.classes.values() if d.text.fine else ()) for k in ws))}
