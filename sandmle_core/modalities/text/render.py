@@ -253,11 +253,12 @@ def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str
     """A negated unit's clause after the text `before` ends with; a verb's with its subject ("I will not migrate", not
     "an outage, and will not migrate"); a word the document says it `had` (so far; anywhere) as a change."""
     cls, key = units.classes[unit], units.texts[unit]
-    if units.typed and key in had[1] and unit not in units.affirmed and changed_forms(cls, key):
-        return form(changed_forms(cls, key, first=key not in had[0]), u, units.shown[unit], (before or [""])[-1])
-    if unsaid(voice, units.texts[unit], unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
+    if units.typed and key in had[1] and unit not in units.affirmed and (
+            changed := changed_forms(cls, key, first=key not in had[0])):
+        return form(changed, u, units.shown[unit], (before or [""])[-1])
+    if unsaid(voice, key, unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
         return form(voice.unsaid, u, units.shown[unit], (before or [""])[-1])
-    forms = negated_forms(voice, cls, unit in units.affirmed, units.texts[unit])
+    forms = negated_forms(voice, cls, unit in units.affirmed, key)
     clause = form(forms, u, units.shown[unit], (before or [""])[-1], articles=units.articles)
     return with_subject(voice, cls, clause) if units.typed and cls == ACTION else clause
 
@@ -291,7 +292,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     carry: list[str] = []  # context words waiting for a sentence to open
     templates: set[str] = set()  # the main clauses written so far ("What a moment, ..." three times read as a loop)
     framed: set[str] = set()  # context words framed already: each once ("(manager) ... (manager)" read as a loop)
-    frames = 0  # sentences written with a context frame
+    frames, anywhere = 0, units.had(begin, begin + bounds[-1])  # sentences with a context frame; the words it had
     for s in range(len(bounds) - 1):
         signal: list[str] = []
         signal_kinds: list[str] = []
@@ -301,7 +302,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         pending: list[tuple[str, str, float]] = []  # the words that are not nouns: (class, word, uniform)
         echoes: list[str] = []
         u_s = sentence_u[min(s, len(sentence_u) - 1)]
-        known = (units.had(begin, begin + bounds[s + 1]), units.had(begin, begin + bounds[-1]))  # so far; anywhere
+        known = (units.had(begin, begin + bounds[s + 1]), anywhere)  # the words it had so far; anywhere
         for i in range(begin + bounds[s], begin + bounds[s + 1]):
             unit = units.flat[i]
             kind, word = units.kinds[unit], units.shown[unit]
@@ -354,7 +355,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         sentences = framed_sentences(voice, sentences, setting, doc_u)
     elif not (units.typed and frames >= _MAX_FRAMES):  # else the document framed its context once already
         if carry and sentences:
-            context_after(voice, units.typed, sentences, carry, _MAX_CONTEXT if units.typed else 2)
+            context_after(voice, units.typed, sentences, carry, units.max_context)
         elif carry:
             sentences.append(_sentence(voice, [], [], [], carry[:units.max_context], sentence_u[0], "") + ".")
     return no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
