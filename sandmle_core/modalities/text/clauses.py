@@ -241,16 +241,30 @@ def unsaid(voice: Voice, key: str, affirmed: bool = False) -> bool:
     return bool(voice.unsaid) and not affirmed and (voice.said or is_clause_phrase(key))
 
 
-def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "") -> tuple[str, ...]:
+def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "", alone: bool = False
+                  ) -> tuple[str, ...]:
     """How a voice negates a word of class `cls` (its vocabulary `key`): a noun by the voice's own forms ("no X"),
     but one that opens with a determiner of its own as "not another" (not "no another"); a verb with what makes it a
     clause, an inflected one with a subject; an adverb as a word no one said, one of place or time with "not" ("not
     upstairs"); a key that holds its own negation (`affirmed`) by its opposite, a "cannot" verb in the voice's clause
-    of one ("I managed to find it after all")."""
+    of one ("I managed to find it after all"). A noun's negation that stands `alone` as a sentence takes only the
+    forms that can (`_standing`)."""
     forms = _negated_forms(voice, cls, affirmed, key)
     if key.endswith("_at"):  # "shouted at": not "not shouted at at all"
         forms = tuple(f for f in forms if not f.endswith(" at all")) or forms
-    return forms
+    return _standing(forms, voice.articles) if alone and cls == NOUN and not affirmed else forms
+
+
+_LEANING = ("without ", "never ")
+"""A noun's negation that leans on a clause before it: "Without a robbery.", "Never a QR code." read as fragments."""
+
+
+def _standing(forms: tuple[str, ...], articles: bool) -> tuple[str, ...]:
+    """The forms of a noun's negation that stand as a sentence: none that leans on a clause (`_LEANING`), and in a
+    voice that writes articles (a message, not a note's shorthand) no bare "no X" ("No personal loan."); "there is no
+    X" when none is left."""
+    kept = tuple(f for f in forms if not f.startswith(_LEANING) and not (articles and f == "no {X}"))
+    return kept or ("there {be} no {X}",)
 
 
 def _negated_forms(voice: Voice, cls: str, affirmed: bool, key: str) -> tuple[str, ...]:

@@ -181,7 +181,7 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "leaving_bank": "decision to leave", "keep_number": "wish to keep my number",
            "submit_late": "late submission", "expand_brackets": "expanding brackets", "hit_head": "blow to the head",
            "took_pills": "pills taken", "pinching_nose": "nose pinching", "walking_bent": "stooped walk",
-           "leaning_forward": "forward lean", "shortness": "shortness of breath",
+           "leaning_forward": "forward lean", "shortness": "shortness of breath", "proof_funds": "proof of funds",
            # a phrasal noun, hyphenated as English writes it ("a cut off" read as a verb)
            "cut_off": "cut-off", "add_on": "add-on", "sign_in": "sign-in", "drop_off": "drop-off",
            "kick_off": "kick-off", "sell_off": "sell-off", "tap_in": "tap-in", "pay_per_view": "pay-per-view",

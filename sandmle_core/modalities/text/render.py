@@ -120,8 +120,7 @@ _MERGE_WORDS = 12
 """A sentence without a main clause (only negations and re-mentions) joins the sentence before it when that one is
 shorter than this many words: "No sea views." alone reads as a fragment."""
 
-_EMPTY = "Nothing further to add"
-"""The sentence of a document whose units are all function words."""
+_EMPTY = "Nothing further to add"  # the sentence of a document whose units are all function words
 
 _OWN_NEGATIONS = ("not_", "never_", "no_", "cannot_")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -249,16 +248,17 @@ def _echo(voice: Voice, units: _Units, unit: int, u: float, echoed: set[str], be
     return [form((entities(untag(pick), sentence_u),), 0.0, units.shown[unit], before)]
 
 
-def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str], had: tuple[set, set]) -> str:
-    """A negated unit's clause after the text `before` ends with; a verb's with its subject ("I will not migrate", not
-    "an outage, and will not migrate"); a word the document says it `had` (so far; anywhere) as a change."""
+def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str], had: tuple[set, set],
+              alone: bool = False) -> str:
+    """A negated unit's clause after the text `before` ends with; a verb's with its subject ("I will not migrate"); a
+    word the document says it `had` (so far; anywhere) as a change; `alone` as a sentence: "there was no X"."""
     cls, key = units.classes[unit], units.texts[unit]
     if units.typed and key in had[1] and unit not in units.affirmed and (
             changed := changed_forms(cls, key, first=key not in had[0])):
         return form(changed, u, units.shown[unit], (before or [""])[-1])
     if unsaid(voice, key, unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
         return form(voice.unsaid, u, units.shown[unit], (before or [""])[-1])
-    forms = negated_forms(voice, cls, unit in units.affirmed, key)
+    forms = negated_forms(voice, cls, unit in units.affirmed, key, alone)
     clause = form(forms, u, units.shown[unit], (before or [""])[-1], articles=units.articles)
     return with_subject(voice, cls, clause) if units.typed and cls == ACTION else clause
 
@@ -294,9 +294,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     framed: set[str] = set()  # context words framed already: each once ("(manager) ... (manager)" read as a loop)
     frames, anywhere = 0, units.had(begin, begin + bounds[-1])  # sentences with a context frame; the words it had
     for s in range(len(bounds) - 1):
-        signal: list[str] = []
-        signal_kinds: list[str] = []
-        negated, negated_classes = [], []  # the negations' clauses, and their words' classes
+        signal, signal_kinds = [], []  # the main clause's nouns, and their kinds (`kinds.noun_kind`)
+        negated, negated_at = [], []  # the negations' clauses, and their units with their uniforms
         mentions: list[tuple[int, bool, str, float]] = []
         context: list[str] = []
         pending: list[tuple[str, str, float]] = []  # the words that are not nouns: (class, word, uniform)
@@ -321,7 +320,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 mentions.append((unit, kind == _NEGATED, word, units.unit_u[i]))
             elif kind == _NEGATED:
                 negated.append(_negation(voice, units, unit, units.unit_u[i], negated or signal or sentences, known))
-                negated_classes.append(units.classes[unit])
+                negated_at.append((unit, units.unit_u[i]))
             elif not units.nouns[unit]:
                 pending.append((units.classes[unit], word, units.unit_u[i]))
             else:
@@ -343,7 +342,8 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             sentences[-1] = join_clauses(voice.joins, [sentences[-1][:-1], follow], u_s[3], within=True) + "."
             continue
         if units.typed and negated and not (signal or described):  # alone: "it was never broken", not "Then never
-            negated[0] = with_subject(voice, negated_classes[0], negated[0])  # broken"
+            negated[0] = with_subject(voice, units.classes[negated_at[0][0]],  # broken"; "there was no X"
+                                      _negation(voice, units, *negated_at[0], sentences, known, alone=True))
         context, carry = (carry + [w for w in context if w not in carry])[:units.max_context], []
         if sentences and context:  # not "... (alert). Alert: ..."
             context = [w for w in context if w != last_word(sentences[-1])]

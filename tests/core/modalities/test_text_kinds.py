@@ -454,3 +454,19 @@ def test_a_card_dispute_never_disputes_a_place() -> None:
                                       seed=9)).lower()
     assert "kiosk" in card and "petrol station" in card
     assert not re.search(r"disputing (?:an? )?(?:kiosk|petrol station|supermarket)", card)
+
+
+_LEANING = re.compile(r"(?:^|[.!?] )((?:Without|Never an?|Never any)\b[^.!?]*)")
+
+
+def test_no_negation_stands_as_a_sentence_it_leans_on() -> None:
+    """"Without a robbery.", "Never a QR code.", "It was returned. Without a gift.": a negation that leans on a clause
+    before it stood as a sentence of its own — 480 sentences in 476 of the 11,600 documents of `corpus()` before
+    2026-12-06, 0 after. Alone it is said in a form that stands ("There was no crack.", "No snood at all."); after a
+    full stop it joins the clause before it. Football's "yellow" is a card, not a colour ("They look yellow")."""
+    slots = corpus()
+    leaning = [m.group(1) for docs in slots.values() for doc in docs for m in _LEANING.finditer(doc)]
+    assert not leaning, leaning[:5]
+    assert sum(doc.startswith("There was no ") for docs in slots.values() for doc in docs) >= 10
+    football = " ".join(slots["football_analytics-5"]).lower()
+    assert "yellow card" in football and not re.search(r"\byellow\b(?! card)", football)
