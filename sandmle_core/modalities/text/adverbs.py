@@ -25,7 +25,7 @@ Imports: the standard library only.
 
 from __future__ import annotations
 
-__all__ = ["OWN", "OWN_NEGATED", "PHRASED", "own_class", "own_key"]
+__all__ = ["OWN", "OWN_CHANGED", "OWN_NEGATED", "PHRASED", "own_class", "own_key"]
 
 PHRASED = "phrased:"
 """The prefix of a word's own class (`own_class`): one class per word, so that `render` never lists two of them in
@@ -35,6 +35,8 @@ _PEOPLE = ("the person who dealt with me was {X}", "everyone who dealt with us w
 """The clauses of an adjective said of the people a customer dealt with (hotel staff, a courier): a voice's clauses
 for a state or a feeling wrote "I am not helpful at all", "it is rude"."""
 _PEOPLE_NEGATED = ("the person who dealt with me was not {X}",)
+_PEOPLE_WORDS = ("aggressive", "attentive", "careless", "courteous", "dismissive", "friendly", "helpful", "impatient",
+                 "polite", "rude", "unprofessional", "welcoming")
 _FOOD = ("the food was {X}", "what we ate was {X}")
 _VALUE = ("what we paid was {X}", "the rate we paid was {X}")
 _ROOM = ("the bedroom was {X}", "the bedroom we had was {X}")
@@ -95,18 +97,7 @@ OWN: dict[str, tuple[str, ...]] = {
     "disgruntled": ("staff member described as {X}", "the staff member seemed {X}"),
     "weak": ("what comes out is {X}", "it has been {X} for days"),
     "distressed": ("it has a {X} finish", "the {X} look is not what I ordered"),
-    "aggressive": _PEOPLE,
-    "attentive": _PEOPLE,
-    "careless": _PEOPLE,
-    "courteous": _PEOPLE,
-    "dismissive": _PEOPLE,
-    "friendly": _PEOPLE,
-    "helpful": _PEOPLE,
-    "impatient": _PEOPLE,
-    "polite": _PEOPLE,
-    "rude": _PEOPLE,
-    "unprofessional": _PEOPLE,
-    "welcoming": _PEOPLE,
+    **dict.fromkeys(_PEOPLE_WORDS, _PEOPLE),
     **{word: clauses for word, (clauses, _) in _HOTEL.items()},
 }
 """A word's clauses ({X}: the word as written), the first chosen by the word's uniform as a voice's are."""
@@ -125,23 +116,33 @@ OWN_NEGATED: dict[str, tuple[str, ...]] = {
     "zero": ("it has not gone down to {X}",),
     "two": ("it does not show up {X} times",),
     "multiple": ("it did not go through {X} times",),
-    "aggressive": ("the person who dealt with me was not {X}",),
-    "attentive": ("the person who dealt with me was not {X}",),
-    "careless": ("the person who dealt with me was not {X}",),
-    "courteous": ("the person who dealt with me was not {X}",),
-    "dismissive": ("the person who dealt with me was not {X}",),
-    "friendly": ("the person who dealt with me was not {X}",),
-    "helpful": ("the person who dealt with me was not {X}",),
-    "impatient": ("the person who dealt with me was not {X}",),
-    "polite": ("the person who dealt with me was not {X}",),
-    "rude": ("the person who dealt with me was not {X}",),
-    "unprofessional": ("the person who dealt with me was not {X}",),
-    "welcoming": ("the person who dealt with me was not {X}",),
+    **dict.fromkeys(_PEOPLE_WORDS, _PEOPLE_NEGATED),
     **{word: (negated,) for word, (_, negated) in _HOTEL.items()},
 }
 """The negations with a cue next to the word that read as English; the other words keep theirs (see the module
 docstring). "beyond" and "marginally" keep the quoted form: "not beyond the last defender" is English, but a cue
 right before an adverb is the defect `test_text_odd_keys` counts, and its rule cannot tell the two apart."""
+
+
+_CHANGED_SUBJECT = {"the food was not {X}": "the starter was not {X}",
+                    "what we paid was not {X}": "the drinks were not {X}",
+                    "the bedroom was not {X}": "the bathroom was not {X}",
+                    "the location was not {X}": "the parking was not {X}"}
+OWN_CHANGED: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(_PEOPLE_WORDS, ("the first person I spoke to was not {X}",
+                                    "the second person I spoke to was not {X}")),
+    **{word: (_CHANGED_SUBJECT[negated],) * 2 for word, (_, negated) in _HOTEL.items()},
+    "disgruntled": ("the other staff member was not {X}",) * 2,
+    "deliberately": ("not all of it was done {X}",) * 2,
+    "starved": ("it did not run {X} at first", "it no longer runs {X}"),
+    "weak": ("what came out was not {X} at first", "what comes out is no longer {X}"),
+}
+"""The negation of a word the document also says it had (`clauses.changed_forms`), before it and after it: said of
+someone or something else ("the person who dealt with me was rude ... the second person I spoke to was not rude",
+"the food was tasty ... the starter was not tasty") or as a change ("it ran starved ... it no longer runs starved"),
+not as the same clause turned round ("the person who dealt with me was aggressive, the person who dealt with me was
+not aggressive"; "what we paid was cheap, what we paid was not cheap"). The subjects hold no word of the domains that
+use these words. The other words keep their negation (their classes' changes, `clauses.changed_forms`)."""
 
 
 def own_class(key: str, cls: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sandmle_core.modalities.text.adverbs import OWN, OWN_NEGATED, own_key
+from sandmle_core.modalities.text.adverbs import OWN, OWN_CHANGED, OWN_NEGATED, own_key
 from sandmle_core.modalities.text.nouns import is_plural, is_superlative, takes_no_determiner, with_article, written
 from sandmle_core.modalities.text.surface import last_word
 from sandmle_core.modalities.text.voices import Voice, is_clause_phrase
@@ -223,15 +223,20 @@ def _not_noun_again(voice: Voice, cls: str, negated: bool, times: int) -> tuple[
 def changed_forms(cls: str, key: str = "", first: bool = False) -> tuple[str, ...]:
     """The negation of a word the document also says it had ("wheeze noted ... no wheeze"; 250 of 11,600 documents
     of the 29 text slots held one, 2026-12-06): said as a change, after it ("no wheeze any more", "no longer slurred")
-    or, `first`, before it ("no pulse at first ... pulse for 2 days"), the cue still next to a noun; () for a word
-    class whose negation keeps its own form (a verb, an adverb) and a `key` that takes no "no" ("another item")."""
+    or, `first`, before it ("no pulse at first ... pulse for 2 days"), the cue still next to a noun; a verb with its
+    object as a change of mind ("I would not reschedule it at first", "I will not refer them any more"), a word with
+    clauses of its own by `OWN_CHANGED` ("the second person I spoke to was not rude"); () for a word class whose
+    negation keeps its own form (an inflected verb, an adverb) and a `key` that takes no "no" ("another item")."""
     if cls == NOUN and takes_no_determiner(key):
         return ()
     if cls == NOUN:
         return ("no {X} at first",) if first else ("no {X} any more",)
     if cls in (STATE, PARTICIPLE, FEELING, PERSONAL):
         return ("not {X} at first",) if first else ("no longer {X}",)
-    return ()
+    if cls == ACTION:
+        return ("would not {X} at first",) if first else ("will not {X} any more",)
+    changed = OWN_CHANGED.get(own_key(cls))
+    return (changed[0] if first else changed[1],) if changed else ()
 
 
 def unsaid(voice: Voice, key: str, affirmed: bool = False) -> bool:

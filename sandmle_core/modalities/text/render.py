@@ -253,12 +253,11 @@ def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str
     """A negated unit's clause after the text `before` ends with; a verb's with its subject ("I will not migrate"); a
     word the document says it `had` (so far; anywhere) as a change; `alone` as a sentence: "there was no X"."""
     cls, key = units.classes[unit], units.texts[unit]
-    if units.typed and key in had[1] and unit not in units.affirmed and (
-            changed := changed_forms(cls, key, first=key not in had[0])):
-        return form(changed, u, units.shown[unit], (before or [""])[-1])
-    if unsaid(voice, key, unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
+    changed = units.typed and key in had[1] and unit not in units.affirmed and changed_forms(
+        cls, key, first=key not in had[0])
+    if not changed and unsaid(voice, key, unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
         return form(voice.unsaid, u, units.shown[unit], (before or [""])[-1])
-    forms = negated_forms(voice, cls, unit in units.affirmed, key, alone)
+    forms = changed or negated_forms(voice, cls, unit in units.affirmed, key, alone)
     clause = form(forms, u, units.shown[unit], (before or [""])[-1], articles=units.articles)
     return with_subject(voice, cls, clause) if units.typed and cls == ACTION else clause
 

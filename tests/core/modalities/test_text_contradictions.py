@@ -12,10 +12,11 @@ is left out, as the count cannot tell the two apart.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from sandmle_core.catalog import load_catalog
 from sandmle_core.modalities.text.adverbs import own_class
-from sandmle_core.modalities.text.wordclass import FEELING, NOUN, PARTICIPLE, PERSONAL, STATE, word_class
+from sandmle_core.modalities.text.wordclass import ACTION, FEELING, NOUN, PARTICIPLE, PERSONAL, STATE, word_class
 from tests.core.modalities.test_text_kinds import corpus
 
 _CUE = r"\b(?:no|without an?|without|never any|never|not)"
@@ -75,3 +76,36 @@ def test_no_entity_value_is_a_class_word_of_its_domain() -> None:
         if words & vocab:
             found[domain.key] = sorted(words & vocab)
     assert not found, found
+
+
+_CHANGES = ("the second person i spoke to was not", "the drinks were not", "not all of it was done",
+            r"will not \w+ \w+ any more", r"would not \w+ \w+ at first")
+
+
+def test_a_word_with_clauses_of_its_own_or_a_verb_is_negated_of_another_or_as_a_change() -> None:
+    """"The person who dealt with me was aggressive, the person who dealt with me was not aggressive", "what we paid
+    was cheap, what we paid was not cheap", "I want to refer them, but I would not refer them": a word with clauses
+    of its own (`adverbs.OWN`) or a verb said and negated in one document by the same clause turned round (10 of the
+    11,600 documents of `corpus()` before 2026-12-06). It is now said of someone or something else, or as a change of
+    mind ("the second person I spoke to was not aggressive", "the drinks were not cheap", "I will not refer them any
+    more"), its cue still next to the word."""
+    from sandmle_core.modalities.text.adverbs import OWN, OWN_NEGATED
+    from tests.core.modalities.test_text_kinds import _bursty_documents
+
+    found, changed = [], Counter()
+    for domain, words in (("parcel_delivery", ["aggressive", "careless", "rude", "photo_proof"]),
+                          ("hotel_bookings", ["cheap", "attentive", "tasty", "towels"]),
+                          ("motor_claims", ["deliberately", "hail"]),
+                          ("outpatient_noshow", ["reschedule", "refer", "capsules"])):
+        for doc in (d.lower() for d in _bursty_documents(domain, words, seed=11)):
+            for w in (w for w in words if w in OWN_NEGATED):
+                turned = OWN_NEGATED[w][0].format(X=w)
+                if turned in doc and any(c.format(X=w) in doc.replace(turned, "") for c in OWN[w]):
+                    found.append((w, doc))
+            for w in (w for w in words if word_class(w) == ACTION):
+                if (re.search(rf"\b(?:will not|would not|would never) {w} \w+\b(?! at first| any more)", doc)
+                        and re.search(rf"\b(?:can|want to|would like to|need to) {w}\b", doc)):
+                    found.append((w, doc))
+            changed.update(p for p in _CHANGES if re.search(p, doc))
+    assert not found, (len(found), found[:3])
+    assert all(changed[p] >= 3 for p in _CHANGES), changed
