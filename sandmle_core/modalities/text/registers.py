@@ -210,8 +210,10 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "Could the team call me back today"),
     )),
     ("tracking page", dict(  # parcel delivery
-        one=("My complaint is about {L}", "The problem was {L}", "{@not place}Today there {be} {L}",
-             "I want to complain about {L}", "{@not place}The delivery came with {L}", "{@place}They left it by {DL}"),
+        one=("{@not place}My complaint is about {L}", "{@not place}The problem was {L}",
+             "{@not place}Today there {be} {L}", "{@not place}I want to complain about {L}",
+             "{@not place}The delivery came with {L}", "{@place}They left it by {DL}",
+             "{@place}The parcel ended up by {DL}", "{@place}I found it by {DL}"),  # not "The problem was a porch"
         negated=_MESSAGE_NEGATED,
         echo=("{@not amount}the {X} {is} on my video camera", "I have told the sender about the {X} as well",
               "the {X} {is} the reason for this complaint", "please look into the {X}",

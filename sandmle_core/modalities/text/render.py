@@ -145,7 +145,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     a hospital")."""
     clauses = []
     if signal:
-        many = len(signal) >= 2 and u[0] < 0.4
+        many = len(signal) >= 2 and (u[0] < 0.4 or not any(all(fits(t, k) for k in kinds) for t in voice.one))
         template = pick(fitting(voice.many if many else voice.one, kinds), u[1], used)  # not one used before
         if used is not None:
             used.add(template)

@@ -470,3 +470,17 @@ def test_no_negation_stands_as_a_sentence_it_leans_on() -> None:
     assert sum(doc.startswith("There was no ") for docs in slots.values() for doc in docs) >= 10
     football = " ".join(slots["football_analytics-5"]).lower()
     assert "yellow card" in football and not re.search(r"\byellow\b(?! card)", football)
+
+
+def test_a_parcel_complaint_is_about_what_happened_and_the_place_is_where_it_was_left() -> None:
+    """"The problem was a porch", "I want to complain about a balcony", "My complaint is about a wrong building": 116
+    of the 371 complaint clauses of the 29 slots' parcel documents held a place before 2026-12-06. A place is now
+    where the parcel was left or found ("They left it by the porch", "I found it by the wrong building"), and a
+    sentence that holds a place and something else lists them ("There is a porch, and also rain damage")."""
+    joined = " ".join(_bursty_documents("parcel_delivery", ["porch", "balcony", "wrong_building", "postcode_error",
+                                                            "eta"], seed=12)).lower()
+    places = r"(?:an? |the )?(?:porch|balcony|wrong building)"
+    assert not re.search(rf"\b(?:complain about|problem was|complaint is about|delivery came with) {places}", joined)
+    assert re.search(r"\b(?:complain about|problem was|complaint is about) (?:a postcode error|an eta)", joined)
+    assert len(re.findall(r"\b(?:left it by|ended up by|found it by) the (?:porch|balcony|wrong building)",
+                          joined)) >= 20
