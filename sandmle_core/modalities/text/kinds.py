@@ -19,24 +19,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["AMOUNT", "PERSON", "PLACE", "fits", "fitting", "noun_kind", "untag"]
+__all__ = ["AMOUNT", "BUYER", "PERSON", "PLACE", "fits", "fitting", "noun_kind", "untag"]
 
-PERSON, PLACE, AMOUNT = "person", "place", "amount"
+PERSON, PLACE, AMOUNT, BUYER = "person", "place", "amount", "buyer"
 
 _PEOPLE = frozenset({
-    "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author",
-    "babysitter", "barrister", "batsman", "beneficiary", "binmen", "bowler", "boxer", "broker", "butler", "buyers",
-    "cardholder", "cardiologist", "chemist", "cheerleader", "choreographer", "clergy", "concierge",
-    "consultant", "courier", "defector", "defendant", "defender", "dermatologist", "designer",
-    "detective", "director", "doctor", "donor", "doorman", "driver", "employee", "employer", "fielder", "filmmaker",
-    "fraudster", "freeloader", "goalkeeper", "guitarist", "gunslinger", "handler", "headteacher", "hitman",
-    "housekeeper", "hunter", "illustrator", "insurer", "investors", "keeper", "killer", "landlord", "linesman",
-    "manager", "members", "midfielder", "minister", "narrator", "naturalist", "neighbour", "neighbours", "nurse",
-    "officer", "operator", "partner", "payee", "peer", "pharmacist", "physiotherapist", "player", "police", "porter",
-    "prosecutor", "protagonist", "provider", "publisher", "receptionist", "recipient", "recruiter", "referee",
-    "retailer", "rider", "safecracker", "scammer", "seller", "senator", "sender", "singer", "slacker", "sommelier",
-    "sorcerer", "specialist", "staff", "stranger", "striker", "supplier", "sweeper", "teacher", "teammate", "tenant",
-    "thief", "tutor", "user", "waiter", "warden", "witness",
+    "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author", "babysitter",
+    "barrister", "batsman", "beneficiary", "binmen", "bowler", "boxer", "broker", "butler", "cardholder",
+    "cardiologist", "chemist", "cheerleader", "choreographer", "clergy", "concierge", "consultant", "courier",
+    "defector", "defendant", "defender", "dermatologist", "designer", "detective", "director", "doctor", "donor",
+    "doorman", "driver", "employee", "employer", "fielder", "filmmaker", "fraudster", "freeloader", "goalkeeper",
+    "guitarist", "gunslinger", "handler", "headteacher", "hitman", "housekeeper", "hunter", "illustrator", "insurer",
+    "keeper", "killer", "linesman", "manager", "members", "midfielder", "minister", "narrator", "naturalist",
+    "neighbour", "neighbours", "nurse", "officer", "operator", "partner", "payee", "peer", "pharmacist",
+    "physiotherapist", "player", "police", "porter", "prosecutor", "protagonist", "provider", "publisher",
+    "receptionist", "recipient", "recruiter", "referee", "retailer", "rider", "safecracker", "scammer", "seller",
+    "senator", "sender", "singer", "slacker", "sommelier", "sorcerer", "specialist", "staff", "stranger", "striker",
+    "supplier", "sweeper", "teacher", "teammate", "thief", "tutor", "user", "waiter", "warden", "witness",
 })
 """Heads that name a person or people ("physiotherapist", "old provider", "rude staff")."""
 
@@ -59,11 +58,16 @@ _AMOUNTS = frozenset({
 })
 """Heads that name a sum or a figure ("wrong amount", "monthly fee", "grade")."""
 
+_BUYERS = frozenset({"buyer", "buyers", "developers", "investor", "investors", "landlord", "landlords", "tenant",
+                     "tenants"})
+"""Heads that name the people a property is sold or let to (`BUYER`): a listing offers them nothing ("The property
+offers a landlord", "Highlights include tenants"); it would suit them. Every tag that names people names them too."""
+
 _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 
 
 def noun_kind(key: str) -> str:
-    """The kind of a noun key by its head: `PERSON`, `PLACE`, `AMOUNT`, or "" when no table lists it.
+    """The kind of a noun key by its head: `BUYER`, `PERSON`, `PLACE`, `AMOUNT`, or "" when no table lists it.
 
     Args:
         key: a vocabulary key ("wrong_amount", "physiotherapist") or its written form ("wrong amount").
@@ -73,8 +77,8 @@ def noun_kind(key: str) -> str:
     """
     head = key.strip().lower().replace(" ", "_").split("_")[-1]
     for word in (head, head[:-1] if head.endswith("s") else head):  # "tenants", "hospitals", "fees": a plural's
-        kind = next((kind for kind, table in ((PERSON, _PEOPLE), (PLACE, _PLACES), (AMOUNT, _AMOUNTS))
-                     if word in table), "")
+        kind = next((kind for kind, table in ((BUYER, _BUYERS), (PERSON, _PEOPLE), (PLACE, _PLACES),
+                                              (AMOUNT, _AMOUNTS)) if word in table), "")
         if kind:
             return kind
     return ""
@@ -87,6 +91,7 @@ def fits(template: str, kind: str) -> bool:
     if tag is None:
         return True
     named = set(tag.group(2).split())
+    named |= {BUYER} if PERSON in named else set()  # buyers are people to every tag that names people
     return kind not in named if tag.group(1) else kind in named
 
 

@@ -251,8 +251,8 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "Talks are due to resume next week", "First-quarter figures are due next month"),
     )),
     ("sales listing", dict(
-        echo=("the {X} {is} a real selling point", "the {X} add{s} real appeal",
-              "{@not person}the {X} suit{s} a growing household"),
+        echo=("{@not buyer}the {X} {is} a real selling point", "{@not buyer}the {X} add{s} real appeal",
+              "{@not person}the {X} suit{s} a growing household", "{@buyer}the agent expects interest from the {X}"),
         opening=("A {BEDS}-bedroom {TYPE} of {AREA} m2 at {PRICE} pounds",
                  "Guide price {PRICE} pounds for this {BEDS}-bedroom {TYPE}",
                  "Close by the town centre, a {BEDS}-bedroom {TYPE}"),

@@ -269,9 +269,11 @@ SYNOPSIS = Voice(
 
 LISTING = Voice(
     name="listing",
-    one=("The property offers {L}", "Features include {L}", "Benefits from {L}", "{@not person amount}{L} throughout",
-         "Boasting {L}", "Highlights include {L}", "{@not person amount}{L} to the rear",
-         "Viewing is advised to appreciate {L}", "Offered with {L}", "Comes with {L}"),
+    one=("{@not buyer}The property offers {L}", "{@not buyer}Features include {L}", "{@not buyer}Benefits from {L}",
+         "{@not person amount}{L} throughout", "{@not buyer}Boasting {L}", "{@not buyer}Highlights include {L}",
+         "{@not person amount}{L} to the rear", "{@not buyer}Viewing is advised to appreciate {L}",
+         "{@not buyer}Offered with {L}", "{@not buyer}Comes with {L}", "{@buyer}Would suit {L}",
+         "{@buyer}Likely to appeal to {L}", "{@buyer}Of particular interest to {L}"),  # not "Offers a landlord"
     many=("{A} with {R}", "{A}, along with {R}", "{A}, plus {R}", "Alongside {A}, there {Rbe} {R}"),
     negated=("no {X}", "no {X}", "no {X} on site", "no {X} included", "without {X}"),
     again=("{X} again", "{X} again in the details", "further {X}", "{X} once more", "{X}, as noted",

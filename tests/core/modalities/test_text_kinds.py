@@ -30,7 +30,7 @@ from sandmle_core.catalog import load_catalog
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import DraftContext
 from sandmle_core.modalities.text import KIT as text
-from sandmle_core.modalities.text.kinds import AMOUNT, PERSON, PLACE, fits, fitting, noun_kind, untag
+from sandmle_core.modalities.text.kinds import AMOUNT, BUYER, PERSON, PLACE, fits, fitting, noun_kind, untag
 from sandmle_core.modalities.text.nouns import is_plural, written
 from sandmle_core.modalities.text.phrases import template_words, voice_for
 from sandmle_core.modalities.text.registers import REGISTERS
@@ -242,7 +242,7 @@ def test_every_tag_of_the_registers_names_known_kinds() -> None:
         for templates in register.values():
             for t in templates:
                 tag = re.match(r"\{@(?:not )?([a-z ]+)\}", t)
-                assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT}, t
+                assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT, BUYER}, t
                 assert "{@" not in untag(t), t
 
 
@@ -484,3 +484,21 @@ def test_a_parcel_complaint_is_about_what_happened_and_the_place_is_where_it_was
     assert re.search(r"\b(?:complain about|problem was|complaint is about) (?:a postcode error|an eta)", joined)
     assert len(re.findall(r"\b(?:left it by|ended up by|found it by) the (?:porch|balcony|wrong building)",
                           joined)) >= 20
+
+
+def test_a_listing_offers_no_buyer_and_would_suit_one() -> None:
+    """"The property offers a landlord", "Highlights include tenants", "Boasting cash buyers", "the tenants add real
+    appeal": 158 of the 204 mentions of a buyer in the 29 slots' listings offered the buyer as a feature before
+    2026-12-06. Buyers, investors, landlords and tenants are a kind of their own (`kinds.BUYER`): a listing would suit
+    them ("Would suit a landlord", "the agent expects interest from the tenants"), and every tag that names people
+    names them too, so no other register reads them differently."""
+    assert fits("{@person}x", BUYER) and not fits("{@not person}x", BUYER) and not fits("{@buyer}x", PERSON)
+    assert noun_kind("cash_buyers") == BUYER and noun_kind("concierge") == PERSON
+    joined = " ".join(_bursty_documents("housing_market", ["cash_buyers", "landlord", "tenants", "garden",
+                                                           "concierge"], seed=13)).lower()
+    buyer = r"(?:an? |the )?(?:cash buyers|landlord|tenants)"
+    assert not re.search(rf"\b(?:offers|include|benefits from|boasting|offered with|comes with|appreciate) {buyer}\b",
+                         joined)
+    assert not re.search(rf"\b{buyer} (?:is|are) a real selling point|\b{buyer} adds? real appeal", joined)
+    assert len(re.findall(rf"\b(?:would suit|likely to appeal to|of particular interest to) {buyer}", joined)) >= 10
+    assert re.search(r"\b(?:offers|include|benefits from|boasting|comes with) (?:a |the )?concierge", joined)
