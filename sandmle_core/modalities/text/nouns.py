@@ -57,7 +57,7 @@ _MASS = frozenset({
     "photography", "typography", "historiography", "physics", "robotics",
     "acreage", "occupancy", "unemployment", "cybersecurity", "intelligence", "synthesis", "replication",
     "behaviour", "maintenance", "whitespace", "waste", "vocabulary", "gum", "control", "paint", "normalisation",
-    "authorization", "authorisation", "wifi", "demand", "damage", "refuse",
+    "authorization", "authorisation", "wifi", "demand", "damage", "refuse", "glass",
 })
 """Nouns of the catalog that take no "a": uncountable things, languages, names, medicines."""
 
@@ -182,6 +182,7 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "submit_late": "late submission", "expand_brackets": "expanding brackets", "hit_head": "blow to the head",
            "took_pills": "pills taken", "pinching_nose": "nose pinching", "walking_bent": "stooped walk",
            "leaning_forward": "forward lean", "shortness": "shortness of breath", "proof_funds": "proof of funds",
+           "buy_to_let": "buy-to-let",
            # a phrasal noun, hyphenated as English writes it ("a cut off" read as a verb)
            "cut_off": "cut-off", "add_on": "add-on", "sign_in": "sign-in", "drop_off": "drop-off",
            "kick_off": "kick-off", "sell_off": "sell-off", "tap_in": "tap-in", "pay_per_view": "pay-per-view",

@@ -51,7 +51,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         opening=("Arrived by ambulance at {T}", "Self-presented at {T} with family", "Walked in at {T}, alert",
                  "{AGE}-year-old patient, arrived from home", "Brought in by family at {T}"),
         closing=("Obs stable, for review by the duty doctor", "Pain score {PAIN}/10, analgesia given",
-                 "Severe pain on arrival, settling with analgesia", "Mild distress, observations within range",
+                 "Severe discomfort on arrival, settling with analgesia", "Mild distress, observations within range",
                  "Alert and stable, triage category {CAT}", "History taken from patient and family",
                  "To wait in minors, cubicle {BED}"),
     )),

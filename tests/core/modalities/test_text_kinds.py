@@ -31,7 +31,7 @@ from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import DraftContext
 from sandmle_core.modalities.text import KIT as text
 from sandmle_core.modalities.text.kinds import AMOUNT, BUYER, PERSON, PLACE, fits, fitting, noun_kind, untag
-from sandmle_core.modalities.text.nouns import is_plural, written
+from sandmle_core.modalities.text.nouns import is_plural, with_article, written
 from sandmle_core.modalities.text.phrases import template_words, voice_for
 from sandmle_core.modalities.text.registers import REGISTERS
 from sandmle_core.modalities.text.render import render_documents
@@ -502,3 +502,19 @@ def test_a_listing_offers_no_buyer_and_would_suit_one() -> None:
     assert not re.search(rf"\b{buyer} (?:is|are) a real selling point|\b{buyer} adds? real appeal", joined)
     assert len(re.findall(rf"\b(?:would suit|likely to appeal to|of particular interest to) {buyer}", joined)) >= 10
     assert re.search(r"\b(?:offers|include|benefits from|boasting|comes with) (?:a |the )?concierge", joined)
+
+
+def test_no_key_is_a_bare_word_that_says_nothing_of_the_complaint() -> None:
+    """"Reports knee and ankle this morning", "Later, no arm" (a triage note), "The problem was a unit", "The problem
+    was a window" (a parcel), "it seems moving" (a change of address), "The details include a glass" (a windscreen
+    claim), "a buy to let": keys renamed on 2026-12-06 to what the writer means ("knee pain", "an ankle injury", "a
+    unit number", "a time window", "a moving date"), "glass" is uncountable and "buy-to-let" hyphenated."""
+    bare = {"hospital_triage": {"knee", "ankle", "wrist", "hip", "arm", "chest"},
+            "parcel_delivery": {"window", "unit"}, "bank_churn": {"moving"}}
+    for domain, words in bare.items():
+        text = load_catalog().get(domain).text
+        assert not words & {w for ws in text.classes.values() for w in ws}, domain
+    assert with_article(written("buy_to_let")) == "a buy-to-let" and with_article("glass") == "glass"
+    slots = corpus()
+    assert "knee pain" in " ".join(slots["hospital_triage-5"]).lower()
+    assert "a unit number" in " ".join(slots["parcel_delivery-5"]).lower()
