@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["AMOUNT", "BUYER", "PERSON", "PLACE", "fits", "fitting", "noun_kind", "untag"]
+__all__ = ["AMOUNT", "BUYER", "FAULT", "PERSON", "PLACE", "fits", "fitting", "noun_kind", "untag"]
 
-PERSON, PLACE, AMOUNT, BUYER = "person", "place", "amount", "buyer"
+PERSON, PLACE, AMOUNT, BUYER, FAULT = "person", "place", "amount", "buyer", "fault"
 
 _PEOPLE = frozenset({
     "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author", "babysitter",
@@ -63,11 +63,17 @@ _BUYERS = frozenset({"buyer", "buyers", "developers", "investor", "investors", "
 """Heads that name the people a property is sold or let to (`BUYER`): a listing offers them nothing ("The property
 offers a landlord", "Highlights include tenants"); it would suit them. Every tag that names people names them too."""
 
+_FAULTS = frozenset({"cockroach", "construction", "earplugs", "grime", "hair", "mould", "noise", "snoring", "stained",
+                     "stains", "walls"})
+"""Heads of what a guest complains of (`FAULT`): a review gives them no "special mention" ("Special mention for
+grime", "I still think about the cockroach"). No other register names the kind, so elsewhere they read as before."""
+
 _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 
 
 def noun_kind(key: str) -> str:
-    """The kind of a noun key by its head: `BUYER`, `PERSON`, `PLACE`, `AMOUNT`, or "" when no table lists it.
+    """The kind of a noun key by its head: `BUYER`, `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, or "" when no table lists
+    it.
 
     Args:
         key: a vocabulary key ("wrong_amount", "physiotherapist") or its written form ("wrong amount").
@@ -78,7 +84,7 @@ def noun_kind(key: str) -> str:
     head = key.strip().lower().replace(" ", "_").split("_")[-1]
     for word in (head, head[:-1] if head.endswith("s") else head):  # "tenants", "hospitals", "fees": a plural's
         kind = next((kind for kind, table in ((BUYER, _BUYERS), (PERSON, _PEOPLE), (PLACE, _PLACES),
-                                              (AMOUNT, _AMOUNTS)) if word in table), "")
+                                              (AMOUNT, _AMOUNTS), (FAULT, _FAULTS)) if word in table), "")
         if kind:
             return kind
     return ""

@@ -30,7 +30,7 @@ from sandmle_core.catalog import load_catalog
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import DraftContext
 from sandmle_core.modalities.text import KIT as text
-from sandmle_core.modalities.text.kinds import AMOUNT, BUYER, PERSON, PLACE, fits, fitting, noun_kind, untag
+from sandmle_core.modalities.text.kinds import AMOUNT, BUYER, FAULT, PERSON, PLACE, fits, fitting, noun_kind, untag
 from sandmle_core.modalities.text.nouns import is_plural, with_article, written
 from sandmle_core.modalities.text.phrases import template_words, voice_for
 from sandmle_core.modalities.text.registers import REGISTERS
@@ -242,7 +242,7 @@ def test_every_tag_of_the_registers_names_known_kinds() -> None:
         for templates in register.values():
             for t in templates:
                 tag = re.match(r"\{@(?:not )?([a-z ]+)\}", t)
-                assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT, BUYER}, t
+                assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT, BUYER, FAULT}, t
                 assert "{@" not in untag(t), t
 
 
@@ -518,3 +518,17 @@ def test_no_key_is_a_bare_word_that_says_nothing_of_the_complaint() -> None:
     slots = corpus()
     assert "knee pain" in " ".join(slots["hospital_triage-5"]).lower()
     assert "a unit number" in " ".join(slots["parcel_delivery-5"]).lower()
+
+
+def test_a_review_gives_no_special_mention_to_what_a_guest_complains_of() -> None:
+    """"Special mention for grime", "Worth mentioning: a cockroach", "the stains deserve a mention": a hotel review's
+    praise frames took its complaints before 2026-12-06. What a guest complains of is a kind of its own
+    (`kinds.FAULT`), said as a complaint ("We had to complain about a cockroach", "the grime spoilt the first
+    night"); praise keeps the rest ("Special mention for the breakfast")."""
+    assert noun_kind("cockroach") == FAULT and noun_kind("thin_walls") == FAULT and noun_kind("breakfast") == ""
+    joined = " ".join(_bursty_documents("hotel_bookings", ["grime", "cockroach", "stains", "breakfast", "thin_walls"],
+                                        seed=14)).lower()
+    fault = r"(?:the |a |an )?(?:grime|cockroach|stains|thin walls)"
+    assert not re.search(rf"\b(?:special mention for|worth mentioning:) {fault}|\b{fault} deserves? a mention", joined)
+    assert len(re.findall(rf"\b(?:complain about|put off by) {fault}|\b{fault} spoilt the first night", joined)) >= 20
+    assert re.search(r"\b(?:special mention for|worth mentioning:) (?:the |a )?breakfast", joined)
