@@ -532,3 +532,13 @@ def test_a_review_gives_no_special_mention_to_what_a_guest_complains_of() -> Non
     assert not re.search(rf"\b(?:special mention for|worth mentioning:) {fault}|\b{fault} deserves? a mention", joined)
     assert len(re.findall(rf"\b(?:complain about|put off by) {fault}|\b{fault} spoilt the first night", joined)) >= 20
     assert re.search(r"\b(?:special mention for|worth mentioning:) (?:the |a )?breakfast", joined)
+
+
+def test_a_documentary_synopsis_says_what_the_film_explores() -> None:
+    """"Soon someone explores", "then someone examines": a catalogue synopsis wrote a documentary's verbs (explores,
+    examines, investigates, portrays) with a vague subject and no object before 2026-12-06; the film or series does
+    it now ("The film explores what really happened", "the series examines how it began")."""
+    joined = " ".join(_bursty_documents("streaming_service", ["explores", "examines", "investigates", "footage"],
+                                        seed=15)).lower()
+    assert not re.search(r"\bsomeone (?:explores|examines|investigates)\b", joined)
+    assert len(re.findall(r"\bthe (?:film|series) (?:explores|examines|investigates) (?:what|how)\b", joined)) >= 20
