@@ -507,10 +507,12 @@ def test_a_listing_offers_no_buyer_and_would_suit_one() -> None:
 def test_no_key_is_a_bare_word_that_says_nothing_of_the_complaint() -> None:
     """"Reports knee and ankle this morning", "Later, no arm" (a triage note), "The problem was a unit", "The problem
     was a window" (a parcel), "it seems moving" (a change of address), "The details include a glass" (a windscreen
-    claim), "a buy to let": keys renamed on 2026-12-06 to what the writer means ("knee pain", "an ankle injury", "a
-    unit number", "a time window", "a moving date"), "glass" is uncountable and "buy-to-let" hyphenated."""
+    claim), "a buy to let", "It got sent" (a wrong item), "I want to report markings and leaning": keys renamed on
+    2026-12-06 to what the writer means ("knee pain", "an ankle injury", "a unit number", "a time window", "a moving
+    date", "substituted", "a leaning tree"), "glass" is uncountable and "buy-to-let" hyphenated."""
     bare = {"hospital_triage": {"knee", "ankle", "wrist", "hip", "arm", "chest"},
-            "parcel_delivery": {"window", "unit"}, "bank_churn": {"moving"}}
+            "parcel_delivery": {"window", "unit"}, "bank_churn": {"moving"}, "ecommerce_returns": {"sent"},
+            "city_311": {"leaning"}}
     for domain, words in bare.items():
         text = load_catalog().get(domain).text
         assert not words & {w for ws in text.classes.values() for w in ws}, domain
