@@ -165,12 +165,14 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "Why is this taking so long"),
     )),
     ("claim form", dict(  # motor claims: not "Please help with a badger", "I have a question about a bay"
-        one=("My claim mentions {L}", "I want to report {L}", "I noticed {L}", "{L} {be} involved",
-             "On the form I listed {L}", "I should mention {L}", "The details include {L}"),
-        many=("First {A}, then {R}", "I noticed {A} and then {R}", "{A}, plus {R}",
+        one=("My claim mentions {L}", "{@not place}I want to report {L}", "{@not place}I noticed {L}",
+             "{@not place}{L} {be} involved", "On the form I listed {L}", "{@not place}I should mention {L}",
+             "The details include {L}", "{@place}It happened at {DL}", "{@place}It was left at {DL}"),  # not "I want
+        # to report a car park"
+        many=("First {A}, then {R}", "{@not place}I noticed {A} and then {R}", "{A}, plus {R}",
               "The details include {A} and {R}", "On the form I listed {A} and {R}"),
         negated=_MESSAGE_NEGATED,
-        echo=("{@not person amount}the {X} caused most damage", "my dashcam recorded the {X}",
+        echo=("{@not person place amount}the {X} caused most damage", "my dashcam recorded the {X}",
               "a witness saw the {X} too", "{@not amount}I have photos showing the {X}"),
         opening=("I was driving home from work at around {T}", "It happened yesterday on {STREET}",
                  "My vehicle was outside my home all night", "I was doing about {MPH} mph at the time"),

@@ -544,3 +544,14 @@ def test_a_documentary_synopsis_says_what_the_film_explores() -> None:
                                         seed=15)).lower()
     assert not re.search(r"\bsomeone (?:explores|examines|investigates)\b", joined)
     assert len(re.findall(r"\bthe (?:film|series) (?:explores|examines|investigates) (?:what|how)\b", joined)) >= 20
+
+
+def test_a_motor_claim_says_where_it_happened_not_that_it_reports_a_place() -> None:
+    """"I want to report a car park", "I noticed a supermarket and then a badger", "the car park caused most damage":
+    a claim form's main clauses took places before 2026-12-06; a place is now where it happened or where the car
+    was left ("It happened at the car park")."""
+    joined = " ".join(_bursty_documents("motor_claims", ["car_park", "supermarket", "badger", "hail"],
+                                        seed=16)).lower()
+    places = r"(?:a |an |the )?(?:car park|supermarket)"
+    assert not re.search(rf"\b(?:want to report|i noticed|should mention) {places}|{places} caused most damage", joined)
+    assert len(re.findall(rf"\b(?:happened|was left) at {places}", joined)) >= 20
