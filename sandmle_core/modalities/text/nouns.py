@@ -143,7 +143,7 @@ _SINGULAR_S = frozenset({"chaos", "physics", "news", "mathematics", "economics",
                          "species", "gps", "tcas", "fms", "ops", "overseas", "indoors", "upstairs"})
 """Heads in -s that take a singular verb ("the chaos changes everything", "the GPS was ruled out") or are no noun."""
 
-_MASS_PHRASES = frozenset({"free will", "real life", "deep space"})
+_MASS_PHRASES = frozenset({"free will", "real life", "deep space", "extra time"})
 _NOT_HEADS = frozenset({"back", "around", "up", "down", "behind", "online", "away", "over", "black", "free", "built",
                         "plated", "resistant", "proof", "fell", "wrongly", "onside", "offside"})
 """Last words that are no noun ("money back", "pitch black", "water resistant"): the phrase takes no "a"."""
@@ -182,7 +182,7 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "submit_late": "late submission", "expand_brackets": "expanding brackets", "hit_head": "blow to the head",
            "took_pills": "pills taken", "pinching_nose": "nose pinching", "walking_bent": "stooped walk",
            "leaning_forward": "forward lean", "shortness": "shortness of breath", "proof_funds": "proof of funds",
-           "buy_to_let": "buy-to-let",
+           "buy_to_let": "buy-to-let", "interest_charged": "interest charges",
            # a phrasal noun, hyphenated as English writes it ("a cut off" read as a verb)
            "cut_off": "cut-off", "add_on": "add-on", "sign_in": "sign-in", "drop_off": "drop-off",
            "kick_off": "kick-off", "sell_off": "sell-off", "tap_in": "tap-in", "pay_per_view": "pay-per-view",
@@ -318,8 +318,9 @@ def with_article(phrase: str) -> str:
                                                                                INTRANSITIVE)
                                                           or words[0] in _VERBS_FIRST or words[0] in _NEGATIONS
                                                           or word_class(words[0]) == FINITE))
-    if not head or mass or plural or numbered or not_noun or words[0] in _DETERMINERS:
-        return phrase
+    if not head or mass or plural or numbered or not_noun or (
+            words[0] in _DETERMINERS and (words[0], len(words)) != ("extra", 2)):  # "an extra fee" ("I want to
+        return phrase  # report extra fee"), but "extra time", "extra data"
     return f"{_article(words[0])} {phrase}"
 
 

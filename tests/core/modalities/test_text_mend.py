@@ -496,7 +496,8 @@ def test_fragment_counters_pass_good_sentences(sentence: str) -> None:
     ("esim", "an eSIM"),
     ("mirror_snapped", "a snapped mirror"), ("tap_leaking", "a leaking tap"), ("card_declined", "a declined card"),
     ("cover_cancelled", "a cancelled cover"), ("meal_related", "meal related"), ("limit_reached", "limit reached"),
-    ("reply_to", "a reply-to address"), ("proof_funds", "proof of funds"),
+    ("reply_to", "a reply-to address"), ("proof_funds", "proof of funds"), ("extra_fee", "an extra fee"),
+    ("extra_time", "extra time"), ("extra_data", "extra data"), ("interest_charged", "interest charges"),
 ])
 def test_written_keys(key: str, shown: str) -> None:
     assert with_article(written(key)) == shown
