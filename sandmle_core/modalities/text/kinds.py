@@ -45,7 +45,7 @@ _PLACES = frozenset({
     "gate", "gym", "hedge", "hospital", "hotel", "house", "kiosk", "kitchen", "lane", "loft", "motorway", "office",
     "park", "pavement", "pharmacy", "playground", "pool", "porch", "residence", "restaurant", "road", "room", "school",
     "shop", "square", "stadium", "station", "store", "street", "supermarket", "temple", "theatre", "town", "tunnel",
-    "underpass", "venue", "village", "yard",
+    "underpass", "venue", "verge", "village", "yard",
 })
 """Heads that name a place ("hospital", "new home" is not one: "home" is left out, as "dead zone" and "bar" are)."""
 

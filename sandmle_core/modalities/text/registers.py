@@ -229,9 +229,11 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "The sender says to contact you", "Please sort this out today"),
     )),
     ("water utility", dict(
-        one=("I want to report {L}", "I noticed {L}", "Can someone look at {L}", "I am writing about {L}",
-             "This concerns {L}", "We need someone to check {L}", "The issue at our address involves {L}"),
-        many=("First {A}, then {R}", "I noticed {A} and then {R}", "{A}, plus {R}", "{A}, and also {R}"),
+        one=("{@not place}I want to report {L}", "{@not place}I noticed {L}", "Can someone look at {L}",
+             "{@not place}I am writing about {L}", "{@not place}This concerns {L}", "We need someone to check {L}",
+             "{@not place}The issue at our address involves {L}", "{@place}It is seeping up through {DL}",
+             "{@place}There is a leak under {DL}"),  # not "I noticed a pavement"
+        many=("First {A}, then {R}", "{@not place}I noticed {A} and then {R}", "{A}, plus {R}", "{A}, and also {R}"),
         negated=_MESSAGE_NEGATED,
         echo=("our neighbour noticed the {X} too", "I mentioned the {X} when I called",
               "the {X} {is} the main problem for us", "{@not person place amount}the {X} started after the roadworks",

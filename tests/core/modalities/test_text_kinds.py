@@ -555,3 +555,18 @@ def test_a_motor_claim_says_where_it_happened_not_that_it_reports_a_place() -> N
     places = r"(?:a |an |the )?(?:car park|supermarket)"
     assert not re.search(rf"\b(?:want to report|i noticed|should mention) {places}|{places} caused most damage", joined)
     assert len(re.findall(rf"\b(?:happened|was left) at {places}", joined)) >= 20
+
+
+def test_a_water_leak_comes_up_through_a_place_not_reported_as_one() -> None:
+    """"I noticed a pavement", "This concerns a verge", "I want to report a pool": a water utility's leak words
+    that name where the water shows were said as the thing reported before 2026-12-06. The pavement and the verge
+    are places now ("It is seeping up through the pavement", "There is a leak under the verge"), and a pool of water
+    is "standing water", a weak supply's "flow" a "poor flow"."""
+    joined = " ".join(_bursty_documents("water_utility", ["pavement", "verge", "standing_water", "poor_flow", "meter"],
+                                        seed=17)).lower()
+    places = r"(?:a |an )?(?:pavement|verge)\b"
+    assert not re.search(rf"\b(?:want to report|i noticed|writing about|this concerns|involves) {places}", joined)
+    assert len(re.findall(r"\b(?:seeping up through|leak under) the (?:pavement|verge)", joined)) >= 20
+    assert "standing water" in joined and "poor flow" in joined
+    water = {w for ws in load_catalog().get("water_utility").text.classes.values() for w in ws}
+    assert not {"pool", "flow"} & water
