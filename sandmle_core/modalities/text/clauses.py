@@ -17,7 +17,14 @@ import re
 from collections.abc import Sequence
 
 from sandmle_core.modalities.text.adverbs import OWN, OWN_CHANGED, OWN_NEGATED, own_key
-from sandmle_core.modalities.text.nouns import is_plural, is_superlative, takes_no_determiner, with_article, written
+from sandmle_core.modalities.text.nouns import (
+    is_name,
+    is_plural,
+    is_superlative,
+    takes_no_determiner,
+    with_article,
+    written,
+)
 from sandmle_core.modalities.text.surface import last_word
 from sandmle_core.modalities.text.voices import Voice, is_clause_phrase
 from sandmle_core.modalities.text.wordclass import (
@@ -127,7 +134,8 @@ def form_at(options: Sequence[str], u: float, word: str, before: str, avoid: str
     last = last_word(before)
     agree = agreement([word])
     order = [(start + i) % len(options) for i in range(len(options))]
-    placed = [_negation_placed(options[i], word) for i in order]
+    placed = [_negation_placed(options[i].replace("the {X}", "{X}") if is_name(word) else options[i], word)
+              for i in order]  # "Freud is where I lost track", not "the Freud"
     written = [(i, template.format(X=shown, n=n, k=k, **agree))
                for i, (template, shown) in zip(order, [_counted(*p) for p in placed] if articles else placed,
                                                strict=True)]

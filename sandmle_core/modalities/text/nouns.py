@@ -29,8 +29,8 @@ from sandmle_core.modalities.text.wordclass import (
     word_class,
 )
 
-__all__ = ["WRITTEN", "definite", "is_plural", "is_superlative", "is_when", "takes_no_determiner", "with_article",
-           "written"]
+__all__ = ["WRITTEN", "definite", "is_name", "is_plural", "is_superlative", "is_when", "takes_no_determiner",
+           "with_article", "written"]
 
 _MASS = frozenset({
     "potential",  # a listing's "with potential" (was the state "It is potential")
@@ -196,7 +196,17 @@ update details": "change of mind", "double payment", "update of my details")."""
 
 _CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1", "topup": "top-up", "xray": "X-ray", "pin": "PIN", "id": "ID",
              "eta": "ETA"}
-_WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk"})
+_NAMES = {"french": "French", "spanish": "Spanish", "german": "German", "python": "Python", "github": "GitHub",
+          "linkedin": "LinkedIn", "duolingo": "Duolingo", "figma": "Figma", "postgres": "Postgres",
+          "lightroom": "Lightroom", "broadway": "Broadway", "wimbledon": "Wimbledon", "shakespeare": "Shakespeare",
+          "plato": "Plato", "kant": "Kant", "freud": "Freud", "socrates": "Socrates", "descartes": "Descartes",
+          "dickens": "Dickens", "maslow": "Maslow", "piaget": "Piaget", "milgram": "Milgram",
+          "versailles": "Versailles", "transylvania": "Transylvania", "nosferatu": "Nosferatu", "skydrol": "Skydrol",
+          "michelin": "Michelin"}
+"""Names, written with their capital ("no shakespeare at all", "I am stuck on freud" before 2026-12-06); a name
+said again takes no "the" (`is_name`: "Freud is where I lost track", not "the freud is")."""
+_CAPITALS.update(_NAMES, toxbase="TOXBASE")
+_WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk", "eicas"})
 """Abbreviations read as a word ("a SIM", "an IBAN"), written in capitals like those read letter by letter."""
 _LETTERS_TOO = frozenset({"amm", "ceo", "csv", "dna", "ecb", "ecg", "gcs", "gtn", "pdf", "qr", "tls", "tv", "uv",
                           "hf", "ac", "pac", "ip", "rfid", "copd"})
@@ -209,6 +219,11 @@ _NEGATIONS = frozenset({"not", "never", "no", "cannot"})
 """A key "noun participle" ("mirror snapped", "tap leaking") is written participle first, as English names the thing
 ("a snapped mirror", "a leaking tap"); a compound adjective ("meal related", "rain soaked"), a state that is no
 attribute ("limit reached") and a negation ("not recognised", not "recognised not") keep their order."""
+
+
+def is_name(shown: str) -> bool:
+    """Whether a word as written is a name (`_NAMES`: "Freud", "GitHub"), which takes no "the"."""
+    return shown in _NAMES.values()
 
 
 def _capitalised(word: str) -> str:

@@ -570,3 +570,13 @@ def test_a_water_leak_comes_up_through_a_place_not_reported_as_one() -> None:
     assert "standing water" in joined and "poor flow" in joined
     water = {w for ws in load_catalog().get("water_utility").text.classes.values() for w in ws}
     assert not {"pool", "flow"} & water
+
+
+def test_a_name_is_written_with_its_capital_and_without_the() -> None:
+    """"No shakespeare at all", "I am stuck on freud", "the freud is where I lost track", "a michelin star": names
+    were written in lower case (about 330 in the 29 slots) and took "the" when said again before 2026-12-06."""
+    joined = " ".join(_bursty_documents("online_learning", ["freud", "shakespeare", "github", "osmosis"], seed=18))
+    assert not re.search(r"\b(?:freud|shakespeare|github)\b", joined)
+    assert not re.search(r"\b(?:the|a|an) (?:Freud|Shakespeare|GitHub)\b", joined, re.IGNORECASE)
+    assert len(re.findall(r"\b(?:Freud|Shakespeare|GitHub)\b", joined)) >= 100
+    assert written("michelin_star") == "Michelin star" and written("eicas") == "EICAS"
