@@ -498,6 +498,8 @@ def test_fragment_counters_pass_good_sentences(sentence: str) -> None:
     ("cover_cancelled", "a cancelled cover"), ("meal_related", "meal related"), ("limit_reached", "limit reached"),
     ("reply_to", "a reply-to address"), ("proof_funds", "proof of funds"), ("extra_fee", "an extra fee"),
     ("extra_time", "extra time"), ("extra_data", "extra data"), ("interest_charged", "interest charges"),
+    ("two_factor", "a two-factor code"), ("partial_thickness", "a partial-thickness burn"),
+    ("double_parked", "a double-parked car"), ("closing", "closing of my account"),
 ])
 def test_written_keys(key: str, shown: str) -> None:
     assert with_article(written(key)) == shown
