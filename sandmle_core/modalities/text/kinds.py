@@ -65,8 +65,8 @@ offers a landlord", "Highlights include tenants"); it would suit them. Every tag
 
 _FAULTS = frozenset({"cockroach", "construction", "earplugs", "grime", "hair", "mould", "noise", "snoring", "stained",
                      "stains", "walls"})
-"""Heads of what a guest complains of (`FAULT`): a review gives them no "special mention" ("Special mention for
-grime", "I still think about the cockroach"). No other register names the kind, so elsewhere they read as before."""
+"""Heads of what a guest complains of (`FAULT`): a review gives them no praise ("Special mention for grime", "the
+stains deserve a mention"). No other register names the kind, so elsewhere they read as before."""
 
 _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 

@@ -164,11 +164,11 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "Ticket ref {REF} from my last call",
                  "Why is this taking so long"),
     )),
-    ("claim form", dict(  # motor claims: not "Please help with a badger", "I have a question about a bay"
+    ("claim form", dict(  # motor claims: not "Please help with a badger", "I have a question about a bay", "I want
+        # to report a car park"
         one=("My claim mentions {L}", "{@not place}I want to report {L}", "{@not place}I noticed {L}",
              "{@not place}{L} {be} involved", "On the form I listed {L}", "{@not place}I should mention {L}",
-             "The details include {L}", "{@place}It happened at {DL}", "{@place}It was left at {DL}"),  # not "I want
-        # to report a car park"
+             "The details include {L}", "{@place}It happened at {DL}", "{@place}It was left at {DL}"),
         many=("First {A}, then {R}", "{@not place}I noticed {A} and then {R}", "{A}, plus {R}",
               "The details include {A} and {R}", "On the form I listed {A} and {R}"),
         negated=_MESSAGE_NEGATED,
