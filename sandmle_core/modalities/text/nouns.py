@@ -197,8 +197,6 @@ possessive without its noun ("no someone elses": "not someone else's order"), tw
 stolen": "lost or stolen"), a word that is no noun alone ("There was no mind", "a double", "I have a question about
 update details": "change of mind", "double payment", "update of my details")."""
 
-_CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1", "topup": "top-up", "xray": "X-ray", "pin": "PIN", "id": "ID",
-             "eta": "ETA"}
 _NAMES = {"french": "French", "spanish": "Spanish", "german": "German", "python": "Python", "github": "GitHub",
           "linkedin": "LinkedIn", "duolingo": "Duolingo", "figma": "Figma", "postgres": "Postgres",
           "lightroom": "Lightroom", "broadway": "Broadway", "wimbledon": "Wimbledon", "shakespeare": "Shakespeare",
@@ -208,7 +206,9 @@ _NAMES = {"french": "French", "spanish": "Spanish", "german": "German", "python"
           "michelin": "Michelin"}
 """Names, written with their capital ("no shakespeare at all", "I am stuck on freud" before 2026-12-06); a name
 said again takes no "the" (`is_name`: "Freud is where I lost track", not "the freud is")."""
-_CAPITALS.update(_NAMES, toxbase="TOXBASE")
+_NAME_FORMS = frozenset(_NAMES.values())
+_CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1", "topup": "top-up", "xray": "X-ray", "pin": "PIN", "id": "ID",
+             "eta": "ETA", "toxbase": "TOXBASE", **_NAMES}
 _WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk", "eicas"})
 """Abbreviations read as a word ("a SIM", "an IBAN"), written in capitals like those read letter by letter."""
 _LETTERS_TOO = frozenset({"amm", "ceo", "csv", "dna", "ecb", "ecg", "gcs", "gtn", "pdf", "qr", "tls", "tv", "uv",
@@ -226,7 +226,7 @@ attribute ("limit reached") and a negation ("not recognised", not "recognised no
 
 def is_name(shown: str) -> bool:
     """Whether a word as written is a name (`_NAMES`: "Freud", "GitHub"), which takes no "the"."""
-    return shown in _NAMES.values()
+    return shown in _NAME_FORMS
 
 
 def _capitalised(word: str) -> str:
