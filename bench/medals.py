@@ -81,13 +81,16 @@ def _env_facts(env_dir: Path) -> tuple[TaskSpec, dict[str, Any], pd.DataFrame, f
 def rerun_ladder(env_dir: Path, spec: TaskSpec, answers: pd.DataFrame,
                  seed_sets: list[tuple[int, ...]]) -> list[dict[int, np.ndarray]]:
     """The environment's ladder (its spec, graded against its answers) run once per seed set (one sandboxed harness
-    for all of them): level → valid scores per set, as `level_populations` gives them."""
+    for all of them): level → valid scores per set, as `level_populations` gives them. Each set is run as the build
+    runs its seeds: the first seed fits every training row (as the build's seed 0), the others their seeded 90%
+    subsamples — so a deterministic level's first run is the build's seed-0 run again, as a real re-run's would be."""
     seeds = tuple(s for group in seed_sets for s in group)
     with tempfile.TemporaryDirectory() as tmp:
         scripts = OfflineDeveloper().write_solutions(spec, Path(tmp))
         runs, *_ = run_ladder_scripts(scripts, env_dir / "prepared" / "public", answers,
                                       lambda sub, ans: grade_submission(sub, ans, spec.grading), seeds=seeds,
-                                      chain=True)  # as the build ran them: the same scores, less CPU
+                                      chain=True,  # as the build ran them: the same scores, less CPU
+                                      full_fit=tuple(group[0] for group in seed_sets))
     return [level_populations((r.level, r.score) for r in runs if r.seed in group) for group in seed_sets]
 
 

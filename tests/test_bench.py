@@ -333,6 +333,26 @@ def test_fresh_seed_sets_are_disjoint_and_never_a_builds() -> None:
             fresh_seed_sets(*bad)
 
 
+def test_a_fresh_re_run_fits_every_row_on_its_first_seed_as_the_build_does(tiny_corpus) -> None:
+    """A re-run runs its seeds as the build runs 0-2: the first fits every training row, the others their seeded
+    subsamples. So a deterministic level's first run is the build's seed-0 run again, in every re-run, and the
+    subsampled runs are not."""
+    import json
+
+    from sandmle.bench.medals import _env_facts, fresh_seed_sets, rerun_ladder
+
+    from sandmle_core.population import level_populations
+
+    env_dir = sorted((tiny_corpus / "envs").iterdir())[0]
+    spec, validation, answers, _ = _env_facts(env_dir)
+    built = level_populations((r["level"], r["score"]) for r in validation["ladder"])  # seeds 0, 1, 2 in order
+    assert sorted({r["seed"] for r in json.loads((env_dir / "validation.json").read_text())["ladder"]}) == [0, 1, 2]
+    fresh = rerun_ladder(env_dir, spec, answers, fresh_seed_sets(3, 2))
+    deterministic = [level for level in built if level >= 1 and all(f[level][0] == built[level][0] for f in fresh)]
+    assert deterministic, "no model level repeated the build's full fit"
+    assert any(f[level][k] != built[level][0] for f in fresh for level in deterministic for k in (1, 2))
+
+
 def test_medal_agreement_is_the_mean_over_fresh_re_runs(tiny_corpus) -> None:
     """Every environment's ladder is re-run once per fresh seed set; its agreement is the mean over the re-runs (the
     worst beside it), judged against the goal in the report, and the predictor is the figure validation.json

@@ -4,8 +4,10 @@ A ladder script reads `./public/` (train.csv, test.csv, media), writes `./submis
 numpy, scikit-learn and pillow. It is rendered from a `LadderConfig` — which can be built from a drafted TaskSpec or
 from a real seed's TaskProfile, so the SAME ladder runs on a synthetic environment and on the real task (the fidelity
 benchmark compares the two rankings). Every script takes its rng seed from the environment variable `SANDMLE_SEED`
-(default 0): all `random_state`s use it and, when it is not 0, the script fits on a seeded 90% subsample of the
-training rows — the spread of competitor choices that the synthetic leaderboard is made of.
+(default 0): all `random_state`s use it. `SANDMLE_SUBSAMPLE` says what it fits on: "1" a seeded 90% subsample of the
+training rows — the spread of competitor choices that the synthetic leaderboard is made of — and "0" every row; unset,
+a seed other than 0 subsamples. The harness sets both: the build's seed 0 fits every row, its seeds 1-2 subsample, and
+a fresh re-run of the ladder (`bench.medals`) fits every row on the first seed of its set, as the build does.
 
 Each modality package writes its own ladder (`ModalityKit.ladder`, in `sandmle_core.modalities.<name>.ladder`), levels
 numbered from 0 (the uninformed prior/mean, the sample-submission strategy) upward; this package holds only what the
@@ -23,9 +25,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sandmle_core.spec import Modality, TaskType
 
-__all__ = ["SEED_ENV", "LadderConfig", "LadderScript", "ladder_for"]
+__all__ = ["SEED_ENV", "SUBSAMPLE_ENV", "LadderConfig", "LadderScript", "ladder_for"]
 
 SEED_ENV = "SANDMLE_SEED"
+SUBSAMPLE_ENV = "SANDMLE_SUBSAMPLE"  # "1" a seeded 90% subsample, "0" every row
 MetricKind = Literal["probability", "class_probabilities", "label", "value", "ranked_list"]
 
 

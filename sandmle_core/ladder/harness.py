@@ -29,10 +29,11 @@ after the other (the workspace reset before each), whose repeated deterministic 
 
 Job file (JSON): {"preload": [module, ...], "timeout": seconds per run, "scratch": [private folders to empty],
                   "pid_namespace": bool, "chain": bool,
-                  "runs": [{"script": rel path, "seed": int, "out": rel path}, ...]}
-Each run happens in a forked child with cwd = the workspace root and SANDMLE_SEED set; the child's `submission.csv`
-becomes `out`. Results (JSON, one object per run: exit, seconds, cpu, error tail, processes killed after it) go to
-the path given as the second argument.
+                  "runs": [{"script": rel path, "seed": int, "subsample": bool, "out": rel path}, ...]}
+Each run happens in a forked child with cwd = the workspace root and SANDMLE_SEED and SANDMLE_SUBSAMPLE set ("1" when
+"subsample" is true; without it, when the seed is not 0); the child's `submission.csv` becomes `out`. Results (JSON,
+one object per run: exit, seconds, cpu, error tail, processes killed after it) go to the path given as the
+second argument.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ import time
 import traceback
 
 SEED_ENV = "SANDMLE_SEED"
+SUBSAMPLE_ENV = "SANDMLE_SUBSAMPLE"
 PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
 KEEP = frozenset({"public"})  # the read-only bind of the public files: never emptied
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -103,9 +105,11 @@ def _enter_child(keep: list[int], timeout: float) -> None:
     signal.alarm(max(1, int(timeout + 0.999)))
 
 
-def _execute(script: str, seed: int, out_fd: int, err_fd: int) -> int:
+def _execute(run: dict, out_fd: int, err_fd: int) -> int:
     """One script run in this process: 0 and its submission in `out_fd`, or 1 and the traceback in `err_fd`."""
+    script, seed = run["script"], int(run["seed"])
     os.environ[SEED_ENV] = str(seed)
+    os.environ[SUBSAMPLE_ENV] = "1" if run.get("subsample", seed != 0) else "0"
     code = 0
     try:
         import runpy
@@ -127,9 +131,9 @@ def _execute(script: str, seed: int, out_fd: int, err_fd: int) -> int:
     return code
 
 
-def _child(script: str, seed: int, timeout: float, out_fd: int, err_fd: int) -> None:
+def _child(run: dict, timeout: float, out_fd: int, err_fd: int) -> None:
     _enter_child([out_fd, err_fd], timeout)
-    os._exit(_execute(script, seed, out_fd, err_fd))
+    os._exit(_execute(run, out_fd, err_fd))
 
 
 def _mount_points() -> frozenset[str]:
@@ -232,7 +236,7 @@ def _run(run: dict, timeout: float, namespace: bool) -> tuple[dict, int]:
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:
-        _child(run["script"], int(run["seed"]), timeout, out_fd, err_fd)
+        _child(run, timeout, out_fd, err_fd)
     status, usage, expired = _wait(pid, timeout)
     seconds = time.perf_counter() - start
     leftovers = _kill_leftovers(pid, namespace)
@@ -265,7 +269,7 @@ def _run_chain(runs: list[dict], timeout: float, namespace: bool, sources: dict[
             for run, (out_fd, err_fd) in zip(runs, fds, strict=True):
                 _reset(sources, scratch)
                 began, cpu, reused = time.perf_counter(), time.process_time(), memo["reused"]
-                code = _execute(run["script"], int(run["seed"]), out_fd, err_fd)
+                code = _execute(run, out_fd, err_fd)
                 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 os.write(figures, (json.dumps([code, time.perf_counter() - began, time.process_time() - cpu, rss,
                                                memo["reused"] - reused]) + "\n").encode())

@@ -28,23 +28,23 @@ __all__ = ["LOAD_SNIPPET", "PRIOR_LEVEL", "ClassPlan", "draw_labels", "label_noi
            "labels_from_prefixes", "name_with_label", "oracle_submission", "plan_classes"]
 
 # the ladder scripts' reader of the public tables (a seeded 90% subsample per ladder seed); the script's harness
-# defines TARGET and SEED, and imports os, numpy and pandas
+# defines TARGET, SEED and SUBSAMPLE, and imports os, numpy and pandas
 LOAD_SNIPPET = '''def load():
     """train and test tables; a seeded 90% subsample of the training rows when SEED is not 0."""
     train = pd.read_csv(os.path.join("public", "train.csv"), dtype={TARGET: str})
     test = pd.read_csv(os.path.join("public", "test.csv"))
     train = train[train[TARGET].notna()].reset_index(drop=True)
-    if SEED != 0:
+    if SUBSAMPLE:
         keep = np.sort(np.random.default_rng(SEED).permutation(len(train))[: max(1, int(round(0.9 * len(train))))])
         train = train.iloc[keep].reset_index(drop=True)
     return train, test
 '''
 
 # the ladder's first rung: the training prior (the majority class, or the class shares) over every training row; the
-# script's harness defines load() (which reads SEED when called), write(), TARGET, CLASSES and KIND
+# script's harness defines load() (which reads SUBSAMPLE and SEED when called), write(), TARGET, CLASSES and KIND
 PRIOR_LEVEL = ("prior", "the training prior: the majority class, or the class shares", '''
-SEED = 0  # every training row, whatever the seed (as the sample submission): on a seed's subsample the majority of
-# two close classes flipped between seeds
+SEED, SUBSAMPLE = 0, False  # every training row, whatever the seed (as the sample submission): on a seed's
+# subsample the majority of two close classes flipped between seeds
 train, test = load()
 labels = train[TARGET].astype(str)
 classes = list(CLASSES) if CLASSES else sorted(labels.unique())

@@ -127,6 +127,7 @@ def run_ladder_scripts(
     figures: dict[str, Any] | None = None,
     warm: bool = False,
     chain: bool = False,
+    full_fit: tuple[int, ...] = (0,),
 ) -> tuple[list[RunScore], float, float, Isolation]:
     """Run every script with every seed in one sandboxed harness; grade each submission on the host.
 
@@ -149,6 +150,8 @@ def run_ladder_scripts(
         chain: run each seed's scripts one after the other in one process whose deterministic scikit-learn fits are
             memoized (`ladder/fitmemo.py`: the same submissions, ~25% less CPU on a tabular ladder) — for sandmle's
             own scripts only, never with the strict policy (generated code keeps one process per run).
+        full_fit: the seeds whose runs fit every training row (SANDMLE_SUBSAMPLE=0); every other seed's runs fit
+            its seeded 90% subsample. The build's ladder: seed 0; a fresh re-run: the first seed of each set.
 
     Returns:
         The runs, the seconds spent inside the scripts, the wall seconds of the whole sandboxed run, and the
@@ -167,8 +170,8 @@ def run_ladder_scripts(
         "preload": list(PRELOAD),
         "chain": chain,
         "timeout": run_timeout,
-        "runs": [{"script": f"solutions/{s.filename}", "seed": seed, "out": f"runs/{s.level:02d}-{seed}.csv"}
-                 for s, seed in runs],
+        "runs": [{"script": f"solutions/{s.filename}", "seed": seed, "subsample": seed not in full_fit,
+                  "out": f"runs/{s.level:02d}-{seed}.csv"} for s, seed in runs],
     }
     files = {f"solutions/{s.filename}": s.source for s in scripts}
     budget = 60 + max(30.0, run_timeout / 2) * len(runs)

@@ -30,7 +30,7 @@ def load_flat():
     train = pd.read_csv(os.path.join("public", "train.csv"))
     test = pd.read_csv(os.path.join("public", "test.csv"))
     train = train[train[TARGET].notna()].reset_index(drop=True)
-    if SEED != 0:
+    if SUBSAMPLE:
         recs = np.unique(train[ID].astype(np.int64) // 100)
         keep = np.random.default_rng(SEED).permutation(recs)[: max(2, int(round(0.9 * len(recs))))]
         train = train[(train[ID].astype(np.int64) // 100).isin(keep)].reset_index(drop=True)

@@ -30,7 +30,8 @@ __all__ = ["scripts"]
 _PRELUDE = '''"""{summary}
 
 Link-prediction ladder level {level} ({name}). Reads ./public/, writes ./submission.csv.
-Seeded by SANDMLE_SEED (default 0); a non-zero seed fits on a seeded 90% of the labelled pairs.
+Seeded by SANDMLE_SEED (default 0); fits on a seeded 90% of the labelled pairs when SANDMLE_SUBSAMPLE is 1 (unset: when
+the seed is not 0).
 """
 import os
 
@@ -44,12 +45,13 @@ SUBMISSION = {submission!r}
 PAIR = {pair!r}          # the two end columns of train.csv and test.csv
 FEATURES = {features!r}  # None or empty = every column of nodes.csv but the id
 SEED = int(os.environ.get("SANDMLE_SEED", "0"))
+SUBSAMPLE = os.environ.get("SANDMLE_SUBSAMPLE", "1" if SEED else "0") == "1"  # fit on a seeded 90% subsample
 
 nodes = pd.read_csv("public/nodes.csv")
 edges = pd.read_csv("public/edges.csv")
 train = pd.read_csv("public/train.csv")
 test = pd.read_csv("public/test.csv")
-if SEED:
+if SUBSAMPLE:
     train = train.sample(frac=0.9, random_state=SEED).reset_index(drop=True)
 NODE = nodes.columns[0]
 N = len(nodes)

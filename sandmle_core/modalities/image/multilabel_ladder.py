@@ -27,7 +27,7 @@ def load_tables():
     train = pd.read_csv(os.path.join("public", "train.csv"), dtype={ID: str})
     name = "test.csv" if os.path.exists(os.path.join("public", "test.csv")) else "sample_submission.csv"
     test = pd.read_csv(os.path.join("public", name), dtype={ID: str})[[ID]]
-    if SEED != 0:
+    if SUBSAMPLE:
         keep = np.sort(np.random.default_rng(SEED).permutation(len(train))[: max(1, int(round(0.9 * len(train))))])
         train = train.iloc[keep].reset_index(drop=True)
     return train, test

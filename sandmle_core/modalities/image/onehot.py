@@ -41,7 +41,7 @@ def load():
     train = train[hot.notna().all(axis=1)].reset_index(drop=True)
     hot = hot[hot.notna().all(axis=1)].to_numpy(float)
     train[TARGET] = np.asarray(ONE_HOT, dtype=object)[hot.argmax(axis=1)]
-    if SEED != 0:
+    if SUBSAMPLE:
         keep = np.sort(np.random.default_rng(SEED).permutation(len(train))[: max(1, int(round(0.9 * len(train))))])
         train = train.iloc[keep].reset_index(drop=True)
     return train, test

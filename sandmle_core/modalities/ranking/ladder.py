@@ -24,7 +24,8 @@ __all__ = ["scripts"]
 _PRELUDE = '''"""{summary}
 
 Ranking ladder level {level} ({name}). Reads ./public/, writes ./submission.csv.
-Seeded by SANDMLE_SEED (default 0); a non-zero seed fits on a seeded 90% of the training queries.
+Seeded by SANDMLE_SEED (default 0); fits on a seeded 90% of the training queries when SANDMLE_SUBSAMPLE is 1 (unset:
+when the seed is not 0).
 """
 import os
 
@@ -36,12 +37,13 @@ PREDICTION = {prediction!r}
 K = {k}
 RELEVANCE = "relevance"
 SEED = int(os.environ.get("SANDMLE_SEED", "0"))
+SUBSAMPLE = os.environ.get("SANDMLE_SUBSAMPLE", "1" if SEED else "0") == "1"  # fit on a seeded 90% subsample
 
 train = pd.read_csv("public/train.csv")
 test = pd.read_csv("public/test.csv")
 queries = pd.read_csv("public/queries.csv") if os.path.exists("public/queries.csv") else None
 ITEM = test.columns[1]
-if SEED:
+if SUBSAMPLE:
     kept = pd.Series(train[ID].unique()).sample(frac=0.9, random_state=SEED)
     train = train[train[ID].isin(set(kept))].reset_index(drop=True)
 QUERY_COLUMNS = [] if queries is None else [c for c in queries.columns if c != ID]

@@ -8,7 +8,7 @@ BODY = r'''
 # --- reading the tables (every cell is text: "NA" and "null" are tokens, not missing values) ---
 train = pd.read_csv("public/train.csv", dtype=str, keep_default_na=False)
 test = pd.read_csv("public/test.csv", dtype=str, keep_default_na=False)
-if SEED != 0:
+if SUBSAMPLE:
     keep = np.random.RandomState(SEED).permutation(len(train))[: max(1, int(round(0.9 * len(train))))]
     train = train.iloc[np.sort(keep)].reset_index(drop=True)
 RU = bool(train["before"].str.contains("[а-яА-Я]").mean() > 0.2)

@@ -34,7 +34,8 @@ __all__ = ["scripts"]
 _PRELUDE = '''"""{summary}
 
 Solution ladder level {level} ({name}) for this task. Reads ./public/, writes ./submission.csv.
-Seeded by the environment variable SANDMLE_SEED (default 0); a non-zero seed fits on a seeded 90% subsample.
+Seeded by the environment variable SANDMLE_SEED (default 0); fits on a seeded 90% subsample when SANDMLE_SUBSAMPLE
+is 1 (unset: when the seed is not 0).
 """
 import os
 
@@ -49,11 +50,12 @@ KIND = {kind!r}          # probability | class_probabilities | label | value
 METRIC = {metric!r}
 FEATURES = {features!r}  # None = every column but the id and the targets
 SEED = int(os.environ.get("SANDMLE_SEED", "0"))
+SUBSAMPLE = os.environ.get("SANDMLE_SUBSAMPLE", "1" if SEED else "0") == "1"  # fit on a seeded 90% subsample
 
 train = pd.read_csv("public/train.csv")
 test = pd.read_csv("public/test.csv")
 train_all = train  # every training row: what the prior and the one-feature column choice read, whatever the seed
-if SEED:
+if SUBSAMPLE:
     train = train.sample(frac=0.9, random_state=SEED).reset_index(drop=True)
 features = list(FEATURES) if FEATURES else [c for c in test.columns if c != ID and c not in TARGETS]
 X, X_test = train[features], test[features]

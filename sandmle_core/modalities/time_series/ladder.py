@@ -28,8 +28,8 @@ __all__ = ["scripts"]
 _PRELUDE = '''"""{summary}
 
 Sandmle forecasting ladder, level {level}. Reads ./public/train.csv and ./public/test.csv, writes ./submission.csv.
-SANDMLE_SEED (default 0) seeds every random_state; when it is not 0 a seeded random 10% of the history rows is
-dropped (the series keeps its order, with gaps).
+SANDMLE_SEED (default 0) seeds every random_state; when SANDMLE_SUBSAMPLE is 1 (unset: when the seed is not 0) a
+seeded random 10% of the history rows is dropped (the series keeps its order, with gaps).
 """
 
 import os
@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 SEED = int(os.environ.get("SANDMLE_SEED", "0"))
+SUBSAMPLE = os.environ.get("SANDMLE_SUBSAMPLE", "1" if SEED else "0") == "1"  # fit on a seeded 90% subsample
 ID = {id_column!r}
 DATE = {date_column!r}
 TARGETS = {targets!r}
@@ -72,7 +73,7 @@ def find_date_column(frame):
 train = pd.read_csv("public/train.csv")
 test = pd.read_csv("public/test.csv")
 DATE = find_date_column(train)
-if SEED != 0:
+if SUBSAMPLE:
     rng = np.random.default_rng(SEED)
     dropped = rng.choice(len(train), size=len(train) // 10, replace=False)
     train = train.drop(index=train.index[dropped])

@@ -124,3 +124,43 @@ def test_the_memo_takes_only_a_deterministic_fit_of_the_same_model_on_the_same_d
     done = subprocess.run([sys.executable, str(probe), str(FITMEMO.parent)], capture_output=True, text=True,
                           timeout=600, check=False)
     assert done.stdout.strip() == "[True, True, True, True, True]", done.stderr[-2000:]
+
+
+PROBE = ('import os\nopen("submission.csv", "w").write("id,y\\n0,%s\\n" % os.environ["SANDMLE_SUBSAMPLE"])\n')
+
+
+def test_the_harness_tells_each_run_whether_to_subsample(tmp_path) -> None:
+    """SANDMLE_SUBSAMPLE is "0" for the seeds that fit every row (the build's seed 0; a fresh re-run's first seed)
+    and "1" for every other, chained or one process per run."""
+    public = tmp_path / "public"
+    public.mkdir()
+    (public / "train.csv").write_text("id,y\n0,1\n")
+    probe = [LadderScript(level=0, name="probe", summary="", source=PROBE)]
+
+    def told(**options) -> list[tuple[int, float]]:
+        runs, *_ = run_ladder_scripts(probe, public, pd.DataFrame({"id": [0], "y": [1]}),
+                                      lambda s, a: float(s["y"].iloc[0]), seeds=(0, 1, 100, 101), **options)
+        return [(r.seed, r.score) for r in runs]
+
+    assert told() == told(chain=True) == [(0, 0.0), (1, 1.0), (100, 1.0), (101, 1.0)]
+    assert told(full_fit=(0, 100)) == told(full_fit=(0, 100), chain=True) == [(0, 0.0), (1, 1.0), (100, 0.0),
+                                                                              (101, 1.0)]
+
+
+def test_a_ladder_run_told_to_fit_every_row_does_whatever_its_seed(tmp_path) -> None:
+    """sandmle's own scripts read SANDMLE_SUBSAMPLE: a deterministic level fitted on every row scores the same under
+    any seed (so a fresh re-run's first seed repeats the build's seed-0 run there), and on its seed's subsample not."""
+    spec, folder, scripts = _tabular(tmp_path)
+    answers = pd.read_csv(folder.answers)
+
+    def scores(full_fit: tuple[int, ...]) -> dict[tuple[int, int], float]:
+        runs, *_ = run_ladder_scripts(scripts, folder.public, answers,
+                                      lambda sub, ans: grade_submission(sub, ans, spec.grading), seeds=(0, 7),
+                                      chain=True, full_fit=full_fit)
+        assert all(r.error is None for r in runs), [r.error for r in runs]
+        return {(r.level, r.seed): r.score for r in runs}
+
+    full, sub = scores((0, 7)), scores((0,))
+    assert all(full[(level, 0)] == sub[(level, 0)] for level in range(len(scripts)))  # seed 0 fits every row
+    assert all(full[(level, 7)] == full[(level, 0)] for level in (0, 1, 2, 3))  # the deterministic levels
+    assert any(sub[(level, 7)] != full[(level, 0)] for level in (1, 2, 3))  # the subsample moves them
