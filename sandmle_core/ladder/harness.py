@@ -30,10 +30,9 @@ after the other (the workspace reset before each), whose repeated deterministic 
 Job file (JSON): {"preload": [module, ...], "timeout": seconds per run, "scratch": [private folders to empty],
                   "pid_namespace": bool, "chain": bool,
                   "runs": [{"script": rel path, "seed": int, "subsample": bool, "out": rel path}, ...]}
-Each run happens in a forked child with cwd = the workspace root and SANDMLE_SEED and SANDMLE_SUBSAMPLE set ("1" when
-"subsample" is true; without it, when the seed is not 0); the child's `submission.csv` becomes `out`. Results (JSON,
-one object per run: exit, seconds, cpu, error tail, processes killed after it) go to the path given as the
-second argument.
+A run happens in a forked child with cwd = the workspace root, SANDMLE_SEED and SANDMLE_SUBSAMPLE set ("1" when
+"subsample" is true, or, without it, the seed is not 0); its `submission.csv` becomes `out`. Results (JSON, one object
+per run: exit, seconds, cpu, error tail, processes killed after it) go to the path given as the second argument.
 """
 
 from __future__ import annotations
@@ -44,6 +43,7 @@ import importlib
 import json
 import os
 import resource
+import runpy
 import select
 import signal
 import stat
@@ -51,8 +51,7 @@ import sys
 import time
 import traceback
 
-SEED_ENV = "SANDMLE_SEED"
-SUBSAMPLE_ENV = "SANDMLE_SUBSAMPLE"
+SEED_ENV, SUBSAMPLE_ENV = "SANDMLE_SEED", "SANDMLE_SUBSAMPLE"
 PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
 KEEP = frozenset({"public"})  # the read-only bind of the public files: never emptied
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -108,12 +107,9 @@ def _enter_child(keep: list[int], timeout: float) -> None:
 def _execute(run: dict, out_fd: int, err_fd: int) -> int:
     """One script run in this process: 0 and its submission in `out_fd`, or 1 and the traceback in `err_fd`."""
     script, seed = run["script"], int(run["seed"])
-    os.environ[SEED_ENV] = str(seed)
-    os.environ[SUBSAMPLE_ENV] = "1" if run.get("subsample", seed != 0) else "0"
+    os.environ.update({SEED_ENV: str(seed), SUBSAMPLE_ENV: "1" if run.get("subsample", seed != 0) else "0"})
     code = 0
     try:
-        import runpy
-
         sys.argv = [script]
         try:
             runpy.run_path(script, run_name="__main__")  # the parent has just written it from memory
