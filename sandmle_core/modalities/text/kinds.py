@@ -58,10 +58,11 @@ _AMOUNTS = frozenset({
 })
 """Heads that name a sum or a figure ("wrong amount", "monthly fee", "grade")."""
 
-_BUYERS = frozenset({"buyer", "buyers", "developers", "investor", "investors", "landlord", "landlords", "tenant",
-                     "tenants"})
-"""Heads that name the people a property is sold or let to (`BUYER`): a listing offers them nothing ("The property
-offers a landlord", "Highlights include tenants"); it would suit them. Every tag that names people names them too."""
+_BUYERS = frozenset({"buyer", "buyers", "developers", "family", "investor", "investors", "landlord", "landlords",
+                     "over_55s", "tenant", "tenants"})
+"""Heads (or whole keys) that name the people a property is sold or let to (`BUYER`): a listing offers them nothing
+("The property offers a landlord", "Highlights include tenants", "A family throughout"); it would suit them. Every
+tag that names people names them too."""
 
 _FAULTS = frozenset({"cockroach", "construction", "earplugs", "grime", "hair", "mould", "noise", "snoring", "stained",
                      "stains", "walls"})
@@ -81,8 +82,10 @@ def noun_kind(key: str) -> str:
     Returns:
         The kind's name, or "" (a word of no known kind: it fits the templates that require no kind).
     """
-    head = key.strip().lower().replace(" ", "_").split("_")[-1]
-    for word in (head, head[:-1] if head.endswith("s") else head):  # "tenants", "hospitals", "fees": a plural's
+    whole = key.strip().lower().replace(" ", "_").replace("-", "_")
+    head = whole.split("_")[-1]
+    # the whole key first ("over_55s"), then its head and the head's singular ("tenants", "hospitals", "fees")
+    for word in (whole, head, head[:-1] if head.endswith("s") else head):
         kind = next((kind for kind, table in ((BUYER, _BUYERS), (PERSON, _PEOPLE), (PLACE, _PLACES),
                                               (AMOUNT, _AMOUNTS), (FAULT, _FAULTS)) if word in table), "")
         if kind:

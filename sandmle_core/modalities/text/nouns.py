@@ -57,7 +57,7 @@ _MASS = frozenset({
     "photography", "typography", "historiography", "physics", "robotics",
     "acreage", "occupancy", "unemployment", "cybersecurity", "intelligence", "synthesis", "replication",
     "behaviour", "maintenance", "whitespace", "waste", "vocabulary", "gum", "control", "paint", "normalisation",
-    "authorization", "authorisation", "wifi", "demand", "damage", "refuse", "glass",
+    "authorization", "authorisation", "wifi", "demand", "damage", "refuse", "glass", "use",
 })
 """Nouns of the catalog that take no "a": uncountable things, languages, names, medicines."""
 
@@ -186,6 +186,10 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "two_factor": "two-factor code", "partial_thickness": "partial-thickness burn",
            "flesh_eating": "flesh-eating horde", "rain_soaked": "rain-soaked street",
            "double_parked": "double-parked car", "closing": "closing of my account",
+           # triage keys that name no complaint alone ("Inhaler since yesterday evening", "pulse was ruled out")
+           "inhaler": "inhaler use", "pulse": "fast pulse", "oxygen": "low oxygen", "bowel": "bowel changes",
+           "prostate": "prostate trouble", "catheter": "catheter problem", "vision": "blurred vision",
+           "over_55s": "over-55s",
            # a phrasal noun, hyphenated as English writes it ("a cut off" read as a verb)
            "cut_off": "cut-off", "add_on": "add-on", "sign_in": "sign-in", "drop_off": "drop-off",
            "kick_off": "kick-off", "sell_off": "sell-off", "tap_in": "tap-in", "pay_per_view": "pay-per-view",

@@ -494,12 +494,14 @@ def test_a_listing_offers_no_buyer_and_would_suit_one() -> None:
     names them too, so no other register reads them differently."""
     assert fits("{@person}x", BUYER) and not fits("{@not person}x", BUYER) and not fits("{@buyer}x", PERSON)
     assert noun_kind("cash_buyers") == BUYER and noun_kind("concierge") == PERSON
+    assert noun_kind("family") == noun_kind("over_55s") == BUYER  # "A family throughout", "Boasting a family"
     joined = " ".join(_bursty_documents("housing_market", ["cash_buyers", "landlord", "tenants", "garden",
-                                                           "concierge"], seed=13)).lower()
-    buyer = r"(?:an? |the )?(?:cash buyers|landlord|tenants)"
+                                                           "concierge", "family", "over_55s"], seed=13)).lower()
+    buyer = r"(?:an? |the )?(?:cash buyers|landlord|tenants|family|over-55s)"
     assert not re.search(rf"\b(?:offers|include|benefits from|boasting|offered with|comes with|appreciate) {buyer}\b",
                          joined)
     assert not re.search(rf"\b{buyer} (?:is|are) a real selling point|\b{buyer} adds? real appeal", joined)
+    assert not re.search(rf"(?:^|\. ){buyer} (?:throughout|to the rear)", joined)
     assert len(re.findall(rf"\b(?:would suit|likely to appeal to|of particular interest to) {buyer}", joined)) >= 10
     assert re.search(r"\b(?:offers|include|benefits from|boasting|comes with) (?:a |the )?concierge", joined)
 
