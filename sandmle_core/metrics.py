@@ -35,6 +35,8 @@ class Metric:
     kind: MetricKind
     description: str
     formula: str
+    label_description: str = ""
+    """How a class target (a target with a class set) reads it, where that differs from `description`."""
 
 
 _TEXT: dict[str, tuple[str, str, str]] = {
@@ -178,13 +180,18 @@ _RANKING_TEXT: dict[str, tuple[str, str, str]] = {
 
 
 
+_LABEL_TEXT = {"accuracy": "The share of rows whose predicted label equals the true label."}
+"""A metric's explanation for a target with a class set, where its whole one speaks of other targets too (accuracy's
+free text: "Without a class set ... exact string match" read as noise in an 11-class image task)."""
+
+
 def _build(name: str) -> Metric:
     lower, optimum, kind = metric_entry(name)
     family, _, k = name.partition("@")
     title, description, formula = (
         _TEXT[name] if name in _TEXT else (t.format(k=k) for t in _RANKING_TEXT[family])
     )
-    return Metric(name, title, lower, optimum, kind, description, formula)
+    return Metric(name, title, lower, optimum, kind, description, formula, _LABEL_TEXT.get(name, ""))
 
 
 METRICS: dict[str, Metric] = {name: _build(name) for name in METRIC_TABLE}

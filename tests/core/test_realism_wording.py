@@ -109,3 +109,20 @@ def test_a_graph_story_says_which_nodes_before_its_target():
     assert len(stories) >= 10
     for story in stories:
         assert "{target} for the" not in story and "{target} from" in story, story
+
+
+def test_accuracy_speaks_of_free_text_only_where_the_target_has_no_class_set():
+    """An 11-class image task's Evaluation read "Without a class set (free text, e.g. text normalization) it is exact
+    string match": a class target reads accuracy's label sentence alone, a free-text target (text normalization) the
+    whole explanation."""
+    profile = TaskProfile.model_validate(profile_seed(get_bundled_seed("digits")).model_dump())
+    spec = OfflineStrategist().draft_spec("digits", profile, 0, 3)
+    assert spec.grading.metric == "accuracy" and spec.target.classes
+    sample = pd.DataFrame({spec.grading.id_column: ["a"], spec.target.columns[0]: [spec.target.classes[0]]})
+
+    def evaluation(s) -> str:
+        return next(line for line in render_description(s, sample).splitlines() if "scored with" in line)
+
+    assert evaluation(spec).endswith("The share of rows whose predicted label equals the true label.")
+    free = spec.model_copy(update={"target": spec.target.model_copy(update={"classes": None})})
+    assert "Without a class set (free text, e.g. text normalization) it is exact string match" in evaluation(free)

@@ -202,7 +202,8 @@ def render_description(spec: TaskSpec, sample_submission: pd.DataFrame) -> str:
         *([] if named else ["### Columns", "| column | type | unit | meaning |\n|---|---|---|---|\n"
                             + "\n".join(_column_rows(spec))]),
         "## Evaluation",
-        f"Submissions are scored with **{metric.title}** ({direction}). {metric.description}",
+        f"Submissions are scored with **{metric.title}** ({direction}). "
+        f"{(spec.target.classes and metric.label_description) or metric.description}",
         f"\n```\n{metric.formula}\n```",
         f"Scores are rounded to 5 decimals. A submission with missing, duplicate or unknown "
         f"{'comments' if _keyed(spec) else 'ids'}, missing or extra columns, or values of the wrong kind is invalid "
