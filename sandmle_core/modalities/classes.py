@@ -30,7 +30,7 @@ __all__ = ["LOAD_SNIPPET", "PRIOR_LEVEL", "ClassPlan", "draw_labels", "label_noi
 # the ladder scripts' reader of the public tables (a seeded 90% subsample per ladder seed); the script's harness
 # defines TARGET, SEED and SUBSAMPLE, and imports os, numpy and pandas
 LOAD_SNIPPET = '''def load():
-    """train and test tables; a seeded 90% subsample of the training rows when SEED is not 0."""
+    """train and test tables; a seeded 90% subsample of the training rows when SUBSAMPLE is true."""
     train = pd.read_csv(os.path.join("public", "train.csv"), dtype={TARGET: str})
     test = pd.read_csv(os.path.join("public", "test.csv"))
     train = train[train[TARGET].notna()].reset_index(drop=True)

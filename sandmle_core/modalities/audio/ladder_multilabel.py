@@ -25,7 +25,7 @@ __all__ = ["scripts"]
 _HELPERS = '''
 
 def load_flat():
-    """train and test tables; without the recordings of a seeded 10% when SEED is not 0 (whole recordings, so no
+    """train and test tables; without the recordings of a seeded 10% when SUBSAMPLE is true (whole recordings, so no
     species answer of a kept recording goes missing)."""
     train = pd.read_csv(os.path.join("public", "train.csv"))
     test = pd.read_csv(os.path.join("public", "test.csv"))

@@ -48,7 +48,7 @@ def listing(part):
 def load_named():
     """train and test tables when there is no train.csv: a training image's label is read from its name (NAMES:
     `<label>.<n>.<ext>` or `<name>_<label>.<ext>`, the words in class order), a test image's id is its name without
-    the extension; a seeded 90% subsample when SEED is not 0."""
+    the extension; a seeded 90% subsample when SUBSAMPLE is true."""
     words = list(NAMES["words"])
     classes = list(CLASSES) if CLASSES else ["0", "1"] if KIND == "probability" and len(words) == 2 else words
     to_class = dict(zip(words, classes))

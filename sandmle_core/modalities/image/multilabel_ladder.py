@@ -22,7 +22,7 @@ __all__ = ["scripts"]
 _MULTI_PRELUDE = '''
 
 def load_tables():
-    """train.csv (a seeded 90% subsample when SEED is not 0) and the test ids: test.csv, or the sample submission's
+    """train.csv (a seeded 90% subsample when SUBSAMPLE is true) and the test ids: test.csv, or the sample submission's
     ids where the data has no test table (ranzcr's own layout)."""
     train = pd.read_csv(os.path.join("public", "train.csv"), dtype={ID: str})
     name = "test.csv" if os.path.exists(os.path.join("public", "test.csv")) else "sample_submission.csv"

@@ -29,7 +29,7 @@ PIXELS_PER_PAGE = 150  # training pixels sampled per page for the learnt levels
 
 
 def load():
-    """train and test page tables; a seeded 90% subsample of the training pages when SEED is not 0."""
+    """train and test page tables; a seeded 90% subsample of the training pages when SUBSAMPLE is true."""
     train = pd.read_csv(os.path.join("public", "train.csv"), dtype=str)
     test = pd.read_csv(os.path.join("public", "test.csv"), dtype=str)
     if SUBSAMPLE:

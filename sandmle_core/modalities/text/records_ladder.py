@@ -44,7 +44,7 @@ def read(part):
 
 
 def load():
-    """train and test; a seeded 90% subsample of the training rows when SEED is not 0."""
+    """train and test; a seeded 90% subsample of the training rows when SUBSAMPLE is true."""
     train, test = read("train"), read("test")
     train = train[train[TARGET].notna()].reset_index(drop=True)
     train[TARGET] = train[TARGET].astype(int).astype(str)  # true/false in JSON, 0/1 in CSV
