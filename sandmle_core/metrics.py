@@ -39,6 +39,8 @@ class Metric:
     """How a class target (a target with a class set) reads it, where that differs from `description`."""
 
 
+_LABELS_EQUAL = "The share of rows whose predicted label equals the true label."
+
 _TEXT: dict[str, tuple[str, str, str]] = {
     "auc": (
         "area under the ROC curve (AUC)",
@@ -63,8 +65,8 @@ _TEXT: dict[str, tuple[str, str, str]] = {
     ),
     "accuracy": (
         "accuracy",
-        "The share of rows whose predicted label equals the true label. Without a class set (free text, e.g. text "
-        "normalization) it is exact string match, an empty cell counting as the empty text.",
+        _LABELS_EQUAL + " Without a class set (free text, e.g. text normalization) it is exact string match, an "
+        "empty cell counting as the empty text.",
         "accuracy = (1/N) * sum_i [prediction_i == label_i]",
     ),
     "macro_f1": (
@@ -180,7 +182,7 @@ _RANKING_TEXT: dict[str, tuple[str, str, str]] = {
 
 
 
-_LABEL_TEXT = {"accuracy": "The share of rows whose predicted label equals the true label."}
+_LABEL_TEXT = {"accuracy": _LABELS_EQUAL}
 """A metric's explanation for a target with a class set, where its whole one speaks of other targets too (accuracy's
 free text: "Without a class set ... exact string match" read as noise in an 11-class image task)."""
 

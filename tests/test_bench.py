@@ -337,8 +337,6 @@ def test_a_fresh_re_run_fits_every_row_on_its_first_seed_as_the_build_does(tiny_
     """A re-run runs its seeds as the build runs 0-2: the first fits every training row, the others their seeded
     subsamples. So a deterministic level's first run is the build's seed-0 run again, in every re-run, and the
     subsampled runs are not."""
-    import json
-
     from sandmle.bench.medals import _env_facts, fresh_seed_sets, rerun_ladder
 
     from sandmle_core.population import level_populations
@@ -346,7 +344,7 @@ def test_a_fresh_re_run_fits_every_row_on_its_first_seed_as_the_build_does(tiny_
     env_dir = sorted((tiny_corpus / "envs").iterdir())[0]
     spec, validation, answers, _ = _env_facts(env_dir)
     built = level_populations((r["level"], r["score"]) for r in validation["ladder"])  # seeds 0, 1, 2 in order
-    assert sorted({r["seed"] for r in json.loads((env_dir / "validation.json").read_text())["ladder"]}) == [0, 1, 2]
+    assert sorted({r["seed"] for r in validation["ladder"]}) == [0, 1, 2]
     fresh = rerun_ladder(env_dir, spec, answers, fresh_seed_sets(3, 2))
     deterministic = [level for level in built if level >= 1 and all(f[level][0] == built[level][0] for f in fresh)]
     assert deterministic, "no model level repeated the build's full fit"
