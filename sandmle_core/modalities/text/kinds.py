@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["AMOUNT", "BUYER", "FAULT", "PERSON", "PLACE", "fits", "fitting", "noun_kind", "untag"]
+__all__ = ["AMOUNT", "BUYER", "FAULT", "PART", "PERSON", "PLACE", "fits", "fitting", "noun_kind", "untag"]
 
-PERSON, PLACE, AMOUNT, BUYER, FAULT = "person", "place", "amount", "buyer", "fault"
+PERSON, PLACE, AMOUNT, BUYER, FAULT, PART = "person", "place", "amount", "buyer", "fault", "part"
 
 _PEOPLE = frozenset({
     "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author", "babysitter",
@@ -69,12 +69,30 @@ _FAULTS = frozenset({"cockroach", "construction", "earplugs", "grime", "hair", "
 """Heads of what a guest complains of (`FAULT`): a review gives them no praise ("Special mention for grime", "the
 stains deserve a mention"). No other register names the kind, so elsewhere they read as before."""
 
+_PARTS = frozenset({
+    # aircraft (technical log)
+    "accumulator", "actuator", "aileron", "antenna", "armrest", "autopilot", "brake", "carpet", "coffee_maker",
+    "compressor", "control_column", "cowling", "display", "elevator", "fan_blade", "filter", "flap", "fms", "galley",
+    "gear", "gps", "ife", "igniter", "lavatory", "nacelle", "nose_wheel", "oven", "overhead_bin", "pfd", "radio",
+    "reading_light", "reservoir", "rudder", "seat", "slat", "spool", "spoiler", "stabilizer", "starter",
+    "static_port", "strut", "sump", "tank", "transponder", "tray_table", "tread", "tyre", "vent", "wheel",
+    "wheel_well", "yoke",
+    # machine shop (maintenance log)
+    "bearing", "belt", "breaker", "bushing", "cable", "chiller", "contactor", "controller", "coupling", "cylinder",
+    "dispenser", "fan", "fuse", "gearbox", "heat_exchanger", "hmi", "hose", "nipple", "oiler", "plc", "pulley",
+    "pump", "radiator", "relay", "seal", "shaft", "thermostat", "transformer", "valve",
+})
+"""Whole keys or heads that name a component of a machine or an aircraft (`PART`): a log does not find a component
+("Found tank during the daily check", "Seat found on the walkaround", "Nipple reported at 20:00"), it finds one
+faulty or unserviceable. Only the two maintenance registers name the kind (checked last, so no word of another kind
+changes); elsewhere a part reads as a word of no kind."""
+
 _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 
 
 def noun_kind(key: str) -> str:
-    """The kind of a noun key by its head: `BUYER`, `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, or "" when no table lists
-    it.
+    """The kind of a noun key by its head: `BUYER`, `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, or "" when no table
+    lists it.
 
     Args:
         key: a vocabulary key ("wrong_amount", "physiotherapist") or its written form ("wrong amount").
@@ -87,7 +105,8 @@ def noun_kind(key: str) -> str:
     # the whole key first ("over_55s"), then its head and the head's singular ("tenants", "hospitals", "fees")
     for word in (whole, head, head[:-1] if head.endswith("s") else head):
         kind = next((kind for kind, table in ((BUYER, _BUYERS), (PERSON, _PEOPLE), (PLACE, _PLACES),
-                                              (AMOUNT, _AMOUNTS), (FAULT, _FAULTS)) if word in table), "")
+                                              (AMOUNT, _AMOUNTS), (FAULT, _FAULTS), (PART, _PARTS))
+                     if word in table), "")
         if kind:
             return kind
     return ""

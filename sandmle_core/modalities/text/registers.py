@@ -23,10 +23,17 @@ _MESSAGE_NEGATED = ("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "n
 
 REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     ("technical log", dict(  # aircraft maintenance
-        one=("{L} written up at {T}", "{SIDE} {L} found on inspection", "{L} noted in the climb",
-             "{L} found on the walkaround", "Engine {E} side, {L} found", "{L} at seat {SEAT}",
-             "{L} written up after landing", "Found {L} during the daily check"),
-        many=("{A} found, then {R}", "{A} written up with {R}", "{SIDE} {A} and {R} found on the walkaround"),
+        one=("{L} written up at {T}", "{@not part}{SIDE} {L} found on inspection", "{@not part}{L} noted in the climb",
+             "{@not part}{L} found on the walkaround", "{@not part}Engine {E} side, {L} found",
+             "{@not part}{L} at seat {SEAT}", "{L} written up after landing",
+             "{@not part}Found {L} during the daily check",
+             # a component is found faulty, not found ("Seat found on the walkaround": `kinds.PART`)
+             "{@part}{SIDE} {L} unserviceable on inspection", "{@part}{L} found damaged on the walkaround",
+             "{@part}{L} reported inop in the climb", "{@part}Defect on {DL} found during the daily check",
+             "{@part}Engine {E} side, {L} found unserviceable", "{@part}{L} inop, written up at {T}"),
+        many=("{@not part}{A} found, then {R}", "{A} written up with {R}",
+              "{@not part}{SIDE} {A} and {R} found on the walkaround",
+              "{@part}{SIDE} {A} and {R} found damaged on the walkaround", "{@part}{A} inop, {R} also written up"),
         negated=("no {X}", "no {X}", "no {X} found", "no {X} evident", "checked, no {X}", "without {X}",
                  "{X} {be} ruled out"),
         echo=("{X} rechecked after rectification", "{X} inspected, no further defect",
@@ -56,10 +63,15 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "To wait in minors, cubicle {BED}"),
     )),
     ("maintenance log", dict(  # machine shop
-        one=("{L} found on inspection", "{L} reported at {T}", "{L} at station {E} at {T}",
-             "Found {L} at the drive end",
-             "{L} traced after the stoppage", "Stoppage caused by {L}"),
-        many=("{A} found, then {R}", "{A} along with {R}", "{A} and {R} found at the drive end"),
+        one=("{@not part}{L} found on inspection", "{@not part}{L} reported at {T}",
+             "{@not part}{L} at station {E} at {T}", "{@not part}Found {L} at the drive end",
+             "{@not part}{L} traced after the stoppage", "Stoppage caused by {L}",
+             # a component is found faulty, not found ("Nipple reported at 20:00": `kinds.PART`)
+             "{@part}Faulty {L} found on inspection", "{@part}{L} reported faulty at {T}",
+             "{@part}{L} gave out at station {E} at {T}", "{@part}Found {L} damaged at the drive end",
+             "{@part}Stoppage traced to {DL}"),
+        many=("{@not part}{A} found, then {R}", "{A} along with {R}", "{@not part}{A} and {R} found at the drive end",
+              "{@part}{A} and {R} found damaged at the drive end", "{@part}Faulty {A}, then {R} replaced"),
         negated=_NOTE_NEGATED,
         echo=("{X} to be checked on the next round", "{X} logged for the next service",
               "{X} reported to the supervisor", "{X} noted on work order {REF}"),  # "shift" once: its opening's

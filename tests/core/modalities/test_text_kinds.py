@@ -30,7 +30,18 @@ from sandmle_core.catalog import load_catalog
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import DraftContext
 from sandmle_core.modalities.text import KIT as text
-from sandmle_core.modalities.text.kinds import AMOUNT, BUYER, FAULT, PERSON, PLACE, fits, fitting, noun_kind, untag
+from sandmle_core.modalities.text.kinds import (
+    AMOUNT,
+    BUYER,
+    FAULT,
+    PART,
+    PERSON,
+    PLACE,
+    fits,
+    fitting,
+    noun_kind,
+    untag,
+)
 from sandmle_core.modalities.text.nouns import is_plural, with_article, written
 from sandmle_core.modalities.text.phrases import template_words, voice_for
 from sandmle_core.modalities.text.registers import REGISTERS
@@ -62,7 +73,11 @@ _AMOUNTS = _table("""allowance amount apr balance bill budget charge charges com
 dividend excess fare fee fees gigabytes grade installment invoice loan marks money mortgage overdraft overpayment
 payment penalty percentage points premium price principal rate refund reimbursement rent repayment salary score tariff
 wages""")
-"""A reader's tables of the catalog's people, places and sums (heads), kept apart from `kinds.py`'s."""
+_PARTS = _table("""actuator aileron antenna armrest brake carpet galley lavatory oven seat spoiler strut tank tread
+wheel bearing belt bushing contactor coupling fuse gearbox hose nipple pulley pump radiator relay seal shaft valve
+hmi fan""")
+"""A reader's tables of the catalog's people, places, sums and machine components (heads), kept apart from
+`kinds.py`'s."""
 
 _X = r"((?:[a-z]+ ){0,2}[a-z]+)"
 _L = r"([a-z ]+?)(?=[.,;:]|$)"  # a main clause's words, to its first comma
@@ -92,6 +107,12 @@ _PRESUPPOSING = [  # a clause that says something of its word, and the kinds of 
     (r"(?:^|[.;] |, )([A-Za-z ,]+?) (?:was|were) announced on", {PERSON}),
     (rf"\bFigures released at [0-9:]+ showed {_L}", {PERSON, PLACE}),
     (r"\bOfficials confirmed ([a-z ,]+?) on [A-Z]", {PERSON}),
+    # a log finds a fault, and a component faulty: "Seat found on the walkaround", "Nipple reported at 20:00"
+    (r"\bFound (?!no |on |during )([a-z ,]+?)(?<! damaged) (?:during the daily check|at the drive end)", {PART}),
+    (r"(?:^|[.;] |(?:Later|Then|Also|also|then), )(?:[LR]/H )?(?!(?:then |also )?(?:no |checked|without |faulty ))"
+     r"([a-z][a-z ]*?)"
+     r"(?<! gave out) (?:found on (?:the walkaround|inspection)|"
+     r"noted in the climb|reported at [0-9]|at seat [0-9]|at station [0-9]|traced after)", {PART}),
 ]
 _THING_PARTICIPLES = _table("""rifled flicked palmed parried tipped trapped mistimed raised clipped hooked narrated
 enchanted amplified inserted unlimited compressed unpatched misconfigured clicked dropped frozen""")
@@ -107,7 +128,7 @@ def _kinds(phrase: str) -> set[str | None]:
     """The kinds of a listing's nouns ("tenants and house prices": a person and no kind), each by its head or its
     head's singular."""
     heads = [item.split()[-1] for item in re.split(r",? and |, ", phrase.lower()) if item.strip()]
-    return {next((k for k, t in ((PERSON, _PEOPLE), (PLACE, _PLACES), (AMOUNT, _AMOUNTS))
+    return {next((k for k, t in ((PERSON, _PEOPLE), (PLACE, _PLACES), (AMOUNT, _AMOUNTS), (PART, _PARTS))
                   if h in t or (h.endswith("s") and h[:-1] in t)), None) for h in heads}
 
 
@@ -145,6 +166,9 @@ def count_clauses(docs: list[str]) -> Counter:
     ("kind_mismatch", "Can anyone explain a hospital."),
     ("kind_mismatch", "Mainly it is a wrong amount, and the wrong amount makes my phone useless."),
     ("kind_mismatch", "A storm warning and a senator were announced on Wednesday."),
+    ("kind_mismatch", "Found tank during the daily check."),
+    ("kind_mismatch", "Later, actuator and overhead bin noted in the climb; seat found on the walkaround."),
+    ("kind_mismatch", "Machine 3 stopped. Nipple reported at 20:00."),
     ("negation_after", "First a QR code, then a nano SIM, and it has been recognised not."),
     ("negation_after", "It has been not recognised."),
     ("thing_participle_of_a_person", "A strike from the visitors, he has been rifled."),
@@ -168,6 +192,8 @@ def test_clause_counters_find_each_defect(kind: str, sentence: str) -> None:
     "Without hospital, and I have asked the tutor about the hospital.", "Can anyone explain a theory.",
     "Mainly it is a wrong amount, and the wrong amount is not what I agreed to.", "It has not been recognised.",
     "A storm warning was announced on Wednesday.", "A strike from the visitors, that one was rifled.",
+    "Found a leak during the daily check; checked, no tank found on the walkaround.", "Faulty nipple found on "
+    "inspection.",
     "A man was sentenced.", "There were restaurants nearby on our floor.", "My dashcam recorded the tyres.",
     "On review, COPD and crackles noted on assessment; also, EDR flagged a login.", "There is an issue with delete "
     "account.", "The restaurants nearby deserve a mention.", "Honestly, I am dizzy and sore, no swelling at all.",
@@ -242,7 +268,7 @@ def test_every_tag_of_the_registers_names_known_kinds() -> None:
         for templates in register.values():
             for t in templates:
                 tag = re.match(r"\{@(?:not )?([a-z ]+)\}", t)
-                assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT, BUYER, FAULT}, t
+                assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT, BUYER, FAULT, PART}, t
                 assert "{@" not in untag(t), t
 
 
@@ -536,6 +562,23 @@ def test_a_review_gives_no_special_mention_to_what_a_guest_complains_of() -> Non
     assert not re.search(rf"\b(?:special mention for|worth mentioning:) {fault}|\b{fault} deserves? a mention", joined)
     assert len(re.findall(rf"\b(?:complain about|put off by) {fault}|\b{fault} spoilt the first night", joined)) >= 20
     assert re.search(r"\b(?:special mention for|worth mentioning:) (?:the |a )?breakfast", joined)
+
+
+@pytest.mark.parametrize(("domain", "parts", "faults"), [
+    ("aircraft_maintenance", ["seat", "tank", "galley", "spoiler", "actuator"], ["leak", "seep", "jam"]),
+    ("cnc_maintenance", ["nipple", "bearing", "hose", "radiator", "contactor"], ["overheating", "backlash", "dry"]),
+])
+def test_a_log_finds_a_component_faulty_not_found(domain: str, parts: list[str], faults: list[str]) -> None:
+    """"Found tank during the daily check", "Seat found on the walkaround", "Nipple reported at 20:00": the two
+    maintenance logs found a component as they find a fault before 2026-12-06. A component is a kind of its own
+    (`kinds.PART`), found faulty, damaged or unserviceable ("Faulty nipple found on inspection", "Seat found damaged
+    on the walkaround", "Defect on the spoiler found during the daily check"); a fault is still found as itself."""
+    assert {noun_kind(p) for p in parts} == {PART} and {noun_kind(f) for f in faults} == {""}
+    docs = _bursty_documents(domain, parts + faults, seed=19)
+    assert not count_clauses(docs)["kind_mismatch"], [d for d in docs if count_clauses([d])["kind_mismatch"]][:3]
+    joined = " ".join(docs).lower()
+    assert len(re.findall(r"\b(?:unserviceable|damaged|faulty|inop|defect on|gave out|traced to)\b", joined)) >= 20
+    assert re.search(r"\b(?:leak|seep|jam|overheating|backlash) (?:found|noted|reported|at|traced)\b", joined)
 
 
 def test_a_documentary_synopsis_says_what_the_film_explores() -> None:
