@@ -9,15 +9,18 @@ place); an untagged template fits any noun of its domain. `fitting` keeps the te
 of a clause, and `untag` drops the tag before the template is filled. Words no table lists have no kind: they fit
 untagged templates and those that only exclude kinds, so a word a new domain adds falls back to the neutral ones.
 
-Kinds are read from a noun's head (its last word, or its singular) in the tables below, hand-made over the catalog's
-vocabularies (`tests/core/modalities/test_text_kinds.py` reads the documents with tables of its own). Only the
-wording depends on this module: the units, the rule and the oracle do not.
+Kinds are read from a noun's head (the last word of its written form before any preposition, or its singular: a
+"transfer to another provider" is a transfer, "moving_house" an "upcoming move") in the tables below, hand-made over
+the catalog's vocabularies (`tests/core/modalities/test_text_kinds.py` reads the documents with tables of its own).
+Only the wording depends on this module: the units, the rule and the oracle do not.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
+from sandmle_core.modalities.text.nouns import written
 
 __all__ = ["AMOUNT", "BUYER", "FAULT", "PART", "PERSON", "PLACE", "fits", "fitting", "noun_kind", "untag"]
 
@@ -65,7 +68,7 @@ _BUYERS = frozenset({"buyer", "buyers", "developers", "family", "investor", "inv
 tag that names people names them too."""
 
 _FAULTS = frozenset({"cockroach", "construction", "earplugs", "grime", "hair", "mould", "noise", "snoring", "stained",
-                     "stains", "walls"})
+                     "stained_sheets", "stains", "walls"})
 """Heads of what a guest complains of (`FAULT`): a review gives them no praise ("Special mention for grime", "the
 stains deserve a mention"). No other register names the kind, so elsewhere they read as before."""
 
@@ -87,12 +90,14 @@ _PARTS = frozenset({
 faulty or unserviceable. Only the two maintenance registers name the kind (checked last, so no word of another kind
 changes); elsewhere a part reads as a word of no kind."""
 
+_PREPOSITIONS = frozenset({"of", "to", "for", "from", "with", "in", "on", "at"})
+
 _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 
 
 def noun_kind(key: str) -> str:
-    """The kind of a noun key by its head: `BUYER`, `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, or "" when no table
-    lists it.
+    """The kind of a noun key by the head of its written form (`nouns.written`, to its first preposition): `BUYER`,
+    `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, or "" when no table lists it.
 
     Args:
         key: a vocabulary key ("wrong_amount", "physiotherapist") or its written form ("wrong amount").
@@ -100,8 +105,13 @@ def noun_kind(key: str) -> str:
     Returns:
         The kind's name, or "" (a word of no known kind: it fits the templates that require no kind).
     """
-    whole = key.strip().lower().replace(" ", "_").replace("-", "_")
-    head = whole.split("_")[-1]
+    # as a sentence writes it ("moving_house" is an "upcoming move", "payment_declined" a "declined payment"), to its
+    # first preposition ("a transfer to another provider" is a transfer, "a dip in the road" no place)
+    words = written(key.strip().lower().replace(" ", "_").replace("-", "_")).lower().replace("-", "_").split()
+    words = words[:next((i for i, w in enumerate(words) if i and w in _PREPOSITIONS), len(words))]
+    if not words:
+        return ""
+    whole, head = "_".join(words), words[-1]
     # the whole key first ("over_55s"), then its head and the head's singular ("tenants", "hospitals", "fees")
     for word in (whole, head, head[:-1] if head.endswith("s") else head):
         kind = next((kind for kind, table in ((BUYER, _BUYERS), (PERSON, _PEOPLE), (PLACE, _PLACES),

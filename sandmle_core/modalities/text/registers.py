@@ -93,9 +93,10 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "Source IP {IP} blocked at the perimeter", "Affected login under review", "Event log exported"),
     )),
     ("support chat", dict(  # bank
-        one=("I need help with {L}", "I have a question about {L}", "I am writing about {L}", "It is about {L}",
-             "I am contacting you about {L}", "{@not person}Could you check {L} for me",
-             "{@not person}There is an issue with {L}"),
+        one=("{@not person place}I need help with {L}", "I have a question about {L}", "I am writing about {L}",
+             "It is about {L}", "I am contacting you about {L}", "{@not person}Could you check {L} for me",
+             "{@not person place}There is an issue with {L}", "{@place}I am moving out of {DL}",
+             "{@place}I have just moved from {DL}"),  # not "I need help with a residence"
         many=("I have a question about {A} and {R}", "First {A}, then {R}", "{A}, plus {R}",
               "It is about {A}, and also {R}"),
         negated=_MESSAGE_NEGATED,
@@ -126,7 +127,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     )),
     ("logging a request", dict(  # city 311
         one=("I want to report {L}", "I am reporting {L}", "Residents have noticed {L}",
-             "Please could someone deal with {L}", "Can someone look at {L}", "I noticed {L}",
+             "Please could someone deal with {L}", "{@not person}Can someone look at {L}", "I noticed {L}",
              "This request is about {L}"),
         many=("I noticed {A} and then {R}", "{A}, plus {R}", "First {A}, then {R}",
               "I want to report {A} and also {R}"),
@@ -180,9 +181,9 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         # to report a car park"
         one=("My claim mentions {L}", "{@not place}I want to report {L}", "{@not place}I noticed {L}",
              "{@not place}{L} {be} involved", "On the form I listed {L}", "{@not place}I should mention {L}",
-             "The details include {L}", "{@place}It happened at {DL}", "{@place}It was left at {DL}"),
+             "{@not place}The details include {L}", "{@place}It happened at {DL}", "{@place}It was left at {DL}"),
         many=("First {A}, then {R}", "{@not place}I noticed {A} and then {R}", "{A}, plus {R}",
-              "The details include {A} and {R}", "On the form I listed {A} and {R}"),
+              "{@not place}The details include {A} and {R}", "On the form I listed {A} and {R}"),
         negated=_MESSAGE_NEGATED,
         echo=("{@not person place amount}the {X} caused most damage", "my dashcam recorded the {X}",
               "a witness saw the {X} too", "{@not amount}I have photos showing the {X}"),
@@ -211,7 +212,8 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     )),
     ("patient portal", dict(  # outpatient
         one=("I have a question about {L}", "I am writing about {L}", "I wanted to ask about {L}",
-             "This message is about {L}", "Could someone help me with {L}", "I need some advice about {L}",
+             "This message is about {L}", "{@not person place}Could someone help me with {L}",
+             "I need some advice about {L}", "{@person}I have a question for {DL}", "{@person}Could I see {DL} sooner",
              "{@not person}I have not heard back about {L}"),
         many=("I have a question about {A} and also {R}", "First {A}, then {R}", "{A}, plus {R}"),
         negated=_MESSAGE_NEGATED,

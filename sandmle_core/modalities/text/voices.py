@@ -128,11 +128,12 @@ NOTE = Voice(
 
 MESSAGE = Voice(
     name="message",
-    one=("I am writing about {L}", "I have a question about {L}", "My problem is {L}", "There is an issue with {L}",
-         "It is about {L}", "This concerns {L}", "I noticed {L}", "Since {T} there {has} been {L}",
-         "This is about {L}", "I have been dealing with {L} for {N} days", "Please help with {L}",
-         "I want to report {L}",
-         "Mainly it is {L}", "I am having trouble with {L}", "Can someone look at {L}"),
+    one=("I am writing about {L}", "I have a question about {L}", "My problem is {L}",
+         "{@not person place}There is an issue with {L}", "It is about {L}", "This concerns {L}", "I noticed {L}",
+         "{@not person place}Since {T} there {has} been {L}", "This is about {L}",
+         "I have been dealing with {L} for {N} days", "{@not person place}Please help with {L}",
+         "I want to report {L}", "{@not person place}Mainly it is {L}", "I am having trouble with {L}",
+         "{@not person}Can someone look at {L}"),  # not "Please help with a teammate", "Mainly it is a hospital"
     many=("First {A}, then {R}", "I noticed {A} and then {R}", "There {is} {A}, and also {R}", "{A}, plus {R}",
           "It started with {A}, now {R}", "{A} {is} a problem, and {R} too"),
     negated=("no {X}", "no {X}", "no {X} though", "there {be} no {X}", "no {X} at all",

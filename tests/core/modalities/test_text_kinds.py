@@ -107,6 +107,11 @@ _PRESUPPOSING = [  # a clause that says something of its word, and the kinds of 
     (r"(?:^|[.;] |, )([A-Za-z ,]+?) (?:was|were) announced on", {PERSON}),
     (rf"\bFigures released at [0-9:]+ showed {_L}", {PERSON, PLACE}),
     (r"\bOfficials confirmed ([a-z ,]+?) on [A-Z]", {PERSON}),
+    (rf"\b(?:help me with|I need help with|Please help with|Mainly it is|Since [0-9:]+ there (?:has|have) been) "
+     rf"{_L}", {PERSON, PLACE}),
+    (r"\bThere is an issue with (?:an? |the )?([a-z]+(?: [a-z]+)?)(?=[.,;:]|$| and)", {PERSON, PLACE}),
+    (rf"\bCan someone look at {_L}", {PERSON}),
+    (rf"\bThe details include {_L}", {PLACE}),
     # a log finds a fault, and a component faulty: "Seat found on the walkaround", "Nipple reported at 20:00"
     (r"\bFound (?!no |on |during )([a-z ,]+?)(?<! damaged) (?:during the daily check|at the drive end)", {PART}),
     (r"(?:^|[.;] |(?:Later|Then|Also|also|then), )(?:[LR]/H )?(?!(?:then |also )?(?:no |checked|without |faulty ))"
@@ -167,6 +172,9 @@ def count_clauses(docs: list[str]) -> Counter:
     ("kind_mismatch", "Mainly it is a wrong amount, and the wrong amount makes my phone useless."),
     ("kind_mismatch", "A storm warning and a senator were announced on Wednesday."),
     ("kind_mismatch", "Found tank during the daily check."),
+    ("kind_mismatch", "Could someone help me with a specialist."),
+    ("kind_mismatch", "I need help with a residence, and no overdraft."),
+    ("kind_mismatch", "The details include a car park and a badger."),
     ("kind_mismatch", "Later, actuator and overhead bin noted in the climb; seat found on the walkaround."),
     ("kind_mismatch", "Machine 3 stopped. Nipple reported at 20:00."),
     ("negation_after", "First a QR code, then a nano SIM, and it has been recognised not."),
@@ -579,6 +587,20 @@ def test_a_log_finds_a_component_faulty_not_found(domain: str, parts: list[str],
     joined = " ".join(docs).lower()
     assert len(re.findall(r"\b(?:unserviceable|damaged|faulty|inop|defect on|gave out|traced to)\b", joined)) >= 20
     assert re.search(r"\b(?:leak|seep|jam|overheating|backlash) (?:found|noted|reported|at|traced)\b", joined)
+
+
+def test_a_key_is_of_the_kind_its_written_form_names() -> None:
+    """A key's kind was read from the key's last word before 2026-12-06: "moving_house" (written "an upcoming move")
+    was a place ("I have just moved from the upcoming move"), "payment_declined" ("a declined payment") no sum. The
+    kind is the written form's, to its first preposition ("a transfer to another provider" is no person)."""
+    assert [noun_kind(k) for k in ("moving_house", "moved_house", "switch_banks", "dip_in_the_road")] == [""] * 4
+    assert [noun_kind(k) for k in ("payment_declined", "double", "rain_soaked", "sheets_stained", "over_55s")] == [
+        AMOUNT, AMOUNT, PLACE, FAULT, BUYER]
+    joined = " ".join(_bursty_documents("bank_churn", ["moving_house", "residence", "apartment", "overdraft"],
+                                        seed=20)).lower()
+    assert not re.search(r"\b(?:moving out of|moved from) the upcoming move", joined)
+    assert re.search(r"\b(?:moving out of|moved from) the (?:residence|apartment)", joined)
+    assert not re.search(r"\bi need help with (?:a |the )?(?:residence|apartment)", joined)
 
 
 def test_a_documentary_synopsis_says_what_the_film_explores() -> None:
