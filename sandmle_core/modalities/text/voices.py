@@ -271,8 +271,8 @@ SYNOPSIS = Voice(
 LISTING = Voice(
     name="listing",
     one=("{@not buyer}The property offers {L}", "{@not buyer}Features include {L}", "{@not buyer}Benefits from {L}",
-         "{@not person amount}{L} throughout", "{@not buyer}Boasting {L}", "{@not buyer}Highlights include {L}",
-         "{@not person amount}{L} to the rear", "{@not buyer}Viewing is advised to appreciate {L}",
+         "{@not buyer}Boasting {L}", "{@not buyer}Highlights include {L}",  # not "A barn throughout"
+         "{@place}{L} to the rear", "{@not buyer}Viewing is advised to appreciate {L}",
          "{@not buyer}Offered with {L}", "{@not buyer}Comes with {L}", "{@buyer}Would suit {L}",
          "{@buyer}Likely to appeal to {L}", "{@buyer}Of particular interest to {L}"),  # not "Offers a landlord"
     many=("{A} with {R}", "{A}, along with {R}", "{A}, plus {R}", "Alongside {A}, there {Rbe} {R}"),
@@ -284,8 +284,8 @@ LISTING = Voice(
     joins=(", ", "; ", ", and ", ", with "),
     places=("{S} (details of {c} on request)", "{S}; ask about {c}"),
     aside=("Details of {c} on request", "Please ask about {c}"),
-    openers=("Also, ", "Outside, ", "Upstairs, ", "In addition, "),
-    states=("presented as {X}", "described as {X}", "it is {X}"),
+    openers=("Also, ", "Further, ", "Notably, ", "In addition, "),  # not "Upstairs, would suit a family", "Outside,
+    states=("presented as {X}", "described as {X}", "it is {X}"),  # a penthouse" (2026-12-06)
     participles=("it is {X}", "recently {X}"),
     feelings=("described as {X}", "it is {X}"),
     actions=("buyers can {X}", "owners may {X}"),

@@ -603,6 +603,19 @@ def test_a_key_is_of_the_kind_its_written_form_names() -> None:
     assert not re.search(r"\bi need help with (?:a |the )?(?:residence|apartment)", joined)
 
 
+def test_a_listing_puts_no_barn_throughout_and_no_buyer_upstairs() -> None:
+    """"A barn throughout", "TLC throughout", "A marina throughout", "Upstairs, would suit a family": a sales listing
+    said any feature "throughout" and opened any sentence "Upstairs," or "Outside," before 2026-12-06. "Throughout"
+    is left to the closings that name a finish ("Light and generous rooms throughout"), a place lies to the rear, and
+    the openers name no part of the house."""
+    words = ["barn", "potential", "family", "landlord", "garden", "marble", "tlc"]
+    joined = " ".join(_bursty_documents("housing_market", words, seed=21)).lower()
+    assert not re.search(r"\b(?:barn|potential|family|landlord|garden|marble|tlc) throughout", joined)
+    assert not re.search(r"\b(?:upstairs|outside), ", joined)
+    assert re.search(r"\b(?:a barn|a garden) to the rear", joined)
+    assert not re.search(r"\b(?:potential|family|landlord|marble|tlc) to the rear", joined)
+
+
 def test_a_documentary_synopsis_says_what_the_film_explores() -> None:
     """"Soon someone explores", "then someone examines": a catalogue synopsis wrote a documentary's verbs (explores,
     examines, investigates, portrays) with a vague subject and no object before 2026-12-06; the film or series does
