@@ -616,6 +616,20 @@ def test_a_listing_puts_no_barn_throughout_and_no_buyer_upstairs() -> None:
     assert not re.search(r"\b(?:potential|family|landlord|marble|tlc) to the rear", joined)
 
 
+def test_a_triage_note_names_the_complaint_not_its_part() -> None:
+    """"Balance for 5 days", "Complains of pressure since yesterday", "no balance today", "appeared abdominal", "noted
+    as irregular": triage keys that name a body part or a quality of the complaint read as the complaint before
+    2026-12-06 (in the 29 slots' triage documents). The catalog names the complaint: balance problems, chest
+    pressure, abdominal pain, an irregular heartbeat, slurred speech, a tender abdomen, a facial droop, flank and
+    loin pain, urinary symptoms."""
+    joined = " ".join(corpus()["hospital_triage-5"])
+    assert not re.search(r"\b(?:balance(?! problems)|(?<!chest )pressure)\b", joined, re.IGNORECASE)
+    assert not re.search(r"\b(?:appeared|noted as|confirmed|not|never) (?:abdominal|irregular|slurred|tender)\b",
+                         joined, re.IGNORECASE)
+    assert re.search(r"\bbalance problems\b", joined, re.IGNORECASE)
+    assert re.search(r"\bslurred speech\b", joined, re.IGNORECASE)
+
+
 def test_a_documentary_synopsis_says_what_the_film_explores() -> None:
     """"Soon someone explores", "then someone examines": a catalogue synopsis wrote a documentary's verbs (explores,
     examines, investigates, portrays) with a vague subject and no object before 2026-12-06; the film or series does
