@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-__all__ = ["COMMENTARY", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "REQUEST", "SAID_REMARK", "SYNOPSIS", "Voice",
-           "is_clause_phrase"]
+__all__ = ["COMMENTARY", "LINKING", "LISTING", "MESSAGE", "NEWS", "NOTE", "REMARK", "REQUEST", "SAID_REMARK",
+           "SYNOPSIS", "Voice", "is_clause_phrase"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,13 @@ class Voice:
     said: bool = False
 
 
+LINKING = frozenset({"Also, ", "Then ", "Later, ", "After that, ", "In addition, ", "Further, ", "On top of that, ",
+                     "Meanwhile, ", "Soon ", "Separately, ", "Elsewhere, ", "Moments later, ", "And "})
+"""The voices' openers that link a sentence to one before it, which a document's first sentence never takes ("Also,
+not indoors." was a whole document before 2026-12-06): a short first sentence takes one of the others ("On review, no
+sweating.", "To be clear, not indoors.") or none."""
+
+
 NOTE = Voice(
     name="note",
     one=("{L} {be} noted", "Reported {L}", "{L} {be} reported at {T}", "Signs of {L} on review",
@@ -120,7 +127,7 @@ NOTE = Voice(
     participles=("noted as {X}", "confirmed {X}"),
     feelings=("patient feels {X}", "described as {X}"),
     actions=("asked to {X}", "wants to {X}"),
-    finite=("someone {X}", "then someone {X}"),
+    finite=("someone {X}", "reportedly someone {X}"),  # not "then someone": it opened documents
     manners=("the entry reads {X}", "the note says {X}"),
     modals=("they {X}", "reported they {X}"),
     echo=("{X} to be followed up", "{X} rechecked later", "follow-up booked for {X}", "{X} reviewed before sign-off"),
@@ -151,7 +158,7 @@ MESSAGE = Voice(
     persons=("I was {X}", "I have been {X}", "I got {X}"),
     feelings=("I am {X}", "honestly, I am {X}", "right now I am {X}"),
     actions=("I want to {X}", "I would like to {X}", "I can {X}"),
-    finite=("someone {X}", "then someone {X}"),
+    finite=("someone {X}", "apparently someone {X}"),  # not "then someone": it opened documents
     manners=("the short answer is {X}", "in a word, {X}"),
     intransitive=("it has {X}", "it has since {X}"),
     modals=("I {X}", "I just {X}"),
@@ -253,7 +260,7 @@ SYNOPSIS = Voice(
     joins=(", ", "; ", ", and ", ", but "),
     places=("{S} (set among {c})", "{S}, amid {c}"),
     aside=("A tale of {c}", "Set among {c}"),
-    openers=("Then ", "Soon ", "Meanwhile, ", "Later, "),
+    openers=("Then ", "Soon ", "Meanwhile, ", "Later, ", "Above all, "),  # the last may open a synopsis
     states=("everyone is {X}", "it turns {X}", "the mood is {X}"),
     participles=("it is {X}", "it is all {X}"),
     persons=("someone is {X}", "everyone is {X}"),

@@ -630,6 +630,17 @@ def test_a_triage_note_names_the_complaint_not_its_part() -> None:
     assert re.search(r"\bslurred speech\b", joined, re.IGNORECASE)
 
 
+def test_no_document_opens_with_a_link_to_a_sentence_before_it() -> None:
+    """"Also, not indoors." (a whole document), "Then someone threw it. ...", "On review, no guessing; ...", "Later,
+    expect scientists": a short first sentence took one of the voice's openers, which link a sentence to the one
+    before it, and a message's verb clause read "then someone threw it", in 57 of the 29 slots' 11,600 documents
+    before 2026-12-06."""
+    links = r"(?:Also|Then|Later|After that|In addition|Further|On top of that|Meanwhile|Soon|" \
+            r"Separately|Elsewhere|Moments later)\b"  # not "And": live commentary opens "And there's a save"
+    opened = [d for docs in corpus().values() for d in docs if re.match(links, d)]
+    assert not opened, opened[:3]
+
+
 def test_a_documentary_synopsis_says_what_the_film_explores() -> None:
     """"Soon someone explores", "then someone examines": a catalogue synopsis wrote a documentary's verbs (explores,
     examines, investigates, portrays) with a vague subject and no object before 2026-12-06; the film or series does
