@@ -39,6 +39,9 @@ _PEOPLE = frozenset({
     "receptionist", "recipient", "recruiter", "referee", "retailer", "rider", "safecracker", "scammer", "seller",
     "senator", "sender", "singer", "slacker", "sommelier", "sorcerer", "specialist", "staff", "stranger", "striker",
     "supplier", "sweeper", "teacher", "teammate", "thief", "tutor", "user", "waiter", "warden", "witness",
+    # a news article's people ("Figures released at 15:00 showed a jury" before 2026-12-06)
+    "candidate", "ceo", "commuter", "envoy", "forecaster", "graduate", "judge", "jury", "meteorologist", "negotiator",
+    "patient", "pupil", "researcher", "student", "surgeon", "suspect", "trader", "umpire", "victim", "voter",
 })
 """Heads that name a person or people ("physiotherapist", "old provider", "rude staff")."""
 

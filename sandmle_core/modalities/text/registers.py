@@ -152,12 +152,12 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     )),
     ("after the stay", dict(  # hotel review
         one=("We noticed {L} during our stay", "A word about {L}", "What stood out was {L}",
-             "{@not fault}Special mention for {L}", "{@not fault}Worth mentioning: {L}",
+             "{@not fault amount}Special mention for {L}", "{@not fault amount}Worth mentioning: {L}",
              "{@not amount}On arrival we found {L}", "{@fault}We had to complain about {L}",
              "{@fault}We were put off by {L}"),  # not "The room had a station", "Special mention for grime"
         many=("{A} and {R}, both worth a mention", "{A}, plus {R}", "There {be} {A}, and also {R}"),
         negated=_MESSAGE_NEGATED,
-        echo=("{@not fault}the {X} deserve{s} a mention", "I still think about the {X}",
+        echo=("{@not fault amount}the {X} deserve{s} a mention", "I still think about the {X}",
               "other guests said the same about the {X}", "the {X} {be} what we talked about on the way home",
               "{@fault}the {X} spoilt the first night"),
         opening=("We stayed {N} nights in {MONTH}", "Booked a weekend away with my husband",

@@ -64,7 +64,8 @@ housekeeper hunter illustrator insurer keeper killer linesman manager midfielder
 pharmacist physiotherapist player porter prosecutor protagonist provider publisher receptionist recipient recruiter
 referee retailer rider scammer seller senator sender singer slacker specialist stranger striker supplier teammate
 waiter members beneficiary neighbour neighbours staff nurse doctor teacher tutor landlord tenant police officer witness
-thief astronauts archbishop clergy""")
+thief astronauts archbishop clergy jury judge researchers patients voters victim suspect pupils students surgeons
+ceo""")
 _PLACES = _table("""airport alley apartment barn beach building cellar centre church cinema clinic country driveway
 farm flat garage garden gym hospital hotel house kitchen lane loft motorway office park pavement playground pool
 residence restaurant road room school shop square stadium station store street temple theatre toilet town tunnel
@@ -111,6 +112,8 @@ _PRESUPPOSING = [  # a clause that says something of its word, and the kinds of 
      rf"{_L}", {PERSON, PLACE}),
     (r"\bThere is an issue with (?:an? |the )?([a-z]+(?: [a-z]+)?)(?=[.,;:]|$| and)", {PERSON, PLACE}),
     (rf"\bCan someone look at {_L}", {PERSON}),
+    (rf"\b(?:Special mention for|Worth mentioning:) {_L}", {AMOUNT}),
+    (rf"\bthe {_X} deserves? a mention", {AMOUNT}),
     (rf"\bThe details include {_L}", {PLACE}),
     # a log finds a fault, and a component faulty: "Seat found on the walkaround", "Nipple reported at 20:00"
     (r"\bFound (?!no |on |during )([a-z ,]+?)(?<! damaged) (?:during the daily check|at the drive end)", {PART}),
@@ -172,6 +175,8 @@ def count_clauses(docs: list[str]) -> Counter:
     ("kind_mismatch", "Mainly it is a wrong amount, and the wrong amount makes my phone useless."),
     ("kind_mismatch", "A storm warning and a senator were announced on Wednesday."),
     ("kind_mismatch", "Found tank during the daily check."),
+    ("kind_mismatch", "Figures released at 15:00 showed a jury."),
+    ("kind_mismatch", "Special mention for money; the price deserves a mention."),
     ("kind_mismatch", "Could someone help me with a specialist."),
     ("kind_mismatch", "I need help with a residence, and no overdraft."),
     ("kind_mismatch", "The details include a car park and a badger."),
