@@ -103,8 +103,9 @@ def join_clauses(joins: tuple[str, ...], clauses: list[str], u: float, within: b
         if first in _NOT_AFTER_WITH:  # not "Offered with a loft, with again no lift"
             options = [g for g in options if last_word(g) != "with"] or [", "]
         if len(WORD.findall(clause.lower())) <= 2 or (k == 0 and len(WORD.findall(out.lower())) <= 2) or (
-                first in ("not", "never", "without")):  # neither side a sentence of its own: "... a gale. Not
-            # slashed.", "Someone fell. It got ...", "I was charged. Not dry at all.", "Returned. Without a gift."
+                first in ("not", "never", "without", "no")):  # neither side a sentence of its own: "... a gale.
+            # Not slashed.", "Someone fell. It got ...", "I was charged. Not dry at all.", "Returned. Without a gift.",
+            # "It has been returned. No free trial."
             options = [g for g in options if not g.endswith(". ")] or [", "]
         if re.search(r"\bbut\b", out):  # one "but" a sentence: not "I would not ask, but ..., but ..."
             options = [g for g in options if last_word(g) != "but"] or [", "]

@@ -646,6 +646,17 @@ def test_no_document_opens_with_a_link_to_a_sentence_before_it() -> None:
     assert not opened, opened[:3]
 
 
+def test_a_join_leaves_no_bare_negation_as_a_sentence_of_its_own() -> None:
+    """"It has been returned. No free trial.", "I can solve it. No late submission.": a message's full-stop join left
+    a negation of a noun as a sentence of its own before 2026-12-06 (as it did "Not slashed." before that); it joins
+    the clause before it now, and a clause that is a sentence still may stand alone."""
+    from sandmle_core.modalities.text.surface import join_clauses
+
+    joins = (". ", ", ")
+    assert join_clauses(joins, ["it has been returned", "no free trial"], 0.0) == "It has been returned, no free trial"
+    assert join_clauses(joins, ["it has been returned", "it was broken"], 0.0) == "It has been returned. It was broken"
+
+
 def test_a_documentary_synopsis_says_what_the_film_explores() -> None:
     """"Soon someone explores", "then someone examines": a catalogue synopsis wrote a documentary's verbs (explores,
     examines, investigates, portrays) with a vague subject and no object before 2026-12-06; the film or series does
