@@ -94,6 +94,7 @@ faulty or unserviceable. Only the two maintenance registers name the kind (check
 changes); elsewhere a part reads as a word of no kind."""
 
 _PREPOSITIONS = frozenset({"of", "to", "for", "from", "with", "in", "on", "at"})
+"""Where a written key's head ends ("a transfer to another provider", "a dip in the road": `noun_kind`)."""
 
 _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 
