@@ -4,6 +4,8 @@ a script rule is offered only where its table layout can state the slot's files.
 from __future__ import annotations
 
 import json
+from importlib import import_module
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +63,13 @@ def test_a_ranking_slot_is_framed_not_scripted(tmp_path):
     assert spec.title == "Next Purchases of Fashion Shoppers"
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     assert any("not offered: a ranking slot" in line.get("script_rule", "") for line in lines)
+
+
+@pytest.mark.parametrize("modality", ["tabular", "text", "image", "audio", "graph", "ranking", "time_series"])
+def test_the_developer_is_told_the_seed_and_subsample_rule_the_offline_ladders_follow(modality):
+    """The harness fits the build's seed 0 and a fresh re-run's first seed on every row (SANDMLE_SUBSAMPLE=0); a
+    Claude-written script that subsampled whenever SEED != 0 would measure its medal stability on other fits."""
+    text = Path(import_module(f"sandmle_core.modalities.{modality}.ladder").__file__).read_text(encoding="utf-8")
+    line = next(s for s in text.splitlines() if s.startswith("SUBSAMPLE = "))
+    assert line.split("  #")[0] in SYSTEM_PROMPT.replace("`", "")
+    assert "when SEED != 0 the" not in SYSTEM_PROMPT

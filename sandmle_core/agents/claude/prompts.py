@@ -97,8 +97,10 @@ column and exactly the submission columns, in any row order; probabilities in [0
 to 1.
 - Only numpy, pandas, scipy, scikit-learn, pillow and the standard library; no network, no files outside ./public and \
 ./submission.csv. Column names are baked into the script as literals.
-- Seed: `SEED = int(os.environ.get("SANDMLE_SEED", "0"))`; every random_state uses SEED, and when SEED != 0 the \
-script fits on `train.sample(frac=0.9, random_state=SEED)` — the spread of competitors on the leaderboard.
+- Seed: `SEED = int(os.environ.get("SANDMLE_SEED", "0"))`; every random_state uses SEED. \
+`SUBSAMPLE = os.environ.get("SANDMLE_SUBSAMPLE", "1" if SEED else "0") == "1"`: when true the script fits on \
+`train.sample(frac=0.9, random_state=SEED)` — the spread of competitors on the leaderboard — and otherwise on every \
+row (the harness fits the build's seed 0 and a fresh re-run's first seed on every row).
 - Robust to missing values (impute), unseen categorical levels in test, constant columns and tiny classes. A run \
 must finish in a few seconds on 200 rows.
 - The ladder must be ordered (Kendall tau between level and score >= 0.5, aim for >= 0.8), the best level must \
