@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from sandmle_core.modalities.text.adverbs import OWN, OWN_CHANGED, OWN_NEGATED, own_key
+from sandmle_core.modalities.text.kinds import fitting, noun_kind, untag
 from sandmle_core.modalities.text.nouns import (
     is_name,
     is_plural,
@@ -285,7 +286,9 @@ def _negated_forms(voice: Voice, cls: str, affirmed: bool, key: str) -> tuple[st
         modal = (voice.modals or voice.finite)[:1] if cls == MODAL else ()
         return tuple(f"{m} {tail}" for m in modal for tail in ("after all", "in the end")) or AFFIRMED
     if cls == NOUN:
-        return NOT_NOUN_NEGATED if voice.states and takes_no_determiner(key) else voice.negated
+        # a register's forms that presuppose a kind ("no salbutamol on examination": `kinds`) hold only its words
+        return NOT_NOUN_NEGATED if voice.states and takes_no_determiner(key) else \
+            tuple(untag(f) for f in fitting(voice.negated, [noun_kind(key)]))
     if own := own_key(cls):  # an adverb of its own ("upstairs", "deliberately": `adverbs`)
         return OWN_NEGATED.get(own) or (_PLACED_NEGATED if own in PLACED else _MANNER_NEGATED)
     if cls == MANNER and key.strip().lower() in PLACED:

@@ -17,14 +17,20 @@ Only the wording depends on this module: the units, the rule and the oracle do n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
 from sandmle_core.modalities.text.nouns import written
 
-__all__ = ["AMOUNT", "BUYER", "FAULT", "PART", "PERSON", "PLACE", "fits", "fitting", "noun_kind", "untag"]
+__all__ = ["AMOUNT", "BUYER", "CARE", "CAUSE", "FAULT", "MEDICATION", "PART", "PERSON", "PLACE", "TREATMENT", "fits",
+           "fitting", "noun_kind", "untag"]
 
 PERSON, PLACE, AMOUNT, BUYER, FAULT, PART = "person", "place", "amount", "buyer", "fault", "part"
+TREATMENT, MEDICATION, CAUSE = "treatment", "medication", "cause"
+CARE = "care"
+"""Not a kind but a tag's name for the three a triage note has or blames and does not present with (`TREATMENT`,
+`MEDICATION`, `CAUSE`): `{@not care}Presents with {L}`."""
 
 _PEOPLE = frozenset({
     "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author", "babysitter",
@@ -93,15 +99,34 @@ _PARTS = frozenset({
 faulty or unserviceable. Only the two maintenance registers name the kind (checked last, so no word of another kind
 changes); elsewhere a part reads as a word of no kind."""
 
+_TREATMENTS = frozenset({"antihistamine", "cling_film", "epipen", "gtn_spray", "ice_pack", "inhaler", "inhaler_use",
+                         "nebuliser", "oral_rehydration", "reliever", "salbutamol", "strapping", "sumatriptan"})
+"""Whole keys or heads that name a medicine or first aid a patient tried before arrival (`TREATMENT`): a triage note
+does not say the patient "presents with salbutamol" or "reports an ice pack this morning" (the 40-class triage
+documents before 2026-12-06); it says they tried it at home."""
+
+_MEDICATIONS = frozenset({"flucloxacillin", "levetiracetam", "trimethoprim", "warfarin"})
+"""Heads that name a medicine a patient takes regularly or was prescribed (`MEDICATION`): "Currently on warfarin", not
+"States warfarin began at home"."""
+
+_CAUSES = frozenset({"boiling_water", "chip_pan", "fatty_meal", "glass", "hot_oil", "kettle", "kitchen_knife", "knife",
+                     "paracetamol", "peanuts", "shellfish", "steam", "takeaway"})
+"""Whole keys or heads that name what a patient says brought the complaint on (`CAUSE`): not a complaint ("Complains
+of a kettle since yesterday", "Peanuts noted on assessment" before 2026-12-06); the note attributes the complaint to
+it. Only the triage register names these three kinds (checked last, as `PART`); elsewhere they read as words of no
+kind."""
+
 _PREPOSITIONS = frozenset({"of", "to", "for", "from", "with", "in", "on", "at"})
 """Where a written key's head ends ("a transfer to another provider", "a dip in the road": `noun_kind`)."""
 
 _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 
 
+@functools.cache  # read per negated noun as well as per slot's vocabulary
 def noun_kind(key: str) -> str:
     """The kind of a noun key by the head of its written form (`nouns.written`, to its first preposition): `BUYER`,
-    `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, or "" when no table lists it.
+    `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, `TREATMENT`, `MEDICATION`, `CAUSE`, or "" when no table lists
+    it.
 
     Args:
         key: a vocabulary key ("wrong_amount", "physiotherapist") or its written form ("wrong amount").
@@ -119,7 +144,9 @@ def noun_kind(key: str) -> str:
     # the whole key first ("over_55s"), then its head and the head's singular ("tenants", "hospitals", "fees")
     for word in (whole, head, head[:-1] if head.endswith("s") else head):
         kind = next((kind for kind, table in ((BUYER, _BUYERS), (PERSON, _PEOPLE), (PLACE, _PLACES),
-                                              (AMOUNT, _AMOUNTS), (FAULT, _FAULTS), (PART, _PARTS))
+                                              (AMOUNT, _AMOUNTS), (FAULT, _FAULTS), (PART, _PARTS),
+                                              (TREATMENT, _TREATMENTS), (MEDICATION, _MEDICATIONS),
+                                              (CAUSE, _CAUSES))
                      if word in table), "")
         if kind:
             return kind
@@ -128,12 +155,13 @@ def noun_kind(key: str) -> str:
 
 def fits(template: str, kind: str) -> bool:
     """Whether a word of `kind` ("" for none known) fits `template`'s tag: any word fits an untagged template; a
-    `{@k ...}` tag admits the kinds it names, a `{@not k ...}` tag every kind but those."""
+    `{@k ...}` tag admits the kinds it names, a `{@not k ...}` tag every kind but those (`CARE` names three)."""
     tag = _TAG.match(template)
     if tag is None:
         return True
     named = set(tag.group(2).split())
     named |= {BUYER} if PERSON in named else set()  # buyers are people to every tag that names people
+    named |= {TREATMENT, MEDICATION, CAUSE} if CARE in named else set()
     return kind not in named if tag.group(1) else kind in named
 
 

@@ -212,7 +212,7 @@ _NAMES = {"french": "French", "spanish": "Spanish", "german": "German", "python"
 said again takes no "the" (`is_name`: "Freud is where I lost track", not "the freud is")."""
 _NAME_FORMS = frozenset(_NAMES.values())
 _CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1", "topup": "top-up", "xray": "X-ray", "pin": "PIN", "id": "ID",
-             "eta": "ETA", "toxbase": "TOXBASE", **_NAMES}
+             "eta": "ETA", "toxbase": "TOXBASE", "epipen": "EpiPen", **_NAMES}
 _WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk", "eicas"})
 """Abbreviations read as a word ("a SIM", "an IBAN"), written in capitals like those read letter by letter."""
 _LETTERS_TOO = frozenset({"amm", "ceo", "csv", "dna", "ecb", "ecg", "gcs", "gtn", "pdf", "qr", "tls", "tv", "uv",

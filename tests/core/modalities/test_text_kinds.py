@@ -33,10 +33,14 @@ from sandmle_core.modalities.text import KIT as text
 from sandmle_core.modalities.text.kinds import (
     AMOUNT,
     BUYER,
+    CARE,
+    CAUSE,
     FAULT,
+    MEDICATION,
     PART,
     PERSON,
     PLACE,
+    TREATMENT,
     fits,
     fitting,
     noun_kind,
@@ -77,8 +81,11 @@ wages""")
 _PARTS = _table("""actuator aileron antenna armrest brake carpet galley lavatory oven seat spoiler strut tank tread
 wheel bearing belt bushing contactor coupling fuse gearbox hose nipple pulley pump radiator relay seal shaft valve
 hmi fan""")
+_CARE = _table("""antihistamine cling_film epipen gtn_spray ice_pack inhaler_use nebuliser oral_rehydration reliever
+salbutamol strapping sumatriptan flucloxacillin levetiracetam trimethoprim warfarin boiling_water chip_pan fatty_meal
+glass hot_oil kettle knife paracetamol peanuts shellfish steam takeaway""")
 """A reader's tables of the catalog's people, places, sums and machine components (heads), kept apart from
-`kinds.py`'s."""
+`kinds.py`'s, and of what a triage patient took, takes or blames (`_CARE`: the last one or two words)."""
 
 _X = r"((?:[a-z]+ ){0,2}[a-z]+)"
 _L = r"([a-z ]+?)(?=[.,;:]|$)"  # a main clause's words, to its first comma
@@ -121,6 +128,14 @@ _PRESUPPOSING = [  # a clause that says something of its word, and the kinds of 
      r"([a-z][a-z ]*?)"
      r"(?<! gave out) (?:found on (?:the walkaround|inspection)|"
      r"noted in the climb|reported at [0-9]|at seat [0-9]|at station [0-9]|traced after)", {PART}),
+    # a triage patient presents with a complaint, not with a medicine or its cause: "Presents with salbutamol this
+    # morning", "Kettle noted on assessment", "States warfarin began at home"
+    (r"\b(?:Presents with ([a-z ,]+?) this morning|Complains of ([a-z ,]+?) since yesterday\b(?! evening)|"
+     r"Reports ([a-z ,]+?) this morning|States ([a-z ,]+?) began at home|no ([a-z]+(?: [a-z]+)?) on examination)",
+     {CARE}),
+    (r"(?:^|[.;,] |\band |(?:Later|Then|Also|also|then), )(?!(?:no|without|never|not) )([A-Za-z][a-z]*(?: [a-z]+)?) "
+     r"(?:noted on assessment|since yesterday evening|for [0-9]+ days|(?:was|were) ruled out|to be reassessed|"
+     r"handed over to the nurse)", {CARE}),
 ]
 _THING_PARTICIPLES = _table("""rifled flicked palmed parried tipped trapped mistimed raised clipped hooked narrated
 enchanted amplified inserted unlimited compressed unpatched misconfigured clicked dropped frozen""")
@@ -135,16 +150,18 @@ _FRAME = re.compile(r"(?:^|, |; |and |but )((?:honestly, |right now )?(?:I am|it
 def _kinds(phrase: str) -> set[str | None]:
     """The kinds of a listing's nouns ("tenants and house prices": a person and no kind), each by its head or its
     head's singular."""
-    heads = [item.split()[-1] for item in re.split(r",? and |, ", phrase.lower()) if item.strip()]
-    return {next((k for k, t in ((PERSON, _PEOPLE), (PLACE, _PLACES), (AMOUNT, _AMOUNTS), (PART, _PARTS))
-                  if h in t or (h.endswith("s") and h[:-1] in t)), None) for h in heads}
+    items = [item.split() for item in re.split(r",? and |, ", phrase.lower()) if item.strip()]
+    return {CARE if "_".join(w[-2:]) in _CARE or w[-1] in _CARE else
+            next((k for k, t in ((PERSON, _PEOPLE), (PLACE, _PLACES), (AMOUNT, _AMOUNTS), (PART, _PARTS))
+                  if w[-1] in t or (w[-1].endswith("s") and w[-1][:-1] in t)), None) for w in items}
 
 
 def count_clauses(docs: list[str]) -> Counter:
     """How many of each clause defect `docs` hold (see the module docstring), by the reader's tables above."""
     out: Counter = Counter()
     for doc in docs:
-        out["kind_mismatch"] += sum(bool(_kinds(m.group(1)) & banned) for pattern, banned in _PRESUPPOSING
+        out["kind_mismatch"] += sum(bool(_kinds(next(g for g in m.groups() if g is not None)) & banned)
+                                    for pattern, banned in _PRESUPPOSING
                                     for m in re.finditer(pattern, doc, re.IGNORECASE))
         out["negation_after"] += len(re.findall(r"\b(?:been|was|were|is|got|it|he) \w+(?:ed|en|wn) not\b|"
                                                 r"\b(?:been|got) (?:not|never)\b", doc))
@@ -182,6 +199,10 @@ def count_clauses(docs: list[str]) -> Counter:
     ("kind_mismatch", "The details include a car park and a badger."),
     ("kind_mismatch", "Later, actuator and overhead bin noted in the climb; seat found on the walkaround."),
     ("kind_mismatch", "Machine 3 stopped. Nipple reported at 20:00."),
+    ("kind_mismatch", "Presents with salbutamol this morning."),
+    ("kind_mismatch", "Severe pain. Later, kettle noted on assessment."),
+    ("kind_mismatch", "States warfarin began at home; no epipen on examination."),
+    ("kind_mismatch", "Cough and inhaler use since yesterday evening."),
     ("negation_after", "First a QR code, then a nano SIM, and it has been recognised not."),
     ("negation_after", "It has been not recognised."),
     ("thing_participle_of_a_person", "A strike from the visitors, he has been rifled."),
@@ -281,7 +302,8 @@ def test_every_tag_of_the_registers_names_known_kinds() -> None:
         for templates in register.values():
             for t in templates:
                 tag = re.match(r"\{@(?:not )?([a-z ]+)\}", t)
-                assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT, BUYER, FAULT, PART}, t
+                assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT, BUYER, FAULT, PART,
+                                                                     TREATMENT, MEDICATION, CAUSE, CARE}, t
                 assert "{@" not in untag(t), t
 
 
@@ -701,3 +723,24 @@ def test_a_name_is_written_with_its_capital_and_without_the() -> None:
     assert not re.search(r"\b(?:the|a|an) (?:Freud|Shakespeare|GitHub)\b", joined, re.IGNORECASE)
     assert len(re.findall(r"\b(?:Freud|Shakespeare|GitHub)\b", joined)) >= 100
     assert written("michelin_star") == "Michelin star" and written("eicas") == "EICAS"
+
+
+def test_a_triage_note_says_a_medicine_was_tried_and_puts_the_complaint_down_to_its_cause() -> None:
+    """"Presents with salbutamol this morning", "Kettle noted on assessment", "States warfarin began at home", "no
+    EpiPen on examination": a triage note said what a patient tried, takes or blames as it says a complaint before
+    2026-12-07 (in the 29 slots' 40-class triage documents). A medicine or first aid is tried before arrival
+    (`kinds.TREATMENT`), a regular one taken (`MEDICATION`), a cause blamed (`CAUSE`); a complaint still presents."""
+    assert [noun_kind(k) for k in ("salbutamol", "ice_pack", "warfarin", "kettle", "peanuts", "wheeze")] == [
+        TREATMENT, TREATMENT, MEDICATION, CAUSE, CAUSE, ""]
+    assert fits("{@not care}x", "") and not fits("{@not care}x", MEDICATION) and fits("{@cause}x", CAUSE)
+    docs = _bursty_documents("hospital_triage", ["salbutamol", "warfarin", "kettle", "ice_pack", "epipen",
+                                                 "wheeze", "scald", "palpitations"], seed=22)
+    assert not count_clauses(docs)["kind_mismatch"], [d for d in docs if count_clauses([d])["kind_mismatch"]][:3]
+    joined = " ".join(docs)
+    assert re.search(r"\b(?:salbutamol|ice pack|EpiPen) (?:before arrival|tried at home|at home, with little "
+                     r"relief)", joined, re.IGNORECASE)
+    assert re.search(r"\b(?:Currently on|Takes|Prescribed) warfarin\b", joined)
+    assert re.search(r"\b(?:Attributed by the patient to|Patient puts it down to) (?:a |the )?kettle|\bkettle "
+                     r"thought to be the cause", joined, re.IGNORECASE)
+    assert re.search(r"\b(?:Presents with|Complains of|Reports) (?:wheeze|scald|palpitations)", joined)
+    assert "epipen" not in joined
