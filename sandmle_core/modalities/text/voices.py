@@ -98,10 +98,11 @@ class Voice:
 
 
 LINKING = frozenset({"Also, ", "Then ", "Later, ", "After that, ", "In addition, ", "Further, ", "On top of that, ",
-                     "Meanwhile, ", "Soon ", "Separately, ", "Elsewhere, ", "Moments later, ", "And "})
+                     "Meanwhile, ", "Soon ", "Separately, ", "Elsewhere, ", "Moments later, ", "And ", "Notably, "})
 """The voices' openers that link a sentence to one before it, which a document's first sentence never takes ("Also,
 not indoors." was a whole document before 2026-12-06): a short first sentence takes one of the others ("On review, no
-sweating.", "To be clear, not indoors.") or none."""
+sweating.", "To be clear, not indoors.") or none ("Notably," singles a feature out of those before it: "Notably,
+recently gated." opened a listing before 2026-12-07)."""
 
 
 NOTE = Voice(
@@ -293,7 +294,7 @@ LISTING = Voice(
     aside=("Details of {c} on request", "Please ask about {c}"),
     openers=("Also, ", "Further, ", "Notably, ", "In addition, "),  # not "Upstairs, would suit a family"
     states=("presented as {X}", "described as {X}", "it is {X}"),
-    participles=("it is {X}", "recently {X}"),
+    participles=("it is {X}", "the property is {X}"),  # not "recently dated", "recently secluded": states
     feelings=("described as {X}", "it is {X}"),
     actions=("buyers can {X}", "owners may {X}"),
     finite=("the vendor {X}", "the agent {X}"),

@@ -744,3 +744,15 @@ def test_a_triage_note_says_a_medicine_was_tried_and_puts_the_complaint_down_to_
                      r"thought to be the cause", joined, re.IGNORECASE)
     assert re.search(r"\b(?:Presents with|Complains of|Reports) (?:wheeze|scald|palpitations)", joined)
     assert "epipen" not in joined
+
+
+def test_a_listing_says_a_state_of_the_property_not_that_it_recently_became_one() -> None:
+    """"Notably, recently dated.", "Recently secluded; no cash buyers on site", "and recently tenanted": a listing
+    wrote every participle of its vocabulary after "recently" (61 documents of the 29 slots before 2026-12-07, all of
+    states: dated, secluded, tenanted, terraced, vaulted, thatched), and opened a short first sentence with
+    "Notably,", which singles a feature out of others said before it."""
+    docs = corpus()["housing_market-5"] + corpus()["housing_market-40"]
+    assert not [d for d in docs if re.search(r"\brecently (?!refurbished|renovated|extended|modernised)", d,
+                                             re.IGNORECASE)]
+    assert not [d for d in docs if d.startswith("Notably,")]
+    assert re.search(r"\b(?:the property|it) is (?:dated|secluded|tenanted)\b", " ".join(docs), re.IGNORECASE)
