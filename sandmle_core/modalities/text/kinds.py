@@ -23,14 +23,14 @@ from collections.abc import Sequence
 
 from sandmle_core.modalities.text.nouns import written
 
-__all__ = ["AMOUNT", "BUYER", "CARE", "CAUSE", "FAULT", "MEDICATION", "PART", "PERSON", "PLACE", "TREATMENT", "fits",
-           "fitting", "noun_kind", "untag"]
+__all__ = ["AMOUNT", "BUYER", "CARE", "CAUSE", "FAULT", "MEDICATION", "PART", "PERSON", "PLACE", "PROCEDURE",
+           "TREATMENT", "fits", "fitting", "noun_kind", "untag"]
 
 PERSON, PLACE, AMOUNT, BUYER, FAULT, PART = "person", "place", "amount", "buyer", "fault", "part"
-TREATMENT, MEDICATION, CAUSE = "treatment", "medication", "cause"
+TREATMENT, MEDICATION, CAUSE, PROCEDURE = "treatment", "medication", "cause", "procedure"
 CARE = "care"
-"""Not a kind but a tag's name for the three a triage note has or blames and does not present with (`TREATMENT`,
-`MEDICATION`, `CAUSE`): `{@not care}Presents with {L}`."""
+"""Not a kind but a tag's name for the four a triage note has, blames or asks for and does not present with
+(`TREATMENT`, `MEDICATION`, `CAUSE`, `PROCEDURE`): `{@not care}Presents with {L}`."""
 
 _PEOPLE = frozenset({
     "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author", "babysitter",
@@ -113,8 +113,13 @@ _CAUSES = frozenset({"boiling_water", "chip_pan", "fatty_meal", "glass", "hot_oi
                      "paracetamol", "peanuts", "shellfish", "steam", "takeaway"})
 """Whole keys or heads that name what a patient says brought the complaint on (`CAUSE`): not a complaint ("Complains
 of a kettle since yesterday", "Peanuts noted on assessment" before 2026-12-06); the note attributes the complaint to
-it. Only the triage register names these three kinds (checked last, as `PART`); elsewhere they read as words of no
-kind."""
+it. Only the triage register names these kinds and `PROCEDURE` (checked last, as `PART`); elsewhere they read as
+words of no kind."""
+
+_PROCEDURES = frozenset({"cast", "cautery", "crisis_team", "ecg_monitor", "nasal_packing", "peak_flow", "steristrips",
+                         "stroke_call", "sutures", "toxbase_check", "troponin", "urine_dip", "x_ray"})
+"""Whole keys or heads that name a test, a procedure or a team the department asks for (`PROCEDURE`): "Troponin
+requested", not "States troponin began at home" or "Reports crisis team this morning"."""
 
 _PREPOSITIONS = frozenset({"of", "to", "for", "from", "with", "in", "on", "at"})
 """Where a written key's head ends ("a transfer to another provider", "a dip in the road": `noun_kind`)."""
@@ -125,8 +130,8 @@ _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 @functools.cache  # read per negated noun as well as per slot's vocabulary
 def noun_kind(key: str) -> str:
     """The kind of a noun key by the head of its written form (`nouns.written`, to its first preposition): `BUYER`,
-    `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, `TREATMENT`, `MEDICATION`, `CAUSE`, or "" when no table lists
-    it.
+    `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, `TREATMENT`, `MEDICATION`, `CAUSE`, `PROCEDURE`, or "" when no
+    table lists it.
 
     Args:
         key: a vocabulary key ("wrong_amount", "physiotherapist") or its written form ("wrong amount").
@@ -146,7 +151,7 @@ def noun_kind(key: str) -> str:
         kind = next((kind for kind, table in ((BUYER, _BUYERS), (PERSON, _PEOPLE), (PLACE, _PLACES),
                                               (AMOUNT, _AMOUNTS), (FAULT, _FAULTS), (PART, _PARTS),
                                               (TREATMENT, _TREATMENTS), (MEDICATION, _MEDICATIONS),
-                                              (CAUSE, _CAUSES))
+                                              (CAUSE, _CAUSES), (PROCEDURE, _PROCEDURES))
                      if word in table), "")
         if kind:
             return kind
@@ -155,13 +160,13 @@ def noun_kind(key: str) -> str:
 
 def fits(template: str, kind: str) -> bool:
     """Whether a word of `kind` ("" for none known) fits `template`'s tag: any word fits an untagged template; a
-    `{@k ...}` tag admits the kinds it names, a `{@not k ...}` tag every kind but those (`CARE` names three)."""
+    `{@k ...}` tag admits the kinds it names, a `{@not k ...}` tag every kind but those (`CARE` names four)."""
     tag = _TAG.match(template)
     if tag is None:
         return True
     named = set(tag.group(2).split())
     named |= {BUYER} if PERSON in named else set()  # buyers are people to every tag that names people
-    named |= {TREATMENT, MEDICATION, CAUSE} if CARE in named else set()
+    named |= {TREATMENT, MEDICATION, CAUSE, PROCEDURE} if CARE in named else set()
     return kind not in named if tag.group(1) else kind in named
 
 

@@ -187,6 +187,7 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "flesh_eating": "flesh-eating horde", "rain_soaked": "rain-soaked street",
            "double_parked": "double-parked car", "closing": "closing of my account",
            # triage keys that name no complaint alone ("Inhaler since yesterday evening", "pulse was ruled out")
+           "toxbase": "TOXBASE check", "xray_requested": "X-ray",  # asked for: "TOXBASE check requested"
            "inhaler": "inhaler use", "pulse": "fast pulse", "oxygen": "low oxygen", "bowel": "bowel changes",
            "prostate": "prostate trouble", "catheter": "catheter problem", "vision": "blurred vision",
            "over_55s": "over-55s",
@@ -307,8 +308,9 @@ def is_plural(phrase: str) -> bool:
 
 
 def _article(word: str) -> str:
-    """ "a" or "an" before `word` (lower case), by the sound it opens with."""
-    if word in _LETTERS or word in _LETTERS_TOO or not re.search(r"[aeiouy]", word):
+    """ "a" or "an" before `word` (lower case), by the sound it opens with (a letter before a hyphen by its name: "an
+    X-ray", "an e-bike", "a T-shirt")."""
+    if word in _LETTERS or word in _LETTERS_TOO or not re.search(r"[aeiouy]", word) or re.match(r"[a-z]-", word):
         return "an" if word[:1] in _VOWEL_LETTERS else "a"
     if word.startswith(_SILENT_H):
         return "an"

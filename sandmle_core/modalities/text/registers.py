@@ -51,21 +51,22 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
              "{@not care}{L} for {N} days", "{@not care}{L} since yesterday evening",
              "{@not care}{L} noted on assessment", "{@not care}Reports {L} this morning",
              "{@not care}States {L} began at home",
-             # a medicine is tried or taken, not presented with; a cause is what the complaint is put down to
-             # ("Presents with salbutamol this morning", "Kettle noted on assessment": `kinds.TREATMENT` ...)
+             # a medicine is tried or taken, not presented with; a cause is what the complaint is put down to, a test
+             # asked for ("Presents with salbutamol this morning", "Kettle noted on assessment": `kinds.TREATMENT` ...)
              "{@treatment}{L} before arrival", "{@treatment}{L} tried at home",
              "{@treatment}{L} at home, with little relief", "{@medication}Currently on {L}",
              "{@medication}Takes {L} regularly", "{@medication}Prescribed {L} by the GP",
              "{@cause}Attributed by the patient to {L}", "{@cause}Patient puts it down to {L}",
-             "{@cause}{L} thought to be the cause"),
+             "{@cause}{L} thought to be the cause", "{@procedure}{L} requested", "{@procedure}{L} to follow",
+             "{@procedure}{L} arranged by the nurse"),
         many=("{@not care}{A} with {R}", "{@not care}{A}, followed by {R}", "{@not care}{A} and now {R}",
               # any two words: a complaint beside what it is put down to ("Hot oil with photophobia"); two, as a
               # template that holds a word of the slot's vocabulary is left out ("in the history": migraine_history)
               "{A}, with {R} also mentioned", "{A}, along with {R}",
               "{@treatment}{A} and {R} before arrival", "{@medication}Currently on {A} and {R}",
-              "{@cause}Attributed by the patient to {A} and {R}"),
-        negated=("no {X}", "no {X}", "{@not treatment medication}no {X} reported", "{@not care}no {X} on examination",
-                 "no {X} today", "without {X}", "{@not care}{X} {be} ruled out"),
+              "{@cause}Attributed by the patient to {A} and {R}", "{@procedure}{A} and {R} requested"),
+        negated=("no {X}", "no {X}", "{@not treatment medication procedure}no {X} reported",
+                 "{@not care}no {X} on examination", "no {X} today", "without {X}", "{@not care}{X} {be} ruled out"),
         echo=("{@not care}{X} to be reassessed in {N} hours", "{X} discussed with the duty doctor",
               "{X} documented on the triage form", "{@not care}{X} handed over to the nurse in charge"),
         opening=("Arrived by ambulance at {T}", "Self-presented at {T} with family", "Walked in at {T}, alert",

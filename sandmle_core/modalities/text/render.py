@@ -178,7 +178,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
         text = place.format(C=capital(phrase), c=phrase, S=text if place.startswith("{S}") else uncapital(text))
     stutters = bool(after) and first_word(text) == last_word(after)
     short = bool(voice.states) and len(WORD.findall(text.lower())) <= 2  # "Again movie." reads as a fragment
-    openers = voice.openers if after else tuple(o for o in voice.openers if o not in LINKING)  # first: `LINKING`
+    openers = voice.openers if after else (*(o for o in voice.openers if o not in LINKING), *voice.first_openers)
     opener = pick(openers, u[5]) if openers and ((after and ((u[4] < 0.3 and not context) or stutters)) or short) \
         else ""
     opener = "" if first_word(text) in CONJUNCTIONS and not short else opener  # not "Then and yes, ..."

@@ -95,6 +95,8 @@ class Voice:
     unsaid: tuple[str, ...] = ()
     unsaid_again: tuple[str, ...] = ()
     said: bool = False
+    first_openers: tuple[str, ...] = ()
+    """Openers only a document's short first sentence takes, where every one of `openers` links (`LINKING`)."""
 
 
 LINKING = frozenset({"Also, ", "Then ", "Later, ", "After that, ", "In addition, ", "Further, ", "On top of that, ",
@@ -293,6 +295,7 @@ LISTING = Voice(
     places=("{S} (details of {c} on request)", "{S}; ask about {c}"),
     aside=("Details of {c} on request", "Please ask about {c}"),
     openers=("Also, ", "Further, ", "Notably, ", "In addition, "),  # not "Upstairs, would suit a family"
+    first_openers=("Newly listed, ",),  # a short first sentence: "Newly listed, boasting income." ("Notably," links)
     states=("presented as {X}", "described as {X}", "it is {X}"),
     participles=("it is {X}", "the property is {X}"),  # not "recently dated", "recently secluded": states
     feelings=("described as {X}", "it is {X}"),

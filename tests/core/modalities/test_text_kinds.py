@@ -40,6 +40,7 @@ from sandmle_core.modalities.text.kinds import (
     PART,
     PERSON,
     PLACE,
+    PROCEDURE,
     TREATMENT,
     fits,
     fitting,
@@ -83,9 +84,11 @@ wheel bearing belt bushing contactor coupling fuse gearbox hose nipple pulley pu
 hmi fan""")
 _CARE = _table("""antihistamine cling_film epipen gtn_spray ice_pack inhaler_use nebuliser oral_rehydration reliever
 salbutamol strapping sumatriptan flucloxacillin levetiracetam trimethoprim warfarin boiling_water chip_pan fatty_meal
-glass hot_oil kettle knife paracetamol peanuts shellfish steam takeaway""")
+glass hot_oil kettle knife paracetamol peanuts shellfish steam takeaway cast cautery crisis_team ecg_monitor
+nasal_packing peak_flow steristrips stroke_call sutures toxbase_check troponin urine_dip x-ray""")
 """A reader's tables of the catalog's people, places, sums and machine components (heads), kept apart from
-`kinds.py`'s, and of what a triage patient took, takes or blames (`_CARE`: the last one or two words)."""
+`kinds.py`'s, and of what a triage patient took, takes, blames or is sent for (`_CARE`: the last one or two
+words)."""
 
 _X = r"((?:[a-z]+ ){0,2}[a-z]+)"
 _L = r"([a-z ]+?)(?=[.,;:]|$)"  # a main clause's words, to its first comma
@@ -203,6 +206,7 @@ def count_clauses(docs: list[str]) -> Counter:
     ("kind_mismatch", "Severe pain. Later, kettle noted on assessment."),
     ("kind_mismatch", "States warfarin began at home; no epipen on examination."),
     ("kind_mismatch", "Cough and inhaler use since yesterday evening."),
+    ("kind_mismatch", "Complains of TOXBASE since yesterday; cast noted on assessment."),
     ("negation_after", "First a QR code, then a nano SIM, and it has been recognised not."),
     ("negation_after", "It has been not recognised."),
     ("thing_participle_of_a_person", "A strike from the visitors, he has been rifled."),
@@ -303,7 +307,8 @@ def test_every_tag_of_the_registers_names_known_kinds() -> None:
             for t in templates:
                 tag = re.match(r"\{@(?:not )?([a-z ]+)\}", t)
                 assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT, BUYER, FAULT, PART,
-                                                                     TREATMENT, MEDICATION, CAUSE, CARE}, t
+                                                                     TREATMENT, MEDICATION, CAUSE, PROCEDURE,
+                                                                     CARE}, t
                 assert "{@" not in untag(t), t
 
 
@@ -727,14 +732,16 @@ def test_a_name_is_written_with_its_capital_and_without_the() -> None:
 
 def test_a_triage_note_says_a_medicine_was_tried_and_puts_the_complaint_down_to_its_cause() -> None:
     """"Presents with salbutamol this morning", "Kettle noted on assessment", "States warfarin began at home", "no
-    EpiPen on examination": a triage note said what a patient tried, takes or blames as it says a complaint before
-    2026-12-07 (in the 29 slots' 40-class triage documents). A medicine or first aid is tried before arrival
-    (`kinds.TREATMENT`), a regular one taken (`MEDICATION`), a cause blamed (`CAUSE`); a complaint still presents."""
-    assert [noun_kind(k) for k in ("salbutamol", "ice_pack", "warfarin", "kettle", "peanuts", "wheeze")] == [
-        TREATMENT, TREATMENT, MEDICATION, CAUSE, CAUSE, ""]
+    EpiPen on examination", "Complains of cast since yesterday": a triage note said what a patient tried, takes,
+    blames or is sent for as it says a complaint before 2026-12-07 (in the 29 slots' triage documents). A medicine or
+    first aid is tried before arrival (`kinds.TREATMENT`), a regular one taken (`MEDICATION`), a cause blamed
+    (`CAUSE`), a test or a procedure requested (`PROCEDURE`); a complaint still presents."""
+    assert [noun_kind(k) for k in ("salbutamol", "ice_pack", "warfarin", "kettle", "peanuts", "troponin", "toxbase",
+                                   "xray_requested", "wheeze")] == [
+        TREATMENT, TREATMENT, MEDICATION, CAUSE, CAUSE, PROCEDURE, PROCEDURE, PROCEDURE, ""]
     assert fits("{@not care}x", "") and not fits("{@not care}x", MEDICATION) and fits("{@cause}x", CAUSE)
     docs = _bursty_documents("hospital_triage", ["salbutamol", "warfarin", "kettle", "ice_pack", "epipen",
-                                                 "wheeze", "scald", "palpitations"], seed=22)
+                                                 "troponin", "wheeze", "scald", "palpitations"], seed=22)
     assert not count_clauses(docs)["kind_mismatch"], [d for d in docs if count_clauses([d])["kind_mismatch"]][:3]
     joined = " ".join(docs)
     assert re.search(r"\b(?:salbutamol|ice pack|EpiPen) (?:before arrival|tried at home|at home, with little "
@@ -743,6 +750,7 @@ def test_a_triage_note_says_a_medicine_was_tried_and_puts_the_complaint_down_to_
     assert re.search(r"\b(?:Attributed by the patient to|Patient puts it down to) (?:a |the )?kettle|\bkettle "
                      r"thought to be the cause", joined, re.IGNORECASE)
     assert re.search(r"\b(?:Presents with|Complains of|Reports) (?:wheeze|scald|palpitations)", joined)
+    assert re.search(r"\btroponin (?:requested|to follow|arranged by the nurse)", joined, re.IGNORECASE)
     assert "epipen" not in joined
 
 
@@ -750,9 +758,10 @@ def test_a_listing_says_a_state_of_the_property_not_that_it_recently_became_one(
     """"Notably, recently dated.", "Recently secluded; no cash buyers on site", "and recently tenanted": a listing
     wrote every participle of its vocabulary after "recently" (61 documents of the 29 slots before 2026-12-07, all of
     states: dated, secluded, tenanted, terraced, vaulted, thatched), and opened a short first sentence with
-    "Notably,", which singles a feature out of others said before it."""
+    "Notably,", which singles a feature out of others said before it; it takes "Newly listed," now."""
     docs = corpus()["housing_market-5"] + corpus()["housing_market-40"]
     assert not [d for d in docs if re.search(r"\brecently (?!refurbished|renovated|extended|modernised)", d,
                                              re.IGNORECASE)]
     assert not [d for d in docs if d.startswith("Notably,")]
+    assert [d for d in docs if d.startswith("Newly listed, ")]  # a short first sentence's own opener
     assert re.search(r"\b(?:the property|it) is (?:dated|secluded|tenanted)\b", " ".join(docs), re.IGNORECASE)
