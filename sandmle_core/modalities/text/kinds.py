@@ -103,7 +103,7 @@ _TREATMENTS = frozenset({"antihistamine", "cling_film", "epipen", "gtn_spray", "
                          "nebuliser", "oral_rehydration", "reliever", "salbutamol", "strapping", "sumatriptan"})
 """Whole keys or heads that name a medicine or first aid a patient tried before arrival (`TREATMENT`): a triage note
 does not say the patient "presents with salbutamol" or "reports an ice pack this morning" (the 40-class triage
-documents before 2026-12-06); it says they tried it at home."""
+documents before 2026-12-07); it says they tried it at home."""
 
 _MEDICATIONS = frozenset({"flucloxacillin", "levetiracetam", "trimethoprim", "warfarin"})
 """Heads that name a medicine a patient takes regularly or was prescribed (`MEDICATION`): "Currently on warfarin", not
@@ -112,14 +112,15 @@ _MEDICATIONS = frozenset({"flucloxacillin", "levetiracetam", "trimethoprim", "wa
 _CAUSES = frozenset({"boiling_water", "chip_pan", "fatty_meal", "glass", "hot_oil", "kettle", "kitchen_knife", "knife",
                      "paracetamol", "peanuts", "shellfish", "steam", "takeaway"})
 """Whole keys or heads that name what a patient says brought the complaint on (`CAUSE`): not a complaint ("Complains
-of a kettle since yesterday", "Peanuts noted on assessment" before 2026-12-06); the note attributes the complaint to
-it. Only the triage register names these kinds and `PROCEDURE` (checked last, as `PART`); elsewhere they read as
-words of no kind."""
+of a kettle since yesterday", "Peanuts noted on assessment" before 2026-12-07); the note attributes the complaint to
+it."""
 
 _PROCEDURES = frozenset({"cast", "cautery", "crisis_team", "ecg_monitor", "nasal_packing", "peak_flow", "steristrips",
                          "stroke_call", "sutures", "toxbase_check", "troponin", "urine_dip", "x_ray"})
 """Whole keys or heads that name a test, a procedure or a team the department asks for (`PROCEDURE`): "Troponin
-requested", not "States troponin began at home" or "Reports crisis team this morning"."""
+requested", not "States troponin began at home" or "Reports crisis team this morning". Only the triage register
+names these four kinds (checked last, as `PART`, so no word of another kind changes); elsewhere they read as words of
+no kind."""
 
 _PREPOSITIONS = frozenset({"of", "to", "for", "from", "with", "in", "on", "at"})
 """Where a written key's head ends ("a transfer to another provider", "a dip in the road": `noun_kind`)."""
