@@ -23,11 +23,12 @@ from collections.abc import Sequence
 
 from sandmle_core.modalities.text.nouns import written
 
-__all__ = ["AMOUNT", "BUYER", "CARE", "CAUSE", "FAULT", "MEDICATION", "PART", "PERSON", "PLACE", "PROCEDURE",
-           "TREATMENT", "fits", "fitting", "noun_kind", "untag"]
+__all__ = ["AMOUNT", "BUYER", "CARE", "CAUSE", "FAULT", "FINDING", "HISTORY", "MEDICATION", "PART", "PERSON", "PLACE",
+           "PROCEDURE", "TREATMENT", "fits", "fitting", "noun_kind", "untag"]
 
 PERSON, PLACE, AMOUNT, BUYER, FAULT, PART = "person", "place", "amount", "buyer", "fault", "part"
 TREATMENT, MEDICATION, CAUSE, PROCEDURE = "treatment", "medication", "cause", "procedure"
+FINDING, HISTORY = "finding", "history"
 CARE = "care"
 """Not a kind but a tag's name for the four a triage note has, blames or asks for and does not present with
 (`TREATMENT`, `MEDICATION`, `CAUSE`, `PROCEDURE`): `{@not care}Presents with {L}`."""
@@ -122,6 +123,16 @@ requested", not "States troponin began at home" or "Reports crisis team this mor
 names these four kinds (checked last, as `PART`, so no word of another kind changes); elsewhere they read as words of
 no kind."""
 
+_FINDINGS = frozenset({"accessory_muscle_use", "bitten_tongue", "consolidation", "crackles", "crepitus", "gcs_14",
+                       "guarding", "hemiparesis", "neglect", "nitrites", "positive_fast_test", "positive_murphy's_sign",
+                       "positive_rovsing's_sign", "sats", "shortened_leg", "tenderness"})
+"""Whole keys or heads that name a sign the nurse finds on examination (`FINDING`): "Positive Murphy's sign on
+examination", "Guarding noted on assessment", not "Presents with guarding this morning" or "Reports rovsing"."""
+
+_HISTORIES = frozenset({"cardiac_history", "epilepsy", "migraine_history"})
+"""Whole keys that name a patient's history (`HISTORY`): "Known epilepsy", "Cardiac history on record", not
+"Cardiac history for 3 days". Only the triage register names these two kinds and the four above."""
+
 _PREPOSITIONS = frozenset({"of", "to", "for", "from", "with", "in", "on", "at"})
 """Where a written key's head ends ("a transfer to another provider", "a dip in the road": `noun_kind`)."""
 
@@ -131,8 +142,8 @@ _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 @functools.cache  # read per negated noun as well as per slot's vocabulary
 def noun_kind(key: str) -> str:
     """The kind of a noun key by the head of its written form (`nouns.written`, to its first preposition): `BUYER`,
-    `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, `TREATMENT`, `MEDICATION`, `CAUSE`, `PROCEDURE`, or "" when no
-    table lists it.
+    `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, `TREATMENT`, `MEDICATION`, `CAUSE`, `PROCEDURE`, `FINDING`,
+    `HISTORY`, or "" when no table lists it.
 
     Args:
         key: a vocabulary key ("wrong_amount", "physiotherapist") or its written form ("wrong amount").
@@ -152,7 +163,8 @@ def noun_kind(key: str) -> str:
         kind = next((kind for kind, table in ((BUYER, _BUYERS), (PERSON, _PEOPLE), (PLACE, _PLACES),
                                               (AMOUNT, _AMOUNTS), (FAULT, _FAULTS), (PART, _PARTS),
                                               (TREATMENT, _TREATMENTS), (MEDICATION, _MEDICATIONS),
-                                              (CAUSE, _CAUSES), (PROCEDURE, _PROCEDURES))
+                                              (CAUSE, _CAUSES), (PROCEDURE, _PROCEDURES), (FINDING, _FINDINGS),
+                                              (HISTORY, _HISTORIES))
                      if word in table), "")
         if kind:
             return kind

@@ -188,6 +188,12 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "double_parked": "double-parked car", "closing": "closing of my account",
            # triage keys that name no complaint alone ("Inhaler since yesterday evening", "pulse was ruled out")
            "toxbase": "TOXBASE check", "xray_requested": "X-ray",  # asked for: "TOXBASE check requested"
+           # signs found on examination, by their names ("Presents with murphys sign", "Reports rovsing")
+           "murphys_sign": "positive Murphy's sign", "rovsing": "positive Rovsing's sign",
+           "mcburney": "tenderness at McBurney's point", "fast_positive": "positive FAST test",
+           "rebound": "rebound tenderness", "accessory_muscles": "accessory muscle use",
+           "right_iliac_fossa": "right iliac fossa tenderness",
+           "right_upper_quadrant": "right upper quadrant tenderness",
            "inhaler": "inhaler use", "pulse": "fast pulse", "oxygen": "low oxygen", "bowel": "bowel changes",
            "prostate": "prostate trouble", "catheter": "catheter problem", "vision": "blurred vision",
            "over_55s": "over-55s",

@@ -36,6 +36,8 @@ from sandmle_core.modalities.text.kinds import (
     CARE,
     CAUSE,
     FAULT,
+    FINDING,
+    HISTORY,
     MEDICATION,
     PART,
     PERSON,
@@ -86,9 +88,12 @@ _CARE = _table("""antihistamine cling_film epipen gtn_spray ice_pack inhaler_use
 salbutamol strapping sumatriptan flucloxacillin levetiracetam trimethoprim warfarin boiling_water chip_pan fatty_meal
 glass hot_oil kettle knife paracetamol peanuts shellfish steam takeaway cast cautery crisis_team ecg_monitor
 nasal_packing peak_flow steristrips stroke_call sutures toxbase_check troponin urine_dip x-ray""")
+_FOUND = _table("""muscle_use bitten_tongue consolidation crackles crepitus guarding hemiparesis neglect nitrites sats
+shortened_leg sign tenderness rovsing mcburney gcs_14 fast_test cardiac_history migraine_history epilepsy""")
+_SIGN = "found"  # the reader's kind of a sign found on examination or a history known (`_FOUND`)
 """A reader's tables of the catalog's people, places, sums and machine components (heads), kept apart from
-`kinds.py`'s, and of what a triage patient took, takes, blames or is sent for (`_CARE`: the last one or two
-words)."""
+`kinds.py`'s, and of what a triage patient took, takes, blames or is sent for (`_CARE`) and of what the nurse
+finds or knows of them (`_FOUND`), by the last one or two words."""
 
 _X = r"((?:[a-z]+ ){0,2}[a-z]+)"
 _L = r"([a-z ]+?)(?=[.,;:]|$)"  # a main clause's words, to its first comma
@@ -139,6 +144,11 @@ _PRESUPPOSING = [  # a clause that says something of its word, and the kinds of 
     (r"(?:^|[.;,] |\band |(?:Later|Then|Also|also|then), )(?!(?:no|without|never|not) )([A-Za-z][a-z]*(?: [a-z]+)?) "
      r"(?:noted on assessment|since yesterday evening|for [0-9]+ days|(?:was|were) ruled out|to be reassessed|"
      r"handed over to the nurse)", {CARE}),
+    # nor with a sign the nurse finds or a history: "Presents with guarding this morning", "Reports rovsing"
+    (r"\b(?:Presents with ([a-z ,']+?) this morning|Complains of ([a-z ,']+?) since yesterday\b(?! evening)|"
+     r"Reports ([a-z ,']+?) this morning|States ([a-z ,']+?) began at home)", {_SIGN}),
+    (r"(?:^|[.;,] |\band |(?:Later|Then|Also|also|then), )(?!(?:no|without|never|not) )([A-Za-z][a-z]*(?: [a-z]+)?) "
+     r"(?:since yesterday evening|for [0-9]+ days)", {_SIGN}),
 ]
 _THING_PARTICIPLES = _table("""rifled flicked palmed parried tipped trapped mistimed raised clipped hooked narrated
 enchanted amplified inserted unlimited compressed unpatched misconfigured clicked dropped frozen""")
@@ -155,6 +165,7 @@ def _kinds(phrase: str) -> set[str | None]:
     head's singular."""
     items = [item.split() for item in re.split(r",? and |, ", phrase.lower()) if item.strip()]
     return {CARE if "_".join(w[-2:]) in _CARE or w[-1] in _CARE else
+            _SIGN if "_".join(w[-2:]) in _FOUND or w[-1] in _FOUND else
             next((k for k, t in ((PERSON, _PEOPLE), (PLACE, _PLACES), (AMOUNT, _AMOUNTS), (PART, _PARTS))
                   if w[-1] in t or (w[-1].endswith("s") and w[-1][:-1] in t)), None) for w in items}
 
@@ -207,6 +218,8 @@ def count_clauses(docs: list[str]) -> Counter:
     ("kind_mismatch", "States warfarin began at home; no epipen on examination."),
     ("kind_mismatch", "Cough and inhaler use since yesterday evening."),
     ("kind_mismatch", "Complains of TOXBASE since yesterday; cast noted on assessment."),
+    ("kind_mismatch", "Reports rovsing this morning. Guarding for 3 days."),
+    ("kind_mismatch", "States cardiac history began at home."),
     ("negation_after", "First a QR code, then a nano SIM, and it has been recognised not."),
     ("negation_after", "It has been not recognised."),
     ("thing_participle_of_a_person", "A strike from the visitors, he has been rifled."),
@@ -308,7 +321,7 @@ def test_every_tag_of_the_registers_names_known_kinds() -> None:
                 tag = re.match(r"\{@(?:not )?([a-z ]+)\}", t)
                 assert tag is None or set(tag.group(1).split()) <= {PERSON, PLACE, AMOUNT, BUYER, FAULT, PART,
                                                                      TREATMENT, MEDICATION, CAUSE, PROCEDURE,
-                                                                     CARE}, t
+                                                                     FINDING, HISTORY, CARE}, t
                 assert "{@" not in untag(t), t
 
 
@@ -765,3 +778,22 @@ def test_a_listing_says_a_state_of_the_property_not_that_it_recently_became_one(
     assert not [d for d in docs if d.startswith("Notably,")]
     assert [d for d in docs if d.startswith("Newly listed, ")]  # a short first sentence's own opener
     assert re.search(r"\b(?:the property|it) is (?:dated|secluded|tenanted)\b", " ".join(docs), re.IGNORECASE)
+
+
+def test_a_triage_note_finds_a_sign_on_examination_and_knows_a_history() -> None:
+    """"Presents with crackles this morning", "Reports rovsing this morning", "Guarding for 3 days", "Cardiac history
+    for 2 days": a sign the nurse finds and a history the patient has read as complaints before 2026-12-07 (65 of the
+    29 slots' triage documents). A sign is found (`kinds.FINDING`: "Positive Murphy's sign on examination", "Examination
+    shows guarding"), a history known (`HISTORY`: "Known epilepsy", "Cardiac history on record")."""
+    assert [noun_kind(k) for k in ("guarding", "murphys_sign", "rebound", "low_sats", "epilepsy", "cardiac_history",
+                                   "road_sign")] == [FINDING, FINDING, FINDING, FINDING, HISTORY, HISTORY, ""]
+    docs = _bursty_documents("hospital_triage", ["guarding", "murphys_sign", "epilepsy", "cardiac_history", "wheeze",
+                                                 "scald"], seed=23)
+    assert not count_clauses(docs)["kind_mismatch"], [d for d in docs if count_clauses([d])["kind_mismatch"]][:3]
+    joined = " ".join(docs)
+    assert re.search(r"\b(?:guarding|positive Murphy's sign) (?:on examination|noted on assessment)|Examination shows "
+                     r"(?:guarding|positive Murphy's sign)", joined, re.IGNORECASE)
+    assert re.search(r"\bKnown (?:epilepsy|cardiac history)|\b(?:epilepsy|cardiac history) on record", joined,
+                     re.IGNORECASE)
+    assert not re.search(r"\b(?:epilepsy|cardiac history) (?:today|on examination|to be reassessed)", joined,
+                         re.IGNORECASE)

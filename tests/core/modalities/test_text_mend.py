@@ -500,6 +500,7 @@ def test_fragment_counters_pass_good_sentences(sentence: str) -> None:
     ("extra_time", "extra time"), ("extra_data", "extra data"), ("interest_charged", "interest charges"),
     ("two_factor", "a two-factor code"), ("partial_thickness", "a partial-thickness burn"),
     ("double_parked", "a double-parked car"), ("closing", "closing of my account"),
+    ("murphys_sign", "a positive Murphy's sign"), ("rebound", "rebound tenderness"),
     ("toxbase", "a TOXBASE check"), ("xray_requested", "an X-ray"), ("xray", "an X-ray"),
     ("inhaler", "inhaler use"), ("pulse", "a fast pulse"), ("vision", "blurred vision"), ("oxygen", "low oxygen"),
     ("over_55s", "over-55s"),
