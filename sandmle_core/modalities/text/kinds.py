@@ -125,7 +125,7 @@ no kind."""
 
 _FINDINGS = frozenset({"accessory_muscle_use", "bitten_tongue", "consolidation", "crackles", "crepitus", "gcs_14",
                        "guarding", "hemiparesis", "neglect", "nitrites", "positive_fast_test", "positive_murphy's_sign",
-                       "positive_rovsing's_sign", "sats", "shortened_leg", "tenderness"})
+                       "positive_rovsing's_sign", "redness_outlined", "sats", "shortened_leg", "tenderness"})
 """Whole keys or heads that name a sign the nurse finds on examination (`FINDING`): "Positive Murphy's sign on
 examination", "Guarding noted on assessment", not "Presents with guarding this morning" or "Reports rovsing"."""
 
