@@ -186,15 +186,16 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "two_factor": "two-factor code", "partial_thickness": "partial-thickness burn",
            "flesh_eating": "flesh-eating horde", "rain_soaked": "rain-soaked street",
            "double_parked": "double-parked car", "closing": "closing of my account",
-           # triage keys that name no complaint alone ("Inhaler since yesterday evening", "pulse was ruled out")
-           "toxbase": "TOXBASE check", "xray_requested": "X-ray",  # asked for: "TOXBASE check requested"
-           # signs found on examination, by their names ("Presents with murphys sign", "Reports rovsing")
+           # triage tests asked for ("TOXBASE check requested") and signs found on examination, by their names
+           # ("Presents with murphys sign", "Reports rovsing")
+           "toxbase": "TOXBASE check", "xray_requested": "X-ray",
            "murphys_sign": "positive Murphy's sign", "rovsing": "positive Rovsing's sign",
            "mcburney": "tenderness at McBurney's point", "fast_positive": "positive FAST test",
            "rebound": "rebound tenderness", "accessory_muscles": "accessory muscle use",
            "right_iliac_fossa": "right iliac fossa tenderness",
            "right_upper_quadrant": "right upper quadrant tenderness", "pen_outline": "redness outlined in pen",
-           # triage keys that name no complaint alone ("Presents with trigger", "Reports appendix this morning")
+           # triage keys that name no complaint alone ("Inhaler since yesterday evening", "pulse was ruled out",
+           # "Presents with trigger", "Reports appendix this morning")
            "dark_room": "preference for a dark room", "trigger": "trigger exposure", "ligament": "ligament pain",
            "household_contacts": "unwell household contacts", "several_episodes": "repeated vomiting",
            "weight_bearing": "pain on weight bearing", "appendix": "appendix pain", "gallbladder": "gallbladder pain",
@@ -223,7 +224,7 @@ _NAMES = {"french": "French", "spanish": "Spanish", "german": "German", "python"
 said again takes no "the" (`is_name`: "Freud is where I lost track", not "the freud is")."""
 _NAME_FORMS = frozenset(_NAMES.values())
 _CAPITALS = {"esim": "eSIM", "mi6": "MI6", "n1": "N1", "topup": "top-up", "xray": "X-ray", "pin": "PIN", "id": "ID",
-             "eta": "ETA", "toxbase": "TOXBASE", "epipen": "EpiPen", **_NAMES}
+             "eta": "ETA", "epipen": "EpiPen", **_NAMES}
 _WORD_ABBREVIATIONS = frozenset({"iban", "tcas", "ecam", "sim", "isa", "puk", "eicas"})
 """Abbreviations read as a word ("a SIM", "an IBAN"), written in capitals like those read letter by letter."""
 _LETTERS_TOO = frozenset({"amm", "ceo", "csv", "dna", "ecb", "ecg", "gcs", "gtn", "pdf", "qr", "tls", "tv", "uv",
