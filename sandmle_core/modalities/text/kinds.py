@@ -100,18 +100,19 @@ _PARTS = frozenset({
 faulty or unserviceable. Only the two maintenance registers name the kind (checked last, so no word of another kind
 changes); elsewhere a part reads as a word of no kind."""
 
-_TREATMENTS = frozenset({"antihistamine", "cling_film", "epipen", "gtn_spray", "ice_pack", "inhaler", "inhaler_use",
-                         "nebuliser", "oral_rehydration", "reliever", "salbutamol", "strapping", "sumatriptan"})
+_TREATMENTS = frozenset({"antihistamine", "cling_film", "dressing", "epipen", "gtn_spray", "ice_pack", "inhaler",
+                         "inhaler_use", "nebuliser", "oral_rehydration", "reliever", "salbutamol", "strapping",
+                         "sumatriptan"})
 """Whole keys or heads that name a medicine or first aid a patient tried before arrival (`TREATMENT`): a triage note
 does not say the patient "presents with salbutamol" or "reports an ice pack this morning" (the 40-class triage
 documents before 2026-12-07); it says they tried it at home."""
 
-_MEDICATIONS = frozenset({"flucloxacillin", "levetiracetam", "trimethoprim", "warfarin"})
+_MEDICATIONS = frozenset({"antibiotics", "flucloxacillin", "levetiracetam", "trimethoprim", "warfarin"})
 """Heads that name a medicine a patient takes regularly or was prescribed (`MEDICATION`): "Currently on warfarin", not
 "States warfarin began at home"."""
 
 _CAUSES = frozenset({"boiling_water", "chip_pan", "fatty_meal", "glass", "hot_oil", "kettle", "kitchen_knife", "knife",
-                     "paracetamol", "peanuts", "shellfish", "steam", "takeaway"})
+                     "paracetamol", "peanuts", "pills", "shellfish", "steam", "tablets", "takeaway"})
 """Whole keys or heads that name what a patient says brought the complaint on (`CAUSE`): not a complaint ("Complains
 of a kettle since yesterday", "Peanuts noted on assessment" before 2026-12-07); the note attributes the complaint to
 it."""
@@ -123,9 +124,10 @@ requested", not "States troponin began at home" or "Reports crisis team this mor
 names these four kinds (checked last, as `PART`, so no word of another kind changes); elsewhere they read as words of
 no kind."""
 
-_FINDINGS = frozenset({"accessory_muscle_use", "bitten_tongue", "consolidation", "crackles", "crepitus", "gcs_14",
-                       "guarding", "hemiparesis", "neglect", "nitrites", "positive_fast_test", "positive_murphy's_sign",
-                       "positive_rovsing's_sign", "redness_outlined", "sats", "shortened_leg", "tenderness"})
+_FINDINGS = frozenset({"accessory_muscle_use", "bitten_tongue", "blood_soaked_tissues", "consolidation",
+                       "controlled_bleeding", "crackles", "crepitus", "gcs_14", "guarding", "hemiparesis", "neglect",
+                       "nitrites", "positive_fast_test", "positive_murphy's_sign", "positive_rovsing's_sign",
+                       "redness_outlined", "sats", "shortened_leg", "tenderness"})
 """Whole keys or heads that name a sign the nurse finds on examination (`FINDING`): "Positive Murphy's sign on
 examination", "Guarding noted on assessment", not "Presents with guarding this morning" or "Reports rovsing"."""
 

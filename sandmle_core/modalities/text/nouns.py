@@ -78,7 +78,7 @@ _MASS_MORE = frozenset({
 staff", "a value", "a transport", "an aircon")."""
 
 _BARE = frozenset({
-    "abusive", "adobe illustrator", "antibiotics given", "ants on the desk", "apple pay", "apps time out",
+    "abusive", "adobe illustrator", "ants on the desk", "apple pay", "apps time out",
     "at the junction", "at the weekend", "atm swallowed card", "attachment theory", "away tickets for sale", "been",
     "bill does not match", "blocking the whole lane", "blood from nostril", "bloody awful", "bloody hell",
     "blurred vision", "bulky", "but", "by", "by the bus stop", "can you share the link", "car hire", "card inactive",
@@ -180,7 +180,7 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "left_card": "forgotten card", "moved_house": "house move", "moving_house": "upcoming move",
            "leaving_bank": "decision to leave", "keep_number": "wish to keep my number",
            "submit_late": "late submission", "expand_brackets": "expanding brackets", "hit_head": "blow to the head",
-           "took_pills": "pills taken", "pinching_nose": "nose pinching", "walking_bent": "stooped walk",
+           "took_pills": "pills", "pinching_nose": "nose pinching", "walking_bent": "stooped walk",
            "leaning_forward": "forward lean", "shortness": "shortness of breath", "proof_funds": "proof of funds",
            "buy_to_let": "buy-to-let", "interest_charged": "interest charges",
            "two_factor": "two-factor code", "partial_thickness": "partial-thickness burn",
@@ -194,6 +194,7 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "rebound": "rebound tenderness", "accessory_muscles": "accessory muscle use",
            "right_iliac_fossa": "right iliac fossa tenderness",
            "right_upper_quadrant": "right upper quadrant tenderness", "pen_outline": "redness outlined in pen",
+           "tissue_soaked": "blood-soaked tissues",
            # triage keys that name no complaint alone ("Inhaler since yesterday evening", "pulse was ruled out",
            # "Presents with trigger", "Reports appendix this morning")
            "dark_room": "preference for a dark room", "trigger": "trigger exposure", "ligament": "ligament pain",
@@ -201,6 +202,9 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "weight_bearing": "pain on weight bearing", "appendix": "appendix pain", "gallbladder": "gallbladder pain",
            "inhaler": "inhaler use", "pulse": "fast pulse", "oxygen": "low oxygen", "bowel": "bowel changes",
            "prostate": "prostate trouble", "catheter": "catheter problem", "vision": "blurred vision",
+           # what was taken or done as the thing itself ("Presents with tablets taken this morning", "States applied
+           # dressing began at home"): a cause blamed, a first aid tried, a medicine taken
+           "tablets_taken": "tablets", "dressing_applied": "dressing", "antibiotics_given": "antibiotics",
            "over_55s": "over-55s",
            # a phrasal noun, hyphenated as English writes it ("a cut off" read as a verb)
            "cut_off": "cut-off", "add_on": "add-on", "sign_in": "sign-in", "drop_off": "drop-off",

@@ -87,9 +87,11 @@ hmi fan""")
 _CARE = _table("""antihistamine cling_film epipen gtn_spray ice_pack inhaler_use nebuliser oral_rehydration reliever
 salbutamol strapping sumatriptan flucloxacillin levetiracetam trimethoprim warfarin boiling_water chip_pan fatty_meal
 glass hot_oil kettle knife paracetamol peanuts shellfish steam takeaway cast cautery crisis_team ecg_monitor
-nasal_packing peak_flow steristrips stroke_call sutures toxbase_check troponin urine_dip x-ray""")
+nasal_packing peak_flow steristrips stroke_call sutures toxbase_check troponin urine_dip x-ray applied_dressing dressing
+antibiotics_given antibiotics tablets_taken tablets pills_taken pills""")
 _FOUND = _table("""muscle_use bitten_tongue consolidation crackles crepitus guarding hemiparesis neglect nitrites sats
-shortened_leg sign tenderness rovsing mcburney gcs_14 fast_test cardiac_history migraine_history epilepsy""")
+shortened_leg sign tenderness rovsing mcburney gcs_14 fast_test cardiac_history migraine_history epilepsy
+tissue_soaked soaked_tissues controlled_bleeding""")
 _SIGN = "found"  # the reader's kind of a sign found on examination or a history known (`_FOUND`)
 """A reader's tables of the catalog's people, places, sums and machine components (heads), kept apart from
 `kinds.py`'s, and of what a triage patient took, takes, blames or is sent for (`_CARE`) and of what the nurse
@@ -797,3 +799,24 @@ def test_a_triage_note_finds_a_sign_on_examination_and_knows_a_history() -> None
                      re.IGNORECASE)
     assert not re.search(r"\b(?:epilepsy|cardiac history) (?:today|on examination|to be reassessed)", joined,
                          re.IGNORECASE)
+
+
+def test_a_triage_note_says_what_was_taken_applied_or_found_not_that_the_patient_presents_with_it() -> None:
+    """"Presents with tablets taken this morning", "States applied dressing began at home", "Reports tissue soaked
+    this morning", "Antibiotics given for 2 days": five more keys of the triage vocabulary named what was taken, done
+    or found as a complaint before 2026-12-07. Tablets and pills are blamed (`kinds.CAUSE`: "Patient puts it down to
+    tablets"), a dressing tried before arrival (`TREATMENT`), antibiotics taken (`MEDICATION`), blood-soaked tissues
+    and controlled bleeding found (`FINDING`)."""
+    assert [noun_kind(k) for k in ("tablets_taken", "took_pills", "dressing_applied", "antibiotics_given",
+                                   "tissue_soaked", "bleeding_controlled", "tablet")] == [
+        CAUSE, CAUSE, TREATMENT, MEDICATION, FINDING, FINDING, ""]
+    docs = corpus()["hospital_triage-40"]
+    assert not [d for d in docs if re.search(r"\b(?:antibiotics given|applied dressing|tablets taken|pills taken|"
+                                             r"tissue soaked)\b", d, re.IGNORECASE)]
+    assert not count_clauses(docs)["kind_mismatch"], [d for d in docs if count_clauses([d])["kind_mismatch"]][:3]
+    joined = " ".join(docs)
+    assert re.search(r"\b(?:Attributed by the patient to|Patient puts it down to) (?:tablets|pills)\b|\b(?:tablets|"
+                     r"pills) thought to be the cause", joined, re.IGNORECASE)
+    assert re.search(r"\bblood-soaked tissues (?:on examination|noted on assessment)|Examination shows blood-soaked "
+                     r"tissues", joined, re.IGNORECASE)
+
