@@ -26,7 +26,7 @@ from sandmle_core.modalities.text.nouns import (
     with_article,
     written,
 )
-from sandmle_core.modalities.text.surface import last_word
+from sandmle_core.modalities.text.surface import last_word, listing
 from sandmle_core.modalities.text.voices import Voice, is_clause_phrase
 from sandmle_core.modalities.text.wordclass import (
     ACTION,
@@ -56,6 +56,7 @@ __all__ = [
     "be",
     "changed_forms",
     "clauses_of",
+    "described_clauses",
     "form",
     "form_at",
     "negated_forms",
@@ -326,10 +327,12 @@ def subject_frame(voice: Voice, cls: str) -> str:
     return next((m.group(1) for t in templates if (m := pattern.match(t))), "")
 
 
-def with_subject(voice: Voice, cls: str, clause: str) -> str:
-    """`clause` (a negation) opening with the voice's subject for its class, unless it has it already."""
+def with_subject(voice: Voice, cls: str, clause: str, before: str = "") -> str:
+    """`clause` (a negation) opening with the voice's subject for its class, unless it has it already or the text it
+    follows (`before`) has it ("It is not working, not spare at all", not "..., it is not spare at all")."""
     frame = subject_frame(voice, cls)
-    return clause if clause.startswith(frame) else frame + clause
+    said = bool(frame) and re.search(rf"\b{re.escape(frame.strip())}\b", before, re.IGNORECASE) is not None
+    return clause if clause.startswith(frame) or said else frame + clause
 
 
 OPPOSITES = {"never": "it did happen", "nobody": "somebody did", "nothing": "something did",
@@ -347,3 +350,19 @@ def shown_word(key: str, cls: str, affirmed: bool, typed: bool) -> str:
     else:
         shown = f"the {key}" if typed and cls == STATE and is_superlative(key) else written(key) if typed else key
     return shown.replace("_", " ")
+
+
+def described_clauses(voice: Voice, pending: list[tuple[str, str, float]], before: str) -> list[str]:
+    """The clauses of a sentence's words that are not nouns, one per word class, in order of first mention: words of
+    one class share their clause ("I am dizzy, sore and nauseous", "it was crushed and torn"), not "honestly, I am
+    dizzy, honestly, I am sore" (each clause picked by its first word's uniform)."""
+    out: list[str] = []
+    used: set[str] = set()  # two classes may share a clause ("described as dry, described as starved")
+    for cls in dict.fromkeys(cls for cls, _, _ in pending):
+        words = [w for c, w, _ in pending if c == cls]
+        options = tuple(o for o in clauses_of(voice, cls) if o not in used) or clauses_of(voice, cls)
+        picked, text = form_at(options, next(x for c, _, x in pending if c == cls), listing(words),
+                               (out or [before])[-1])
+        out.append(text)
+        used.add(options[picked])
+    return out

@@ -9,13 +9,12 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   {A} after {R}"), verbatim, so bag-of-words models still see them; the verb agrees with them ("sea views were
   noted", "whiplash was noted");
 - a negated word keeps a negation cue next to it ("no X", "not X", "without X", "there was no X"), so a word bigram
-  still tells it from the word itself;
+  still tells it from the word itself; a typed document's opening negations follow its first main clause;
 - a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is, in a typed
   voice, a noun used once more in a fresh clause of the voice's `echo` ("tyre rechecked after rectification", "the
   warranty is what worries me"), never a statement about how often it came up ("X came up three more times", "still
   no X"); later returns, and the returns of negations and non-nouns, are left out; the remarks re-mention as before;
-- clauses are joined by the voice's connectives ("; also", ", but", ", while") and some sentences open with one
-  ("Later,", "On top of that,");
+- clauses are joined by the voice's connectives ("; also", ", but"), and some sentences open with one ("Later,");
 - a signal word that is not a noun (`wordclass`: "lazy", "bounced", "repay", "hopefully") never fills a noun's slot:
   it gets a clause of its own from the voice ("I am grateful", "it was bounced", "I would like to repay it": a verb
   with its object), and its negation and re-mentions are "not lazy", "will not repay it", "still lazy", "repay it
@@ -51,9 +50,8 @@ from sandmle_core.modalities.text.clauses import (
     agreement,
     be,
     changed_forms,
-    clauses_of,
+    described_clauses,
     form,
-    form_at,
     negated_forms,
     shown_word,
     unsaid,
@@ -88,12 +86,7 @@ from sandmle_core.modalities.text.surface import (
     uncapital,
 )
 from sandmle_core.modalities.text.voices import LINKING, MESSAGE, NOTE, REMARK, Voice
-from sandmle_core.modalities.text.wordclass import (
-    ACTION,
-    FINITE,
-    NOUN,
-    word_class,
-)
+from sandmle_core.modalities.text.wordclass import ACTION, FINITE, NOUN, word_class
 
 __all__ = ["FUNCTION_WORDS", "MESSAGE", "NOTE", "REMARK", "Voice", "render_documents", "repeated_phrase",
            "triple_repeats", "voice_for"]
@@ -264,22 +257,6 @@ def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str
     return with_subject(voice, cls, clause) if units.typed and cls == ACTION else clause
 
 
-def _described(voice: Voice, pending: list[tuple[str, str, float]], before: str) -> list[str]:
-    """The clauses of a sentence's words that are not nouns, one per word class, in order of first mention: words of
-    one class share their clause ("I am dizzy, sore and nauseous", "it was crushed and torn"), not "honestly, I am
-    dizzy, honestly, I am sore" (each clause picked by its first word's uniform)."""
-    out: list[str] = []
-    used: set[str] = set()  # two classes may share a clause ("described as dry, described as starved")
-    for cls in dict.fromkeys(cls for cls, _, _ in pending):
-        words = [w for c, w, _ in pending if c == cls]
-        options = tuple(o for o in clauses_of(voice, cls) if o not in used) or clauses_of(voice, cls)
-        picked, text = form_at(options, next(x for c, _, x in pending if c == cls), listing(words),
-                               (out or [before])[-1])
-        out.append(text)
-        used.add(options[picked])
-    return out
-
-
 def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], sentence_u: list[list[float]],
               doc_u: list[float]) -> str:
     """One document: its units from `begin`, cut into sentences at `bounds` (`_sentence`), in its settings if any."""
@@ -294,6 +271,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     templates: set[str] = set()  # the main clauses written so far ("What a moment, ..." three times read as a loop)
     framed: set[str] = set()  # context words framed already: each once ("(manager) ... (manager)" read as a loop)
     frames, anywhere = 0, units.had(begin, begin + bounds[-1])  # sentences with a context frame; the words it had
+    held, later = [], any(units.kinds[units.flat[i]] == _SIGNAL for i in range(begin + bounds[1], begin + bounds[-1]))
     for s in range(len(bounds) - 1):
         signal, signal_kinds = [], []  # the main clause's nouns, and their kinds (`kinds.noun_kind`)
         negated, negated_at = [], []  # the negations' clauses, and their units with their uniforms
@@ -328,11 +306,15 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 signal.append(with_article(word) if units.articles else word)
                 signal_kinds.append(units.noun_kinds[unit])
             seen.add(unit)
-        described = _described(voice, pending, (signal or sentences or [""])[-1])
+        described = described_clauses(voice, pending, (signal or sentences or [""])[-1])
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
         again = echoes or again_clauses(voice, mentions, (negated or signal or sentences or [""])[-1], said,
                                         units.nouns, {}, units.affirmed, units.finite, units.classes)
         if not (signal or described or negated or again):  # context alone is no sentence: it opens the next one
+            carry += [w for w in context if w not in carry]
+            continue
+        if units.typed and not (signal or described or sentences or again) and later:  # `_held_back`
+            held += negated_at
             carry += [w for w in context if w not in carry]
             continue
         if (not (signal or described) and sentences  # a follow-up (a framed voice writes no short sentence)
@@ -350,16 +332,34 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             context = [w for w in context if w != last_word(sentences[-1])]
         sentences.append(_sentence(voice, signal, negated, again, context, u_s, sentences[-1] if sentences else "",
                                    described, templates if units.typed else None, signal_kinds) + ".")
+        if held:
+            sentences[-1], held = _held_back(voice, units, held, sentences[-1], known, (u_s[3] + 0.5) % 1.0), []
         framed.update(context)  # a context word is framed once per document ("(the match). The match: ...")
         frames += bool(context)
-    if framing:
+    return _ending(voice, units, sentences, setting if framing else None, carry, frames, sentence_u[0], doc_u)
+
+
+def _ending(voice: Voice, units: _Units, sentences: list[str], setting: list[str] | None, carry: list[str],
+            frames: int, first_u: list[float], doc_u: list[float]) -> str:
+    """The document's text: its sentences in a framed voice's `setting`, or with the context words left (`carry`)."""
+    if setting is not None:
         sentences = framed_sentences(voice, sentences, setting, doc_u)
-    elif not (units.typed and frames >= _MAX_FRAMES):  # else the document framed its context once already
+    elif not (units.typed and frames >= _MAX_FRAMES):
         if carry and sentences:
             context_after(voice, units.typed, sentences, carry, units.max_context)
         elif carry:
-            sentences.append(_sentence(voice, [], [], [], carry[:units.max_context], sentence_u[0], "") + ".")
+            sentences.append(_sentence(voice, [], [], [], carry[:units.max_context], first_u, "") + ".")
     return no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
+
+
+def _held_back(voice: Voice, units: _Units, held: list, sentence: str, known: tuple, u: float) -> str:
+    """`sentence` with the negations `held` before it as a follow-up ("Officials briefed reporters on a match; no
+    robbery", not "No robbery yet. ..."): a non-noun keeps a subject not said yet ("A net, he is not subbed at all")."""
+    follow: list[str] = []
+    for unit, x in held:
+        follow.append(with_subject(voice, units.classes[unit], _negation(voice, units, unit, x, [sentence], known),
+                                   " ".join([sentence, *follow])))
+    return join_clauses(voice.joins, [sentence[:-1], prose(follow)], u, within=True) + "."
 
 
 def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, lengths: np.ndarray,
