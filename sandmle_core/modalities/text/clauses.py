@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from sandmle_core.modalities.text.adverbs import OWN, OWN_CHANGED, OWN_NEGATED, own_key
-from sandmle_core.modalities.text.kinds import fitting, noun_kind, untag
+from sandmle_core.modalities.text.kinds import PART, fitting, noun_kind, untag
 from sandmle_core.modalities.text.nouns import (
     is_name,
     is_plural,
@@ -230,15 +230,20 @@ def _not_noun_again(voice: Voice, cls: str, negated: bool, times: int) -> tuple[
     return _NOT_NOUN_AGAIN[cls in (STATE, FEELING)][times > 1]
 
 
-def changed_forms(cls: str, key: str = "", first: bool = False) -> tuple[str, ...]:
+def changed_forms(cls: str, key: str = "", first: bool = False, voice: Voice | None = None) -> tuple[str, ...]:
     """The negation of a word the document also says it had ("wheeze noted ... no wheeze"; 250 of 11,600 documents
     of the 29 text slots held one, 2026-12-06): said as a change, after it ("no wheeze any more", "no longer slurred")
     or, `first`, before it ("no pulse at first ... pulse for 2 days"), the cue still next to a noun; a verb with its
     object as a change of mind ("I would not reschedule it at first", "I will not refer them any more"), a word with
     clauses of its own by `OWN_CHANGED` ("the second person I spoke to was not rude"); () for a word class whose
-    negation keeps its own form (an inflected verb, an adverb) and a `key` that takes no "no" ("another item")."""
+    negation keeps its own form (an inflected verb, an adverb) and a `key` that takes no "no" ("another item"). A
+    component in a `voice` that negates one as sound (a log's `{@part}` forms) changes as one: "fan no longer faulty",
+    not "no fan any more"."""
     if cls == NOUN and takes_no_determiner(key):
         return ()
+    if cls == NOUN and voice is not None and noun_kind(key) == PART and any(f.startswith("{@part}")
+                                                                           for f in voice.negated):
+        return ("{X} not faulty at first",) if first else ("{X} no longer faulty",)
     if cls == NOUN:
         return ("no {X} at first",) if first else ("no {X} any more",)
     if cls in (STATE, PARTICIPLE, FEELING, PERSONAL):

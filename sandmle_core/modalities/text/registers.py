@@ -16,8 +16,12 @@ from __future__ import annotations
 
 __all__ = ["REGISTERS"]
 
-_NOTE_NEGATED = ("no {X}", "no {X}", "no {X} found", "no {X} seen", "checked, no {X}", "without {X}",
-                 "{X} {be} ruled out")
+_PART_NEGATED = ("{@part}{X} not faulty", "{@part}{X} not damaged")
+"""A log's negation of a component (`kinds.PART`): the part is there and sound, not absent ("no galley evident",
+"checked, no seat", "without transformer" before 2026-12-07); the cue stays next to the word, and no word of the
+logs' vocabularies ("tested", "checked", "fault found") is written by the form."""
+_NOTE_NEGATED = ("{@not part}no {X}", "{@not part}no {X}", "{@not part}no {X} found", "{@not part}no {X} seen",
+                 "{@not part}checked, no {X}", "{@not part}without {X}", "{X} {be} ruled out", *_PART_NEGATED)
 _MESSAGE_NEGATED = ("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "no {X} as far as I can see",
                     "without {X}", "never any {X}")
 
@@ -34,8 +38,8 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         many=("{@not part}{A} found, then {R}", "{A} written up with {R}",
               "{@not part}{SIDE} {A} and {R} found on the walkaround",
               "{@part}{SIDE} {A} and {R} found damaged on the walkaround", "{@part}{A} inop, {R} also written up"),
-        negated=("no {X}", "no {X}", "no {X} found", "no {X} evident", "checked, no {X}", "without {X}",
-                 "{X} {be} ruled out"),
+        negated=("{@not part}no {X}", "{@not part}no {X}", "{@not part}no {X} found", "{@not part}no {X} evident",
+                 "{@not part}checked, no {X}", "{@not part}without {X}", "{X} {be} ruled out", *_PART_NEGATED),
         echo=("{X} rechecked after rectification", "{X} inspected, no further defect",
               "{X} entered in the tech log", "{X} signed off by the licensed engineer",
               "{X} troubleshot per the fault isolation manual"),

@@ -249,7 +249,7 @@ def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str
     word the document says it `had` (so far; anywhere) as a change; `alone` as a sentence: "there was no X"."""
     cls, key = units.classes[unit], units.texts[unit]
     changed = units.typed and key in had[1] and unit not in units.affirmed and changed_forms(
-        cls, key, first=key not in had[0])
+        cls, key, first=key not in had[0], voice=voice)
     if not changed and unsaid(voice, key, unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
         return form(voice.unsaid, u, units.shown[unit], (before or [""])[-1])
     forms = changed or negated_forms(voice, cls, unit in units.affirmed, key, alone)

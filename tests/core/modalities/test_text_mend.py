@@ -70,7 +70,8 @@ _TEMPLATE_WORDS = FUNCTION_WORDS | {w for v in (voices.NOTE, voices.MESSAGE, voi
                                     for f in fields(v) if isinstance(getattr(v, f.name), tuple)
                                     for t in getattr(v, f.name) for w in re.findall(r"[a-z]+", t.lower())}
 """Words the templates write themselves ("again", "moment", "never"): a repeat of one is a template's, not a unit's."""
-_RULED_OUT = (" was ruled out", " were ruled out")  # the one negation cue written after its word
+_RULED_OUT = (" was ruled out", " were ruled out", " not faulty", " not damaged", " no longer faulty")
+"""The negation cues written after their word (a log's components among them: `registers`)."""
 _CUE = re.compile(r"\b(?:no|not|never|never any|never an?|without|without an?|still no|still not) $")
 
 
