@@ -17,13 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
+from typing import Any
 
+from sandmle_core.modalities.text.nouns import is_when
 from sandmle_core.modalities.text.registers import REGISTERS
 from sandmle_core.modalities.text.surface import WORD, capital, first_word, last_word, listing, pick, uncapital
 from sandmle_core.modalities.text.voices import COMMENTARY, LISTING, MESSAGE, NEWS, NOTE, SYNOPSIS, Voice
 
 __all__ = ["clear_of", "context_after", "context_phrase", "entities", "framed_sentences", "remark_places", "settings",
-           "template_words", "voice_for"]
+           "take_context", "template_words", "voice_for"]
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "March", "April", "May", "June", "July", "August", "September", "October", "November")
@@ -201,3 +203,19 @@ def remark_places(voice: Voice, context: list[str], text: str, u: float) -> str:
         return place.format(C=capital(context[0]), c=context[0], S=text if place.startswith("{S}") else uncapital(text))
     frame = pick(tuple(p for p in voice.places if not p.startswith("{S}")), u)
     return frame.format(C=capital(context[0]), S=uncapital(text)) + f" ({context[1]})"
+
+
+def take_context(units: Any, unit: int, setting: list[str] | None, context: list[str], framed: set[str]) -> None:
+    """A context unit of `units` (`render`'s table of a sample's units): kept for a framed document's settings
+    (`setting`), or for this sentence's frame (`context`), or left out: a word that is not a noun ("denies",
+    "thanks") or is a number or a time ("two", "week") carries no signal and reads as noise in a frame ("On two, week,
+    tuesday: ..."); a word the templates use themselves ("again", "noted") would double up; a word already `framed`
+    is framed once."""
+    word = units.shown[unit]
+    if not units.nouns[unit] or (units.typed and is_when(units.texts[unit])):
+        return
+    if setting is not None:
+        setting += [] if word in setting else [word]
+    elif (word not in context and word not in units.own_words and len(context) < units.max_context
+          and word not in framed):
+        context.append(word)

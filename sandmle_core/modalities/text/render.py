@@ -59,7 +59,7 @@ from sandmle_core.modalities.text.clauses import (
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.kinds import fits, fitting, noun_kind, untag
-from sandmle_core.modalities.text.nouns import definite, is_when, takes_no_determiner, with_article
+from sandmle_core.modalities.text.nouns import definite, takes_no_determiner, with_article
 from sandmle_core.modalities.text.phrases import clear_of as _clear_of
 from sandmle_core.modalities.text.phrases import (
     context_after,
@@ -67,6 +67,7 @@ from sandmle_core.modalities.text.phrases import (
     entities,
     framed_sentences,
     remark_places,
+    take_context,
     template_words,
     voice_for,
 )
@@ -128,28 +129,42 @@ def _unit_kinds(texts: Sequence[str], n_common: int) -> list[int]:
     return kinds
 
 
+def _fits(templates: Sequence[str], kinds: Sequence[str]) -> bool:
+    """Whether one of a voice's main clauses (`Voice.one`, `Voice.many`) fits words of all these `kinds`."""
+    return any(all(fits(t, k) for k in kinds) for t in templates)
+
+
+def _main_clauses(voice: Voice, signal: list[str], kinds: Sequence[str], u: list[float], used: set | None) -> list:
+    """The sentence's nouns in one main clause, or one per kind ("Would suit a family; offered with a nursery", not "A
+    family, plus a nursery") when no clause of the voice holds all their kinds and one holds each."""
+    groups = {k: [w for w, k2 in zip(signal, kinds, strict=True) if k2 == k] for k in dict.fromkeys(kinds)}
+    if len(groups) < 2 or _fits(voice.one, kinds) or not all(_fits(voice.one, [k]) for k in groups):
+        return [_main_clause(voice, signal, kinds, u, used)] if signal else []
+    mains = [_main_clause(voice, words, [k] * len(words), u, used) for k, words in groups.items()]
+    return ["; ".join([mains[0], *map(uncapital, mains[1:])])]
+
+
+def _main_clause(voice: Voice, signal: list[str], kinds: Sequence[str], u: list[float], used: set[str] | None) -> str:
+    """The main clause of nouns of `kinds`: a template of the voice that fits them, not one used before."""
+    many = len(signal) >= 2 and ((u[0] < 0.4 and _fits(voice.many, kinds)) or not _fits(voice.one, kinds))
+    template = pick(fitting(voice.many if many else voice.one, kinds), u[1], used)
+    if used is not None:
+        used.add(template)
+    rest = signal[1:] if many else []
+    return entities(untag(template), u[2:]).format(
+        L=listing(signal), DL=listing([definite(w) for w in signal]), A=signal[0], R=listing(rest) if rest else "",
+        T=f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}", N=2 + int(u[2] * 4), D=_DAYS[int(u[2] * 7) % 7],
+        M=1 + int(u[3] * 90), Rbe=be(rest), **agreement(signal[:1] if many else signal))
+
+
 def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[str], context: list[str],
               u: list[float], after: str, described: Sequence[str] = (), used: set[str] | None = None,
               kinds: Sequence[str] = ()) -> str:
     """One sentence from its parts and six uniforms: the main clause from a template, negations and re-mentions as
     follow-up clauses, the context words placed around it, maybe an opener (never in a first sentence; always when
     the sentence would start with the word the one before it, `after`, ends with). Returns "" when there is nothing
-    to say. A main clause's template fits the `kinds` of its signal words (`kinds.fitting`: not "Can anyone explain
-    a hospital")."""
-    clauses = []
-    if signal:
-        many = len(signal) >= 2 and (u[0] < 0.4 or not any(all(fits(t, k) for k in kinds) for t in voice.one))
-        template = pick(fitting(voice.many if many else voice.one, kinds), u[1], used)  # not one used before
-        if used is not None:
-            used.add(template)
-        template = entities(untag(template), u[2:])
-        time = f"{int(u[2] * 24):02d}:{int(u[3] * 12) * 5:02d}"
-        rest = signal[1:] if many else []
-        clauses.append(template.format(L=listing(signal), DL=listing([definite(w) for w in signal]),
-                                       A=signal[0], R=listing(rest) if rest else "",
-                                       T=time, N=2 + int(u[2] * 4), D=_DAYS[int(u[2] * 7) % 7],
-                                       M=1 + int(u[3] * 90), Rbe=be(rest),
-                                       **agreement(signal[:1] if many else signal)))
+    to say. Main clauses fit their words' `kinds` (`_kind_groups`: not "Can anyone explain a hospital")."""
+    clauses = _main_clauses(voice, signal, kinds, u, used)
     clauses += described  # the words that are not nouns, each in a clause of its own ("I am grateful")
     if voice.states and (negated or again):  # one clause in prose, "no X and still no Y": a list of verbless
         clauses.append(prose(negated + again))  # fragments ("no X, again no Y, Z came up") read as notes
@@ -213,21 +228,6 @@ class _Units:
         return {self.texts[u] for u in self.flat[begin:end] if self.kinds[u] == _SIGNAL}
 
 
-def _take_context(units: _Units, unit: int, setting: list[str] | None, context: list[str], framed: set[str]) -> None:
-    """A context unit: kept for a framed document's settings (`setting`), or for this sentence's frame (`context`),
-    or left out: a word that is not a noun ("denies", "thanks") or is a number or a time ("two", "week") carries no
-    signal and reads as noise in a frame ("On two, week, tuesday: ..."); a word the templates use themselves
-    ("again", "noted") would double up; a word already `framed` is framed once."""
-    word = units.shown[unit]
-    if not units.nouns[unit] or (units.typed and is_when(units.texts[unit])):
-        return
-    if setting is not None:
-        setting += [] if word in setting else [word]
-    elif (word not in context and word not in units.own_words and len(context) < units.max_context
-          and word not in framed):
-        context.append(word)
-
-
 def _echo(voice: Voice, units: _Units, unit: int, u: float, echoed: set[str], before: str,
           sentence_u: list[float]) -> list[str]:
     """A unit a typed voice already wrote, used again: a noun in a fresh clause of the voice ("the warranty is what
@@ -287,7 +287,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             if kind == _FUNCTION or unit in returned:  # a typed voice uses a word again once, says a negation once
                 continue
             if kind == _CONTEXT:
-                _take_context(units, unit, setting if framing else None, context,
+                take_context(units, unit, setting if framing else None, context,
                               framed | ({word} if units.typed and frames >= _MAX_FRAMES else set()))
                 continue
             if unit in seen and units.typed:

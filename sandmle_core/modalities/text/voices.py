@@ -285,7 +285,8 @@ LISTING = Voice(
          "{@place}{L} to the rear", "{@not buyer}Viewing is advised to appreciate {L}",
          "{@not buyer}Offered with {L}", "{@not buyer}Comes with {L}", "{@buyer}Would suit {L}",
          "{@buyer}Likely to appeal to {L}", "{@buyer}Of particular interest to {L}"),  # not "Offers a landlord"
-    many=("{A} with {R}", "{A}, along with {R}", "{A}, plus {R}", "Alongside {A}, there {Rbe} {R}"),
+    many=("{@not buyer}{A} with {R}", "{@not buyer}{A}, along with {R}", "{@not buyer}{A}, plus {R}",
+          "{@not buyer}Alongside {A}, there {Rbe} {R}"),  # buyers are suited: "Would suit a landlord and tenants"
     negated=("no {X}", "no {X}", "no {X} on site", "no {X} included", "without {X}"),
     again=("{X} again", "{X} again in the details", "further {X}", "{X} once more", "{X}, as noted",
            "{X} upstairs too"),
