@@ -7,7 +7,7 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
 
 - own, confuser and distractor words ("signal") fill the slots of a main clause ("{L} was reported at {T}", "Noticed
   {A} after {R}"), verbatim, so bag-of-words models still see them; the verb agrees with them ("sea views were
-  noted", "whiplash was noted");
+  noted"); words of kinds no clause holds together take one clause per kind ("Would suit a family; offered with X");
 - a negated word keeps a negation cue next to it ("no X", "not X", "without X", "there was no X"), so a word bigram
   still tells it from the word itself; a typed document's opening negations follow its first main clause;
 - a unit already seen earlier in the document (a Polya-urn copy, or a fresh draw of the same word) is, in a typed
@@ -163,7 +163,7 @@ def _sentence(voice: Voice, signal: list[str], negated: list[str], again: list[s
     """One sentence from its parts and six uniforms: the main clause from a template, negations and re-mentions as
     follow-up clauses, the context words placed around it, maybe an opener (never in a first sentence; always when
     the sentence would start with the word the one before it, `after`, ends with). Returns "" when there is nothing
-    to say. Main clauses fit their words' `kinds` (`_kind_groups`: not "Can anyone explain a hospital")."""
+    to say. Main clauses fit their words' `kinds` (`_main_clauses`: not "Can anyone explain a hospital")."""
     clauses = _main_clauses(voice, signal, kinds, u, used)
     clauses += described  # the words that are not nouns, each in a clause of its own ("I am grateful")
     if voice.states and (negated or again):  # one clause in prose, "no X and still no Y": a list of verbless
@@ -288,7 +288,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 continue
             if kind == _CONTEXT:
                 take_context(units, unit, setting if framing else None, context,
-                              framed | ({word} if units.typed and frames >= _MAX_FRAMES else set()))
+                             framed | ({word} if units.typed and frames >= _MAX_FRAMES else set()))
                 continue
             if unit in seen and units.typed:
                 returned.add(unit)
@@ -341,7 +341,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
 
 def _ending(voice: Voice, units: _Units, sentences: list[str], setting: list[str] | None, carry: list[str],
             frames: int, first_u: list[float], doc_u: list[float]) -> str:
-    """The document's text: its sentences in a framed voice's `setting`, or with the context words left (`carry`)."""
+    """The sentences in a framed voice's `setting`, or with the context words left (`carry`) unless framed once."""
     if setting is not None:
         sentences = framed_sentences(voice, sentences, setting, doc_u)
     elif not (units.typed and frames >= _MAX_FRAMES):
