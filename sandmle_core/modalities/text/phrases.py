@@ -92,8 +92,11 @@ def entities(template: str, u: Sequence[float]) -> str:
 
 def _choose(options: tuple[str, ...], context: Sequence[str], u: float, chance: float, fit: float) -> str | None:
     """With probability `fit`, a phrase that says one of the document's context words (any phrase some of them
-    fit), if there is one; else, with probability `chance`, any phrase; None when no phrase is written."""
+    fit), if there is one; else, with probability `chance`, any phrase; None when no phrase is written. The fitting
+    phrases are preferred at most twice as often as a uniform choice would take them: one opening that held a common
+    word ("Booked a weekend away with my husband") opened 180 of a slot's 400 documents before 2026-12-07."""
     fits = [o for o in options if set(context) & template_words((o,))]
+    fit = min(fit, 2 * chance * len(fits) / max(len(options), 1))
     if fits and u < fit:
         return fits[min(int(u / fit * len(fits)), len(fits) - 1)]
     if not options or u >= chance:

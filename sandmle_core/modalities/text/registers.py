@@ -291,7 +291,13 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
               "questions about the {X} remain", "{@not place}the {X} drew a sharp response"),
         opening=("An announcement came late on {D}", "Ministers met in {CITY} on {D}",
                  "Figures were published at {T} on {D}", "Two people familiar with talks spoke to reporters",
-                 "News broke early on {D}", "According to officials, talks ran late on {D}"),
+                 "News broke early on {D}", "According to officials, talks ran late on {D}",
+                 # more settings of the domain's common words: one opening that holds "people" opened 124 of the
+                 # 400 documents of a news slot before 2026-12-07 (`phrases.settings` prefers a setting that holds
+                 # a context word, and "people" is one of the commonest)
+                 "Local people gathered in the town centre on {D}", "People in the area were told of the plans on {D}",
+                 "The story broke in the local paper on {D}", "Community leaders met on {D}",
+                 "Plans for the area were published on {D}", "Crowds of people lined the road on {D}"),
         closing=("A spokesperson said more details would follow", "A government response is expected next week",
                  "Talks are due to resume next week", "First-quarter figures are due next month"),
     )),

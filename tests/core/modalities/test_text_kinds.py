@@ -887,3 +887,16 @@ def test_a_sentence_whose_words_no_one_clause_holds_says_each_kind_in_its_own() 
     assert not [d for d in listings if _BUYERS_LISTED.search(d)]
     triage = " ".join(corpus()["hospital_triage-40"])
     assert not re.search(r"\b(?:Ice pack|Salbutamol|Cling film|Hot oil), (?:with|along with) ", triage)
+
+
+def test_no_opening_sentence_opens_a_large_share_of_a_slots_documents() -> None:
+    """"Booked a weekend away with my husband." opened 180 of the 400 documents of the hotel slot before 2026-12-07,
+    "Flight crew write-up on landing." 149 of an aircraft slot's, "Two people familiar with talks spoke to reporters."
+    124 of a news slot's: a setting that holds one of a document's context words was preferred with probability 0.7
+    (`phrases.settings`), and one holding a common word ("husband", "people") took most documents. A fitting setting
+    is preferred at most twice as often as a uniform choice would take it now, and the news register has more
+    settings of its common words: no first sentence opens more than a fifth of any slot's documents (73 of 400 at
+    most, 2026-12-07)."""
+    for slot, docs in corpus().items():
+        first, count = Counter(d.split(". ")[0] for d in docs).most_common(1)[0]
+        assert count <= len(docs) // 5, (slot, first, count)
