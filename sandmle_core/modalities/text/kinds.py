@@ -23,15 +23,15 @@ from collections.abc import Sequence
 
 from sandmle_core.modalities.text.nouns import written
 
-__all__ = ["AMOUNT", "BUYER", "CARE", "CAUSE", "FAULT", "FINDING", "HISTORY", "MEDICATION", "PART", "PERSON", "PLACE",
-           "PROCEDURE", "TREATMENT", "fits", "fitting", "noun_kind", "untag"]
+__all__ = ["AMOUNT", "BUYER", "CARE", "CAUSE", "FAULT", "FINDING", "HISTORY", "INTAKE", "MEDICATION", "PART", "PERSON",
+           "PLACE", "PROCEDURE", "TREATMENT", "fits", "fitting", "noun_kind", "untag"]
 
 PERSON, PLACE, AMOUNT, BUYER, FAULT, PART = "person", "place", "amount", "buyer", "fault", "part"
 TREATMENT, MEDICATION, CAUSE, PROCEDURE = "treatment", "medication", "cause", "procedure"
-FINDING, HISTORY = "finding", "history"
+FINDING, HISTORY, INTAKE = "finding", "history", "intake"
 CARE = "care"
-"""Not a kind but a tag's name for the four a triage note has, blames or asks for and does not present with
-(`TREATMENT`, `MEDICATION`, `CAUSE`, `PROCEDURE`): `{@not care}Presents with {L}`."""
+"""Not a kind but a tag's name for the five a triage note has, takes, blames or asks for and does not present with
+(`TREATMENT`, `MEDICATION`, `INTAKE`, `CAUSE`, `PROCEDURE`): `{@not care}Presents with {L}`."""
 
 _PEOPLE = frozenset({
     "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author", "babysitter",
@@ -111,8 +111,13 @@ _MEDICATIONS = frozenset({"antibiotics", "flucloxacillin", "levetiracetam", "tri
 """Heads that name a medicine a patient takes regularly or was prescribed (`MEDICATION`): "Currently on warfarin", not
 "States warfarin began at home"."""
 
+_INTAKES = frozenset({"paracetamol", "pills", "tablets"})
+"""Heads that name what a patient swallowed in excess (`INTAKE`): an overdose's tablets are taken, not blamed
+("Tablets thought to be the cause", "Attributed by the patient to paracetamol" before 2026-12-07): "Swallowed
+paracetamol at home", "Admits to taking pills earlier today"."""
+
 _CAUSES = frozenset({"boiling_water", "chip_pan", "fatty_meal", "glass", "hot_oil", "kettle", "kitchen_knife", "knife",
-                     "paracetamol", "peanuts", "pills", "shellfish", "steam", "tablets", "takeaway"})
+                     "peanuts", "shellfish", "steam", "takeaway"})
 """Whole keys or heads that name what a patient says brought the complaint on (`CAUSE`): not a complaint ("Complains
 of a kettle since yesterday", "Peanuts noted on assessment" before 2026-12-07); the note attributes the complaint to
 it."""
@@ -121,7 +126,7 @@ _PROCEDURES = frozenset({"cast", "cautery", "crisis_team", "ecg_monitor", "nasal
                          "stroke_call", "sutures", "toxbase_check", "troponin", "urine_dip", "x_ray"})
 """Whole keys or heads that name a test, a procedure or a team the department asks for (`PROCEDURE`): "Troponin
 requested", not "States troponin began at home" or "Reports crisis team this morning". Only the triage register
-names these four kinds (checked last, as `PART`, so no word of another kind changes); elsewhere they read as words of
+names these five kinds (checked last, as `PART`, so no word of another kind changes); elsewhere they read as words of
 no kind."""
 
 _FINDINGS = frozenset({"accessory_muscle_use", "bitten_tongue", "blood_soaked_tissues", "consolidation",
@@ -133,7 +138,7 @@ examination", "Guarding noted on assessment", not "Presents with guarding this m
 
 _HISTORIES = frozenset({"cardiac_history", "epilepsy", "migraine_history"})
 """Whole keys that name a patient's history (`HISTORY`): "Known epilepsy", "Cardiac history on record", not
-"Cardiac history for 3 days". Only the triage register names these two kinds and the four above."""
+"Cardiac history for 3 days". Only the triage register names these two kinds and the five above."""
 
 _PREPOSITIONS = frozenset({"of", "to", "for", "from", "with", "in", "on", "at"})
 """Where a written key's head ends ("a transfer to another provider", "a dip in the road": `noun_kind`)."""
@@ -144,7 +149,7 @@ _TAG = re.compile(r"^\{@(not )?([a-z ]+)\}")
 @functools.cache  # read per negated noun as well as per slot's vocabulary
 def noun_kind(key: str) -> str:
     """The kind of a noun key by the head of its written form (`nouns.written`, to its first preposition): `BUYER`,
-    `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, `TREATMENT`, `MEDICATION`, `CAUSE`, `PROCEDURE`, `FINDING`,
+    `PERSON`, `PLACE`, `AMOUNT`, `FAULT`, `PART`, `TREATMENT`, `MEDICATION`, `INTAKE`, `CAUSE`, `PROCEDURE`, `FINDING`,
     `HISTORY`, or "" when no table lists it.
 
     Args:
@@ -165,8 +170,8 @@ def noun_kind(key: str) -> str:
         kind = next((kind for kind, table in ((BUYER, _BUYERS), (PERSON, _PEOPLE), (PLACE, _PLACES),
                                               (AMOUNT, _AMOUNTS), (FAULT, _FAULTS), (PART, _PARTS),
                                               (TREATMENT, _TREATMENTS), (MEDICATION, _MEDICATIONS),
-                                              (CAUSE, _CAUSES), (PROCEDURE, _PROCEDURES), (FINDING, _FINDINGS),
-                                              (HISTORY, _HISTORIES))
+                                              (INTAKE, _INTAKES), (CAUSE, _CAUSES), (PROCEDURE, _PROCEDURES),
+                                              (FINDING, _FINDINGS), (HISTORY, _HISTORIES))
                      if word in table), "")
         if kind:
             return kind
@@ -175,13 +180,13 @@ def noun_kind(key: str) -> str:
 
 def fits(template: str, kind: str) -> bool:
     """Whether a word of `kind` ("" for none known) fits `template`'s tag: any word fits an untagged template; a
-    `{@k ...}` tag admits the kinds it names, a `{@not k ...}` tag every kind but those (`CARE` names four)."""
+    `{@k ...}` tag admits the kinds it names, a `{@not k ...}` tag every kind but those (`CARE` names five)."""
     tag = _TAG.match(template)
     if tag is None:
         return True
     named = set(tag.group(2).split())
     named |= {BUYER} if PERSON in named else set()  # buyers are people to every tag that names people
-    named |= {TREATMENT, MEDICATION, CAUSE, PROCEDURE} if CARE in named else set()
+    named |= {TREATMENT, MEDICATION, INTAKE, CAUSE, PROCEDURE} if CARE in named else set()
     return kind not in named if tag.group(1) else kind in named
 
 

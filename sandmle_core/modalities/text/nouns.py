@@ -205,10 +205,10 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            # what was taken or done as the thing itself ("Presents with tablets taken this morning", "States applied
            # dressing began at home"): a cause blamed, a first aid tried, a medicine taken
            "tablets_taken": "tablets", "dressing_applied": "dressing", "antibiotics_given": "antibiotics",
-           "over_55s": "over-55s",
-           # a phrasal noun, hyphenated as English writes it ("a cut off" read as a verb)
-           "cut_off": "cut-off", "add_on": "add-on", "sign_in": "sign-in", "drop_off": "drop-off",
-           "kick_off": "kick-off", "sell_off": "sell-off", "tap_in": "tap-in", "pay_per_view": "pay-per-view",
+           # a phrasal noun or an age group, hyphenated as English writes it ("a cut off" read as a verb)
+           "over_55s": "over-55s", "cut_off": "cut-off", "add_on": "add-on", "sign_in": "sign-in",
+           "drop_off": "drop-off", "kick_off": "kick-off", "sell_off": "sell-off", "tap_in": "tap-in",
+           "pay_per_view": "pay-per-view",
            "give_way_sign": "give-way sign", "sign_knocked_down": "knocked-down sign",
            "select_statement": "SELECT statement"}
 """Keys as a sentence writes them: one that ends in a preposition ("no reply to was found" left it dangling), a

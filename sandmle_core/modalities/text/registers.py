@@ -20,8 +20,15 @@ _PART_NEGATED = ("{@part}{X} not faulty", "{@part}{X} not damaged")
 """A log's negation of a component (`kinds.PART`): the part is there and sound, not absent ("no galley evident",
 "checked, no seat", "without transformer" before 2026-12-07); the cue stays next to the word, and no word of the
 logs' vocabularies ("tested", "checked", "fault found") is written by the form."""
-_NOTE_NEGATED = ("{@not part}no {X}", "{@not part}no {X}", "{@not part}no {X} found", "{@not part}no {X} seen",
-                 "{@not part}checked, no {X}", "{@not part}without {X}", "{X} {be} ruled out", *_PART_NEGATED)
+
+
+def _log_negated(seen: str) -> tuple[str, ...]:
+    """A maintenance log's negations, "no {X} <seen>" in the log's own word ("seen", "evident"): a component is sound
+    (`_PART_NEGATED`), anything else absent or ruled out."""
+    return ("{@not part}no {X}", "{@not part}no {X}", "{@not part}no {X} found", "{@not part}no {X} " + seen,
+            "{@not part}checked, no {X}", "{@not part}without {X}", "{X} {be} ruled out", *_PART_NEGATED)
+
+
 _MESSAGE_NEGATED = ("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "no {X} as far as I can see",
                     "without {X}", "never any {X}")
 
@@ -38,8 +45,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         many=("{@not part}{A} found, then {R}", "{A} written up with {R}",
               "{@not part}{SIDE} {A} and {R} found on the walkaround",
               "{@part}{SIDE} {A} and {R} found damaged on the walkaround", "{@part}{A} inop, {R} also written up"),
-        negated=("{@not part}no {X}", "{@not part}no {X}", "{@not part}no {X} found", "{@not part}no {X} evident",
-                 "{@not part}checked, no {X}", "{@not part}without {X}", "{X} {be} ruled out", *_PART_NEGATED),
+        negated=_log_negated("evident"),
         echo=("{X} rechecked after rectification", "{X} inspected, no further defect",
               "{X} entered in the tech log", "{X} signed off by the licensed engineer",
               "{X} troubleshot per the fault isolation manual"),
@@ -56,13 +62,15 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
              "{@not care finding history}{L} for {N} days", "{@not care finding history}{L} since yesterday evening",
              "{@not care history}{L} noted on assessment", "{@not care finding history}Reports {L} this morning",
              "{@not care finding history}States {L} began at home",
-             # a medicine is tried or taken, not presented with; a cause is what the complaint is put down to, a test
-             # asked for, a sign found, a history known ("Presents with salbutamol this morning", "Kettle noted on
-             # assessment", "Reports rovsing this morning": `kinds.TREATMENT` ...)
+             # a medicine is tried or taken, not presented with, an overdose's tablets swallowed; a cause is what the
+             # complaint is put down to, a test asked for, a sign found, a history known ("Presents with salbutamol
+             # this morning", "Kettle noted on assessment", "Reports rovsing this morning": `kinds.TREATMENT` ...)
              "{@treatment}{L} before arrival", "{@treatment}{L} tried at home",
              "{@treatment}{L} at home, with little relief", "{@medication}Currently on {L}",
-             "{@medication}Takes {L} regularly", "{@medication}Prescribed {L} by the GP",
-             "{@cause}Attributed by the patient to {L}", "{@cause}Patient puts it down to {L}",
+             "{@medication}Already taking {L}", "{@medication}Prescribed {L} by the GP",
+             "{@intake}Swallowed {L} at home", "{@intake}Admits to taking {L} earlier today",
+             "{@intake}{L} swallowed before arrival", "{@cause}Attributed by the patient to {L}",
+             "{@cause}Patient puts it down to {L}",
              "{@cause}{L} thought to be the cause", "{@procedure}{L} requested", "{@procedure}{L} to follow",
              "{@procedure}{L} arranged by the nurse", "{@finding}{L} on examination",
              "{@finding}Examination shows {L}", "{@history}Known {L}", "{@history}{L} on record"),
@@ -72,6 +80,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
               # template that holds a word of the slot's vocabulary is left out ("in the history": migraine_history)
               "{A}, with {R} also mentioned", "{A}, along with {R}",
               "{@treatment}{A} and {R} before arrival", "{@medication}Currently on {A} and {R}",
+              "{@intake}Swallowed {A} and {R} at home",
               "{@cause}Attributed by the patient to {A} and {R}", "{@procedure}{A} and {R} requested",
               "{@finding}Examination shows {A} and {R}", "{@history}Known {A} and {R}"),
         negated=("no {X}", "no {X}", "{@not treatment medication procedure finding}no {X} reported",
@@ -96,7 +105,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
              "{@part}Stoppage traced to {DL}"),
         many=("{@not part}{A} found, then {R}", "{A} along with {R}", "{@not part}{A} and {R} found at the drive end",
               "{@part}{A} and {R} found damaged at the drive end", "{@part}Faulty {A}, then {R} replaced"),
-        negated=_NOTE_NEGATED,
+        negated=_log_negated("seen"),
         echo=("{X} to be checked on the next round", "{X} logged for the next service",
               "{X} reported to the supervisor", "{X} noted on work order {REF}"),  # "shift" once: its opening's
         opening=("Called out by the operator on line {E} at {T}", "Machine {MC} stopped during the {SHIFT} shift",

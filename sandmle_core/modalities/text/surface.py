@@ -87,6 +87,11 @@ def prose(items: list[str]) -> str:
     return listing(items) if first_word(items[-1]) not in CONJUNCTIONS else ", ".join(items)
 
 
+_LEANS = re.compile(r"(?:without|never) (?!again\b)\w", re.IGNORECASE)
+"""A clause that leans on the one before it ("without a knit", "never a tankini", "never large"); a remark's own
+"never" ("never, twice over", "never again") stands as it was written."""
+
+
 def join_clauses(joins: tuple[str, ...], clauses: list[str], u: float, within: bool = False) -> str:
     """The clauses of a sentence joined by one of a voice's connectives `joins` (a full stop starts a new sentence,
     unless `within`), then commas; a connective that would put a word twice in a row ("shower; shower came back",
@@ -107,6 +112,9 @@ def join_clauses(joins: tuple[str, ...], clauses: list[str], u: float, within: b
             # Not slashed.", "Someone fell. It got ...", "I was charged. Not dry at all.", "Returned. Without a gift.",
             # "It has been returned. No free trial."
             options = [g for g in options if not g.endswith(". ")] or [", "]
+        if _LEANS.match(clause):  # a negation that leans on the clause before it, after a comma: "I put hood
+            # drawstring; without a knit", "trainers; never a tankini" read as fragments
+            options = [g for g in options if ";" not in g] or [", "]
         if re.search(r"\bbut\b", out):  # one "but" a sentence: not "I would not ask, but ..., but ..."
             options = [g for g in options if last_word(g) != "but"] or [", "]
         glue = next((g for g in options if last_word(out + g) != first), options[-1])
