@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sandmle.bench.goals import goal_rows, machine_facts
 from sandmle.bench.report import render_report
 from typer.testing import CliRunner
 
 import sandmle.cli.bench  # noqa: F401 - registers `bench` on the shared app
 from sandmle.cli._app import app
+
+# its seconds in `make test` (2026-12-07): scheduled with the heavy modules, so it never runs last, alone
+pytestmark = pytest.mark.heavy(55)
 
 
 def test_an_unknown_section_is_refused_with_exit_2(tmp_path) -> None:
