@@ -203,7 +203,7 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "inhaler": "inhaler use", "pulse": "fast pulse", "oxygen": "low oxygen", "bowel": "bowel changes",
            "prostate": "prostate trouble", "catheter": "catheter problem", "vision": "blurred vision",
            # what was taken or done as the thing itself ("Presents with tablets taken this morning", "States applied
-           # dressing began at home"): a cause blamed, a first aid tried, a medicine taken
+           # dressing began at home"): what was swallowed, a first aid tried, a medicine taken (`kinds`)
            "tablets_taken": "tablets", "dressing_applied": "dressing", "antibiotics_given": "antibiotics",
            # a phrasal noun or an age group, hyphenated as English writes it ("a cut off" read as a verb)
            "over_55s": "over-55s", "cut_off": "cut-off", "add_on": "add-on", "sign_in": "sign-in",
