@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import sandmle.cli.bench  # noqa: F401 - registers `bench` on the shared app
 from sandmle.cli._app import app
 
-# its seconds in `make test` (2026-12-07): scheduled with the heavy modules, so it never runs last, alone
+# its seconds in `make test` (2026-12-06): scheduled with the heavy modules, so it never runs last, alone
 pytestmark = pytest.mark.heavy(55)
 
 

@@ -48,7 +48,7 @@ from tests.claude.generators import (
 )
 from tests.claude.replies import description_reply, metric_reply, review_reply
 
-# its seconds in `make test` (2026-12-07): scheduled with the heavy modules, so it never runs last, alone
+# its seconds in `make test` (2026-12-06): scheduled with the heavy modules, so it never runs last, alone
 pytestmark = [pytest.mark.slow, pytest.mark.heavy(70)]
 
 RNG_SEED = 11

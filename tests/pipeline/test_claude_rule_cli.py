@@ -19,7 +19,7 @@ from tests.claude.fake_anthropic import FakeAnthropic
 from tests.claude.generators import generator_reply, ladder_reply, script_rule_reply
 from tests.claude.replies import description_reply, metric_reply, review_reply
 
-# its seconds in `make test` (2026-12-07): scheduled with the heavy modules, so it never runs last, alone
+# its seconds in `make test` (2026-12-06): scheduled with the heavy modules, so it never runs last, alone
 pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.heavy(54)]
 
 SANDMLE = [sys.executable, "-m", "sandmle.cli.__main__"]

@@ -31,7 +31,7 @@ from sandmle_core.seeds import get_bundled_seed
 from sandmle_core.spec import Modality, TaskType
 from sandmle_core.taskspec import TaskSpec
 
-# its seconds in `make test` (2026-12-07): scheduled with the heavy modules, so it never runs last, alone
+# its seconds in `make test` (2026-12-06): scheduled with the heavy modules, so it never runs last, alone
 pytestmark = pytest.mark.heavy(34)
 
 PUBLIC = ("nodes.csv", "edges.csv", "train.csv", "test.csv")

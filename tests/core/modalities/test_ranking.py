@@ -34,7 +34,7 @@ from sandmle_core.taskspec import TaskSpec
 from tests.fixtures.mlebench import write_competition
 from tests.fixtures.mlebench.comps_ranking import HM_ID
 
-# its seconds in `make test` (2026-12-07): scheduled with the heavy modules, so it never runs last, alone
+# its seconds in `make test` (2026-12-06): scheduled with the heavy modules, so it never runs last, alone
 pytestmark = pytest.mark.heavy(47)
 
 PUBLIC = ("queries.csv", "train.csv", "test.csv")

@@ -33,7 +33,7 @@ from sandmle_core.slots import SlotStreams, stream
 from sandmle_core.spec import Challenge, DomainRef, GradingSpec, Modality, TaskType
 from sandmle_core.taskspec import SeedDNA, TaskSpec
 
-# its seconds in `make test` (2026-12-07): scheduled with the heavy modules, so it never runs last, alone
+# its seconds in `make test` (2026-12-06): scheduled with the heavy modules, so it never runs last, alone
 pytestmark = pytest.mark.heavy(48)
 
 DOCSTRING_CLASSES = ("numpy", "pandas", "scipy", "sklearn", "matplotlib")
