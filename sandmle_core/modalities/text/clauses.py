@@ -26,7 +26,7 @@ from sandmle_core.modalities.text.nouns import (
     with_article,
     written,
 )
-from sandmle_core.modalities.text.surface import last_word, listing
+from sandmle_core.modalities.text.surface import LEANING, last_word, listing
 from sandmle_core.modalities.text.voices import Voice, is_clause_phrase
 from sandmle_core.modalities.text.wordclass import (
     ACTION,
@@ -275,15 +275,11 @@ def negated_forms(voice: Voice, cls: str, affirmed: bool = False, key: str = "",
     return _standing(forms, voice.articles) if alone and cls == NOUN and not affirmed else forms
 
 
-_LEANING = ("without ", "never ")
-"""A noun's negation that leans on a clause before it: "Without a robbery.", "Never a QR code." read as fragments."""
-
-
 def _standing(forms: tuple[str, ...], articles: bool) -> tuple[str, ...]:
-    """The forms of a noun's negation that stand as a sentence: none that leans on a clause (`_LEANING`), and in a
-    voice that writes articles (a message, not a note's shorthand) no bare "no X" ("No personal loan."); "there is no
-    X" when none is left."""
-    kept = tuple(f for f in forms if not f.startswith(_LEANING) and not (articles and f == "no {X}"))
+    """The forms of a noun's negation that stand as a sentence: none that leans on a clause (`surface.LEANING`:
+    "Without a robbery.", "Never a QR code."), and in a voice that writes articles (a message, not a note's shorthand)
+    no bare "no X" ("No personal loan."); "there is no X" when none is left."""
+    kept = tuple(f for f in forms if not LEANING.match(f) and not (articles and f == "no {X}"))
     return kept or ("there {be} no {X}",)
 
 

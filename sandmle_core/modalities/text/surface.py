@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["CONJUNCTIONS", "WORD", "capital", "first_word", "join_clauses", "last_word", "listing", "no_triples",
-           "pick", "prose", "repeated_phrase", "triple_repeats", "uncapital"]
+__all__ = ["CONJUNCTIONS", "LEANING", "WORD", "capital", "first_word", "join_clauses", "last_word", "listing",
+           "no_triples", "pick", "prose", "repeated_phrase", "triple_repeats", "uncapital"]
 
 WORD = re.compile(r"[a-z0-9']+")
 """A word as the renderer counts it (lower case, digits and apostrophes kept)."""
@@ -87,9 +87,10 @@ def prose(items: list[str]) -> str:
     return listing(items) if first_word(items[-1]) not in CONJUNCTIONS else ", ".join(items)
 
 
-_LEANS = re.compile(r"(?:without|never) (?!again\b)\w", re.IGNORECASE)
-"""A clause that leans on the one before it ("without a knit", "never a tankini", "never large"); a remark's own
-"never" ("never, twice over", "never again") stands as it was written."""
+LEANING = re.compile(r"(?:without|never) (?!again\b)", re.IGNORECASE)
+"""A negation (a clause, or a form's template) that leans on the clause before it: "without a knit", "never a
+tankini", "never large" read as fragments alone or after a semicolon. A remark's own "never" ("never, twice over",
+"never again") stands as it was written."""
 
 
 def join_clauses(joins: tuple[str, ...], clauses: list[str], u: float, within: bool = False) -> str:
@@ -112,7 +113,7 @@ def join_clauses(joins: tuple[str, ...], clauses: list[str], u: float, within: b
             # Not slashed.", "Someone fell. It got ...", "I was charged. Not dry at all.", "Returned. Without a gift.",
             # "It has been returned. No free trial."
             options = [g for g in options if not g.endswith(". ")] or [", "]
-        if _LEANS.match(clause):  # a negation that leans on the clause before it, after a comma: "I put hood
+        if LEANING.match(clause):  # a negation that leans on the clause before it, after a comma: "I put hood
             # drawstring; without a knit", "trainers; never a tankini" read as fragments
             options = [g for g in options if ";" not in g] or [", "]
         if re.search(r"\bbut\b", out):  # one "but" a sentence: not "I would not ask, but ..., but ..."
