@@ -81,16 +81,23 @@ _NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more"
 the garden adds to the appeal", "with presented as spacious", "with it is secluded": a clause, not a noun)."""
 
 
-def prose(items: list[str]) -> str:
-    """Follow-up clauses as one list in prose ("no X, no Y and still no Z"); a last one that brings its own
-    conjunction ("and yes, X again") after a comma, not "and and yes"."""
-    return listing(items) if first_word(items[-1]) not in CONJUNCTIONS else ", ".join(items)
-
-
 LEANING = re.compile(r"(?:without|never) (?!again\b)", re.IGNORECASE)
 """A negation (a clause, or a form's template) that leans on the clause before it: "without a knit", "never a
 tankini", "never large" read as fragments alone or after a semicolon. A remark's own "never" ("never, twice over",
 "never again") stands as it was written."""
+
+
+def prose(items: list[str]) -> str:
+    """Follow-up clauses as one list in prose ("no X, no Y and still no Z"); a last one that brings its own
+    conjunction ("and yes, X again") after a comma, not "and and yes"; a last one after a negation that leans on
+    the clause before it ("without X") after ", and" unless it is a negation of its own, so it is not read as negated
+    too: "without balance problems, and tender abdomen was ruled out", not "without balance problems and tender abdomen
+    was ruled out"."""
+    if first_word(items[-1]) in CONJUNCTIONS:
+        return ", ".join(items)
+    if len(items) > 1 and LEANING.match(items[-2]) and first_word(items[-1]) not in ("no", "not", "never"):
+        return ", ".join(items[:-1]) + ", and " + items[-1]
+    return listing(items)
 
 
 def join_clauses(joins: tuple[str, ...], clauses: list[str], u: float, within: bool = False) -> str:
