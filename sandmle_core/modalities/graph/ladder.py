@@ -139,7 +139,8 @@ def tuned_linear():
     """A logistic model whose regularisation is chosen by 3-fold cross-validated log loss."""
     from sklearn.linear_model import LogisticRegressionCV
 
-    return LogisticRegressionCV(Cs=[0.03, 0.1, 0.3, 1.0, 3.0, 10.0], cv=3, scoring=neg_log_loss, max_iter=3000)
+    return LogisticRegressionCV(Cs=[0.03, 0.1, 0.3, 1.0, 3.0, 10.0], cv=3, scoring=neg_log_loss, max_iter=3000,
+                                l1_ratios=(0.0,), use_legacy_attributes=False)
 
 
 def fit_proba(model, x):

@@ -179,8 +179,9 @@ def linear_all(y):
 
         model = LogisticRegression(C=0.3, max_iter=2000).fit(A, y)
     else:
-        model = LogisticRegressionCV(Cs=(0.03, 0.1, 0.3, 1.0, 3.0), cv=folds, max_iter=2000,
-                                     scoring=neg_log_loss).fit(A, y)
+        # l1_ratios and use_legacy_attributes said: scikit-learn 1.9 warns of their defaults' change on stderr
+        model = LogisticRegressionCV(Cs=(0.03, 0.1, 0.3, 1.0, 3.0), cv=folds, max_iter=2000, scoring=neg_log_loss,
+                                     l1_ratios=(0.0,), use_legacy_attributes=False).fit(A, y)
     return pd.DataFrame(model.predict_proba(B), columns=[str(c) for c in model.classes_])
 
 

@@ -165,6 +165,7 @@ def _run(script, public: Path, work: Path, seed: int = 0) -> pd.DataFrame:
     done = subprocess.run([sys.executable, script.filename], cwd=work, capture_output=True, text=True,
                           env={**os.environ, "SANDMLE_SEED": str(seed)}, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "Warning" not in done.stderr, done.stderr[-2000:]  # what an agent running a reference script sees
     return pd.read_csv(work / "submission.csv")
 
 

@@ -164,3 +164,19 @@ def test_a_ladder_run_told_to_fit_every_row_does_whatever_its_seed(tmp_path) -> 
     assert all(full[(level, 0)] == sub[(level, 0)] for level in range(len(scripts)))  # seed 0 fits every row
     assert all(full[(level, 7)] == full[(level, 0)] for level in (0, 1, 2, 3))  # the deterministic levels
     assert any(sub[(level, 7)] != full[(level, 0)] for level in (1, 2, 3))  # the subsample moves them
+
+
+def test_a_reference_script_run_as_an_agent_runs_it_prints_no_warning(tmp_path) -> None:
+    """An agent runs `solutions/level_3.py` with `python` in the environment's folder: before 2026-12-07 each tuned
+    linear model (levels 3-5, one per target column) printed two scikit-learn 1.9 FutureWarnings on stderr
+    (`LogisticRegressionCV`'s `l1_ratios` and `use_legacy_attributes` defaults)."""
+    _, folder, scripts = _tabular(tmp_path)
+    script = next(s for s in scripts if s.name == "linear_all")
+    work = tmp_path / "agent"
+    work.mkdir()
+    (work / "public").symlink_to(folder.public)
+    (work / script.filename).write_text(script.source)
+    done = subprocess.run([sys.executable, script.filename], cwd=work, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode == 0 and (work / "submission.csv").exists(), done.stderr[-2000:]
+    assert "Warning" not in done.stderr, done.stderr[-2000:]
