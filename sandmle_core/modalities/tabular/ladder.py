@@ -203,7 +203,24 @@ def tree_design(frame):
     return pd.concat([numeric_block(frame, X), ordinal_block(frame, X), missing_block(frame)], axis=1)
 
 
+_LABEL_FORESTS = {}  # label column -> its test probabilities
+
+
+def label_forest(y):
+    """A multi-label task's forest (one 0/1 target column per label): one forest fitted on every label column at
+    once, whose trees split for all of them; one forest per column cost as many times the trees."""
+    if not _LABEL_FORESTS:
+        columns = [t for t in TARGETS if Y[t].nunique() > 1]
+        model = RandomForestClassifier(n_estimators=TREES, min_samples_leaf=2, max_features="sqrt", n_jobs=1,
+                                       random_state=SEED).fit(tree_design(X), Y[columns])
+        for column, p, classes in zip(columns, model.predict_proba(tree_design(X_test)), model.classes_):
+            _LABEL_FORESTS[column] = pd.DataFrame(p, columns=[str(c) for c in classes])
+    return _LABEL_FORESTS[y.name]
+
+
 def forest(y):
+    if KIND == "probability" and len(TARGETS) > 1:
+        return label_forest(y)
     A, B = tree_design(X), tree_design(X_test)
     if not is_classifier:
         model = RandomForestRegressor(n_estimators=TREES, min_samples_leaf=2, max_features=0.5, n_jobs=1,
