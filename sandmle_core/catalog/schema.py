@@ -128,10 +128,13 @@ class ImageGrade(_Frozen):
     """What an ordinal (graded) image task grades in a domain: the title's words ("Damage Severity") and the target's
     description without its scale ("the severity of the damage to the panel"; the scale, 0 = none to the worst, is
     the drafter's). A domain without one hosts no graded image task: a dish photograph or a camera-trap frame has no
-    severity to grade."""
+    severity to grade. `purpose`: what the grade is for, when the image story's "so that" was written for telling
+    its classes apart ("so that safety managers see missing protective gear": the kind of hazard, not how bad it is);
+    None keeps the story's."""
 
     title: str = Field(pattern=r"^[A-Z][A-Za-z-]*(?: [A-Z][A-Za-z-]*)*$")
     description: str = Field(pattern=r"^the [a-z]")
+    purpose: str | None = Field(default=None, pattern=_PURPOSE)
 
     @model_validator(mode="after")
     def _title_takes_grading(self) -> ImageGrade:

@@ -306,10 +306,12 @@ def _assemble(ctx: DraftContext, rule: ImageRule, names: NameLayout | None, id_c
                                          if rule.label_in_name else ""))]
     columns += [ColumnSpec(name=m.name, kind=ColumnKind.NUMERIC, description=m.description, unit=m.unit,
                            nullable=m.missing_rate > 0) for m in rule.metadata]
-    told = story.story(ctx.domain, colour=coloured, beside="the capture settings recorded with it") if (
-        rule.metadata) else None
+    graded = rule.lesions is not None  # an ordinal task: its story ends on what the grade is for
+    told = story.story(ctx.domain, colour=coloured, beside="the capture settings recorded with it",
+                       graded=graded) if rule.metadata else None
     return Draft(id_column=ID_COLUMN, columns=tuple(columns), target=target, rule=rule, title=title,
-                 story_template=told or (story.story(ctx.domain, colour=True) if coloured else None))
+                 story_template=told or (story.story(ctx.domain, colour=coloured, graded=graded)
+                                         if coloured or graded else None))
 
 
 def is_colour_seed(profile: TaskProfile | None) -> bool:

@@ -30,11 +30,13 @@ def row_noun(spec: TaskSpec) -> str:
     return "one photograph and its metadata record" if spots is not None else "one image"
 
 
-def story(domain: Domain, colour: bool = False, beside: str | None = None) -> str:
+def story(domain: Domain, colour: bool = False, beside: str | None = None, graded: bool = False) -> str:
     """The story template (`{entity}`, `{target}` placeholders) of an image task in this domain: who takes the
     pictures and why (the catalog's `image.story`), what each image is (in colour images, the subject says so), and
     what makes it hard. Two overview structures, fixed per domain (`framing_variant`). `beside`: what a row ships
-    besides its image ("the capture settings recorded with it"), so the task is not told "from the picture alone"."""
+    besides its image ("the capture settings recorded with it"), so the task is not told "from the picture alone".
+    `graded`: the task grades its images (an ordinal task), and the story ends on the grade's own purpose when the
+    catalog gives one (`ImageGrade.purpose`)."""
     subject = colour_subject(domain.image.subject, colour) if domain.image is not None else "a photograph"
     source = f"From the picture and {beside}" if beside else "From the picture alone"
     # the image is the row: the domain's tabular entity ("haul truck cycle") would promise a record the task does
@@ -42,6 +44,10 @@ def story(domain: Domain, colour: bool = False, beside: str | None = None) -> st
     # 4 (...)"), and a second "from" after it reads as a machine's sentence
     told = domain.image.story if domain.image is not None else None
     parts = IMAGE_STORY.match(told) if told else None
+    purpose = domain.image.grade.purpose if graded and domain.image is not None and domain.image.grade else None
+    if parts is not None and purpose is not None:
+        told = f"{told[:parts.start('purpose')]}{purpose}."
+        parts = IMAGE_STORY.match(told)
     if parts is None:  # a domain without its image story: the images and the task alone
         return (f"Each image is {subject}. {source} the task is to tell {{target}}, despite uneven lighting, shifted "
                 "framing, sensor noise and smudges on the lens.")

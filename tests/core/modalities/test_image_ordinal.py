@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sandmle.data_contracts import check_environment
 
 from sandmle_core.catalog import load_catalog
+from sandmle_core.catalog.schema import IMAGE_STORY
 from sandmle_core.layout import Corpus, hash_files, read_environment
 from sandmle_core.modalities.base import DraftContext
 from sandmle_core.modalities.image.drafter import draft
@@ -37,8 +38,8 @@ DNA = SeedDNA(seed_id=APTOS, modality=Modality.IMAGE, task_type=TaskType.ORDINAL
               feature_mix={"image": 1})
 
 
-def _draft(difficulty: float, rng_seed: int = 1):
-    ctx = DraftContext(dna=DNA, profile=None, domain=load_catalog().get("hospital_triage"),  # type: ignore[arg-type]
+def _draft(difficulty: float, rng_seed: int = 1, domain: str = "hospital_triage"):
+    ctx = DraftContext(dna=DNA, profile=None, domain=load_catalog().get(domain),  # type: ignore[arg-type]
                        rng=stream(rng_seed, APTOS, 0, "draft"), difficulty=difficulty, challenges=(), n_train=100,
                        n_test=100)
     return draft(ctx)
@@ -73,6 +74,24 @@ def built(tmp_path_factory):
     job = plan_slots(seed_id, read_profile(profile), 1, RNG, out)[0]
     result = run_slot(job)
     return ref, out, result
+
+
+def test_a_graded_task_tells_what_its_grade_is_for():
+    """A site camera's hazards graded 0-4 were "so that safety managers see missing protective gear and unsafe work
+    the same day" (the image story's purpose, written for telling the kinds of hazard apart) before 2026-12-07; a
+    grade the catalog gives a purpose of its own (`ImageGrade.purpose`, 6 of the 13 graded domains) ends the story on
+    it, the others keep the image story's ("so that each wound gets the right care at the first visit")."""
+    catalog = load_catalog()
+    graded = [d for d in catalog.domains if d.image is not None and d.image.grade is not None]
+    own = [d.image.grade.purpose for d in graded if d.image.grade.purpose]
+    assert len(graded) >= 10 and len(own) >= 6 and len(set(own)) == len(own)
+    assert not set(own) & {d.image.story for d in graded}
+    for domain in graded:
+        told = _draft(0.3, domain=domain.key).story_template
+        expected = domain.image.grade.purpose or IMAGE_STORY.match(domain.image.story).group("purpose")
+        assert told and told.split(", so that ", 1)[1].split(".")[0] == expected, (domain.key, told)
+    construction = _draft(0.3, domain="construction_projects").story_template
+    assert "missing protective gear" not in construction and "most dangerous conditions" in construction
 
 
 def test_the_aptos_slot_is_accepted_with_its_ladder_order(built):
