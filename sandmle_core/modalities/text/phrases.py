@@ -96,22 +96,40 @@ def _choose(options: tuple[str, ...], context: Sequence[str], u: float, chance: 
     phrases are preferred at most twice as often as a uniform choice would take them: one opening that held a common
     word ("Booked a weekend away with my husband") opened 180 of a slot's 400 documents before 2026-12-07."""
     fits = [o for o in options if set(context) & template_words((o,))]
-    fit = min(fit, 2 * chance * len(fits) / max(len(options), 1))
+    share = len(fits) / max(len(options), 1)  # twice a uniform choice's 2 * chance * share, with the uniform rest
+    fit = min(fit, chance * share / (1 - share) if share < 0.5 else 2 * chance * share)  # (u < chance) taking more
     if fits and u < fit:
         return fits[min(int(u / fit * len(fits)), len(fits) - 1)]
     if not options or u >= chance:
         return None
-    return options[min(int(u / chance * len(options)), len(options) - 1)]
+    low = fit if fits else 0.0  # the rest of the chance picks among every phrase alike (it picked only the last
+    # ones: with the first of three openings fitting at 0.23 of a 0.35 chance, the second was never written)
+    return options[min(int((u - low) / (chance - low) * len(options)), len(options) - 1)]
 
 
-def settings(voice: Voice, context: Sequence[str], u: Sequence[float], empty: bool) -> tuple[str, str]:
+_SETTINGS_FOR_FULL_CHANCE = 3
+"""A voice writes an opening (a closing) at its full chance when it has at least this many to choose from; with
+fewer (the others left out as holding the rule's signal words, `clear_of`) each is written no more often than one
+of three would be: a 40-class card-fraud slot kept one of its three openings, "Dear team, I am writing about my card
+ending 5121", and opened 146 of its 400 documents with it before 2026-12-07."""
+
+
+def _share(options: tuple[str, ...]) -> float:
+    return min(1.0, len(options) / _SETTINGS_FOR_FULL_CHANCE)
+
+
+def settings(voice: Voice, context: Sequence[str], u: Sequence[float], empty: bool,
+             bare: bool = False) -> tuple[str, str]:
     """A document's opening and closing sentences ("" when none): most documents have one of the two, fewer both
     (each is class-neutral wording, which a small training set would otherwise fit as noise); a setting that holds
     one of the document's `context` words is preferred; an `empty` document (no sentence of its own) always opens
-    with one. Uses u[0] and u[1] to choose, the rest for the entities."""
-    opening = _choose(voice.opening, context, u[0], 1.0 if empty else 0.35, 1.0 if empty else 0.7)
+    with one, a `bare` one (negations alone) with an opening when the voice has one. Uses u[0] and u[1] to choose,
+    the rest for the entities."""
+    opening = _choose(voice.opening, context, u[0], 1.0 if empty or bare else 0.35 * _share(voice.opening),
+                      1.0 if empty else 0.0 if bare else 0.7)  # a bare document's: any of them alike
     rest = [w for w in context if w not in template_words((opening or "",))]
-    closing = _choose(voice.closing, rest, u[1], 0.15 if opening else 0.5, 0.35 if opening else 0.8)
+    closing = _choose(voice.closing, rest, u[1], (0.15 if opening else 0.5) * _share(voice.closing),
+                      0.35 if opening else 0.8)
     if empty and opening is None:
         opening, closing = closing, None
     return tuple(entities(s, u[2:]) + "." if s else "" for s in (opening, closing))  # type: ignore[return-value]
@@ -178,10 +196,12 @@ def template_words(templates: Sequence[str]) -> set[str]:
     return {w for t in templates for w in WORD.findall(_ANY_SLOT.sub(" ", t).lower())}
 
 
-def framed_sentences(voice: Voice, sentences: list[str], setting: list[str], doc_u: list[float]) -> list[str]:
+def framed_sentences(voice: Voice, sentences: list[str], setting: list[str], doc_u: list[float],
+                     bare: bool = False) -> list[str]:
     """A document's sentences between its opening and closing (`phrases.settings`); a setting that would put a word
-    twice in a row ("... asked me to report this. This is about ...") is left out."""
-    opening, closing = settings(voice, setting, doc_u, not sentences)
+    twice in a row ("... asked me to report this. This is about ...") is left out. A `bare` document (negations
+    alone: "No snow line included.") opens with a setting as an empty one does."""
+    opening, closing = settings(voice, setting, doc_u, not sentences, bare)
     if sentences and opening and last_word(opening) == first_word(sentences[0]):
         opening = ""
     if sentences and closing and first_word(closing) == last_word(sentences[-1]):

@@ -262,15 +262,14 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
     """One document: its units from `begin`, cut into sentences at `bounds` (`_sentence`), in its settings if any."""
     framing = units.typed and bool(voice.opening or voice.closing)
     setting: list[str] = []  # the context words of a framed document, in order
-    echoed: set[str] = set()  # the echo templates used so far
-    seen: set[int] = set()
+    echoed, seen = set(), set()  # the echo templates used so far; the units written
     said: dict[int, str] = {}  # each unit's last re-mention
     returned: set[int] = set()  # units a typed voice used again (once at most): later returns are left out
     sentences: list[str] = []
     carry: list[str] = []  # context words waiting for a sentence to open
     templates: set[str] = set()  # the main clauses written so far ("What a moment, ..." three times read as a loop)
     framed: set[str] = set()  # context words framed already: each once ("(manager) ... (manager)" read as a loop)
-    frames, anywhere = 0, units.had(begin, begin + bounds[-1])  # sentences with a context frame; the words it had
+    frames, anywhere, main = 0, units.had(begin, begin + bounds[-1]), False  # frames; words it had; a main clause yet
     held, later = [], any(units.kinds[units.flat[i]] == _SIGNAL for i in range(begin + bounds[1], begin + bounds[-1]))
     for s in range(len(bounds) - 1):
         signal, signal_kinds = [], []  # the main clause's nouns, and their kinds (`kinds.noun_kind`)
@@ -307,6 +306,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
                 signal_kinds.append(units.noun_kinds[unit])
             seen.add(unit)
         described = described_clauses(voice, pending, (signal or sentences or [""])[-1])
+        main = main or bool(signal or described)  # a document of negations alone opens with a setting (`_ending`)
         earlier = [said[m[0]] for m in mentions if m[0] in said]  # these words' last re-mentions
         again = echoes or again_clauses(voice, mentions, (negated or signal or sentences or [""])[-1], said,
                                         units.nouns, {}, units.affirmed, units.finite, units.classes)
@@ -336,14 +336,14 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
             sentences[-1], held = _held_back(voice, units, held, sentences[-1], known, (u_s[3] + 0.5) % 1.0), []
         framed.update(context)  # a context word is framed once per document ("(the match). The match: ...")
         frames += bool(context)
-    return _ending(voice, units, sentences, setting if framing else None, carry, frames, sentence_u[0], doc_u)
+    return _ending(voice, units, sentences, setting if framing else None, carry, frames, sentence_u[0], doc_u, not main)
 
 
 def _ending(voice: Voice, units: _Units, sentences: list[str], setting: list[str] | None, carry: list[str],
-            frames: int, first_u: list[float], doc_u: list[float]) -> str:
-    """The sentences in a framed voice's `setting`, or with the context words left (`carry`) unless framed once."""
+            frames: int, first_u: list[float], doc_u: list[float], bare: bool = False) -> str:
+    """In a framed voice's `setting` (`bare`: negations alone), or with the `carry` context words unless framed once."""
     if setting is not None:
-        sentences = framed_sentences(voice, sentences, setting, doc_u)
+        sentences = framed_sentences(voice, sentences, setting, doc_u, bare)
     elif not (units.typed and frames >= _MAX_FRAMES):
         if carry and sentences:
             context_after(voice, units.typed, sentences, carry, units.max_context)
@@ -385,9 +385,8 @@ def render_documents(texts: Sequence[str], n_common: int, units: np.ndarray, len
     # the word of a unit (without its "no"; a negated "not_recognised" shows "recognised", "never" its opposite)
     classes = [own_class(k, word_class(k)) if voice.states else NOUN for k in keys]
     shown = [shown_word(k, classes[i], i in affirmed, bool(voice.states)) for i, k in enumerate(keys)]
-    s_low, s_high = sentence_range
-    per_doc = int(lengths.max(initial=1) // s_low) + 2
-    cuts = np.cumsum(rng.integers(s_low, s_high + 1, size=(n, per_doc)), axis=1).tolist()
+    per_doc = int(lengths.max(initial=1) // sentence_range[0]) + 2
+    cuts = np.cumsum(rng.integers(sentence_range[0], sentence_range[1] + 1, size=(n, per_doc)), axis=1).tolist()
     sentence_u = rng.random((n, per_doc, 6)).tolist()
     nouns = [c == NOUN for c in classes]
     table = _Units(_unit_kinds(texts, n_common), shown, own_words, units.tolist(), rng.random(len(units)).tolist(),

@@ -16,6 +16,7 @@ from another stream held 23 negations after their participle and 11 plural keys 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tempfile
@@ -549,7 +550,7 @@ def test_no_negation_stands_as_a_sentence_it_leans_on() -> None:
     slots = corpus()
     leaning = [m.group(1) for docs in slots.values() for doc in docs for m in _LEANING.finditer(doc)]
     assert not leaning, leaning[:5]
-    assert sum(doc.startswith("There was no ") for docs in slots.values() for doc in docs) >= 10
+    assert sum(re.search(r"(?:^|\. )There was no ", doc) is not None for docs in slots.values() for doc in docs) >= 10
     football = " ".join(slots["football_analytics-5"]).lower()
     assert "yellow card" in football and not re.search(r"\byellow\b(?! card)", football)
 
@@ -853,7 +854,28 @@ def test_a_document_opens_with_its_first_main_clause_not_with_a_negation(domain:
     assert not [d for d in docs if _OPENS_NEGATED.match(d)], docs[:3]
     assert all(re.search(said, d, re.IGNORECASE) for d in docs), docs[:3]
     opening = sum(bool(_OPENS_NEGATED.match(d)) for docs in corpus().values() for d in docs)
-    assert opening < 300, opening  # the documents of negations alone (240 at 2026-12-07; 1,064 before)
+    assert opening < 60, opening  # documents of negations alone in a voice without openings (27 at 2026-12-06;
+    # 1,064 before 2026-12-07, 284 before a document of negations alone opened with its setting)
+
+
+def test_a_document_of_negations_alone_opens_with_its_setting_and_no_setting_opens_most_documents() -> None:
+    """"No routing at all. Thanks so much for your help.", "No wartime in sight.": a document of negations alone
+    opened with them (284 of the 11,600 documents before 2026-12-07); it opens with one of its voice's openings now,
+    any of them alike ("Hello, sorry to bother you this morning. There was no freeze ..."); 27 are left, in voices
+    without one ("No snow line included."). And a voice left with one opening (the others hold the rule's signal
+    words) wrote it at the whole chance of three: "Dear team, I am writing about my card ending 5121" opened 146 of a
+    40-class card-fraud slot's 400 documents; no three words open more than 79 of a slot's now."""
+    from sandmle_core.modalities.text.phrases import settings
+
+    voice = voice_for(load_catalog().get("card_fraud").text.document)
+    one = dataclasses.replace(voice, opening=voice.opening[:1], closing=())
+    opened = [settings(one, [], [u, 0.9, 0.5], empty=False)[0] for u in np.linspace(0, 1, 300, endpoint=False)]
+    assert 0.08 < sum(bool(o) for o in opened) / 300 < 0.15  # a third of the chance of three openings (0.35)
+    bare = [settings(one, [], [u, 0.9, 0.5], empty=False, bare=True)[0] for u in np.linspace(0, 1, 30, endpoint=False)]
+    assert all(bare), bare
+    firsts = {slot: Counter(" ".join(d.split()[:3]) for d in docs).most_common(1)[0]
+              for slot, docs in corpus().items()}
+    assert max(n for _, n in firsts.values()) <= 90, firsts
 
 
 def test_a_log_says_a_component_is_sound_not_that_there_is_none() -> None:
