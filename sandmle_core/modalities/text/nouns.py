@@ -69,7 +69,7 @@ _MASS_MORE = frozenset({
     "ethernet", "fibrillation", "filling", "finding", "focus", "force", "fur", "gangland", "gdp", "gravity", "grip",
     "grout", "health", "heat", "heritage", "jewellery", "kyc", "land", "latency", "literature", "logic", "loot", "lte",
     "lubrication", "memory", "mitochondria", "nfc", "nonsense", "nutrition", "permission", "persistence",
-    "photosynthesis", "pneumonia", "power", "pronunciation", "protection", "radiation", "recursion", "reflux",
+    "pain", "photosynthesis", "pneumonia", "power", "pronunciation", "protection", "radiation", "recursion", "reflux",
     "rehydration", "relief", "roadkill", "scope", "silver", "ski", "skin", "skincare", "soil", "speech", "sql", "ssh",
     "staff", "static", "stoichiometry", "storage", "stowage", "support", "taxis", "tcp", "tennis", "tlc", "transport",
     "triage", "udp", "urine", "viscosity", "wartime", "wheat", "whiplash", "worth",
@@ -202,6 +202,9 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "weight_bearing": "pain on weight bearing", "appendix": "appendix pain", "gallbladder": "gallbladder pain",
            "inhaler": "inhaler use", "pulse": "fast pulse", "oxygen": "low oxygen", "bowel": "bowel changes",
            "prostate": "prostate trouble", "catheter": "catheter problem", "vision": "blurred vision",
+           "tonic_clonic": "tonic-clonic seizure", "shoulder_tip": "shoulder tip pain",
+           "under_ribs": "pain under the ribs", "cough_tenderness": "tenderness on coughing",
+           "word_finding": "word-finding difficulty", "low_grade_fever": "low-grade fever",
            # what was taken or done as the thing itself ("Presents with tablets taken this morning", "States applied
            # dressing began at home"): what was swallowed, a first aid tried, a medicine taken (`kinds`)
            "tablets_taken": "tablets", "dressing_applied": "dressing", "antibiotics_given": "antibiotics",

@@ -506,6 +506,10 @@ def test_fragment_counters_pass_good_sentences(sentence: str) -> None:
     ("toxbase", "a TOXBASE check"), ("xray_requested", "an X-ray"), ("xray", "an X-ray"),
     ("inhaler", "inhaler use"), ("pulse", "a fast pulse"), ("vision", "blurred vision"), ("oxygen", "low oxygen"),
     ("over_55s", "over-55s"),
+    # "Reports tonic clonic this morning", "Shoulder tip for 4 days" before 2026-12-07
+    ("tonic_clonic", "a tonic-clonic seizure"), ("shoulder_tip", "shoulder tip pain"),
+    ("under_ribs", "pain under the ribs"), ("cough_tenderness", "tenderness on coughing"),
+    ("word_finding", "a word-finding difficulty"), ("low_grade_fever", "a low-grade fever"),
 ])
 def test_written_keys(key: str, shown: str) -> None:
     assert with_article(written(key)) == shown
