@@ -96,8 +96,10 @@ def _choose(options: tuple[str, ...], context: Sequence[str], u: float, chance: 
     phrases are preferred at most twice as often as a uniform choice would take them: one opening that held a common
     word ("Booked a weekend away with my husband") opened 180 of a slot's 400 documents before 2026-12-07."""
     fits = [o for o in options if set(context) & template_words((o,))]
-    share = len(fits) / max(len(options), 1)  # twice a uniform choice's 2 * chance * share, with the uniform rest
-    fit = min(fit, chance * share / (1 - share) if share < 0.5 else 2 * chance * share)  # (u < chance) taking more
+    # the fitting phrases' whole share (their own part, then their place in the uniform rest of the chance) is at most
+    # twice a uniform choice's, 2 * chance * share; from half the phrases fitting on, no uniform rest is left
+    share = len(fits) / max(len(options), 1)
+    fit = min(fit, chance * share / (1 - share) if share < 0.5 else 2 * chance * share)
     if fits and u < fit:
         return fits[min(int(u / fit * len(fits)), len(fits) - 1)]
     if not options or u >= chance:
