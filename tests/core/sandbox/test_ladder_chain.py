@@ -1,7 +1,8 @@
 """Ladder chains (`harness.py`'s `"chain": true`, `ladder/fitmemo.py`): the runs of one seed of sandmle's own ladder
 share one process in the real bubblewrap sandbox, whose deterministic scikit-learn fits are memoized. A chained ladder
 must score exactly as one process per run, take level 3's linear model and level 4's forest from the memo in levels
-4 and 5, keep going past a run that fails, report the runs a dead chain never ran, and never chain generated code."""
+4 and 5, keep going past a run that fails, report the runs a dead chain never ran, and never chain generated code.
+And two of the ladder's scripts as an agent runs them: no warning on stderr, a multi-label forest rung's one forest."""
 
 from __future__ import annotations
 
@@ -167,8 +168,8 @@ def test_a_ladder_run_told_to_fit_every_row_does_whatever_its_seed(tmp_path) -> 
 
 
 def test_a_reference_script_run_as_an_agent_runs_it_prints_no_warning(tmp_path) -> None:
-    """An agent runs `solutions/level_3.py` with `python` in the environment's folder: before 2026-12-07 each tuned
-    linear model (levels 3-5, one per target column) printed two scikit-learn 1.9 FutureWarnings on stderr
+    """An agent runs `solutions/03_linear_all.py` with `python` in the environment's folder: before 2026-12-07 each
+    tuned linear model (levels 3-5, one per target column) printed two scikit-learn 1.9 FutureWarnings on stderr
     (`LogisticRegressionCV`'s `l1_ratios` and `use_legacy_attributes` defaults)."""
     _, folder, scripts = _tabular(tmp_path)
     script = next(s for s in scripts if s.name == "linear_all")
@@ -202,7 +203,7 @@ atexit.register(lambda: print("FORESTS", _fits))
 
 def test_a_multi_label_forest_is_one_forest_for_every_label_column(tmp_path) -> None:
     """movies (one 0/1 column per genre, mean column AUC): the forest rung fitted one 60-tree forest per label column
-    before 2026-12-07, 43 % of a tabular build's ladder CPU for a sixth of its slots; it fits one forest on every
+    before 2026-12-07, 43 % of a tabular build's slot seconds for a sixth of its slots; it fits one forest on every
     label column at once now, and still writes a probability for each."""
     _, folder, scripts = _tabular(tmp_path, "movies")
     script = next(s for s in scripts if s.name == "random_forest")
