@@ -41,6 +41,7 @@ TARGET = "target"
 JPEG_DIR = "jpeg"
 SITES = ("torso", "lower extremity", "upper extremity", "head/neck", "palms/soles")  # as the seed's records spell them
 DEVICES = ("clinic camera", "phone camera")
+SEXES = ("female", "male")  # as the seed's `sex` column writes them
 TRAIN_ONLY = ("diagnosis", "outcome")
 """The label-restating train-only columns: the finding's name (or "unremarkable") and "positive"/"negative". The
 seed's second one is `benign_malignant`; here the positive class is whatever the domain's finding is (a psoriasis
@@ -107,10 +108,12 @@ def draft(ctx: DraftContext) -> Draft:
         "temperature": round(0.55 + 0.9 * difficulty, 4),  # the noise knob: the verifier's repair moves it
     }
     spots = SpotRule(intercept=_intercept(fields, float(rng.uniform(0.14, 0.2)), rng), **fields)
-    # the surface by slot, so that a seed's first six slots sit on six tones, with a drawn tint (a retry differs)
+    # the surface by the slot's visit to its domain, so that a domain's first six visits sit on six tones, with a
+    # drawn tint (a retry differs); by slot, a domain of two saw only every other tone (0, 2, 4 and 1, 3, 5)
     tint = rng.uniform(0.94, 1.06)
-    surface = tuple(round(float(np.clip(v * tint, 0.2, 0.95)), 4) for v in SURFACES[ctx.slot % len(SURFACES)])
-    spots = spots.model_copy(update={"surface": surface, "finding": name.replace("_", " ")})
+    surface = tuple(round(float(np.clip(v * tint, 0.2, 0.95)), 4) for v in SURFACES[_visit(ctx) % len(SURFACES)])
+    spots = spots.model_copy(update={"surface": surface, "finding": name.replace("_", " "),
+                                     "sex_effect": round(float(rng.uniform(0.1, 0.3)), 4)})  # drawn last
     left_out = _left_out(ctx)
     flat = ClassPattern(shape="blob", size=0.4, aspect=1.0, tilt=0.0, texture_freq=1.0, texture_angle=0.0,
                         texture_amp=0.0, intensity=1.0)
@@ -125,6 +128,8 @@ def draft(ctx: DraftContext) -> Draft:
                    description="the camera that took the photograph"),
         ColumnSpec(name=f"{noun.replace(' ', '_')}_age", kind=ColumnKind.NUMERIC, unit="years",
                    description=f"the {noun}'s approximate age, in steps of 5 years"),
+        ColumnSpec(name=f"{noun.replace(' ', '_')}_sex", kind=ColumnKind.CATEGORICAL, levels=SEXES,
+                   description=f"the {noun}'s sex as recorded at the visit"),
         ColumnSpec(name="site", kind=ColumnKind.CATEGORICAL, levels=SITES, nullable=True,
                    description="where on the body the spot sits"),
     )
@@ -141,22 +146,28 @@ def draft(ctx: DraftContext) -> Draft:
 
 
 LEFT_OUT = ((), ("capture_device",), ("site",), ("age",), ("capture_device", "site"), ("capture_device", "age"),
-            ("age", "site"))
+            ("age", "site"), ("sex",), ("capture_device", "sex"), ("site", "sex"), ("age", "sex"))
 """Record columns a slot leaves out of its public tables, by its visit to its domain (`_left_out`): only the skin
 domains host this shape, and two slots of one domain with the same public schema are near-duplicates (the second
-is not published), so a domain's visits take these seven schemas in turn."""
+is not published), so a domain's visits take these eleven schemas in turn (none, one or two of the four left out;
+seven, and 14 environments a seed, before the sex column)."""
 
 
 def _role(column: str) -> str:
-    """A record column's role in `LEFT_OUT`: "age" for the `<noun>_age` column, else its name."""
-    return "age" if column.endswith("_age") else column
+    """A record column's role in `LEFT_OUT`: "age" for the `<noun>_age` column, "sex" for `<noun>_sex`, else its
+    name."""
+    return "age" if column.endswith("_age") else "sex" if column.endswith("_sex") else column
+
+
+def _visit(ctx: DraftContext) -> int:
+    """The slot's visit to its domain: slots take the hosting domains in turn, so it is the slot's index over their
+    number."""
+    return ctx.slot // (sum(1 for d in load_catalog().domains if d.image is not None and d.image.skin_spots) or 1)
 
 
 def _left_out(ctx: DraftContext) -> set[str]:
-    """The record columns this slot leaves out: its visit to its domain (slots take the hosting domains in turn, so the
-    visit is the slot's index over their number) picks one of `LEFT_OUT`."""
-    hosts = sum(1 for d in load_catalog().domains if d.image is not None and d.image.skin_spots) or 1
-    return set(LEFT_OUT[(ctx.slot // hosts) % len(LEFT_OUT)])
+    """The record columns this slot leaves out: its visit to its domain picks one of `LEFT_OUT`."""
+    return set(LEFT_OUT[_visit(ctx) % len(LEFT_OUT)])
 
 
 SURFACES = (DEFAULT_SURFACE, (0.90, 0.78, 0.70), (0.66, 0.50, 0.40), (0.50, 0.36, 0.28), (0.84, 0.70, 0.52),
@@ -173,17 +184,18 @@ def _sources(n: int, low: int, high: int, rng: np.random.Generator) -> np.ndarra
     return np.repeat(np.arange(len(sizes)), sizes)
 
 
-def _record_names(spec: TaskSpec) -> tuple[str, str]:
-    """A spec's group column (the draft's first record column: whose photographs, "patient_id") and age column
-    ("patient_age"; "source_age" when the slot leaves it out, and then it is not written)."""
+def _record_names(spec: TaskSpec) -> tuple[str, str, str]:
+    """A spec's group column (the draft's first record column: whose photographs, "patient_id"), age column
+    ("patient_age"; "source_age" when the slot leaves it out, and then it is not written) and sex column (the same)."""
     group = spec.columns[0].name if spec.columns else "source_id"
-    return group, next((c.name for c in spec.columns if c.name.endswith("_age")), "source_age")
+    return (group, next((c.name for c in spec.columns if c.name.endswith("_age")), "source_age"),
+            next((c.name for c in spec.columns if c.name.endswith("_sex")), "source_sex"))
 
 
 def _records(spots: SpotRule, n_train: int, n_test: int, streams: SlotStreams, group: str,
-             age: str) -> pd.DataFrame:
+             age: str, sex: str) -> pd.DataFrame:
     """One row per image: its group ("PAT_00001" in `group`), metadata, latents, true probability and label (train
-    rows first)."""
+    rows first). A source's sex comes from a stream of its own, so the other records stay as they were drawn."""
     rng = streams("synth", "records")
     src = np.concatenate([_sources(n_train, *spots.images_per_source, rng),
                           _sources(n_test, *spots.images_per_source, rng) + n_train])  # disjoint sources
@@ -193,9 +205,10 @@ def _records(spots: SpotRule, n_train: int, n_test: int, streams: SlotStreams, g
     site = rng.integers(0, len(SITES), n)
     device = (rng.random(n) < 0.5).astype(int)
     border, colour = rng.standard_normal(n), rng.standard_normal(n)
+    male = (streams("synth", "sex").random(n_train + n_test) < 0.5).astype(int)[src]
     logit = (spots.intercept + spots.w_border * border + spots.w_colour * colour
              + spots.w_age * (ages - 52.0) / 15.0 + np.asarray(spots.site_effects)[site]
-             + spots.device_effect * device + effect)
+             + spots.device_effect * device + spots.sex_effect * male + effect)
     p = 1.0 / (1.0 + np.exp(-logit / spots.temperature))
     y = (rng.random(n) < p).astype(int)
     for part in (slice(0, n_train), slice(n_train, n)):  # both classes on both sides: AUC needs them
@@ -208,7 +221,8 @@ def _records(spots: SpotRule, n_train: int, n_test: int, streams: SlotStreams, g
     site_names = np.asarray(SITES, dtype=object)[site]
     site_names[rng.random(n) < spots.missing_site] = None
     return pd.DataFrame({ID_COLUMN: names, group: [f"{group[:3].upper()}_{s:05d}" for s in src],
-                         "capture_device": np.asarray(DEVICES)[device], age: ages, "site": site_names,
+                         "capture_device": np.asarray(DEVICES)[device], age: ages, sex: np.asarray(SEXES)[male],
+                         "site": site_names,
                          TARGET: y, "_p": p, "_border": border, "_colour": colour})
 
 
@@ -238,8 +252,8 @@ def synthesize(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None 
     n_train = spec.n_train if n_train is None else int(n_train)
     n_test = spec.n_test if n_test is None else int(n_test)
     streams = SlotStreams.of(spec)
-    group, age = _record_names(spec)
-    frame = _records(spots, n_train, n_test, streams, group, age)
+    group, age, sex = _record_names(spec)
+    frame = _records(spots, n_train, n_test, streams, group, age, sex)
     folder = EnvFolder.of(folder)
     folder.make_data_dirs()
     _write_images(frame, spots, streams, folder.public, n_train)

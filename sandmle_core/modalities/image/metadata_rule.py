@@ -34,6 +34,7 @@ class SpotRule(BaseModel):
         w_age: log-odds per standard deviation of the source's age.
         site_effects: log-odds of each site (the column's levels, in order).
         device_effect: log-odds of the second capture device against the first.
+        sex_effect: log-odds of a male source against a female one (0 in specs drafted before the column existed).
         source_sd: sd of the per-source random effect (shared by a source's images).
         temperature: the noise knob: log-odds are divided by it before the label is drawn (1 = as written).
         images_per_source: (low, high) images one source contributes.
@@ -55,6 +56,7 @@ class SpotRule(BaseModel):
     w_age: float = Field(ge=0.0, le=3.0)
     site_effects: tuple[float, ...] = Field(min_length=2, max_length=8)
     device_effect: float = Field(ge=-2.0, le=2.0)
+    sex_effect: float = Field(default=0.0, ge=-2.0, le=2.0)
     source_sd: float = Field(ge=0.0, le=2.0)
     temperature: float = Field(gt=0.2, le=4.0)
     images_per_source: tuple[int, int] = (1, 4)

@@ -57,6 +57,8 @@ def test_the_siim_slot_is_accepted_with_images_and_metadata(built):
     assert list(train.columns) == ["image_name", *meta, "target", "diagnosis", "outcome"]
     assert 0 < train["target"].mean() < 0.35  # positives are rare
     assert meta[0] == "patient_id" and train["patient_id"].str.match(r"^PAT_\d{5}$").all()  # whose photographs
+    assert "patient_sex" in meta and set(train["patient_sex"]) <= {"female", "male"}  # the seed's `sex`, per patient
+    assert (train.groupby("patient_id")["patient_sex"].nunique() == 1).all()
     assert not set(train["patient_id"]) & set(test["patient_id"])  # a patient's images all sit on one side
     assert train["patient_id"].nunique() < len(train)  # several images per patient
     # the restating columns say what they restate: the finding's name, and positive / negative (was "malignant" for
@@ -119,7 +121,12 @@ def test_two_slots_of_the_seed_are_not_alike_in_image_statistics(built, tmp_path
     seed_id, profile = analyze_seed(ref, tmp_path / "profile")
     specs = [OfflineStrategist().draft_spec(seed_id, read_profile(profile), slot, RNG) for slot in range(6)]
     surfaces = {s.rule.spots.surface for s in specs}
-    assert len(surfaces) == 6  # one tone per slot
+    assert len(surfaces) == 6  # one tone per slot (a tone and a drawn tint)
+    # a domain's visits take the six tones in turn: by slot, each of the two domains saw only every other tone
+    looks = [s.rule.spots.surface for s in [OfflineStrategist().draft_spec(seed_id, read_profile(profile), slot, RNG)
+                                            for slot in range(0, 12, 2)]]
+    brightness = [sum(t) / 3 for t in looks]
+    assert max(brightness) - min(brightness) > 0.3, looks  # the lightest tone and the darkest (0.79 and 0.38)
     # body sites and ages beside skin photographs: only the skin domains host the shape (it drew any image domain:
     # "whether the spot in the image (an all-sky camera image) is cumulonimbus", sites "palms_soles"), and a domain's
     # visits differ in their record columns, or the second visit would be a near-duplicate and never published
@@ -135,3 +142,21 @@ def test_two_slots_of_the_seed_are_not_alike_in_image_statistics(built, tmp_path
         folders[spec.env_id] = EnvFolder.of(staging).public
     report = alike_environments(folders)
     assert report["environments"] == 2 and report["alike"] == [], report
+
+
+def test_a_seed_has_22_environments_of_distinct_records_before_a_near_duplicate(tmp_path):
+    """Two slots of one domain with the same public schema are near-duplicates, and the second is withheld: with
+    the two skin domains and seven record schemas a build got at most 14 environments of the seed before 2026-12-07.
+    A patient's sex (the seed's `sex` column, with a label effect of its own) is a fourth record column, and a
+    domain's visits take eleven schemas (none, one or two of the four left out): 22 slots, 22 distinct (domain,
+    schema) pairs."""
+    from sandmle_core.agents.offline.strategist import OfflineStrategist
+
+    root = tmp_path / "mlebench"
+    paths = write_competition(SIIM, root, "split")
+    ref = seed_refs([str(root / "competitions" / SIIM)], data_dir=paths["data"])[0]
+    seed_id, profile = analyze_seed(ref, tmp_path / "profile")
+    specs = [OfflineStrategist().draft_spec(seed_id, read_profile(profile), slot, RNG) for slot in range(22)]
+    pairs = {(s.domain.key, tuple(c.name for c in s.columns)) for s in specs}
+    assert len(pairs) == 22, sorted(pairs)
+    assert all(0.1 <= s.rule.spots.sex_effect <= 0.3 for s in specs)
