@@ -23,15 +23,16 @@ from collections.abc import Sequence
 
 from sandmle_core.modalities.text.nouns import written
 
-__all__ = ["AMOUNT", "BUYER", "CARE", "CAUSE", "FAULT", "FINDING", "HISTORY", "INTAKE", "MEDICATION", "PART", "PERSON",
-           "PLACE", "PROCEDURE", "TREATMENT", "fits", "fitting", "noun_kind", "untag"]
+__all__ = ["AMOUNT", "BUYER", "CARE", "CARE_KINDS", "CAUSE", "FAULT", "FINDING", "HISTORY", "INTAKE", "MEDICATION",
+           "PART", "PERSON", "PLACE", "PROCEDURE", "TREATMENT", "fits", "fitting", "noun_kind", "untag"]
 
 PERSON, PLACE, AMOUNT, BUYER, FAULT, PART = "person", "place", "amount", "buyer", "fault", "part"
 TREATMENT, MEDICATION, CAUSE, PROCEDURE = "treatment", "medication", "cause", "procedure"
 FINDING, HISTORY, INTAKE = "finding", "history", "intake"
 CARE = "care"
 """Not a kind but a tag's name for the five a triage note has, takes, blames or asks for and does not present with
-(`TREATMENT`, `MEDICATION`, `INTAKE`, `CAUSE`, `PROCEDURE`): `{@not care}Presents with {L}`."""
+(`CARE_KINDS`): `{@not care}Presents with {L}`."""
+CARE_KINDS = frozenset({TREATMENT, MEDICATION, INTAKE, CAUSE, PROCEDURE})
 
 _PEOPLE = frozenset({
     "actor", "advisor", "ambassador", "archbishop", "assistant", "astronauts", "attendant", "author", "babysitter",
@@ -186,7 +187,7 @@ def fits(template: str, kind: str) -> bool:
         return True
     named = set(tag.group(2).split())
     named |= {BUYER} if PERSON in named else set()  # buyers are people to every tag that names people
-    named |= {TREATMENT, MEDICATION, INTAKE, CAUSE, PROCEDURE} if CARE in named else set()
+    named |= CARE_KINDS if CARE in named else set()
     return kind not in named if tag.group(1) else kind in named
 
 
