@@ -58,7 +58,7 @@ OWN: dict[str, tuple[str, ...]] = {
     "always": ("{X} the same story", "it {X} happens"),
     "barely": ("it {X} works", "it {X} runs"),
     "behind": ("running {X}", "it came from {X}"),
-    "beyond": ("he was just {X}", "he was {X} the last defender"),
+    "beyond": ("he was just {X}", "he was {X} the last man"),  # not "last defender": a key of its class
     "deliberately": ("someone did it {X}", "that was done {X}"),
     "earlier": ("something {X} would suit", "can it be {X}"),
     "elsewhere": ("I found it {X}", "{X} it is cheaper"),
@@ -120,7 +120,7 @@ OWN_NEGATED: dict[str, tuple[str, ...]] = {
     **{word: (negated,) for word, (_, negated) in _HOTEL.items()},
 }
 """The negations with a cue next to the word that read as English; the other words keep theirs (see the module
-docstring). "beyond" and "marginally" keep the quoted form: "not beyond the last defender" is English, but a cue
+docstring). "beyond" and "marginally" keep the quoted form: "not beyond the last man" is English, but a cue
 right before an adverb is the defect `test_text_odd_keys` counts, and its rule cannot tell the two apart."""
 
 

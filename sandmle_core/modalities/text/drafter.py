@@ -17,6 +17,7 @@ from sandmle_core.catalog.schema import TextVocab
 from sandmle_core.errors import SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import Draft, DraftContext, class_count_range, headline
+from sandmle_core.modalities.text.phrases import voice_for
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec, TaskType
 
@@ -157,7 +158,10 @@ def _rule(ctx: DraftContext, vocab: TextVocab, classes: list[str]) -> TextRule:
     bias = np.round(rng.uniform(0.42, 0.58, size=k), 3)
     signal_rate = round(0.17 - 0.04 * difficulty + float(rng.uniform(-0.01, 0.01)), 3)
     repeat_rate = round(0.3 + 0.1 * difficulty + float(rng.uniform(-0.03, 0.03)), 3)
-    negation = round(0.07 + 0.02 * difficulty + float(rng.uniform(-0.005, 0.005)), 3)
+    # a note's pertinent negatives are routine ("no wheeze", "no leak found"); a customer, a listing or a news
+    # paragraph rarely says what a thing is not, so other voices negate less often
+    noted = voice_for(vocab.document).name == "note"
+    negation = round((0.07 if noted else 0.035) + 0.02 * difficulty + float(rng.uniform(-0.005, 0.005)), 3)
     vague_share = round(0.08 + 0.15 * difficulty + float(rng.uniform(0.0, 0.03)), 3)
     distractor = 0.0
     if Challenge.DISTRACTOR_TOKENS in ctx.challenges:

@@ -131,11 +131,13 @@ names these five kinds (checked last, as `PART`, so no word of another kind chan
 no kind."""
 
 _FINDINGS = frozenset({"accessory_muscle_use", "bitten_tongue", "blood_soaked_tissues", "consolidation",
-                       "controlled_bleeding", "crackles", "crepitus", "gcs_14", "guarding", "hemiparesis", "neglect",
-                       "nitrites", "positive_fast_test", "positive_murphy's_sign", "positive_rovsing's_sign",
-                       "redness_outlined", "sats", "shortened_leg", "tenderness"})
+                       "controlled_bleeding", "crackles", "crepitus", "deformity", "externally_rotated_leg", "gcs_14",
+                       "guarding", "hemiparesis", "marked_margin", "neglect", "nitrites", "positive_fast_test",
+                       "positive_murphy's_sign", "positive_rovsing's_sign", "redness_outlined", "sats",
+                       "shortened_leg", "tender_abdomen", "tenderness", "wound_edges"})
 """Whole keys or heads that name a sign the nurse finds on examination (`FINDING`): "Positive Murphy's sign on
-examination", "Guarding noted on assessment", not "Presents with guarding this morning" or "Reports rovsing"."""
+examination", "Guarding noted on assessment", not "Presents with guarding this morning" or "Reports rovsing"; nor
+"Deformity for 3 days", "Tender abdomen since yesterday evening" or "Externally rotated for 2 days" (2026-12-07)."""
 
 _HISTORIES = frozenset({"cardiac_history", "epilepsy", "migraine_history"})
 """Whole keys that name a patient's history (`HISTORY`): "Known epilepsy", "Cardiac history on record", not

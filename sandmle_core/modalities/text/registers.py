@@ -278,7 +278,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     ("water utility", dict(
         one=("{@not place}I want to report {L}", "{@not place}I noticed {L}", "Can someone look at {L}",
              "{@not place}I am writing about {L}", "{@not place}This concerns {L}", "We need someone to check {L}",
-             "{@not place}The issue at our address involves {L}", "{@place}It is seeping up through {DL}",
+             "{@not place}The issue at our address involves {L}", "{@place}Water is seeping up through {DL}",
              "{@place}There is a leak under {DL}"),  # not "I noticed a pavement"
         many=("First {A}, then {R}", "{@not place}I noticed {A} and then {R}", "{A}, plus {R}", "{A}, and also {R}"),
         negated=_MESSAGE_NEGATED,

@@ -6,7 +6,8 @@ longer slurred") or before it ("no pulse at first"), its cue still next to a nou
 
 Counted here for the words whose negation the renderer writes with a cue of its own (nouns and the adjectives and
 participles said of a thing or a person); a word that is part of a longer key of its domain ("belt", "leather belt")
-is left out, as the count cannot tell the two apart.
+is left out, as the count cannot tell the two apart. Words are read as the documents write them (`nouns.written`:
+"double" is a "double payment", "interest_charged" "interest charges").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections import Counter
 
 from sandmle_core.catalog import load_catalog
 from sandmle_core.modalities.text.adverbs import own_class
+from sandmle_core.modalities.text.nouns import written
 from sandmle_core.modalities.text.wordclass import ACTION, FEELING, NOUN, PARTICIPLE, PERSONAL, STATE, word_class
 from tests.core.modalities.test_text_kinds import corpus
 
@@ -44,8 +46,8 @@ def test_a_word_the_document_says_it_had_is_negated_as_a_change() -> None:
         text = domains[slot.rsplit("-", 1)[0]].text
         vocabulary = (text.fine.classes if slot.endswith("-40") else text.classes).values()  # 40: the fine label
         keys = [k for ws in vocabulary for k in ws]
-        spaced = {k.replace("_", " ") for k in keys}
-        words = {w for k in keys if len(w := k.replace("_", " ")) > 3
+        spaced = {written(k).lower() for k in keys}  # as the documents write them ("double" a "double payment")
+        words = {w for k in keys if len(w := written(k).lower()) > 3
                  and own_class(k, word_class(k)) in (NOUN, STATE, PARTICIPLE, FEELING, PERSONAL)
                  and not any(w != other and re.search(rf"\b{re.escape(w)}\b", other) for other in spaced)}
         found += [(slot, *hit) for hit in _contradictions(docs, words)]
