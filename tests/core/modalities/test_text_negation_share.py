@@ -23,7 +23,7 @@ def _share_negating_twice(docs: list[str]) -> float:
     return sum(len(_CUE.findall(doc)) >= 2 for doc in docs) / len(docs)
 
 
-def test_a_note_negates_as_often_as_before_and_the_other_voices_less() -> None:
+def test_the_voices_other_than_a_note_negate_twice_in_fewer_documents() -> None:
     voices = {d.key: voice_for(d.text.document).name for d in load_catalog().domains if d.text is not None}
     shares: dict[bool, list[float]] = {True: [], False: []}
     for slot, docs in corpus().items():
