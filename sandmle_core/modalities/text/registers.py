@@ -292,7 +292,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "Please call me on the number on my account"),
     )),
     ("news article", dict(
-        one=("Reports of {L} dominated the day", "{@not person}Officials confirmed {L} on {D}",
+        one=("Reports of {L} dominated the day", "{@not person}Officials gave details of {L} on {D}",
              "{@not person}{L} {be} announced on {D}", "{@not person place}Figures released at {T} showed {L}",
              "Sources described {L}", "Officials briefed reporters on {L}", "The latest update concerns {L}",
              "Analysts pointed to {L}", "{L} made the headlines", "Attention turned to {L}"),

@@ -220,7 +220,7 @@ def is_clause_phrase(phrase: str) -> bool:
 
 NEWS = Voice(
     name="news",
-    one=("Reports of {L} dominated the day", "Officials confirmed {L} on {D}", "{L} {be} announced on {D}",
+    one=("Reports of {L} dominated the day", "Officials gave details of {L} on {D}", "{L} {be} announced on {D}",
          "Figures released at {T} showed {L}", "Sources described {L}", "Officials briefed reporters on {L}",
          "The latest update concerns {L}", "Analysts pointed to {L}", "{L} made the headlines",
          "Attention turned to {L}"),

@@ -127,7 +127,7 @@ _PRESUPPOSING = [  # a clause that says something of its word, and the kinds of 
     (rf"\bthe {_X} (?:is|are) on my video camera", {AMOUNT}),
     (r"(?:^|[.;] |, )([A-Za-z ,]+?) (?:was|were) announced on", {PERSON}),
     (rf"\bFigures released at [0-9:]+ showed {_L}", {PERSON, PLACE}),
-    (r"\bOfficials confirmed ([a-z ,]+?) on [A-Z]", {PERSON}),
+    (r"\bOfficials (?:confirmed|gave details of) ([a-z ,]+?) on [A-Z]", {PERSON}),
     (rf"\b(?:help me with|I need help with|Please help with|Mainly it is|Since [0-9:]+ there (?:has|have) been) "
      rf"{_L}", {PERSON, PLACE}),
     (r"\bThere is an issue with (?:an? |the )?([a-z]+(?: [a-z]+)?)(?=[.,;:]|$| and)", {PERSON, PLACE}),
