@@ -293,11 +293,11 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     )),
     ("news article", dict(
         one=("Reports of {L} dominated the day", "{@not person}Officials gave details of {L} on {D}",
-             "{@not person}{L} {be} announced on {D}", "{@not person place}Figures released at {T} showed {L}",
+             "News of {L} came on {D}", "A statement issued at {T} mentioned {L}",
              "Sources described {L}", "Officials briefed reporters on {L}", "The latest update concerns {L}",
              "Analysts pointed to {L}", "{L} made the headlines", "Attention turned to {L}"),
         echo=("the {X} {is} expected to dominate this week", "critics were quick to comment on the {X}",
-              "questions about the {X} remain", "{@not place}the {X} drew a sharp response"),
+              "questions about the {X} remain", "readers wrote in about the {X}"),
         opening=("An announcement came late on {D}", "Ministers met in {CITY} on {D}",
                  "Figures were published at {T} on {D}", "Two people familiar with talks spoke to reporters",
                  "News broke early on {D}", "According to officials, talks ran late on {D}",

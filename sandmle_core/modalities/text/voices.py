@@ -220,11 +220,11 @@ def is_clause_phrase(phrase: str) -> bool:
 
 NEWS = Voice(
     name="news",
-    one=("Reports of {L} dominated the day", "Officials gave details of {L} on {D}", "{L} {be} announced on {D}",
-         "Figures released at {T} showed {L}", "Sources described {L}", "Officials briefed reporters on {L}",
+    one=("Reports of {L} dominated the day", "Officials gave details of {L} on {D}", "News of {L} came on {D}",
+         "A statement issued at {T} mentioned {L}", "Sources described {L}", "Officials briefed reporters on {L}",
          "The latest update concerns {L}", "Analysts pointed to {L}", "{L} made the headlines",
          "Attention turned to {L}"),
-    many=("{A} came alongside {R}", "After news of {A}, attention turned to {R}", "{A} {be} followed by {R}",
+    many=("{A} came alongside {R}", "After news of {A}, attention turned to {R}", "{A} and {R} were both in the news",
           "Officials linked {A} to {R}"),
     negated=("no {X}", "no {X}", "no {X} yet", "no {X} {be} confirmed", "without {X}"),
     again=("{X} again", "{X} once more", "further {X}", "{X} returned later in the day", "more on {X}",
