@@ -970,12 +970,12 @@ def test_a_clause_after_a_leaning_negation_in_a_list_is_not_read_as_negated_too(
 
 
 def test_a_news_paragraph_says_of_its_words_only_what_any_thing_in_the_news_fits() -> None:
-    """"Officials confirmed fossils", "Figures released at 01:20 showed a cathedral", "A synagogue was announced on
-    Monday", "Revenue was followed by symptoms", "the rain drew a sharp response": the news voice's clauses each fit
-    one kind of word (a fact, a figure, a plan, an event, a decision), and a news domain's words are of every kind
-    (the sections' players, places, diseases, objects); 402 of the two news slots' 800 documents held one
-    before 2026-12-07. Its clauses now say what fits anything the news names ("News of a trial came on Sunday", "A
-    statement issued at 14:00 mentioned a cathedral", "readers wrote in about the revenue")."""
+    """"Officials confirmed fossils", "Figures released at 01:20 showed a witness appeal", "A synagogue was
+    announced on Friday", "Revenue was followed by symptoms", "the fossils drew a sharp response": the news voice's
+    clauses each fit one kind of word (a fact, a figure, a plan, an event, a decision), and a news domain's words are
+    of every kind (the sections' players, places, diseases, objects); 402 of the two news slots' 800 documents held
+    one before 2026-12-07. Its clauses now say what fits anything the news names ("News of a trial came on Sunday",
+    "A statement issued at 07:20 mentioned a jury", "readers wrote in about the revenue")."""
     docs = [d for slot, ds in corpus().items() if slot.startswith("news_publisher") for d in ds]
     joined = " ".join(docs)
     assert not re.search(r"Officials confirmed|Figures released at|\b(?:was|were) announced on|\b(?:was|were) "
