@@ -137,7 +137,7 @@ _FINDINGS = frozenset({"accessory_muscle_use", "bitten_tongue", "blood_soaked_ti
                        "shortened_leg", "tender_abdomen", "tenderness", "wound_edges"})
 """Whole keys or heads that name a sign the nurse finds on examination (`FINDING`): "Positive Murphy's sign on
 examination", "Guarding noted on assessment", not "Presents with guarding this morning" or "Reports rovsing"; nor
-"Deformity for 3 days", "Tender abdomen since yesterday evening" or "Externally rotated for 2 days" (2026-12-07)."""
+"Deformity for 2 days", "Tender abdomen for 3 days" or "Externally rotated for 5 days" (2026-12-07)."""
 
 _HISTORIES = frozenset({"cardiac_history", "epilepsy", "migraine_history"})
 """Whole keys that name a patient's history (`HISTORY`): "Known epilepsy", "Cardiac history on record", not

@@ -793,8 +793,8 @@ def test_a_triage_note_finds_a_sign_on_examination_and_knows_a_history() -> None
     shows guarding"), a history known (`HISTORY`: "Known epilepsy", "Cardiac history on record")."""
     assert [noun_kind(k) for k in ("guarding", "murphys_sign", "rebound", "low_sats", "epilepsy", "cardiac_history",
                                    "road_sign")] == [FINDING, FINDING, FINDING, FINDING, HISTORY, HISTORY, ""]
-    # five more on 2026-12-07 ("Deformity for 3 days", "Reports tender abdomen this morning", "Externally rotated
-    # since yesterday evening": 31 clauses of the 29 slots, read by `_FOUND` in `test_no_clause_defect_in_any_domain`)
+    # five more on 2026-12-07 ("Deformity for 2 days", "Reports tender abdomen this morning", "Externally rotated
+    # for 5 days": 31 clauses of the 29 slots, read by `_FOUND` in `test_no_clause_defect_in_any_domain`)
     assert {noun_kind(k) for k in ("deformity", "tender_abdomen", "wound_edges", "marked_margin",
                                    "externally_rotated")} == {FINDING}
     docs = _bursty_documents("hospital_triage", ["guarding", "murphys_sign", "epilepsy", "cardiac_history", "wheeze",
