@@ -6,7 +6,6 @@ invalid."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -78,20 +77,21 @@ def test_an_oversized_submission_is_refused_at_the_configured_cap(env_dir, tmp_p
     assert code == 0 and json.loads(out)["score"] == 1.0
 
 
+# Runs a command and writes the peak resident size of that command alone (KiB) to a file. The pytest worker cannot
+# measure it itself: Linux starts a child's ru_maxrss at its parent's peak (exec keeps the max of the old memory), so
+# a worker grown past 1 GB reported 1 GB for a process that read nothing. This launcher is a fresh, small process.
+_PEAK = ("import os, subprocess, sys; proc = subprocess.Popen(sys.argv[2:]); _, status, usage = os.wait4(proc.pid, 0); "
+         "open(sys.argv[1], 'w').write(str(usage.ru_maxrss)); sys.exit(os.waitstatus_to_exitcode(status))")
+
+
 @pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero", "sparse 2 GB"])
 def test_a_real_grade_process_neither_hangs_nor_reads_the_file(env_dir: Path, tmp_path: Path, kind: str) -> None:
     path = _plant(kind, env_dir, tmp_path)
-    proc = subprocess.Popen([sys.executable, "-m", "sandmle.cli", "grade", str(env_dir), str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        proc.stdout.close()
-        err = proc.stderr.read().decode()  # returns when the process ends: a hang would fail at the suite's timeout
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    assert proc.returncode == 2 and REASONS[kind] in _one_error_line(err)
-    assert usage.ru_maxrss < 1024 * 1024  # KiB: far below the 2 GB the file claims; nothing was read
+    peak = tmp_path / "peak_kib"
+    proc = subprocess.run([sys.executable, "-c", _PEAK, str(peak), sys.executable, "-m", "sandmle.cli", "grade",
+                           str(env_dir), str(path)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2 and REASONS[kind] in _one_error_line(proc.stderr)
+    assert int(peak.read_text()) < 512 * 1024  # KiB: far below the 2 GB the file claims; nothing was read
 
 
 def _tamper(env_dir: Path, tmp_path: Path, rel: str) -> Path:
