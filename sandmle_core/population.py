@@ -17,7 +17,10 @@ clearest gaps took one each before 2026-12-02, but a typical ladder has two clea
 and models that interleave, so the third threshold went to the least murky of the interleaving steps, and which step
 that was flipped between re-runs, moving a whole level's medals. Now a clear gap takes a second (third) threshold
 when it is `GAP_RATIO` (its square) times as wide as the next candidate: a ratio of widths survives a re-run that
-scales every spread, where a fixed width bar (tried: 1-3 spreads) flips at its edge. The board's entries are then
+scales every spread, where a fixed width bar (tried: 1-3 spreads) flips at its edge. A gap narrower than `MIN_GAP`
+(its two levels' means closer than their two spreads: their runs interleave) takes none while a wider gap exists
+(since 2026-12-07): the thresholds go by rank (`medal_recipe`, below), and a re-run that reordered two
+interleaving levels put such a threshold across a whole level's runs. The board's entries are then
 clamped so that mle-bench's rule, applied to the board, gives exactly these thresholds (the board and evaluator.py
 agree). The median never comes closer than `PRIOR_SPREADS` of its spread to level 0, the uninformed prior, whose runs
 are the same under every seed (`_above_prior`, since 2026-12-06).
@@ -56,8 +59,8 @@ from sandmle_core.leaderboard import (
     thresholds_from_leaderboard,
 )
 
-__all__ = ["GAP_RATIO", "GOLD_SPREADS", "PER_LEVEL", "PREDICTED_BAR", "PRIOR_SPREADS", "SHRINK", "STABILITY_GOAL",
-           "level_populations", "level_spreads", "medal_agreement", "medal_recipe", "medal_stability",
+__all__ = ["GAP_RATIO", "GOLD_SPREADS", "MIN_GAP", "PER_LEVEL", "PREDICTED_BAR", "PRIOR_SPREADS", "SHRINK",
+           "STABILITY_GOAL", "level_populations", "level_spreads", "medal_agreement", "medal_recipe", "medal_stability",
            "population_scores", "population_thresholds", "simulated_reruns", "stable_thresholds", "tier"]
 
 PER_LEVEL = 20  # entries per ladder level: 6 levels + the oracle give 121 entries
@@ -65,6 +68,9 @@ SHRINK = 30.0  # pseudo-runs of the pooled variance added to each level's own (2
 # before 2026-12-04: 30 (with gold at 2.5 spreads) put 4 more of 71 environments at the goal under fresh re-runs
 # (README, "The environment folder")
 GAP_RATIO = 4.0  # a gap takes a second threshold before a narrower one takes its first only if 4x as wide
+MIN_GAP = 1.0  # a gap narrower than its two levels' spreads (levels whose runs interleave) takes no threshold while a
+# wider gap exists: on 2 x 72 environments re-run with 5 fresh seed sets each (2026-12-07), such a threshold moved a
+# whole level's medals whenever a re-run reordered the interleaving levels (README, "The environment folder")
 PRIOR_SPREADS = 0.5  # the median sits at least half the prior level's (shrunk) spread above its mean
 GOLD_SPREADS = 2.5  # gold: the best level's mean + 2.5 of its spreads — above ~99 % of its runs (2 before 2026-12-04)
 STABILITY_GOAL = 0.9  # issue 16: every ladder submission keeps its medal in >= 90 % of re-runs
@@ -114,7 +120,8 @@ def stable_thresholds(levels: dict[int, np.ndarray], oracle: float, perfect: flo
 
     Scores are read with higher = better inside (negated when `lower`). Silver, bronze and the median are handed one
     by one to the gaps between levels adjacent in score order: each goes to the gap whose width in spreads, divided by
-    `GAP_RATIO` once for every threshold it already holds, is largest (a tie goes to the higher gap). A gap holding
+    `GAP_RATIO` once for every threshold it already holds, is largest (a tie goes to the higher gap), among the gaps at
+    least `MIN_GAP` spreads wide when there are any. A gap holding
     several splits the way between its two means evenly. With one level there is no gap: silver, bronze and the
     median are left to the caller's position rule (returned as NaN). `recipe` (`medal_recipe`: how many thresholds
     each gap holds, gaps counted from the best level down) places them by an environment's recipe instead of handing
@@ -172,8 +179,10 @@ def _allocate(means: list[float], sd: list[float]) -> list[int]:
 
     gaps = [gap(i) for i in range(len(means) - 1)]
     held = [0] * len(gaps)
+    # a gap whose levels interleave (means closer than their two spreads) holds none while a clear one exists
+    clear = [i for i, g in enumerate(gaps) if g >= MIN_GAP] or list(range(len(gaps)))
     for _ in range(3 if gaps else 0):  # each to the gap clearest once divided by GAP_RATIO ** (thresholds it holds)
-        i = min(range(len(gaps)), key=lambda i: (-gaps[i] / GAP_RATIO ** held[i], held[i], i))
+        i = min(clear, key=lambda i: (-gaps[i] / GAP_RATIO ** held[i], held[i], i))
         held[i] += 1
     return held
 

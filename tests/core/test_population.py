@@ -11,6 +11,7 @@ import pytest
 from sandmle_core.leaderboard import build_leaderboard, threshold_positions, thresholds_from_leaderboard
 from sandmle_core.population import (
     GAP_RATIO,
+    MIN_GAP,
     PER_LEVEL,
     PRIOR_SPREADS,
     STABILITY_GOAL,
@@ -109,7 +110,7 @@ def test_tiers_are_exclusive_and_ordered() -> None:
 
 
 SEPARATED = {lv: m + np.array([-0.004, -0.001, 0.001, 0.004]) for lv, m in enumerate(MEANS)}
-OVERLAPPING = {lv: m + np.array([-0.06, -0.02, 0.02, 0.06]) for lv, m in enumerate(MEANS)}
+OVERLAPPING = {lv: m + np.array([-0.09, -0.03, 0.03, 0.09]) for lv, m in enumerate(MEANS)}  # no gap is clear
 
 
 def test_thresholds_sit_between_separated_level_clusters() -> None:
@@ -157,6 +158,33 @@ def test_a_gap_takes_a_second_threshold_only_when_gap_ratio_times_wider() -> Non
         t = population_thresholds(levels, oracle=0.99, perfect=1.0, lower=False)
         in_wide = sum(means[0] < cut < means[1] for cut in (t.silver, t.bronze, t.median))
         assert in_wide == (2 if doubled else 1)
+
+
+# A real ladder (lower is better: a forecast's error; 2026-12-07, rng seed 23) and one of its fresh re-runs. Levels 4,
+# 2 and 3 interleave (their means 0.1-0.5 of their two spreads apart); the gap below level 1 is 5 spreads wide.
+BUILT = {0: [3.5497, 3.5464, 3.5138], 1: [3.4463] * 3, 2: [2.232] * 3, 3: [2.3343, 2.2545, 2.3233],
+         4: [2.0767, 2.0816, 2.1891], 5: [2.1985, 2.2381, 1.758]}
+RERUN = {0: [3.5497, 3.5364, 3.5749], 1: [3.4463, 3.4493, 3.4463], 2: [2.232, 2.604, 2.232],
+         3: [2.3343, 2.3729, 2.3606], 4: [2.0767, 2.0445, 2.1018], 5: [2.2735, 2.3346, 2.7877]}
+
+
+def test_a_gap_between_interleaving_levels_holds_no_threshold_while_a_clear_one_exists() -> None:
+    """Silver in the 0.5-spread gap between levels 4 and 2 (the rule before MIN_GAP) went, in a re-run where level 5
+    fell behind levels 2 and 3, to the gap above level 5 instead: nine of the eighteen submissions changed tier. The
+    clear gap holds all three now, and the re-run keeps every medal."""
+    from sandmle_core import population
+
+    built, rerun = ({lv: np.array(v) for lv, v in ladder.items()} for ladder in (BUILT, RERUN))
+    means, sd = population._ranked(built, lower=True)
+    widths = [(means[i] - means[i + 1]) / (sd[i] + sd[i + 1]) for i in range(len(means) - 1)]
+    recipe = medal_recipe(built, lower=True)
+    assert all(k == 0 for k, w in zip(recipe, widths, strict=True) if w < MIN_GAP) and sum(recipe) == 3
+    subs = [float(s) for v in built.values() for s in v]
+    first = population_thresholds(built, 1.47858, 0.0, True, recipe)
+    assert medal_agreement(subs, first, population_thresholds(rerun, 1.47858, 0.0, True, recipe)) == 1.0
+    murky = [0, 1, 0, 2, 0]  # the recipe the rule gave before: silver between levels 4 and 2
+    old = population_thresholds(built, 1.47858, 0.0, True, murky)
+    assert medal_agreement(subs, old, population_thresholds(rerun, 1.47858, 0.0, True, murky)) <= 0.5
 
 
 def test_the_recipe_says_which_gaps_hold_the_thresholds_and_one_of_another_length_is_ignored() -> None:
