@@ -160,8 +160,8 @@ def test_a_gap_takes_a_second_threshold_only_when_gap_ratio_times_wider() -> Non
         assert in_wide == (2 if doubled else 1)
 
 
-# A real ladder (lower is better: a forecast's error; 2026-12-07, rng seed 23) and one of its fresh re-runs. Levels 4,
-# 2 and 3 interleave (their means 0.1-0.5 of their two spreads apart); the gap below level 1 is 5 spreads wide.
+# A real ladder (lower is better: a forecast's error; 2026-12-07, rng seed 23) and one of its fresh re-runs. Levels 5,
+# 4, 2 and 3 interleave (adjacent means 0.2-0.5 of their two spreads apart); levels 3 and 1 are 5 spreads apart.
 BUILT = {0: [3.5497, 3.5464, 3.5138], 1: [3.4463] * 3, 2: [2.232] * 3, 3: [2.3343, 2.2545, 2.3233],
          4: [2.0767, 2.0816, 2.1891], 5: [2.1985, 2.2381, 1.758]}
 RERUN = {0: [3.5497, 3.5364, 3.5749], 1: [3.4463, 3.4493, 3.4463], 2: [2.232, 2.604, 2.232],
@@ -170,8 +170,8 @@ RERUN = {0: [3.5497, 3.5364, 3.5749], 1: [3.4463, 3.4493, 3.4463], 2: [2.232, 2.
 
 def test_a_gap_between_interleaving_levels_holds_no_threshold_while_a_clear_one_exists() -> None:
     """Silver in the 0.5-spread gap between levels 4 and 2 (the rule before MIN_GAP) went, in a re-run where level 5
-    fell behind levels 2 and 3, to the gap above level 5 instead: nine of the eighteen submissions changed tier. The
-    clear gap holds all three now, and the re-run keeps every medal."""
+    fell behind levels 2 and 3, to the gap between levels 2 and 3 instead: nine of the eighteen submissions changed
+    tier. The clear gap holds all three now, and the re-run keeps every medal."""
     from sandmle_core import population
 
     built, rerun = ({lv: np.array(v) for lv, v in ladder.items()} for ladder in (BUILT, RERUN))
