@@ -25,6 +25,7 @@ from sandmle_core.profile import TaskProfile, profile_seed
 from sandmle_core.records import read_manifest
 from sandmle_core.seeds import get_bundled_seed
 from sandmle_core.taskspec import MAX_TRAIN_ROWS, MIN_TRAIN_ROWS, TaskSpec
+from tests.core.test_population import MEANS, OVERLAPPING  # one overlapping ladder: its copies drifted
 
 # heavy: 77 s with one build per planted-fault test, scaled by the CPU measured alone before and after the shared build
 # (host + sandboxed scripts, each from its own cgroups: 106.9 → 98.6 s, 2026-12-03)
@@ -204,11 +205,9 @@ def test_the_verifier_reports_how_much_the_medals_hinge_on_the_seeds():
     from sandmle_core.leaderboard import Thresholds
 
     t = Thresholds(gold=0.9, silver=0.8, bronze=0.7, median=0.6, lower_is_better=False, n_entries=121)
-    means = (0.50, 0.62, 0.70, 0.76, 0.80, 0.83)
-    separated = {lv: [m - 0.002, m - 0.001, m + 0.001, m + 0.002] for lv, m in enumerate(means)}
-    overlapping = {lv: [m - 0.09, m - 0.03, m + 0.03, m + 0.09] for lv, m in enumerate(means)}  # no clear gap
+    separated = {lv: [m - 0.002, m - 0.001, m + 0.001, m + 0.002] for lv, m in enumerate(MEANS)}
     good, recipe = medal_stability_figure(BuildResult(Path("."), _ladder_of(separated), t, Usage(), {}), lower=False)
-    bad, _ = medal_stability_figure(BuildResult(Path("."), _ladder_of(overlapping), t, Usage(), {}), lower=False)
+    bad, _ = medal_stability_figure(BuildResult(Path("."), _ladder_of(OVERLAPPING), t, Usage(), {}), lower=False)
     assert bad < 0.9 <= good <= 1.0
     # the recipe: silver, bronze and the median to gaps between ranked levels; the three widest gaps in spreads of
     # these evenly spread levels are the lowest three (0.50 | 0.62 | 0.70 | 0.76)
@@ -240,9 +239,7 @@ def test_medals_that_a_fresh_re_run_would_move_are_rejected_with_less_noise(buil
     from sandmle_core.population import PREDICTED_BAR
 
     spec, staging, build = built
-    means = (0.50, 0.62, 0.70, 0.76, 0.80, 0.83)
-    overlapping = {lv: [m - 0.09, m - 0.03, m + 0.03, m + 0.09] for lv, m in enumerate(means)}  # no clear gap
-    unstable = BuildResult(staging, _ladder_of(overlapping), build.thresholds, Usage(), {})
+    unstable = BuildResult(staging, _ladder_of(OVERLAPPING), build.thresholds, Usage(), {})
     verdict = get_backend("offline").verifier.verify(spec, staging, unstable, [])
     check = next(c for c in verdict.checks if c.name == "medals_stable")
     assert not verdict.accepted and not check.passed and check.repair == "less_noise"
