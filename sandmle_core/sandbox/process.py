@@ -74,6 +74,7 @@ class ProcessSandbox:
     """The shared run logic; subclasses say how to wrap a command and as whom it runs."""
 
     name = "base"
+    use_cgroup = True  # False: measure and limit without one, as on a machine that has none writable
 
     def __init__(self, python: str | None = None) -> None:
         self.notes: list[str] = []  # warnings of this backend beyond the isolation it lacks
@@ -106,9 +107,9 @@ class ProcessSandbox:
     ) -> RunResult:
         self.prepare(workspace)
         full_env = child_env(env, self.home(workspace))
-        return execute(self.wrap(list(argv), workspace, limits, full_env), workspace, limits, self.name,
-                       self.process_env(full_env, workspace), self.isolation, demote=self.demote(),
-                       notes=self.notes)
+        return execute(list(argv), workspace, limits, self.name, self.process_env(full_env, workspace), self.isolation,
+                       demote=self.demote(), notes=self.notes, python=self.python, use_cgroup=self.use_cgroup,
+                       wrap=lambda inner: self.wrap(inner, workspace, limits, full_env))
 
     def run_python(
         self,

@@ -6,19 +6,27 @@ privileges (setuid binaries do not elevate), dies with the thread that started i
 switches to an unprivileged uid before exec. stdout and stderr are drained by two threads into tail buffers; past
 the output limit the run is stopped. A workspace without a tmpfs bound is watched instead. The result says why a
 run stopped, as a type, and what its sandbox did not isolate; it never raises for anything the program did.
+
+CPU time and peak memory come from the cgroup. Without one the command runs under `launcher.py`, which reports the
+program's own `wait4` figures (taken from outside, a command started from a 1 GB builder would report 1 GB for
+`print(1)`, and bubblewrap's outer process holds neither the program's CPU nor its memory) and enforces the wall
+limit itself, so that a run that timed out is measured too.
 """
 
 from __future__ import annotations
 
 import collections
 import ctypes
+import functools
 import os
 import resource
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from sandmle_core.sandbox.base import Isolation, Limits, RunResult, StopReason
 from sandmle_core.sandbox.cgroups import CgroupRun
@@ -30,6 +38,7 @@ __all__ = ["execute", "preexec_for"]
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
 _libc = ctypes.CDLL(None, use_errno=True)
 WATCH_SECONDS = 0.2
+LAUNCHER_GRACE_SECONDS = 2.0
 
 
 class _Tail:
@@ -59,7 +68,51 @@ def _drain(stream, tail: _Tail, over: Callable[[], None]) -> None:
     stream.close()
 
 
-def _preexec(limits: Limits, cgroup: CgroupRun | None, demote: tuple[int, int] | None) -> Callable[[], None]:
+@functools.cache
+def _launcher_code() -> str:
+    return Path(__file__).with_name("launcher.py").read_text()
+
+
+class _Launch:
+    """The launcher's pipe, read by a thread: the program's CPU seconds, peak MB and whether it hit the wall limit."""
+
+    def __init__(self, argv: list[str], limits: Limits, python: str | None) -> None:
+        self.read_fd, self.write_fd = os.pipe()
+        self.argv = [python or sys.executable, "-I", "-S", "-c", _launcher_code(), str(self.write_fd),
+                     str(limits.wall_seconds), str(limits.max_processes), *argv]
+        self.done: tuple[float, float, bool] | None = None
+        self.reader = threading.Thread(target=self._read, args=(self.read_fd,), daemon=True)
+
+    def started(self, ok: bool) -> None:
+        """After the Popen: the pipe's write end is the launcher's alone; read the other end (or close it)."""
+        os.close(self.write_fd)
+        if ok:
+            self.reader.start()
+        else:
+            os.close(self.read_fd)
+
+    def figures(self, flags: dict[str, bool], warnings: list[str]) -> tuple[float, float]:
+        """The program's CPU seconds and peak MB (a timeout it hit goes into `flags`); 0 and a warning without a
+        report (the run was stopped from outside: output, disk, a stopped launcher)."""
+        self.reader.join(timeout=5)
+        if self.done is None:
+            warnings.append("cpu time and peak memory not measured: the run was stopped before its launcher "
+                            "reported them")
+            return 0.0, 0.0
+        cpu, peak, timed_out = self.done
+        flags["timeout"] = flags["timeout"] or timed_out
+        return cpu, peak
+
+    def _read(self, fd: int) -> None:
+        with open(fd, "rb") as pipe:
+            for line in pipe:
+                words = line.split()
+                if len(words) == 5 and words[0] == b"done":
+                    self.done = float(words[2]) + float(words[3]), int(words[1]) / 1024, words[4] == b"1"
+
+
+def _preexec(limits: Limits, cgroup: CgroupRun | None, demote: tuple[int, int] | None,
+             launcher: bool = False) -> Callable[[], None]:
     def run() -> None:
         cpu = int(limits.cpu_seconds + 0.999)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -71,7 +124,8 @@ def _preexec(limits: Limits, cgroup: CgroupRun | None, demote: tuple[int, int] |
         else:
             mem = limits.memory_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-            resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
+            if not launcher:  # the launcher sets it for the program, after its own fork
+                resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
         if demote is not None:
             uid, gid = demote
             for cap in range(64):  # an empty bounding set: no exec can bring a capability back
@@ -161,26 +215,36 @@ def execute(
     demote: tuple[int, int] | None = None,
     use_cgroup: bool = True,
     notes: list[str] | None = None,
+    python: str | None = None,
+    wrap: Callable[[list[str]], list[str]] | None = None,
 ) -> RunResult:
-    """Run `argv` (already wrapped by the backend) and classify how it ended."""
+    """Run `argv`, wrapped by the backend's `wrap` (None: already wrapped), and classify how it ended. Without a
+    cgroup `argv` runs under the launcher, started by `python` (an interpreter the program's uid reaches)."""
     cgroup = CgroupRun.create(limits.memory_mb, limits.max_processes) if use_cgroup else None
     isolation = _final_isolation(isolation, cgroup, workspace)
     warnings = [*describe(isolation), *(notes or [])]
     before = workspace.snapshot()
     out, err = _Tail(limits.tail_bytes), _Tail(limits.tail_bytes)
     flags = {"output": False, "timeout": False, "disk": False}
+    launch = _Launch(argv, limits, python) if cgroup is None else None
+    argv = (wrap or list)(launch.argv if launch is not None else argv)
     start = time.perf_counter()
     try:
         proc = subprocess.Popen(
             argv, cwd=workspace.root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, preexec_fn=_preexec(limits, cgroup, demote), start_new_session=True,
+            stderr=subprocess.PIPE, preexec_fn=_preexec(limits, cgroup, demote, launch is not None),
+            start_new_session=True, pass_fds=(launch.write_fd,) if launch is not None else (),
         )
     except (OSError, subprocess.SubprocessError) as exc:
         if cgroup is not None:
             cgroup.remove()
+        if launch is not None:
+            launch.started(False)
         return RunResult(exit_code=127, stdout_tail="", stderr_tail=f"cannot start: {exc}", wall_seconds=0.0,
                          cpu_seconds=0.0, peak_memory_mb=0.0, files_written=[], stopped_by=StopReason.NONE,
                          backend=backend, isolation=isolation, warnings=warnings)
+    if launch is not None:
+        launch.started(True)
 
     def kill() -> None:
         try:
@@ -199,14 +263,16 @@ def execute(
                for s, t in ((proc.stdout, out), (proc.stderr, err))]
     for r in readers:
         r.start()
-    _, status, usage = _wait(proc.pid, start + limits.wall_seconds, workspace, flags, kill)
+    grace = LAUNCHER_GRACE_SECONDS if launch is not None else 0.0  # the launcher stops the program at the limit
+    _, status, usage = _wait(proc.pid, start + limits.wall_seconds + grace, workspace, flags, kill)
     wall = time.perf_counter() - start
     kill()  # whatever the main process left behind (daemons, forks) goes too
     for r in readers:
         r.join(timeout=5)
     proc.returncode = os.waitstatus_to_exitcode(status)
     code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-    cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    cpu, peak = (usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024) if launch is None else launch.figures(
+        flags, warnings)
     if cgroup is not None:
         cpu, peak = cgroup.cpu_seconds() or cpu, cgroup.peak_memory_mb() or peak
     stopped = _classify(flags, status, code, cpu, limits, cgroup, workspace, err.text())
