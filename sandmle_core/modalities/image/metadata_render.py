@@ -45,11 +45,21 @@ def _patches(gx: np.ndarray, gy: np.ndarray, cx: np.ndarray, cy: np.ndarray, rad
     return np.clip(field, 0.0, 1.0)
 
 
-DEFAULT_SURFACE = (0.80, 0.64, 0.55)  # the tone every slot used before 2026-12-05; `metadata.SURFACES` opens with it
+DEFAULT_SURFACE = (0.80, 0.64, 0.55)  # the tone every slot used before 2026-12-05 (`metadata.look` since 2026-12-07)
+
+
+def _soften(img: np.ndarray, sigma: float) -> np.ndarray:
+    """A Gaussian blur of `sigma` pixels over each image's two spatial axes (edges extended): the camera's focus."""
+    r = int(np.ceil(3 * sigma))
+    k = np.exp(-np.arange(-r, r + 1) ** 2 / (2 * sigma**2))
+    k /= k.sum()
+    pad = np.pad(img, ((0, 0), (r, r), (r, r), (0, 0)), mode="edge")
+    rows = sum(w * pad[:, i:i + img.shape[1], :, :] for i, w in enumerate(k))
+    return sum(w * rows[:, :, i:i + img.shape[2], :] for i, w in enumerate(k))
 
 
 def render_spots(border: np.ndarray, colour: np.ndarray, size: int, rng: np.random.Generator,
-                 surface: tuple[float, float, float] = DEFAULT_SURFACE) -> np.ndarray:
+                 surface: tuple[float, float, float] = DEFAULT_SURFACE, focus: float = 0.0) -> np.ndarray:
     """Render one RGB spot image per latent pair as uint8 (m, size, size, 3).
 
     Args:
@@ -58,6 +68,7 @@ def render_spots(border: np.ndarray, colour: np.ndarray, size: int, rng: np.rand
         size: image width = height in pixels.
         rng: the batch's stream.
         surface: the slot's surface tone (RGB, 0-1); the base pigment scales with its brightness.
+        focus: the slot's focus blur, in pixels (0 = sharp); applied before the sensor noise.
     """
     m = len(border)
     grid = (np.arange(size) + 0.5) / size * 2.0 - 1.0
@@ -92,5 +103,6 @@ def render_spots(border: np.ndarray, colour: np.ndarray, size: int, rng: np.rand
         dist = np.abs(gx * np.sin(a)[:, None, None] - gy * np.cos(a)[:, None, None] - off[:, None, None])
         line = (h < hairs)[:, None, None] * np.clip(1.0 - dist / (1.2 / size), 0.0, 1.0) * 0.5
         img = img * (1.0 - line[..., None]) + 0.2 * line[..., None]
+    img = _soften(img, focus) if focus > 0 else img
     img = img + rng.normal(0.0, 1.0, img.shape) * rng.uniform(0.01, 0.03, m)[:, None, None, None]
     return np.round(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8)

@@ -40,9 +40,10 @@ class SpotRule(BaseModel):
         images_per_source: (low, high) images one source contributes.
         missing_site: share of records whose site is missing.
         jpeg_quality: the JPEG quality the images are written at.
-        surface: the RGB tone (0-1) of the surface the spots sit on, one per slot (`metadata.SURFACES`): with one
+        surface: the RGB tone (0-1) of the surface the spots sit on, one per slot (`metadata.look`): with one
             tone for every slot, two environments of a seed were alike in image statistics and the second was always
             withheld. The spot's base pigment darkens with it, so a spot keeps its contrast on a dark surface.
+        focus: the slot's focus blur in pixels (`metadata.look`; 0 = sharp, as every spec before 2026-12-07).
         finding: the positive class as the train-only `diagnosis` column names it ("vascular lesion"); the drafter
             sets it (it was parsed back out of the target's description).
     """
@@ -63,6 +64,7 @@ class SpotRule(BaseModel):
     missing_site: float = Field(default=0.05, ge=0.0, lt=0.5)
     jpeg_quality: int = Field(default=92, ge=50, le=100)
     surface: tuple[float, float, float] = DEFAULT_SURFACE
+    focus: float = Field(default=0.0, ge=0.0, le=2.0)
     finding: str = Field(default="", max_length=80)
 
     @model_validator(mode="after")

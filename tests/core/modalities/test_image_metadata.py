@@ -109,39 +109,39 @@ def test_the_slot_rebuilds_byte_identical(built, tmp_path):
 
 
 @pytest.mark.slow
-def test_two_slots_of_the_seed_are_not_alike_in_image_statistics(built, tmp_path):
+def test_the_slots_of_a_seed_are_not_alike_in_image_statistics(built, tmp_path):
     """Every slot drew its spots on one surface tone, so a seed's second slot was always withheld at publish as
-    alike in image statistics (`sandmle generate` of the fixture, rng 3: 1 of 2 accepted; 4 of 4 with a surface per
-    slot). Two slots with different surfaces are compared by the publish rule itself."""
+    alike in image statistics (`sandmle generate` of the fixture, rng 3: 1 of 2 accepted). Then six tones by the
+    slot's visit to its domain, with a drawn tint, repeated within the 22 slots the seed's records allow: a build of
+    22 accepted 19 and failed 3 as alike. Now each of 24 slots has its own look (`metadata.look`: twelve tones, then
+    the twelve half a step darker and out of focus), and the 22 slots' data, as the developer builds it, are compared
+    by the publish rule itself."""
     from sandmle_core.agents import get_backend
     from sandmle_core.agents.offline.strategist import OfflineStrategist
     from sandmle_core.modalities.image.variety import alike_environments
 
     ref, _, _ = built
     seed_id, profile = analyze_seed(ref, tmp_path / "profile")
-    specs = [OfflineStrategist().draft_spec(seed_id, read_profile(profile), slot, RNG) for slot in range(6)]
-    surfaces = {s.rule.spots.surface for s in specs}
-    assert len(surfaces) == 6  # one tone per slot (a tone and a drawn tint)
-    # a domain's visits take the six tones in turn: by slot, each of the two domains saw only every other tone
-    looks = [s.rule.spots.surface for s in [OfflineStrategist().draft_spec(seed_id, read_profile(profile), slot, RNG)
-                                            for slot in range(0, 12, 2)]]
-    brightness = [sum(t) / 3 for t in looks]
-    assert max(brightness) - min(brightness) > 0.3, looks  # the lightest tone and the darkest (0.79 and 0.38)
+    specs = [OfflineStrategist().draft_spec(seed_id, read_profile(profile), slot, RNG) for slot in range(22)]
+    looks = [(s.rule.spots.surface, s.rule.spots.focus) for s in specs]
+    assert len(set(looks)) == 22, looks
+    brightness = [sum(surface) / 3 for surface, _ in looks[:6]]
+    assert max(brightness) - min(brightness) > 0.3, looks  # a small build already spans light to dark skin
+    assert {focus for _, focus in looks} == {0.0, 1.0}
     # body sites and ages beside skin photographs: only the skin domains host the shape (it drew any image domain:
     # "whether the spot in the image (an all-sky camera image) is cumulonimbus", sites "palms_soles"), and a domain's
     # visits differ in their record columns, or the second visit would be a near-duplicate and never published
     assert {s.domain.key for s in specs} == {"hospital_triage", "outpatient_noshow"}
     for key in ("hospital_triage", "outpatient_noshow"):
-        schemas = [tuple(c.name for c in s.columns) for s in specs if s.domain.key == key]
+        schemas = [tuple(c.name for c in s.columns) for s in specs[:6] if s.domain.key == key]
         assert len(schemas) == 3 and len(set(schemas)) == 3, schemas
-    first, second = specs[0], next(s for s in specs if s.rule.spots.surface != specs[0].rule.spots.surface)
     folders = {}
-    for spec in (first, second):
+    for spec in specs:
         staging = tmp_path / spec.env_id
         get_backend("offline").developer.build_data(spec, staging)
         folders[spec.env_id] = EnvFolder.of(staging).public
     report = alike_environments(folders)
-    assert report["environments"] == 2 and report["alike"] == [], report
+    assert report["environments"] == 22 and report["alike"] == [], report
 
 
 def test_a_seed_has_22_environments_of_distinct_records_before_a_near_duplicate(tmp_path):
