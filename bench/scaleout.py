@@ -66,17 +66,27 @@ def _cpu(times: Any) -> float:
     return times.user + times.system
 
 
+SANDBOX_LAUNCHERS = frozenset({"bwrap", "unshare"})
+"""Processes whose trees are sandboxed ladders: their CPU is their cgroup's figure, `ladder_cpu`, not sampled."""
+
+
+def _is_forkserver(proc: Any) -> bool:
+    return any("multiprocessing.forkserver" in part for part in proc.cmdline())
+
+
 class _ChildSampler(threading.Thread):
-    """The own CPU seconds (children excluded) of every direct child of this process — the API server, the Dask
-    workers — sampled every `interval` until stopped; a child's last sample stands for it after it exits (at most
-    `interval` of its CPU is missed). Grandchildren (the sandboxes) are not summed here: a sandboxed ladder's CPU is
-    its cgroup's figure, `ladder_cpu` in the slot's timings."""
+    """The own CPU seconds (children excluded) of every process under this one — the API server, the forkserver and
+    the Dask workers it forked — sampled every `interval` until stopped; a process's last sample stands for it after
+    it exits (at most `interval` of its CPU is missed). A sandbox's tree is not sampled (`SANDBOX_LAUNCHERS`): a
+    sandboxed ladder's CPU is its cgroup's figure, `ladder_cpu` in the slot's timings. The forkserver and its
+    workers are `worker_side` (a forkserver left by an earlier build of this process is running from the start)."""
 
     def __init__(self, me: Any, interval: float = 0.2) -> None:
         super().__init__(daemon=True)
         self.me, self.interval = me, interval
         self.first: dict[int, float] = {}
         self.last: dict[int, float] = {}
+        self.worker_side: set[int] = set()
         self._stop_event = threading.Event()
         self._sample()
         self.first = dict(self.last)  # those already running (the API server) count from here
@@ -84,9 +94,16 @@ class _ChildSampler(threading.Thread):
     def _sample(self) -> None:
         import psutil
 
-        for proc in self.me.children(recursive=False):
+        todo = [(proc, False) for proc in self.me.children(recursive=False)]
+        while todo:
+            proc, under_forkserver = todo.pop()
             try:
+                if proc.name() in SANDBOX_LAUNCHERS:
+                    continue
                 self.last[proc.pid] = _cpu(proc.cpu_times())
+                if under_forkserver or _is_forkserver(proc):
+                    self.worker_side.add(proc.pid)
+                    todo += [(child, True) for child in proc.children(recursive=False)]
             except psutil.Error:
                 continue
 
@@ -127,8 +144,8 @@ def _one_run(work: Path, seeds: tuple[str, ...], per_seed: int, workers: int, pr
     wall = time.perf_counter() - start
     flow_cpu = _cpu(me.cpu_times()) - me_before
     children = sampler.stop()
-    server_cpu = sum(cpu for pid, cpu in children.items() if pid in standing)
-    workers_cpu = sum(cpu for pid, cpu in children.items() if pid not in standing)
+    server_cpu = sum(cpu for pid, cpu in children.items() if pid in standing and pid not in sampler.worker_side)
+    workers_cpu = sum(cpu for pid, cpu in children.items() if pid not in standing or pid in sampler.worker_side)
     rows = [r for r in read_manifest(corpus).to_pylist() if r["build_id"] != "earlier"]
     host_cpu = ladder_cpu = 0.0
     for row in rows:
