@@ -108,7 +108,8 @@ def run_solution(
     with Workspace.create(env.public_dir, files={"solution.py": script.read_text()}) as ws:
         result = sandbox.run_python("solution.py", ws, limits)
         timings = {"wall_seconds": result.wall_seconds, "cpu_seconds": result.cpu_seconds,
-                   "peak_memory_mb": result.peak_memory_mb, "backend": result.backend,
+                   "peak_memory_mb": result.peak_memory_mb, "usage_measured": result.usage_measured,
+                   "backend": result.backend,
                    "stopped_by": str(result.stopped_by), "exit_code": result.exit_code}
         isolation = {**result.isolation.model_dump(), "warnings": result.warnings}
         submission = ws.root / "submission.csv"

@@ -98,8 +98,9 @@ def render_observation(obs: Mapping[str, Any]) -> str:
     if obs.get("error"):
         lines.append(f"error: {obs['error']}")
     if "exit_code" in obs:
-        lines.append(f"exit {obs['exit_code']} ({obs['stopped_by']}) in {obs['wall_seconds']:.2f} s, "
-                     f"cpu {obs['cpu_seconds']:.2f} s, peak {obs['peak_memory_mb']:.0f} MB")
+        usage = (f"cpu {obs['cpu_seconds']:.2f} s, peak {obs['peak_memory_mb']:.0f} MB"
+                 if obs.get("usage_measured", True) else "cpu and peak memory not measured")
+        lines.append(f"exit {obs['exit_code']} ({obs['stopped_by']}) in {obs['wall_seconds']:.2f} s, {usage}")
         lines += ["--- stdout ---", obs["stdout"].rstrip(), "--- stderr ---", obs["stderr"].rstrip()]
         if obs.get("files_written"):
             lines.append("files written: " + ", ".join(obs["files_written"]))
@@ -289,6 +290,7 @@ class MLEEnvironment:
             "wall_seconds": round(result.wall_seconds, 3),
             "cpu_seconds": round(result.cpu_seconds, 3),
             "peak_memory_mb": round(result.peak_memory_mb, 1),
+            "usage_measured": result.usage_measured,
             "files_written": [f for f in result.files_written if not f.startswith(".sandmle/")],
         }
 

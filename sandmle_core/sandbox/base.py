@@ -77,6 +77,7 @@ class RunResult(BaseModel):
     backend: str
     isolation: Isolation
     warnings: list[str] = []
+    usage_measured: bool = True  # False: cpu_seconds and peak_memory_mb are 0, not the program's (see warnings)
 
     @property
     def ok(self) -> bool:

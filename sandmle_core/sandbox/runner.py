@@ -271,8 +271,7 @@ def execute(
         r.join(timeout=5)
     proc.returncode = os.waitstatus_to_exitcode(status)
     code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-    cpu, peak = (usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024) if launch is None else launch.figures(
-        flags, warnings)
+    cpu, peak = launch.figures(flags, warnings) if launch else (usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
     if cgroup is not None:
         cpu, peak = cgroup.cpu_seconds() or cpu, cgroup.peak_memory_mb() or peak
     stopped = _classify(flags, status, code, cpu, limits, cgroup, workspace, err.text())
@@ -284,4 +283,5 @@ def execute(
         exit_code=code, stdout_tail=out.text(), stderr_tail=err.text(), wall_seconds=round(wall, 6),
         cpu_seconds=round(cpu, 6), peak_memory_mb=round(peak, 2), files_written=written, stopped_by=stopped,
         backend=backend, isolation=isolation, warnings=warnings,
+        usage_measured=launch is None or launch.done is not None,
     )

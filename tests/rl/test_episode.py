@@ -137,3 +137,14 @@ def test_the_rl_environment_asks_for_the_strict_sandbox(env_dir, monkeypatch):
     env = MLEEnvironment(env_dir, "unshare")
     assert env.sandbox.isolation.weak_allowed and "filesystem" in env.sandbox.isolation.missing
     assert MLEEnvironment(env_dir).sandbox.isolation.policy == "strict"
+
+
+def test_a_run_whose_usage_was_not_measured_says_so_instead_of_zero():
+    """Without a cgroup, a run stopped from outside (output, disk, a stopped launcher) has no CPU or peak memory of
+    its own: the agent reads that, not "peak 0 MB"."""
+    obs = {"tool": "python", "turn": 1, "max_turns": 30, "exit_code": 137, "stopped_by": "output",
+           "wall_seconds": 1.5, "cpu_seconds": 0.0, "peak_memory_mb": 0.0, "usage_measured": False,
+           "stdout": "x", "stderr": ""}
+    text = render_observation(obs)
+    assert "cpu and peak memory not measured" in text and "peak 0 MB" not in text
+    assert "cpu 0.00 s, peak 0 MB" in render_observation({**obs, "usage_measured": True})

@@ -33,7 +33,7 @@ for code, wall in {runs!r}:
     with Workspace.create() as ws:
         r = sandbox.run_python(code, ws, Limits(wall_seconds=wall, cpu_seconds=30, memory_mb=2048))
     out.append(dict(peak=r.peak_memory_mb, cpu=r.cpu_seconds, code=r.exit_code, stopped=r.stopped_by.value,
-                    warnings=r.warnings, wall=r.wall_seconds, err=r.stderr_tail[-300:]))
+                    warnings=r.warnings, wall=r.wall_seconds, err=r.stderr_tail[-300:], measured=r.usage_measured))
 print(json.dumps(out))
 """
 HOG = "x = bytearray(300 * 2**20)\nfor i in range(0, len(x), 4096):\n    x[i] = 1\n"
@@ -58,6 +58,7 @@ def test_a_small_run_reports_its_own_peak_not_its_starters() -> None:
     assert small["peak"] < 100, f"print(1) reported {small['peak']} MB: the {BIG_MB} MB of the process that started it"
     assert 300 <= hog["peak"] < 450, hog
     assert not any("not measured" in w for w in small["warnings"] + hog["warnings"])
+    assert small["measured"] and hog["measured"]
 
 
 def test_exit_codes_signals_and_timeouts_read_as_with_a_cgroup() -> None:
@@ -83,4 +84,5 @@ def test_the_command_cannot_forge_or_hang_the_launchers_report() -> None:
     assert forged["code"] == 0, forged
     assert 300 <= forged["peak"] < 450, forged
     assert stopped["stopped"] == "timeout" and stopped["wall"] < 8, stopped
-    assert any("not measured" in w for w in stopped["warnings"]), stopped
+    assert any("not measured" in w for w in stopped["warnings"]) and not stopped["measured"], stopped
+    assert (stopped["cpu"], stopped["peak"]) == (0.0, 0.0)
