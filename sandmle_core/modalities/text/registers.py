@@ -26,7 +26,7 @@ def _log_negated(seen: str) -> tuple[str, ...]:
     """A maintenance log's negations, "no {X} <seen>" in the log's own word ("seen", "evident"): a component is sound
     (`_PART_NEGATED`), anything else absent or ruled out."""
     return ("{@not part}no {X}", "{@not part}no {X}", "{@not part}no {X} found", "{@not part}no {X} " + seen,
-            "{@not part}checked, no {X}", "{@not part}without {X}", "{X} {be} ruled out", *_PART_NEGATED)
+            "{@not part}checked, no {X}", "{X} {be} ruled out", *_PART_NEGATED)
 
 
 _MESSAGE_NEGATED = ("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "no {X} as far as I can see",
@@ -84,8 +84,8 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
               "{@cause}Attributed by the patient to {A} and {R}", "{@procedure}{A} and {R} requested",
               "{@finding}Examination shows {A} and {R}", "{@history}Known {A} and {R}"),
         negated=("no {X}", "no {X}", "{@not treatment medication procedure finding}no {X} reported",
-                 "{@not care history}no {X} on examination", "{@not history}no {X} today", "without {X}",
-                 "{@not care history}{X} {be} ruled out"),
+                 "{@not care history}no {X} on examination", "{@not history}no {X} today",
+                 "{@not care history finding}denies {X}", "{@not care history}{X} {be} ruled out"),
         echo=("{@not care history}{X} to be reassessed in {N} hours", "{X} discussed with the duty doctor",
               "{X} documented on the triage form", "{@not care history}{X} handed over to the nurse in charge"),
         opening=("Arrived by ambulance at {T}", "Self-presented at {T} with family", "Walked in at {T}, alert",
@@ -117,7 +117,7 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         one=("{L} detected on {HOST}", "EDR flagged {L} on {HOST}", "{L} from an external source",
              "{L} seen in the proxy logs", "Analyst confirmed {L} on {HOST}", "{L} on {HOST} at {T}"),
         many=("{A} followed by {R}", "{A} with {R} on {HOST}", "{A}, then {R} from the same source"),
-        negated=("no {X}", "no {X}", "no {X} observed", "no {X} in the logs", "without {X}", "{X} {be} ruled out"),
+        negated=("no {X}", "no {X}", "no {X} observed", "no {X} in the logs", "{X} {be} ruled out"),
         echo=("{X} correlated in the SIEM", "{X} added to the incident timeline", "{X} escalated to tier 2",
               "{X} included in the incident ticket"),
         opening=("Alert {REF} triggered at {T} UTC", "Detection fired for host {HOST}", "Raised by the EDR at {T}",

@@ -87,15 +87,20 @@ tankini", "never large" read as fragments alone or after a semicolon. A remark's
 "never again") stands as it was written."""
 
 
+DISTRIBUTING = re.compile(r"(?:without|never|denies) (?!again\b)", re.IGNORECASE)
+"""A negation a following "and" would extend to the next item: the leaning ones and a note's "denies" ("denies rash
+and swelling to be reassessed" read as denying the swelling too). "Denies rash." stands as a sentence of its own."""
+
+
 def prose(items: list[str]) -> str:
     """Follow-up clauses as one list in prose ("no X, no Y and still no Z"); a last one that brings its own
     conjunction ("and yes, X again") after a comma, not "and and yes"; a last one after a negation that leans on
-    the clause before it ("without X") after ", and" unless it is a negation of its own, so it is not read as negated
-    too: "without balance problems, and tender abdomen was ruled out", not "without balance problems and tender abdomen
-    was ruled out"."""
+    the clause before it ("without X") or a note's "denies X" after ", and" unless it is a negation of its own, so it
+    is not read as negated too: "without balance problems, and tender abdomen was ruled out", not "without balance
+    problems and tender abdomen was ruled out" (`DISTRIBUTING`)."""
     if first_word(items[-1]) in CONJUNCTIONS:
         return ", ".join(items)
-    if len(items) > 1 and LEANING.match(items[-2]) and first_word(items[-1]) not in ("no", "not", "never"):
+    if len(items) > 1 and DISTRIBUTING.match(items[-2]) and first_word(items[-1]) not in ("no", "not", "never"):
         return ", ".join(items[:-1]) + ", and " + items[-1]
     return listing(items)
 

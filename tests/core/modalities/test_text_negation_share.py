@@ -16,7 +16,7 @@ from sandmle_core.catalog import load_catalog
 from sandmle_core.modalities.text.phrases import voice_for
 from tests.core.modalities.test_text_kinds import corpus
 
-_CUE = re.compile(r"\b(?:no|not|never|without|nobody)\b", re.IGNORECASE)
+_CUE = re.compile(r"\b(?:no|not|never|without|nobody|denies)\b", re.IGNORECASE)
 
 
 def _share_negating_twice(docs: list[str]) -> float:
