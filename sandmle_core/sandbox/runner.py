@@ -111,6 +111,17 @@ class _Launch:
                     self.done = float(words[2]) + float(words[3]), int(words[1]) / 1024, words[4] == b"1"
 
 
+def _command(argv: list[str], wrap: Callable[[list[str]], list[str]] | None, launch: _Launch | None) -> list[str]:
+    """The argv to start: under the launcher when there is one, then wrapped by the backend. A backend that cannot
+    wrap (bwrap missing) raises, and the launcher's pipe is not left open."""
+    try:
+        return (wrap or list)(launch.argv if launch is not None else argv)
+    except BaseException:
+        if launch is not None:
+            launch.started(False)
+        raise
+
+
 def _preexec(limits: Limits, cgroup: CgroupRun | None, demote: tuple[int, int] | None,
              launcher: bool = False) -> Callable[[], None]:
     def run() -> None:
@@ -227,7 +238,7 @@ def execute(
     out, err = _Tail(limits.tail_bytes), _Tail(limits.tail_bytes)
     flags = {"output": False, "timeout": False, "disk": False}
     launch = _Launch(argv, limits, python) if cgroup is None else None
-    argv = (wrap or list)(launch.argv if launch is not None else argv)
+    argv = _command(argv, wrap, launch)
     start = time.perf_counter()
     try:
         proc = subprocess.Popen(

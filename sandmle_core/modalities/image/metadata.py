@@ -169,7 +169,7 @@ def _left_out(ctx: DraftContext) -> set[str]:
 
 UNDERTONES = ((1.1, -0.3, -1.1), (1.2, -0.4, -0.8), (0.9, -0.15, -1.2))
 """Warm, rosy and olive: how far each RGB channel of a surface tone departs from grey, per unit of its chroma (which
-grows from light to dark skin: R/B 1.3 at the lightest tone, about 2.5 at the darkest, and green falls with blue, so
+grows from light to dark skin: R/B 1.3 at the lightest tone, 2.4 at the darkest, and green falls with blue, so
 that a dark tone is brown rather than khaki)."""
 
 TONE_ORDER = (0, 6, 3, 9, 1, 7, 4, 10, 2, 8, 5, 11)
