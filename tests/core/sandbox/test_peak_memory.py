@@ -15,8 +15,8 @@ import textwrap
 
 import pytest
 
-from sandmle_core.sandbox.host import is_root, reachable_by, sandbox_ids
-from sandmle_core.sandbox.process import python_paths
+from sandmle_core.sandbox.host import is_root
+from tests.core.sandbox.test_attacks import _rlimit_python
 
 BIG_MB = 700
 DRIVER = """
@@ -40,12 +40,7 @@ HOG = "x = bytearray(300 * 2**20)\nfor i in range(0, len(x), 4096):\n    x[i] = 
 
 
 def _run(runs: list[tuple[str, float]], use_cgroup: bool = False, rlimit: bool = False) -> list[dict]:
-    python = sys.executable
-    if rlimit and is_root():
-        uid, gid = sandbox_ids()
-        python = next((e for e in (python_paths()[0], "/usr/bin/python3") if reachable_by(e, uid, gid) is None), None)
-        if python is None:
-            pytest.skip(f"no interpreter uid {uid} can reach")
+    python = _rlimit_python() if rlimit and is_root() else sys.executable
     code = DRIVER.format(big=BIG_MB, python=python, rlimit=rlimit, use_cgroup=use_cgroup, runs=runs)
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
