@@ -68,11 +68,18 @@ __all__ = [
 
 _WORD = re.compile(r"[a-z0-9']+")
 
-NOT_NOUN_NEGATED = ("not {X}", "never {X}", "not {X} at all")
+NOT_NOUN_NEGATED = ("not {X}", "not {X}", "not {X} at all")
+_PARTICIPLE_NEGATED = ("not {X}", "never {X}", "not {X} at all")
+_NOTE_NOT_NEGATED = ("not {X}",)
+"""How a voice with typed slots negates a word that is not a noun ("not lazy", not "no lazy"): an adjective "not
+lazy" or "not lazy at all", a participle also "never authorised"; a note, a log or an alert only "not faint" (its
+"never faint", "not worn at all", "never outbound" before 2026-12-07 read as speech), and a verb "would not recline"
+("would never recline" before)."""
 _NOT_NOUN_AGAIN_NEGATED = ("still not {X}", "not {X} again")
-"""How a voice with typed slots negates a word that is not a noun ("not lazy", not "no lazy"), and negates it again."""
+"""How such a word is negated again."""
 ACTION_NEGATED = ("will not {X}", "would not {X}", "would never {X}")
 _ACTION_AGAIN_NEGATED = ("still will not {X}", "would still not {X}")
+_NOTE_ACTION_NEGATED = ("would not {X}", "will not {X}")
 """A verb (its object already written: "repay it") negated with what makes it a clause ("will not repay it"), not
 "not repay"; the cue stays next to the word."""
 _MANNER_AGAIN = ("the answer is still {X}", "again the answer is {X}")
@@ -152,20 +159,20 @@ _AUXILIARY = re.compile(r"\b(?:(has|have|had) been|got) \{X\}")
 foreigner's English ("it has been not recognised", "it got not recognised")."""
 
 
-_ONE_OF = re.compile(r"\b(without|never any) \{X\}")
-"""A slot that takes one countable thing with its article ("without a slot"; "never any slot" → "never a slot"),
-where "no {X}" takes it bare."""
+_ONE_OF = re.compile(r"\b(without|never any|nothing to do with) \{X\}")
+"""A slot that takes one countable thing with its article ("without a slot", "nothing to do with a refund"; "never
+any slot" → "never a slot"), where "no {X}" takes it bare."""
 
 
 def _counted(template: str, word: str) -> tuple[str, str]:
-    """`template` and `word` with the article a countable singular noun needs after "without" or "never any" ("without
-    a slot", "never a booking"; "without pills", "without availability" stay bare)."""
+    """`template` and `word` with the article a countable singular noun needs after "without", "nothing to do with"
+    or "never any" ("without a slot", "never a booking"; "without pills", "without availability" stay bare)."""
     if not _ONE_OF.search(template) or not is_noun(word):
         return template, word
     article = with_article(word)
     if article == word:
         return template, word
-    return _ONE_OF.sub(lambda m: "without {X}" if m.group(1) == "without" else "never {X}", template), article
+    return _ONE_OF.sub(lambda m: "never {X}" if m.group(1) == "never any" else m.group(1) + " {X}", template), article
 
 
 def _negation_placed(template: str, word: str) -> tuple[str, str]:
@@ -287,16 +294,19 @@ def _negated_forms(voice: Voice, cls: str, affirmed: bool, key: str) -> tuple[st
     if affirmed:
         modal = (voice.modals or voice.finite)[:1] if cls == MODAL else ()
         return tuple(f"{m} {tail}" for m in modal for tail in ("after all", "in the end")) or AFFIRMED
-    if cls == NOUN:
+    if cls == NOUN and not (voice.states and takes_no_determiner(key)):
         # a register's forms that presuppose a kind ("no salbutamol on examination": `kinds`) hold only its words
-        return NOT_NOUN_NEGATED if voice.states and takes_no_determiner(key) else \
-            tuple(untag(f) for f in fitting(voice.negated, [noun_kind(key)]))
+        return tuple(untag(f) for f in fitting(voice.negated, [noun_kind(key)]))
+    if voice.name == "note" and cls in (NOUN, STATE, PARTICIPLE, FEELING, PERSONAL):
+        return _NOTE_NOT_NEGATED
+    if voice.name == "note" and cls == ACTION:
+        return _NOTE_ACTION_NEGATED
     if own := own_key(cls):  # an adverb of its own ("upstairs", "deliberately": `adverbs`)
         return OWN_NEGATED.get(own) or (_PLACED_NEGATED if own in PLACED else _MANNER_NEGATED)
     if cls == MANNER and key.strip().lower() in PLACED:
         return _PLACED_NEGATED
-    return {ACTION: ACTION_NEGATED, FINITE: FINITE_NEGATED, MANNER: _MANNER_NEGATED,
-            INTRANSITIVE: _INTRANSITIVE_NEGATED}.get(cls, NOT_NOUN_NEGATED)
+    return {ACTION: ACTION_NEGATED, FINITE: FINITE_NEGATED, MANNER: _MANNER_NEGATED, PARTICIPLE: _PARTICIPLE_NEGATED,
+            PERSONAL: _PARTICIPLE_NEGATED, INTRANSITIVE: _INTRANSITIVE_NEGATED}.get(cls, NOT_NOUN_NEGATED)
 
 
 def clauses_of(voice: Voice, cls: str) -> tuple[str, ...]:

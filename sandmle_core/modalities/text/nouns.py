@@ -198,7 +198,7 @@ WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            "tissue_soaked": "blood-soaked tissues",
            # triage keys that name no complaint alone ("Inhaler since yesterday evening", "pulse was ruled out",
            # "Presents with trigger", "Reports appendix this morning")
-           "dark_room": "preference for a dark room", "trigger": "trigger exposure", "ligament": "ligament pain",
+           "dark_room": "light sensitivity", "trigger": "trigger exposure", "ligament": "ligament pain",
            "household_contacts": "unwell household contacts", "several_episodes": "repeated vomiting",
            "weight_bearing": "pain on weight bearing", "appendix": "appendix pain", "gallbladder": "gallbladder pain",
            "inhaler": "inhaler use", "pulse": "fast pulse", "oxygen": "low oxygen", "bowel": "bowel changes",

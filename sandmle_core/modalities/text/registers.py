@@ -29,8 +29,11 @@ def _log_negated(seen: str) -> tuple[str, ...]:
             "{@not part}checked, no {X}", "{X} {be} ruled out", *_PART_NEGATED)
 
 
-_MESSAGE_NEGATED = ("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "no {X} as far as I can see",
-                    "without {X}", "never any {X}")
+_MESSAGE_NEGATED = ("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "no {X} involved",
+                    "nothing to do with {X}")
+"""A customer's negations: what the matter is not, said because it might be taken for it ("no scammer involved",
+"nothing to do with a family plan"), not a thing's absence said for its own sake ("without a fax", "never a
+syllabus", "no pashmina as far as I can see" before 2026-12-07)."""
 
 REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     ("technical log", dict(  # aircraft maintenance

@@ -7,11 +7,11 @@ first of them and the rest, {X} one word, {T} a time of day, {D} a weekday, {M} 
 {n} how often a word came up ("twice", "three times": the remarks), {k} the same after a verb of mention ("came up
 three more times"), and the agreement slots {be} ("was" / "were"), {is} ("is" / "are"), {s} (a present verb's "s")
 and {Rbe} (of {R}), so "sea views were ruled out", "teenagers come back" and "whiplash was ruled out" all read right.
-A negation always keeps its cue next to the word ("no X", "without X", "never any X"; a remark's clause quoted as
-unsaid: 'nobody said "want to cancel"'): a word bigram still tells a negated word from the word. Notes, first-person
-messages and remarks serve most domains; news paragraphs, film synopses, property listings and match commentary have
-voices of their own, with their own numbers (days, minutes). `render` fills the templates; this module only says what
-can be written.
+A negation always keeps its cue next to the word ("no X", "without X", "nothing to do with X"; a remark's clause
+quoted as unsaid: 'nobody said "want to cancel"'): a word bigram still tells a negated word from the word. Notes,
+first-person messages and remarks serve most domains; news paragraphs, film synopses, property listings and match
+commentary have voices of their own, with their own numbers (days, minutes). `render` fills the templates; this
+module only says what can be written.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ MESSAGE = Voice(
     many=("First {A}, then {R}", "I noticed {A} and then {R}", "There {is} {A}, and also {R}", "{A}, plus {R}",
           "It started with {A}, now {R}", "{A} {is} a problem, and {R} too"),
     negated=("no {X}", "no {X}", "no {X} though", "there {be} no {X}", "no {X} at all",
-             "without {X}", "never any {X}"),
+             "no {X} involved", "nothing to do with {X}"),  # what it is not about (`registers._MESSAGE_NEGATED`)
     again=("{X} again", "{X} came up again", "{X} once more", "{X}, as I said", "{X} {is} there again",
            "and yes, {X} again", "{X} {is} back"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
@@ -254,7 +254,7 @@ SYNOPSIS = Voice(
          "Told over {N} episodes, it is about {L}", "Centres on {L}", "What follows is {L}", "The plot brings {L}"),
     many=("{A} meet{s} {R}", "When {A} collide{s} with {R}, everything changes", "From {A} to {R}",
           "{A} lead{s} to {R}", "{A}, then {R}"),
-    negated=("no {X}", "no {X}", "no {X} here", "no {X} in sight", "without {X}", "never any {X}"),
+    negated=("no {X}", "no {X}", "no {X} here", "no {X} in sight", "without {X}", "no {X} to be found"),
     again=("{X} again", "{X} once more", "{X} {is} never far away", "{X} return{s}", "another turn of {X}",
            "{X} come{s} back"),
     again_negated=("still no {X}", "no {X} again", "again no {X}"),
@@ -347,7 +347,7 @@ REQUEST = replace(
          "Since {T} I have been dealing with {L}"),
     many=("First {A}, and now {R}", "Between {A} and {R}, I need a hand", "There {is} {A}, and also {R}",
           "It started with {A}, then {R}"),
-    negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "without {X}", "never any {X}"),
+    negated=("no {X}", "no {X}", "there {be} no {X}", "no {X} at all", "no {X} involved", "nothing to do with {X}"),
     again=("{X} again", "{X}, as I said", "and yes, {X} again", "{X} once more", "{X} came up again"),
     repeated=("{X} came up {k}", "{X} came back {k}"),
     aside=("This is a request about {c}", "Asking about {c}"),

@@ -21,7 +21,7 @@ from sandmle_core.modalities.text.nouns import written
 from sandmle_core.modalities.text.wordclass import ACTION, FEELING, NOUN, PARTICIPLE, PERSONAL, STATE, word_class
 from tests.core.modalities.test_text_kinds import corpus
 
-_CUE = r"\b(?:no|without an?|without|never any|never|not|denies)"
+_CUE = r"\b(?:no|without an?|without|never any|never|not|denies|nothing to do with an?|nothing to do with)"
 _CHANGED = r"(?! at first| any more)"
 
 

@@ -72,7 +72,8 @@ _TEMPLATE_WORDS = FUNCTION_WORDS | {w for v in (voices.NOTE, voices.MESSAGE, voi
 """Words the templates write themselves ("again", "moment", "never"): a repeat of one is a template's, not a unit's."""
 _RULED_OUT = (" was ruled out", " were ruled out", " not faulty", " not damaged", " no longer faulty")
 """The negation cues written after their word (a log's components among them: `registers`)."""
-_CUE = re.compile(r"\b(?:no|not|never|never any|never an?|without|without an?|still no|still not) $")
+_CUE = re.compile(r"\b(?:no|not|never|never any|never an?|without|without an?|still no|still not|to do with"
+                  r"|to do with an?) $")
 
 
 def _bursts(doc: str, words: set[str]) -> int:
@@ -405,7 +406,8 @@ _AFTER_THING = re.compile(r"(?:^|[.;] )After (?:a|an) \w+(?: \w+)?,", re.IGNOREC
 _WHILE = re.compile(r"\bwhile (?!loop\b)([^.;,]*)", re.IGNORECASE)  # a "while loop" is a docstring's noun
 _VERBISH = re.compile(r"\b(?:was|were|is|are|be|been|has|have|had|came|comes|returned|returns|turned|showed|"
                       r"confirmed|said|made|followed|meet|meets|leads?|\w+ed)\b", re.IGNORECASE)
-_FRAGMENT_OPENERS = re.compile(r"^(?:no|without|again|still|never any|more|further)\b", re.IGNORECASE)
+_FRAGMENT_OPENERS = re.compile(r"^(?:no|without|again|still|never any|nothing to do with|more|further)\b",
+                                re.IGNORECASE)
 
 
 def _fragment_run(sentence: str) -> bool:
