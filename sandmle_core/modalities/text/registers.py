@@ -326,8 +326,10 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                  "Well presented and ready for a new owner"),
     )),
     ("catalogue synopsis", dict(
-        echo=("the {X} change{s} everything", "{@not person place}the {X} will not stay buried",
-              "nobody talks about the {X}"),
+        # what a plot does with its thing, fitting most ("the galaxy will not stay buried" fitted few nouns)
+        echo=("the {X} change{s} everything", "nobody talks about the {X}", "everything comes back to the {X}",
+              "{@not person}the {X} {is} only the beginning", "{@person}nobody trusts the {X}",
+              "{@place}all roads lead back to the {X}"),
         opening=("Set in a small town in {YEAR}", "Over one long summer in {CITY}",
                  "In {YEAR}, a young woman comes home"),
         closing=("Runs {RT} minutes", "Season {N}, in {EPS} episodes",
@@ -335,7 +337,8 @@ REGISTERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     )),
     ("match commentary", dict(
         echo=("the {X} {has} changed this game", "{@not person}replays show the {X} clearly",
-              "the {X} will be talked about"),
+              "the {X} will be talked about", "{@not person}the {X} could decide this one",
+              "{@person}what a game the {X} {is} having", "everyone will remember the {X}"),
         opening=("{M} minutes gone and it is {SCORE}", "Second half started at {SCORE}",
                  "Into added time at {SCORE}", "Still {SCORE} at the half hour", "Away side restart after the break",
                  "Home side pressing early", "Both teams trading passes around midfield", "Crowd at full voice already",
