@@ -118,7 +118,8 @@ def join_clauses(joins: tuple[str, ...], clauses: list[str], u: float, within: b
         options = glues if k == 0 else [", ", *glues]
         if first in CONJUNCTIONS:  # "and yes, X again" brings its own: not "X, but and yes"
             options = [g for g in options if not WORD.search(g)] or [", "]
-        if first in _NOT_AFTER_WITH:  # not "Offered with a loft, with again no lift"
+        if first in _NOT_AFTER_WITH or clause.lower().startswith("no longer"):
+            # not "Offered with a loft, with again no lift", "It is quiet, with no longer quiet"
             options = [g for g in options if last_word(g) != "with"] or [", "]
         if len(WORD.findall(clause.lower())) <= 2 or (k == 0 and len(WORD.findall(out.lower())) <= 2) or (
                 first in ("not", "never", "without", "no")):  # neither side a sentence of its own: "... a gale.
