@@ -21,6 +21,7 @@ Imports: numpy, pandas, the text kit's rule, synthesizer, renderer and multi-lab
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,12 +140,13 @@ def draft(ctx: DraftContext) -> Draft:
 
 
 def _layout(texts: list[str], rng: np.random.Generator) -> list[str]:
-    """Comments as the seed writes them: in double quotes, some sentence breaks a literal backslash-n."""
+    """Comments as the seed writes them: in double quotes, some sentence breaks (after a full stop or a question
+    mark) a literal backslash-n."""
     out = []
     for text in texts:
-        parts = text.split(". ")
+        parts = re.split(r"(?<=[.?]) ", text)
         breaks = rng.random(max(0, len(parts) - 1)) < 0.3
-        joined = parts[0] + "".join((".\\n" if b else ". ") + p for b, p in zip(breaks, parts[1:], strict=True))
+        joined = parts[0] + "".join(("\\n" if b else " ") + p for b, p in zip(breaks, parts[1:], strict=True))
         out.append(f'"{joined}"')
     return out
 

@@ -74,6 +74,7 @@ from sandmle_core.modalities.text.phrases import (
 from sandmle_core.modalities.text.surface import (
     CONJUNCTIONS,
     WORD,
+    asked,
     capital,
     first_word,
     join_clauses,
@@ -349,7 +350,7 @@ def _ending(voice: Voice, units: _Units, sentences: list[str], setting: list[str
             context_after(voice, units.typed, sentences, carry, units.max_context)
         elif carry:
             sentences.append(_sentence(voice, [], [], [], carry[:units.max_context], first_u, "") + ".")
-    return no_triples(" ".join(sentences) if sentences else _EMPTY + ".")
+    return (asked if voice.list_context else str)(no_triples(" ".join(sentences) if sentences else _EMPTY + "."))
 
 
 def _held_back(voice: Voice, units: _Units, held: list, sentence: str, known: tuple, u: float) -> str:

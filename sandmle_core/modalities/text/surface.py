@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["CONJUNCTIONS", "LEANING", "WORD", "capital", "first_word", "join_clauses", "last_word", "listing",
+__all__ = ["CONJUNCTIONS", "LEANING", "WORD", "asked", "capital", "first_word", "join_clauses", "last_word", "listing",
            "no_triples", "pick", "prose", "repeated_phrase", "triple_repeats", "uncapital"]
 
 WORD = re.compile(r"[a-z0-9']+")
@@ -143,3 +143,14 @@ def pick(options: Sequence[str], u: float, used: set[str] | None = None) -> str:
         return options[start]
     return next((o for k in range(len(options)) if (o := options[(start + k) % len(options)]) not in used),
                 options[start])
+
+
+_QUESTION = re.compile(r"(?:^|(?<=[.!?] )|(?<=\n))((?:Did|Do|Does|Have|Has|Can|Could|Would|Will|Are|Is|How|What|Why"
+                       r"|Where) you\b[^.?!\n()\-:;,\"]*)\.")
+
+
+def asked(text: str) -> str:
+    """`text` with a sentence that is a commenter's question alone ending in a question mark ("Did you get the
+    bonus.", "Have you asked your nurse." in remarks before 2026-12-07); a question framing a clause ("Did you get
+    the bonus - ...") is left as it is."""
+    return _QUESTION.sub(r"\1?", text)

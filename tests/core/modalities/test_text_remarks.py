@@ -83,3 +83,14 @@ def test_the_said_voice_quotes_every_negation_and_the_remark_only_clauses() -> N
     assert all('"{X}"' in f for f in (*voices.REMARK.unsaid, *voices.REMARK.unsaid_again))
     catalog = {d.key: d for d in load_catalog().domains}
     assert catalog["news_publisher"].text.flags.said and not catalog["hotel_bookings"].text.flags.said
+
+
+def test_a_commenters_question_alone_ends_with_a_question_mark(documents: list[str]) -> None:
+    """ "Did you get the surge.", "Have you asked your nurse." (111 of the 9,105 documents before 2026-12-07) are
+    questions: they end with "?" now, and the keyed layout breaks a line after one as after a full stop."""
+    bare = re.compile(r"(?:^|[.!?] |\\n|\")((?:Did|Do|Does|Have|Has|Can|Could|Would|Will|Are|Is|How|What|Why|Where) "
+                      r"you\b[^.?!\n()\-:;,\"]*)\.")
+    assert not [d for d in documents if bare.search(d)]
+    asked = [d for d in documents if re.search(r"\b(?:Did|Have|Can) you [a-z ]+\?", d)]
+    assert len(asked) > 50
+    assert any("?\\n" in d for d in asked)
