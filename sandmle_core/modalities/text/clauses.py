@@ -159,20 +159,17 @@ _AUXILIARY = re.compile(r"\b(?:(has|have|had) been|got) \{X\}")
 foreigner's English ("it has been not recognised", "it got not recognised")."""
 
 
-_ONE_OF = re.compile(r"\b(without|never any|nothing to do with) \{X\}")
-"""A slot that takes one countable thing with its article ("without a slot", "nothing to do with a refund"; "never
-any slot" → "never a slot"), where "no {X}" takes it bare."""
+_ONE_OF = re.compile(r"\b(?:without|nothing to do with) \{X\}")
+"""A slot that takes one countable thing with its article ("without a slot", "nothing to do with a refund"), where
+"no {X}" takes it bare."""
 
 
 def _counted(template: str, word: str) -> tuple[str, str]:
-    """`template` and `word` with the article a countable singular noun needs after "without", "nothing to do with"
-    or "never any" ("without a slot", "never a booking"; "without pills", "without availability" stay bare)."""
+    """`template` and `word` with the article a countable singular noun needs after "without" or "nothing to do
+    with" ("without a slot", "nothing to do with a booking"; "without pills", "without availability" stay bare)."""
     if not _ONE_OF.search(template) or not is_noun(word):
         return template, word
-    article = with_article(word)
-    if article == word:
-        return template, word
-    return _ONE_OF.sub(lambda m: "never {X}" if m.group(1) == "never any" else m.group(1) + " {X}", template), article
+    return template, with_article(word)
 
 
 def _negation_placed(template: str, word: str) -> tuple[str, str]:
