@@ -101,7 +101,7 @@ def _rule(ctx: DraftContext, vocab: CommentVocab, sample_file: str | None) -> Te
         else 1.0,
         sentence_range=(int(rng.integers(2, 4)), int(rng.integers(4, 7))),
         misspell_rate=round(0.3 + 0.3 * difficulty + float(rng.uniform(-0.03, 0.03)), 3),
-        text_is_id=True, sample_file=sample_file)
+        text_is_id=True, sample_file=sample_file, always_said=("1",))  # an insult always insults
 
 
 def draft(ctx: DraftContext) -> Draft:

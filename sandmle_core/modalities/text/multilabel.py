@@ -175,6 +175,7 @@ class _SetModel:
         self.prior = prior
         bias = np.array([rule.length_bias[c] for c in rule.classes])
         self.bias = np.where(size > 0, (self.sets @ bias) / np.maximum(size, 1), 0.5)
+        self.own: dict[int, np.ndarray] = {}  # no label set is always said (`TextRule.always_said`: single-label)
 
 
 def _draw_sets(rule: TextRule, model: _SetModel, n: int, minimum: int, rng: np.random.Generator) -> np.ndarray:

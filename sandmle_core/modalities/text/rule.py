@@ -61,7 +61,11 @@ class TextRule(BaseModel):
         said: a multi-label rule's phrases are things said to someone (insults, threats: `TextFlags.said`), so the
             remarks quote a negated one as unsaid (`voices.SAID_REMARK`, which keyed comments always take); written
             only, never the units.
-        These three are left out of the serialised form when unset, so every other text spec keeps its content hash.
+        always_said: classes whose every document holds one of the class's own signal words (not negated): an
+            insult always insults. A document of such a class that holds none is drawn again (kind, length and
+            units), and the oracle conditions on it: a document without one is never of the class, and one with
+            one weighs the class by 1 / P(a document of it holds one) (`synthesizer`). Single-label rules only.
+        The last five are left out of the serialised form when unset, so every other text spec keeps its content hash.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -93,6 +97,7 @@ class TextRule(BaseModel):
     sample_file: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+\.csv$",
                                     exclude_if=lambda name: name is None)
     said: bool = Field(default=False, exclude_if=lambda said: not said)
+    always_said: tuple[str, ...] = Field(default=(), exclude_if=lambda classes: not classes)
 
     @property
     def train_only_columns(self) -> tuple[str, ...]:
@@ -123,6 +128,8 @@ class TextRule(BaseModel):
             raise ValueError("only a multi-label rule has parent labels")
         elif abs(sum(self.priors.values()) - 1.0) > 1e-3 or min(self.priors.values()) <= 0:
             raise ValueError(f"priors must be positive and sum to 1, got {self.priors}")
+        if set(self.always_said) - names or (self.always_said and self.multilabel):
+            raise ValueError(f"always_said must name classes of a single-label rule, got {list(self.always_said)}")
         if any(not 0.0 < q < 1.0 for q in self.length_bias.values()):
             raise ValueError("length_bias values must lie strictly between 0 and 1")
         low, high = self.length_range

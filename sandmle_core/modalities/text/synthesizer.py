@@ -10,6 +10,7 @@ has a stream of its own, so it never moves the units or the oracle.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sandmle_core.envfolder import EnvFolder
-from sandmle_core.errors import SpecError
+from sandmle_core.errors import GenerationError, SpecError
 from sandmle_core.metrics import get_metric
 from sandmle_core.modalities.base import SynthesisResult
 from sandmle_core.modalities.text.drafter import SUPPORTED_KINDS
@@ -63,6 +64,24 @@ class _Model:
             self.log_kind = np.log(np.array([1.0 - rule.vague_share, rule.vague_share]))
         self.log_prior = np.log(np.array([rule.priors[c] for c in rule.classes]))
         self.bias = np.array([rule.length_bias[c] for c in rule.classes])
+        self.own: dict[int, np.ndarray] = {}  # a class that is always said → which units are its own words
+        for cls in rule.always_said:
+            own = np.zeros(len(self.texts), dtype=bool)
+            own[[len(rule.common) + index[w] for w in rule.signal[cls]]] = True
+            self.own[rule.classes.index(cls)] = own
+
+    def log_said(self, rule: TextRule, c: int, low: int, high: int) -> float:
+        """log P(a document of class `c` holds one of its own words) under the rule without the condition: over the
+        two kinds and the binomial lengths; the first unit is fresh, each later one a copy of an earlier unit (at the
+        repeat rate) or fresh, so a document holds none with probability (1 - q) (r + (1 - r)(1 - q))^(L - 1)."""
+        lengths = np.arange(low, high + 1)
+        n, b, r = high - low, self.bias[c], rule.repeat_rate
+        p_len = np.array([math.comb(n, k) * b ** k * (1.0 - b) ** (n - k) for k in range(n + 1)])
+        said = 0.0
+        for v, weight in enumerate((1.0 - rule.vague_share, rule.vague_share)):
+            q = float(self.prob[v][c, self.own[c]].sum())
+            said += weight * float((p_len * (1.0 - (1.0 - q) * (r + (1.0 - r) * (1.0 - q)) ** (lengths - 1))).sum())
+        return math.log(said)
 
 
 def _draw_units(model: _Model, rule: TextRule, y: np.ndarray, vague: np.ndarray, lengths: np.ndarray,
@@ -92,6 +111,39 @@ def _draw_units(model: _Model, rule: TextRule, y: np.ndarray, vague: np.ndarray,
             at = at[copy[at]]
             units[at] = units[source[at]]
     return units, doc, pos
+
+
+def _lacking(own: np.ndarray, units: np.ndarray, doc: np.ndarray, n: int) -> np.ndarray:
+    """Which of the `n` documents hold none of the units `own` marks."""
+    return np.bincount(doc, weights=own[units].astype(np.float64), minlength=n) == 0
+
+
+def _said(model: _Model, rule: TextRule, always: tuple[int, np.ndarray], docs: tuple[np.ndarray, ...],
+          drawn: tuple[np.ndarray, np.ndarray], span: tuple[int, int], rng: np.random.Generator,
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The units with every document of the always-said class `always` that holds none of its words drawn again
+    (its kind and length in `docs` = (y, vague, lengths) updated in place) until each holds one.
+
+    Raises:
+        GenerationError: when some still hold none after `_SAID_ROUNDS` draws (the class rarely says its words).
+    """
+    (c, own), (y, vague, lengths), (units, doc), (low, high) = always, docs, drawn, span
+    for _ in range(_SAID_ROUNDS):
+        bad = np.flatnonzero((y == c) & _lacking(own, units, doc, len(y)))
+        if not len(bad):
+            return units, doc, np.arange(len(doc)) - np.concatenate([[0], np.cumsum(lengths)[:-1]])[doc]
+        per_doc = np.split(units, np.cumsum(lengths)[:-1])
+        lengths[bad] = low + rng.binomial(high - low, model.bias[c], size=len(bad))
+        vague[bad] = rng.random(len(bad)) < rule.vague_share
+        fresh, _, _ = _draw_units(model, rule, y[bad], vague[bad], lengths[bad], rng)
+        for i, part in zip(bad.tolist(), np.split(fresh, np.cumsum(lengths[bad])[:-1]), strict=True):
+            per_doc[i] = part
+        units, doc = np.concatenate(per_doc), np.repeat(np.arange(len(y)), lengths)
+    raise GenerationError("synthesize", f"class {rule.classes[c]!r} must say one of its words in every document, "
+                                        f"and {len(bad)} still say none after {_SAID_ROUNDS} draws")
+
+
+_SAID_ROUNDS = 200
 
 
 def _earlier_counts(units: np.ndarray, doc: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -131,6 +183,9 @@ def _log_posterior(model: _Model, rule: TextRule, units: np.ndarray, doc: np.nda
     log_post += (lengths - low)[:, None] * np.log(model.bias)[None, :]
     log_post += (high - lengths)[:, None] * np.log(1.0 - model.bias)[None, :]
     log_post += model.log_prior[None, :]
+    for c, own in model.own.items():  # a class always said: never without its word, else weighed by 1 / P(said)
+        log_post[_lacking(own, units, doc, n), c] = -np.inf
+        log_post[:, c] -= model.log_said(rule, c, low, high)
     log_post -= log_post.max(axis=1, keepdims=True)
     post = np.exp(log_post)
     return post / post.sum(axis=1, keepdims=True)
@@ -151,6 +206,8 @@ def _sample(rule: TextRule, model: _Model, n: int, rng: np.random.Generator, sca
     lengths = low + rng.binomial(high - low, model.bias[y])
     vague = (rng.random(n) < rule.vague_share).astype(np.int64)
     units, doc, pos = _draw_units(model, rule, y, vague, lengths, rng)
+    for c, own in model.own.items():
+        units, doc, pos = _said(model, rule, (c, own), (y, vague, lengths), (units, doc), (low, high), rng)
     post = _log_posterior(model, rule, units, doc, pos, lengths, low, high)
     flip = rng.random(n) < rule.label_noise
     noisy = np.where(flip, (y + rng.integers(1, k, size=n)) % k, y)

@@ -228,9 +228,31 @@ def _reference_posterior(rule: TextRule, units: list[str], scale: float) -> np.n
             kinds.append(total)
         q = rule.length_bias[c]
         mixed = np.logaddexp(*kinds)
+        if c in rule.always_said:  # never without one of its words; else weighed by 1 / P(a document says one)
+            mixed = mixed - math.log(_said_share(rule, c, low, high)) if set(units) & set(rule.signal[c]) else -math.inf
         log_post.append(mixed + (n - low) * math.log(q) + (high - n) * math.log(1 - q) + math.log(rule.priors[c]))
     log_post = np.array(log_post) - max(log_post)
     return np.exp(log_post) / np.exp(log_post).sum()
+
+
+def _said_share(rule: TextRule, c: str, low: int, high: int) -> float:
+    """P(a document of class `c` holds one of its own words), position by position: the first unit is fresh, a later
+    one a copy of an earlier unit or fresh, and only a fresh draw can bring the first own word."""
+    k = len(rule.classes)
+    share = {w: x / sum(rule.signal[c].values()) for w, x in rule.signal[c].items()}
+    total = 0.0
+    others = {w: sum(rule.signal[o].get(w, 0.0) / sum(rule.signal[o].values()) for o in rule.classes if o != c)
+              / (k - 1) for w in share}
+    vague = rule.signal_rate * rule.vague_scale
+    for weight, s in ((1 - rule.vague_share, rule.signal_rate), (rule.vague_share, vague)):
+        q = sum(s * share[w] + rule.distractor_rate * others[w] for w in share)
+        for n in range(low, high + 1):
+            none = 1.0 - q
+            for _ in range(1, n):
+                none *= rule.repeat_rate + (1 - rule.repeat_rate) * (1 - q)
+            total += weight * math.comb(high - low, n - low) * rule.length_bias[c] ** (n - low) * (
+                1 - rule.length_bias[c]) ** (high - n) * (1 - none)
+    return total
 
 
 def _test_units(spec: TaskSpec, n_test: int) -> tuple[list[list[str]], list[str]]:
