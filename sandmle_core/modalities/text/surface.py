@@ -81,13 +81,14 @@ _NOT_AFTER_WITH = frozenset(("again", "still", "not", "never", "without", "more"
 the garden adds to the appeal", "with presented as spacious", "with it is secluded": a clause, not a noun)."""
 
 
-LEANING = re.compile(r"(?:without|never|nothing to do with) (?!again\b)", re.IGNORECASE)
+_LEANING_CUES = ("without", "never", "nothing to do with")
+LEANING = re.compile(rf"(?:{'|'.join(_LEANING_CUES)}) (?!again\b)", re.IGNORECASE)
 """A negation (a clause, or a form's template) that leans on the clause before it: "without a knit", "never a tankini",
 "never large", "nothing to do with a refund" read as fragments alone or after a semicolon. A remark's own "never"
 ("never, twice over", "never again") stands as it was written."""
 
 
-DISTRIBUTING = re.compile(r"(?:without|never|nothing to do with|denies) (?!again\b)", re.IGNORECASE)
+DISTRIBUTING = re.compile(rf"(?:{'|'.join((*_LEANING_CUES, 'denies'))}) (?!again\b)", re.IGNORECASE)
 """A negation a following "and" would extend to the next item: the leaning ones and a note's "denies" ("denies rash
 and swelling to be reassessed" read as denying the swelling too). "Denies rash." stands as a sentence of its own."""
 

@@ -63,3 +63,13 @@ def test_only_a_class_of_a_single_label_rule_is_always_said(rule):
     with pytest.raises(ValueError, match="always_said must name classes"):
         rule.model_validate({**rule.model_dump(), "always_said": ("2",)})
     assert "always_said" not in rule.model_copy(update={"always_said": ()}).model_dump()  # unset: hashes unchanged
+
+
+def test_a_class_that_almost_never_says_its_words_is_refused_not_looped(rule):
+    """A rule (a backend's draft, a config edited by hand) whose always-said class draws its own words almost never
+    stops with a generation error after a bounded number of redraws."""
+    from sandmle_core.errors import GenerationError
+
+    rare = rule.model_copy(update={"signal_rate": 1e-4, "distractor_rate": 0.0, "length_range": (3, 4)})
+    with pytest.raises(GenerationError, match="must say one of its words in every document"):
+        synthesizer._sample(rare, synthesizer._Model(rare), 60, stream(6, "said"), 1.0, stream(7, "said"), SAID_REMARK)
