@@ -12,7 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["Interrupted", "configure_environment", "flush_to_api", "prefect_api", "unwind_on_signals"]
+__all__ = ["Interrupted", "configure_environment", "flush_to_api", "prefect_api", "signal_received",
+           "unwind_on_signals"]
+
+_received: list[int] = []  # the signal `unwind_on_signals` caught in this process, if any
 
 
 class Interrupted(BaseException):
@@ -36,16 +39,26 @@ def unwind_on_signals() -> Iterator[None]:
     import signal
 
     def interrupt(signum: int, frame: object) -> None:
+        _received.append(signum)
         for sig in (signal.SIGTERM, signal.SIGINT):  # the clean-up runs once; a second signal is not caught
             signal.signal(sig, signal.SIG_DFL if sig == signal.SIGTERM else signal.default_int_handler)
         raise Interrupted(signum)
 
+    _received.clear()
     saved = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+
+
+def signal_received() -> int | None:
+    """The signal `unwind_on_signals` caught, or None. `Interrupted` is raised wherever the main thread happens to
+    be, and a library on the way may wrap it in its own error (pydantic turns it into a `PydanticSerializationError`
+    when the signal lands inside Prefect's context serialisation) or swallow it: the CLI asks here, so that such a
+    run still exits as interrupted, never as a crash or a success."""
+    return _received[0] if _received else None
 
 
 def configure_environment(project_dir: Path | None = None) -> None:

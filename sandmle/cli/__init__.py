@@ -47,11 +47,18 @@ def main() -> None:
     _register()
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer 0.29 vendors click
 
-    from sandmle.runtime import Interrupted
+    from sandmle.runtime import Interrupted, signal_received
     from sandmle_core.errors import SandmleError
 
     try:
-        code = app(standalone_mode=False)
+        try:
+            code = app(standalone_mode=False)
+        except Exception as exc:  # raised while a caught signal unwound: wrapped by a library on the way
+            if signal_received() is None:
+                raise
+            raise Interrupted(signal_received()) from exc
+        if signal_received() is not None:  # swallowed on the way: the run still did not finish
+            raise Interrupted(signal_received())
     except Interrupted as exc:  # the with-blocks have unwound: the run's API server and Dask cluster are stopped
         _error_line(f"{exc}: stopped; the Prefect API server and Dask cluster this run started were stopped, the "
                     "environments finished so far are kept and a re-run resumes")
