@@ -7,7 +7,8 @@ is on at its rate, a child (a severe label, a refund demand) only in documents t
 among them, so a child always implies its parent. A document's units are phrases of the labels it carries (their
 rate grows with the number of labels), phrases quoted from any label at the distractor rate, negated phrases of
 labels it does not carry ("no stained sheets"), and neutral phrases; the written text misspells or masks a share of
-the phrases' longer words ("cl0wn", "st*ined"), which changes spelling only.
+the phrases' longer words ("cl0wn", "st*ined"), which changes spelling only. A flagged document says something
+flaggable: it holds a phrase of one of its labels (`TextRule.always_said`, every label; drawn again otherwise).
 Every label set is a "configuration" of a multi-class token model with its own unit distribution, so the text
 synthesizer's unit draws and exact posterior serve here unchanged: the oracle is each label's posterior marginal,
 summed over the configurations that carry it. Each label column keeps a few positives and negatives in train and
@@ -33,6 +34,7 @@ from sandmle_core.modalities.base import Draft, SynthesisResult, class_count_ran
 from sandmle_core.modalities.labelsets import balanced_labels
 from sandmle_core.modalities.text.render import REMARK, render_documents
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
+from sandmle_core.modalities.text.synthesizer import _draw_units, _log_posterior, _said, log_said, own_words
 from sandmle_core.modalities.text.voices import SAID_REMARK
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec
@@ -106,7 +108,7 @@ def draft(ctx: DraftContext) -> Draft:
         test_length_scale=round(float(rng.uniform(0.75, 0.9)), 3) if Challenge.TRAIN_TEST_SHIFT in challenges
         else 1.0,
         sentence_range=(int(rng.integers(2, 4)), int(rng.integers(4, 7))),
-        multilabel=True, parents=parents, said=flags.said,
+        multilabel=True, parents=parents, said=flags.said, always_said=tuple(labels),
         misspell_rate=round(0.3 + 0.3 * difficulty + float(rng.uniform(-0.03, 0.03)), 3),
     )
     column = ColumnSpec(name=flags.column, kind=ColumnKind.TEXT, description=flags.document)
@@ -175,7 +177,15 @@ class _SetModel:
         self.prior = prior
         bias = np.array([rule.length_bias[c] for c in rule.classes])
         self.bias = np.where(size > 0, (self.sets @ bias) / np.maximum(size, 1), 0.5)
-        self.own: dict[int, np.ndarray] = {}  # no label set is always said (`TextRule.always_said`: single-label)
+        self.names = [" and ".join(c for c, on in zip(rule.classes, row, strict=True) if on) or "no label"
+                      for row in self.sets.tolist()]
+        # a set with always-said labels: its documents hold a phrase of one of them (not of each: with every label
+        # said, a label is read off its phrases: the oracle's AUC was 0.96–1.0 on the K=10 acceptance slots)
+        self.own = {s: own_words(rule, self.texts, said) for s, row in enumerate(self.sets.tolist())
+                    if (said := [c for c, on in zip(rule.classes, row, strict=True) if on and c in rule.always_said])}
+
+    def log_said(self, rule: TextRule, s: int, low: int, high: int) -> float:
+        return log_said(self, rule, s, low, high)  # type: ignore[arg-type]
 
 
 def _draw_sets(rule: TextRule, model: _SetModel, n: int, minimum: int, rng: np.random.Generator) -> np.ndarray:
@@ -233,14 +243,15 @@ def misspell(documents: list[str], phrases: list[str], rate: float, rng: np.rand
 def _sample(rule: TextRule, model: _SetModel, n: int, minimum: int, rng: np.random.Generator, scale: float,
             render_rng: np.random.Generator, spelling_rng: np.random.Generator) -> dict[str, np.ndarray]:
     """`n` documents: label sets, units, each label's exact posterior, the published (noisy) labels and the texts."""
-    from sandmle_core.modalities.text.synthesizer import _draw_units, _log_posterior
-
     low = max(1, round(rule.length_range[0] * scale))
     high = max(low + 1, round(rule.length_range[1] * scale))
     y = _draw_sets(rule, model, n, minimum, rng)
     lengths = low + rng.binomial(high - low, model.bias[y])
     vague = (rng.random(n) < rule.vague_share).astype(np.int64)
     units, doc, pos = _draw_units(model, rule, y, vague, lengths, rng)  # type: ignore[arg-type]
+    for s, own in model.own.items():  # every label a document carries is said in it ("an insult always insults")
+        units, doc, pos = _said(model, rule, (s, own), (y, vague, lengths), (units, doc),  # type: ignore[arg-type]
+                                (low, high), rng)
     marginal = _log_posterior(model, rule, units, doc, pos, lengths, low, high) @ model.sets  # type: ignore[arg-type]
     flip = rng.random(n) < rule.label_noise
     noisy = np.where(flip, rng.choice(len(model.sets), size=n, p=model.prior), y)
@@ -252,7 +263,7 @@ def _sample(rule: TextRule, model: _SetModel, n: int, minimum: int, rng: np.rand
     phrases = [t for t in model.texts[len(rule.common):] if " " not in t]
     texts = misspell(texts, phrases, rule.misspell_rate, spelling_rng)
     return {"truth": model.sets[y], "labels": published, "marginal": marginal, "flipped": flip,
-            "documents": np.array(texts, dtype=object)}
+            "documents": np.array(texts, dtype=object), "units": units, "doc": doc}
 
 
 def synthesize_multilabel(spec: TaskSpec, folder: EnvFolder | Path, *, n_train: int | None = None,

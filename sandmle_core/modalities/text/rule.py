@@ -64,7 +64,8 @@ class TextRule(BaseModel):
         always_said: classes whose every document holds one of the class's own signal words (not negated): an
             insult always insults. A document of such a class that holds none is drawn again (kind, length and
             units), and the oracle conditions on it: a document without one is never of the class, and one with
-            one weighs the class by 1 / P(a document of it holds one) (`synthesizer`). Single-label rules only.
+            one weighs the class by 1 / P(a document of it holds one) (`synthesizer`). In a multi-label rule:
+            labels, and a document that carries one holds a phrase of one of them (`multilabel`).
         The last five are left out of the serialised form when unset, so every other text spec keeps its content hash.
     """
 
@@ -128,8 +129,8 @@ class TextRule(BaseModel):
             raise ValueError("only a multi-label rule has parent labels")
         elif abs(sum(self.priors.values()) - 1.0) > 1e-3 or min(self.priors.values()) <= 0:
             raise ValueError(f"priors must be positive and sum to 1, got {self.priors}")
-        if set(self.always_said) - names or (self.always_said and self.multilabel):
-            raise ValueError(f"always_said must name classes of a single-label rule, got {list(self.always_said)}")
+        if set(self.always_said) - names:
+            raise ValueError(f"always_said must name classes of the rule, got {list(self.always_said)}")
         if any(not 0.0 < q < 1.0 for q in self.length_bias.values()):
             raise ValueError("length_bias values must lie strictly between 0 and 1")
         low, high = self.length_range

@@ -64,24 +64,35 @@ class _Model:
             self.log_kind = np.log(np.array([1.0 - rule.vague_share, rule.vague_share]))
         self.log_prior = np.log(np.array([rule.priors[c] for c in rule.classes]))
         self.bias = np.array([rule.length_bias[c] for c in rule.classes])
-        self.own: dict[int, np.ndarray] = {}  # a class that is always said → which units are its own words
-        for cls in rule.always_said:
-            own = np.zeros(len(self.texts), dtype=bool)
-            own[[len(rule.common) + index[w] for w in rule.signal[cls]]] = True
-            self.own[rule.classes.index(cls)] = own
+        self.names = list(rule.classes)
+        # a class that is always said → which units are its own words
+        self.own = {rule.classes.index(c): own_words(rule, self.texts, [c]) for c in rule.always_said}
 
     def log_said(self, rule: TextRule, c: int, low: int, high: int) -> float:
-        """log P(a document of class `c` holds one of its own words) under the rule without the condition: over the
-        two kinds and the binomial lengths; the first unit is fresh, each later one a copy of an earlier unit (at the
-        repeat rate) or fresh, so a document holds none with probability (1 - q) (r + (1 - r)(1 - q))^(L - 1)."""
-        lengths = np.arange(low, high + 1)
-        n, b, r = high - low, self.bias[c], rule.repeat_rate
-        p_len = np.array([math.comb(n, k) * b ** k * (1.0 - b) ** (n - k) for k in range(n + 1)])
-        said = 0.0
-        for v, weight in enumerate((1.0 - rule.vague_share, rule.vague_share)):
-            q = float(self.prob[v][c, self.own[c]].sum())
-            said += weight * float((p_len * (1.0 - (1.0 - q) * (r + (1.0 - r) * (1.0 - q)) ** (lengths - 1))).sum())
-        return math.log(said)
+        return log_said(self, rule, c, low, high)
+
+
+def own_words(rule: TextRule, texts: list[str], classes: list[str]) -> np.ndarray:
+    """Which of the units `texts` are a signal word of one of `classes` (never a negated one)."""
+    index = {t: i for i, t in enumerate(texts)}
+    own = np.zeros(len(texts), dtype=bool)
+    own[[index[w] for c in classes for w in rule.signal[c]]] = True
+    return own
+
+
+def log_said(model: _Model, rule: TextRule, c: int, low: int, high: int) -> float:
+    """log P(a document of class `c` holds one of the units `model.own[c]` marks) under the rule without the
+    condition: over the two kinds and the binomial lengths; the first unit is fresh, each later one a copy of an
+    earlier unit (at the repeat rate) or fresh, so a document holds none with probability
+    (1 - q) (r + (1 - r)(1 - q))^(L - 1)."""
+    lengths = np.arange(low, high + 1)
+    n, b, r = high - low, model.bias[c], rule.repeat_rate
+    p_len = np.array([math.comb(n, k) * b ** k * (1.0 - b) ** (n - k) for k in range(n + 1)])
+    said = 0.0
+    for v, weight in enumerate((1.0 - rule.vague_share, rule.vague_share)):
+        q = float(model.prob[v][c, model.own[c]].sum())
+        said += weight * float((p_len * (1.0 - (1.0 - q) * (r + (1.0 - r) * (1.0 - q)) ** (lengths - 1))).sum())
+    return math.log(said)
 
 
 def _draw_units(model: _Model, rule: TextRule, y: np.ndarray, vague: np.ndarray, lengths: np.ndarray,
@@ -139,7 +150,7 @@ def _said(model: _Model, rule: TextRule, always: tuple[int, np.ndarray], docs: t
         for i, part in zip(bad.tolist(), np.split(fresh, np.cumsum(lengths[bad])[:-1]), strict=True):
             per_doc[i] = part
         units, doc = np.concatenate(per_doc), np.repeat(np.arange(len(y)), lengths)
-    raise GenerationError("synthesize", f"class {rule.classes[c]!r} must say one of its words in every document, "
+    raise GenerationError("synthesize", f"class {model.names[c]!r} must say one of its words in every document, "
                                         f"and {len(bad)} still say none after {_SAID_ROUNDS} draws")
 
 

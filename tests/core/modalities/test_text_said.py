@@ -59,7 +59,7 @@ def test_the_share_of_documents_that_say_one_is_that_of_the_draws(rule):
     assert abs(np.exp(model.log_said(rule, 1, low, high)) - drawn) < 0.005, drawn
 
 
-def test_only_a_class_of_a_single_label_rule_is_always_said(rule):
+def test_always_said_names_classes_of_the_rule(rule):
     with pytest.raises(ValueError, match="always_said must name classes"):
         rule.model_validate({**rule.model_dump(), "always_said": ("2",)})
     assert "always_said" not in rule.model_copy(update={"always_said": ()}).model_dump()  # unset: hashes unchanged
@@ -73,3 +73,43 @@ def test_a_class_that_almost_never_says_its_words_is_refused_not_looped(rule):
     rare = rule.model_copy(update={"signal_rate": 1e-4, "distractor_rate": 0.0, "length_range": (3, 4)})
     with pytest.raises(GenerationError, match="must say one of its words in every document"):
         synthesizer._sample(rare, synthesizer._Model(rare), 60, stream(6, "said"), 1.0, stream(7, "said"), SAID_REMARK)
+
+
+@pytest.mark.parametrize("domain_key", ["news_publisher", "hotel_bookings"])
+def test_a_flagged_comment_says_something_flaggable_and_the_oracle_knows_it(domain_key):
+    """jigsaw's shape: before 2026-12-07, 7–19 % (by slot) of the comments flagged toxic held no phrase of any of
+    their labels. Now a document that carries labels holds a phrase of one of them; one without any label phrase is
+    unflagged to the oracle, and the oracle's marginals stay calibrated."""
+    from sandmle_core.modalities.text import multilabel
+    from tests.core.modalities.test_text_multilabel import _spec
+
+    rule = _spec(domain_key).rule
+    assert rule.always_said == rule.classes
+    model = multilabel._SetModel(rule)
+    part = multilabel._sample(rule, model, 3000, 3, stream(8, "said"), 1.0, stream(9, "said"), stream(10, "said"))
+    truth, units, doc = part["truth"], part["units"], part["doc"]
+    sets = multilabel._set_index(model, truth)
+    for s, own in model.own.items():  # a phrase of one of the document's own labels, not of another label
+        assert not ((sets == s) & synthesizer._lacking(own, units, doc, len(sets))).any(), model.names[s]
+    silent = synthesizer._lacking(synthesizer.own_words(rule, model.texts, list(rule.classes)), units, doc, len(sets))
+    assert 0.2 < silent.mean() < 0.95  # ordinary comments stay ordinary
+    assert not truth[silent].any() and np.all(part["marginal"][silent] == 0.0)
+    assert np.abs(part["marginal"].mean(axis=0) - truth.mean(axis=0)).max() < 0.03
+
+
+def test_the_share_of_a_label_sets_documents_that_say_one_is_that_of_the_draws():
+    """The closed form for a label set (a phrase of either of two labels) against 200,000 unconditioned draws."""
+    from sandmle_core.modalities.text import multilabel
+    from tests.core.modalities.test_text_multilabel import _spec
+
+    rule = _spec("news_publisher").rule
+    model, rng = multilabel._SetModel(rule), stream(11, "said")
+    s = next(i for i, row in enumerate(model.sets) if row.sum() == 2)
+    low, high = rule.length_range
+    n = 200_000
+    y = np.full(n, s, dtype=np.int64)
+    lengths = low + rng.binomial(high - low, model.bias[s], size=n)
+    vague = (rng.random(n) < rule.vague_share).astype(np.int64)
+    units, doc, _ = synthesizer._draw_units(model, rule, y, vague, lengths, rng)
+    drawn = 1.0 - synthesizer._lacking(model.own[s], units, doc, n).mean()
+    assert abs(np.exp(model.log_said(rule, s, low, high)) - drawn) < 0.005, drawn
