@@ -234,7 +234,8 @@ def _not_noun_again(voice: Voice, cls: str, negated: bool, times: int) -> tuple[
     return _NOT_NOUN_AGAIN[cls in (STATE, FEELING)][times > 1]
 
 
-def changed_forms(cls: str, key: str = "", first: bool = False, voice: Voice | None = None) -> tuple[str, ...]:
+def changed_forms(cls: str, key: str = "", first: bool = False, voice: Voice | None = None, recent: bool = False
+                  ) -> tuple[str, ...]:
     """The negation of a word the document also says it had ("wheeze noted ... no wheeze"; 250 of 11,600 documents
     of the 29 text slots held one, 2026-12-06): said as a change, after it ("no wheeze any more", "no longer slurred")
     or, `first`, before it ("no pulse at first ... pulse for 2 days"), the cue still next to a noun; a verb with its
@@ -242,7 +243,10 @@ def changed_forms(cls: str, key: str = "", first: bool = False, voice: Voice | N
     clauses of its own by `OWN_CHANGED` ("the second person I spoke to was not rude"); () for a word class whose
     negation keeps its own form (an inflected verb, an adverb) and a `key` that takes no "no" ("another item"). A
     component in a `voice` that negates one as sound (a log's `{@part}` forms) changes as one: "fan no longer faulty",
-    not "no fan any more"."""
+    not "no fan any more". A state, a participle or a feeling said `recent`ly (in the negation's sentence or the one
+    before, which a follow-up may be joined to) changes before it: "It is quiet, no longer quiet" contradicted itself
+    (19 sentences of the 29 slots, 2026-12-07), "it was not quiet at first" does not; a noun's "knee pain this
+    morning; no knee pain any more" is the change it says."""
     if cls == NOUN and takes_no_determiner(key):
         return ()
     if cls == NOUN and voice is not None and noun_kind(key) == PART and any(f.startswith("{@part}")
@@ -250,8 +254,9 @@ def changed_forms(cls: str, key: str = "", first: bool = False, voice: Voice | N
         return ("{X} not faulty at first",) if first else ("{X} no longer faulty",)
     if cls == NOUN:
         return ("no {X} at first",) if first else ("no {X} any more",)
-    if cls in (STATE, PARTICIPLE, FEELING, PERSONAL):
-        return ("not {X} at first",) if first else ("no longer {X}",)
+    if cls in (STATE, PARTICIPLE, FEELING, PERSONAL):  # not "shouted at at first"
+        return (("not {X} to begin with" if key.replace("_", " ").endswith(" at") else "not {X} at first",)
+                if first or recent else ("no longer {X}",))
     if cls == ACTION:
         return ("would not {X} at first",) if first else ("will not {X} any more",)
     changed = OWN_CHANGED.get(own_key(cls))
@@ -340,6 +345,8 @@ def with_subject(voice: Voice, cls: str, clause: str, before: str = "") -> str:
     follows (`before`) has it ("It is not working, not spare at all", not "..., it is not spare at all")."""
     frame = subject_frame(voice, cls)
     said = bool(frame) and re.search(rf"\b{re.escape(frame.strip())}\b", before, re.IGNORECASE) is not None
+    if clause.endswith((" at first", " to begin with")):  # a change before: "it was not quiet at first", not "it is"
+        frame = re.sub(r"\b(?:is|am)\b", "was", re.sub(r"\bare\b", "were", frame))
     return clause if clause.startswith(frame) or said else frame + clause
 
 

@@ -1,5 +1,4 @@
-"""Rendering token units as a document: free-text notes and messages written by a small sentence grammar, not a
-list of tokens.
+"""Rendering token units as a document: notes and messages written by a small sentence grammar, not token lists.
 
 The hidden model (`TextRule`) and its exact posterior work on token units; this module only decides how a unit
 sequence reads. Units are cut into sentences (`sentence_range` units each) and every sentence is written from the
@@ -20,8 +19,7 @@ templates of its voice (`voices.py`: notes, first-person messages, remarks):
   with its object), and its negation and re-mentions are "not lazy", "will not repay it", "still lazy", "repay it
   again" (not "no lazy", "more lazy"); a key that holds its own negation ("not recognised", "no service") is negated
   by saying the opposite ("recognised after all"), not "never not recognised";
-- in a voice with `articles`, a singular countable noun takes "a"/"an" (`nouns.with_article`: "there is a contract",
-  "sea views", "rent");
+- in a voice with `articles`, a singular countable noun takes "a"/"an" ("there is a contract", `nouns.with_article`);
 - function words ("the", "and", "by" ...) are absorbed by the templates, which bring their own; in a voice with a
   domain register (`registers.py`) the domain's other common words are written in the document's opening or closing
   sentence when one of them fits ("Crew report after sector 2 of 4", `phrases.settings`) and left out otherwise;
@@ -244,13 +242,14 @@ def _echo(voice: Voice, units: _Units, unit: int, u: float, echoed: set[str], be
     return [form((entities(untag(pick), sentence_u),), 0.0, units.shown[unit], before)]
 
 
-def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str], had: tuple[set, set],
+def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str], had: tuple[set, set, set],
               alone: bool = False) -> str:
     """A negated unit's clause after the text `before` ends with; a verb's with its subject ("I will not migrate"); a
-    word the document says it `had` (so far; anywhere) as a change; `alone` as a sentence: "there was no X"."""
+    word the document says it `had` (so far; anywhere; in this sentence or the one before) as a change; `alone` as a
+    sentence: "there was no X"."""
     cls, key = units.classes[unit], units.texts[unit]
     changed = units.typed and key in had[1] and unit not in units.affirmed and changed_forms(
-        cls, key, first=key not in had[0], voice=voice)
+        cls, key, key not in had[0], voice, recent=key in had[2])
     if not changed and unsaid(voice, key, unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
         return form(voice.unsaid, u, units.shown[unit], (before or [""])[-1])
     forms = changed or negated_forms(voice, cls, unit in units.affirmed, key, alone)
@@ -280,7 +279,7 @@ def _document(voice: Voice, units: _Units, begin: int, bounds: list[int], senten
         pending: list[tuple[str, str, float]] = []  # the words that are not nouns: (class, word, uniform)
         echoes: list[str] = []
         u_s = sentence_u[min(s, len(sentence_u) - 1)]
-        known = (units.had(begin, begin + bounds[s + 1]), anywhere)  # the words it had so far; anywhere
+        known = (units.had(begin, end := begin + bounds[s + 1]), anywhere, units.had(begin + bounds[s - (s > 0)], end))
         for i in range(begin + bounds[s], begin + bounds[s + 1]):
             unit = units.flat[i]
             kind, word = units.kinds[unit], units.shown[unit]
