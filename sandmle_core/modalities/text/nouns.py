@@ -78,6 +78,7 @@ _MASS_MORE = frozenset({
 staff", "a value", "a transport", "an aircon")."""
 
 _BARE = frozenset({
+    "shutter speed",
     "abusive", "adobe illustrator", "ants on the desk", "apple pay", "apps time out",
     "at the junction", "at the weekend", "atm swallowed card", "attachment theory", "away tickets for sale", "been",
     "bill does not match", "blocking the whole lane", "blood from nostril", "bloody awful", "bloody hell",
@@ -118,7 +119,7 @@ phrases whose head is counted in other keys ("customer service" but "a music ser
 
 _DEFINITE = frozenset({
     "chain rule", "french revolution", "imparfait", "industrial revolution", "irs", "kgb", "mediterranean",
-    "osi model", "passe compose", "periodic table", "ph scale", "preterite", "product rule", "right iliac fossa",
+    "osi model", "passé composé", "periodic table", "ph scale", "preterite", "product rule", "right iliac fossa",
     "right upper quadrant", "subjunctive",
 })
 """Keys that take "the" ("the periodic table", "the KGB", "the subjunctive"), not "a"."""
@@ -159,6 +160,9 @@ _LETTERS = frozenset({
 """Abbreviations read letter by letter: their article follows the first letter's name ("an mri", "a gps")."""
 
 WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
+           # not "a speed shutter", "lamp dead", "d day", "an amber", "passe compose", "a declined till"
+           "lamp_dead": "dead lamp", "d_day": "D-Day landings", "amber": "amber light",
+           "passe_compose": "passé composé", "till_declined": "refusal at the till",
            "someone_elses": "someone else's order", "lost_stolen": "lost or stolen",
            "mind": "change of mind", "impulse": "impulse buy", "another": "another item", "powers": "power button",
            "double": "double payment", "space": "parking space", "change_address": "change of address",
@@ -239,9 +243,9 @@ _LETTERS_TOO = frozenset({"amm", "ceo", "csv", "dna", "ecb", "ecg", "gcs", "gtn"
                           "hf", "ac", "pac", "ip", "rfid", "copd"})
 """More abbreviations read letter by letter ("a UV lamp", "an RFID"), as `_LETTERS`."""
 _TAIL_PARTICIPLES = frozenset({"stolen", "broken", "lost", "missing", "pending", "leaking", "gushing", "bubbling",
-                               "ringing", "failing", "bleeding", "popping", "clogging", "arcing", "hunting"})
+                               "ringing", "failing", "bleeding", "popping", "clogging", "arcing", "hunting", "stuck"})
 _NOT_TAIL_PARTICIPLES = frozenset({"related", "sided", "plated", "reached", "agreed", "parked", "rotated", "soaked",
-                                   "exposed", "delivered"})
+                                   "exposed", "delivered", "speed"})  # "shutter speed" is no "speed shutter"
 _NEGATIONS = frozenset({"not", "never", "no", "cannot"})
 """A key "noun participle" ("mirror snapped", "tap leaking") is written participle first, as English names the thing
 ("a snapped mirror", "a leaking tap"); a compound adjective ("meal related", "rain soaked"), a state that is no

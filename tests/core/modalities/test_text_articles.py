@@ -60,6 +60,12 @@ def test_with_article(key: str, written: str) -> None:
     ("extension_of_time", "an extension of time", False),  # the head of "X of Y" is X
     # heads in -s that take a singular verb ("the chaos change everything" was written)
     ("chaos", "chaos", False), ("physics", "physics", False), ("gps", "a GPS", False), ("tyres", "tyres", True),
+    # catalog keys that read oddly as written before 2026-12-07: "a speed shutter", "lamp dead", "d day", "an amber",
+    # "passe compose", "a declined till", "signal stuck"
+    ("shutter_speed", "shutter speed", False), ("lamp_dead", "a dead lamp", False),
+    ("d_day", "D-Day landings", True), ("amber", "an amber light", False),
+    ("passe_compose", "the passé composé", False), ("till_declined", "a refusal at the till", False),
+    ("signal_stuck", "a stuck signal", False),
 ])
 def test_keys_written_as_nouns_with_the_verb_of_their_head(key: str, phrase: str, plural: bool) -> None:
     assert with_article(written(key)) == phrase and is_plural(written(key)) is plural
