@@ -249,7 +249,7 @@ def _sample(rule: TextRule, model: _SetModel, n: int, minimum: int, rng: np.rand
     lengths = low + rng.binomial(high - low, model.bias[y])
     vague = (rng.random(n) < rule.vague_share).astype(np.int64)
     units, doc, pos = _draw_units(model, rule, y, vague, lengths, rng)  # type: ignore[arg-type]
-    for s, own in model.own.items():  # every label a document carries is said in it ("an insult always insults")
+    for s, own in model.own.items():  # a flagged document holds a phrase of one of its labels
         units, doc, pos = _said(model, rule, (s, own), (y, vague, lengths), (units, doc),  # type: ignore[arg-type]
                                 (low, high), rng)
     marginal = _log_posterior(model, rule, units, doc, pos, lengths, low, high) @ model.sets  # type: ignore[arg-type]
