@@ -54,11 +54,11 @@ def main() -> None:
         try:
             code = app(standalone_mode=False)
         except Exception as exc:  # raised while a caught signal unwound: wrapped by a library on the way
-            if signal_received() is None:
+            if (signum := signal_received()) is None:
                 raise
-            raise Interrupted(signal_received()) from exc
-        if signal_received() is not None:  # swallowed on the way: the run still did not finish
-            raise Interrupted(signal_received())
+            raise Interrupted(signum) from exc
+        if (signum := signal_received()) is not None:  # swallowed on the way: the run still did not finish
+            raise Interrupted(signum)
     except Interrupted as exc:  # the with-blocks have unwound: the run's API server and Dask cluster are stopped
         _error_line(f"{exc}: stopped; the Prefect API server and Dask cluster this run started were stopped, the "
                     "environments finished so far are kept and a re-run resumes")

@@ -34,7 +34,7 @@ from sandmle_core.modalities.base import Draft, SynthesisResult, class_count_ran
 from sandmle_core.modalities.labelsets import balanced_labels
 from sandmle_core.modalities.text.render import REMARK, render_documents
 from sandmle_core.modalities.text.rule import NEGATION, TextRule
-from sandmle_core.modalities.text.synthesizer import _draw_units, _log_posterior, _said, log_said, own_words
+from sandmle_core.modalities.text.synthesizer import _draw_units, _log_posterior, _said, own_words
 from sandmle_core.modalities.text.voices import SAID_REMARK
 from sandmle_core.slots import SlotStreams
 from sandmle_core.spec import Challenge, ColumnKind, ColumnSpec, TargetSpec
@@ -183,9 +183,6 @@ class _SetModel:
         # said, a label is read off its phrases: the oracle's AUC was 0.96–1.0 on the K=10 acceptance slots)
         self.own = {s: own_words(rule, self.texts, said) for s, row in enumerate(self.sets.tolist())
                     if (said := [c for c, on in zip(rule.classes, row, strict=True) if on and c in rule.always_said])}
-
-    def log_said(self, rule: TextRule, s: int, low: int, high: int) -> float:
-        return log_said(self, rule, s, low, high)  # type: ignore[arg-type]
 
 
 def _draw_sets(rule: TextRule, model: _SetModel, n: int, minimum: int, rng: np.random.Generator) -> np.ndarray:

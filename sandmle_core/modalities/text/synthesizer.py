@@ -68,9 +68,6 @@ class _Model:
         # a class that is always said → which units are its own words
         self.own = {rule.classes.index(c): own_words(rule, self.texts, [c]) for c in rule.always_said}
 
-    def log_said(self, rule: TextRule, c: int, low: int, high: int) -> float:
-        return log_said(self, rule, c, low, high)
-
 
 def own_words(rule: TextRule, texts: list[str], classes: list[str]) -> np.ndarray:
     """Which of the units `texts` are a signal word of one of `classes` (never a negated one)."""
@@ -196,7 +193,7 @@ def _log_posterior(model: _Model, rule: TextRule, units: np.ndarray, doc: np.nda
     log_post += model.log_prior[None, :]
     for c, own in model.own.items():  # a class always said: never without its word, else weighed by 1 / P(said)
         log_post[_lacking(own, units, doc, n), c] = -np.inf
-        log_post[:, c] -= model.log_said(rule, c, low, high)
+        log_post[:, c] -= log_said(model, rule, c, low, high)
     log_post -= log_post.max(axis=1, keepdims=True)
     post = np.exp(log_post)
     return post / post.sum(axis=1, keepdims=True)

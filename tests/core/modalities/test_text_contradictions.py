@@ -59,7 +59,7 @@ def test_a_word_the_document_says_it_had_is_negated_as_a_change() -> None:
 def test_a_change_is_not_said_in_the_sentence_that_says_the_word() -> None:
     """ "It is quiet, no longer quiet", "It seems loud, but no longer loud": 19 sentences of the 29 slots on
     2026-12-07 said a state's change in the sentence that affirmed it (a follow-up joined to the sentence before, or
-    the word said again). A word that is not a noun said in the last two sentences changes "at first" then, in the
+    the word said again). A state, participle or feeling said in the last two sentences changes "at first" then, in the
     past when it takes a subject ("it was not quiet at first", not "it is"), and "to begin with" after "at"."""
     together, changed = [], 0
     for slot, docs in corpus().items():

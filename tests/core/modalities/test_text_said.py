@@ -56,7 +56,7 @@ def test_the_share_of_documents_that_say_one_is_that_of_the_draws(rule):
     vague = (rng.random(n) < rule.vague_share).astype(np.int64)
     units, doc, _ = synthesizer._draw_units(model, rule, y, vague, lengths, rng)
     drawn = 1.0 - synthesizer._lacking(model.own[1], units, doc, n).mean()
-    assert abs(np.exp(model.log_said(rule, 1, low, high)) - drawn) < 0.005, drawn
+    assert abs(np.exp(synthesizer.log_said(model, rule, 1, low, high)) - drawn) < 0.005, drawn
 
 
 def test_always_said_names_classes_of_the_rule(rule):
@@ -112,4 +112,4 @@ def test_the_share_of_a_label_sets_documents_that_say_one_is_that_of_the_draws()
     vague = (rng.random(n) < rule.vague_share).astype(np.int64)
     units, doc, _ = synthesizer._draw_units(model, rule, y, vague, lengths, rng)
     drawn = 1.0 - synthesizer._lacking(model.own[s], units, doc, n).mean()
-    assert abs(np.exp(model.log_said(rule, s, low, high)) - drawn) < 0.005, drawn
+    assert abs(np.exp(synthesizer.log_said(model, rule, s, low, high)) - drawn) < 0.005, drawn
