@@ -162,7 +162,7 @@ _LETTERS = frozenset({
 WRITTEN = {"reply_to": "reply-to address", "weeks_parked": "parked for weeks",
            # not "a speed shutter", "lamp dead", "d day", "an amber", "passe compose", "a declined till"
            "lamp_dead": "dead lamp", "d_day": "D-Day landings", "amber": "amber light",
-           "passe_compose": "passé composé", "till_declined": "refusal at the till",
+           "passe_compose": "passé composé", "till_declined": "refusal at the till", "iso": "ISO setting",
            "someone_elses": "someone else's order", "lost_stolen": "lost or stolen",
            "mind": "change of mind", "impulse": "impulse buy", "another": "another item", "powers": "power button",
            "double": "double payment", "space": "parking space", "change_address": "change of address",

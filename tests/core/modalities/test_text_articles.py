@@ -66,6 +66,7 @@ def test_with_article(key: str, written: str) -> None:
     ("d_day", "D-Day landings", True), ("amber", "an amber light", False),
     ("passe_compose", "the passé composé", False), ("till_declined", "a refusal at the till", False),
     ("signal_stuck", "a stuck signal", False),
+    ("iso", "an ISO setting", False),  # a camera setting: "an iso" before 2026-12-07
 ])
 def test_keys_written_as_nouns_with_the_verb_of_their_head(key: str, phrase: str, plural: bool) -> None:
     assert with_article(written(key)) == phrase and is_plural(written(key)) is plural
