@@ -21,13 +21,18 @@ from pathlib import Path
 
 from sandmle.flows._worker_env import ENV_KEYS
 
-__all__ = ["FORKSERVER_PRELOAD", "cluster_kwargs", "dask_runner", "export_api_url", "untagged"]
+__all__ = ["CONTRACTS_PRELOAD", "FORKSERVER_PRELOAD", "cluster_kwargs", "dask_runner", "export_api_url", "untagged"]
 
 FORKSERVER_PRELOAD = ("distributed", "numpy", "pandas", "pyarrow.parquet", "scipy.stats", "sklearn.ensemble",
-                      "sklearn.linear_model", "PIL.Image", "pydantic", "yaml", "great_expectations")
+                      "sklearn.linear_model", "PIL.Image", "pydantic", "yaml")
 """Modules the forkserver imports before it forks Dask workers (measured 2026-12-07, CPU seconds in a fresh process:
 great-expectations 1.76, scipy.stats 0.61, distributed 0.43, pandas 0.22, sklearn.ensemble 0.22): ~3.5 of the ~5.4 s
 a spawned worker spent importing. Prefect (0.80) and sandmle (0.43) are left to each worker: they read settings."""
+CONTRACTS_PRELOAD = ("great_expectations",)
+"""Preloaded as well when the build checks its data contracts. A build without them (`--no-contracts`) never imports
+great-expectations, and preloading it cost that build ~4.5 CPU seconds (a one-slot CLI build: 25.4 -> 20.9 s of CPU,
+2026-12-07). The forkserver reads its list once, when a process's first cluster starts: a later cluster of the same
+process with the other setting keeps the first list (its workers import great-expectations on first use)."""
 
 
 def untagged():
@@ -57,8 +62,9 @@ def export_api_url() -> str | None:
     return None
 
 
-def _use_forkserver() -> None:
-    """Make this process's LocalClusters fork their workers from a forkserver that preloads `FORKSERVER_PRELOAD`.
+def _use_forkserver(contracts: bool) -> None:
+    """Make this process's LocalClusters fork their workers from a forkserver that preloads `FORKSERVER_PRELOAD` (and
+    `CONTRACTS_PRELOAD` for a build that checks its contracts).
 
     Dask sets the forkserver's preload list itself, once, the first time it asks for the context: asked first here,
     its list is then extended (the server reads the list when it starts, at the first worker)."""
@@ -70,14 +76,15 @@ def _use_forkserver() -> None:
 
     dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
     get_mp_context()
-    names = ["distributed", *required_packages, *optional_packages, *FORKSERVER_PRELOAD]  # an absent one is skipped
+    names = ["distributed", *required_packages, *optional_packages, *FORKSERVER_PRELOAD,  # an absent one is skipped
+             *(CONTRACTS_PRELOAD if contracts else ())]
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(dict.fromkeys(names)))
 
 
-def cluster_kwargs(n: int, work_dir: Path) -> dict:
+def cluster_kwargs(n: int, work_dir: Path, contracts: bool = True) -> dict:
     """The LocalCluster of a build: `n` one-thread process workers, forked from the preloaded forkserver, each given
     this process's environment as it is now (and nothing else: `_worker_env.py`)."""
-    _use_forkserver()
+    _use_forkserver(contracts)
     env = dict(os.environ)
     env[ENV_KEYS] = json.dumps(sorted(env))
     return {"n_workers": n, "threads_per_worker": 1, "processes": True,
@@ -85,12 +92,13 @@ def cluster_kwargs(n: int, work_dir: Path) -> dict:
             "memory_limit": "auto", "env": env, "preload": ["sandmle.flows._worker_env"]}
 
 
-def dask_runner(workers: int | None, dask_address: str | None, work_dir: Path):
-    """A DaskTaskRunner: the scheduler at `dask_address`, or a LocalCluster (`cluster_kwargs`) sized to the machine."""
+def dask_runner(workers: int | None, dask_address: str | None, work_dir: Path, contracts: bool = True):
+    """A DaskTaskRunner: the scheduler at `dask_address`, or a LocalCluster (`cluster_kwargs`) sized to the machine
+    (`contracts`: the build checks its data contracts)."""
     from prefect_dask import DaskTaskRunner
 
     if dask_address:
         return DaskTaskRunner(address=dask_address)
     work_dir.mkdir(parents=True, exist_ok=True)
     return DaskTaskRunner(cluster_class="distributed.LocalCluster",
-                          cluster_kwargs=cluster_kwargs(workers or max(1, os.cpu_count() or 1), work_dir))
+                          cluster_kwargs=cluster_kwargs(workers or max(1, os.cpu_count() or 1), work_dir, contracts))

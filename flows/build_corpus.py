@@ -338,7 +338,7 @@ def _build(logger: Any, start: float, root: Path, refs: list[str], per_seed: int
     fan_out = build_environments  # without slots to build, no Dask cluster is started for the manifest's sake
     if jobs:
         export_api_url()
-        runner = dask_runner(workers, dask_address, root / ".work" / "dask")
+        runner = dask_runner(workers, dask_address, root / ".work" / "dask", contracts)
         fan_out = build_environments.with_options(task_runner=runner)
     skipped = sum(per_seed_slots.values()) - len(jobs)
     logger.info("planned %d slot(s) of %d seed(s); %d already published", len(jobs), len(refs), skipped)

@@ -53,7 +53,8 @@ def regenerate_failed(corpus: str = "corpus", backend: str = "offline", dask_add
     if jobs:
         export_api_url()
         window = workers or max(1, os.cpu_count() or 1)  # one slot per worker in flight when a budget is set
-        rows = build_environments.with_options(task_runner=dask_runner(workers, dask_address, root / ".work" / "dask"))(
+        runner = dask_runner(workers, dask_address, root / ".work" / "dask", contracts)
+        rows = build_environments.with_options(task_runner=runner)(
             jobs, str(root), contracts, None, None, budget_usd, window)
         rows = [r for r in rows if r.slot in {str(job.key) for job in jobs}]  # the regenerated slots only
     wall = time.perf_counter() - start
