@@ -30,9 +30,10 @@ great-expectations 1.76, scipy.stats 0.61, distributed 0.43, pandas 0.22, sklear
 a spawned worker spent importing. Prefect (0.80) and sandmle (0.43) are left to each worker: they read settings."""
 CONTRACTS_PRELOAD = ("great_expectations",)
 """Preloaded as well when the build checks its data contracts. A build without them (`--no-contracts`) never imports
-great-expectations, and preloading it cost that build ~4.5 CPU seconds (a one-slot CLI build: 25.4 -> 20.9 s of CPU,
-2026-12-07). The forkserver reads its list once, when a process's first cluster starts: a later cluster of the same
-process with the other setting keeps the first list (its workers import great-expectations on first use)."""
+great-expectations, and preloading it cost that build ~2 CPU seconds (a one-slot CLI build: a median 25.7 -> 23.6 s
+of machine CPU, 2026-12-07). The forkserver reads its list once, when a process's first cluster starts: a later
+cluster of the same process with the other setting keeps the first list (its workers import great-expectations on
+first use)."""
 
 
 def untagged():

@@ -72,7 +72,7 @@ with LocalCluster(**cluster_kwargs(1, Path(sys.argv[1]), contracts=False)) as cl
 
 
 def test_a_build_without_contracts_forks_workers_that_never_imported_great_expectations(tmp_path) -> None:
-    """`--no-contracts` never uses great-expectations: its forkserver does not import it (~4.5 CPU seconds a build);
+    """`--no-contracts` never uses great-expectations: its forkserver does not import it (~2 CPU seconds a build);
     the other heavy libraries are preloaded as before."""
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(NO_CONTRACTS), str(tmp_path)], capture_output=True,
                           text=True, timeout=300)
