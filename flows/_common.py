@@ -26,8 +26,9 @@ __all__ = ["CONTRACTS_PRELOAD", "FORKSERVER_PRELOAD", "cluster_kwargs", "dask_ru
 FORKSERVER_PRELOAD = ("distributed", "numpy", "pandas", "pyarrow.parquet", "scipy.stats", "sklearn.ensemble",
                       "sklearn.linear_model", "PIL.Image", "pydantic", "yaml")
 """Modules the forkserver imports before it forks Dask workers (measured 2026-12-07, CPU seconds in a fresh process:
-great-expectations 1.76, scipy.stats 0.61, distributed 0.43, pandas 0.22, sklearn.ensemble 0.22): ~3.5 of the ~5.4 s
-a spawned worker spent importing. Prefect (0.80) and sandmle (0.43) are left to each worker: they read settings."""
+great-expectations (`CONTRACTS_PRELOAD`) 1.76, scipy.stats 0.61, distributed 0.43, pandas 0.22, sklearn.ensemble
+0.22): ~3.5 of the ~5.4 s a spawned worker spent importing. Prefect (0.80) and sandmle (0.43) are left to each worker:
+they read settings."""
 CONTRACTS_PRELOAD = ("great_expectations",)
 """Preloaded as well when the build checks its data contracts. A build without them (`--no-contracts`) never imports
 great-expectations, and preloading it cost that build ~2 CPU seconds (a one-slot CLI build: a median 25.7 -> 23.6 s
