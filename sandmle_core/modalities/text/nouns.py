@@ -276,6 +276,13 @@ def written(key: str) -> str:
     return " ".join(_capitalised(w) for w in words)
 
 
+def says(had: set[str], key: str) -> bool:
+    """Whether a document that `had` these words says it had `key`: the key itself, or a longer key it ends
+    ("micro_apartment" had an apartment, "interest_charged" charges: "a micro apartment ... without an apartment" and
+    "no charges involved ... interest charges" contradicted themselves)."""
+    return key in had or any(written(k).lower().endswith(f" {written(key).lower()}") for k in had)
+
+
 _VOWEL_LETTERS = frozenset("aefhilmnorsx")
 """Letters whose names open with a vowel sound ("an f", "an s")."""
 

@@ -57,7 +57,7 @@ from sandmle_core.modalities.text.clauses import (
 )
 from sandmle_core.modalities.text.drafter import FILLER_WORDS
 from sandmle_core.modalities.text.kinds import fits, fitting, noun_kind, untag
-from sandmle_core.modalities.text.nouns import definite, takes_no_determiner, with_article
+from sandmle_core.modalities.text.nouns import definite, says, takes_no_determiner, with_article
 from sandmle_core.modalities.text.phrases import clear_of as _clear_of
 from sandmle_core.modalities.text.phrases import (
     context_after,
@@ -248,8 +248,9 @@ def _negation(voice: Voice, units: _Units, unit: int, u: float, before: list[str
     word the document says it `had` (so far; anywhere; in this sentence or the one before) as a change; `alone` as a
     sentence: "there was no X"."""
     cls, key = units.classes[unit], units.texts[unit]
-    changed = units.typed and key in had[1] and unit not in units.affirmed and changed_forms(
-        cls, key, key not in had[0], voice, recent=key in had[2])
+    said = [says(words, key) for words in had]
+    changed = units.typed and said[1] and unit not in units.affirmed and changed_forms(
+        cls, key, not said[0], voice, recent=said[2])
     if not changed and unsaid(voice, key, unit in units.affirmed):  # a remark's clause: quoted, not "no want to cancel"
         return form(voice.unsaid, u, units.shown[unit], (before or [""])[-1])
     forms = changed or negated_forms(voice, cls, unit in units.affirmed, key, alone)
