@@ -2,7 +2,8 @@
 
 Without a configured `PREFECT_API_URL`, Prefect starts an ephemeral API in each process that needs one (10–14 s each
 with prefect 3.8). `prefect_api()` starts one local API server for the whole run and exports its URL before any Dask
-worker starts, so the workers report to it instead of starting their own.
+worker starts, so the workers report to it instead of starting their own; that server collects its garbage off its
+event loop (`sandmle.prefect_server`: a collection on the loop stalled 9 of 107 one-slot builds for 60 s).
 """
 
 from __future__ import annotations
@@ -83,10 +84,9 @@ def prefect_api() -> Iterator[str]:
     if url:
         yield url
         return
-    from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    server = SubprocessASGIServer()
+    server = _server()
     _start(server, int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
     os.environ["PREFECT_API_URL"] = server.api_url
     try:
@@ -98,6 +98,39 @@ def prefect_api() -> Iterator[str]:
         finally:
             os.environ.pop("PREFECT_API_URL", None)
             server.stop()
+
+
+def _server():
+    """Prefect's local API server (`SubprocessASGIServer`), its app made by `sandmle.prefect_server.create_app`: the
+    same uvicorn command Prefect runs (prefect 3.8's `_run_uvicorn_command`: loopback, no UI, the settings of this
+    process), with the server's garbage collection off its event loop (why: `sandmle.prefect_server`). It takes the
+    place Prefect keeps for the ephemeral server it would start itself (`SubprocessASGIServer()`, one per process), as
+    the base class did before: a client of the process that finds no API URL in its settings gets this server, not a
+    second one (the progress bar's thread was such a client until it ran in its creator's context, 2026-12-08)."""
+    import subprocess
+    import sys
+
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import get_current_settings
+
+    class Server(SubprocessASGIServer):
+        def _run_uvicorn_command(self) -> subprocess.Popen:
+            settings = get_current_settings().to_environment_variables(exclude_unset=True)
+            return subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parents[1]), "--factory",
+                 "sandmle.prefect_server:create_app", "--host", "127.0.0.1", "--port", str(self.port), "--log-level",
+                 "error", "--lifespan", "on"],
+                env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                     "PREFECT__SERVER_FINAL": "1", **settings})
+
+    server = Server()
+    if not isinstance(server, Server):
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "the Prefect API server of this process was started by Prefect itself before this run: its garbage "
+            "collection stays on its event loop (builds reporting to it can stall 60 s, see sandmle/prefect_server.py)")
+    return server
 
 
 def _start(server, timeout: int) -> None:

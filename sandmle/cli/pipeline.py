@@ -322,8 +322,10 @@ def ui(port: int = typer.Option(4200, "--port"), host: str = typer.Option("127.0
     configure_environment()
     typer.echo(f"Prefect UI: http://{host}:{port}  (PREFECT_HOME={os.environ['PREFECT_HOME']})")
     typer.echo(f"point builds at it with: export PREFECT_API_URL=http://{host}:{port}/api")
-    prefect = Path(sys.executable).with_name("prefect")
-    raise typer.Exit(subprocess.call([str(prefect), "server", "start", "--host", host, "--port", str(port)]))
+    # `prefect server start`, in a process whose garbage collection runs off the server's event loop
+    # (`sandmle.prefect_server`: a collection on the loop could stall every build reporting to it for 60 s)
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "sandmle.prefect_server", "server", "start", "--host", host,
+                                      "--port", str(port)]))
 
 
 @app.command()

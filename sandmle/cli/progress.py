@@ -15,6 +15,7 @@ environments): a callback advances it. It draws on stderr and only when stderr i
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -84,7 +85,10 @@ class BuildProgress:
                                  TextColumn("{task.fields[stats]}"), TimeElapsedColumn())
         self.task = self.progress.add_task("build", total=total, stats="")
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sandmle-progress", daemon=True)
+        # the thread runs in a copy of this context: Prefect's settings (the run's API URL) are context variables, and
+        # a thread of its own saw none, so its client asked for Prefect's ephemeral server of the process instead
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._run,),
+                                        name="sandmle-progress", daemon=True)
 
     def _refresh(self) -> None:
         counts = count_slots(self.tag, self.prefix)

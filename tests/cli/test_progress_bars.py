@@ -55,3 +55,30 @@ def test_export_and_eval_draw_a_bar_on_a_terminal_and_nothing_in_a_pipe(tiny_cor
 def test_validate_counts_its_environments_on_a_terminal(tiny_corpus: Path, tmp_path: Path) -> None:
     code, shown = _on_terminal(["validate", str(tiny_corpus)], tmp_path)
     assert code == 0 and re.search(r"environments.*2/2", shown) and "checked 2 environments, 0 broken" in shown, shown
+
+
+def test_the_build_bar_asks_the_api_of_the_run_that_drew_it(monkeypatch):
+    """Prefect's settings are context variables: the bar's polling thread saw none of the run's (`prefect_api()` sets
+    the API URL in a temporary settings context), and its client asked for Prefect's ephemeral server of the process
+    instead — a second API server when that place was not the run's. The thread now runs in a copy of the context
+    that drew the bar."""
+    import threading
+
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from sandmle.cli import progress
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    asked, polled = [], threading.Event()
+
+    def count(tag: str, prefix: str) -> progress.SlotCounts:
+        asked.append(PREFECT_API_URL.value())
+        polled.set()
+        return progress.SlotCounts(done=0, accepted=0, not_accepted=0)
+
+    monkeypatch.setattr(progress, "count_slots", count)
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}), progress.BuildProgress(
+            "tag", 1, interval=0.01):
+        assert polled.wait(timeout=120)
+    assert PREFECT_API_URL.value() != "http://127.0.0.1:9/api"  # outside the context: not this run's
+    assert set(asked) == {"http://127.0.0.1:9/api"}
