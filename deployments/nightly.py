@@ -2,7 +2,7 @@
 
 Serve them against a running Prefect server (see the README recipe):
 
-    sandmle ui                                   # or: prefect server start
+    sandmle ui                                   # prefect server start, collecting off its event loop
     export PREFECT_API_URL=http://127.0.0.1:4200/api
     python -m sandmle.deployments.nightly        # serves both; Ctrl-C stops
     prefect deployment run 'build-corpus/nightly-corpus'

@@ -12,7 +12,7 @@ finaliser that waits for a connection's mutex waits on that thread (`sqlite3_res
 on, commits its transaction, the INSERT gets the write lock and the mutex is let go. Measured with this policy:
 0 of 100 one-slot builds stalled, against 9 of 107 without it (and 0 of 60 once landed, 2026-12-08). The objects of
 the server's start-up are frozen out of later collections (`_freeze`): a full collection every 10 s of a whole
-Prefect server cost ~0.5 s each (measured with `gc.callbacks`), ~0.3 s with them left out.
+Prefect server took ~0.5 s each (measured with `gc.callbacks`), ~0.3 s with them left out.
 
 Used by `runtime.prefect_api()` (the server a build starts: uvicorn with `create_app` as its factory) and by `sandmle
 ui` (`python -m sandmle.prefect_server server start ...`: Prefect's own command line, in a process that collects so).
@@ -73,7 +73,8 @@ def _collect() -> None:
 
 def _freeze() -> None:
     """Collect once, then leave every object alive now (the modules, classes and functions of the server's imports) out
-    of all later collections (`gc.freeze`): a full collection walks only what the server made since."""
+    of all later collections (`gc.freeze`): a full collection walks only what the server made since. Called before
+    the server serves or opens its database (uvicorn makes the app before the lifespan starts): no cursor to free."""
     gc.collect()
     gc.freeze()
 
