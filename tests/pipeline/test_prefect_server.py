@@ -129,3 +129,22 @@ def test_sandmle_ui_serves_the_ui_and_the_api_with_the_collector(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(ui.pid, signal.SIGKILL)
             ui.wait()
+
+
+def test_a_server_prefect_started_first_is_used_and_announced(caplog):
+    """Prefect keeps one ephemeral server per process; when Prefect made it before the run (nothing started yet here),
+    the run uses that one, as before, and says that its garbage collection stays on the event loop."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    from sandmle.runtime import _server
+
+    saved = SubprocessASGIServer._instances.pop(None, None)  # this worker's run server (the fixture's), if any
+    try:
+        prefects = SubprocessASGIServer()
+        with caplog.at_level("WARNING", logger="sandmle.runtime"):
+            assert _server() is prefects
+        assert "garbage collection stays on its event loop" in caplog.text
+    finally:
+        SubprocessASGIServer._instances.pop(None, None)
+        if saved is not None:
+            SubprocessASGIServer._instances[None] = saved
