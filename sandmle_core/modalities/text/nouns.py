@@ -280,7 +280,10 @@ def says(had: set[str], key: str) -> bool:
     """Whether a document that `had` these words says it had `key`: the key itself, or a longer key it ends
     ("micro_apartment" had an apartment, "interest_charged" charges: "a micro apartment ... without an apartment" and
     "no charges involved ... interest charges" contradicted themselves)."""
-    return key in had or any(written(k).lower().endswith(f" {written(key).lower()}") for k in had)
+    if key in had:
+        return True
+    end = f" {written(key).lower()}"
+    return any(written(k).lower().endswith(end) for k in had)
 
 
 _VOWEL_LETTERS = frozenset("aefhilmnorsx")
